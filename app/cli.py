@@ -1,0 +1,112 @@
+"""``earmark``: one entry point for every role, so a frozen bundle needs nothing else.
+
+    earmark                      the app (headless until the window lands: same as serve)
+    earmark serve                run the embedded stack until Ctrl-C
+    earmark transcribe FILE...   transcribe through the queue, write transcripts
+    earmark status               workers, queue depths, recent jobs
+    earmark worker --queues Q    a Celery worker (started by the app, or on another machine)
+    earmark beat                 Celery beat (started by the app)
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+log = logging.getLogger("earmark")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    data_help = "where this instance keeps everything (default: $EARMARK_DATA_DIR or the platform's user data folder)"
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", default=argparse.SUPPRESS, help=data_help)
+    parser = argparse.ArgumentParser(prog="earmark", description="Offline transcripts through a local job queue.")
+    parser.add_argument("--data-dir", help=data_help)
+    sub = parser.add_subparsers(dest="command")
+
+    sub.add_parser("serve", parents=[common], help="run the embedded broker and workers until interrupted")
+
+    t = sub.add_parser("transcribe", parents=[common], help="transcribe files through the queue")
+    t.add_argument("files", nargs="+", metavar="FILE")
+    t.add_argument("--format", default="txt", choices=("txt", "srt", "vtt", "json", "md"))
+    t.add_argument("--out", default=".", help="folder for the transcripts (default: here)")
+    t.add_argument("--model", help="bundled, a model folder, or a faster-whisper model name")
+    t.add_argument("--language", help="language code, e.g. en (default: detect)")
+    t.add_argument("--beam-size", type=int)
+    t.add_argument("--word-timestamps", action="store_true", default=None)
+    t.add_argument("--force", action="store_true", help="transcribe again files already done")
+
+    sub.add_parser("status", parents=[common], help="show workers, queue depths and recent jobs")
+
+    w = sub.add_parser("worker", parents=[common], help="run a Celery worker for some queues")
+    w.add_argument("--queues", default="transcribe,nlp,index")
+    w.add_argument("--broker", help="broker URL (default: $EARMARK_BROKER_URL)")
+    w.add_argument("--hostname")
+    w.add_argument("--concurrency", type=int, default=1)
+    w.add_argument("--pool", default="prefork")
+    w.add_argument("--loglevel", default="INFO")
+    w.add_argument("--parent-pid", type=int, help=argparse.SUPPRESS)
+
+    b = sub.add_parser("beat", parents=[common], help="run Celery beat (periodic housekeeping)")
+    b.add_argument("--broker", help="broker URL (default: $EARMARK_BROKER_URL)")
+    b.add_argument("--loglevel", default="INFO")
+    b.add_argument("--parent-pid", type=int, help=argparse.SUPPRESS)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = args.command or "serve"
+    if command in ("worker", "beat"):
+        return _run_role(command, args)
+
+    from app.paths import DataDir
+
+    data = DataDir.resolve(args.data_dir).ensure()
+    _log_to(data.log_file("app"))
+    if command == "serve":
+        from app.commands import serve
+
+        return serve(data)
+    if command == "transcribe":
+        from app.commands import transcribe
+
+        return transcribe(data, args)
+    if command == "status":
+        from app.commands import status
+
+        return status(data)
+    return 2
+
+
+def _log_to(path) -> None:
+    from workers.main import setup_logging
+
+    setup_logging(str(path), os.environ.get("EARMARK_LOGLEVEL", "INFO"))
+
+
+def _run_role(command: str, args) -> int:
+    from app.paths import DataDir
+
+    if args.broker:
+        os.environ["EARMARK_BROKER_URL"] = args.broker
+    elif "EARMARK_BROKER_URL" not in os.environ:
+        print("earmark: give --broker URL (or set EARMARK_BROKER_URL)", file=sys.stderr)
+        return 2
+    data = DataDir.resolve(args.data_dir)
+    data.logs.mkdir(parents=True, exist_ok=True)
+    from workers import main as roles
+
+    if command == "worker":
+        queues = [q.strip() for q in args.queues.split(",") if q.strip()]
+        log_name = "worker-" + "+".join(queues)
+        roles.run_worker(queues, hostname=args.hostname, concurrency=args.concurrency, pool=args.pool,
+                         log_file=str(data.log_file(log_name)), loglevel=args.loglevel,
+                         parent_pid=args.parent_pid)
+    else:
+        data.run.mkdir(mode=0o700, parents=True, exist_ok=True)
+        roles.run_beat(str(data.run / "beat-schedule"), log_file=str(data.log_file("beat")),
+                       loglevel=args.loglevel, parent_pid=args.parent_pid)
+    return 0

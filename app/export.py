@@ -1,0 +1,62 @@
+"""Transcript export: TXT, SRT, VTT, JSON and Markdown from a stored transcript."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+FORMATS = ("txt", "srt", "vtt", "json", "md")
+
+
+def timestamp(seconds: float, sep: str = ",") -> str:
+    ms = max(0, int(round(seconds * 1000)))
+    h, rest = divmod(ms, 3_600_000)
+    m, rest = divmod(rest, 60_000)
+    s, ms = divmod(rest, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
+
+
+def to_txt(t: dict) -> str:
+    return "\n".join(s["text"] for s in t["segments"]) + "\n"
+
+
+def to_srt(t: dict) -> str:
+    blocks = [f"{i}\n{timestamp(s['start'])} --> {timestamp(s['end'])}\n{s['text']}\n"
+              for i, s in enumerate(t["segments"], start=1)]
+    return "\n".join(blocks)
+
+
+def to_vtt(t: dict) -> str:
+    blocks = [f"{timestamp(s['start'], '.')} --> {timestamp(s['end'], '.')}\n{s['text']}\n"
+              for s in t["segments"]]
+    return "WEBVTT\n\n" + "\n".join(blocks)
+
+
+def to_json(t: dict) -> str:
+    keys = ("language", "duration", "model", "task", "text", "segments")
+    return json.dumps({k: t[k] for k in keys if k in t}, indent=2, ensure_ascii=False) + "\n"
+
+
+def to_md(t: dict, title: str = "Transcript") -> str:
+    lines = [f"# {title}", ""]
+    if t.get("language") or t.get("duration"):
+        lines += [f"*Language: {t.get('language', '?')} · Duration: {timestamp(t.get('duration') or 0, '.')[:8]}*", ""]
+    lines += [f"**[{timestamp(s['start'], '.')[:8]}]** {s['text']}  " for s in t["segments"]]
+    return "\n".join(lines) + "\n"
+
+
+def render(transcript: dict, fmt: str, title: str = "Transcript") -> str:
+    if fmt == "md":
+        return to_md(transcript, title)
+    return {"txt": to_txt, "srt": to_srt, "vtt": to_vtt, "json": to_json}[fmt](transcript)
+
+
+def write(transcript: dict, fmt: str, out_dir: str | os.PathLike, stem: str) -> Path:
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / f"{stem}.{fmt}"
+    tmp = target.with_name(target.name + ".part")
+    tmp.write_text(render(transcript, fmt, title=stem), encoding="utf-8")
+    os.replace(tmp, target)
+    return target

@@ -1,0 +1,206 @@
+"""From a dropped file to a stored transcript: intake, sending tasks, applying
+what Celery reports (events live, the result backend as the durable record) and
+reconciling with the broker after the app was away."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+
+from app import jobstore as js
+from app.jobstore import JobStore
+from workers import config
+from workers.errors import BadMediaError, EarmarkError
+
+log = logging.getLogger(__name__)
+
+TRANSCRIBE = "transcribe"
+TASKS = {TRANSCRIBE: "earmark.transcribe"}
+
+
+def hash_file(path: str, chunk_bytes: int = 1 << 20) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk_bytes):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def options_key(options: dict) -> str:
+    return hashlib.sha256(json.dumps(options, sort_keys=True).encode()).hexdigest()[:16]
+
+
+@dataclass
+class Intake:
+    job_id: str
+    path: str
+    state: str
+    message: str | None = None
+    reused_from: str | None = None
+
+
+def failure_message(meta_result) -> str:
+    """The sentence for a person from a Celery failure (exception as JSON)."""
+    if isinstance(meta_result, dict) and "exc_type" in meta_result:
+        args = meta_result.get("exc_message") or []
+        text = args[0] if isinstance(args, (list, tuple)) and args else str(args)
+        if meta_result.get("exc_module", "").startswith("workers.errors"):
+            return str(text)
+        return f"Unexpected error ({meta_result['exc_type']}): {text}"
+    if isinstance(meta_result, BaseException):
+        if isinstance(meta_result, EarmarkError):
+            return str(meta_result)
+        return f"Unexpected error ({type(meta_result).__name__}): {meta_result}"
+    return str(meta_result)
+
+
+class JobService:
+    """The app-side workflow. Safe to call from the caller's thread and the event thread."""
+
+    def __init__(self, store: JobStore, celery_app):
+        self.store = store
+        self.celery = celery_app
+
+    # --- intake ----------------------------------------------------------------
+    def intake(self, path: str, options: dict, *, force: bool = False) -> Intake:
+        """Validate, hash and queue one file. A bad file becomes a failed job with its reason."""
+        from workers.media import probe
+
+        key = options_key(options)
+        try:
+            info = probe(path)
+        except BadMediaError as exc:
+            job_id = self.store.create_job(path, stages=[TRANSCRIBE], options=options, options_key=key)
+            self.store.update_stage(job_id, TRANSCRIBE, state=js.FAILED, error=str(exc), finished_at=time.time())
+            return Intake(job_id, path, js.FAILED, str(exc))
+        digest = hash_file(path)
+        if not force:
+            done = self.store.find_done(digest, key)
+            if done:
+                return Intake(done["id"], path, js.DONE, "already transcribed with these settings",
+                              reused_from=done["id"])
+        job_id = self.store.create_job(path, stages=[TRANSCRIBE], options=options, file_hash=digest,
+                                       options_key=key, size_bytes=info.size_bytes,
+                                       duration_seconds=info.duration_seconds)
+        self.send(job_id, TRANSCRIBE)
+        return Intake(job_id, path, js.QUEUED)
+
+    def send(self, job_id: str, stage: str, priority: int | None = None) -> str:
+        """Record the task id first, then publish: a crash in between is found by reconcile()."""
+        job = self.store.job(job_id)
+        task_id = uuid.uuid4().hex
+        name = TASKS[stage]
+        now = time.time()
+        self.store.update_stage(job_id, stage, state=js.QUEUED, task_id=task_id, queued_at=now,
+                                progress=0.0, error=None, started_at=None, finished_at=None)
+        self.store.add_event(task_id, "queued", now, job_id=job_id, stage=stage)
+        self.celery.send_task(name, args=[job_id, job["path"], json.loads(job["options"])], task_id=task_id,
+                              priority=config.PRIORITY[name] if priority is None else priority)
+        return task_id
+
+    # --- what Celery reports ---------------------------------------------------
+    def handle_event(self, event: dict) -> None:
+        """Apply one Celery event (called on the monitor's thread)."""
+        kind = event.get("type", "")
+        task_id = event.get("uuid")
+        if not task_id or not kind.startswith("task-"):
+            return
+        stage = self.store.stage_by_task(task_id)
+        if stage is None:
+            return  # not one of ours (another app on an external broker)
+        job_id, name = stage["job_id"], stage["name"]
+        at = event.get("timestamp") or time.time()
+        short = kind[len("task-"):]
+        if short != "progress":
+            detail = {k: event[k] for k in ("hostname", "pid", "exception", "retries", "runtime")
+                      if event.get(k) is not None}
+            self.store.add_event(task_id, short, at, job_id=job_id, stage=name, detail=detail or None)
+        if short == "started":
+            self.store.update_stage(job_id, name, only_if_active=True, state=js.RUNNING, started_at=at,
+                                    worker=event.get("hostname"), worker_pid=event.get("pid"),
+                                    attempts=stage["attempts"] + 1)
+        elif short == "progress":
+            self.store.update_stage(job_id, name, only_if_active=True, state=js.RUNNING,
+                                    progress=float(event.get("progress", 0.0)))
+        elif short == "retried":
+            self.store.update_stage(job_id, name, only_if_active=True, state=js.QUEUED,
+                                    error=f"retrying: {event.get('exception', '')}")
+        elif short in ("succeeded", "failed"):
+            self.collect(stage)
+        elif short == "revoked":
+            self.store.update_stage(job_id, name, only_if_active=True, state=js.CANCELLED, finished_at=at)
+
+    def collect(self, stage: dict) -> str | None:
+        """Take a finished task's outcome from the result backend; return the stage's new state."""
+        meta = self.celery.backend.get_task_meta(stage["task_id"])
+        status = meta.get("status")
+        job_id, name = stage["job_id"], stage["name"]
+        if status == "SUCCESS":
+            if name == TRANSCRIBE:
+                self.store.save_transcript(job_id, meta["result"])
+            self.store.update_stage(job_id, name, only_if_active=True, state=js.DONE, progress=1.0,
+                                    error=None, finished_at=_finished_at(meta))
+            return js.DONE
+        if status == "FAILURE":
+            self.store.update_stage(job_id, name, only_if_active=True, state=js.FAILED,
+                                    error=failure_message(meta.get("result")),
+                                    traceback=meta.get("traceback"), finished_at=_finished_at(meta))
+            return js.FAILED
+        if status in ("STARTED", "PROGRESS"):
+            fields = {"state": js.RUNNING}
+            if status == "PROGRESS" and isinstance(meta.get("result"), dict):
+                fields["progress"] = meta["result"].get("progress", 0.0)
+            self.store.update_stage(job_id, name, only_if_active=True, **fields)
+            return js.RUNNING
+        if status == "REVOKED":
+            self.store.update_stage(job_id, name, only_if_active=True, state=js.CANCELLED)
+            return js.CANCELLED
+        return None
+
+    def poll(self, job_ids=None) -> None:
+        """A safety net for missed events (the event stream is not durable)."""
+        for stage in self.store.active_stages():
+            if job_ids is None or stage["job_id"] in job_ids:
+                self.collect(stage)
+
+    def reconcile(self) -> dict:
+        """After the app was away: take results of tasks that finished meanwhile, and
+        queue again what the broker no longer holds. Call before workers start."""
+        from app.queues import task_ids_in_broker
+
+        in_broker = task_ids_in_broker(self.celery)
+        counts = {"collected": 0, "requeued": 0, "waiting": 0}
+        for stage in self.store.active_stages():
+            state = self.collect(stage) if stage["task_id"] else None
+            if state in js.FINAL:
+                counts["collected"] += 1
+            elif stage["task_id"] in in_broker:
+                counts["waiting"] += 1
+            else:
+                log.warning("task of job %s (%s) was lost; queueing it again", stage["job_id"], stage["name"])
+                self.store.add_event(stage["task_id"] or "-", "lost", time.time(), job_id=stage["job_id"],
+                                     stage=stage["name"])
+                self.send(stage["job_id"], stage["name"])
+                counts["requeued"] += 1
+        return counts
+
+
+def _finished_at(meta: dict) -> float:
+    done = meta.get("date_done")
+    if done is None:
+        return time.time()
+    if isinstance(done, str):
+        from datetime import datetime, timezone
+
+        try:
+            parsed = datetime.fromisoformat(done)
+            if parsed.tzinfo is None:
+                parsed = parsed.replace(tzinfo=timezone.utc)
+            return parsed.timestamp()
+        except ValueError:
+            return time.time()
+    return done.timestamp()

@@ -1,0 +1,264 @@
+"""The job store: SQLite in WAL mode, the single source of truth for jobs, their
+stages, task timelines and transcripts. Written only on the app side, so workers
+can run on machines that never see this file."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+# Stage states; a job's own state is derived from its stages.
+PENDING, QUEUED, RUNNING, DONE, FAILED, CANCELLED = (
+    "pending", "queued", "running", "done", "failed", "cancelled")
+ACTIVE = (QUEUED, RUNNING)
+FINAL = (DONE, FAILED, CANCELLED)
+
+SCHEMA = [
+    # version 1
+    """
+    CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        path TEXT NOT NULL,
+        file_hash TEXT,
+        size_bytes INTEGER,
+        duration_seconds REAL,
+        options TEXT NOT NULL DEFAULT '{}',
+        options_key TEXT,
+        state TEXT NOT NULL,
+        error TEXT,
+        language TEXT,
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL,
+        finished_at REAL
+    );
+    CREATE INDEX jobs_hash ON jobs(file_hash, options_key);
+    CREATE TABLE stages (
+        job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        state TEXT NOT NULL,
+        task_id TEXT UNIQUE,
+        progress REAL NOT NULL DEFAULT 0,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        worker TEXT,
+        worker_pid INTEGER,
+        queued_at REAL,
+        started_at REAL,
+        finished_at REAL,
+        error TEXT,
+        traceback TEXT,
+        PRIMARY KEY (job_id, name)
+    );
+    CREATE TABLE task_events (
+        id INTEGER PRIMARY KEY,
+        task_id TEXT NOT NULL,
+        job_id TEXT,
+        stage TEXT,
+        kind TEXT NOT NULL,
+        at REAL NOT NULL,
+        detail TEXT,
+        UNIQUE (task_id, kind, at)
+    );
+    CREATE INDEX task_events_task ON task_events(task_id);
+    CREATE TABLE transcripts (
+        job_id TEXT PRIMARY KEY REFERENCES jobs(id) ON DELETE CASCADE,
+        language TEXT,
+        duration_seconds REAL,
+        model TEXT,
+        text TEXT NOT NULL,
+        result TEXT NOT NULL,
+        created_at REAL NOT NULL
+    );
+    CREATE TABLE segments (
+        job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        start REAL NOT NULL,
+        end REAL NOT NULL,
+        text TEXT NOT NULL,
+        original_text TEXT,
+        words TEXT,
+        PRIMARY KEY (job_id, idx)
+    );
+    """,
+]
+
+
+def job_state(stage_states: list[str]) -> str:
+    """A job is as far as its least finished stage, and failed if any stage failed."""
+    if not stage_states:
+        return QUEUED
+    if FAILED in stage_states:
+        return FAILED
+    if CANCELLED in stage_states:
+        return CANCELLED
+    if all(s == DONE for s in stage_states):
+        return DONE
+    if RUNNING in stage_states or DONE in stage_states:
+        return RUNNING
+    return QUEUED
+
+
+class JobStore:
+    """Thread-safe: one connection, one writer at a time (the monitor thread and
+    the caller's thread both write). Other processes may open the same file."""
+
+    def __init__(self, path: Path | str):
+        self.path = str(path)
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=30,
+                                   isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._migrate()
+
+    def _migrate(self) -> None:
+        with self.transaction() as db:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            for number, script in enumerate(SCHEMA[version:], start=version + 1):
+                for statement in filter(str.strip, script.split(";")):
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version={number}")
+
+    @property
+    def schema_version(self) -> int:
+        return self._q("PRAGMA user_version")[0][0]
+
+    @contextmanager
+    def transaction(self):
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _q(self, sql: str, params=()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+    def _one(self, sql: str, params=()) -> dict | None:
+        rows = self._q(sql, params)
+        return dict(rows[0]) if rows else None
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # --- jobs ------------------------------------------------------------------
+    def create_job(self, path: str, *, stages: list[str], options: dict | None = None,
+                   file_hash: str | None = None, options_key: str | None = None,
+                   size_bytes: int | None = None, duration_seconds: float | None = None) -> str:
+        job_id = uuid.uuid4().hex
+        now = time.time()
+        with self.transaction() as db:
+            db.execute("INSERT INTO jobs (id, path, file_hash, size_bytes, duration_seconds, options,"
+                       " options_key, state, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                       (job_id, path, file_hash, size_bytes, duration_seconds,
+                        json.dumps(options or {}), options_key, QUEUED, now, now))
+            db.executemany("INSERT INTO stages (job_id, name, state) VALUES (?,?,?)",
+                           [(job_id, name, PENDING) for name in stages])
+        return job_id
+
+    def job(self, job_id: str) -> dict | None:
+        return self._one("SELECT * FROM jobs WHERE id=?", (job_id,))
+
+    def jobs(self, limit: int = 50) -> list[dict]:
+        rows = self._q("SELECT * FROM jobs ORDER BY created_at DESC LIMIT ?", (limit,))
+        return [dict(r) for r in rows]
+
+    def find_done(self, file_hash: str, options_key: str) -> dict | None:
+        return self._one("SELECT * FROM jobs WHERE file_hash=? AND options_key=? AND state=? "
+                         "ORDER BY finished_at DESC LIMIT 1", (file_hash, options_key, DONE))
+
+    # --- stages ----------------------------------------------------------------
+    def stage(self, job_id: str, name: str) -> dict | None:
+        return self._one("SELECT * FROM stages WHERE job_id=? AND name=?", (job_id, name))
+
+    def stages(self, job_id: str) -> list[dict]:
+        return [dict(r) for r in self._q("SELECT * FROM stages WHERE job_id=? ORDER BY rowid", (job_id,))]
+
+    def stage_by_task(self, task_id: str) -> dict | None:
+        return self._one("SELECT * FROM stages WHERE task_id=?", (task_id,))
+
+    def active_stages(self) -> list[dict]:
+        rows = self._q("SELECT s.*, j.path FROM stages s JOIN jobs j ON j.id=s.job_id "
+                                "WHERE s.state IN (?,?) ORDER BY s.queued_at", ACTIVE)
+        return [dict(r) for r in rows]
+
+    def update_stage(self, job_id: str, name: str, *, only_if_active: bool = False, **fields) -> bool:
+        """Set fields of a stage and refresh the job's derived state; False if nothing changed.
+
+        *only_if_active* keeps late or repeated events from undoing a final state."""
+        if not fields:
+            return False
+        cols = ", ".join(f"{k}=?" for k in fields)
+        sql = f"UPDATE stages SET {cols} WHERE job_id=? AND name=?"
+        params = [*fields.values(), job_id, name]
+        if only_if_active:
+            sql += f" AND state NOT IN ({','.join('?' * len(FINAL))})"
+            params += FINAL
+        with self.transaction() as db:
+            changed = db.execute(sql, params).rowcount > 0
+            if changed:
+                self._refresh_job(db, job_id)
+        return changed
+
+    def _refresh_job(self, db, job_id: str) -> None:
+        rows = db.execute("SELECT state, error FROM stages WHERE job_id=? ORDER BY rowid", (job_id,)).fetchall()
+        state = job_state([r["state"] for r in rows])
+        error = next((r["error"] for r in rows if r["state"] == FAILED), None)
+        now = time.time()
+        db.execute("UPDATE jobs SET state=?, error=?, updated_at=?, "
+                   "finished_at=CASE WHEN ? IN ('done','failed','cancelled') THEN ? ELSE NULL END "
+                   "WHERE id=?", (state, error, now, state, now, job_id))
+
+    # --- task timeline ---------------------------------------------------------
+    def add_event(self, task_id: str, kind: str, at: float, *, job_id: str | None = None,
+                  stage: str | None = None, detail: dict | None = None) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT OR IGNORE INTO task_events (task_id, job_id, stage, kind, at, detail) "
+                       "VALUES (?,?,?,?,?,?)",
+                       (task_id, job_id, stage, kind, at, json.dumps(detail) if detail else None))
+
+    def events(self, job_id: str | None = None, task_id: str | None = None) -> list[dict]:
+        if task_id:
+            rows = self._q("SELECT * FROM task_events WHERE task_id=? ORDER BY at, id", (task_id,))
+        else:
+            rows = self._q("SELECT * FROM task_events WHERE job_id=? ORDER BY at, id", (job_id,))
+        return [dict(r) for r in rows]
+
+    # --- transcripts -----------------------------------------------------------
+    def save_transcript(self, job_id: str, result: dict) -> None:
+        segments = result.get("segments", [])
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO transcripts (job_id, language, duration_seconds, model, text,"
+                       " result, created_at) VALUES (?,?,?,?,?,?,?)",
+                       (job_id, result.get("language"), result.get("duration"), result.get("model"),
+                        result.get("text", ""), json.dumps(result), time.time()))
+            db.execute("DELETE FROM segments WHERE job_id=?", (job_id,))
+            db.executemany("INSERT INTO segments (job_id, idx, start, end, text, words) VALUES (?,?,?,?,?,?)",
+                           [(job_id, i, s["start"], s["end"], s["text"],
+                             json.dumps(s["words"]) if s.get("words") else None)
+                            for i, s in enumerate(segments)])
+            db.execute("UPDATE jobs SET language=?, duration_seconds=COALESCE(?, duration_seconds) WHERE id=?",
+                       (result.get("language"), result.get("duration"), job_id))
+
+    def transcript(self, job_id: str) -> dict | None:
+        row = self._one("SELECT * FROM transcripts WHERE job_id=?", (job_id,))
+        if not row:
+            return None
+        result = json.loads(row["result"])
+        segs = self._q("SELECT * FROM segments WHERE job_id=? ORDER BY idx", (job_id,))
+        result["segments"] = [
+            {"start": s["start"], "end": s["end"], "text": s["text"],
+             **({"words": json.loads(s["words"])} if s["words"] else {})} for s in segs]
+        result["text"] = " ".join(s["text"] for s in result["segments"]).strip()
+        return result

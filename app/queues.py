@@ -1,0 +1,83 @@
+"""What is in the broker: queue depths across every priority bucket, messages
+taken by workers but not yet acknowledged, and putting those back."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from workers import config
+
+log = logging.getLogger(__name__)
+
+
+def _channel(conn):
+    ch = conn.default_channel
+    return ch, ch.client
+
+
+def queue_keys(channel, queue: str) -> list[str]:
+    """Every Redis list that holds *queue*'s messages, one per priority step."""
+    return list(dict.fromkeys(channel._q_for_pri(queue, pri) for pri in channel.priority_steps))
+
+
+def depths(celery_app, queues=config.QUEUES) -> dict[str, dict]:
+    """{queue: {"waiting": n, "unacked": n}} as the broker holds them now."""
+    with celery_app.connection_for_write() as conn:
+        ch, client = _channel(conn)
+        result = {q: {"waiting": 0, "unacked": 0} for q in queues}
+        for q in queues:
+            result[q]["waiting"] = sum(client.llen(k) for k in queue_keys(ch, q))
+        for raw in client.hvals(ch.unacked_key):
+            queue = _queue_of(raw)
+            if queue in result:
+                result[queue]["unacked"] += 1
+        return result
+
+
+def _queue_of(raw) -> str | None:
+    try:
+        _payload, _exchange, routing_key = json.loads(raw)
+        return routing_key
+    except (ValueError, TypeError):
+        return None
+
+
+def task_ids_in_broker(celery_app, queues=config.QUEUES) -> set[str]:
+    """Ids of tasks waiting in a queue or held unacknowledged by a worker."""
+    ids = set()
+    with celery_app.connection_for_write() as conn:
+        ch, client = _channel(conn)
+        raws = list(client.hvals(ch.unacked_key))
+        for q in queues:
+            for key in queue_keys(ch, q):
+                raws.extend(client.lrange(key, 0, -1))
+        for raw in raws:
+            try:
+                data = json.loads(raw)
+                payload = data[0] if isinstance(data, list) else data
+                ids.add(payload["headers"]["id"])
+            except (ValueError, KeyError, TypeError, IndexError):
+                continue
+    return ids
+
+
+def restore_unacked(celery_app, queues=None) -> int:
+    """Put messages taken by a worker that is gone back at the head of their queue.
+
+    Only safe when nobody else consumes those queues: at start of the embedded
+    broker (the app is its only consumer), or for the queues of a worker that died.
+    Kombu alone would wait out the visibility timeout (hours) before redelivering.
+    """
+    restored = 0
+    with celery_app.connection_for_write() as conn:
+        ch, client = _channel(conn)
+        for tag, raw in client.hgetall(ch.unacked_key).items():
+            if queues is not None and _queue_of(raw) not in queues:
+                continue
+            ch.qos.restore_by_tag(tag, client, leftmost=True)
+            restored += 1
+    if restored:
+        log.info("restored %d unacknowledged message(s) to %s", restored,
+                 "all queues" if queues is None else ", ".join(queues))
+    return restored

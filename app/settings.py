@@ -1,0 +1,80 @@
+"""Every setting declared once: key (with its unit), type, default and title.
+
+Stored as JSON in the data folder. Speech options travel with each task, so a
+changed setting applies to the next job without restarting any worker.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    type: type
+    default: Any
+    title: str
+    choices: tuple = ()
+
+
+SETTINGS = (
+    Setting("model", str, "bundled", "Speech model (bundled tiny.en, a model folder, or a name)"),
+    Setting("language", str, "", "Language of the speech (empty: detect)"),
+    Setting("beam_size", int, 5, "Beam size (5 keeps long files accurate)"),
+    Setting("vad_filter", bool, True, "Skip silence with voice activity detection"),
+    Setting("word_timestamps", bool, False, "Keep a timestamp for every word"),
+    Setting("cpu_threads", int, 0, "CPU threads for speech (0: all cores)"),
+    Setting("broker_url", str, "", "External broker URL (empty: the embedded broker)"),
+    Setting("broker_tcp_port", int, 0, "Also listen on 127.0.0.1 at this port (0: unix socket only)"),
+    Setting("stop_timeout_seconds", float, 10.0, "How long to let running tasks finish at exit"),
+    Setting("export_formats", str, "txt", "Default export formats, comma-separated",
+            ("txt", "srt", "vtt", "json", "md")),
+)
+BY_KEY = {s.key: s for s in SETTINGS}
+SPEECH_KEYS = ("model", "language", "beam_size", "vad_filter", "word_timestamps", "cpu_threads")
+
+
+class Settings:
+    """The settings of one data folder; unknown keys in the file are kept as they are."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.values: dict[str, Any] = {}
+        try:
+            self.values = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError) as exc:
+            log.warning("settings file %s unreadable (%s); using defaults", path, exc)
+
+    def __getitem__(self, key: str) -> Any:
+        setting = BY_KEY[key]
+        value = self.values.get(key, setting.default)
+        try:
+            return setting.type(value)
+        except (TypeError, ValueError):
+            return setting.default
+
+    def set(self, key: str, value: Any) -> None:
+        setting = BY_KEY[key]
+        self.values[key] = setting.type(value)
+
+    def save(self) -> None:
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.values, indent=2, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, self.path)
+
+    def speech_options(self, **overrides: Any) -> dict:
+        """The options a transcribe task gets; command-line overrides win."""
+        options = {key: self[key] for key in SPEECH_KEYS}
+        options.update({k: v for k, v in overrides.items() if v is not None})
+        options["language"] = options["language"] or None
+        return options

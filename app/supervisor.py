@@ -1,0 +1,325 @@
+"""Starts, watches, restarts and stops Earmark's child processes.
+
+The broker, one Celery worker per queue and beat run as children of the app:
+foreground, each logging to its own file, restarted with backoff when they die,
+stopped warm at exit and killed by the kernel if the app itself is killed.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import signal
+import socket
+import subprocess
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from app.broker import BrokerAddress, BrokerError, EmbeddedBroker, address_file
+from app.paths import DataDir, self_command
+from app.processes import die_with_parent, kill_stale, write_pidfile
+from app.settings import Settings
+from workers import config
+
+log = logging.getLogger(__name__)
+
+WORKER_ROLES = config.QUEUES  # one worker per queue
+ALL_ROLES = (*WORKER_ROLES, "beat")
+BACKOFF_FIRST_SECONDS = 0.5
+BACKOFF_MAX_SECONDS = 30.0
+STABLE_AFTER_SECONDS = 60.0  # a child that ran this long starts its backoff afresh
+BROKER_READY_SECONDS = 15.0
+
+
+class AlreadyRunning(Exception):
+    """Another Earmark process owns this data folder's stack."""
+
+
+class StartError(Exception):
+    """The stack could not start; the message says why and what to do."""
+
+
+@dataclass
+class Child:
+    name: str
+    argv: list[str]
+    env: dict
+    log_path: str
+    pidfile: str
+    pdeathsig: int
+    proc: subprocess.Popen | None = None
+    started_at: float = 0.0
+    restarts: int = 0
+    failures_in_row: int = 0
+    restart_at: float | None = None
+    last_exit: int | None = None
+    queues: tuple = field(default_factory=tuple)
+
+    @property
+    def pid(self) -> int | None:
+        return self.proc.pid if self.proc else None
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+
+def worker_hostname(role: str) -> str:
+    return f"{role}@{socket.gethostname()}"
+
+
+class Supervisor:
+    """Owns one data folder's stack. ``start()`` then ``stop()``; thread-safe."""
+
+    def __init__(self, data: DataDir, settings: Settings | None = None,
+                 roles: tuple[str, ...] = ALL_ROLES,
+                 on_child_event: Callable[[str, str, dict], None] | None = None):
+        self.data = data.ensure()
+        self.settings = settings or Settings(data.settings)
+        self.roles = roles
+        self.on_child_event = on_child_event or (lambda name, state, info: None)
+        self.children: dict[str, Child] = {}
+        self.broker: EmbeddedBroker | None = None
+        self.address: BrokerAddress | None = None
+        self.celery = None
+        self._lock_fd: int | None = None
+        self._stopping = threading.Event()
+        self._mutex = threading.RLock()
+        self._watcher: threading.Thread | None = None
+
+    # --- start -----------------------------------------------------------------
+    def start(self, before_workers: Callable[[object], None] | None = None) -> BrokerAddress:
+        """Start the broker, then (after *before_workers(celery_app)*, e.g. reconciling
+        the job store while no worker can take anything yet) the worker roles."""
+        self._take_lock()
+        try:
+            self._clean_stale()
+            external = self.settings["broker_url"]
+            if external:
+                self.address = BrokerAddress(url=external)
+            else:
+                self.broker = EmbeddedBroker(self.data, self.settings["broker_tcp_port"])
+                self.address = self.broker.address
+                self._spawn(self._broker_child())
+                self._wait_broker()
+            from workers.celery_app import configure
+
+            self.celery = configure(self.address.url)
+            if self.broker:
+                # We are the broker's only consumer: what a dead run took, it gets back now.
+                from app.queues import restore_unacked
+
+                restore_unacked(self.celery)
+            if before_workers:
+                before_workers(self.celery)
+            self.address.save(address_file(self.data))
+            for role in self.roles:
+                self._spawn(self._role_child(role))
+        except BrokerError as exc:
+            self.stop()
+            raise StartError(str(exc)) from None
+        except Exception:
+            self.stop()
+            raise
+        self._watcher = threading.Thread(target=self._watch, name="supervisor", daemon=True)
+        self._watcher.start()
+        return self.address
+
+    def _take_lock(self) -> None:
+        path = self.data.run / "supervisor.lock"
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise AlreadyRunning(f"Earmark is already running on {self.data.root}") from None
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        self._lock_fd = fd
+
+    def _clean_stale(self) -> None:
+        """Children of a run that was killed before it could stop them (no PDEATHSIG
+        on this platform, or a pidfile left behind): kill and forget them."""
+        root = str(self.data.root)
+
+        def ours(proc) -> bool:
+            try:
+                return root in " ".join(proc.cmdline()) or proc.cwd() == str(self.data.broker)
+            except Exception:
+                return False
+
+        for pidfile in self.data.run.glob("*.pid"):
+            kill_stale(pidfile, ours)
+
+    def _broker_child(self) -> Child:
+        return Child("broker", self.broker.command(), dict(os.environ),
+                     str(self.data.logs / "broker.console.log"), str(self.data.pidfile("broker")),
+                     pdeathsig=signal.SIGTERM)  # valkey flushes its AOF on SIGTERM
+
+    def _role_child(self, role: str) -> Child:
+        env = dict(os.environ, EARMARK_BROKER_URL=self.address.url,
+                   EARMARK_DATA_DIR=str(self.data.root), PYTHONUNBUFFERED="1")
+        common = ["--data-dir", str(self.data.root), "--parent-pid", str(os.getpid())]
+        if role == "beat":
+            argv = [*self_command(), "beat", *common]
+            queues: tuple = ()
+        else:
+            argv = [*self_command(), "worker", "--queues", role, "--hostname", worker_hostname(role),
+                    *common]
+            queues = (role,)
+        # A worker's pool processes get SIGKILL from Celery when it dies; the worker
+        # itself must not linger on a long task once the app is gone, and its task
+        # stays unacknowledged in the broker, restored at the next start.
+        return Child(role, argv, env, str(self.data.logs / f"{role}.console.log"), str(self.data.pidfile(role)),
+                     pdeathsig=signal.SIGKILL, queues=queues)
+
+    def _spawn(self, child: Child) -> None:
+        log_fh = open(child.log_path, "ab", buffering=0)
+        try:
+            child.proc = subprocess.Popen(
+                child.argv, env=child.env, stdin=subprocess.DEVNULL, stdout=log_fh,
+                stderr=subprocess.STDOUT, start_new_session=True,  # Ctrl-C reaches us, not them
+                preexec_fn=die_with_parent(child.pdeathsig), close_fds=True)
+        except OSError as exc:
+            raise StartError(f"Could not start {child.name}: {exc}") from None
+        finally:
+            log_fh.close()
+        child.started_at = time.monotonic()
+        child.restart_at = None
+        write_pidfile(self.data.pidfile(child.name), child.proc.pid)
+        with self._mutex:
+            self.children[child.name] = child
+        log.info("started %s (pid %d)", child.name, child.proc.pid)
+        self.on_child_event(child.name, "started", {"pid": child.proc.pid})
+
+    def _wait_broker(self) -> None:
+        deadline = time.monotonic() + BROKER_READY_SECONDS
+        child = self.children["broker"]
+        while time.monotonic() < deadline:
+            if child.proc.poll() is not None:
+                tail = _tail(child.log_path)
+                raise StartError(f"The broker exited at start (code {child.proc.returncode}). "
+                                 f"Its log says: {tail}")
+            if self.broker.ping():
+                return
+            time.sleep(0.02)
+        raise StartError(f"The broker did not answer within {BROKER_READY_SECONDS:.0f} s; "
+                         f"see {child.log_path}")
+
+    def wait_workers(self, timeout_seconds: float = 60.0, roles: tuple[str, ...] | None = None) -> bool:
+        """Block until every worker answers a ping (never call on a GUI thread)."""
+        wanted = {worker_hostname(r) for r in (roles or self.roles) if r in WORKER_ROLES}
+        deadline = time.monotonic() + timeout_seconds
+        while wanted and time.monotonic() < deadline:
+            replies = self.celery.control.ping(destination=sorted(wanted), timeout=0.5)
+            for reply in replies:
+                wanted -= set(reply)
+        return not wanted
+
+    # --- watch -----------------------------------------------------------------
+    def _watch(self) -> None:
+        while not self._stopping.wait(0.2):
+            with self._mutex:
+                children = list(self.children.values())
+            for child in children:
+                if self._stopping.is_set():
+                    return
+                if child.restart_at is None and child.proc and child.proc.poll() is not None:
+                    self._on_exit(child)
+                elif child.restart_at is not None and time.monotonic() >= child.restart_at:
+                    self._restart(child)
+
+    def _on_exit(self, child: Child) -> None:
+        child.last_exit = child.proc.returncode
+        ran = time.monotonic() - child.started_at
+        child.failures_in_row = 0 if ran > STABLE_AFTER_SECONDS else child.failures_in_row + 1
+        delay = min(BACKOFF_MAX_SECONDS, BACKOFF_FIRST_SECONDS * 2 ** max(0, child.failures_in_row - 1))
+        child.restart_at = time.monotonic() + delay
+        log.warning("%s (pid %d) exited with %s after %.1f s; restarting in %.1f s",
+                    child.name, child.proc.pid, child.last_exit, ran, delay)
+        self.on_child_event(child.name, "exited", {"code": child.last_exit, "restart_in": delay})
+
+    def _restart(self, child: Child) -> None:
+        try:
+            if child.name == "broker":
+                child.argv = self.broker.command()
+            elif self.broker and child.queues:
+                # This worker was its queues' only consumer: give back what it held.
+                from app.queues import restore_unacked
+
+                restore_unacked(self.celery, child.queues)
+            child.restarts += 1
+            self._spawn(child)
+        except Exception as exc:  # the broker may be restarting too: try again later
+            log.warning("restart of %s failed: %r", child.name, exc)
+            child.failures_in_row += 1
+            child.restart_at = time.monotonic() + BACKOFF_MAX_SECONDS / 4
+
+    # --- stop ------------------------------------------------------------------
+    def stop(self, timeout_seconds: float | None = None) -> None:
+        """Warm stop: workers finish (or give back) their task, then the broker flushes."""
+        if timeout_seconds is None:
+            timeout_seconds = self.settings["stop_timeout_seconds"]
+        self._stopping.set()
+        if self._watcher and self._watcher is not threading.current_thread():
+            self._watcher.join(timeout=5)
+        with self._mutex:
+            children = dict(self.children)
+        roles = [c for name, c in children.items() if name != "broker"]
+        for child in roles:
+            if child.alive():
+                child.proc.send_signal(signal.SIGTERM)  # Celery's warm shutdown
+        _wait_all(roles, timeout_seconds)
+        broker = children.get("broker")
+        if broker and broker.alive():
+            self.broker.shutdown()
+            _wait_all([broker], 10.0)
+        for child in children.values():
+            self.data.pidfile(child.name).unlink(missing_ok=True)
+            self.on_child_event(child.name, "stopped", {})
+        address_file(self.data).unlink(missing_ok=True)
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    def status(self) -> list[dict]:
+        with self._mutex:
+            return [{"name": c.name, "pid": c.pid, "alive": c.alive(), "restarts": c.restarts,
+                     "last_exit": c.last_exit} for c in self.children.values()]
+
+
+def _wait_all(children: list[Child], timeout_seconds: float) -> None:
+    deadline = time.monotonic() + timeout_seconds
+    for child in children:
+        if child.proc is None:
+            continue
+        try:
+            child.proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            log.warning("%s did not stop in time; killing it", child.name)
+            _kill_tree(child.proc.pid)
+            child.proc.wait()
+
+
+def _kill_tree(pid: int) -> None:
+    import psutil
+
+    try:
+        proc = psutil.Process(pid)
+        for p in [*proc.children(recursive=True), proc]:
+            p.send_signal(signal.SIGKILL)
+    except psutil.NoSuchProcess:
+        pass
+
+
+def _tail(path: str, lines: int = 3) -> str:
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            fh.seek(max(0, fh.tell() - 4000))
+            text = fh.read().decode("utf-8", "replace").strip().splitlines()
+            return " / ".join(text[-lines:]) or "(nothing)"
+    except OSError:
+        return "(no log)"

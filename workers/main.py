@@ -1,0 +1,80 @@
+"""Entry points for the worker and beat roles (``earmark worker``, ``earmark beat``).
+
+Kept apart from ``app`` so a remote worker machine runs the same code with no GUI.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+import socket
+import threading
+import time
+
+from celery import signals
+
+from workers import config
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(processName)s[%(process)d] %(name)s: %(message)s"
+LOG_MAX_BYTES = 5 * 1024 * 1024
+
+
+def setup_logging(log_file: str | None, level: str = "INFO") -> None:
+    """Each process logs to its own rotating file (or stderr when none is given)."""
+    root = logging.getLogger()
+    root.setLevel(level)
+    if log_file:
+        os.makedirs(os.path.dirname(log_file), exist_ok=True)
+        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+            log_file, maxBytes=LOG_MAX_BYTES, backupCount=3, encoding="utf-8")
+    else:
+        handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    root.handlers[:] = [handler]
+
+
+def watch_parent(parent_pid: int, interval_seconds: float = 1.0) -> None:
+    """Exit when the supervising app is gone (PR_SET_PDEATHSIG does this on Linux;
+    this thread covers the platforms without it)."""
+
+    def loop():
+        while True:
+            time.sleep(interval_seconds)
+            if os.getppid() != parent_pid:
+                os._exit(3)
+
+    threading.Thread(target=loop, name="parent-watch", daemon=True).start()
+
+
+def _start(parent_pid: int | None, log_file: str | None, loglevel: str) -> None:
+    setup_logging(log_file, loglevel)
+    # Celery must not replace our handlers with its own.
+    signals.setup_logging.connect(lambda **kw: None, weak=False)
+    if parent_pid:
+        watch_parent(parent_pid)
+
+
+def run_worker(queues: list[str], hostname: str | None = None, concurrency: int = 1,
+               pool: str = "prefork", log_file: str | None = None, loglevel: str = "INFO",
+               parent_pid: int | None = None) -> None:
+    from workers.celery_app import app
+
+    _start(parent_pid, log_file, loglevel)
+    unknown = set(queues) - set(config.QUEUES)
+    if unknown:
+        raise SystemExit(f"unknown queue(s): {', '.join(sorted(unknown))}; "
+                         f"choose from {', '.join(config.QUEUES)}")
+    name = hostname or f"{'+'.join(queues)}@{socket.gethostname()}"
+    app.worker_main(argv=["worker", "--queues", ",".join(queues), "--hostname", name,
+                          "--concurrency", str(concurrency), "--pool", pool,
+                          "--loglevel", loglevel, "--without-mingle", "--without-gossip",
+                          "--events"])
+
+
+def run_beat(schedule_file: str, log_file: str | None = None, loglevel: str = "INFO",
+             parent_pid: int | None = None) -> None:
+    from workers.celery_app import app
+
+    _start(parent_pid, log_file, loglevel)
+    app.start(["beat", "--schedule", schedule_file, "--loglevel", loglevel, "--pidfile="])

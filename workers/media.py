@@ -1,0 +1,113 @@
+"""Checks that a file can be transcribed, and decodes it to 16 kHz mono.
+
+Every way a person can hand us a bad file ends here as a ``BadMediaError`` with
+a sentence that says what is wrong, before any model time is spent on it.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from dataclasses import dataclass
+
+from workers.errors import BadMediaError, TransientError
+
+SAMPLE_RATE = 16000
+# Decoded audio shorter than this share of the header's duration means the file
+# was cut off (an interrupted copy or download).
+TRUNCATED_BELOW = 0.9
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    path: str
+    size_bytes: int
+    duration_seconds: float | None
+    audio_codec: str
+    container: str
+
+
+def check_file(path: str) -> int:
+    """Fail clearly unless *path* is a readable, non-empty regular file; return its size."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise BadMediaError(f"File not found: {path}") from None
+    except PermissionError:
+        raise BadMediaError(f"Permission denied: cannot open {path}") from None
+    except OSError as exc:
+        raise _os_error(path, exc) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise BadMediaError(f"This is a folder, not a file: {path}")
+    if not stat.S_ISREG(st.st_mode):
+        raise BadMediaError(f"Not a regular file (a device, pipe or socket): {path}")
+    if st.st_size == 0:
+        raise BadMediaError(f"The file is empty (0 bytes): {path}")
+    try:
+        with open(path, "rb") as fh:
+            fh.read(1)
+    except PermissionError:
+        raise BadMediaError(f"Permission denied: cannot read {path}") from None
+    except OSError as exc:
+        raise _os_error(path, exc) from None
+    return st.st_size
+
+
+def _os_error(path: str, exc: OSError) -> Exception:
+    # A stalled network share or a busy disk may come back; anything else will not.
+    if exc.errno in (errno.EAGAIN, errno.EBUSY, errno.ETIMEDOUT, errno.EINTR):
+        return TransientError(f"The file could not be read right now ({exc.strerror}): {path}")
+    return BadMediaError(f"The file could not be read ({exc.strerror}): {path}")
+
+
+def probe(path: str) -> MediaInfo:
+    """Open the container and find an audio stream, without decoding it."""
+    import av  # PyAV comes with faster-whisper; imported here to keep start-up light
+
+    size = check_file(path)
+    try:
+        with av.open(path, mode="r", metadata_errors="ignore") as container:
+            audio = next(iter(container.streams.audio), None)
+            if audio is None:
+                kinds = sorted({s.type for s in container.streams}) or ["no streams"]
+                raise BadMediaError(
+                    f"No audio in this file (it holds {', '.join(kinds)}): {path}")
+            duration = None
+            if audio.duration is not None and audio.time_base is not None:
+                duration = float(audio.duration * audio.time_base)
+            elif container.duration is not None:
+                duration = container.duration / 1_000_000
+            return MediaInfo(path, size, duration, audio.codec_context.name,
+                             container.format.name)
+    except BadMediaError:
+        raise
+    except av.error.PermissionError:
+        raise BadMediaError(f"Permission denied: cannot read {path}") from None
+    except (av.error.InvalidDataError, av.error.EOFError, av.error.DecoderNotFoundError,
+            av.error.ValueError, UnicodeDecodeError):
+        raise BadMediaError(
+            f"Not a recognised audio or video file, or it is corrupt: {path}") from None
+    except av.error.FFmpegError as exc:
+        raise BadMediaError(f"The file could not be opened ({exc.strerror}): {path}") from None
+
+
+def decode(path: str, info: MediaInfo):
+    """Decode to a float32 16 kHz mono array; fail if the file turns out cut off or empty."""
+    import av
+    from faster_whisper.audio import decode_audio
+
+    try:
+        audio = decode_audio(path, sampling_rate=SAMPLE_RATE)
+    except (av.error.InvalidDataError, av.error.EOFError, av.error.ValueError):
+        raise BadMediaError(f"The audio in this file is corrupt and cannot be decoded: {path}") from None
+    except av.error.FFmpegError as exc:
+        raise BadMediaError(f"The audio could not be decoded ({exc.strerror}): {path}") from None
+    decoded = len(audio) / SAMPLE_RATE
+    if decoded == 0:
+        raise BadMediaError(f"The file holds no decodable audio: {path}")
+    if info.duration_seconds and decoded < TRUNCATED_BELOW * info.duration_seconds:
+        raise BadMediaError(
+            f"The file is truncated: it should last {info.duration_seconds:.1f} s "
+            f"but only {decoded:.1f} s could be read: {path}")
+    return audio

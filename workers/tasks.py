@@ -1,0 +1,104 @@
+"""Celery tasks: thin wrappers that unpack ids and paths, call an engine,
+report progress and map errors. Task names are the contract with the app."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from billiard.exceptions import SoftTimeLimitExceeded
+from celery.utils.log import get_task_logger
+from kombu.exceptions import OperationalError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from workers import config
+from workers.celery_app import app
+from workers.errors import EarmarkError, TransientError
+
+log = get_task_logger(__name__)
+
+# Only faults that can pass by themselves are retried; a bad file fails once.
+TRANSIENT = (TransientError, RedisConnectionError, RedisTimeoutError, OperationalError)
+RETRY = dict(autoretry_for=TRANSIENT, retry_backoff=2, retry_backoff_max=config.RETRY_BACKOFF_MAX_SECONDS,
+             retry_jitter=True, max_retries=5)
+PROGRESS_INTERVAL_SECONDS = 0.5
+PROGRESS_EVENT = "task-progress"
+
+
+class ProgressReporter:
+    """Sends progress as a Celery event (live) and task state (durable), throttled."""
+
+    def __init__(self, task, interval: float = PROGRESS_INTERVAL_SECONDS):
+        self.task, self.interval, self.last = task, interval, 0.0
+
+    def __call__(self, done: float, total: float) -> None:
+        now = time.monotonic()
+        if done < total and now - self.last < self.interval:
+            return
+        self.last = now
+        fraction = done / total if total else 0.0
+        meta = {"done_seconds": round(done, 2), "total_seconds": round(total, 2),
+                "progress": round(fraction, 4)}
+        try:
+            self.task.update_state(state="PROGRESS", meta=meta)
+            self.task.send_event(PROGRESS_EVENT, retry=False, **meta)
+        except (RedisConnectionError, RedisTimeoutError, OperationalError) as exc:
+            log.warning("progress not sent: %r", exc)  # progress is best-effort
+
+
+@app.task(name="earmark.transcribe", bind=True, soft_time_limit=config.TRANSCRIBE_SOFT_LIMIT_SECONDS,
+          time_limit=config.TRANSCRIBE_SOFT_LIMIT_SECONDS + 120, **RETRY)
+def transcribe(self, job_id: str, path: str, options: dict) -> dict:
+    """Transcribe the audio at *path*; the result is the transcript as JSON."""
+    from workers.engines.speech import SpeechEngine, TranscribeOptions
+    from workers.media import probe
+
+    opts = TranscribeOptions.from_dict(options)
+    log.info("job %s: transcribing %s (%s)", job_id, path, opts)
+    started = time.monotonic()
+    try:
+        info = probe(path)
+        engine = SpeechEngine.get(opts)
+        result = engine.transcribe(info, opts, on_progress=ProgressReporter(self))
+    except SoftTimeLimitExceeded:
+        raise EarmarkError("Transcription took longer than the time limit and was stopped.") from None
+    result["job_id"] = job_id
+    result["elapsed_seconds"] = round(time.monotonic() - started, 3)
+    result["worker_pid"] = os.getpid()
+    log.info("job %s: %d segments in %.2f s", job_id, len(result["segments"]), result["elapsed_seconds"])
+    return result
+
+
+def scratch_dir() -> Path:
+    """Where tasks keep temporary files (decoded chunks and the like)."""
+    base = os.environ.get("EARMARK_SCRATCH_DIR") or os.path.join(
+        tempfile.gettempdir(), f"earmark-scratch-{os.getuid() if hasattr(os, 'getuid') else 0}")
+    path = Path(base)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def remove_stale_files(folder: Path, older_than_seconds: float) -> int:
+    """Delete files under *folder* not touched for *older_than_seconds*; return how many."""
+    cutoff = time.time() - older_than_seconds
+    removed = 0
+    for item in folder.rglob("*"):
+        try:
+            if item.is_file() and item.stat().st_mtime < cutoff:
+                item.unlink()
+                removed += 1
+        except OSError:
+            continue  # another task may be using or removing it
+    return removed
+
+
+@app.task(name="earmark.cleanup", **RETRY)
+def cleanup(older_than_seconds: float = 24 * 3600) -> dict:
+    """Beat's hourly housekeeping: scratch files left by crashed tasks."""
+    removed = remove_stale_files(scratch_dir(), older_than_seconds)
+    if removed:
+        log.info("cleanup removed %d stale scratch files", removed)
+    return {"removed": removed}
