@@ -125,11 +125,15 @@ class EmbeddedBroker:
             os.unlink(self.socket_path)  # left by a server that was killed
         return [self.binary, str(self.config_path)]
 
-    def client(self, timeout_seconds: float = 2.0):
+    def client(self, timeout_seconds: float = 2.0, retries: int = 0):
+        """A client that fails fast (redis-py retries with backoff by default,
+        which turns a stopped server into seconds of waiting)."""
         import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
 
         return redis.Redis(socket_timeout=timeout_seconds, socket_connect_timeout=timeout_seconds,
-                           **self.address.redis_kwargs())
+                           retry=Retry(NoBackoff(), retries), **self.address.redis_kwargs())
 
     def ping(self) -> bool:
         import redis

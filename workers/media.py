@@ -85,7 +85,7 @@ def probe(path: str) -> MediaInfo:
     except av.error.PermissionError:
         raise BadMediaError(f"Permission denied: cannot read {path}") from None
     except (av.error.InvalidDataError, av.error.EOFError, av.error.DecoderNotFoundError,
-            av.error.ValueError, UnicodeDecodeError):
+            ValueError, UnicodeDecodeError):
         raise BadMediaError(
             f"Not a recognised audio or video file, or it is corrupt: {path}") from None
     except av.error.FFmpegError as exc:
@@ -99,7 +99,7 @@ def decode(path: str, info: MediaInfo):
 
     try:
         audio = decode_audio(path, sampling_rate=SAMPLE_RATE)
-    except (av.error.InvalidDataError, av.error.EOFError, av.error.ValueError):
+    except (av.error.InvalidDataError, av.error.EOFError, ValueError):
         raise BadMediaError(f"The audio in this file is corrupt and cannot be decoded: {path}") from None
     except av.error.FFmpegError as exc:
         raise BadMediaError(f"The audio could not be decoded ({exc.strerror}): {path}") from None

@@ -1,0 +1,51 @@
+"""Real bad inputs, made on the spot: each is a way a person's file can be wrong."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def video_without_audio(path: Path) -> Path:
+    """A real MP4 with one video stream and no audio, encoded with PyAV."""
+    import av
+    import numpy as np
+
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("mpeg4", rate=10)
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+        for i in range(10):
+            frame = av.VideoFrame.from_ndarray(np.full((48, 64, 3), i * 20, dtype=np.uint8), format="rgb24")
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    return path
+
+
+def make_bad_inputs(folder: Path, corpus: Path) -> dict[str, tuple[Path, str]]:
+    """{case: (path, words the error message must contain)}."""
+    folder.mkdir(parents=True, exist_ok=True)
+    cases = {}
+    cases["missing"] = (folder / "not-there.mp3", "not found")
+    empty = folder / "empty.wav"
+    empty.write_bytes(b"")
+    cases["zero-byte"] = (empty, "empty")
+    sub = folder / "a-folder.mp3"
+    sub.mkdir()
+    cases["directory"] = (sub, "folder")
+    text = folder / "notes.mp3"
+    text.write_text("These are meeting notes, not audio.\n" * 20)
+    cases["not-audio"] = (text, "not a recognised audio")
+    garbage = folder / "noise.wav"
+    garbage.write_bytes(os.urandom(64 * 1024))
+    cases["corrupt"] = (garbage, "not a recognised audio")
+    cut = folder / "cut.flac"
+    cut.write_bytes((corpus / "jfk.flac").read_bytes()[:400_000])
+    cases["truncated"] = (cut, "truncated")
+    cases["no-audio"] = (video_without_audio(folder / "silent-film.mp4"), "no audio")
+    locked = folder / "locked.flac"
+    locked.write_bytes((corpus / "jfk.flac").read_bytes())
+    locked.chmod(0)
+    cases["unreadable"] = (locked, "permission denied")
+    return cases

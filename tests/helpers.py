@@ -1,0 +1,75 @@
+"""Shared test helpers: waiting on conditions, word error rate, processes."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO.parent / "shared" / "corpus"
+
+
+def wait_until(predicate, timeout: float = 60.0, interval: float = 0.05, message: str = "condition"):
+    """Poll *predicate* until it returns a truthy value; fail after *timeout* seconds."""
+    deadline = time.monotonic() + timeout
+    tick = threading.Event()
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {message}")
+        tick.wait(interval)
+
+
+def normalize(text: str) -> str:
+    text = text.lower().replace("-", " ")
+    return re.sub(r"\s+", " ", re.sub(r"[^\w\s']", "", text)).strip()
+
+
+def wer(reference: str, hypothesis: str) -> float:
+    import jiwer
+
+    return jiwer.wer(normalize(reference), normalize(hypothesis))
+
+
+def reference(name: str) -> str:
+    return (CORPUS / f"{name}.txt").read_text(encoding="utf-8")
+
+
+def live_processes(pids) -> list[psutil.Process]:
+    """Those of *pids* still running (zombies do not count: this init reaps late)."""
+    alive = []
+    for pid in pids:
+        try:
+            proc = psutil.Process(pid)
+            if proc.status() != psutil.STATUS_ZOMBIE:
+                alive.append(proc)
+        except psutil.NoSuchProcess:
+            pass
+    return alive
+
+
+def parse_srt(text: str) -> list[tuple[float, float, str]]:
+    """Parse SRT strictly: numbered blocks, HH:MM:SS,mmm times, text; fail on anything else."""
+    def secs(stamp: str) -> float:
+        h, m, rest = stamp.split(":")
+        s, ms = rest.split(",")
+        return int(h) * 3600 + int(m) * 60 + int(s) + int(ms) / 1000
+
+    cues = []
+    blocks = [b for b in text.strip().split("\n\n") if b.strip()]
+    for number, block in enumerate(blocks, start=1):
+        lines = block.split("\n")
+        assert lines[0] == str(number), f"cue {number} is numbered {lines[0]!r}"
+        match = re.fullmatch(r"(\d\d:\d\d:\d\d,\d\d\d) --> (\d\d:\d\d:\d\d,\d\d\d)", lines[1])
+        assert match, f"bad time line {lines[1]!r}"
+        start, end = secs(match[1]), secs(match[2])
+        assert 0 <= start <= end, f"cue {number} runs backwards"
+        assert len(lines) > 2 and lines[2].strip(), f"cue {number} has no text"
+        cues.append((start, end, " ".join(lines[2:])))
+    return cues

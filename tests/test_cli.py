@@ -1,0 +1,94 @@
+"""``earmark transcribe`` end to end: real broker, real workers, real tiny.en."""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from app import jobstore as js
+from app.jobstore import JobStore
+from tests.badfiles import make_bad_inputs
+from tests.helpers import parse_srt, reference, wer
+
+pytestmark = pytest.mark.stack
+# Root reads any file; without these two capabilities a file with mode 000 is
+# unreadable to root too, so the "unreadable file" case is real under CI's root.
+DROP_READ_ANYTHING = ["setpriv", "--bounding-set=-dac_override,-dac_read_search",
+                      "--inh-caps=-dac_override,-dac_read_search", "--"]
+
+
+def cli(data_dir, *args, timeout=600, prefix=()):
+    cmd = [*prefix, sys.executable, "-m", "app", "--data-dir", str(data_dir), *map(str, args)]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+def test_jfk_to_srt_then_reuse_then_force(data_dir, corpus):
+    out = data_dir / "out"
+    done = cli(data_dir, "transcribe", corpus / "jfk.flac", "--format", "srt", "--out", out)
+    assert done.returncode == 0, done.stderr
+    cues = parse_srt((out / "jfk.srt").read_text(encoding="utf-8"))
+    assert wer(reference("jfk"), " ".join(text for _, _, text in cues)) <= 0.05
+    assert cues[-1][1] <= 11.1 and [c[0] for c in cues] == sorted(c[0] for c in cues)
+    store = JobStore(data_dir / "earmark.db")
+    [job] = store.jobs()
+    assert job["state"] == js.DONE and job["language"] == "en"
+    stage = store.stage(job["id"], "transcribe")
+    assert stage["progress"] == 1.0 and stage["attempts"] == 1 and stage["worker"].startswith("transcribe@")
+
+    # the same file with the same settings: the stored transcript, no new job
+    (out / "jfk.srt").unlink()
+    again = cli(data_dir, "transcribe", corpus / "jfk.flac", "--format", "vtt", "--out", out)
+    assert again.returncode == 0 and "already done" in again.stderr
+    assert (out / "jfk.vtt").read_text().startswith("WEBVTT") and len(store.jobs()) == 1
+    forced = cli(data_dir, "transcribe", corpus / "jfk.flac", "--format", "txt", "--out", out, "--force")
+    assert forced.returncode == 0 and len(store.jobs()) == 2
+
+    status = cli(data_dir, "status")
+    assert status.returncode == 0
+    assert "not running" in status.stdout and status.stdout.count("jfk.flac") == 2
+
+
+def test_each_bad_input_fails_once_with_its_message_and_the_good_file_still_runs(corpus):
+    with tempfile.TemporaryDirectory(prefix="em-") as data_dir, \
+            tempfile.TemporaryDirectory(prefix="em-bad-") as files:
+        cases = make_bad_inputs(Path(files) / "bad", corpus)
+        good = Path(files) / "jfk.flac"
+        shutil.copy(corpus / "jfk.flac", good)
+        prefix = DROP_READ_ANYTHING if os.geteuid() == 0 else ()
+        paths = [p for p, _ in cases.values()]
+        done = cli(data_dir, "transcribe", *paths[:3], good, *paths[3:], "--out", Path(data_dir) / "out",
+                   prefix=prefix)
+        assert done.returncode == 1, done.stderr
+        assert (Path(data_dir) / "out" / "jfk.txt").read_text().lower().startswith("and so, my fellow")
+
+        store = JobStore(Path(data_dir) / "earmark.db")
+        by_path = {job["path"]: job for job in store.jobs()}
+        errors = done.stderr.lower()
+        for case, (path, words) in cases.items():
+            job = by_path[str(path)]
+            assert job["state"] == js.FAILED, case
+            assert words in job["error"].lower(), f"{case}: {job['error']}"
+            assert f"{path}: {job['error']}".lower() in errors, case
+            stage = store.stage(job["id"], "transcribe")
+            kinds = [e["kind"] for e in store.events(job_id=job["id"])]
+            assert "retried" not in kinds, f"{case} was retried: {kinds}"
+            if stage["task_id"]:  # found bad only by the worker (truncated): ran once
+                assert kinds.count("started") == 1 and kinds.count("failed") == 1, (case, kinds)
+        assert by_path[str(good)]["state"] == js.DONE
+        # the truncated file passes the header check, so the worker found it bad
+        assert store.stage(by_path[str(cases["truncated"][0])]["id"], "transcribe")["task_id"]
+
+
+def test_a_missing_model_fails_once_with_a_clear_message(data_dir, corpus):
+    done = cli(data_dir, "transcribe", corpus / "jfk.flac", "--model", data_dir / "no-model",
+               "--out", data_dir)
+    assert done.returncode == 1
+    assert "Speech model folder not found" in done.stderr
+    store = JobStore(data_dir / "earmark.db")
+    [job] = store.jobs()
+    kinds = [e["kind"] for e in store.events(job_id=job["id"])]
+    assert kinds == ["queued", "sent", "received", "started", "failed"], kinds
