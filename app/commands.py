@@ -64,12 +64,12 @@ class Stack:
         return self
 
     def _join(self) -> None:
-        from workers.celery_app import configure
+        from workers.celery_app import client_app
 
         address = BrokerAddress.load(address_file(self.data))
         if address is None:
             raise StartError(f"Earmark is starting or stopping on {self.data.root}; try again in a moment.")
-        self.celery = configure(address.url)
+        self.celery = client_app(address.url)
         log.info("joined the running stack of %s", self.data.root)
 
     def close(self) -> None:
@@ -77,6 +77,8 @@ class Stack:
             self.monitor.stop()
         if self.supervisor:
             self.supervisor.stop()
+        elif self.celery is not None:
+            self.celery.close()
         self.store.close()
 
 
@@ -195,14 +197,14 @@ def _report(data: DataDir, intakes) -> int:
 
 def status(data: DataDir) -> int:
     from app.queues import depths
-    from workers.celery_app import configure
+    from workers.celery_app import client_app
 
     address = BrokerAddress.load(address_file(data))
     store = JobStore(data.database)
     if address is None:
         print(f"Earmark is not running on {data.root}.")
     else:
-        celery = configure(address.url)
+        celery = client_app(address.url)
         try:
             replies = celery.control.inspect(timeout=1.0).stats() or {}
             active = celery.control.inspect(timeout=1.0).active() or {}

@@ -121,11 +121,11 @@ class JobService:
             self.store.add_event(task_id, short, at, job_id=job_id, stage=name, detail=detail or None)
         if short == "started":
             self.store.update_stage(job_id, name, only_if_active=True, state=js.RUNNING, started_at=at,
-                                    worker=event.get("hostname"), worker_pid=event.get("pid"),
-                                    attempts=stage["attempts"] + 1)
+                                    worker=event.get("hostname"), attempts=stage["attempts"] + 1)
         elif short == "progress":
+            # sent from inside the task, so its pid is the process doing the work
             self.store.update_stage(job_id, name, only_if_active=True, state=js.RUNNING,
-                                    progress=float(event.get("progress", 0.0)))
+                                    progress=float(event.get("progress", 0.0)), worker_pid=event.get("pid"))
         elif short == "retried":
             self.store.update_stage(job_id, name, only_if_active=True, state=js.QUEUED,
                                     error=f"retrying: {event.get('exception', '')}")

@@ -104,9 +104,9 @@ class Supervisor:
                 self.address = self.broker.address
                 self._spawn(self._broker_child())
                 self._wait_broker()
-            from workers.celery_app import configure
+            from workers.celery_app import client_app
 
-            self.celery = configure(self.address.url)
+            self.celery = client_app(self.address.url)
             if self.broker:
                 # We are the broker's only consumer: what a dead run took, it gets back now.
                 from app.queues import restore_unacked
@@ -280,6 +280,8 @@ class Supervisor:
             self.data.pidfile(child.name).unlink(missing_ok=True)
             self.on_child_event(child.name, "stopped", {})
         address_file(self.data).unlink(missing_ok=True)
+        if self.celery is not None:
+            self.celery.close()
         if self._lock_fd is not None:
             os.close(self._lock_fd)
             self._lock_fd = None

@@ -6,7 +6,14 @@ app = Celery("earmark", include=["workers.tasks"])
 app.config_from_object("workers.config")
 
 
-def configure(broker_url: str, result_backend: str | None = None) -> Celery:
-    """Point the app at a broker chosen at run time (before its first connection)."""
-    app.conf.update(broker_url=broker_url, result_backend=result_backend or broker_url)
-    return app
+def client_app(broker_url: str, result_backend: str | None = None) -> Celery:
+    """A Celery app for the app side, bound to a broker chosen at run time.
+
+    A new instance each time: Celery caches connection pools and backends per app,
+    so re-pointing the shared one would keep talking to an old broker. The app
+    side only sends tasks by name, reads events and results, so it needs no tasks.
+    """
+    client = Celery("earmark", set_as_current=False)
+    client.config_from_object("workers.config")
+    client.conf.update(broker_url=broker_url, result_backend=result_backend or broker_url)
+    return client

@@ -1,0 +1,147 @@
+"""Nothing lost, nothing left behind: killed workers, a killed app, lost tasks."""
+
+import signal
+import subprocess
+import sys
+import time
+import uuid
+
+import psutil
+import pytest
+
+from app import jobstore as js
+from app.commands import Stack
+from app.jobs import JobService
+from app.jobstore import JobStore
+from app.paths import DataDir
+from app.settings import Settings
+from app.supervisor import Supervisor
+from tests.helpers import live_processes, reference, wait_until, wer
+
+pytestmark = pytest.mark.stack
+MEETING = "meeting1_product_sync"  # 81 s of speech: several seconds of work to interrupt
+
+
+def open_stack(data_dir, roles=("transcribe",)) -> Stack:
+    data = DataDir.resolve(data_dir)
+    return Stack(data, Settings(data.settings), roles=roles).open(wait_workers=True)
+
+
+def wait_running(store, job_id, timeout=120):
+    """Until the job's transcription is under way in a worker (model loaded, progress reported)."""
+    def running():
+        stage = store.stage(job_id, "transcribe")
+        return stage if stage["state"] == js.RUNNING and stage["progress"] > 0.05 else None
+    return wait_until(running, timeout, message="transcription under way")
+
+
+def wait_done(store, job_id, timeout=180):
+    wait_until(lambda: store.job(job_id)["state"] in js.FINAL, timeout, message="job to finish")
+    return store.job(job_id)
+
+
+def assert_completed_once(store, job_id, starts):
+    job = store.job(job_id)
+    assert job["state"] == js.DONE, job["error"]
+    kinds = [e["kind"] for e in store.events(job_id=job_id)]
+    assert kinds.count("started") == starts and kinds.count("succeeded") == 1, kinds
+    assert "failed" not in kinds, kinds
+    assert wer(reference(MEETING), store.transcript(job_id)["text"]) <= 0.15
+
+
+@pytest.mark.parametrize("victim", ["pool process", "worker process"])
+def test_sigkill_of_a_transcribe_worker_mid_job_still_completes_once(data_dir, corpus, victim):
+    stack = open_stack(data_dir)
+    try:
+        intake = stack.service.intake(str(corpus / f"{MEETING}.mp3"), Settings(data_dir / "x").speech_options())
+        stage = wait_running(stack.store, intake.job_id)
+        worker = stack.supervisor.children["transcribe"]
+        pid = stage["worker_pid"] if victim == "pool process" else worker.pid
+        assert pid in [c.pid for c in psutil.Process(worker.pid).children()] + [worker.pid]
+        psutil.Process(pid).send_signal(signal.SIGKILL)
+        wait_done(stack.store, intake.job_id)
+        assert_completed_once(stack.store, intake.job_id, starts=2)
+        # a dead worker process is restarted by the supervisor; a dead pool process by Celery
+        assert worker.restarts == (1 if victim == "worker process" else 0)
+    finally:
+        stack.close()
+
+
+def descendants(pid: int) -> list[int]:
+    return [p.pid for p in psutil.Process(pid).children(recursive=True)]
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL], ids=["stopped", "killed"])
+def test_no_broker_or_worker_outlives_the_app(data_dir, how):
+    app = subprocess.Popen([sys.executable, "-m", "app", "--data-dir", str(data_dir), "serve"],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        line = app.stdout.readline()
+        assert "ready" in line, line + app.stdout.read()
+        kids = descendants(app.pid)
+        names = " ".join(" ".join(psutil.Process(p).cmdline()) for p in kids)
+        assert "valkey-server" in names and names.count(" worker ") >= 3 and " beat " in names
+        app.send_signal(how)
+        app.wait(timeout=60)
+        wait_until(lambda: not live_processes(kids), 30, message="children to exit")
+    finally:
+        if app.poll() is None:
+            app.kill()
+    if how == signal.SIGTERM:
+        assert not list((data_dir / "run").glob("*.pid"))  # a clean stop leaves no pidfiles
+
+
+def test_app_killed_mid_job_resumes_the_job_at_next_start(data_dir, corpus):
+    cli = subprocess.Popen([sys.executable, "-m", "app", "--data-dir", str(data_dir), "transcribe",
+                            str(corpus / f"{MEETING}.mp3"), "--out", str(data_dir / "out")],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        store = JobStore(wait_until(lambda: (data_dir / "earmark.db").exists() and data_dir / "earmark.db"))
+        job_id = wait_until(lambda: store.jobs() and store.jobs()[0]["id"], message="job created")
+        wait_running(store, job_id)
+        kids = descendants(cli.pid)
+        cli.send_signal(signal.SIGKILL)
+        cli.wait(timeout=30)
+        wait_until(lambda: not live_processes(kids), 30, message="children to die with the app")
+    finally:
+        if cli.poll() is None:
+            cli.kill()
+    assert store.job(job_id)["state"] == js.RUNNING  # the app never heard the end
+    stack = open_stack(data_dir)  # the message the dead worker held goes back to the queue
+    try:
+        wait_done(stack.store, job_id)
+        assert_completed_once(stack.store, job_id, starts=2)
+    finally:
+        stack.close()
+
+
+def test_reconcile_takes_finished_results_and_requeues_lost_tasks(data_dir, corpus):
+    data = DataDir.resolve(data_dir)
+    store = JobStore(data.database)
+    sup = Supervisor(data, roles=("transcribe",))
+    sup.start()
+    try:
+        assert sup.wait_workers(120)
+        service = JobService(store, sup.celery)  # no event monitor: the app is "away"
+        options = Settings(data.settings).speech_options()
+        finished = service.intake(str(corpus / "jfk.flac"), options)
+        task_id = store.stage(finished.job_id, "transcribe")["task_id"]
+        wait_until(lambda: sup.celery.backend.get_task_meta(task_id)["status"] == "SUCCESS", 120,
+                   message="task to succeed in the backend")
+        assert store.job(finished.job_id)["state"] == js.QUEUED
+        # a job recorded but never published (the app died between the two)
+        lost = store.create_job(str(corpus / "jfk.flac"), stages=["transcribe"], options=options)
+        store.update_stage(lost, "transcribe", state=js.QUEUED, task_id=uuid.uuid4().hex, queued_at=time.time())
+
+        counts = service.reconcile()
+        assert counts == {"collected": 1, "requeued": 1, "waiting": 0}
+        assert store.job(finished.job_id)["state"] == js.DONE
+        assert "ask not what your country" in store.transcript(finished.job_id)["text"]
+
+        def lost_done():
+            service.poll()
+            return store.job(lost)["state"] == js.DONE
+        wait_until(lost_done, 120, interval=0.2, message="the lost task, queued again, to finish")
+        assert [e["kind"] for e in store.events(job_id=lost)][0] == "lost"
+    finally:
+        sup.stop()

@@ -1,0 +1,75 @@
+"""The supervisor's own duties: stale children of a crashed run, restart backoff."""
+
+import signal
+import subprocess
+import sys
+import threading
+
+import psutil
+import pytest
+
+from app.paths import DataDir
+from app.processes import write_pidfile
+from app.supervisor import Child, Supervisor
+from tests.helpers import live_processes, wait_until
+
+pytestmark = pytest.mark.stack
+
+
+def test_stale_children_of_a_crashed_run_are_killed_but_strangers_are_not(data_dir):
+    data = DataDir.resolve(data_dir).ensure()
+    # what a crashed run could leave: a worker of this data folder, still running
+    stale = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()", "worker",
+                              "--data-dir", str(data.root)], stdin=subprocess.PIPE)
+    write_pidfile(data.pidfile("transcribe"), stale.pid)
+    # a pidfile whose pid now belongs to another program (here: this test)
+    write_pidfile(data.pidfile("nlp"), psutil.Process().pid)
+    sup = Supervisor(data, roles=())
+    sup.start()
+    try:
+        stale.wait(timeout=10)  # it waits on its stdin forever: ending means it was killed
+        assert not live_processes([stale.pid])
+        assert psutil.Process().is_running()
+        assert not data.pidfile("transcribe").exists() and not data.pidfile("nlp").exists()
+    finally:
+        sup.stop()
+
+
+def test_a_crashing_child_is_restarted_with_growing_backoff(data_dir):
+    delays, exits = [], threading.Semaphore(0)
+
+    def on_event(name, state, info):
+        if name == "crasher" and state == "exited":
+            delays.append(info["restart_in"])
+            exits.release()
+
+    data = DataDir.resolve(data_dir)
+    sup = Supervisor(data, roles=(), on_child_event=on_event)
+    sup.start()
+    try:
+        sup._spawn(Child("crasher", [sys.executable, "-c", "raise SystemExit(3)"], {}, str(data.logs / "c.log"),
+                         str(data.pidfile("crasher")), pdeathsig=signal.SIGKILL))
+        for _ in range(3):
+            assert exits.acquire(timeout=30)
+        assert delays[:3] == [0.5, 1.0, 2.0]
+        child = sup.children["crasher"]
+        assert child.restarts >= 2 and child.last_exit == 3
+    finally:
+        sup.stop()
+    assert not live_processes([child.pid])
+
+
+def test_a_killed_broker_is_restarted_and_keeps_its_data(data_dir):
+    sup = Supervisor(DataDir.resolve(data_dir), roles=())
+    sup.start()
+    try:
+        sup.broker.client().set("survives", "yes")
+        sup.broker.client().execute_command("BGREWRITEAOF")  # the AOF holds it (fsync is every second)
+        wait_until(lambda: sup.broker.client().info("persistence")["aof_rewrite_in_progress"] == 0)
+        old = sup.children["broker"].pid
+        psutil.Process(old).send_signal(signal.SIGKILL)
+        wait_until(lambda: sup.children["broker"].pid != old and sup.broker.ping(), 30,
+                   message="broker restarted")
+        assert sup.broker.client().get("survives") == b"yes"
+    finally:
+        sup.stop()
