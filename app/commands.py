@@ -170,7 +170,7 @@ def transcribe(data: DataDir, args) -> int:
             view.show(rows)
             if not pending:
                 break
-            time.sleep(0.1)  # a terminal redraw rate, not a wait for a condition
+            stack.service.wait_for_change(0.5)
             if time.monotonic() - last_poll > POLL_BACKEND_SECONDS:
                 stack.service.poll(ids)
                 last_poll = time.monotonic()

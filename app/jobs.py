@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -64,6 +65,15 @@ class JobService:
     def __init__(self, store: JobStore, celery_app):
         self.store = store
         self.celery = celery_app
+        self.changed = threading.Condition()  # notified after each applied event
+
+    def wait_for_change(self, timeout_seconds: float) -> None:
+        with self.changed:
+            self.changed.wait(timeout_seconds)
+
+    def _notify(self) -> None:
+        with self.changed:
+            self.changed.notify_all()
 
     # --- intake ----------------------------------------------------------------
     def intake(self, path: str, options: dict, *, force: bool = False) -> Intake:
@@ -105,6 +115,12 @@ class JobService:
     # --- what Celery reports ---------------------------------------------------
     def handle_event(self, event: dict) -> None:
         """Apply one Celery event (called on the monitor's thread)."""
+        try:
+            self._apply_event(event)
+        finally:
+            self._notify()
+
+    def _apply_event(self, event: dict) -> None:
         kind = event.get("type", "")
         task_id = event.get("uuid")
         if not task_id or not kind.startswith("task-"):

@@ -50,7 +50,7 @@ class EventMonitor:
                         delay = 0.5
                         while not self._stop.is_set():
                             try:
-                                live.drain_events(timeout=0.5)
+                                live.drain_events(timeout=0.1)  # how soon stop() is noticed
                             except TimeoutError:
                                 continue
             except Exception as exc:
