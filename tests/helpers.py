@@ -73,3 +73,18 @@ def parse_srt(text: str) -> list[tuple[float, float, str]]:
         assert len(lines) > 2 and lines[2].strip(), f"cue {number} has no text"
         cues.append((start, end, " ".join(lines[2:])))
     return cues
+
+
+def processes_of(data_dir) -> list[psutil.Process]:
+    """Running processes that belong to the Earmark instance of *data_dir*."""
+    root = str(data_dir)
+    found = []
+    for proc in psutil.process_iter(["cmdline", "cwd", "status"]):
+        try:
+            if proc.info["status"] == psutil.STATUS_ZOMBIE:
+                continue
+            if root in " ".join(proc.info["cmdline"] or ()) or (proc.info["cwd"] or "").startswith(root):
+                found.append(proc)
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return found

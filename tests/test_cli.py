@@ -12,7 +12,7 @@ import pytest
 from app import jobstore as js
 from app.jobstore import JobStore
 from tests.badfiles import make_bad_inputs
-from tests.helpers import parse_srt, reference, wer
+from tests.helpers import parse_srt, processes_of, reference, wer
 
 pytestmark = pytest.mark.stack
 # Root reads any file; without these two capabilities a file with mode 000 is
@@ -30,6 +30,7 @@ def test_jfk_to_srt_then_reuse_then_force(data_dir, corpus):
     out = data_dir / "out"
     done = cli(data_dir, "transcribe", corpus / "jfk.flac", "--format", "srt", "--out", out)
     assert done.returncode == 0, done.stderr
+    assert not processes_of(data_dir), "the CLI left a broker or worker behind"
     cues = parse_srt((out / "jfk.srt").read_text(encoding="utf-8"))
     assert wer(reference("jfk"), " ".join(text for _, _, text in cues)) <= 0.05
     assert cues[-1][1] <= 11.1 and [c[0] for c in cues] == sorted(c[0] for c in cues)
