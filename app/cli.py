@@ -1,7 +1,7 @@
 """``earmark``: one entry point for every role, so a frozen bundle needs nothing else.
 
-    earmark                      the app (headless until the window lands: same as serve)
-    earmark serve                run the embedded stack until Ctrl-C
+    earmark                      the window (the stack starts behind it)
+    earmark serve                the embedded stack without a window, until Ctrl-C
     earmark transcribe FILE...   transcribe through the queue, write transcripts
     earmark status               workers, queue depths, recent jobs
     earmark worker --queues Q    a Celery worker (started by the app, or on another machine)
@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", help=data_help)
     sub = parser.add_subparsers(dest="command")
 
+    sub.add_parser("gui", parents=[common], help="open the window (the default)")
     sub.add_parser("serve", parents=[common], help="run the embedded broker and workers until interrupted")
 
     t = sub.add_parser("transcribe", parents=[common], help="transcribe files through the queue")
@@ -58,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    command = args.command or "serve"
+    command = args.command or "gui"
     if command in ("worker", "beat"):
         return _run_role(command, args)
 
@@ -66,6 +67,10 @@ def main(argv: list[str] | None = None) -> int:
 
     data = DataDir.resolve(args.data_dir).ensure()
     _log_to(data.log_file("app"))
+    if command == "gui":
+        from app.gui.app import run
+
+        return run(data)
     if command == "serve":
         from app.commands import serve
 

@@ -76,8 +76,11 @@ class JobService:
             self.changed.notify_all()
 
     # --- intake ----------------------------------------------------------------
-    def intake(self, path: str, options: dict, *, force: bool = False) -> Intake:
-        """Validate, hash and queue one file. A bad file becomes a failed job with its reason."""
+    def intake(self, path: str, options: dict, *, force: bool = False, send: bool = True) -> Intake:
+        """Validate, hash and queue one file. A bad file becomes a failed job with its reason.
+
+        With *send* False the job waits as pending (the workers are not up yet);
+        ``send_pending()`` queues it later."""
         from workers.media import probe
 
         key = options_key(options)
@@ -96,8 +99,62 @@ class JobService:
         job_id = self.store.create_job(path, stages=[TRANSCRIBE], options=options, file_hash=digest,
                                        options_key=key, size_bytes=info.size_bytes,
                                        duration_seconds=info.duration_seconds)
+        if not send:
+            return Intake(job_id, path, js.PENDING)
         self.send(job_id, TRANSCRIBE)
         return Intake(job_id, path, js.QUEUED)
+
+    def send_pending(self) -> int:
+        """Queue the jobs accepted while the workers were starting."""
+        pending = [j for j in self.store.job_rows() if j["stage_state"] == js.PENDING
+                   and j["state"] == js.QUEUED and j["stage"] == TRANSCRIBE]
+        for job in reversed(pending):  # oldest first
+            self.send(job["id"], TRANSCRIBE)
+        return len(pending)
+
+    # --- actions on jobs ---------------------------------------------------------
+    def cancel(self, job_id: str) -> None:
+        """A queued job never starts; a running one is stopped. Not an error: state cancelled."""
+        from app.queues import remove_from_queue
+
+        for stage in self.store.stages(job_id):
+            if stage["state"] in (js.PENDING, *js.ACTIVE):
+                self.store.update_stage(job_id, stage["name"], state=js.CANCELLED, finished_at=time.time())
+                if stage["task_id"]:
+                    self.store.add_event(stage["task_id"], "cancelled", time.time(), job_id=job_id,
+                                         stage=stage["name"])
+                    remove_from_queue(self.celery, stage["task_id"])
+                    # Ends it if a worker already runs it (SIGTERM to the pool process
+                    # only), and makes every worker drop it should it still arrive.
+                    self.celery.control.revoke(stage["task_id"], terminate=stage["state"] == js.RUNNING)
+
+    def retry(self, job_id: str) -> bool:
+        """Run a failed or cancelled job's unfinished stages again."""
+        again = False
+        for stage in self.store.stages(job_id):
+            if stage["state"] in (js.FAILED, js.CANCELLED):
+                self.store.update_stage(job_id, stage["name"], state=js.PENDING, error=None, traceback=None)
+                self.send(job_id, stage["name"])
+                again = True
+                break  # later stages follow when this one is done
+        return again
+
+    def move_to_top(self, job_id: str) -> bool:
+        """Make a queued job the next one its worker takes."""
+        from app.queues import remove_from_queue
+
+        for stage in self.store.stages(job_id):
+            if stage["state"] == js.QUEUED and stage["task_id"]:
+                if remove_from_queue(self.celery, stage["task_id"]):
+                    self.send(job_id, stage["name"], priority=config.PRIORITY_TOP)
+                    return True
+        return False
+
+    def remove(self, job_id: str) -> None:
+        """Forget a job (its file is not touched); a live one is cancelled first."""
+        if self.store.job(job_id)["state"] not in js.FINAL:
+            self.cancel(job_id)
+        self.store.delete_job(job_id)
 
     def send(self, job_id: str, stage: str, priority: int | None = None) -> str:
         """Record the task id first, then publish: a crash in between is found by reconcile()."""

@@ -174,6 +174,21 @@ class JobStore:
         rows = self._q("SELECT * FROM jobs ORDER BY created_at DESC LIMIT ?", (limit,))
         return [dict(r) for r in rows]
 
+    def job_rows(self, limit: int = 5000) -> list[dict]:
+        """Jobs, newest first, each with its current stage (the first not done) for the job list."""
+        rows = self._q(
+            "SELECT j.*, s.name AS stage, s.state AS stage_state, s.progress, s.started_at,"
+            " s.task_id, s.queued_at FROM jobs j LEFT JOIN stages s ON s.job_id = j.id AND s.rowid = ("
+            "  SELECT s2.rowid FROM stages s2 WHERE s2.job_id = j.id"
+            "  ORDER BY (s2.state = 'done'), s2.rowid LIMIT 1)"
+            " ORDER BY j.created_at DESC LIMIT ?", (limit,))
+        return [dict(r) for r in rows]
+
+    def delete_job(self, job_id: str) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM task_events WHERE job_id=?", (job_id,))
+            db.execute("DELETE FROM jobs WHERE id=?", (job_id,))
+
     def find_done(self, file_hash: str, options_key: str) -> dict | None:
         return self._one("SELECT * FROM jobs WHERE file_hash=? AND options_key=? AND state=? "
                          "ORDER BY finished_at DESC LIMIT 1", (file_hash, options_key, DONE))
@@ -250,6 +265,20 @@ class JobStore:
                             for i, s in enumerate(segments)])
             db.execute("UPDATE jobs SET language=?, duration_seconds=COALESCE(?, duration_seconds) WHERE id=?",
                        (result.get("language"), result.get("duration"), job_id))
+
+    def edit_segment(self, job_id: str, idx: int, text: str) -> None:
+        """Save a person's edit at once; the model's words stay in original_text."""
+        with self.transaction() as db:
+            db.execute("UPDATE segments SET original_text=COALESCE(original_text, text), text=? "
+                       "WHERE job_id=? AND idx=?", (text, job_id, idx))
+
+    def revert_segment(self, job_id: str, idx: int) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE segments SET text=original_text, original_text=NULL "
+                       "WHERE job_id=? AND idx=? AND original_text IS NOT NULL", (job_id, idx))
+
+    def segments(self, job_id: str) -> list[dict]:
+        return [dict(r) for r in self._q("SELECT * FROM segments WHERE job_id=? ORDER BY idx", (job_id,))]
 
     def transcript(self, job_id: str) -> dict | None:
         row = self._one("SELECT * FROM transcripts WHERE job_id=?", (job_id,))

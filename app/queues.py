@@ -81,3 +81,18 @@ def restore_unacked(celery_app, queues=None) -> int:
         log.info("restored %d unacknowledged message(s) to %s", restored,
                  "all queues" if queues is None else ", ".join(queues))
     return restored
+
+
+def remove_from_queue(celery_app, task_id: str, queues=config.QUEUES) -> bool:
+    """Take a waiting task's message out of its queue; False if no queue holds it."""
+    with celery_app.connection_for_write() as conn:
+        ch, client = _channel(conn)
+        for q in queues:
+            for key in queue_keys(ch, q):
+                for raw in client.lrange(key, 0, -1):
+                    try:
+                        if json.loads(raw)["headers"]["id"] == task_id:
+                            return client.lrem(key, 1, raw) > 0
+                    except (ValueError, KeyError, TypeError):
+                        continue
+    return False

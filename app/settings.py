@@ -37,6 +37,9 @@ SETTINGS = (
     Setting("stop_timeout_seconds", float, 10.0, "How long to let running tasks finish at exit"),
     Setting("export_formats", str, "txt", "Default export formats, comma-separated",
             ("txt", "srt", "vtt", "json", "md")),
+    Setting("export_folder", str, "", "Default export folder (empty: beside each recording)"),
+    Setting("export_when_done", bool, False, "Export automatically when a job is done"),
+    Setting("keep_running_in_tray", bool, False, "Keep running in the tray while jobs remain"),
 )
 BY_KEY = {s.key: s for s in SETTINGS}
 SPEECH_KEYS = ("model", "language", "beam_size", "vad_filter", "word_timestamps", "cpu_threads")

@@ -15,6 +15,7 @@ import socket
 import subprocess
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -88,6 +89,9 @@ class Supervisor:
         self._stopping = threading.Event()
         self._mutex = threading.RLock()
         self._watcher: threading.Thread | None = None
+        # PR_SET_PDEATHSIG fires when the *thread* that forked a child exits, so every
+        # child is spawned from this one thread, which lives until stop() is done.
+        self._spawner = ThreadPoolExecutor(1, thread_name_prefix="spawner")
 
     # --- start -----------------------------------------------------------------
     def start(self, before_workers: Callable[[object], None] | None = None) -> BrokerAddress:
@@ -176,6 +180,9 @@ class Supervisor:
                      pdeathsig=signal.SIGKILL, queues=queues)
 
     def _spawn(self, child: Child) -> None:
+        self._spawner.submit(self._spawn_here, child).result()
+
+    def _spawn_here(self, child: Child) -> None:
         log_fh = open(child.log_path, "ab", buffering=0)
         try:
             child.proc = subprocess.Popen(
@@ -285,6 +292,7 @@ class Supervisor:
         if self._lock_fd is not None:
             os.close(self._lock_fd)
             self._lock_fd = None
+        self._spawner.shutdown(wait=True)
 
     def status(self) -> list[dict]:
         with self._mutex:

@@ -1,0 +1,1 @@
+"""The PySide6 window. Nothing outside app/gui imports Qt."""

@@ -1,0 +1,165 @@
+"""The window's link to the stack: everything slow runs off the GUI thread.
+
+Named executors with one purpose each (Picard's habit): ``stack`` starts and stops
+the broker and workers, ``intake`` probes and hashes dropped files and sends tasks,
+``actions`` runs cancel/retry/move-to-top/remove/export. Results come back as
+signals, delivered on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from app import export
+from app.jobstore import JobStore
+from app.paths import DataDir
+from app.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def expand_paths(paths: list[str]) -> list[str]:
+    """Files as given, folders walked recursively (hidden entries skipped), in order."""
+    out = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                out += [str(Path(root) / f) for f in sorted(files) if not f.startswith(".")]
+        else:
+            out.append(str(path))
+    return out
+
+
+class AppController(QObject):
+    status = Signal(str)  # a sentence for the status bar
+    ready = Signal()  # broker and workers are up
+    start_failed = Signal(str)  # why the stack could not start, and what to do
+    jobs_changed = Signal()  # the job store changed (throttled by the views)
+    duplicate = Signal(str, str)  # path, id of the job that already has its transcript
+    exported = Signal(list)  # paths written
+    stopped = Signal()
+
+    def __init__(self, data: DataDir, parent=None):
+        super().__init__(parent)
+        self.data = data.ensure()
+        self.settings = Settings(data.settings)
+        self.store = JobStore(data.database)  # reads on the GUI thread are local SQLite, WAL
+        self.stack = None
+        self.is_ready = False
+        self._stack_pool = ThreadPoolExecutor(1, thread_name_prefix="stack")
+        self._intake_pool = ThreadPoolExecutor(1, thread_name_prefix="intake")
+        self._action_pool = ThreadPoolExecutor(1, thread_name_prefix="actions")
+
+    # --- the stack ---------------------------------------------------------------
+    def start(self) -> None:
+        self.status.emit("Starting workers…")
+        self._stack_pool.submit(self._start)
+
+    def _start(self) -> None:
+        from app.commands import Stack
+        from app.supervisor import AlreadyRunning, StartError
+
+        try:
+            stack = Stack(self.data, self.settings)
+            stack.open(wait_workers=True)
+        except (StartError, AlreadyRunning, OSError) as exc:
+            self.start_failed.emit(f"{exc}\n\nCheck that the data folder {self.data.root} is writable, "
+                                   f"or choose another one with --data-dir.")
+            return
+        except Exception as exc:  # the log has the traceback; the person gets a sentence
+            log.exception("start failed")
+            self.start_failed.emit(f"Earmark could not start its workers: {exc}. "
+                                   f"See the logs in {self.data.logs}.")
+            return
+        self.stack = stack
+        stack.monitor.on_event = self._on_event
+        # pending drops are sent in the intake pool, after any intake still running
+        self._intake_pool.submit(self._go)
+
+    def _go(self) -> None:
+        self.is_ready = True
+        self.stack.service.send_pending()
+        self.status.emit("Ready")
+        self.ready.emit()
+        self.jobs_changed.emit()
+
+    def _on_event(self, event: dict) -> None:  # on the monitor's thread
+        self.stack.service.handle_event(event)
+        self.jobs_changed.emit()
+
+    def stop(self) -> None:
+        """Stop the stack and wait for it (workers get their warm shutdown)."""
+        self._intake_pool.shutdown(wait=True, cancel_futures=True)
+        self._action_pool.shutdown(wait=True)
+        self._stack_pool.shutdown(wait=True)  # a start in progress finishes first
+        if self.stack:
+            self.stack.close()
+        self.store.close()
+        self.stopped.emit()
+
+    # --- jobs --------------------------------------------------------------------
+    def add_paths(self, paths: list[str], force: bool = False) -> None:
+        self._intake_pool.submit(self._intake, paths, force)
+
+    def _intake(self, paths: list[str], force: bool) -> None:
+        from app.jobs import JobService
+
+        options = self.settings.speech_options()
+        service = self.stack.service if self.stack else JobService(self.store, None)
+        for path in expand_paths(paths):
+            try:
+                result = service.intake(path, options, force=force, send=self.is_ready)
+            except Exception as exc:
+                log.exception("intake of %s failed", path)
+                self.status.emit(f"Could not add {path}: {exc}")
+                continue
+            if result.reused_from:
+                self.duplicate.emit(path, result.reused_from)
+            self.jobs_changed.emit()
+
+    def _act(self, method: str, job_ids: list[str]) -> None:
+        def run():
+            for job_id in job_ids:
+                try:
+                    getattr(self.stack.service, method)(job_id)
+                except Exception as exc:
+                    log.exception("%s of %s failed", method, job_id)
+                    self.status.emit(f"Could not {method.replace('_', ' ')}: {exc}")
+            self.jobs_changed.emit()
+
+        if self.stack is None:
+            self.status.emit("The workers are still starting; try again in a moment.")
+            return
+        self._action_pool.submit(run)
+
+    def cancel(self, job_ids): self._act("cancel", job_ids)
+    def retry(self, job_ids): self._act("retry", job_ids)
+    def move_to_top(self, job_ids): self._act("move_to_top", job_ids)
+
+    def remove(self, job_ids):
+        if self.stack is None:  # nothing to cancel yet: just forget them
+            for job_id in job_ids:
+                self.store.delete_job(job_id)
+            self.jobs_changed.emit()
+        else:
+            self._act("remove", job_ids)
+
+    def export(self, job_ids: list[str], formats: list[str], folder: str) -> None:
+        def run():
+            written = []
+            for job_id in job_ids:
+                job, transcript = self.store.job(job_id), self.store.transcript(job_id)
+                if transcript is None:
+                    continue
+                for fmt in formats:
+                    written.append(str(export.write(transcript, fmt, folder, Path(job["path"]).stem)))
+            self.exported.emit(written)
+
+        self._action_pool.submit(run)

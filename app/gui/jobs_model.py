@@ -1,0 +1,115 @@
+"""The job list: a table model over the job store, refreshed at most ~10 times a second."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from app import jobstore as js
+
+ProgressRole = Qt.UserRole + 1
+JobIdRole = Qt.UserRole + 2
+
+
+def clock(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    seconds = int(round(seconds))
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def time_left(row: dict, now: float) -> float | None:
+    """From the rate so far: elapsed × (1 − p) / p, once there is a rate to go by."""
+    p, started = row.get("progress") or 0.0, row.get("started_at")
+    if row.get("stage_state") != js.RUNNING or not started or p < 0.02:
+        return None
+    return max(0.0, (now - started) * (1 - p) / p)
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    value: Callable[[dict, float], object]
+    width: int = 100
+
+
+def _stage_label(row: dict) -> str:
+    if row["state"] == js.DONE:
+        return "done"
+    return row.get("stage") or ""
+
+
+COLUMNS = (
+    Column("File", lambda r, now: Path(r["path"]).name, 200),
+    Column("Progress", lambda r, now: r.get("progress") or 0.0, 200),
+    Column("State", lambda r, now: r["state"], 70),
+    Column("Stage", lambda r, now: _stage_label(r), 80),
+    Column("Duration", lambda r, now: clock(r["duration_seconds"]), 65),
+    Column("Time left", lambda r, now: clock(time_left(r, now)), 65),
+    Column("Language", lambda r, now: r["language"] or "", 65),
+    Column("Error", lambda r, now: r["error"] or "", 400),
+)
+PROGRESS_COLUMN = 1
+STATE_COLUMN = 2
+ERROR_COLUMN = 7
+STATE_COLORS = {js.FAILED: QColor("#b3261e"), js.CANCELLED: QColor("#7a7a7a"), js.DONE: QColor("#1b6e2a")}
+
+
+class JobTableModel(QAbstractTableModel):
+    def __init__(self, store, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.rows: list[dict] = []
+        self.now = time.time()
+
+    def refresh(self) -> None:
+        """Re-read the store; rows changed in place keep the selection."""
+        rows = self.store.job_rows()
+        self.now = time.time()
+        if [r["id"] for r in rows] == [r["id"] for r in self.rows]:
+            self.rows = rows
+            if rows:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(COLUMNS) - 1))
+        else:
+            self.beginResetModel()
+            self.rows = rows
+            self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
+            return COLUMNS[section].title
+        return None
+
+    def data(self, index, role=Qt.DisplayRole):
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        column = COLUMNS[index.column()]
+        if role == Qt.DisplayRole:
+            value = column.value(row, self.now)
+            return f"{value * 100:.0f}%" if index.column() == PROGRESS_COLUMN else value
+        if role == ProgressRole:
+            return 1.0 if row["state"] == js.DONE else (row.get("progress") or 0.0)
+        if role == JobIdRole:
+            return row["id"]
+        if role == Qt.ToolTipRole:
+            return row["error"] or row["path"]
+        if role == Qt.ForegroundRole and index.column() in (STATE_COLUMN, ERROR_COLUMN):
+            return STATE_COLORS.get(row["state"])
+        return None
+
+    def job_id(self, row: int) -> str:
+        return self.rows[row]["id"]

@@ -1,0 +1,332 @@
+"""The main window: drop zone and job list on the left, the transcript on the right."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QFileDialog, QHeaderView, QLabel, QMainWindow,
+                               QMenu, QMessageBox, QProgressBar, QSplitter, QStackedWidget, QStyle,
+                               QStyledItemDelegate, QStyleOptionProgressBar, QSystemTrayIcon, QTableView)
+
+from app import jobstore as js
+from app.gui.controller import AppController
+from app.gui.jobs_model import COLUMNS, PROGRESS_COLUMN, STATE_COLORS, JobIdRole, JobTableModel, ProgressRole
+from app.gui.settings_dialog import SettingsDialog
+from app.gui.transcript_view import TranscriptWidget
+
+REFRESH_MS = 100  # ~10 repaints a second at most, whatever the event rate
+TICK_MS = 1000  # "time left" moves even when no event arrives
+
+
+class ProgressDelegate(QStyledItemDelegate):
+    """A progress bar; a failed or cancelled job shows its reason in its place."""
+
+    def paint(self, painter, option, index):
+        row = index.model().rows[index.row()]
+        if row["state"] in (js.FAILED, js.CANCELLED):
+            painter.save()
+            painter.setPen(STATE_COLORS[row["state"]])
+            text = row["error"] or row["state"]
+            painter.drawText(option.rect.adjusted(4, 0, -2, 0), Qt.AlignVCenter | Qt.AlignLeft,
+                             painter.fontMetrics().elidedText(text, Qt.ElideRight, option.rect.width() - 6))
+            painter.restore()
+            return
+        bar = QStyleOptionProgressBar()
+        bar.rect = option.rect.adjusted(2, 3, -2, -3)
+        bar.minimum, bar.maximum = 0, 1000
+        bar.progress = int((index.data(ProgressRole) or 0.0) * 1000)
+        bar.text = index.data(Qt.DisplayRole)
+        bar.textVisible = True
+        QApplication.style().drawControl(QStyle.CE_ProgressBar, bar, painter)
+
+
+class DropZone(QLabel):
+    def __init__(self):
+        super().__init__("Drop recordings or folders here\n\nor use File › Add files (Ctrl+O)")
+        self.setAlignment(Qt.AlignCenter)
+        self.setStyleSheet("QLabel { border: 2px dashed #999; border-radius: 12px; color: #555;"
+                           " font-size: 16px; margin: 24px; }")
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, controller: AppController):
+        super().__init__()
+        self.controller = controller
+        self.setWindowTitle("Earmark")
+        self.setAcceptDrops(True)
+        self._closing = False  # a stop is under way
+        self._closed = False  # the stack has stopped: the window may go
+        self._dirty = True
+        self._states: dict[str, str] = {}
+        self._batch = {"done": 0, "failed": 0}
+        self.prefs = QSettings(str(controller.data.root / "window.ini"), QSettings.IniFormat)
+
+        self.model = JobTableModel(controller.store, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        self.table.setItemDelegateForColumn(PROGRESS_COLUMN, ProgressDelegate(self.table))
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
+        for i, column in enumerate(COLUMNS):
+            self.table.setColumnWidth(i, column.width)
+        self.table.doubleClicked.connect(lambda index: self.open_job(self.model.job_id(index.row())))
+        self.table.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+
+        self.drop_zone = DropZone()
+        self.left = QStackedWidget()
+        self.left.addWidget(self.drop_zone)
+        self.left.addWidget(self.table)
+        self.transcript = TranscriptWidget(controller.store)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.left)
+        self.splitter.addWidget(self.transcript)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.setCentralWidget(self.splitter)
+
+        self.status_label = QLabel()
+        self.statusBar().addWidget(self.status_label, 1)
+        self.overall = QProgressBar()
+        self.overall.setMaximumWidth(200)
+        self.overall.setRange(0, 1000)
+        self.overall.hide()
+        self.statusBar().addPermanentWidget(self.overall)
+        self._make_actions()
+        self._make_tray()
+
+        controller.status.connect(self.status_label.setText)
+        controller.jobs_changed.connect(self._mark_dirty)
+        controller.start_failed.connect(self._start_failed)
+        controller.duplicate.connect(self._duplicate)
+        controller.exported.connect(lambda paths: self.status_label.setText(
+            f"Exported {len(paths)} file(s)" + (f" to {Path(paths[0]).parent}" if paths else "")))
+        controller.stopped.connect(self._stopped)
+        self.refresh_timer = QTimer(self, interval=REFRESH_MS, timeout=self._refresh_if_dirty)
+        self.refresh_timer.start()
+        self.tick = QTimer(self, interval=TICK_MS, timeout=self._mark_dirty)
+        self.tick.start()
+        self._restore_geometry()
+        self._refresh_if_dirty()
+
+    # --- building ------------------------------------------------------------------
+    def _action(self, text, slot, shortcut=None, menu=None) -> QAction:
+        action = QAction(text, self)
+        action.triggered.connect(slot)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        if menu is not None:
+            menu.addAction(action)
+        return action
+
+    def _make_actions(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self._action("Add files…", self.add_files_dialog, "Ctrl+O", file_menu)
+        self._action("Add folder…", self.add_folder_dialog, "Ctrl+Shift+O", file_menu)
+        self._action("Export selected…", self.export_dialog, "Ctrl+E", file_menu)
+        file_menu.addSeparator()
+        self._action("Settings…", self.settings_dialog, "Ctrl+,", file_menu)
+        self._action("Quit", self.close, "Ctrl+Q", file_menu)
+        self.jobs_menu = self.menuBar().addMenu("&Jobs")
+        self.act_open = self._action("Open transcript", lambda: self._selected() and self.open_job(self._selected()[0]),
+                                     "Return", self.jobs_menu)
+        self.act_cancel = self._action("Cancel", lambda: self.controller.cancel(self._selected()), "Ctrl+.",
+                                       self.jobs_menu)
+        self.act_retry = self._action("Retry", lambda: self.controller.retry(self._selected()), "Ctrl+R",
+                                      self.jobs_menu)
+        self.act_top = self._action("Move to top", lambda: self.controller.move_to_top(self._selected()),
+                                    "Ctrl+T", self.jobs_menu)
+        self.act_remove = self._action("Remove from list", lambda: self.controller.remove(self._selected()),
+                                       "Delete", self.jobs_menu)
+        self.act_reveal = self._action("Show in file manager", self.reveal_selected, None, self.jobs_menu)
+
+    def _make_tray(self) -> None:
+        self.tray = None
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = QSystemTrayIcon(self.windowIcon() or QIcon(), self)
+            self.tray.setToolTip("Earmark")
+            self.tray.activated.connect(lambda _: (self.showNormal(), self.activateWindow()))
+            self.tray.show()
+
+    def _context_menu(self, pos) -> None:
+        if self._selected():
+            QMenu.exec(self.jobs_menu.actions(), self.table.viewport().mapToGlobal(pos), None, self)
+
+    # --- jobs ------------------------------------------------------------------------
+    def _selected(self) -> list[str]:
+        return [index.data(JobIdRole) for index in self.table.selectionModel().selectedRows()]
+
+    def add_paths(self, paths: list[str], force: bool = False) -> None:
+        if paths:
+            self.controller.add_paths(paths, force)
+
+    def add_files_dialog(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, "Add recordings")
+        self.add_paths(files)
+
+    def add_folder_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Add a folder of recordings")
+        self.add_paths([folder] if folder else [])
+
+    def open_job(self, job_id: str, segment: int | None = None) -> None:
+        job = self.controller.store.job(job_id)
+        if job and job["state"] == js.DONE:
+            self.transcript.open_job(job_id, segment)
+        elif job:
+            self.status_label.setText(f"{Path(job['path']).name}: {job['error'] or 'not transcribed yet'}")
+
+    def reveal_selected(self) -> None:
+        for job_id in self._selected()[:5]:
+            path = Path(self.controller.store.job(job_id)["path"])
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+
+    def export_dialog(self) -> None:
+        ids = self._selected() or ([self.transcript.job_id] if self.transcript.job_id else [])
+        if not ids:
+            self.status_label.setText("Select the jobs to export first.")
+            return
+        start = self.controller.settings["export_folder"] or str(Path.home())
+        folder = QFileDialog.getExistingDirectory(self, "Export to", start)
+        if folder:
+            self.controller.export(ids, self.export_formats(), folder)
+
+    def export_formats(self) -> list[str]:
+        raw = self.controller.settings["export_formats"]
+        return [f.strip() for f in raw.split(",") if f.strip() in ("txt", "srt", "vtt", "json", "md")] or ["txt"]
+
+    def settings_dialog(self) -> None:
+        SettingsDialog(self.controller.settings, self).open()
+
+    # --- drops -----------------------------------------------------------------------
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.add_paths(paths)
+
+    # --- updates ---------------------------------------------------------------------
+    def _mark_dirty(self) -> None:
+        self._dirty = True
+
+    def _refresh_if_dirty(self) -> None:
+        if not self._dirty:
+            return
+        self._dirty = False
+        self.model.refresh()
+        self.left.setCurrentWidget(self.table if self.model.rows else self.drop_zone)
+        self._follow_states()
+
+    def _follow_states(self) -> None:
+        """Notifications, auto-export and overall progress, from state changes."""
+        active = 0
+        progress_sum = 0.0
+        for row in self.model.rows:
+            before = self._states.get(row["id"])
+            now = row["state"]
+            self._states[row["id"]] = now
+            if now in (js.QUEUED, js.RUNNING):
+                active += 1
+                progress_sum += row.get("progress") or 0.0
+            if before is None or before == now or before in js.FINAL:
+                continue
+            if now == js.DONE:
+                self._batch["done"] += 1
+                if self.controller.settings["export_when_done"]:
+                    folder = self.controller.settings["export_folder"] or str(Path(row["path"]).parent)
+                    self.controller.export([row["id"]], self.export_formats(), folder)
+                if self.transcript.job_id is None:
+                    self.transcript.open_job(row["id"])
+            elif now == js.FAILED:
+                self._batch["failed"] += 1
+                self.notify("A job failed", f"{Path(row['path']).name}: {row['error']}")
+        if active:
+            self.overall.show()
+            self.overall.setValue(int(progress_sum / active * 1000))
+            if self.tray:
+                self.tray.setToolTip(f"Earmark: {active} job(s) left")
+        else:
+            self.overall.hide()
+            if any(self._batch.values()):
+                done, failed = self._batch["done"], self._batch["failed"]
+                self.notify("Batch finished", f"{done} done" + (f", {failed} failed" if failed else ""))
+                self._batch = {"done": 0, "failed": 0}
+
+    def notify(self, title: str, message: str) -> None:
+        self.status_label.setText(f"{title}: {message}")
+        if self.tray:
+            self.tray.showMessage(title, message)
+
+    def _start_failed(self, message: str) -> None:
+        self.status_label.setText("Earmark could not start its workers")
+        box = QMessageBox(QMessageBox.Critical, "Earmark could not start", message, QMessageBox.Ok, self)
+        box.open()
+        self.start_error_box = box
+
+    def _duplicate(self, path: str, job_id: str) -> None:
+        box = QMessageBox(QMessageBox.Question, "Already transcribed",
+                          f"{Path(path).name} was already transcribed with these settings.", parent=self)
+        open_button = box.addButton("Open transcript", QMessageBox.AcceptRole)
+        box.addButton("Transcribe again", QMessageBox.RejectRole)
+
+        def answered(_):
+            if box.clickedButton() is open_button:
+                self.open_job(job_id)
+            else:
+                self.add_paths([path], force=True)
+
+        box.finished.connect(answered)
+        box.open()
+        self.duplicate_box = box
+
+    # --- window state and closing ------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        if self.prefs.value("geometry"):
+            self.restoreGeometry(self.prefs.value("geometry"))
+            self.splitter.restoreState(self.prefs.value("splitter"))
+            self.table.horizontalHeader().restoreState(self.prefs.value("columns"))
+        else:
+            self.resize(1280, 760)
+
+    def closeEvent(self, event) -> None:
+        if self._closed:
+            event.accept()
+            return
+        if self._closing:  # a second close while stopping: keep waiting
+            event.ignore()
+            return
+        active = any(r["state"] in (js.QUEUED, js.RUNNING) for r in self.model.rows)
+        if self.tray and active and self.controller.settings["keep_running_in_tray"]:
+            self.hide()
+            self.notify("Earmark keeps running", "Jobs continue in the background.")
+            event.ignore()
+            return
+        self.prefs.setValue("geometry", self.saveGeometry())
+        self.prefs.setValue("splitter", self.splitter.saveState())
+        self.prefs.setValue("columns", self.table.horizontalHeader().saveState())
+        self.prefs.sync()
+        event.ignore()
+        self._closing = True
+        self.status_label.setText("Stopping workers…")
+        self.refresh_timer.stop()
+        self.tick.stop()
+        self.transcript.player.stop()
+        # The warm stop takes a second or two: off the GUI thread, then close for real.
+        threading.Thread(target=self.controller.stop, name="shutdown", daemon=True).start()
+
+    def _stopped(self) -> None:
+        self._closed = True
+        self.close()

@@ -1,0 +1,52 @@
+"""One dialog for every setting, built from the declarations in app.settings."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLineEdit,
+                               QSpinBox)
+
+from app.settings import SETTINGS, Settings
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: Settings, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Earmark settings")
+        self.settings = settings
+        self.editors = {}
+        form = QFormLayout(self)
+        for setting in SETTINGS:
+            value = settings[setting.key]
+            if setting.type is bool:
+                editor = QCheckBox()
+                editor.setChecked(value)
+            elif setting.type is int:
+                editor = QSpinBox()
+                editor.setRange(0, 65535)
+                editor.setValue(value)
+            elif setting.type is float:
+                editor = QDoubleSpinBox()
+                editor.setRange(0, 3600)
+                editor.setValue(value)
+            else:
+                editor = QLineEdit(str(value))
+            editor.setToolTip(setting.title)
+            self.editors[setting.key] = editor
+            form.addRow(setting.title, editor)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def accept(self) -> None:
+        for setting in SETTINGS:
+            editor = self.editors[setting.key]
+            if isinstance(editor, QCheckBox):
+                value = editor.isChecked()
+            elif isinstance(editor, (QSpinBox, QDoubleSpinBox)):
+                value = editor.value()
+            else:
+                value = editor.text().strip()
+            self.settings.set(setting.key, value)
+        self.settings.save()  # speech settings travel with each task: the next job uses them
+        super().accept()

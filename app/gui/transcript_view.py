@@ -1,0 +1,219 @@
+"""The transcript of one job: segments with times, playback that follows along,
+find, edits saved at once (the original kept for revert), export."""
+
+from __future__ import annotations
+
+import bisect
+from pathlib import Path
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QUrl, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSlider,
+                               QTableView, QVBoxLayout, QWidget)
+
+from app.gui.jobs_model import clock
+
+HIGHLIGHT = QColor("#fff3b0")
+FOUND = QColor("#cfe8ff")
+EDITED = QColor("#6a3d9a")
+
+
+class SegmentModel(QAbstractTableModel):
+    """Time and text of each segment; the text column is editable."""
+
+    edited = Signal(int, str)  # segment index, new text
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.segments: list[dict] = []
+        self.current = -1
+        self.matches: set[int] = set()
+
+    def load(self, segments: list[dict]) -> None:
+        self.beginResetModel()
+        self.segments, self.current, self.matches = segments, -1, set()
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.segments)
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else 2
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
+            return ("Time", "Text")[section]
+        return None
+
+    def flags(self, index):
+        base = super().flags(index)
+        return base | Qt.ItemIsEditable if index.column() == 1 else base
+
+    def data(self, index, role=Qt.DisplayRole):
+        seg = self.segments[index.row()]
+        if role in (Qt.DisplayRole, Qt.EditRole):
+            return clock(seg["start"]) if index.column() == 0 else seg["text"]
+        if role == Qt.BackgroundRole:
+            if index.row() == self.current:
+                return QBrush(HIGHLIGHT)
+            if index.row() in self.matches:
+                return QBrush(FOUND)
+        if role == Qt.ForegroundRole and index.column() == 1 and seg.get("original_text"):
+            return QBrush(EDITED)
+        if role == Qt.ToolTipRole and seg.get("original_text"):
+            return f"Edited. Original: {seg['original_text']}"
+        return None
+
+    def setData(self, index, value, role=Qt.EditRole):
+        if role != Qt.EditRole or index.column() != 1:
+            return False
+        seg = self.segments[index.row()]
+        text = str(value).strip()
+        if text == seg["text"]:
+            return False
+        seg.setdefault("original_text", None)
+        seg["original_text"] = seg["original_text"] or seg["text"]
+        seg["text"] = text
+        self.dataChanged.emit(index, index)
+        self.edited.emit(seg["idx"], text)
+        return True
+
+    def set_current(self, row: int) -> None:
+        if row == self.current:
+            return
+        old, self.current = self.current, row
+        for r in (old, row):
+            if 0 <= r < len(self.segments):
+                self.dataChanged.emit(self.index(r, 0), self.index(r, 1))
+
+
+class TranscriptWidget(QWidget):
+    def __init__(self, store, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.job_id: str | None = None
+        self.starts: list[float] = []
+        self.model = SegmentModel(self)
+        self.model.edited.connect(self._save_edit)
+
+        self.title = QLabel("No transcript open")
+        self.title.setFont(QFont(self.title.font().family(), 12, QFont.Bold))
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+        self.table.setSelectionBehavior(QTableView.SelectRows)
+        self.table.setEditTriggers(QTableView.DoubleClicked | QTableView.EditKeyPressed)
+        self.table.clicked.connect(self._clicked)
+
+        self.player = QMediaPlayer(self)
+        self.audio = QAudioOutput(self)
+        self.player.setAudioOutput(self.audio)
+        self.player.positionChanged.connect(self._position_changed)
+        self.player.durationChanged.connect(lambda ms: self.seek.setRange(0, ms))
+        self.player.playbackStateChanged.connect(self._state_changed)
+
+        self.play_button = QPushButton("Play")
+        self.play_button.clicked.connect(self.toggle_play)
+        self.seek = QSlider(Qt.Horizontal)
+        self.seek.sliderMoved.connect(self.player.setPosition)
+        self.position_label = QLabel("0:00")
+        self.speed = QComboBox()
+        for rate in ("0.5×", "0.75×", "1×", "1.25×", "1.5×", "2×"):
+            self.speed.addItem(rate, float(rate[:-1]))
+        self.speed.setCurrentIndex(2)
+        self.speed.currentIndexChanged.connect(lambda _: self.player.setPlaybackRate(self.speed.currentData()))
+        self.revert_button = QPushButton("Revert edit")
+        self.revert_button.clicked.connect(self.revert_selected)
+
+        self.find = QLineEdit()
+        self.find.setPlaceholderText("Find in transcript (Ctrl+F)")
+        self.find.textChanged.connect(self._find)
+        self.find.returnPressed.connect(self._find_next)
+        QShortcut(QKeySequence.Find, self, activated=lambda: (self.find.setFocus(), self.find.selectAll()))
+
+        controls = QHBoxLayout()
+        for w in (self.play_button, self.seek, self.position_label, self.speed, self.revert_button):
+            controls.addWidget(w)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.find)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(controls)
+
+    # --- loading -----------------------------------------------------------------
+    def open_job(self, job_id: str, segment: int | None = None) -> None:
+        job = self.store.job(job_id)
+        self.job_id = job_id
+        self.title.setText(Path(job["path"]).name)
+        segments = self.store.segments(job_id)
+        self.starts = [s["start"] for s in segments]
+        self.model.load(segments)
+        self.player.stop()
+        self.player.setSource(QUrl.fromLocalFile(job["path"]))
+        if segment is not None and 0 <= segment < len(segments):
+            self.table.scrollTo(self.model.index(segment, 1))
+
+    def text(self) -> str:
+        return " ".join(s["text"] for s in self.model.segments)
+
+    # --- playback ----------------------------------------------------------------
+    def toggle_play(self) -> None:
+        if self.player.playbackState() == QMediaPlayer.PlayingState:
+            self.player.pause()
+        else:
+            self.player.play()
+
+    def play_from(self, row: int) -> None:
+        self.player.setPosition(int(self.model.segments[row]["start"] * 1000))
+        self.player.play()
+
+    def _clicked(self, index) -> None:
+        self.play_from(index.row())  # editing is a double click
+
+    def _position_changed(self, ms: int) -> None:
+        if not self.seek.isSliderDown():
+            self.seek.setValue(ms)
+        self.position_label.setText(clock(ms / 1000))
+        row = bisect.bisect_right(self.starts, ms / 1000) - 1
+        if row >= 0 and ms / 1000 > self.model.segments[row]["end"] + 0.5:
+            row = -1  # a silence between segments
+        if row != self.model.current:
+            self.model.set_current(row)
+            if row >= 0:
+                self.table.scrollTo(self.model.index(row, 1))
+
+    def _state_changed(self, state) -> None:
+        self.play_button.setText("Pause" if state == QMediaPlayer.PlayingState else "Play")
+
+    # --- editing and finding -----------------------------------------------------
+    def _save_edit(self, idx: int, text: str) -> None:
+        self.store.edit_segment(self.job_id, idx, text)  # local SQLite: a millisecond
+
+    def revert_selected(self) -> None:
+        for index in self.table.selectionModel().selectedRows():
+            seg = self.model.segments[index.row()]
+            if seg.get("original_text"):
+                self.store.revert_segment(self.job_id, seg["idx"])
+        if self.job_id:
+            self.open_job(self.job_id)
+
+    def _find(self, needle: str) -> None:
+        needle = needle.strip().lower()
+        self.model.matches = {i for i, s in enumerate(self.model.segments)
+                              if needle and needle in s["text"].lower()}
+        if self.model.segments:
+            self.model.dataChanged.emit(self.model.index(0, 0),
+                                        self.model.index(len(self.model.segments) - 1, 1))
+        self._find_next()
+
+    def _find_next(self) -> None:
+        if not self.model.matches:
+            return
+        current = self.table.currentIndex().row()
+        after = sorted(m for m in self.model.matches if m > current) or sorted(self.model.matches)
+        self.table.selectRow(after[0])
+        self.table.scrollTo(self.model.index(after[0], 1))
