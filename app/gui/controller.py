@@ -53,6 +53,7 @@ class AppController(QObject):
         self.store = JobStore(data.database)  # reads on the GUI thread are local SQLite, WAL
         self.stack = None
         self.is_ready = False
+        self.is_stopped = False
         self._stack_pool = ThreadPoolExecutor(1, thread_name_prefix="stack")
         self._intake_pool = ThreadPoolExecutor(1, thread_name_prefix="intake")
         self._action_pool = ThreadPoolExecutor(1, thread_name_prefix="actions")
@@ -102,6 +103,7 @@ class AppController(QObject):
         if self.stack:
             self.stack.close()
         self.store.close()
+        self.is_stopped = True
         self.stopped.emit()
 
     # --- jobs --------------------------------------------------------------------

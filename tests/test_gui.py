@@ -1,0 +1,226 @@
+"""The real window, offscreen, against the real broker, workers and tiny.en model."""
+
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+
+from app import jobstore as js
+from app.gui.controller import AppController
+from app.gui.latency import EventLoopProbe
+from app.gui.main_window import MainWindow
+from app.paths import DataDir
+from app.settings import Settings
+from tests.helpers import parse_srt, reference, wer
+
+pytestmark = [pytest.mark.gui, pytest.mark.stack]
+
+
+def open_window(qtbot, data_dir, start=True) -> MainWindow:
+    controller = AppController(DataDir.resolve(data_dir))
+    window = MainWindow(controller)
+    qtbot.addWidget(window)
+    window.show()
+    if start:
+        controller.start()
+    return window
+
+
+def close_window(qtbot, window) -> None:
+    controller = window.controller
+    if controller.is_stopped:
+        return
+    with qtbot.waitSignal(controller.stopped, timeout=60_000):
+        window.close()
+    assert controller.is_stopped
+
+
+@pytest.fixture
+def window(qtbot, data_dir):
+    win = open_window(qtbot, data_dir)
+    yield win
+    close_window(qtbot, win)
+
+
+def drop(window, paths) -> None:
+    """A real drag-and-drop: the enter event, then the drop, as Qt delivers them."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    enter = QDragEnterEvent(window.rect().center(), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()
+    event = QDropEvent(QPointF(window.rect().center()), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    QApplication.sendEvent(window, event)
+    assert event.isAccepted()
+
+
+def row_of(window, name):
+    return next((r for r in window.model.rows if Path(r["path"]).name == name), None)
+
+
+def wait_states(qtbot, window, names, states=js.FINAL, timeout=180_000):
+    qtbot.waitUntil(lambda: all(row_of(window, n) and row_of(window, n)["state"] in states for n in names),
+                    timeout=timeout)
+
+
+def test_drop_files_and_a_folder_transcribes_them_and_rejects_the_rest(qtbot, window, tmp_path, corpus):
+    assert window.left.currentWidget() is window.drop_zone  # the empty state invites a drop
+    assert "Starting workers" in window.status_label.text()  # the window is up before the workers
+    folder = tmp_path / "recordings"
+    (folder / "deeper").mkdir(parents=True)
+    shutil.copy(corpus / "hotwords.mp3", folder / "hotwords.mp3")
+    shutil.copy(corpus / "stereo_diarization.wav", folder / "deeper" / "stereo.wav")
+    (folder / "notes.txt").write_text("not a recording\n")
+    drop(window, [corpus / "jfk.flac", folder])  # dropped while the workers start: accepted, run later
+
+    names = ["jfk.flac", "hotwords.mp3", "stereo.wav", "notes.txt"]
+    wait_states(qtbot, window, names)
+    assert window.left.currentWidget() is window.table
+    for name in names[:3]:
+        assert row_of(window, name)["state"] == js.DONE, row_of(window, name)["error"]
+    rejected = row_of(window, "notes.txt")
+    assert rejected["state"] == js.FAILED and "not a recognised audio" in rejected["error"].lower()
+    window.open_job(row_of(window, "jfk.flac")["id"])
+    assert window.transcript.title.text() == "jfk.flac"
+    assert wer(reference("jfk"), window.transcript.text()) <= 0.05
+
+
+def test_cancel_and_move_to_top_change_what_runs(qtbot, window, tmp_path, corpus):
+    qtbot.waitSignal(window.controller.ready, timeout=120_000, raising=False)
+    qtbot.waitUntil(lambda: window.controller.is_ready, timeout=120_000)
+    files = [corpus / "meeting1_product_sync.mp3"]
+    for name in ("b", "c", "d"):  # three different files (a byte appended), each a few seconds of work
+        target = tmp_path / f"{name}.flac"
+        target.write_bytes((corpus / "jfk.flac").read_bytes() + name.encode())
+        files.append(target)
+    window.add_paths([str(f) for f in files])
+    wait_states(qtbot, window, ["meeting1_product_sync.mp3", "b.flac", "c.flac", "d.flac"], (js.QUEUED, js.RUNNING))
+    qtbot.waitUntil(lambda: row_of(window, "meeting1_product_sync.mp3")["state"] == js.RUNNING, timeout=60_000)
+    ids = {n: row_of(window, n)["id"] for n in ("meeting1_product_sync.mp3", "b.flac", "c.flac", "d.flac")}
+    window.controller.move_to_top([ids["d.flac"]])
+    window.controller.cancel([ids["c.flac"]])
+    window.controller.cancel([ids["meeting1_product_sync.mp3"]])  # the running one stops
+    wait_states(qtbot, window, list(ids))
+
+    store = window.controller.store
+    state = {n: store.job(i)["state"] for n, i in ids.items()}
+    assert state == {"meeting1_product_sync.mp3": js.CANCELLED, "b.flac": js.DONE, "c.flac": js.CANCELLED,
+                     "d.flac": js.DONE}
+    kinds = {n: [e["kind"] for e in store.events(job_id=i)] for n, i in ids.items()}
+    assert "started" not in kinds["c.flac"]  # a cancelled queued job never starts
+    assert kinds["meeting1_product_sync.mp3"].count("started") == 1
+    assert "succeeded" not in kinds["meeting1_product_sync.mp3"]
+    started = {n: store.stage(ids[n], "transcribe")["started_at"] for n in ("b.flac", "d.flac")}
+    assert started["d.flac"] < started["b.flac"]  # moved to the top: ran before the one queued earlier
+
+
+def test_an_edited_segment_survives_reopening_and_can_be_reverted(qtbot, data_dir, corpus):
+    window = open_window(qtbot, data_dir)
+    window.add_paths([str(corpus / "jfk.flac")])
+    wait_states(qtbot, window, ["jfk.flac"])
+    job_id = row_of(window, "jfk.flac")["id"]
+    window.open_job(job_id)
+    model = window.transcript.model
+    original = model.segments[0]["text"]
+    assert model.setData(model.index(0, 1), "And so, my fellow Earthlings", Qt.EditRole)
+    close_window(qtbot, window)
+
+    again = open_window(qtbot, data_dir)
+    try:
+        qtbot.waitUntil(lambda: row_of(again, "jfk.flac") is not None)  # the list survives a restart
+        again.open_job(job_id)
+        segs = again.transcript.model.segments
+        assert segs[0]["text"] == "And so, my fellow Earthlings" and segs[0]["original_text"] == original
+        again.transcript.table.selectRow(0)
+        again.transcript.revert_selected()
+        assert again.transcript.model.segments[0]["text"] == original
+    finally:
+        close_window(qtbot, again)
+
+
+def test_export_writes_valid_srt_and_vtt(qtbot, window, tmp_path, corpus):
+    window.add_paths([str(corpus / "jfk.flac")])
+    wait_states(qtbot, window, ["jfk.flac"])
+    with qtbot.waitSignal(window.controller.exported, timeout=30_000) as written:
+        window.controller.export([row_of(window, "jfk.flac")["id"]], ["srt", "vtt"], str(tmp_path / "out"))
+    assert sorted(Path(p).name for p in written.args[0]) == ["jfk.srt", "jfk.vtt"]
+    cues = parse_srt((tmp_path / "out" / "jfk.srt").read_text())
+    assert wer(reference("jfk"), " ".join(c[2] for c in cues)) <= 0.05
+    vtt = (tmp_path / "out" / "jfk.vtt").read_text()
+    assert vtt.startswith("WEBVTT\n\n") and vtt.count(" --> ") == len(cues)
+
+
+def test_the_event_loop_never_stalls_while_ten_jobs_run(qtbot, window, tmp_path, corpus):
+    files = []
+    for i in range(10):
+        target = tmp_path / f"clip{i}.mp3"
+        target.write_bytes((corpus / "hotwords.mp3").read_bytes() + bytes([i]))
+        files.append(target)
+    probe = EventLoopProbe(parent=window)
+    probe.start()
+    window.add_paths([str(f) for f in files])
+    wait_states(qtbot, window, [f.name for f in files])
+    probe.stop()
+    assert all(row_of(window, f.name)["state"] == js.DONE for f in files)
+    assert len(probe.delays) > 100
+    assert max(probe.delays) < 1.0, f"the event loop stalled for {max(probe.delays):.2f} s"
+
+
+def test_a_failed_start_is_shown_in_plain_words(qtbot, data_dir):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        settings = Settings(DataDir.resolve(data_dir).ensure().settings)
+        settings.set("broker_tcp_port", busy.getsockname()[1])
+        settings.save()
+        window = open_window(qtbot, data_dir, start=False)
+        with qtbot.waitSignal(window.controller.start_failed, timeout=60_000) as failed:
+            window.controller.start()
+        assert "address already in use" in failed.args[0].lower()
+        assert window.start_error_box.isVisible()
+        close_window(qtbot, window)
+
+
+def test_clicking_a_segment_plays_from_there_and_the_playing_segment_is_highlighted(qtbot, window, corpus):
+    window.add_paths([str(corpus / "jfk.flac")])
+    wait_states(qtbot, window, ["jfk.flac"])
+    window.open_job(row_of(window, "jfk.flac")["id"])
+    view = window.transcript
+    assert len(view.model.segments) >= 2
+    second = view.model.segments[1]
+    rect = view.table.visualRect(view.model.index(1, 0))
+    qtbot.mouseClick(view.table.viewport(), Qt.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: view.player.position() > second["start"] * 1000 + 100, timeout=15_000)
+    qtbot.waitUntil(lambda: view.model.current == 1, timeout=5_000)
+    assert view.model.data(view.model.index(1, 1), Qt.BackgroundRole) is not None
+    view.toggle_play()
+    qtbot.waitUntil(lambda: view.play_button.text() == "Play", timeout=5_000)
+
+
+def test_changed_settings_apply_to_the_next_job_and_duplicates_ask(qtbot, window, corpus):
+    from app.gui.settings_dialog import SettingsDialog
+
+    window.add_paths([str(corpus / "jfk.flac")])
+    wait_states(qtbot, window, ["jfk.flac"])
+    first = row_of(window, "jfk.flac")["id"]
+    assert "words" not in window.controller.store.transcript(first)["segments"][0]
+
+    dialog = SettingsDialog(window.controller.settings, window)
+    dialog.editors["word_timestamps"].setChecked(True)
+    dialog.accept()  # saved; the running workers are not restarted
+    window.add_paths([str(corpus / "jfk.flac")])  # new settings: not a duplicate
+    qtbot.waitUntil(lambda: len(window.model.rows) == 2 and window.model.rows[0]["state"] == js.DONE,
+                    timeout=120_000)
+    second = window.model.rows[0]["id"]
+    assert second != first and window.controller.store.transcript(second)["segments"][0]["words"]
+
+    with qtbot.waitSignal(window.controller.duplicate, timeout=30_000):
+        window.add_paths([str(corpus / "jfk.flac")])  # same file, same settings: ask
+    box = window.duplicate_box
+    assert box.isVisible() and "already transcribed" in box.text()
+    next(b for b in box.buttons() if b.text() == "Open transcript").click()
+    assert window.transcript.job_id == second and len(window.model.rows) == 2
