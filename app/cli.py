@@ -26,7 +26,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", help=data_help)
     sub = parser.add_subparsers(dest="command")
 
-    sub.add_parser("gui", parents=[common], help="open the window (the default)")
+    g = sub.add_parser("gui", parents=[common], help="open the window (the default)")
+    g.add_argument("--quit-when-ready", action="store_true",
+                   help="close as soon as the workers are ready and print start-up times (smoke tests)")
     sub.add_parser("serve", parents=[common], help="run the embedded broker and workers until interrupted")
 
     t = sub.add_parser("transcribe", parents=[common], help="transcribe files through the queue")
@@ -70,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     if command == "gui":
         from app.gui.app import run
 
-        return run(data)
+        return run(data, quit_when_ready=getattr(args, "quit_when_ready", False))
     if command == "serve":
         from app.commands import serve
 

@@ -7,7 +7,10 @@ import sys
 from app.paths import DataDir
 
 
-def run(data: DataDir) -> int:
+def run(data: DataDir, quit_when_ready: bool = False) -> int:
+    import time
+
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from app.gui.controller import AppController
@@ -18,6 +21,18 @@ def run(data: DataDir) -> int:
     controller = AppController(data)
     window = MainWindow(controller)
     window.show()
+    if quit_when_ready:
+        import psutil
+
+        launched = psutil.Process().create_time()  # the command's start, imports included
+        QTimer.singleShot(0, lambda: print(f"window shown after {time.time() - launched:.2f} s", flush=True))
+
+        def ready():
+            print(f"workers ready after {time.time() - launched:.2f} s", flush=True)
+            window.close()
+
+        controller.ready.connect(ready)
+        controller.start_failed.connect(lambda message: (print(message, file=sys.stderr), qt_app.exit(1)))
     controller.start()
     code = qt_app.exec()
     if not window._closed:  # quit by another way than the window: stop the stack now

@@ -1,0 +1,69 @@
+"""The frozen bundle, built from a clean checkout, runs every role with no Python
+packages visible to it; so does the .tar.gz unpacked into an empty folder."""
+
+import os
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import REPO, processes_of, reference, wer
+
+pytestmark = pytest.mark.packaging
+
+
+def bare_env(home: Path) -> dict:
+    """Nothing of this Python: no virtual environment, no PYTHONPATH, a fresh home."""
+    return {"PATH": "/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8", "QT_QPA_PLATFORM": "offscreen"}
+
+
+def smoke(executable: Path, work: Path, corpus: Path) -> str:
+    data, out = work / "data", work / "out"
+    done = subprocess.run([str(executable), "--data-dir", str(data), "transcribe", str(corpus / "jfk.flac"),
+                           "--format", "txt", "--out", str(out)], cwd=work, env=bare_env(work),
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert wer(reference("jfk"), (out / "jfk.txt").read_text()) <= 0.05
+    assert not processes_of(data)
+    window = subprocess.run([str(executable), "--data-dir", str(data), "gui", "--quit-when-ready"], cwd=work,
+                            env=bare_env(work), capture_output=True, text=True, timeout=300)
+    assert window.returncode == 0, window.stderr[-3000:]
+    assert "workers ready after" in window.stdout
+    assert not processes_of(data), "the window left a child process behind"
+    return window.stdout
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    work = tmp_path_factory.mktemp("package")
+    checkout = work / "checkout"
+    subprocess.run(["git", "clone", "--quiet", str(REPO), str(checkout)], check=True)
+    env = dict(os.environ, DIST=str(work / "dist"), WORK=str(work / "build"))
+    done = subprocess.run(["bash", "installer/build_linux.sh"], cwd=checkout, env=env, capture_output=True,
+                          text=True, timeout=1800)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return work / "dist", Path(done.stdout.strip().splitlines()[-1])
+
+
+def test_the_bundle_transcribes_and_starts_its_window_offline(built, tmp_path, corpus):
+    dist, _ = built
+    print(smoke(dist / "earmark" / "earmark", tmp_path, corpus))
+
+
+def test_the_tarball_unpacks_and_runs(built, tmp_path, corpus):
+    _, tarball = built
+    with tarfile.open(tarball) as archive:
+        archive.extractall(tmp_path / "unpacked", filter="tar")
+    [folder] = (tmp_path / "unpacked").iterdir()
+    assert {p.name for p in folder.iterdir()} >= {"earmark", "earmark.desktop", "earmark.svg", "install.sh"}
+    smoke(folder / "earmark" / "earmark", tmp_path, corpus)
+    # the per-user install puts a working command on the path
+    prefix = tmp_path / "prefix"
+    subprocess.run(["bash", str(folder / "install.sh")], env=dict(bare_env(tmp_path), PREFIX=str(prefix)),
+                   check=True, capture_output=True)
+    assert "Exec=" + str(prefix / "bin" / "earmark") in (prefix / "share/applications/earmark.desktop").read_text()
+    version = subprocess.run([str(prefix / "bin" / "earmark"), "--help"], env=bare_env(tmp_path),
+                             capture_output=True, text=True, timeout=60)
+    assert version.returncode == 0 and "transcribe" in version.stdout
