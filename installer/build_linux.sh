@@ -8,9 +8,10 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 dist=${DIST:-$repo/dist}
 work=${WORK:-$repo/build}
-python -m PyInstaller --noconfirm --clean --distpath "$dist" --workpath "$work" build.spec >"$work.log" 2>&1 \
+python=${PYTHON:-python3}
+"$python" -m PyInstaller --noconfirm --clean --distpath "$dist" --workpath "$work" build.spec >"$work.log" 2>&1 \
   || { tail -40 "$work.log"; exit 1; }
-version=$(python -c 'import app; print(app.__version__)')
+version=$("$python" -c 'import app; print(app.__version__)')
 name="earmark-$version-linux-$(uname -m)"
 stage=$(mktemp -d)
 mkdir "$stage/$name"

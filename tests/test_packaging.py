@@ -40,7 +40,7 @@ def built(tmp_path_factory):
     work = tmp_path_factory.mktemp("package")
     checkout = work / "checkout"
     subprocess.run(["git", "clone", "--quiet", str(REPO), str(checkout)], check=True)
-    env = dict(os.environ, DIST=str(work / "dist"), WORK=str(work / "build"))
+    env = dict(os.environ, DIST=str(work / "dist"), WORK=str(work / "build"), PYTHON=sys.executable)
     done = subprocess.run(["bash", "installer/build_linux.sh"], cwd=checkout, env=env, capture_output=True,
                           text=True, timeout=1800)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
