@@ -18,6 +18,11 @@ def run(data: DataDir, quit_when_ready: bool = False) -> int:
 
     qt_app = QApplication.instance() or QApplication(sys.argv[:1])
     qt_app.setApplicationName("Earmark")
+    from importlib.resources import files
+
+    from PySide6.QtGui import QIcon
+
+    qt_app.setWindowIcon(QIcon(str(files("resources") / "icons" / "earmark.svg")))
     controller = AppController(data)
     window = MainWindow(controller)
     window.show()
