@@ -93,3 +93,11 @@ def test_a_missing_model_fails_once_with_a_clear_message(data_dir, corpus):
     [job] = store.jobs()
     kinds = [e["kind"] for e in store.events(job_id=job["id"])]
     assert kinds == ["queued", "sent", "received", "started", "failed"], kinds
+
+
+def test_no_display_says_what_to_do_instead(data_dir):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    done = subprocess.run([sys.executable, "-m", "app", "--data-dir", str(data_dir)], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "earmark serve" in done.stderr
+    assert not processes_of(data_dir)

@@ -7,8 +7,22 @@ import sys
 from app.paths import DataDir
 
 
+def has_display() -> bool:
+    """False on a Linux box with no screen, where Qt would abort with a cryptic error."""
+    import os
+
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def run(data: DataDir, quit_when_ready: bool = False) -> int:
     import time
+
+    if not has_display():
+        print("earmark: there is no display to open the window on. Use `earmark serve` to run the "
+              "workers without a window, or `earmark transcribe FILE...`.", file=sys.stderr)
+        return 2
 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
