@@ -20,14 +20,38 @@ def default_data_dir() -> Path:
     return Path(user_data_dir("earmark", appauthor=False))
 
 
+def chosen_data_dir_file() -> Path:
+    """Where the data folder chosen in the settings is kept (it cannot live inside itself)."""
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("earmark", appauthor=False)) / "data-folder"
+
+
+def chosen_data_dir() -> str:
+    try:
+        return chosen_data_dir_file().read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+
+
+def choose_data_dir(folder: str) -> None:
+    target = chosen_data_dir_file()
+    if not folder:
+        target.unlink(missing_ok=True)
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(folder, encoding="utf-8")
+
+
 @dataclass(frozen=True)
 class DataDir:
     root: Path
 
     @classmethod
     def resolve(cls, explicit: str | os.PathLike | None = None) -> "DataDir":
-        """``--data-dir`` first, then ``$EARMARK_DATA_DIR``, then the platform's folder."""
-        raw = explicit or os.environ.get(ENV_DATA_DIR)
+        """``--data-dir`` first, then ``$EARMARK_DATA_DIR``, then the folder chosen in the
+        settings, then the platform's folder."""
+        raw = explicit or os.environ.get(ENV_DATA_DIR) or chosen_data_dir()
         root = Path(raw).expanduser() if raw else default_data_dir()
         return cls(root.resolve())
 

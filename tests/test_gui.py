@@ -15,7 +15,7 @@ from app.gui.latency import EventLoopProbe
 from app.gui.main_window import MainWindow
 from app.paths import DataDir
 from app.settings import Settings
-from tests.helpers import parse_srt, reference, wer
+from tests.helpers import parse_srt, processes_of, reference, wer
 
 pytestmark = [pytest.mark.gui, pytest.mark.stack]
 
@@ -128,6 +128,7 @@ def test_an_edited_segment_survives_reopening_and_can_be_reverted(qtbot, data_di
     original = model.segments[0]["text"]
     assert model.setData(model.index(0, 1), "And so, my fellow Earthlings", Qt.EditRole)
     close_window(qtbot, window)
+    assert not processes_of(data_dir), "closing the window left a child process behind"
 
     again = open_window(qtbot, data_dir)
     try:
@@ -212,6 +213,7 @@ def test_changed_settings_apply_to_the_next_job_and_duplicates_ask(qtbot, window
     dialog = SettingsDialog(window.controller.settings, window)
     dialog.editors["word_timestamps"].setChecked(True)
     dialog.accept()  # saved; the running workers are not restarted
+    assert Settings(window.controller.data.settings)["word_timestamps"] is True
     window.add_paths([str(corpus / "jfk.flac")])  # new settings: not a duplicate
     qtbot.waitUntil(lambda: len(window.model.rows) == 2 and window.model.rows[0]["state"] == js.DONE,
                     timeout=120_000)

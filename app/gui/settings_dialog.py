@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLineEdit,
                                QSpinBox)
 
+from app.paths import choose_data_dir, chosen_data_dir
 from app.settings import SETTINGS, Settings
 
 
@@ -33,6 +34,10 @@ class SettingsDialog(QDialog):
             editor.setToolTip(setting.title)
             self.editors[setting.key] = editor
             form.addRow(setting.title, editor)
+        # The data folder is kept outside any data folder, and used from the next start.
+        self.data_folder = QLineEdit(chosen_data_dir())
+        self.data_folder.setPlaceholderText("the platform's folder")
+        form.addRow("Data folder (used from the next start)", self.data_folder)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -48,5 +53,7 @@ class SettingsDialog(QDialog):
             else:
                 value = editor.text().strip()
             self.settings.set(setting.key, value)
-        self.settings.save()  # speech settings travel with each task: the next job uses them
+        self.settings.save()
+        if self.data_folder.text().strip() != chosen_data_dir():
+            choose_data_dir(self.data_folder.text().strip())  # speech settings travel with each task: the next job uses them
         super().accept()
