@@ -43,6 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("status", parents=[common], help="show workers, queue depths and recent jobs")
 
+    f = sub.add_parser("search", parents=[common], help="search every transcript")
+    f.add_argument("query", nargs="+", help='words (all must appear), or "a quoted phrase"')
+    f.add_argument("--newest", action="store_true", help="newest first instead of most relevant")
+    f.add_argument("--limit", type=int, default=20)
+
     w = sub.add_parser("worker", parents=[common], help="run a Celery worker for some queues")
     w.add_argument("--queues", default="transcribe,nlp,index")
     w.add_argument("--broker", help="broker URL (default: $EARMARK_BROKER_URL)")
@@ -81,6 +86,10 @@ def main(argv: list[str] | None = None) -> int:
         from app.commands import transcribe
 
         return transcribe(data, args)
+    if command == "search":
+        from app.commands import search
+
+        return search(data, " ".join(args.query), newest=args.newest, limit=args.limit)
     if command == "status":
         from app.commands import status
 

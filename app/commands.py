@@ -140,7 +140,7 @@ def transcribe(data: DataDir, args) -> int:
     options = settings.speech_options(model=args.model, language=args.language, beam_size=args.beam_size,
                                       word_timestamps=args.word_timestamps)
     try:
-        stack = Stack(data, settings, roles=("transcribe",)).open()
+        stack = Stack(data, settings, roles=("transcribe", "index")).open()
     except (StartError, AlreadyRunning) as exc:
         print(f"earmark: {exc}", file=sys.stderr)
         return 1
@@ -156,12 +156,14 @@ def transcribe(data: DataDir, args) -> int:
                 job = stack.store.job(intake.job_id)
                 stage = stack.store.stage(intake.job_id, "transcribe")
                 note = ""
-                if job["state"] == js.DONE:
+                if stage["state"] == js.DONE and job["state"] in (js.DONE, js.RUNNING):
                     if intake.job_id not in written:
                         written[intake.job_id] = str(export.write(
                             stack.store.transcript(intake.job_id), args.format, args.out, Path(intake.path).stem))
                     note = f"→ {written[intake.job_id]}" + (" (already done; --force to redo)"
                                                             if intake.reused_from else "")
+                    if job["state"] != js.DONE:
+                        pending += 1  # indexing for search, a moment more
                 elif job["state"] == js.FAILED:
                     note = job["error"] or "failed"
                 else:
@@ -230,3 +232,18 @@ def status(data: DataDir) -> int:
         print("  (none yet)")
     store.close()
     return 0
+
+
+def search(data: DataDir, query: str, newest: bool = False, limit: int = 20) -> int:
+    """Print hits across every transcript: file, time, snippet. Exit 1 when none."""
+    from app.export import timestamp
+
+    store = JobStore(data.database)
+    hits = store.search(query, limit=limit, order="newest" if newest else "relevance")
+    for hit in hits:
+        print(f"{Path(hit['path']).name}  {timestamp(hit['start'], '.')[:8]}  segment {hit['idx']}  "
+              f"{hit['snippet']}")
+    if not hits:
+        print(f"No transcript mentions: {query}", file=sys.stderr)
+    store.close()
+    return 0 if hits else 1

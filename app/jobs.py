@@ -19,8 +19,9 @@ from workers.errors import BadMediaError, EarmarkError
 
 log = logging.getLogger(__name__)
 
-TRANSCRIBE = "transcribe"
-TASKS = {TRANSCRIBE: "earmark.transcribe"}
+TRANSCRIBE, INDEX = "transcribe", "index"
+STAGES = (TRANSCRIBE, INDEX)  # in order; summarize and translate come between
+TASKS = {TRANSCRIBE: "earmark.transcribe", INDEX: "earmark.index"}
 
 
 def hash_file(path: str, chunk_bytes: int = 1 << 20) -> str:
@@ -87,7 +88,7 @@ class JobService:
         try:
             info = probe(path)
         except BadMediaError as exc:
-            job_id = self.store.create_job(path, stages=[TRANSCRIBE], options=options, options_key=key)
+            job_id = self.store.create_job(path, stages=list(STAGES), options=options, options_key=key)
             self.store.update_stage(job_id, TRANSCRIBE, state=js.FAILED, error=str(exc), finished_at=time.time())
             return Intake(job_id, path, js.FAILED, str(exc))
         digest = hash_file(path)
@@ -96,7 +97,7 @@ class JobService:
             if done:
                 return Intake(done["id"], path, js.DONE, "already transcribed with these settings",
                               reused_from=done["id"])
-        job_id = self.store.create_job(path, stages=[TRANSCRIBE], options=options, file_hash=digest,
+        job_id = self.store.create_job(path, stages=list(STAGES), options=options, file_hash=digest,
                                        options_key=key, size_bytes=info.size_bytes,
                                        duration_seconds=info.duration_seconds)
         if not send:
@@ -107,9 +108,9 @@ class JobService:
     def send_pending(self) -> int:
         """Queue the jobs accepted while the workers were starting."""
         pending = [j for j in self.store.job_rows() if j["stage_state"] == js.PENDING
-                   and j["state"] == js.QUEUED and j["stage"] == TRANSCRIBE]
+                   and j["state"] == js.QUEUED and j["stage"] in STAGES]
         for job in reversed(pending):  # oldest first
-            self.send(job["id"], TRANSCRIBE)
+            self.send(job["id"], job["stage"])
         return len(pending)
 
     # --- actions on jobs ---------------------------------------------------------
@@ -130,14 +131,12 @@ class JobService:
 
     def retry(self, job_id: str) -> bool:
         """Run a failed or cancelled job's unfinished stages again."""
-        again = False
-        for stage in self.store.stages(job_id):
-            if stage["state"] in (js.FAILED, js.CANCELLED):
-                self.store.update_stage(job_id, stage["name"], state=js.PENDING, error=None, traceback=None)
-                self.send(job_id, stage["name"])
-                again = True
-                break  # later stages follow when this one is done
-        return again
+        again = [s for s in self.store.stages(job_id) if s["state"] in (js.FAILED, js.CANCELLED)]
+        for stage in again:
+            self.store.update_stage(job_id, stage["name"], state=js.PENDING, error=None, traceback=None)
+        if again:
+            self.send(job_id, again[0]["name"])  # later stages follow when this one is done
+        return bool(again)
 
     def move_to_top(self, job_id: str) -> bool:
         """Make a queued job the next one its worker takes."""
@@ -165,9 +164,22 @@ class JobService:
         self.store.update_stage(job_id, stage, state=js.QUEUED, task_id=task_id, queued_at=now,
                                 progress=0.0, error=None, started_at=None, finished_at=None)
         self.store.add_event(task_id, "queued", now, job_id=job_id, stage=stage)
-        self.celery.send_task(name, args=[job_id, job["path"], json.loads(job["options"])], task_id=task_id,
+        self.celery.send_task(name, args=self._task_args(job, stage), task_id=task_id,
                               priority=config.PRIORITY[name] if priority is None else priority)
         return task_id
+
+    def _task_args(self, job: dict, stage: str) -> list:
+        if stage == INDEX:  # the worker gets the text, never the app's database
+            segments = self.store.segments(job["id"])
+            return [job["id"], [{"idx": s["idx"], "start": s["start"], "text": s["text"]} for s in segments]]
+        return [job["id"], job["path"], json.loads(job["options"])]
+
+    def reindex(self, job_id: str) -> None:
+        """After an edit: index the job again, so search finds the new words, not the old."""
+        stage = self.store.stage(job_id, INDEX)
+        if stage and stage["state"] not in (js.PENDING, *js.ACTIVE):
+            self.store.update_stage(job_id, INDEX, state=js.PENDING)
+            self.send(job_id, INDEX)
 
     # --- what Celery reports ---------------------------------------------------
     def handle_event(self, event: dict) -> None:
@@ -213,10 +225,16 @@ class JobService:
         status = meta.get("status")
         job_id, name = stage["job_id"], stage["name"]
         if status == "SUCCESS":
+            current = self.store.stage(job_id, name)
+            if current is None or current["task_id"] != stage["task_id"] or current["state"] in js.FINAL:
+                return current and current["state"]  # a late duplicate, or a task since replaced
             if name == TRANSCRIBE:
                 self.store.save_transcript(job_id, meta["result"])
+            elif name == INDEX:
+                self.store.replace_passages(job_id, meta["result"]["passages"])
             self.store.update_stage(job_id, name, only_if_active=True, state=js.DONE, progress=1.0,
                                     error=None, finished_at=_finished_at(meta))
+            self._next_stage(job_id, name)
             return js.DONE
         if status == "FAILURE":
             self.store.update_stage(job_id, name, only_if_active=True, state=js.FAILED,
@@ -233,6 +251,15 @@ class JobService:
             self.store.update_stage(job_id, name, only_if_active=True, state=js.CANCELLED)
             return js.CANCELLED
         return None
+
+    def _next_stage(self, job_id: str, done: str) -> None:
+        """Chain: transcribe → (summarize, translate) → index."""
+        after = STAGES[STAGES.index(done) + 1:] if done in STAGES else ()
+        for name in after:
+            stage = self.store.stage(job_id, name)
+            if stage and stage["state"] == js.PENDING:
+                self.send(job_id, name)
+                return
 
     def poll(self, job_ids=None) -> None:
         """A safety net for missed events (the event stream is not durable)."""

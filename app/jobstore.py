@@ -84,7 +84,28 @@ SCHEMA = [
         PRIMARY KEY (job_id, idx)
     );
     """,
+    # version 2: search across every transcript (passages of consecutive segments,
+    # so a phrase that runs over a segment boundary is still found)
+    """
+    CREATE VIRTUAL TABLE passages USING fts5(
+        text, job_id UNINDEXED, idx UNINDEXED, start UNINDEXED, kind UNINDEXED,
+        tokenize = 'porter unicode61 remove_diacritics 2'
+    );
+    """,
 ]
+
+
+def fts_query(text: str) -> str:
+    """A person's words as an FTS5 query: quoted phrases kept, every other word required."""
+    import re
+
+    parts = re.findall(r'"([^"]+)"|(\S+)', text)
+    terms = []
+    for phrase, word in parts:
+        cleaned = re.sub(r"[^\w\s']", " ", phrase or word).replace("'", " ").strip()
+        if cleaned:
+            terms.append('"' + " ".join(cleaned.split()) + '"')
+    return " ".join(terms)
 
 
 def job_state(stage_states: list[str]) -> str:
@@ -279,6 +300,33 @@ class JobStore:
 
     def segments(self, job_id: str) -> list[dict]:
         return [dict(r) for r in self._q("SELECT * FROM segments WHERE job_id=? ORDER BY idx", (job_id,))]
+
+    def replace_passages(self, job_id: str, passages: list[dict]) -> None:
+        """The search documents of one job, replaced as a whole (after an index task)."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM passages WHERE job_id=?", (job_id,))
+            db.executemany("INSERT INTO passages (text, job_id, idx, start, kind) VALUES (?,?,?,?,?)",
+                           [(p["text"], job_id, p["idx"], p["start"], p.get("kind", "transcript"))
+                            for p in passages])
+
+    def search(self, query: str, limit: int = 50, order: str = "relevance") -> list[dict]:
+        """Hits across every transcript: job, segment, time and a snippet with [marks]."""
+        match = fts_query(query)
+        if not match:
+            return []
+        order_by = "rank" if order == "relevance" else "j.created_at DESC, rank"
+        rows = self._q(
+            "SELECT p.job_id, p.idx, p.start, p.kind, j.path, j.created_at,"
+            " snippet(passages, 0, '[', ']', '…', 12) AS snippet"
+            " FROM passages p JOIN jobs j ON j.id = p.job_id"
+            f" WHERE passages MATCH ? ORDER BY {order_by} LIMIT ?", (match, limit * 2))
+        hits, seen = [], set()
+        for row in rows:  # a phrase in two overlapping passages is one hit
+            key = (row["job_id"], row["kind"], row["idx"])
+            if key not in seen and (row["job_id"], row["kind"], row["idx"] - 1) not in seen:
+                seen.add(key)
+                hits.append(dict(row))
+        return hits[:limit]
 
     def transcript(self, job_id: str) -> dict | None:
         row = self._one("SELECT * FROM transcripts WHERE job_id=?", (job_id,))

@@ -93,7 +93,7 @@ def main() -> None:
     model = WhisperModel(str(bundled_model_path()), device="cpu", compute_type="int8", cpu_threads=os.cpu_count())
     warm_dir = Path(tempfile.mkdtemp(prefix="em-bench-"))
     data = DataDir.resolve(warm_dir)
-    stack = Stack(data, Settings(data.settings), roles=("transcribe",)).open(wait_workers=True)
+    stack = Stack(data, Settings(data.settings), roles=("transcribe", "index")).open(wait_workers=True)
     out = warm_dir / "out"
     try:
         timed_run(earmark(warm_dir, "transcribe", CORPUS / "jfk.flac", "--out", out, "--force"))  # load the model

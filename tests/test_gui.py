@@ -68,7 +68,7 @@ def wait_states(qtbot, window, names, states=js.FINAL, timeout=180_000):
 
 
 def test_drop_files_and_a_folder_transcribes_them_and_rejects_the_rest(qtbot, window, tmp_path, corpus):
-    assert window.left.currentWidget() is window.drop_zone  # the empty state invites a drop
+    assert window.pages.currentWidget() is window.drop_zone  # the empty state invites a drop
     assert "Starting workers" in window.status_label.text()  # the window is up before the workers
     folder = tmp_path / "recordings"
     (folder / "deeper").mkdir(parents=True)
@@ -79,7 +79,7 @@ def test_drop_files_and_a_folder_transcribes_them_and_rejects_the_rest(qtbot, wi
 
     names = ["jfk.flac", "hotwords.mp3", "stereo.wav", "notes.txt"]
     wait_states(qtbot, window, names)
-    assert window.left.currentWidget() is window.table
+    assert window.pages.currentWidget() is window.table
     for name in names[:3]:
         assert row_of(window, name)["state"] == js.DONE, row_of(window, name)["error"]
     rejected = row_of(window, "notes.txt")
@@ -226,3 +226,28 @@ def test_changed_settings_apply_to_the_next_job_and_duplicates_ask(qtbot, window
     assert box.isVisible() and "already transcribed" in box.text()
     next(b for b in box.buttons() if b.text() == "Open transcript").click()
     assert window.transcript.job_id == second and len(window.model.rows) == 2
+
+
+def test_search_finds_a_phrase_opens_the_transcript_there_and_follows_edits(qtbot, window, corpus):
+    window.add_paths([str(corpus / "jfk.flac"), str(corpus / "meeting1_product_sync.mp3")])
+    wait_states(qtbot, window, ["jfk.flac", "meeting1_product_sync.mp3"], (js.DONE,))
+    window.search_box.setText("ask not what your country")
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.results and window.results.count() >= 1)
+    first = window.results.item(0)
+    job_id, idx = first.data(Qt.UserRole)
+    assert job_id == row_of(window, "jfk.flac")["id"] and idx == 0 and "[ask]" in first.text().lower()
+    window._open_hit(first)
+    assert window.transcript.job_id == job_id
+    qtbot.waitUntil(lambda: window.transcript.player.position() > 100, timeout=15_000)  # plays from the hit
+    window.transcript.player.stop()
+
+    # an edit is searchable by its new words, and no longer by the old ones
+    model = window.transcript.model
+    model.setData(model.index(1, 1), "ask what you can do for your planet.", Qt.EditRole)
+    store = window.controller.store
+    qtbot.waitUntil(lambda: bool(store.search("your planet")), timeout=60_000)
+    assert store.search("your planet")[0]["job_id"] == job_id
+    qtbot.waitUntil(lambda: not any(h["job_id"] == job_id and h["idx"] == 1
+                                    for h in store.search("do for your country")), timeout=10_000)
+    window.search_box.clear()
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.table)

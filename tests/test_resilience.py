@@ -22,7 +22,7 @@ pytestmark = pytest.mark.stack
 MEETING = "meeting1_product_sync"  # 81 s of speech: several seconds of work to interrupt
 
 
-def open_stack(data_dir, roles=("transcribe",)) -> Stack:
+def open_stack(data_dir, roles=("transcribe", "index")) -> Stack:
     data = DataDir.resolve(data_dir)
     return Stack(data, Settings(data.settings), roles=roles).open(wait_workers=True)
 
@@ -43,7 +43,7 @@ def wait_done(store, job_id, timeout=180):
 def assert_completed_once(store, job_id, starts):
     job = store.job(job_id)
     assert job["state"] == js.DONE, job["error"]
-    kinds = [e["kind"] for e in store.events(job_id=job_id)]
+    kinds = [e["kind"] for e in store.events(job_id=job_id) if e["stage"] == "transcribe"]
     assert kinds.count("started") == starts and kinds.count("succeeded") == 1, kinds
     assert "failed" not in kinds, kinds
     assert wer(reference(MEETING), store.transcript(job_id)["text"]) <= 0.15
@@ -118,7 +118,7 @@ def test_app_killed_mid_job_resumes_the_job_at_next_start(data_dir, corpus):
 def test_reconcile_takes_finished_results_and_requeues_lost_tasks(data_dir, corpus):
     data = DataDir.resolve(data_dir)
     store = JobStore(data.database)
-    sup = Supervisor(data, roles=("transcribe",))
+    sup = Supervisor(data, roles=("transcribe", "index"))
     sup.start()
     try:
         assert sup.wait_workers(120)
@@ -135,7 +135,7 @@ def test_reconcile_takes_finished_results_and_requeues_lost_tasks(data_dir, corp
 
         counts = service.reconcile()
         assert counts == {"collected": 1, "requeued": 1, "waiting": 0}
-        assert store.job(finished.job_id)["state"] == js.DONE
+        assert store.stage(finished.job_id, "transcribe")["state"] == js.DONE
         assert "ask not what your country" in store.transcript(finished.job_id)["text"]
 
         def lost_done():
@@ -143,5 +143,12 @@ def test_reconcile_takes_finished_results_and_requeues_lost_tasks(data_dir, corp
             return store.job(lost)["state"] == js.DONE
         wait_until(lost_done, 120, interval=0.2, message="the lost task, queued again, to finish")
         assert [e["kind"] for e in store.events(job_id=lost)][0] == "lost"
+        # the chain went on: the collected transcript gets indexed for search
+
+        def indexed():
+            service.poll()
+            return store.search("ask not what your country")
+        assert wait_until(indexed, 60, interval=0.2, message="indexing")[0]["job_id"] == finished.job_id
+        wait_until(lambda: store.job(finished.job_id)["state"] == js.DONE, 30, message="job done")
     finally:
         sup.stop()

@@ -72,6 +72,15 @@ def transcribe(self, job_id: str, path: str, options: dict) -> dict:
     return result
 
 
+@app.task(name="earmark.index", **RETRY)
+def index(job_id: str, segments: list[dict]) -> dict:
+    """Search documents for one transcript; the app writes them to its full-text index."""
+    from workers.engines.search import passages
+
+    docs = passages(segments)
+    return {"job_id": job_id, "passages": docs}
+
+
 def scratch_dir() -> Path:
     """Where tasks keep temporary files (decoded chunks and the like)."""
     base = os.environ.get("EARMARK_SCRATCH_DIR") or os.path.join(

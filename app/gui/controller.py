@@ -141,6 +141,9 @@ class AppController(QObject):
             return
         self._action_pool.submit(run)
 
+    def reindex(self, job_id: str) -> None:
+        self._act("reindex", [job_id])
+
     def cancel(self, job_ids): self._act("cancel", job_ids)
     def retry(self, job_ids): self._act("retry", job_ids)
     def move_to_top(self, job_ids): self._act("move_to_top", job_ids)

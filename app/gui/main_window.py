@@ -6,10 +6,11 @@ import threading
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QFileDialog, QHeaderView, QLabel, QMainWindow,
-                               QMenu, QMessageBox, QProgressBar, QSplitter, QStackedWidget, QStyle,
-                               QStyledItemDelegate, QStyleOptionProgressBar, QSystemTrayIcon, QTableView)
+from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence, QShortcut
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QFileDialog, QHBoxLayout, QHeaderView,
+                               QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QMenu, QMessageBox,
+                               QProgressBar, QSplitter, QStackedWidget, QStyle, QStyledItemDelegate,
+                               QStyleOptionProgressBar, QSystemTrayIcon, QTableView, QVBoxLayout, QWidget)
 
 from app import jobstore as js
 from app.gui.controller import AppController
@@ -80,10 +81,36 @@ class MainWindow(QMainWindow):
         self.table.customContextMenuRequested.connect(self._context_menu)
 
         self.drop_zone = DropZone()
-        self.left = QStackedWidget()
-        self.left.addWidget(self.drop_zone)
-        self.left.addWidget(self.table)
+        self.results = QListWidget()
+        self.results.itemActivated.connect(self._open_hit)
+        self.results.itemClicked.connect(self._open_hit)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.drop_zone)
+        self.pages.addWidget(self.table)
+        self.pages.addWidget(self.results)
+        self.search_box = QLineEdit()
+        self.search_box.setPlaceholderText("Search all transcripts (Ctrl+K)")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.textChanged.connect(lambda _: self.search_timer.start())
+        self.search_order = QComboBox()
+        self.search_order.addItem("Most relevant", "relevance")
+        self.search_order.addItem("Newest first", "newest")
+        self.search_order.currentIndexChanged.connect(lambda _: self.run_search())
+        self.search_timer = QTimer(self, singleShot=True, interval=200, timeout=self.run_search)
+        QShortcut(QKeySequence("Ctrl+K"), self, activated=lambda: (self.search_box.setFocus(),
+                                                                   self.search_box.selectAll()))
+        search_row = QHBoxLayout()
+        search_row.setContentsMargins(0, 0, 0, 0)
+        search_row.addWidget(self.search_box, 1)
+        search_row.addWidget(self.search_order)
+        self.left = QWidget()
+        left_layout = QVBoxLayout(self.left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(search_row)
+        left_layout.addWidget(self.pages, 1)
         self.transcript = TranscriptWidget(controller.store)
+        # an edit changes what search must find: index the job again
+        self.transcript.model.edited.connect(lambda *_: self.controller.reindex(self.transcript.job_id))
         self.splitter = QSplitter()
         self.splitter.addWidget(self.left)
         self.splitter.addWidget(self.transcript)
@@ -203,6 +230,33 @@ class MainWindow(QMainWindow):
     def settings_dialog(self) -> None:
         SettingsDialog(self.controller.settings, self).open()
 
+    # --- search ----------------------------------------------------------------------
+    def run_search(self) -> None:
+        query = self.search_box.text().strip()
+        if not query:
+            self.pages.setCurrentWidget(self.table if self.model.rows else self.drop_zone)
+            return
+        from app.export import timestamp
+
+        self.results.clear()
+        hits = self.controller.store.search(query, order=self.search_order.currentData())
+        for hit in hits:
+            label = f"{Path(hit['path']).name}   {timestamp(hit['start'], '.')[:8]}\n{hit['snippet']}"
+            item = QListWidgetItem(label)
+            item.setData(Qt.UserRole, (hit["job_id"], hit["idx"]))
+            self.results.addItem(item)
+        if not hits:
+            self.results.addItem(QListWidgetItem(f"No transcript mentions “{query}”."))
+        self.pages.setCurrentWidget(self.results)
+
+    def _open_hit(self, item) -> None:
+        hit = item.data(Qt.UserRole)
+        if hit:
+            job_id, idx = hit
+            self.open_job(job_id, idx)
+            self.transcript.table.selectRow(idx)
+            self.transcript.play_from(idx)
+
     # --- drops -----------------------------------------------------------------------
     def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls():
@@ -227,7 +281,8 @@ class MainWindow(QMainWindow):
             return
         self._dirty = False
         self.model.refresh()
-        self.left.setCurrentWidget(self.table if self.model.rows else self.drop_zone)
+        if not self.search_box.text().strip():
+            self.pages.setCurrentWidget(self.table if self.model.rows else self.drop_zone)
         self._follow_states()
 
     def _follow_states(self) -> None:
