@@ -44,7 +44,9 @@ class Stack:
         reconciled = {}
 
         def reconcile(celery_app):
-            reconciled.update(JobService(self.store, celery_app).reconcile())
+            service = JobService(self.store, celery_app)
+            reconciled.update(service.reconcile())
+            reconciled["sent"] = service.send_pending()
 
         try:
             supervisor.start(before_workers=reconcile)

@@ -106,9 +106,10 @@ class JobService:
         return Intake(job_id, path, js.QUEUED)
 
     def send_pending(self) -> int:
-        """Queue the jobs accepted while the workers were starting."""
+        """Queue what waits with nothing in the broker: jobs accepted while the workers
+        were starting, and a next stage the app did not get to send before it stopped."""
         pending = [j for j in self.store.job_rows() if j["stage_state"] == js.PENDING
-                   and j["state"] == js.QUEUED and j["stage"] in STAGES]
+                   and j["state"] in js.ACTIVE and j["stage"] in STAGES]
         for job in reversed(pending):  # oldest first
             self.send(job["id"], job["stage"])
         return len(pending)

@@ -152,3 +152,21 @@ def test_reconcile_takes_finished_results_and_requeues_lost_tasks(data_dir, corp
         wait_until(lambda: store.job(finished.job_id)["state"] == js.DONE, 30, message="job done")
     finally:
         sup.stop()
+
+
+def test_a_next_stage_not_sent_before_the_app_stopped_is_sent_at_start(data_dir, corpus):
+    data = DataDir.resolve(data_dir).ensure()
+    store = JobStore(data.database)
+    job_id = store.create_job(str(corpus / "jfk.flac"), stages=["transcribe", "index"])
+    store.save_transcript(job_id, {"language": "en", "duration": 11.0, "text": "ask not",
+                                   "segments": [{"start": 0.0, "end": 2.0, "text": "ask not what your"},
+                                                {"start": 2.0, "end": 4.0, "text": "country can do"}]})
+    store.update_stage(job_id, "transcribe", state=js.DONE, progress=1.0)  # the app died here
+    assert store.job(job_id)["state"] == js.RUNNING and store.stage(job_id, "index")["state"] == js.PENDING
+    stack = open_stack(data_dir)
+    try:
+        wait_done(stack.store, job_id, timeout=60)
+        assert stack.store.job(job_id)["state"] == js.DONE
+        assert stack.store.search("your country")[0]["job_id"] == job_id  # across the segment boundary
+    finally:
+        stack.close()
