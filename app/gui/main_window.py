@@ -203,7 +203,8 @@ class MainWindow(QMainWindow):
 
     def open_job(self, job_id: str, segment: int | None = None) -> None:
         job = self.controller.store.job(job_id)
-        if job and job["state"] == js.DONE:
+        transcribed = job and self.controller.store.stage(job_id, "transcribe")["state"] == js.DONE
+        if transcribed:  # readable while later stages (search indexing, …) still run
             self.transcript.open_job(job_id, segment)
         elif job:
             self.status_label.setText(f"{Path(job['path']).name}: {job['error'] or 'not transcribed yet'}")
