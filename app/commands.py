@@ -215,7 +215,7 @@ def status(data: DataDir) -> int:
             print("Workers:")
             for name in sorted(replies):
                 pool = replies[name].get("pool", {})
-                print(f"  {name:<28} online  pool {pool.get('implementation', '?').split(':')[-1]}"
+                print(f"  {name:<28} online  pool {pool.get('implementation', '?').split(':')[0].split('.')[-1]}"
                       f"×{pool.get('max-concurrency', '?')}  active {len(active.get(name, []))}")
             if not replies:
                 print("  (none answered)")

@@ -1,5 +1,6 @@
 """Nothing lost, nothing left behind: killed workers, a killed app, lost tasks."""
 
+import re
 import signal
 import subprocess
 import sys
@@ -168,5 +169,22 @@ def test_a_next_stage_not_sent_before_the_app_stopped_is_sent_at_start(data_dir,
         wait_done(stack.store, job_id, timeout=60)
         assert stack.store.job(job_id)["state"] == js.DONE
         assert stack.store.search("your country")[0]["job_id"] == job_id  # across the segment boundary
+    finally:
+        stack.close()
+
+
+def test_status_shows_workers_queues_and_jobs_of_a_running_stack(data_dir, corpus):
+    stack = open_stack(data_dir, roles=("transcribe", "nlp", "index"))
+    try:
+        intake = stack.service.intake(str(corpus / "jfk.flac"), Settings(data_dir / "x").speech_options())
+        wait_done(stack.store, intake.job_id)
+        done = subprocess.run([sys.executable, "-m", "app", "--data-dir", str(data_dir), "status"],
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        out = done.stdout
+        for role in ("transcribe", "nlp", "index"):
+            assert f"{role}@" in out and "online" in out
+        assert re.search(r"^  transcribe\s+0 / 0$", out, re.M) and "pool prefork×1" in out
+        assert "done      jfk.flac" in out
     finally:
         stack.close()
