@@ -158,16 +158,18 @@ def transcribe(data: DataDir, args) -> int:
                 job = stack.store.job(intake.job_id)
                 stage = stack.store.stage(intake.job_id, "transcribe")
                 note = ""
-                if stage["state"] == js.DONE and job["state"] in (js.DONE, js.RUNNING):
+                if stage["state"] == js.DONE:  # the transcript exists: write it now
                     if intake.job_id not in written:
                         written[intake.job_id] = str(export.write(
                             stack.store.transcript(intake.job_id), args.format, args.out, Path(intake.path).stem))
                     note = f"→ {written[intake.job_id]}" + (" (already done; --force to redo)"
                                                             if intake.reused_from else "")
-                    if job["state"] != js.DONE:
+                    if job["state"] not in js.FINAL:
                         pending += 1  # indexing for search, a moment more
-                elif job["state"] == js.FAILED:
-                    note = job["error"] or "failed"
+                    elif job["state"] == js.FAILED:
+                        note += f" (a later stage failed: {job['error']})"
+                elif job["state"] in js.FINAL:
+                    note = job["error"] or job["state"]
                 else:
                     pending += 1
                 rows.append((Path(intake.path).name, job["state"], stage["progress"] or 0.0, note))
@@ -192,9 +194,11 @@ def _report(data: DataDir, intakes) -> int:
     failed = 0
     for intake in intakes:
         job = store.job(intake.job_id)
-        if job["state"] == js.FAILED:
+        if store.stage(intake.job_id, "transcribe")["state"] != js.DONE:  # no transcript: a failure
             failed += 1
-            print(f"earmark: {intake.path}: {job['error']}", file=sys.stderr)
+            print(f"earmark: {intake.path}: {job['error'] or job['state']}", file=sys.stderr)
+        elif job["state"] == js.FAILED:
+            print(f"earmark: {intake.path}: transcribed, but {job['error']}", file=sys.stderr)
     store.close()
     return 1 if failed else 0
 
