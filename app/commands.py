@@ -44,7 +44,7 @@ class Stack:
         reconciled = {}
 
         def reconcile(celery_app):
-            service = JobService(self.store, celery_app)
+            service = JobService(self.store, celery_app, self.data.root)
             reconciled.update(service.reconcile())
             reconciled["sent"] = service.send_pending()
 
@@ -55,7 +55,7 @@ class Stack:
                 log.info("reconciled with the broker: %s", reconciled)
         except AlreadyRunning:
             self._join()
-        self.service = JobService(self.store, self.celery)
+        self.service = JobService(self.store, self.celery, self.data.root)
         self.monitor = EventMonitor(self.celery, self.service.handle_event)
         if not self.monitor.start():
             raise StartError("Could not listen to the workers' events; see the logs in "

@@ -19,9 +19,13 @@ from workers.errors import BadMediaError, EarmarkError
 
 log = logging.getLogger(__name__)
 
-TRANSCRIBE, INDEX = "transcribe", "index"
-STAGES = (TRANSCRIBE, INDEX)  # in order; summarize and translate come between
-TASKS = {TRANSCRIBE: "earmark.transcribe", INDEX: "earmark.index"}
+TRANSCRIBE, SUMMARIZE, INDEX = "transcribe", "summarize", "index"
+STAGES = (TRANSCRIBE, SUMMARIZE, INDEX)  # the order they run in
+TASKS = {TRANSCRIBE: "earmark.transcribe", SUMMARIZE: "earmark.summarize", INDEX: "earmark.index"}
+
+
+def stages_for(options: dict) -> list[str]:
+    return [TRANSCRIBE, *([SUMMARIZE] if options.get("summarize") else []), INDEX]
 
 
 def hash_file(path: str, chunk_bytes: int = 1 << 20) -> str:
@@ -63,9 +67,11 @@ def failure_message(meta_result) -> str:
 class JobService:
     """The app-side workflow. Safe to call from the caller's thread and the event thread."""
 
-    def __init__(self, store: JobStore, celery_app):
+    def __init__(self, store: JobStore, celery_app, data_root=None):
         self.store = store
         self.celery = celery_app
+        self.data_root = data_root  # for the person's own summary templates
+        self.on_summary_text = None  # (job_id, text) as a summary is generated
         self.changed = threading.Condition()  # notified after each applied event
 
     def wait_for_change(self, timeout_seconds: float) -> None:
@@ -88,7 +94,7 @@ class JobService:
         try:
             info = probe(path)
         except BadMediaError as exc:
-            job_id = self.store.create_job(path, stages=list(STAGES), options=options, options_key=key)
+            job_id = self.store.create_job(path, stages=stages_for(options), options=options, options_key=key)
             self.store.update_stage(job_id, TRANSCRIBE, state=js.FAILED, error=str(exc), finished_at=time.time())
             return Intake(job_id, path, js.FAILED, str(exc))
         digest = hash_file(path)
@@ -97,7 +103,7 @@ class JobService:
             if done:
                 return Intake(done["id"], path, js.DONE, "already transcribed with these settings",
                               reused_from=done["id"])
-        job_id = self.store.create_job(path, stages=list(STAGES), options=options, file_hash=digest,
+        job_id = self.store.create_job(path, stages=stages_for(options), options=options, file_hash=digest,
                                        options_key=key, size_bytes=info.size_bytes,
                                        duration_seconds=info.duration_seconds)
         if not send:
@@ -170,10 +176,27 @@ class JobService:
         return task_id
 
     def _task_args(self, job: dict, stage: str) -> list:
-        if stage == INDEX:  # the worker gets the text, never the app's database
-            segments = self.store.segments(job["id"])
-            return [job["id"], [{"idx": s["idx"], "start": s["start"], "text": s["text"]} for s in segments]]
-        return [job["id"], job["path"], json.loads(job["options"])]
+        options = json.loads(job["options"])
+        if stage == TRANSCRIBE:
+            return [job["id"], job["path"], options]
+        # later stages get the text, never the app's database
+        segments = [{"idx": s["idx"], "start": s["start"], "text": s["text"]} for s in self.store.segments(job["id"])]
+        if stage == SUMMARIZE:
+            from app.templates import text_of
+
+            template = text_of(self.data_root, options.get("summary_template") or "meeting_minutes")
+            return [job["id"], segments, template, options]
+        return [job["id"], segments, [{"markdown": s["markdown"]} for s in self.store.summaries(job["id"])]]
+
+    def summarize(self, job_id: str, template: str) -> None:
+        """Summarize a finished transcript (again) with a template."""
+        job = self.store.job(job_id)
+        options = dict(json.loads(job["options"]), summary_template=template)
+        with self.store.transaction() as db:
+            db.execute("UPDATE jobs SET options=? WHERE id=?", (json.dumps(options), job_id))
+        self.store.add_stage(job_id, SUMMARIZE)
+        self.store.update_stage(job_id, SUMMARIZE, state=js.PENDING, error=None)
+        self.send(job_id, SUMMARIZE)
 
     def reindex(self, job_id: str) -> None:
         """After an edit: index the job again, so search finds the new words, not the old."""
@@ -201,6 +224,10 @@ class JobService:
         job_id, name = stage["job_id"], stage["name"]
         at = event.get("timestamp") or time.time()
         short = kind[len("task-"):]
+        if short == "summary-text":
+            if self.on_summary_text:
+                self.on_summary_text(job_id, event.get("text", ""))
+            return
         if short != "progress":
             detail = {k: event[k] for k in ("hostname", "pid", "exception", "retries", "runtime")
                       if event.get(k) is not None}
@@ -231,6 +258,8 @@ class JobService:
                 return current and current["state"]  # a late duplicate, or a task since replaced
             if name == TRANSCRIBE:
                 self.store.save_transcript(job_id, meta["result"])
+            elif name == SUMMARIZE:
+                self.store.save_summary(job_id, meta["result"]["template"], meta["result"])
             elif name == INDEX:
                 self.store.replace_passages(job_id, meta["result"]["passages"])
             self.store.update_stage(job_id, name, only_if_active=True, state=js.DONE, progress=1.0,
@@ -255,12 +284,14 @@ class JobService:
 
     def _next_stage(self, job_id: str, done: str) -> None:
         """Chain: transcribe → (summarize, translate) → index."""
-        after = STAGES[STAGES.index(done) + 1:] if done in STAGES else ()
-        for name in after:
-            stage = self.store.stage(job_id, name)
-            if stage and stage["state"] == js.PENDING:
-                self.send(job_id, name)
+        later = [s for s in self.store.stages(job_id)
+                 if s["name"] in STAGES and STAGES.index(s["name"]) > STAGES.index(done)]
+        for stage in sorted(later, key=lambda s: STAGES.index(s["name"])):
+            if stage["state"] == js.PENDING:
+                self.send(job_id, stage["name"])
                 return
+        if done == SUMMARIZE:  # a summary made after indexing: index it too
+            self.reindex(job_id)
 
     def poll(self, job_ids=None) -> None:
         """A safety net for missed events (the event stream is not durable)."""

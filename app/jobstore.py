@@ -92,6 +92,17 @@ SCHEMA = [
         tokenize = 'porter unicode61 remove_diacritics 2'
     );
     """,
+    # version 3: summaries, one per job and template
+    """
+    CREATE TABLE summaries (
+        job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        template TEXT NOT NULL,
+        markdown TEXT NOT NULL,
+        result TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        PRIMARY KEY (job_id, template)
+    );
+    """,
 ]
 
 
@@ -300,6 +311,20 @@ class JobStore:
 
     def segments(self, job_id: str) -> list[dict]:
         return [dict(r) for r in self._q("SELECT * FROM segments WHERE job_id=? ORDER BY idx", (job_id,))]
+
+    def save_summary(self, job_id: str, template: str, result: dict) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO summaries (job_id, template, markdown, result, created_at) "
+                       "VALUES (?,?,?,?,?)", (job_id, template, result["markdown"], json.dumps(result), time.time()))
+
+    def summaries(self, job_id: str) -> list[dict]:
+        return [dict(r) for r in self._q("SELECT job_id, template, markdown, created_at FROM summaries "
+                                         "WHERE job_id=? ORDER BY created_at DESC", (job_id,))]
+
+    def add_stage(self, job_id: str, name: str) -> None:
+        """A stage asked for later (a summary re-run on a finished transcript)."""
+        with self.transaction() as db:
+            db.execute("INSERT OR IGNORE INTO stages (job_id, name, state) VALUES (?,?,?)", (job_id, name, PENDING))
 
     def replace_passages(self, job_id: str, passages: list[dict]) -> None:
         """The search documents of one job, replaced as a whole (after an index task)."""

@@ -32,6 +32,11 @@ SETTINGS = (
     Setting("vad_filter", bool, True, "Skip silence with voice activity detection"),
     Setting("word_timestamps", bool, False, "Keep a timestamp for every word"),
     Setting("cpu_threads", int, 0, "CPU threads for speech (0: all cores)"),
+    Setting("summarize", bool, False, "Summarize each transcript with a local LLM"),
+    Setting("summary_template", str, "meeting_minutes", "Summary template (a built-in name or one of yours)"),
+    Setting("llm_model", str, "bundled", "Summary model: bundled SmolLM2-135M, or a GGUF file (larger is better)"),
+    Setting("llm_context_tokens", int, 2048, "Summary model context, in tokens"),
+    Setting("llm_threads", int, 0, "CPU threads for summaries (0: all cores)"),
     Setting("broker_url", str, "", "External broker URL (empty: the embedded broker)"),
     Setting("broker_tcp_port", int, 0, "Also listen on 127.0.0.1 at this port (0: unix socket only)"),
     Setting("stop_timeout_seconds", float, 10.0, "How long to let running tasks finish at exit"),
@@ -43,6 +48,7 @@ SETTINGS = (
 )
 BY_KEY = {s.key: s for s in SETTINGS}
 SPEECH_KEYS = ("model", "language", "beam_size", "vad_filter", "word_timestamps", "cpu_threads")
+SUMMARY_KEYS = ("summarize", "summary_template", "llm_model", "llm_context_tokens", "llm_threads")
 
 
 class Settings:
@@ -77,7 +83,7 @@ class Settings:
 
     def speech_options(self, **overrides: Any) -> dict:
         """The options a transcribe task gets; command-line overrides win."""
-        options = {key: self[key] for key in SPEECH_KEYS}
+        options = {key: self[key] for key in SPEECH_KEYS + SUMMARY_KEYS}
         options.update({k: v for k, v in overrides.items() if v is not None})
         options["language"] = options["language"] or None
         return options

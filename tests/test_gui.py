@@ -251,3 +251,21 @@ def test_search_finds_a_phrase_opens_the_transcript_there_and_follows_edits(qtbo
                                     for h in store.search("do for your country")), timeout=10_000)
     window.search_box.clear()
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.table)
+
+
+def test_a_summary_runs_from_the_window_streams_and_is_shown(qtbot, window, corpus):
+    window.add_paths([str(corpus / "jfk.flac")])
+    wait_states(qtbot, window, ["jfk.flac"], (js.DONE,))
+    job_id = row_of(window, "jfk.flac")["id"]
+    window.open_job(job_id)
+    view = window.summary
+    assert "No summary yet" in view.state.text()
+    view.template.setCurrentIndex(view.template.findData("key_points"))
+    streamed = []
+    window.controller.summary_text.connect(lambda jid, text: streamed.append(text))
+    view.run()
+    qtbot.waitUntil(lambda: bool(window.controller.store.summaries(job_id)), timeout=180_000)
+    qtbot.waitUntil(lambda: "Key points" in view.text.toPlainText(), timeout=10_000)
+    assert streamed, "the summary text should stream in while it is generated"
+    stage = window.controller.store.stage(job_id, "summarize")
+    assert stage["state"] == js.DONE and stage["progress"] == 1.0

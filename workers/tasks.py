@@ -73,12 +73,63 @@ def transcribe(self, job_id: str, path: str, options: dict) -> dict:
 
 
 @app.task(name="earmark.index", **RETRY)
-def index(job_id: str, segments: list[dict]) -> dict:
-    """Search documents for one transcript; the app writes them to its full-text index."""
+def index(job_id: str, segments: list[dict], summaries: list[dict] | None = None) -> dict:
+    """Search documents for one transcript (and its summaries); the app writes them to
+    its full-text index."""
     from workers.engines.search import passages
 
     docs = passages(segments)
+    for summary in summaries or ():
+        paragraphs = [{"idx": i, "start": 0.0, "text": p}
+                      for i, p in enumerate(summary["markdown"].split("\n\n")) if p.strip()]
+        docs += passages(paragraphs, kind="summary", window=1)
     return {"job_id": job_id, "passages": docs}
+
+
+SUMMARY_EVENT = "task-summary-text"
+
+
+@app.task(name="earmark.summarize", bind=True, soft_time_limit=3 * 3600, time_limit=3 * 3600 + 120, **RETRY)
+def summarize(self, job_id: str, segments: list[dict], template_text: str, options: dict) -> dict:
+    """A summary of one transcript after a template; progress per piece and section,
+    and the text as it is generated (events), for the window to stream."""
+    from workers.engines.llm import LLMEngine, Summarizer, Template
+
+    template = Template.parse(template_text)
+    engine = LLMEngine.get(options.get("llm_model", "bundled"), int(options.get("llm_context_tokens", 2048)),
+                           int(options.get("llm_threads") or os.cpu_count() or 1))
+    buffer = {"text": "", "last": 0.0}
+
+    def on_progress(done: int, total: int, what: str) -> None:
+        meta = {"progress": round(done / total, 4) if total else 0.0, "step": what, "done": done, "total": total}
+        try:
+            self.update_state(state="PROGRESS", meta=meta)
+            self.send_event(PROGRESS_EVENT, retry=False, **meta)
+        except (RedisConnectionError, RedisTimeoutError, OperationalError) as exc:
+            log.warning("progress not sent: %r", exc)
+
+    def on_text(section: str, text: str) -> None:
+        buffer["text"] += text
+        now = time.monotonic()
+        if now - buffer["last"] >= 0.25:  # a few updates a second is smooth enough
+            flush()
+            buffer["last"] = now
+
+    def flush() -> None:
+        if buffer["text"]:
+            try:
+                self.send_event(SUMMARY_EVENT, retry=False, text=buffer["text"])
+            except (RedisConnectionError, RedisTimeoutError, OperationalError):
+                pass
+            buffer["text"] = ""
+
+    try:
+        result = Summarizer(engine, template, on_progress=on_progress, on_text=on_text).summarize(segments)
+    except SoftTimeLimitExceeded:
+        raise EarmarkError("The summary took longer than the time limit and was stopped.") from None
+    flush()
+    result["job_id"] = job_id
+    return result
 
 
 def scratch_dir() -> Path:

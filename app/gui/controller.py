@@ -44,6 +44,7 @@ class AppController(QObject):
     jobs_changed = Signal()  # the job store changed (throttled by the views)
     duplicate = Signal(str, str)  # path, id of the job that already has its transcript
     exported = Signal(list)  # paths written
+    summary_text = Signal(str, str)  # job id, text as the summary is generated
     stopped = Signal()
 
     def __init__(self, data: DataDir, parent=None):
@@ -81,6 +82,7 @@ class AppController(QObject):
             return
         self.stack = stack
         stack.monitor.on_event = self._on_event
+        stack.service.on_summary_text = self.summary_text.emit
         # pending drops are sent in the intake pool, after any intake still running
         self._intake_pool.submit(self._go)
 
@@ -114,7 +116,7 @@ class AppController(QObject):
         from app.jobs import JobService
 
         options = self.settings.speech_options()
-        service = self.stack.service if self.stack else JobService(self.store, None)
+        service = self.stack.service if self.stack else JobService(self.store, None, self.data.root)
         for path in expand_paths(paths):
             try:
                 result = service.intake(path, options, force=force, send=self.is_ready)
@@ -134,6 +136,20 @@ class AppController(QObject):
                 except Exception as exc:
                     log.exception("%s of %s failed", method, job_id)
                     self.status.emit(f"Could not {method.replace('_', ' ')}: {exc}")
+            self.jobs_changed.emit()
+
+        if self.stack is None:
+            self.status.emit("The workers are still starting; try again in a moment.")
+            return
+        self._action_pool.submit(run)
+
+    def summarize(self, job_id: str, template: str) -> None:
+        def run():
+            try:
+                self.stack.service.summarize(job_id, template)
+            except Exception as exc:
+                log.exception("summary of %s failed to start", job_id)
+                self.status.emit(f"Could not summarize: {exc}")
             self.jobs_changed.emit()
 
         if self.stack is None:

@@ -10,12 +10,14 @@ from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence, QShort
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QFileDialog, QHBoxLayout, QHeaderView,
                                QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QMenu, QMessageBox,
                                QProgressBar, QSplitter, QStackedWidget, QStyle, QStyledItemDelegate,
-                               QStyleOptionProgressBar, QSystemTrayIcon, QTableView, QVBoxLayout, QWidget)
+                               QStyleOptionProgressBar, QSystemTrayIcon, QTableView, QTabWidget, QVBoxLayout,
+                               QWidget)
 
 from app import jobstore as js
 from app.gui.controller import AppController
 from app.gui.jobs_model import COLUMNS, PROGRESS_COLUMN, STATE_COLORS, JobIdRole, JobTableModel, ProgressRole
 from app.gui.settings_dialog import SettingsDialog
+from app.gui.summary_view import SummaryWidget
 from app.gui.transcript_view import TranscriptWidget
 
 REFRESH_MS = 100  # ~10 repaints a second at most, whatever the event rate
@@ -111,9 +113,13 @@ class MainWindow(QMainWindow):
         self.transcript = TranscriptWidget(controller.store)
         # an edit changes what search must find: index the job again
         self.transcript.model.edited.connect(lambda *_: self.controller.reindex(self.transcript.job_id))
+        self.summary = SummaryWidget(controller)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.transcript, "Transcript")
+        self.tabs.addTab(self.summary, "Summary")
         self.splitter = QSplitter()
         self.splitter.addWidget(self.left)
-        self.splitter.addWidget(self.transcript)
+        self.splitter.addWidget(self.tabs)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.setCentralWidget(self.splitter)
@@ -206,6 +212,7 @@ class MainWindow(QMainWindow):
         transcribed = job and self.controller.store.stage(job_id, "transcribe")["state"] == js.DONE
         if transcribed:  # readable while later stages (search indexing, …) still run
             self.transcript.open_job(job_id, segment)
+            self.summary.open_job(job_id)
         elif job:
             self.status_label.setText(f"{Path(job['path']).name}: {job['error'] or 'not transcribed yet'}")
 
@@ -282,6 +289,7 @@ class MainWindow(QMainWindow):
             return
         self._dirty = False
         self.model.refresh()
+        self.summary.refresh()
         if not self.search_box.text().strip():
             self.pages.setCurrentWidget(self.table if self.model.rows else self.drop_zone)
         self._follow_states()
@@ -305,7 +313,7 @@ class MainWindow(QMainWindow):
                     folder = self.controller.settings["export_folder"] or str(Path(row["path"]).parent)
                     self.controller.export([row["id"]], self.export_formats(), folder)
                 if self.transcript.job_id is None:
-                    self.transcript.open_job(row["id"])
+                    self.open_job(row["id"])
             elif now == js.FAILED:
                 self._batch["failed"] += 1
                 self.notify("A job failed", f"{Path(row['path']).name}: {row['error']}")

@@ -1,0 +1,81 @@
+"""The summaries of the open job: pick a template, (re-)run it, watch it stream in."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+
+from app.templates import available
+
+
+class SummaryWidget(QWidget):
+    def __init__(self, controller, parent=None):
+        super().__init__(parent)
+        self.controller = controller
+        self.job_id: str | None = None
+        self.streaming = ""
+        self._shown = None
+        self.template = QComboBox()
+        self.run_button = QPushButton("Summarize")
+        self.run_button.clicked.connect(self.run)
+        self.state = QLabel("")
+        self.text = QTextBrowser()
+        self.text.setOpenExternalLinks(False)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Template"))
+        row.addWidget(self.template, 1)
+        row.addWidget(self.run_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.state)
+        layout.addWidget(self.text, 1)
+        self.reload_templates()
+        controller.summary_text.connect(self._streamed)
+
+    def reload_templates(self) -> None:
+        """A template a person drops into the data folder's templates/ shows up here."""
+        current = self.template.currentData()
+        self.template.clear()
+        for name in available(self.controller.data.root):
+            self.template.addItem(name.replace("_", " ").capitalize(), name)
+        wanted = current or self.controller.settings["summary_template"]
+        index = self.template.findData(wanted)
+        self.template.setCurrentIndex(max(0, index))
+
+    def open_job(self, job_id: str) -> None:
+        self.job_id = job_id
+        self.streaming = ""
+        self.reload_templates()
+        self.refresh()
+
+    def refresh(self) -> None:
+        if not self.job_id:
+            return
+        summaries = self.controller.store.summaries(self.job_id)
+        stage = self.controller.store.stage(self.job_id, "summarize")
+        if stage and stage["state"] in ("queued", "running"):
+            self.state.setText(f"Summarizing… {int((stage['progress'] or 0) * 100)}%")
+            if self.streaming:
+                self._show(self.streaming)
+                return
+        elif stage and stage["state"] == "failed":
+            self.state.setText(f"The summary failed: {stage['error']}")
+        else:
+            self.state.setText("" if summaries else "No summary yet: pick a template and press Summarize.")
+        self.streaming = ""
+        self._show("\n\n".join(s["markdown"] for s in summaries))
+
+    def _show(self, markdown: str) -> None:
+        if markdown != self._shown:  # re-setting the same text would jump the scroll
+            self._shown = markdown
+            self.text.setMarkdown(markdown)
+
+    def run(self) -> None:
+        if self.job_id:
+            self.streaming = ""
+            self.controller.summarize(self.job_id, self.template.currentData())
+            self.state.setText("Summarizing…")
+
+    def _streamed(self, job_id: str, text: str) -> None:
+        if job_id == self.job_id:
+            self.streaming += text
+            self._show(self.streaming)

