@@ -67,6 +67,21 @@ class Child:
         return self.proc is not None and self.proc.poll() is None
 
 
+def thread_budgets(roles, cores: int | None = None) -> dict[str, int]:
+    """CPU threads per worker role, so engines running at once never ask for more
+    threads than there are cores: llama.cpp slows down by orders of magnitude when
+    oversubscribed (measured in bench/bench_summary.py), while tiny.en loses little
+    with half the cores. Indexing is light: one thread."""
+    cores = cores or os.cpu_count() or 1
+    budget = {role: cores for role in roles}
+    if "transcribe" in roles and "nlp" in roles:
+        budget["nlp"] = max(1, cores // 2)
+        budget["transcribe"] = max(1, cores - budget["nlp"])
+    if "index" in roles:
+        budget["index"] = 1
+    return budget
+
+
 def worker_hostname(role: str) -> str:
     return f"{role}@{socket.gethostname()}"
 
@@ -164,7 +179,8 @@ class Supervisor:
 
     def _role_child(self, role: str) -> Child:
         env = dict(os.environ, EARMARK_BROKER_URL=self.address.url,
-                   EARMARK_DATA_DIR=str(self.data.root), PYTHONUNBUFFERED="1")
+                   EARMARK_DATA_DIR=str(self.data.root), PYTHONUNBUFFERED="1",
+                   EARMARK_THREADS=str(thread_budgets(self.roles).get(role, 1)))
         common = ["--data-dir", str(self.data.root), "--parent-pid", str(os.getpid())]
         if role == "beat":
             argv = [*self_command(), "beat", *common]

@@ -41,3 +41,15 @@ def test_only_transient_errors_are_retried_and_backoff_is_bounded():
         assert task.max_retries is not None, name
     transcribe = ours["earmark.transcribe"]
     assert transcribe.time_limit < visibility  # a running task is never redelivered meanwhile
+
+
+def test_engines_running_together_never_ask_for_more_threads_than_cores():
+    from app.supervisor import ALL_ROLES, thread_budgets
+
+    for cores in (1, 2, 3, 4, 8, 16):
+        budget = thread_budgets(ALL_ROLES, cores)
+        if cores >= 2:
+            assert budget["transcribe"] + budget["nlp"] <= cores
+        assert budget["transcribe"] >= 1 and budget["nlp"] >= 1 and budget["index"] == 1
+    alone = thread_budgets(("transcribe", "index"), 4)  # the CLI: speech has every core
+    assert alone["transcribe"] == 4

@@ -17,7 +17,7 @@ def transcript_lines(corpus, names) -> list[dict]:
     """The reference transcripts as segments, one sentence each, five seconds apart."""
     text = " ".join((corpus / f"{n}.txt").read_text() for n in names)
     sentences = [s for s in re.split(r"(?<=[.?!])\s+", text) if s.strip()]
-    return [{"start": i * 5.0, "text": s} for i, s in enumerate(sentences)]
+    return [{"start": i * 5.0, "end": i * 5.0 + 5.0, "text": s} for i, s in enumerate(sentences)]
 
 
 def test_a_summary_follows_the_template_headings(corpus):
@@ -69,5 +69,35 @@ def test_a_persons_own_template_is_picked_up_and_the_summary_is_stored_and_searc
         [summary] = stack.store.summaries(intake.job_id)
         assert summary["template"] == "Stand-up" and "## Blockers" in summary["markdown"]
         assert any(h["kind"] == "summary" for h in stack.store.search("blockers"))
+    finally:
+        stack.close()
+
+
+@pytest.mark.stack
+def test_a_new_transcription_is_never_stuck_behind_summaries_and_indexing(data_dir, corpus):
+    from app.jobs import INDEX, SUMMARIZE
+    from app.queues import depths
+    from tests.test_resilience import open_stack
+
+    stack = open_stack(data_dir, roles=("transcribe", "nlp", "index"))
+    try:
+        store, service = stack.store, stack.service
+        backlog = []
+        for i in range(10):  # ten finished transcripts, each wanting a summary and an index
+            job_id = store.create_job(f"/recordings/{i}.mp3", stages=["transcribe", "summarize", "index"],
+                                      options={"summary_template": "meeting_minutes"})
+            store.save_transcript(job_id, {"text": "x", "segments": transcript_lines(corpus, ["meeting1_product_sync"])})
+            store.update_stage(job_id, "transcribe", state=js.DONE)
+            backlog.append(job_id)
+        for job_id in backlog:
+            service.send(job_id, SUMMARIZE)
+            service.send(job_id, INDEX)
+        wait_until(lambda: depths(stack.celery)["nlp"]["waiting"] >= 5, 30, message="a summary backlog")
+
+        intake = service.intake(str(corpus / "jfk.flac"), {"model": "bundled", "beam_size": 5, "vad_filter": True})
+        stage = wait_until(lambda: (s := store.stage(intake.job_id, "transcribe"))["started_at"] and s, 60,
+                           message="the transcription to start")
+        assert stage["started_at"] - stage["queued_at"] < 1.0  # at once, whatever waits on nlp
+        assert depths(stack.celery)["nlp"]["waiting"] >= 3  # the summaries queued before it still wait
     finally:
         stack.close()

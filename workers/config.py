@@ -73,3 +73,9 @@ beat_schedule = {
     "earmark-cleanup": {"task": "earmark.cleanup", "schedule": 3600.0,
                         "options": {"priority": PRIORITY["earmark.cleanup"]}},
 }
+
+
+def thread_budget() -> int:
+    """CPU threads this worker's engine may use: the supervisor's share for this role
+    (``EARMARK_THREADS``), else every core (a worker alone on its machine)."""
+    return int(os.environ.get("EARMARK_THREADS") or 0) or os.cpu_count() or 1

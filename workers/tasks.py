@@ -97,7 +97,7 @@ def summarize(self, job_id: str, segments: list[dict], template_text: str, optio
 
     template = Template.parse(template_text)
     engine = LLMEngine.get(options.get("llm_model", "bundled"), int(options.get("llm_context_tokens", 2048)),
-                           int(options.get("llm_threads") or os.cpu_count() or 1))
+                           int(options.get("llm_threads") or config.thread_budget()))
     buffer = {"text": "", "last": 0.0}
 
     def on_progress(done: int, total: int, what: str) -> None:

@@ -117,7 +117,9 @@ class SpeechEngine:
 
         self.device, self.compute_type = default_device()
         self.model_name = model_name
-        self.cpu_threads = cpu_threads or (os.cpu_count() or 1)
+        from workers.config import thread_budget
+
+        self.cpu_threads = cpu_threads or thread_budget()
         started = time.monotonic()
         try:
             self.model = WhisperModel(model_path, device=self.device,
