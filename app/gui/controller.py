@@ -128,11 +128,12 @@ class AppController(QObject):
                 self.duplicate.emit(path, result.reused_from)
             self.jobs_changed.emit()
 
-    def _act(self, method: str, job_ids: list[str]) -> None:
+    def _act(self, method: str, job_ids: list[str], *args) -> None:
+        """Run ``JobService.method(job_id, *args)`` for each job, off the GUI thread."""
         def run():
             for job_id in job_ids:
                 try:
-                    getattr(self.stack.service, method)(job_id)
+                    getattr(self.stack.service, method)(job_id, *args)
                 except Exception as exc:
                     log.exception("%s of %s failed", method, job_id)
                     self.status.emit(f"Could not {method.replace('_', ' ')}: {exc}")
@@ -144,18 +145,7 @@ class AppController(QObject):
         self._action_pool.submit(run)
 
     def summarize(self, job_id: str, template: str) -> None:
-        def run():
-            try:
-                self.stack.service.summarize(job_id, template)
-            except Exception as exc:
-                log.exception("summary of %s failed to start", job_id)
-                self.status.emit(f"Could not summarize: {exc}")
-            self.jobs_changed.emit()
-
-        if self.stack is None:
-            self.status.emit("The workers are still starting; try again in a moment.")
-            return
-        self._action_pool.submit(run)
+        self._act("summarize", [job_id], template)
 
     def reindex(self, job_id: str) -> None:
         self._act("reindex", [job_id])
