@@ -49,19 +49,24 @@ class Intake:
     reused_from: str | None = None
 
 
-def failure_message(meta_result) -> str:
-    """The sentence for a person from a Celery failure (exception as JSON)."""
-    if isinstance(meta_result, dict) and "exc_type" in meta_result:
-        args = meta_result.get("exc_message") or []
-        text = args[0] if isinstance(args, (list, tuple)) and args else str(args)
-        if meta_result.get("exc_module", "").startswith("workers.errors"):
-            return str(text)
-        return f"Unexpected error ({meta_result['exc_type']}): {text}"
-    if isinstance(meta_result, BaseException):
-        if isinstance(meta_result, EarmarkError):
-            return str(meta_result)
-        return f"Unexpected error ({type(meta_result).__name__}): {meta_result}"
-    return str(meta_result)
+def _earmark_error_names() -> set[str]:
+    import workers.errors as errors
+
+    return {name for name, value in vars(errors).items()
+            if isinstance(value, type) and issubclass(value, errors.EarmarkError)}
+
+
+def failure_message(exc) -> str:
+    """The sentence for a person from a failed task's exception.
+
+    Celery rebuilds exceptions from JSON as look-alike classes of the same name (not
+    our own classes), so ours are recognised by name: their text is already the
+    sentence; anything else is an unexpected error and says what it was."""
+    if not isinstance(exc, BaseException):
+        return str(exc)
+    if isinstance(exc, EarmarkError) or type(exc).__name__ in _earmark_error_names():
+        return str(exc.args[0]) if exc.args else str(exc)
+    return f"Unexpected error ({type(exc).__name__}): {exc}"
 
 
 class JobService:
