@@ -82,7 +82,6 @@ def main() -> None:
     for name, probe in phases.items():
         print(f"{name:<20}{len(probe.delays):>7}{probe.percentile(50) * 1000:>9.1f}"
               f"{probe.percentile(99) * 1000:>9.1f}{max(probe.delays, default=0) * 1000:>9.1f}")
-    del timer, window, controller
     app.shutdown()
 
 

@@ -67,8 +67,6 @@ def main() -> None:
     timer.start()
     controller.stopped.connect(app.quit)
     app.exec()
-    # Tear down in order: widgets before the application (PySide6 aborts otherwise).
-    del timer, window, controller
     app.shutdown()
     print(f"screenshots written to {out}")
 

@@ -67,7 +67,7 @@ def test_tcp_port_binds_loopback_with_a_password(data_dir):
     sup = Supervisor(DataDir.resolve(data_dir), settings, roles=())
     address = sup.start()
     try:
-        assert address.url.startswith(f"redis://:") and f"@127.0.0.1:{port}/" in address.url
+        assert address.url.startswith("redis://:") and f"@127.0.0.1:{port}/" in address.url
         with pytest.raises(redis.exceptions.AuthenticationError):
             bare_client(port=port).ping()
         assert redis.Redis(port=port, password=address.password).config_get("bind")["bind"] == "127.0.0.1"

