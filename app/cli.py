@@ -39,6 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--language", help="language code, e.g. en (default: detect)")
     t.add_argument("--beam-size", type=int)
     t.add_argument("--word-timestamps", action="store_true", default=None)
+    t.add_argument("--task", choices=("transcribe", "translate"),
+                   help="translate: speech to English (needs a multilingual model, e.g. --model base)")
+    t.add_argument("--summary", nargs="?", const="meeting_minutes", metavar="TEMPLATE",
+                   help="also write NAME.summary.md with the local LLM (template: meeting_minutes, "
+                        "short_summary, key_points, chapters or one of yours)")
+    t.add_argument("--translate", metavar="LANG", help="also write NAME.LANG.FORMAT translated by the local LLM")
     t.add_argument("--force", action="store_true", help="transcribe again files already done")
 
     sub.add_parser("status", parents=[common], help="show workers, queue depths and recent jobs")

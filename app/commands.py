@@ -140,9 +140,14 @@ class ProgressView:
 def transcribe(data: DataDir, args) -> int:
     settings = Settings(data.settings)
     options = settings.speech_options(model=args.model, language=args.language, beam_size=args.beam_size,
-                                      word_timestamps=args.word_timestamps)
+                                      word_timestamps=args.word_timestamps, task=args.task)
+    # Only what was asked for on the command line runs here, not the window's defaults.
+    options.update(summarize=bool(args.summary), translate_to=args.translate or "")
+    if args.summary:
+        options["summary_template"] = args.summary
+    nlp = ("nlp",) if args.summary or args.translate else ()
     try:
-        stack = Stack(data, settings, roles=("transcribe", "index")).open()
+        stack = Stack(data, settings, roles=("transcribe", *nlp, "index")).open()
     except (StartError, AlreadyRunning) as exc:
         print(f"earmark: {exc}", file=sys.stderr)
         return 1
@@ -164,6 +169,9 @@ def transcribe(data: DataDir, args) -> int:
                             stack.store.transcript(intake.job_id), args.format, args.out, Path(intake.path).stem))
                     note = f"→ {written[intake.job_id]}" + (" (already done; --force to redo)"
                                                             if intake.reused_from else "")
+                    extra = _write_later_results(stack.store, intake, args, written)
+                    if extra:
+                        note += ", " + ", ".join(extra)
                     if job["state"] not in js.FINAL:
                         pending += 1  # indexing for search, a moment more
                     elif job["state"] == js.FAILED:
@@ -189,6 +197,26 @@ def transcribe(data: DataDir, args) -> int:
     return _report(data, intakes)
 
 
+def _write_later_results(store: JobStore, intake, args, written: dict) -> list[str]:
+    """The summary and translation, once their stages are done: what was written."""
+    stem = Path(intake.path).stem
+    out = []
+    if args.summary and (store.stage(intake.job_id, "summarize") or {}).get("state") == js.DONE:
+        key = (intake.job_id, "summary")
+        if key not in written:
+            summary = store.summaries(intake.job_id)[0]
+            written[key] = str(export.write_text(summary["markdown"], args.out, f"{stem}.summary.md"))
+        out.append(written[key])
+    if args.translate and (store.stage(intake.job_id, "translate") or {}).get("state") == js.DONE:
+        key = (intake.job_id, "translation")
+        if key not in written:
+            language = store.translation_languages(intake.job_id)[-1]["language"]
+            written[key] = str(export.write(store.translation(intake.job_id, language), args.format, args.out,
+                                            f"{stem}.{language}"))
+        out.append(written[key])
+    return out
+
+
 def _report(data: DataDir, intakes) -> int:
     store = JobStore(data.database)
     failed = 0
@@ -197,7 +225,8 @@ def _report(data: DataDir, intakes) -> int:
         if store.stage(intake.job_id, "transcribe")["state"] != js.DONE:  # no transcript: a failure
             failed += 1
             print(f"earmark: {intake.path}: {job['error'] or job['state']}", file=sys.stderr)
-        elif job["state"] == js.FAILED:
+        elif job["state"] == js.FAILED:  # a summary or translation asked for did not come
+            failed += 1
             print(f"earmark: {intake.path}: transcribed, but {job['error']}", file=sys.stderr)
     store.close()
     return 1 if failed else 0

@@ -53,10 +53,15 @@ def render(transcript: dict, fmt: str, title: str = "Transcript") -> str:
 
 
 def write(transcript: dict, fmt: str, out_dir: str | os.PathLike, stem: str) -> Path:
+    return write_text(render(transcript, fmt, title=stem), out_dir, f"{stem}.{fmt}")
+
+
+def write_text(text: str, out_dir: str | os.PathLike, name: str) -> Path:
+    """Write whole or not at all: a half-written export never replaces a good one."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    target = out / f"{stem}.{fmt}"
+    target = out / name
     tmp = target.with_name(target.name + ".part")
-    tmp.write_text(render(transcript, fmt, title=stem), encoding="utf-8")
+    tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, target)
     return target

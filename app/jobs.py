@@ -19,13 +19,15 @@ from workers.errors import BadMediaError, EarmarkError
 
 log = logging.getLogger(__name__)
 
-TRANSCRIBE, SUMMARIZE, INDEX = "transcribe", "summarize", "index"
-STAGES = (TRANSCRIBE, SUMMARIZE, INDEX)  # the order they run in
-TASKS = {TRANSCRIBE: "earmark.transcribe", SUMMARIZE: "earmark.summarize", INDEX: "earmark.index"}
+TRANSCRIBE, SUMMARIZE, TRANSLATE, INDEX = "transcribe", "summarize", "translate", "index"
+STAGES = (TRANSCRIBE, SUMMARIZE, TRANSLATE, INDEX)  # the order they run in
+TASKS = {TRANSCRIBE: "earmark.transcribe", SUMMARIZE: "earmark.summarize", TRANSLATE: "earmark.translate",
+         INDEX: "earmark.index"}
 
 
 def stages_for(options: dict) -> list[str]:
-    return [TRANSCRIBE, *([SUMMARIZE] if options.get("summarize") else []), INDEX]
+    return [TRANSCRIBE, *([SUMMARIZE] if options.get("summarize") else []),
+            *([TRANSLATE] if options.get("translate_to") else []), INDEX]
 
 
 def hash_file(path: str, chunk_bytes: int = 1 << 20) -> str:
@@ -185,23 +187,36 @@ class JobService:
         if stage == TRANSCRIBE:
             return [job["id"], job["path"], options]
         # later stages get the text, never the app's database
-        segments = [{"idx": s["idx"], "start": s["start"], "text": s["text"]} for s in self.store.segments(job["id"])]
+        segments = [{"idx": s["idx"], "start": s["start"], "end": s["end"], "text": s["text"]}
+                    for s in self.store.segments(job["id"])]
         if stage == SUMMARIZE:
             from app.templates import text_of
 
             template = text_of(self.data_root, options.get("summary_template") or "meeting_minutes")
             return [job["id"], segments, template, options]
-        return [job["id"], segments, [{"markdown": s["markdown"]} for s in self.store.summaries(job["id"])]]
+        if stage == TRANSLATE:
+            return [job["id"], segments, options["translate_to"], options]
+        translations = [{"language": t["language"], "segments": self.store.translation(job["id"], t["language"])
+                         ["segments"]} for t in self.store.translation_languages(job["id"])]
+        return [job["id"], segments, [{"markdown": s["markdown"]} for s in self.store.summaries(job["id"])],
+                translations]
 
     def summarize(self, job_id: str, template: str) -> None:
         """Summarize a finished transcript (again) with a template."""
+        self._run_later_stage(job_id, SUMMARIZE, summary_template=template)
+
+    def translate(self, job_id: str, language: str) -> None:
+        """Translate a finished transcript (again) into *language* with the LLM."""
+        self._run_later_stage(job_id, TRANSLATE, translate_to=language)
+
+    def _run_later_stage(self, job_id: str, stage: str, **option_changes) -> None:
         job = self.store.job(job_id)
-        options = dict(json.loads(job["options"]), summary_template=template)
+        options = dict(json.loads(job["options"]), **option_changes)
         with self.store.transaction() as db:
             db.execute("UPDATE jobs SET options=? WHERE id=?", (json.dumps(options), job_id))
-        self.store.add_stage(job_id, SUMMARIZE)
-        self.store.update_stage(job_id, SUMMARIZE, state=js.PENDING, error=None)
-        self.send(job_id, SUMMARIZE)
+        self.store.add_stage(job_id, stage)
+        self.store.update_stage(job_id, stage, state=js.PENDING, error=None)
+        self.send(job_id, stage)
 
     def reindex(self, job_id: str) -> None:
         """After an edit: index the job again, so search finds the new words, not the old."""
@@ -265,6 +280,8 @@ class JobService:
                 self.store.save_transcript(job_id, meta["result"])
             elif name == SUMMARIZE:
                 self.store.save_summary(job_id, meta["result"]["template"], meta["result"])
+            elif name == TRANSLATE:
+                self.store.save_translation(job_id, meta["result"])
             elif name == INDEX:
                 self.store.replace_passages(job_id, meta["result"]["passages"])
             self.store.update_stage(job_id, name, only_if_active=True, state=js.DONE, progress=1.0,
@@ -295,7 +312,7 @@ class JobService:
             if stage["state"] == js.PENDING:
                 self.send(job_id, stage["name"])
                 return
-        if done == SUMMARIZE:  # a summary made after indexing: index it too
+        if done in (SUMMARIZE, TRANSLATE):  # made after indexing: index it too
             self.reindex(job_id)
 
     def poll(self, job_ids=None) -> None:

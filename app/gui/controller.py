@@ -147,6 +147,9 @@ class AppController(QObject):
     def summarize(self, job_id: str, template: str) -> None:
         self._act("summarize", [job_id], template)
 
+    def translate(self, job_ids: list[str], language: str) -> None:
+        self._act("translate", job_ids, language)
+
     def reindex(self, job_id: str) -> None:
         self._act("reindex", [job_id])
 
@@ -169,8 +172,12 @@ class AppController(QObject):
                 job, transcript = self.store.job(job_id), self.store.transcript(job_id)
                 if transcript is None:
                     continue
+                stem = Path(job["path"]).stem
                 for fmt in formats:
-                    written.append(str(export.write(transcript, fmt, folder, Path(job["path"]).stem)))
+                    written.append(str(export.write(transcript, fmt, folder, stem)))
+                    for run in self.store.translation_languages(job_id):  # beside it: NAME.fr.srt
+                        translation = self.store.translation(job_id, run["language"])
+                        written.append(str(export.write(translation, fmt, folder, f"{stem}.{run['language']}")))
             self.exported.emit(written)
 
         self._action_pool.submit(run)

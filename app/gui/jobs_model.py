@@ -40,6 +40,17 @@ class Column:
     width: int = 100
 
 
+def languages(row: dict) -> str:
+    """Spoken language, then what it was translated into: "de → en", "en → fr, es"."""
+    spoken = row.get("language") or ""
+    into = []
+    if '"task": "translate"' in (row.get("options") or ""):
+        into.append("en")  # Whisper's own speech-to-English
+    if row.get("translations"):
+        into.append(row["translations"])
+    return f"{spoken} → {', '.join(into)}" if into else spoken
+
+
 def _stage_label(row: dict) -> str:
     if row["state"] == js.DONE:
         return "done"
@@ -53,7 +64,7 @@ COLUMNS = (
     Column("Stage", lambda r, now: _stage_label(r), 80),
     Column("Duration", lambda r, now: clock(r["duration_seconds"]), 65),
     Column("Time left", lambda r, now: clock(time_left(r, now)), 65),
-    Column("Language", lambda r, now: r["language"] or "", 65),
+    Column("Language", lambda r, now: languages(r), 90),
     Column("Error", lambda r, now: r["error"] or "", 400),
 )
 PROGRESS_COLUMN = 1

@@ -8,8 +8,8 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QFileDialog, QHBoxLayout, QHeaderView,
-                               QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QMenu, QMessageBox,
-                               QProgressBar, QSplitter, QStackedWidget, QStyle, QStyledItemDelegate,
+                               QInputDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QMenu,
+                               QMessageBox, QProgressBar, QSplitter, QStackedWidget, QStyle, QStyledItemDelegate,
                                QStyleOptionProgressBar, QSystemTrayIcon, QTableView, QTabWidget, QVBoxLayout,
                                QWidget)
 
@@ -64,6 +64,7 @@ class MainWindow(QMainWindow):
         self._closed = False  # the stack has stopped: the window may go
         self._dirty = True
         self._states: dict[str, str] = {}
+        self._shown_translations: dict[str, str | None] = {}
         self._batch = {"done": 0, "failed": 0}
         self.prefs = QSettings(str(controller.data.root / "window.ini"), QSettings.IniFormat)
 
@@ -177,6 +178,7 @@ class MainWindow(QMainWindow):
                                     "Ctrl+T", self.jobs_menu)
         self.act_remove = self._action("Remove from list", lambda: self.controller.remove(self._selected()),
                                        "Delete", self.jobs_menu)
+        self.act_translate = self._action("Translate…", self.translate_dialog, None, self.jobs_menu)
         self.act_reveal = self._action("Show in file manager", self.reveal_selected, None, self.jobs_menu)
 
     def _make_tray(self) -> None:
@@ -215,6 +217,19 @@ class MainWindow(QMainWindow):
             self.summary.open_job(job_id)
         elif job:
             self.status_label.setText(f"{Path(job['path']).name}: {job['error'] or 'not transcribed yet'}")
+
+    def translate_dialog(self) -> None:
+        ids = self._selected() or ([self.transcript.job_id] if self.transcript.job_id else [])
+        if not ids:
+            self.status_label.setText("Select the transcripts to translate first.")
+            return
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("Translate")
+        dialog.setLabelText("Translate into (a language code or name, e.g. fr or German):")
+        dialog.setTextValue(self.controller.settings["translate_to"] or "fr")
+        dialog.textValueSelected.connect(lambda text: text.strip() and self.controller.translate(ids, text.strip()))
+        dialog.open()
+        self.translate_box = dialog
 
     def reveal_selected(self) -> None:
         for job_id in self._selected()[:5]:
@@ -290,9 +305,22 @@ class MainWindow(QMainWindow):
         self._dirty = False
         self.model.refresh()
         self.summary.refresh()
+        self._follow_translations()
         if not self.search_box.text().strip():
             self.pages.setCurrentWidget(self.table if self.model.rows else self.drop_zone)
         self._follow_states()
+
+    def _follow_translations(self) -> None:
+        """A translation finished for the open transcript: offer it and show it."""
+        job_id = self.transcript.job_id
+        if not job_id:
+            return
+        row = next((r for r in self.model.rows if r["id"] == job_id), None)
+        known = row.get("translations") if row else None
+        if known != self._shown_translations.get(job_id):
+            self._shown_translations[job_id] = known
+            newest = known.split(", ")[-1] if known else None
+            self.transcript.refresh_translations(prefer=newest)
 
     def _follow_states(self) -> None:
         """Notifications, auto-export and overall progress, from state changes."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLineEdit,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLineEdit,
                                QSpinBox)
 
 from app.paths import choose_data_dir, chosen_data_dir
@@ -29,6 +29,10 @@ class SettingsDialog(QDialog):
                 editor = QDoubleSpinBox()
                 editor.setRange(0, 3600)
                 editor.setValue(value)
+            elif setting.choices and not setting.many:
+                editor = QComboBox()
+                editor.addItems(list(setting.choices))
+                editor.setCurrentText(str(value))
             else:
                 editor = QLineEdit(str(value))
             editor.setToolTip(setting.title)
@@ -50,6 +54,8 @@ class SettingsDialog(QDialog):
                 value = editor.isChecked()
             elif isinstance(editor, (QSpinBox, QDoubleSpinBox)):
                 value = editor.value()
+            elif isinstance(editor, QComboBox):
+                value = editor.currentText()
             else:
                 value = editor.text().strip()
             self.settings.set(setting.key, value)

@@ -20,7 +20,8 @@ EDITED = QColor("#6a3d9a")
 
 
 class SegmentModel(QAbstractTableModel):
-    """Time and text of each segment; the text column is editable."""
+    """Time and text of each segment (the text column is editable), and beside it a
+    translation when one is chosen."""
 
     edited = Signal(int, str)  # segment index, new text
 
@@ -29,21 +30,28 @@ class SegmentModel(QAbstractTableModel):
         self.segments: list[dict] = []
         self.current = -1
         self.matches: set[int] = set()
+        self.translation: dict[int, str] = {}  # segment idx → translated text
+        self.translation_label = ""
 
     def load(self, segments: list[dict]) -> None:
         self.beginResetModel()
         self.segments, self.current, self.matches = segments, -1, set()
         self.endResetModel()
 
+    def set_translation(self, label: str, texts: dict[int, str]) -> None:
+        self.beginResetModel()
+        self.translation_label, self.translation = label, texts
+        self.endResetModel()
+
     def rowCount(self, parent=QModelIndex()):
         return 0 if parent.isValid() else len(self.segments)
 
     def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else 2
+        return 0 if parent.isValid() else (3 if self.translation_label else 2)
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
         if orientation == Qt.Horizontal and role == Qt.DisplayRole:
-            return ("Time", "Text")[section]
+            return ("Time", "Text", f"Translation ({self.translation_label})")[section]
         return None
 
     def flags(self, index):
@@ -53,6 +61,8 @@ class SegmentModel(QAbstractTableModel):
     def data(self, index, role=Qt.DisplayRole):
         seg = self.segments[index.row()]
         if role in (Qt.DisplayRole, Qt.EditRole):
+            if index.column() == 2:
+                return self.translation.get(seg["idx"], "")
             return clock(seg["start"]) if index.column() == 0 else seg["text"]
         if role == Qt.BackgroundRole:
             if index.row() == self.current:
@@ -85,7 +95,7 @@ class SegmentModel(QAbstractTableModel):
         old, self.current = self.current, row
         for r in (old, row):
             if 0 <= r < len(self.segments):
-                self.dataChanged.emit(self.index(r, 0), self.index(r, 1))
+                self.dataChanged.emit(self.index(r, 0), self.index(r, self.columnCount() - 1))
 
 
 class TranscriptWidget(QWidget):
@@ -126,6 +136,9 @@ class TranscriptWidget(QWidget):
             self.speed.addItem(rate, float(rate[:-1]))
         self.speed.setCurrentIndex(2)
         self.speed.currentIndexChanged.connect(lambda _: self.player.setPlaybackRate(self.speed.currentData()))
+        self.languages = QComboBox()  # which translation shows beside the original
+        self.languages.setToolTip("Show a translation beside the original")
+        self.languages.currentIndexChanged.connect(self._show_translation)
         self.revert_button = QPushButton("Revert edit")
         self.revert_button.clicked.connect(self.revert_selected)
 
@@ -136,7 +149,8 @@ class TranscriptWidget(QWidget):
         QShortcut(QKeySequence.Find, self, activated=lambda: (self.find.setFocus(), self.find.selectAll()))
 
         controls = QHBoxLayout()
-        for w in (self.play_button, self.seek, self.position_label, self.speed, self.revert_button):
+        for w in (self.play_button, self.seek, self.position_label, self.speed, self.languages,
+                  self.revert_button):
             controls.addWidget(w)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -152,10 +166,37 @@ class TranscriptWidget(QWidget):
         segments = self.store.segments(job_id)
         self.starts = [s["start"] for s in segments]
         self.model.load(segments)
+        self.refresh_translations()
         self.player.stop()
         self.player.setSource(QUrl.fromLocalFile(job["path"]))
         if segment is not None and 0 <= segment < len(segments):
             self.table.scrollTo(self.model.index(segment, 1))
+
+    def refresh_translations(self, prefer: str | None = None) -> None:
+        """Offer every translation of the open job; keep the one shown, or show *prefer*."""
+        runs = self.store.translation_languages(self.job_id) if self.job_id else []
+        keep = prefer or self.languages.currentData()
+        self.languages.blockSignals(True)
+        self.languages.clear()
+        self.languages.addItem("No translation", None)
+        for run in runs:
+            self.languages.addItem(f"{run['language_name'] or run['language']} ({run['language']})", run["language"])
+        found = self.languages.findData(keep) if keep else -1
+        if found < 0 and runs and prefer is None and keep is None:
+            found = self.languages.count() - 1  # the newest, when none was chosen
+        self.languages.setCurrentIndex(max(0, found))
+        self.languages.setVisible(bool(runs))
+        self.languages.blockSignals(False)
+        self._show_translation()
+
+    def _show_translation(self, *_):
+        language = self.languages.currentData()
+        translation = self.store.translation(self.job_id, language) if language and self.job_id else None
+        texts = {s["idx"]: s["text"] for s in translation["segments"]} if translation else {}
+        self.model.set_translation(language or "", texts)
+        header = self.table.horizontalHeader()
+        for column in range(1, self.model.columnCount()):
+            header.setSectionResizeMode(column, QHeaderView.Stretch)
 
     def text(self) -> str:
         return " ".join(s["text"] for s in self.model.segments)
@@ -207,7 +248,7 @@ class TranscriptWidget(QWidget):
                               if needle and needle in s["text"].lower()}
         if self.model.segments:
             self.model.dataChanged.emit(self.model.index(0, 0),
-                                        self.model.index(len(self.model.segments) - 1, 1))
+                                        self.model.index(len(self.model.segments) - 1, self.model.columnCount() - 1))
         self._find_next()
 
     def _find_next(self) -> None:

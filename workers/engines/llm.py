@@ -195,3 +195,67 @@ class Summarizer:
             f"## {s['heading']}\n\n{s['text']}" for s in sections) + "\n"
         return {"template": self.template.title, "markdown": markdown, "sections": sections,
                 "pieces": len(self.pieces) if rounds else 1, "model": os.path.basename(self.engine.path)}
+
+
+LANGUAGES = {
+    "ar": "Arabic", "cs": "Czech", "da": "Danish", "de": "German", "el": "Greek", "en": "English",
+    "es": "Spanish", "fi": "Finnish", "fr": "French", "he": "Hebrew", "hi": "Hindi", "hu": "Hungarian",
+    "id": "Indonesian", "it": "Italian", "ja": "Japanese", "ko": "Korean", "nl": "Dutch", "no": "Norwegian",
+    "pl": "Polish", "pt": "Portuguese", "ro": "Romanian", "ru": "Russian", "sv": "Swedish", "th": "Thai",
+    "tr": "Turkish", "uk": "Ukrainian", "vi": "Vietnamese", "zh": "Chinese",
+}
+
+
+def language_name(code_or_name: str) -> tuple[str, str]:
+    """('fr', 'French') from 'fr', 'FR' or 'french'; an unknown name is used as written."""
+    text = (code_or_name or "").strip()
+    if not text:
+        raise ModelError("Choose a language to translate into.")
+    if text.lower() in LANGUAGES:
+        return text.lower(), LANGUAGES[text.lower()]
+    for code, name in LANGUAGES.items():
+        if name.lower() == text.lower():
+            return code, name
+    return text.lower(), text.title()
+
+
+@dataclass
+class Translator:
+    """A transcript into another language one segment at a time, so every segment keeps
+    its own start and end and the translation exports to SRT/VTT like the original.
+
+    One plain request per segment: small models answer it in the target language,
+    while a system prompt or the previous sentence as context made them echo English."""
+
+    engine: LLMEngine
+    language: str
+    on_progress: Callable[[int, int], None] = lambda done, total: None
+
+    def translate_text(self, text: str) -> str:
+        _, name = language_name(self.language)
+        messages = [{"role": "user", "content": f"Translate this sentence into {name}:\n\"{text}\""}]
+        limit = max(24, 3 * self.engine.tokens(text) + 16)
+        reply = self.engine.llm.create_chat_completion(messages=messages, max_tokens=limit,
+                                                       temperature=0.0, repeat_penalty=1.1)
+        out = reply["choices"][0]["message"]["content"] or ""
+        lines = [line.strip() for line in out.strip().splitlines() if line.strip()]
+        line = lines[0] if lines else ""
+        for prefix in (f"{name}:", f"{name} translation:", "Translation:"):
+            if line.lower().startswith(prefix.lower()):
+                line = line[len(prefix):].strip()
+        return line.strip('"').strip()
+
+    def translate(self, segments: list[dict]) -> dict:
+        code, name = language_name(self.language)
+        out = []
+        total = len(segments)
+        for n, seg in enumerate(segments):
+            self.on_progress(n, total)
+            source = seg["text"].strip()
+            text = self.translate_text(source) if source else ""
+            # an empty answer keeps the segment (and its time) and says so
+            out.append({"idx": seg["idx"], "start": seg["start"], "end": seg["end"],
+                        "text": text or f"[untranslated] {source}"})
+        self.on_progress(total, total)
+        return {"language": code, "language_name": name, "segments": out,
+                "model": os.path.basename(self.engine.path)}

