@@ -64,7 +64,7 @@ def test_each_bad_input_fails_once_with_its_message_and_the_good_file_still_runs
         done = cli(data_dir, "transcribe", *paths[:3], good, *paths[3:], "--out", Path(data_dir) / "out",
                    prefix=prefix)
         assert done.returncode == 1, done.stderr
-        assert (Path(data_dir) / "out" / "jfk.txt").read_text().lower().startswith("and so, my fellow")
+        assert wer(reference("jfk"), (Path(data_dir) / "out" / "jfk.txt").read_text()) <= 0.05
 
         store = JobStore(Path(data_dir) / "earmark.db")
         by_path = {job["path"]: job for job in store.jobs()}
