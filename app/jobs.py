@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass
 
 from app import jobstore as js
+from app.chunkflow import ChunkFlow, chunked
 from app.jobstore import JobStore
 from workers import config
 from workers.errors import BadMediaError, EarmarkError
@@ -71,7 +72,7 @@ def failure_message(exc) -> str:
     return f"Unexpected error ({type(exc).__name__}): {exc}"
 
 
-class JobService:
+class JobService(ChunkFlow):
     """The app-side workflow. Safe to call from the caller's thread and the event thread."""
 
     def __init__(self, store: JobStore, celery_app, data_root=None):
@@ -132,8 +133,13 @@ class JobService:
         """A queued job never starts; a running one is stopped. Not an error: state cancelled."""
         from app.queues import remove_from_queue
 
+        for chunk in self.store.chunks(job_id):  # a long file's parts; the finished ones are kept
+            if chunk["state"] in js.ACTIVE:
+                self.store.update_chunk(job_id, chunk["idx"], state=js.CANCELLED)
+                remove_from_queue(self.celery, chunk["task_id"])
+                self.celery.control.revoke(chunk["task_id"], terminate=chunk["state"] == js.RUNNING)
         for stage in self.store.stages(job_id):
-            if stage["state"] in (js.PENDING, *js.ACTIVE):
+            if stage["state"] in (js.PENDING, js.PAUSED, *js.ACTIVE):
                 self.store.update_stage(job_id, stage["name"], state=js.CANCELLED, finished_at=time.time())
                 if stage["task_id"]:
                     self.store.add_event(stage["task_id"], "cancelled", time.time(), job_id=job_id,
@@ -156,6 +162,14 @@ class JobService:
         """Make a queued job the next one its worker takes."""
         from app.queues import remove_from_queue
 
+        job = self.store.job(job_id)
+        moved = False
+        for chunk in self.store.chunks(job_id):
+            if chunk["state"] == js.QUEUED and remove_from_queue(self.celery, chunk["task_id"]):
+                self._send_chunk(job, chunk, json.loads(job["options"]), priority=config.PRIORITY_TOP)
+                moved = True
+        if moved:
+            return True
         for stage in self.store.stages(job_id):
             if stage["state"] == js.QUEUED and stage["task_id"]:
                 if remove_from_queue(self.celery, stage["task_id"]):
@@ -172,6 +186,8 @@ class JobService:
     def send(self, job_id: str, stage: str, priority: int | None = None) -> str:
         """Record the task id first, then publish: a crash in between is found by reconcile()."""
         job = self.store.job(job_id)
+        if stage == TRANSCRIBE and chunked(job, json.loads(job["options"])):
+            return self._send_plan_or_chunks(job, json.loads(job["options"]), priority)
         task_id = uuid.uuid4().hex
         name = TASKS[stage]
         now = time.time()
@@ -239,11 +255,14 @@ class JobService:
         if not task_id or not kind.startswith("task-"):
             return
         stage = self.store.stage_by_task(task_id)
-        if stage is None:
-            return  # not one of ours (another app on an external broker)
-        job_id, name = stage["job_id"], stage["name"]
         at = event.get("timestamp") or time.time()
         short = kind[len("task-"):]
+        if stage is None:
+            chunk = self.store.chunk_by_task(task_id)
+            if chunk is not None:
+                self._apply_chunk_event(chunk, short, event, at)
+            return  # else not one of ours (another app on an external broker)
+        job_id, name = stage["job_id"], stage["name"]
         if short == "summary-text":
             if self.on_summary_text:
                 self.on_summary_text(job_id, event.get("text", ""))
@@ -276,6 +295,10 @@ class JobService:
             current = self.store.stage(job_id, name)
             if current is None or current["task_id"] != stage["task_id"] or current["state"] in js.FINAL:
                 return current and current["state"]  # a late duplicate, or a task since replaced
+            if name == TRANSCRIBE and "chunks" in meta["result"] and "segments" not in meta["result"]:
+                if not self.store.chunks(job_id):  # a long file's plan: its chunks go out now
+                    self._planned(job_id, meta["result"])
+                return self.store.stage(job_id, name)["state"]
             if name == TRANSCRIBE:
                 self.store.save_transcript(job_id, meta["result"])
             elif name == SUMMARIZE:
@@ -320,6 +343,9 @@ class JobService:
         for stage in self.store.active_stages():
             if job_ids is None or stage["job_id"] in job_ids:
                 self.collect(stage)
+        for chunk in self.store.active_chunks():
+            if job_ids is None or chunk["job_id"] in job_ids:
+                self.collect_chunk(chunk)
 
     def reconcile(self) -> dict:
         """After the app was away: take results of tasks that finished meanwhile, and
@@ -328,7 +354,11 @@ class JobService:
 
         in_broker = task_ids_in_broker(self.celery)
         counts = {"collected": 0, "requeued": 0, "waiting": 0}
+        self.reconcile_chunks(in_broker, counts)
         for stage in self.store.active_stages():
+            if stage["name"] == TRANSCRIBE and self.store.chunks(stage["job_id"]):
+                self._maybe_join(stage["job_id"])
+                continue  # its chunks were reconciled one by one
             state = self.collect(stage) if stage["task_id"] else None
             if state in js.FINAL:
                 counts["collected"] += 1

@@ -13,8 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 # Stage states; a job's own state is derived from its stages.
-PENDING, QUEUED, RUNNING, DONE, FAILED, CANCELLED = (
-    "pending", "queued", "running", "done", "failed", "cancelled")
+PENDING, QUEUED, RUNNING, DONE, FAILED, CANCELLED, PAUSED = (
+    "pending", "queued", "running", "done", "failed", "cancelled", "paused")
 ACTIVE = (QUEUED, RUNNING)
 FINAL = (DONE, FAILED, CANCELLED)
 
@@ -123,6 +123,26 @@ SCHEMA = [
         PRIMARY KEY (job_id, language)
     );
     """,
+    # version 5: long files in chunks, each stored as it finishes (resume loses none)
+    """
+    CREATE TABLE chunks (
+        job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        start REAL NOT NULL,
+        end REAL NOT NULL,
+        regions TEXT NOT NULL DEFAULT '[]',
+        state TEXT NOT NULL,
+        task_id TEXT UNIQUE,
+        progress REAL NOT NULL DEFAULT 0,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        worker TEXT,
+        started_at REAL,
+        finished_at REAL,
+        error TEXT,
+        result TEXT,
+        PRIMARY KEY (job_id, idx)
+    );
+    """,
 ]
 
 
@@ -147,6 +167,8 @@ def job_state(stage_states: list[str]) -> str:
         return FAILED
     if CANCELLED in stage_states:
         return CANCELLED
+    if PAUSED in stage_states:
+        return PAUSED
     if all(s == DONE for s in stage_states):
         return DONE
     if RUNNING in stage_states or DONE in stage_states:
@@ -288,6 +310,37 @@ class JobStore:
         db.execute("UPDATE jobs SET state=?, error=?, updated_at=?, "
                    "finished_at=CASE WHEN ? IN ('done','failed','cancelled') THEN ? ELSE NULL END "
                    "WHERE id=?", (state, error, now, state, now, job_id))
+
+    # --- chunks of long files ---------------------------------------------------
+    def save_chunk_plan(self, job_id: str, chunks: list[dict], regions: list) -> None:
+        """Chunks once planned are kept: a resume reuses the plan and what is done."""
+        from workers.engines.chunks import within
+
+        with self.transaction() as db:
+            if db.execute("SELECT 1 FROM chunks WHERE job_id=? LIMIT 1", (job_id,)).fetchone():
+                return
+            db.executemany("INSERT INTO chunks (job_id, idx, start, end, regions, state) VALUES (?,?,?,?,?,?)",
+                           [(job_id, c["index"], c["start"], c["end"],
+                             json.dumps(within([tuple(r) for r in regions], c["start"], c["end"])), PENDING)
+                            for c in chunks])
+
+    def chunks(self, job_id: str) -> list[dict]:
+        return [dict(r) for r in self._q("SELECT * FROM chunks WHERE job_id=? ORDER BY idx", (job_id,))]
+
+    def chunk_by_task(self, task_id: str) -> dict | None:
+        return self._one("SELECT * FROM chunks WHERE task_id=?", (task_id,))
+
+    def active_chunks(self) -> list[dict]:
+        return [dict(r) for r in self._q("SELECT * FROM chunks WHERE state IN (?,?) ORDER BY job_id, idx", ACTIVE)]
+
+    def update_chunk(self, job_id: str, idx: int, *, only_if_active: bool = False, **fields) -> bool:
+        cols = ", ".join(f"{k}=?" for k in fields)
+        sql = f"UPDATE chunks SET {cols} WHERE job_id=? AND idx=?"
+        params = [*fields.values(), job_id, idx]
+        if only_if_active:
+            sql += " AND state NOT IN ('done')"
+        with self.transaction() as db:
+            return db.execute(sql, params).rowcount > 0
 
     # --- task timeline ---------------------------------------------------------
     def add_event(self, task_id: str, kind: str, at: float, *, job_id: str | None = None,

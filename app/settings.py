@@ -36,6 +36,11 @@ SETTINGS = (
     Setting("vad_filter", bool, True, "Skip silence with voice activity detection"),
     Setting("word_timestamps", bool, False, "Keep a timestamp for every word"),
     Setting("cpu_threads", int, 0, "CPU threads for speech (0: all cores)"),
+    Setting("batched", bool, True, "Batched inference on recordings over a minute (about 3x faster; "
+                                   "progress then moves a batch at a time)"),
+    Setting("chunk_from_minutes", float, 15.0, "Transcribe recordings at least this long in chunks "
+                                               "(resumable, paused and resumed at will), minutes"),
+    Setting("chunk_minutes", float, 0.0, "Length of a chunk, minutes (0: about 5)"),
     Setting("summarize", bool, False, "Summarize each transcript with a local LLM"),
     Setting("summary_template", str, "meeting_minutes", "Summary template (a built-in name or one of yours)"),
     Setting("translate_to", str, "", "Also translate each transcript into this language with the LLM "
@@ -53,7 +58,8 @@ SETTINGS = (
     Setting("keep_running_in_tray", bool, False, "Keep running in the tray while jobs remain"),
 )
 BY_KEY = {s.key: s for s in SETTINGS}
-SPEECH_KEYS = ("model", "language", "task", "beam_size", "vad_filter", "word_timestamps", "cpu_threads")
+SPEECH_KEYS = ("model", "language", "task", "beam_size", "vad_filter", "word_timestamps", "cpu_threads",
+               "batched", "chunk_from_minutes", "chunk_minutes")
 SUMMARY_KEYS = ("summarize", "summary_template", "translate_to", "llm_model", "llm_context_tokens", "llm_threads")
 
 

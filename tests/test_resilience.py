@@ -23,6 +23,12 @@ pytestmark = pytest.mark.stack
 MEETING = "meeting1_product_sync"  # 81 s of speech: several seconds of work to interrupt
 
 
+def sequential(data_dir) -> None:
+    """The sequential path, whose progress moves segment by segment: these tests need a
+    job caught mid-way (the batched path reports a whole batch at once)."""
+    (data_dir / "settings.json").write_text('{"batched": false}')
+
+
 def open_stack(data_dir, roles=("transcribe", "index")) -> Stack:
     data = DataDir.resolve(data_dir)
     return Stack(data, Settings(data.settings), roles=roles).open(wait_workers=True)
@@ -52,9 +58,11 @@ def assert_completed_once(store, job_id, starts):
 
 @pytest.mark.parametrize("victim", ["pool process", "worker process"])
 def test_sigkill_of_a_transcribe_worker_mid_job_still_completes_once(data_dir, corpus, victim):
+    sequential(data_dir)
     stack = open_stack(data_dir)
     try:
-        intake = stack.service.intake(str(corpus / f"{MEETING}.mp3"), Settings(data_dir / "x").speech_options())
+        intake = stack.service.intake(str(corpus / f"{MEETING}.mp3"),
+                                      Settings(data_dir / "settings.json").speech_options())
         stage = wait_running(stack.store, intake.job_id)
         worker = stack.supervisor.children["transcribe"]
         pid = stage["worker_pid"] if victim == "pool process" else worker.pid
@@ -93,6 +101,7 @@ def test_no_broker_or_worker_outlives_the_app(data_dir, how):
 
 
 def test_app_killed_mid_job_resumes_the_job_at_next_start(data_dir, corpus):
+    sequential(data_dir)
     cli = subprocess.Popen([sys.executable, "-m", "app", "--data-dir", str(data_dir), "transcribe",
                             str(corpus / f"{MEETING}.mp3"), "--out", str(data_dir / "out")],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -18,8 +18,10 @@ QUEUES = (TRANSCRIBE, NLP, INDEX)
 # Redis priorities: 0 is served first. Each task has its own, so a single worker
 # consuming every queue (a remote box) still runs transcription before the rest.
 PRIORITY_TOP = 0  # "move to top"
-PRIORITY = {"earmark.transcribe": 2, "earmark.summarize": 5, "earmark.translate": 5,
-            "earmark.index": 8, "earmark.cleanup": 9}
+# A long file's chunks come just after whole files: a short file dropped while a
+# lecture is transcribed is done between two of its chunks, not after all of them.
+PRIORITY = {"earmark.transcribe": 2, "earmark.plan_chunks": 2, "earmark.transcribe_chunk": 3,
+            "earmark.summarize": 5, "earmark.translate": 5, "earmark.index": 8, "earmark.cleanup": 9}
 
 VISIBILITY_TIMEOUT_SECONDS = 12 * 3600  # longer than any task's hard limit
 TRANSCRIBE_SOFT_LIMIT_SECONDS = 6 * 3600
@@ -39,6 +41,8 @@ task_queues = tuple(Queue(name, Exchange(name), routing_key=name) for name in QU
 task_default_queue = INDEX
 task_routes = {
     "earmark.transcribe": {"queue": TRANSCRIBE, "routing_key": TRANSCRIBE},
+    "earmark.plan_chunks": {"queue": TRANSCRIBE, "routing_key": TRANSCRIBE},
+    "earmark.transcribe_chunk": {"queue": TRANSCRIBE, "routing_key": TRANSCRIBE},
     "earmark.summarize": {"queue": NLP, "routing_key": NLP},
     "earmark.translate": {"queue": NLP, "routing_key": NLP},
     "earmark.index": {"queue": INDEX, "routing_key": INDEX},
@@ -79,3 +83,14 @@ def thread_budget() -> int:
     """CPU threads this worker's engine may use: the supervisor's share for this role
     (``EARMARK_THREADS``), else every core (a worker alone on its machine)."""
     return int(os.environ.get("EARMARK_THREADS") or 0) or os.cpu_count() or 1
+
+
+# Files at least this long are transcribed in chunks (each stored when done, so a
+# crash loses one chunk at most); a chunk is long enough to fill the batched
+# pipeline's batch of 8 thirty-second windows several times over.
+CHUNK_FROM_SECONDS = 15 * 60
+
+
+def chunk_seconds() -> float:
+    """About five minutes: resumes lose little, and each chunk keeps batches full."""
+    return float(os.environ.get("EARMARK_CHUNK_SECONDS") or 300)

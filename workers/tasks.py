@@ -72,6 +72,72 @@ def transcribe(self, job_id: str, path: str, options: dict) -> dict:
     return result
 
 
+@app.task(name="earmark.plan_chunks", bind=True, soft_time_limit=3600, time_limit=3600 + 120, **RETRY)
+def plan_chunks(self, job_id: str, path: str, options: dict) -> dict:
+    """A long file: decode it once (kept for the chunk tasks on this machine), find the
+    speech, and cut it into chunks at silences. The app sends one task per chunk."""
+    from workers.engines import chunks
+    from workers.media import decode, probe
+
+    info = probe(path)
+    audio = decode(path, info)
+    duration = len(audio) / chunks.SAMPLE_RATE
+    regions = chunks.speech_regions(audio)
+    target = float(options.get("chunk_minutes") or 0) * 60 or config.chunk_seconds()
+    cuts = chunks.plan(regions, duration, target)
+    chunks.store_audio(scratch_dir(), job_id, audio)
+    log.info("job %s: %.0f s in %d chunks of ~%.0f s", job_id, duration, len(cuts), target)
+    return {"job_id": job_id, "duration": round(duration, 3), "speech_regions": regions,
+            "chunks": [{"index": i, "start": s, "end": e, "speech_seconds": round(
+                sum(b - a for a, b in chunks.within(regions, s, e)), 2)} for i, (s, e) in enumerate(cuts)]}
+
+
+@app.task(name="earmark.transcribe_chunk", bind=True, soft_time_limit=config.TRANSCRIBE_SOFT_LIMIT_SECONDS,
+          time_limit=config.TRANSCRIBE_SOFT_LIMIT_SECONDS + 120, **RETRY)
+def transcribe_chunk(self, job_id: str, path: str, index: int, start: float, end: float,
+                     regions: list, options: dict) -> dict:
+    """One chunk of a long file, with the coverage check: speech that VAD heard but no
+    words cover is transcribed again with safer settings, and what still has no words
+    is returned as a marked gap, never hidden."""
+    import resource
+
+    from workers.engines import chunks
+    from workers.engines.speech import SpeechEngine, TranscribeOptions
+    from workers.media import decode, probe
+
+    opts = TranscribeOptions.from_dict(options)
+    started = time.monotonic()
+    try:
+        audio = chunks.load_audio(scratch_dir(), job_id, start, end)
+        if audio is None:  # another machine: decode here
+            audio = decode(path, probe(path))[int(start * chunks.SAMPLE_RATE):int(end * chunks.SAMPLE_RATE)]
+        engine = SpeechEngine.get(opts)
+        result = engine.transcribe_samples(audio, opts, offset=start, on_progress=ProgressReporter(self))
+        speech = [tuple(r) for r in regions]
+        missed = chunks.uncovered(speech, result["segments"])
+        rerun = []
+        for a, b in missed:  # again, alone, with the settings that do not skip
+            safer = TranscribeOptions.from_dict({**options, "condition_on_previous_text": False,
+                                                 "beam_size": max(5, opts.beam_size), "vad_filter": False})
+            piece = audio[int((a - start) * chunks.SAMPLE_RATE):int((b - start) * chunks.SAMPLE_RATE)]
+            again = engine.transcribe_samples(piece, safer, offset=a, batched=False)["segments"]
+            rerun.append({"start": a, "end": b, "found": bool(" ".join(s["text"] for s in again).strip())})
+            result["segments"] += again
+        result["segments"].sort(key=lambda s: s["start"])
+        gaps = chunks.uncovered(speech, result["segments"])
+        for a, b in gaps:
+            result["segments"].append({"start": a, "end": b, "text": "[speech not transcribed]", "gap": True})
+        result["segments"].sort(key=lambda s: s["start"])
+    except SoftTimeLimitExceeded:
+        raise EarmarkError("Transcription took longer than the time limit and was stopped.") from None
+    result.update(job_id=job_id, index=index, start=start, end=end, rerun=rerun, gaps=gaps,
+                  elapsed_seconds=round(time.monotonic() - started, 3), worker_pid=os.getpid(),
+                  peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1))
+    log.info("job %s chunk %d (%.0f-%.0f s): %d segments, %d re-run, %d gaps, %.1f s", job_id, index, start,
+             end, len(result["segments"]), len(rerun), len(gaps), result["elapsed_seconds"])
+    return result
+
+
 @app.task(name="earmark.index", **RETRY)
 def index(job_id: str, segments: list[dict], summaries: list[dict] | None = None,
           translations: list[dict] | None = None) -> dict:

@@ -34,6 +34,7 @@ KNOWN_NAMES = {
     "distil-large-v3.5",
 }
 MODEL_FILES = ("model.bin", "config.json")
+BATCHED_FROM_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ class TranscribeOptions:
     # None: off for multilingual models (on mixed-language audio it turns the second
     # language into garbled English), on for English-only ones.
     condition_on_previous_text: bool | None = None
+    batched: bool = True  # the batched pipeline on audio of BATCHED_FROM_SECONDS or more
+    batch_size: int = 0  # 0: from the memory available
     beam_size: int = 5
     vad_filter: bool = True
     word_timestamps: bool = False
@@ -193,6 +196,7 @@ class SpeechEngine:
         except (RuntimeError, ValueError, OSError) as exc:
             raise ModelError(f"The speech model at {model_path} could not be loaded: {exc}") from None
         self.load_seconds = time.monotonic() - started
+        self._batched = None
         log.info("loaded %s on %s/%s with %d threads in %.2f s", model_name, self.device,
                  self.compute_type, self.cpu_threads, self.load_seconds)
 
@@ -212,7 +216,12 @@ class SpeechEngine:
                    on_progress: Callable[[float, float], None] | None = None) -> dict:
         """Transcribe the file; ``on_progress(done_seconds, total_seconds)`` as segments arrive."""
         audio = decode(info.path, info)
-        total = len(audio) / 16000
+        result = self.transcribe_samples(audio, options, on_progress=on_progress)
+        result["text"] = " ".join(s["text"] for s in result["segments"]).strip()
+        return result
+
+    def _check(self, options: TranscribeOptions) -> bool:
+        """Refuse what this model cannot do; return whether it is multilingual."""
         language = options.language
         multilingual = self.model.model.is_multilingual
         if language and not multilingual and language != "en":
@@ -221,23 +230,55 @@ class SpeechEngine:
         if options.task == "translate" and not multilingual:
             raise ModelError(f"Translating speech to English needs a multilingual speech model; "
                              f"{self.model_name} is English-only. Choose 'base' in the settings.")
+        return multilingual
+
+    def use_batched(self, options: TranscribeOptions, seconds: float) -> bool:
+        """The batched pipeline on anything long enough to fill a batch: on 2 cores it ran
+        tiny.en 3.2x faster than the sequential call at the same accuracy."""
+        return options.batched and options.vad_filter and seconds >= BATCHED_FROM_SECONDS
+
+    def transcribe_samples(self, audio, options: TranscribeOptions, *, offset: float = 0.0,
+                           on_progress: Callable[[float, float], None] | None = None,
+                           batched: bool | None = None) -> dict:
+        """Transcribe 16 kHz samples; times are shifted by *offset* (a chunk's start)."""
+        total = len(audio) / 16000
+        multilingual = self._check(options)
         condition = options.condition_on_previous_text
         if condition is None:
             condition = not multilingual
-        segments, tinfo = self.model.transcribe(
-            audio, language=language, task=options.task, beam_size=options.beam_size,
-            vad_filter=options.vad_filter, word_timestamps=options.word_timestamps,
-            condition_on_previous_text=condition)
+        common = dict(language=options.language, task=options.task, beam_size=options.beam_size,
+                      vad_filter=options.vad_filter, word_timestamps=options.word_timestamps,
+                      condition_on_previous_text=condition)
+        batched = self.use_batched(options, total) if batched is None else batched
+        if batched:
+            from faster_whisper import BatchedInferencePipeline
+
+            if self._batched is None:
+                self._batched = BatchedInferencePipeline(self.model)
+            # The batched pipeline's segments are its 30-second windows; sampling timestamps
+            # to get sentences doubled its WER here (7 % -> 15 % on the joined meetings), so
+            # words are timed instead (+10 % time) and the windows split into sentences.
+            segments, tinfo = self._batched.transcribe(
+                audio, batch_size=options.batch_size or auto_batch_size(),
+                **dict(common, word_timestamps=True))
+        else:
+            segments, tinfo = self.model.transcribe(audio, **common)
         out = []
         for seg in segments:
-            item = {"start": round(seg.start, 3), "end": round(seg.end, 3), "text": seg.text.strip()}
-            if options.word_timestamps and seg.words:
-                item["words"] = [{"start": round(w.start, 3), "end": round(w.end, 3),
-                                  "word": w.word, "probability": round(w.probability, 3)}
-                                 for w in seg.words]
-            out.append(item)
+            words = [{"start": round(float(w.start) + offset, 3), "end": round(float(w.end) + offset, 3),
+                      "word": w.word, "probability": round(float(w.probability), 3)} for w in seg.words or ()]
+            if batched and words:
+                pieces = sentences(words)
+            else:
+                pieces = [{"start": round(float(seg.start) + offset, 3), "end": round(float(seg.end) + offset, 3),
+                           "text": seg.text.strip(), "words": words}]
+            for item in pieces:
+                if not options.word_timestamps or not item["words"]:
+                    item.pop("words")
+                out.append(item)
             if on_progress:
                 on_progress(min(seg.end, total), total)
+        out.sort(key=lambda s: s["start"])  # the batched pipeline yields batch by batch
         if on_progress:
             on_progress(total, total)
         return {
@@ -247,6 +288,40 @@ class SpeechEngine:
             "model": self.model_name,
             "device": self.device,
             "task": options.task,
-            "text": " ".join(s["text"] for s in out).strip(),
+            "batched": batched,
             "segments": out,
         }
+
+
+SENTENCE_END = (".", "?", "!", "…")
+
+
+def sentences(words: list[dict], max_seconds: float = 12.0, pause_seconds: float = 1.0) -> list[dict]:
+    """Segments of about a sentence from timed words: a cut after a full stop, at a pause,
+    or (in a very long sentence) after a comma once it runs past *max_seconds*."""
+    out, current = [], []
+
+    def close():
+        if current:
+            out.append({"start": current[0]["start"], "end": current[-1]["end"],
+                        "text": "".join(w["word"] for w in current).strip(), "words": list(current)})
+            current.clear()
+
+    for word in words:
+        if current and word["start"] - current[-1]["end"] >= pause_seconds:
+            close()
+        current.append(word)
+        text = word["word"].strip()
+        long = current[-1]["end"] - current[0]["start"] >= max_seconds
+        if text.endswith(SENTENCE_END) or (long and text.endswith((",", ";", ":"))) or \
+                current[-1]["end"] - current[0]["start"] >= 2 * max_seconds:
+            close()
+    close()
+    return out
+
+
+def auto_batch_size() -> int:
+    """8 where memory allows (about 300 MiB more than 4 for ~15 % more speed), else 4."""
+    import psutil
+
+    return 8 if psutil.virtual_memory().available > 4 * 1024 ** 3 else 4

@@ -1,0 +1,146 @@
+"""Long recordings through the chunked path: real broker, real workers, real tiny.en,
+on the four corpus meetings joined into one 342 s file (cut into ~90 s chunks here;
+a real install chunks from 15 minutes, in 5-minute chunks)."""
+
+import json
+import signal
+import subprocess
+import sys
+
+import psutil
+import pytest
+
+from app import jobstore as js
+from app.jobstore import JobStore
+from app.queues import depths
+from tests.helpers import live_processes, wait_until, wer
+from tests.long_audio import MEETINGS, long_file, long_reference
+from tests.test_resilience import descendants, open_stack
+
+pytestmark = pytest.mark.stack
+CHUNKED = {"chunk_from_minutes": 2.0, "chunk_minutes": 1.5}
+
+
+@pytest.fixture(scope="module")
+def long_wav(tmp_path_factory, corpus):
+    return long_file(tmp_path_factory.mktemp("long") / "meetings.wav", corpus)
+
+
+def write_settings(data_dir, **values) -> None:
+    (data_dir / "settings.json").write_text(json.dumps(values))
+
+
+def chunk_starts(store, job_id) -> dict[int, int]:
+    """How many times each chunk was started by a worker, from the task timeline."""
+    counts: dict[int, int] = {}
+    for event in store.events(job_id=job_id):
+        detail = json.loads(event["detail"]) if event["detail"] else {}
+        if event["kind"] == "started" and "chunk" in detail:
+            counts[detail["chunk"]] = counts.get(detail["chunk"], 0) + 1
+    return counts
+
+
+def assert_good_transcript(transcript, reference_wer_ceiling):
+    segments = transcript["segments"]
+    assert all(a["start"] <= b["start"] and a["end"] <= b["start"] + 1e-6 for a, b in zip(segments, segments[1:]))
+    assert segments[-1]["end"] <= transcript["duration"] + 0.5
+    lengths = sorted(s["end"] - s["start"] for s in segments)
+    assert lengths[len(lengths) // 2] < 12.0, "segments should be sentences, not 30-second windows"
+    assert wer(long_reference(), transcript["text"]) <= reference_wer_ceiling
+
+
+def test_a_long_file_goes_in_chunks_as_well_as_one_direct_call_and_pauses(data_dir, long_wav):
+    from workers.engines.speech import SpeechEngine, TranscribeOptions
+    from workers.media import decode, probe
+
+    # the same file in one direct call of the same model (sequential, beam 5)
+    options = TranscribeOptions()
+    direct = SpeechEngine.get(options).transcribe_samples(decode(str(long_wav), probe(str(long_wav))), options,
+                                                          batched=False)
+    direct_wer = wer(long_reference(), " ".join(s["text"] for s in direct["segments"]))
+
+    write_settings(data_dir, **CHUNKED)
+    stack = open_stack(data_dir)
+    try:
+        store, service = stack.store, stack.service
+        from app.settings import Settings
+
+        intake = service.intake(str(long_wav), Settings(data_dir / "settings.json").speech_options())
+        # pause once the first chunk is stored: the queued chunks leave the broker
+        wait_until(lambda: any(c["state"] == js.DONE for c in store.chunks(intake.job_id)), 300,
+                   message="a first chunk")
+        assert service.pause(intake.job_id)
+        assert store.job(intake.job_id)["state"] == js.PAUSED
+        wait_until(lambda: not any(c["state"] in js.ACTIVE for c in store.chunks(intake.job_id)), 120,
+                   message="the running chunk to finish and nothing else to start")
+        assert depths(stack.celery)["transcribe"]["waiting"] == 0
+        paused_at = chunk_starts(store, intake.job_id)
+        chunks = store.chunks(intake.job_id)
+        assert len(chunks) >= 3 and any(c["state"] == js.PENDING for c in chunks)
+        progress = store.stage(intake.job_id, "transcribe")["progress"]
+        done_seconds = sum(c["end"] - c["start"] for c in chunks if c["state"] == js.DONE)
+        assert progress == pytest.approx(done_seconds / chunks[-1]["end"], abs=0.01)
+
+        assert service.resume(intake.job_id)
+        wait_until(lambda: store.job(intake.job_id)["state"] in js.FINAL, 600, message="the job to finish")
+        assert store.job(intake.job_id)["state"] == js.DONE, store.job(intake.job_id)["error"]
+        starts = chunk_starts(store, intake.job_id)
+        assert sorted(starts) == [c["idx"] for c in chunks]
+        assert all(starts[i] == 1 for i in starts), starts  # nothing transcribed twice
+        assert all(paused_at.get(c["idx"], 0) == 1 for c in chunks if c["state"] == js.DONE)
+        transcript = store.transcript(intake.job_id)
+        assert transcript["duration"] == pytest.approx(342.4, abs=1)
+        # within one point of the direct call: nothing lost or doubled at the seams
+        assert wer(long_reference(), transcript["text"]) <= direct_wer + 0.01, (direct_wer, transcript["text"])
+        assert_good_transcript(transcript, 0.12)
+        assert not any(s["text"] == "[speech not transcribed]" for s in transcript["segments"])
+    finally:
+        stack.close()
+
+
+def test_killed_mid_file_the_next_start_transcribes_only_the_unfinished_chunks(data_dir, long_wav):
+    write_settings(data_dir, **CHUNKED, batched=False)  # progress within a chunk: caught mid-way
+    cli = subprocess.Popen([sys.executable, "-m", "app", "--data-dir", str(data_dir), "transcribe", str(long_wav),
+                            "--out", str(data_dir / "out")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        store = JobStore(wait_until(lambda: (data_dir / "earmark.db").exists() and data_dir / "earmark.db"))
+        job_id = wait_until(lambda: store.jobs() and store.jobs()[0]["id"], 60, message="job created")
+
+        def one_done_one_running():
+            chunks = store.chunks(job_id)
+            return (any(c["state"] == js.DONE for c in chunks)
+                    and any(c["state"] == js.RUNNING and c["progress"] > 0.1 for c in chunks))
+        wait_until(one_done_one_running, 300, message="a chunk done and the next under way")
+        kids = descendants(cli.pid)
+        for pid in [p for p in kids if psutil.Process(p).name() != "valkey-server"]:  # the workers first
+            psutil.Process(pid).send_signal(signal.SIGKILL)
+        cli.send_signal(signal.SIGKILL)
+        cli.wait(timeout=30)
+        wait_until(lambda: not live_processes(kids), 30, message="children to die with the app")
+    finally:
+        if cli.poll() is None:
+            cli.kill()
+    before = {c["idx"]: c["state"] for c in store.chunks(job_id)}
+    done_before = [i for i, state in before.items() if state == js.DONE]
+    interrupted = [i for i, state in before.items() if state == js.RUNNING]
+    assert done_before and interrupted and store.job(job_id)["state"] == js.RUNNING
+
+    stack = open_stack(data_dir)
+    try:
+        wait_until(lambda: stack.store.job(job_id)["state"] in js.FINAL, 600, message="the job to finish")
+        assert stack.store.job(job_id)["state"] == js.DONE, stack.store.job(job_id)["error"]
+        starts = chunk_starts(stack.store, job_id)
+        assert all(starts[i] == 1 for i in done_before), starts  # finished work is never redone
+        assert all(starts[i] == 2 for i in interrupted), starts  # the killed one, once more
+        # the file is all there and reads as well as the uninterrupted run
+        assert_good_transcript(stack.store.transcript(job_id), 0.12)
+    finally:
+        stack.close()
+
+
+def test_the_long_file_helper_joins_every_meeting(long_wav):
+    import wave
+
+    with wave.open(str(long_wav)) as w:
+        seconds = w.getnframes() / w.getframerate()
+    assert seconds == pytest.approx(342.4, abs=1) and len(MEETINGS) == 4
