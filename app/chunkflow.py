@@ -72,7 +72,7 @@ class ChunkFlow:
         now = time.time()
         self.store.update_stage(job_id, "transcribe", state=js.QUEUED, task_id=task_id, queued_at=now,
                                 progress=0.0, error=None, started_at=None, finished_at=None)
-        self.store.add_event(task_id, "queued", now, job_id=job_id, stage="transcribe")
+        self.store.add_event(task_id, "queued", now, job_id=job_id, stage="transcribe", name=PLAN_TASK)
         self.celery.send_task(PLAN_TASK, args=[job_id, job["path"], options], task_id=task_id,
                               priority=config.PRIORITY[PLAN_TASK] if priority is None else priority)
         return task_id

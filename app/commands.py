@@ -34,6 +34,12 @@ class Stack:
         self.celery = None
         self.service: JobService | None = None
         self.monitor: EventMonitor | None = None
+        self._joined_address: BrokerAddress | None = None
+
+    @property
+    def address(self) -> BrokerAddress | None:
+        """The broker's address, password included (for outside tools)."""
+        return self.supervisor.address if self.supervisor else self._joined_address
 
     @property
     def owner(self) -> bool:
@@ -72,6 +78,7 @@ class Stack:
         if address is None:
             raise StartError(f"Earmark is starting or stopping on {self.data.root}; try again in a moment.")
         self.celery = client_app(address.url)
+        self._joined_address = address
         log.info("joined the running stack of %s", self.data.root)
 
     def close(self) -> None:

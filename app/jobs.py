@@ -136,6 +136,8 @@ class JobService(ChunkFlow):
         for chunk in self.store.chunks(job_id):  # a long file's parts; the finished ones are kept
             if chunk["state"] in js.ACTIVE:
                 self.store.update_chunk(job_id, chunk["idx"], state=js.CANCELLED)
+                self.store.add_event(chunk["task_id"], "cancelled", time.time(), job_id=job_id,
+                                     stage=TRANSCRIBE, detail={"chunk": chunk["idx"]})
                 remove_from_queue(self.celery, chunk["task_id"])
                 self.celery.control.revoke(chunk["task_id"], terminate=chunk["state"] == js.RUNNING)
         for stage in self.store.stages(job_id):
@@ -166,6 +168,8 @@ class JobService(ChunkFlow):
         moved = False
         for chunk in self.store.chunks(job_id):
             if chunk["state"] == js.QUEUED and remove_from_queue(self.celery, chunk["task_id"]):
+                self.store.add_event(chunk["task_id"], "moved", time.time(), job_id=job_id, stage=TRANSCRIBE,
+                                     detail={"chunk": chunk["idx"]})
                 self._send_chunk(job, chunk, json.loads(job["options"]), priority=config.PRIORITY_TOP)
                 moved = True
         if moved:
@@ -173,6 +177,8 @@ class JobService(ChunkFlow):
         for stage in self.store.stages(job_id):
             if stage["state"] == js.QUEUED and stage["task_id"]:
                 if remove_from_queue(self.celery, stage["task_id"]):
+                    # the old message is gone; a new one goes to the head of the queue
+                    self.store.add_event(stage["task_id"], "moved", time.time(), job_id=job_id, stage=stage["name"])
                     self.send(job_id, stage["name"], priority=config.PRIORITY_TOP)
                     return True
         return False

@@ -21,13 +21,23 @@ def queue_keys(channel, queue: str) -> list[str]:
     return list(dict.fromkeys(channel._q_for_pri(queue, pri) for pri in channel.priority_steps))
 
 
-def depths(celery_app, queues=config.QUEUES) -> dict[str, dict]:
-    """{queue: {"waiting": n, "unacked": n}} as the broker holds them now."""
+def depths(celery_app, queues=config.QUEUES, buckets: bool = False) -> dict[str, dict]:
+    """{queue: {"waiting": n, "unacked": n}} as the broker holds them now; with
+    *buckets*, also {"buckets": {priority: n}} for every non-empty priority list
+    (what Flower gets wrong: it counts the first list only)."""
     with celery_app.connection_for_write() as conn:
         ch, client = _channel(conn)
         result = {q: {"waiting": 0, "unacked": 0} for q in queues}
         for q in queues:
-            result[q]["waiting"] = sum(client.llen(k) for k in queue_keys(ch, q))
+            counts = {}
+            for pri in ch.priority_steps:
+                key = ch._q_for_pri(q, pri)
+                if key not in counts.values():
+                    counts[pri] = key
+            lengths = {pri: client.llen(key) for pri, key in counts.items()}
+            result[q]["waiting"] = sum(lengths.values())
+            if buckets:
+                result[q]["buckets"] = {pri: n for pri, n in lengths.items() if n}
         for raw in client.hvals(ch.unacked_key):
             queue = _queue_of(raw)
             if queue in result:

@@ -280,6 +280,15 @@ class Supervisor:
             child.failures_in_row += 1
             child.restart_at = time.monotonic() + BACKOFF_MAX_SECONDS / 4
 
+    def restart_role(self, role: str) -> None:
+        """Warm restart of one worker: it finishes its task, exits, and the watcher
+        starts it again (its first restart is immediate)."""
+        with self._mutex:
+            child = self.children[role]
+        if child.alive():
+            child.failures_in_row = 0
+            child.proc.send_signal(signal.SIGTERM)
+
     # --- stop ------------------------------------------------------------------
     def stop(self, timeout_seconds: float | None = None) -> None:
         """Warm stop: workers finish (or give back) their task, then the broker flushes."""

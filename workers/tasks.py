@@ -31,8 +31,8 @@ PROGRESS_EVENT = "task-progress"
 class ProgressReporter:
     """Sends progress as a Celery event (live) and task state (durable), throttled."""
 
-    def __init__(self, task, interval: float = PROGRESS_INTERVAL_SECONDS):
-        self.task, self.interval, self.last = task, interval, 0.0
+    def __init__(self, task, interval: float = PROGRESS_INTERVAL_SECONDS, model: str | None = None):
+        self.task, self.interval, self.last, self.model = task, interval, 0.0, model
 
     def __call__(self, done: float, total: float) -> None:
         now = time.monotonic()
@@ -41,7 +41,7 @@ class ProgressReporter:
         self.last = now
         fraction = done / total if total else 0.0
         meta = {"done_seconds": round(done, 2), "total_seconds": round(total, 2),
-                "progress": round(fraction, 4)}
+                "progress": round(fraction, 4), "model": self.model}
         try:
             self.task.update_state(state="PROGRESS", meta=meta)
             self.task.send_event(PROGRESS_EVENT, retry=False, **meta)
@@ -62,12 +62,15 @@ def transcribe(self, job_id: str, path: str, options: dict) -> dict:
     try:
         info = probe(path)
         engine = SpeechEngine.get(opts)
-        result = engine.transcribe(info, opts, on_progress=ProgressReporter(self))
+        result = engine.transcribe(info, opts, on_progress=ProgressReporter(self, model=engine.model_name))
     except SoftTimeLimitExceeded:
         raise EarmarkError("Transcription took longer than the time limit and was stopped.") from None
+    import resource
+
     result["job_id"] = job_id
     result["elapsed_seconds"] = round(time.monotonic() - started, 3)
     result["worker_pid"] = os.getpid()
+    result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     log.info("job %s: %d segments in %.2f s", job_id, len(result["segments"]), result["elapsed_seconds"])
     return result
 
@@ -112,7 +115,8 @@ def transcribe_chunk(self, job_id: str, path: str, index: int, start: float, end
         if audio is None:  # another machine: decode here
             audio = decode(path, probe(path))[int(start * chunks.SAMPLE_RATE):int(end * chunks.SAMPLE_RATE)]
         engine = SpeechEngine.get(opts)
-        result = engine.transcribe_samples(audio, opts, offset=start, on_progress=ProgressReporter(self))
+        result = engine.transcribe_samples(audio, opts, offset=start,
+                                           on_progress=ProgressReporter(self, model=engine.model_name))
         speech = [tuple(r) for r in regions]
         missed = chunks.uncovered(speech, result["segments"])
         rerun = []
@@ -167,9 +171,11 @@ def translate(self, job_id: str, segments: list[dict], language: str, options: d
     """A transcript into *language* by the LLM, segment by segment (timestamps kept)."""
     from workers.engines.llm import Translator
 
+    engine = _llm(options)
+
     def on_progress(done: int, total: int) -> None:
         meta = {"progress": round(done / total, 4) if total else 0.0, "done": done, "total": total,
-                "step": f"segment {min(done + 1, total)} of {total}"}
+                "step": f"segment {min(done + 1, total)} of {total}", "model": os.path.basename(engine.path)}
         try:
             self.update_state(state="PROGRESS", meta=meta)
             self.send_event(PROGRESS_EVENT, retry=False, **meta)
@@ -177,7 +183,7 @@ def translate(self, job_id: str, segments: list[dict], language: str, options: d
             log.warning("progress not sent: %r", exc)
 
     try:
-        result = Translator(_llm(options), language, on_progress=on_progress).translate(segments)
+        result = Translator(engine, language, on_progress=on_progress).translate(segments)
     except SoftTimeLimitExceeded:
         raise EarmarkError("The translation took longer than the time limit and was stopped.") from None
     result["job_id"] = job_id
@@ -198,7 +204,8 @@ def summarize(self, job_id: str, segments: list[dict], template_text: str, optio
     buffer = {"text": "", "last": 0.0}
 
     def on_progress(done: int, total: int, what: str) -> None:
-        meta = {"progress": round(done / total, 4) if total else 0.0, "step": what, "done": done, "total": total}
+        meta = {"progress": round(done / total, 4) if total else 0.0, "step": what, "done": done, "total": total,
+                "model": os.path.basename(engine.path)}
         try:
             self.update_state(state="PROGRESS", meta=meta)
             self.send_event(PROGRESS_EVENT, retry=False, **meta)

@@ -53,6 +53,9 @@ class AppController(QObject):
         self.settings = Settings(data.settings)
         self.store = JobStore(data.database)  # reads on the GUI thread are local SQLite, WAL
         self.stack = None
+        from app.fleet import WorkerTracker
+
+        self.fleet = WorkerTracker()  # workers as their events describe them (the queue panel)
         self.is_ready = False
         self.is_stopped = False
         self._stack_pool = ThreadPoolExecutor(1, thread_name_prefix="stack")
@@ -94,6 +97,7 @@ class AppController(QObject):
         self.jobs_changed.emit()
 
     def _on_event(self, event: dict) -> None:  # on the monitor's thread
+        self.fleet.on_event(event)
         self.stack.service.handle_event(event)
         self.jobs_changed.emit()
 
@@ -146,6 +150,9 @@ class AppController(QObject):
 
     def summarize(self, job_id: str, template: str) -> None:
         self._act("summarize", [job_id], template)
+
+    def pause(self, job_ids): self._act("pause", job_ids)
+    def resume(self, job_ids): self._act("resume", job_ids)
 
     def translate(self, job_ids: list[str], language: str) -> None:
         self._act("translate", job_ids, language)

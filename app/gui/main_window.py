@@ -7,8 +7,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QFileDialog, QHBoxLayout, QHeaderView,
-                               QInputDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QMenu,
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QDockWidget, QFileDialog, QHBoxLayout,
+                               QHeaderView, QInputDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QMenu,
                                QMessageBox, QProgressBar, QSplitter, QStackedWidget, QStyle, QStyledItemDelegate,
                                QStyleOptionProgressBar, QSystemTrayIcon, QTableView, QTabWidget, QVBoxLayout,
                                QWidget)
@@ -133,6 +133,7 @@ class MainWindow(QMainWindow):
         self.overall.hide()
         self.statusBar().addPermanentWidget(self.overall)
         self._make_actions()
+        self._make_queue_panel()
         self._make_tray()
 
         controller.status.connect(self.status_label.setText)
@@ -178,8 +179,27 @@ class MainWindow(QMainWindow):
                                     "Ctrl+T", self.jobs_menu)
         self.act_remove = self._action("Remove from list", lambda: self.controller.remove(self._selected()),
                                        "Delete", self.jobs_menu)
+        self.act_pause = self._action("Pause", lambda: self.controller.pause(self._selected()), "Ctrl+P",
+                                      self.jobs_menu)
+        self.act_resume = self._action("Resume", lambda: self.controller.resume(self._selected()), "Ctrl+Shift+P",
+                                       self.jobs_menu)
         self.act_translate = self._action("Translate…", self.translate_dialog, None, self.jobs_menu)
         self.act_reveal = self._action("Show in file manager", self.reveal_selected, None, self.jobs_menu)
+
+    def _make_queue_panel(self) -> None:
+        """The queue panel (replaces Flower) in a dock: View › Queue panel, Ctrl+Shift+Q."""
+        from app.gui.queue_panel import QueuePanel
+
+        self.queue_panel = QueuePanel(self.controller)
+        self.queue_dock = QDockWidget("Queue", self)
+        self.queue_dock.setObjectName("queue-dock")
+        self.queue_dock.setWidget(self.queue_panel)
+        self.addDockWidget(Qt.BottomDockWidgetArea, self.queue_dock)
+        self.queue_dock.hide()
+        toggle = self.queue_dock.toggleViewAction()
+        toggle.setText("Queue panel")
+        toggle.setShortcut(QKeySequence("Ctrl+Shift+Q"))
+        self.menuBar().addMenu("&View").addAction(toggle)
 
     def _make_tray(self) -> None:
         self.tray = None
@@ -390,6 +410,8 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(self.prefs.value("geometry"))
             self.splitter.restoreState(self.prefs.value("splitter"))
             self.table.horizontalHeader().restoreState(self.prefs.value("columns"))
+            if self.prefs.value("window_state"):
+                self.restoreState(self.prefs.value("window_state"))
         else:
             self.resize(1280, 760)
 
@@ -409,6 +431,7 @@ class MainWindow(QMainWindow):
         self.prefs.setValue("geometry", self.saveGeometry())
         self.prefs.setValue("splitter", self.splitter.saveState())
         self.prefs.setValue("columns", self.table.horizontalHeader().saveState())
+        self.prefs.setValue("window_state", self.saveState())
         self.prefs.sync()
         event.ignore()
         self._closing = True
@@ -416,6 +439,7 @@ class MainWindow(QMainWindow):
         self.refresh_timer.stop()
         self.tick.stop()
         self.transcript.player.stop()
+        self.queue_panel.close_panel()
         # The warm stop takes a second or two: off the GUI thread, then close for real.
         threading.Thread(target=self.controller.stop, name="shutdown", daemon=True).start()
 

@@ -1,0 +1,180 @@
+"""What the queue panel shows about workers and queues, gathered off the GUI thread:
+Celery's worker events (heartbeats, the model a task reports), ``inspect`` replies,
+the broker's lists (every priority bucket) and, for the workers this app supervises,
+their processes. No Qt here."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_GRACE = 1.5  # seconds beyond two missed heartbeats before a worker is offline
+
+
+@dataclass
+class WorkerInfo:
+    hostname: str
+    pid: int | None = None
+    freq: float = 2.0
+    last_seen: float = 0.0  # time.time() of its last worker event
+    offline: bool = False
+    active: int = 0
+    processed: int = 0
+    loadavg: tuple = ()
+    software: str = ""
+    model: str | None = None  # what its last task said it had loaded
+    stats: dict = field(default_factory=dict)  # from inspect stats()
+    queues: list[str] | None = None  # from inspect active_queues(); None: not asked yet
+
+    def seen_recently(self, now: float) -> bool:
+        return not self.offline and now - self.last_seen <= 2 * self.freq + HEARTBEAT_GRACE
+
+
+class WorkerTracker:
+    """Worker state from the event stream; thread-safe (events arrive on the monitor thread)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.workers: dict[str, WorkerInfo] = {}
+
+    def _get(self, hostname: str) -> WorkerInfo:
+        info = self.workers.get(hostname)
+        if info is None:
+            info = self.workers[hostname] = WorkerInfo(hostname)
+        return info
+
+    def on_event(self, event: dict) -> None:
+        kind, hostname = event.get("type", ""), event.get("hostname")
+        if not hostname:
+            return
+        with self._lock:
+            if kind in ("worker-online", "worker-heartbeat"):
+                info = self._get(hostname)
+                info.pid = event.get("pid", info.pid)
+                info.freq = float(event.get("freq") or info.freq)
+                info.last_seen = time.time()
+                info.offline = False
+                info.active = int(event.get("active") or 0)
+                info.processed = int(event.get("processed") or info.processed)
+                info.loadavg = tuple(event.get("loadavg") or ())
+                info.software = f"{event.get('sw_ident', '')} {event.get('sw_ver', '')}".strip()
+                if kind == "worker-online":
+                    info.model = None  # a new process holds no model yet
+            elif kind == "worker-offline":
+                self._get(hostname).offline = True
+            elif kind == "task-progress" and event.get("model"):
+                self._get(hostname).model = event["model"]
+
+    def merge_inspect(self, stats: dict, active_queues: dict) -> None:
+        with self._lock:
+            for hostname, data in (stats or {}).items():
+                info = self._get(hostname)
+                info.stats = data
+                info.pid = data.get("pid", info.pid)
+            for hostname, queues in (active_queues or {}).items():
+                self._get(hostname).queues = sorted(q["name"] for q in queues)
+
+    def snapshot(self) -> dict[str, WorkerInfo]:
+        with self._lock:
+            return {h: WorkerInfo(**vars(w)) for h, w in self.workers.items()}
+
+
+def role_of(hostname: str) -> str:
+    return hostname.split("@", 1)[0]
+
+
+def process_memory(pid: int | None, pool_pids=()) -> float | None:
+    """RSS in MiB of a worker and its pool processes (this machine's workers only)."""
+    import psutil
+
+    if not pid:
+        return None
+    try:
+        main = psutil.Process(pid)
+        total = main.memory_info().rss
+        pids = set(pool_pids) | {c.pid for c in main.children(recursive=True)}
+        for child in pids:
+            try:
+                total += psutil.Process(child).memory_info().rss
+            except psutil.Error:
+                continue
+        return total / 1024 ** 2
+    except psutil.Error:
+        return None
+
+
+def worker_rows(tracker: WorkerTracker, supervisor=None, failed_by_worker: dict | None = None) -> list[dict]:
+    """One row per worker known from events, inspect, or the supervisor."""
+    now = time.time()
+    seen = tracker.snapshot()
+    supervised = {}
+    if supervisor is not None:
+        from app.supervisor import worker_hostname
+
+        for status in supervisor.status():
+            if status["name"] not in ("broker", "beat"):
+                supervised[worker_hostname(status["name"])] = status
+    rows = []
+    for hostname in sorted(set(seen) | set(supervised)):
+        info = seen.get(hostname) or WorkerInfo(hostname)
+        child = supervised.get(hostname)
+        online = info.seen_recently(now)
+        if child is not None:  # ours: the process must be alive and be the one that spoke
+            online = online and child["alive"] and info.pid == child["pid"]
+        pool = info.stats.get("pool", {}) if info.stats else {}
+        processes = pool.get("processes") or []
+        rows.append({
+            "hostname": hostname, "role": role_of(hostname), "online": online,
+            "supervised": child is not None, "restarts": child["restarts"] if child else None,
+            "alive": child["alive"] if child else None, "last_exit": child["last_exit"] if child else None,
+            "pid": child["pid"] if child else info.pid,
+            "last_heartbeat": now - info.last_seen if info.last_seen else None,
+            "pool": (pool.get("implementation") or "").split(":")[0].split(".")[-1] or None,
+            "concurrency": pool.get("max-concurrency"), "active": info.active if online else 0,
+            "processed": info.processed, "failed": (failed_by_worker or {}).get(hostname, 0),
+            "load": info.loadavg, "model": info.model if online else None,
+            "queues": info.queues, "software": info.software,
+            "memory_mb": process_memory(child["pid"] if child else None, processes) if online else None,
+        })
+    return rows
+
+
+def poll_broker(celery_app, tracker: WorkerTracker, with_inspect: bool) -> dict:
+    """Queue depths (every priority bucket, and what workers hold unacknowledged), and
+    every few polls the workers' own answers to ``inspect``."""
+    from app.queues import depths
+
+    out = {"depths": depths(celery_app, buckets=True), "at": time.time()}
+    if with_inspect:
+        try:
+            inspect = celery_app.control.inspect(timeout=1.0)
+            tracker.merge_inspect(inspect.stats() or {}, inspect.active_queues() or {})
+        except Exception as exc:  # a worker that does not answer is shown by its heartbeat
+            log.debug("inspect failed: %r", exc)
+    return out
+
+
+def per_minute(rows: list[dict], since: float, minutes: int = 60) -> dict[str, list]:
+    """Throughput and mean wait/run times per minute over the last *minutes*, for charts."""
+    buckets = [{"succeeded": 0, "failed": 0, "wait": [], "run": []} for _ in range(minutes)]
+    for row in rows:
+        i = int((row["finished_at"] - since) // 60)
+        if not 0 <= i < minutes:
+            continue
+        b = buckets[i]
+        if row["state"] in ("succeeded", "failed"):
+            b[row["state"]] += 1
+        if row["started_at"] and row["queued_at"]:
+            b["wait"].append(max(0.0, row["started_at"] - row["queued_at"]))
+        if row["started_at"] and row["finished_at"]:
+            b["run"].append(max(0.0, row["finished_at"] - row["started_at"]))
+
+    def mean(values):
+        return sum(values) / len(values) if values else 0.0
+
+    return {"succeeded": [b["succeeded"] for b in buckets], "failed": [b["failed"] for b in buckets],
+            "wait": [mean(b["wait"]) for b in buckets], "run": [mean(b["run"]) for b in buckets]}
