@@ -143,19 +143,21 @@ def worker_rows(tracker: WorkerTracker, supervisor=None, failed_by_worker: dict 
     return rows
 
 
-def poll_broker(celery_app, tracker: WorkerTracker, with_inspect: bool) -> dict:
-    """Queue depths (every priority bucket, and what workers hold unacknowledged), and
-    every few polls the workers' own answers to ``inspect``."""
+def poll_depths(celery_app) -> dict:
+    """Queue depths: every priority bucket, and what workers hold unacknowledged."""
     from app.queues import depths
 
-    out = {"depths": depths(celery_app, buckets=True), "at": time.time()}
-    if with_inspect:
-        try:
-            inspect = celery_app.control.inspect(timeout=1.0)
-            tracker.merge_inspect(inspect.stats() or {}, inspect.active_queues() or {})
-        except Exception as exc:  # a worker that does not answer is shown by its heartbeat
-            log.debug("inspect failed: %r", exc)
-    return out
+    return {"depths": depths(celery_app, buckets=True), "at": time.time()}
+
+
+def poll_inspect(celery_app, tracker: WorkerTracker) -> None:
+    """The workers' own answers to ``inspect`` (pool, processes, queues consumed). Takes
+    up to its timeout, so it runs after the depths are shown."""
+    try:
+        inspect = celery_app.control.inspect(timeout=1.0)
+        tracker.merge_inspect(inspect.stats() or {}, inspect.active_queues() or {})
+    except Exception as exc:  # a worker that does not answer is shown by its heartbeat
+        log.debug("inspect failed: %r", exc)
 
 
 def per_minute(rows: list[dict], since: float, minutes: int = 60) -> dict[str, list]:

@@ -133,8 +133,8 @@ def test_depths_match_the_broker_and_actions_act_on_the_real_queue(qtbot, data_d
 
         def select_task_of(job_id):
             panel.task_table.clearSelection()
-            for r in range(panel.task_filter.rowCount()):
-                task_id = panel.task_filter.index(r, 0).data(Qt.UserRole + 1)
+            for r in range(panel.task_model.rowCount()):
+                task_id = panel.task_model.index(r, 0).data(Qt.UserRole + 1)
                 task = store.task(task_id)
                 if task["job_id"] == job_id and task["state"] == "queued":
                     panel.task_table.selectRow(r)
@@ -152,7 +152,7 @@ def test_depths_match_the_broker_and_actions_act_on_the_real_queue(qtbot, data_d
         qtbot.waitUntil(lambda: true_depth(window, "transcribe")[1].get(0) == 2, timeout=10_000)
         assert store.stage(moved, "transcribe")["task_id"] != moved_task  # sent again, at the top
         panel.filter_state.setCurrentText("cancelled")
-        qtbot.waitUntil(lambda: panel.task_filter.rowCount() == 1, timeout=5_000)
+        qtbot.waitUntil(lambda: panel.task_model.rowCount() == 1, timeout=5_000)
         panel.task_table.selectRow(0)
         panel.act("retry")
         qtbot.waitUntil(lambda: true_depth(window, "transcribe")[0] == 4, timeout=10_000)
