@@ -115,9 +115,9 @@ def transcribe_chunk(self, job_id: str, path: str, index: int, start: float, end
         if audio is None:  # another machine: decode here
             audio = decode(path, probe(path))[int(start * chunks.SAMPLE_RATE):int(end * chunks.SAMPLE_RATE)]
         engine = SpeechEngine.get(opts)
-        result = engine.transcribe_samples(audio, opts, offset=start,
-                                           on_progress=ProgressReporter(self, model=engine.model_name))
         speech = [tuple(r) for r in regions]
+        result = engine.transcribe_samples(audio, opts, offset=start, regions=speech,
+                                           on_progress=ProgressReporter(self, model=engine.model_name))
         missed = chunks.uncovered(speech, result["segments"])
         rerun = []
         for a, b in missed:  # again, alone, with the settings that do not skip

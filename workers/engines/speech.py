@@ -239,8 +239,10 @@ class SpeechEngine:
 
     def transcribe_samples(self, audio, options: TranscribeOptions, *, offset: float = 0.0,
                            on_progress: Callable[[float, float], None] | None = None,
-                           batched: bool | None = None) -> dict:
-        """Transcribe 16 kHz samples; times are shifted by *offset* (a chunk's start)."""
+                           batched: bool | None = None, regions: list | None = None) -> dict:
+        """Transcribe 16 kHz samples; times are shifted by *offset* (a chunk's start).
+
+        *regions*: where VAD hears speech, in the same (shifted) times, if known."""
         total = len(audio) / 16000
         multilingual = self._check(options)
         condition = options.condition_on_previous_text
@@ -255,12 +257,17 @@ class SpeechEngine:
 
             if self._batched is None:
                 self._batched = BatchedInferencePipeline(self.model)
-            # The batched pipeline's segments are its 30-second windows; sampling timestamps
-            # to get sentences doubled its WER here (7 % -> 15 % on the joined meetings), so
-            # words are timed instead (+10 % time) and the windows split into sentences.
+            # The batched pipeline's segments are its 30-second windows. Sampling timestamps to
+            # get sentences doubled its WER here (7 % -> 15 % on the joined meetings) and timing
+            # every word costs 14 %, so unless words are asked for, each window is split into
+            # sentences placed along its speech by length (median 0.2 s, at most ~1 s from
+            # the word-timed start; bench/bench_long.py).
+            if regions is None and not options.word_timestamps:
+                from workers.engines.chunks import speech_regions
+
+                regions = [(a + offset, b + offset) for a, b in speech_regions(audio)]
             segments, tinfo = self._batched.transcribe(
-                audio, batch_size=options.batch_size or auto_batch_size(),
-                **dict(common, word_timestamps=True))
+                audio, batch_size=options.batch_size or auto_batch_size(), **common)
         else:
             segments, tinfo = self.model.transcribe(audio, **common)
         out = []
@@ -269,6 +276,8 @@ class SpeechEngine:
                       "word": w.word, "probability": round(float(w.probability), 3)} for w in seg.words or ()]
             if batched and words:
                 pieces = sentences(words)
+            elif batched:
+                pieces = place_sentences(seg.text, float(seg.start) + offset, float(seg.end) + offset, regions)
             else:
                 pieces = [{"start": round(float(seg.start) + offset, 3), "end": round(float(seg.end) + offset, 3),
                            "text": seg.text.strip(), "words": words}]
@@ -317,6 +326,36 @@ def sentences(words: list[dict], max_seconds: float = 12.0, pause_seconds: float
                 current[-1]["end"] - current[0]["start"] >= 2 * max_seconds:
             close()
     close()
+    return out
+
+
+def place_sentences(text: str, start: float, end: float, regions: list) -> list[dict]:
+    """Split a window's text into sentences and give each the stretch of the window's
+    speech (silences skipped) that its share of the characters takes."""
+    import re
+
+    from workers.engines.chunks import within
+
+    parts = [p.strip() for p in re.split(r"(?<=[.?!…])\s+", text.strip()) if p.strip()]
+    if len(parts) <= 1:
+        return [{"start": round(start, 3), "end": round(end, 3), "text": text.strip(), "words": []}]
+    speech = within([tuple(r) for r in regions or ()], start, end) or [(start, end)]
+    total = sum(b - a for a, b in speech)
+    chars = sum(len(p) for p in parts)
+
+    def at(fraction: float) -> float:
+        target, passed = fraction * total, 0.0
+        for a, b in speech:
+            if passed + (b - a) >= target:
+                return a + (target - passed)
+            passed += b - a
+        return speech[-1][1]
+
+    out, done = [], 0
+    for part in parts:
+        first = at(done / chars)
+        done += len(part)
+        out.append({"start": round(first, 3), "end": round(at(done / chars), 3), "text": part, "words": []})
     return out
 
 
