@@ -2,7 +2,8 @@
 
     python scripts/screenshots.py [--out docs/screenshots]
 
-empty.png (the drop zone), running.png (jobs under way), transcript.png (a transcript open).
+empty.png (the drop zone), running.png (jobs under way), transcript.png (a transcript open),
+translation.png (a French translation beside the original), queue.png and tasks.png (the queue panel).
 """
 
 from __future__ import annotations
@@ -49,17 +50,40 @@ def main() -> None:
 
     def look():
         rows = window.model.rows
-        running = [r for r in rows if r["state"] == js.RUNNING and (r["progress"] or 0) > 0.3]
-        if "running" not in taken and running and len(rows) == len(names):
+        if "running" not in taken and len(rows) == len(names) and any(r["state"] == js.RUNNING for r in rows) \
+                and any(r["state"] == js.DONE for r in rows):
             window.grab().save(str(out / "running.png"))
             taken.add("running")
-        if "running" in taken and rows and all(r["state"] in js.FINAL for r in rows):
+        if "running" in taken and "transcript" not in taken and rows and all(r["state"] in js.FINAL for r in rows):
             meeting = next(r for r in rows if r["path"].endswith(names[0]))
             window.open_job(meeting["id"])
             window.transcript.find.setText("release")
             window.transcript.model.set_current(2)
             app.processEvents()
             window.grab().save(str(out / "transcript.png"))
+            taken.add("transcript")
+            jfk = next(r for r in rows if r["path"].endswith("jfk.flac"))
+            controller.translate([jfk["id"]], "fr")
+            window.transcript.find.clear()
+            window.open_job(jfk["id"])
+        if "transcript" in taken and "translation" not in taken and window.transcript.model.columnCount() == 3:
+            app.processEvents()
+            window.grab().save(str(out / "translation.png"))
+            taken.add("translation")
+            window.queue_dock.setFloating(True)
+            window.queue_dock.resize(1280, 640)
+            window.queue_dock.show()
+        if "translation" in taken and "queue" not in taken and window.queue_panel.worker_rows() and \
+                all(w["online"] and w["queues"] for w in window.queue_panel.worker_rows()):
+            window.queue_panel.refresh_charts()
+            window.queue_panel.tabs.setCurrentIndex(0)
+            app.processEvents()
+            window.queue_panel.grab().save(str(out / "queue.png"))
+            window.queue_panel.tabs.setCurrentIndex(2)
+            window.queue_panel.task_table.selectRow(0)
+            app.processEvents()
+            window.queue_panel.grab().save(str(out / "tasks.png"))
+            taken.add("queue")
             timer.stop()
             window.close()
 

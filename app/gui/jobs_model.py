@@ -70,7 +70,8 @@ COLUMNS = (
 PROGRESS_COLUMN = 1
 STATE_COLUMN = 2
 ERROR_COLUMN = 7
-STATE_COLORS = {js.FAILED: QColor("#b3261e"), js.CANCELLED: QColor("#7a7a7a"), js.DONE: QColor("#1b6e2a")}
+STATE_COLORS = {js.FAILED: QColor("#b3261e"), js.CANCELLED: QColor("#7a7a7a"), js.DONE: QColor("#1b6e2a"),
+                js.PAUSED: QColor("#9a5b00")}
 
 
 class JobTableModel(QAbstractTableModel):

@@ -42,6 +42,10 @@ class ProgressDelegate(QStyledItemDelegate):
         bar.minimum, bar.maximum = 0, 1000
         bar.progress = int((index.data(ProgressRole) or 0.0) * 1000)
         bar.text = index.data(Qt.DisplayRole)
+        if row["state"] == js.RUNNING and not row.get("progress"):
+            bar.text = "working…"  # the batched path reports a batch at a time
+        elif row["state"] == js.PAUSED:
+            bar.text = f"paused at {bar.text}"
         bar.textVisible = True
         QApplication.style().drawControl(QStyle.CE_ProgressBar, bar, painter)
 

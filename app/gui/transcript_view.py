@@ -138,6 +138,7 @@ class TranscriptWidget(QWidget):
         self.speed.currentIndexChanged.connect(lambda _: self.player.setPlaybackRate(self.speed.currentData()))
         self.languages = QComboBox()  # which translation shows beside the original
         self.languages.setToolTip("Show a translation beside the original")
+        self.languages.setSizeAdjustPolicy(QComboBox.AdjustToContents)
         self.languages.currentIndexChanged.connect(self._show_translation)
         self.revert_button = QPushButton("Revert edit")
         self.revert_button.clicked.connect(self.revert_selected)

@@ -67,6 +67,17 @@ class Template:
         return cls(title, sections)
 
 
+def gpu_offload() -> bool:
+    """Whether this llama.cpp build can put layers on a GPU (a CUDA/Metal/Vulkan build on
+    a machine with one); the CPU path is unchanged otherwise."""
+    try:
+        import llama_cpp
+
+        return bool(llama_cpp.llama_supports_gpu_offload())
+    except (ImportError, AttributeError, OSError):
+        return False
+
+
 def clock(seconds: float) -> str:
     m, s = divmod(int(seconds), 60)
     return f"{m:02d}:{s:02d}"
@@ -82,12 +93,13 @@ class LLMEngine:
         from llama_cpp import Llama
 
         self.path, self.n_ctx, self.threads = path, n_ctx, threads
+        self.gpu = gpu_offload()
         try:
             self.llm = Llama(model_path=path, n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads,
-                             verbose=False)
+                             n_gpu_layers=-1 if self.gpu else 0, verbose=False)
         except (ValueError, RuntimeError, OSError) as exc:
             raise ModelError(f"The summary model {path} could not be loaded: {exc}") from None
-        log.info("loaded %s (context %d, %d threads)", path, n_ctx, threads)
+        log.info("loaded %s (context %d, %d threads, %s)", path, n_ctx, threads, "GPU" if self.gpu else "CPU")
 
     @classmethod
     def get(cls, model: str, n_ctx: int, threads: int) -> "LLMEngine":
