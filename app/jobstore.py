@@ -316,6 +316,7 @@ class JobStore:
     def delete_job(self, job_id: str) -> None:
         with self.transaction() as db:
             db.execute("DELETE FROM task_events WHERE job_id=?", (job_id,))
+            db.execute("DELETE FROM tasks WHERE job_id=?", (job_id,))
             db.execute("DELETE FROM jobs WHERE id=?", (job_id,))
 
     def find_done(self, file_hash: str, options_key: str) -> dict | None:
@@ -438,6 +439,9 @@ class JobStore:
         rows = self._q("SELECT t.*, j.path FROM tasks t LEFT JOIN jobs j ON j.id = t.job_id "
                        "WHERE t.updated_at > ? ORDER BY t.updated_at LIMIT ?", (updated_since, limit))
         return [dict(r) for r in rows]
+
+    def task_count(self) -> int:
+        return self._q("SELECT COUNT(*) FROM tasks")[0][0]
 
     def task(self, task_id: str) -> dict | None:
         return self._one("SELECT t.*, j.path, j.options FROM tasks t LEFT JOIN jobs j ON j.id = t.job_id "

@@ -140,7 +140,11 @@ class TaskModel(QAbstractTableModel):
         self._arrange()
 
     def refresh(self) -> int:
-        """Read what changed; return how many rows changed."""
+        """Read what changed; return how many rows changed. Rows deleted elsewhere (a
+        job removed from the list) are noticed by the count and dropped."""
+        if self.store.task_count() < len(self.all):
+            self.all, self.since = {}, 0.0
+            self._arrange()
         changed = self.store.task_rows(self.since)
         if not changed:
             return 0
