@@ -77,12 +77,14 @@ class ChunkFlow:
                               priority=config.PRIORITY[PLAN_TASK] if priority is None else priority)
         return task_id
 
-    def _send_chunks(self, job_id: str, options: dict | None = None, priority: int | None = None) -> int:
+    def _send_chunks(self, job_id: str, options: dict | None = None, priority: int | None = None,
+                     only=(js.PENDING, js.FAILED, js.CANCELLED)) -> int:
+        """Send the chunks not done (by default also failed and cancelled ones: a retry)."""
         job = self.store.job(job_id)
         options = options if options is not None else json.loads(job["options"])
         sent = 0
         for chunk in self.store.chunks(job_id):
-            if chunk["state"] not in (js.PENDING, js.FAILED, js.CANCELLED):
+            if chunk["state"] not in only:
                 continue
             self._send_chunk(job, chunk, options, priority)
             sent += 1

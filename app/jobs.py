@@ -363,8 +363,11 @@ class JobService(ChunkFlow):
         self.reconcile_chunks(in_broker, counts)
         for stage in self.store.active_stages():
             if stage["name"] == TRANSCRIBE and self.store.chunks(stage["job_id"]):
+                # its chunks were reconciled one by one; any the app planned but had not
+                # sent when it stopped go now
+                counts["requeued"] += self._send_chunks(stage["job_id"], only=(js.PENDING,))
                 self._maybe_join(stage["job_id"])
-                continue  # its chunks were reconciled one by one
+                continue
             state = self.collect(stage) if stage["task_id"] else None
             if state in js.FINAL:
                 counts["collected"] += 1

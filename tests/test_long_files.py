@@ -144,3 +144,32 @@ def test_the_long_file_helper_joins_every_meeting(long_wav):
     with wave.open(str(long_wav)) as w:
         seconds = w.getnframes() / w.getframerate()
     assert seconds == pytest.approx(342.4, abs=1) and len(MEETINGS) == 4
+
+
+def test_chunks_planned_but_never_sent_before_a_crash_are_sent_at_the_next_start(data_dir, corpus):
+    """The app stored a plan and stopped before sending its chunks: nothing is stuck."""
+    from app.settings import Settings
+    from tests.helpers import reference
+    from workers.engines import chunks as chunking
+    from workers.media import decode, probe
+
+    path = str(corpus / "jfk.flac")
+    audio = decode(path, probe(path))
+    regions = chunking.speech_regions(audio)
+    cuts = chunking.plan(regions, len(audio) / 16000, target=4.0)
+    assert len(cuts) >= 2
+    store = JobStore(data_dir / "earmark.db")
+    options = Settings(data_dir / "settings.json").speech_options(chunk_from_minutes=0.1)
+    job_id = store.create_job(path, stages=["transcribe", "index"], options=options, duration_seconds=11.0)
+    store.update_stage(job_id, "transcribe", state=js.RUNNING, task_id="plan-task-of-a-crashed-app")
+    store.save_chunk_plan(job_id, [{"index": i, "start": s, "end": e} for i, (s, e) in enumerate(cuts)], regions)
+    store.close()
+
+    stack = open_stack(data_dir)
+    try:
+        wait_until(lambda: stack.store.job(job_id)["state"] in js.FINAL, 120, message="the job to finish")
+        assert stack.store.job(job_id)["state"] == js.DONE, stack.store.job(job_id)["error"]
+        assert sorted(chunk_starts(stack.store, job_id).values()) == [1] * len(cuts)
+        assert wer(reference("jfk"), stack.store.transcript(job_id)["text"]) <= 0.15
+    finally:
+        stack.close()
