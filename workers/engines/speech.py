@@ -248,9 +248,12 @@ class SpeechEngine:
         condition = options.condition_on_previous_text
         if condition is None:
             condition = not multilingual
+        # With no language set, a multilingual model detects it per segment: detected once
+        # (on the first 30 s), the German half of the corpus's mixed file was lost entirely.
+        per_segment = multilingual and not options.language and options.task == "transcribe"
         common = dict(language=options.language, task=options.task, beam_size=options.beam_size,
                       vad_filter=options.vad_filter, word_timestamps=options.word_timestamps,
-                      condition_on_previous_text=condition)
+                      condition_on_previous_text=condition, multilingual=per_segment)
         batched = self.use_batched(options, total) if batched is None else batched
         if batched:
             from faster_whisper import BatchedInferencePipeline
