@@ -17,11 +17,29 @@ def corpus() -> Path:
     return CORPUS
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+def print_logs_if_failed(request, folder: Path) -> None:
+    """A failed test shows the last lines of each process's log (CI keeps nothing else)."""
+    report = getattr(request.node, "report_call", None)
+    if report is None or not report.failed:
+        return
+    for log in sorted((folder / "logs").glob("*.log")):
+        lines = log.read_text(errors="replace").splitlines()[-25:]
+        print(f"--- {log.name} (last {len(lines)} lines)", *lines, sep="\n")
+
+
 @pytest.fixture
-def data_dir():
+def data_dir(request):
     """A fresh, short data folder (the broker's socket path must stay short)."""
     with tempfile.TemporaryDirectory(prefix="em-") as folder:
         yield Path(folder)
+        print_logs_if_failed(request, Path(folder))
 
 
 @pytest.fixture(scope="module")

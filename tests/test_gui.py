@@ -108,8 +108,9 @@ def test_cancel_and_move_to_top_change_what_runs(qtbot, window, tmp_path, corpus
 
     store = window.controller.store
     state = {n: store.job(i)["state"] for n, i in ids.items()}
+    errors = {n: store.job(i)["error"] for n, i in ids.items()}
     assert state == {"meeting1_product_sync.mp3": js.CANCELLED, "b.flac": js.DONE, "c.flac": js.CANCELLED,
-                     "d.flac": js.DONE}
+                     "d.flac": js.DONE}, errors
     kinds = {n: [e["kind"] for e in store.events(job_id=i)] for n, i in ids.items()}
     assert "started" not in kinds["c.flac"]  # a cancelled queued job never starts
     assert kinds["meeting1_product_sync.mp3"].count("started") == 1

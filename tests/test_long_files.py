@@ -3,19 +3,17 @@ on the four corpus meetings joined into one 342 s file (cut into ~90 s chunks he
 a real install chunks from 15 minutes, in 5-minute chunks)."""
 
 import json
-import signal
 import subprocess
 import sys
 
-import psutil
 import pytest
 
 from app import jobstore as js
 from app.jobstore import JobStore
 from app.queues import depths
-from tests.helpers import live_processes, wait_until, wer
+from tests.helpers import wait_until, wer
 from tests.long_audio import MEETINGS, long_file, long_reference
-from tests.test_resilience import descendants, open_stack
+from tests.test_resilience import kill_app, open_stack
 
 pytestmark = pytest.mark.stack
 CHUNKED = {"chunk_from_minutes": 2.0, "chunk_minutes": 1.5}
@@ -111,12 +109,7 @@ def test_killed_mid_file_the_next_start_transcribes_only_the_unfinished_chunks(d
             return (any(c["state"] == js.DONE for c in chunks)
                     and any(c["state"] == js.RUNNING and c["progress"] > 0.1 for c in chunks))
         wait_until(one_done_one_running, 300, message="a chunk done and the next under way")
-        kids = descendants(cli.pid)
-        for pid in [p for p in kids if psutil.Process(p).name() != "valkey-server"]:  # the workers first
-            psutil.Process(pid).send_signal(signal.SIGKILL)
-        cli.send_signal(signal.SIGKILL)
-        cli.wait(timeout=30)
-        wait_until(lambda: not live_processes(kids), 30, message="children to die with the app")
+        kill_app(cli, workers_first=True)
     finally:
         if cli.poll() is None:
             cli.kill()

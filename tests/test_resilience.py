@@ -100,6 +100,22 @@ def test_no_broker_or_worker_outlives_the_app(data_dir, how):
         assert not list((data_dir / "run").glob("*.pid"))  # a clean stop leaves no pidfiles
 
 
+def kill_app(cli: subprocess.Popen, workers_first: bool = False) -> None:
+    """SIGKILL an Earmark process (after its workers, if asked); its children must die
+    with it (PR_SET_PDEATHSIG), the broker after flushing its append-only file."""
+    kids = descendants(cli.pid)
+    if workers_first:
+        for pid in kids:
+            try:
+                if psutil.Process(pid).name() != "valkey-server":
+                    psutil.Process(pid).send_signal(signal.SIGKILL)
+            except psutil.NoSuchProcess:
+                continue
+    cli.send_signal(signal.SIGKILL)
+    cli.wait(timeout=30)
+    wait_until(lambda: not live_processes(kids), 30, message="children to die with the app")
+
+
 def test_app_killed_mid_job_resumes_the_job_at_next_start(data_dir, corpus):
     sequential(data_dir)
     cli = subprocess.Popen([sys.executable, "-m", "app", "--data-dir", str(data_dir), "transcribe",
@@ -109,10 +125,7 @@ def test_app_killed_mid_job_resumes_the_job_at_next_start(data_dir, corpus):
         store = JobStore(wait_until(lambda: (data_dir / "earmark.db").exists() and data_dir / "earmark.db"))
         job_id = wait_until(lambda: store.jobs() and store.jobs()[0]["id"], message="job created")
         wait_running(store, job_id)
-        kids = descendants(cli.pid)
-        cli.send_signal(signal.SIGKILL)
-        cli.wait(timeout=30)
-        wait_until(lambda: not live_processes(kids), 30, message="children to die with the app")
+        kill_app(cli)
     finally:
         if cli.poll() is None:
             cli.kill()

@@ -201,6 +201,7 @@ class BrokerPoller(QObject):
         self.controller = controller
         self._stop = threading.Event()
         self._wake = threading.Event()
+        self.active = threading.Event()  # set while the panel is shown
         self._thread = threading.Thread(target=self._run, name="queue-panel-poll", daemon=True)
 
     def start(self) -> None:
@@ -217,7 +218,7 @@ class BrokerPoller(QObject):
         n = 0
         while not self._stop.is_set():
             stack = self.controller.stack
-            if stack is not None and not self.controller.is_stopped:
+            if stack is not None and not self.controller.is_stopped and self.active.is_set():
                 try:
                     self.polled.emit(fleet.poll_depths(stack.celery))
                     if n % INSPECT_EVERY == 0:
@@ -266,19 +267,31 @@ class QueuePanel(QWidget):
         self.poller.failed.connect(self.message.setText)
         self.poller.start()
         self.task_timer = QTimer(self, interval=TASK_REFRESH_MS, timeout=self.refresh_tasks)
-        self.task_timer.start()
         self.worker_timer = QTimer(self, interval=WORKER_REFRESH_MS, timeout=self.refresh_workers)
-        self.worker_timer.start()
         self.chart_timer = QTimer(self, interval=10_000, timeout=self.refresh_charts)
-        self.chart_timer.start()
+        self._timers = (self.task_timer, self.worker_timer, self.chart_timer)
+
+    # Nothing is polled or refreshed while the panel is hidden (the dock closed).
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.poller.active.set()
+        self.poller.poll_now()
+        for timer in self._timers:
+            timer.start()
         self.refresh_tasks()
+        self.refresh_workers()
         self.refresh_charts()
+
+    def hideEvent(self, event) -> None:
+        super().hideEvent(event)
+        self.poller.active.clear()
+        for timer in self._timers:
+            timer.stop()
 
     def close_panel(self) -> None:
         self.poller.stop()
-        self.task_timer.stop()
-        self.worker_timer.stop()
-        self.chart_timer.stop()
+        for timer in self._timers:
+            timer.stop()
 
     # --- workers ---------------------------------------------------------------------
     def _workers_tab(self) -> QWidget:
