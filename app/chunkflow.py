@@ -227,15 +227,22 @@ class ChunkFlow:
     # --- after the app was away ---------------------------------------------------
     def reconcile_chunks(self, in_broker: set[str], counts: dict) -> None:
         for chunk in self.store.active_chunks():
-            state = self.collect_chunk(chunk) if chunk["task_id"] else None
-            if state in js.FINAL:
-                counts["collected"] += 1
-            elif chunk["task_id"] in in_broker:
-                counts["waiting"] += 1
-            else:
-                log.warning("chunk %d of job %s was lost; queueing it again", chunk["idx"], chunk["job_id"])
-                self.store.add_event(chunk["task_id"] or "-", "lost", time.time(), job_id=chunk["job_id"],
-                                     stage="transcribe", detail={"chunk": chunk["idx"]})
-                job = self.store.job(chunk["job_id"])
-                self._send_chunk(job, chunk, json.loads(job["options"]))
-                counts["requeued"] += 1
+            job = self.store.job(chunk["job_id"])
+            self._settle(chunk["task_id"], in_broker, counts, collect=lambda c=chunk: self.collect_chunk(c),
+                         resend=lambda c=chunk, j=job: self._send_chunk(j, c, json.loads(j["options"])),
+                         job_id=chunk["job_id"], stage="transcribe", detail={"chunk": chunk["idx"]})
+
+    def _settle(self, task_id: str | None, in_broker: set[str], counts: dict, *, collect, resend,
+                job_id: str, stage: str, detail: dict | None = None) -> None:
+        """One task after the app was away: its result taken, left waiting in the broker,
+        or (neither) recorded as lost and sent again."""
+        state = collect() if task_id else None
+        if state in js.FINAL:
+            counts["collected"] += 1
+        elif task_id in in_broker:
+            counts["waiting"] += 1
+        else:
+            log.warning("task %s of job %s (%s %s) was lost; queueing it again", task_id, job_id, stage, detail or "")
+            self.store.add_event(task_id or "-", "lost", time.time(), job_id=job_id, stage=stage, detail=detail)
+            resend()
+            counts["requeued"] += 1

@@ -107,17 +107,35 @@ def process_memory(pid: int | None, pool_pids=()) -> float | None:
         return None
 
 
-def worker_rows(tracker: WorkerTracker, supervisor=None, failed_by_worker: dict | None = None) -> list[dict]:
-    """One row per worker known from events, inspect, or the supervisor."""
+def supervised_workers(supervisor) -> dict[str, dict]:
+    """The supervisor's status of each worker it runs, by Celery hostname."""
+    if supervisor is None:
+        return {}
+    from app.supervisor import worker_hostname
+
+    return {worker_hostname(s["name"]): s for s in supervisor.status() if s["name"] not in ("broker", "beat")}
+
+
+def worker_memory(tracker: WorkerTracker, supervisor) -> dict[str, float]:
+    """RSS in MiB of each of this app's workers with its pool (reads /proc: polled off
+    the GUI thread)."""
+    seen = tracker.snapshot()
+    out = {}
+    for hostname, child in supervised_workers(supervisor).items():
+        stats = seen[hostname].stats if hostname in seen else {}
+        megabytes = process_memory(child["pid"], (stats.get("pool") or {}).get("processes") or ())
+        if child["alive"] and megabytes:
+            out[hostname] = megabytes
+    return out
+
+
+def worker_rows(tracker: WorkerTracker, supervisor=None, failed_by_worker: dict | None = None,
+                memory: dict | None = None) -> list[dict]:
+    """One row per worker known from events, inspect, or the supervisor: local facts only,
+    cheap enough for the GUI thread (failed counts and memory come from the poll)."""
     now = time.time()
     seen = tracker.snapshot()
-    supervised = {}
-    if supervisor is not None:
-        from app.supervisor import worker_hostname
-
-        for status in supervisor.status():
-            if status["name"] not in ("broker", "beat"):
-                supervised[worker_hostname(status["name"])] = status
+    supervised = supervised_workers(supervisor)
     rows = []
     for hostname in sorted(set(seen) | set(supervised)):
         info = seen.get(hostname) or WorkerInfo(hostname)
@@ -126,7 +144,6 @@ def worker_rows(tracker: WorkerTracker, supervisor=None, failed_by_worker: dict 
         if child is not None:  # ours: the process must be alive and be the one that spoke
             online = online and child["alive"] and info.pid == child["pid"]
         pool = info.stats.get("pool", {}) if info.stats else {}
-        processes = pool.get("processes") or []
         rows.append({
             "hostname": hostname, "role": role_of(hostname), "online": online,
             "supervised": child is not None, "restarts": child["restarts"] if child else None,
@@ -138,7 +155,7 @@ def worker_rows(tracker: WorkerTracker, supervisor=None, failed_by_worker: dict 
             "processed": info.processed, "failed": (failed_by_worker or {}).get(hostname, 0),
             "load": info.loadavg, "model": info.model if online else None,
             "queues": info.queues, "software": info.software,
-            "memory_mb": process_memory(child["pid"] if child else None, processes) if online else None,
+            "memory_mb": (memory or {}).get(hostname) if online else None,
         })
     return rows
 

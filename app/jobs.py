@@ -368,17 +368,9 @@ class JobService(ChunkFlow):
                 counts["requeued"] += self._send_chunks(stage["job_id"], only=(js.PENDING,))
                 self._maybe_join(stage["job_id"])
                 continue
-            state = self.collect(stage) if stage["task_id"] else None
-            if state in js.FINAL:
-                counts["collected"] += 1
-            elif stage["task_id"] in in_broker:
-                counts["waiting"] += 1
-            else:
-                log.warning("task of job %s (%s) was lost; queueing it again", stage["job_id"], stage["name"])
-                self.store.add_event(stage["task_id"] or "-", "lost", time.time(), job_id=stage["job_id"],
-                                     stage=stage["name"])
-                self.send(stage["job_id"], stage["name"])
-                counts["requeued"] += 1
+            self._settle(stage["task_id"], in_broker, counts, collect=lambda s=stage: self.collect(s),
+                         resend=lambda s=stage: self.send(s["job_id"], s["name"]),
+                         job_id=stage["job_id"], stage=stage["name"])
         return counts
 
 

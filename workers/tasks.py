@@ -49,6 +49,13 @@ class ProgressReporter:
             log.warning("progress not sent: %r", exc)  # progress is best-effort
 
 
+def peak_rss_mb() -> float:
+    """This process's peak memory so far (benchmarks read it from task results)."""
+    import resource
+
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
 @app.task(name="earmark.transcribe", bind=True, soft_time_limit=config.TRANSCRIBE_SOFT_LIMIT_SECONDS,
           time_limit=config.TRANSCRIBE_SOFT_LIMIT_SECONDS + 120, **RETRY)
 def transcribe(self, job_id: str, path: str, options: dict) -> dict:
@@ -65,12 +72,8 @@ def transcribe(self, job_id: str, path: str, options: dict) -> dict:
         result = engine.transcribe(info, opts, on_progress=ProgressReporter(self, model=engine.model_name))
     except SoftTimeLimitExceeded:
         raise EarmarkError("Transcription took longer than the time limit and was stopped.") from None
-    import resource
-
-    result["job_id"] = job_id
-    result["elapsed_seconds"] = round(time.monotonic() - started, 3)
-    result["worker_pid"] = os.getpid()
-    result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    result.update(job_id=job_id, elapsed_seconds=round(time.monotonic() - started, 3), worker_pid=os.getpid(),
+                  peak_rss_mb=peak_rss_mb())
     log.info("job %s: %d segments in %.2f s", job_id, len(result["segments"]), result["elapsed_seconds"])
     return result
 
@@ -91,8 +94,7 @@ def plan_chunks(self, job_id: str, path: str, options: dict) -> dict:
     chunks.store_audio(scratch_dir(), job_id, audio)
     log.info("job %s: %.0f s in %d chunks of ~%.0f s", job_id, duration, len(cuts), target)
     return {"job_id": job_id, "duration": round(duration, 3), "speech_regions": regions,
-            "chunks": [{"index": i, "start": s, "end": e, "speech_seconds": round(
-                sum(b - a for a, b in chunks.within(regions, s, e)), 2)} for i, (s, e) in enumerate(cuts)]}
+            "chunks": [{"index": i, "start": s, "end": e} for i, (s, e) in enumerate(cuts)]}
 
 
 @app.task(name="earmark.transcribe_chunk", bind=True, soft_time_limit=config.TRANSCRIBE_SOFT_LIMIT_SECONDS,
@@ -102,8 +104,6 @@ def transcribe_chunk(self, job_id: str, path: str, index: int, start: float, end
     """One chunk of a long file, with the coverage check: speech that VAD heard but no
     words cover is transcribed again with safer settings, and what still has no words
     is returned as a marked gap, never hidden."""
-    import resource
-
     from workers.engines import chunks
     from workers.engines.speech import SpeechEngine, TranscribeOptions
     from workers.media import decode, probe
@@ -136,7 +136,7 @@ def transcribe_chunk(self, job_id: str, path: str, index: int, start: float, end
         raise EarmarkError("Transcription took longer than the time limit and was stopped.") from None
     result.update(job_id=job_id, index=index, start=start, end=end, rerun=rerun, gaps=gaps,
                   elapsed_seconds=round(time.monotonic() - started, 3), worker_pid=os.getpid(),
-                  peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1))
+                  peak_rss_mb=peak_rss_mb())
     log.info("job %s chunk %d (%.0f-%.0f s): %d segments, %d re-run, %d gaps, %.1f s", job_id, index, start,
              end, len(result["segments"]), len(rerun), len(gaps), result["elapsed_seconds"])
     return result

@@ -98,8 +98,9 @@ class AppController(QObject):
 
     def _on_event(self, event: dict) -> None:  # on the monitor's thread
         self.fleet.on_event(event)
-        self.stack.service.handle_event(event)
-        self.jobs_changed.emit()
+        if event.get("type", "").startswith("task-"):  # worker heartbeats change no job
+            self.stack.service.handle_event(event)
+            self.jobs_changed.emit()
 
     def stop(self) -> None:
         """Stop the stack and wait for it (workers get their warm shutdown)."""

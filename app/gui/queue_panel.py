@@ -220,7 +220,10 @@ class BrokerPoller(QObject):
             stack = self.controller.stack
             if stack is not None and not self.controller.is_stopped and self.active.is_set():
                 try:
-                    self.polled.emit(fleet.poll_depths(stack.celery))
+                    result = fleet.poll_depths(stack.celery)
+                    result["failed"] = stack.store.failed_by_worker()
+                    result["memory"] = fleet.worker_memory(self.controller.fleet, stack.supervisor)
+                    self.polled.emit(result)
                     if n % INSPECT_EVERY == 0:
                         fleet.poll_inspect(stack.celery, self.controller.fleet)
                 except Exception as exc:
@@ -329,7 +332,8 @@ class QueuePanel(QWidget):
         stack = self.controller.stack
         if stack is None or self.controller.is_stopped:
             return
-        rows = fleet.worker_rows(self.controller.fleet, stack.supervisor, self.store.failed_by_worker())
+        rows = fleet.worker_rows(self.controller.fleet, stack.supervisor, self.last_poll.get("failed"),
+                                 self.last_poll.get("memory"))
         now = time.time()
         for w in rows:  # each change of status is logged: a crash and restart stay visible
             status = self._status_of(w)

@@ -233,8 +233,8 @@ class SpeechEngine:
         return multilingual
 
     def use_batched(self, options: TranscribeOptions, seconds: float) -> bool:
-        """The batched pipeline on anything long enough to fill a batch: on 2 cores it ran
-        tiny.en 3.2x faster than the sequential call at the same accuracy."""
+        """The batched pipeline on anything a minute or longer: on 2 cores it ran tiny.en
+        1.4-1.6x faster than the sequential call on the joined meetings (bench_long.py)."""
         return options.batched and options.vad_filter and seconds >= BATCHED_FROM_SECONDS
 
     def transcribe_samples(self, audio, options: TranscribeOptions, *, offset: float = 0.0,
