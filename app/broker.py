@@ -12,6 +12,8 @@ import logging
 import os
 import secrets
 import shutil
+import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -83,7 +85,7 @@ class EmbeddedBroker:
         self.tcp_port = tcp_port
         self.binary = find_server_binary()
         self.password = secrets.token_urlsafe(24)
-        self.socket_path = str(data.socket_path)
+        self.socket_path = str(data.socket_path())
         self.config_path = data.broker / "server.conf"
         if self.tcp_port:
             self.address = BrokerAddress(
@@ -143,6 +145,50 @@ class EmbeddedBroker:
                 return bool(client.ping())
         except (redis.exceptions.RedisError, OSError):
             return False
+
+    # --- a damaged append-only file ------------------------------------------------------
+    AOF_DIR = "appendonlydir"
+    AOF_DAMAGE = ("aof", "append only", "appendonly", "manifest", "bad file format")
+
+    def aof_damaged(self, log_path: str) -> bool:
+        """Whether the server's start failed on its append-only files (its log says so)."""
+        try:
+            tail = Path(log_path).read_text(errors="replace")[-4000:].lower()
+        except OSError:
+            return False
+        return (self.data.broker / self.AOF_DIR).is_dir() and any(word in tail for word in self.AOF_DAMAGE)
+
+    def keep_aof_copy(self) -> Path:
+        kept = self.data.broker / f"{self.AOF_DIR}.damaged-{time.strftime('%Y%m%d-%H%M%S')}"
+        shutil.copytree(self.data.broker / self.AOF_DIR, kept)
+        return kept
+
+    def repair_aof(self) -> bool:
+        """The server's own checker (the same binary, run as valkey-check-aof) truncates
+        the files to their last good command; False when it could not."""
+        manifest = next((self.data.broker / self.AOF_DIR).glob("*.manifest"), None)
+        if manifest is None:
+            return False
+        checker = "valkey-check-aof" if "valkey" in os.path.basename(self.binary) else "redis-check-aof"
+        try:
+            done = subprocess.run([checker, "--fix", str(manifest)], executable=self.binary, input="y\n",
+                                  capture_output=True, text=True, timeout=120, cwd=self.data.broker)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            log.warning("%s could not run: %r", checker, exc)
+            return False
+        log.info("%s --fix: exit %d: %s", checker, done.returncode, (done.stdout + done.stderr)[-500:])
+        return done.returncode == 0
+
+    def move_aof_aside(self) -> None:
+        shutil.rmtree(self.data.broker / self.AOF_DIR, ignore_errors=True)
+
+    def remove_socket_folder(self) -> None:
+        """The private folder made for the socket of a deep data folder, once the server is gone."""
+        folder = os.path.dirname(self.socket_path)
+        if os.path.realpath(folder) != os.path.realpath(self.data.run):
+            import shutil
+
+            shutil.rmtree(folder, ignore_errors=True)
 
     def shutdown(self) -> None:
         """Ask the server to flush its append-only file and exit."""

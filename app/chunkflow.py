@@ -14,6 +14,7 @@ from collections import Counter
 
 from app import jobstore as js
 from workers import config
+from workers.errors import BROKER_ERRORS
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,19 @@ def join(chunks: list[dict]) -> dict:
         "chunks": len(results),
         "reruns": sum(len(r.get("rerun") or []) for r in results),
         "gaps": [g for r in results for g in r.get("gaps") or []],
+        "notes": list(dict.fromkeys(n for r in results for n in r.get("notes") or [])),
     }
+
+
+def locked(method):
+    """Run a JobService method under its lock (store reads and the sends they lead to)."""
+    import functools
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with self.lock:
+            return method(self, *args, **kwargs)
+    return wrapper
 
 
 class ChunkFlow:
@@ -73,8 +86,15 @@ class ChunkFlow:
         self.store.update_stage(job_id, "transcribe", state=js.QUEUED, task_id=task_id, queued_at=now,
                                 progress=0.0, error=None, started_at=None, finished_at=None)
         self.store.add_event(task_id, "queued", now, job_id=job_id, stage="transcribe", name=PLAN_TASK)
-        self.celery.send_task(PLAN_TASK, args=[job_id, job["path"], options], task_id=task_id,
-                              priority=config.PRIORITY[PLAN_TASK] if priority is None else priority)
+        try:
+            from app.jobs import with_file_hash
+
+            self.celery.send_task(PLAN_TASK, args=[job_id, job["path"], with_file_hash(options, job)], task_id=task_id,
+                                  priority=config.PRIORITY[PLAN_TASK] if priority is None else priority)
+        except BROKER_ERRORS as exc:
+            log.warning("could not send the plan of job %s (%r); it waits to be sent again", job_id, exc)
+            self.store.update_stage(job_id, "transcribe", state=js.PENDING, task_id=None)
+            return None
         return task_id
 
     def _send_chunks(self, job_id: str, options: dict | None = None, priority: int | None = None,
@@ -97,10 +117,14 @@ class ChunkFlow:
                                 error=None, started_at=None, finished_at=None)
         self.store.add_event(task_id, "queued", now, job_id=job["id"], stage="transcribe",
                              detail={"chunk": chunk["idx"]})
-        self.celery.send_task(CHUNK_TASK, task_id=task_id,
-                              args=[job["id"], job["path"], chunk["idx"], chunk["start"], chunk["end"],
-                                    json.loads(chunk["regions"]), options],
-                              priority=config.PRIORITY[CHUNK_TASK] if priority is None else priority)
+        try:
+            self.celery.send_task(CHUNK_TASK, task_id=task_id,
+                                  args=[job["id"], job["path"], chunk["idx"], chunk["start"], chunk["end"],
+                                        json.loads(chunk["regions"]), options],
+                                  priority=config.PRIORITY[CHUNK_TASK] if priority is None else priority)
+        except BROKER_ERRORS as exc:  # poll() sends the pending chunks of a running stage
+            log.warning("could not send chunk %d of job %s (%r)", chunk["idx"], job["id"], exc)
+            self.store.update_chunk(job["id"], chunk["idx"], state=js.PENDING, task_id=None)
 
     def _planned(self, job_id: str, plan: dict) -> None:
         """The plan task is done: keep the chunks, send them all."""
@@ -166,6 +190,7 @@ class ChunkFlow:
             self.store.update_stage(job_id, "transcribe", only_if_active=True, state=js.FAILED,
                                     error=f"{message} (the part at {where}; the other parts are kept)",
                                     traceback=meta.get("traceback"), finished_at=time.time())
+            self.drop_scratch(job_id)
             return js.FAILED
         if status in ("STARTED", "PROGRESS"):
             self.store.update_chunk(job_id, idx, only_if_active=True, state=js.RUNNING)
@@ -182,9 +207,20 @@ class ChunkFlow:
         self.store.save_transcript(job_id, join(chunks))
         self.store.update_stage(job_id, "transcribe", state=js.DONE, progress=1.0, error=None,
                                 finished_at=time.time())
+        self.drop_scratch(job_id)
         self._next_stage(job_id, "transcribe")
 
+    def drop_scratch(self, job_id: str) -> None:
+        """The decoded audio the plan task kept for the chunk tasks on this machine."""
+        from pathlib import Path
+
+        from workers.engines.chunks import cache_path
+
+        if self.data_root:
+            cache_path(Path(self.data_root) / "scratch", job_id).unlink(missing_ok=True)
+
     # --- pause and resume --------------------------------------------------------
+    @locked
     def pause(self, job_id: str) -> bool:
         """Stop sending a job's work: queued tasks leave the queue (kept in the store);
         a running chunk finishes and is kept. Whole short files run to the end."""
@@ -209,6 +245,7 @@ class ChunkFlow:
                 paused = True
         return paused
 
+    @locked
     def resume(self, job_id: str) -> bool:
         paused = [s for s in self.store.stages(job_id) if s["state"] == js.PAUSED]
         for stage in paused:

@@ -31,7 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="close as soon as the workers are ready and print start-up times (smoke tests)")
     sub.add_parser("serve", parents=[common], help="run the embedded broker and workers until interrupted")
 
-    t = sub.add_parser("transcribe", parents=[common], help="transcribe files through the queue")
+    t = sub.add_parser("transcribe", parents=[common], help="transcribe files through the queue",
+                       epilog="A file whose name starts with '-' goes after '--': earmark transcribe -- -take1.wav")
     t.add_argument("files", nargs="+", metavar="FILE")
     t.add_argument("--format", default="txt", choices=("txt", "srt", "vtt", "json", "md"))
     t.add_argument("--out", default=".", help="folder for the transcripts (default: here)")
@@ -71,6 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Recordings, transcripts, logs, scratch audio: whatever Earmark and its children
+    # write is its user's alone, whatever umask the session had.
+    os.umask(0o077)
     args = build_parser().parse_args(argv)
     command = args.command or "gui"
     if command in ("worker", "beat"):
@@ -78,8 +82,38 @@ def main(argv: list[str] | None = None) -> int:
 
     from app.paths import DataDir
 
-    data = DataDir.resolve(args.data_dir).ensure()
-    _log_to(data.log_file("app"))
+    data = DataDir.resolve(args.data_dir)
+    try:
+        data.ensure()
+        _log_to(data.log_file("app"))
+        return _run(command, data, args)
+    except Exception as exc:  # a full disk, a read-only folder: a sentence, not a traceback
+        sentence = storage_trouble(data.root, exc)
+        if sentence is None:
+            raise
+        print(f"earmark: {sentence}", file=sys.stderr)
+        return 1
+
+
+def storage_trouble(root, exc: BaseException) -> str | None:
+    """The sentence for a data folder Earmark cannot write (full, read-only, not allowed),
+    or None when *exc* is something else."""
+    import errno
+    import sqlite3
+
+    code = getattr(exc, "errno", None)
+    text = str(exc).lower()
+    if code in (errno.ENOSPC, errno.EDQUOT) or "disk is full" in text or "no space left" in text:
+        return (f"The disk that holds {root} is full. Free some space and start again; "
+                "nothing that was already done is lost.")
+    if code in (errno.EACCES, errno.EPERM, errno.EROFS) or "readonly" in text or "read-only" in text:
+        return f"Earmark may not write to {root}. Choose another data folder with --data-dir."
+    if isinstance(exc, sqlite3.DatabaseError):
+        return f"Earmark cannot use its job store in {root}: {exc}."
+    return None
+
+
+def _run(command: str, data, args) -> int:
     if command == "gui":
         from app.gui.app import run
 
@@ -117,8 +151,8 @@ def _run_role(command: str, args) -> int:
     elif "EARMARK_BROKER_URL" not in os.environ:
         print("earmark: give --broker URL (or set EARMARK_BROKER_URL)", file=sys.stderr)
         return 2
-    data = DataDir.resolve(args.data_dir)
-    data.logs.mkdir(parents=True, exist_ok=True)
+    data = DataDir.resolve(args.data_dir).ensure()
+    os.environ.setdefault("EARMARK_SCRATCH_DIR", str(data.scratch))
     from workers import main as roles
 
     if command == "worker":

@@ -45,7 +45,9 @@ class Stack:
     def owner(self) -> bool:
         return self.supervisor is not None
 
-    def open(self, wait_workers: bool = False) -> "Stack":
+    def open(self, wait_workers: bool = False, join: bool = True) -> "Stack":
+        """Start the stack, or join the one another Earmark process runs (unless *join*
+        is False: ``earmark serve`` must not pretend to serve what another one does)."""
         supervisor = Supervisor(self.data, self.settings, self.roles)
         reconciled = {}
 
@@ -57,9 +59,13 @@ class Stack:
         try:
             supervisor.start(before_workers=reconcile)
             self.supervisor, self.celery = supervisor, supervisor.celery
+            for notice in supervisor.notices:
+                print(f"earmark: {notice}", file=sys.stderr)
             if any(reconciled.values()):
                 log.info("reconciled with the broker: %s", reconciled)
         except AlreadyRunning:
+            if not join:
+                raise
             self._join()
         self.service = JobService(self.store, self.celery, self.data.root)
         self.monitor = EventMonitor(self.celery, self.service.handle_event)
@@ -81,6 +87,28 @@ class Stack:
         self._joined_address = address
         log.info("joined the running stack of %s", self.data.root)
 
+    def keep_alive(self) -> bool:
+        """A joined stack whose owner has stopped (its lock is free) is taken over: this
+        process starts it again, reconciles, and its jobs go on. True if it did."""
+        if self.owner or not Supervisor.owner_gone(self.data):
+            return False
+        log.info("the process that ran the stack of %s has stopped; taking it over", self.data.root)
+        if self.monitor:
+            self.monitor.stop()
+        if self.celery is not None:
+            self.celery.close()
+        self.supervisor = self.celery = self.service = self.monitor = self._joined_address = None
+        for _ in range(50):  # another joiner may win the race; then join that one
+            try:
+                self.open()
+                return True
+            except StartError:
+                if not Supervisor.owner_gone(self.data):
+                    threading.Event().wait(0.1)  # the winner is writing its address
+                    continue
+                raise
+        raise StartError(f"Could not start or join the stack of {self.data.root}")
+
     def close(self) -> None:
         if self.monitor:
             self.monitor.stop()
@@ -97,8 +125,12 @@ def serve(data: DataDir) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     try:
-        stack = Stack(data, settings).open(wait_workers=True)
-    except (StartError, AlreadyRunning) as exc:
+        stack = Stack(data, settings).open(wait_workers=True, join=False)
+    except AlreadyRunning:
+        print(f"earmark: Earmark is already running on {data.root} (the window or another "
+              "'earmark serve'); 'earmark status' shows it.", file=sys.stderr)
+        return 1
+    except StartError as exc:
         print(f"earmark: {exc}", file=sys.stderr)
         return 1
     print(f"Earmark is ready (data folder {data.root}). Press Ctrl-C to stop.", flush=True)
@@ -144,8 +176,57 @@ class ProgressView:
         return f"{label:<32} [{bar}] {progress * 100:5.1f}% {state:<9} {note}".rstrip()
 
 
+def check_arguments(data: DataDir, args) -> str | None:
+    """What is wrong with a transcribe command, before anything is queued (exit 2)."""
+    from app.templates import available
+
+    if args.summary:
+        templates = available(data.root)
+        if args.summary not in templates:
+            return f"No summary template named '{args.summary}' (have: {', '.join(sorted(templates))})."
+    if args.translate is not None and not args.translate.strip():
+        return "--translate needs a language, e.g. --translate fr."
+    if args.beam_size is not None and not 1 <= args.beam_size <= 20:
+        return "--beam-size must be between 1 and 20."
+    return None
+
+
+class OutputNames:
+    """Each input's export name, so no two files of one run write the same file:
+    d1/talk.flac and d2/talk.mp3 become talk.txt and talk (2).txt."""
+
+    def __init__(self):
+        self._taken: dict[str, str] = {}  # name → the input that has it
+
+    def stem_for(self, path: str) -> str:
+        stem = Path(path).stem
+        candidate, n = stem, 1
+        while self._taken.get(candidate.casefold(), path) != path:
+            n += 1
+            candidate = f"{stem} ({n})"
+        self._taken[candidate.casefold()] = path
+        return candidate
+
+
+class Item:
+    """One file of a transcribe command: its job and what was written for it."""
+
+    def __init__(self, intake, stem: str):
+        self.intake, self.stem = intake, stem
+        self.written: dict[str, str] = {}
+        self.problem: str | None = None  # an export that could not be written
+
+    @property
+    def job_id(self) -> str:
+        return self.intake.job_id
+
+
 def transcribe(data: DataDir, args) -> int:
     settings = Settings(data.settings)
+    problem = check_arguments(data, args)
+    if problem:
+        print(f"earmark: {problem}", file=sys.stderr)
+        return 2
     options = settings.speech_options(model=args.model, language=args.language, beam_size=args.beam_size,
                                       word_timestamps=args.word_timestamps, task=args.task)
     # Only what was asked for on the command line runs here, not the window's defaults.
@@ -159,41 +240,27 @@ def transcribe(data: DataDir, args) -> int:
         print(f"earmark: {exc}", file=sys.stderr)
         return 1
     view = ProgressView()
-    written: dict[str, str] = {}
+    names = OutputNames()
+    items: list[Item] = []
     try:
-        intakes = [stack.service.intake(str(Path(f).absolute()), options, force=args.force) for f in args.files]
-        ids = {i.job_id for i in intakes}
+        for path in dict.fromkeys(str(Path(f).absolute()) for f in args.files):  # a file named twice: once
+            items.append(Item(stack.service.intake(path, options, force=args.force), names.stem_for(path)))
+        ids = {i.job_id for i in items}
         last_poll = time.monotonic()
+        waiting_note = ""
         while True:
+            stack.keep_alive()
             rows, pending = [], 0
-            for intake in intakes:
-                job = stack.store.job(intake.job_id)
-                stage = stack.store.stage(intake.job_id, "transcribe")
-                note = ""
-                if stage["state"] == js.DONE:  # the transcript exists: write it now
-                    if intake.job_id not in written:
-                        written[intake.job_id] = str(export.write(
-                            stack.store.transcript(intake.job_id), args.format, args.out, Path(intake.path).stem))
-                    note = f"→ {written[intake.job_id]}" + (" (already done; --force to redo)"
-                                                            if intake.reused_from else "")
-                    extra = _write_later_results(stack.store, intake, args, written)
-                    if extra:
-                        note += ", " + ", ".join(extra)
-                    if job["state"] not in js.FINAL:
-                        pending += 1  # indexing for search, a moment more
-                    elif job["state"] == js.FAILED:
-                        note += f" (a later stage failed: {job['error']})"
-                elif job["state"] in js.FINAL:
-                    note = job["error"] or job["state"]
-                else:
-                    pending += 1
-                rows.append((Path(intake.path).name, job["state"], stage["progress"] or 0.0, note))
+            for item in items:
+                state, progress, note, done = _progress_of(stack.store, item, args)
+                pending += not done
+                rows.append((Path(item.intake.path).name, state, progress, note or waiting_note))
             view.show(rows)
             if not pending:
                 break
             stack.service.wait_for_change(0.5)
             if time.monotonic() - last_poll > POLL_BACKEND_SECONDS:
-                stack.service.poll(ids)
+                waiting_note = "" if stack.service.poll(ids) else "(waiting for the broker…)"
                 last_poll = time.monotonic()
     except KeyboardInterrupt:
         print("\nInterrupted: unfinished files stay queued and continue the next time Earmark runs.",
@@ -201,40 +268,74 @@ def transcribe(data: DataDir, args) -> int:
         return 130
     finally:
         stack.close()
-    return _report(data, intakes)
+    return _report(data, items)
 
 
-def _write_later_results(store: JobStore, intake, args, written: dict) -> list[str]:
-    """The summary and translation, once their stages are done: what was written."""
-    stem = Path(intake.path).stem
-    out = []
-    if args.summary and (store.stage(intake.job_id, "summarize") or {}).get("state") == js.DONE:
-        key = (intake.job_id, "summary")
-        if key not in written:
-            summary = store.summaries(intake.job_id)[0]
-            written[key] = str(export.write_text(summary["markdown"], args.out, f"{stem}.summary.md"))
-        out.append(written[key])
-    if args.translate and (store.stage(intake.job_id, "translate") or {}).get("state") == js.DONE:
-        key = (intake.job_id, "translation")
-        if key not in written:
-            language = store.translation_languages(intake.job_id)[-1]["language"]
-            written[key] = str(export.write(store.translation(intake.job_id, language), args.format, args.out,
-                                            f"{stem}.{language}"))
-        out.append(written[key])
-    return out
+def _progress_of(store: JobStore, item: Item, args) -> tuple[str, float, str, bool]:
+    """(state, progress, note, finished) of one file; writes its exports once they exist."""
+    job = store.job(item.job_id)
+    stage = store.stage(item.job_id, "transcribe")
+    progress = stage["progress"] or 0.0
+    if job["state"] == js.PAUSED:  # paused in the window: not this command's to wait for
+        return job["state"], progress, "paused (resume it in the window)", True
+    if stage["state"] != js.DONE:
+        return job["state"], progress, (job["error"] or "") if job["state"] in js.FINAL else "", \
+            job["state"] in js.FINAL
+    _write_results(store, item, args)
+    note = ", ".join(f"→ {p}" for p in item.written.values())
+    if item.intake.reused_from and item.intake.state == js.DONE:
+        note += " (already done; --force to redo)"
+    if item.problem:
+        note += f" ({item.problem})"
+    elif job["state"] == js.FAILED:
+        note += f" (a later stage failed: {job['error']})"
+    return job["state"], progress, note, job["state"] in js.FINAL
 
 
-def _report(data: DataDir, intakes) -> int:
+def _write_results(store: JobStore, item: Item, args) -> None:
+    """The transcript, then the summary and translation once their stages are done; an
+    export that cannot be written is that file's problem alone."""
+    wanted = [("transcript", True, lambda: export.write(store.transcript(item.job_id), args.format, args.out,
+                                                        item.stem))]
+    if args.summary:
+        wanted.append(("summary", _stage_done(store, item.job_id, "summarize"),
+                       lambda: export.write_text(store.summaries(item.job_id)[0]["markdown"], args.out,
+                                                 f"{item.stem}.summary.md")))
+    if args.translate:
+        def translation():
+            language = store.translation_languages(item.job_id)[-1]["language"]
+            return export.write(store.translation(item.job_id, language), args.format, args.out,
+                                f"{item.stem}.{language}")
+        wanted.append(("translation", _stage_done(store, item.job_id, "translate"), translation))
+    for kind, ready, write in wanted:
+        if ready and kind not in item.written and not item.problem:
+            try:
+                item.written[kind] = str(write())
+            except OSError as exc:
+                item.problem = f"could not write the {kind} to {args.out}: {exc.strerror or exc}"
+
+
+def _stage_done(store: JobStore, job_id: str, name: str) -> bool:
+    return (store.stage(job_id, name) or {}).get("state") == js.DONE
+
+
+def _report(data: DataDir, items: list[Item]) -> int:
     store = JobStore(data.database)
     failed = 0
-    for intake in intakes:
-        job = store.job(intake.job_id)
-        if store.stage(intake.job_id, "transcribe")["state"] != js.DONE:  # no transcript: a failure
+    for item in items:
+        job = store.job(item.job_id)
+        path = item.intake.path
+        if store.stage(item.job_id, "transcribe")["state"] != js.DONE:  # no transcript: a failure
             failed += 1
-            print(f"earmark: {intake.path}: {job['error'] or job['state']}", file=sys.stderr)
+            print(f"earmark: {path}: {job['error'] or job['state']}", file=sys.stderr)
+        elif item.problem:
+            failed += 1
+            print(f"earmark: {path}: transcribed, but {item.problem}", file=sys.stderr)
         elif job["state"] == js.FAILED:  # a summary or translation asked for did not come
             failed += 1
-            print(f"earmark: {intake.path}: transcribed, but {job['error']}", file=sys.stderr)
+            print(f"earmark: {path}: transcribed, but {job['error']}", file=sys.stderr)
+        for note in (store.transcript(item.job_id) or {}).get("notes") or ():
+            print(f"earmark: {path}: note: {note}", file=sys.stderr)
     store.close()
     return 1 if failed else 0
 

@@ -56,12 +56,35 @@ def write(transcript: dict, fmt: str, out_dir: str | os.PathLike, stem: str) -> 
     return write_text(render(transcript, fmt, title=stem), out_dir, f"{stem}.{fmt}")
 
 
+MAX_NAME_BYTES = 255  # most file systems' limit on one name
+
+
+def fit_name(name: str, limit: int = MAX_NAME_BYTES) -> str:
+    """*name* shortened in the middle of its stem (its endings kept: ``.fr.srt``) to fit."""
+    if len(os.fsencode(name)) <= limit:
+        return name
+    stem, dot, rest = name.partition(".")
+    keep = limit - len(os.fsencode(dot + rest)) - len("…".encode())
+    head = stem
+    while len(os.fsencode(head)) > keep:
+        head = head[:-1]
+    return f"{head}…{dot}{rest}"
+
+
 def write_text(text: str, out_dir: str | os.PathLike, name: str) -> Path:
-    """Write whole or not at all: a half-written export never replaces a good one."""
+    """Write whole or not at all: a half-written export never replaces a good one. The
+    temporary file has a short name of its own, so a long name still fits."""
+    import tempfile
+
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    target = out / name
-    tmp = target.with_name(target.name + ".part")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, target)
+    target = out / fit_name(name)
+    fd, tmp = tempfile.mkstemp(dir=out, prefix=".earmark-", suffix=".part")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return target

@@ -13,10 +13,11 @@ import uuid
 from dataclasses import dataclass
 
 from app import jobstore as js
-from app.chunkflow import ChunkFlow, chunked
+from app.chunkflow import ChunkFlow, chunked, locked
 from app.jobstore import JobStore
 from workers import config
-from workers.errors import BadMediaError, EarmarkError
+from workers.errors import BROKER_ERRORS, BadMediaError, EarmarkError
+from workers.media import hash_file
 
 log = logging.getLogger(__name__)
 
@@ -31,12 +32,10 @@ def stages_for(options: dict) -> list[str]:
             *([TRANSLATE] if options.get("translate_to") else []), INDEX]
 
 
-def hash_file(path: str, chunk_bytes: int = 1 << 20) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(chunk_bytes):
-            digest.update(block)
-    return digest.hexdigest()
+def with_file_hash(options: dict, job: dict) -> dict:
+    """A speech task's options carry the hash taken at intake: the worker checks that the
+    file it reads is the one that was added (``workers.media.check_unchanged``)."""
+    return dict(options, file_hash=job["file_hash"]) if job.get("file_hash") else options
 
 
 def options_key(options: dict) -> str:
@@ -73,14 +72,19 @@ def failure_message(exc) -> str:
 
 
 class JobService(ChunkFlow):
-    """The app-side workflow. Safe to call from the caller's thread and the event thread."""
+    """The app-side workflow. Safe to call from the caller's thread and the event thread:
+    what reads the store and then sends runs under one lock, so a stage is never sent twice."""
 
-    def __init__(self, store: JobStore, celery_app, data_root=None):
+    def __init__(self, store: JobStore, celery_app, data_root=None, stall_seconds: float | None = None):
+        from app.watchdog import StallWatch
+
         self.store = store
         self.celery = celery_app
         self.data_root = data_root  # for the person's own summary templates
         self.on_summary_text = None  # (job_id, text) as a summary is generated
         self.changed = threading.Condition()  # notified after each applied event
+        self.lock = threading.RLock()
+        self.stalls = StallWatch(store, stall_seconds)
 
     def wait_for_change(self, timeout_seconds: float) -> None:
         with self.changed:
@@ -106,6 +110,11 @@ class JobService(ChunkFlow):
             self.store.update_stage(job_id, TRANSCRIBE, state=js.FAILED, error=str(exc), finished_at=time.time())
             return Intake(job_id, path, js.FAILED, str(exc))
         digest = hash_file(path)
+        # The same content with the same settings queued or running already (named twice,
+        # or dropped again after a crash): that job is the one, never a second run.
+        same = self.store.find_active(digest, key)
+        if same:
+            return Intake(same["id"], path, same["state"], "already queued", reused_from=same["id"])
         if not force:
             done = self.store.find_done(digest, key)
             if done:
@@ -122,13 +131,17 @@ class JobService(ChunkFlow):
     def send_pending(self) -> int:
         """Queue what waits with nothing in the broker: jobs accepted while the workers
         were starting, and a next stage the app did not get to send before it stopped."""
-        pending = [j for j in self.store.job_rows() if j["stage_state"] == js.PENDING
-                   and j["state"] in js.ACTIVE and j["stage"] in STAGES]
-        for job in reversed(pending):  # oldest first
-            self.send(job["id"], job["stage"])
-        return len(pending)
+        with self.lock:
+            pending = [j for j in self.store.job_rows() if j["stage_state"] == js.PENDING
+                       and j["state"] in js.ACTIVE and j["stage"] in STAGES]
+            for job in reversed(pending):  # oldest first
+                self.send(job["id"], job["stage"])
+            chunks = sum(self._send_chunks(s["job_id"], only=(js.PENDING,)) for s in self.store.active_stages()
+                         if s["name"] == TRANSCRIBE and s["state"] == js.RUNNING)
+            return len(pending) + chunks
 
     # --- actions on jobs ---------------------------------------------------------
+    @locked
     def cancel(self, job_id: str) -> None:
         """A queued job never starts; a running one is stopped. Not an error: state cancelled."""
         from app.queues import remove_from_queue
@@ -150,7 +163,9 @@ class JobService(ChunkFlow):
                     # Ends it if a worker already runs it (SIGTERM to the pool process
                     # only), and makes every worker drop it should it still arrive.
                     self.celery.control.revoke(stage["task_id"], terminate=stage["state"] == js.RUNNING)
+        self.drop_scratch(job_id)
 
+    @locked
     def retry(self, job_id: str) -> bool:
         """Run a failed or cancelled job's unfinished stages again."""
         again = [s for s in self.store.stages(job_id) if s["state"] in (js.FAILED, js.CANCELLED)]
@@ -160,6 +175,7 @@ class JobService(ChunkFlow):
             self.send(job_id, again[0]["name"])  # later stages follow when this one is done
         return bool(again)
 
+    @locked
     def move_to_top(self, job_id: str) -> bool:
         """Make a queued job the next one its worker takes."""
         from app.queues import remove_from_queue
@@ -183,38 +199,59 @@ class JobService(ChunkFlow):
                     return True
         return False
 
+    @locked
     def remove(self, job_id: str) -> None:
         """Forget a job (its file is not touched); a live one is cancelled first."""
         if self.store.job(job_id)["state"] not in js.FINAL:
             self.cancel(job_id)
+        self.drop_scratch(job_id)
         self.store.delete_job(job_id)
 
-    def send(self, job_id: str, stage: str, priority: int | None = None) -> str:
-        """Record the task id first, then publish: a crash in between is found by reconcile()."""
-        job = self.store.job(job_id)
-        if stage == TRANSCRIBE and chunked(job, json.loads(job["options"])):
-            return self._send_plan_or_chunks(job, json.loads(job["options"]), priority)
-        task_id = uuid.uuid4().hex
-        name = TASKS[stage]
-        now = time.time()
-        self.store.update_stage(job_id, stage, state=js.QUEUED, task_id=task_id, queued_at=now,
-                                progress=0.0, error=None, started_at=None, finished_at=None)
-        self.store.add_event(task_id, "queued", now, job_id=job_id, stage=stage)
-        self.celery.send_task(name, args=self._task_args(job, stage), task_id=task_id,
-                              priority=config.PRIORITY[name] if priority is None else priority)
-        return task_id
+    def send(self, job_id: str, stage: str, priority: int | None = None) -> str | None:
+        """Record the task id first, then publish: a crash in between is found by reconcile().
+
+        A stage whose arguments cannot be made (a summary template that is not there)
+        fails at once with its sentence; a publish the broker did not take (it stayed
+        away longer than the retries) leaves the stage pending, and ``poll()`` sends it
+        again: nothing is marked queued that is not in the broker."""
+        with self.lock:
+            job = self.store.job(job_id)
+            if stage == TRANSCRIBE and chunked(job, json.loads(job["options"])):
+                return self._send_plan_or_chunks(job, json.loads(job["options"]), priority)
+            now = time.time()
+            try:
+                args = self._task_args(job, stage)
+            except EarmarkError as exc:
+                self.store.update_stage(job_id, stage, state=js.FAILED, error=str(exc), finished_at=now)
+                return None
+            task_id = uuid.uuid4().hex
+            name = TASKS[stage]
+            self.store.update_stage(job_id, stage, state=js.QUEUED, task_id=task_id, queued_at=now,
+                                    progress=0.0, error=None, started_at=None, finished_at=None)
+            self.store.add_event(task_id, "queued", now, job_id=job_id, stage=stage)
+            try:
+                self.celery.send_task(name, args=args, task_id=task_id,
+                                      priority=config.PRIORITY[name] if priority is None else priority)
+            except BROKER_ERRORS as exc:
+                log.warning("could not send %s of job %s (%r); it waits to be sent again", stage, job_id, exc)
+                self.store.update_stage(job_id, stage, state=js.PENDING, task_id=None)
+                return None
+            return task_id
 
     def _task_args(self, job: dict, stage: str) -> list:
         options = json.loads(job["options"])
         if stage == TRANSCRIBE:
-            return [job["id"], job["path"], options]
+            return [job["id"], job["path"], with_file_hash(options, job)]
         # later stages get the text, never the app's database
         segments = [{"idx": s["idx"], "start": s["start"], "end": s["end"], "text": s["text"]}
                     for s in self.store.segments(job["id"])]
         if stage == SUMMARIZE:
             from app.templates import text_of
 
-            template = text_of(self.data_root, options.get("summary_template") or "meeting_minutes")
+            try:
+                template = text_of(self.data_root, options.get("summary_template") or "meeting_minutes")
+            except KeyError as exc:
+                raise EarmarkError(exc.args[0]) from None
             return [job["id"], segments, template, options]
         if stage == TRANSLATE:
             return [job["id"], segments, options["translate_to"], options]
@@ -231,6 +268,7 @@ class JobService(ChunkFlow):
         """Translate a finished transcript (again) into *language* with the LLM."""
         self._run_later_stage(job_id, TRANSLATE, translate_to=language)
 
+    @locked
     def _run_later_stage(self, job_id: str, stage: str, **option_changes) -> None:
         job = self.store.job(job_id)
         options = dict(json.loads(job["options"]), **option_changes)
@@ -240,6 +278,7 @@ class JobService(ChunkFlow):
         self.store.update_stage(job_id, stage, state=js.PENDING, error=None)
         self.send(job_id, stage)
 
+    @locked
     def reindex(self, job_id: str) -> None:
         """After an edit: index the job again, so search finds the new words, not the old."""
         stage = self.store.stage(job_id, INDEX)
@@ -251,7 +290,9 @@ class JobService(ChunkFlow):
     def handle_event(self, event: dict) -> None:
         """Apply one Celery event (called on the monitor's thread)."""
         try:
-            self._apply_event(event)
+            with self.lock:
+                self.stalls.seen(event)
+                self._apply_event(event)
         finally:
             self._notify()
 
@@ -344,15 +385,29 @@ class JobService(ChunkFlow):
         if done in (SUMMARIZE, TRANSLATE):  # made after indexing: index it too
             self.reindex(job_id)
 
-    def poll(self, job_ids=None) -> None:
-        """A safety net for missed events (the event stream is not durable)."""
-        for stage in self.store.active_stages():
-            if job_ids is None or stage["job_id"] in job_ids:
-                self.collect(stage)
-        for chunk in self.store.active_chunks():
-            if job_ids is None or chunk["job_id"] in job_ids:
-                self.collect_chunk(chunk)
+    def poll(self, job_ids=None) -> bool:
+        """A safety net, every few seconds: results whose events were missed (the event
+        stream is not durable), stages whose send the broker did not take, and tasks
+        stuck in a hung process. False when the broker did not answer (it may be
+        restarting; the next poll tries again)."""
+        try:
+            with self.lock:
+                for stage in self.store.active_stages():
+                    if job_ids is None or stage["job_id"] in job_ids:
+                        self.collect(stage)
+                for chunk in self.store.active_chunks():
+                    if job_ids is None or chunk["job_id"] in job_ids:
+                        self.collect_chunk(chunk)
+                self.send_pending()
+            self.stalls.check()
+            return True
+        except BROKER_ERRORS as exc:
+            log.warning("the broker did not answer the poll (%r); trying again", exc)
+            return False
+        finally:
+            self._notify()
 
+    @locked
     def reconcile(self) -> dict:
         """After the app was away: take results of tasks that finished meanwhile, and
         queue again what the broker no longer holds. Call before workers start."""

@@ -319,6 +319,11 @@ class JobStore:
             db.execute("DELETE FROM tasks WHERE job_id=?", (job_id,))
             db.execute("DELETE FROM jobs WHERE id=?", (job_id,))
 
+    def find_active(self, file_hash: str, options_key: str) -> dict | None:
+        """A job of the same content and settings that is waiting or under way."""
+        return self._one("SELECT * FROM jobs WHERE file_hash=? AND options_key=? AND state IN (?,?,?) "
+                         "ORDER BY created_at LIMIT 1", (file_hash, options_key, QUEUED, RUNNING, PAUSED))
+
     def find_done(self, file_hash: str, options_key: str) -> dict | None:
         return self._one("SELECT * FROM jobs WHERE file_hash=? AND options_key=? AND state=? "
                          "ORDER BY finished_at DESC LIMIT 1", (file_hash, options_key, DONE))

@@ -56,13 +56,19 @@ class DataDir:
         return cls(root.resolve())
 
     def ensure(self) -> "DataDir":
-        for folder in (self.root, self.logs):
-            folder.mkdir(parents=True, exist_ok=True)
-        for private in (self.broker, self.run):
-            private.mkdir(mode=0o700, parents=True, exist_ok=True)
-            os.chmod(private, 0o700)
+        """Create the folder and make everything in it private (0700 folders, 0600 files),
+        whatever the umask was and whatever an older version left readable."""
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for folder in (self.root, self.logs, self.broker, self.run, self.scratch):
+            folder.mkdir(mode=0o700, exist_ok=True)
+            os.chmod(folder, 0o700)
+            for item in folder.iterdir():
+                try:
+                    if item.is_file() and not item.is_symlink() and item.stat().st_mode & 0o077:
+                        os.chmod(item, 0o600)
+                except OSError:
+                    continue  # gone meanwhile
         return self
-
     @property
     def database(self) -> Path:
         return self.root / "earmark.db"
@@ -85,25 +91,45 @@ class DataDir:
         return self.root / "run"
 
     @property
+    def scratch(self) -> Path:
+        """Decoded audio of long files for the chunk tasks on this machine."""
+        return self.root / "scratch"
+
     def socket_path(self) -> Path:
-        """The broker's unix socket, short enough for sun_path."""
+        """The broker's unix socket, short enough for sun_path. A deep data folder gets a
+        folder of its own in the user's runtime folder, or else a fresh one with a random
+        name in the temp folder: never a name another user could have made first."""
         path = self.run / "broker.sock"
         if len(os.fsencode(path)) <= MAX_SOCKET_PATH:
             return path
-        # A deep data folder: fall back to a private folder under the temp dir,
-        # named after the data folder so two instances never share it.
         tag = hashlib.sha256(os.fsencode(self.root)).hexdigest()[:12]
-        uid = os.getuid() if hasattr(os, "getuid") else 0
-        short = Path(tempfile.gettempdir()) / f"earmark-{uid}-{tag}"
-        short.mkdir(mode=0o700, exist_ok=True)
-        os.chmod(short, 0o700)
-        return short / "broker.sock"
+        runtime = os.environ.get("XDG_RUNTIME_DIR")
+        if runtime and _private_dir(Path(runtime)):
+            short = Path(runtime) / f"earmark-{tag}"
+            try:
+                short.mkdir(mode=0o700)
+            except FileExistsError:
+                pass
+            if _private_dir(short) and len(os.fsencode(short / "broker.sock")) <= MAX_SOCKET_PATH:
+                return short / "broker.sock"
+        return Path(tempfile.mkdtemp(prefix=f"earmark-{tag}-")) / "broker.sock"
 
     def log_file(self, role: str) -> Path:
         return self.logs / f"{role}.log"
 
     def pidfile(self, role: str) -> Path:
         return self.run / f"{role}.pid"
+
+
+def _private_dir(path: Path) -> bool:
+    """A real folder (not a link) of this user's that no one else may enter."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    import stat
+
+    return stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o077
 
 
 def self_command() -> list[str]:

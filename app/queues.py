@@ -72,20 +72,38 @@ def task_ids_in_broker(celery_app, queues=config.QUEUES) -> set[str]:
     return ids
 
 
-def restore_unacked(celery_app, queues=None) -> int:
+def restore_unacked(celery_app, queues=None, crash_cause: str | None = None) -> int:
     """Put messages taken by a worker that is gone back at the head of their queue.
 
     Only safe when nobody else consumes those queues: at start of the embedded
     broker (the app is its only consumer), or for the queues of a worker that died.
     Kombu alone would wait out the visibility timeout (hours) before redelivering.
+    With *crash_cause* (the worker died under its task, not stopped by us) each message
+    carries one crash more, so a task that kills its whole worker every time ends
+    (``workers.delivery``) instead of coming back for ever.
     """
+    from kombu.utils.json import loads
+
+    from workers.delivery import count_crash
+
     restored = 0
     with celery_app.connection_for_write() as conn:
         ch, client = _channel(conn)
         for tag, raw in client.hgetall(ch.unacked_key).items():
             if queues is not None and _queue_of(raw) not in queues:
                 continue
-            ch.qos.restore_by_tag(tag, client, leftmost=True)
+
+            def restore(pipe, tag=tag):
+                current = pipe.hget(ch.unacked_key, tag)
+                pipe.multi()
+                ch.qos._remove_from_indices(tag, pipe)
+                if current:
+                    payload, exchange, routing_key = loads(current)
+                    if crash_cause:
+                        count_crash(payload, crash_cause)
+                    ch._do_restore_message(payload, exchange, routing_key, pipe, leftmost=True)
+
+            client.transaction(restore, ch.unacked_key)
             restored += 1
     if restored:
         log.info("restored %d unacknowledged message(s) to %s", restored,

@@ -97,6 +97,7 @@ class Supervisor:
         self.roles = roles
         self.on_child_event = on_child_event or (lambda name, state, info: None)
         self.children: dict[str, Child] = {}
+        self.notices: list[str] = []  # what a person should know about this start
         self.broker: EmbeddedBroker | None = None
         self.address: BrokerAddress | None = None
         self.celery = None
@@ -122,7 +123,7 @@ class Supervisor:
                 self.broker = EmbeddedBroker(self.data, self.settings["broker_tcp_port"])
                 self.address = self.broker.address
                 self._spawn(self._broker_child())
-                self._wait_broker()
+                self._start_broker_or_repair()
             from workers.celery_app import client_app
 
             self.celery = client_app(self.address.url)
@@ -145,6 +146,22 @@ class Supervisor:
         self._watcher = threading.Thread(target=self._watch, name="supervisor", daemon=True)
         self._watcher.start()
         return self.address
+
+    @staticmethod
+    def owner_gone(data: DataDir) -> bool:
+        """Whether nobody holds the data folder's stack (its lock is free)."""
+        path = data.run / "supervisor.lock"
+        try:
+            fd = os.open(path, os.O_RDWR)
+        except FileNotFoundError:
+            return True
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        finally:
+            os.close(fd)  # closing drops the probe's lock
+        return True
 
     def _take_lock(self) -> None:
         path = self.data.run / "supervisor.lock"
@@ -180,6 +197,7 @@ class Supervisor:
     def _role_child(self, role: str) -> Child:
         env = dict(os.environ, EARMARK_BROKER_URL=self.address.url,
                    EARMARK_DATA_DIR=str(self.data.root), PYTHONUNBUFFERED="1",
+                   EARMARK_SCRATCH_DIR=str(self.data.scratch),
                    EARMARK_THREADS=str(thread_budgets(self.roles).get(role, 1)))
         common = ["--data-dir", str(self.data.root), "--parent-pid", str(os.getpid())]
         if role == "beat":
@@ -217,6 +235,36 @@ class Supervisor:
         log.info("started %s (pid %d)", child.name, child.proc.pid)
         self.on_child_event(child.name, "started", {"pid": child.proc.pid})
 
+    def _start_broker_or_repair(self) -> None:
+        """A damaged append-only file stops the broker at every start. Keep a copy, let the
+        broker's own checker truncate it to its last good command and start again; if even
+        that does not start, move it aside and start empty: the job store knows every job,
+        and reconcile sends again what the broker no longer holds. Either way a notice says
+        what was done."""
+        try:
+            self._wait_broker()
+            return
+        except StartError as exc:
+            if not self.broker.aof_damaged(self.children["broker"].log_path):
+                raise
+            first = exc
+        kept = self.broker.keep_aof_copy()
+        log.warning("the broker's append-only file is damaged (%s); a copy is in %s", first, kept)
+        if self.broker.repair_aof():
+            try:
+                self._spawn(self._broker_child())
+                self._wait_broker()
+                self.notices.append(f"The broker's queue file was damaged and has been repaired (a copy of the "
+                                    f"damaged one is in {kept}). Nothing was lost.")
+                return
+            except StartError:
+                pass
+        self.broker.move_aof_aside()
+        self._spawn(self._broker_child())
+        self._wait_broker()
+        self.notices.append(f"The broker's queue file was damaged beyond repair and was moved to {kept}; "
+                            "Earmark started with an empty queue and queues again every job that was not finished.")
+
     def _wait_broker(self) -> None:
         deadline = time.monotonic() + BROKER_READY_SECONDS
         child = self.children["broker"]
@@ -243,6 +291,7 @@ class Supervisor:
 
     # --- watch -----------------------------------------------------------------
     def _watch(self) -> None:
+        stopped_since: dict[str, float] = {}
         while not self._stopping.wait(0.2):
             with self._mutex:
                 children = list(self.children.values())
@@ -253,6 +302,30 @@ class Supervisor:
                     self._on_exit(child)
                 elif child.restart_at is not None and time.monotonic() >= child.restart_at:
                     self._restart(child)
+                elif child.queues:
+                    self._kill_if_stopped(child, stopped_since)
+
+    def _kill_if_stopped(self, child: Child, stopped_since: dict[str, float]) -> None:
+        """A worker whose own process is stopped (SIGSTOP) sends no heartbeat and takes
+        nothing: after the stall time it is killed, and restarted like any dead child."""
+        import psutil
+
+        from app.watchdog import stall_seconds_default
+
+        try:
+            stopped = psutil.Process(child.proc.pid).status() == psutil.STATUS_STOPPED
+        except psutil.Error:
+            return
+        if not stopped:
+            stopped_since.pop(child.name, None)
+            return
+        since = stopped_since.setdefault(child.name, time.monotonic())
+        if time.monotonic() - since >= stall_seconds_default():
+            log.warning("%s (pid %d) has been stopped for %.0f s; killing it", child.name, child.proc.pid,
+                        time.monotonic() - since)
+            self.on_child_event(child.name, "stalled", {"pid": child.proc.pid})
+            stopped_since.pop(child.name, None)
+            child.proc.kill()
 
     def _on_exit(self, child: Child) -> None:
         child.last_exit = child.proc.returncode
@@ -269,10 +342,11 @@ class Supervisor:
             if child.name == "broker":
                 child.argv = self.broker.command()
             elif self.broker and child.queues:
-                # This worker was its queues' only consumer: give back what it held.
+                # This worker was its queues' only consumer: give back what it held, one
+                # crash counted on each (a task that kills its worker every time ends).
                 from app.queues import restore_unacked
 
-                restore_unacked(self.celery, child.queues)
+                restore_unacked(self.celery, child.queues, crash_cause=_exit_words(child.last_exit))
             child.restarts += 1
             self._spawn(child)
         except Exception as exc:  # the broker may be restarting too: try again later
@@ -308,6 +382,8 @@ class Supervisor:
         if broker and broker.alive():
             self.broker.shutdown()
             _wait_all([broker], 10.0)
+        if self.broker:
+            self.broker.remove_socket_folder()
         for child in children.values():
             self.data.pidfile(child.name).unlink(missing_ok=True)
             self.on_child_event(child.name, "stopped", {})
@@ -347,6 +423,15 @@ def _kill_tree(pid: int) -> None:
             p.send_signal(signal.SIGKILL)
     except psutil.NoSuchProcess:
         pass
+
+
+def _exit_words(code: int | None) -> str:
+    """'killed', 'segmentation fault', 'exit code 1' for a child's return code."""
+    from workers.delivery import cause_of
+
+    if code is not None and code < 0:
+        return cause_of(f"signal {-code}")
+    return cause_of(f"exitcode {code}")
 
 
 def _tail(path: str, lines: int = 3) -> str:

@@ -16,5 +16,5 @@ def test_data_folder_precedence(tmp_path, monkeypatch):
 
 def test_a_deep_data_folder_gets_a_short_private_socket(tmp_path):
     deep = tmp_path.joinpath(*["a-rather-long-folder-name"] * 6)
-    socket_path = DataDir.resolve(deep).socket_path
+    socket_path = DataDir.resolve(deep).socket_path()
     assert len(str(socket_path)) <= 100 and socket_path.parent.stat().st_mode & 0o777 == 0o700

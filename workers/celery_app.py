@@ -2,7 +2,7 @@
 
 from celery import Celery
 
-app = Celery("earmark", include=["workers.tasks"])
+app = Celery("earmark", include=["workers.tasks"], task_cls="workers.delivery:EarmarkTask")
 app.config_from_object("workers.config")
 
 

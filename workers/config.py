@@ -54,6 +54,16 @@ broker_transport_options = {
     "priority_steps": list(range(10)),
 }
 result_backend_transport_options = {"retry_policy": {"timeout": 5.0}}
+# The embedded broker can be restarted under us (the supervisor does it within seconds;
+# loading its append-only file takes longer when it is large): sending a task and
+# storing a result wait that out instead of failing the job.
+BROKER_RESTART_SECONDS = 60
+task_publish_retry = True
+task_publish_retry_policy = {"max_retries": 60, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1.0}
+result_backend_always_retry = True
+result_backend_max_retries = 60
+result_backend_base_sleep_between_retries_ms = 200
+result_backend_max_sleep_between_retries_ms = 1000
 
 task_acks_late = True
 task_reject_on_worker_lost = True

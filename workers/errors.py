@@ -5,6 +5,15 @@ class here takes a single message string and lives in an importable module.
 """
 
 
+from kombu.exceptions import OperationalError as _KombuOperationalError
+from redis.exceptions import ConnectionError as _RedisConnectionError
+from redis.exceptions import TimeoutError as _RedisTimeoutError
+
+# What a broker that is away (restarting, or gone) raises at a caller: a fault that
+# passes; whoever meets it waits and tries again rather than failing a job.
+BROKER_ERRORS = (_RedisConnectionError, _RedisTimeoutError, _KombuOperationalError, ConnectionError)
+
+
 class EarmarkError(Exception):
     """Base class: ``str(error)`` is the sentence shown on the job."""
 
@@ -30,3 +39,7 @@ class TransientError(EarmarkError):
     """A fault that may pass by itself (disk busy, broker hiccup); retried."""
 
     permanent = False
+
+
+class EngineCrashed(EarmarkError):
+    """The task's process died (a native crash, a kill) on every try; not tried again."""

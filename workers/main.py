@@ -32,6 +32,9 @@ def setup_logging(log_file: str | None, level: str = "INFO") -> None:
         handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
     root.handlers[:] = [handler]
+    # Celery logs each task's return value at INFO ("succeeded in 3.2s: {...}"): that is
+    # the transcript itself. Logs keep what happened, never what was said.
+    logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
 
 
 def watch_parent(parent_pid: int, interval_seconds: float = 1.0) -> None:

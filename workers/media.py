@@ -61,6 +61,28 @@ def _os_error(path: str, exc: OSError) -> Exception:
     return BadMediaError(f"The file could not be read ({exc.strerror}): {path}")
 
 
+def hash_file(path: str, chunk_bytes: int = 1 << 20) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk_bytes):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def check_unchanged(path: str, expected_hash: str | None) -> None:
+    """The file must still be what was added: a file replaced while it waited in the queue
+    would otherwise be transcribed and stored under the old content's hash, and a copy of
+    the old content answered from the cache with the wrong words."""
+    if not expected_hash:
+        return
+    check_file(path)
+    if hash_file(path) != expected_hash:
+        raise BadMediaError("This file changed after it was added (its content is no longer what was queued), "
+                            f"so it was not transcribed. Add it again to transcribe what it holds now: {path}")
+
+
 def probe(path: str) -> MediaInfo:
     """Open the container and find an audio stream, without decoding it."""
     import av  # PyAV comes with faster-whisper; imported here to keep start-up light

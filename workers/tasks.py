@@ -4,7 +4,6 @@ report progress and map errors. Task names are the contract with the app."""
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from pathlib import Path
 
@@ -61,12 +60,13 @@ def peak_rss_mb() -> float:
 def transcribe(self, job_id: str, path: str, options: dict) -> dict:
     """Transcribe the audio at *path*; the result is the transcript as JSON."""
     from workers.engines.speech import SpeechEngine, TranscribeOptions
-    from workers.media import probe
+    from workers.media import check_unchanged, probe
 
     opts = TranscribeOptions.from_dict(options)
     log.info("job %s: transcribing %s (%s)", job_id, path, opts)
     started = time.monotonic()
     try:
+        check_unchanged(path, options.get("file_hash"))
         info = probe(path)
         engine = SpeechEngine.get(opts)
         result = engine.transcribe(info, opts, on_progress=ProgressReporter(self, model=engine.model_name))
@@ -83,8 +83,9 @@ def plan_chunks(self, job_id: str, path: str, options: dict) -> dict:
     """A long file: decode it once (kept for the chunk tasks on this machine), find the
     speech, and cut it into chunks at silences. The app sends one task per chunk."""
     from workers.engines import chunks
-    from workers.media import decode, probe
+    from workers.media import check_unchanged, decode, probe
 
+    check_unchanged(path, options.get("file_hash"))
     info = probe(path)
     audio = decode(path, info)
     duration = len(audio) / chunks.SAMPLE_RATE
@@ -118,27 +119,14 @@ def transcribe_chunk(self, job_id: str, path: str, index: int, start: float, end
         speech = [tuple(r) for r in regions]
         result = engine.transcribe_samples(audio, opts, offset=start, regions=speech,
                                            on_progress=ProgressReporter(self, model=engine.model_name))
-        missed = chunks.uncovered(speech, result["segments"])
-        rerun = []
-        for a, b in missed:  # again, alone, with the settings that do not skip
-            safer = TranscribeOptions.from_dict({**options, "condition_on_previous_text": False,
-                                                 "beam_size": max(5, opts.beam_size), "vad_filter": False})
-            piece = audio[int((a - start) * chunks.SAMPLE_RATE):int((b - start) * chunks.SAMPLE_RATE)]
-            again = engine.transcribe_samples(piece, safer, offset=a, batched=False)["segments"]
-            rerun.append({"start": a, "end": b, "found": bool(" ".join(s["text"] for s in again).strip())})
-            result["segments"] += again
-        result["segments"].sort(key=lambda s: s["start"])
-        gaps = chunks.uncovered(speech, result["segments"])
-        for a, b in gaps:
-            result["segments"].append({"start": a, "end": b, "text": "[speech not transcribed]", "gap": True})
-        result["segments"].sort(key=lambda s: s["start"])
+        engine.check_coverage(audio, result, opts, regions=speech, offset=start)
     except SoftTimeLimitExceeded:
         raise EarmarkError("Transcription took longer than the time limit and was stopped.") from None
-    result.update(job_id=job_id, index=index, start=start, end=end, rerun=rerun, gaps=gaps,
+    result.update(job_id=job_id, index=index, start=start, end=end,
                   elapsed_seconds=round(time.monotonic() - started, 3), worker_pid=os.getpid(),
                   peak_rss_mb=peak_rss_mb())
     log.info("job %s chunk %d (%.0f-%.0f s): %d segments, %d re-run, %d gaps, %.1f s", job_id, index, start,
-             end, len(result["segments"]), len(rerun), len(gaps), result["elapsed_seconds"])
+             end, len(result["segments"]), len(result["rerun"]), len(result["gaps"]), result["elapsed_seconds"])
     return result
 
 
@@ -237,11 +225,18 @@ def summarize(self, job_id: str, segments: list[dict], template_text: str, optio
 
 
 def scratch_dir() -> Path:
-    """Where tasks keep temporary files (decoded chunks and the like)."""
-    base = os.environ.get("EARMARK_SCRATCH_DIR") or os.path.join(
-        tempfile.gettempdir(), f"earmark-scratch-{os.getuid() if hasattr(os, 'getuid') else 0}")
+    """Where tasks keep temporary files (decoded chunks): the data folder's ``scratch/``
+    (``EARMARK_SCRATCH_DIR``, set by the app and by ``earmark worker``), else this user's
+    cache folder; never a shared folder such as /tmp. Private: 0700."""
+    base = os.environ.get("EARMARK_SCRATCH_DIR")
+    if not base:
+        from platformdirs import user_cache_dir
+
+        base = os.path.join(user_cache_dir("earmark", appauthor=False), "scratch")
     path = Path(base)
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_mode & 0o077:
+        os.chmod(path, 0o700)
     return path
 
 

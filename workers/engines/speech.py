@@ -215,10 +215,52 @@ class SpeechEngine:
     def transcribe(self, info: MediaInfo, options: TranscribeOptions,
                    on_progress: Callable[[float, float], None] | None = None) -> dict:
         """Transcribe the file; ``on_progress(done_seconds, total_seconds)`` as segments arrive."""
+        from workers.engines.chunks import speech_regions
+
         audio = decode(info.path, info)
-        result = self.transcribe_samples(audio, options, on_progress=on_progress)
-        result["text"] = " ".join(s["text"] for s in result["segments"]).strip()
+        regions = speech_regions(audio)  # for the coverage check, and the batched path's sentences
+        result = self.transcribe_samples(audio, options, on_progress=on_progress, regions=regions)
+        self.check_coverage(audio, result, options, regions=regions)
+        result["text"] = " ".join(s["text"] for s in result["segments"] if not s.get("gap")).strip()
         return result
+
+    def check_coverage(self, audio, result: dict, options: TranscribeOptions, *, regions: list,
+                       offset: float = 0.0) -> None:
+        """Whisper can skip a passage without an error. Each speech passage VAD heard that
+        no words cover is transcribed again alone with the settings that do not skip (no
+        conditioning on earlier text, beam 5, no VAD); what still has no words is marked
+        ``[speech not transcribed]`` at its time, never hidden. With an English-only model,
+        a passage in another language is not guessed at in English: it is marked with the
+        language it sounds like, and ``notes`` names the model that would hear it."""
+        import dataclasses
+
+        from workers.engines import chunks
+
+        def piece(a: float, b: float):
+            return audio[int((a - offset) * chunks.SAMPLE_RATE):int((b - offset) * chunks.SAMPLE_RATE)]
+
+        missed = chunks.uncovered(regions, result["segments"])
+        foreign = None
+        if missed and not self.model.model.is_multilingual:
+            foreign = other_language(audio_of(piece, missed), self.cpu_threads)
+        rerun = []
+        if not foreign:
+            safer = dataclasses.replace(options, condition_on_previous_text=False,
+                                        beam_size=max(5, options.beam_size), vad_filter=False)
+            for a, b in missed:
+                again = self.transcribe_samples(piece(a, b), safer, offset=a, batched=False)["segments"]
+                rerun.append({"start": a, "end": b, "found": bool(" ".join(s["text"] for s in again).strip())})
+                result["segments"] += again
+        gaps = chunks.uncovered(regions, result["segments"])
+        marker = f"[speech not transcribed: it sounds like {foreign}]" if foreign else "[speech not transcribed]"
+        result["segments"] += [{"start": a, "end": b, "text": marker, "gap": True} for a, b in gaps]
+        result["segments"].sort(key=lambda s: s["start"])
+        result.update(rerun=rerun, gaps=gaps)
+        if foreign and gaps:
+            seconds = sum(b - a for a, b in gaps)
+            result.setdefault("notes", []).append(
+                f"{seconds:.0f} s of speech sounds like {foreign}, which {self.model_name} (English only) cannot "
+                f"transcribe; choose the speech model '{MULTILINGUAL}' (multilingual, bundled) to transcribe it.")
 
     def _check(self, options: TranscribeOptions) -> bool:
         """Refuse what this model cannot do; return whether it is multilingual."""
@@ -303,6 +345,45 @@ class SpeechEngine:
             "batched": batched,
             "segments": out,
         }
+
+
+LANGUAGE_NAMES = {"de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
+                  "nl": "Dutch", "pl": "Polish", "ru": "Russian", "uk": "Ukrainian", "tr": "Turkish",
+                  "sv": "Swedish", "da": "Danish", "no": "Norwegian", "fi": "Finnish", "cs": "Czech",
+                  "zh": "Chinese", "ja": "Japanese", "ko": "Korean", "ar": "Arabic", "hi": "Hindi"}
+
+
+def audio_of(piece, spans: list[tuple[float, float]], limit_seconds: float = 30.0):
+    """Up to *limit_seconds* of the samples of *spans*, joined."""
+    import numpy as np
+
+    parts, total = [], 0
+    for a, b in spans:
+        samples = piece(a, b)[:int((limit_seconds * 16000) - total)]
+        parts.append(samples)
+        total += len(samples)
+        if total >= limit_seconds * 16000:
+            break
+    return np.concatenate(parts) if parts else np.zeros(0, dtype="float32")
+
+
+def other_language(audio, cpu_threads: int, min_probability: float = 0.6) -> str | None:
+    """The name of the language *audio* is spoken in, when it is confidently not English,
+    by the bundled multilingual model (loaded for this and dropped)."""
+    from faster_whisper import WhisperModel
+
+    if len(audio) < 16000:
+        return None
+    try:
+        path, _ = resolve_model(MULTILINGUAL)
+        model = WhisperModel(path, device="cpu", compute_type="int8", cpu_threads=cpu_threads)
+        code, probability, _ = model.detect_language(audio)
+    except Exception as exc:  # the hint is a courtesy: without it the passage is still marked
+        log.warning("language of the untranscribed speech not detected: %r", exc)
+        return None
+    if code == "en" or probability < min_probability:
+        return None
+    return LANGUAGE_NAMES.get(code, code)
 
 
 SENTENCE_END = (".", "?", "!", "…")

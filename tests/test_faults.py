@@ -1,0 +1,158 @@
+"""Every fault ends: once, bounded, with a sentence. Real broker, real workers, real tiny.en.
+
+A native crash of an engine is made with the documented test hook ``EARMARK_TEST_CRASH``
+(workers/delivery.py: the task's process kills itself with that signal when the task
+starts, as llama.cpp's SIGILL on a CPU it was not built for did); everything else is
+done to the real processes from outside (SIGKILL, SIGSTOP)."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from app import jobstore as js
+from app.jobstore import JobStore
+from tests.helpers import processes_of, wait_until
+
+pytestmark = pytest.mark.stack
+
+
+def cli(data_dir, *args, timeout=300, env=None):
+    cmd = [sys.executable, "-m", "app", "--data-dir", str(data_dir), *map(str, args)]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL,
+                          env={**os.environ, **(env or {})})
+
+
+def start_cli(data_dir, *args, env=None):
+    cmd = [sys.executable, "-m", "app", "--data-dir", str(data_dir), *map(str, args)]
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            stdin=subprocess.DEVNULL, env={**os.environ, **(env or {})})
+
+
+def kinds(store, job_id, stage):
+    return [e["kind"] for e in store.events(job_id=job_id) if e["stage"] == stage]
+
+
+def test_a_task_that_crashes_its_worker_every_time_fails_once_with_a_sentence(data_dir, corpus):
+    """The summary engine dies with SIGILL on every start: three starts, one failure that
+    says so, the transcript kept and written, the CLI ends (exit 1), no process left."""
+    out = data_dir / "out"
+    done = cli(data_dir, "transcribe", corpus / "jfk.flac", "--summary", "--out", out,
+               env={"EARMARK_TEST_CRASH": "earmark.summarize:SIGILL"})
+    assert done.returncode == 1, done.stderr
+    assert "crashed (illegal instruction) 3 times" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+    assert (out / "jfk.txt").read_text().strip() and not (out / "jfk.summary.md").exists()
+    assert not processes_of(data_dir)
+    store = JobStore(data_dir / "earmark.db")
+    [job] = store.jobs()
+    summary = store.stage(job["id"], "summarize")
+    assert summary["state"] == js.FAILED and "summary engine crashed" in summary["error"]
+    assert store.stage(job["id"], "transcribe")["state"] == js.DONE
+    steps = kinds(store, job["id"], "summarize")
+    assert steps.count("started") == 3 and steps.count("retried") == 2 and steps.count("failed") == 1, steps
+    [task] = [t for t in store.task_rows() if t["name"] == "earmark.summarize"]
+    assert task["state"] == "failed" and "illegal instruction" in task["error"]
+
+
+def test_a_crash_that_passes_costs_one_more_start(data_dir, corpus, monkeypatch):
+    """A pool process killed from outside once (the OOM killer, say): the task runs again
+    after a short backoff and succeeds; no failure is recorded."""
+    (data_dir / "settings.json").write_text('{"batched": false}')
+    from tests.test_resilience import open_stack, wait_done, wait_running
+
+    stack = open_stack(data_dir)
+    try:
+        intake = stack.service.intake(str(corpus / "meeting1_product_sync.mp3"), stack.settings.speech_options())
+        stage = wait_running(stack.store, intake.job_id)
+        os.kill(stage["worker_pid"], signal.SIGKILL)
+        job = wait_done(stack.store, intake.job_id)
+        assert job["state"] == js.DONE, job["error"]
+        steps = kinds(stack.store, intake.job_id, "transcribe")
+        assert steps.count("started") == 2 and steps.count("retried") == 1 and "failed" not in steps, steps
+    finally:
+        stack.close()
+
+
+def test_a_hung_task_is_noticed_and_its_process_restarted(data_dir, corpus, monkeypatch):
+    """A pool process stopped (SIGSTOP) mid-file: no progress and no CPU for the stall
+    time, so its process is killed, a 'stalled' event says so, and the task runs again once."""
+    monkeypatch.setenv("EARMARK_STALL_SECONDS", "4")
+    (data_dir / "settings.json").write_text('{"batched": false}')
+    from tests.test_resilience import open_stack, wait_running
+
+    stack = open_stack(data_dir)
+    try:
+        intake = stack.service.intake(str(corpus / "meeting1_product_sync.mp3"), stack.settings.speech_options())
+        stage = wait_running(stack.store, intake.job_id)
+        os.kill(stage["worker_pid"], signal.SIGSTOP)
+
+        def finished():
+            stack.service.poll()  # what the CLI and serve do every two seconds
+            return stack.store.job(intake.job_id)["state"] in js.FINAL
+        wait_until(finished, 180, interval=0.5, message="the stalled job to end")
+        job = stack.store.job(intake.job_id)
+        assert job["state"] == js.DONE, job["error"]
+        steps = kinds(stack.store, intake.job_id, "transcribe")
+        assert steps.count("stalled") == 1 and steps.count("started") == 2 and "failed" not in steps, steps
+        [stalled] = [e for e in stack.store.events(job_id=intake.job_id) if e["kind"] == "stalled"]
+        assert json.loads(stalled["detail"])["pid"] == stage["worker_pid"]
+    finally:
+        stack.close()
+
+
+def test_arguments_are_checked_before_anything_is_queued(data_dir, corpus):
+    done = cli(data_dir, "transcribe", corpus / "jfk.flac", "--summary", "minutes", timeout=60)
+    assert done.returncode == 2
+    assert "No summary template named 'minutes'" in done.stderr and "meeting_minutes" in done.stderr
+    assert not JobStore(data_dir / "earmark.db").jobs()
+
+
+def test_a_file_named_twice_or_dropped_again_is_one_job(data_dir, corpus):
+    out = data_dir / "out"
+    done = cli(data_dir, "transcribe", corpus / "jfk.flac", corpus / "jfk.flac", "--out", out)
+    assert done.returncode == 0, done.stderr
+    store = JobStore(data_dir / "earmark.db")
+    [job] = store.jobs()
+    assert kinds(store, job["id"], "transcribe").count("started") == 1
+
+
+def test_a_second_transcribe_on_the_same_folder_finishes_after_the_first_stops(data_dir, corpus, tmp_path):
+    """The first command owns the stack and stops it when its own file is done; the
+    second, which joined, takes the stack over and finishes all of its files."""
+    first = start_cli(data_dir, "transcribe", corpus / "jfk.flac", "--out", tmp_path / "a")
+    wait_until(lambda: (data_dir / "run" / "broker.json").exists(), 60, message="the first stack")
+    files = [corpus / f for f in ("meeting1_product_sync.mp3", "meeting2_incident_review.mp3",
+                                  "meeting3_budget_planning.mp3")]
+    second = start_cli(data_dir, "transcribe", *files, "--out", tmp_path / "b")
+    out1, err1 = first.communicate(timeout=300)
+    assert first.returncode == 0, err1
+    out2, err2 = second.communicate(timeout=600)
+    assert second.returncode == 0, err2
+    assert "Traceback" not in err2
+    assert sorted(p.name for p in (tmp_path / "b").iterdir()) == sorted(f"{f.stem}.txt" for f in files)
+    assert not processes_of(data_dir)
+
+
+def test_a_second_serve_says_one_is_running(data_dir):
+    first = start_cli(data_dir, "serve")
+    try:
+        ready = threading.Event()
+
+        def read():
+            for line in first.stdout:
+                if "ready" in line:
+                    ready.set()
+                    return
+        threading.Thread(target=read, daemon=True).start()
+        assert ready.wait(120), "the first serve did not get ready"
+        second = cli(data_dir, "serve", timeout=60)
+        assert second.returncode == 1 and "already running" in second.stderr
+        assert "ready" not in second.stdout
+    finally:
+        first.send_signal(signal.SIGINT)
+        first.wait(60)

@@ -1,0 +1,159 @@
+"""A task whose process dies is tried again a bounded number of times, then fails once.
+
+``acks_late`` + ``task_reject_on_worker_lost`` keeps a task when its pool process dies
+(a kill, the OOM killer, a native crash), but Celery then puts the same message back
+for ever: a task that crashes its engine on every try (llama.cpp hitting an instruction
+the CPU does not allow) loops hundreds of times while every counter says nothing failed.
+
+So the worker's main process, which survives its pool process, counts the crashes
+itself, in a header of the message it sends again (durable in the broker, never in the
+process that dies), waits a little longer after each (backoff with jitter), and after
+``MAX_CRASHES`` records the task as failed with a sentence that says what happened.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import re
+import signal
+
+from celery import Task
+from celery.worker.request import Request
+
+log = logging.getLogger(__name__)
+
+MAX_CRASHES = 3  # starts that ended with the process dying, before the task fails
+CRASH_HEADER = "earmark_crashes"
+CAUSE_HEADER = "earmark_crash_cause"
+CRASH_BACKOFF_SECONDS = 2.0  # then 4 s: an out-of-memory kill may pass when others finish
+CRASH_BACKOFF_MAX_SECONDS = 60.0
+TEST_CRASH_ENV = "EARMARK_TEST_CRASH"  # test hook, see crash_if_asked()
+
+_WHAT = {"earmark.summarize": "The summary engine", "earmark.translate": "The translation engine",
+         "earmark.transcribe": "The speech engine", "earmark.transcribe_chunk": "The speech engine",
+         "earmark.plan_chunks": "The audio decoder", "earmark.index": "The search indexer"}
+_ON = {"earmark.summarize": "this transcript", "earmark.translate": "this transcript",
+       "earmark.index": "this transcript"}
+_SIGNALS = {signal.SIGILL: "illegal instruction", signal.SIGSEGV: "segmentation fault",
+            signal.SIGBUS: "bus error", signal.SIGABRT: "aborted", signal.SIGFPE: "arithmetic fault",
+            signal.SIGKILL: "killed", signal.SIGTERM: "terminated"}
+_HINTS = {
+    "illegal instruction": " This build of the engine uses CPU instructions this machine does not allow;"
+                           " reinstalling Earmark builds a portable engine.",
+    "killed": " It was killed from outside, most often because the machine ran out of memory.",
+}
+
+
+def cause_of(exc: BaseException) -> str:
+    """'illegal instruction', 'killed', 'exit code 1' … from Celery's WorkerLostError text
+    ("Worker exited prematurely: signal 4 (SIGILL) Job: 3.")."""
+    text = str(exc)
+    match = re.search(r"signal (\d+)", text)
+    if match:
+        number = int(match[1])
+        try:
+            return _SIGNALS.get(signal.Signals(number), signal.Signals(number).name)
+        except ValueError:
+            return f"signal {number}"
+    match = re.search(r"exitcode (-?\d+)", text)
+    return f"exit code {match[1]}" if match else "the process ended unexpectedly"
+
+
+def crash_sentence(task_name: str, cause: str, crashes: int) -> str:
+    what = _WHAT.get(task_name, "The worker process")
+    on = _ON.get(task_name, "this file")
+    times = "once" if crashes == 1 else "twice" if crashes == 2 else f"{crashes} times"
+    return (f"{what} crashed ({cause}) {times} on {on}, so Earmark stopped trying."
+            f"{_HINTS.get(cause, '')} The other files are not affected.")
+
+
+def count_crash(payload: dict, cause: str) -> None:
+    """A message taken back from a worker that died whole: one crash more, in its headers."""
+    headers = payload.setdefault("headers", {})
+    headers[CRASH_HEADER] = int(headers.get(CRASH_HEADER) or 0) + 1
+    headers[CAUSE_HEADER] = cause
+
+
+def crash_backoff(crashes: int) -> float:
+    return min(CRASH_BACKOFF_MAX_SECONDS, CRASH_BACKOFF_SECONDS * 2 ** (crashes - 1)) * random.uniform(0.8, 1.2)
+
+
+class CrashBoundRequest(Request):
+    """Celery's request, except when the pool process died under the task."""
+
+    def on_failure(self, exc_info, send_failed_event=True, return_ok=False):
+        from billiard.exceptions import WorkerLostError
+
+        exc = getattr(exc_info.exception, "exc", exc_info.exception)
+        if (not isinstance(exc, WorkerLostError) or self._already_revoked or self._already_cancelled
+                or not self.task.acks_late):
+            return super().on_failure(exc_info, send_failed_event=send_failed_event, return_ok=return_ok)
+        if self._success_was_stored():  # it finished; the process died after (Celery's own case)
+            return super().on_failure(exc_info, send_failed_event=send_failed_event, return_ok=return_ok)
+        crashes = int((self._request_dict.get(CRASH_HEADER) or 0)) + 1
+        cause = cause_of(exc)
+        if crashes >= MAX_CRASHES or not self._send_again(crashes, cause, exc, exc_info):
+            self._fail(crashes, cause, exc_info)
+
+    def _send_again(self, crashes: int, cause: str, exc, exc_info) -> bool:
+        """The same task again, later, carrying the count; then this message is done."""
+        from celery.utils.saferepr import saferepr
+
+        delay = crash_backoff(crashes)
+        try:
+            self.task.signature_from_request(self._context, countdown=delay,
+                                             headers={CRASH_HEADER: crashes, CAUSE_HEADER: cause}).apply_async()
+        except Exception as send_exc:  # the broker is away: keep the message (Celery's way)
+            log.error("could not send %s[%s] again after a crash: %r", self.task_name, self.id, send_exc)
+            self.reject(requeue=True)
+            return True
+        self.acknowledge()
+        self.send_event("task-retried", exception=saferepr(f"crashed ({cause}), {crashes} of {MAX_CRASHES}"),
+                        traceback=str(exc))
+        log.warning("%s[%s] crashed (%s), %d of %d; again in %.1f s", self.task_name, self.id, cause,
+                    crashes, MAX_CRASHES, delay)
+        return True
+
+    def _fail(self, crashes: int, cause: str, exc_info) -> None:
+        from workers.errors import EngineCrashed
+
+        error = EngineCrashed(crash_sentence(self.task_name, cause, crashes))
+        log.error("%s[%s] failed: %s", self.task_name, self.id, error)
+        self.task.backend.mark_as_failure(self.id, error, request=self._context, store_result=True)
+        self.acknowledge()
+        self.send_event("task-failed", exception=repr(error), traceback=str(exc_info.exception))
+
+
+class EarmarkTask(Task):
+    Request = CrashBoundRequest
+
+    def __call__(self, *args, **kwargs):
+        if self.request.id:  # run by a worker, not called directly
+            # First sign of life from the process doing the work (its pid is in the
+            # event): the app's stall watch knows whom to look at from here on.
+            try:
+                self.send_event("task-progress", retry=False, progress=0.0)
+            except Exception as exc:  # best-effort, like all progress
+                log.warning("start event not sent: %r", exc)
+        crashes = int(getattr(self.request, CRASH_HEADER, None) or 0)
+        if crashes >= MAX_CRASHES:  # its whole worker died under it each time (counted at restore)
+            from workers.errors import EngineCrashed
+
+            raise EngineCrashed(crash_sentence(self.name, getattr(self.request, CAUSE_HEADER, None)
+                                               or "the worker process ended", crashes))
+        crash_if_asked(self.name)
+        return super().__call__(*args, **kwargs)
+
+
+def crash_if_asked(task_name: str) -> None:
+    """Test hook: ``EARMARK_TEST_CRASH=earmark.summarize:SIGILL`` (in the worker's
+    environment) makes that task's process die by that signal when the task starts, as
+    a native crash of its engine would. Never set outside tests."""
+    wanted = os.environ.get(TEST_CRASH_ENV, "")
+    if not wanted:
+        return
+    name, _, sig = wanted.partition(":")
+    if name == task_name:
+        os.kill(os.getpid(), getattr(signal, sig or "SIGSEGV"))
