@@ -27,6 +27,9 @@ TASKS = {TRANSCRIBE: "earmark.transcribe", SUMMARIZE: "earmark.summarize", TRANS
          INDEX: "earmark.index"}
 
 
+LOST_AFTER_SECONDS = 10.0
+
+
 def stages_for(options: dict) -> list[str]:
     return [TRANSCRIBE, *([SUMMARIZE] if options.get("summarize") else []),
             *([TRANSLATE] if options.get("translate_to") else []), INDEX]
@@ -85,6 +88,7 @@ class JobService(ChunkFlow):
         self.changed = threading.Condition()  # notified after each applied event
         self.lock = threading.RLock()
         self.stalls = StallWatch(store, stall_seconds)
+        self._missing: dict[str, float] = {}  # task id → since when it is nowhere (see _resend_lost)
 
     def wait_for_change(self, timeout_seconds: float) -> None:
         with self.changed:
@@ -399,6 +403,7 @@ class JobService(ChunkFlow):
                     if job_ids is None or chunk["job_id"] in job_ids:
                         self.collect_chunk(chunk)
                 self.send_pending()
+                self._resend_lost()
             self.stalls.check()
             return True
         except BROKER_ERRORS as exc:
@@ -406,6 +411,43 @@ class JobService(ChunkFlow):
             return False
         finally:
             self._notify()
+
+    def _resend_lost(self) -> int:
+        """A task the store has as queued or running that the broker does not hold and
+        that has no result, for LOST_AFTER_SECONDS in a row, was lost (a broker killed
+        before its append-only file had it): it is recorded as lost and sent again, so no
+        one waits for it for ever. (A message on its way from a queue to a worker is in
+        neither place for a moment: hence the grace time.)"""
+        from app.queues import task_ids_in_broker
+
+        in_broker = task_ids_in_broker(self.celery)
+        now = time.monotonic()
+        candidates = {}
+        for stage in self.store.active_stages():
+            if stage["task_id"] and not (stage["name"] == TRANSCRIBE and self.store.chunks(stage["job_id"])):
+                candidates[stage["task_id"]] = (stage["job_id"], stage["name"], None,
+                                                lambda s=stage: self.send(s["job_id"], s["name"]))
+        for chunk in self.store.active_chunks():
+            if chunk["task_id"]:
+                candidates[chunk["task_id"]] = (
+                    chunk["job_id"], TRANSCRIBE, {"chunk": chunk["idx"]},
+                    lambda c=chunk: self._send_chunk(self.store.job(c["job_id"]), c,
+                                                     json.loads(self.store.job(c["job_id"])["options"])))
+        missing = {t for t in candidates if t not in in_broker
+                   and self.celery.backend.get_task_meta(t).get("status") == "PENDING"}
+        self._missing = {t: self._missing.get(t, now) for t in missing}
+        resent = 0
+        for task_id, since in list(self._missing.items()):
+            if now - since < LOST_AFTER_SECONDS:
+                continue
+            job_id, stage, detail, resend = candidates[task_id]
+            log.warning("task %s of job %s (%s) is neither in the broker nor done; sending it again",
+                        task_id, job_id, stage)
+            self.store.add_event(task_id, "lost", time.time(), job_id=job_id, stage=stage, detail=detail)
+            del self._missing[task_id]
+            resend()
+            resent += 1
+        return resent
 
     @locked
     def reconcile(self) -> dict:

@@ -156,3 +156,79 @@ def test_a_second_serve_says_one_is_running(data_dir):
     finally:
         first.send_signal(signal.SIGINT)
         first.wait(60)
+
+
+def test_a_broker_restart_mid_batch_is_invisible(data_dir, corpus, tmp_path):
+    """The broker SIGKILLed while a batch runs (the supervisor starts it again): every
+    file is still written once, the command exits 0, no traceback, no false failure."""
+    files = [corpus / f for f in ("jfk.flac", "meeting1_product_sync.mp3", "meeting2_incident_review.mp3",
+                                  "meeting4_customer_research.mp3")]
+    run = start_cli(data_dir, "transcribe", *files, "--out", tmp_path)
+    store_path = data_dir / "earmark.db"
+    wait_until(lambda: store_path.exists() and any(
+        j["state"] == js.DONE for j in JobStore(store_path).jobs()), 180, interval=0.2, message="a first file done")
+    pid = int((data_dir / "run" / "broker.pid").read_text())
+    os.kill(pid, signal.SIGKILL)
+    out, err = run.communicate(timeout=600)
+    assert run.returncode == 0, err
+    assert "Traceback" not in err and "Unexpected error" not in err, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{f.stem}.txt" for f in files)
+    store = JobStore(store_path)
+    assert len(store.jobs()) == 4 and all(j["state"] == js.DONE for j in store.jobs())
+    for job in store.jobs():  # none ran again after it had succeeded
+        assert kinds(store, job["id"], "transcribe").count("succeeded") <= 1
+
+
+def test_a_damaged_broker_file_is_repaired_or_moved_aside_and_nothing_is_lost(data_dir, corpus):
+    """A queued job, the app stopped, the broker's append-only manifest damaged: the next
+    start keeps a copy, repairs or moves it aside, says which, and the job still runs."""
+    from app.commands import Stack
+    from app.paths import DataDir
+    from app.settings import Settings
+
+    data = DataDir.resolve(data_dir)
+    stack = Stack(data, Settings(data.settings), roles=()).open()  # no worker: it stays queued
+    intake = stack.service.intake(str(corpus / "jfk.flac"), stack.settings.speech_options())
+    stack.close()
+    [manifest] = (data_dir / "broker" / "appendonlydir").glob("*.manifest")
+    manifest.write_text("file appendonly.aof.1.base.rdb seq 1 type b\nthis is not a manifest line\n")
+
+    done = cli(data_dir, "transcribe", corpus / "jfk.flac", "--out", data_dir / "out")
+    assert done.returncode == 0, done.stderr
+    assert "queue file was damaged" in done.stderr and "Traceback" not in done.stderr
+    assert list((data_dir / "broker").glob("appendonlydir.damaged-*"))
+    store = JobStore(data_dir / "earmark.db")
+    assert store.job(intake.job_id)["state"] == js.DONE and len(store.jobs()) == 1
+
+
+def test_a_full_disk_gets_a_sentence_not_a_traceback(tmp_path, corpus):
+    """The data folder on a disk with no room left (a 1 MiB tmpfs, filled)."""
+    mount = tmp_path / "full"
+    mount.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)]).returncode:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        with open(mount / "filler", "wb") as fh:
+            try:
+                while True:
+                    fh.write(b"\0" * 65536)
+            except OSError:
+                pass
+        done = cli(mount / "data", "transcribe", corpus / "jfk.flac", timeout=120)
+        assert done.returncode == 1
+        assert "is full" in done.stderr and "Traceback" not in done.stderr, done.stderr
+    finally:
+        subprocess.run(["umount", "-l", str(mount)])
+
+
+def test_speech_an_english_only_model_cannot_hear_is_marked_and_named(data_dir, corpus, tmp_path):
+    """multilingual.mp3 is English, then German (31-60 s). tiny.en does not guess the German
+    in English: it is marked at its time, and the command says which model would hear it."""
+    done = cli(data_dir, "transcribe", corpus / "multilingual.mp3", "--format", "json", "--out", tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "sounds like German" in done.stderr and "'base'" in done.stderr, done.stderr
+    segments = json.loads((tmp_path / "multilingual.json").read_text())["segments"]
+    marked = [s for s in segments if s["text"].startswith("[speech not transcribed: it sounds like German]")]
+    assert marked and sum(s["end"] - s["start"] for s in marked) >= 15
+    assert all(s["start"] >= 28 for s in marked)
+    assert any(s["end"] <= 31 and s["text"].strip() for s in segments if s not in marked)  # English kept
