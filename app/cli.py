@@ -75,6 +75,11 @@ def main(argv: list[str] | None = None) -> int:
     # Recordings, transcripts, logs, scratch audio: whatever Earmark and its children
     # write is its user's alone, whatever umask the session had.
     os.umask(0o077)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["llama-probe"]:  # the summary engine's CPU probe, in a frozen bundle
+        from workers.engines import llama_cpu
+
+        return llama_cpu.main(argv[1:])
     args = build_parser().parse_args(argv)
     command = args.command or "gui"
     if command in ("worker", "beat"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import signal
 import sys
@@ -365,6 +366,13 @@ def status(data: DataDir) -> int:
                 print(f"  {queue:<12} {d['waiting']:>5} / {d['unacked']}")
         except Exception as exc:
             print(f"The broker at {data.root} does not answer: {exc}")
+    trouble = store.trouble(time.time() - 24 * 3600)
+    if trouble:
+        print("Faults in the last 24 hours (each handled: the task was sent again, or failed with its reason):")
+        for event in trouble:
+            when = time.strftime("%H:%M:%S", time.localtime(event["at"]))
+            what = json.loads(event["detail"] or "{}").get("exception", "")
+            print(f"  {when}  {event['kind']:<8} {event['stage'] or '':<11} {Path(event['path'] or '-').name}  {what}")
     print("Recent jobs:")
     jobs = store.jobs(limit=10)
     for job in jobs:

@@ -511,6 +511,13 @@ class JobStore:
             rows = self._q("SELECT * FROM task_events WHERE job_id=? ORDER BY at, id", (job_id,))
         return [dict(r) for r in rows]
 
+    def trouble(self, since: float) -> list[dict]:
+        """Crashes, stalls and lost tasks since *since*, newest first (``earmark status``)."""
+        rows = self._q("SELECT e.*, j.path FROM task_events e LEFT JOIN jobs j ON j.id = e.job_id"
+                       " WHERE e.at >= ? AND (e.kind IN ('stalled', 'lost') OR (e.kind = 'retried' AND"
+                       " e.detail LIKE '%crashed%')) ORDER BY e.at DESC LIMIT 20", (since,))
+        return [dict(r) for r in rows]
+
     # --- transcripts -----------------------------------------------------------
     def save_transcript(self, job_id: str, result: dict) -> None:
         segments = result.get("segments", [])

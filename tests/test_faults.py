@@ -57,6 +57,8 @@ def test_a_task_that_crashes_its_worker_every_time_fails_once_with_a_sentence(da
     assert steps.count("started") == 3 and steps.count("retried") == 2 and steps.count("failed") == 1, steps
     [task] = [t for t in store.task_rows() if t["name"] == "earmark.summarize"]
     assert task["state"] == "failed" and "illegal instruction" in task["error"]
+    status = cli(data_dir, "status", timeout=60)
+    assert status.stdout.count("crashed (illegal instruction)") == 2, status.stdout  # the two retries
 
 
 def test_a_crash_that_passes_costs_one_more_start(data_dir, corpus, monkeypatch):
@@ -101,6 +103,8 @@ def test_a_hung_task_is_noticed_and_its_process_restarted(data_dir, corpus, monk
         assert steps.count("stalled") == 1 and steps.count("started") == 2 and "failed" not in steps, steps
         [stalled] = [e for e in stack.store.events(job_id=intake.job_id) if e["kind"] == "stalled"]
         assert json.loads(stalled["detail"])["pid"] == stage["worker_pid"]
+        status = cli(data_dir, "status", timeout=60)
+        assert "stalled" in status.stdout and "no progress and no CPU" in status.stdout, status.stdout
     finally:
         stack.close()
 

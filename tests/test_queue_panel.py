@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 import redis
@@ -103,11 +104,13 @@ def test_depths_match_the_broker_and_actions_act_on_the_real_queue(qtbot, data_d
         panel.consume(False)
         qtbot.waitUntil(lambda: row_of(panel, "transcribe")["queues"] == [], timeout=20_000)
 
-        files = []
-        for i in range(4):
-            copy = data_dir / f"clip{i}.flac"
-            shutil.copy(corpus / "jfk.flac", copy)
+        files = []  # four different recordings: the same content twice would be one job
+        for i, name in enumerate(("jfk.flac", "hotwords.mp3", "stereo_diarization.wav", "jfk.flac")):
+            copy = data_dir / f"clip{i}{Path(name).suffix}"
+            shutil.copy(corpus / name, copy)
             files.append(copy)
+        with open(files[3], "ab") as fh:  # jfk again, with bytes after its end: other content
+            fh.write(b"\0" * 64)
         window.add_paths([str(f) for f in files])
         store = window.controller.store
         qtbot.waitUntil(lambda: len(store.jobs()) == 4 and all(j["state"] == js.QUEUED for j in store.jobs()),

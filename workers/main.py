@@ -68,6 +68,18 @@ def run_worker(queues: list[str], hostname: str | None = None, concurrency: int 
     if unknown:
         raise SystemExit(f"unknown queue(s): {', '.join(sorted(unknown))}; "
                          f"choose from {', '.join(config.QUEUES)}")
+    if "nlp" in queues:
+        # Find the llama.cpp CPU code that runs here (child processes, once per machine and
+        # build) while the worker starts, so the first summary does not wait for it.
+        def choose():
+            try:
+                from workers.engines import llama_cpu
+
+                choice = llama_cpu.choose()
+                logging.getLogger(__name__).info("summary engine CPU code: %s", choice)
+            except Exception:
+                logging.getLogger(__name__).exception("choosing the summary engine's CPU code failed")
+        threading.Thread(target=choose, name="llama-cpu", daemon=True).start()
     name = hostname or f"{'+'.join(queues)}@{socket.gethostname()}"
     app.worker_main(argv=["worker", "--queues", ",".join(queues), "--hostname", name,
                           "--concurrency", str(concurrency), "--pool", pool,

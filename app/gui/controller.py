@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from app import export
+from app import jobstore as js
 from app.jobstore import JobStore
 from app.paths import DataDir
 from app.settings import Settings
@@ -61,6 +62,10 @@ class AppController(QObject):
         self._stack_pool = ThreadPoolExecutor(1, thread_name_prefix="stack")
         self._intake_pool = ThreadPoolExecutor(1, thread_name_prefix="intake")
         self._action_pool = ThreadPoolExecutor(1, thread_name_prefix="actions")
+        import threading
+
+        self._stop_polling = threading.Event()
+        self._poller = threading.Thread(target=self._poll, name="poll", daemon=True)
 
     # --- the stack ---------------------------------------------------------------
     def start(self) -> None:
@@ -92,9 +97,26 @@ class AppController(QObject):
     def _go(self) -> None:
         self.is_ready = True
         self.stack.service.send_pending()
-        self.status.emit("Ready")
+        notices = self.stack.supervisor.notices if self.stack.owner else []
+        self.status.emit(" ".join(notices) or "Ready")
         self.ready.emit()
         self.jobs_changed.emit()
+        self._poller.start()
+
+    def _poll(self) -> None:
+        """The same safety net as the command line's: missed results, unsent stages, lost
+        and hung tasks; and a stack whose owner (a command that joined first) has gone."""
+        from app.commands import POLL_BACKEND_SECONDS
+
+        while not self._stop_polling.wait(POLL_BACKEND_SECONDS):
+            try:
+                if self.stack.keep_alive():
+                    self.stack.monitor.on_event = self._on_event
+                    self.stack.service.on_summary_text = self.summary_text.emit
+                self.stack.service.poll()
+            except Exception:  # the next round tries again; the log has what happened
+                log.exception("poll failed")
+            self.jobs_changed.emit()
 
     def _on_event(self, event: dict) -> None:  # on the monitor's thread
         self.fleet.on_event(event)
@@ -104,6 +126,9 @@ class AppController(QObject):
 
     def stop(self) -> None:
         """Stop the stack and wait for it (workers get their warm shutdown)."""
+        self._stop_polling.set()
+        if self._poller.is_alive():
+            self._poller.join(timeout=30)
         self._intake_pool.shutdown(wait=True, cancel_futures=True)
         self._action_pool.shutdown(wait=True)
         self._stack_pool.shutdown(wait=True)  # a start in progress finishes first
@@ -129,8 +154,10 @@ class AppController(QObject):
                 log.exception("intake of %s failed", path)
                 self.status.emit(f"Could not add {path}: {exc}")
                 continue
-            if result.reused_from:
+            if result.reused_from and result.state == js.DONE:
                 self.duplicate.emit(path, result.reused_from)
+            elif result.reused_from:  # the same recording is queued or running: that job is the one
+                self.status.emit(f"{Path(path).name} is already in the list; it was not added twice.")
             self.jobs_changed.emit()
 
     def _act(self, method: str, job_ids: list[str], *args) -> None:

@@ -90,6 +90,9 @@ class LLMEngine:
     _lock = threading.Lock()
 
     def __init__(self, path: str, n_ctx: int, threads: int):
+        from workers.engines import llama_cpu
+
+        self.cpu_code = llama_cpu.prepare()  # the CPU code proven to run here, or a sentence
         from llama_cpp import Llama
 
         self.path, self.n_ctx, self.threads = path, n_ctx, threads
