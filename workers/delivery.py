@@ -99,8 +99,6 @@ class CrashBoundRequest(Request):
 
     def _send_again(self, crashes: int, cause: str, exc, exc_info) -> bool:
         """The same task again, later, carrying the count; then this message is done."""
-        from celery.utils.saferepr import saferepr
-
         delay = crash_backoff(crashes)
         try:
             self.task.signature_from_request(self._context, countdown=delay,
@@ -110,7 +108,7 @@ class CrashBoundRequest(Request):
             self.reject(requeue=True)
             return True
         self.acknowledge()
-        self.send_event("task-retried", exception=saferepr(f"crashed ({cause}), {crashes} of {MAX_CRASHES}"),
+        self.send_event("task-retried", exception=f"crashed ({cause}), {crashes} of {MAX_CRASHES}",
                         traceback=str(exc))
         log.warning("%s[%s] crashed (%s), %d of %d; again in %.1f s", self.task_name, self.id, cause,
                     crashes, MAX_CRASHES, delay)
