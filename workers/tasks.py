@@ -185,15 +185,18 @@ SUMMARY_EVENT = "task-summary-text"
 def summarize(self, job_id: str, segments: list[dict], template_text: str, options: dict) -> dict:
     """A summary of one transcript after a template; progress per piece and section,
     and the text as it is generated (events), for the window to stream."""
-    from workers.engines.llm import Summarizer, Template
+    from workers.engines.llm import SUMMARY_ENGINES, GroundedSummarizer, Summarizer, Template
 
     template = Template.parse(template_text)
-    engine = _llm(options)
+    mode = options.get("summary_engine") or "grounded"
+    if mode not in SUMMARY_ENGINES:
+        raise EarmarkError(f"Unknown summary engine '{mode}' (choose {', '.join(SUMMARY_ENGINES)}).")
+    engine = _llm(options) if mode != "grounded" else None
     buffer = {"text": "", "last": 0.0}
 
     def on_progress(done: int, total: int, what: str) -> None:
         meta = {"progress": round(done / total, 4) if total else 0.0, "step": what, "done": done, "total": total,
-                "model": os.path.basename(engine.path)}
+                "model": os.path.basename(engine.path) if engine else "grounded"}
         try:
             self.update_state(state="PROGRESS", meta=meta)
             self.send_event(PROGRESS_EVENT, retry=False, **meta)
@@ -216,7 +219,11 @@ def summarize(self, job_id: str, segments: list[dict], template_text: str, optio
             buffer["text"] = ""
 
     try:
-        result = Summarizer(engine, template, on_progress=on_progress, on_text=on_text).summarize(segments)
+        if mode == "llm":
+            result = Summarizer(engine, template, on_progress=on_progress, on_text=on_text).summarize(segments)
+        else:
+            result = GroundedSummarizer(template, engine, on_progress=on_progress, on_text=on_text).summarize(
+                segments)
     except SoftTimeLimitExceeded:
         raise EarmarkError("The summary took longer than the time limit and was stopped.") from None
     flush()

@@ -122,6 +122,7 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.transcript, "Transcript")
         self.tabs.addTab(self.summary, "Summary")
+        self.summary.play_at.connect(self._play_note)
         self.splitter = QSplitter()
         self.splitter.addWidget(self.left)
         self.splitter.addWidget(self.tabs)
@@ -241,6 +242,10 @@ class MainWindow(QMainWindow):
             self.summary.open_job(job_id)
         elif job:
             self.status_label.setText(f"{Path(job['path']).name}: {job['error'] or 'not transcribed yet'}")
+
+    def _play_note(self, seconds: float) -> None:
+        self.tabs.setCurrentWidget(self.transcript)
+        self.transcript.play_at(seconds)
 
     def translate_dialog(self) -> None:
         ids = self._selected() or ([self.transcript.job_id] if self.transcript.job_id else [])

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from app.templates import available
 
 
 class SummaryWidget(QWidget):
+    play_at = Signal(float)  # a note's time link was clicked: play the recording from there
+
     def __init__(self, controller, parent=None):
         super().__init__(parent)
         self.controller = controller
@@ -20,6 +23,8 @@ class SummaryWidget(QWidget):
         self.state = QLabel("")
         self.text = QTextBrowser()
         self.text.setOpenExternalLinks(False)
+        self.text.setOpenLinks(False)  # every line of grounded notes links to its time: [mm:ss](#t=S)
+        self.text.anchorClicked.connect(self._link)
         row = QHBoxLayout()
         row.addWidget(QLabel("Template"))
         row.addWidget(self.template, 1)
@@ -68,6 +73,14 @@ class SummaryWidget(QWidget):
         if markdown != self._shown:  # re-setting the same text would jump the scroll
             self._shown = markdown
             self.text.setMarkdown(markdown)
+
+    def _link(self, url) -> None:
+        fragment = url.fragment()
+        if fragment.startswith("t="):
+            try:
+                self.play_at.emit(float(fragment[2:]))
+            except ValueError:
+                pass
 
     def run(self) -> None:
         if self.job_id:

@@ -209,6 +209,14 @@ class TranscriptWidget(QWidget):
         else:
             self.player.play()
 
+    def play_at(self, seconds: float) -> None:
+        """Play from *seconds*, the segment that holds it selected (a note's time link)."""
+        rows = [i for i, seg in enumerate(self.model.segments) if seg["start"] <= seconds + 0.01]
+        if rows:
+            self.table.selectRow(rows[-1])
+        self.player.setPosition(int(seconds * 1000))
+        self.player.play()
+
     def play_from(self, row: int) -> None:
         self.player.setPosition(int(self.model.segments[row]["start"] * 1000))
         self.player.play()

@@ -212,6 +212,82 @@ class Summarizer:
                 "pieces": len(self.pieces) if rounds else 1, "model": os.path.basename(self.engine.path)}
 
 
+REWRITE_INSTRUCTION = ("Rewrite each of these lines from a meeting as one short bullet point. Keep every name, "
+                       "number and date exactly as written. Add nothing that is not in the lines.")
+SUMMARY_ENGINES = ("grounded", "grounded+llm", "llm")  # the setting summary_engine
+
+
+@dataclass
+class GroundedSummarizer:
+    """Notes whose every line was said: the grounded sentences of each section
+    (``workers.engines.minutes``), each linked to its time. With an *engine*, the LLM
+    condenses those lines, and each line it writes is kept only if it stays close to one
+    of them (the link goes to that sentence) and every number, day, name and link in it
+    is in the transcript (``workers.engines.grounding``); what fails is dropped and
+    counted, and a section left empty keeps the said sentences."""
+
+    template: Template
+    engine: LLMEngine | None = None
+    on_progress: Callable[[int, int, str], None] = lambda done, total, what: None
+    on_text: Callable[[str, str], None] = lambda section, text: None
+
+    def summarize(self, segments: list[dict]) -> dict:
+        from workers.engines.grounding import source_index
+        from workers.engines.minutes import Minutes
+
+        minutes = Minutes(segments)
+        index = source_index(" ".join(s["text"] for s in segments))
+        used: set[int] = set()
+        sections, dropped = [], []
+        total = len(self.template.sections)
+        for n, (heading, instruction) in enumerate(self.template.sections):
+            self.on_progress(n, total, heading)
+            text, chosen = minutes.section(heading, used)
+            if self.engine is not None and chosen:
+                rewritten, lost = self._condense(chosen, minutes, heading, index)
+                dropped += lost
+                text = rewritten or text
+            self.on_text(heading, f"## {heading}\n\n{text}\n\n")
+            sections.append({"heading": heading, "text": text,
+                             "sources": [{"start": s.start, "text": s.text} for s in chosen]})
+        self.on_progress(total, total, "done")
+        markdown = f"# {self.template.title}\n\n" + "\n\n".join(
+            f"## {s['heading']}\n\n{s['text']}" for s in sections) + "\n"
+        if dropped:
+            markdown += (f"\n*{len(dropped)} generated line(s) left out: they named something the recording "
+                         "does not say.*\n")
+        return {"template": self.template.title, "markdown": markdown, "sections": sections, "pieces": 1,
+                "dropped": dropped, "engine": "grounded+llm" if self.engine else "grounded",
+                "model": os.path.basename(self.engine.path) if self.engine else None}
+
+    def _condense(self, chosen, minutes, heading: str, index) -> tuple[str, list[dict]]:
+        from workers.engines.grounding import content_words, unsupported
+        from workers.engines.minutes import kind_of, time_link
+
+        source = "\n".join(f"- {s.text}" for s in chosen)
+        reply = self.engine.generate(source, REWRITE_INSTRUCTION, 40 * len(chosen) + 40)
+        kept, dropped = [], []
+        for raw in reply.splitlines():
+            line = raw.strip().lstrip("-*•0123456789.) ").strip()
+            if len(line.split()) < 3 or line.rstrip(":").lower() == heading.lower():
+                continue
+            words = content_words(line)
+            overlap = max(((len(words & content_words(s.text)) / max(1, len(words)), s) for s in chosen),
+                          key=lambda x: x[0])
+            missing = unsupported(line, index)
+            if missing or overlap[0] < 0.5:
+                dropped.append({"section": heading, "text": line,
+                                "why": f"not in the recording: {', '.join(missing)}" if missing
+                                else "not from the meeting's sentences"})
+                continue
+            source_sentence = overlap[1]
+            if kind_of(heading) == "actions":
+                kept.append(minutes.line(source_sentence, "actions").replace(source_sentence.text, line, 1))
+            else:
+                kept.append(f"- {line} {time_link(source_sentence.start)}")
+        return "\n".join(dict.fromkeys(kept)), dropped
+
+
 LANGUAGES = {
     "ar": "Arabic", "cs": "Czech", "da": "Danish", "de": "German", "el": "Greek", "en": "English",
     "es": "Spanish", "fi": "Finnish", "fr": "French", "he": "Hebrew", "hi": "Hindi", "hu": "Hungarian",
