@@ -41,7 +41,10 @@ SETTINGS = (
     Setting("chunk_from_minutes", float, 15.0, "Transcribe recordings at least this long in chunks "
                                                "(resumable, paused and resumed at will), minutes"),
     Setting("chunk_minutes", float, 0.0, "Length of a chunk, minutes (0: about 5)"),
-    Setting("summarize", bool, False, "Summarize each transcript with a local LLM"),
+    Setting("summarize", bool, True, "Write notes for each transcript (grounded: every line was said)"),
+    Setting("summary_engine", str, "grounded", "Notes: grounded (the sentences said, linked to their time; "
+            "no model, invents nothing), grounded+llm (the summary model condenses them, checked against the "
+            "recording), llm (the model writes freely: may invent)"),
     Setting("summary_template", str, "meeting_minutes", "Summary template (a built-in name or one of yours)"),
     Setting("translate_to", str, "", "Also translate each transcript into this language with the LLM "
                                      "(e.g. fr, German; empty: no)"),
@@ -60,7 +63,7 @@ SETTINGS = (
 BY_KEY = {s.key: s for s in SETTINGS}
 SPEECH_KEYS = ("model", "language", "task", "beam_size", "vad_filter", "word_timestamps", "cpu_threads",
                "batched", "chunk_from_minutes", "chunk_minutes")
-SUMMARY_KEYS = ("summarize", "summary_template", "translate_to", "llm_model", "llm_context_tokens", "llm_threads")
+SUMMARY_KEYS = ("summarize", "summary_engine", "summary_template", "translate_to", "llm_model", "llm_context_tokens", "llm_threads")
 
 
 class Settings:

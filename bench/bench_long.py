@@ -74,7 +74,7 @@ def earmark(path: Path, corpus: Path, chunk_minutes: float | None, repeat: int) 
         Path(data.settings).write_text(json.dumps(settings))
         stack = Stack(data, Settings(data.settings), roles=("transcribe", "index")).open(wait_workers=True)
         try:
-            options = Settings(data.settings).speech_options()
+            options = Settings(data.settings).speech_options(summarize=False)
             warm = stack.service.intake(str(corpus / "jfk.flac"), options)  # load the model first
             wait_until(lambda: stack.store.job(warm.job_id)["state"] in js.FINAL, 120)
             runs = []

@@ -87,15 +87,17 @@ def main() -> int:
     parser.add_argument("--gguf", action="append", default=[], metavar="NAME=PATH")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--show", action="store_true", help="print the notes too")
+    parser.add_argument("--engines", default="grounded,grounded+llm,llm")
     args = parser.parse_args()
     from workers.engines.llm import LLMEngine
 
     transcripts = transcribe_all()
     models = {"SmolLM2-135M": "bundled", **dict(g.split("=", 1) for g in args.gguf)}
-    rows = [("grounded", "-", None)]
-    for label, path in models.items():
+    wanted = args.engines.split(",")
+    rows = [("grounded", "-", None)] if "grounded" in wanted else []
+    for label, path in models.items() if set(wanted) - {"grounded"} else ():
         engine = LLMEngine.get(path, 2048, args.threads)
-        rows += [("grounded+llm", label, engine), ("llm", label, engine)]
+        rows += [(name, label, engine) for name in ("grounded+llm", "llm") if name in wanted]
     print(f"# Notes quality: meeting_minutes template, tiny.en transcripts, {args.threads} threads")
     print(f"{'engine':<13} {'model':<14} {'meeting':<27} {'coverage':>8} {'invented':>8} {'repeat':>6} "
           f"{'words':>5} {'time s':>6}")
@@ -118,6 +120,9 @@ def main() -> int:
                   + (f"   invented: {', '.join(s['invented'][:6])}" if s["invented"] else ""), flush=True)
             if args.show:
                 print(notes)
+                low = notes.lower()
+                print("missed:", [f["fact"] for f in facts_for(name)
+                                  if not all(any(p in low for p in g) for g in f["all"])])
     print("\n# the four meetings, mean coverage and invented facts in all")
     for (engine_name, label), t in totals.items():
         print(f"{engine_name:<13} {label:<14} coverage {t['covered'] / t['n']:.0%}  invented {t['invented']}  "

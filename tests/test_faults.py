@@ -70,7 +70,7 @@ def test_a_crash_that_passes_costs_one_more_start(data_dir, corpus, monkeypatch)
 
     stack = open_stack(data_dir)
     try:
-        intake = stack.service.intake(str(corpus / "meeting1_product_sync.mp3"), stack.settings.speech_options())
+        intake = stack.service.intake(str(corpus / "meeting1_product_sync.mp3"), stack.settings.speech_options(summarize=False))
         stage = wait_running(stack.store, intake.job_id)
         os.kill(stage["worker_pid"], signal.SIGKILL)
         job = wait_done(stack.store, intake.job_id)
@@ -90,7 +90,7 @@ def test_a_hung_task_is_noticed_and_its_process_restarted(data_dir, corpus, monk
 
     stack = open_stack(data_dir)
     try:
-        intake = stack.service.intake(str(corpus / "meeting1_product_sync.mp3"), stack.settings.speech_options())
+        intake = stack.service.intake(str(corpus / "meeting1_product_sync.mp3"), stack.settings.speech_options(summarize=False))
         stage = wait_running(stack.store, intake.job_id)
         os.kill(stage["worker_pid"], signal.SIGSTOP)
 
@@ -193,7 +193,7 @@ def test_a_damaged_broker_file_is_repaired_or_moved_aside_and_nothing_is_lost(da
 
     data = DataDir.resolve(data_dir)
     stack = Stack(data, Settings(data.settings), roles=()).open()  # no worker: it stays queued
-    intake = stack.service.intake(str(corpus / "jfk.flac"), stack.settings.speech_options())
+    intake = stack.service.intake(str(corpus / "jfk.flac"), stack.settings.speech_options(summarize=False))
     stack.close()
     [manifest] = (data_dir / "broker" / "appendonlydir").glob("*.manifest")
     manifest.write_text("file appendonly.aof.1.base.rdb seq 1 type b\nthis is not a manifest line\n")

@@ -30,7 +30,7 @@ def test_a_file_replaced_while_queued_is_not_transcribed_under_the_old_hash(data
     added = tmp_path / "talk.flac"
     shutil.copy(corpus / "jfk.flac", added)
     stack = stack_of(data_dir, ())  # no worker yet: the job waits in the queue
-    first = stack.service.intake(str(added), stack.settings.speech_options())
+    first = stack.service.intake(str(added), stack.settings.speech_options(summarize=False))
     stack.close()
     shutil.copy(corpus / "hotwords.mp3", added)  # replaced while it waited
 
@@ -44,7 +44,7 @@ def test_a_file_replaced_while_queued_is_not_transcribed_under_the_old_hash(data
         # an untouched copy of what was first added is transcribed, not "already done"
         copy = tmp_path / "copy.flac"
         shutil.copy(corpus / "jfk.flac", copy)
-        second = stack.service.intake(str(copy), stack.settings.speech_options())
+        second = stack.service.intake(str(copy), stack.settings.speech_options(summarize=False))
         assert second.reused_from is None
         wait_until(lambda: stack.store.job(second.job_id)["state"] in js.FINAL, 120, message="the copy")
         assert wer(reference("jfk"), stack.store.transcript(second.job_id)["text"]) <= 0.05

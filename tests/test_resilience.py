@@ -62,7 +62,7 @@ def test_sigkill_of_a_transcribe_worker_mid_job_still_completes_once(data_dir, c
     stack = open_stack(data_dir)
     try:
         intake = stack.service.intake(str(corpus / f"{MEETING}.mp3"),
-                                      Settings(data_dir / "settings.json").speech_options())
+                                      Settings(data_dir / "settings.json").speech_options(summarize=False))
         stage = wait_running(stack.store, intake.job_id)
         worker = stack.supervisor.children["transcribe"]
         pid = stage["worker_pid"] if victim == "pool process" else worker.pid
@@ -146,7 +146,7 @@ def test_reconcile_takes_finished_results_and_requeues_lost_tasks(data_dir, corp
     try:
         assert sup.wait_workers(120)
         service = JobService(store, sup.celery)  # no event monitor: the app is "away"
-        options = Settings(data.settings).speech_options()
+        options = Settings(data.settings).speech_options(summarize=False)
         finished = service.intake(str(corpus / "jfk.flac"), options)
         task_id = store.stage(finished.job_id, "transcribe")["task_id"]
         wait_until(lambda: sup.celery.backend.get_task_meta(task_id)["status"] == "SUCCESS", 120,
@@ -198,7 +198,7 @@ def test_a_next_stage_not_sent_before_the_app_stopped_is_sent_at_start(data_dir,
 def test_status_shows_workers_queues_and_jobs_of_a_running_stack(data_dir, corpus):
     stack = open_stack(data_dir, roles=("transcribe", "nlp", "index"))
     try:
-        intake = stack.service.intake(str(corpus / "jfk.flac"), Settings(data_dir / "x").speech_options())
+        intake = stack.service.intake(str(corpus / "jfk.flac"), Settings(data_dir / "x").speech_options(summarize=False))
         wait_done(stack.store, intake.job_id)
         done = subprocess.run([sys.executable, "-m", "app", "--data-dir", str(data_dir), "status"],
                               capture_output=True, text=True, timeout=60)

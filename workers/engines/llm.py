@@ -254,8 +254,8 @@ class GroundedSummarizer:
         markdown = f"# {self.template.title}\n\n" + "\n\n".join(
             f"## {s['heading']}\n\n{s['text']}" for s in sections) + "\n"
         if dropped:
-            markdown += (f"\n*{len(dropped)} generated line(s) left out: they named something the recording "
-                         "does not say.*\n")
+            markdown += ("\n*Some generated lines were left out: they named something the recording does not "
+                         "say.*\n")
         return {"template": self.template.title, "markdown": markdown, "sections": sections, "pieces": 1,
                 "dropped": dropped, "engine": "grounded+llm" if self.engine else "grounded",
                 "model": os.path.basename(self.engine.path) if self.engine else None}

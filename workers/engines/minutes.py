@@ -37,6 +37,7 @@ CUES = {
     "frame": re.compile(r"\b(the goal of this meeting|big picture|main themes?|short version|in total|"
                         r"the main|we agreed|our recommendation|the first theme|root cause|real cause)\b", re.I),
 }
+ORDINAL = re.compile(r"^(first|second|third|fourth|fifth|then|next|finally|lastly|also)\b", re.I)
 SKIP = re.compile(r"^(thanks?|thank you|good morning|okay|ok|welcome|now, who|does anyone|if not)\b", re.I)
 KINDS = (("summary", ("summary", "overview", "tl;dr", "abstract", "gist")),
          ("decisions", ("decision",)),
@@ -44,7 +45,7 @@ KINDS = (("summary", ("summary", "overview", "tl;dr", "abstract", "gist")),
          ("questions", ("question", "open", "risk", "issue", "concern")),
          ("chapters", ("chapter", "outline", "agenda", "topic")),
          ("points", ("key point", "highlight", "takeaway", "point")))
-LIMITS = {"summary": 3, "decisions": 4, "actions": 6, "questions": 4, "points": 6, "chapters": 8}
+LIMITS = {"summary": 4, "decisions": 4, "actions": 6, "questions": 4, "points": 6, "chapters": 8}
 
 
 @dataclass
@@ -127,8 +128,20 @@ class Minutes:
 
     def __init__(self, segments: list[dict]):
         self.all = [s for s in sentences(segments) if not SKIP.match(s.text) and len(s.text.split()) >= 4]
+        # "We have three follow-up actions. First, … Second, …": what follows an announced
+        # list is a list item of that kind, whatever words the speaker (or the ASR) used
+        self.listed: dict[int, str] = {}
+        kind = None
+        for i, s in enumerate(self.all):
+            if re.search(r"\b(follow[- ]up|next steps|action items?|to-?dos?)\b", s.text, re.I):
+                kind = "actions"
+            elif kind and ORDINAL.match(s.text):
+                self.listed[i] = kind
+            else:
+                kind = None
         counts = Counter(w for s in self.all for w in content_words(s.text))
-        self.weight = {w: math.log(1 + n) for w, n in counts.items() if n > 1}
+        # words said again carry the meeting; a word said once still says something
+        self.weight = {w: math.log(1 + n) if n > 1 else 0.3 for w, n in counts.items()}
 
     def centrality(self, s: Sentence) -> float:
         words = content_words(s.text)
@@ -139,9 +152,9 @@ class Minutes:
     def score(self, s: Sentence, kind: str) -> float:
         text = s.text
         if kind in ("summary", "points", "chapters"):
-            return self.centrality(s) * (1.6 if CUES["frame"].search(text) else 1.0)
+            return self.centrality(s) * (2.0 if CUES["frame"].search(text) else 1.0)
         cue = CUES[kind]
-        hits = len(cue.findall(text))
+        hits = len(cue.findall(text)) + 2 * (self.listed.get(self.all.index(s)) == kind)
         if not hits:
             return 0.0
         if kind == "actions":
@@ -153,12 +166,23 @@ class Minutes:
         return hits + 0.1 * self.centrality(s)
 
     def pick(self, kind: str, limit: int | None = None, exclude: set[int] = frozenset()) -> list[Sentence]:
-        limit = limit or LIMITS.get(kind, 5)
+        # a longer meeting gets more lines: about one per seven sentences said, within bounds
+        limit = limit or min(2 * LIMITS.get(kind, 5), max(LIMITS.get(kind, 5), round(len(self.all) / 7)))
         if kind == "chapters":
             return self.chapters(limit)
-        scored = [(self.score(s, kind), i) for i, s in enumerate(self.all) if i not in exclude]
-        best = sorted((x for x in scored if x[0] > 0), reverse=True)[:limit]
-        return [self.all[i] for _, i in sorted(best, key=lambda x: x[1])]  # in the order said
+        scores = {i: self.score(s, kind) for i, s in enumerate(self.all) if i not in exclude}
+        scores = {i: v for i, v in scores.items() if v > 0}
+        chosen: list[int] = []
+        while scores and len(chosen) < limit:  # the best, but not twice the same thing said
+            def value(i):
+                words = content_words(self.all[i].text)
+                like = max((len(words & content_words(self.all[j].text)) / max(1, len(words)) for j in chosen),
+                           default=0.0)
+                return scores[i] * (1.0 - 0.6 * like)
+            best = max(scores, key=value)
+            chosen.append(best)
+            del scores[best]
+        return [self.all[i] for i in sorted(chosen)]  # in the order said
 
     def chapters(self, limit: int) -> list[Sentence]:
         """The most central sentence of each stretch of the meeting."""
