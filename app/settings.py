@@ -63,7 +63,8 @@ SETTINGS = (
 BY_KEY = {s.key: s for s in SETTINGS}
 SPEECH_KEYS = ("model", "language", "task", "beam_size", "vad_filter", "word_timestamps", "cpu_threads",
                "batched", "chunk_from_minutes", "chunk_minutes")
-SUMMARY_KEYS = ("summarize", "summary_engine", "summary_template", "translate_to", "llm_model", "llm_context_tokens", "llm_threads")
+SUMMARY_KEYS = ("summarize", "summary_engine", "summary_template", "translate_to", "llm_model",
+                "llm_context_tokens", "llm_threads")
 
 
 class Settings:

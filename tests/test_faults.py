@@ -62,16 +62,25 @@ def test_a_task_that_crashes_its_worker_every_time_fails_once_with_a_sentence(da
     assert len(retries) == 2 and all("crashed (illegal instruction)" in r for r in retries), status.stdout
 
 
+def meeting_under_way(data_dir, corpus):
+    """A stack transcribing a meeting on the sequential path (progress segment by
+    segment), caught mid-way: (stack, intake, its running stage)."""
+    from tests.test_resilience import open_stack, wait_running
+
+    (data_dir / "settings.json").write_text('{"batched": false}')
+    stack = open_stack(data_dir)
+    intake = stack.service.intake(str(corpus / "meeting1_product_sync.mp3"),
+                                  stack.settings.speech_options(summarize=False))
+    return stack, intake, wait_running(stack.store, intake.job_id)
+
+
 def test_a_crash_that_passes_costs_one_more_start(data_dir, corpus, monkeypatch):
     """A pool process killed from outside once (the OOM killer, say): the task runs again
     after a short backoff and succeeds; no failure is recorded."""
-    (data_dir / "settings.json").write_text('{"batched": false}')
-    from tests.test_resilience import open_stack, wait_done, wait_running
+    from tests.test_resilience import wait_done
 
-    stack = open_stack(data_dir)
+    stack, intake, stage = meeting_under_way(data_dir, corpus)
     try:
-        intake = stack.service.intake(str(corpus / "meeting1_product_sync.mp3"), stack.settings.speech_options(summarize=False))
-        stage = wait_running(stack.store, intake.job_id)
         os.kill(stage["worker_pid"], signal.SIGKILL)
         job = wait_done(stack.store, intake.job_id)
         assert job["state"] == js.DONE, job["error"]
@@ -85,13 +94,8 @@ def test_a_hung_task_is_noticed_and_its_process_restarted(data_dir, corpus, monk
     """A pool process stopped (SIGSTOP) mid-file: no progress and no CPU for the stall
     time, so its process is killed, a 'stalled' event says so, and the task runs again once."""
     monkeypatch.setenv("EARMARK_STALL_SECONDS", "4")
-    (data_dir / "settings.json").write_text('{"batched": false}')
-    from tests.test_resilience import open_stack, wait_running
-
-    stack = open_stack(data_dir)
+    stack, intake, stage = meeting_under_way(data_dir, corpus)
     try:
-        intake = stack.service.intake(str(corpus / "meeting1_product_sync.mp3"), stack.settings.speech_options(summarize=False))
-        stage = wait_running(stack.store, intake.job_id)
         os.kill(stage["worker_pid"], signal.SIGSTOP)
 
         def finished():

@@ -198,7 +198,8 @@ def test_a_next_stage_not_sent_before_the_app_stopped_is_sent_at_start(data_dir,
 def test_status_shows_workers_queues_and_jobs_of_a_running_stack(data_dir, corpus):
     stack = open_stack(data_dir, roles=("transcribe", "nlp", "index"))
     try:
-        intake = stack.service.intake(str(corpus / "jfk.flac"), Settings(data_dir / "x").speech_options(summarize=False))
+        intake = stack.service.intake(str(corpus / "jfk.flac"),
+                                      Settings(data_dir / "x").speech_options(summarize=False))
         wait_done(stack.store, intake.job_id)
         done = subprocess.run([sys.executable, "-m", "app", "--data-dir", str(data_dir), "status"],
                               capture_output=True, text=True, timeout=60)

@@ -84,7 +84,8 @@ def test_a_new_transcription_is_never_stuck_behind_summaries_and_indexing(data_d
         backlog = []
         for i in range(10):  # ten finished transcripts, each wanting a summary and an index
             job_id = store.create_job(f"/recordings/{i}.mp3", stages=["transcribe", "summarize", "index"],
-                                      options={"summary_template": "meeting_minutes", "summary_engine": "llm"})
+                                      options={"summary_template": "meeting_minutes",
+                                               "summary_engine": "llm"})
             store.save_transcript(job_id, {"text": "x", "segments": transcript_lines(corpus, ["meeting1_product_sync"])})
             store.update_stage(job_id, "transcribe", state=js.DONE)
             backlog.append(job_id)

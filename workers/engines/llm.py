@@ -222,9 +222,9 @@ class GroundedSummarizer:
     """Notes whose every line was said: the grounded sentences of each section
     (``workers.engines.minutes``), each linked to its time. With an *engine*, the LLM
     condenses those lines, and each line it writes is kept only if it stays close to one
-    of them (the link goes to that sentence) and every number, day, name and link in it
-    is in the transcript (``workers.engines.grounding``); what fails is dropped and
-    counted, and a section left empty keeps the said sentences."""
+    of them (it then stands in for that sentence, with its time) and every number, day,
+    name and link in it is in the transcript (``workers.engines.grounding``); what fails
+    is dropped and counted, and a sentence with no faithful condensation stays as said."""
 
     template: Template
     engine: LLMEngine | None = None
@@ -244,9 +244,8 @@ class GroundedSummarizer:
             self.on_progress(n, total, heading)
             text, chosen = minutes.section(heading, used)
             if self.engine is not None and chosen:
-                rewritten, lost = self._condense(chosen, minutes, heading, index)
+                text, lost = self._condense(chosen, minutes, heading, index)
                 dropped += lost
-                text = rewritten or text
             self.on_text(heading, f"## {heading}\n\n{text}\n\n")
             sections.append({"heading": heading, "text": text,
                              "sources": [{"start": s.start, "text": s.text} for s in chosen]})
@@ -262,11 +261,12 @@ class GroundedSummarizer:
 
     def _condense(self, chosen, minutes, heading: str, index) -> tuple[str, list[dict]]:
         from workers.engines.grounding import content_words, unsupported
-        from workers.engines.minutes import kind_of, time_link
+        from workers.engines.minutes import kind_of
 
         source = "\n".join(f"- {s.text}" for s in chosen)
         reply = self.engine.generate(source, REWRITE_INSTRUCTION, 40 * len(chosen) + 40)
-        kept, dropped = [], []
+        kept: dict[int, str] = {}
+        dropped: list[dict] = []
         for raw in reply.splitlines():
             line = raw.strip().lstrip("-*•0123456789.) ").strip()
             if len(line.split()) < 3 or line.rstrip(":").lower() == heading.lower():
@@ -280,12 +280,15 @@ class GroundedSummarizer:
                                 "why": f"not in the recording: {', '.join(missing)}" if missing
                                 else "not from the meeting's sentences"})
                 continue
-            source_sentence = overlap[1]
-            if kind_of(heading) == "actions":
-                kept.append(minutes.line(source_sentence, "actions").replace(source_sentence.text, line, 1))
-            else:
-                kept.append(f"- {line} {time_link(source_sentence.start)}")
-        return "\n".join(dict.fromkeys(kept)), dropped
+            kept.setdefault(id(overlap[1]), line)  # the first condensed line of each said sentence
+        # each said sentence appears once: condensed where the model did it faithfully, else as said
+        lines = []
+        for sentence in chosen:
+            line = minutes.line(sentence, kind_of(heading))
+            if id(sentence) in kept:
+                line = line.replace(sentence.text, kept[id(sentence)], 1)
+            lines.append(line)
+        return "\n".join(lines), dropped
 
 
 LANGUAGES = {
