@@ -55,6 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--newest", action="store_true", help="newest first instead of most relevant")
     f.add_argument("--limit", type=int, default=20)
 
+    m = sub.add_parser("models", help="list, download or remove speech and summary models")
+    m.add_argument("action", choices=("list", "download", "remove"))
+    m.add_argument("name", nargs="?", help="a model from 'earmark models list'")
+
     w = sub.add_parser("worker", parents=[common], help="run a Celery worker for some queues")
     w.add_argument("--queues", default="transcribe,nlp,index")
     w.add_argument("--broker", help="broker URL (default: $EARMARK_BROKER_URL)")
@@ -84,6 +88,10 @@ def main(argv: list[str] | None = None) -> int:
     command = args.command or "gui"
     if command in ("worker", "beat"):
         return _run_role(command, args)
+    if command == "models":
+        from app.commands import models
+
+        return models(args.action, args.name)
 
     from app.paths import DataDir
 

@@ -398,3 +398,39 @@ def search(data: DataDir, query: str, newest: bool = False, limit: int = 20) -> 
         print(f"No transcript mentions: {query}", file=sys.stderr)
     store.close()
     return 0 if hits else 1
+
+
+def models(action: str, name: str | None) -> int:
+    """``earmark models list|download NAME|remove NAME``; Ctrl-C cancels a download."""
+    from app import models as manager
+
+    if action == "list":
+        for row in manager.listing():
+            print(f"{row['name']:<16} {row['kind']:<8} {row['size_mb']:>6} MB  {row['state'] or '-':<10} "
+                  f"{row['hint']}")
+        return 0
+    if not name:
+        print(f"earmark: give the model's name: earmark models {action} NAME", file=sys.stderr)
+        return 2
+    try:
+        if action == "remove":
+            if not manager.remove(name):
+                print(f"{name} is not downloaded.")
+            else:
+                print(f"Removed {name}.")
+            return 0
+        view = ProgressView()
+        cancel = threading.Event()
+
+        def progress(done: int, total: int) -> None:
+            view.show([(name, "download", done / total if total else 0.0, f"{done / 1e6:.0f}/{total / 1e6:.0f} MB")])
+        try:
+            folder = manager.download(name, on_progress=progress, cancel=cancel)
+        except KeyboardInterrupt:
+            cancel.set()
+            raise manager.Cancelled(f"The download of {name} was cancelled; what was fetched is kept for next time.")
+        print(f"Downloaded {name} to {folder}. Choose it in the settings ('model' or 'llm_model': {name}).")
+        return 0
+    except manager.DownloadError as exc:
+        print(f"earmark: {exc}", file=sys.stderr)
+        return 1

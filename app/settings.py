@@ -44,7 +44,7 @@ SETTINGS = (
     Setting("summarize", bool, True, "Write notes for each transcript (grounded: every line was said)"),
     Setting("summary_engine", str, "grounded", "Notes: grounded (the sentences said, linked to their time; "
             "no model, invents nothing), grounded+llm (the summary model condenses them, checked against the "
-            "recording), llm (the model writes freely: may invent)"),
+            "recording), llm (the model writes freely: may invent)", choices=("grounded", "grounded+llm", "llm")),
     Setting("summary_template", str, "meeting_minutes", "Summary template (a built-in name or one of yours)"),
     Setting("translate_to", str, "", "Also translate each transcript into this language with the LLM "
                                      "(e.g. fr, German; empty: no)"),

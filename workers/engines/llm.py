@@ -41,8 +41,16 @@ def bundled_gguf() -> str:
 
 
 def resolve_gguf(spec: str) -> str:
+    from workers.engines.catalog import BY_NAME, installed_path
+
     if not spec or spec == BUNDLED:
         return bundled_gguf()
+    if spec in BY_NAME:  # a model from the model manager
+        found = installed_path(spec)
+        if not found:
+            raise ModelError(f"The summary model '{spec}' is not downloaded: download it in Settings › Models "
+                             f"or with 'earmark models download {spec}'.")
+        return found
     path = os.path.expanduser(spec)
     if not os.path.isfile(path):
         raise ModelError(f"Summary model file not found: {spec}")

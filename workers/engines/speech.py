@@ -79,12 +79,9 @@ def _part_files(package: str) -> dict[str, Path]:
 
 
 def model_cache_dir() -> Path:
-    base = os.environ.get("EARMARK_MODEL_CACHE")
-    if not base:
-        from platformdirs import user_cache_dir
+    from workers.engines.catalog import models_dir
 
-        base = user_cache_dir("earmark", appauthor=False)
-    return Path(base) / "models"
+    return models_dir()
 
 
 def bundled_multilingual_path() -> Path:
@@ -145,21 +142,23 @@ def resolve_model(spec: str) -> tuple[str, str]:
 
 
 def _download(name: str) -> str:
+    """A named model on this machine: downloaded with the model manager (Settings ›
+    Models, ``earmark models download``), or already in the hub's local cache. A worker
+    never downloads by itself: the network is used only when a person asks."""
+    from workers.engines.catalog import installed_path
+
+    found = installed_path(name)
+    if found:
+        return found
     from faster_whisper.utils import download_model
 
     try:
         return download_model(name, local_files_only=True)
-    except Exception:  # not in the local cache: try the network once
-        pass
-    os.environ.setdefault("HF_HUB_ETAG_TIMEOUT", "10")
-    os.environ.setdefault("HF_HUB_DOWNLOAD_TIMEOUT", "30")
-    try:
-        return download_model(name)
-    except Exception as exc:
-        log.warning("download of model %s failed: %r", name, exc)
+    except Exception:
         raise ModelError(
-            f"Speech model '{name}' is not on this machine and could not be downloaded "
-            f"(no network?). Use the bundled model or a local model folder.") from None
+            f"Speech model '{name}' is not on this machine and could not be downloaded by a worker: download it "
+            f"first in Settings › Models or with 'earmark models download {name}', or use the bundled "
+            "model or a local model folder.") from None
 
 
 def default_device() -> tuple[str, str]:
