@@ -176,9 +176,11 @@ def test_history_survives_closing_and_reopening(qtbot, data_dir, corpus):
         window.add_paths([str(corpus / "jfk.flac")])
         store = window.controller.store
         qtbot.waitUntil(lambda: bool(store.jobs()) and store.jobs()[0]["state"] == js.DONE, timeout=120_000)
-        qtbot.waitUntil(lambda: sum(r["state"] == "succeeded" for r in panel.task_model.rows) == 2, timeout=10_000)
+        # transcript, notes (on by default) and search index: three tasks
+        qtbot.waitUntil(lambda: sum(r["state"] == "succeeded" for r in panel.task_model.rows) == 3, timeout=10_000)
         before = {r["task_id"]: (r["name"], r["state"], r["worker"]) for r in panel.task_model.rows}
-        assert {name for name, _, _ in before.values()} == {"earmark.transcribe", "earmark.index"}
+        assert {name for name, _, _ in before.values()} == {"earmark.transcribe", "earmark.summarize",
+                                                             "earmark.index"}
     finally:
         close_window(qtbot, window)
 
