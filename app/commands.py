@@ -267,6 +267,9 @@ def transcribe(data: DataDir, args) -> int:
         print("\nInterrupted: unfinished files stay queued and continue the next time Earmark runs.",
               file=sys.stderr)
         return 130
+    except StartError as exc:  # the stack it joined stopped and could not be started again
+        print(f"earmark: {exc} Unfinished files stay queued for the next run.", file=sys.stderr)
+        return 1
     finally:
         stack.close()
     return _report(data, items)

@@ -48,6 +48,7 @@ def built(tmp_path_factory):
     return work / "dist", Path(done.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.timeout(900)  # a transcript, the window, a translation and a summary, all from the bundle
 def test_the_bundle_transcribes_and_starts_its_window_offline(built, tmp_path, corpus):
     dist, _ = built
     inside = dist / "earmark" / "_internal"

@@ -15,5 +15,8 @@ def client_app(broker_url: str, result_backend: str | None = None) -> Celery:
     """
     client = Celery("earmark", set_as_current=False)
     client.config_from_object("workers.config")
-    client.conf.update(broker_url=broker_url, result_backend=result_backend or broker_url)
+    # The app polls every few seconds: a result it cannot read now it reads at the next poll
+    # (a worker storing a result waits out a broker restart instead; see workers.config).
+    client.conf.update(broker_url=broker_url, result_backend=result_backend or broker_url,
+                       result_backend_max_retries=5)
     return client

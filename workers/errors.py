@@ -5,13 +5,15 @@ class here takes a single message string and lives in an importable module.
 """
 
 
+from celery.exceptions import BackendError as _BackendError
 from kombu.exceptions import OperationalError as _KombuOperationalError
 from redis.exceptions import ConnectionError as _RedisConnectionError
 from redis.exceptions import TimeoutError as _RedisTimeoutError
 
 # What a broker that is away (restarting, or gone) raises at a caller: a fault that
 # passes; whoever meets it waits and tries again rather than failing a job.
-BROKER_ERRORS = (_RedisConnectionError, _RedisTimeoutError, _KombuOperationalError, ConnectionError)
+# (BackendError: Celery's result backend gave up its own retries, e.g. BackendGetMetaError.)
+BROKER_ERRORS = (_RedisConnectionError, _RedisTimeoutError, _KombuOperationalError, ConnectionError, _BackendError)
 
 
 class EarmarkError(Exception):
