@@ -174,20 +174,24 @@ class ModelsWidget(QWidget):
         def run(cancel=self._cancel):
             try:
                 models.download(name, on_progress=lambda d, t: self.progress.emit(d, t), cancel=cancel)
-                self.finished.emit(name, "")
+                outcome = ""
             except models.DownloadError as exc:
-                self.finished.emit(name, str(exc))
+                outcome = str(exc)
             except Exception as exc:  # the thread must always report back
-                self.finished.emit(name, f"The download failed: {exc}")
+                outcome = f"The download failed: {exc}"
+            try:
+                self.finished.emit(name, outcome)
+            except RuntimeError:
+                pass  # the dialog is gone: nothing to tell
         self._thread = threading.Thread(target=run, name="model-download", daemon=True)
         self._thread.start()
         self._enable()
 
     def cancel(self) -> None:
+        """Stop a running download (it ends at its next block; never waited for here, on
+        the GUI thread); the file it was fetching is deleted, and the model is not taken as there."""
         if self._cancel is not None:
             self._cancel.set()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
 
     def _progress(self, done: int, total: int) -> None:
         if total:
