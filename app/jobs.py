@@ -207,8 +207,7 @@ class JobService(ChunkFlow):
     def remove(self, job_id: str) -> None:
         """Forget a job (its file is not touched); a live one is cancelled first."""
         if self.store.job(job_id)["state"] not in js.FINAL:
-            self.cancel(job_id)
-        self.drop_scratch(job_id)
+            self.cancel(job_id)  # which also drops its scratch audio
         self.store.delete_job(job_id)
 
     def send(self, job_id: str, stage: str, priority: int | None = None) -> str | None:
