@@ -345,8 +345,9 @@ class Supervisor:
                 # This worker was its queues' only consumer: give back what it held, one
                 # crash counted on each (a task that kills its worker every time ends).
                 from app.queues import restore_unacked
+                from workers.delivery import exit_words
 
-                restore_unacked(self.celery, child.queues, crash_cause=_exit_words(child.last_exit))
+                restore_unacked(self.celery, child.queues, crash_cause=exit_words(child.last_exit))
             child.restarts += 1
             self._spawn(child)
         except Exception as exc:  # the broker may be restarting too: try again later
@@ -423,15 +424,6 @@ def _kill_tree(pid: int) -> None:
             p.send_signal(signal.SIGKILL)
     except psutil.NoSuchProcess:
         pass
-
-
-def _exit_words(code: int | None) -> str:
-    """'killed', 'segmentation fault', 'exit code 1' for a child's return code."""
-    from workers.delivery import cause_of
-
-    if code is not None and code < 0:
-        return cause_of(f"signal {-code}")
-    return cause_of(f"exitcode {code}")
 
 
 def _tail(path: str, lines: int = 3) -> str:

@@ -61,6 +61,13 @@ def cause_of(exc: BaseException) -> str:
     return f"exit code {match[1]}" if match else "the process ended unexpectedly"
 
 
+def exit_words(code: int | None) -> str:
+    """'killed', 'illegal instruction', 'exit code 1' for a child process's return code."""
+    if code is not None and code < 0:
+        return cause_of(f"signal {-code}")
+    return cause_of(f"exitcode {code}")
+
+
 def crash_sentence(task_name: str, cause: str, crashes: int) -> str:
     what = _WHAT.get(task_name, "The worker process")
     on = _ON.get(task_name, "this file")
@@ -94,10 +101,12 @@ class CrashBoundRequest(Request):
             return super().on_failure(exc_info, send_failed_event=send_failed_event, return_ok=return_ok)
         crashes = int((self._request_dict.get(CRASH_HEADER) or 0)) + 1
         cause = cause_of(exc)
-        if crashes >= MAX_CRASHES or not self._send_again(crashes, cause, exc, exc_info):
+        if crashes >= MAX_CRASHES:
             self._fail(crashes, cause, exc_info)
+        else:
+            self._send_again(crashes, cause, exc)
 
-    def _send_again(self, crashes: int, cause: str, exc, exc_info) -> bool:
+    def _send_again(self, crashes: int, cause: str, exc) -> None:
         """The same task again, later, carrying the count; then this message is done."""
         delay = crash_backoff(crashes)
         try:
@@ -106,13 +115,12 @@ class CrashBoundRequest(Request):
         except Exception as send_exc:  # the broker is away: keep the message (Celery's way)
             log.error("could not send %s[%s] again after a crash: %r", self.task_name, self.id, send_exc)
             self.reject(requeue=True)
-            return True
+            return
         self.acknowledge()
         self.send_event("task-retried", exception=f"crashed ({cause}), {crashes} of {MAX_CRASHES}",
                         traceback=str(exc))
         log.warning("%s[%s] crashed (%s), %d of %d; again in %.1f s", self.task_name, self.id, cause,
                     crashes, MAX_CRASHES, delay)
-        return True
 
     def _fail(self, crashes: int, cause: str, exc_info) -> None:
         from workers.errors import EngineCrashed
@@ -145,13 +153,14 @@ class EarmarkTask(Task):
         return super().__call__(*args, **kwargs)
 
 
-def crash_if_asked(task_name: str) -> None:
+def crash_if_asked(what: str) -> None:
     """Test hook: ``EARMARK_TEST_CRASH=earmark.summarize:SIGILL`` (in the worker's
     environment) makes that task's process die by that signal when the task starts, as
-    a native crash of its engine would. Never set outside tests."""
+    a native crash of its engine would; ``llama-cpu:haswell:SIGILL`` does the same to the
+    probe of that llama.cpp CPU variant (workers.engines.llama_cpu). Never set outside tests."""
     wanted = os.environ.get(TEST_CRASH_ENV, "")
-    if not wanted:
-        return
-    name, _, sig = wanted.partition(":")
-    if name == task_name:
-        os.kill(os.getpid(), getattr(signal, sig or "SIGSEGV"))
+    name, sep, sig = wanted.rpartition(":")
+    if not sep:
+        name, sig = wanted, "SIGSEGV"
+    if wanted and name == what:
+        os.kill(os.getpid(), getattr(signal, sig))

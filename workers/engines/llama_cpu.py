@@ -26,7 +26,6 @@ import json
 import logging
 import os
 import platform
-import signal
 import subprocess
 import sys
 import time
@@ -37,7 +36,6 @@ from workers.errors import ModelError
 log = logging.getLogger(__name__)
 
 PROBE_TIMEOUT_SECONDS = 180
-TEST_CRASH_ENV = "EARMARK_TEST_CRASH"  # "llama-cpu:haswell:SIGILL": that variant's probe dies (tests)
 # A real prompt: the AMX crash needed more than a few tokens to reach the matrix code.
 PROBE_PROMPT = ("Summarize the following meeting notes in one sentence. " + " ".join(
     f"Item {i}: the team reviewed the release plan, the budget and the schedule for the next quarter."
@@ -121,12 +119,6 @@ def probe_command(variant: str) -> list[str]:
     return [sys.executable, "-m", "workers.engines.llama_cpu", variant]
 
 
-def _signal_words(code: int) -> str:
-    from workers.delivery import cause_of
-
-    return cause_of(f"signal {-code}") if code < 0 else f"exit code {code}"
-
-
 def probe(variant: str) -> tuple[bool, str]:
     """Run the probe in a child process; (it ran, what happened)."""
     started = time.monotonic()
@@ -138,7 +130,9 @@ def probe(variant: str) -> tuple[bool, str]:
     if done.returncode == 0:
         return True, f"ran in {time.monotonic() - started:.1f} s"
     if done.returncode < 0:
-        return False, _signal_words(done.returncode)
+        from workers.delivery import exit_words
+
+        return False, exit_words(done.returncode)
     return False, (done.stderr.strip().splitlines() or [f"exit code {done.returncode}"])[-1]
 
 
@@ -223,19 +217,13 @@ def prepare() -> str:
     return choice["variant"]
 
 
-def _crash_if_asked(variant: str) -> None:
-    wanted = os.environ.get(TEST_CRASH_ENV, "")
-    kind, _, rest = wanted.partition(":")
-    name, _, sig = rest.partition(":")
-    if kind == "llama-cpu" and name == variant:
-        os.kill(os.getpid(), getattr(signal, sig or "SIGILL"))
-
-
 def main(argv: list[str]) -> int:
     """The probe: load *variant*, then a real prompt through the bundled model."""
     variant = argv[0] if argv else ""
     load(variant)
-    _crash_if_asked(variant)
+    from workers.delivery import crash_if_asked
+
+    crash_if_asked(f"llama-cpu:{variant}")
     from llama_cpp import Llama
 
     from workers.engines.llm import bundled_gguf
