@@ -11,14 +11,13 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 
-log = logging.getLogger("earmark")
-
 
 def build_parser() -> argparse.ArgumentParser:
+    from app import export
+
     data_help = "where this instance keeps everything (default: $EARMARK_DATA_DIR or the platform's user data folder)"
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", default=argparse.SUPPRESS, help=data_help)
@@ -34,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     t = sub.add_parser("transcribe", parents=[common], help="transcribe files through the queue",
                        epilog="A file whose name starts with '-' goes after '--': earmark transcribe -- -take1.wav")
     t.add_argument("files", nargs="+", metavar="FILE")
-    t.add_argument("--format", default="txt", choices=("txt", "srt", "vtt", "json", "md"))
+    t.add_argument("--format", default="txt", choices=export.FORMATS)
     t.add_argument("--out", default=".", help="folder for the transcripts (default: here)")
     t.add_argument("--model", help="bundled, a model folder, or a faster-whisper model name")
     t.add_argument("--language", help="language code, e.g. en (default: detect)")

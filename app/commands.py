@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import signal
 import sys
 import threading
@@ -12,113 +11,11 @@ from pathlib import Path
 
 from app import export
 from app import jobstore as js
-from app.broker import BrokerAddress, address_file
-from app.jobs import JobService
 from app.jobstore import JobStore
-from app.monitor import EventMonitor
 from app.paths import DataDir
 from app.settings import Settings
-from app.supervisor import ALL_ROLES, AlreadyRunning, StartError, Supervisor
-
-log = logging.getLogger(__name__)
-POLL_BACKEND_SECONDS = 2.0
-
-
-class Stack:
-    """The embedded stack of a data folder: started here, or joined when another
-    Earmark process (the window, ``earmark serve``) already runs it."""
-
-    def __init__(self, data: DataDir, settings: Settings, roles=ALL_ROLES):
-        self.data, self.settings, self.roles = data, settings, roles
-        self.store = JobStore(data.database)
-        self.supervisor: Supervisor | None = None
-        self.celery = None
-        self.service: JobService | None = None
-        self.monitor: EventMonitor | None = None
-        self._joined_address: BrokerAddress | None = None
-
-    @property
-    def address(self) -> BrokerAddress | None:
-        """The broker's address, password included (for outside tools)."""
-        return self.supervisor.address if self.supervisor else self._joined_address
-
-    @property
-    def owner(self) -> bool:
-        return self.supervisor is not None
-
-    def open(self, wait_workers: bool = False, join: bool = True) -> "Stack":
-        """Start the stack, or join the one another Earmark process runs (unless *join*
-        is False: ``earmark serve`` must not pretend to serve what another one does)."""
-        supervisor = Supervisor(self.data, self.settings, self.roles)
-        reconciled = {}
-
-        def reconcile(celery_app):
-            service = JobService(self.store, celery_app, self.data.root)
-            reconciled.update(service.reconcile())
-            reconciled["sent"] = service.send_pending()
-
-        try:
-            supervisor.start(before_workers=reconcile)
-            self.supervisor, self.celery = supervisor, supervisor.celery
-            for notice in supervisor.notices:
-                print(f"earmark: {notice}", file=sys.stderr)
-            if any(reconciled.values()):
-                log.info("reconciled with the broker: %s", reconciled)
-        except AlreadyRunning:
-            if not join:
-                raise
-            self._join()
-        self.service = JobService(self.store, self.celery, self.data.root)
-        self.monitor = EventMonitor(self.celery, self.service.handle_event)
-        if not self.monitor.start():
-            raise StartError("Could not listen to the workers' events; see the logs in "
-                             f"{self.data.logs}")
-        if wait_workers and self.owner:
-            if not self.supervisor.wait_workers(120):
-                raise StartError(f"The workers did not start; see the logs in {self.data.logs}")
-        return self
-
-    def _join(self) -> None:
-        from workers.celery_app import client_app
-
-        address = BrokerAddress.load(address_file(self.data))
-        if address is None:
-            raise StartError(f"Earmark is starting or stopping on {self.data.root}; try again in a moment.")
-        self.celery = client_app(address.url)
-        self._joined_address = address
-        log.info("joined the running stack of %s", self.data.root)
-
-    def keep_alive(self) -> bool:
-        """A joined stack whose owner has stopped (its lock is free) is taken over: this
-        process starts it again, reconciles, and its jobs go on. True if it did."""
-        if self.owner or not Supervisor.owner_gone(self.data):
-            return False
-        log.info("the process that ran the stack of %s has stopped; taking it over", self.data.root)
-        if self.monitor:
-            self.monitor.stop()
-        if self.celery is not None:
-            self.celery.close()
-        self.supervisor = self.celery = self.service = self.monitor = self._joined_address = None
-        for _ in range(50):  # another joiner may win the race; then join that one
-            try:
-                self.open()
-                return True
-            except StartError:
-                if not Supervisor.owner_gone(self.data):
-                    threading.Event().wait(0.1)  # the winner is writing its address
-                    continue
-                raise
-        raise StartError(f"Could not start or join the stack of {self.data.root}")
-
-    def close(self) -> None:
-        if self.monitor:
-            self.monitor.stop()
-        if self.supervisor:
-            self.supervisor.stop()
-        elif self.celery is not None:
-            self.celery.close()
-        self.store.close()
-
+from app.stack import POLL_BACKEND_SECONDS, Stack
+from app.supervisor import AlreadyRunning, StartError
 
 def serve(data: DataDir) -> int:
     settings = Settings(data.settings)
@@ -137,7 +34,7 @@ def serve(data: DataDir) -> int:
     print(f"Earmark is ready (data folder {data.root}). Press Ctrl-C to stop.", flush=True)
     try:
         while not stop.wait(POLL_BACKEND_SECONDS):
-            stack.service.poll()
+            stack.poll()
     finally:
         print("Stopping…", flush=True)
         stack.close()
@@ -261,7 +158,7 @@ def transcribe(data: DataDir, args) -> int:
                 break
             stack.service.wait_for_change(0.5)
             if time.monotonic() - last_poll > POLL_BACKEND_SECONDS:
-                waiting_note = "" if stack.service.poll(ids) else "(waiting for the broker…)"
+                waiting_note = "" if stack.poll(ids) else "(waiting for the broker…)"
                 last_poll = time.monotonic()
     except KeyboardInterrupt:
         print("\nInterrupted: unfinished files stay queued and continue the next time Earmark runs.",
@@ -345,6 +242,7 @@ def _report(data: DataDir, items: list[Item]) -> int:
 
 
 def status(data: DataDir) -> int:
+    from app.broker import BrokerAddress, address_file
     from app.queues import depths
     from workers.celery_app import client_app
 
@@ -390,12 +288,12 @@ def status(data: DataDir) -> int:
 
 def search(data: DataDir, query: str, newest: bool = False, limit: int = 20) -> int:
     """Print hits across every transcript: file, time, snippet. Exit 1 when none."""
-    from app.export import timestamp
+    from workers.timefmt import clock
 
     store = JobStore(data.database)
     hits = store.search(query, limit=limit, order="newest" if newest else "relevance")
     for hit in hits:
-        print(f"{Path(hit['path']).name}  {timestamp(hit['start'], '.')[:8]}  segment {hit['idx']}  "
+        print(f"{Path(hit['path']).name}  {clock(hit['start'])}  segment {hit['idx']}  "
               f"{hit['snippet']}")
     if not hits:
         print(f"No transcript mentions: {query}", file=sys.stderr)

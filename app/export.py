@@ -1,4 +1,8 @@
-"""Transcript export: TXT, SRT, VTT, JSON and Markdown from a stored transcript."""
+"""Transcript export: TXT, SRT, VTT, JSON, Markdown and TSV from a stored transcript.
+
+A format is one entry of ``RENDERERS`` (its file ending → a function of the
+transcript and a title); the command line's --format, the settings and the export
+dialog all offer ``FORMATS``."""
 
 from __future__ import annotations
 
@@ -6,15 +10,7 @@ import json
 import os
 from pathlib import Path
 
-FORMATS = ("txt", "srt", "vtt", "json", "md")
-
-
-def timestamp(seconds: float, sep: str = ",") -> str:
-    ms = max(0, int(round(seconds * 1000)))
-    h, rest = divmod(ms, 3_600_000)
-    m, rest = divmod(rest, 60_000)
-    s, ms = divmod(rest, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
+from workers.timefmt import clock, stamp
 
 
 def to_txt(t: dict) -> str:
@@ -22,13 +18,13 @@ def to_txt(t: dict) -> str:
 
 
 def to_srt(t: dict) -> str:
-    blocks = [f"{i}\n{timestamp(s['start'])} --> {timestamp(s['end'])}\n{s['text']}\n"
+    blocks = [f"{i}\n{stamp(s['start'])} --> {stamp(s['end'])}\n{s['text']}\n"
               for i, s in enumerate(t["segments"], start=1)]
     return "\n".join(blocks)
 
 
 def to_vtt(t: dict) -> str:
-    blocks = [f"{timestamp(s['start'], '.')} --> {timestamp(s['end'], '.')}\n{s['text']}\n"
+    blocks = [f"{stamp(s['start'], '.')} --> {stamp(s['end'], '.')}\n{s['text']}\n"
               for s in t["segments"]]
     return "WEBVTT\n\n" + "\n".join(blocks)
 
@@ -38,18 +34,36 @@ def to_json(t: dict) -> str:
     return json.dumps({k: t[k] for k in keys if k in t}, indent=2, ensure_ascii=False) + "\n"
 
 
+def to_tsv(t: dict) -> str:
+    """Start and end in seconds and the text, one segment a line (spreadsheets, scripts)."""
+    def seconds(value: float) -> str:  # rounded like the subtitle times
+        return f"{int(round(value * 1000)) / 1000:.3f}"
+
+    rows = [f"{seconds(s['start'])}\t{seconds(s['end'])}\t{' '.join(s['text'].split())}" for s in t["segments"]]
+    return "start\tend\ttext\n" + "".join(row + "\n" for row in rows)
+
+
 def to_md(t: dict, title: str = "Transcript") -> str:
     lines = [f"# {title}", ""]
     if t.get("language") or t.get("duration"):
-        lines += [f"*Language: {t.get('language', '?')} · Duration: {timestamp(t.get('duration') or 0, '.')[:8]}*", ""]
-    lines += [f"**[{timestamp(s['start'], '.')[:8]}]** {s['text']}  " for s in t["segments"]]
+        lines += [f"*Language: {t.get('language', '?')} · Duration: {clock(t.get('duration') or 0)}*", ""]
+    lines += [f"**[{clock(s['start'])}]** {s['text']}  " for s in t["segments"]]
     return "\n".join(lines) + "\n"
 
 
+RENDERERS = {
+    "txt": lambda t, title: to_txt(t),
+    "srt": lambda t, title: to_srt(t),
+    "vtt": lambda t, title: to_vtt(t),
+    "json": lambda t, title: to_json(t),
+    "md": to_md,
+    "tsv": lambda t, title: to_tsv(t),
+}
+FORMATS = tuple(RENDERERS)
+
+
 def render(transcript: dict, fmt: str, title: str = "Transcript") -> str:
-    if fmt == "md":
-        return to_md(transcript, title)
-    return {"txt": to_txt, "srt": to_srt, "vtt": to_vtt, "json": to_json}[fmt](transcript)
+    return RENDERERS[fmt](transcript, title)
 
 
 def write(transcript: dict, fmt: str, out_dir: str | os.PathLike, stem: str) -> Path:

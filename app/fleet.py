@@ -25,7 +25,6 @@ class WorkerInfo:
     active: int = 0
     processed: int = 0
     loadavg: tuple = ()
-    software: str = ""
     model: str | None = None  # what its last task said it had loaded
     stats: dict = field(default_factory=dict)  # from inspect stats()
     queues: list[str] | None = None  # from inspect active_queues(); None: not asked yet
@@ -61,7 +60,6 @@ class WorkerTracker:
                 info.active = int(event.get("active") or 0)
                 info.processed = int(event.get("processed") or info.processed)
                 info.loadavg = tuple(event.get("loadavg") or ())
-                info.software = f"{event.get('sw_ident', '')} {event.get('sw_ver', '')}".strip()
                 if kind == "worker-online":
                     info.model = None  # a new process holds no model yet
             elif kind == "worker-offline":
@@ -154,7 +152,7 @@ def worker_rows(tracker: WorkerTracker, supervisor=None, failed_by_worker: dict 
             "concurrency": pool.get("max-concurrency"), "active": info.active if online else 0,
             "processed": info.processed, "failed": (failed_by_worker or {}).get(hostname, 0),
             "load": info.loadavg, "model": info.model if online else None,
-            "queues": info.queues, "software": info.software,
+            "queues": info.queues,
             "memory_mb": (memory or {}).get(hostname) if online else None,
         })
     return rows
@@ -197,3 +195,19 @@ def per_minute(rows: list[dict], since: float, minutes: int = 60) -> dict[str, l
 
     return {"succeeded": [b["succeeded"] for b in buckets], "failed": [b["failed"] for b in buckets],
             "wait": [mean(b["wait"]) for b in buckets], "run": [mean(b["run"]) for b in buckets]}
+
+
+# --- what the panel asks of the workers (run on the controller's action pool) ---------
+CONTROL_TIMEOUT_SECONDS = 2.0
+
+
+def set_consuming(celery_app, hostname: str, queue: str, on: bool) -> None:
+    """A worker starts or stops taking tasks from *queue* (what it runs finishes)."""
+    call = celery_app.control.add_consumer if on else celery_app.control.cancel_consumer
+    call(queue, destination=[hostname], reply=True, timeout=CONTROL_TIMEOUT_SECONDS)
+
+
+def resize_pool(celery_app, hostname: str, by: int) -> None:
+    """One pool process more (by > 0) or fewer."""
+    call = celery_app.control.pool_grow if by > 0 else celery_app.control.pool_shrink
+    call(1, destination=[hostname], reply=True, timeout=CONTROL_TIMEOUT_SECONDS)

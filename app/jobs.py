@@ -9,36 +9,24 @@ import json
 import logging
 import threading
 import time
-import uuid
 from dataclasses import dataclass
 
 from app import jobstore as js
-from app.chunkflow import ChunkFlow, chunked, locked
+from app.chunkflow import ChunkFlow, chunked
+from app.dispatch import Dispatcher, failure_message, locked, settle, with_file_hash
 from app.jobstore import JobStore
-from workers import config
+from workers import stages
 from workers.errors import BROKER_ERRORS, BadMediaError, EarmarkError
 from workers.media import hash_file
 
 log = logging.getLogger(__name__)
 
-TRANSCRIBE, SUMMARIZE, TRANSLATE, INDEX = "transcribe", "summarize", "translate", "index"
-STAGES = (TRANSCRIBE, SUMMARIZE, TRANSLATE, INDEX)  # the order they run in
-TASKS = {TRANSCRIBE: "earmark.transcribe", SUMMARIZE: "earmark.summarize", TRANSLATE: "earmark.translate",
-         INDEX: "earmark.index"}
-
+TRANSCRIBE, SUMMARIZE, TRANSLATE, INDEX = stages.stage_names()
+STAGES = stages.stage_names()  # the order they run in
+stages_for = stages.stages_for
+__all__ = ["JobService", "Intake", "failure_message", "stages_for", "with_file_hash"]
 
 LOST_AFTER_SECONDS = 10.0
-
-
-def stages_for(options: dict) -> list[str]:
-    return [TRANSCRIBE, *([SUMMARIZE] if options.get("summarize") else []),
-            *([TRANSLATE] if options.get("translate_to") else []), INDEX]
-
-
-def with_file_hash(options: dict, job: dict) -> dict:
-    """A speech task's options carry the hash taken at intake: the worker checks that the
-    file it reads is the one that was added (``workers.media.check_unchanged``)."""
-    return dict(options, file_hash=job["file_hash"]) if job.get("file_hash") else options
 
 
 def options_key(options: dict) -> str:
@@ -50,44 +38,57 @@ class Intake:
     job_id: str
     path: str
     state: str
-    message: str | None = None
     reused_from: str | None = None
 
 
-def _earmark_error_names() -> set[str]:
-    import workers.errors as errors
+def _template(service, job, options):
+    from app.templates import text_of
 
-    return {name for name, value in vars(errors).items()
-            if isinstance(value, type) and issubclass(value, errors.EarmarkError)}
-
-
-def failure_message(exc) -> str:
-    """The sentence for a person from a failed task's exception.
-
-    Celery rebuilds exceptions from JSON as look-alike classes of the same name (not
-    our own classes), so ours are recognised by name: their text is already the
-    sentence; anything else is an unexpected error and says what it was."""
-    if not isinstance(exc, BaseException):
-        return str(exc)
-    if isinstance(exc, EarmarkError) or type(exc).__name__ in _earmark_error_names():
-        return str(exc.args[0]) if exc.args else str(exc)
-    return f"Unexpected error ({type(exc).__name__}): {exc}"
+    try:
+        return text_of(service.data_root, options.get("summary_template") or "meeting_minutes")
+    except KeyError as exc:
+        raise EarmarkError(exc.args[0]) from None
 
 
-class JobService(ChunkFlow):
+# What a stage's task is sent with, by the names in ``workers.stages.Stage.needs``: later
+# stages get the text, never the app's database. (service, job, options) → value.
+ARGUMENTS = {
+    "path": lambda service, job, options: job["path"],
+    "options": lambda service, job, options: with_file_hash(options, job),
+    "segments": lambda service, job, options: [
+        {"idx": s["idx"], "start": s["start"], "end": s["end"], "text": s["text"]}
+        for s in service.store.segments(job["id"])],
+    "template": _template,
+    "language": lambda service, job, options: options["translate_to"],
+    "summaries": lambda service, job, options: [{"markdown": s["markdown"]}
+                                                for s in service.store.summaries(job["id"])],
+    "translations": lambda service, job, options: [
+        {"language": t["language"], "segments": service.store.translation(job["id"], t["language"])["segments"]}
+        for t in service.store.translation_languages(job["id"])],
+}
+
+
+class JobService:
     """The app-side workflow. Safe to call from the caller's thread and the event thread:
-    what reads the store and then sends runs under one lock, so a stage is never sent twice."""
+    what reads the store and then sends runs under one lock, so a stage is never sent twice.
 
-    def __init__(self, store: JobStore, celery_app, data_root=None, stall_seconds: float | None = None):
+    Which stages a job has, in what order, what each task is sent with and where its
+    result goes all come from the stage table (``workers.stages``) and ``ARGUMENTS``."""
+
+    def __init__(self, store: JobStore, celery_app, data_root=None, stall_seconds: float | None = None,
+                 on_summary_text=None):
         from app.watchdog import StallWatch
 
         self.store = store
         self.celery = celery_app
         self.data_root = data_root  # for the person's own summary templates
-        self.on_summary_text = None  # (job_id, text) as a summary is generated
+        self.on_summary_text = on_summary_text or (lambda job_id, text: None)  # as a summary is generated
         self.changed = threading.Condition()  # notified after each applied event
         self.lock = threading.RLock()
         self.stalls = StallWatch(store, stall_seconds)
+        self.dispatch = Dispatcher(store, celery_app)
+        self.chunks = ChunkFlow(store, self.dispatch, data_root,
+                                on_transcribed=lambda job_id: self._next_stage(job_id, TRANSCRIBE))
         self._missing: dict[str, float] = {}  # task id → since when it is nowhere (see _resend_lost)
 
     def wait_for_change(self, timeout_seconds: float) -> None:
@@ -112,18 +113,17 @@ class JobService(ChunkFlow):
         except BadMediaError as exc:
             job_id = self.store.create_job(path, stages=stages_for(options), options=options, options_key=key)
             self.store.update_stage(job_id, TRANSCRIBE, state=js.FAILED, error=str(exc), finished_at=time.time())
-            return Intake(job_id, path, js.FAILED, str(exc))
+            return Intake(job_id, path, js.FAILED)
         digest = hash_file(path)
         # The same content with the same settings queued or running already (named twice,
         # or dropped again after a crash): that job is the one, never a second run.
         same = self.store.find_active(digest, key)
         if same:
-            return Intake(same["id"], path, same["state"], "already queued", reused_from=same["id"])
+            return Intake(same["id"], path, same["state"], reused_from=same["id"])
         if not force:
             done = self.store.find_done(digest, key)
             if done:
-                return Intake(done["id"], path, js.DONE, "already transcribed with these settings",
-                              reused_from=done["id"])
+                return Intake(done["id"], path, js.DONE, reused_from=done["id"])
         job_id = self.store.create_job(path, stages=stages_for(options), options=options, file_hash=digest,
                                        options_key=key, size_bytes=info.size_bytes,
                                        duration_seconds=info.duration_seconds)
@@ -140,34 +140,26 @@ class JobService(ChunkFlow):
                        and j["state"] in js.ACTIVE and j["stage"] in STAGES]
             for job in reversed(pending):  # oldest first
                 self.send(job["id"], job["stage"])
-            chunks = sum(self._send_chunks(s["job_id"], only=(js.PENDING,)) for s in self.store.active_stages()
+            chunks = sum(self.chunks.send_chunks(s["job_id"], only=(js.PENDING,)) for s in self.store.active_stages()
                          if s["name"] == TRANSCRIBE and s["state"] == js.RUNNING)
             return len(pending) + chunks
+
+    def _is_chunked(self, job_id: str, stage: str) -> bool:
+        return stage == TRANSCRIBE and self.chunks.planned_already(job_id)
 
     # --- actions on jobs ---------------------------------------------------------
     @locked
     def cancel(self, job_id: str) -> None:
         """A queued job never starts; a running one is stopped. Not an error: state cancelled."""
-        from app.queues import remove_from_queue
-
-        for chunk in self.store.chunks(job_id):  # a long file's parts; the finished ones are kept
-            if chunk["state"] in js.ACTIVE:
-                self.store.update_chunk(job_id, chunk["idx"], state=js.CANCELLED)
-                self.store.add_event(chunk["task_id"], "cancelled", time.time(), job_id=job_id,
-                                     stage=TRANSCRIBE, detail={"chunk": chunk["idx"]})
-                remove_from_queue(self.celery, chunk["task_id"])
-                self.celery.control.revoke(chunk["task_id"], terminate=chunk["state"] == js.RUNNING)
+        self.chunks.cancel(job_id)
         for stage in self.store.stages(job_id):
             if stage["state"] in (js.PENDING, js.PAUSED, *js.ACTIVE):
                 self.store.update_stage(job_id, stage["name"], state=js.CANCELLED, finished_at=time.time())
                 if stage["task_id"]:
                     self.store.add_event(stage["task_id"], "cancelled", time.time(), job_id=job_id,
                                          stage=stage["name"])
-                    remove_from_queue(self.celery, stage["task_id"])
-                    # Ends it if a worker already runs it (SIGTERM to the pool process
-                    # only), and makes every worker drop it should it still arrive.
-                    self.celery.control.revoke(stage["task_id"], terminate=stage["state"] == js.RUNNING)
-        self.drop_scratch(job_id)
+                    self.dispatch.withdraw(stage["task_id"], running=stage["state"] == js.RUNNING)
+        self.chunks.drop_scratch(job_id)
 
     @locked
     def retry(self, job_id: str) -> bool:
@@ -182,26 +174,46 @@ class JobService(ChunkFlow):
     @locked
     def move_to_top(self, job_id: str) -> bool:
         """Make a queued job the next one its worker takes."""
-        from app.queues import remove_from_queue
-
-        job = self.store.job(job_id)
-        moved = False
-        for chunk in self.store.chunks(job_id):
-            if chunk["state"] == js.QUEUED and remove_from_queue(self.celery, chunk["task_id"]):
-                self.store.add_event(chunk["task_id"], "moved", time.time(), job_id=job_id, stage=TRANSCRIBE,
-                                     detail={"chunk": chunk["idx"]})
-                self._send_chunk(job, chunk, json.loads(job["options"]), priority=config.PRIORITY_TOP)
-                moved = True
-        if moved:
+        if self.chunks.move_to_top(self.store.job(job_id)):
             return True
         for stage in self.store.stages(job_id):
             if stage["state"] == js.QUEUED and stage["task_id"]:
-                if remove_from_queue(self.celery, stage["task_id"]):
+                if self.dispatch.withdraw(stage["task_id"], only_queued=True):
                     # the old message is gone; a new one goes to the head of the queue
                     self.store.add_event(stage["task_id"], "moved", time.time(), job_id=job_id, stage=stage["name"])
-                    self.send(job_id, stage["name"], priority=config.PRIORITY_TOP)
+                    self.send(job_id, stage["name"], priority=stages.PRIORITY_TOP)
                     return True
         return False
+
+    @locked
+    def pause(self, job_id: str) -> bool:
+        """Stop sending a job's work: queued tasks leave the queue (kept in the store);
+        a running chunk finishes and is kept. Whole short files run to the end."""
+        paused = False
+        for stage in self.store.stages(job_id):
+            if self._is_chunked(job_id, stage["name"]) and stage["state"] in js.ACTIVE:
+                self.chunks.pause(job_id)
+            elif stage["state"] == js.PENDING or (stage["state"] == js.QUEUED and stage["task_id"] and
+                                                  self.dispatch.withdraw(stage["task_id"], only_queued=True)):
+                self.store.update_stage(job_id, stage["name"], state=js.PAUSED)
+            else:
+                continue
+            paused = True
+        return paused
+
+    @locked
+    def resume(self, job_id: str) -> bool:
+        paused = [s for s in self.store.stages(job_id) if s["state"] == js.PAUSED]
+        for stage in paused:
+            self.store.update_stage(job_id, stage["name"], state=js.PENDING)
+        if not paused:
+            return False
+        first = paused[0]["name"]
+        if self._is_chunked(job_id, first):
+            self.chunks.resume(job_id)
+        else:
+            self.send(job_id, first)
+        return True
 
     @locked
     def remove(self, job_id: str) -> None:
@@ -211,57 +223,22 @@ class JobService(ChunkFlow):
         self.store.delete_job(job_id)
 
     def send(self, job_id: str, stage: str, priority: int | None = None) -> str | None:
-        """Record the task id first, then publish: a crash in between is found by reconcile().
+        """Queue one stage of a job (``app.dispatch``: recorded, then published).
 
         A stage whose arguments cannot be made (a summary template that is not there)
-        fails at once with its sentence; a publish the broker did not take (it stayed
-        away longer than the retries) leaves the stage pending, and ``poll()`` sends it
-        again: nothing is marked queued that is not in the broker."""
+        fails at once with its sentence."""
         with self.lock:
             job = self.store.job(job_id)
-            if stage == TRANSCRIBE and chunked(job, json.loads(job["options"])):
-                return self._send_plan_or_chunks(job, json.loads(job["options"]), priority)
-            now = time.time()
+            options = json.loads(job["options"])
+            if stage == TRANSCRIBE and chunked(job, options):
+                return self.chunks.send(job, options, priority)
+            spec = stages.stage(stage)
             try:
-                args = self._task_args(job, stage)
+                args = [job_id, *(ARGUMENTS[need](self, job, options) for need in spec.needs)]
             except EarmarkError as exc:
-                self.store.update_stage(job_id, stage, state=js.FAILED, error=str(exc), finished_at=now)
+                self.store.update_stage(job_id, stage, state=js.FAILED, error=str(exc), finished_at=time.time())
                 return None
-            task_id = uuid.uuid4().hex
-            name = TASKS[stage]
-            self.store.update_stage(job_id, stage, state=js.QUEUED, task_id=task_id, queued_at=now,
-                                    progress=0.0, error=None, started_at=None, finished_at=None)
-            self.store.add_event(task_id, "queued", now, job_id=job_id, stage=stage)
-            try:
-                self.celery.send_task(name, args=args, task_id=task_id,
-                                      priority=config.PRIORITY[name] if priority is None else priority)
-            except BROKER_ERRORS as exc:
-                log.warning("could not send %s of job %s (%r); it waits to be sent again", stage, job_id, exc)
-                self.store.update_stage(job_id, stage, state=js.PENDING, task_id=None)
-                return None
-            return task_id
-
-    def _task_args(self, job: dict, stage: str) -> list:
-        options = json.loads(job["options"])
-        if stage == TRANSCRIBE:
-            return [job["id"], job["path"], with_file_hash(options, job)]
-        # later stages get the text, never the app's database
-        segments = [{"idx": s["idx"], "start": s["start"], "end": s["end"], "text": s["text"]}
-                    for s in self.store.segments(job["id"])]
-        if stage == SUMMARIZE:
-            from app.templates import text_of
-
-            try:
-                template = text_of(self.data_root, options.get("summary_template") or "meeting_minutes")
-            except KeyError as exc:
-                raise EarmarkError(exc.args[0]) from None
-            return [job["id"], segments, template, options]
-        if stage == TRANSLATE:
-            return [job["id"], segments, options["translate_to"], options]
-        translations = [{"language": t["language"], "segments": self.store.translation(job["id"], t["language"])
-                         ["segments"]} for t in self.store.translation_languages(job["id"])]
-        return [job["id"], segments, [{"markdown": s["markdown"]} for s in self.store.summaries(job["id"])],
-                translations]
+            return self.dispatch.publish(spec.task, job_id, stage, args, priority=priority)
 
     def summarize(self, job_id: str, template: str) -> None:
         """Summarize a finished transcript (again) with a template."""
@@ -273,10 +250,8 @@ class JobService(ChunkFlow):
 
     @locked
     def _run_later_stage(self, job_id: str, stage: str, **option_changes) -> None:
-        job = self.store.job(job_id)
-        options = dict(json.loads(job["options"]), **option_changes)
-        with self.store.transaction() as db:
-            db.execute("UPDATE jobs SET options=? WHERE id=?", (json.dumps(options), job_id))
+        options = dict(json.loads(self.store.job(job_id)["options"]), **option_changes)
+        self.store.set_options(job_id, options)
         self.store.add_stage(job_id, stage)
         self.store.update_stage(job_id, stage, state=js.PENDING, error=None)
         self.send(job_id, stage)
@@ -304,22 +279,21 @@ class JobService(ChunkFlow):
         task_id = event.get("uuid")
         if not task_id or not kind.startswith("task-"):
             return
-        stage = self.store.stage_by_task(task_id)
         at = event.get("timestamp") or time.time()
         short = kind[len("task-"):]
+        detail = {k: event[k] for k in ("hostname", "pid", "exception", "retries", "runtime")
+                  if event.get(k) is not None}
+        stage = self.store.stage_by_task(task_id)
         if stage is None:
             chunk = self.store.chunk_by_task(task_id)
             if chunk is not None:
-                self._apply_chunk_event(chunk, short, event, at)
+                self.chunks.apply_event(chunk, short, event, at, detail)
             return  # else not one of ours (another app on an external broker)
         job_id, name = stage["job_id"], stage["name"]
         if short == "summary-text":
-            if self.on_summary_text:
-                self.on_summary_text(job_id, event.get("text", ""))
+            self.on_summary_text(job_id, event.get("text", ""))
             return
         if short != "progress":
-            detail = {k: event[k] for k in ("hostname", "pid", "exception", "retries", "runtime")
-                      if event.get(k) is not None}
             self.store.add_event(task_id, short, at, job_id=job_id, stage=name, detail=detail or None)
         if short == "started":
             self.store.update_stage(job_id, name, only_if_active=True, state=js.RUNNING, started_at=at,
@@ -345,18 +319,10 @@ class JobService(ChunkFlow):
             current = self.store.stage(job_id, name)
             if current is None or current["task_id"] != stage["task_id"] or current["state"] in js.FINAL:
                 return current and current["state"]  # a late duplicate, or a task since replaced
-            if name == TRANSCRIBE and "chunks" in meta["result"] and "segments" not in meta["result"]:
-                if not self.store.chunks(job_id):  # a long file's plan: its chunks go out now
-                    self._planned(job_id, meta["result"])
+            if name == TRANSCRIBE and self.chunks.is_plan(meta["result"]):
+                self.chunks.planned(job_id, meta["result"])  # a long file's plan: its chunks go out now
                 return self.store.stage(job_id, name)["state"]
-            if name == TRANSCRIBE:
-                self.store.save_transcript(job_id, meta["result"])
-            elif name == SUMMARIZE:
-                self.store.save_summary(job_id, meta["result"]["template"], meta["result"])
-            elif name == TRANSLATE:
-                self.store.save_translation(job_id, meta["result"])
-            elif name == INDEX:
-                self.store.replace_passages(job_id, meta["result"]["passages"])
+            self.store.save_result(stages.stage(name).stores, job_id, meta["result"])
             self.store.update_stage(job_id, name, only_if_active=True, state=js.DONE, progress=1.0,
                                     error=None, finished_at=_finished_at(meta))
             self._next_stage(job_id, name)
@@ -378,14 +344,14 @@ class JobService(ChunkFlow):
         return None
 
     def _next_stage(self, job_id: str, done: str) -> None:
-        """Chain: transcribe → (summarize, translate) → index."""
+        """The next pending stage in table order; a stage made after indexing is indexed too."""
         later = [s for s in self.store.stages(job_id)
-                 if s["name"] in STAGES and STAGES.index(s["name"]) > STAGES.index(done)]
-        for stage in sorted(later, key=lambda s: STAGES.index(s["name"])):
+                 if s["name"] in STAGES and stages.order(s["name"]) > stages.order(done)]
+        for stage in sorted(later, key=lambda s: stages.order(s["name"])):
             if stage["state"] == js.PENDING:
                 self.send(job_id, stage["name"])
                 return
-        if done in (SUMMARIZE, TRANSLATE):  # made after indexing: index it too
+        if stages.stage(done).reindex_after:
             self.reindex(job_id)
 
     def poll(self, job_ids=None) -> bool:
@@ -400,7 +366,7 @@ class JobService(ChunkFlow):
                         self.collect(stage)
                 for chunk in self.store.active_chunks():
                     if job_ids is None or chunk["job_id"] in job_ids:
-                        self.collect_chunk(chunk)
+                        self.chunks.collect(chunk)
                 self.send_pending()
                 self._resend_lost()
             self.stalls.check()
@@ -421,17 +387,11 @@ class JobService(ChunkFlow):
 
         in_broker = task_ids_in_broker(self.celery)
         now = time.monotonic()
-        candidates = {}
-        for stage in self.store.active_stages():
-            if stage["task_id"] and not (stage["name"] == TRANSCRIBE and self.store.chunks(stage["job_id"])):
-                candidates[stage["task_id"]] = (stage["job_id"], stage["name"], None,
-                                                lambda s=stage: self.send(s["job_id"], s["name"]))
-        for chunk in self.store.active_chunks():
-            if chunk["task_id"]:
-                candidates[chunk["task_id"]] = (
-                    chunk["job_id"], TRANSCRIBE, {"chunk": chunk["idx"]},
-                    lambda c=chunk: self._send_chunk(self.store.job(c["job_id"]), c,
-                                                     json.loads(self.store.job(c["job_id"])["options"])))
+        candidates = {stage["task_id"]: (stage["job_id"], stage["name"], None,
+                                         lambda s=stage: self.send(s["job_id"], s["name"]))
+                      for stage in self.store.active_stages()
+                      if stage["task_id"] and not self._is_chunked(stage["job_id"], stage["name"])}
+        candidates.update(self.chunks.in_flight())
         missing = {t for t in candidates if t not in in_broker
                    and self.celery.backend.get_task_meta(t).get("status") == "PENDING"}
         self._missing = {t: self._missing.get(t, now) for t in missing}
@@ -456,17 +416,17 @@ class JobService(ChunkFlow):
 
         in_broker = task_ids_in_broker(self.celery)
         counts = {"collected": 0, "requeued": 0, "waiting": 0}
-        self.reconcile_chunks(in_broker, counts)
+        self.chunks.reconcile(in_broker, counts)
         for stage in self.store.active_stages():
-            if stage["name"] == TRANSCRIBE and self.store.chunks(stage["job_id"]):
+            if self._is_chunked(stage["job_id"], stage["name"]):
                 # its chunks were reconciled one by one; any the app planned but had not
                 # sent when it stopped go now
-                counts["requeued"] += self._send_chunks(stage["job_id"], only=(js.PENDING,))
-                self._maybe_join(stage["job_id"])
+                counts["requeued"] += self.chunks.send_chunks(stage["job_id"], only=(js.PENDING,))
+                self.chunks.maybe_join(stage["job_id"])
                 continue
-            self._settle(stage["task_id"], in_broker, counts, collect=lambda s=stage: self.collect(s),
-                         resend=lambda s=stage: self.send(s["job_id"], s["name"]),
-                         job_id=stage["job_id"], stage=stage["name"])
+            settle(self.store, stage["task_id"], in_broker, counts, collect=lambda s=stage: self.collect(s),
+                   resend=lambda s=stage: self.send(s["job_id"], s["name"]),
+                   job_id=stage["job_id"], stage=stage["name"])
         return counts
 
 

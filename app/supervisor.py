@@ -68,17 +68,23 @@ class Child:
 
 
 def thread_budgets(roles, cores: int | None = None) -> dict[str, int]:
-    """CPU threads per worker role, so engines running at once never ask for more
-    threads than there are cores: llama.cpp slows down by orders of magnitude when
-    oversubscribed (measured in bench/bench_summary.py), while tiny.en loses little
-    with half the cores. Indexing is light: one thread."""
+    """CPU threads per worker role, from each queue's ``cpu_share`` in the stage table,
+    so engines running at once never ask for more threads than there are cores. A role
+    with a share takes it when the transcription worker runs beside it; transcription
+    takes what is left; alone, a role has every core."""
+    from workers import stages
+
     cores = cores or os.cpu_count() or 1
     budget = {role: cores for role in roles}
-    if "transcribe" in roles and "nlp" in roles:
-        budget["nlp"] = max(1, cores // 2)
-        budget["transcribe"] = max(1, cores - budget["nlp"])
-    if "index" in roles:
-        budget["index"] = 1
+    rest = stages.TRANSCRIBE_Q.name
+    for queue in stages.QUEUES:
+        if queue.name not in roles or queue.cpu_share is None:
+            continue
+        if isinstance(queue.cpu_share, int):
+            budget[queue.name] = queue.cpu_share
+        elif rest in roles:
+            budget[queue.name] = max(1, int(cores * queue.cpu_share))
+            budget[rest] = max(1, budget[rest] - budget[queue.name])
     return budget
 
 

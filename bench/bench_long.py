@@ -34,7 +34,7 @@ DIRECT = """
 import json, os, resource, sys, time
 from faster_whisper import BatchedInferencePipeline, WhisperModel
 from faster_whisper.audio import decode_audio
-from workers.engines.speech import bundled_model_path
+from workers.engines.speech_models import bundled_model_path
 model = WhisperModel(str(bundled_model_path()), device="cpu", compute_type="int8", cpu_threads=os.cpu_count())
 audio = decode_audio(sys.argv[1])
 mode = sys.argv[2]
@@ -63,7 +63,7 @@ def direct(path: Path, mode: str, repeat: int) -> dict:
 
 def earmark(path: Path, corpus: Path, chunk_minutes: float | None, repeat: int) -> dict:
     from app import jobstore as js
-    from app.commands import Stack
+    from app.stack import Stack
     from app.paths import DataDir
     from app.settings import Settings
     from tests.helpers import wait_until

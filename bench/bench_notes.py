@@ -36,7 +36,7 @@ FACTS = json.loads((REPO / "bench" / "key_facts.json").read_text())
 def transcribe_all() -> dict[str, list[dict]]:
     from faster_whisper import WhisperModel
 
-    from workers.engines.speech import bundled_model_path
+    from workers.engines.speech_models import bundled_model_path
 
     model = WhisperModel(str(bundled_model_path()), device="cpu", compute_type="int8")
     out, offset, joined = {}, 0.0, []

@@ -23,7 +23,7 @@ CORPUS = REPO.parent / "shared" / "corpus"
 SPEECH = """
 import sys, time
 from faster_whisper import WhisperModel
-from workers.engines.speech import bundled_model_path
+from workers.engines.speech_models import bundled_model_path
 model = WhisperModel(str(bundled_model_path()), device="cpu", compute_type="int8", cpu_threads=int(sys.argv[2]))
 print("loaded", flush=True)
 for _ in sys.stdin:

@@ -32,7 +32,7 @@ DEFAULT_FILES = ["jfk.flac", "meeting1_product_sync.mp3", "meeting2_incident_rev
 DIRECT_COLD = """
 import sys
 from faster_whisper import WhisperModel
-from workers.engines.speech import bundled_model_path
+from workers.engines.speech_models import bundled_model_path
 import os
 model = WhisperModel(str(bundled_model_path()), device="cpu", compute_type="int8", cpu_threads=os.cpu_count())
 segments, info = model.transcribe(sys.argv[1], beam_size=5, vad_filter=True)
@@ -78,11 +78,11 @@ def main() -> None:
     from faster_whisper.audio import decode_audio
 
     from app import jobstore as js
-    from app.commands import Stack
+    from app.stack import Stack
     from app.jobstore import JobStore
     from app.paths import DataDir
     from app.settings import Settings
-    from workers.engines.speech import bundled_model_path
+    from workers.engines.speech_models import bundled_model_path
 
     files = [CORPUS / f for f in args.files]
     durations = {f.name: len(decode_audio(str(f))) / 16000 for f in files}

@@ -112,6 +112,6 @@ def test_search_from_the_command_line(data_dir, corpus):
     found = cli(data_dir, "search", "ask not what your country")
     assert found.returncode == 0, found.stderr
     first = found.stdout.splitlines()[0]
-    assert first.startswith("jfk.flac  00:00:00  segment 0") and "[ask]" in first.lower()
+    assert first.startswith("jfk.flac  0:00  segment 0") and "[ask]" in first.lower()
     missing = cli(data_dir, "search", "nothing like this was said")
     assert missing.returncode == 1 and "No transcript mentions" in missing.stderr

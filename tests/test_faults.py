@@ -191,7 +191,7 @@ def test_a_broker_restart_mid_batch_is_invisible(data_dir, corpus, tmp_path):
 def test_a_damaged_broker_file_is_repaired_or_moved_aside_and_nothing_is_lost(data_dir, corpus):
     """A queued job, the app stopped, the broker's append-only manifest damaged: the next
     start keeps a copy, repairs or moves it aside, says which, and the job still runs."""
-    from app.commands import Stack
+    from app.stack import Stack
     from app.paths import DataDir
     from app.settings import Settings
 

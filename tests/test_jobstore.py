@@ -2,12 +2,13 @@ import sqlite3
 
 from app import jobstore as js
 from app.jobstore import JobStore
+from app.schema import SCHEMA
 
 
 def test_schema_wal_and_survives_reopen(tmp_path):
     path = tmp_path / "earmark.db"
     store = JobStore(path)
-    assert store.schema_version == len(js.SCHEMA)
+    assert store.schema_version == len(SCHEMA)
     job_id = store.create_job("/a.mp3", stages=["transcribe"], options={"model": "bundled"}, file_hash="h",
                               options_key="k")
     store.update_stage(job_id, "transcribe", state=js.DONE, progress=1.0)

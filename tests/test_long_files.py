@@ -155,7 +155,8 @@ def test_chunks_planned_but_never_sent_before_a_crash_are_sent_at_the_next_start
     options = Settings(data_dir / "settings.json").speech_options(chunk_from_minutes=0.1)
     job_id = store.create_job(path, stages=["transcribe", "index"], options=options, duration_seconds=11.0)
     store.update_stage(job_id, "transcribe", state=js.RUNNING, task_id="plan-task-of-a-crashed-app")
-    store.save_chunk_plan(job_id, [{"index": i, "start": s, "end": e} for i, (s, e) in enumerate(cuts)], regions)
+    store.save_chunk_plan(job_id, [{"index": i, "start": s, "end": e, "regions": chunking.within(regions, s, e)}
+                                   for i, (s, e) in enumerate(cuts)])
     store.close()
 
     stack = open_stack(data_dir)

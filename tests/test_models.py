@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 from app import models as manager
 from tests.helpers import reference, wer
 from workers.engines import catalog
-from workers.engines.speech import bundled_model_path
+from workers.engines.speech_models import bundled_model_path
 
 REPO = "Systran/faster-whisper-tiny"
 

@@ -59,7 +59,7 @@ def test_the_speech_engine_runs_with_the_plainest_cpu_code(corpus):
     from tests.helpers import reference, wer
 
     script = ("from faster_whisper import WhisperModel\n"
-              "from workers.engines.speech import bundled_model_path\n"
+              "from workers.engines.speech_models import bundled_model_path\n"
               "m = WhisperModel(str(bundled_model_path()), device='cpu', compute_type='int8', cpu_threads=2)\n"
               f"print(' '.join(s.text for s in m.transcribe({str(corpus / 'jfk.flac')!r})[0]))\n")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,

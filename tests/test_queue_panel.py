@@ -1,6 +1,7 @@
 """The queue panel against the real broker and workers, offscreen."""
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -193,6 +194,16 @@ def test_history_survives_closing_and_reopening(qtbot, data_dir, corpus):
         panel.show_detail()
         text = panel.detail.toPlainText()
         assert "Timeline:" in text and "started" in text and "succeeded" in text
+        # the result line comes from the stage's storage (JobStore.describe_<kind>)
+        assert re.search(r"Result: (\d+ segments, language en|meeting_minutes|\d+ passages indexed)", text), text
+        # a column declared once in tasks_model.COLUMNS (Finished) shows in the table
+        titles = [panel.task_model.headerData(c, Qt.Horizontal) for c in range(panel.task_model.columnCount())]
+        finished = titles.index("Finished")
+        assert all(re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$", panel.task_model.index(r, finished).data())
+                   for r in range(panel.task_model.rowCount()))
+        # the filters offer what the stage table declares
+        queues = [panel.tasks_tab.filter_queue.itemText(i) for i in range(panel.tasks_tab.filter_queue.count())]
+        assert queues == ["", "transcribe", "nlp", "index"]
         panel.tabs.setCurrentIndex(3)
         names = [panel.stats.item(i, 0).text() for i in range(panel.stats.rowCount())]
         assert "earmark.transcribe" in names

@@ -11,7 +11,7 @@ import psutil
 import pytest
 
 from app import jobstore as js
-from app.commands import Stack
+from app.stack import Stack
 from app.jobs import JobService
 from app.jobstore import JobStore
 from app.paths import DataDir

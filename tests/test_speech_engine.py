@@ -3,7 +3,8 @@
 import pytest
 
 from tests.helpers import reference, wer
-from workers.engines.speech import SpeechEngine, TranscribeOptions, resolve_model
+from workers.engines.speech import SpeechEngine, TranscribeOptions
+from workers.engines.speech_models import resolve_model
 from workers.errors import ModelError
 from workers.media import probe
 

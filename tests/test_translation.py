@@ -11,7 +11,7 @@ from app import jobstore as js
 from app.jobstore import JobStore
 from tests.helpers import parse_srt, processes_of, wait_until
 from tests.test_cli import cli
-from workers.engines.speech import BASE_PARTS, _part_files
+from workers.engines.speech_models import BASE_PARTS, _part_files
 
 pytestmark = pytest.mark.stack
 

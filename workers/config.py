@@ -11,20 +11,15 @@ import os
 
 from kombu import Exchange, Queue
 
-# Queues, one worker role each; the order is the order of importance.
-TRANSCRIBE, NLP, INDEX = "transcribe", "nlp", "index"
-QUEUES = (TRANSCRIBE, NLP, INDEX)
+from workers import stages
 
-# Redis priorities: 0 is served first. Each task has its own, so a single worker
-# consuming every queue (a remote box) still runs transcription before the rest.
-PRIORITY_TOP = 0  # "move to top"
-# A long file's chunks come just after whole files: a short file dropped while a
-# lecture is transcribed is done between two of its chunks, not after all of them.
-PRIORITY = {"earmark.transcribe": 2, "earmark.plan_chunks": 2, "earmark.transcribe_chunk": 3,
-            "earmark.summarize": 5, "earmark.translate": 5, "earmark.index": 8, "earmark.cleanup": 9}
+# Queues, routes and priorities come from the stage table (workers/stages.py).
+QUEUES = stages.queue_names()  # one worker role each, in order of importance
+TRANSCRIBE, NLP, INDEX = QUEUES
+PRIORITY_TOP = stages.PRIORITY_TOP
+PRIORITY = {t.name: t.priority for t in stages.TASKS}
 
 VISIBILITY_TIMEOUT_SECONDS = 12 * 3600  # longer than any task's hard limit
-TRANSCRIBE_SOFT_LIMIT_SECONDS = 6 * 3600
 RETRY_BACKOFF_MAX_SECONDS = 600  # far below the visibility timeout
 RESULT_EXPIRES_SECONDS = 7 * 24 * 3600  # the app may be closed for a week and still collect
 
@@ -39,15 +34,7 @@ event_serializer = "json"
 
 task_queues = tuple(Queue(name, Exchange(name), routing_key=name) for name in QUEUES)
 task_default_queue = INDEX
-task_routes = {
-    "earmark.transcribe": {"queue": TRANSCRIBE, "routing_key": TRANSCRIBE},
-    "earmark.plan_chunks": {"queue": TRANSCRIBE, "routing_key": TRANSCRIBE},
-    "earmark.transcribe_chunk": {"queue": TRANSCRIBE, "routing_key": TRANSCRIBE},
-    "earmark.summarize": {"queue": NLP, "routing_key": NLP},
-    "earmark.translate": {"queue": NLP, "routing_key": NLP},
-    "earmark.index": {"queue": INDEX, "routing_key": INDEX},
-    "earmark.cleanup": {"queue": INDEX, "routing_key": INDEX},
-}
+task_routes = {t.name: {"queue": t.queue.name, "routing_key": t.queue.name} for t in stages.TASKS}
 task_default_priority = 5
 broker_transport_options = {
     "visibility_timeout": VISIBILITY_TIMEOUT_SECONDS,
@@ -84,8 +71,8 @@ broker_connection_retry_on_startup = True
 broker_connection_max_retries = None  # the broker may restart under us; keep trying
 
 beat_schedule = {
-    "earmark-cleanup": {"task": "earmark.cleanup", "schedule": 3600.0,
-                        "options": {"priority": PRIORITY["earmark.cleanup"]}},
+    "earmark-cleanup": {"task": stages.CLEANUP_TASK.name, "schedule": 3600.0,
+                        "options": {"priority": stages.CLEANUP_TASK.priority}},
 }
 
 
@@ -95,12 +82,9 @@ def thread_budget() -> int:
     return int(os.environ.get("EARMARK_THREADS") or 0) or os.cpu_count() or 1
 
 
-# Files at least this long are transcribed in chunks (each stored when done, so a
-# crash loses one chunk at most); a chunk is long enough to fill the batched
-# pipeline's batch of 8 thirty-second windows several times over.
-CHUNK_FROM_SECONDS = 15 * 60
-
-
+# Files at least the option chunk_from_minutes long are transcribed in chunks (each
+# stored when done, so a crash loses one chunk at most); a chunk is long enough to fill
+# the batched pipeline's batch of 8 thirty-second windows several times over.
 def chunk_seconds() -> float:
     """About five minutes: resumes lose little, and each chunk keeps batches full."""
     return float(os.environ.get("EARMARK_CHUNK_SECONDS") or 300)

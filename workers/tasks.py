@@ -13,9 +13,10 @@ from kombu.exceptions import OperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from workers import config
+from workers import config, stages
 from workers.celery_app import app
 from workers.errors import EarmarkError, TransientError
+from workers.options import value
 
 log = get_task_logger(__name__)
 
@@ -39,13 +40,18 @@ class ProgressReporter:
             return
         self.last = now
         fraction = done / total if total else 0.0
-        meta = {"done_seconds": round(done, 2), "total_seconds": round(total, 2),
-                "progress": round(fraction, 4), "model": self.model}
-        try:
-            self.task.update_state(state="PROGRESS", meta=meta)
-            self.task.send_event(PROGRESS_EVENT, retry=False, **meta)
-        except (RedisConnectionError, RedisTimeoutError, OperationalError) as exc:
-            log.warning("progress not sent: %r", exc)  # progress is best-effort
+        publish_progress(self.task, {"done_seconds": round(done, 2), "total_seconds": round(total, 2),
+                                     "progress": round(fraction, 4), "model": self.model})
+
+
+def publish_progress(task, meta: dict) -> None:
+    """Progress as task state (durable) and as an event (live); best-effort: a broker
+    restarting under the task never fails the work for a progress report."""
+    try:
+        task.update_state(state="PROGRESS", meta=meta)
+        task.send_event(PROGRESS_EVENT, retry=False, **meta)
+    except (RedisConnectionError, RedisTimeoutError, OperationalError) as exc:
+        log.warning("progress not sent: %r", exc)
 
 
 def peak_rss_mb() -> float:
@@ -55,8 +61,7 @@ def peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-@app.task(name="earmark.transcribe", bind=True, soft_time_limit=config.TRANSCRIBE_SOFT_LIMIT_SECONDS,
-          time_limit=config.TRANSCRIBE_SOFT_LIMIT_SECONDS + 120, **RETRY)
+@app.task(bind=True, **stages.TRANSCRIBE_TASK.celery_options(), **RETRY)
 def transcribe(self, job_id: str, path: str, options: dict) -> dict:
     """Transcribe the audio at *path*; the result is the transcript as JSON."""
     from workers.engines.speech import SpeechEngine, TranscribeOptions
@@ -78,7 +83,7 @@ def transcribe(self, job_id: str, path: str, options: dict) -> dict:
     return result
 
 
-@app.task(name="earmark.plan_chunks", bind=True, soft_time_limit=3600, time_limit=3600 + 120, **RETRY)
+@app.task(bind=True, **stages.PLAN_TASK.celery_options(), **RETRY)
 def plan_chunks(self, job_id: str, path: str, options: dict) -> dict:
     """A long file: decode it once (kept for the chunk tasks on this machine), find the
     speech, and cut it into chunks at silences. The app sends one task per chunk."""
@@ -90,7 +95,7 @@ def plan_chunks(self, job_id: str, path: str, options: dict) -> dict:
     audio = decode(path, info)
     duration = len(audio) / chunks.SAMPLE_RATE
     regions = chunks.speech_regions(audio)
-    target = float(options.get("chunk_minutes") or 0) * 60 or config.chunk_seconds()
+    target = value(options, "chunk_minutes") * 60 or config.chunk_seconds()
     cuts = chunks.plan(regions, duration, target)
     chunks.store_audio(scratch_dir(), job_id, audio)
     log.info("job %s: %.0f s in %d chunks of ~%.0f s", job_id, duration, len(cuts), target)
@@ -98,8 +103,7 @@ def plan_chunks(self, job_id: str, path: str, options: dict) -> dict:
             "chunks": [{"index": i, "start": s, "end": e} for i, (s, e) in enumerate(cuts)]}
 
 
-@app.task(name="earmark.transcribe_chunk", bind=True, soft_time_limit=config.TRANSCRIBE_SOFT_LIMIT_SECONDS,
-          time_limit=config.TRANSCRIBE_SOFT_LIMIT_SECONDS + 120, **RETRY)
+@app.task(bind=True, **stages.CHUNK_TASK.celery_options(), **RETRY)
 def transcribe_chunk(self, job_id: str, path: str, index: int, start: float, end: float,
                      regions: list, options: dict) -> dict:
     """One chunk of a long file, with the coverage check: speech that VAD heard but no
@@ -130,7 +134,7 @@ def transcribe_chunk(self, job_id: str, path: str, index: int, start: float, end
     return result
 
 
-@app.task(name="earmark.index", **RETRY)
+@app.task(**stages.INDEX_TASK.celery_options(), **RETRY)
 def index(job_id: str, segments: list[dict], summaries: list[dict] | None = None,
           translations: list[dict] | None = None) -> dict:
     """Search documents for one transcript (its summaries and translations too); the app
@@ -150,11 +154,11 @@ def index(job_id: str, segments: list[dict], summaries: list[dict] | None = None
 def _llm(options: dict):
     from workers.engines.llm import LLMEngine
 
-    return LLMEngine.get(options.get("llm_model", "bundled"), int(options.get("llm_context_tokens", 2048)),
-                         int(options.get("llm_threads") or config.thread_budget()))
+    return LLMEngine.get(value(options, "llm_model"), value(options, "llm_context_tokens"),
+                         value(options, "llm_threads") or config.thread_budget())
 
 
-@app.task(name="earmark.translate", bind=True, soft_time_limit=3 * 3600, time_limit=3 * 3600 + 120, **RETRY)
+@app.task(bind=True, **stages.TRANSLATE_TASK.celery_options(), **RETRY)
 def translate(self, job_id: str, segments: list[dict], language: str, options: dict) -> dict:
     """A transcript into *language* by the LLM, segment by segment (timestamps kept)."""
     from workers.engines.llm import Translator
@@ -162,13 +166,9 @@ def translate(self, job_id: str, segments: list[dict], language: str, options: d
     engine = _llm(options)
 
     def on_progress(done: int, total: int) -> None:
-        meta = {"progress": round(done / total, 4) if total else 0.0, "done": done, "total": total,
-                "step": f"segment {min(done + 1, total)} of {total}", "model": os.path.basename(engine.path)}
-        try:
-            self.update_state(state="PROGRESS", meta=meta)
-            self.send_event(PROGRESS_EVENT, retry=False, **meta)
-        except (RedisConnectionError, RedisTimeoutError, OperationalError) as exc:
-            log.warning("progress not sent: %r", exc)
+        publish_progress(self, {"progress": round(done / total, 4) if total else 0.0, "done": done, "total": total,
+                                "step": f"segment {min(done + 1, total)} of {total}",
+                                "model": os.path.basename(engine.path)})
 
     try:
         result = Translator(engine, language, on_progress=on_progress).translate(segments)
@@ -181,27 +181,22 @@ def translate(self, job_id: str, segments: list[dict], language: str, options: d
 SUMMARY_EVENT = "task-summary-text"
 
 
-@app.task(name="earmark.summarize", bind=True, soft_time_limit=3 * 3600, time_limit=3 * 3600 + 120, **RETRY)
+@app.task(bind=True, **stages.SUMMARIZE_TASK.celery_options(), **RETRY)
 def summarize(self, job_id: str, segments: list[dict], template_text: str, options: dict) -> dict:
     """A summary of one transcript after a template; progress per piece and section,
     and the text as it is generated (events), for the window to stream."""
     from workers.engines.llm import SUMMARY_ENGINES, GroundedSummarizer, Summarizer, Template
 
     template = Template.parse(template_text)
-    mode = options.get("summary_engine") or "grounded"
+    mode = value(options, "summary_engine")
     if mode not in SUMMARY_ENGINES:
         raise EarmarkError(f"Unknown summary engine '{mode}' (choose {', '.join(SUMMARY_ENGINES)}).")
     engine = _llm(options) if mode != "grounded" else None
     buffer = {"text": "", "last": 0.0}
 
     def on_progress(done: int, total: int, what: str) -> None:
-        meta = {"progress": round(done / total, 4) if total else 0.0, "step": what, "done": done, "total": total,
-                "model": os.path.basename(engine.path) if engine else "grounded"}
-        try:
-            self.update_state(state="PROGRESS", meta=meta)
-            self.send_event(PROGRESS_EVENT, retry=False, **meta)
-        except (RedisConnectionError, RedisTimeoutError, OperationalError) as exc:
-            log.warning("progress not sent: %r", exc)
+        publish_progress(self, {"progress": round(done / total, 4) if total else 0.0, "step": what, "done": done,
+                                "total": total, "model": os.path.basename(engine.path) if engine else "grounded"})
 
     def on_text(section: str, text: str) -> None:
         buffer["text"] += text
@@ -261,7 +256,7 @@ def remove_stale_files(folder: Path, older_than_seconds: float) -> int:
     return removed
 
 
-@app.task(name="earmark.cleanup", **RETRY)
+@app.task(**stages.CLEANUP_TASK.celery_options(), **RETRY)
 def cleanup(older_than_seconds: float = 24 * 3600) -> dict:
     """Beat's hourly housekeeping: scratch files left by crashed tasks."""
     removed = remove_stale_files(scratch_dir(), older_than_seconds)

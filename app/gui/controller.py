@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -57,13 +58,14 @@ class AppController(QObject):
         from app.fleet import WorkerTracker
 
         self.fleet = WorkerTracker()  # workers as their events describe them (the queue panel)
+        from app.autoexport import AutoExport
+
+        self.auto_export = AutoExport(self.store, self.settings, self.export)
         self.is_ready = False
         self.is_stopped = False
         self._stack_pool = ThreadPoolExecutor(1, thread_name_prefix="stack")
         self._intake_pool = ThreadPoolExecutor(1, thread_name_prefix="intake")
         self._action_pool = ThreadPoolExecutor(1, thread_name_prefix="actions")
-        import threading
-
         self._stop_polling = threading.Event()
         self._poller = threading.Thread(target=self._poll, name="poll", daemon=True)
 
@@ -73,11 +75,12 @@ class AppController(QObject):
         self._stack_pool.submit(self._start)
 
     def _start(self) -> None:
-        from app.commands import Stack
+        from app.stack import Stack
         from app.supervisor import AlreadyRunning, StartError
 
         try:
-            stack = Stack(self.data, self.settings)
+            stack = Stack(self.data, self.settings, store=self.store, on_event=self._on_event,
+                          on_summary_text=self.summary_text.emit)
             stack.open(wait_workers=True)
         except (StartError, AlreadyRunning, OSError) as exc:
             self.start_failed.emit(f"{exc}\n\nCheck that the data folder {self.data.root} is writable, "
@@ -89,8 +92,6 @@ class AppController(QObject):
                                    f"See the logs in {self.data.logs}.")
             return
         self.stack = stack
-        stack.monitor.on_event = self._on_event
-        stack.service.on_summary_text = self.summary_text.emit
         # pending drops are sent in the intake pool, after any intake still running
         self._intake_pool.submit(self._go)
 
@@ -106,22 +107,19 @@ class AppController(QObject):
     def _poll(self) -> None:
         """The same safety net as the command line's: missed results, unsent stages, lost
         and hung tasks; and a stack whose owner (a command that joined first) has gone."""
-        from app.commands import POLL_BACKEND_SECONDS
+        from app.stack import POLL_BACKEND_SECONDS
 
         while not self._stop_polling.wait(POLL_BACKEND_SECONDS):
             try:
-                if self.stack.keep_alive():
-                    self.stack.monitor.on_event = self._on_event
-                    self.stack.service.on_summary_text = self.summary_text.emit
-                self.stack.service.poll()
+                self.stack.poll()
+                self.auto_export.check()
             except Exception:  # the next round tries again; the log has what happened
                 log.exception("poll failed")
             self.jobs_changed.emit()
 
-    def _on_event(self, event: dict) -> None:  # on the monitor's thread
+    def _on_event(self, event: dict) -> None:  # on the monitor's thread, after the store has it
         self.fleet.on_event(event)
         if event.get("type", "").startswith("task-"):  # worker heartbeats change no job
-            self.stack.service.handle_event(event)
             self.jobs_changed.emit()
 
     def stop(self) -> None:
@@ -174,6 +172,20 @@ class AppController(QObject):
         if self.stack is None:
             self.status.emit("The workers are still starting; try again in a moment.")
             return
+        self._action_pool.submit(run)
+
+    def run_action(self, what: str, fn, then=None) -> None:
+        """Run *fn* on the action pool (never on the GUI thread; joined at exit); a
+        failure becomes a sentence in the status bar. *then* runs after it either way."""
+        def run():
+            try:
+                fn()
+            except Exception as exc:
+                log.exception("%s failed", what)
+                self.status.emit(f"Could not {what}: {exc}")
+            if then:
+                then()
+
         self._action_pool.submit(run)
 
     def summarize(self, job_id: str, template: str) -> None:

@@ -7,22 +7,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from app import jobstore as js
+from app.gui import palette
+from app.gui.table import ColumnsModel
+from workers.timefmt import clock
 
 ProgressRole = Qt.UserRole + 1
 JobIdRole = Qt.UserRole + 2
-
-
-def clock(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    seconds = int(round(seconds))
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
 def time_left(row: dict, now: float) -> float | None:
@@ -70,15 +64,15 @@ COLUMNS = (
 PROGRESS_COLUMN = 1
 STATE_COLUMN = 2
 ERROR_COLUMN = 7
-STATE_COLORS = {js.FAILED: QColor("#b3261e"), js.CANCELLED: QColor("#7a7a7a"), js.DONE: QColor("#1b6e2a"),
-                js.PAUSED: QColor("#9a5b00")}
+STATE_COLORS = {state: QColor(colour) for state, colour in palette.JOB_STATE_COLOURS.items()}
 
 
-class JobTableModel(QAbstractTableModel):
+class JobTableModel(ColumnsModel):
+    columns = COLUMNS
+
     def __init__(self, store, parent=None):
         super().__init__(parent)
         self.store = store
-        self.rows: list[dict] = []
         self.now = time.time()
 
     def refresh(self) -> None:
@@ -93,17 +87,6 @@ class JobTableModel(QAbstractTableModel):
             self.beginResetModel()
             self.rows = rows
             self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
-            return COLUMNS[section].title
-        return None
 
     def data(self, index, role=Qt.DisplayRole):
         if not index.isValid():

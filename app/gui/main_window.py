@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QDock
                                QWidget)
 
 from app import jobstore as js
+from app.autoexport import formats_of
 from app.gui.controller import AppController
 from app.gui.jobs_model import COLUMNS, PROGRESS_COLUMN, STATE_COLORS, JobIdRole, JobTableModel, ProgressRole
 from app.gui.settings_dialog import SettingsDialog
@@ -276,8 +277,7 @@ class MainWindow(QMainWindow):
             self.controller.export(ids, self.export_formats(), folder)
 
     def export_formats(self) -> list[str]:
-        raw = self.controller.settings["export_formats"]
-        return [f.strip() for f in raw.split(",") if f.strip() in ("txt", "srt", "vtt", "json", "md")] or ["txt"]
+        return formats_of(self.controller.settings)
 
     def settings_dialog(self) -> None:
         SettingsDialog(self.controller.settings, self).open()
@@ -288,12 +288,12 @@ class MainWindow(QMainWindow):
         if not query:
             self.pages.setCurrentWidget(self.table if self.model.rows else self.drop_zone)
             return
-        from app.export import timestamp
+        from workers.timefmt import clock
 
         self.results.clear()
         hits = self.controller.store.search(query, order=self.search_order.currentData())
         for hit in hits:
-            label = f"{Path(hit['path']).name}   {timestamp(hit['start'], '.')[:8]}\n{hit['snippet']}"
+            label = f"{Path(hit['path']).name}   {clock(hit['start'])}\n{hit['snippet']}"
             item = QListWidgetItem(label)
             item.setData(Qt.UserRole, (hit["job_id"], hit["idx"]))
             self.results.addItem(item)
@@ -352,7 +352,7 @@ class MainWindow(QMainWindow):
             self.transcript.refresh_translations(prefer=newest)
 
     def _follow_states(self) -> None:
-        """Notifications, auto-export and overall progress, from state changes."""
+        """Notifications and overall progress, from state changes (auto-export: app.autoexport)."""
         active = 0
         progress_sum = 0.0
         for row in self.model.rows:
@@ -366,9 +366,6 @@ class MainWindow(QMainWindow):
                 continue
             if now == js.DONE:
                 self._batch["done"] += 1
-                if self.controller.settings["export_when_done"]:
-                    folder = self.controller.settings["export_folder"] or str(Path(row["path"]).parent)
-                    self.controller.export([row["id"]], self.export_formats(), folder)
                 if self.transcript.job_id is None:
                     self.open_job(row["id"])
             elif now == js.FAILED:

@@ -1,4 +1,5 @@
-"""One dialog for every setting, built from the declarations in app.settings, and the
+"""One dialog for every setting, built from the declarations in app.settings (a page per
+group: Speech, Summaries, Export, Advanced), and the
 model manager (Models tab): what can be downloaded, what is here, download and delete."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from app.paths import choose_data_dir, chosen_data_dir
-from app.settings import SETTINGS, Settings
+from app.settings import ADVANCED, SETTINGS, Settings
 
 
 class SettingsDialog(QDialog):
@@ -21,15 +22,18 @@ class SettingsDialog(QDialog):
         self.settings = settings
         self.editors = {}
         tabs = QTabWidget()
-        page = QWidget()
-        form = QFormLayout(page)
-        tabs.addTab(page, "Settings")
+        forms = {}
+        for group in dict.fromkeys(s.group for s in SETTINGS):  # one page per group, in declaration order
+            page = QWidget()
+            forms[group] = QFormLayout(page)
+            tabs.addTab(page, group)
         self.models = ModelsWidget(settings, self.editors)
         tabs.addTab(self.models, "Models")
         self.tabs = tabs
         outer = QVBoxLayout(self)
         outer.addWidget(tabs)
         for setting in SETTINGS:
+            form = forms[setting.group]
             value = settings[setting.key]
             if setting.type is bool:
                 editor = QCheckBox()
@@ -54,7 +58,7 @@ class SettingsDialog(QDialog):
         # The data folder is kept outside any data folder, and used from the next start.
         self.data_folder = QLineEdit(chosen_data_dir())
         self.data_folder.setPlaceholderText("the platform's folder")
-        form.addRow("Data folder (used from the next start)", self.data_folder)
+        forms[ADVANCED].addRow("Data folder (used from the next start)", self.data_folder)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)

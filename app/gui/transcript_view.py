@@ -12,11 +12,10 @@ from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSlider,
                                QTableView, QVBoxLayout, QWidget)
 
-from app.gui.jobs_model import clock
+from app.gui import palette
+from workers.timefmt import clock
 
-HIGHLIGHT = QColor("#fff3b0")
-FOUND = QColor("#cfe8ff")
-EDITED = QColor("#6a3d9a")
+HIGHLIGHT, FOUND, EDITED = QColor(palette.HIGHLIGHT), QColor(palette.FOUND), QColor(palette.EDITED)
 
 
 class SegmentModel(QAbstractTableModel):

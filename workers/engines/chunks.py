@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-SAMPLE_RATE = 16000
+from workers.media import SAMPLE_RATE
+
 MIN_UNCOVERED_SECONDS = 3.0  # a speech passage this long with no words is reported
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from workers.errors import ModelError
+from workers.timefmt import clock
 
 log = logging.getLogger(__name__)
 
@@ -84,11 +85,6 @@ def gpu_offload() -> bool:
         return bool(llama_cpp.llama_supports_gpu_offload())
     except (ImportError, AttributeError, OSError):
         return False
-
-
-def clock(seconds: float) -> str:
-    m, s = divmod(int(seconds), 60)
-    return f"{m:02d}:{s:02d}"
 
 
 class LLMEngine:

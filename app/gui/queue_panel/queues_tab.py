@@ -1,0 +1,75 @@
+"""Queues: depth per priority bucket, reserved messages, rates per minute, and charts of
+the last hour (QtCharts ships in PySide6-Addons, which the app installs anyway)."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import QHBoxLayout, QTableWidgetItem, QVBoxLayout, QWidget
+
+from app import fleet
+from app.gui.table import read_only_table
+
+COLUMNS = ("Queue", "Waiting", "By priority", "Reserved (unacked)", "Received/min", "Started/min",
+           "Succeeded/min", "Failed/min")
+
+
+class QueuesTab(QWidget):
+    def __init__(self, store, parent=None):
+        super().__init__(parent)
+        from PySide6.QtCharts import QChart, QChartView
+
+        self.store = store
+        self.table = read_only_table(COLUMNS)
+        self.throughput_chart, self.times_chart = QChart(), QChart()
+        self.throughput_chart.setTitle("Tasks finished per minute, last hour")
+        self.times_chart.setTitle("Mean wait and run time per minute (s), last hour")
+        charts = QHBoxLayout()
+        for chart in (self.throughput_chart, self.times_chart):
+            view = QChartView(chart)
+            view.setRenderHint(QPainter.Antialiasing)
+            view.setMinimumHeight(220)
+            charts.addWidget(view)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addLayout(charts, 1)
+
+    def fill(self, depths: dict) -> None:
+        rates = self.store.task_rates(time.time() - 60)
+        self.table.setRowCount(len(depths))
+        for i, (queue, d) in enumerate(sorted(depths.items())):
+            r = rates.get(queue, {})
+            buckets = ", ".join(f"p{p}: {n}" for p, n in sorted(d.get("buckets", {}).items()))
+            values = (queue, str(d["waiting"]), buckets, str(d["unacked"]), str(r.get("received", 0)),
+                      str(r.get("started", 0)), str(r.get("succeeded", 0)), str(r.get("failed", 0)))
+            for j, value in enumerate(values):
+                self.table.setItem(i, j, QTableWidgetItem(value))
+
+    def refresh_charts(self) -> None:
+        from PySide6.QtCharts import QDateTimeAxis, QLineSeries, QValueAxis
+
+        now = time.time()
+        since = now - 3600
+        series = fleet.per_minute(self.store.task_series(since), since)
+        for chart, names in ((self.throughput_chart, ("succeeded", "failed")), (self.times_chart, ("wait", "run"))):
+            chart.removeAllSeries()
+            for axis in chart.axes():
+                chart.removeAxis(axis)
+            x_axis, y_axis = QDateTimeAxis(), QValueAxis()
+            x_axis.setFormat("HH:mm")
+            x_axis.setRange(QDateTime.fromSecsSinceEpoch(int(since)), QDateTime.fromSecsSinceEpoch(int(now)))
+            chart.addAxis(x_axis, Qt.AlignBottom)
+            chart.addAxis(y_axis, Qt.AlignLeft)
+            top = 1.0
+            for name in names:
+                line = QLineSeries()
+                line.setName(name)
+                for i, value in enumerate(series[name]):
+                    line.append((since + i * 60 + 30) * 1000, value)
+                    top = max(top, value)
+                chart.addSeries(line)
+                line.attachAxis(x_axis)
+                line.attachAxis(y_axis)
+            y_axis.setRange(0, top * 1.1)

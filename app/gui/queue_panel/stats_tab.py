@@ -1,0 +1,31 @@
+"""Statistics per task name: how many, success and failure rates, run times."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QTableWidgetItem, QVBoxLayout, QWidget
+
+from app.gui.queue_panel.tasks_model import secs
+from app.gui.table import read_only_table
+
+COLUMNS = ("Task", "Total", "Succeeded", "Failed", "Mean run", "p50", "p95")
+
+
+def _rate(value: float | None) -> str:
+    return "" if value is None else f"{value:.0%}"
+
+
+class StatsTab(QWidget):
+    def __init__(self, store, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.table = read_only_table(COLUMNS)
+        QVBoxLayout(self).addWidget(self.table)
+
+    def refresh(self) -> None:
+        rows = self.store.task_stats()
+        self.table.setRowCount(len(rows))
+        for i, r in enumerate(rows):
+            values = (r["name"], str(r["total"]), f"{r['succeeded']} ({_rate(r['success_rate'])})",
+                      f"{r['failed']} ({_rate(r['failure_rate'])})", secs(r["mean"]), secs(r["p50"]), secs(r["p95"]))
+            for j, value in enumerate(values):
+                self.table.setItem(i, j, QTableWidgetItem(value))

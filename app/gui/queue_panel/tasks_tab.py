@@ -1,0 +1,181 @@
+"""Tasks: every task ever run, filtered (state, task, queue, worker, time, text), with
+actions on the jobs they belong to and a detail view (arguments, result, error,
+traceback, timeline)."""
+
+from __future__ import annotations
+
+import json
+from typing import Callable
+
+from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateTimeEdit, QHBoxLayout, QHeaderView, QLabel,
+                               QLineEdit, QPlainTextEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
+
+from app.gui.queue_panel.tasks_model import COLUMNS, FINISHED, NEWEST_FIRST, TaskIdRole, TaskModel, secs, when
+from workers import stages
+from workers.timefmt import clock
+
+STATES = ("queued", "received", "started", "retried", "succeeded", "failed", "cancelled", "revoked", "moved", "lost")
+
+
+class TasksTab(QWidget):
+    def __init__(self, controller, say: Callable[[str], None], after_action: Callable[[], None], parent=None):
+        super().__init__(parent)
+        self.controller, self.store, self.say, self.after_action = controller, controller.store, say, after_action
+        self.model = TaskModel(self.store, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(NEWEST_FIRST, Qt.DescendingOrder)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for column, spec in enumerate(COLUMNS):
+            self.table.setColumnWidth(column, spec.width)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self.show_detail())
+
+        # the choices come from the stage table: a new task or queue appears here by itself
+        self.filter_state, self.filter_name, self.filter_queue, self.filter_worker = (
+            QComboBox(), QComboBox(), QComboBox(), QComboBox())
+        for box, items in ((self.filter_state, STATES),
+                           (self.filter_name, [t.name for t in stages.TASKS if t is not stages.CLEANUP_TASK]),
+                           (self.filter_queue, stages.queue_names()), (self.filter_worker, ())):
+            box.addItems(["", *items])
+            box.currentTextChanged.connect(self._filter_changed)
+        self.filter_text = QLineEdit()
+        self.filter_text.setPlaceholderText("File, task id or error")
+        self.filter_text.textChanged.connect(self._filter_changed)
+        self.filter_after, self.filter_before = QDateTimeEdit(), QDateTimeEdit()
+        for edit in (self.filter_after, self.filter_before):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+            edit.setSpecialValueText("any time")
+            edit.setMinimumDateTime(QDateTime.fromSecsSinceEpoch(0))
+            edit.setDateTime(edit.minimumDateTime())
+            edit.dateTimeChanged.connect(self._filter_changed)
+        filters = QHBoxLayout()
+        for label, widget in (("State", self.filter_state), ("Task", self.filter_name),
+                              ("Queue", self.filter_queue), ("Worker", self.filter_worker),
+                              ("From", self.filter_after), ("To", self.filter_before)):
+            filters.addWidget(QLabel(label))
+            filters.addWidget(widget)
+        filters.addWidget(self.filter_text, 1)
+        self.count = QLabel()
+
+        actions = QHBoxLayout()
+        for text, slot in (("Cancel", lambda: self.act("cancel")), ("Retry", lambda: self.act("retry")),
+                           ("Move to top", lambda: self.act("move_to_top")),
+                           ("Delete from history", self.delete_selected)):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            actions.addWidget(button)
+        actions.addStretch(1)
+        actions.addWidget(self.count)
+        self.detail = QPlainTextEdit()
+        self.detail.setReadOnly(True)
+        split = QSplitter(Qt.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(self.detail)
+        split.setStretchFactor(0, 3)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addLayout(actions)
+        layout.addWidget(split, 1)
+
+    def _filter_changed(self, *_) -> None:
+        def at(edit):
+            value = edit.dateTime()
+            return None if value == edit.minimumDateTime() else value.toSecsSinceEpoch()
+
+        self.model.set_filter(state=self.filter_state.currentText(), name=self.filter_name.currentText(),
+                              queue=self.filter_queue.currentText(), worker=self.filter_worker.currentText(),
+                              text=self.filter_text.text().strip().lower(), after=at(self.filter_after),
+                              before=at(self.filter_before))
+        self._count()
+
+    def _count(self) -> None:
+        self.count.setText(f"{self.model.rowCount()} of {self.model.total} tasks")
+
+    def refresh(self) -> None:
+        if self.model.refresh():
+            workers = sorted({r["worker"] for r in self.model.rows if r["worker"]})
+            known = [self.filter_worker.itemText(i) for i in range(1, self.filter_worker.count())]
+            if workers != known:
+                current = self.filter_worker.currentText()
+                self.filter_worker.blockSignals(True)
+                self.filter_worker.clear()
+                self.filter_worker.addItems(["", *workers])
+                self.filter_worker.setCurrentText(current)
+                self.filter_worker.blockSignals(False)
+            self._count()
+
+    def selected_tasks(self) -> list[str]:
+        return [self.model.index(i.row(), 0).data(TaskIdRole) for i in self.table.selectionModel().selectedRows()]
+
+    def act(self, action: str) -> None:
+        """Cancel, retry or move to top: on the job the task belongs to, so the store
+        and the queue stay in step (a cancelled chunk cancels its file)."""
+        jobs = []
+        for task_id in self.selected_tasks():
+            task = self.store.task(task_id)
+            if task and task["job_id"] and task["job_id"] not in jobs:
+                jobs.append(task["job_id"])
+        if not jobs:
+            self.say("Select tasks of Earmark's jobs first.")
+            return
+        getattr(self.controller, action)(jobs)
+        self.after_action()
+
+    def delete_selected(self) -> None:
+        ids = self.selected_tasks()
+        active = [t for t in ids if (self.store.task(t) or {}).get("state") not in (*FINISHED, "lost")]
+        if active:
+            self.say("Cancel a task before deleting it from the history.")
+            return
+        self.store.delete_tasks(ids)
+        self.model.remove(set(ids))
+        self._count()
+
+    def show_detail(self) -> None:
+        ids = self.selected_tasks()
+        task = self.store.task(ids[0]) if ids else None
+        if not task:
+            self.detail.clear()
+            return
+        lines = [f"Task {task['task_id']}  ({task['name']}, queue {task['queue']})",
+                 f"State: {task['state']}   worker: {task['worker'] or '-'}   retries: {task['retries']}"]
+        if task["path"]:
+            lines.append(f"File: {task['path']}")
+        args = {"job": task["job_id"], "stage": task["stage"]}
+        if task["chunk"] is not None:
+            chunk = self.store.chunk(task["job_id"], task["chunk"])
+            if chunk:
+                args["chunk"] = f"{task['chunk']} ({clock(chunk['start'])}–{clock(chunk['end'])})"
+        if task.get("options"):
+            args["options"] = json.loads(task["options"])
+        lines.append("Arguments: " + json.dumps(args, ensure_ascii=False))
+        lines.append("Result: " + self._result_summary(task))
+        stage = self.store.stage(task["job_id"], task["stage"]) if task["job_id"] else None
+        if task["error"] or (stage and stage["task_id"] == task["task_id"] and stage["error"]):
+            lines.append(f"Error: {task['error'] or stage['error']}")
+        if stage and stage["task_id"] == task["task_id"] and stage["traceback"]:
+            lines += ["Traceback:", stage["traceback"].rstrip()]
+        lines.append("Timeline:")
+        previous = None
+        for event in self.store.events(task_id=task["task_id"]):
+            step = f"  (+{secs(event['at'] - previous)})" if previous else ""
+            detail = json.loads(event["detail"]) if event["detail"] else {}
+            where = f"  {detail['hostname']}" if detail.get("hostname") else ""
+            lines.append(f"  {when(event['at'])}  {event['kind']:<10}{step}{where}")
+            previous = event["at"]
+        self.detail.setPlainText("\n".join(lines))
+
+    def _result_summary(self, task: dict) -> str:
+        if task["state"] != "succeeded" or not task["job_id"]:
+            return "-"
+        if task["chunk"] is not None:
+            return self.store.describe_chunk(task["job_id"], task["chunk"])
+        stage = next((s for s in stages.STAGES if s.task.name == task["name"]), None)
+        return self.store.describe_result(stage.stores, task["job_id"]) if stage else "done"

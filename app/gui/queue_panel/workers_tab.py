@@ -1,0 +1,126 @@
+"""Workers: one row each (heartbeat, queues, pool, load, memory, model, restarts), and
+what can be asked of them (restart, grow or shrink the pool, pause or resume a queue)."""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTableWidgetItem, QVBoxLayout, QWidget
+
+from app import fleet
+from app.gui import palette
+from app.gui.table import read_only_table
+
+COLUMNS = ("Worker", "Role", "Status", "Heartbeat", "Queues", "Pool", "Active", "Processed", "Failed",
+           "Load", "Memory", "Model", "Restarts", "Last change")
+
+
+def status_of(w: dict) -> str:
+    return "online" if w["online"] else ("restarting" if w["supervised"] and w.get("alive") is not False
+                                         else "offline")
+
+
+class WorkersTab(QWidget):
+    def __init__(self, controller, say: Callable[[str], None], after_action: Callable[[], None], parent=None):
+        super().__init__(parent)
+        self.controller, self.say, self.after_action = controller, say, after_action
+        self.rows: list[dict] = []
+        self.log: list[tuple[float, str, str, str]] = []  # (when, worker, status, why)
+        self._status: dict[str, str] = {}
+        self.table = read_only_table(COLUMNS, select_rows=True)
+        self.queue_choice = QComboBox()
+        buttons = QHBoxLayout()
+        for text, slot in (("Restart", self.restart_worker), ("Grow pool", lambda: self.resize_pool(+1)),
+                           ("Shrink pool", lambda: self.resize_pool(-1))):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(QLabel("Queue:"))
+        buttons.addWidget(self.queue_choice)
+        for text, slot in (("Pause consuming", lambda: self.consume(False)),
+                           ("Resume consuming", lambda: self.consume(True))):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+
+    def refresh(self, last_poll: dict) -> None:
+        stack = self.controller.stack
+        if stack is None or self.controller.is_stopped:
+            return
+        rows = fleet.worker_rows(self.controller.fleet, stack.supervisor, last_poll.get("failed"),
+                                 last_poll.get("memory"))
+        now = time.time()
+        for w in rows:  # each change of status is logged: a crash and restart stay visible
+            status = status_of(w)
+            if self._status.get(w["hostname"]) != status:
+                why = f"exit {w['last_exit']}" if status != "online" and w.get("last_exit") is not None else ""
+                self.log.append((now, w["hostname"], status, why))
+                self._status[w["hostname"]] = status
+        self.rows = rows
+        self._fill(rows, last_poll.get("depths", {}))
+
+    def _last_change(self, hostname: str) -> str:
+        entry = next((e for e in reversed(self.log) if e[1] == hostname), None)
+        if not entry:
+            return ""
+        return f"{entry[2]} at {time.strftime('%H:%M:%S', time.localtime(entry[0]))}" + (
+            f" ({entry[3]})" if entry[3] else "")
+
+    def _fill(self, rows: list[dict], depths: dict) -> None:
+        self.table.setRowCount(len(rows))
+        for i, w in enumerate(rows):
+            values = (w["hostname"], w["role"], status_of(w),
+                      f"{w['last_heartbeat']:.0f} s ago" if w["last_heartbeat"] is not None else "never",
+                      ", ".join(w["queues"] or []) if w["queues"] is not None else "?",
+                      f"{w['pool'] or '?'} ×{w['concurrency'] or '?'}", str(w["active"]), str(w["processed"]),
+                      str(w["failed"]), " ".join(f"{x:.2f}" for x in w["load"]) if w["load"] else "",
+                      f"{w['memory_mb']:.0f} MB" if w["memory_mb"] else "", w["model"] or "",
+                      "" if w["restarts"] is None else str(w["restarts"]), self._last_change(w["hostname"]))
+            for j, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if j == 2:
+                    item.setForeground(QBrush(QColor(palette.ONLINE if w["online"] else palette.OFFLINE)))
+                self.table.setItem(i, j, item)
+        queues = sorted({q for w in rows for q in (w["queues"] or [])} | set(depths))
+        if queues != [self.queue_choice.itemText(i) for i in range(self.queue_choice.count())]:
+            current = self.queue_choice.currentText()
+            self.queue_choice.clear()
+            self.queue_choice.addItems(queues)
+            self.queue_choice.setCurrentText(current)
+
+    def _selected(self) -> dict | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            self.say("Select a worker first.")
+            return None
+        hostname = self.table.item(rows[0].row(), 0).text()
+        return next((w for w in self.rows if w["hostname"] == hostname), None)
+
+    def _ask(self, what: str, fn) -> None:
+        self.controller.run_action(what, fn, then=self.after_action)
+
+    def restart_worker(self) -> None:
+        worker, stack = self._selected(), self.controller.stack
+        if worker and stack and stack.supervisor and worker["supervised"]:
+            self.say(f"Restarting {worker['hostname']} (its running task finishes first)…")
+            self._ask("restart the worker", lambda: stack.supervisor.restart_role(worker["role"]))
+        elif worker:
+            self.say("Only the workers this app started can be restarted from here.")
+
+    def consume(self, on: bool) -> None:
+        worker, queue, stack = self._selected(), self.queue_choice.currentText(), self.controller.stack
+        if worker and queue and stack:
+            self._ask("resume consuming" if on else "pause consuming",
+                      lambda: fleet.set_consuming(stack.celery, worker["hostname"], queue, on))
+            self.say(f"{'Resuming' if on else 'Pausing'} {queue} on {worker['hostname']}…")
+
+    def resize_pool(self, by: int) -> None:
+        worker, stack = self._selected(), self.controller.stack
+        if worker and stack:
+            self._ask("resize the pool", lambda: fleet.resize_pool(stack.celery, worker["hostname"], by))

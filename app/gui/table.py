@@ -1,0 +1,40 @@
+"""What every table in the window shares: a model over declared columns, and a
+read-only table widget."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget
+
+
+class ColumnsModel(QAbstractTableModel):
+    """A model whose rows are ``self.rows`` and whose columns are ``self.columns``
+    (each with a ``title``); subclasses give ``data``."""
+
+    columns: tuple = ()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.rows: list[dict] = []
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
+            return self.columns[section].title
+        return None
+
+
+def read_only_table(titles, select_rows: bool = False) -> QTableWidget:
+    table = QTableWidget(0, len(titles))
+    table.setHorizontalHeaderLabels(titles)
+    table.verticalHeader().hide()
+    table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+    if select_rows:
+        table.setSelectionBehavior(QAbstractItemView.SelectRows)
+    return table

@@ -1,0 +1,229 @@
+"""The job store's SQLite file: the connection (WAL, one writer at a time), the schema
+and its migrations. A migration is history: it is appended, never edited."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+SCHEMA = [
+    # version 1
+    """
+    CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        path TEXT NOT NULL,
+        file_hash TEXT,
+        size_bytes INTEGER,
+        duration_seconds REAL,
+        options TEXT NOT NULL DEFAULT '{}',
+        options_key TEXT,
+        state TEXT NOT NULL,
+        error TEXT,
+        language TEXT,
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL,
+        finished_at REAL
+    );
+    CREATE INDEX jobs_hash ON jobs(file_hash, options_key);
+    CREATE TABLE stages (
+        job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        state TEXT NOT NULL,
+        task_id TEXT UNIQUE,
+        progress REAL NOT NULL DEFAULT 0,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        worker TEXT,
+        worker_pid INTEGER,
+        queued_at REAL,
+        started_at REAL,
+        finished_at REAL,
+        error TEXT,
+        traceback TEXT,
+        PRIMARY KEY (job_id, name)
+    );
+    CREATE TABLE task_events (
+        id INTEGER PRIMARY KEY,
+        task_id TEXT NOT NULL,
+        job_id TEXT,
+        stage TEXT,
+        kind TEXT NOT NULL,
+        at REAL NOT NULL,
+        detail TEXT,
+        UNIQUE (task_id, kind, at)
+    );
+    CREATE INDEX task_events_task ON task_events(task_id);
+    CREATE TABLE transcripts (
+        job_id TEXT PRIMARY KEY REFERENCES jobs(id) ON DELETE CASCADE,
+        language TEXT,
+        duration_seconds REAL,
+        model TEXT,
+        text TEXT NOT NULL,
+        result TEXT NOT NULL,
+        created_at REAL NOT NULL
+    );
+    CREATE TABLE segments (
+        job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        start REAL NOT NULL,
+        end REAL NOT NULL,
+        text TEXT NOT NULL,
+        original_text TEXT,
+        words TEXT,
+        PRIMARY KEY (job_id, idx)
+    );
+    """,
+    # version 2: search across every transcript (passages of consecutive segments,
+    # so a phrase that runs over a segment boundary is still found)
+    """
+    CREATE VIRTUAL TABLE passages USING fts5(
+        text, job_id UNINDEXED, idx UNINDEXED, start UNINDEXED, kind UNINDEXED,
+        tokenize = 'porter unicode61 remove_diacritics 2'
+    );
+    """,
+    # version 3: summaries, one per job and template
+    """
+    CREATE TABLE summaries (
+        job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        template TEXT NOT NULL,
+        markdown TEXT NOT NULL,
+        result TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        PRIMARY KEY (job_id, template)
+    );
+    """,
+    # version 4: translations by the LLM, segment by segment (same times as the original)
+    """
+    CREATE TABLE translations (
+        job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        language TEXT NOT NULL,
+        idx INTEGER NOT NULL,
+        start REAL NOT NULL,
+        end REAL NOT NULL,
+        text TEXT NOT NULL,
+        PRIMARY KEY (job_id, language, idx)
+    );
+    CREATE TABLE translation_runs (
+        job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        language TEXT NOT NULL,
+        language_name TEXT,
+        model TEXT,
+        created_at REAL NOT NULL,
+        PRIMARY KEY (job_id, language)
+    );
+    """,
+    # version 5: long files in chunks, each stored as it finishes (resume loses none)
+    """
+    CREATE TABLE chunks (
+        job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        start REAL NOT NULL,
+        end REAL NOT NULL,
+        regions TEXT NOT NULL DEFAULT '[]',
+        state TEXT NOT NULL,
+        task_id TEXT UNIQUE,
+        progress REAL NOT NULL DEFAULT 0,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        worker TEXT,
+        started_at REAL,
+        finished_at REAL,
+        error TEXT,
+        result TEXT,
+        PRIMARY KEY (job_id, idx)
+    );
+    """,
+    # version 6: one row per task, kept up to date from its events, for the queue panel
+    # (10,000 tasks filter and sort in milliseconds; the timeline stays in task_events)
+    """
+    CREATE TABLE tasks (
+        task_id TEXT PRIMARY KEY,
+        job_id TEXT,
+        stage TEXT,
+        chunk INTEGER,
+        name TEXT,
+        queue TEXT,
+        state TEXT NOT NULL,
+        queued_at REAL,
+        received_at REAL,
+        started_at REAL,
+        finished_at REAL,
+        worker TEXT,
+        retries INTEGER NOT NULL DEFAULT 0,
+        runtime REAL,
+        error TEXT,
+        updated_at REAL NOT NULL
+    );
+    CREATE INDEX tasks_updated ON tasks(updated_at);
+    CREATE INDEX tasks_finished ON tasks(finished_at);
+    INSERT INTO tasks (task_id, job_id, stage, chunk, name, queue, state, queued_at, received_at, started_at,
+                       finished_at, worker, retries, updated_at)
+    SELECT task_id, job_id, stage, chunk,
+           CASE WHEN chunk IS NOT NULL THEN 'earmark.transcribe_chunk' ELSE 'earmark.' || stage END,
+           CASE stage WHEN 'transcribe' THEN 'transcribe' WHEN 'index' THEN 'index' ELSE 'nlp' END,
+           state, queued_at, received_at, started_at, finished_at, worker, retries, updated_at
+    FROM (
+    SELECT e.task_id, MAX(e.job_id) AS job_id, MAX(e.stage) AS stage,
+           MAX(json_extract(e.detail, '$.chunk')) AS chunk,
+           (SELECT kind FROM task_events l WHERE l.task_id = e.task_id ORDER BY at DESC, id DESC LIMIT 1) AS state,
+           MIN(CASE WHEN e.kind = 'queued' THEN e.at END) AS queued_at,
+           MIN(CASE WHEN e.kind = 'received' THEN e.at END) AS received_at,
+           MAX(CASE WHEN e.kind = 'started' THEN e.at END) AS started_at,
+           MAX(CASE WHEN e.kind IN ('succeeded','failed','cancelled','revoked') THEN e.at END) AS finished_at,
+           MAX(json_extract(e.detail, '$.hostname')) AS worker, SUM(e.kind = 'retried') AS retries,
+           MAX(e.at) AS updated_at
+    FROM task_events e WHERE e.task_id != '-' GROUP BY e.task_id);
+    """,
+]
+
+
+class Database:
+    """Thread-safe: one connection, one writer at a time (the monitor thread and the
+    caller's thread both write). Other processes may open the same file."""
+
+    def __init__(self, path: Path | str):
+        self.path = str(path)
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=30,
+                                   isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._migrate()
+
+    def _migrate(self) -> None:
+        with self.transaction() as db:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            for number, script in enumerate(SCHEMA[version:], start=version + 1):
+                for statement in filter(str.strip, script.split(";")):
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version={number}")
+
+    @property
+    def schema_version(self) -> int:
+        return self._q("PRAGMA user_version")[0][0]
+
+    @contextmanager
+    def transaction(self):
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _q(self, sql: str, params=()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+    def _one(self, sql: str, params=()) -> dict | None:
+        rows = self._q(sql, params)
+        return dict(rows[0]) if rows else None
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+

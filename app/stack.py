@@ -1,0 +1,143 @@
+"""The composition root: one data folder's stack (broker, workers, the job service and
+the event monitor) started here, or joined when another Earmark process (the window,
+``earmark serve``) already runs it. The window and every command-line role build it
+the same way."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+from typing import Callable
+
+from app.broker import BrokerAddress, address_file
+from app.jobs import JobService
+from app.jobstore import JobStore
+from app.monitor import EventMonitor
+from app.paths import DataDir
+from app.settings import Settings
+from app.supervisor import ALL_ROLES, AlreadyRunning, StartError, Supervisor
+
+log = logging.getLogger(__name__)
+POLL_BACKEND_SECONDS = 2.0
+
+
+class Stack:
+    """The embedded stack of a data folder: started here, or joined when another
+    Earmark process (the window, ``earmark serve``) already runs it."""
+
+    def __init__(self, data: DataDir, settings: Settings, roles=ALL_ROLES, *, store: JobStore | None = None,
+                 on_event: Callable[[dict], None] | None = None,
+                 on_summary_text: Callable[[str, str], None] | None = None):
+        """*store*: the process's job store (one connection per process; opened here if
+        not given, and then closed here). *on_event*: every Celery event, after a task's
+        has been applied to the store. *on_summary_text*: (job id, text) as a summary is
+        generated."""
+        self.data, self.settings, self.roles = data, settings, roles
+        self._own_store = store is None
+        self.store = store if store is not None else JobStore(data.database)
+        self.on_event = on_event or (lambda event: None)
+        self.on_summary_text = on_summary_text
+        self.supervisor: Supervisor | None = None
+        self.celery = None
+        self.service: JobService | None = None
+        self.monitor: EventMonitor | None = None
+        self._joined_address: BrokerAddress | None = None
+
+    @property
+    def address(self) -> BrokerAddress | None:
+        """The broker's address, password included (for outside tools)."""
+        return self.supervisor.address if self.supervisor else self._joined_address
+
+    @property
+    def owner(self) -> bool:
+        return self.supervisor is not None
+
+    def open(self, wait_workers: bool = False, join: bool = True) -> "Stack":
+        """Start the stack, or join the one another Earmark process runs (unless *join*
+        is False: ``earmark serve`` must not pretend to serve what another one does)."""
+        supervisor = Supervisor(self.data, self.settings, self.roles)
+        reconciled = {}
+
+        def reconcile(celery_app):
+            service = self._service(celery_app)
+            reconciled.update(service.reconcile())
+            reconciled["sent"] = service.send_pending()
+
+        try:
+            supervisor.start(before_workers=reconcile)
+            self.supervisor, self.celery = supervisor, supervisor.celery
+            for notice in supervisor.notices:
+                print(f"earmark: {notice}", file=sys.stderr)
+            if any(reconciled.values()):
+                log.info("reconciled with the broker: %s", reconciled)
+        except AlreadyRunning:
+            if not join:
+                raise
+            self._join()
+        self.service = self._service(self.celery)
+        self.monitor = EventMonitor(self.celery, self._on_event)
+        if not self.monitor.start():
+            raise StartError("Could not listen to the workers' events; see the logs in "
+                             f"{self.data.logs}")
+        if wait_workers and self.owner:
+            if not self.supervisor.wait_workers(120):
+                raise StartError(f"The workers did not start; see the logs in {self.data.logs}")
+        return self
+
+    def _service(self, celery_app) -> JobService:
+        return JobService(self.store, celery_app, self.data.root, on_summary_text=self.on_summary_text)
+
+    def _on_event(self, event: dict) -> None:  # on the monitor's thread
+        if event.get("type", "").startswith("task-"):  # worker heartbeats change no job
+            self.service.handle_event(event)
+        self.on_event(event)
+
+    def poll(self, job_ids=None) -> bool:
+        """The safety net every POLL_BACKEND_SECONDS, for every role (the window, serve,
+        transcribe): a stack whose owner has gone is taken over, then missed results,
+        unsent stages, lost and hung tasks (``JobService.poll``)."""
+        self.keep_alive()
+        return self.service.poll(job_ids)
+
+    def _join(self) -> None:
+        from workers.celery_app import client_app
+
+        address = BrokerAddress.load(address_file(self.data))
+        if address is None:
+            raise StartError(f"Earmark is starting or stopping on {self.data.root}; try again in a moment.")
+        self.celery = client_app(address.url)
+        self._joined_address = address
+        log.info("joined the running stack of %s", self.data.root)
+
+    def keep_alive(self) -> bool:
+        """A joined stack whose owner has stopped (its lock is free) is taken over: this
+        process starts it again, reconciles, and its jobs go on. True if it did."""
+        if self.owner or not Supervisor.owner_gone(self.data):
+            return False
+        log.info("the process that ran the stack of %s has stopped; taking it over", self.data.root)
+        if self.monitor:
+            self.monitor.stop()
+        if self.celery is not None:
+            self.celery.close()
+        self.supervisor = self.celery = self.service = self.monitor = self._joined_address = None
+        for _ in range(50):  # another joiner may win the race; then join that one
+            try:
+                self.open()
+                return True
+            except StartError:
+                if not Supervisor.owner_gone(self.data):
+                    threading.Event().wait(0.1)  # the winner is writing its address
+                    continue
+                raise
+        raise StartError(f"Could not start or join the stack of {self.data.root}")
+
+    def close(self) -> None:
+        if self.monitor:
+            self.monitor.stop()
+        if self.supervisor:
+            self.supervisor.stop()
+        elif self.celery is not None:
+            self.celery.close()
+        if self._own_store:
+            self.store.close()

@@ -1,0 +1,40 @@
+"""Settings: one declaration (job options in workers.options, the rest in app.settings),
+a version with upgrades, and only choices kept in the file."""
+
+import json
+
+from app.settings import APP_SETTINGS, SETTINGS, VERSION, Settings
+from workers import options as job_options
+from workers.engines.speech import TranscribeOptions
+
+
+def test_workers_take_their_defaults_from_the_declaration():
+    assert TranscribeOptions().beam_size == job_options.default("beam_size") == 5
+    assert TranscribeOptions().batched is job_options.default("batched")
+    assert job_options.value({}, "summary_engine") == "grounded"
+    assert job_options.value({"llm_context_tokens": "4096"}, "llm_context_tokens") == 4096
+    assert job_options.value({"chunk_minutes": ""}, "chunk_minutes") == 0.0
+
+
+def test_every_setting_has_a_group_and_one_declaration():
+    keys = [s.key for s in SETTINGS]
+    assert len(keys) == len(set(keys))
+    assert {s.group for s in SETTINGS} == {"Speech", "Summaries", "Export", "Advanced"}
+    assert not {s.key for s in APP_SETTINGS} & {s.key for s in job_options.JOB_OPTIONS}
+
+
+def test_a_version_1_file_is_upgraded_and_only_choices_are_kept(tmp_path):
+    path = tmp_path / "settings.json"
+    # version 1 wrote every value; notes were off by default then
+    path.write_text(json.dumps({"summarize": False, "beam_size": 5, "batched": False}))
+    settings = Settings(path)
+    assert settings["summarize"] is True  # follows today's default (grounded notes)
+    assert settings["batched"] is False  # a real choice stays
+    settings.set("beam_size", 5)  # the default: not kept, so a better default reaches this file
+    settings.save()
+    saved = json.loads(path.read_text())
+    assert saved == {"batched": False, "version": VERSION}
+    # a version-2 file that turned notes off keeps them off
+    settings.set("summarize", False)
+    settings.save()
+    assert Settings(path)["summarize"] is False

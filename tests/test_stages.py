@@ -1,0 +1,90 @@
+"""The stage table (workers/stages.py) is the one declaration every part derives from.
+
+These tests are the checklist for a new stage: each fails, naming what is missing,
+when a stage or task is declared but one of its places (its Celery task, an argument
+the app cannot make, its storage) is not there; and they check that Celery's routes and
+priorities, the worker roles, the job's stage order and the task history really come
+from the table rather than from a copy of it."""
+
+import inspect
+
+from app import jobs
+from app.jobstore import JobStore
+from app.supervisor import WORKER_ROLES, thread_budgets
+from workers import config, stages
+from workers.celery_app import app as celery_app
+import workers.tasks  # noqa: F401  (registers the tasks)
+
+
+def test_every_declared_task_is_a_registered_celery_task_with_its_route_priority_and_limits():
+    for spec in stages.TASKS:
+        assert spec.name in celery_app.tasks, f"{spec.name} is declared but no @app.task has that name"
+        task = celery_app.tasks[spec.name]
+        assert config.task_routes[spec.name] == {"queue": spec.queue.name, "routing_key": spec.queue.name}
+        assert config.PRIORITY[spec.name] == spec.priority
+        if spec.soft_limit_seconds:
+            assert task.soft_time_limit == spec.soft_limit_seconds
+            assert task.time_limit > task.soft_time_limit
+    ours = {name for name in celery_app.tasks if name.startswith("earmark.")}
+    assert ours == {t.name for t in stages.TASKS}, "a task exists that the stage table does not declare"
+
+
+def contract_problems(stage: stages.Stage, store: JobStore) -> list[str]:
+    """What a stage's declaration promises and its code does not keep."""
+    problems = [f"stage {stage.name} needs '{need}': add it to app.jobs.ARGUMENTS"
+                for need in stage.needs if need not in jobs.ARGUMENTS]
+    for method in (f"save_{stage.stores}", f"describe_{stage.stores}"):
+        if not callable(getattr(store, method, None)):
+            problems.append(f"stage {stage.name} stores '{stage.stores}': add JobStore.{method}")
+    task = celery_app.tasks.get(stage.task.name)
+    if task is None:
+        problems.append(f"stage {stage.name}: no Celery task named {stage.task.name}")
+    else:  # the task takes the job id, then exactly what the stage says it needs
+        params = list(inspect.signature(task.run).parameters)
+        if params[:1] != ["job_id"] or len(params) != 1 + len(stage.needs):
+            problems.append(f"{stage.task.name} takes {params}; the table says job_id + {list(stage.needs)}")
+    return problems
+
+
+def test_every_stage_can_be_sent_and_stored(tmp_path):
+    store = JobStore(tmp_path / "earmark.db")
+    try:
+        for stage in stages.STAGES:
+            assert contract_problems(stage, store) == []
+        # and the checklist catches a stage added in the table only
+        speakers = stages.Stage("diarize", stages.TaskSpec("earmark.diarize", stages.NLP_Q, 6, "Speakers"),
+                                ("segments", "audio"), "speakers")
+        assert contract_problems(speakers, store) == [
+            "stage diarize needs 'audio': add it to app.jobs.ARGUMENTS",
+            "stage diarize stores 'speakers': add JobStore.save_speakers",
+            "stage diarize stores 'speakers': add JobStore.describe_speakers",
+            "stage diarize: no Celery task named earmark.diarize"]
+    finally:
+        store.close()
+
+
+def test_the_job_follows_the_table_order_and_options():
+    assert stages.stages_for({}) == ["transcribe", "index"]
+    assert stages.stages_for({"summarize": True, "translate_to": "fr"}) == list(stages.stage_names())
+    assert jobs.STAGES == stages.stage_names()
+    assert [s.name for s in stages.STAGES if s.reindex_after] == ["summarize", "translate"]
+
+
+def test_worker_roles_and_their_cpu_shares_come_from_the_queues():
+    assert WORKER_ROLES == config.QUEUES == stages.queue_names()
+    budget = thread_budgets(WORKER_ROLES, 8)
+    assert budget == {"transcribe": 4, "nlp": 4, "index": 1}
+
+
+def test_the_task_history_names_tasks_and_queues_from_the_table(tmp_path):
+    store = JobStore(tmp_path / "earmark.db")
+    try:
+        job_id = store.create_job("/x.wav", stages=["transcribe", "summarize", "index"])
+        store.add_event("t1", "queued", 1.0, job_id=job_id, stage="summarize")
+        store.add_event("t2", "started", 2.0, job_id=job_id, stage="transcribe", detail={"chunk": 3})
+        rows = {r["task_id"]: r for r in store.task_rows()}
+        assert (rows["t1"]["name"], rows["t1"]["queue"]) == ("earmark.summarize", "nlp")
+        assert (rows["t2"]["name"], rows["t2"]["queue"], rows["t2"]["chunk"]) == (
+            "earmark.transcribe_chunk", "transcribe", 3)
+    finally:
+        store.close()

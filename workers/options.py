@@ -1,0 +1,77 @@
+"""The options that travel with every task, declared once: key (with its unit), type,
+default, title, and the group the settings dialog shows them in.
+
+Workers read their defaults from here (``default(key)``) and the app's settings
+(``app.settings``) are these plus the window's own. Plain data: no Qt, no app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+SPEECH, SUMMARIES, EXPORT, ADVANCED = "Speech", "Summaries", "Export", "Advanced"
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    type: type
+    default: Any
+    title: str
+    choices: tuple = ()
+    many: bool = False  # a comma-separated list of the choices
+    group: str = ADVANCED
+
+
+JOB_OPTIONS = (
+    Setting("model", str, "bundled", "Speech model: bundled (tiny.en, English), base (bundled, multilingual), "
+                                     "a model folder, or a name", group=SPEECH),
+    Setting("language", str, "", "Language of the speech (empty: detect)", group=SPEECH),
+    Setting("task", str, "transcribe", "Speech: transcribe as spoken, or translate to English "
+                                       "(needs a multilingual model such as base)", ("transcribe", "translate"),
+            group=SPEECH),
+    Setting("beam_size", int, 5, "Beam size (5 keeps long files accurate)", group=SPEECH),
+    Setting("vad_filter", bool, True, "Skip silence with voice activity detection", group=SPEECH),
+    Setting("word_timestamps", bool, False, "Keep a timestamp for every word", group=SPEECH),
+    Setting("cpu_threads", int, 0, "CPU threads for speech (0: all cores)", group=ADVANCED),
+    Setting("batched", bool, True, "Batched inference on recordings over a minute (about 1.4× faster; "
+                                   "progress then moves a batch at a time)", group=SPEECH),
+    Setting("chunk_from_minutes", float, 15.0, "Transcribe recordings at least this long in chunks "
+                                               "(resumable, paused and resumed at will), minutes", group=ADVANCED),
+    Setting("chunk_minutes", float, 0.0, "Length of a chunk, minutes (0: about 5)", group=ADVANCED),
+    Setting("summarize", bool, True, "Write notes for each transcript (grounded: every line was said)",
+            group=SUMMARIES),
+    Setting("summary_engine", str, "grounded", "Notes: grounded (the sentences said, linked to their time; "
+            "no model, invents nothing), grounded+llm (the summary model condenses them, checked against the "
+            "recording), llm (the model writes freely: may invent)", choices=("grounded", "grounded+llm", "llm"),
+            group=SUMMARIES),
+    Setting("summary_template", str, "meeting_minutes", "Summary template (a built-in name or one of yours)",
+            group=SUMMARIES),
+    Setting("translate_to", str, "", "Also translate each transcript into this language with the LLM "
+                                     "(e.g. fr, German; empty: no)", group=SUMMARIES),
+    Setting("llm_model", str, "bundled", "Summary model: bundled SmolLM2-135M, or a GGUF file (larger is better)",
+            group=SUMMARIES),
+    Setting("llm_context_tokens", int, 2048, "Summary model context, in tokens", group=ADVANCED),
+    Setting("llm_threads", int, 0, "CPU threads for summaries (0: all cores)", group=ADVANCED),
+)
+SPEECH_KEYS = ("model", "language", "task", "beam_size", "vad_filter", "word_timestamps", "cpu_threads",
+               "batched", "chunk_from_minutes", "chunk_minutes")
+SUMMARY_KEYS = ("summarize", "summary_engine", "summary_template", "translate_to", "llm_model",
+                "llm_context_tokens", "llm_threads")
+_BY_KEY = {s.key: s for s in JOB_OPTIONS}
+
+
+def default(key: str) -> Any:
+    """A job option's default, for a task sent without it (an older app, a test)."""
+    return _BY_KEY[key].default
+
+
+def value(options: dict, key: str) -> Any:
+    """A job option from a task's options, typed, with its default when absent or empty."""
+    raw = options.get(key)
+    if raw is None or raw == "":
+        return default(key)
+    try:
+        return _BY_KEY[key].type(raw)
+    except (TypeError, ValueError):
+        return default(key)

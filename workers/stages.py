@@ -1,0 +1,152 @@
+"""The stage table: every queue, Celery task and job stage of Earmark, declared once.
+
+Everything else is derived from here: Celery's queues, routes and priorities
+(``workers.config``), the tasks' time limits (``workers.tasks``), the worker roles and
+their CPU shares (``app.supervisor``), which stages a job gets and in what order, the
+arguments each task is sent with and where its result is stored (``app.jobs``), the
+names in the job store's task history and the queue panel's filters.
+
+Adding a stage is: its task (``workers/tasks.py``), its engine, one ``Stage`` below,
+and its storage (``JobStore.save_<stores>`` and ``describe_<stores>``). Nothing else.
+See CONTRIBUTING.md.
+
+Plain data, no Celery, no Qt: workers and the app both import it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class QueueSpec:
+    """A queue, served by one worker role. *cpu_share* is the role's share of the cores
+    when it runs beside the transcription worker (None: what is left; an int: that many
+    threads). llama.cpp slows down by orders of magnitude when oversubscribed, while
+    tiny.en loses little with half the cores (bench/bench_summary.py)."""
+
+    name: str
+    label: str
+    cpu_share: float | int | None
+
+
+TRANSCRIBE_Q = QueueSpec("transcribe", "Speech", None)
+NLP_Q = QueueSpec("nlp", "Summaries and translations", 0.5)
+INDEX_Q = QueueSpec("index", "Search index", 1)
+QUEUES: tuple[QueueSpec, ...] = (TRANSCRIBE_Q, NLP_Q, INDEX_Q)  # in order of importance
+
+HOUR = 3600
+HARD_LIMIT_GRACE_SECONDS = 120  # between a task's soft limit (a sentence) and its kill
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """A Celery task. *priority*: 0 is served first (Redis priorities); each task has its
+    own, so one worker consuming every queue (a helper) still runs speech first."""
+
+    name: str
+    queue: QueueSpec
+    priority: int
+    label: str
+    soft_limit_seconds: int | None = None  # None: Celery's default from workers.config
+
+    def celery_options(self) -> dict:
+        """The keyword arguments of this task's ``@app.task``."""
+        options = {"name": self.name}
+        if self.soft_limit_seconds:
+            options.update(soft_time_limit=self.soft_limit_seconds,
+                           time_limit=self.soft_limit_seconds + HARD_LIMIT_GRACE_SECONDS)
+        return options
+
+
+PRIORITY_TOP = 0  # "move to top"
+# A long file's chunks come just after whole files: a short file dropped while a lecture
+# is transcribed is done between two of its chunks, not after all of them.
+TRANSCRIBE_TASK = TaskSpec("earmark.transcribe", TRANSCRIBE_Q, 2, "Transcription", 6 * HOUR)
+PLAN_TASK = TaskSpec("earmark.plan_chunks", TRANSCRIBE_Q, 2, "Planning chunks", 1 * HOUR)
+CHUNK_TASK = TaskSpec("earmark.transcribe_chunk", TRANSCRIBE_Q, 3, "Transcription of a chunk", 6 * HOUR)
+SUMMARIZE_TASK = TaskSpec("earmark.summarize", NLP_Q, 5, "Summary", 3 * HOUR)
+TRANSLATE_TASK = TaskSpec("earmark.translate", NLP_Q, 5, "Translation", 3 * HOUR)
+INDEX_TASK = TaskSpec("earmark.index", INDEX_Q, 8, "Search index")
+CLEANUP_TASK = TaskSpec("earmark.cleanup", INDEX_Q, 9, "Housekeeping")
+TASKS: tuple[TaskSpec, ...] = (TRANSCRIBE_TASK, PLAN_TASK, CHUNK_TASK, SUMMARIZE_TASK, TRANSLATE_TASK,
+                               INDEX_TASK, CLEANUP_TASK)
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One step of a job.
+
+    *needs*: the task's arguments after the job id, each made by the app from the job
+    (``app.jobs.ARGUMENTS``: path, options, segments, template, language, summaries,
+    translations). *stores*: the kind of result, kept by ``JobStore.save_<stores>``.
+    *wanted_if*: the job option that asks for the stage (None: every job has it).
+    *reindex_after*: it may finish after the search index was made, which is then made
+    again. Stages run in the order of ``STAGES``; each waits for the ones before it."""
+
+    name: str
+    task: TaskSpec
+    needs: tuple[str, ...]
+    stores: str
+    wanted_if: str | None = None
+    reindex_after: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.task.label
+
+
+TRANSCRIBE = Stage("transcribe", TRANSCRIBE_TASK, ("path", "options"), "transcript")
+SUMMARIZE = Stage("summarize", SUMMARIZE_TASK, ("segments", "template", "options"), "summary",
+                  wanted_if="summarize", reindex_after=True)
+TRANSLATE = Stage("translate", TRANSLATE_TASK, ("segments", "language", "options"), "translation",
+                  wanted_if="translate_to", reindex_after=True)
+INDEX = Stage("index", INDEX_TASK, ("segments", "summaries", "translations"), "passages")
+STAGES: tuple[Stage, ...] = (TRANSCRIBE, SUMMARIZE, TRANSLATE, INDEX)  # the order they run in
+
+# A long file's transcribe stage runs as these tasks instead of TRANSCRIBE_TASK
+# (app.chunkflow): one plan, then one task per chunk.
+CHUNKED_TASKS = (PLAN_TASK, CHUNK_TASK)
+
+
+def stage(name: str) -> Stage:
+    for candidate in STAGES:
+        if candidate.name == name:
+            return candidate
+    raise KeyError(f"no stage named {name!r}")
+
+
+def task(name: str) -> TaskSpec:
+    for candidate in TASKS:
+        if candidate.name == name:
+            return candidate
+    raise KeyError(f"no task named {name!r}")
+
+
+def stage_names() -> tuple[str, ...]:
+    return tuple(s.name for s in STAGES)
+
+
+def queue_names() -> tuple[str, ...]:
+    return tuple(q.name for q in QUEUES)
+
+
+def stages_for(options: dict) -> list[str]:
+    """The stages a job with these options gets, in order."""
+    return [s.name for s in STAGES if s.wanted_if is None or options.get(s.wanted_if)]
+
+
+def order(name: str) -> int:
+    return stage_names().index(name)
+
+
+def task_of(stage_name: str, chunk: bool = False) -> str:
+    """The Celery task a stage's event was about (a chunk's, for a long file)."""
+    return CHUNK_TASK.name if chunk else stage(stage_name).task.name
+
+
+def queue_of(task_name: str | None) -> str | None:
+    try:
+        return task(task_name or "").queue.name
+    except KeyError:
+        return None
