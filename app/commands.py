@@ -132,8 +132,16 @@ def transcribe(data: DataDir, args) -> int:
     if args.summary:
         options["summary_template"] = args.summary
     nlp = ("nlp",) if args.summary or args.translate else ()
+    store = JobStore(data.database)  # this process's one connection: the stack's and the report's
     try:
-        stack = Stack(data, settings, roles=("transcribe", *nlp, "index")).open()
+        return _transcribe(data, settings, store, options, nlp, args)
+    finally:
+        store.close()
+
+
+def _transcribe(data: DataDir, settings: Settings, store: JobStore, options: dict, nlp: tuple, args) -> int:
+    try:
+        stack = Stack(data, settings, roles=("transcribe", *nlp, "index"), store=store).open()
     except (StartError, AlreadyRunning) as exc:
         print(f"earmark: {exc}", file=sys.stderr)
         return 1
@@ -150,7 +158,7 @@ def transcribe(data: DataDir, args) -> int:
             stack.keep_alive()
             rows, pending = [], 0
             for item in items:
-                state, progress, note, done = _progress_of(stack.store, item, args)
+                state, progress, note, done = _progress_of(store, item, args)
                 pending += not done
                 rows.append((Path(item.intake.path).name, state, progress, note or waiting_note))
             view.show(rows)
@@ -169,7 +177,7 @@ def transcribe(data: DataDir, args) -> int:
         return 1
     finally:
         stack.close()
-    return _report(data, items)
+    return _report(store, items)
 
 
 def _progress_of(store: JobStore, item: Item, args) -> tuple[str, float, str, bool]:
@@ -220,8 +228,7 @@ def _stage_done(store: JobStore, job_id: str, name: str) -> bool:
     return (store.stage(job_id, name) or {}).get("state") == js.DONE
 
 
-def _report(data: DataDir, items: list[Item]) -> int:
-    store = JobStore(data.database)
+def _report(store: JobStore, items: list[Item]) -> int:
     failed = 0
     for item in items:
         job = store.job(item.job_id)
@@ -237,7 +244,6 @@ def _report(data: DataDir, items: list[Item]) -> int:
             print(f"earmark: {path}: transcribed, but {job['error']}", file=sys.stderr)
         for note in (store.transcript(item.job_id) or {}).get("notes") or ():
             print(f"earmark: {path}: note: {note}", file=sys.stderr)
-    store.close()
     return 1 if failed else 0
 
 

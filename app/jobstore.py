@@ -9,12 +9,21 @@ import time
 import uuid
 
 from app.taskhistory import TaskHistory
+from workers.stages import stage as _stage
 
 # Stage states; a job's own state is derived from its stages.
 PENDING, QUEUED, RUNNING, DONE, FAILED, CANCELLED, PAUSED = (
     "pending", "queued", "running", "done", "failed", "cancelled", "paused")
 ACTIVE = (QUEUED, RUNNING)
 FINAL = (DONE, FAILED, CANCELLED)
+
+
+def stage_label(name: str) -> str:
+    """A stage as people call it (the stage table's label)."""
+    try:
+        return _stage(name).label
+    except KeyError:
+        return name
 
 
 def fts_query(text: str) -> str:
@@ -30,12 +39,51 @@ def fts_query(text: str) -> str:
     return " ".join(terms)
 
 
+MARK_START, MARK_END = "\x02", "\x03"  # around matched words in search hits
+
+
+def query_words(query: str) -> list[str]:
+    import re
+
+    return [w.lower() for w in re.findall(r"\w+", query)]
+
+
+def _stem(word: str) -> str:
+    """Near enough to the index's Porter stemmer to tell a word's forms (plan, plans,
+    planning; release, released) from other words (planet)."""
+    for suffix in ("ing", "ed", "es", "s", "ly"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[:-len(suffix)]
+            break
+    word = word[:-1] if word.endswith("e") and len(word) > 3 else word
+    return word[:-1] if len(word) > 3 and word[-1] == word[-2] else word
+
+
+def matched_words(text: str, words: list[str]) -> set[str]:
+    import re
+
+    stems = {_stem(w) for w in words}
+    return {t for t in re.findall(r"\w+", text.lower()) if _stem(t) in stems}
+
+
+def mark_words(text: str, words: list[str]) -> str:
+    """*text* with MARK_START/MARK_END around each word that matches the query's."""
+    import re
+
+    found = matched_words(text, words)
+    return re.sub(r"\w+", lambda m: f"{MARK_START}{m[0]}{MARK_END}" if m[0].lower() in found else m[0], text)
+
+
 def job_state(stage_states: list[str]) -> str:
-    """A job is as far as its least finished stage, and failed if any stage failed."""
+    """A job is as far as its least finished stage, and failed if any stage failed. What
+    a person cares about is the transcript (the first stage): when it is done and a later
+    stage was cancelled (the notes, a translation), the job is done, not cancelled."""
     if not stage_states:
         return QUEUED
     if FAILED in stage_states:
         return FAILED
+    if stage_states[0] == DONE and all(s in (DONE, CANCELLED) for s in stage_states):
+        return DONE
     if CANCELLED in stage_states:
         return CANCELLED
     if PAUSED in stage_states:
@@ -135,9 +183,14 @@ class JobStore(TaskHistory):
         return changed
 
     def _refresh_job(self, db, job_id: str) -> None:
-        rows = db.execute("SELECT state, error FROM stages WHERE job_id=? ORDER BY rowid", (job_id,)).fetchall()
+        rows = db.execute("SELECT name, state, error FROM stages WHERE job_id=? ORDER BY rowid",
+                          (job_id,)).fetchall()
         state = job_state([r["state"] for r in rows])
         error = next((r["error"] for r in rows if r["state"] == FAILED), None)
+        cancelled = [stage_label(r["name"]) for r in rows if r["state"] == CANCELLED]
+        if state == DONE and cancelled:  # said on the job's row: the transcript is there
+            said = " and ".join([cancelled[0], *(label.lower() for label in cancelled[1:])])
+            error = f"{said} cancelled; the transcript is done."
         now = time.time()
         db.execute("UPDATE jobs SET state=?, error=?, updated_at=?, "
                    "finished_at=CASE WHEN ? IN ('done','failed','cancelled') THEN ? ELSE NULL END "
@@ -295,23 +348,44 @@ class JobStore(TaskHistory):
                             for p in passages])
 
     def search(self, query: str, limit: int = 50, order: str = "relevance") -> list[dict]:
-        """Hits across every transcript: job, segment, time and a snippet with [marks]."""
+        """Hits across every transcript, one per segment that holds the words: job, kind,
+        the segment's index and start, a snippet with [marks] and the same text with
+        MARK_START/MARK_END around the matched words (for the window to highlight)."""
         match = fts_query(query)
         if not match:
             return []
+        words = query_words(query)
         order_by = "rank" if order == "relevance" else "j.created_at DESC, rank"
         rows = self._q(
             "SELECT p.job_id, p.idx, p.start, p.kind, j.path, j.created_at,"
-            " snippet(passages, 0, '[', ']', '…', 12) AS snippet"
+            f" snippet(passages, 0, '{MARK_START}', '{MARK_END}', '…', 12) AS marked"
             " FROM passages p JOIN jobs j ON j.id = p.job_id"
-            f" WHERE passages MATCH ? ORDER BY {order_by} LIMIT ?", (match, limit * 2))
+            f" WHERE passages MATCH ? ORDER BY {order_by} LIMIT ?", (match, limit * 3))
         hits, seen = [], set()
-        for row in rows:  # a phrase in two overlapping passages is one hit
-            key = (row["job_id"], row["kind"], row["idx"])
-            if key not in seen and (row["job_id"], row["kind"], row["idx"] - 1) not in seen:
-                seen.add(key)
-                hits.append(dict(row))
+        for row in rows:
+            hit = dict(row)
+            holding = self._segment_holding(hit, words)
+            if holding:  # a passage is two segments: the hit is the one that holds the words
+                hit["idx"], hit["start"], text = holding
+                hit["marked"] = mark_words(text, words)
+            key = (hit["job_id"], hit["kind"], hit["idx"])
+            if key in seen:  # the same words found through both passages that hold the segment
+                continue
+            seen.add(key)
+            hit["snippet"] = hit["marked"].replace(MARK_START, "[").replace(MARK_END, "]")
+            hits.append(hit)
         return hits[:limit]
+
+    def _segment_holding(self, hit: dict, words: list[str]) -> tuple[int, float, str] | None:
+        table = {"transcript": "segments", "translation": "translations"}.get(hit["kind"])
+        if table is None:
+            return None
+        candidates = self._q(f"SELECT idx, start, text FROM {table} WHERE job_id=? AND idx IN (?, ?) ORDER BY idx",
+                             (hit["job_id"], hit["idx"], hit["idx"] + 1))
+        if not candidates:
+            return None
+        best = max(candidates, key=lambda r: (len(matched_words(r["text"], words)), -r["idx"]))
+        return best["idx"], best["start"], best["text"]
 
     def transcript(self, job_id: str) -> dict | None:
         row = self._one("SELECT * FROM transcripts WHERE job_id=?", (job_id,))

@@ -69,31 +69,17 @@ class DataDir:
                 except OSError:
                     continue  # gone meanwhile
         return self
-    @property
-    def database(self) -> Path:
-        return self.root / "earmark.db"
 
-    @property
-    def settings(self) -> Path:
-        return self.root / "settings.json"
+    def _under(name: str, doc: str = ""):
+        return property(lambda self: self.root / name, doc=doc)
 
-    @property
-    def logs(self) -> Path:
-        return self.root / "logs"
-
-    @property
-    def broker(self) -> Path:
-        return self.root / "broker"
-
-    @property
-    def run(self) -> Path:
-        """Pidfiles, the lock and the broker's address: 0700, this user only."""
-        return self.root / "run"
-
-    @property
-    def scratch(self) -> Path:
-        """Decoded audio of long files for the chunk tasks on this machine."""
-        return self.root / "scratch"
+    database = _under("earmark.db", "The job store (SQLite, WAL).")
+    settings = _under("settings.json")
+    logs = _under("logs", "One log file per child process.")
+    broker = _under("broker", "The broker's config and append-only file.")
+    run = _under("run", "Pidfiles, the lock and the broker's address: 0700, this user only.")
+    scratch = _under("scratch", "Decoded audio of long files for the chunk tasks on this machine.")
+    del _under
 
     def socket_path(self) -> Path:
         """The broker's unix socket, short enough for sun_path. A deep data folder gets a

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from app.export import FORMATS
-from workers.options import ADVANCED, EXPORT, JOB_OPTIONS, SPEECH_KEYS, SUMMARY_KEYS, Setting  # noqa: F401
+from workers.options import ADVANCED, EXPORT, JOB_OPTIONS, Setting
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ class Settings:
 
     def speech_options(self, **overrides: Any) -> dict:
         """The options a transcribe task gets; command-line overrides win."""
-        options = {key: self[key] for key in SPEECH_KEYS + SUMMARY_KEYS}
+        options = {s.key: self[s.key] for s in JOB_OPTIONS}
         options.update({k: v for k, v in overrides.items() if v is not None})
         options["language"] = options["language"] or None
         return options

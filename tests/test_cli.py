@@ -115,3 +115,17 @@ def test_search_from_the_command_line(data_dir, corpus):
     assert first.startswith("jfk.flac  0:00  segment 0") and "[ask]" in first.lower()
     missing = cli(data_dir, "search", "nothing like this was said")
     assert missing.returncode == 1 and "No transcript mentions" in missing.stderr
+
+
+def test_a_setting_declared_once_reaches_the_worker(data_dir, corpus):
+    """hotwords is one Setting in workers/options.py (CONTRIBUTING.md: a new setting): the
+    settings file's value travels with the task and the engine uses it. tiny.en writes
+    "comfy eye" for the rare word unless it is told to expect it (the corpus README)."""
+    out = data_dir / "out"
+    plain = cli(data_dir, "transcribe", corpus / "hotwords.mp3", "--out", out)
+    assert plain.returncode == 0, plain.stderr
+    assert "comfyui" not in (out / "hotwords.txt").read_text().lower()
+    (data_dir / "settings.json").write_text('{"hotwords": "ComfyUI", "version": 2}')
+    told = cli(data_dir, "transcribe", corpus / "hotwords.mp3", "--out", out)  # new options: a new job
+    assert told.returncode == 0, told.stderr
+    assert "ComfyUI" in (out / "hotwords.txt").read_text()

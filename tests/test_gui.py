@@ -76,15 +76,25 @@ def test_drop_files_and_a_folder_transcribes_them_and_rejects_the_rest(qtbot, wi
     shutil.copy(corpus / "hotwords.mp3", folder / "hotwords.mp3")
     shutil.copy(corpus / "stereo_diarization.wav", folder / "deeper" / "stereo.wav")
     (folder / "notes.txt").write_text("not a recording\n")
-    drop(window, [corpus / "jfk.flac", folder])  # dropped while the workers start: accepted, run later
+    shutil.copy(corpus / "meeting1_product_sync.txt", folder / "minutes.txt")  # FFmpeg calls this "video"
+    shutil.copy(corpus / "meeting1_product_sync.txt", tmp_path / "dropped alone.txt")
+    said = []
+    window.controller.status.connect(said.append)
+    # dropped while the workers start: accepted, run later
+    drop(window, [corpus / "jfk.flac", folder, tmp_path / "dropped alone.txt"])
 
-    names = ["jfk.flac", "hotwords.mp3", "stereo.wav", "notes.txt"]
+    names = ["jfk.flac", "hotwords.mp3", "stereo.wav", "dropped alone.txt"]
     wait_states(qtbot, window, names)
     assert window.pages.currentWidget() is window.table
     for name in names[:3]:
         assert row_of(window, name)["state"] == js.DONE, row_of(window, name)["error"]
-    rejected = row_of(window, "notes.txt")
-    assert rejected["state"] == js.FAILED and "not a recognised audio" in rejected["error"].lower()
+    # the folder's notes are not rows of failures: said once, and left alone
+    assert len(window.model.rows) == 4 and row_of(window, "notes.txt") is None
+    assert [s for s in said if s.startswith("Skipped")] == [
+        "Skipped 2 files in the folder that are not recordings (minutes.txt, notes.txt)."]
+    # a file dropped on its own gets its reason, and the right one
+    rejected = row_of(window, "dropped alone.txt")
+    assert rejected["state"] == js.FAILED and rejected["error"].startswith("This is a text file, not a recording")
     window.open_job(row_of(window, "jfk.flac")["id"])
     assert window.transcript.title.text() == "jfk.flac"
     assert wer(reference("jfk"), window.transcript.text()) <= 0.05
@@ -237,7 +247,9 @@ def test_search_finds_a_phrase_opens_the_transcript_there_and_follows_edits(qtbo
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.results and window.results.count() >= 1)
     first = window.results.item(0)
     job_id, idx = first.data(Qt.UserRole)
-    assert job_id == row_of(window, "jfk.flac")["id"] and idx == 0 and "[ask]" in first.text().lower()
+    assert job_id == row_of(window, "jfk.flac")["id"] and idx == 0
+    shown = window.results.itemWidget(first).text()  # the words highlighted, the time as in the transcript
+    assert "jfk.flac · 0:00" in shown and "<b>ask</b> <b>not</b>" in shown.lower() and "[" not in shown
     window._open_hit(first)
     assert window.transcript.job_id == job_id
     qtbot.waitUntil(lambda: window.transcript.player.position() > 100, timeout=15_000)  # plays from the hit
@@ -280,3 +292,39 @@ def test_a_summary_runs_from_the_window_streams_and_is_shown(qtbot, window, corp
     assert streamed, "the summary text should stream in while it is generated"
     stage = window.controller.store.stage(job_id, "summarize")
     assert stage["state"] == js.DONE and stage["progress"] == 1.0
+
+
+def test_return_commits_an_edit_and_escape_cancels_it(qtbot, window, corpus):
+    """Typed as a person would: Return in the segment editor saves (it was the window's
+    'open transcript' shortcut and threw the edit away), Escape cancels, and Delete while
+    editing deletes a character, not the job. On the job list Return still opens."""
+    from PySide6.QtWidgets import QApplication, QLineEdit
+
+    window.add_paths([str(corpus / "jfk.flac")])
+    wait_states(qtbot, window, ["jfk.flac"])
+    job_id = row_of(window, "jfk.flac")["id"]
+    window.table.setFocus()
+    window.table.selectRow(0)
+    qtbot.keyClick(window.table, Qt.Key_Return)
+    qtbot.waitUntil(lambda: window.transcript.job_id == job_id, timeout=5_000)
+    store, view = window.controller.store, window.transcript
+    original = store.segments(job_id)[0]["text"]
+
+    def edit(*keys):
+        view.table.setFocus()
+        view.table.edit(view.model.index(0, 1))
+        qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit)
+                        and QApplication.focusWidget().parent() is view.table.viewport(), timeout=5_000)
+        editor = QApplication.focusWidget()  # the segment's editor, not a search box
+        editor.selectAll()
+        qtbot.keyClicks(editor, "Fellow citizens")
+        for key in keys:
+            qtbot.keyClick(editor, key)
+        qtbot.waitUntil(lambda: view.table.state() != view.table.State.EditingState, timeout=5_000)
+        QApplication.processEvents()  # the delegate commits by a queued call: run it
+
+    edit(Qt.Key_Escape)
+    assert store.segments(job_id)[0]["text"] == original
+    edit(Qt.Key_Delete, Qt.Key_Backspace, Qt.Key_Return)  # Delete at the end deletes nothing
+    qtbot.waitUntil(lambda: store.segments(job_id)[0]["text"] == "Fellow citizen", timeout=5_000)
+    assert store.job(job_id) is not None and window.transcript.job_id == job_id  # Delete removed no job

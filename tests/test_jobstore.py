@@ -45,3 +45,46 @@ def test_task_timeline_ignores_duplicates(tmp_path):
         store.add_event("t1", "started", 10.0, job_id=job_id, stage="transcribe", detail={"pid": 1})
     store.add_event("t1", "succeeded", 12.0, job_id=job_id, stage="transcribe")
     assert [e["kind"] for e in store.events(job_id=job_id)] == ["started", "succeeded"]
+
+
+def test_a_cancelled_summary_leaves_the_job_done_and_says_so(tmp_path):
+    store = JobStore(tmp_path / "earmark.db")
+    job_id = store.create_job("/m.mp3", stages=["transcribe", "summarize", "index"])
+    store.update_stage(job_id, "transcribe", state=js.DONE)
+    store.update_stage(job_id, "summarize", state=js.RUNNING)
+    assert store.job(job_id)["state"] == js.RUNNING
+    store.update_stage(job_id, "summarize", state=js.CANCELLED)
+    store.update_stage(job_id, "index", state=js.CANCELLED)
+    job = store.job(job_id)
+    assert job["state"] == js.DONE and job["finished_at"]
+    assert job["error"] == "Summary and search index cancelled; the transcript is done."
+    # the transcript itself cancelled: the job is cancelled
+    other = store.create_job("/n.mp3", stages=["transcribe", "index"])
+    store.update_stage(other, "transcribe", state=js.CANCELLED)
+    store.update_stage(other, "index", state=js.CANCELLED)
+    assert store.job(other)["state"] == js.CANCELLED
+    store.close()
+
+
+def test_a_search_hit_names_the_segment_that_holds_the_words_once(tmp_path):
+    """Passages are two segments long (a phrase over a boundary is found); the hit is
+    still the segment with the words, listed once, at its own time (issue 14: 'release
+    plan' at 0:04 was listed at 0:00 and a mention at 0:48 twice)."""
+    from workers.engines.search import passages
+
+    store = JobStore(tmp_path / "earmark.db")
+    segments = [{"start": 0.0, "end": 4.0, "text": "Good morning, everyone."},
+                {"start": 4.0, "end": 9.0, "text": "First the release plan for March."},
+                {"start": 9.0, "end": 41.0, "text": "Then the budget."},
+                {"start": 41.0, "end": 48.0, "text": "Any questions so far?"},
+                {"start": 48.0, "end": 52.0, "text": "Yes: who owns the release plans?"}]
+    job_id = store.create_job("/meeting.mp3", stages=["transcribe", "index"])
+    store.save_transcript(job_id, {"language": "en", "duration": 52.0, "segments": segments})
+    store.save_passages(job_id, {"passages": passages([dict(s, idx=i) for i, s in enumerate(segments)])})
+    hits = store.search("release plan")
+    assert [(h["idx"], h["start"]) for h in sorted(hits, key=lambda h: h["idx"])] == [(1, 4.0), (4, 48.0)]
+    first = next(h for h in hits if h["idx"] == 1)
+    assert first["snippet"] == "First the [release] [plan] for March."
+    assert first["marked"] == "First the \x02release\x03 \x02plan\x03 for March."
+    assert store.search("planet") == []
+    store.close()

@@ -61,6 +61,18 @@ def _os_error(path: str, exc: OSError) -> Exception:
     return BadMediaError(f"The file could not be read ({exc.strerror}): {path}")
 
 
+# What a folder's files are taken as recordings by (a file named on its own is always tried).
+MEDIA_SUFFIXES = frozenset(
+    ".mp3 .wav .flac .m4a .aac .ogg .oga .opus .wma .aif .aiff .amr .caf .mka .weba .webm .mp4 .m4v .mov "
+    ".mkv .avi .wmv .flv .mpg .mpeg .3gp .ts .mts .m2ts .wv .ape .ac3 .dts".split())
+# FFmpeg opens a text file as 'tty' (ANSI art: a "video" stream) when it looks like one.
+TEXT_CODECS = frozenset({"ansi", "bintext", "xbin", "idf", "text", "subrip", "webvtt", "ass", "mov_text"})
+
+
+def is_media_name(path: str) -> bool:
+    return os.path.splitext(path)[1].lower() in MEDIA_SUFFIXES
+
+
 def hash_file(path: str, chunk_bytes: int = 1 << 20) -> str:
     import hashlib
 
@@ -92,9 +104,12 @@ def probe(path: str) -> MediaInfo:
         with av.open(path, mode="r", metadata_errors="ignore") as container:
             audio = next(iter(container.streams.audio), None)
             if audio is None:
-                kinds = sorted({s.type for s in container.streams}) or ["no streams"]
-                raise BadMediaError(
-                    f"No audio in this file (it holds {', '.join(kinds)}): {path}")
+                codecs = {s.codec_context.name for s in container.streams if s.codec_context}
+                if container.format.name == "tty" or (codecs and codecs <= TEXT_CODECS):
+                    raise BadMediaError(f"This is a text file, not a recording: {path}")
+                if any(s.type == "video" for s in container.streams):
+                    raise BadMediaError(f"This video has no sound to transcribe: {path}")
+                raise BadMediaError(f"No audio in this file: {path}")
             duration = None
             if audio.duration is not None and audio.time_base is not None:
                 duration = float(audio.duration * audio.time_base)

@@ -33,6 +33,8 @@ JOB_OPTIONS = (
     Setting("beam_size", int, 5, "Beam size (5 keeps long files accurate)", group=SPEECH),
     Setting("vad_filter", bool, True, "Skip silence with voice activity detection", group=SPEECH),
     Setting("word_timestamps", bool, False, "Keep a timestamp for every word", group=SPEECH),
+    Setting("hotwords", str, "", "Words to expect: names and terms the model should spell as you do "
+                                 "(e.g. ComfyUI, Kubernetes; empty: none)", group=SPEECH),
     Setting("cpu_threads", int, 0, "CPU threads for speech (0: all cores)", group=ADVANCED),
     Setting("batched", bool, True, "Batched inference on recordings over a minute (about 1.4× faster; "
                                    "progress then moves a batch at a time)", group=SPEECH),
@@ -54,10 +56,6 @@ JOB_OPTIONS = (
     Setting("llm_context_tokens", int, 2048, "Summary model context, in tokens", group=ADVANCED),
     Setting("llm_threads", int, 0, "CPU threads for summaries (0: all cores)", group=ADVANCED),
 )
-SPEECH_KEYS = ("model", "language", "task", "beam_size", "vad_filter", "word_timestamps", "cpu_threads",
-               "batched", "chunk_from_minutes", "chunk_minutes")
-SUMMARY_KEYS = ("summarize", "summary_engine", "summary_template", "translate_to", "llm_model",
-                "llm_context_tokens", "llm_threads")
 _BY_KEY = {s.key: s for s in JOB_OPTIONS}
 
 

@@ -25,18 +25,31 @@ from app.settings import Settings
 log = logging.getLogger(__name__)
 
 
-def expand_paths(paths: list[str]) -> list[str]:
-    """Files as given, folders walked recursively (hidden entries skipped), in order."""
-    out = []
+def expand_paths(paths: list[str]) -> tuple[list[str], list[str]]:
+    """(files to add, files skipped). Files named on their own are added whatever they are
+    (a file that is not a recording gets its reason on its row); folders are walked
+    recursively (hidden entries skipped) and give only the recordings they hold, by name
+    (``workers.media.MEDIA_SUFFIXES``): a folder of notes beside its audio is no list of
+    failures."""
+    from workers.media import is_media_name
+
+    out, skipped = [], []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                out += [str(Path(root) / f) for f in sorted(files) if not f.startswith(".")]
+                for name in sorted(f for f in files if not f.startswith(".")):
+                    (out if is_media_name(name) else skipped).append(str(Path(root) / name))
         else:
             out.append(str(path))
-    return out
+    return out, skipped
+
+
+def skipped_sentence(skipped: list[str]) -> str:
+    names = ", ".join(Path(p).name for p in skipped[:3]) + (", …" if len(skipped) > 3 else "")
+    return (f"Skipped {len(skipped)} file{'s' if len(skipped) != 1 else ''} in the folder that "
+            f"{'are' if len(skipped) != 1 else 'is'} not recordings ({names}).")
 
 
 class AppController(QObject):
@@ -145,7 +158,10 @@ class AppController(QObject):
 
         options = self.settings.speech_options()
         service = self.stack.service if self.stack else JobService(self.store, None, self.data.root)
-        for path in expand_paths(paths):
+        files, skipped = expand_paths(paths)
+        if skipped:
+            self.status.emit(skipped_sentence(skipped))
+        for path in files:
             try:
                 result = service.intake(path, options, force=force, send=self.is_ready)
             except Exception as exc:

@@ -191,6 +191,11 @@ class MainWindow(QMainWindow):
                                        self.jobs_menu)
         self.act_translate = self._action("Translate…", self.translate_dialog, None, self.jobs_menu)
         self.act_reveal = self._action("Show in file manager", self.reveal_selected, None, self.jobs_menu)
+        # Return and Delete act on the job list only: as window shortcuts they took the keys
+        # from the transcript's editor (Return threw an edit away; Delete removed the job).
+        for action in (self.act_open, self.act_remove):
+            action.setShortcutContext(Qt.WidgetWithChildrenShortcut)
+            self.table.addAction(action)
 
     def _make_queue_panel(self) -> None:
         """The queue panel (replaces Flower) in a dock: View › Queue panel, Ctrl+Shift+Q."""
@@ -228,7 +233,11 @@ class MainWindow(QMainWindow):
             self.controller.add_paths(paths, force)
 
     def add_files_dialog(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "Add recordings")
+        from workers.media import MEDIA_SUFFIXES
+
+        patterns = " ".join(f"*{suffix}" for suffix in sorted(MEDIA_SUFFIXES))
+        files, _ = QFileDialog.getOpenFileNames(self, "Add recordings", "",
+                                                f"Audio and video ({patterns});;All files (*)")
         self.add_paths(files)
 
     def add_folder_dialog(self) -> None:
@@ -288,15 +297,29 @@ class MainWindow(QMainWindow):
         if not query:
             self.pages.setCurrentWidget(self.table if self.model.rows else self.drop_zone)
             return
+        from html import escape
+
+        from app.jobstore import MARK_END, MARK_START
         from workers.timefmt import clock
 
         self.results.clear()
         hits = self.controller.store.search(query, order=self.search_order.currentData())
         for hit in hits:
-            label = f"{Path(hit['path']).name}   {clock(hit['start'])}\n{hit['snippet']}"
-            item = QListWidgetItem(label)
+            where = f"{Path(hit['path']).name} · {clock(hit['start'])}" + (
+                f" ({hit['kind']})" if hit["kind"] != "transcript" else "")
+            words = hit["marked"]
+            item = QListWidgetItem()
             item.setData(Qt.UserRole, (hit["job_id"], hit["idx"]))
+            item.setData(Qt.AccessibleTextRole, f"{where}: {words.replace(MARK_START, '').replace(MARK_END, '')}")
+            html = escape(words).replace(MARK_START, "<b>").replace(MARK_END, "</b>")
+            label = QLabel(f"<span style='color: palette(mid)'>{escape(where)}</span><br>{html}")
+            label.setTextFormat(Qt.RichText)
+            label.setWordWrap(True)
+            label.setContentsMargins(6, 4, 6, 4)
+            label.setAttribute(Qt.WA_TransparentForMouseEvents)  # clicks reach the list
             self.results.addItem(item)
+            self.results.setItemWidget(item, label)
+            item.setSizeHint(label.sizeHint())
         if not hits:
             self.results.addItem(QListWidgetItem(f"No transcript mentions “{query}”."))
         self.pages.setCurrentWidget(self.results)

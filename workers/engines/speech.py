@@ -36,6 +36,7 @@ class TranscribeOptions:
     beam_size: int = default("beam_size")
     vad_filter: bool = default("vad_filter")
     word_timestamps: bool = default("word_timestamps")
+    hotwords: str = default("hotwords")  # names and terms to spell as the person does
     cpu_threads: int = default("cpu_threads")  # 0: all cores
 
     @classmethod
@@ -177,7 +178,8 @@ class SpeechEngine:
         per_segment = multilingual and not options.language and options.task == "transcribe"
         common = dict(language=options.language, task=options.task, beam_size=options.beam_size,
                       vad_filter=options.vad_filter, word_timestamps=options.word_timestamps,
-                      condition_on_previous_text=condition, multilingual=per_segment)
+                      condition_on_previous_text=condition, multilingual=per_segment,
+                      hotwords=(options.hotwords or "").strip() or None)
         batched = self.use_batched(options, total) if batched is None else batched
         if batched:
             from faster_whisper import BatchedInferencePipeline
