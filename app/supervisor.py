@@ -405,7 +405,7 @@ class Supervisor:
     def status(self) -> list[dict]:
         with self._mutex:
             return [{"name": c.name, "pid": c.pid, "alive": c.alive(), "restarts": c.restarts,
-                     "last_exit": c.last_exit} for c in self.children.values()]
+                     "last_exit": c.last_exit, "started_at": c.started_at} for c in self.children.values()]
 
 
 def _wait_all(children: list[Child], timeout_seconds: float) -> None:

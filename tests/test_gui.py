@@ -328,3 +328,51 @@ def test_return_commits_an_edit_and_escape_cancels_it(qtbot, window, corpus):
     edit(Qt.Key_Delete, Qt.Key_Backspace, Qt.Key_Return)  # Delete at the end deletes nothing
     qtbot.waitUntil(lambda: store.segments(job_id)[0]["text"] == "Fellow citizen", timeout=5_000)
     assert store.job(job_id) is not None and window.transcript.job_id == job_id  # Delete removed no job
+
+
+def test_actions_follow_the_selection_and_an_empty_pane_says_what_to_do(qtbot, data_dir, corpus, tmp_path):
+    """Jobs menu items are enabled only where they apply; with no transcript open the
+    right pane is a sentence, not an empty table with buttons. (The jobs are written to
+    the real store directly: what is tested is the window, not the workers.)"""
+    window = open_window(qtbot, data_dir, start=False)
+    try:
+        store = window.controller.store
+        assert window.transcript.pages.currentWidget() is window.transcript.empty
+        assert not window.transcript.play_button.isEnabled() and not window.transcript.revert_button.isEnabled()
+        assert not window.transcript.languages.isVisible()
+        assert not window.act_translate.isEnabled() and not window.act_cancel.isEnabled()  # nothing selected
+
+        failed = store.create_job(str(tmp_path / "notes.txt"), stages=["transcribe", "index"])
+        store.update_stage(failed, "transcribe", state=js.FAILED, error="This is a text file, not a recording")
+        done = store.create_job(str(corpus / "jfk.flac"), stages=["transcribe", "index"])
+        store.save_transcript(done, {"language": "en", "duration": 11.0,
+                                     "segments": [{"start": 0.0, "end": 11.0, "text": "Ask not."}]})
+        for stage in ("transcribe", "index"):
+            store.update_stage(done, stage, state=js.DONE)
+        queued = store.create_job(str(corpus / "hotwords.mp3"), stages=["transcribe", "index"])
+        store.update_stage(queued, "transcribe", state=js.QUEUED)
+        window._dirty = True
+        window._refresh_if_dirty()
+
+        def select(job_id):
+            row = next(i for i, r in enumerate(window.model.rows) if r["id"] == job_id)
+            window.table.selectRow(row)
+            return {name: getattr(window, f"act_{name}").isEnabled()
+                    for name in ("open", "cancel", "retry", "top", "pause", "resume", "translate", "export")}
+
+        assert select(failed) == {"open": False, "cancel": False, "retry": True, "top": False, "pause": False,
+                                  "resume": False, "translate": False, "export": False}
+        assert select(done) == {"open": True, "cancel": False, "retry": False, "top": False, "pause": False,
+                                "resume": False, "translate": True, "export": True}
+        assert select(queued) == {"open": False, "cancel": True, "retry": False, "top": True, "pause": True,
+                                  "resume": False, "translate": False, "export": False}
+        # the queue panel, opened, leaves the job list its room
+        window.queue_dock.show()
+        qtbot.waitUntil(lambda: window.queue_dock.isVisible() and window.queue_dock.height() <= window.height() // 2)
+
+        select(done)
+        window.act_open.trigger()
+        assert window.transcript.pages.currentWidget() is window.transcript.table
+        assert window.transcript.play_button.isEnabled()
+    finally:
+        close_window(qtbot, window)

@@ -16,6 +16,78 @@ def has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
+# The Debian/Ubuntu package of a library Qt's X11 plugin needs, where its name does
+# not follow from the library's (libxcb-icccm.so.4 → libxcb-icccm4 does).
+PACKAGES = {"libxkbcommon-x11.so.0": "libxkbcommon-x11-0", "libEGL.so.1": "libegl1", "libGL.so.1": "libgl1",
+            "libdbus-1.so.3": "libdbus-1-3", "libfontconfig.so.1": "libfontconfig1",
+            "libX11-xcb.so.1": "libx11-xcb1", "libxkbcommon.so.0": "libxkbcommon0"}
+
+
+def package_of(library: str) -> str:
+    """libxcb-icccm.so.4 → libxcb-icccm4; libxcb-render-util.so.0 → libxcb-render-util0."""
+    if library in PACKAGES:
+        return PACKAGES[library]
+    stem, _, version = library.partition(".so.")
+    return f"{stem}{'-' if stem[-1:].isdigit() else ''}{version.split('.')[0]}".lower()
+
+
+def missing_libraries(platform: str = "xcb") -> list[str]:
+    """The system libraries Qt's *platform* plugin needs that this machine lacks (from
+    ``ldd``, which names them; Qt itself blames libxcb-cursor0 whatever is missing)."""
+    import os
+    import shutil
+    import subprocess
+
+    import PySide6
+
+    plugin = os.path.join(os.path.dirname(PySide6.__file__), "Qt", "plugins", "platforms", f"libq{platform}.so")
+    if not os.path.exists(plugin) or not shutil.which("ldd"):
+        return []
+    try:
+        out = subprocess.run(["ldd", plugin], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return sorted({line.split("=>")[0].strip() for line in out.splitlines() if "not found" in line})
+
+
+def display_problem() -> str | None:
+    """Why the window cannot open on this Linux desktop, in a sentence; None if it can."""
+    import os
+
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if not sys.platform.startswith("linux") or platform not in ("", "xcb") or (
+            not platform and os.environ.get("WAYLAND_DISPLAY")):
+        return None
+    missing = missing_libraries("xcb")
+    if missing:
+        return (f"the window needs system libraries this machine lacks: {', '.join(missing)}. On Debian or "
+                f"Ubuntu: sudo apt install {' '.join(dict.fromkeys(package_of(m) for m in missing))}")
+    display = os.environ.get("DISPLAY", "")
+    local = display.startswith(":") and display[1:].split(".")[0].isdigit()
+    if local and not os.path.exists(f"/tmp/.X11-unix/X{display[1:].split('.')[0]}"):
+        return f"there is no X server on the display {display}; is the desktop running?"
+    return None
+
+
+def quiet_qt() -> None:
+    """Qt's messages (multimedia back ends probing PipeWire, VA-API, PulseAudio; the
+    platform plugin) go to the log file, not the terminal."""
+    import logging
+
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    log = logging.getLogger("earmark.qt")
+    levels = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+              QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
+              QtMsgType.QtFatalMsg: logging.CRITICAL}
+
+    def handler(kind, context, message):
+        log.log(levels.get(kind, logging.WARNING), "%s%s", f"{context.category}: " if context.category
+                and context.category != "default" else "", message)
+
+    qInstallMessageHandler(handler)
+
+
 def run(data: DataDir, quit_when_ready: bool = False) -> int:
     import time
 
@@ -23,9 +95,16 @@ def run(data: DataDir, quit_when_ready: bool = False) -> int:
         print("earmark: there is no display to open the window on. Use `earmark serve` to run the "
               "workers without a window, or `earmark transcribe FILE...`.", file=sys.stderr)
         return 2
+    problem = display_problem()
+    if problem:
+        print(f"earmark: {problem}. Without a window, `earmark serve` runs the workers and "
+              "`earmark transcribe FILE...` transcribes.", file=sys.stderr)
+        return 2
 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
+
+    quiet_qt()
 
     from app.gui.controller import AppController
     from app.gui.main_window import MainWindow

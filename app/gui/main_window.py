@@ -170,7 +170,7 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         self._action("Add files…", self.add_files_dialog, "Ctrl+O", file_menu)
         self._action("Add folder…", self.add_folder_dialog, "Ctrl+Shift+O", file_menu)
-        self._action("Export selected…", self.export_dialog, "Ctrl+E", file_menu)
+        self.act_export = self._action("Export selected…", self.export_dialog, "Ctrl+E", file_menu)
         file_menu.addSeparator()
         self._action("Settings…", self.settings_dialog, "Ctrl+,", file_menu)
         self._action("Quit", self.close, "Ctrl+Q", file_menu)
@@ -196,6 +196,8 @@ class MainWindow(QMainWindow):
         for action in (self.act_open, self.act_remove):
             action.setShortcutContext(Qt.WidgetWithChildrenShortcut)
             self.table.addAction(action)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self.update_actions())
+        self.update_actions()
 
     def _make_queue_panel(self) -> None:
         """The queue panel (replaces Flower) in a dock: View › Queue panel, Ctrl+Shift+Q."""
@@ -207,10 +209,18 @@ class MainWindow(QMainWindow):
         self.queue_dock.setWidget(self.queue_panel)
         self.addDockWidget(Qt.BottomDockWidgetArea, self.queue_dock)
         self.queue_dock.hide()
+        # opened for the first time, it takes a third of the window: the job list keeps its room
+        self.queue_dock.visibilityChanged.connect(self._size_queue_dock)
         toggle = self.queue_dock.toggleViewAction()
         toggle.setText("Queue panel")
         toggle.setShortcut(QKeySequence("Ctrl+Shift+Q"))
         self.menuBar().addMenu("&View").addAction(toggle)
+
+    def _size_queue_dock(self, visible: bool) -> None:
+        if visible and not getattr(self, "_dock_sized", False):
+            self._dock_sized = True  # after the dock is laid out, or the layout undoes it
+            QTimer.singleShot(0, lambda: self.resizeDocks([self.queue_dock], [max(200, self.height() // 3)],
+                                                          Qt.Vertical))
 
     def _make_tray(self) -> None:
         self.tray = None
@@ -219,6 +229,30 @@ class MainWindow(QMainWindow):
             self.tray.setToolTip("Earmark")
             self.tray.activated.connect(lambda _: (self.showNormal(), self.activateWindow()))
             self.tray.show()
+
+    def update_actions(self) -> None:
+        """Each job action is enabled only when it applies to the selection (Translate… on
+        a failed text file, Cancel on a finished job: greyed out, not an error later)."""
+        store = self.controller.store
+        jobs = [j for j in (store.job(job_id) for job_id in self._selected()) if j]
+        states = {j["state"] for j in jobs}
+
+        def transcribed(job) -> bool:
+            stage = store.stage(job["id"], "transcribe")
+            return bool(stage) and stage["state"] == js.DONE
+
+        has_transcript = any(transcribed(j) for j in jobs)
+        self.act_open.setEnabled(len(jobs) == 1 and has_transcript)
+        self.act_cancel.setEnabled(bool(states & {js.QUEUED, js.RUNNING, js.PAUSED}))
+        self.act_retry.setEnabled(bool(states & {js.FAILED, js.CANCELLED}) or any(
+            s["state"] == js.CANCELLED for j in jobs for s in store.stages(j["id"])))
+        self.act_top.setEnabled(js.QUEUED in states)
+        self.act_pause.setEnabled(bool(states & {js.QUEUED, js.RUNNING}))
+        self.act_resume.setEnabled(js.PAUSED in states)
+        self.act_remove.setEnabled(bool(jobs))
+        self.act_translate.setEnabled(has_transcript)
+        self.act_reveal.setEnabled(bool(jobs))
+        self.act_export.setEnabled(has_transcript)
 
     def _context_menu(self, pos) -> None:
         if self._selected():
@@ -356,6 +390,7 @@ class MainWindow(QMainWindow):
             return
         self._dirty = False
         self.model.refresh()
+        self.update_actions()  # a selected job's state may have changed
         self.summary.refresh()
         self._follow_translations()
         if not self.search_box.text().strip():
@@ -441,6 +476,7 @@ class MainWindow(QMainWindow):
             self.table.horizontalHeader().restoreState(self.prefs.value("columns"))
             if self.prefs.value("window_state"):
                 self.restoreState(self.prefs.value("window_state"))
+                self._dock_sized = True  # the person's own dock size, from last time
         else:
             self.resize(1280, 760)
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QUrl, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSlider,
-                               QTableView, QVBoxLayout, QWidget)
+                               QStackedWidget, QTableView, QVBoxLayout, QWidget)
 
 from app.gui import palette
 from workers.timefmt import clock
@@ -152,16 +152,32 @@ class TranscriptWidget(QWidget):
         for w in (self.play_button, self.seek, self.position_label, self.speed, self.languages,
                   self.revert_button):
             controls.addWidget(w)
+        # with no transcript open: a sentence, not an empty table and buttons that do nothing
+        self.empty = QLabel("No transcript open.\n\nDouble-click a finished job in the list, or press Return "
+                            "on it, to read, play and edit its transcript here.")
+        self.empty.setAlignment(Qt.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.empty)
+        self.pages.addWidget(self.table)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.find)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.pages, 1)
         layout.addLayout(controls)
+        self.languages.setVisible(False)  # shown when the open transcript has translations
+        self._set_open(False)
+
+    def _set_open(self, is_open: bool) -> None:
+        self.pages.setCurrentWidget(self.table if is_open else self.empty)
+        for control in (self.find, self.play_button, self.seek, self.speed, self.revert_button):
+            control.setEnabled(is_open)
 
     # --- loading -----------------------------------------------------------------
     def open_job(self, job_id: str, segment: int | None = None) -> None:
         job = self.store.job(job_id)
         self.job_id = job_id
+        self._set_open(True)
         self.title.setText(Path(job["path"]).name)
         segments = self.store.segments(job_id)
         self.starts = [s["start"] for s in segments]

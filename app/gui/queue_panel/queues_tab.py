@@ -30,7 +30,7 @@ class QueuesTab(QWidget):
         for chart in (self.throughput_chart, self.times_chart):
             view = QChartView(chart)
             view.setRenderHint(QPainter.Antialiasing)
-            view.setMinimumHeight(220)
+            view.setMinimumHeight(140)
             charts.addWidget(view)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)

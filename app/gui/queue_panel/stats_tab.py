@@ -7,11 +7,14 @@ from PySide6.QtWidgets import QTableWidgetItem, QVBoxLayout, QWidget
 from app.gui.queue_panel.tasks_model import secs
 from app.gui.table import read_only_table
 
-COLUMNS = ("Task", "Total", "Succeeded", "Failed", "Mean run", "p50", "p95")
+COLUMNS = ("Task", "Total", "Succeeded", "Failed", "Success rate", "Mean run", "p50", "p95")
 
 
-def _rate(value: float | None) -> str:
-    return "" if value is None else f"{value:.0%}"
+def _rate(entry: dict) -> str:
+    finished = entry["succeeded"] + entry["failed"]
+    if not finished:
+        return "none finished"
+    return f"{entry['success_rate']:.0%} of {finished} finished"
 
 
 class StatsTab(QWidget):
@@ -25,7 +28,7 @@ class StatsTab(QWidget):
         rows = self.store.task_stats()
         self.table.setRowCount(len(rows))
         for i, r in enumerate(rows):
-            values = (r["name"], str(r["total"]), f"{r['succeeded']} ({_rate(r['success_rate'])})",
-                      f"{r['failed']} ({_rate(r['failure_rate'])})", secs(r["mean"]), secs(r["p50"]), secs(r["p95"]))
+            values = (r["name"], str(r["total"]), str(r["succeeded"]), str(r["failed"]), _rate(r),
+                      secs(r["mean"]), secs(r["p50"]), secs(r["p95"]))
             for j, value in enumerate(values):
                 self.table.setItem(i, j, QTableWidgetItem(value))

@@ -55,13 +55,14 @@ class TasksTab(QWidget):
             edit.setMinimumDateTime(QDateTime.fromSecsSinceEpoch(0))
             edit.setDateTime(edit.minimumDateTime())
             edit.dateTimeChanged.connect(self._filter_changed)
-        filters = QHBoxLayout()
-        for label, widget in (("State", self.filter_state), ("Task", self.filter_name),
-                              ("Queue", self.filter_queue), ("Worker", self.filter_worker),
-                              ("From", self.filter_after), ("To", self.filter_before)):
-            filters.addWidget(QLabel(label))
-            filters.addWidget(widget)
-        filters.addWidget(self.filter_text, 1)
+        filters, when = QHBoxLayout(), QHBoxLayout()  # two rows: the panel fits a laptop's width
+        for row, label, widget in ((filters, "State", self.filter_state), (filters, "Task", self.filter_name),
+                                   (filters, "Queue", self.filter_queue), (filters, "Worker", self.filter_worker),
+                                   (when, "From", self.filter_after), (when, "To", self.filter_before)):
+            row.addWidget(QLabel(label))
+            row.addWidget(widget)
+        filters.addStretch(1)
+        when.addWidget(self.filter_text, 1)
         self.count = QLabel()
 
         actions = QHBoxLayout()
@@ -81,6 +82,7 @@ class TasksTab(QWidget):
         split.setStretchFactor(0, 3)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
+        layout.addLayout(when)
         layout.addLayout(actions)
         layout.addWidget(split, 1)
 

@@ -60,7 +60,9 @@ class WorkersTab(QWidget):
             status = status_of(w)
             if self._status.get(w["hostname"]) != status:
                 why = f"exit {w['last_exit']}" if status != "online" and w.get("last_exit") is not None else ""
-                self.log.append((now, w["hostname"], status, why))
+                # first seen online: since its process started, not since the panel opened
+                first = w["hostname"] not in self._status and status == "online" and w.get("started_at")
+                self.log.append((w["started_at"] if first else now, w["hostname"], status, why))
                 self._status[w["hostname"]] = status
         self.rows = rows
         self._fill(rows, last_poll.get("depths", {}))

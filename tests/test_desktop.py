@@ -1,0 +1,59 @@
+"""What a person meets when the window starts on a Linux desktop (issue 14, item 13):
+a missing system library is named with the package that brings it, a missing X server is
+said as such, and Qt's own chatter (PipeWire, VA-API, PulseAudio probing) stays out of
+the terminal (it goes to the log file)."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from app.gui.app import missing_libraries, package_of
+
+
+def gui(data_dir, env, *args):
+    return subprocess.run([sys.executable, "-m", "app", "--data-dir", str(data_dir), "gui", *args],
+                          capture_output=True, text=True, timeout=180, env=env, stdin=subprocess.DEVNULL)
+
+
+def test_debian_package_names_follow_the_libraries():
+    assert package_of("libxcb-icccm.so.4") == "libxcb-icccm4"
+    assert package_of("libxcb-keysyms.so.1") == "libxcb-keysyms1"
+    assert package_of("libxcb-render-util.so.0") == "libxcb-render-util0"
+    assert package_of("libxkbcommon-x11.so.0") == "libxkbcommon-x11-0"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11 desktops")
+def test_a_desktop_without_what_the_window_needs_gets_a_sentence_not_a_qt_abort(data_dir):
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY")}
+    env["DISPLAY"] = ":97"  # no X server there
+    done = gui(data_dir, env)
+    assert done.returncode == 2, done.stderr
+    missing = subprocess.run(["ldd", str(_plugin())], capture_output=True, text=True).stdout
+    missing = sorted({line.split("=>")[0].strip() for line in missing.splitlines() if "not found" in line})
+    assert missing_libraries() == missing
+    if missing:  # e.g. this machine: libxcb-icccm.so.4 and libxcb-keysyms.so.1 (Qt blames libxcb-cursor0)
+        assert f"lacks: {', '.join(missing)}" in done.stderr
+        assert "sudo apt install " + " ".join(dict.fromkeys(package_of(m) for m in missing)) in done.stderr
+    else:
+        assert "there is no X server on the display :97" in done.stderr
+    assert "qt.qpa" not in done.stderr and "Aborted" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_terminal_stays_quiet_when_the_window_starts(data_dir):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = gui(data_dir, env, "--quit-when-ready")
+    assert done.returncode == 0, done.stderr
+    noise = [line for line in done.stderr.splitlines() if line.strip()]
+    assert noise == [], noise
+    logged = (data_dir / "logs" / "app.log").read_text()
+    assert "earmark.qt" in logged  # Qt's messages are kept, in the log
+
+
+def _plugin():
+    from pathlib import Path
+
+    import PySide6
+
+    return Path(PySide6.__file__).parent / "Qt" / "plugins" / "platforms" / "libqxcb.so"
