@@ -132,6 +132,7 @@ def transcribe(data: DataDir, args) -> int:
     if args.summary:
         options["summary_template"] = args.summary
     nlp = ("nlp",) if args.summary or args.translate else ()
+    args.cue_limits = export.CueLimits.from_settings(settings)  # subtitles as the window writes them
     store = JobStore(data.database)  # this process's one connection: the stack's and the report's
     try:
         return _transcribe(data, settings, store, options, nlp, args)
@@ -204,8 +205,9 @@ def _progress_of(store: JobStore, item: Item, args) -> tuple[str, float, str, bo
 def _write_results(store: JobStore, item: Item, args) -> None:
     """The transcript, then the summary and translation once their stages are done; an
     export that cannot be written is that file's problem alone."""
+    limits = getattr(args, "cue_limits", export.CueLimits())
     wanted = [("transcript", True, lambda: export.write(store.transcript(item.job_id), args.format, args.out,
-                                                        item.stem))]
+                                                        item.stem, limits))]
     if args.summary:
         wanted.append(("summary", _stage_done(store, item.job_id, "summarize"),
                        lambda: export.write_text(store.summaries(item.job_id)[0]["markdown"], args.out,
@@ -214,7 +216,7 @@ def _write_results(store: JobStore, item: Item, args) -> None:
         def translation():
             language = store.translation_languages(item.job_id)[-1]["language"]
             return export.write(store.translation(item.job_id, language), args.format, args.out,
-                                f"{item.stem}.{language}")
+                                f"{item.stem}.{language}", limits)
         wanted.append(("translation", _stage_done(store, item.job_id, "translate"), translation))
     for kind, ready, write in wanted:
         if ready and kind not in item.written and not item.problem:

@@ -1,31 +1,105 @@
 """Transcript export: TXT, SRT, VTT, JSON, Markdown and TSV from a stored transcript.
 
 A format is one entry of ``RENDERERS`` (its file ending → a function of the
-transcript and a title); the command line's --format, the settings and the export
-dialog all offer ``FORMATS``."""
+transcript, a title and the subtitle cue limits); the command line's --format, the
+settings and the export dialog all offer ``FORMATS``. SRT and VTT cues keep to
+``CueLimits`` (42 characters a line, two lines, 1–7 s: the settings can change them)."""
 
 from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from workers.timefmt import clock, stamp
+
+
+@dataclass(frozen=True)
+class CueLimits:
+    """What a subtitle cue may hold: the usual broadcast limits by default."""
+
+    line_chars: int = 42
+    lines: int = 2
+    min_seconds: float = 1.0
+    max_seconds: float = 7.0
+
+    @classmethod
+    def from_settings(cls, settings) -> "CueLimits":
+        return cls(settings["subtitle_line_chars"], settings["subtitle_lines"], settings["subtitle_min_seconds"],
+                   settings["subtitle_max_seconds"])
+
+
+def wrap(words: list[str], width: int) -> list[str]:
+    """Greedy lines of at most *width* characters (a longer word has a line of its own)."""
+    lines: list[str] = []
+    for word in words:
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def _timed_words(seg: dict) -> list[tuple[str, float, float]]:
+    """A segment's words with times: its own word times when it has them, else the
+    segment's time shared out by length."""
+    if seg.get("words"):
+        return [(w["word"].strip(), w["start"], w["end"]) for w in seg["words"] if w["word"].strip()]
+    words = seg["text"].split()
+    total = sum(len(w) + 1 for w in words) or 1
+    span, done, out = seg["end"] - seg["start"], 0, []
+    for word in words:
+        start = seg["start"] + span * done / total
+        done += len(word) + 1
+        out.append((word, start, seg["start"] + span * done / total))
+    return out
+
+
+def cues(segments: list[dict], limits: CueLimits | None = CueLimits()) -> list[dict]:
+    """Subtitle cues within *limits* (None: one cue per segment): a segment too long for
+    one cue is cut between words, each cue shows for min_seconds..max_seconds without
+    running into the next."""
+    if limits is None:
+        return [{"start": s["start"], "end": s["end"], "text": s["text"]} for s in segments]
+    out: list[dict] = []
+    for seg in segments:
+        current: list[tuple[str, float, float]] = []
+        for word in _timed_words(seg):
+            trial = current + [word]
+            fits = (len(wrap([w for w, _, _ in trial], limits.line_chars)) <= limits.lines
+                    and trial[-1][2] - trial[0][1] <= limits.max_seconds)
+            if current and not fits:
+                out.append(_cue(current, limits))
+                trial = [word]
+            current = trial
+        if current:
+            out.append(_cue(current, limits))
+    for cue, following in zip(out, out[1:] + [None]):
+        limit = following["start"] if following else float("inf")
+        cue["end"] = min(max(cue["end"], cue["start"] + limits.min_seconds), cue["start"] + limits.max_seconds,
+                         max(limit, cue["start"]))
+    return out
+
+
+def _cue(words: list[tuple[str, float, float]], limits: CueLimits) -> dict:
+    return {"start": words[0][1], "end": words[-1][2],
+            "text": "\n".join(wrap([w for w, _, _ in words], limits.line_chars))}
 
 
 def to_txt(t: dict) -> str:
     return "\n".join(s["text"] for s in t["segments"]) + "\n"
 
 
-def to_srt(t: dict) -> str:
-    blocks = [f"{i}\n{stamp(s['start'])} --> {stamp(s['end'])}\n{s['text']}\n"
-              for i, s in enumerate(t["segments"], start=1)]
+def to_srt(t: dict, limits: CueLimits | None = CueLimits()) -> str:
+    blocks = [f"{i}\n{stamp(c['start'])} --> {stamp(c['end'])}\n{c['text']}\n"
+              for i, c in enumerate(cues(t["segments"], limits), start=1)]
     return "\n".join(blocks)
 
 
-def to_vtt(t: dict) -> str:
-    blocks = [f"{stamp(s['start'], '.')} --> {stamp(s['end'], '.')}\n{s['text']}\n"
-              for s in t["segments"]]
+def to_vtt(t: dict, limits: CueLimits | None = CueLimits()) -> str:
+    blocks = [f"{stamp(c['start'], '.')} --> {stamp(c['end'], '.')}\n{c['text']}\n"
+              for c in cues(t["segments"], limits)]
     return "WEBVTT\n\n" + "\n".join(blocks)
 
 
@@ -51,23 +125,24 @@ def to_md(t: dict, title: str = "Transcript") -> str:
     return "\n".join(lines) + "\n"
 
 
-RENDERERS = {
-    "txt": lambda t, title: to_txt(t),
-    "srt": lambda t, title: to_srt(t),
-    "vtt": lambda t, title: to_vtt(t),
-    "json": lambda t, title: to_json(t),
-    "md": to_md,
-    "tsv": lambda t, title: to_tsv(t),
+RENDERERS = {  # file ending → (transcript, title, subtitle cue limits) → text
+    "txt": lambda t, title, limits: to_txt(t),
+    "srt": lambda t, title, limits: to_srt(t, limits),
+    "vtt": lambda t, title, limits: to_vtt(t, limits),
+    "json": lambda t, title, limits: to_json(t),
+    "md": lambda t, title, limits: to_md(t, title),
+    "tsv": lambda t, title, limits: to_tsv(t),
 }
 FORMATS = tuple(RENDERERS)
 
 
-def render(transcript: dict, fmt: str, title: str = "Transcript") -> str:
-    return RENDERERS[fmt](transcript, title)
+def render(transcript: dict, fmt: str, title: str = "Transcript", limits: CueLimits | None = CueLimits()) -> str:
+    return RENDERERS[fmt](transcript, title, limits)
 
 
-def write(transcript: dict, fmt: str, out_dir: str | os.PathLike, stem: str) -> Path:
-    return write_text(render(transcript, fmt, title=stem), out_dir, f"{stem}.{fmt}")
+def write(transcript: dict, fmt: str, out_dir: str | os.PathLike, stem: str,
+          limits: CueLimits | None = CueLimits()) -> Path:
+    return write_text(render(transcript, fmt, title=stem, limits=limits), out_dir, f"{stem}.{fmt}")
 
 
 MAX_NAME_BYTES = 255  # most file systems' limit on one name

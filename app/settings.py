@@ -30,6 +30,12 @@ APP_SETTINGS = (  # the window's and the stack's own; the job options are worker
             FORMATS, many=True, group=EXPORT),
     Setting("export_folder", str, "", "Default export folder (empty: beside each recording)", group=EXPORT),
     Setting("export_when_done", bool, False, "Export automatically when a job is done", group=EXPORT),
+    Setting("subtitle_line_chars", int, 42, "Subtitles: at most this many characters a line", group=EXPORT),
+    Setting("subtitle_lines", int, 2, "Subtitles: at most this many lines a cue", group=EXPORT),
+    Setting("subtitle_min_seconds", float, 1.0, "Subtitles: each cue shows at least this long, seconds",
+            group=EXPORT),
+    Setting("subtitle_max_seconds", float, 7.0, "Subtitles: each cue shows at most this long, seconds",
+            group=EXPORT),
     Setting("keep_running_in_tray", bool, False, "Keep running in the tray while jobs remain", group=ADVANCED),
 )
 SETTINGS = JOB_OPTIONS + APP_SETTINGS

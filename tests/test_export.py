@@ -18,13 +18,13 @@ def test_timestamps_round_to_milliseconds_and_carry_hours():
 
 
 def test_srt_is_valid_and_complete():
-    cues = parse_srt(export.to_srt(TRANSCRIPT))
+    cues = parse_srt(export.to_srt(TRANSCRIPT, limits=None))  # one cue per segment
     assert [c[2] for c in cues] == ["Hello there.", "General Kenobi."]
     assert cues[1][0] == 3661.002 and cues[1][1] == 3725.5
 
 
 def test_vtt_header_and_cues():
-    text = export.to_vtt(TRANSCRIPT)
+    text = export.to_vtt(TRANSCRIPT, limits=None)
     assert text.startswith("WEBVTT\n\n")
     times = re.findall(r"^(\d\d:\d\d:\d\d\.\d\d\d) --> (\d\d:\d\d:\d\d\.\d\d\d)$", text, re.M)
     assert times == [("00:00:00.000", "00:00:01.250"), ("01:01:01.002", "01:02:05.500")]
@@ -52,3 +52,25 @@ def test_a_format_declared_once_is_offered_everywhere(tmp_path):
     assert args.format == "tsv"
     text = export.write(TRANSCRIPT, "tsv", tmp_path, "meeting").read_text()
     assert text.splitlines() == ["start\tend\ttext", "0.000\t1.250\tHello there.", "3661.002\t3725.500\tGeneral Kenobi."]
+
+
+def test_subtitle_cues_keep_to_the_usual_limits():
+    """At most 42 characters a line, two lines, 1–7 s a cue; every word kept, in order,
+    and no cue runs into the next."""
+    words = ("so the plan is that we ship the new onboarding flow to ten percent of users next "
+             "tuesday and then we watch the activation numbers for a week before we go wider").split()
+    long = {"start": 10.0, "end": 30.0, "text": " ".join(words)}
+    short = {"start": 30.5, "end": 30.8, "text": "Okay."}
+    cues = export.cues([long, short])
+    assert " ".join(c["text"].replace("\n", " ") for c in cues) == " ".join(words) + " Okay."
+    for cue, following in zip(cues, cues[1:]):
+        lines = cue["text"].split("\n")
+        assert len(lines) <= 2 and all(len(line) <= 42 for line in lines), cue
+        assert 1.0 <= cue["end"] - cue["start"] <= 7.0 or cue["end"] == following["start"], cue
+        assert cue["end"] <= following["start"]
+    assert cues[-1]["text"] == "Okay." and cues[-1]["end"] - cues[-1]["start"] == 1.0  # shown long enough
+    srt = parse_srt(export.to_srt({"segments": [long, short]}, export.CueLimits(line_chars=20, lines=1)))
+    assert all(len(text) <= 20 for _, _, text in srt) and len(srt) > len(cues)
+    timed = dict(long, words=[{"word": " " + w, "start": 10.0 + i, "end": 10.5 + i} for i, w in enumerate(words)])
+    assert export.cues([timed])[0]["start"] == 10.0 and export.cues([timed])[1]["start"] == float(
+        len(export.cues([timed])[0]["text"].split()) + 10)  # word times, when the transcript has them

@@ -376,3 +376,80 @@ def test_actions_follow_the_selection_and_an_empty_pane_says_what_to_do(qtbot, d
         assert window.transcript.play_button.isEnabled()
     finally:
         close_window(qtbot, window)
+
+
+def test_export_asks_for_formats_and_subtitle_limits_and_remembers_them(qtbot, data_dir, tmp_path):
+    """Ctrl+E opens a dialog with the formats (remembered), the folder and the subtitle
+    limits, which the SRT it writes keeps. (The transcript is written to the real store
+    directly: what is tested is the export, not the workers.)"""
+    from app.gui.export_dialog import ExportDialog
+    from app.settings import Settings
+
+    window = open_window(qtbot, data_dir, start=False)
+    try:
+        store = window.controller.store
+        words = "so the plan is that we ship the new onboarding flow to ten percent of users next tuesday"
+        job_id = store.create_job(str(tmp_path / "standup.mp3"), stages=["transcribe"])
+        store.save_transcript(job_id, {"language": "en", "duration": 12.0,
+                                       "segments": [{"start": 0.0, "end": 12.0, "text": words}]})
+        store.update_stage(job_id, "transcribe", state=js.DONE)
+        window._dirty = True
+        window._refresh_if_dirty()
+        window.table.selectRow(0)
+        assert window.act_export.isEnabled()
+        window.activateWindow()
+        window.table.setFocus()
+        qtbot.waitUntil(window.isActiveWindow)
+        qtbot.keyClick(window.table, Qt.Key_E, Qt.ControlModifier)
+        qtbot.waitUntil(lambda: isinstance(getattr(window, "export_box", None), ExportDialog)
+                        and window.export_box.isVisible())
+        dialog = window.export_box
+        assert dialog.chosen_formats() == ["txt"] and not dialog.subtitles.isEnabled()
+        dialog.checks["txt"].setChecked(False)
+        dialog.checks["srt"].setChecked(True)
+        assert dialog.subtitles.isEnabled()
+        dialog.limits["subtitle_line_chars"].setValue(24)
+        dialog.limits["subtitle_lines"].setValue(1)
+        dialog.folder.setText(str(tmp_path / "out"))
+        with qtbot.waitSignal(window.controller.exported, timeout=10_000) as written:
+            dialog.accept()
+        assert [Path(p).name for p in written.args[0]] == ["standup.srt"]
+        cues = parse_srt((tmp_path / "out" / "standup.srt").read_text())
+        assert len(cues) > 1 and all(len(text) <= 24 and "\n" not in text for _, _, text in cues)
+        assert " ".join(text for _, _, text in cues) == words
+        again = Settings(data_dir / "settings.json")  # remembered
+        assert again["export_formats"] == "srt" and again["subtitle_line_chars"] == 24
+    finally:
+        close_window(qtbot, window)
+
+
+def test_the_overall_bar_counts_the_whole_batch_and_its_end_says_everything(qtbot, data_dir, tmp_path):
+    """5 of 6 done and the last at 0 % is 83 %, not 0 %; the batch's end names the done,
+    failed and cancelled; a new batch clears it. (States written to the real store
+    directly: what is tested is the window's account of them.)"""
+    window = open_window(qtbot, data_dir, start=False)
+    try:
+        store = window.controller.store
+        jobs = [store.create_job(str(tmp_path / f"{i}.mp3"), stages=["transcribe"]) for i in range(6)]
+
+        def refresh():
+            window._dirty = True
+            window._refresh_if_dirty()
+
+        refresh()
+        assert window.overall.isVisibleTo(window) and window.overall.value() == 0
+        for job_id in jobs[:4]:
+            store.update_stage(job_id, "transcribe", state=js.DONE)
+        store.update_stage(jobs[4], "transcribe", state=js.FAILED, error="This is a text file, not a recording")
+        store.update_stage(jobs[5], "transcribe", state=js.RUNNING, progress=0.0)
+        refresh()
+        assert window.overall.value() == 833 and window.overall.text().startswith("5 of 6")
+        store.update_stage(jobs[5], "transcribe", state=js.CANCELLED)
+        refresh()
+        assert not window.overall.isVisibleTo(window)
+        assert window.status_label.text() == "Batch finished: 4 done, 1 failed, 1 cancelled"
+        store.create_job(str(tmp_path / "next.mp3"), stages=["transcribe"])  # the next batch
+        refresh()
+        assert "Batch finished" not in window.status_label.text() and window.overall.value() == 0
+    finally:
+        close_window(qtbot, window)

@@ -24,6 +24,32 @@ def test_bundled_model_transcribes_jfk_with_progress(corpus):
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
 
 
+def test_progress_moves_while_the_batched_pipeline_runs_a_batch(corpus):
+    """An 81-second meeting is one batch of windows for the batched pipeline, which says
+    nothing until it is all done; progress must still move (issue 14: "working…" with no
+    percentage), never go back, and end at 100 %."""
+    import threading
+    import time
+
+    engine = SpeechEngine.get(TranscribeOptions())
+    info = probe(str(corpus / "meeting1_product_sync.mp3"))
+    assert engine.use_batched(TranscribeOptions(), info.duration_seconds)
+    seen, started = [], time.monotonic()
+    lock = threading.Lock()
+
+    def record(done, total):
+        with lock:
+            seen.append((time.monotonic() - started, done / total))
+
+    result = engine.transcribe(info, TranscribeOptions(), on_progress=record)
+    assert result["batched"] and result["segments"]
+    fractions = [f for _, f in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    moving = [t for t, f in seen if 0.0 < f < 1.0]
+    # it moved while the batch ran, not in a burst of the batch's segments at its end
+    assert len(moving) >= 3 and moving[0] < seen[-1][0] - 1.0, seen
+
+
 def test_word_timestamps_when_asked(corpus):
     options = TranscribeOptions(word_timestamps=True)
     result = SpeechEngine.get(options).transcribe(probe(str(corpus / "jfk.flac")), options)

@@ -229,6 +229,8 @@ class AppController(QObject):
             self._act("remove", job_ids)
 
     def export(self, job_ids: list[str], formats: list[str], folder: str) -> None:
+        limits = export.CueLimits.from_settings(self.settings)
+
         def run():
             written = []
             for job_id in job_ids:
@@ -237,10 +239,11 @@ class AppController(QObject):
                     continue
                 stem = Path(job["path"]).stem
                 for fmt in formats:
-                    written.append(str(export.write(transcript, fmt, folder, stem)))
+                    written.append(str(export.write(transcript, fmt, folder, stem, limits)))
                     for run in self.store.translation_languages(job_id):  # beside it: NAME.fr.srt
                         translation = self.store.translation(job_id, run["language"])
-                        written.append(str(export.write(translation, fmt, folder, f"{stem}.{run['language']}")))
+                        written.append(str(export.write(translation, fmt, folder, f"{stem}.{run['language']}",
+                                                        limits)))
             self.exported.emit(written)
 
         self._action_pool.submit(run)

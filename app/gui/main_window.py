@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QDock
                                QWidget)
 
 from app import jobstore as js
-from app.autoexport import formats_of
 from app.gui.controller import AppController
 from app.gui.jobs_model import COLUMNS, PROGRESS_COLUMN, STATE_COLORS, JobIdRole, JobTableModel, ProgressRole
 from app.gui.settings_dialog import SettingsDialog
@@ -70,7 +69,7 @@ class MainWindow(QMainWindow):
         self._dirty = True
         self._states: dict[str, str] = {}
         self._shown_translations: dict[str, str | None] = {}
-        self._batch = {"done": 0, "failed": 0}
+        self._batch: dict[str, str] = {}  # job id → state, for the jobs of the batch under way
         self.prefs = QSettings(str(controller.data.root / "window.ini"), QSettings.IniFormat)
 
         self.model = JobTableModel(controller.store, self)
@@ -314,13 +313,14 @@ class MainWindow(QMainWindow):
         if not ids:
             self.status_label.setText("Select the jobs to export first.")
             return
-        start = self.controller.settings["export_folder"] or str(Path.home())
-        folder = QFileDialog.getExistingDirectory(self, "Export to", start)
-        if folder:
-            self.controller.export(ids, self.export_formats(), folder)
+        from app.gui.export_dialog import ExportDialog
 
-    def export_formats(self) -> list[str]:
-        return formats_of(self.controller.settings)
+        first = self.controller.store.job(ids[0])
+        dialog = ExportDialog(self.controller.settings, len(ids), str(Path(first["path"]).parent), self)
+        dialog.accepted.connect(lambda: self.controller.export(ids, dialog.chosen_formats(),
+                                                               dialog.folder.text().strip()))
+        self.export_box = dialog
+        dialog.open()
 
     def settings_dialog(self) -> None:
         SettingsDialog(self.controller.settings, self).open()
@@ -410,36 +410,44 @@ class MainWindow(QMainWindow):
             self.transcript.refresh_translations(prefer=newest)
 
     def _follow_states(self) -> None:
-        """Notifications and overall progress, from state changes (auto-export: app.autoexport)."""
-        active = 0
-        progress_sum = 0.0
+        """Notifications and overall progress, from state changes (auto-export: app.autoexport).
+
+        A batch is every job that was waiting or running since the list was last idle; the
+        overall bar is that batch's share done (a finished job counts whole), and the
+        batch's end says how many were done, failed and cancelled."""
+        active = [r for r in self.model.rows if r["state"] in (js.QUEUED, js.RUNNING, js.PAUSED)]
+        if active and not self._batch:
+            self.status_label.setText("Working…")  # a new batch: the last one's summary is old news
         for row in self.model.rows:
             before = self._states.get(row["id"])
             now = row["state"]
             self._states[row["id"]] = now
-            if now in (js.QUEUED, js.RUNNING):
-                active += 1
-                progress_sum += row.get("progress") or 0.0
+            if now in (js.QUEUED, js.RUNNING, js.PAUSED):
+                self._batch[row["id"]] = now
+            elif row["id"] in self._batch:
+                self._batch[row["id"]] = now
             if before is None or before == now or before in js.FINAL:
                 continue
-            if now == js.DONE:
-                self._batch["done"] += 1
-                if self.transcript.job_id is None:
-                    self.open_job(row["id"])
+            if now == js.DONE and self.transcript.job_id is None:
+                self.open_job(row["id"])
             elif now == js.FAILED:
-                self._batch["failed"] += 1
                 self.notify("A job failed", f"{Path(row['path']).name}: {row['error']}")
         if active:
+            rows = {r["id"]: r for r in self.model.rows if r["id"] in self._batch}
+            share = sum(1.0 if r["state"] in js.FINAL else (r.get("progress") or 0.0) for r in rows.values())
             self.overall.show()
-            self.overall.setValue(int(progress_sum / active * 1000))
+            self.overall.setValue(int(share / max(1, len(rows)) * 1000))
+            self.overall.setFormat(f"{sum(r['state'] in js.FINAL for r in rows.values())} of {len(rows)} · %p%")
             if self.tray:
-                self.tray.setToolTip(f"Earmark: {active} job(s) left")
+                self.tray.setToolTip(f"Earmark: {len(active)} job(s) left")
         else:
             self.overall.hide()
-            if any(self._batch.values()):
-                done, failed = self._batch["done"], self._batch["failed"]
-                self.notify("Batch finished", f"{done} done" + (f", {failed} failed" if failed else ""))
-                self._batch = {"done": 0, "failed": 0}
+            if self._batch:
+                counts = {state: sum(s == state for s in self._batch.values())
+                          for state in (js.DONE, js.FAILED, js.CANCELLED)}
+                said = ", ".join(f"{n} {state}" for state, n in counts.items() if n)
+                self.notify("Batch finished", said or "nothing left")
+                self._batch = {}
 
     def notify(self, title: str, message: str) -> None:
         self.status_label.setText(f"{title}: {message}")

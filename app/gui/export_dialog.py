@@ -1,0 +1,85 @@
+"""Export: which formats (remembered), where, and for subtitles the cue limits. Built
+from the declarations: ``export.FORMATS`` and the Export settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout,
+                               QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout)
+
+from app import export
+from app.autoexport import formats_of
+from app.settings import BY_KEY, Settings
+
+NAMES = {"txt": "Plain text", "srt": "SubRip subtitles", "vtt": "WebVTT subtitles", "json": "JSON (with times)",
+         "md": "Markdown", "tsv": "Spreadsheet (tab-separated)"}
+SUBTITLES = ("srt", "vtt")
+LIMITS = ("subtitle_line_chars", "subtitle_lines", "subtitle_min_seconds", "subtitle_max_seconds")
+
+
+class ExportDialog(QDialog):
+    def __init__(self, settings: Settings, count: int, default_folder: str, parent=None):
+        super().__init__(parent)
+        self.settings = settings
+        self.setWindowTitle("Export")
+        chosen = set(formats_of(settings))
+        formats = QGroupBox("Formats")
+        rows = QVBoxLayout(formats)
+        self.checks = {}
+        for fmt in export.FORMATS:
+            box = QCheckBox(f"{NAMES.get(fmt, fmt.upper())} (.{fmt})")
+            box.setChecked(fmt in chosen)
+            box.toggled.connect(self._changed)
+            self.checks[fmt] = box
+            rows.addWidget(box)
+        self.subtitles = QGroupBox("Subtitles")
+        limits = QFormLayout(self.subtitles)
+        self.limits = {}
+        for key in LIMITS:
+            setting = BY_KEY[key]
+            editor = QSpinBox() if setting.type is int else QDoubleSpinBox()
+            editor.setRange(1, 200)
+            editor.setValue(settings[key])
+            editor.setAccessibleName(setting.title)
+            self.limits[key] = editor
+            limits.addRow(setting.title.split(": ", 1)[-1].capitalize(), editor)
+        self.folder = QLineEdit(settings["export_folder"] or default_folder)
+        self.folder.setAccessibleName("Export folder")
+        self.folder.setMinimumWidth(360)
+        choose = QPushButton("Choose…")
+        choose.clicked.connect(self._choose)
+        where = QHBoxLayout()
+        where.addWidget(self.folder, 1)
+        where.addWidget(choose)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        self.buttons.button(QDialogButtonBox.Ok).setText(f"Export {count} transcript{'s' if count != 1 else ''}")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(formats)
+        layout.addWidget(self.subtitles)
+        layout.addWidget(QLabel("To the folder:"))
+        layout.addLayout(where)
+        layout.addWidget(self.buttons)
+        self._changed()
+
+    def chosen_formats(self) -> list[str]:
+        return [fmt for fmt, box in self.checks.items() if box.isChecked()]
+
+    def _changed(self, *_) -> None:
+        self.subtitles.setEnabled(any(fmt in SUBTITLES for fmt in self.chosen_formats()))
+        self.buttons.button(QDialogButtonBox.Ok).setEnabled(bool(self.chosen_formats()))
+
+    def _choose(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Export to", self.folder.text() or str(Path.home()))
+        if folder:
+            self.folder.setText(folder)
+
+    def accept(self) -> None:
+        """The choices are remembered for next time (the settings' Export page)."""
+        self.settings.set("export_formats", ",".join(self.chosen_formats()))
+        for key, editor in self.limits.items():
+            self.settings.set(key, editor.value())
+        self.settings.save()
+        super().accept()
