@@ -23,12 +23,14 @@ log = logging.getLogger(__name__)
 
 
 APP_SETTINGS = (  # the window's and the stack's own; the job options are workers.options
-    Setting("broker_url", str, "", "External broker URL (empty: the embedded broker)", group=ADVANCED),
+    Setting("broker_url", str, "", "Use a Redis server elsewhere for the queue (its redis:// URL; empty: "
+                                   "Earmark's own)", group=ADVANCED),
     Setting("broker_tcp_port", int, 0, "Also listen on 127.0.0.1 at this port (0: unix socket only)", group=ADVANCED),
     Setting("stop_timeout_seconds", float, 10.0, "How long to let running tasks finish at exit", group=ADVANCED),
     Setting("export_formats", str, "txt", "Default export formats, comma-separated",
             FORMATS, many=True, group=EXPORT),
-    Setting("export_folder", str, "", "Default export folder (empty: beside each recording)", group=EXPORT),
+    Setting("export_folder", str, "", "Default export folder (empty: beside each recording)", group=EXPORT,
+            pick="folder"),
     Setting("export_when_done", bool, False, "Export automatically when a job is done", group=EXPORT),
     Setting("subtitle_line_chars", int, 42, "Subtitles: at most this many characters a line", group=EXPORT),
     Setting("subtitle_lines", int, 2, "Subtitles: at most this many lines a cue", group=EXPORT),
@@ -40,6 +42,28 @@ APP_SETTINGS = (  # the window's and the stack's own; the job options are worker
 )
 SETTINGS = JOB_OPTIONS + APP_SETTINGS
 BY_KEY = {s.key: s for s in SETTINGS}
+
+
+def problem_with(key: str, value: Any) -> str | None:
+    """Why *value* cannot be *key*'s, in a sentence; None if it can (the dialog asks
+    before it saves)."""
+    setting = BY_KEY[key]
+    text = str(value).strip()
+    if setting.many and text:
+        unknown = [v for v in (p.strip() for p in text.split(",")) if v and v not in setting.choices]
+        if unknown:
+            return f"{setting.title}: unknown {', '.join(unknown)} (choose from {', '.join(setting.choices)})."
+    if setting.pick == "folder" and text and not Path(text).expanduser().is_dir():
+        return f"{setting.title}: there is no folder {text}."
+    if setting.pick == "summary model" and text not in ("", "bundled") and (os.sep in text or text.endswith(".gguf")):
+        if not Path(text).expanduser().is_file():
+            return f"{setting.title}: there is no file {text}."
+    if setting.pick == "speech model" and (os.sep in text or text.startswith((".", "~"))):
+        if not (Path(text).expanduser() / "model.bin").is_file():
+            return f"{setting.title}: {text} is not a speech model folder (it has no model.bin)."
+    if key == "broker_url" and text and not text.startswith(("redis://", "rediss://", "unix://")):
+        return f"{setting.title}: a broker URL starts with redis://, rediss:// or unix://."
+    return None
 # The settings file's version; UPGRADES[n] turns a version-n file into version n + 1.
 VERSION = 2
 

@@ -453,3 +453,37 @@ def test_the_overall_bar_counts_the_whole_batch_and_its_end_says_everything(qtbo
         assert "Batch finished" not in window.status_label.text() and window.overall.value() == 0
     finally:
         close_window(qtbot, window)
+
+
+def test_the_settings_dialog_groups_picks_and_refuses_what_cannot_be_used(qtbot, data_dir, tmp_path):
+    from app.gui.settings_dialog import ChoicesField, PathField, SettingsDialog
+    from app.settings import Settings
+
+    window = open_window(qtbot, data_dir, start=False)
+    try:
+        dialog = SettingsDialog(window.controller.settings, window)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        pages = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
+        assert pages == ["Speech", "Summaries", "Export", "Advanced", "Models"]
+        editors = dialog.editors
+        assert isinstance(editors["export_folder"], PathField) and isinstance(editors["model"], PathField)
+        assert isinstance(editors["export_formats"], ChoicesField)
+        assert "meeting_minutes" in [editors["summary_template"].itemText(i)
+                                     for i in range(editors["summary_template"].count())]
+        assert all(e.accessibleName() for e in editors.values())  # a screen reader can name each control
+        editors["export_folder"].setText(str(tmp_path / "no such folder"))
+        editors["broker_url"].setText("localhost:6379")
+        dialog.accept()
+        assert dialog.isVisible()  # refused, and says why
+        assert "there is no folder" in dialog.problem.text() and "redis://" in dialog.problem.text()
+        assert Settings(data_dir / "settings.json")["export_folder"] == ""
+        editors["export_folder"].setText(str(tmp_path))
+        editors["broker_url"].setText("")
+        editors["export_formats"].boxes["srt"].setChecked(True)
+        dialog.accept()
+        assert not dialog.isVisible()
+        saved = Settings(data_dir / "settings.json")
+        assert saved["export_folder"] == str(tmp_path) and saved["export_formats"] == "txt,srt"
+    finally:
+        close_window(qtbot, window)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 SPEECH, SUMMARIES, EXPORT, ADVANCED = "Speech", "Summaries", "Export", "Advanced"
+GROUPS = (SPEECH, SUMMARIES, EXPORT, ADVANCED)  # the settings dialog's pages, in order
 
 
 @dataclass(frozen=True)
@@ -21,11 +22,12 @@ class Setting:
     choices: tuple = ()
     many: bool = False  # a comma-separated list of the choices
     group: str = ADVANCED
+    pick: str = ""  # how the dialog lets a person choose: folder, file (a GGUF), model folder, template
 
 
 JOB_OPTIONS = (
     Setting("model", str, "bundled", "Speech model: bundled (tiny.en, English), base (bundled, multilingual), "
-                                     "a model folder, or a name", group=SPEECH),
+                                     "a model folder, or a name", group=SPEECH, pick="speech model"),
     Setting("language", str, "", "Language of the speech (empty: detect)", group=SPEECH),
     Setting("task", str, "transcribe", "Speech: transcribe as spoken, or translate to English "
                                        "(needs a multilingual model such as base)", ("transcribe", "translate"),
@@ -48,12 +50,13 @@ JOB_OPTIONS = (
             "recording), llm (the model writes freely: may invent)", choices=("grounded", "grounded+llm", "llm"),
             group=SUMMARIES),
     Setting("summary_template", str, "meeting_minutes", "Summary template (a built-in name or one of yours)",
-            group=SUMMARIES),
+            group=SUMMARIES, pick="template"),
     Setting("translate_to", str, "", "Also translate each transcript into this language with the LLM "
                                      "(e.g. fr, German; empty: no)", group=SUMMARIES),
     Setting("llm_model", str, "bundled", "Summary model: bundled SmolLM2-135M, or a GGUF file (larger is better)",
-            group=SUMMARIES),
-    Setting("llm_context_tokens", int, 2048, "Summary model context, in tokens", group=ADVANCED),
+            group=SUMMARIES, pick="summary model"),
+    Setting("llm_context_tokens", int, 2048, "How much of a transcript the summary model reads at once "
+                                             "(tokens; more needs more memory)", group=ADVANCED),
     Setting("llm_threads", int, 0, "CPU threads for summaries (0: all cores)", group=ADVANCED),
 )
 _BY_KEY = {s.key: s for s in JOB_OPTIONS}

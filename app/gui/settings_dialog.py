@@ -1,29 +1,143 @@
-"""One dialog for every setting, built from the declarations in app.settings (a page per
-group: Speech, Summaries, Export, Advanced), and the
-model manager (Models tab): what can be downloaded, what is here, download and delete."""
+"""One dialog for every setting, built from the declarations (``app.settings``, a page per
+group: Speech, Summaries, Export, Advanced; pickers where a folder, a file or one of a
+list is meant; nothing saved while a value cannot be used), and the model manager
+(Models tab): what can be downloaded, what is here, download and delete."""
 
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox,
-                               QFormLayout, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton, QSpinBox,
-                               QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QCompleter, QDialog, QDialogButtonBox,
+                               QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QProgressBar, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QTabWidget,
+                               QVBoxLayout, QWidget)
 
+from app.gui import palette
 from app.paths import choose_data_dir, chosen_data_dir
-from app.settings import ADVANCED, SETTINGS, Settings
+from app.settings import ADVANCED, SETTINGS, Settings, problem_with
+from workers.options import GROUPS
+
+
+class PathField(QWidget):
+    """A line to type in, a Choose… button for a folder or a file, and suggestions."""
+
+    def __init__(self, value: str, folder: bool, file_filter: str = "", suggestions=(), parent=None):
+        super().__init__(parent)
+        self.folder, self.file_filter = folder, file_filter
+        self.line = QLineEdit(value)
+        self.line.setMinimumWidth(320)
+        if suggestions:
+            self.line.setCompleter(QCompleter(list(suggestions), self.line))
+        choose = QPushButton("Choose…")
+        choose.clicked.connect(self.choose)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.line, 1)
+        layout.addWidget(choose)
+
+    def text(self) -> str:
+        return self.line.text()
+
+    def setText(self, text: str) -> None:
+        self.line.setText(text)
+
+    def setAccessibleName(self, name: str) -> None:
+        super().setAccessibleName(name)
+        self.line.setAccessibleName(name)
+
+    def choose(self) -> None:
+        start = self.line.text() or str(Path.home())
+        if self.folder:
+            chosen = QFileDialog.getExistingDirectory(self, "Choose a folder", start)
+        else:
+            chosen, _ = QFileDialog.getOpenFileName(self, "Choose a file", start, self.file_filter)
+        if chosen:
+            self.line.setText(chosen)
+
+
+class ChoicesField(QWidget):
+    """Several of a setting's choices, as check boxes (export formats)."""
+
+    def __init__(self, choices, value: str, parent=None):
+        super().__init__(parent)
+        chosen = {v.strip() for v in value.split(",")}
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.boxes = {}
+        for choice in choices:
+            box = QCheckBox(choice)
+            box.setChecked(choice in chosen)
+            self.boxes[choice] = box
+            layout.addWidget(box)
+        layout.addStretch(1)
+
+    def text(self) -> str:
+        return ",".join(c for c, box in self.boxes.items() if box.isChecked())
+
+
+def editor_for(setting, value, data_root=None) -> QWidget:
+    """The control that fits a declaration: a check box, a number, a list of choices, a
+    picker, or a line of text."""
+    if setting.type is bool:
+        editor = QCheckBox()
+        editor.setChecked(value)
+    elif setting.type is int:
+        editor = QSpinBox()
+        editor.setRange(0, 65535)
+        editor.setValue(value)
+    elif setting.type is float:
+        editor = QDoubleSpinBox()
+        editor.setRange(0, 3600)
+        editor.setValue(value)
+    elif setting.many:
+        editor = ChoicesField(setting.choices, str(value))
+    elif setting.choices:
+        editor = QComboBox()
+        editor.addItems(list(setting.choices))
+        editor.setCurrentText(str(value))
+    elif setting.pick == "template":
+        from app.templates import available
+
+        editor = QComboBox()
+        editor.setEditable(True)
+        editor.addItems(sorted(available(data_root)) if data_root else [])
+        editor.setCurrentText(str(value))
+    elif setting.pick in ("folder", "speech model", "summary model"):
+        from workers.engines.catalog import SPEECH, SUMMARY, CATALOG
+
+        kind = {"speech model": SPEECH, "summary model": SUMMARY}.get(setting.pick)
+        suggestions = ["bundled", *(["base"] if kind == SPEECH else []),
+                       *(m.name for m in CATALOG if m.kind == kind)] if kind else []
+        editor = PathField(str(value), folder=setting.pick != "summary model",
+                           file_filter="GGUF models (*.gguf)", suggestions=suggestions)
+    else:
+        editor = QLineEdit(str(value))
+    editor.setToolTip(setting.title)
+    editor.setAccessibleName(setting.title)
+    return editor
+
+
+def value_of(editor: QWidget):
+    if isinstance(editor, QCheckBox):
+        return editor.isChecked()
+    if isinstance(editor, (QSpinBox, QDoubleSpinBox)):
+        return editor.value()
+    if isinstance(editor, QComboBox):
+        return editor.currentText().strip()
+    return editor.text().strip()
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, settings: Settings, parent=None):
+    def __init__(self, settings: Settings, parent=None, data_root=None):
         super().__init__(parent)
         self.setWindowTitle("Earmark settings")
         self.settings = settings
         self.editors = {}
         tabs = QTabWidget()
         forms = {}
-        for group in dict.fromkeys(s.group for s in SETTINGS):  # one page per group, in declaration order
+        for group in GROUPS:  # one page per group
             page = QWidget()
             forms[group] = QFormLayout(page)
             tabs.addTab(page, group)
@@ -33,49 +147,32 @@ class SettingsDialog(QDialog):
         outer = QVBoxLayout(self)
         outer.addWidget(tabs)
         for setting in SETTINGS:
-            form = forms[setting.group]
-            value = settings[setting.key]
-            if setting.type is bool:
-                editor = QCheckBox()
-                editor.setChecked(value)
-            elif setting.type is int:
-                editor = QSpinBox()
-                editor.setRange(0, 65535)
-                editor.setValue(value)
-            elif setting.type is float:
-                editor = QDoubleSpinBox()
-                editor.setRange(0, 3600)
-                editor.setValue(value)
-            elif setting.choices and not setting.many:
-                editor = QComboBox()
-                editor.addItems(list(setting.choices))
-                editor.setCurrentText(str(value))
-            else:
-                editor = QLineEdit(str(value))
-            editor.setToolTip(setting.title)
+            editor = editor_for(setting, settings[setting.key], data_root or settings.path.parent)
             self.editors[setting.key] = editor
-            form.addRow(setting.title, editor)
+            forms[setting.group].addRow(setting.title, editor)
         # The data folder is kept outside any data folder, and used from the next start.
-        self.data_folder = QLineEdit(chosen_data_dir())
-        self.data_folder.setPlaceholderText("the platform's folder")
+        self.data_folder = PathField(chosen_data_dir(), folder=True)
+        self.data_folder.line.setPlaceholderText("the platform's folder")
+        self.data_folder.setAccessibleName("Data folder")
         forms[ADVANCED].addRow("Data folder (used from the next start)", self.data_folder)
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet(f"color: {palette.FAILED}")
+        outer.addWidget(self.problem)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         outer.addWidget(buttons)
 
     def accept(self) -> None:
-        for setting in SETTINGS:
-            editor = self.editors[setting.key]
-            if isinstance(editor, QCheckBox):
-                value = editor.isChecked()
-            elif isinstance(editor, (QSpinBox, QDoubleSpinBox)):
-                value = editor.value()
-            elif isinstance(editor, QComboBox):
-                value = editor.currentText()
-            else:
-                value = editor.text().strip()
-            self.settings.set(setting.key, value)
+        """Nothing is saved while a value cannot be used: the dialog says which, and why."""
+        values = {setting.key: value_of(self.editors[setting.key]) for setting in SETTINGS}
+        problems = [p for p in (problem_with(key, value) for key, value in values.items()) if p]
+        if problems:
+            self.problem.setText("\n".join(problems))
+            return
+        for key, value in values.items():
+            self.settings.set(key, value)
         self.settings.save()
         if self.data_folder.text().strip() != chosen_data_dir():
             choose_data_dir(self.data_folder.text().strip())  # speech settings travel with each task: the next job uses them
