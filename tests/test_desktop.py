@@ -57,3 +57,18 @@ def _plugin():
     import PySide6
 
     return Path(PySide6.__file__).parent / "Qt" / "plugins" / "platforms" / "libqxcb.so"
+
+
+def test_the_window_follows_a_dark_system_theme(qapp):
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QPalette
+
+    from app.gui.app import follow_system_theme
+
+    before = qapp.palette().color(QPalette.Window).lightness()
+    follow_system_theme(qapp)
+    qapp.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Dark)  # the desktop switched to dark
+    assert qapp.palette().color(QPalette.Window).lightness() < 80
+    assert qapp.palette().color(QPalette.Text).lightness() > 200
+    qapp.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Light)
+    assert qapp.palette().color(QPalette.Window).lightness() == before

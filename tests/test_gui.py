@@ -341,6 +341,12 @@ def test_actions_follow_the_selection_and_an_empty_pane_says_what_to_do(qtbot, d
         assert not window.transcript.play_button.isEnabled() and not window.transcript.revert_button.isEnabled()
         assert not window.transcript.languages.isVisible()
         assert not window.act_translate.isEnabled() and not window.act_cancel.isEnabled()  # nothing selected
+        from PySide6.QtWidgets import QToolBar
+
+        bar = window.findChild(QToolBar)  # the main actions, with icons, where people look first
+        assert [a.text() for a in bar.actions()] == ["Add files…", "Export selected…", "Cancel", "Retry",
+                                                     "Move to top", "Queue panel"]
+        assert all(not a.icon().isNull() and a.toolTip() for a in bar.actions())
 
         failed = store.create_job(str(tmp_path / "notes.txt"), stages=["transcribe", "index"])
         store.update_stage(failed, "transcribe", state=js.FAILED, error="This is a text file, not a recording")
@@ -360,6 +366,16 @@ def test_actions_follow_the_selection_and_an_empty_pane_says_what_to_do(qtbot, d
             return {name: getattr(window, f"act_{name}").isEnabled()
                     for name in ("open", "cancel", "retry", "top", "pause", "resume", "translate", "export")}
 
+        from app.gui.jobs_model import COLUMNS
+
+        titles = [c.title for c in COLUMNS]
+        assert titles[:5] == ["File", "Progress", "State", "Time left", "Note"]
+        assert sum(c.width for c in COLUMNS[:5]) <= 800  # what matters, without scrolling sideways
+        row = next(i for i, r in enumerate(window.model.rows) if r["id"] == queued)
+        assert window.model.index(row, 2).data() == "queued · Transcription"
+        failed_row = next(i for i, r in enumerate(window.model.rows) if r["id"] == failed)
+        assert window.model.index(failed_row, 2).data(Qt.DecorationRole) is not None  # a red mark
+        assert window.model.index(failed_row, 4).data().startswith("This is a text file")
         assert select(failed) == {"open": False, "cancel": False, "retry": True, "top": False, "pause": False,
                                   "resume": False, "translate": False, "export": False}
         assert select(done) == {"open": True, "cancel": False, "retry": False, "top": False, "pause": False,

@@ -88,6 +88,35 @@ def quiet_qt() -> None:
     qInstallMessageHandler(handler)
 
 
+def follow_system_theme(qt_app) -> None:
+    """Light or dark as the system is, and again when it changes: Fusion with a dark
+    palette where the desktop asks for dark (Qt's own styles do not everywhere)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QColor, QPalette
+
+    light = qt_app.palette()
+
+    def apply(scheme=None) -> None:
+        scheme = qt_app.styleHints().colorScheme() if scheme is None else scheme
+        if scheme == Qt.ColorScheme.Dark:
+            dark = QPalette()
+            for role, colour in ((QPalette.Window, "#2b2b2b"), (QPalette.WindowText, "#e8e8e8"),
+                                 (QPalette.Base, "#1e1e1e"), (QPalette.AlternateBase, "#262626"),
+                                 (QPalette.Text, "#e8e8e8"), (QPalette.Button, "#333333"),
+                                 (QPalette.ButtonText, "#e8e8e8"), (QPalette.Highlight, "#2f6db5"),
+                                 (QPalette.HighlightedText, "#ffffff"), (QPalette.ToolTipBase, "#333333"),
+                                 (QPalette.ToolTipText, "#e8e8e8"), (QPalette.PlaceholderText, "#9a9a9a"),
+                                 (QPalette.Mid, "#8a8a8a")):
+                dark.setColor(role, QColor(colour))
+            qt_app.setStyle("Fusion")
+            qt_app.setPalette(dark)
+        else:
+            qt_app.setPalette(light)
+
+    apply()
+    qt_app.styleHints().colorSchemeChanged.connect(apply)
+
+
 def run(data: DataDir, quit_when_ready: bool = False) -> int:
     import time
 
@@ -111,6 +140,7 @@ def run(data: DataDir, quit_when_ready: bool = False) -> int:
 
     qt_app = QApplication.instance() or QApplication(sys.argv[:1])
     qt_app.setApplicationName("Earmark")
+    follow_system_theme(qt_app)
     from importlib.resources import files
 
     from PySide6.QtGui import QIcon

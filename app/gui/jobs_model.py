@@ -45,26 +45,45 @@ def languages(row: dict) -> str:
     return f"{spoken} → {', '.join(into)}" if into else spoken
 
 
-def _stage_label(row: dict) -> str:
-    if row["state"] == js.DONE:
-        return "done"
-    return row.get("stage") or ""
+def state_text(row: dict) -> str:
+    """The job's state, and while it is under way the stage it is at: "running · Summary"."""
+    if row["state"] in (js.QUEUED, js.RUNNING, js.PAUSED) and row.get("stage"):
+        return f"{row['state']} · {js.stage_label(row['stage'])}"
+    return row["state"]
 
 
+# What matters first fits a laptop's half window: file, progress, state, time left, and
+# why a job failed; duration and languages after them.
 COLUMNS = (
-    Column("File", lambda r, now: Path(r["path"]).name, 200),
-    Column("Progress", lambda r, now: r.get("progress") or 0.0, 200),
-    Column("State", lambda r, now: r["state"], 70),
-    Column("Stage", lambda r, now: _stage_label(r), 80),
-    Column("Duration", lambda r, now: clock(r["duration_seconds"]), 65),
+    Column("File", lambda r, now: Path(r["path"]).name, 190),
+    Column("Progress", lambda r, now: r.get("progress") or 0.0, 110),
+    Column("State", lambda r, now: state_text(r), 130),
     Column("Time left", lambda r, now: clock(time_left(r, now)), 65),
+    Column("Note", lambda r, now: r["error"] or "", 260),
+    Column("Duration", lambda r, now: clock(r["duration_seconds"]), 65),
     Column("Language", lambda r, now: languages(r), 90),
-    Column("Error", lambda r, now: r["error"] or "", 400),
 )
 PROGRESS_COLUMN = 1
 STATE_COLUMN = 2
-ERROR_COLUMN = 7
 STATE_COLORS = {state: QColor(colour) for state, colour in palette.JOB_STATE_COLOURS.items()}
+STATE_ICONS: dict = {}  # made once a QApplication exists (see JobTableModel)
+
+
+def _state_icons() -> dict:
+    from PySide6.QtGui import QIcon, QPainter, QPixmap
+
+    icons = {}
+    for state, colour in STATE_COLORS.items():
+        pixmap = QPixmap(12, 12)
+        pixmap.fill(Qt.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.Antialiasing)
+        painter.setBrush(colour)
+        painter.setPen(Qt.NoPen)
+        painter.drawEllipse(1, 1, 10, 10)
+        painter.end()
+        icons[state] = QIcon(pixmap)
+    return icons
 
 
 class JobTableModel(ColumnsModel):
@@ -74,6 +93,8 @@ class JobTableModel(ColumnsModel):
         super().__init__(parent)
         self.store = store
         self.now = time.time()
+        if not STATE_ICONS:
+            STATE_ICONS.update(_state_icons())
 
     def refresh(self) -> None:
         """Re-read the store; rows changed in place keep the selection."""
@@ -102,8 +123,8 @@ class JobTableModel(ColumnsModel):
             return row["id"]
         if role == Qt.ToolTipRole:
             return row["error"] or row["path"]
-        if role == Qt.ForegroundRole and index.column() in (STATE_COLUMN, ERROR_COLUMN):
-            return STATE_COLORS.get(row["state"])
+        if role == Qt.DecorationRole and index.column() == STATE_COLUMN and row["state"] in STATE_ICONS:
+            return STATE_ICONS[row["state"]]  # a coloured mark, readable on the selection's colour too
         return None
 
     def job_id(self, row: int) -> str:

@@ -54,8 +54,9 @@ class DropZone(QLabel):
     def __init__(self):
         super().__init__("Drop recordings or folders here\n\nor use File › Add files (Ctrl+O)")
         self.setAlignment(Qt.AlignCenter)
-        self.setStyleSheet("QLabel { border: 2px dashed #999; border-radius: 12px; color: #555;"
-                           " font-size: 16px; margin: 24px; }")
+        # palette roles, not fixed colours: readable in the light theme and the dark one
+        self.setStyleSheet("QLabel { border: 2px dashed palette(mid); border-radius: 12px;"
+                           " color: palette(window-text); font-size: 16px; margin: 24px; }")
 
 
 class MainWindow(QMainWindow):
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
         self.table.setSelectionMode(QAbstractItemView.ExtendedSelection)
         self.table.setItemDelegateForColumn(PROGRESS_COLUMN, ProgressDelegate(self.table))
         self.table.verticalHeader().hide()
+        self.table.setTextElideMode(Qt.ElideMiddle)  # "meeting…sync.mp3": the ending stays readable
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
         for i, column in enumerate(COLUMNS):
@@ -139,6 +141,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.overall)
         self._make_actions()
         self._make_queue_panel()
+        self._make_toolbar()
         self._make_tray()
 
         controller.status.connect(self.status_label.setText)
@@ -167,7 +170,7 @@ class MainWindow(QMainWindow):
 
     def _make_actions(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        self._action("Add files…", self.add_files_dialog, "Ctrl+O", file_menu)
+        self.act_add = self._action("Add files…", self.add_files_dialog, "Ctrl+O", file_menu)
         self._action("Add folder…", self.add_folder_dialog, "Ctrl+Shift+O", file_menu)
         self.act_export = self._action("Export selected…", self.export_dialog, "Ctrl+E", file_menu)
         file_menu.addSeparator()
@@ -214,6 +217,25 @@ class MainWindow(QMainWindow):
         toggle.setText("Queue panel")
         toggle.setShortcut(QKeySequence("Ctrl+Shift+Q"))
         self.menuBar().addMenu("&View").addAction(toggle)
+
+    def _make_toolbar(self) -> None:
+        """The main actions, with icons and words, where people look for them first."""
+        icon = self.style().standardIcon
+        bar = self.addToolBar("Main")
+        bar.setObjectName("main-toolbar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
+        for action, standard in ((self.act_add, QStyle.SP_FileDialogNewFolder),
+                                 (self.act_export, QStyle.SP_DialogSaveButton),
+                                 (self.act_cancel, QStyle.SP_BrowserStop),
+                                 (self.act_retry, QStyle.SP_BrowserReload),
+                                 (self.act_top, QStyle.SP_ArrowUp),
+                                 (self.queue_dock.toggleViewAction(), QStyle.SP_ComputerIcon)):
+            action.setIcon(icon(standard))
+            bar.addAction(action)
+        for action in bar.actions():
+            action.setToolTip(f"{action.text().rstrip('…')} ({action.shortcut().toString()})"
+                              if not action.shortcut().isEmpty() else action.text().rstrip("…"))
 
     def _size_queue_dock(self, visible: bool) -> None:
         if visible and not getattr(self, "_dock_sized", False):
