@@ -503,3 +503,42 @@ def test_the_settings_dialog_groups_picks_and_refuses_what_cannot_be_used(qtbot,
         assert saved["export_folder"] == str(tmp_path) and saved["export_formats"] == "txt,srt"
     finally:
         close_window(qtbot, window)
+
+
+def test_playback_shows_its_length_waits_for_a_double_click_and_for_dialogs(qtbot, data_dir, corpus):
+    """The position reads 0:03 / 0:11; a double click edits without starting playback
+    first; a modal dialog pauses it; without a sound device the pane says so. (The
+    transcript is written to the real store directly; the audio is the corpus file.)"""
+    from PySide6.QtMultimedia import QMediaDevices, QMediaPlayer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    window = open_window(qtbot, data_dir, start=False)
+    try:
+        store, view = window.controller.store, window.transcript
+        job_id = store.create_job(str(corpus / "jfk.flac"), stages=["transcribe"])
+        store.save_transcript(job_id, {"language": "en", "duration": 11.0, "segments": [
+            {"start": 0.0, "end": 4.0, "text": "And so my fellow Americans"},
+            {"start": 4.0, "end": 11.0, "text": "ask not what your country can do for you"}]})
+        store.update_stage(job_id, "transcribe", state=js.DONE)
+        window.open_job(job_id)
+        qtbot.waitUntil(lambda: view.position_label.text().endswith("/ 0:11"), timeout=10_000)
+        assert view.no_sound.isVisibleTo(view) == (not QMediaDevices.audioOutputs())
+
+        rect = view.table.visualRect(view.model.index(1, 1))
+        qtbot.mouseClick(view.table.viewport(), Qt.LeftButton, pos=rect.center())  # a double click, as Qt
+        qtbot.mouseDClick(view.table.viewport(), Qt.LeftButton, pos=rect.center())  # receives one
+        qtbot.waitUntil(lambda: view.table.state() == view.table.State.EditingState, timeout=5_000)
+        with qtbot.assertNotEmitted(view.player.playbackStateChanged, wait=QApplication.doubleClickInterval() + 200):
+            pass  # the double click's first click did not start playback
+        assert view.player.playbackState() != QMediaPlayer.PlayingState
+        view.table.closePersistentEditor(view.model.index(1, 1))
+
+        view.play_from(0)
+        qtbot.waitUntil(lambda: view.player.playbackState() == QMediaPlayer.PlayingState, timeout=10_000)
+        box = QMessageBox(QMessageBox.Information, "A question", "Modal", QMessageBox.Ok, window)
+        box.setWindowModality(Qt.ApplicationModal)
+        box.open()
+        qtbot.waitUntil(lambda: view.player.playbackState() == QMediaPlayer.PausedState, timeout=5_000)
+        box.close()
+    finally:
+        close_window(qtbot, window)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer, QUrl
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QDockWidget, QFileDialog, QHBoxLayout,
                                QHeaderView, QInputDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QMenu,
@@ -236,6 +236,11 @@ class MainWindow(QMainWindow):
         for action in bar.actions():
             action.setToolTip(f"{action.text().rstrip('…')} ({action.shortcut().toString()})"
                               if not action.shortcut().isEmpty() else action.text().rstrip("…"))
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.WindowBlocked:  # a modal dialog opened: playback waits for the person
+            self.transcript.pause()
+        return super().event(event)
 
     def _size_queue_dock(self, visible: bool) -> None:
         if visible and not getattr(self, "_dock_sized", False):

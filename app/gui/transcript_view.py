@@ -6,11 +6,11 @@ from __future__ import annotations
 import bisect
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QUrl, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
-from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSlider,
-                               QStackedWidget, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
+from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
+                               QSlider, QStackedWidget, QTableView, QVBoxLayout, QWidget)
 
 from app.gui import palette
 from workers.timefmt import clock
@@ -68,6 +68,10 @@ class SegmentModel(QAbstractTableModel):
                 return QBrush(HIGHLIGHT)
             if index.row() in self.matches:
                 return QBrush(FOUND)
+        if role == Qt.FontRole and index.row() == self.current:  # seen under the selection's colour too
+            font = QFont()
+            font.setBold(True)
+            return font
         if role == Qt.ForegroundRole and index.column() == 1 and seg.get("original_text"):
             return QBrush(EDITED)
         if role == Qt.ToolTipRole and seg.get("original_text"):
@@ -117,19 +121,24 @@ class TranscriptWidget(QWidget):
         self.table.setSelectionBehavior(QTableView.SelectRows)
         self.table.setEditTriggers(QTableView.DoubleClicked | QTableView.EditKeyPressed)
         self.table.clicked.connect(self._clicked)
+        self.table.doubleClicked.connect(self._double_clicked)
+        self._click_row: int | None = None
+        self._click_timer = QTimer(self, singleShot=True, timeout=self._play_clicked)
 
         self.player = QMediaPlayer(self)
         self.audio = QAudioOutput(self)
         self.player.setAudioOutput(self.audio)
         self.player.positionChanged.connect(self._position_changed)
-        self.player.durationChanged.connect(lambda ms: self.seek.setRange(0, ms))
+        self.player.durationChanged.connect(self._duration_changed)
         self.player.playbackStateChanged.connect(self._state_changed)
 
         self.play_button = QPushButton("Play")
         self.play_button.clicked.connect(self.toggle_play)
         self.seek = QSlider(Qt.Horizontal)
         self.seek.sliderMoved.connect(self.player.setPosition)
-        self.position_label = QLabel("0:00")
+        self.position_label = QLabel("0:00 / 0:00")
+        self.no_sound = QLabel("No sound output found: playback is silent.")
+        self.no_sound.setVisible(not QMediaDevices.audioOutputs())
         self.speed = QComboBox()
         for rate in ("0.5×", "0.75×", "1×", "1.25×", "1.5×", "2×"):
             self.speed.addItem(rate, float(rate[:-1]))
@@ -150,7 +159,7 @@ class TranscriptWidget(QWidget):
 
         controls = QHBoxLayout()
         for w in (self.play_button, self.seek, self.position_label, self.speed, self.languages,
-                  self.revert_button):
+                  self.revert_button, self.no_sound):
             controls.addWidget(w)
         # with no transcript open: a sentence, not an empty table and buttons that do nothing
         self.empty = QLabel("No transcript open.\n\nDouble-click a finished job in the list, or press Return "
@@ -237,12 +246,33 @@ class TranscriptWidget(QWidget):
         self.player.play()
 
     def _clicked(self, index) -> None:
-        self.play_from(index.row())  # editing is a double click
+        """A click plays from its segment, unless it is the first of a double click (which
+        edits): the play waits for the double-click interval."""
+        self._click_row = index.row()
+        self._click_timer.start(QApplication.doubleClickInterval())
+
+    def _double_clicked(self, index) -> None:
+        self._click_timer.stop()
+
+    def _play_clicked(self) -> None:
+        if self._click_row is not None and 0 <= self._click_row < len(self.model.segments):
+            self.play_from(self._click_row)
+
+    def pause(self) -> None:
+        if self.player.playbackState() == QMediaPlayer.PlayingState:
+            self.player.pause()
+
+    def _duration_changed(self, ms: int) -> None:
+        self.seek.setRange(0, ms)
+        self._show_position(self.player.position())
+
+    def _show_position(self, ms: int) -> None:
+        self.position_label.setText(f"{clock(ms / 1000)} / {clock(self.player.duration() / 1000)}")
 
     def _position_changed(self, ms: int) -> None:
         if not self.seek.isSliderDown():
             self.seek.setValue(ms)
-        self.position_label.setText(clock(ms / 1000))
+        self._show_position(ms)
         row = bisect.bisect_right(self.starts, ms / 1000) - 1
         if row >= 0 and ms / 1000 > self.model.segments[row]["end"] + 0.5:
             row = -1  # a silence between segments
