@@ -1,9 +1,12 @@
-"""Screenshots of the main window for the README, taken offscreen:
+"""Screenshots of the main window for the README, as a person sees it: under a real X
+server (Xvfb, started here when there is no display) at a common laptop size (1366×768),
+in the light theme and the dark one:
 
-    python scripts/screenshots.py [--out docs/screenshots]
+    python scripts/screenshots.py [--out docs/screenshots] [--theme light|dark|both] [--offscreen]
 
 empty.png (the drop zone), running.png (jobs under way), transcript.png (a transcript open),
-translation.png (a French translation beside the original), queue.png and tasks.png (the queue panel).
+translation.png (a French translation beside the original), queue.png and tasks.png (the queue
+panel); the dark theme's in dark/. Needs Xvfb and Qt's X11 libraries (the README lists them).
 """
 
 from __future__ import annotations
@@ -14,19 +17,63 @@ import sys
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 CORPUS = REPO.parent / "shared" / "corpus"
 
 
+SIZE = (1366, 768)
+
+
+def x_server():
+    """A private Xvfb on a free display; returns (process, display)."""
+    import subprocess
+    import time
+
+    for number in range(91, 120):
+        if not Path(f"/tmp/.X11-unix/X{number}").exists():
+            break
+    proc = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", f"{SIZE[0]}x{SIZE[1]}x24", "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while not Path(f"/tmp/.X11-unix/X{number}").exists():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit("Xvfb did not start (apt-get install xvfb)")
+        time.sleep(0.1)
+    return proc, f":{number}"
+
+
 def main() -> None:
+    import subprocess
+
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default=str(REPO / "docs" / "screenshots"))
-    out = Path(parser.parse_args().out)
+    parser.add_argument("--theme", choices=("light", "dark", "both"), default="both")
+    parser.add_argument("--offscreen", action="store_true", help="Qt's offscreen platform instead of Xvfb")
+    args = parser.parse_args()
+    if args.theme == "both":  # each theme in a fresh process (a fresh QApplication)
+        for theme in ("light", "dark"):
+            subprocess.run([sys.executable, __file__, "--out", args.out, "--theme", theme,
+                            *(["--offscreen"] if args.offscreen else [])], check=True)
+        return
+    xvfb = None
+    if args.offscreen:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    else:
+        os.environ["QT_QPA_PLATFORM"] = "xcb"
+        if not os.environ.get("DISPLAY"):
+            xvfb, os.environ["DISPLAY"] = x_server()
+    try:
+        shoot(Path(args.out) / ("dark" if args.theme == "dark" else ""), args.theme)
+    finally:
+        if xvfb:
+            xvfb.terminate()
+
+
+def shoot(out: Path, theme: str) -> None:
     out.mkdir(parents=True, exist_ok=True)
 
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
     from app import jobstore as js
@@ -34,14 +81,27 @@ def main() -> None:
     from app.gui.main_window import MainWindow
     from app.paths import DataDir
 
+    from app.gui.app import follow_system_theme
+
     app = QApplication([])
+    follow_system_theme(app, force=Qt.ColorScheme.Dark if theme == "dark" else Qt.ColorScheme.Light)
     data = DataDir.resolve(tempfile.mkdtemp(prefix="em-shots-"))
     controller = AppController(data)
     window = MainWindow(controller)
-    window.resize(1280, 720)
+    window.move(0, 0)
+    window.resize(*SIZE)
     window.show()
     app.processEvents()
-    window.grab().save(str(out / "empty.png"))
+
+    def save(widget, name: str) -> None:
+        """What the X server shows of the widget (its pixels on the screen, not a render)."""
+        app.processEvents()
+        top_left = widget.mapToGlobal(widget.rect().topLeft())
+        shot = widget.screen().grabWindow(0, top_left.x(), top_left.y(), widget.width(), widget.height())
+        (shot if not shot.isNull() and os.environ["QT_QPA_PLATFORM"] == "xcb" else widget.grab()).save(
+            str(out / name))
+
+    save(window, "empty.png")
     controller.start()
     names = ["meeting1_product_sync.mp3", "meeting2_incident_review.mp3", "meeting3_budget_planning.mp3",
              "meeting4_customer_research.mp3", "jfk.flac", "README.md"]
@@ -52,7 +112,7 @@ def main() -> None:
         rows = window.model.rows
         if "running" not in taken and len(rows) == len(names) and any(r["state"] == js.RUNNING for r in rows) \
                 and any(r["state"] == js.DONE for r in rows):
-            window.grab().save(str(out / "running.png"))
+            save(window, "running.png")
             taken.add("running")
         if "running" in taken and "transcript" not in taken and rows and all(r["state"] in js.FINAL for r in rows):
             meeting = next(r for r in rows if r["path"].endswith(names[0]))
@@ -60,29 +120,28 @@ def main() -> None:
             window.transcript.find.setText("release")
             window.transcript.model.set_current(2)
             app.processEvents()
-            window.grab().save(str(out / "transcript.png"))
+            save(window, "transcript.png")
             taken.add("transcript")
             jfk = next(r for r in rows if r["path"].endswith("jfk.flac"))
             controller.translate([jfk["id"]], "fr")
             window.transcript.find.clear()
             window.open_job(jfk["id"])
         if "transcript" in taken and "translation" not in taken and window.transcript.model.columnCount() == 3:
-            app.processEvents()
-            window.grab().save(str(out / "translation.png"))
+            save(window, "translation.png")
             taken.add("translation")
             window.queue_dock.setFloating(True)
-            window.queue_dock.resize(1280, 640)
+            window.queue_dock.move(0, 0)
+            window.queue_dock.resize(SIZE[0], SIZE[1] - 80)
             window.queue_dock.show()
         if "translation" in taken and "queue" not in taken and window.queue_panel.worker_rows() and \
                 all(w["online"] and w["queues"] for w in window.queue_panel.worker_rows()):
             window.queue_panel.refresh_charts()
             window.queue_panel.tabs.setCurrentIndex(0)
-            app.processEvents()
-            window.queue_panel.grab().save(str(out / "queue.png"))
+            save(window.queue_dock, "queue.png")
             window.queue_panel.tabs.setCurrentIndex(2)
             window.queue_panel.task_table.selectRow(0)
-            app.processEvents()
-            window.queue_panel.grab().save(str(out / "tasks.png"))
+            window.queue_panel.show_detail()
+            save(window.queue_dock, "tasks.png")
             taken.add("queue")
             timer.stop()
             window.close()

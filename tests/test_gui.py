@@ -372,7 +372,15 @@ def test_actions_follow_the_selection_and_an_empty_pane_says_what_to_do(qtbot, d
         assert titles[:5] == ["File", "Progress", "State", "Time left", "Note"]
         assert sum(c.width for c in COLUMNS[:5]) <= 800  # what matters, without scrolling sideways
         row = next(i for i, r in enumerate(window.model.rows) if r["id"] == queued)
-        assert window.model.index(row, 2).data() == "queued · Transcription"
+        assert window.model.index(row, 2).data() == "queued"
+        store.update_stage(done, "index", state=js.QUEUED)  # past transcription, the stage is said
+        window._dirty = True
+        window._refresh_if_dirty()
+        done_row = next(i for i, r in enumerate(window.model.rows) if r["id"] == done)
+        assert window.model.index(done_row, 2).data() == "running · Search index"
+        store.update_stage(done, "index", state=js.DONE)
+        window._dirty = True
+        window._refresh_if_dirty()
         failed_row = next(i for i, r in enumerate(window.model.rows) if r["id"] == failed)
         assert window.model.index(failed_row, 2).data(Qt.DecorationRole) is not None  # a red mark
         assert window.model.index(failed_row, 4).data().startswith("This is a text file")
@@ -446,24 +454,26 @@ def test_the_overall_bar_counts_the_whole_batch_and_its_end_says_everything(qtbo
     window = open_window(qtbot, data_dir, start=False)
     try:
         store = window.controller.store
-        jobs = [store.create_job(str(tmp_path / f"{i}.mp3"), stages=["transcribe"]) for i in range(6)]
-
         def refresh():
             window._dirty = True
             window._refresh_if_dirty()
 
+        refresh()  # the window has read the list
+        jobs = [store.create_job(str(tmp_path / f"{i}.mp3"), stages=["transcribe"]) for i in range(6)]
+        failed_at_once = store.create_job(str(tmp_path / "notes.txt"), stages=["transcribe"])
+        store.update_stage(failed_at_once, "transcribe", state=js.FAILED, error="This is a text file")
         refresh()
-        assert window.overall.isVisibleTo(window) and window.overall.value() == 0
+        assert window.overall.isVisibleTo(window) and window.overall.value() == 142  # the text file: 1 of 7
         for job_id in jobs[:4]:
             store.update_stage(job_id, "transcribe", state=js.DONE)
         store.update_stage(jobs[4], "transcribe", state=js.FAILED, error="This is a text file, not a recording")
         store.update_stage(jobs[5], "transcribe", state=js.RUNNING, progress=0.0)
         refresh()
-        assert window.overall.value() == 833 and window.overall.text().startswith("5 of 6")
+        assert window.overall.value() == 857 and window.overall.text().startswith("6 of 7")
         store.update_stage(jobs[5], "transcribe", state=js.CANCELLED)
         refresh()
         assert not window.overall.isVisibleTo(window)
-        assert window.status_label.text() == "Batch finished: 4 done, 1 failed, 1 cancelled"
+        assert window.status_label.text() == "Batch finished: 4 done, 2 failed, 1 cancelled"
         store.create_job(str(tmp_path / "next.mp3"), stages=["transcribe"])  # the next batch
         refresh()
         assert "Batch finished" not in window.status_label.text() and window.overall.value() == 0

@@ -88,7 +88,7 @@ def quiet_qt() -> None:
     qInstallMessageHandler(handler)
 
 
-def follow_system_theme(qt_app) -> None:
+def follow_system_theme(qt_app, force=None) -> None:
     """Light or dark as the system is, and again when it changes: Fusion with a dark
     palette where the desktop asks for dark (Qt's own styles do not everywhere)."""
     from PySide6.QtCore import Qt
@@ -113,6 +113,9 @@ def follow_system_theme(qt_app) -> None:
         else:
             qt_app.setPalette(light)
 
+    if force is not None:  # the screenshots of each theme
+        apply(force)
+        return
     apply()
     qt_app.styleHints().colorSchemeChanged.connect(apply)
 

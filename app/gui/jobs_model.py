@@ -46,8 +46,8 @@ def languages(row: dict) -> str:
 
 
 def state_text(row: dict) -> str:
-    """The job's state, and while it is under way the stage it is at: "running · Summary"."""
-    if row["state"] in (js.QUEUED, js.RUNNING, js.PAUSED) and row.get("stage"):
+    """The job's state, and past transcription the stage it is at: "running · Summary"."""
+    if row["state"] in (js.QUEUED, js.RUNNING, js.PAUSED) and row.get("stage") not in (None, "transcribe"):
         return f"{row['state']} · {js.stage_label(row['stage'])}"
     return row["state"]
 
@@ -57,9 +57,9 @@ def state_text(row: dict) -> str:
 COLUMNS = (
     Column("File", lambda r, now: Path(r["path"]).name, 190),
     Column("Progress", lambda r, now: r.get("progress") or 0.0, 110),
-    Column("State", lambda r, now: state_text(r), 130),
+    Column("State", lambda r, now: state_text(r), 150),
     Column("Time left", lambda r, now: clock(time_left(r, now)), 65),
-    Column("Note", lambda r, now: r["error"] or "", 260),
+    Column("Note", lambda r, now: r["error"] or "", 240),
     Column("Duration", lambda r, now: clock(r["duration_seconds"]), 65),
     Column("Language", lambda r, now: languages(r), 90),
 )

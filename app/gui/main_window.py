@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         self._states: dict[str, str] = {}
         self._shown_translations: dict[str, str | None] = {}
         self._batch: dict[str, str] = {}  # job id → state, for the jobs of the batch under way
+        self._followed = False  # the list was read once: jobs new after that were added here
         self.prefs = QSettings(str(controller.data.root / "window.ini"), QSettings.IniFormat)
 
         self.model = JobTableModel(controller.store, self)
@@ -130,6 +131,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.tabs)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([760, 600])  # the job list's first five columns in view at a laptop's width
         self.setCentralWidget(self.splitter)
 
         self.status_label = QLabel()
@@ -449,9 +451,10 @@ class MainWindow(QMainWindow):
             before = self._states.get(row["id"])
             now = row["state"]
             self._states[row["id"]] = now
-            if now in (js.QUEUED, js.RUNNING, js.PAUSED):
-                self._batch[row["id"]] = now
-            elif row["id"] in self._batch:
+            # a job under way, or one added since the window opened (a file that failed at once
+            # counts in the batch it was dropped with)
+            if now in (js.QUEUED, js.RUNNING, js.PAUSED) or row["id"] in self._batch or (
+                    before is None and self._followed):
                 self._batch[row["id"]] = now
             if before is None or before == now or before in js.FINAL:
                 continue
@@ -459,6 +462,7 @@ class MainWindow(QMainWindow):
                 self.open_job(row["id"])
             elif now == js.FAILED:
                 self.notify("A job failed", f"{Path(row['path']).name}: {row['error']}")
+        self._followed = True
         if active:
             rows = {r["id"]: r for r in self.model.rows if r["id"] in self._batch}
             share = sum(1.0 if r["state"] in js.FINAL else (r.get("progress") or 0.0) for r in rows.values())
