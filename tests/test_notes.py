@@ -12,7 +12,7 @@ from tests.helpers import REPO
 from workers.engines.grounding import source_index, unsupported
 from workers.engines.llm import GroundedSummarizer, Template
 
-LINK = re.compile(r"\[(\d\d):(\d\d)\]\(#t=([\d.]+)\)")
+LINK = re.compile(r"\[(\d+):(\d\d)\]\(#t=([\d.]+)\)")  # [0:42](#t=41.5): the transcript's time format
 
 
 def minutes_template() -> Template:

@@ -56,10 +56,10 @@ def test_llm_translation_keeps_every_time_exports_and_is_searchable(data_dir, co
     assert not processes_of(data_dir)
     original = parse_srt((out / "jfk.srt").read_text(encoding="utf-8"))
     french = parse_srt((out / "jfk.fr.srt").read_text(encoding="utf-8"))
-    # segment by segment: the same cues at the same times, each with words in it
-    assert [(s, e) for s, e, _ in french] == [(s, e) for s, e, _ in original]
+    # the subtitles span the same speech (each language's cues cut to the line limits) ...
+    assert french[0][0] == original[0][0] and french[-1][1] == original[-1][1]
     assert all(text.strip() for _, _, text in french)
-    assert sum(f.lower() != o.lower() for (_, _, f), (_, _, o) in zip(french, original)) >= len(original) / 2
+    assert " ".join(t for _, _, t in french).lower() != " ".join(t for _, _, t in original).lower()
     summary = (out / "jfk.summary.md").read_text(encoding="utf-8")
     assert summary.startswith("# Short summary") and "\n## " in summary
 
@@ -69,8 +69,14 @@ def test_llm_translation_keeps_every_time_exports_and_is_searchable(data_dir, co
     assert job["state"] == js.DONE
     [run] = store.translation_languages(job["id"])
     assert (run["language"], run["language_name"]) == ("fr", "French")
-    # the index holds the translation too: a word only it has finds the job
+    # ... and segment by segment the translation keeps the original's times, each with words in it
     translated = store.translation(job["id"], "fr")
+    spoken = store.transcript(job["id"])["segments"]
+    assert [(t["start"], t["end"]) for t in translated["segments"]] == [(s["start"], s["end"]) for s in spoken]
+    assert all(t["text"].strip() for t in translated["segments"])
+    assert sum(t["text"].lower() != s["text"].lower() for t, s in zip(translated["segments"], spoken)) \
+        >= len(spoken) / 2
+    # the index holds the translation too: a word only it has finds the job
     word = next(w for s in translated["segments"] for w in re.findall(r"\w{5,}", s["text"])
                 if w.lower() not in store.transcript(job["id"])["text"].lower())
     assert any(h["kind"] == "translation" and h["job_id"] == job["id"] for h in store.search(word))

@@ -95,7 +95,7 @@ def kind_of(heading: str) -> str:
 
 
 def time_link(seconds: float) -> str:
-    """[mm:ss](#t=SECONDS): the window plays from there when it is clicked."""
+    """[0:48](#t=SECONDS), in the transcript's time format: the window plays from there when clicked."""
     return f"[{clock(seconds)}](#t={seconds:.1f})"
 
 
