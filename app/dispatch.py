@@ -72,7 +72,8 @@ class Dispatcher:
         now = time.time()
         fields = dict(state=js.QUEUED, task_id=task_id, progress=0.0, error=None, started_at=None, finished_at=None)
         if chunk is None:
-            self.store.update_stage(job_id, stage, queued_at=now, **fields)
+            self.store.update_stage(job_id, stage, queued_at=now, priority=task.priority if priority is None
+                                    else priority, **fields)
         else:
             self.store.update_chunk(job_id, chunk, **fields)
         self.store.add_event(task_id, "queued", now, job_id=job_id, stage=stage, name=task.name,

@@ -126,7 +126,7 @@ class JobStore(TaskHistory):
         """Jobs, newest first, each with its current stage (the first not done) for the job list."""
         rows = self._q(
             "SELECT j.*, s.name AS stage, s.state AS stage_state, s.progress, s.started_at,"
-            " s.task_id, s.queued_at,"
+            " s.task_id, s.queued_at, s.priority,"
             " (SELECT group_concat(t.language, ', ') FROM translation_runs t WHERE t.job_id = j.id) AS translations"
             " FROM jobs j LEFT JOIN stages s ON s.job_id = j.id AND s.rowid = ("
             "  SELECT s2.rowid FROM stages s2 WHERE s2.job_id = j.id"

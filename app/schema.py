@@ -174,6 +174,11 @@ SCHEMA = [
            MAX(e.at) AS updated_at
     FROM task_events e WHERE e.task_id != '-' GROUP BY e.task_id);
     """,
+    # version 7: the priority a stage's task was sent with, so the job list can say the
+    # order queued jobs will run in (the broker serves by priority, then first come)
+    """
+    ALTER TABLE stages ADD COLUMN priority INTEGER;
+    """,
 ]
 
 

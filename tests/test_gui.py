@@ -372,12 +372,24 @@ def test_actions_follow_the_selection_and_an_empty_pane_says_what_to_do(qtbot, d
         assert titles[:5] == ["File", "Progress", "State", "Time left", "Note"]
         assert sum(c.width for c in COLUMNS[:5]) <= 800  # what matters, without scrolling sideways
         row = next(i for i, r in enumerate(window.model.rows) if r["id"] == queued)
-        assert window.model.index(row, 2).data() == "queued"
+        assert window.model.index(row, 2).data() == "queued · next"  # its place in line
+        # one moved to the top (priority 0) runs before one queued earlier at the usual priority
+        store.update_stage(queued, "transcribe", state=js.QUEUED, priority=2, queued_at=1.0)
+        moved = store.create_job(str(tmp_path / "urgent.mp3"), stages=["transcribe"])
+        store.update_stage(moved, "transcribe", state=js.QUEUED, priority=0, queued_at=2.0)
+        window._dirty = True
+        window._refresh_if_dirty()
+        said = {r["id"]: window.model.index(i, 2).data() for i, r in enumerate(window.model.rows)}
+        assert (said[moved], said[queued]) == ("queued · next", "queued · 2nd")
+        store.delete_job(moved)
+        window._dirty = True
+        window._refresh_if_dirty()
+        row = next(i for i, r in enumerate(window.model.rows) if r["id"] == queued)
         store.update_stage(done, "index", state=js.QUEUED)  # past transcription, the stage is said
         window._dirty = True
         window._refresh_if_dirty()
         done_row = next(i for i, r in enumerate(window.model.rows) if r["id"] == done)
-        assert window.model.index(done_row, 2).data() == "running · Search index"
+        assert window.model.index(done_row, 2).data() == "running · Search index · next"
         store.update_stage(done, "index", state=js.DONE)
         window._dirty = True
         window._refresh_if_dirty()

@@ -45,11 +45,35 @@ def languages(row: dict) -> str:
     return f"{spoken} → {', '.join(into)}" if into else spoken
 
 
+def ordinal(n: int) -> str:
+    return {1: "next"}.get(n) or f"{n}{'th' if 10 <= n % 100 <= 20 else {2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
 def state_text(row: dict) -> str:
-    """The job's state, and past transcription the stage it is at: "running · Summary"."""
+    """The job's state, its place in line while it waits ("queued · next", "queued · 3rd"),
+    and past transcription the stage it is at ("running · Summary")."""
+    text = row["state"]
     if row["state"] in (js.QUEUED, js.RUNNING, js.PAUSED) and row.get("stage") not in (None, "transcribe"):
-        return f"{row['state']} · {js.stage_label(row['stage'])}"
-    return row["state"]
+        text = f"{row['state']} · {js.stage_label(row['stage'])}"
+    if row.get("place"):
+        text += f" · {ordinal(row['place'])}"
+    return text
+
+
+def place_in_line(rows: list[dict]) -> None:
+    """Number the jobs waiting in each queue in the order the broker will serve them: by
+    priority (a job moved to the top first), then first come."""
+    from workers import stages
+
+    waiting: dict[str, list[dict]] = {}
+    for row in rows:
+        row["place"] = None
+        if row.get("stage_state") == js.QUEUED and row.get("stage") in stages.stage_names():
+            waiting.setdefault(stages.stage(row["stage"]).task.queue.name, []).append(row)
+    for line in waiting.values():
+        line.sort(key=lambda r: (r.get("priority") if r.get("priority") is not None else 9, r.get("queued_at") or 0))
+        for place, row in enumerate(line, start=1):
+            row["place"] = place
 
 
 # What matters first fits a laptop's half window: file, progress, state, time left, and
@@ -99,6 +123,7 @@ class JobTableModel(ColumnsModel):
     def refresh(self) -> None:
         """Re-read the store; rows changed in place keep the selection."""
         rows = self.store.job_rows()
+        place_in_line(rows)
         self.now = time.time()
         if [r["id"] for r in rows] == [r["id"] for r in self.rows]:
             self.rows = rows
