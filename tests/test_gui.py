@@ -564,3 +564,33 @@ def test_playback_shows_its_length_waits_for_a_double_click_and_for_dialogs(qtbo
         box.close()
     finally:
         close_window(qtbot, window)
+
+
+def test_every_control_of_the_window_has_a_name_for_a_screen_reader(qtbot, data_dir):
+    """A control without words of its own (a list, a search box, a slider) carries an
+    accessible name; buttons and menus have their text."""
+    from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QAbstractSlider, QComboBox, QLineEdit,
+                                   QFrame, QHeaderView, QProgressBar, QScrollBar, QTextBrowser, QToolButton,
+                                   QWidget)
+
+    window = open_window(qtbot, data_dir, start=False)
+    try:
+        unnamed = []
+        kinds = (QAbstractItemView, QLineEdit, QComboBox, QAbstractSlider, QProgressBar, QTextBrowser, QAbstractButton)
+        for widget in window.findChildren(QWidget):
+            if not isinstance(widget, kinds) or widget.parent() is None:
+                continue
+            if isinstance(widget, QLineEdit) and isinstance(widget.parent(), (QComboBox, QAbstractItemView)):
+                continue  # a combo box's or a view's own editor
+            if isinstance(widget, QAbstractButton) and widget.text():
+                continue
+            if isinstance(widget, QAbstractItemView) and isinstance(widget.parent(), (QComboBox, QFrame)):
+                continue  # a combo box's list
+            if widget.objectName().startswith("qt_") or isinstance(widget, (QHeaderView, QScrollBar)) or (
+                    isinstance(widget, QToolButton) and isinstance(widget.parent(), QLineEdit)):
+                continue  # Qt's own parts: headers speak their titles, a line edit's clear button its own
+            if not widget.accessibleName():
+                unnamed.append(f"{type(widget).__name__} in {type(widget.parent()).__name__}")
+        assert unnamed == [], sorted(set(unnamed))
+    finally:
+        close_window(qtbot, window)

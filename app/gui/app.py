@@ -143,6 +143,9 @@ def run(data: DataDir, quit_when_ready: bool = False) -> int:
 
     qt_app = QApplication.instance() or QApplication(sys.argv[:1])
     qt_app.setApplicationName("Earmark")
+    from app.gui import i18n
+
+    qt_app.earmark_translators = i18n.install(qt_app)  # before any window exists
     follow_system_theme(qt_app)
     from importlib.resources import files
 

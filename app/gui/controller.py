@@ -47,9 +47,16 @@ def expand_paths(paths: list[str]) -> tuple[list[str], list[str]]:
 
 
 def skipped_sentence(skipped: list[str]) -> str:
+    from PySide6.QtCore import QCoreApplication
+
     names = ", ".join(Path(p).name for p in skipped[:3]) + (", …" if len(skipped) > 3 else "")
-    return (f"Skipped {len(skipped)} file{'s' if len(skipped) != 1 else ''} in the folder that "
-            f"{'are' if len(skipped) != 1 else 'is'} not recordings ({names}).")
+    if len(skipped) == 1:
+        text = QCoreApplication.translate("AppController",
+                                          "Skipped 1 file in the folder that is not a recording ({0}).")
+    else:
+        text = QCoreApplication.translate("AppController",
+                                          "Skipped {1} files in the folder that are not recordings ({0}).")
+    return text.format(names, len(skipped))
 
 
 class AppController(QObject):
@@ -84,7 +91,7 @@ class AppController(QObject):
 
     # --- the stack ---------------------------------------------------------------
     def start(self) -> None:
-        self.status.emit("Starting workers…")
+        self.status.emit(self.tr("Starting workers…"))
         self._stack_pool.submit(self._start)
 
     def _start(self) -> None:
@@ -96,13 +103,13 @@ class AppController(QObject):
                           on_summary_text=self.summary_text.emit)
             stack.open(wait_workers=True)
         except (StartError, AlreadyRunning, OSError) as exc:
-            self.start_failed.emit(f"{exc}\n\nCheck that the data folder {self.data.root} is writable, "
-                                   f"or choose another one with --data-dir.")
+            self.start_failed.emit(self.tr("{0}\n\nCheck that the data folder {1} is writable, or choose another "
+                                           "one with --data-dir.").format(exc, self.data.root))
             return
         except Exception as exc:  # the log has the traceback; the person gets a sentence
             log.exception("start failed")
-            self.start_failed.emit(f"Earmark could not start its workers: {exc}. "
-                                   f"See the logs in {self.data.logs}.")
+            self.start_failed.emit(self.tr("Earmark could not start its workers: {0}. See the logs in {1}.").format(
+                exc, self.data.logs))
             return
         self.stack = stack
         # pending drops are sent in the intake pool, after any intake still running
@@ -112,7 +119,7 @@ class AppController(QObject):
         self.is_ready = True
         self.stack.service.send_pending()
         notices = self.stack.supervisor.notices if self.stack.owner else []
-        self.status.emit(" ".join(notices) or "Ready")
+        self.status.emit(" ".join(notices) or self.tr("Ready"))
         self.ready.emit()
         self.jobs_changed.emit()
         self._poller.start()
@@ -166,12 +173,12 @@ class AppController(QObject):
                 result = service.intake(path, options, force=force, send=self.is_ready)
             except Exception as exc:
                 log.exception("intake of %s failed", path)
-                self.status.emit(f"Could not add {path}: {exc}")
+                self.status.emit(self.tr("Could not add {0}: {1}").format(path, exc))
                 continue
             if result.reused_from and result.state == js.DONE:
                 self.duplicate.emit(path, result.reused_from)
             elif result.reused_from:  # the same recording is queued or running: that job is the one
-                self.status.emit(f"{Path(path).name} is already in the list; it was not added twice.")
+                self.status.emit(self.tr("{0} is already in the list; it was not added twice.").format(Path(path).name))
             self.jobs_changed.emit()
 
     def _act(self, method: str, job_ids: list[str], *args) -> None:
@@ -182,11 +189,11 @@ class AppController(QObject):
                     getattr(self.stack.service, method)(job_id, *args)
                 except Exception as exc:
                     log.exception("%s of %s failed", method, job_id)
-                    self.status.emit(f"Could not {method.replace('_', ' ')}: {exc}")
+                    self.status.emit(self.tr("Could not {0}: {1}").format(method.replace("_", " "), exc))
             self.jobs_changed.emit()
 
         if self.stack is None:
-            self.status.emit("The workers are still starting; try again in a moment.")
+            self.status.emit(self.tr("The workers are still starting; try again in a moment."))
             return
         self._action_pool.submit(run)
 
@@ -198,7 +205,7 @@ class AppController(QObject):
                 fn()
             except Exception as exc:
                 log.exception("%s failed", what)
-                self.status.emit(f"Could not {what}: {exc}")
+                self.status.emit(self.tr("Could not {0}: {1}").format(what, exc))
             if then:
                 then()
 

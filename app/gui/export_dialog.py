@@ -5,15 +5,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout,
                                QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout)
 
 from app import export
 from app.autoexport import formats_of
+from app.gui.settings_dialog import setting_text
 from app.settings import BY_KEY, Settings
 
-NAMES = {"txt": "Plain text", "srt": "SubRip subtitles", "vtt": "WebVTT subtitles", "json": "JSON (with times)",
-         "md": "Markdown", "tsv": "Spreadsheet (tab-separated)"}
+NAMES = {"txt": QT_TRANSLATE_NOOP("Export", "Plain text"),
+         "srt": QT_TRANSLATE_NOOP("Export", "SubRip subtitles"),
+         "vtt": QT_TRANSLATE_NOOP("Export", "WebVTT subtitles"),
+         "json": QT_TRANSLATE_NOOP("Export", "JSON (with times)"),
+         "md": QT_TRANSLATE_NOOP("Export", "Markdown"),
+         "tsv": QT_TRANSLATE_NOOP("Export", "Spreadsheet (tab-separated)")}
 SUBTITLES = ("srt", "vtt")
 LIMITS = ("subtitle_line_chars", "subtitle_lines", "subtitle_min_seconds", "subtitle_max_seconds")
 
@@ -22,18 +28,18 @@ class ExportDialog(QDialog):
     def __init__(self, settings: Settings, count: int, default_folder: str, parent=None):
         super().__init__(parent)
         self.settings = settings
-        self.setWindowTitle("Export")
+        self.setWindowTitle(self.tr("Export"))
         chosen = set(formats_of(settings))
-        formats = QGroupBox("Formats")
+        formats = QGroupBox(self.tr("Formats"))
         rows = QVBoxLayout(formats)
         self.checks = {}
         for fmt in export.FORMATS:
-            box = QCheckBox(f"{NAMES.get(fmt, fmt.upper())} (.{fmt})")
+            box = QCheckBox(f"{QCoreApplication.translate('Export', NAMES.get(fmt, fmt.upper()))} (.{fmt})")
             box.setChecked(fmt in chosen)
             box.toggled.connect(self._changed)
             self.checks[fmt] = box
             rows.addWidget(box)
-        self.subtitles = QGroupBox("Subtitles")
+        self.subtitles = QGroupBox(self.tr("Subtitles"))
         limits = QFormLayout(self.subtitles)
         self.limits = {}
         for key in LIMITS:
@@ -41,13 +47,13 @@ class ExportDialog(QDialog):
             editor = QSpinBox() if setting.type is int else QDoubleSpinBox()
             editor.setRange(1, 200)
             editor.setValue(settings[key])
-            editor.setAccessibleName(setting.title)
+            editor.setAccessibleName(setting_text(setting.title))
             self.limits[key] = editor
-            limits.addRow(setting.title.split(": ", 1)[-1].capitalize(), editor)
+            limits.addRow(setting_text(setting.title).split(": ", 1)[-1].capitalize(), editor)
         self.folder = QLineEdit(settings["export_folder"] or default_folder)
         self.folder.setAccessibleName("Export folder")
         self.folder.setMinimumWidth(360)
-        choose = QPushButton("Choose…")
+        choose = QPushButton(self.tr("Choose…"))
         choose.clicked.connect(self._choose)
         where = QHBoxLayout()
         where.addWidget(self.folder, 1)
@@ -59,7 +65,7 @@ class ExportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(formats)
         layout.addWidget(self.subtitles)
-        layout.addWidget(QLabel("To the folder:"))
+        layout.addWidget(QLabel(self.tr("To the folder:")))
         layout.addLayout(where)
         layout.addWidget(self.buttons)
         self._changed()
@@ -72,7 +78,7 @@ class ExportDialog(QDialog):
         self.buttons.button(QDialogButtonBox.Ok).setEnabled(bool(self.chosen_formats()))
 
     def _choose(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Export to", self.folder.text() or str(Path.home()))
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Export to"), self.folder.text() or str(Path.home()))
         if folder:
             self.folder.setText(folder)
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QColor
 
 from app import jobstore as js
@@ -45,16 +45,34 @@ def languages(row: dict) -> str:
     return f"{spoken} → {', '.join(into)}" if into else spoken
 
 
+# What the job list says, declared for Linguist (the words are data, translated when shown).
+STATE_WORDS = (QT_TRANSLATE_NOOP("State", "queued"), QT_TRANSLATE_NOOP("State", "running"),
+               QT_TRANSLATE_NOOP("State", "done"), QT_TRANSLATE_NOOP("State", "failed"),
+               QT_TRANSLATE_NOOP("State", "cancelled"), QT_TRANSLATE_NOOP("State", "paused"),
+               QT_TRANSLATE_NOOP("State", "pending"), QT_TRANSLATE_NOOP("State", "next"),
+               QT_TRANSLATE_NOOP("State", "{0}st"), QT_TRANSLATE_NOOP("State", "{0}nd"),
+               QT_TRANSLATE_NOOP("State", "{0}rd"), QT_TRANSLATE_NOOP("State", "{0}th"),
+               QT_TRANSLATE_NOOP("State", "Transcription"), QT_TRANSLATE_NOOP("State", "Summary"),
+               QT_TRANSLATE_NOOP("State", "Translation"), QT_TRANSLATE_NOOP("State", "Search index"))
+
+
+def word(text: str) -> str:
+    return QCoreApplication.translate("State", text)
+
+
 def ordinal(n: int) -> str:
-    return {1: "next"}.get(n) or f"{n}{'th' if 10 <= n % 100 <= 20 else {2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+    if n == 1:
+        return word("next")
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return word("{0}" + suffix).format(n)
 
 
 def state_text(row: dict) -> str:
     """The job's state, its place in line while it waits ("queued · next", "queued · 3rd"),
     and past transcription the stage it is at ("running · Summary")."""
-    text = row["state"]
+    text = word(row["state"])
     if row["state"] in (js.QUEUED, js.RUNNING, js.PAUSED) and row.get("stage") not in (None, "transcribe"):
-        text = f"{row['state']} · {js.stage_label(row['stage'])}"
+        text = f"{text} · {word(js.stage_label(row['stage']))}"
     if row.get("place"):
         text += f" · {ordinal(row['place'])}"
     return text
@@ -79,13 +97,13 @@ def place_in_line(rows: list[dict]) -> None:
 # What matters first fits a laptop's half window: file, progress, state, time left, and
 # why a job failed; duration and languages after them.
 COLUMNS = (
-    Column("File", lambda r, now: Path(r["path"]).name, 190),
-    Column("Progress", lambda r, now: r.get("progress") or 0.0, 110),
-    Column("State", lambda r, now: state_text(r), 150),
-    Column("Time left", lambda r, now: clock(time_left(r, now)), 65),
-    Column("Note", lambda r, now: r["error"] or "", 240),
-    Column("Duration", lambda r, now: clock(r["duration_seconds"]), 65),
-    Column("Language", lambda r, now: languages(r), 90),
+    Column(QT_TRANSLATE_NOOP("Columns", "File"), lambda r, now: Path(r["path"]).name, 190),
+    Column(QT_TRANSLATE_NOOP("Columns", "Progress"), lambda r, now: r.get("progress") or 0.0, 110),
+    Column(QT_TRANSLATE_NOOP("Columns", "State"), lambda r, now: state_text(r), 150),
+    Column(QT_TRANSLATE_NOOP("Columns", "Time left"), lambda r, now: clock(time_left(r, now)), 65),
+    Column(QT_TRANSLATE_NOOP("Columns", "Note"), lambda r, now: r["error"] or "", 240),
+    Column(QT_TRANSLATE_NOOP("Columns", "Duration"), lambda r, now: clock(r["duration_seconds"]), 65),
+    Column(QT_TRANSLATE_NOOP("Columns", "Language"), lambda r, now: languages(r), 90),
 )
 PROGRESS_COLUMN = 1
 STATE_COLUMN = 2

@@ -63,7 +63,7 @@ class MainWindow(QMainWindow):
     def __init__(self, controller: AppController):
         super().__init__()
         self.controller = controller
-        self.setWindowTitle("Earmark")
+        self.setWindowTitle(self.tr("Earmark"))
         self.setAcceptDrops(True)
         self._closing = False  # a stop is under way
         self._closed = False  # the stack has stopped: the window may go
@@ -99,12 +99,12 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.table)
         self.pages.addWidget(self.results)
         self.search_box = QLineEdit()
-        self.search_box.setPlaceholderText("Search all transcripts (Ctrl+K)")
+        self.search_box.setPlaceholderText(self.tr("Search all transcripts (Ctrl+K)"))
         self.search_box.setClearButtonEnabled(True)
         self.search_box.textChanged.connect(lambda _: self.search_timer.start())
         self.search_order = QComboBox()
-        self.search_order.addItem("Most relevant", "relevance")
-        self.search_order.addItem("Newest first", "newest")
+        self.search_order.addItem(self.tr("Most relevant"), "relevance")
+        self.search_order.addItem(self.tr("Newest first"), "newest")
         self.search_order.currentIndexChanged.connect(lambda _: self.run_search())
         self.search_timer = QTimer(self, singleShot=True, interval=200, timeout=self.run_search)
         QShortcut(QKeySequence("Ctrl+K"), self, activated=lambda: (self.search_box.setFocus(),
@@ -123,8 +123,8 @@ class MainWindow(QMainWindow):
         self.transcript.model.edited.connect(lambda *_: self.controller.reindex(self.transcript.job_id))
         self.summary = SummaryWidget(controller)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.transcript, "Transcript")
-        self.tabs.addTab(self.summary, "Summary")
+        self.tabs.addTab(self.transcript, self.tr("Transcript"))
+        self.tabs.addTab(self.summary, self.tr("Summary"))
         self.summary.play_at.connect(self._play_note)
         self.splitter = QSplitter()
         self.splitter.addWidget(self.left)
@@ -145,13 +145,15 @@ class MainWindow(QMainWindow):
         self._make_queue_panel()
         self._make_toolbar()
         self._make_tray()
+        self._name_controls()
 
         controller.status.connect(self.status_label.setText)
         controller.jobs_changed.connect(self._mark_dirty)
         controller.start_failed.connect(self._start_failed)
         controller.duplicate.connect(self._duplicate)
         controller.exported.connect(lambda paths: self.status_label.setText(
-            f"Exported {len(paths)} file(s)" + (f" to {Path(paths[0]).parent}" if paths else "")))
+            self.tr("Exported {0} file(s) to {1}").format(len(paths), Path(paths[0]).parent) if paths
+            else self.tr("Nothing was exported: the selection has no transcript yet.")))
         controller.stopped.connect(self._stopped)
         self.refresh_timer = QTimer(self, interval=REFRESH_MS, timeout=self._refresh_if_dirty)
         self.refresh_timer.start()
@@ -171,30 +173,31 @@ class MainWindow(QMainWindow):
         return action
 
     def _make_actions(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        self.act_add = self._action("Add files…", self.add_files_dialog, "Ctrl+O", file_menu)
-        self._action("Add folder…", self.add_folder_dialog, "Ctrl+Shift+O", file_menu)
-        self.act_export = self._action("Export selected…", self.export_dialog, "Ctrl+E", file_menu)
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self.act_add = self._action(self.tr("Add files…"), self.add_files_dialog, "Ctrl+O", file_menu)
+        self._action(self.tr("Add folder…"), self.add_folder_dialog, "Ctrl+Shift+O", file_menu)
+        self.act_export = self._action(self.tr("Export selected…"), self.export_dialog, "Ctrl+E", file_menu)
         file_menu.addSeparator()
-        self._action("Settings…", self.settings_dialog, "Ctrl+,", file_menu)
-        self._action("Quit", self.close, "Ctrl+Q", file_menu)
-        self.jobs_menu = self.menuBar().addMenu("&Jobs")
-        self.act_open = self._action("Open transcript", lambda: self._selected() and self.open_job(self._selected()[0]),
-                                     "Return", self.jobs_menu)
-        self.act_cancel = self._action("Cancel", lambda: self.controller.cancel(self._selected()), "Ctrl+.",
+        self._action(self.tr("Settings…"), self.settings_dialog, "Ctrl+,", file_menu)
+        self._action(self.tr("Quit"), self.close, "Ctrl+Q", file_menu)
+        self.jobs_menu = self.menuBar().addMenu(self.tr("&Jobs"))
+        self.act_open = self._action(self.tr("Open transcript"),
+                                     lambda: self._selected() and self.open_job(self._selected()[0]), "Return",
+                                     self.jobs_menu)
+        self.act_cancel = self._action(self.tr("Cancel"), lambda: self.controller.cancel(self._selected()), "Ctrl+.",
                                        self.jobs_menu)
-        self.act_retry = self._action("Retry", lambda: self.controller.retry(self._selected()), "Ctrl+R",
+        self.act_retry = self._action(self.tr("Retry"), lambda: self.controller.retry(self._selected()), "Ctrl+R",
                                       self.jobs_menu)
-        self.act_top = self._action("Move to top", lambda: self.controller.move_to_top(self._selected()),
+        self.act_top = self._action(self.tr("Move to top"), lambda: self.controller.move_to_top(self._selected()),
                                     "Ctrl+T", self.jobs_menu)
-        self.act_remove = self._action("Remove from list", lambda: self.controller.remove(self._selected()),
+        self.act_remove = self._action(self.tr("Remove from list"), lambda: self.controller.remove(self._selected()),
                                        "Delete", self.jobs_menu)
-        self.act_pause = self._action("Pause", lambda: self.controller.pause(self._selected()), "Ctrl+P",
+        self.act_pause = self._action(self.tr("Pause"), lambda: self.controller.pause(self._selected()), "Ctrl+P",
                                       self.jobs_menu)
-        self.act_resume = self._action("Resume", lambda: self.controller.resume(self._selected()), "Ctrl+Shift+P",
-                                       self.jobs_menu)
-        self.act_translate = self._action("Translate…", self.translate_dialog, None, self.jobs_menu)
-        self.act_reveal = self._action("Show in file manager", self.reveal_selected, None, self.jobs_menu)
+        self.act_resume = self._action(self.tr("Resume"), lambda: self.controller.resume(self._selected()),
+                                       "Ctrl+Shift+P", self.jobs_menu)
+        self.act_translate = self._action(self.tr("Translate…"), self.translate_dialog, None, self.jobs_menu)
+        self.act_reveal = self._action(self.tr("Show in file manager"), self.reveal_selected, None, self.jobs_menu)
         # Return and Delete act on the job list only: as window shortcuts they took the keys
         # from the transcript's editor (Return threw an edit away; Delete removed the job).
         for action in (self.act_open, self.act_remove):
@@ -208,7 +211,7 @@ class MainWindow(QMainWindow):
         from app.gui.queue_panel import QueuePanel
 
         self.queue_panel = QueuePanel(self.controller)
-        self.queue_dock = QDockWidget("Queue", self)
+        self.queue_dock = QDockWidget(self.tr("Queue"), self)
         self.queue_dock.setObjectName("queue-dock")
         self.queue_dock.setWidget(self.queue_panel)
         self.addDockWidget(Qt.BottomDockWidgetArea, self.queue_dock)
@@ -216,14 +219,23 @@ class MainWindow(QMainWindow):
         # opened for the first time, it takes a third of the window: the job list keeps its room
         self.queue_dock.visibilityChanged.connect(self._size_queue_dock)
         toggle = self.queue_dock.toggleViewAction()
-        toggle.setText("Queue panel")
+        toggle.setText(self.tr("Queue panel"))
         toggle.setShortcut(QKeySequence("Ctrl+Shift+Q"))
-        self.menuBar().addMenu("&View").addAction(toggle)
+        self.menuBar().addMenu(self.tr("&View")).addAction(toggle)
+
+    def _name_controls(self) -> None:
+        """Accessible names where a control shows no words of its own (a screen reader
+        reads them; Tab reaches every one)."""
+        for widget, name in ((self.table, self.tr("Jobs")), (self.search_box, self.tr("Search all transcripts")),
+                             (self.search_order, self.tr("Order of search results")),
+                             (self.results, self.tr("Search results")), (self.overall, self.tr("Overall progress")),
+                             (self.tabs, self.tr("Transcript and summary")), (self.drop_zone, self.tr("Drop zone"))):
+            widget.setAccessibleName(name)
 
     def _make_toolbar(self) -> None:
         """The main actions, with icons and words, where people look for them first."""
         icon = self.style().standardIcon
-        bar = self.addToolBar("Main")
+        bar = self.addToolBar(self.tr("Main"))
         bar.setObjectName("main-toolbar")
         bar.setMovable(False)
         bar.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
@@ -254,7 +266,7 @@ class MainWindow(QMainWindow):
         self.tray = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(self.windowIcon() or QIcon(), self)
-            self.tray.setToolTip("Earmark")
+            self.tray.setToolTip(self.tr("Earmark"))
             self.tray.activated.connect(lambda _: (self.showNormal(), self.activateWindow()))
             self.tray.show()
 
@@ -298,12 +310,12 @@ class MainWindow(QMainWindow):
         from workers.media import MEDIA_SUFFIXES
 
         patterns = " ".join(f"*{suffix}" for suffix in sorted(MEDIA_SUFFIXES))
-        files, _ = QFileDialog.getOpenFileNames(self, "Add recordings", "",
-                                                f"Audio and video ({patterns});;All files (*)")
+        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Add recordings"), "",
+                                                self.tr("Audio and video ({0});;All files (*)").format(patterns))
         self.add_paths(files)
 
     def add_folder_dialog(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Add a folder of recordings")
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Add a folder of recordings"))
         self.add_paths([folder] if folder else [])
 
     def open_job(self, job_id: str, segment: int | None = None) -> None:
@@ -322,11 +334,11 @@ class MainWindow(QMainWindow):
     def translate_dialog(self) -> None:
         ids = self._selected() or ([self.transcript.job_id] if self.transcript.job_id else [])
         if not ids:
-            self.status_label.setText("Select the transcripts to translate first.")
+            self.status_label.setText(self.tr("Select the transcripts to translate first."))
             return
         dialog = QInputDialog(self)
-        dialog.setWindowTitle("Translate")
-        dialog.setLabelText("Translate into (a language code or name, e.g. fr or German):")
+        dialog.setWindowTitle(self.tr("Translate"))
+        dialog.setLabelText(self.tr("Translate into (a language code or name, e.g. fr or German):"))
         dialog.setTextValue(self.controller.settings["translate_to"] or "fr")
         dialog.textValueSelected.connect(lambda text: text.strip() and self.controller.translate(ids, text.strip()))
         dialog.open()
@@ -340,7 +352,7 @@ class MainWindow(QMainWindow):
     def export_dialog(self) -> None:
         ids = self._selected() or ([self.transcript.job_id] if self.transcript.job_id else [])
         if not ids:
-            self.status_label.setText("Select the jobs to export first.")
+            self.status_label.setText(self.tr("Select the jobs to export first."))
             return
         from app.gui.export_dialog import ExportDialog
 
@@ -384,7 +396,7 @@ class MainWindow(QMainWindow):
             self.results.setItemWidget(item, label)
             item.setSizeHint(label.sizeHint())
         if not hits:
-            self.results.addItem(QListWidgetItem(f"No transcript mentions “{query}”."))
+            self.results.addItem(QListWidgetItem(self.tr("No transcript mentions “{0}”.").format(query)))
         self.pages.setCurrentWidget(self.results)
 
     def _open_hit(self, item) -> None:
@@ -446,7 +458,7 @@ class MainWindow(QMainWindow):
         batch's end says how many were done, failed and cancelled."""
         active = [r for r in self.model.rows if r["state"] in (js.QUEUED, js.RUNNING, js.PAUSED)]
         if active and not self._batch:
-            self.status_label.setText("Working…")  # a new batch: the last one's summary is old news
+            self.status_label.setText(self.tr("Working…"))  # a new batch: the last one's summary is old news
         for row in self.model.rows:
             before = self._states.get(row["id"])
             now = row["state"]
@@ -461,23 +473,26 @@ class MainWindow(QMainWindow):
             if now == js.DONE and self.transcript.job_id is None:
                 self.open_job(row["id"])
             elif now == js.FAILED:
-                self.notify("A job failed", f"{Path(row['path']).name}: {row['error']}")
+                self.notify(self.tr("A job failed"), f"{Path(row['path']).name}: {row['error']}")
         self._followed = True
         if active:
             rows = {r["id"]: r for r in self.model.rows if r["id"] in self._batch}
             share = sum(1.0 if r["state"] in js.FINAL else (r.get("progress") or 0.0) for r in rows.values())
             self.overall.show()
             self.overall.setValue(int(share / max(1, len(rows)) * 1000))
-            self.overall.setFormat(f"{sum(r['state'] in js.FINAL for r in rows.values())} of {len(rows)} · %p%")
+            self.overall.setFormat(self.tr("{0} of {1} · %p%").format(
+                sum(r["state"] in js.FINAL for r in rows.values()), len(rows)))
             if self.tray:
-                self.tray.setToolTip(f"Earmark: {len(active)} job(s) left")
+                self.tray.setToolTip(self.tr("Earmark: {0} job(s) left").format(len(active)))
         else:
             self.overall.hide()
             if self._batch:
                 counts = {state: sum(s == state for s in self._batch.values())
                           for state in (js.DONE, js.FAILED, js.CANCELLED)}
-                said = ", ".join(f"{n} {state}" for state, n in counts.items() if n)
-                self.notify("Batch finished", said or "nothing left")
+                words = {js.DONE: self.tr("{0} done"), js.FAILED: self.tr("{0} failed"),
+                         js.CANCELLED: self.tr("{0} cancelled")}
+                said = ", ".join(words[state].format(n) for state, n in counts.items() if n)
+                self.notify(self.tr("Batch finished"), said or self.tr("nothing left"))
                 self._batch = {}
 
     def notify(self, title: str, message: str) -> None:
@@ -486,16 +501,17 @@ class MainWindow(QMainWindow):
             self.tray.showMessage(title, message)
 
     def _start_failed(self, message: str) -> None:
-        self.status_label.setText("Earmark could not start its workers")
-        box = QMessageBox(QMessageBox.Critical, "Earmark could not start", message, QMessageBox.Ok, self)
+        self.status_label.setText(self.tr("Earmark could not start its workers"))
+        box = QMessageBox(QMessageBox.Critical, self.tr("Earmark could not start"), message, QMessageBox.Ok, self)
         box.open()
         self.start_error_box = box
 
     def _duplicate(self, path: str, job_id: str) -> None:
-        box = QMessageBox(QMessageBox.Question, "Already transcribed",
-                          f"{Path(path).name} was already transcribed with these settings.", parent=self)
-        open_button = box.addButton("Open transcript", QMessageBox.AcceptRole)
-        box.addButton("Transcribe again", QMessageBox.RejectRole)
+        box = QMessageBox(QMessageBox.Question, self.tr("Already transcribed"),
+                          self.tr("{0} was already transcribed with these settings.").format(Path(path).name),
+                          parent=self)
+        open_button = box.addButton(self.tr("Open transcript"), QMessageBox.AcceptRole)
+        box.addButton(self.tr("Transcribe again"), QMessageBox.RejectRole)
 
         def answered(_):
             if box.clickedButton() is open_button:
@@ -529,7 +545,7 @@ class MainWindow(QMainWindow):
         active = any(r["state"] in (js.QUEUED, js.RUNNING) for r in self.model.rows)
         if self.tray and active and self.controller.settings["keep_running_in_tray"]:
             self.hide()
-            self.notify("Earmark keeps running", "Jobs continue in the background.")
+            self.notify(self.tr("Earmark keeps running"), "Jobs continue in the background.")
             event.ignore()
             return
         self.prefs.setValue("geometry", self.saveGeometry())
@@ -539,7 +555,7 @@ class MainWindow(QMainWindow):
         self.prefs.sync()
         event.ignore()
         self._closing = True
-        self.status_label.setText("Stopping workers…")
+        self.status_label.setText(self.tr("Stopping workers…"))
         self.refresh_timer.stop()
         self.tick.stop()
         self.transcript.player.stop()

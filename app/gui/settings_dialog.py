@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QCompleter, QDialog, QDialogButtonBox,
                                QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QProgressBar, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QTabWidget,
@@ -30,7 +30,7 @@ class PathField(QWidget):
         self.line.setMinimumWidth(320)
         if suggestions:
             self.line.setCompleter(QCompleter(list(suggestions), self.line))
-        choose = QPushButton("Choose…")
+        choose = QPushButton(self.tr("Choose…"))
         choose.clicked.connect(self.choose)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -50,9 +50,9 @@ class PathField(QWidget):
     def choose(self) -> None:
         start = self.line.text() or str(Path.home())
         if self.folder:
-            chosen = QFileDialog.getExistingDirectory(self, "Choose a folder", start)
+            chosen = QFileDialog.getExistingDirectory(self, self.tr("Choose a folder"), start)
         else:
-            chosen, _ = QFileDialog.getOpenFileName(self, "Choose a file", start, self.file_filter)
+            chosen, _ = QFileDialog.getOpenFileName(self, self.tr("Choose a file"), start, self.file_filter)
         if chosen:
             self.line.setText(chosen)
 
@@ -75,6 +75,12 @@ class ChoicesField(QWidget):
 
     def text(self) -> str:
         return ",".join(c for c, box in self.boxes.items() if box.isChecked())
+
+
+def setting_text(text: str) -> str:
+    """A setting's title or page name in the person's language. The declarations are
+    Qt-free (workers read them), so scripts/translations.py adds them to the .ts files."""
+    return QCoreApplication.translate("Setting", text)
 
 
 def editor_for(setting, value, data_root=None) -> QWidget:
@@ -111,11 +117,12 @@ def editor_for(setting, value, data_root=None) -> QWidget:
         suggestions = ["bundled", *(["base"] if kind == SPEECH else []),
                        *(m.name for m in CATALOG if m.kind == kind)] if kind else []
         editor = PathField(str(value), folder=setting.pick != "summary model",
-                           file_filter="GGUF models (*.gguf)", suggestions=suggestions)
+                           file_filter=QCoreApplication.translate("SettingsDialog", "GGUF models (*.gguf)"),
+                           suggestions=suggestions)
     else:
         editor = QLineEdit(str(value))
-    editor.setToolTip(setting.title)
-    editor.setAccessibleName(setting.title)
+    editor.setToolTip(setting_text(setting.title))
+    editor.setAccessibleName(setting_text(setting.title))
     return editor
 
 
@@ -132,7 +139,7 @@ def value_of(editor: QWidget):
 class SettingsDialog(QDialog):
     def __init__(self, settings: Settings, parent=None, data_root=None):
         super().__init__(parent)
-        self.setWindowTitle("Earmark settings")
+        self.setWindowTitle(self.tr("Earmark settings"))
         self.settings = settings
         self.editors = {}
         tabs = QTabWidget()
@@ -140,21 +147,21 @@ class SettingsDialog(QDialog):
         for group in GROUPS:  # one page per group
             page = QWidget()
             forms[group] = QFormLayout(page)
-            tabs.addTab(page, group)
+            tabs.addTab(page, setting_text(group))
         self.models = ModelsWidget(settings, self.editors)
-        tabs.addTab(self.models, "Models")
+        tabs.addTab(self.models, self.tr("Models"))
         self.tabs = tabs
         outer = QVBoxLayout(self)
         outer.addWidget(tabs)
         for setting in SETTINGS:
             editor = editor_for(setting, settings[setting.key], data_root or settings.path.parent)
             self.editors[setting.key] = editor
-            forms[setting.group].addRow(setting.title, editor)
+            forms[setting.group].addRow(setting_text(setting.title), editor)
         # The data folder is kept outside any data folder, and used from the next start.
         self.data_folder = PathField(chosen_data_dir(), folder=True)
-        self.data_folder.line.setPlaceholderText("the platform's folder")
+        self.data_folder.line.setPlaceholderText(self.tr("the platform's folder"))
         self.data_folder.setAccessibleName("Data folder")
-        forms[ADVANCED].addRow("Data folder (used from the next start)", self.data_folder)
+        forms[ADVANCED].addRow(self.tr("Data folder (used from the next start)"), self.data_folder)
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet(f"color: {palette.FAILED}")
@@ -175,7 +182,7 @@ class SettingsDialog(QDialog):
             self.settings.set(key, value)
         self.settings.save()
         if self.data_folder.text().strip() != chosen_data_dir():
-            choose_data_dir(self.data_folder.text().strip())  # speech settings travel with each task: the next job uses them
+            choose_data_dir(self.data_folder.text().strip())  # used from the next start
         super().accept()
 
     def done(self, result: int) -> None:
@@ -202,13 +209,13 @@ class ModelsWidget(QWidget):
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setAccessibleName("Models")
-        self.download_button = QPushButton("Download")
-        self.cancel_button = QPushButton("Cancel download")
-        self.delete_button = QPushButton("Delete")
-        self.use_button = QPushButton("Use")
+        self.download_button = QPushButton(self.tr("Download"))
+        self.cancel_button = QPushButton(self.tr("Cancel download"))
+        self.delete_button = QPushButton(self.tr("Delete"))
+        self.use_button = QPushButton(self.tr("Use"))
         self.bar = QProgressBar()
         self.bar.setVisible(False)
-        self.state = QLabel("Models are downloaded only when you ask; everything else works offline.")
+        self.state = QLabel(self.tr("Models are downloaded only when you ask; everything else works offline."))
         self.state.setWordWrap(True)
         row = QHBoxLayout()
         for button in (self.download_button, self.cancel_button, self.delete_button, self.use_button):

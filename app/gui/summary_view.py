@@ -18,15 +18,17 @@ class SummaryWidget(QWidget):
         self.streaming = ""
         self._shown = None
         self.template = QComboBox()
-        self.run_button = QPushButton("Summarize")
+        self.run_button = QPushButton(self.tr("Summarize"))
         self.run_button.clicked.connect(self.run)
         self.state = QLabel("")
         self.text = QTextBrowser()
         self.text.setOpenExternalLinks(False)
-        self.text.setOpenLinks(False)  # every line of grounded notes links to its time: [mm:ss](#t=S)
+        self.text.setOpenLinks(False)  # every line of grounded notes links to its time: [0:48](#t=S)
         self.text.anchorClicked.connect(self._link)
+        self.template.setAccessibleName(self.tr("Summary template"))
+        self.text.setAccessibleName(self.tr("Notes"))
         row = QHBoxLayout()
-        row.addWidget(QLabel("Template"))
+        row.addWidget(QLabel(self.tr("Template")))
         row.addWidget(self.template, 1)
         row.addWidget(self.run_button)
         layout = QVBoxLayout(self)
@@ -58,14 +60,14 @@ class SummaryWidget(QWidget):
         summaries = self.controller.store.summaries(self.job_id)
         stage = self.controller.store.stage(self.job_id, "summarize")
         if stage and stage["state"] in ("queued", "running"):
-            self.state.setText(f"Summarizing… {int((stage['progress'] or 0) * 100)}%")
+            self.state.setText(self.tr("Summarizing… {0}%").format(int((stage["progress"] or 0) * 100)))
             if self.streaming:
                 self._show(self.streaming)
                 return
         elif stage and stage["state"] == "failed":
-            self.state.setText(f"The summary failed: {stage['error']}")
+            self.state.setText(self.tr("The summary failed: {0}").format(stage["error"]))
         else:
-            self.state.setText("" if summaries else "No summary yet: pick a template and press Summarize.")
+            self.state.setText("" if summaries else self.tr("No summary yet: pick a template and press Summarize."))
         self.streaming = ""
         self._show("\n\n".join(s["markdown"] for s in summaries))
 
@@ -86,7 +88,7 @@ class SummaryWidget(QWidget):
         if self.job_id:
             self.streaming = ""
             self.controller.summarize(self.job_id, self.template.currentData())
-            self.state.setText("Summarizing…")
+            self.state.setText(self.tr("Summarizing…"))
 
     def _streamed(self, job_id: str, text: str) -> None:
         if job_id == self.job_id:

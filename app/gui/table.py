@@ -3,8 +3,14 @@ read-only table widget."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget
+
+
+def column_title(title: str) -> str:
+    """A column's title in the person's language (titles are declared with
+    ``QT_TRANSLATE_NOOP("Columns", …)`` so Linguist sees them)."""
+    return QCoreApplication.translate("Columns", title)
 
 
 class ColumnsModel(QAbstractTableModel):
@@ -25,13 +31,13 @@ class ColumnsModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
         if orientation == Qt.Horizontal and role == Qt.DisplayRole:
-            return self.columns[section].title
+            return column_title(self.columns[section].title)
         return None
 
 
 def read_only_table(titles, select_rows: bool = False) -> QTableWidget:
     table = QTableWidget(0, len(titles))
-    table.setHorizontalHeaderLabels(titles)
+    table.setHorizontalHeaderLabels([column_title(t) for t in titles])
     table.verticalHeader().hide()
     table.setEditTriggers(QAbstractItemView.NoEditTriggers)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)

@@ -50,7 +50,8 @@ class SegmentModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
         if orientation == Qt.Horizontal and role == Qt.DisplayRole:
-            return ("Time", "Text", f"Translation ({self.translation_label})")[section]
+            titles = (self.tr("Time"), self.tr("Text"), self.tr("Translation ({0})").format(self.translation_label))
+            return titles[section]
         return None
 
     def flags(self, index):
@@ -75,7 +76,7 @@ class SegmentModel(QAbstractTableModel):
         if role == Qt.ForegroundRole and index.column() == 1 and seg.get("original_text"):
             return QBrush(EDITED)
         if role == Qt.ToolTipRole and seg.get("original_text"):
-            return f"Edited. Original: {seg['original_text']}"
+            return self.tr("Edited. Original: {0}").format(seg["original_text"])
         return None
 
     def setData(self, index, value, role=Qt.EditRole):
@@ -110,7 +111,7 @@ class TranscriptWidget(QWidget):
         self.model = SegmentModel(self)
         self.model.edited.connect(self._save_edit)
 
-        self.title = QLabel("No transcript open")
+        self.title = QLabel(self.tr("No transcript open"))
         self.title.setFont(QFont(self.title.font().family(), 12, QFont.Bold))
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -132,12 +133,12 @@ class TranscriptWidget(QWidget):
         self.player.durationChanged.connect(self._duration_changed)
         self.player.playbackStateChanged.connect(self._state_changed)
 
-        self.play_button = QPushButton("Play")
+        self.play_button = QPushButton(self.tr("Play"))
         self.play_button.clicked.connect(self.toggle_play)
         self.seek = QSlider(Qt.Horizontal)
         self.seek.sliderMoved.connect(self.player.setPosition)
-        self.position_label = QLabel("0:00 / 0:00")
-        self.no_sound = QLabel("No sound output found: playback is silent.")
+        self.position_label = QLabel(self.tr("0:00 / 0:00"))
+        self.no_sound = QLabel(self.tr("No sound output found: playback is silent."))
         self.no_sound.setVisible(not QMediaDevices.audioOutputs())
         self.speed = QComboBox()
         for rate in ("0.5×", "0.75×", "1×", "1.25×", "1.5×", "2×"):
@@ -145,14 +146,14 @@ class TranscriptWidget(QWidget):
         self.speed.setCurrentIndex(2)
         self.speed.currentIndexChanged.connect(lambda _: self.player.setPlaybackRate(self.speed.currentData()))
         self.languages = QComboBox()  # which translation shows beside the original
-        self.languages.setToolTip("Show a translation beside the original")
+        self.languages.setToolTip(self.tr("Show a translation beside the original"))
         self.languages.setSizeAdjustPolicy(QComboBox.AdjustToContents)
         self.languages.currentIndexChanged.connect(self._show_translation)
-        self.revert_button = QPushButton("Revert edit")
+        self.revert_button = QPushButton(self.tr("Revert edit"))
         self.revert_button.clicked.connect(self.revert_selected)
 
         self.find = QLineEdit()
-        self.find.setPlaceholderText("Find in transcript (Ctrl+F)")
+        self.find.setPlaceholderText(self.tr("Find in transcript (Ctrl+F)"))
         self.find.textChanged.connect(self._find)
         self.find.returnPressed.connect(self._find_next)
         QShortcut(QKeySequence.Find, self, activated=lambda: (self.find.setFocus(), self.find.selectAll()))
@@ -162,8 +163,8 @@ class TranscriptWidget(QWidget):
                   self.revert_button, self.no_sound):
             controls.addWidget(w)
         # with no transcript open: a sentence, not an empty table and buttons that do nothing
-        self.empty = QLabel("No transcript open.\n\nDouble-click a finished job in the list, or press Return "
-                            "on it, to read, play and edit its transcript here.")
+        self.empty = QLabel(self.tr("No transcript open.\n\nDouble-click a finished job in the list, or press Return "
+                                    "on it, to read, play and edit its transcript here."))
         self.empty.setAlignment(Qt.AlignCenter)
         self.empty.setWordWrap(True)
         self.pages = QStackedWidget()
@@ -175,6 +176,10 @@ class TranscriptWidget(QWidget):
         layout.addWidget(self.pages, 1)
         layout.addLayout(controls)
         self.languages.setVisible(False)  # shown when the open transcript has translations
+        for widget, name in ((self.table, self.tr("Transcript segments")), (self.seek, self.tr("Playback position")),
+                             (self.speed, self.tr("Playback speed")), (self.languages, self.tr("Translation shown")),
+                             (self.find, self.tr("Find in transcript")), (self.position_label, self.tr("Position"))):
+            widget.setAccessibleName(name)
         self._set_open(False)
 
     def _set_open(self, is_open: bool) -> None:
@@ -203,7 +208,7 @@ class TranscriptWidget(QWidget):
         keep = prefer or self.languages.currentData()
         self.languages.blockSignals(True)
         self.languages.clear()
-        self.languages.addItem("No translation", None)
+        self.languages.addItem(self.tr("No translation"), None)
         for run in runs:
             self.languages.addItem(f"{run['language_name'] or run['language']} ({run['language']})", run["language"])
         found = self.languages.findData(keep) if keep else -1
@@ -282,7 +287,7 @@ class TranscriptWidget(QWidget):
                 self.table.scrollTo(self.model.index(row, 1))
 
     def _state_changed(self, state) -> None:
-        self.play_button.setText("Pause" if state == QMediaPlayer.PlayingState else "Play")
+        self.play_button.setText(self.tr("Pause") if state == QMediaPlayer.PlayingState else "Play")
 
     # --- editing and finding -----------------------------------------------------
     def _save_edit(self, idx: int, text: str) -> None:

@@ -33,13 +33,13 @@ class QueuePanel(QWidget):
         self.tasks_tab = TasksTab(controller, self.message.setText, self.poller.poll_now)
         self.stats_tab = StatsTab(self.store)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.workers_tab, "Workers")
-        self.tabs.addTab(self.queues_tab, "Queues")
-        self.tabs.addTab(self.tasks_tab, "Tasks")
-        self.tabs.addTab(self.stats_tab, "Statistics")
+        self.tabs.addTab(self.workers_tab, self.tr("Workers"))
+        self.tabs.addTab(self.queues_tab, self.tr("Queues"))
+        self.tabs.addTab(self.tasks_tab, self.tr("Tasks"))
+        self.tabs.addTab(self.stats_tab, self.tr("Statistics"))
         self.tabs.currentChanged.connect(lambda i: i == STATS and self.stats_tab.refresh())
-        copy = QPushButton("Copy broker URL")
-        copy.setToolTip("For celery inspect, celery events or Flower: the URL includes the broker's password")
+        copy = QPushButton(self.tr("Copy broker URL"))
+        copy.setToolTip(self.tr("For celery inspect, celery events or Flower: the URL includes the broker's password"))
         copy.clicked.connect(self.copy_broker_url)
         top = QHBoxLayout()
         top.addWidget(self.message, 1)
@@ -120,13 +120,13 @@ class QueuePanel(QWidget):
         self.queues_tab.fill(result.get("depths", {}))
         if self.tabs.currentIndex() == STATS:
             self.stats_tab.refresh()
-        self.message.setText(f"Updated {time.strftime('%H:%M:%S', time.localtime(result['at']))}")
+        self.message.setText(self.tr("Updated {0}").format(time.strftime("%H:%M:%S", time.localtime(result["at"]))))
 
     def copy_broker_url(self) -> None:
         stack = self.controller.stack
         if stack is None or stack.address is None:
-            self.message.setText("The broker is not running yet.")
+            self.message.setText(self.tr("The broker is not running yet."))
             return
         QApplication.clipboard().setText(stack.address.url)
-        self.message.setText("Broker URL copied: use it with celery -b URL inspect/events, or Flower "
-                             "(it contains the password; keep it to yourself).")
+        self.message.setText(self.tr("Broker URL copied: use it with celery -b URL inspect/events, or Flower "
+                                     "(it contains the password; keep it to yourself)."))

@@ -50,7 +50,7 @@ class BrokerPoller(QObject):
                     if n % INSPECT_EVERY == 0:
                         fleet.poll_inspect(stack.celery, self.controller.fleet)
                 except Exception as exc:
-                    self.failed.emit(f"The broker does not answer: {exc}")
+                    self.failed.emit(self.tr("The broker does not answer: {0}").format(exc))
                 n += 1
             self._wake.wait(POLL_SECONDS)
             self._wake.clear()

@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDateTime, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QHBoxLayout, QTableWidgetItem, QVBoxLayout, QWidget
 
 from app import fleet
 from app.gui.table import read_only_table
 
-COLUMNS = ("Queue", "Waiting", "By priority", "Reserved (unacked)", "Received/min", "Started/min",
-           "Succeeded/min", "Failed/min")
+COLUMNS = (
+    QT_TRANSLATE_NOOP("Columns", "Queue"), QT_TRANSLATE_NOOP("Columns", "Waiting"),
+    QT_TRANSLATE_NOOP("Columns", "By priority"), QT_TRANSLATE_NOOP("Columns", "Reserved (unacked)"),
+    QT_TRANSLATE_NOOP("Columns", "Received/min"), QT_TRANSLATE_NOOP("Columns", "Started/min"),
+    QT_TRANSLATE_NOOP("Columns", "Succeeded/min"), QT_TRANSLATE_NOOP("Columns", "Failed/min"),
+)
 
 
 class QueuesTab(QWidget):
@@ -23,9 +27,10 @@ class QueuesTab(QWidget):
 
         self.store = store
         self.table = read_only_table(COLUMNS)
+        self.table.setAccessibleName(self.tr("Queues"))
         self.throughput_chart, self.times_chart = QChart(), QChart()
-        self.throughput_chart.setTitle("Tasks finished per minute, last hour")
-        self.times_chart.setTitle("Mean wait and run time per minute (s), last hour")
+        self.throughput_chart.setTitle(self.tr("Tasks finished per minute, last hour"))
+        self.times_chart.setTitle(self.tr("Mean wait and run time per minute (s), last hour"))
         charts = QHBoxLayout()
         for chart in (self.throughput_chart, self.times_chart):
             view = QChartView(chart)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QTableWidgetItem, QVBoxLayout, QWidget
 
 from app.gui.queue_panel.tasks_model import secs
 from app.gui.table import read_only_table
 
-COLUMNS = ("Task", "Total", "Succeeded", "Failed", "Success rate", "Mean run", "p50", "p95")
+COLUMNS = (
+    QT_TRANSLATE_NOOP("Columns", "Task"), QT_TRANSLATE_NOOP("Columns", "Total"),
+    QT_TRANSLATE_NOOP("Columns", "Succeeded"), QT_TRANSLATE_NOOP("Columns", "Failed"),
+    QT_TRANSLATE_NOOP("Columns", "Success rate"), QT_TRANSLATE_NOOP("Columns", "Mean run"),
+    QT_TRANSLATE_NOOP("Columns", "p50"), QT_TRANSLATE_NOOP("Columns", "p95"),
+)
 
 
 def _rate(entry: dict) -> str:
@@ -22,6 +28,7 @@ class StatsTab(QWidget):
         super().__init__(parent)
         self.store = store
         self.table = read_only_table(COLUMNS)
+        self.table.setAccessibleName(self.tr("Statistics per task"))
         QVBoxLayout(self).addWidget(self.table)
 
     def refresh(self) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from app.gui.palette import STATE_COLOURS
@@ -47,18 +47,21 @@ class Column:
 
 
 COLUMNS = (
-    Column("State", lambda r: r["state"], lambda r: r["state"]),
-    Column("Task", lambda r: (r["name"] or "?").replace("earmark.", "") + (
+    Column(QT_TRANSLATE_NOOP("Columns", "State"), lambda r: r["state"], lambda r: r["state"]),
+    Column(QT_TRANSLATE_NOOP("Columns", "Task"), lambda r: (r["name"] or "?").replace("earmark.", "") + (
         f" #{r['chunk']}" if r["chunk"] is not None else ""), lambda r: (r["name"] or "", r["chunk"] or 0), 150),
-    Column("Queue", lambda r: r["queue"] or "", lambda r: r["queue"] or ""),
-    Column("File", lambda r: Path(r["path"]).name if r.get("path") else "", lambda r: r.get("path") or "", 180),
-    Column("Worker", lambda r: r["worker"] or "", lambda r: r["worker"] or "", 160),
-    Column("Queued", lambda r: when(r["queued_at"]), lambda r: r["queued_at"] or 0.0, 140),
-    Column("Wait", lambda r: secs(_wait(r)), lambda r: _wait(r) or -1.0, 70),
-    Column("Run", lambda r: secs(_run(r)), lambda r: _run(r) or -1.0, 70),
-    Column("Finished", lambda r: when(r["finished_at"]), lambda r: r["finished_at"] or 0.0, 140),
-    Column("Retries", lambda r: str(r["retries"] or ""), lambda r: r["retries"] or 0, 50),
-    Column("Error", lambda r: r["error"] or "", lambda r: r["error"] or ""),
+    Column(QT_TRANSLATE_NOOP("Columns", "Queue"), lambda r: r["queue"] or "", lambda r: r["queue"] or ""),
+    Column(QT_TRANSLATE_NOOP("Columns", "File"), lambda r: Path(r["path"]).name if r.get("path") else "",
+           lambda r: r.get("path") or "", 180),
+    Column(QT_TRANSLATE_NOOP("Columns", "Worker"), lambda r: r["worker"] or "", lambda r: r["worker"] or "", 160),
+    Column(QT_TRANSLATE_NOOP("Columns", "Queued"), lambda r: when(r["queued_at"]), lambda r: r["queued_at"] or 0.0,
+           140),
+    Column(QT_TRANSLATE_NOOP("Columns", "Wait"), lambda r: secs(_wait(r)), lambda r: _wait(r) or -1.0, 70),
+    Column(QT_TRANSLATE_NOOP("Columns", "Run"), lambda r: secs(_run(r)), lambda r: _run(r) or -1.0, 70),
+    Column(QT_TRANSLATE_NOOP("Columns", "Finished"), lambda r: when(r["finished_at"]),
+           lambda r: r["finished_at"] or 0.0, 140),
+    Column(QT_TRANSLATE_NOOP("Columns", "Retries"), lambda r: str(r["retries"] or ""), lambda r: r["retries"] or 0, 50),
+    Column(QT_TRANSLATE_NOOP("Columns", "Error"), lambda r: r["error"] or "", lambda r: r["error"] or ""),
 )
 NEWEST_FIRST = 5  # the Queued column, descending
 

@@ -44,21 +44,32 @@ class TasksTab(QWidget):
                            (self.filter_queue, stages.queue_names()), (self.filter_worker, ())):
             box.addItems(["", *items])
             box.currentTextChanged.connect(self._filter_changed)
+        for box, name in ((self.filter_state, self.tr("Filter by state")), (self.filter_name, self.tr("Filter by task")),
+                          (self.filter_queue, self.tr("Filter by queue")),
+                          (self.filter_worker, self.tr("Filter by worker"))):
+            box.setAccessibleName(name)
+        self.table.setAccessibleName(self.tr("Tasks"))
         self.filter_text = QLineEdit()
-        self.filter_text.setPlaceholderText("File, task id or error")
+        self.filter_text.setAccessibleName(self.tr("Filter by file, task id or error"))
+        self.filter_text.setPlaceholderText(self.tr("File, task id or error"))
         self.filter_text.textChanged.connect(self._filter_changed)
         self.filter_after, self.filter_before = QDateTimeEdit(), QDateTimeEdit()
         for edit in (self.filter_after, self.filter_before):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd HH:mm")
-            edit.setSpecialValueText("any time")
+            edit.setSpecialValueText(self.tr("any time"))
             edit.setMinimumDateTime(QDateTime.fromSecsSinceEpoch(0))
             edit.setDateTime(edit.minimumDateTime())
             edit.dateTimeChanged.connect(self._filter_changed)
+        self.filter_after.setAccessibleName(self.tr("Queued from"))
+        self.filter_before.setAccessibleName(self.tr("Queued until"))
         filters, when = QHBoxLayout(), QHBoxLayout()  # two rows: the panel fits a laptop's width
-        for row, label, widget in ((filters, "State", self.filter_state), (filters, "Task", self.filter_name),
-                                   (filters, "Queue", self.filter_queue), (filters, "Worker", self.filter_worker),
-                                   (when, "From", self.filter_after), (when, "To", self.filter_before)):
+        for row, label, widget in ((filters, self.tr("State"), self.filter_state),
+                                   (filters, self.tr("Task"), self.filter_name),
+                                   (filters, self.tr("Queue"), self.filter_queue),
+                                   (filters, self.tr("Worker"), self.filter_worker),
+                                   (when, self.tr("From"), self.filter_after),
+                                   (when, self.tr("To"), self.filter_before)):
             row.addWidget(QLabel(label))
             row.addWidget(widget)
         filters.addStretch(1)
@@ -75,6 +86,7 @@ class TasksTab(QWidget):
         actions.addStretch(1)
         actions.addWidget(self.count)
         self.detail = QPlainTextEdit()
+        self.detail.setAccessibleName(self.tr("Task detail"))
         self.detail.setReadOnly(True)
         split = QSplitter(Qt.Vertical)
         split.addWidget(self.table)
@@ -125,7 +137,7 @@ class TasksTab(QWidget):
             if task and task["job_id"] and task["job_id"] not in jobs:
                 jobs.append(task["job_id"])
         if not jobs:
-            self.say("Select tasks of Earmark's jobs first.")
+            self.say(self.tr("Select tasks of Earmark's jobs first."))
             return
         getattr(self.controller, action)(jobs)
         self.after_action()
@@ -134,7 +146,7 @@ class TasksTab(QWidget):
         ids = self.selected_tasks()
         active = [t for t in ids if (self.store.task(t) or {}).get("state") not in (*FINISHED, "lost")]
         if active:
-            self.say("Cancel a task before deleting it from the history.")
+            self.say(self.tr("Cancel a task before deleting it from the history."))
             return
         self.store.delete_tasks(ids)
         self.model.remove(set(ids))
@@ -146,10 +158,11 @@ class TasksTab(QWidget):
         if not task:
             self.detail.clear()
             return
-        lines = [f"Task {task['task_id']}  ({task['name']}, queue {task['queue']})",
-                 f"State: {task['state']}   worker: {task['worker'] or '-'}   retries: {task['retries']}"]
+        lines = [self.tr("Task {0}  ({1}, queue {2})").format(task["task_id"], task["name"], task["queue"]),
+                 self.tr("State: {0}   worker: {1}   retries: {2}").format(task["state"], task["worker"] or "-",
+                                                                          task["retries"])]
         if task["path"]:
-            lines.append(f"File: {task['path']}")
+            lines.append(self.tr("File: {0}").format(task["path"]))
         args = {"job": task["job_id"], "stage": task["stage"]}
         if task["chunk"] is not None:
             chunk = self.store.chunk(task["job_id"], task["chunk"])
@@ -157,14 +170,14 @@ class TasksTab(QWidget):
                 args["chunk"] = f"{task['chunk']} ({clock(chunk['start'])}–{clock(chunk['end'])})"
         if task.get("options"):
             args["options"] = json.loads(task["options"])
-        lines.append("Arguments: " + json.dumps(args, ensure_ascii=False))
-        lines.append("Result: " + self._result_summary(task))
+        lines.append(self.tr("Arguments: {0}").format(json.dumps(args, ensure_ascii=False)))
+        lines.append(self.tr("Result: {0}").format(self._result_summary(task)))
         stage = self.store.stage(task["job_id"], task["stage"]) if task["job_id"] else None
         if task["error"] or (stage and stage["task_id"] == task["task_id"] and stage["error"]):
-            lines.append(f"Error: {task['error'] or stage['error']}")
+            lines.append(self.tr("Error: {0}").format(task["error"] or stage["error"]))
         if stage and stage["task_id"] == task["task_id"] and stage["traceback"]:
-            lines += ["Traceback:", stage["traceback"].rstrip()]
-        lines.append("Timeline:")
+            lines += [self.tr("Traceback:"), stage["traceback"].rstrip()]
+        lines.append(self.tr("Timeline:"))
         previous = None
         for event in self.store.events(task_id=task["task_id"]):
             step = f"  (+{secs(event['at'] - previous)})" if previous else ""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from typing import Callable
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTableWidgetItem, QVBoxLayout, QWidget
 
@@ -13,8 +14,15 @@ from app import fleet
 from app.gui import palette
 from app.gui.table import read_only_table
 
-COLUMNS = ("Worker", "Role", "Status", "Heartbeat", "Queues", "Pool", "Active", "Processed", "Failed",
-           "Load", "Memory", "Model", "Restarts", "Last change")
+COLUMNS = (
+    QT_TRANSLATE_NOOP("Columns", "Worker"), QT_TRANSLATE_NOOP("Columns", "Role"),
+    QT_TRANSLATE_NOOP("Columns", "Status"), QT_TRANSLATE_NOOP("Columns", "Heartbeat"),
+    QT_TRANSLATE_NOOP("Columns", "Queues"), QT_TRANSLATE_NOOP("Columns", "Pool"),
+    QT_TRANSLATE_NOOP("Columns", "Active"), QT_TRANSLATE_NOOP("Columns", "Processed"),
+    QT_TRANSLATE_NOOP("Columns", "Failed"), QT_TRANSLATE_NOOP("Columns", "Load"),
+    QT_TRANSLATE_NOOP("Columns", "Memory"), QT_TRANSLATE_NOOP("Columns", "Model"),
+    QT_TRANSLATE_NOOP("Columns", "Restarts"), QT_TRANSLATE_NOOP("Columns", "Last change"),
+)
 
 
 def status_of(w: dict) -> str:
@@ -31,6 +39,8 @@ class WorkersTab(QWidget):
         self._status: dict[str, str] = {}
         self.table = read_only_table(COLUMNS, select_rows=True)
         self.queue_choice = QComboBox()
+        self.queue_choice.setAccessibleName(self.tr("Queue to pause or resume"))
+        self.table.setAccessibleName(self.tr("Workers"))
         buttons = QHBoxLayout()
         for text, slot in (("Restart", self.restart_worker), ("Grow pool", lambda: self.resize_pool(+1)),
                            ("Shrink pool", lambda: self.resize_pool(-1))):
@@ -38,7 +48,7 @@ class WorkersTab(QWidget):
             button.clicked.connect(slot)
             buttons.addWidget(button)
         buttons.addStretch(1)
-        buttons.addWidget(QLabel("Queue:"))
+        buttons.addWidget(QLabel(self.tr("Queue:")))
         buttons.addWidget(self.queue_choice)
         for text, slot in (("Pause consuming", lambda: self.consume(False)),
                            ("Resume consuming", lambda: self.consume(True))):
@@ -99,7 +109,7 @@ class WorkersTab(QWidget):
     def _selected(self) -> dict | None:
         rows = self.table.selectionModel().selectedRows()
         if not rows:
-            self.say("Select a worker first.")
+            self.say(self.tr("Select a worker first."))
             return None
         hostname = self.table.item(rows[0].row(), 0).text()
         return next((w for w in self.rows if w["hostname"] == hostname), None)
@@ -110,19 +120,20 @@ class WorkersTab(QWidget):
     def restart_worker(self) -> None:
         worker, stack = self._selected(), self.controller.stack
         if worker and stack and stack.supervisor and worker["supervised"]:
-            self.say(f"Restarting {worker['hostname']} (its running task finishes first)…")
-            self._ask("restart the worker", lambda: stack.supervisor.restart_role(worker["role"]))
+            self.say(self.tr("Restarting {0} (its running task finishes first)…").format(worker["hostname"]))
+            self._ask(self.tr("restart the worker"), lambda: stack.supervisor.restart_role(worker["role"]))
         elif worker:
-            self.say("Only the workers this app started can be restarted from here.")
+            self.say(self.tr("Only the workers this app started can be restarted from here."))
 
     def consume(self, on: bool) -> None:
         worker, queue, stack = self._selected(), self.queue_choice.currentText(), self.controller.stack
         if worker and queue and stack:
-            self._ask("resume consuming" if on else "pause consuming",
+            self._ask(self.tr("resume consuming") if on else self.tr("pause consuming"),
                       lambda: fleet.set_consuming(stack.celery, worker["hostname"], queue, on))
-            self.say(f"{'Resuming' if on else 'Pausing'} {queue} on {worker['hostname']}…")
+            self.say((self.tr("Resuming {0} on {1}…") if on else self.tr("Pausing {0} on {1}…")).format(
+                queue, worker["hostname"]))
 
     def resize_pool(self, by: int) -> None:
         worker, stack = self._selected(), self.controller.stack
         if worker and stack:
-            self._ask("resize the pool", lambda: fleet.resize_pool(stack.celery, worker["hostname"], by))
+            self._ask(self.tr("resize the pool"), lambda: fleet.resize_pool(stack.celery, worker["hostname"], by))

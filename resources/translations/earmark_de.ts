@@ -1,0 +1,1374 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="de_DE">
+<context>
+    <name>AppController</name>
+    <message>
+        <location filename="../../app/gui/controller.py" line="54" />
+        <source>Skipped 1 file in the folder that is not a recording ({0}).</source>
+        <translation>Eine Datei im Ordner übersprungen, die keine Aufnahme ist ({0}).</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/controller.py" line="57" />
+        <source>Skipped {1} files in the folder that are not recordings ({0}).</source>
+        <translation>{1} Dateien im Ordner übersprungen, die keine Aufnahmen sind ({0}).</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/controller.py" line="94" />
+        <source>Starting workers…</source>
+        <translation>Worker werden gestartet…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/controller.py" line="106" />
+        <source>{0}
+
+Check that the data folder {1} is writable, or choose another one with --data-dir.</source>
+        <translation>{0}
+
+Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --data-dir einen anderen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/controller.py" line="111" />
+        <source>Earmark could not start its workers: {0}. See the logs in {1}.</source>
+        <translation>Earmark konnte seine Worker nicht starten: {0}. Siehe die Protokolle in {1}.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/controller.py" line="122" />
+        <source>Ready</source>
+        <translation>Bereit</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/controller.py" line="176" />
+        <source>Could not add {0}: {1}</source>
+        <translation>{0} konnte nicht hinzugefügt werden: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/controller.py" line="181" />
+        <source>{0} is already in the list; it was not added twice.</source>
+        <translation>{0} ist schon in der Liste; sie wurde nicht doppelt hinzugefügt.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/controller.py" line="192" />
+        <location filename="../../app/gui/controller.py" line="208" />
+        <source>Could not {0}: {1}</source>
+        <translation>Fehlgeschlagen ({0}): {1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/controller.py" line="196" />
+        <source>The workers are still starting; try again in a moment.</source>
+        <translation>Die Worker starten noch; versuchen Sie es gleich noch einmal.</translation>
+    </message>
+</context>
+<context>
+    <name>BrokerPoller</name>
+    <message>
+        <location filename="../../app/gui/queue_panel/poller.py" line="53" />
+        <source>The broker does not answer: {0}</source>
+        <translation>Der Broker antwortet nicht: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>Columns</name>
+    <message>
+        <location filename="../../app/gui/jobs_model.py" line="100" />
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="54" />
+        <source>File</source>
+        <translation>Datei</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/jobs_model.py" line="101" />
+        <source>Progress</source>
+        <translation>Fortschritt</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/jobs_model.py" line="102" />
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="50" />
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/jobs_model.py" line="103" />
+        <source>Time left</source>
+        <translation>Restzeit</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/jobs_model.py" line="104" />
+        <source>Note</source>
+        <translation>Hinweis</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/jobs_model.py" line="105" />
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/jobs_model.py" line="106" />
+        <source>Language</source>
+        <translation>Sprache</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/queues_tab.py" line="16" />
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="53" />
+        <source>Queue</source>
+        <translation>Warteschlange</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/queues_tab.py" line="16" />
+        <source>Waiting</source>
+        <translation>Wartend</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/queues_tab.py" line="17" />
+        <source>By priority</source>
+        <translation>Nach Priorität</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/queues_tab.py" line="17" />
+        <source>Reserved (unacked)</source>
+        <translation>Reserviert (unbestätigt)</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/queues_tab.py" line="18" />
+        <source>Received/min</source>
+        <translation>Empfangen/min</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/queues_tab.py" line="18" />
+        <source>Started/min</source>
+        <translation>Gestartet/min</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/queues_tab.py" line="19" />
+        <source>Succeeded/min</source>
+        <translation>Erfolgreich/min</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/queues_tab.py" line="19" />
+        <source>Failed/min</source>
+        <translation>Fehlgeschlagen/min</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/stats_tab.py" line="12" />
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="51" />
+        <source>Task</source>
+        <translation>Aufgabe</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/stats_tab.py" line="12" />
+        <source>Total</source>
+        <translation>Gesamt</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/stats_tab.py" line="13" />
+        <source>Succeeded</source>
+        <translation>Erfolgreich</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/stats_tab.py" line="13" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="22" />
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/stats_tab.py" line="14" />
+        <source>Success rate</source>
+        <translation>Erfolgsquote</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/stats_tab.py" line="14" />
+        <source>Mean run</source>
+        <translation>Mittlere Laufzeit</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/stats_tab.py" line="15" />
+        <source>p50</source>
+        <translation>p50</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/stats_tab.py" line="15" />
+        <source>p95</source>
+        <translation>p95</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="56" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="18" />
+        <source>Worker</source>
+        <translation>Worker</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="57" />
+        <source>Queued</source>
+        <translation>Eingereiht</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="59" />
+        <source>Wait</source>
+        <translation>Wartezeit</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="60" />
+        <source>Run</source>
+        <translation>Laufzeit</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="61" />
+        <source>Finished</source>
+        <translation>Beendet</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="63" />
+        <source>Retries</source>
+        <translation>Wiederholungen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="64" />
+        <source>Error</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="18" />
+        <source>Role</source>
+        <translation>Rolle</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="19" />
+        <source>Status</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="19" />
+        <source>Heartbeat</source>
+        <translation>Lebenszeichen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="20" />
+        <source>Queues</source>
+        <translation>Warteschlangen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="20" />
+        <source>Pool</source>
+        <translation>Pool</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="21" />
+        <source>Active</source>
+        <translation>Aktiv</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="21" />
+        <source>Processed</source>
+        <translation>Verarbeitet</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="22" />
+        <source>Load</source>
+        <translation>Last</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="23" />
+        <source>Memory</source>
+        <translation>Speicher</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="23" />
+        <source>Model</source>
+        <translation>Modell</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="24" />
+        <source>Restarts</source>
+        <translation>Neustarts</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="24" />
+        <source>Last change</source>
+        <translation>Letzte Änderung</translation>
+    </message>
+</context>
+<context>
+    <name>Export</name>
+    <message>
+        <location filename="../../app/gui/export_dialog.py" line="17" />
+        <source>Plain text</source>
+        <translation>Reiner Text</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/export_dialog.py" line="18" />
+        <source>SubRip subtitles</source>
+        <translation>SubRip-Untertitel</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/export_dialog.py" line="19" />
+        <source>WebVTT subtitles</source>
+        <translation>WebVTT-Untertitel</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/export_dialog.py" line="20" />
+        <source>JSON (with times)</source>
+        <translation>JSON (mit Zeiten)</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/export_dialog.py" line="21" />
+        <source>Markdown</source>
+        <translation>Markdown</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/export_dialog.py" line="22" />
+        <source>Spreadsheet (tab-separated)</source>
+        <translation>Tabelle (tabulatorgetrennt)</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <location filename="../../app/gui/export_dialog.py" line="31" />
+        <source>Export</source>
+        <translation>Export</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/export_dialog.py" line="33" />
+        <source>Formats</source>
+        <translation>Formate</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/export_dialog.py" line="42" />
+        <source>Subtitles</source>
+        <translation>Untertitel</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/export_dialog.py" line="56" />
+        <source>Choose…</source>
+        <translation>Auswählen…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/export_dialog.py" line="68" />
+        <source>To the folder:</source>
+        <translation>In den Ordner:</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/export_dialog.py" line="81" />
+        <source>Export to</source>
+        <translation>Exportieren nach</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="66" />
+        <location filename="../../app/gui/main_window.py" line="269" />
+        <source>Earmark</source>
+        <translation>Earmark</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="102" />
+        <source>Search all transcripts (Ctrl+K)</source>
+        <translation>Alle Transkripte durchsuchen (Strg+K)</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="106" />
+        <source>Most relevant</source>
+        <translation>Relevanteste zuerst</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="107" />
+        <source>Newest first</source>
+        <translation>Neueste zuerst</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="126" />
+        <source>Transcript</source>
+        <translation>Transkript</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="127" />
+        <source>Summary</source>
+        <translation>Zusammenfassung</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="155" />
+        <source>Exported {0} file(s) to {1}</source>
+        <translation>{0} Datei(en) nach {1} exportiert</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="156" />
+        <source>Nothing was exported: the selection has no transcript yet.</source>
+        <translation>Nichts exportiert: die Auswahl hat noch kein Transkript.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="176" />
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="177" />
+        <source>Add files…</source>
+        <translation>Dateien hinzufügen…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="178" />
+        <source>Add folder…</source>
+        <translation>Ordner hinzufügen…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="179" />
+        <source>Export selected…</source>
+        <translation>Auswahl exportieren…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="181" />
+        <source>Settings…</source>
+        <translation>Einstellungen…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="182" />
+        <source>Quit</source>
+        <translation>Beenden</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="183" />
+        <source>&amp;Jobs</source>
+        <translation>&amp;Aufträge</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="184" />
+        <location filename="../../app/gui/main_window.py" line="513" />
+        <source>Open transcript</source>
+        <translation>Transkript öffnen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="187" />
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="189" />
+        <source>Retry</source>
+        <translation>Wiederholen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="191" />
+        <source>Move to top</source>
+        <translation>Nach oben</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="193" />
+        <source>Remove from list</source>
+        <translation>Aus der Liste entfernen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="195" />
+        <source>Pause</source>
+        <translation>Anhalten</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="197" />
+        <source>Resume</source>
+        <translation>Fortsetzen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="199" />
+        <source>Translate…</source>
+        <translation>Übersetzen…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="200" />
+        <source>Show in file manager</source>
+        <translation>Im Dateimanager zeigen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="214" />
+        <source>Queue</source>
+        <translation>Warteschlange</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="222" />
+        <source>Queue panel</source>
+        <translation>Warteschlangen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="224" />
+        <source>&amp;View</source>
+        <translation>An&amp;sicht</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="229" />
+        <source>Jobs</source>
+        <translation>Aufträge</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="229" />
+        <source>Search all transcripts</source>
+        <translation>Alle Transkripte durchsuchen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="230" />
+        <source>Order of search results</source>
+        <translation>Reihenfolge der Suchergebnisse</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="231" />
+        <source>Search results</source>
+        <translation>Suchergebnisse</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="231" />
+        <source>Overall progress</source>
+        <translation>Gesamtfortschritt</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="232" />
+        <source>Transcript and summary</source>
+        <translation>Transkript und Zusammenfassung</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="232" />
+        <source>Drop zone</source>
+        <translation>Ablagefläche</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="238" />
+        <source>Main</source>
+        <translation>Haupt</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="313" />
+        <source>Add recordings</source>
+        <translation>Aufnahmen hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="314" />
+        <source>Audio and video ({0});;All files (*)</source>
+        <translation>Audio und Video ({0});;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="318" />
+        <source>Add a folder of recordings</source>
+        <translation>Einen Ordner mit Aufnahmen hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="337" />
+        <source>Select the transcripts to translate first.</source>
+        <translation>Wählen Sie zuerst die zu übersetzenden Transkripte.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="340" />
+        <source>Translate</source>
+        <translation>Übersetzen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="341" />
+        <source>Translate into (a language code or name, e.g. fr or German):</source>
+        <translation>Übersetzen in (ein Sprachcode oder -name, z. B. fr oder Französisch):</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="355" />
+        <source>Select the jobs to export first.</source>
+        <translation>Wählen Sie zuerst die zu exportierenden Aufträge.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="399" />
+        <source>No transcript mentions “{0}”.</source>
+        <translation>Kein Transkript erwähnt „{0}“.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="461" />
+        <source>Working…</source>
+        <translation>In Arbeit…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="476" />
+        <source>A job failed</source>
+        <translation>Ein Auftrag ist fehlgeschlagen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="483" />
+        <source>{0} of {1} · %p%</source>
+        <translation>{0} von {1} · %p%</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="486" />
+        <source>Earmark: {0} job(s) left</source>
+        <translation>Earmark: noch {0} Auftrag/Aufträge</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="492" />
+        <source>{0} done</source>
+        <translation>{0} fertig</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="492" />
+        <source>{0} failed</source>
+        <translation>{0} fehlgeschlagen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="493" />
+        <source>{0} cancelled</source>
+        <translation>{0} abgebrochen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="495" />
+        <source>Batch finished</source>
+        <translation>Stapel beendet</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="495" />
+        <source>nothing left</source>
+        <translation>nichts mehr offen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="504" />
+        <source>Earmark could not start its workers</source>
+        <translation>Earmark konnte seine Worker nicht starten</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="505" />
+        <source>Earmark could not start</source>
+        <translation>Earmark konnte nicht starten</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="510" />
+        <source>Already transcribed</source>
+        <translation>Schon transkribiert</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="511" />
+        <source>{0} was already transcribed with these settings.</source>
+        <translation>{0} wurde mit diesen Einstellungen schon transkribiert.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="514" />
+        <source>Transcribe again</source>
+        <translation>Noch einmal transkribieren</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="548" />
+        <source>Earmark keeps running</source>
+        <translation>Earmark läuft weiter</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="558" />
+        <source>Stopping workers…</source>
+        <translation>Worker werden beendet…</translation>
+    </message>
+</context>
+<context>
+    <name>ModelsWidget</name>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="212" />
+        <source>Download</source>
+        <translation>Herunterladen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="213" />
+        <source>Cancel download</source>
+        <translation>Download abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="214" />
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="215" />
+        <source>Use</source>
+        <translation>Verwenden</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="218" />
+        <source>Models are downloaded only when you ask; everything else works offline.</source>
+        <translation>Modelle werden nur auf Ihren Wunsch heruntergeladen; alles andere funktioniert offline.</translation>
+    </message>
+</context>
+<context>
+    <name>PathField</name>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="33" />
+        <source>Choose…</source>
+        <translation>Auswählen…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="53" />
+        <source>Choose a folder</source>
+        <translation>Einen Ordner wählen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="55" />
+        <source>Choose a file</source>
+        <translation>Eine Datei wählen</translation>
+    </message>
+</context>
+<context>
+    <name>QueuePanel</name>
+    <message>
+        <location filename="../../app/gui/queue_panel/panel.py" line="36" />
+        <source>Workers</source>
+        <translation>Worker</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/panel.py" line="37" />
+        <source>Queues</source>
+        <translation>Warteschlangen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/panel.py" line="38" />
+        <source>Tasks</source>
+        <translation>Aufgaben</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/panel.py" line="39" />
+        <source>Statistics</source>
+        <translation>Statistik</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/panel.py" line="41" />
+        <source>Copy broker URL</source>
+        <translation>Broker-URL kopieren</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/panel.py" line="42" />
+        <source>For celery inspect, celery events or Flower: the URL includes the broker's password</source>
+        <translation>Für celery inspect, celery events oder Flower: die URL enthält das Passwort des Brokers</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/panel.py" line="123" />
+        <source>Updated {0}</source>
+        <translation>Aktualisiert {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/panel.py" line="128" />
+        <source>The broker is not running yet.</source>
+        <translation>Der Broker läuft noch nicht.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/panel.py" line="131" />
+        <source>Broker URL copied: use it with celery -b URL inspect/events, or Flower (it contains the password; keep it to yourself).</source>
+        <translation>Broker-URL kopiert: für celery -b URL inspect/events oder Flower (sie enthält das Passwort; behalten Sie sie für sich).</translation>
+    </message>
+</context>
+<context>
+    <name>QueuesTab</name>
+    <message>
+        <location filename="../../app/gui/queue_panel/queues_tab.py" line="30" />
+        <source>Queues</source>
+        <translation>Warteschlangen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/queues_tab.py" line="32" />
+        <source>Tasks finished per minute, last hour</source>
+        <translation>Beendete Aufgaben pro Minute, letzte Stunde</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/queues_tab.py" line="33" />
+        <source>Mean wait and run time per minute (s), last hour</source>
+        <translation>Mittlere Warte- und Laufzeit pro Minute (s), letzte Stunde</translation>
+    </message>
+</context>
+<context>
+    <name>SegmentModel</name>
+    <message>
+        <location filename="../../app/gui/transcript_view.py" line="53" />
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/transcript_view.py" line="53" />
+        <source>Text</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/transcript_view.py" line="53" />
+        <source>Translation ({0})</source>
+        <translation>Übersetzung ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/transcript_view.py" line="79" />
+        <source>Edited. Original: {0}</source>
+        <translation>Bearbeitet. Original: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>Setting</name>
+    <message>
+        <source>Speech</source>
+        <translation>Sprache</translation>
+    </message>
+    <message>
+        <source>Summaries</source>
+        <translation>Zusammenfassungen</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Export</translation>
+    </message>
+    <message>
+        <source>Advanced</source>
+        <translation>Erweitert</translation>
+    </message>
+    <message>
+        <source>Speech model: bundled (tiny.en, English), base (bundled, multilingual), a model folder, or a name</source>
+        <translation>Sprachmodell: bundled (tiny.en, Englisch), base (mitgeliefert, mehrsprachig), ein Modellordner oder ein Name</translation>
+    </message>
+    <message>
+        <source>Language of the speech (empty: detect)</source>
+        <translation>Sprache der Aufnahme (leer: erkennen)</translation>
+    </message>
+    <message>
+        <source>Speech: transcribe as spoken, or translate to English (needs a multilingual model such as base)</source>
+        <translation>Sprache: wie gesprochen transkribieren oder ins Englische übersetzen (braucht ein mehrsprachiges Modell wie base)</translation>
+    </message>
+    <message>
+        <source>Beam size (5 keeps long files accurate)</source>
+        <translation>Beam-Breite (5 hält lange Dateien genau)</translation>
+    </message>
+    <message>
+        <source>Skip silence with voice activity detection</source>
+        <translation>Stille per Spracherkennung überspringen</translation>
+    </message>
+    <message>
+        <source>Keep a timestamp for every word</source>
+        <translation>Für jedes Wort eine Zeitmarke behalten</translation>
+    </message>
+    <message>
+        <source>Words to expect: names and terms the model should spell as you do (e.g. ComfyUI, Kubernetes; empty: none)</source>
+        <translation>Erwartete Wörter: Namen und Begriffe, die das Modell wie Sie schreiben soll (z. B. ComfyUI, Kubernetes; leer: keine)</translation>
+    </message>
+    <message>
+        <source>CPU threads for speech (0: all cores)</source>
+        <translation>CPU-Threads für Sprache (0: alle Kerne)</translation>
+    </message>
+    <message>
+        <source>Batched inference on recordings over a minute (about 1.4× faster; progress then moves a batch at a time)</source>
+        <translation>Stapelweise Erkennung bei Aufnahmen über einer Minute (etwa 1,4× schneller; der Fortschritt geht dann stapelweise voran)</translation>
+    </message>
+    <message>
+        <source>Transcribe recordings at least this long in chunks (resumable, paused and resumed at will), minutes</source>
+        <translation>Aufnahmen ab dieser Länge in Teilen transkribieren (fortsetzbar, nach Belieben anhalten und fortsetzen), Minuten</translation>
+    </message>
+    <message>
+        <source>Length of a chunk, minutes (0: about 5)</source>
+        <translation>Länge eines Teils, Minuten (0: etwa 5)</translation>
+    </message>
+    <message>
+        <source>Write notes for each transcript (grounded: every line was said)</source>
+        <translation>Notizen zu jedem Transkript schreiben (belegt: jede Zeile wurde gesagt)</translation>
+    </message>
+    <message>
+        <source>Notes: grounded (the sentences said, linked to their time; no model, invents nothing), grounded+llm (the summary model condenses them, checked against the recording), llm (the model writes freely: may invent)</source>
+        <translation>Notizen: grounded (die gesagten Sätze, mit ihrer Zeit verknüpft; kein Modell, erfindet nichts), grounded+llm (das Zusammenfassungsmodell verdichtet sie, gegen die Aufnahme geprüft), llm (das Modell schreibt frei: kann erfinden)</translation>
+    </message>
+    <message>
+        <source>Summary template (a built-in name or one of yours)</source>
+        <translation>Vorlage für Zusammenfassungen (eine eingebaute oder eine eigene)</translation>
+    </message>
+    <message>
+        <source>Also translate each transcript into this language with the LLM (e.g. fr, German; empty: no)</source>
+        <translation>Jedes Transkript zusätzlich mit dem Sprachmodell in diese Sprache übersetzen (z. B. fr, Deutsch; leer: nein)</translation>
+    </message>
+    <message>
+        <source>Summary model: bundled SmolLM2-135M, or a GGUF file (larger is better)</source>
+        <translation>Zusammenfassungsmodell: mitgeliefertes SmolLM2-135M oder eine GGUF-Datei (größer ist besser)</translation>
+    </message>
+    <message>
+        <source>How much of a transcript the summary model reads at once (tokens; more needs more memory)</source>
+        <translation>Wie viel eines Transkripts das Zusammenfassungsmodell auf einmal liest (Tokens; mehr braucht mehr Speicher)</translation>
+    </message>
+    <message>
+        <source>CPU threads for summaries (0: all cores)</source>
+        <translation>CPU-Threads für Zusammenfassungen (0: alle Kerne)</translation>
+    </message>
+    <message>
+        <source>Use a Redis server elsewhere for the queue (its redis:// URL; empty: Earmark's own)</source>
+        <translation>Einen Redis-Server anderswo für die Warteschlange nutzen (seine redis://-URL; leer: der eigene von Earmark)</translation>
+    </message>
+    <message>
+        <source>Also listen on 127.0.0.1 at this port (0: unix socket only)</source>
+        <translation>Zusätzlich auf 127.0.0.1 an diesem Port lauschen (0: nur Unix-Socket)</translation>
+    </message>
+    <message>
+        <source>How long to let running tasks finish at exit</source>
+        <translation>Wie lange laufende Aufgaben beim Beenden fertig werden dürfen</translation>
+    </message>
+    <message>
+        <source>Default export formats, comma-separated</source>
+        <translation>Standard-Exportformate, durch Kommas getrennt</translation>
+    </message>
+    <message>
+        <source>Default export folder (empty: beside each recording)</source>
+        <translation>Standard-Exportordner (leer: neben jeder Aufnahme)</translation>
+    </message>
+    <message>
+        <source>Export automatically when a job is done</source>
+        <translation>Automatisch exportieren, wenn ein Auftrag fertig ist</translation>
+    </message>
+    <message>
+        <source>Subtitles: at most this many characters a line</source>
+        <translation>Untertitel: höchstens so viele Zeichen pro Zeile</translation>
+    </message>
+    <message>
+        <source>Subtitles: at most this many lines a cue</source>
+        <translation>Untertitel: höchstens so viele Zeilen pro Einblendung</translation>
+    </message>
+    <message>
+        <source>Subtitles: each cue shows at least this long, seconds</source>
+        <translation>Untertitel: jede Einblendung steht mindestens so lange, Sekunden</translation>
+    </message>
+    <message>
+        <source>Subtitles: each cue shows at most this long, seconds</source>
+        <translation>Untertitel: jede Einblendung steht höchstens so lange, Sekunden</translation>
+    </message>
+    <message>
+        <source>Keep running in the tray while jobs remain</source>
+        <translation>Im Infobereich weiterlaufen, solange Aufträge offen sind</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="120" />
+        <source>GGUF models (*.gguf)</source>
+        <translation>GGUF-Modelle (*.gguf)</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="142" />
+        <source>Earmark settings</source>
+        <translation>Earmark-Einstellungen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="152" />
+        <source>Models</source>
+        <translation>Modelle</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="162" />
+        <source>the platform's folder</source>
+        <translation>der Ordner des Systems</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="164" />
+        <source>Data folder (used from the next start)</source>
+        <translation>Datenordner (ab dem nächsten Start)</translation>
+    </message>
+</context>
+<context>
+    <name>State</name>
+    <message>
+        <location filename="../../app/gui/jobs_model.py" line="49" />
+        <source>queued</source>
+        <translation>wartend</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/jobs_model.py" line="49" />
+        <source>running</source>
+        <translation>läuft</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/jobs_model.py" line="50" />
+        <source>done</source>
+        <translation>fertig</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/jobs_model.py" line="50" />
+        <source>failed</source>
+        <translation>fehlgeschlagen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/jobs_model.py" line="51" />
+        <source>cancelled</source>
+        <translation>abgebrochen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/jobs_model.py" line="51" />
+        <source>paused</source>
+        <translation>angehalten</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/jobs_model.py" line="52" />
+        <source>pending</source>
+        <translation>vorgemerkt</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/jobs_model.py" line="52" />
+        <source>next</source>
+        <translation>als Nächstes</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/jobs_model.py" line="53" />
+        <source>{0}st</source>
+        <translation>{0}.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/jobs_model.py" line="53" />
+        <source>{0}nd</source>
+        <translation>{0}.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/jobs_model.py" line="54" />
+        <source>{0}rd</source>
+        <translation>{0}.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/jobs_model.py" line="54" />
+        <source>{0}th</source>
+        <translation>{0}.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/jobs_model.py" line="55" />
+        <source>Transcription</source>
+        <translation>Transkription</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/jobs_model.py" line="55" />
+        <source>Summary</source>
+        <translation>Zusammenfassung</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/jobs_model.py" line="56" />
+        <source>Translation</source>
+        <translation>Übersetzung</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/jobs_model.py" line="56" />
+        <source>Search index</source>
+        <translation>Suchindex</translation>
+    </message>
+</context>
+<context>
+    <name>StatsTab</name>
+    <message>
+        <location filename="../../app/gui/queue_panel/stats_tab.py" line="31" />
+        <source>Statistics per task</source>
+        <translation>Statistik je Aufgabe</translation>
+    </message>
+</context>
+<context>
+    <name>SummaryWidget</name>
+    <message>
+        <location filename="../../app/gui/summary_view.py" line="21" />
+        <source>Summarize</source>
+        <translation>Zusammenfassen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/summary_view.py" line="28" />
+        <source>Summary template</source>
+        <translation>Vorlage der Zusammenfassung</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/summary_view.py" line="29" />
+        <source>Notes</source>
+        <translation>Notizen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/summary_view.py" line="31" />
+        <source>Template</source>
+        <translation>Vorlage</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/summary_view.py" line="63" />
+        <source>Summarizing… {0}%</source>
+        <translation>Zusammenfassung… {0} %</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/summary_view.py" line="68" />
+        <source>The summary failed: {0}</source>
+        <translation>Die Zusammenfassung ist fehlgeschlagen: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/summary_view.py" line="70" />
+        <source>No summary yet: pick a template and press Summarize.</source>
+        <translation>Noch keine Zusammenfassung: wählen Sie eine Vorlage und drücken Sie „Zusammenfassen“.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/summary_view.py" line="91" />
+        <source>Summarizing…</source>
+        <translation>Zusammenfassung…</translation>
+    </message>
+</context>
+<context>
+    <name>TasksTab</name>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="47" />
+        <source>Filter by state</source>
+        <translation>Nach Status filtern</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="47" />
+        <source>Filter by task</source>
+        <translation>Nach Aufgabe filtern</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="48" />
+        <source>Filter by queue</source>
+        <translation>Nach Warteschlange filtern</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="49" />
+        <source>Filter by worker</source>
+        <translation>Nach Worker filtern</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="51" />
+        <source>Tasks</source>
+        <translation>Aufgaben</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="53" />
+        <source>Filter by file, task id or error</source>
+        <translation>Nach Datei, Aufgaben-ID oder Fehler filtern</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="54" />
+        <source>File, task id or error</source>
+        <translation>Datei, Aufgaben-ID oder Fehler</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="60" />
+        <source>any time</source>
+        <translation>jederzeit</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="64" />
+        <source>Queued from</source>
+        <translation>Eingereiht ab</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="65" />
+        <source>Queued until</source>
+        <translation>Eingereiht bis</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="67" />
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="68" />
+        <source>Task</source>
+        <translation>Aufgabe</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="69" />
+        <source>Queue</source>
+        <translation>Warteschlange</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="70" />
+        <source>Worker</source>
+        <translation>Worker</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="71" />
+        <source>From</source>
+        <translation>Von</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="72" />
+        <source>To</source>
+        <translation>Bis</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="89" />
+        <source>Task detail</source>
+        <translation>Details der Aufgabe</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="140" />
+        <source>Select tasks of Earmark's jobs first.</source>
+        <translation>Wählen Sie zuerst Aufgaben von Earmark-Aufträgen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="149" />
+        <source>Cancel a task before deleting it from the history.</source>
+        <translation>Brechen Sie eine Aufgabe ab, bevor Sie sie aus dem Verlauf löschen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="161" />
+        <source>Task {0}  ({1}, queue {2})</source>
+        <translation>Aufgabe {0}  ({1}, Warteschlange {2})</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="162" />
+        <source>State: {0}   worker: {1}   retries: {2}</source>
+        <translation>Status: {0}   Worker: {1}   Wiederholungen: {2}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="165" />
+        <source>File: {0}</source>
+        <translation>Datei: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="173" />
+        <source>Arguments: {0}</source>
+        <translation>Argumente: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="174" />
+        <source>Result: {0}</source>
+        <translation>Ergebnis: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="177" />
+        <source>Error: {0}</source>
+        <translation>Fehler: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="179" />
+        <source>Traceback:</source>
+        <translation>Traceback:</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="180" />
+        <source>Timeline:</source>
+        <translation>Verlauf:</translation>
+    </message>
+</context>
+<context>
+    <name>TranscriptWidget</name>
+    <message>
+        <location filename="../../app/gui/transcript_view.py" line="114" />
+        <source>No transcript open</source>
+        <translation>Kein Transkript geöffnet</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/transcript_view.py" line="136" />
+        <source>Play</source>
+        <translation>Abspielen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/transcript_view.py" line="140" />
+        <source>0:00 / 0:00</source>
+        <translation>0:00 / 0:00</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/transcript_view.py" line="141" />
+        <source>No sound output found: playback is silent.</source>
+        <translation>Keine Tonausgabe gefunden: die Wiedergabe ist stumm.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/transcript_view.py" line="149" />
+        <source>Show a translation beside the original</source>
+        <translation>Eine Übersetzung neben dem Original zeigen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/transcript_view.py" line="152" />
+        <source>Revert edit</source>
+        <translation>Bearbeitung zurücknehmen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/transcript_view.py" line="156" />
+        <source>Find in transcript (Ctrl+F)</source>
+        <translation>Im Transkript suchen (Strg+F)</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/transcript_view.py" line="166" />
+        <source>No transcript open.
+
+Double-click a finished job in the list, or press Return on it, to read, play and edit its transcript here.</source>
+        <translation>Kein Transkript geöffnet.
+
+Doppelklicken Sie auf einen fertigen Auftrag in der Liste oder drücken Sie dort die Eingabetaste, um sein Transkript hier zu lesen, abzuspielen und zu bearbeiten.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/transcript_view.py" line="179" />
+        <source>Transcript segments</source>
+        <translation>Abschnitte des Transkripts</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/transcript_view.py" line="179" />
+        <source>Playback position</source>
+        <translation>Wiedergabeposition</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/transcript_view.py" line="180" />
+        <source>Playback speed</source>
+        <translation>Wiedergabegeschwindigkeit</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/transcript_view.py" line="180" />
+        <source>Translation shown</source>
+        <translation>Gezeigte Übersetzung</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/transcript_view.py" line="181" />
+        <source>Find in transcript</source>
+        <translation>Im Transkript suchen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/transcript_view.py" line="181" />
+        <source>Position</source>
+        <translation>Position</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/transcript_view.py" line="211" />
+        <source>No translation</source>
+        <translation>Keine Übersetzung</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/transcript_view.py" line="290" />
+        <source>Pause</source>
+        <translation>Anhalten</translation>
+    </message>
+</context>
+<context>
+    <name>WorkersTab</name>
+    <message>
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="42" />
+        <source>Queue to pause or resume</source>
+        <translation>Anzuhaltende oder fortzusetzende Warteschlange</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="43" />
+        <source>Workers</source>
+        <translation>Worker</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="51" />
+        <source>Queue:</source>
+        <translation>Warteschlange:</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="112" />
+        <source>Select a worker first.</source>
+        <translation>Wählen Sie zuerst einen Worker.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="123" />
+        <source>Restarting {0} (its running task finishes first)…</source>
+        <translation>{0} wird neu gestartet (die laufende Aufgabe wird erst beendet)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="124" />
+        <source>restart the worker</source>
+        <translation>Worker neu starten</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="126" />
+        <source>Only the workers this app started can be restarted from here.</source>
+        <translation>Nur die Worker, die diese App gestartet hat, lassen sich hier neu starten.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="131" />
+        <source>resume consuming</source>
+        <translation>Abnahme fortsetzen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="131" />
+        <source>pause consuming</source>
+        <translation>Abnahme anhalten</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="133" />
+        <source>Resuming {0} on {1}…</source>
+        <translation>{0} auf {1} wird fortgesetzt…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="133" />
+        <source>Pausing {0} on {1}…</source>
+        <translation>{0} auf {1} wird angehalten…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="139" />
+        <source>resize the pool</source>
+        <translation>Pool ändern</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,69 @@
+"""The window's translations (Qt Linguist):
+
+    python scripts/translations.py [de ...]     (default: every resources/translations/earmark_*.ts)
+
+1. pyside6-lupdate collects every self.tr(), QCoreApplication.translate() and
+   QT_TRANSLATE_NOOP() of app/gui into resources/translations/earmark_LANG.ts, keeping
+   what is translated already;
+2. the strings declared where Qt is not allowed (workers/options.py and app/settings.py:
+   the settings' titles and pages) are added under the context "Setting";
+3. pyside6-lrelease compiles each .ts into the .qm the window loads (app/gui/i18n.py).
+
+A translator opens the .ts in Linguist (pyside6-linguist), translates, and runs this
+again. A new language: copy a .ts to earmark_LANG.ts, clear its translations, translate.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+FOLDER = REPO / "resources" / "translations"
+
+
+def declared() -> list[str]:
+    from app.settings import SETTINGS
+    from workers.options import GROUPS
+
+    return list(dict.fromkeys([*GROUPS, *(s.title for s in SETTINGS)]))
+
+
+def add_declared(ts: Path) -> int:
+    tree = ET.parse(ts)
+    root = tree.getroot()
+    context = next((c for c in root.iter("context") if c.findtext("name") == "Setting"), None)
+    if context is None:
+        context = ET.SubElement(root, "context")
+        ET.SubElement(context, "name").text = "Setting"
+    have = {m.findtext("source") for m in context.iter("message")}
+    for message in context.iter("message"):  # lupdate calls what it did not find in the code vanished
+        translation = message.find("translation")
+        if message.findtext("source") in declared() and translation.get("type") in ("vanished", "obsolete"):
+            del translation.attrib["type"]
+    added = 0
+    for text in declared():
+        if text not in have:
+            message = ET.SubElement(context, "message")
+            ET.SubElement(message, "source").text = text
+            ET.SubElement(message, "translation", type="unfinished")
+            added += 1
+    tree.write(ts, encoding="utf-8", xml_declaration=True)
+    return added
+
+
+def main() -> None:
+    languages = sys.argv[1:] or sorted(p.stem.split("_", 1)[1] for p in FOLDER.glob("earmark_*.ts"))
+    sources = sorted(str(p) for p in (REPO / "app" / "gui").rglob("*.py"))
+    for language in languages:
+        ts = FOLDER / f"earmark_{language}.ts"
+        subprocess.run(["pyside6-lupdate", *sources, "-ts", str(ts)], check=True)
+        print(f"{ts.name}: {add_declared(ts)} declared strings added")
+        subprocess.run(["pyside6-lrelease", str(ts), "-qm", str(ts.with_suffix(".qm"))], check=True)
+
+
+if __name__ == "__main__":
+    main()
