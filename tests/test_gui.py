@@ -594,3 +594,41 @@ def test_every_control_of_the_window_has_a_name_for_a_screen_reader(qtbot, data_
         assert unnamed == [], sorted(set(unnamed))
     finally:
         close_window(qtbot, window)
+
+
+def test_cancelling_a_summary_through_the_window_leaves_the_job_done(qtbot, data_dir, corpus):
+    """Real workers: the notes of a meeting are written by the LLM (seconds of work); the
+    person cancels while they run; the job is done (its transcript is there), its note
+    says the summary was cancelled, and the transcript opens."""
+    (data_dir / "settings.json").write_text('{"summary_engine": "llm", "version": 2}')
+    window = open_window(qtbot, data_dir)
+    try:
+        window.add_paths([str(corpus / "meeting1_product_sync.mp3")])
+        store = window.controller.store
+        qtbot.waitUntil(lambda: bool(store.jobs()) and (store.stage(store.jobs()[0]["id"], "summarize") or {})
+                        .get("state") == js.RUNNING, timeout=180_000)
+        job_id = store.jobs()[0]["id"]
+        window.table.selectRow(0)
+        assert window.act_cancel.isEnabled()
+        window.act_cancel.trigger()
+        qtbot.waitUntil(lambda: store.job(job_id)["state"] in js.FINAL, timeout=60_000)
+        job = store.job(job_id)
+        assert job["state"] == js.DONE, job
+        assert job["error"].startswith("Summary") and "cancelled; the transcript is done." in job["error"]
+        assert store.stage(job_id, "summarize")["state"] == js.CANCELLED
+        qtbot.waitUntil(lambda: row_of(window, "meeting1_product_sync.mp3")["state"] == js.DONE)
+        window.open_job(job_id)
+        assert window.transcript.job_id == job_id and window.transcript.model.segments
+    finally:
+        close_window(qtbot, window)
+
+
+def test_time_left_appears_once_progress_gives_a_rate():
+    """Progress moves on every path now (the batched pipeline's too), so the Time left
+    column has a rate to go by: elapsed × (1 − p) / p."""
+    from app.gui.jobs_model import time_left
+
+    row = {"stage_state": js.RUNNING, "started_at": 100.0, "progress": 0.25}
+    assert time_left(row, 110.0) == 30.0
+    assert time_left(dict(row, progress=0.01), 110.0) is None  # too early to say
+    assert time_left(dict(row, stage_state=js.QUEUED), 110.0) is None

@@ -108,7 +108,7 @@ def probe(path: str) -> MediaInfo:
                 if container.format.name == "tty" or (codecs and codecs <= TEXT_CODECS):
                     raise BadMediaError(f"This is a text file, not a recording: {path}")
                 if any(s.type == "video" for s in container.streams):
-                    raise BadMediaError(f"This video has no sound to transcribe: {path}")
+                    raise BadMediaError(f"This video has no audio to transcribe: {path}")
                 raise BadMediaError(f"No audio in this file: {path}")
             duration = None
             if audio.duration is not None and audio.time_base is not None:
