@@ -152,13 +152,12 @@ class JobService:
     def cancel(self, job_id: str) -> None:
         """A queued job never starts; a running one is stopped. Not an error: state cancelled."""
         self.chunks.cancel(job_id)
-        for stage in self.store.stages(job_id):
-            if stage["state"] in (js.PENDING, js.PAUSED, *js.ACTIVE):
-                self.store.update_stage(job_id, stage["name"], state=js.CANCELLED, finished_at=time.time())
-                if stage["task_id"]:
-                    self.store.add_event(stage["task_id"], "cancelled", time.time(), job_id=job_id,
-                                         stage=stage["name"])
-                    self.dispatch.withdraw(stage["task_id"], running=stage["state"] == js.RUNNING)
+        live = [s for s in self.store.stages(job_id) if s["state"] in (js.PENDING, js.PAUSED, *js.ACTIVE)]
+        self.store.update_stages(job_id, [s["name"] for s in live], state=js.CANCELLED, finished_at=time.time())
+        for stage in live:
+            if stage["task_id"]:
+                self.store.add_event(stage["task_id"], "cancelled", time.time(), job_id=job_id, stage=stage["name"])
+                self.dispatch.withdraw(stage["task_id"], running=stage["state"] == js.RUNNING)
         self.chunks.drop_scratch(job_id)
 
     @locked

@@ -182,6 +182,17 @@ class JobStore(TaskHistory):
                 self._refresh_job(db, job_id)
         return changed
 
+    def update_stages(self, job_id: str, names: list[str], **fields) -> None:
+        """Set the same fields on several stages at once: the job's state changes once (a
+        cancel never shows the job cancelled on its way to done)."""
+        if not names or not fields:
+            return
+        cols = ", ".join(f"{k}=?" for k in fields)
+        with self.transaction() as db:
+            db.executemany(f"UPDATE stages SET {cols} WHERE job_id=? AND name=?",
+                           [(*fields.values(), job_id, name) for name in names])
+            self._refresh_job(db, job_id)
+
     def _refresh_job(self, db, job_id: str) -> None:
         rows = db.execute("SELECT name, state, error FROM stages WHERE job_id=? ORDER BY rowid",
                           (job_id,)).fetchall()

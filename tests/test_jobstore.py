@@ -88,3 +88,16 @@ def test_a_search_hit_names_the_segment_that_holds_the_words_once(tmp_path):
     assert first["marked"] == "First the \x02release\x03 \x02plan\x03 for March."
     assert store.search("planet") == []
     store.close()
+
+
+def test_stages_set_together_change_the_job_once(tmp_path):
+    """A cancel sets every live stage at once: the job never shows 'cancelled' on its way
+    to 'done' (the window would say so, and notify)."""
+    store = JobStore(tmp_path / "earmark.db")
+    job_id = store.create_job("/m.mp3", stages=["transcribe", "summarize", "index"])
+    store.update_stage(job_id, "transcribe", state=js.DONE)
+    store.update_stage(job_id, "summarize", state=js.RUNNING)
+    store.update_stages(job_id, ["summarize", "index"], state=js.CANCELLED)
+    assert store.job(job_id)["state"] == js.DONE
+    assert [s["state"] for s in store.stages(job_id)] == [js.DONE, js.CANCELLED, js.CANCELLED]
+    store.close()

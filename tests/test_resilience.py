@@ -211,3 +211,27 @@ def test_status_shows_workers_queues_and_jobs_of_a_running_stack(data_dir, corpu
         assert "done      jfk.flac" in out
     finally:
         stack.close()
+
+
+def test_progress_reaches_the_store_while_a_batched_transcription_runs(data_dir, corpus):
+    """Through the real workers: the batched pipeline reports nothing until its batch is
+    done, yet the stage's progress (what the window shows, and time left comes from)
+    moves in between: reported from the engine's timer thread, with the task's own id."""
+    stack = open_stack(data_dir)
+    try:
+        options = Settings(data_dir / "settings.json").speech_options(summarize=False)
+        intake = stack.service.intake(str(corpus / "meeting1_product_sync.mp3"), options)
+        seen = set()
+
+        def watch():
+            stage = stack.store.stage(intake.job_id, "transcribe")
+            if stage["state"] == js.RUNNING and 0.0 < stage["progress"] < 1.0:
+                seen.add(round(stage["progress"], 3))
+            return stage["state"] in js.FINAL
+
+        wait_until(watch, 180, interval=0.05, message="the transcription to finish")
+        assert stack.store.job(intake.job_id)["state"] in (js.RUNNING, js.DONE)
+        assert stack.store.transcript(intake.job_id)["batched"] is True
+        assert len(seen) >= 2, seen  # it moved while the batch ran, more than once
+    finally:
+        stack.close()

@@ -4,6 +4,7 @@ report progress and map errors. Task names are the contract with the app."""
 from __future__ import annotations
 
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -29,27 +30,36 @@ PROGRESS_EVENT = "task-progress"
 
 
 class ProgressReporter:
-    """Sends progress as a Celery event (live) and task state (durable), throttled."""
+    """Sends progress as a Celery event (live) and task state (durable), throttled. Safe
+    to call from another thread (the speech engine's timer between batches): the task's
+    id and worker are taken here, where Celery's thread-local request has them."""
 
     def __init__(self, task, interval: float = PROGRESS_INTERVAL_SECONDS, model: str | None = None):
         self.task, self.interval, self.last, self.model = task, interval, 0.0, model
+        self.task_id, self.hostname = task.request.id, task.request.hostname
+        self.lock = threading.Lock()
 
     def __call__(self, done: float, total: float) -> None:
-        now = time.monotonic()
-        if done < total and now - self.last < self.interval:
-            return
-        self.last = now
+        with self.lock:
+            now = time.monotonic()
+            if done < total and now - self.last < self.interval:
+                return
+            self.last = now
         fraction = done / total if total else 0.0
         publish_progress(self.task, {"done_seconds": round(done, 2), "total_seconds": round(total, 2),
-                                     "progress": round(fraction, 4), "model": self.model})
+                                     "progress": round(fraction, 4), "model": self.model},
+                         task_id=self.task_id, hostname=self.hostname)
 
 
-def publish_progress(task, meta: dict) -> None:
+def publish_progress(task, meta: dict, task_id: str | None = None, hostname: str | None = None) -> None:
     """Progress as task state (durable) and as an event (live); best-effort: a broker
-    restarting under the task never fails the work for a progress report."""
+    restarting under the task never fails the work for a progress report. *task_id* and
+    *hostname*: the task's, when called from a thread other than the task's."""
+    task_id = task_id or task.request.id
     try:
-        task.update_state(state="PROGRESS", meta=meta)
-        task.send_event(PROGRESS_EVENT, retry=False, **meta)
+        task.update_state(task_id=task_id, state="PROGRESS", meta=meta)
+        with task.app.events.default_dispatcher(hostname=hostname or task.request.hostname) as dispatcher:
+            dispatcher.send(PROGRESS_EVENT, uuid=task_id, retry=False, **meta)
     except (RedisConnectionError, RedisTimeoutError, OperationalError) as exc:
         log.warning("progress not sent: %r", exc)
 

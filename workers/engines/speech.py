@@ -279,7 +279,10 @@ class Between:
                 limit = min(self.total * 0.99, (self.done // self.step + 1) * self.step)
                 guess = min(limit, self.done + (time.monotonic() - self.since) * Between.speed)
             if guess > self.shown:
-                self.report(guess, self.total)
+                try:
+                    self.report(guess, self.total)
+                except Exception:  # an estimate is a courtesy: it never stops the work
+                    log.exception("progress between batches not reported")
 
 
 LANGUAGE_NAMES = {"de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
