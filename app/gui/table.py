@@ -35,8 +35,10 @@ class ColumnsModel(QAbstractTableModel):
         return None
 
 
-def read_only_table(titles, select_rows: bool = False) -> QTableWidget:
+def read_only_table(titles, name: str, select_rows: bool = False) -> QTableWidget:
+    """A table of declared column titles; *name*: what a screen reader calls it."""
     table = QTableWidget(0, len(titles))
+    table.setAccessibleName(name)
     table.setHorizontalHeaderLabels([column_title(t) for t in titles])
     table.verticalHeader().hide()
     table.setEditTriggers(QAbstractItemView.NoEditTriggers)

@@ -69,39 +69,39 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="100" />
+        <location filename="../../app/gui/jobs_model.py" line="101" />
         <location filename="../../app/gui/queue_panel/tasks_model.py" line="54" />
         <source>File</source>
         <translation>Datei</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="101" />
+        <location filename="../../app/gui/jobs_model.py" line="102" />
         <source>Progress</source>
         <translation>Fortschritt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="102" />
+        <location filename="../../app/gui/jobs_model.py" line="103" />
         <location filename="../../app/gui/queue_panel/tasks_model.py" line="50" />
         <source>State</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="103" />
+        <location filename="../../app/gui/jobs_model.py" line="104" />
         <source>Time left</source>
         <translation>Restzeit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="104" />
+        <location filename="../../app/gui/jobs_model.py" line="105" />
         <source>Note</source>
         <translation>Hinweis</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="105" />
+        <location filename="../../app/gui/jobs_model.py" line="106" />
         <source>Duration</source>
         <translation>Dauer</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="106" />
+        <location filename="../../app/gui/jobs_model.py" line="107" />
         <source>Language</source>
         <translation>Sprache</translation>
     </message>
@@ -748,17 +748,17 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
 <context>
     <name>QueuesTab</name>
     <message>
-        <location filename="../../app/gui/queue_panel/queues_tab.py" line="30" />
+        <location filename="../../app/gui/queue_panel/queues_tab.py" line="29" />
         <source>Queues</source>
         <translation>Warteschlangen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/queues_tab.py" line="32" />
+        <location filename="../../app/gui/queue_panel/queues_tab.py" line="31" />
         <source>Tasks finished per minute, last hour</source>
         <translation>Beendete Aufgaben pro Minute, letzte Stunde</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/queues_tab.py" line="33" />
+        <location filename="../../app/gui/queue_panel/queues_tab.py" line="32" />
         <source>Mean wait and run time per minute (s), last hour</source>
         <translation>Mittlere Warte- und Laufzeit pro Minute (s), letzte Stunde</translation>
     </message>
@@ -952,88 +952,98 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
 <context>
     <name>State</name>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="49" />
+        <location filename="../../app/gui/jobs_model.py" line="50" />
         <source>queued</source>
         <translation>wartend</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="49" />
+        <location filename="../../app/gui/jobs_model.py" line="50" />
         <source>running</source>
         <translation>läuft</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="50" />
+        <location filename="../../app/gui/jobs_model.py" line="51" />
         <source>done</source>
         <translation>fertig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="50" />
+        <location filename="../../app/gui/jobs_model.py" line="51" />
         <source>failed</source>
         <translation>fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="51" />
+        <location filename="../../app/gui/jobs_model.py" line="52" />
         <source>cancelled</source>
         <translation>abgebrochen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="51" />
+        <location filename="../../app/gui/jobs_model.py" line="52" />
         <source>paused</source>
         <translation>angehalten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="52" />
+        <location filename="../../app/gui/jobs_model.py" line="53" />
         <source>pending</source>
         <translation>vorgemerkt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="52" />
+        <location filename="../../app/gui/jobs_model.py" line="54" />
         <source>next</source>
         <translation>als Nächstes</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="53" />
+        <location filename="../../app/gui/jobs_model.py" line="54" />
         <source>{0}st</source>
         <translation>{0}.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="53" />
+        <location filename="../../app/gui/jobs_model.py" line="54" />
         <source>{0}nd</source>
         <translation>{0}.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="54" />
+        <location filename="../../app/gui/jobs_model.py" line="55" />
         <source>{0}rd</source>
         <translation>{0}.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="54" />
+        <location filename="../../app/gui/jobs_model.py" line="55" />
         <source>{0}th</source>
         <translation>{0}.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="55" />
+        <location filename="../../app/gui/jobs_model.py" line="56" />
         <source>Transcription</source>
         <translation>Transkription</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="55" />
+        <location filename="../../app/gui/jobs_model.py" line="56" />
         <source>Summary</source>
         <translation>Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="56" />
+        <location filename="../../app/gui/jobs_model.py" line="57" />
         <source>Translation</source>
         <translation>Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="56" />
+        <location filename="../../app/gui/jobs_model.py" line="57" />
         <source>Search index</source>
         <translation>Suchindex</translation>
     </message>
 </context>
 <context>
     <name>StatsTab</name>
+    <message>
+        <location filename="../../app/gui/queue_panel/stats_tab.py" line="22" />
+        <source>none finished</source>
+        <translation>keine beendet</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/stats_tab.py" line="23" />
+        <source>{0} of {1} finished</source>
+        <translation>{0} von {1} beendet</translation>
+    </message>
     <message>
         <location filename="../../app/gui/queue_panel/stats_tab.py" line="31" />
         <source>Statistics per task</source>
@@ -1091,7 +1101,7 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
         <translation>Nach Status filtern</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="47" />
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="48" />
         <source>Filter by task</source>
         <translation>Nach Aufgabe filtern</translation>
     </message>
@@ -1316,57 +1326,57 @@ Doppelklicken Sie auf einen fertigen Auftrag in der Liste oder drücken Sie dort
         <translation>Anzuhaltende oder fortzusetzende Warteschlange</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="43" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="40" />
         <source>Workers</source>
         <translation>Worker</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="51" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="50" />
         <source>Queue:</source>
         <translation>Warteschlange:</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="112" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="111" />
         <source>Select a worker first.</source>
         <translation>Wählen Sie zuerst einen Worker.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="123" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="122" />
         <source>Restarting {0} (its running task finishes first)…</source>
         <translation>{0} wird neu gestartet (die laufende Aufgabe wird erst beendet)…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="124" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="123" />
         <source>restart the worker</source>
         <translation>Worker neu starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="126" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="125" />
         <source>Only the workers this app started can be restarted from here.</source>
         <translation>Nur die Worker, die diese App gestartet hat, lassen sich hier neu starten.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="131" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="130" />
         <source>resume consuming</source>
         <translation>Abnahme fortsetzen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="131" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="130" />
         <source>pause consuming</source>
         <translation>Abnahme anhalten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="133" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="132" />
         <source>Resuming {0} on {1}…</source>
         <translation>{0} auf {1} wird fortgesetzt…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="133" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="132" />
         <source>Pausing {0} on {1}…</source>
         <translation>{0} auf {1} wird angehalten…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="139" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="138" />
         <source>resize the pool</source>
         <translation>Pool ändern</translation>
     </message>

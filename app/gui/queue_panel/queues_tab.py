@@ -26,8 +26,7 @@ class QueuesTab(QWidget):
         from PySide6.QtCharts import QChart, QChartView
 
         self.store = store
-        self.table = read_only_table(COLUMNS)
-        self.table.setAccessibleName(self.tr("Queues"))
+        self.table = read_only_table(COLUMNS, self.tr("Queues"))
         self.throughput_chart, self.times_chart = QChart(), QChart()
         self.throughput_chart.setTitle(self.tr("Tasks finished per minute, last hour"))
         self.times_chart.setTitle(self.tr("Mean wait and run time per minute (s), last hour"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QTableWidgetItem, QVBoxLayout, QWidget
 
 from app.gui.queue_panel.tasks_model import secs
@@ -19,16 +19,16 @@ COLUMNS = (
 def _rate(entry: dict) -> str:
     finished = entry["succeeded"] + entry["failed"]
     if not finished:
-        return "none finished"
-    return f"{entry['success_rate']:.0%} of {finished} finished"
+        return QCoreApplication.translate("StatsTab", "none finished")
+    return QCoreApplication.translate("StatsTab", "{0} of {1} finished").format(
+        f"{entry['success_rate']:.0%}", finished)
 
 
 class StatsTab(QWidget):
     def __init__(self, store, parent=None):
         super().__init__(parent)
         self.store = store
-        self.table = read_only_table(COLUMNS)
-        self.table.setAccessibleName(self.tr("Statistics per task"))
+        self.table = read_only_table(COLUMNS, self.tr("Statistics per task"))
         QVBoxLayout(self).addWidget(self.table)
 
     def refresh(self) -> None:

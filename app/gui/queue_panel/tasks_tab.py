@@ -44,8 +44,8 @@ class TasksTab(QWidget):
                            (self.filter_queue, stages.queue_names()), (self.filter_worker, ())):
             box.addItems(["", *items])
             box.currentTextChanged.connect(self._filter_changed)
-        for box, name in ((self.filter_state, self.tr("Filter by state")), (self.filter_name, self.tr("Filter by task")),
-                          (self.filter_queue, self.tr("Filter by queue")),
+        for box, name in ((self.filter_state, self.tr("Filter by state")),
+                          (self.filter_name, self.tr("Filter by task")), (self.filter_queue, self.tr("Filter by queue")),
                           (self.filter_worker, self.tr("Filter by worker"))):
             box.setAccessibleName(name)
         self.table.setAccessibleName(self.tr("Tasks"))

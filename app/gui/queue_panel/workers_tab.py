@@ -37,10 +37,9 @@ class WorkersTab(QWidget):
         self.rows: list[dict] = []
         self.log: list[tuple[float, str, str, str]] = []  # (when, worker, status, why)
         self._status: dict[str, str] = {}
-        self.table = read_only_table(COLUMNS, select_rows=True)
+        self.table = read_only_table(COLUMNS, self.tr("Workers"), select_rows=True)
         self.queue_choice = QComboBox()
         self.queue_choice.setAccessibleName(self.tr("Queue to pause or resume"))
-        self.table.setAccessibleName(self.tr("Workers"))
         buttons = QHBoxLayout()
         for text, slot in (("Restart", self.restart_worker), ("Grow pool", lambda: self.resize_pool(+1)),
                            ("Shrink pool", lambda: self.resize_pool(-1))):
