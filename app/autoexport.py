@@ -25,12 +25,14 @@ class AutoExport:
         self.unfinished: set[str] = set()  # jobs seen before they were done
 
     def check(self) -> list[str]:
-        """Export the jobs that finished since the last check; return their ids."""
+        """Export the jobs that finished since the last check; return their ids. Off (the
+        default), it reads nothing."""
+        if not self.settings["export_when_done"]:
+            self.unfinished = set()
+            return []
         rows = self.store.job_rows()
         finished = [r for r in rows if r["id"] in self.unfinished and r["state"] == js.DONE]
         self.unfinished = {r["id"] for r in rows if r["state"] not in js.FINAL}
-        if not self.settings["export_when_done"]:
-            return []
         for row in finished:
             folder = self.settings["export_folder"] or str(Path(row["path"]).parent)
             self.write([row["id"]], formats_of(self.settings), folder)

@@ -23,8 +23,6 @@ log = logging.getLogger(__name__)
 
 TRANSCRIBE, SUMMARIZE, TRANSLATE, INDEX = stages.stage_names()
 STAGES = stages.stage_names()  # the order they run in
-stages_for = stages.stages_for
-__all__ = ["JobService", "Intake", "failure_message", "stages_for", "with_file_hash"]
 
 LOST_AFTER_SECONDS = 10.0
 
@@ -111,7 +109,7 @@ class JobService:
         try:
             info = probe(path)
         except BadMediaError as exc:
-            job_id = self.store.create_job(path, stages=stages_for(options), options=options, options_key=key)
+            job_id = self.store.create_job(path, stages=stages.stages_for(options), options=options, options_key=key)
             self.store.update_stage(job_id, TRANSCRIBE, state=js.FAILED, error=str(exc), finished_at=time.time())
             return Intake(job_id, path, js.FAILED)
         digest = hash_file(path)
@@ -124,7 +122,7 @@ class JobService:
             done = self.store.find_done(digest, key)
             if done:
                 return Intake(done["id"], path, js.DONE, reused_from=done["id"])
-        job_id = self.store.create_job(path, stages=stages_for(options), options=options, file_hash=digest,
+        job_id = self.store.create_job(path, stages=stages.stages_for(options), options=options, file_hash=digest,
                                        options_key=key, size_bytes=info.size_bytes,
                                        duration_seconds=info.duration_seconds)
         if not send:

@@ -182,20 +182,15 @@ class AppController(QObject):
             self.jobs_changed.emit()
 
     def _act(self, method: str, job_ids: list[str], *args) -> None:
-        """Run ``JobService.method(job_id, *args)`` for each job, off the GUI thread."""
-        def run():
-            for job_id in job_ids:
-                try:
-                    getattr(self.stack.service, method)(job_id, *args)
-                except Exception as exc:
-                    log.exception("%s of %s failed", method, job_id)
-                    self.status.emit(self.tr("Could not {0}: {1}").format(method.replace("_", " "), exc))
-            self.jobs_changed.emit()
-
+        """Run ``JobService.method(job_id, *args)`` for each job, off the GUI thread (the
+        stack's service when the action runs: a takeover may have replaced it)."""
         if self.stack is None:
             self.status.emit(self.tr("The workers are still starting; try again in a moment."))
             return
-        self._action_pool.submit(run)
+        for job_id in job_ids:
+            self.run_action(method.replace("_", " "),
+                            lambda job_id=job_id: getattr(self.stack.service, method)(job_id, *args),
+                            then=self.jobs_changed.emit)
 
     def run_action(self, what: str, fn, then=None) -> None:
         """Run *fn* on the action pool (never on the GUI thread; joined at exit); a

@@ -272,26 +272,24 @@ class MainWindow(QMainWindow):
 
     def update_actions(self) -> None:
         """Each job action is enabled only when it applies to the selection (Translate… on
-        a failed text file, Cancel on a finished job: greyed out, not an error later)."""
-        store = self.controller.store
-        jobs = [j for j in (store.job(job_id) for job_id in self._selected()) if j]
-        states = {j["state"] for j in jobs}
-
-        def transcribed(job) -> bool:
-            stage = store.stage(job["id"], "transcribe")
-            return bool(stage) and stage["state"] == js.DONE
-
-        has_transcript = any(transcribed(j) for j in jobs)
-        self.act_open.setEnabled(len(jobs) == 1 and has_transcript)
+        a failed text file, Cancel on a finished job: greyed out, not an error later).
+        From the rows the list already holds: no store reads on the GUI thread."""
+        rows = [self.model.rows[i.row()] for i in self.table.selectionModel().selectedRows()
+                if i.row() < len(self.model.rows)]
+        states = {r["state"] for r in rows}
+        # a row's stage is its first unfinished one (the first when all are done)
+        has_transcript = any(r["state"] == js.DONE or r["stage"] != "transcribe" or r["stage_state"] == js.DONE
+                             for r in rows)
+        self.act_open.setEnabled(len(rows) == 1 and has_transcript)
         self.act_cancel.setEnabled(bool(states & {js.QUEUED, js.RUNNING, js.PAUSED}))
-        self.act_retry.setEnabled(bool(states & {js.FAILED, js.CANCELLED}) or any(
-            s["state"] == js.CANCELLED for j in jobs for s in store.stages(j["id"])))
+        self.act_retry.setEnabled(bool(states & {js.FAILED, js.CANCELLED})
+                                  or any(r["stage_state"] == js.CANCELLED for r in rows))
         self.act_top.setEnabled(js.QUEUED in states)
         self.act_pause.setEnabled(bool(states & {js.QUEUED, js.RUNNING}))
         self.act_resume.setEnabled(js.PAUSED in states)
-        self.act_remove.setEnabled(bool(jobs))
+        self.act_remove.setEnabled(bool(rows))
         self.act_translate.setEnabled(has_transcript)
-        self.act_reveal.setEnabled(bool(jobs))
+        self.act_reveal.setEnabled(bool(rows))
         self.act_export.setEnabled(has_transcript)
 
     def _context_menu(self, pos) -> None:
