@@ -45,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also write NAME.summary.md with the local LLM (template: meeting_minutes, "
                         "short_summary, key_points, chapters or one of yours)")
     t.add_argument("--translate", metavar="LANG", help="also write NAME.LANG.FORMAT translated by the local LLM")
+    t.add_argument("--speakers", nargs="?", const="auto", metavar="auto|N|MIN-MAX",
+                   help="label who spoke when: auto (the number found), N speakers, or between MIN and MAX; "
+                        "names of voices you named before are recognised")
     t.add_argument("--force", action="store_true", help="transcribe again files already done")
 
     sub.add_parser("status", parents=[common], help="show workers, queue depths and recent jobs")
@@ -53,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("query", nargs="+", help='words (all must appear), or "a quoted phrase"')
     f.add_argument("--newest", action="store_true", help="newest first instead of most relevant")
     f.add_argument("--limit", type=int, default=20)
+    f.add_argument("--speaker", metavar="NAME", help='only what this speaker said (a name, or "Speaker 2")')
 
     m = sub.add_parser("models", help="list, download or remove speech and summary models")
     m.add_argument("action", choices=("list", "download", "remove"))
@@ -141,7 +145,7 @@ def _run(command: str, data, args) -> int:
     if command == "search":
         from app.commands import search
 
-        return search(data, " ".join(args.query), newest=args.newest, limit=args.limit)
+        return search(data, " ".join(args.query), newest=args.newest, limit=args.limit, speaker=args.speaker)
     if command == "status":
         from app.commands import status
 

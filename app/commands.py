@@ -86,6 +86,13 @@ def check_arguments(data: DataDir, args) -> str | None:
         return "--translate needs a language, e.g. --translate fr."
     if args.beam_size is not None and not 1 <= args.beam_size <= 20:
         return "--beam-size must be between 1 and 20."
+    if args.speakers is not None:
+        from workers.engines.voices import SpeakerCount
+
+        try:
+            SpeakerCount.parse(args.speakers)
+        except ValueError as exc:
+            return f"--speakers: {exc}"
     return None
 
 
@@ -128,7 +135,7 @@ def transcribe(data: DataDir, args) -> int:
     options = settings.speech_options(model=args.model, language=args.language, beam_size=args.beam_size,
                                       word_timestamps=args.word_timestamps, task=args.task)
     # Only what was asked for on the command line runs here, not the window's defaults.
-    options.update(summarize=bool(args.summary), translate_to=args.translate or "")
+    options.update(summarize=bool(args.summary), translate_to=args.translate or "", speakers=args.speakers or "off")
     if args.summary:
         options["summary_template"] = args.summary
     nlp = ("nlp",) if args.summary or args.translate else ()
@@ -206,7 +213,8 @@ def _write_results(store: JobStore, item: Item, args) -> None:
     """The transcript, then the summary and translation once their stages are done; an
     export that cannot be written is that file's problem alone."""
     limits = getattr(args, "cue_limits", export.CueLimits())
-    wanted = [("transcript", True, lambda: export.write(store.transcript(item.job_id), args.format, args.out,
+    speakers = store.stage(item.job_id, "diarize")  # the transcript waits for its speakers, found or not
+    wanted = [("transcript", speakers is None or speakers["state"] in js.FINAL, lambda: export.write(store.transcript(item.job_id), args.format, args.out,
                                                         item.stem, limits))]
     if args.summary:
         wanted.append(("summary", _stage_done(store, item.job_id, "summarize"),
@@ -294,17 +302,18 @@ def status(data: DataDir) -> int:
     return 0
 
 
-def search(data: DataDir, query: str, newest: bool = False, limit: int = 20) -> int:
-    """Print hits across every transcript: file, time, snippet. Exit 1 when none."""
+def search(data: DataDir, query: str, newest: bool = False, limit: int = 20, speaker: str | None = None) -> int:
+    """Print hits across every transcript: file, time, speaker, snippet. Exit 1 when none."""
     from workers.timefmt import clock
 
     store = JobStore(data.database)
-    hits = store.search(query, limit=limit, order="newest" if newest else "relevance")
+    hits = store.search(query, limit=limit, order="newest" if newest else "relevance", speaker=speaker)
     for hit in hits:
+        who = f"{hit['speaker']}: " if hit.get("speaker") else ""
         print(f"{Path(hit['path']).name}  {clock(hit['start'])}  segment {hit['idx']}  "
-              f"{hit['snippet']}")
+              f"{who}{hit['snippet']}")
     if not hits:
-        print(f"No transcript mentions: {query}", file=sys.stderr)
+        print(f"No transcript mentions: {query}" + (f" (said by {speaker})" if speaker else ""), file=sys.stderr)
     store.close()
     return 0 if hits else 1
 

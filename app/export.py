@@ -61,9 +61,11 @@ def cues(segments: list[dict], limits: CueLimits | None = CueLimits()) -> list[d
     one cue is cut between words, each cue shows for min_seconds..max_seconds without
     running into the next."""
     if limits is None:
-        return [{"start": s["start"], "end": s["end"], "text": s["text"]} for s in segments]
+        return [{"start": s["start"], "end": s["end"], "text": s["text"], "speaker": s.get("speaker")}
+                for s in segments]
     out: list[dict] = []
     for seg in segments:
+        first = len(out)
         current: list[tuple[str, float, float]] = []
         for word in _timed_words(seg):
             trial = current + [word]
@@ -75,6 +77,8 @@ def cues(segments: list[dict], limits: CueLimits | None = CueLimits()) -> list[d
             current = trial
         if current:
             out.append(_cue(current, limits))
+        for cue in out[first:]:
+            cue["speaker"] = seg.get("speaker")
     for cue, following in zip(out, out[1:] + [None]):
         limit = following["start"] if following else float("inf")
         cue["end"] = min(max(cue["end"], cue["start"] + limits.min_seconds), cue["start"] + limits.max_seconds,
@@ -87,18 +91,30 @@ def _cue(words: list[tuple[str, float, float]], limits: CueLimits) -> dict:
             "text": "\n".join(wrap([w for w, _, _ in words], limits.line_chars))}
 
 
+def said(segment: dict) -> str:
+    """A segment's text, after its speaker's name when speakers were found."""
+    return f"{segment['speaker']}: {segment['text']}" if segment.get("speaker") else segment["text"]
+
+
+def _vtt_voice(cue: dict) -> str:
+    if not cue.get("speaker"):
+        return cue["text"]
+    name = cue["speaker"].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f"<v {name}>{cue['text']}"
+
+
 def to_txt(t: dict) -> str:
-    return "\n".join(s["text"] for s in t["segments"]) + "\n"
+    return "\n".join(said(s) for s in t["segments"]) + "\n"
 
 
 def to_srt(t: dict, limits: CueLimits | None = CueLimits()) -> str:
-    blocks = [f"{i}\n{stamp(c['start'])} --> {stamp(c['end'])}\n{c['text']}\n"
+    blocks = [f"{i}\n{stamp(c['start'])} --> {stamp(c['end'])}\n{said(c)}\n"
               for i, c in enumerate(cues(t["segments"], limits), start=1)]
     return "\n".join(blocks)
 
 
 def to_vtt(t: dict, limits: CueLimits | None = CueLimits()) -> str:
-    blocks = [f"{stamp(c['start'], '.')} --> {stamp(c['end'], '.')}\n{c['text']}\n"
+    blocks = [f"{stamp(c['start'], '.')} --> {stamp(c['end'], '.')}\n{_vtt_voice(c)}\n"
               for c in cues(t["segments"], limits)]
     return "WEBVTT\n\n" + "\n".join(blocks)
 
@@ -113,6 +129,10 @@ def to_tsv(t: dict) -> str:
     def seconds(value: float) -> str:  # rounded like the subtitle times
         return f"{int(round(value * 1000)) / 1000:.3f}"
 
+    if any(s.get("speaker") for s in t["segments"]):
+        rows = [f"{seconds(s['start'])}\t{seconds(s['end'])}\t{s.get('speaker') or ''}\t{' '.join(s['text'].split())}"
+                for s in t["segments"]]
+        return "start\tend\tspeaker\ttext\n" + "".join(row + "\n" for row in rows)
     rows = [f"{seconds(s['start'])}\t{seconds(s['end'])}\t{' '.join(s['text'].split())}" for s in t["segments"]]
     return "start\tend\ttext\n" + "".join(row + "\n" for row in rows)
 
@@ -121,7 +141,7 @@ def to_md(t: dict, title: str = "Transcript") -> str:
     lines = [f"# {title}", ""]
     if t.get("language") or t.get("duration"):
         lines += [f"*Language: {t.get('language', '?')} · Duration: {clock(t.get('duration') or 0)}*", ""]
-    lines += [f"**[{clock(s['start'])}]** {s['text']}  " for s in t["segments"]]
+    lines += [f"**[{clock(s['start'])}]** {said(s)}  " for s in t["segments"]]
     return "\n".join(lines) + "\n"
 
 

@@ -21,7 +21,7 @@ from workers.media import hash_file
 
 log = logging.getLogger(__name__)
 
-TRANSCRIBE, SUMMARIZE, TRANSLATE, INDEX = stages.stage_names()
+TRANSCRIBE, DIARIZE, SUMMARIZE, TRANSLATE, INDEX = stages.stage_names()
 STAGES = stages.stage_names()  # the order they run in
 
 LOST_AFTER_SECONDS = 10.0
@@ -54,7 +54,12 @@ ARGUMENTS = {
     "path": lambda service, job, options: job["path"],
     "options": lambda service, job, options: with_file_hash(options, job),
     "segments": lambda service, job, options: [
-        {"idx": s["idx"], "start": s["start"], "end": s["end"], "text": s["text"]}
+        {"idx": s["idx"], "start": s["start"], "end": s["end"], "text": s["text"],
+         **({"speaker": s["speaker_label"]} if s["speaker_label"] else {})}
+        for s in service.store.segments(job["id"])],
+    "timed_segments": lambda service, job, options: [
+        {"idx": s["idx"], "start": s["start"], "end": s["end"], "text": s["text"],
+         **({"words": json.loads(s["words"])} if s["words"] else {})}
         for s in service.store.segments(job["id"])],
     "template": _template,
     "language": lambda service, job, options: options["translate_to"],
@@ -241,6 +246,10 @@ class JobService:
         """Summarize a finished transcript (again) with a template."""
         self._run_later_stage(job_id, SUMMARIZE, summary_template=template)
 
+    def find_speakers(self, job_id: str, speakers: str = "auto") -> None:
+        """Label the speakers of a finished transcript (again): auto, N or MIN-MAX."""
+        self._run_later_stage(job_id, DIARIZE, speakers=speakers)
+
     def translate(self, job_id: str, language: str) -> None:
         """Translate a finished transcript (again) into *language* with the LLM."""
         self._run_later_stage(job_id, TRANSLATE, translate_to=language)
@@ -325,9 +334,11 @@ class JobService:
             self._next_stage(job_id, name)
             return js.DONE
         if status == "FAILURE":
-            self.store.update_stage(job_id, name, only_if_active=True, state=js.FAILED,
-                                    error=failure_message(meta.get("result")),
-                                    traceback=meta.get("traceback"), finished_at=_finished_at(meta))
+            failed = self.store.update_stage(job_id, name, only_if_active=True, state=js.FAILED,
+                                             error=failure_message(meta.get("result")),
+                                             traceback=meta.get("traceback"), finished_at=_finished_at(meta))
+            if failed and stages.stage(name).optional:
+                self._next_stage(job_id, name)  # e.g. no speakers: the notes and the index all the same
             return js.FAILED
         if status in ("STARTED", "PROGRESS"):
             fields = {"state": js.RUNNING}

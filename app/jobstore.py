@@ -8,6 +8,7 @@ import json
 import time
 import uuid
 
+from app.speakerstore import LABEL_SQL, SpeakerStore
 from app.taskhistory import TaskHistory
 from workers.stages import stage as _stage
 
@@ -74,10 +75,14 @@ def mark_words(text: str, words: list[str]) -> str:
     return re.sub(r"\w+", lambda m: f"{MARK_START}{m[0]}{MARK_END}" if m[0].lower() in found else m[0], text)
 
 
-def job_state(stage_states: list[str]) -> str:
+def job_state(stage_states: list[str], optional: list[bool] | None = None) -> str:
     """A job is as far as its least finished stage, and failed if any stage failed. What
     a person cares about is the transcript (the first stage): when it is done and a later
-    stage was cancelled (the notes, a translation), the job is done, not cancelled."""
+    stage was cancelled (the notes, a translation), the job is done, not cancelled. An
+    optional stage that failed (speakers) fails the job only once the rest has ended."""
+    if optional and any(o and s == FAILED for s, o in zip(stage_states, optional)):
+        rest = job_state([s for s, o in zip(stage_states, optional) if not (o and s == FAILED)])
+        return FAILED if rest in FINAL else rest
     if not stage_states:
         return QUEUED
     if FAILED in stage_states:
@@ -95,7 +100,7 @@ def job_state(stage_states: list[str]) -> str:
     return QUEUED
 
 
-class JobStore(TaskHistory):
+class JobStore(SpeakerStore, TaskHistory):
     """Jobs, their stages and chunks, and what they produced (transcripts, summaries,
     translations, search passages). The task history is ``app.taskhistory``; the file,
     its schema and migrations ``app.schema``."""
@@ -127,7 +132,8 @@ class JobStore(TaskHistory):
         rows = self._q(
             "SELECT j.*, s.name AS stage, s.state AS stage_state, s.progress, s.started_at,"
             " s.task_id, s.queued_at, s.priority,"
-            " (SELECT group_concat(t.language, ', ') FROM translation_runs t WHERE t.job_id = j.id) AS translations"
+            " (SELECT group_concat(t.language, ', ') FROM translation_runs t WHERE t.job_id = j.id) AS translations,"
+            " (SELECT COUNT(*) FROM speakers sp WHERE sp.job_id = j.id) AS speakers"
             " FROM jobs j LEFT JOIN stages s ON s.job_id = j.id AND s.rowid = ("
             "  SELECT s2.rowid FROM stages s2 WHERE s2.job_id = j.id"
             "  ORDER BY (s2.state = 'done'), s2.rowid LIMIT 1)"
@@ -196,7 +202,7 @@ class JobStore(TaskHistory):
     def _refresh_job(self, db, job_id: str) -> None:
         rows = db.execute("SELECT name, state, error FROM stages WHERE job_id=? ORDER BY rowid",
                           (job_id,)).fetchall()
-        state = job_state([r["state"] for r in rows])
+        state = job_state([r["state"] for r in rows], [_stage(r["name"]).optional for r in rows])
         error = next((r["error"] for r in rows if r["state"] == FAILED), None)
         cancelled = [stage_label(r["name"]) for r in rows if r["state"] == CANCELLED]
         if state == DONE and cancelled:  # said on the job's row: the transcript is there
@@ -304,7 +310,12 @@ class JobStore(TaskHistory):
                        "WHERE job_id=? AND idx=? AND original_text IS NOT NULL", (job_id, idx))
 
     def segments(self, job_id: str) -> list[dict]:
-        return [dict(r) for r in self._q("SELECT * FROM segments WHERE job_id=? ORDER BY idx", (job_id,))]
+        """Each segment, with ``speaker_label`` (the speaker's name, else "Speaker N"; None
+        before speakers were found)."""
+        return [dict(r) for r in self._q(
+            f"SELECT s.*, CASE WHEN s.speaker IS NULL THEN NULL ELSE {LABEL_SQL} END AS speaker_label "
+            "FROM segments s LEFT JOIN speakers sp ON sp.job_id=s.job_id AND sp.key=s.speaker "
+            "WHERE s.job_id=? ORDER BY s.idx", (job_id,))]
 
     def save_summary(self, job_id: str, result: dict) -> None:
         with self.transaction() as db:
@@ -358,10 +369,11 @@ class JobStore(TaskHistory):
                            [(p["text"], job_id, p["idx"], p["start"], p.get("kind", "transcript"))
                             for p in passages])
 
-    def search(self, query: str, limit: int = 50, order: str = "relevance") -> list[dict]:
+    def search(self, query: str, limit: int = 50, order: str = "relevance", speaker: str | None = None) -> list[dict]:
         """Hits across every transcript, one per segment that holds the words: job, kind,
-        the segment's index and start, a snippet with [marks] and the same text with
-        MARK_START/MARK_END around the matched words (for the window to highlight)."""
+        the segment's index and start, its speaker, a snippet with [marks] and the same
+        text with MARK_START/MARK_END around the matched words (for the window to
+        highlight). *speaker*: only what that speaker said (their name or "Speaker N")."""
         match = fts_query(query)
         if not match:
             return []
@@ -371,7 +383,7 @@ class JobStore(TaskHistory):
             "SELECT p.job_id, p.idx, p.start, p.kind, j.path, j.created_at,"
             f" snippet(passages, 0, '{MARK_START}', '{MARK_END}', '…', 12) AS marked"
             " FROM passages p JOIN jobs j ON j.id = p.job_id"
-            f" WHERE passages MATCH ? ORDER BY {order_by} LIMIT ?", (match, limit * 3))
+            f" WHERE passages MATCH ? ORDER BY {order_by} LIMIT ?", (match, limit * (3 if not speaker else 20)))
         hits, seen = [], set()
         for row in rows:
             hit = dict(row)
@@ -379,6 +391,9 @@ class JobStore(TaskHistory):
             if holding:  # a passage is two segments: the hit is the one that holds the words
                 hit["idx"], hit["start"], text = holding
                 hit["marked"] = mark_words(text, words)
+            hit["speaker"] = self._speaker_of(hit)
+            if speaker and (hit["speaker"] or "").casefold() != speaker.strip().casefold():
+                continue
             key = (hit["job_id"], hit["kind"], hit["idx"])
             if key in seen:  # the same words found through both passages that hold the segment
                 continue
@@ -386,6 +401,14 @@ class JobStore(TaskHistory):
             hit["snippet"] = hit["marked"].replace(MARK_START, "[").replace(MARK_END, "]")
             hits.append(hit)
         return hits[:limit]
+
+    def _speaker_of(self, hit: dict) -> str | None:
+        if hit["kind"] != "transcript":
+            return None
+        row = self._one(f"SELECT CASE WHEN s.speaker IS NULL THEN NULL ELSE {LABEL_SQL} END AS label "
+                        "FROM segments s LEFT JOIN speakers sp ON sp.job_id=s.job_id AND sp.key=s.speaker "
+                        "WHERE s.job_id=? AND s.idx=?", (hit["job_id"], hit["idx"]))
+        return row and row["label"]
 
     def _segment_holding(self, hit: dict, words: list[str]) -> tuple[int, float, str] | None:
         table = {"transcript": "segments", "translation": "translations"}.get(hit["kind"])
@@ -403,9 +426,9 @@ class JobStore(TaskHistory):
         if not row:
             return None
         result = json.loads(row["result"])
-        segs = self._q("SELECT * FROM segments WHERE job_id=? ORDER BY idx", (job_id,))
         result["segments"] = [
             {"start": s["start"], "end": s["end"], "text": s["text"],
-             **({"words": json.loads(s["words"])} if s["words"] else {})} for s in segs]
+             **({"speaker": s["speaker_label"]} if s["speaker_label"] else {}),
+             **({"words": json.loads(s["words"])} if s["words"] else {})} for s in self.segments(job_id)]
         result["text"] = " ".join(s["text"] for s in result["segments"]).strip()
         return result

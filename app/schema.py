@@ -179,6 +179,37 @@ SCHEMA = [
     """
     ALTER TABLE stages ADD COLUMN priority INTEGER;
     """,
+    # version 8: who spoke when. A segment's speaker is a key of its job's speakers; a
+    # speaker named by the person is linked to a person, whose voice print is kept to
+    # recognise them in the next recording. speaker_edits: what each edit replaced
+    # (for undo, across restarts).
+    """
+    ALTER TABLE segments ADD COLUMN speaker TEXT;
+    CREATE TABLE people (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        print BLOB,
+        recordings INTEGER NOT NULL DEFAULT 0,
+        updated_at REAL NOT NULL
+    );
+    CREATE TABLE speakers (
+        job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        name TEXT,
+        person_id INTEGER REFERENCES people(id) ON DELETE SET NULL,
+        confidence REAL,
+        seconds REAL,
+        print BLOB,
+        PRIMARY KEY (job_id, key)
+    );
+    CREATE TABLE speaker_edits (
+        id INTEGER PRIMARY KEY,
+        job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        what TEXT NOT NULL,
+        before TEXT NOT NULL,
+        at REAL NOT NULL
+    );
+    """,
 ]
 
 

@@ -33,9 +33,10 @@ TEST_CRASH_ENV = "EARMARK_TEST_CRASH"  # test hook, see crash_if_asked()
 
 _WHAT = {"earmark.summarize": "The summary engine", "earmark.translate": "The translation engine",
          "earmark.transcribe": "The speech engine", "earmark.transcribe_chunk": "The speech engine",
-         "earmark.plan_chunks": "The audio decoder", "earmark.index": "The search indexer"}
+         "earmark.plan_chunks": "The audio decoder", "earmark.index": "The search indexer",
+         "earmark.diarize": "The speaker engine"}
 _ON = {"earmark.summarize": "this transcript", "earmark.translate": "this transcript",
-       "earmark.index": "this transcript"}
+       "earmark.index": "this transcript", "earmark.diarize": "this recording"}
 _SIGNALS = {signal.SIGILL: "illegal instruction", signal.SIGSEGV: "segmentation fault",
             signal.SIGBUS: "bus error", signal.SIGABRT: "aborted", signal.SIGFPE: "arithmetic fault",
             signal.SIGKILL: "killed", signal.SIGTERM: "terminated"}
@@ -72,7 +73,8 @@ def crash_sentence(task_name: str, cause: str, crashes: int) -> str:
     what = _WHAT.get(task_name, "The worker process")
     on = _ON.get(task_name, "this file")
     times = "once" if crashes == 1 else "twice" if crashes == 2 else f"{crashes} times"
-    return (f"{what} crashed ({cause}) {times} on {on}, so Earmark stopped trying."
+    kept = " The transcript is kept without speakers." if task_name == "earmark.diarize" else ""
+    return (f"{what} crashed ({cause}) {times} on {on}, so Earmark stopped trying.{kept}"
             f"{_HINTS.get(cause, '')} The other files are not affected.")
 
 

@@ -35,6 +35,10 @@ JOB_OPTIONS = (
     Setting("beam_size", int, 5, "Beam size (5 keeps long files accurate)", group=SPEECH),
     Setting("vad_filter", bool, True, "Skip silence with voice activity detection", group=SPEECH),
     Setting("word_timestamps", bool, False, "Keep a timestamp for every word", group=SPEECH),
+    Setting("speakers", str, "off", "Who spoke when: off, auto, a number of speakers, or a range such as 2-4",
+            group=SPEECH),
+    Setting("speaker_match", float, 0.85, "Recognise a remembered voice from this similarity (0-1; higher: "
+                                          "fewer names, fewer mistakes)", group=ADVANCED),
     Setting("hotwords", str, "", "Words to expect: names and terms the model should spell as you do "
                                  "(e.g. ComfyUI, Kubernetes; empty: none)", group=SPEECH),
     Setting("cpu_threads", int, 0, "CPU threads for speech (0: all cores)", group=ADVANCED),

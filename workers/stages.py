@@ -65,11 +65,14 @@ PRIORITY_TOP = 0  # "move to top"
 TRANSCRIBE_TASK = TaskSpec("earmark.transcribe", TRANSCRIBE_Q, 2, "Transcription", 6 * HOUR)
 PLAN_TASK = TaskSpec("earmark.plan_chunks", TRANSCRIBE_Q, 2, "Planning chunks", 1 * HOUR)
 CHUNK_TASK = TaskSpec("earmark.transcribe_chunk", TRANSCRIBE_Q, 3, "Transcription of a chunk", 6 * HOUR)
+# speaker turns: CPU work of the same kind as speech (a fraction of its time), right
+# after it, so the notes already have the names
+DIARIZE_TASK = TaskSpec("earmark.diarize", TRANSCRIBE_Q, 4, "Speakers", 3 * HOUR)
 SUMMARIZE_TASK = TaskSpec("earmark.summarize", NLP_Q, 5, "Summary", 3 * HOUR)
 TRANSLATE_TASK = TaskSpec("earmark.translate", NLP_Q, 5, "Translation", 3 * HOUR)
 INDEX_TASK = TaskSpec("earmark.index", INDEX_Q, 8, "Search index")
 CLEANUP_TASK = TaskSpec("earmark.cleanup", INDEX_Q, 9, "Housekeeping")
-TASKS: tuple[TaskSpec, ...] = (TRANSCRIBE_TASK, PLAN_TASK, CHUNK_TASK, SUMMARIZE_TASK, TRANSLATE_TASK,
+TASKS: tuple[TaskSpec, ...] = (TRANSCRIBE_TASK, PLAN_TASK, CHUNK_TASK, DIARIZE_TASK, SUMMARIZE_TASK, TRANSLATE_TASK,
                                INDEX_TASK, CLEANUP_TASK)
 
 
@@ -82,7 +85,9 @@ class Stage:
     translations). *stores*: the kind of result, kept by ``JobStore.save_<stores>``.
     *wanted_if*: the job option that asks for the stage (None: every job has it).
     *reindex_after*: it may finish after the search index was made, which is then made
-    again. Stages run in the order of ``STAGES``; each waits for the ones before it."""
+    again. *optional*: when it fails, the stages after it run all the same (speaker
+    labels that could not be found never hold back the notes or the index). Stages run
+    in the order of ``STAGES``; each waits for the ones before it."""
 
     name: str
     task: TaskSpec
@@ -90,6 +95,7 @@ class Stage:
     stores: str
     wanted_if: str | None = None
     reindex_after: bool = False
+    optional: bool = False
 
     @property
     def label(self) -> str:
@@ -97,12 +103,14 @@ class Stage:
 
 
 TRANSCRIBE = Stage("transcribe", TRANSCRIBE_TASK, ("path", "options"), "transcript")
+DIARIZE = Stage("diarize", DIARIZE_TASK, ("path", "timed_segments", "options"), "speakers",
+                wanted_if="speakers", reindex_after=True, optional=True)
 SUMMARIZE = Stage("summarize", SUMMARIZE_TASK, ("segments", "template", "options"), "summary",
                   wanted_if="summarize", reindex_after=True)
 TRANSLATE = Stage("translate", TRANSLATE_TASK, ("segments", "language", "options"), "translation",
                   wanted_if="translate_to", reindex_after=True)
 INDEX = Stage("index", INDEX_TASK, ("segments", "summaries", "translations"), "passages")
-STAGES: tuple[Stage, ...] = (TRANSCRIBE, SUMMARIZE, TRANSLATE, INDEX)  # the order they run in
+STAGES: tuple[Stage, ...] = (TRANSCRIBE, DIARIZE, SUMMARIZE, TRANSLATE, INDEX)  # the order they run in
 
 # A long file's transcribe stage runs as these tasks instead of TRANSCRIBE_TASK
 # (app.chunkflow): one plan, then one task per chunk.
@@ -131,9 +139,16 @@ def queue_names() -> tuple[str, ...]:
     return tuple(q.name for q in QUEUES)
 
 
+OFF = (None, "", False, 0, "off", "no", "none")
+
+
+def wanted(stage_: Stage, options: dict) -> bool:
+    return stage_.wanted_if is None or options.get(stage_.wanted_if) not in OFF
+
+
 def stages_for(options: dict) -> list[str]:
     """The stages a job with these options gets, in order."""
-    return [s.name for s in STAGES if s.wanted_if is None or options.get(s.wanted_if)]
+    return [s.name for s in STAGES if wanted(s, options)]
 
 
 def order(name: str) -> int:

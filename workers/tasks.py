@@ -236,6 +236,37 @@ def summarize(self, job_id: str, segments: list[dict], template_text: str, optio
     return result
 
 
+@app.task(bind=True, **stages.DIARIZE_TASK.celery_options(), **RETRY)
+def diarize(self, job_id: str, path: str, segments: list[dict], options: dict) -> dict:
+    """Who spoke when: the transcript's segments, each with one speaker (split where a
+    turn changes inside one), and a voice print per speaker for the app to match
+    against the people it knows."""
+    from workers.engines.voices import SpeakerCount, diarize as find_turns, label_segments
+    from workers.media import check_unchanged, probe
+
+    try:
+        count = SpeakerCount.parse(options.get("speakers"))
+    except ValueError as exc:
+        raise EarmarkError(str(exc)) from None
+    started = time.monotonic()
+    try:
+        check_unchanged(path, options.get("file_hash"))
+        info = probe(path)
+        report = ProgressReporter(self, model="ge2e")
+        total = info.duration_seconds or 0.0
+        found = find_turns(path, count, duration=total or None,
+                           on_progress=lambda fraction: report(fraction * total, total))
+    except SoftTimeLimitExceeded:
+        raise EarmarkError("Finding the speakers took longer than the time limit and was stopped.") from None
+    labelled = [{**s, "speaker": None if s["speaker"] is None else str(s["speaker"] + 1)}
+                for s in label_segments(segments, found.turns)]
+    return {"job_id": job_id, "segments": labelled, "threshold": value(options, "speaker_match"),
+            "speakers": [{"key": str(s + 1), "seconds": round(found.seconds.get(s, 0.0), 2),
+                          "print": [round(float(x), 5) for x in p]} for s, p in sorted(found.prints.items())],
+            "turns": [[t.start, t.end, str(t.speaker + 1)] for t in found.turns],
+            "elapsed_seconds": round(time.monotonic() - started, 3), "peak_rss_mb": peak_rss_mb()}
+
+
 def scratch_dir() -> Path:
     """Where tasks keep temporary files (decoded chunks): the data folder's ``scratch/``
     (``EARMARK_SCRATCH_DIR``, set by the app and by ``earmark worker``), else this user's

@@ -215,6 +215,9 @@ class AppController(QObject):
     def translate(self, job_ids: list[str], language: str) -> None:
         self._act("translate", job_ids, language)
 
+    def find_speakers(self, job_ids: list[str], speakers: str) -> None:
+        self._act("find_speakers", job_ids, speakers)
+
     def reindex(self, job_id: str) -> None:
         self._act("reindex", [job_id])
 

@@ -70,6 +70,7 @@ class MainWindow(QMainWindow):
         self._dirty = True
         self._states: dict[str, str] = {}
         self._shown_translations: dict[str, str | None] = {}
+        self._shown_speakers: dict[str, int | None] = {}
         self._batch: dict[str, str] = {}  # job id → state, for the jobs of the batch under way
         self._followed = False  # the list was read once: jobs new after that were added here
         self.prefs = QSettings(str(controller.data.root / "window.ini"), QSettings.IniFormat)
@@ -113,6 +114,12 @@ class MainWindow(QMainWindow):
         search_row.setContentsMargins(0, 0, 0, 0)
         search_row.addWidget(self.search_box, 1)
         search_row.addWidget(self.search_order)
+        self.search_speaker = QComboBox()  # filled with the people Earmark knows when opened
+        self.search_speaker.addItem(self.tr("Anyone"), None)
+        self.search_speaker.setToolTip(self.tr("Only what this person said"))
+        self.search_speaker.setAccessibleName(self.tr("Speaker of search results"))
+        self.search_speaker.currentIndexChanged.connect(lambda _: self.run_search())
+        search_row.addWidget(self.search_speaker)
         self.left = QWidget()
         left_layout = QVBoxLayout(self.left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -197,6 +204,7 @@ class MainWindow(QMainWindow):
         self.act_resume = self._action(self.tr("Resume"), lambda: self.controller.resume(self._selected()),
                                        "Ctrl+Shift+P", self.jobs_menu)
         self.act_translate = self._action(self.tr("Translate…"), self.translate_dialog, None, self.jobs_menu)
+        self.act_speakers = self._action(self.tr("Find speakers…"), self.speakers_dialog, None, self.jobs_menu)
         self.act_reveal = self._action(self.tr("Show in file manager"), self.reveal_selected, None, self.jobs_menu)
         # Return and Delete act on the job list only: as window shortcuts they took the keys
         # from the transcript's editor (Return threw an edit away; Delete removed the job).
@@ -221,7 +229,9 @@ class MainWindow(QMainWindow):
         toggle = self.queue_dock.toggleViewAction()
         toggle.setText(self.tr("Queue panel"))
         toggle.setShortcut(QKeySequence("Ctrl+Shift+Q"))
-        self.menuBar().addMenu(self.tr("&View")).addAction(toggle)
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        view_menu.addAction(toggle)
+        self.act_people = self._action(self.tr("People…"), self.people_dialog, None, view_menu)
 
     def _name_controls(self) -> None:
         """Accessible names where a control shows no words of its own (a screen reader
@@ -289,6 +299,7 @@ class MainWindow(QMainWindow):
         self.act_resume.setEnabled(js.PAUSED in states)
         self.act_remove.setEnabled(bool(rows))
         self.act_translate.setEnabled(has_transcript)
+        self.act_speakers.setEnabled(has_transcript)
         self.act_reveal.setEnabled(bool(rows))
         self.act_export.setEnabled(has_transcript)
 
@@ -342,6 +353,39 @@ class MainWindow(QMainWindow):
         dialog.open()
         self.translate_box = dialog
 
+    def speakers_dialog(self) -> None:
+        """Jobs › Find speakers…: label who spoke when in finished transcripts."""
+        ids = self._selected() or ([self.transcript.job_id] if self.transcript.job_id else [])
+        if not ids:
+            self.status_label.setText(self.tr("Select the transcripts to find speakers in first."))
+            return
+        from workers.engines.voices import SpeakerCount
+
+        def chosen(text: str) -> None:
+            try:
+                SpeakerCount.parse(text)
+            except ValueError as exc:
+                self.status_label.setText(str(exc))
+                return
+            self.controller.find_speakers(ids, text.strip() or "auto")
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle(self.tr("Find speakers"))
+        dialog.setLabelText(self.tr("How many speakers: auto, a number (e.g. 3) or a range (e.g. 2-4):"))
+        setting = self.controller.settings["speakers"]
+        dialog.setTextValue(setting if setting not in ("off", "") else "auto")
+        dialog.textValueSelected.connect(chosen)
+        dialog.open()
+        self.speakers_box = dialog
+
+    def people_dialog(self) -> None:
+        from app.gui.people_dialog import PeopleDialog
+
+        dialog = PeopleDialog(self.controller.store, self)
+        dialog.changed.connect(lambda: (self.transcript.job_id and self.transcript._load_segments(),
+                                        self.refresh_speaker_filter()))
+        dialog.open()
+        self.people_box = dialog
+
     def reveal_selected(self) -> None:
         for job_id in self._selected()[:5]:
             path = Path(self.controller.store.job(job_id)["path"])
@@ -376,10 +420,13 @@ class MainWindow(QMainWindow):
         from workers.timefmt import clock
 
         self.results.clear()
-        hits = self.controller.store.search(query, order=self.search_order.currentData())
+        self.refresh_speaker_filter()
+        hits = self.controller.store.search(query, order=self.search_order.currentData(),
+                                            speaker=self.search_speaker.currentData())
         for hit in hits:
             where = f"{Path(hit['path']).name} · {clock(hit['start'])}" + (
-                f" ({hit['kind']})" if hit["kind"] != "transcript" else "")
+                f" ({hit['kind']})" if hit["kind"] != "transcript" else "") + (
+                f" · {hit['speaker']}" if hit.get("speaker") else "")
             words = hit["marked"]
             item = QListWidgetItem()
             item.setData(Qt.UserRole, (hit["job_id"], hit["idx"]))
@@ -432,6 +479,7 @@ class MainWindow(QMainWindow):
         self.update_actions()  # a selected job's state may have changed
         self.summary.refresh()
         self._follow_translations()
+        self._follow_speakers()
         if not self.search_box.text().strip():
             self.pages.setCurrentWidget(self.table if self.model.rows else self.drop_zone)
         self._follow_states()
@@ -447,6 +495,25 @@ class MainWindow(QMainWindow):
             self._shown_translations[job_id] = known
             newest = known.split(", ")[-1] if known else None
             self.transcript.refresh_translations(prefer=newest)
+
+    def _follow_speakers(self) -> None:
+        """Speakers were found for the open transcript: show them (its segments change)."""
+        job_id = self.transcript.job_id
+        row = next((r for r in self.model.rows if r["id"] == job_id), None) if job_id else None
+        if row is not None and row.get("speakers") != self._shown_speakers.get(job_id):
+            self._shown_speakers[job_id] = row.get("speakers")
+            self.transcript._load_segments()
+
+    def refresh_speaker_filter(self) -> None:
+        """The search's speaker filter offers everyone named so far."""
+        keep = self.search_speaker.currentData()
+        self.search_speaker.blockSignals(True)
+        self.search_speaker.clear()
+        self.search_speaker.addItem(self.tr("Anyone"), None)
+        for person in self.controller.store.people():
+            self.search_speaker.addItem(person["name"], person["name"])
+        self.search_speaker.setCurrentIndex(max(0, self.search_speaker.findData(keep)))
+        self.search_speaker.blockSignals(False)
 
     def _follow_states(self) -> None:
         """Notifications and overall progress, from state changes (auto-export: app.autoexport).

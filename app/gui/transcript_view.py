@@ -1,5 +1,6 @@
-"""The transcript of one job: segments with times, playback that follows along,
-find, edits saved at once (the original kept for revert), export."""
+"""The transcript of one job: segments with times and speakers, playback that follows
+along, find, edits saved at once (the original kept for revert), speakers renamed,
+merged and reassigned (each undoable, Ctrl+Z), export."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ import bisect
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
-from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
-                               QSlider, QStackedWidget, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu,
+                               QPushButton, QSlider, QStackedWidget, QTableView, QVBoxLayout, QWidget)
 
 from app.gui import palette
 from workers.timefmt import clock
@@ -18,11 +19,16 @@ from workers.timefmt import clock
 HIGHLIGHT, FOUND, EDITED = QColor(palette.HIGHLIGHT), QColor(palette.FOUND), QColor(palette.EDITED)
 
 
+TIME, TEXT = 0, 1  # logical columns; the speaker and translation columns follow when there
+
+
 class SegmentModel(QAbstractTableModel):
-    """Time and text of each segment (the text column is editable), and beside it a
+    """Time and text of each segment (the text column is editable), its speaker when
+    speakers were found (editable: a new name renames that speaker everywhere), and a
     translation when one is chosen."""
 
     edited = Signal(int, str)  # segment index, new text
+    speaker_named = Signal(str, str)  # speaker key, new name
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -42,28 +48,41 @@ class SegmentModel(QAbstractTableModel):
         self.translation_label, self.translation = label, texts
         self.endResetModel()
 
+    @property
+    def speaker_column(self) -> int | None:
+        return 2 if any(s.get("speaker") for s in self.segments) else None
+
+    @property
+    def translation_column(self) -> int | None:
+        return (3 if self.speaker_column else 2) if self.translation_label else None
+
     def rowCount(self, parent=QModelIndex()):
         return 0 if parent.isValid() else len(self.segments)
 
     def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else (3 if self.translation_label else 2)
+        return 0 if parent.isValid() else 2 + bool(self.speaker_column) + bool(self.translation_label)
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
         if orientation == Qt.Horizontal and role == Qt.DisplayRole:
-            titles = (self.tr("Time"), self.tr("Text"), self.tr("Translation ({0})").format(self.translation_label))
-            return titles[section]
+            if section == self.speaker_column:
+                return self.tr("Speaker")
+            if section == self.translation_column:
+                return self.tr("Translation ({0})").format(self.translation_label)
+            return (self.tr("Time"), self.tr("Text"))[section]
         return None
 
     def flags(self, index):
         base = super().flags(index)
-        return base | Qt.ItemIsEditable if index.column() == 1 else base
+        return base | Qt.ItemIsEditable if index.column() in (TEXT, self.speaker_column) else base
 
     def data(self, index, role=Qt.DisplayRole):
         seg = self.segments[index.row()]
+        if index.column() == self.speaker_column:
+            return self._speaker_data(seg, role)
         if role in (Qt.DisplayRole, Qt.EditRole):
-            if index.column() == 2:
+            if index.column() == self.translation_column:
                 return self.translation.get(seg["idx"], "")
-            return clock(seg["start"]) if index.column() == 0 else seg["text"]
+            return clock(seg["start"]) if index.column() == TIME else seg["text"]
         if role == Qt.BackgroundRole:
             if index.row() == self.current:
                 return QBrush(HIGHLIGHT)
@@ -73,14 +92,37 @@ class SegmentModel(QAbstractTableModel):
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.ForegroundRole and index.column() == 1 and seg.get("original_text"):
+        if role == Qt.ForegroundRole and index.column() == TEXT and seg.get("original_text"):
             return QBrush(EDITED)
         if role == Qt.ToolTipRole and seg.get("original_text"):
             return self.tr("Edited. Original: {0}").format(seg["original_text"])
         return None
 
+    def _speaker_data(self, seg: dict, role):
+        if role in (Qt.DisplayRole, Qt.EditRole):
+            return seg.get("speaker_label") or ""
+        if role == Qt.ForegroundRole and seg.get("speaker"):
+            return QBrush(QColor(palette.speaker_colour(seg["speaker"])))
+        if role == Qt.FontRole:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ToolTipRole and seg.get("speaker_confidence") is not None:
+            return self.tr("Recognised by voice (similarity {0:.2f}). Type a name to correct it.").format(
+                seg["speaker_confidence"])
+        if role == Qt.ToolTipRole:
+            return self.tr("Type a name: it names this speaker in the whole transcript")
+        return None
+
     def setData(self, index, value, role=Qt.EditRole):
-        if role != Qt.EditRole or index.column() != 1:
+        if role == Qt.EditRole and index.column() == self.speaker_column:
+            seg = self.segments[index.row()]
+            name = str(value).strip()
+            if seg.get("speaker") and name and name != seg.get("speaker_label"):
+                self.speaker_named.emit(seg["speaker"], name)
+                return True
+            return False
+        if role != Qt.EditRole or index.column() != TEXT:
             return False
         seg = self.segments[index.row()]
         text = str(value).strip()
@@ -107,9 +149,11 @@ class TranscriptWidget(QWidget):
         super().__init__(parent)
         self.store = store
         self.job_id: str | None = None
+        self.speakers: list[dict] = []
         self.starts: list[float] = []
         self.model = SegmentModel(self)
         self.model.edited.connect(self._save_edit)
+        self.model.speaker_named.connect(self.name_speaker)
 
         self.title = QLabel(self.tr("No transcript open"))
         self.title.setFont(QFont(self.title.font().family(), 12, QFont.Bold))
@@ -121,6 +165,8 @@ class TranscriptWidget(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
         self.table.setSelectionBehavior(QTableView.SelectRows)
         self.table.setEditTriggers(QTableView.DoubleClicked | QTableView.EditKeyPressed)
+        self.table.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._speaker_menu)
         self.table.clicked.connect(self._clicked)
         self.table.doubleClicked.connect(self._double_clicked)
         self._click_row: int | None = None
@@ -151,6 +197,13 @@ class TranscriptWidget(QWidget):
         self.languages.currentIndexChanged.connect(self._show_translation)
         self.revert_button = QPushButton(self.tr("Revert edit"))
         self.revert_button.clicked.connect(self.revert_selected)
+        self.undo_speakers = QAction(self.tr("Undo speaker edit"), self)
+        self.undo_speakers.setShortcut(QKeySequence.Undo)
+        self.undo_speakers.setShortcutContext(Qt.WidgetWithChildrenShortcut)
+        self.undo_speakers.triggered.connect(self.undo_speaker_edit)
+        self.table.addAction(self.undo_speakers)
+        self.undo_button = QPushButton(self.tr("Undo speaker edit"))
+        self.undo_button.clicked.connect(self.undo_speaker_edit)
 
         self.find = QLineEdit()
         self.find.setPlaceholderText(self.tr("Find in transcript (Ctrl+F)"))
@@ -160,7 +213,7 @@ class TranscriptWidget(QWidget):
 
         controls = QHBoxLayout()
         for w in (self.play_button, self.seek, self.position_label, self.speed, self.languages,
-                  self.revert_button, self.no_sound):
+                  self.revert_button, self.undo_button, self.no_sound):
             controls.addWidget(w)
         # with no transcript open: a sentence, not an empty table and buttons that do nothing
         self.empty = QLabel(self.tr("No transcript open.\n\nDouble-click a finished job in the list, or press Return "
@@ -176,6 +229,7 @@ class TranscriptWidget(QWidget):
         layout.addWidget(self.pages, 1)
         layout.addLayout(controls)
         self.languages.setVisible(False)  # shown when the open transcript has translations
+        self.undo_button.setVisible(False)  # and this when it has speakers
         for widget, name in ((self.table, self.tr("Transcript segments")), (self.seek, self.tr("Playback position")),
                              (self.speed, self.tr("Playback speed")), (self.languages, self.tr("Translation shown")),
                              (self.find, self.tr("Find in transcript")), (self.position_label, self.tr("Position"))):
@@ -193,14 +247,30 @@ class TranscriptWidget(QWidget):
         self.job_id = job_id
         self._set_open(True)
         self.title.setText(Path(job["path"]).name)
-        segments = self.store.segments(job_id)
-        self.starts = [s["start"] for s in segments]
-        self.model.load(segments)
+        self._load_segments()
         self.refresh_translations()
         self.player.stop()
         self.player.setSource(QUrl.fromLocalFile(job["path"]))
-        if segment is not None and 0 <= segment < len(segments):
-            self.table.scrollTo(self.model.index(segment, 1))
+        if segment is not None and 0 <= segment < len(self.model.segments):
+            self.table.scrollTo(self.model.index(segment, TEXT))
+
+    def _load_segments(self) -> None:
+        """The open job's segments (again, after a speaker edit: the row shown stays)."""
+        segments = self.store.segments(self.job_id)
+        self.speakers = self.store.speakers(self.job_id)
+        confidence = {s["key"]: s["confidence"] for s in self.speakers}
+        for seg in segments:
+            seg["speaker_confidence"] = confidence.get(seg.get("speaker"))
+        self.starts = [s["start"] for s in segments]
+        top = self.table.rowAt(0)
+        self.model.load(segments)
+        header = self.table.horizontalHeader()
+        if self.model.speaker_column is not None:  # shown between the time and the text
+            header.moveSection(header.visualIndex(self.model.speaker_column), 1)
+            header.setSectionResizeMode(self.model.speaker_column, QHeaderView.ResizeToContents)
+        self.undo_button.setVisible(bool(self.speakers))
+        if top > 0:
+            self.table.scrollTo(self.model.index(top, TEXT), QTableView.PositionAtTop)
 
     def refresh_translations(self, prefer: str | None = None) -> None:
         """Offer every translation of the open job; keep the one shown, or show *prefer*."""
@@ -225,8 +295,9 @@ class TranscriptWidget(QWidget):
         texts = {s["idx"]: s["text"] for s in translation["segments"]} if translation else {}
         self.model.set_translation(language or "", texts)
         header = self.table.horizontalHeader()
-        for column in range(1, self.model.columnCount()):
-            header.setSectionResizeMode(column, QHeaderView.Stretch)
+        for column in (TEXT, self.model.translation_column):
+            if column is not None:
+                header.setSectionResizeMode(column, QHeaderView.Stretch)
 
     def text(self) -> str:
         return " ".join(s["text"] for s in self.model.segments)
@@ -284,7 +355,7 @@ class TranscriptWidget(QWidget):
         if row != self.model.current:
             self.model.set_current(row)
             if row >= 0:
-                self.table.scrollTo(self.model.index(row, 1))
+                self.table.scrollTo(self.model.index(row, TEXT))
 
     def _state_changed(self, state) -> None:
         self.play_button.setText(self.tr("Pause") if state == QMediaPlayer.PlayingState else "Play")
@@ -292,6 +363,55 @@ class TranscriptWidget(QWidget):
     # --- editing and finding -----------------------------------------------------
     def _save_edit(self, idx: int, text: str) -> None:
         self.store.edit_segment(self.job_id, idx, text)  # local SQLite: a millisecond
+
+    # --- speakers: each edit saved at once, undoable (Ctrl+Z), kept across restarts ---
+    def name_speaker(self, key: str, name: str) -> None:
+        """Name a speaker in the whole transcript. The name of another speaker of this
+        transcript merges the two (they were one person)."""
+        same = next((s for s in self.speakers if s["key"] != key and s["label"].casefold() == name.casefold()), None)
+        if same:
+            self.store.merge_speakers(self.job_id, key, same["key"])
+        else:
+            self.store.rename_speaker(self.job_id, key, name)
+        self._load_segments()
+
+    def merge_speaker(self, source: str, target: str) -> None:
+        self.store.merge_speakers(self.job_id, source, target)
+        self._load_segments()
+
+    def move_segment(self, row: int, key: str | None) -> None:
+        """One segment to another speaker (None: a new one)."""
+        key = key or self.store.next_speaker_key(self.job_id)
+        self.store.assign_segment(self.job_id, self.model.segments[row]["idx"], key)
+        self._load_segments()
+
+    def undo_speaker_edit(self) -> None:
+        if self.job_id and self.store.undo_speaker_edit(self.job_id):
+            self._load_segments()
+
+    def _speaker_menu(self, pos) -> None:
+        index = self.table.indexAt(pos)
+        if not index.isValid() or self.model.speaker_column is None:
+            return
+        seg = self.model.segments[index.row()]
+        menu = QMenu(self)
+        current = seg.get("speaker_label") or ""
+        rename = menu.addAction(self.tr("Rename {0}…").format(current))
+        rename.triggered.connect(lambda: self.table.edit(self.model.index(index.row(), self.model.speaker_column)))
+        others = [s for s in self.speakers if s["key"] != seg.get("speaker")]
+        merge = menu.addMenu(self.tr("Merge {0} into").format(current))
+        move = menu.addMenu(self.tr("Move this segment to"))
+        for other in others:
+            merge.addAction(other["label"]).triggered.connect(
+                lambda _=False, k=other["key"]: self.merge_speaker(seg["speaker"], k))
+            move.addAction(other["label"]).triggered.connect(
+                lambda _=False, k=other["key"], r=index.row(): self.move_segment(r, k))
+        move.addAction(self.tr("A new speaker")).triggered.connect(lambda: self.move_segment(index.row(), None))
+        merge.setEnabled(bool(others) and bool(seg.get("speaker")))
+        menu.addSeparator()
+        menu.addAction(self.undo_speakers)
+        self.speaker_menu = menu  # tests reach it here
+        menu.popup(self.table.viewport().mapToGlobal(pos))
 
     def revert_selected(self) -> None:
         for index in self.table.selectionModel().selectedRows():
@@ -316,4 +436,4 @@ class TranscriptWidget(QWidget):
         current = self.table.currentIndex().row()
         after = sorted(m for m in self.model.matches if m > current) or sorted(self.model.matches)
         self.table.selectRow(after[0])
-        self.table.scrollTo(self.model.index(after[0], 1))
+        self.table.scrollTo(self.model.index(after[0], TEXT))

@@ -41,7 +41,11 @@ class TranscribeOptions:
 
     @classmethod
     def from_dict(cls, data: dict) -> "TranscribeOptions":
+        from workers.stages import OFF
+
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        if data.get("speakers") not in OFF:
+            known["word_timestamps"] = True  # turns are cut between words
         return cls(**known)
 
 

@@ -1,0 +1,238 @@
+"""Speakers in the job store: who said each segment, the names a person gave, the
+voices Earmark remembers (people) and the undo of every speaker edit.
+
+A job's speakers have keys "1", "2", … (in the order they first speak); a segment's
+``speaker`` is one of them. A speaker's label is its name, else "Speaker N". Naming a
+speaker keeps their voice print as a person; the next recording's speakers are matched
+against everyone kept (cosine similarity of voice prints, at least ``speaker_match``).
+Forgetting a person deletes every voice print of theirs."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import numpy as np
+
+from workers.options import default
+
+LABEL_SQL = "COALESCE(sp.name, 'Speaker ' || sp.key)"
+
+
+def _blob(vector) -> bytes | None:
+    if vector is None:
+        return None
+    v = np.asarray(vector, np.float32)
+    return (v / (np.linalg.norm(v) + 1e-9)).astype(np.float32).tobytes()
+
+
+def _vector(blob: bytes | None):
+    return None if blob is None else np.frombuffer(blob, np.float32)
+
+
+def speaker_label(key: str | None, name: str | None) -> str | None:
+    if key is None:
+        return None
+    return name or f"Speaker {key}"
+
+
+class SpeakerStore:
+    """Mixed into ``app.jobstore.JobStore`` (needs its ``transaction``, ``_q``, ``_one``)."""
+
+    # --- the speaker stage's result --------------------------------------------------
+    def save_speakers(self, job_id: str, result: dict, threshold: float | None = None) -> None:
+        """The segments cut at turns, each with its speaker; the speakers with their voice
+        prints, named when a remembered person's voice is theirs."""
+        threshold = threshold if threshold is not None else result.get("threshold", default("speaker_match"))
+        old = {r["idx"]: dict(r) for r in self._q("SELECT idx, original_text FROM segments WHERE job_id=?",
+                                                   (job_id,))}
+        pieces: dict = {}
+        for seg in result["segments"]:
+            pieces[seg.get("source")] = pieces.get(seg.get("source"), 0) + 1
+        with self.transaction() as db:
+            people = [(r["id"], r["name"], _vector(r["print"]))
+                      for r in db.execute("SELECT id, name, print FROM people WHERE print IS NOT NULL")]
+            matches = _match(result["speakers"], people, threshold)
+            db.execute("DELETE FROM speakers WHERE job_id=?", (job_id,))
+            db.execute("DELETE FROM speaker_edits WHERE job_id=?", (job_id,))
+            for sp in result["speakers"]:
+                person = matches.get(sp["key"])
+                db.execute("INSERT INTO speakers (job_id, key, name, person_id, confidence, seconds, print) "
+                           "VALUES (?,?,?,?,?,?,?)",
+                           (job_id, sp["key"], person and person[1], person and person[0],
+                            person and round(person[2], 3), sp.get("seconds"), _blob(sp.get("print"))))
+            db.execute("DELETE FROM segments WHERE job_id=?", (job_id,))
+            db.executemany(
+                "INSERT INTO segments (job_id, idx, start, end, text, original_text, words, speaker) "
+                "VALUES (?,?,?,?,?,?,?,?)",
+                [(job_id, i, s["start"], s["end"], s["text"],
+                  (old.get(s.get("source")) or {}).get("original_text") if pieces.get(s.get("source")) == 1 else None,
+                  json.dumps(s["words"]) if s.get("words") else None, s.get("speaker"))
+                 for i, s in enumerate(result["segments"])])
+
+    def describe_speakers(self, job_id: str) -> str:
+        found = self.speakers(job_id)
+        return f"{len(found)} speaker{'s' if len(found) != 1 else ''}: " + ", ".join(s["label"] for s in found) \
+            if found else "no speech"
+
+    def speakers(self, job_id: str) -> list[dict]:
+        """A job's speakers in order of first speech: key, label, name, person, confidence
+        (when recognised rather than named), speaking time and number of segments."""
+        rows = self._q(
+            f"SELECT sp.key, sp.name, sp.person_id, sp.confidence, sp.seconds, {LABEL_SQL} AS label, "
+            "(SELECT COUNT(*) FROM segments s WHERE s.job_id=sp.job_id AND s.speaker=sp.key) AS segments "
+            "FROM speakers sp WHERE sp.job_id=? ORDER BY CAST(sp.key AS INTEGER)", (job_id,))
+        return [dict(r) for r in rows]
+
+    # --- edits, each undoable ----------------------------------------------------------
+    def _snapshot(self, db, job_id: str, what: str) -> None:
+        before = {
+            "speakers": [dict(r) | {"print": r["print"].hex() if r["print"] else None}
+                         for r in db.execute("SELECT * FROM speakers WHERE job_id=?", (job_id,))],
+            "segments": [[r["idx"], r["speaker"]] for r in db.execute(
+                "SELECT idx, speaker FROM segments WHERE job_id=?", (job_id,))]}
+        db.execute("INSERT INTO speaker_edits (job_id, what, before, at) VALUES (?,?,?,?)",
+                   (job_id, what, json.dumps(before), time.time()))
+
+    def rename_speaker(self, job_id: str, key: str, name: str) -> None:
+        """Name a speaker in the whole transcript, and remember their voice as that person."""
+        name = name.strip()
+        with self.transaction() as db:
+            self._snapshot(db, job_id, f"rename {key}")
+            if not name:
+                db.execute("UPDATE speakers SET name=NULL, person_id=NULL, confidence=NULL "
+                           "WHERE job_id=? AND key=?", (job_id, key))
+                return
+            row = db.execute("SELECT print FROM speakers WHERE job_id=? AND key=?", (job_id, key)).fetchone()
+            person_id = self._remember(db, name, _vector(row["print"]) if row else None)
+            db.execute("UPDATE speakers SET name=?, person_id=?, confidence=NULL WHERE job_id=? AND key=?",
+                       (name, person_id, job_id, key))
+
+    def _remember(self, db, name: str, vector) -> int:
+        person = db.execute("SELECT id, print, recordings FROM people WHERE name=?", (name,)).fetchone()
+        if person is None:
+            return db.execute("INSERT INTO people (name, print, recordings, updated_at) VALUES (?,?,?,?)",
+                              (name, _blob(vector), 1 if vector is not None else 0, time.time())).lastrowid
+        if vector is not None:
+            kept, n = _vector(person["print"]), person["recordings"]
+            mixed = vector if kept is None else (kept * n + vector) / (n + 1)
+            db.execute("UPDATE people SET print=?, recordings=?, updated_at=? WHERE id=?",
+                       (_blob(mixed), n + 1, time.time(), person["id"]))
+        return person["id"]
+
+    def merge_speakers(self, job_id: str, source: str, target: str) -> None:
+        """Everything *source* said becomes *target*'s; *source* is gone."""
+        if source == target:
+            return
+        with self.transaction() as db:
+            self._snapshot(db, job_id, f"merge {source} into {target}")
+            rows = {r["key"]: r for r in db.execute("SELECT * FROM speakers WHERE job_id=? AND key IN (?,?)",
+                                                      (job_id, source, target))}
+            a, b = rows.get(source), rows.get(target)
+            if a is not None and b is not None and a["print"] and b["print"]:
+                wa, wb = a["seconds"] or 1.0, b["seconds"] or 1.0
+                mixed = (_vector(a["print"]) * wa + _vector(b["print"]) * wb) / (wa + wb)
+                db.execute("UPDATE speakers SET print=?, seconds=? WHERE job_id=? AND key=?",
+                           (_blob(mixed), wa + wb, job_id, target))
+            db.execute("UPDATE segments SET speaker=? WHERE job_id=? AND speaker=?", (target, job_id, source))
+            db.execute("DELETE FROM speakers WHERE job_id=? AND key=?", (job_id, source))
+
+    def assign_segment(self, job_id: str, idx: int, key: str) -> None:
+        """One segment to another speaker (a new one when *key* is not yet a speaker)."""
+        with self.transaction() as db:
+            self._snapshot(db, job_id, f"segment {idx} to {key}")
+            db.execute("INSERT OR IGNORE INTO speakers (job_id, key) VALUES (?,?)", (job_id, key))
+            db.execute("UPDATE segments SET speaker=? WHERE job_id=? AND idx=?", (key, job_id, idx))
+
+    def next_speaker_key(self, job_id: str) -> str:
+        row = self._q("SELECT MAX(CAST(key AS INTEGER)) FROM speakers WHERE job_id=?", (job_id,))[0][0]
+        return str((row or 0) + 1)
+
+    def undo_speaker_edit(self, job_id: str) -> str | None:
+        """Put back what the last speaker edit changed; what it was, or None if nothing."""
+        with self.transaction() as db:
+            last = db.execute("SELECT id, what, before FROM speaker_edits WHERE job_id=? ORDER BY id DESC LIMIT 1",
+                              (job_id,)).fetchone()
+            if last is None:
+                return None
+            before = json.loads(last["before"])
+            db.execute("DELETE FROM speakers WHERE job_id=?", (job_id,))
+            for sp in before["speakers"]:
+                sp["print"] = bytes.fromhex(sp["print"]) if sp["print"] else None
+                if sp["person_id"] is not None and not db.execute("SELECT 1 FROM people WHERE id=?",
+                                                                  (sp["person_id"],)).fetchone():
+                    sp["person_id"] = None  # forgotten since
+                db.execute(f"INSERT INTO speakers ({', '.join(sp)}) VALUES ({', '.join('?' * len(sp))})",
+                           tuple(sp.values()))
+            db.executemany("UPDATE segments SET speaker=? WHERE job_id=? AND idx=?",
+                           [(speaker, job_id, idx) for idx, speaker in before["segments"]])
+            db.execute("DELETE FROM speaker_edits WHERE id=?", (last["id"],))
+            return last["what"]
+
+    # --- people: the voices kept ---------------------------------------------------------
+    def people(self) -> list[dict]:
+        rows = self._q("SELECT p.id, p.name, p.recordings, p.print IS NOT NULL AS has_voice, p.updated_at, "
+                       "(SELECT COUNT(DISTINCT job_id) FROM speakers s WHERE s.person_id=p.id) AS jobs "
+                       "FROM people p ORDER BY p.name COLLATE NOCASE")
+        return [dict(r) for r in rows]
+
+    def rename_person(self, person_id: int, name: str) -> None:
+        """A new name for a person, in every transcript they speak in. To a name someone
+        else has: the two are merged."""
+        with self.transaction() as db:
+            other = db.execute("SELECT id FROM people WHERE name=? AND id!=?", (name, person_id)).fetchone()
+            if other is not None:
+                self._merge_people(db, person_id, other["id"])
+                return
+            db.execute("UPDATE people SET name=?, updated_at=? WHERE id=?", (name, time.time(), person_id))
+            db.execute("UPDATE speakers SET name=? WHERE person_id=?", (name, person_id))
+
+    def merge_people(self, source: int, target: int) -> None:
+        with self.transaction() as db:
+            self._merge_people(db, source, target)
+
+    def _merge_people(self, db, source: int, target: int) -> None:
+        rows = {r["id"]: r for r in db.execute("SELECT * FROM people WHERE id IN (?,?)", (source, target))}
+        a, b = rows[source], rows[target]
+        if a["print"] and b["print"]:
+            na, nb = max(a["recordings"], 1), max(b["recordings"], 1)
+            mixed = (_vector(a["print"]) * na + _vector(b["print"]) * nb) / (na + nb)
+            db.execute("UPDATE people SET print=?, recordings=? WHERE id=?", (_blob(mixed), na + nb, target))
+        elif a["print"]:
+            db.execute("UPDATE people SET print=?, recordings=? WHERE id=?", (a["print"], a["recordings"], target))
+        db.execute("UPDATE speakers SET person_id=?, name=? WHERE person_id=?", (target, b["name"], source))
+        db.execute("DELETE FROM people WHERE id=?", (source,))
+
+    def forget_person(self, person_id: int) -> None:
+        """Delete a person and every voice print of theirs (the kept one, and those of the
+        transcripts they were named in). The names in transcripts stay as typed."""
+        with self.transaction() as db:
+            db.execute("UPDATE speakers SET print=NULL, person_id=NULL, confidence=NULL WHERE person_id=?",
+                       (person_id,))
+            db.execute("DELETE FROM people WHERE id=?", (person_id,))
+            for edit in db.execute("SELECT id, before FROM speaker_edits").fetchall():
+                before = json.loads(edit["before"])
+                if any(sp.get("person_id") == person_id for sp in before["speakers"]):
+                    for sp in before["speakers"]:
+                        if sp.get("person_id") == person_id:
+                            sp.update(print=None, person_id=None)
+                    db.execute("UPDATE speaker_edits SET before=? WHERE id=?", (json.dumps(before), edit["id"]))
+
+
+def _match(speakers: list[dict], people: list[tuple], threshold: float) -> dict:
+    """speaker key → (person id, name, similarity): the closest voices first, each person
+    at most once, only at *threshold* or above."""
+    pairs = []
+    for sp in speakers:
+        if not sp.get("print"):
+            continue
+        v = np.asarray(sp["print"], np.float32)
+        v = v / (np.linalg.norm(v) + 1e-9)
+        for person_id, name, kept in people:
+            pairs.append((float(v @ kept), sp["key"], person_id, name))
+    out, used = {}, set()
+    for similarity, key, person_id, name in sorted(pairs, reverse=True):
+        if similarity >= threshold and key not in out and person_id not in used:
+            out[key] = (person_id, name, similarity)
+            used.add(person_id)
+    return out

@@ -1,0 +1,309 @@
+"""Who spoke when: the real speaker model (Resemblyzer's GE2E encoder, run in NumPy)
+on real and synthetic voices, and the speaker stage through the real broker and workers.
+
+Recordings: ``tests/voices_audio.py`` makes a meeting of three espeak-ng voices with
+known turn times, and joins the corpus's two real speakers (one per channel of
+stereo_diarization.wav) into alternating turns. Diarization error is frame level, best
+mapping, 0.25 s collar (``workers.engines.voices.diarization_error``)."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from app import jobstore as js
+from app.jobstore import JobStore
+from tests import voices_audio as va
+from tests.helpers import wait_until
+from workers.engines import voices
+from workers.engines.voices import SpeakerCount, Turn, diarization_error, label_segments
+
+needs_espeak = pytest.mark.skipif(not va.have_espeak(), reason="espeak-ng is not installed (.ci/run installs it)")
+
+
+def hypothesis(found):
+    return [(t.start, t.end, str(t.speaker)) for t in found.turns]
+
+
+@pytest.fixture(scope="module")
+def three_voices(tmp_path_factory):
+    path = tmp_path_factory.mktemp("voices") / "meeting.wav"
+    return path, va.meeting(path)
+
+
+@needs_espeak
+def test_three_voices_are_told_apart(three_voices):
+    path, reference = three_voices
+    found = voices.diarize(str(path))
+    error = diarization_error(reference, hypothesis(found))
+    print(f"three espeak-ng voices, auto: {len(found.prints)} speakers, DER {error:.3f}")
+    assert len(found.prints) == 3
+    assert error <= 0.15
+    for count in ("3", "2-4"):
+        again = voices.diarize(str(path), SpeakerCount.parse(count))
+        assert len(again.prints) == 3 and diarization_error(reference, hypothesis(again)) <= 0.15, count
+    two = voices.diarize(str(path), SpeakerCount.parse("2"))
+    assert len(two.prints) == 2  # asked for exactly two: two, however many there are
+
+
+def test_two_real_speakers_and_one(tmp_path, corpus):
+    reference = va.corpus_turns(tmp_path / "turns.wav")
+    found = voices.diarize(str(tmp_path / "turns.wav"))
+    error = diarization_error(reference, hypothesis(found))
+    print(f"the corpus's two real speakers taking turns: {len(found.prints)} speakers, DER {error:.3f}")
+    assert len(found.prints) == 2 and error <= 0.15
+    assert len(voices.diarize(str(corpus / "jfk.flac")).prints) == 1
+
+    # the stereo file mixed to mono: the right speaker only ever talks over the left
+    # one, which one label per moment cannot score well; outside the overlap it is right
+    reference = va.mono_mix(tmp_path / "mono.wav")
+    mixed = hypothesis(voices.diarize(str(tmp_path / "mono.wav")))
+    overlap_scored = diarization_error(reference, mixed)
+    single = diarization_error(reference, mixed, score_overlap=False)
+    print(f"stereo_diarization.wav mixed to mono: DER {overlap_scored:.3f} (overlap scored), {single:.3f} (not)")
+    assert single <= 0.15
+
+
+def test_a_segment_that_holds_two_speakers_is_split_between_words():
+    words = [{"word": " Thanks", "start": 0.0, "end": 0.4}, {"word": " Maria.", "start": 0.4, "end": 0.9},
+             {"word": " I", "start": 1.2, "end": 1.3}, {"word": " will", "start": 1.3, "end": 1.6},
+             {"word": " send", "start": 1.6, "end": 2.0}, {"word": " it.", "start": 2.0, "end": 2.4}]
+    segments = [{"idx": 0, "start": 0.0, "end": 2.4, "text": "Thanks Maria. I will send it.", "words": words},
+                {"idx": 1, "start": 3.0, "end": 4.0, "text": "edited by hand",
+                 "words": [{"word": " something", "start": 3.0, "end": 4.0}]}]
+    turns = [Turn(0.0, 1.0, 0), Turn(1.1, 2.5, 1), Turn(2.9, 4.2, 0)]
+    out = label_segments(segments, turns)
+    assert [(s["text"], s["speaker"], s["source"]) for s in out] == [
+        ("Thanks Maria.", 0, 0), ("I will send it.", 1, 0), ("edited by hand", 0, 1)]
+    assert out[0]["end"] == 0.9 and out[1]["start"] == 1.2
+
+
+def test_the_error_measure():
+    ref = [(0.0, 10.0, "a"), (10.0, 20.0, "b")]
+    assert diarization_error(ref, [(0.0, 10.0, "x"), (10.0, 20.0, "y")]) == 0.0
+    assert diarization_error(ref, [(0.0, 20.0, "x")]) == pytest.approx(0.5, abs=0.02)
+    assert diarization_error(ref, []) == 1.0
+    with pytest.raises(ValueError, match="between 1 and 8"):
+        SpeakerCount.parse("0")
+    assert SpeakerCount.parse("2-4") == SpeakerCount(2, 4) and SpeakerCount.parse("auto") == SpeakerCount()
+
+
+# --- through the real broker and workers ----------------------------------------------
+
+def cli(data_dir, *args, timeout=600, env=None):
+    cmd = [sys.executable, "-m", "app", "--data-dir", str(data_dir), *map(str, args)]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL,
+                          env={**os.environ, **(env or {})})
+
+
+@needs_espeak
+@pytest.mark.stack
+def test_speakers_from_the_command_line_everywhere_the_text_goes(data_dir, three_voices):
+    path, reference = three_voices
+    out = data_dir / "out"
+    done = cli(data_dir, "transcribe", path, "--speakers", "auto", "--format", "json", "--out", out)
+    assert done.returncode == 0, done.stderr
+    segments = json.loads((out / "meeting.json").read_text())["segments"]
+    assert all(s.get("speaker") for s in segments), segments
+    assert len({s["speaker"] for s in segments}) == 3
+    # each segment's speaker is the one the reference has at its middle
+    truth = {}
+    for seg in segments:
+        middle = (seg["start"] + seg["end"]) / 2
+        who = next((w for a, b, w in reference if a - 0.5 <= middle <= b + 0.5), None)
+        truth.setdefault(who, set()).add(seg["speaker"])
+    assert all(len(labels) == 1 for labels in truth.values()), truth
+
+    store = JobStore(data_dir / "earmark.db")
+    [job] = store.jobs()
+    assert [s["name"] for s in store.stages(job["id"])] == ["transcribe", "diarize", "index"]
+    first = {s["key"]: s for s in store.speakers(job["id"])}
+    store.rename_speaker(job["id"], "1", "Maria")
+    store.rename_speaker(job["id"], "2", "Tom")
+    for fmt in ("txt", "vtt", "srt", "md", "tsv"):
+        again = cli(data_dir, "transcribe", path, "--speakers", "auto", "--format", fmt, "--out", out)
+        assert again.returncode == 0 and "already done" in again.stderr
+    assert (out / "meeting.txt").read_text().startswith("Maria: Good morning")
+    assert "\nTom: Thanks" in (out / "meeting.txt").read_text()
+    assert "<v Maria>Good morning" in (out / "meeting.vtt").read_text()
+    assert "Speaker 3: On the research" in (out / "meeting.srt").read_text()
+    assert "Maria: Good morning" in (out / "meeting.md").read_text()
+    assert "\tTom\tThanks" in (out / "meeting.tsv").read_text()
+
+    found = cli(data_dir, "search", "--speaker", "Maria", "morning")
+    assert found.returncode == 0 and "Maria:" in found.stdout, found.stdout + found.stderr
+    assert cli(data_dir, "search", "--speaker", "Tom", "morning").returncode == 1
+    assert "Speaker 3: " in cli(data_dir, "search", "twelve").stdout
+
+    # a second recording of two of the same voices: named by their voice, with confidence
+    second = data_dir / "second.wav"
+    va.meeting(second, lines=[
+        ("Tom", "We should review the hiring plan and the travel costs before the board meeting."),
+        ("Maria", "I agree, and I will prepare the slides with the numbers from last month."),
+        ("Tom", "Thank you, that helps a lot. Let us talk again on Friday.")])
+    done = cli(data_dir, "transcribe", second, "--speakers", "auto", "--format", "json", "--out", out)
+    assert done.returncode == 0, done.stderr
+    names = [s["speaker"] for s in json.loads((out / "second.json").read_text())["segments"]]
+    assert names[0] == "Tom" and "Maria" in names and set(names) == {"Tom", "Maria"}, names
+    [job2] = [j for j in store.jobs() if j["path"] == str(second)]
+    recognised = store.speakers(job2["id"])
+    assert all(s["confidence"] >= 0.85 and s["person_id"] for s in recognised), recognised
+    assert {p["name"] for p in store.people()} == {"Maria", "Tom"}
+    assert first["3"]["confidence"] is None  # Speaker 3 was never named
+
+
+@needs_espeak
+@pytest.mark.stack
+def test_a_worker_killed_while_finding_speakers_costs_that_stage_only(data_dir, tmp_path):
+    """The pool process dies mid-way through the speaker stage: the transcript stays, the
+    stage runs once more (transcription does not), and the job ends done with speakers."""
+    from tests.test_resilience import open_stack, wait_done
+
+    path = tmp_path / "long.wav"
+    va.meeting(path, repeat=4)  # about three minutes: a stage long enough to be caught
+    (data_dir / "settings.json").write_text('{"version": 2, "speakers": "auto", "summarize": false}')
+    stack = open_stack(data_dir)
+    try:
+        intake = stack.service.intake(str(path), stack.settings.speech_options())
+
+        def diarizing():
+            stage = stack.store.stage(intake.job_id, "diarize")
+            return stage if stage["state"] == js.RUNNING and (stage["progress"] or 0) > 0.1 else None
+        stage = wait_until(diarizing, 300, interval=0.05, message="the speaker stage under way")
+        assert stack.store.transcript(intake.job_id)["segments"]
+        os.kill(stage["worker_pid"], signal.SIGKILL)
+        job = wait_done(stack.store, intake.job_id, timeout=300)
+        assert job["state"] == js.DONE, job["error"]
+        kinds = {name: [e["kind"] for e in stack.store.events(job_id=intake.job_id) if e["stage"] == name]
+                 for name in ("transcribe", "diarize")}
+        assert kinds["transcribe"].count("started") == 1, kinds
+        assert kinds["diarize"].count("started") == 2 and kinds["diarize"].count("retried") == 1, kinds
+        assert len(stack.store.speakers(intake.job_id)) == 3
+    finally:
+        stack.close()
+
+
+@pytest.mark.stack
+def test_a_speaker_stage_that_always_crashes_never_costs_the_transcript(data_dir, corpus):
+    """Its engine dies every time: three starts, one sentence, and the transcript is still
+    written, indexed and searchable; the command exits 1 and says why."""
+    out = data_dir / "out"
+    done = cli(data_dir, "transcribe", corpus / "jfk.flac", "--speakers", "--out", out,
+               env={"EARMARK_TEST_CRASH": "earmark.diarize:SIGSEGV"})
+    assert done.returncode == 1, done.stderr
+    assert "crashed" in done.stderr and "3 times" in done.stderr and "Traceback" not in done.stderr
+    assert "country" in (out / "jfk.txt").read_text()
+    store = JobStore(data_dir / "earmark.db")
+    [job] = store.jobs()
+    assert store.stage(job["id"], "diarize")["state"] == js.FAILED
+    assert store.stage(job["id"], "index")["state"] == js.DONE
+    assert store.search("country")
+
+
+# --- the real window ----------------------------------------------------------------------
+
+@needs_espeak
+@pytest.mark.gui
+@pytest.mark.stack
+def test_rename_merge_and_move_speakers_in_the_window_survive_a_restart(qtbot, data_dir, three_voices):
+    """Typed and clicked as a person would: a name typed in the speaker column names that
+    speaker everywhere; a speaker merged into another and one segment moved through the
+    transcript's menu; Ctrl+Z undoes; all of it is there after the window reopens, and
+    the People view forgets a voice."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QLineEdit
+
+    from app.export import to_txt
+    from tests.test_gui import close_window, open_window, row_of, wait_states
+
+    path, _ = three_voices
+    (data_dir / "settings.json").write_text('{"version": 2, "speakers": "auto", "summarize": false}')
+    window = open_window(qtbot, data_dir)
+    window.add_paths([str(path)])
+    wait_states(qtbot, window, [path.name])
+    job_id = row_of(window, path.name)["id"]
+    assert row_of(window, path.name)["state"] == js.DONE
+    window.open_job(job_id)
+    view, store = window.transcript, window.controller.store
+    model = view.model
+    column = model.speaker_column
+    assert column is not None and view.table.horizontalHeader().visualIndex(column) == 1  # after the time
+    labels = [model.index(r, column).data() for r in range(model.rowCount())]
+    assert labels[:3] == ["Speaker 1", "Speaker 2", "Speaker 3"], labels
+    colours = {model.index(r, column).data(Qt.ForegroundRole).color().name() for r in range(3)}
+    assert len(colours) == 3
+
+    # type a name in the speaker column: the whole transcript has it
+    view.table.setFocus()
+    view.table.edit(model.index(0, column))
+    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit), timeout=5_000)
+    editor = QApplication.focusWidget()
+    editor.selectAll()
+    qtbot.keyClicks(editor, "Maria")
+    qtbot.keyClick(editor, Qt.Key_Return)
+    qtbot.waitUntil(lambda: model.index(0, column).data() == "Maria", timeout=5_000)
+    assert [model.index(r, column).data() for r in range(model.rowCount())].count("Maria") == labels.count(
+        "Speaker 1")
+
+    def menu_action(row, *path_):
+        rect = view.table.visualRect(model.index(row, column))
+        view._speaker_menu(rect.center())
+        menu = view.speaker_menu
+        for step in path_[:-1]:
+            menu = next(a.menu() for a in menu.actions() if a.text() == step)
+        action = next(a for a in menu.actions() if a.text() == path_[-1])
+        menu.hide()
+        view.speaker_menu.hide()
+        action.trigger()
+
+    # Speaker 3 merged into Speaker 2, then named Tom by typing
+    menu_action(2, "Merge Speaker 3 into", "Speaker 2")
+    assert {model.index(r, column).data() for r in range(model.rowCount())} == {"Maria", "Speaker 2"}
+    view.name_speaker("2", "Tom")
+    # one segment of Tom's was Maria's: moved through the menu, then undone with Ctrl+Z, then moved again
+    menu_action(1, "Move this segment to", "Maria")
+    assert model.index(1, column).data() == "Maria"
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key_Z, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: model.index(1, column).data() == "Tom", timeout=5_000)
+    menu_action(1, "Move this segment to", "Maria")
+    close_window(qtbot, window)
+
+    again = open_window(qtbot, data_dir)
+    try:
+        qtbot.waitUntil(lambda: row_of(again, path.name) is not None)
+        again.open_job(job_id)
+        store = again.controller.store
+        m = again.transcript.model
+        after = [m.index(r, m.speaker_column).data() for r in range(m.rowCount())]
+        assert after[:3] == ["Maria", "Maria", "Tom"] and set(after) == {"Maria", "Tom"}, after
+        again.activateWindow()
+        qtbot.waitUntil(again.isActiveWindow, timeout=5_000)
+        again.transcript.table.setFocus()
+        qtbot.keyClick(again.transcript.table, Qt.Key_Z, Qt.ControlModifier)  # undo survives the restart
+        qtbot.waitUntil(lambda: m.index(1, m.speaker_column).data() == "Tom", timeout=5_000)
+        assert to_txt(store.transcript(job_id)).startswith("Maria: Good morning")
+
+        # search by speaker in the window
+        again.search_box.setText("morning")
+        again.run_search()
+        again.search_speaker.setCurrentIndex(again.search_speaker.findData("Tom"))
+        assert "No transcript mentions" in again.results.item(0).text()
+        again.search_speaker.setCurrentIndex(again.search_speaker.findData("Maria"))
+        assert again.results.item(0).data(Qt.UserRole) == (job_id, 0)
+
+        # the People view: both voices kept; forgetting Tom deletes his voice
+        again.people_dialog()
+        dialog = again.people_box
+        names = [dialog.list.item(i).data(Qt.UserRole)["name"] for i in range(dialog.list.count())]
+        assert names == ["Maria", "Tom"]
+        dialog.list.setCurrentRow(1)
+        dialog.forget_selected(confirmed=True)
+        assert [p["name"] for p in store.people()] == ["Maria"]
+        assert all(s["person_id"] is None for s in store.speakers(job_id) if s["label"] == "Tom")
+        dialog.close()
+    finally:
+        close_window(qtbot, again)

@@ -1,0 +1,107 @@
+"""Recordings with known speakers for the speaker tests and the benchmark.
+
+``meeting()`` makes a meeting of several espeak-ng voices taking turns (known turn
+times, a short pause between turns); ``corpus_turns()`` joins the corpus's real
+two-speaker recording (one speaker per channel) into alternating turns."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+import wave
+from pathlib import Path
+
+import numpy as np
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+RATE = 16000
+
+# different espeak-ng voices: accent and variant (pitch, formants) differ
+VOICES = {"Maria": "en-us+f3", "Tom": "en-gb+m3", "Priya": "en-gb-scotland+f5"}
+LINES = [
+    ("Maria", "Good morning everyone. Let us start with the budget for the next quarter, "
+              "because finance needs our numbers by the end of the week."),
+    ("Tom", "Thanks Maria. The hosting costs went up a little, mostly because of the new "
+            "database cluster, but the support budget stayed the same."),
+    ("Priya", "On the research side we finished twelve interviews. People like the new search, "
+              "but several asked for a way to export their notes."),
+    ("Maria", "That is useful. Can you write that up so the design team can read it before Thursday?"),
+    ("Tom", "I can help with the export part. We already have most of the code for the reports."),
+    ("Priya", "Great, then I will send the summary tomorrow and we can decide on Monday."),
+    ("Maria", "Perfect. Let us close here and meet again next week at the same time."),
+]
+
+
+def have_espeak() -> bool:
+    return shutil.which("espeak-ng") is not None
+
+
+def speak(text: str, voice: str) -> np.ndarray:
+    """espeak-ng's speech as float32 at 16 kHz."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "s.wav"
+        subprocess.run(["espeak-ng", "-v", voice, "-s", "165", "-w", str(out), text], check=True)
+        with wave.open(str(out)) as w:
+            rate = w.getframerate()
+            samples = np.frombuffer(w.readframes(w.getnframes()), "<i2").astype(np.float32) / 32768
+    positions = np.arange(0, len(samples), rate / RATE)
+    return np.interp(positions, np.arange(len(samples)), samples).astype(np.float32)
+
+
+def write_wav(path: Path, samples: np.ndarray) -> Path:
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(RATE)
+        w.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
+    return path
+
+
+def _speech_span(samples: np.ndarray) -> tuple[float, float]:
+    loud = np.flatnonzero(np.abs(samples) > 0.01)
+    return (loud[0] / RATE, loud[-1] / RATE) if len(loud) else (0.0, 0.0)
+
+
+def join(turns: list[tuple[str, np.ndarray]], path: Path, pause: float = 0.5) -> list[tuple[float, float, str]]:
+    """Write the turns one after another; return the reference (start, end, speaker)."""
+    pieces, reference, t = [], [], 0.0
+    gap = np.zeros(int(pause * RATE), np.float32)
+    for who, samples in turns:
+        a, b = _speech_span(samples)
+        reference.append((round(t + a, 2), round(t + b, 2), who))
+        pieces += [samples, gap]
+        t += (len(samples) + len(gap)) / RATE
+    write_wav(path, np.concatenate(pieces))
+    return reference
+
+
+def meeting(path: Path, lines=LINES, voices=VOICES, repeat: int = 1) -> list[tuple[float, float, str]]:
+    """A meeting of espeak-ng voices; the reference turns."""
+    spoken = {(who, text): speak(text, voices[who]) for who, text in lines}
+    return join([(who, spoken[(who, text)]) for _ in range(repeat) for who, text in lines], path)
+
+
+def corpus_channels() -> tuple[np.ndarray, np.ndarray]:
+    with wave.open(str(CORPUS / "stereo_diarization.wav")) as w:
+        both = np.frombuffer(w.readframes(w.getnframes()), "<i2").reshape(-1, 2).astype(np.float32) / 32768
+    return both[:, 0], both[:, 1]
+
+
+def corpus_turns(path: Path) -> list[tuple[float, float, str]]:
+    """The corpus's two real speakers (left and right channel), taking turns: each
+    channel's speech as one turn, left, right, left, right."""
+    left, right = corpus_channels()
+    def trimmed(x):
+        a, b = _speech_span(x)
+        return x[int(a * RATE):int(b * RATE) + 1]
+    left, right = trimmed(left), trimmed(right)
+    return join([("left", left), ("right", right), ("left", left), ("right", right)], path)
+
+
+def mono_mix(path: Path) -> list[tuple[float, float, str]]:
+    """The corpus's stereo file mixed to mono, as the issue asks; its reference from
+    each channel's loud parts (they overlap for most of the right speaker's turn)."""
+    left, right = corpus_channels()
+    write_wav(path, (left + right) / 2)
+    return [(*_speech_span(left), "left"), (*_speech_span(right), "right")]

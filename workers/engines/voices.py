@@ -1,0 +1,524 @@
+"""Who spoke when: speaker turns from a recording, offline, with no torch.
+
+The voice encoder is Resemblyzer's GE2E network (Apache-2.0; its weights ship in
+Earmark as ``voice/ge2e.npz``, see ``scripts/voice_encoder_weights.py``): a 3-layer
+LSTM over 40-band mel frames that gives a 256-number voice print for 1.6 s of speech.
+It runs here in NumPy (about 3 MB of weights, no onnxruntime session, no torch).
+
+``diarize()`` reads the recording in blocks (memory stays flat however long it is),
+finds speech with Silero VAD (the one faster-whisper ships), takes a voice print
+every HOP seconds of speech, clusters them over the whole recording (spectral
+clustering; the number of voices from the eigen-gap, or as asked) and returns
+turns, one voice print per speaker (their mean) and the number found.
+
+Pure NumPy functions plus one cached encoder: no Celery, no Qt.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from workers.media import SAMPLE_RATE
+
+WEIGHTS = Path(__file__).resolve().parent / "voice" / "ge2e.npz"
+WINDOW_SECONDS = 1.6  # the encoder's partial utterance: 160 frames of 10 ms
+HOP_SECONDS = 0.75
+BLOCK_SECONDS = 300.0  # decoded at a time
+EMBED_BATCH = 64  # windows through the encoder at once
+MAX_CLUSTERED = 1200  # voice prints clustered directly; the rest join the nearest speaker
+MAX_SPEAKERS = 8
+MIN_TURN_SECONDS = 0.6  # a shorter island of one voice inside another's turn is smoothed away
+SAME_SPEAKER = 0.66  # auto: groups of prints alike on average at least this much are one voice
+MIN_PRINTS = 3  # a group of fewer prints (about 2 s of speech) is not a speaker of its own
+
+
+@dataclass(frozen=True)
+class SpeakerCount:
+    """auto (None, None), exactly N (N, N), or between low and high."""
+
+    low: int | None = None
+    high: int | None = None
+
+    @classmethod
+    def parse(cls, text: str | int | None) -> "SpeakerCount":
+        """'auto', '3' or '2-4' (also '2..4'). Raises ValueError with the words to show."""
+        raw = str(text if text is not None else "auto").strip().lower()
+        if raw in ("", "auto", "on", "yes", "true"):
+            return cls()
+        try:
+            if "-" in raw or ".." in raw:
+                low, high = (int(p) for p in raw.replace("..", "-").split("-", 1))
+            else:
+                low = high = int(raw)
+        except ValueError:
+            raise ValueError(f"Speakers must be auto, a number or a range such as 2-4, not {text!r}.") from None
+        if not 1 <= low <= high <= MAX_SPEAKERS:
+            raise ValueError(f"Speakers must be between 1 and {MAX_SPEAKERS} (got {text!r}).")
+        return cls(low, high)
+
+    def bounds(self, points: int) -> tuple[int, int]:
+        low, high = self.low or 1, self.high or MAX_SPEAKERS
+        high = max(1, min(high, points))
+        return min(low, high), high
+
+
+# --- the voice encoder ----------------------------------------------------------
+
+def _mel_filters(n_fft: int = 400, n_mels: int = 40) -> np.ndarray:
+    """Slaney-style mel filterbank (as librosa's default), shape (n_mels, n_fft//2+1)."""
+
+    def hz_to_mel(f):
+        f = np.asarray(f, dtype=np.float64)
+        mel = f / (200.0 / 3)
+        log_region = f >= 1000.0
+        return np.where(log_region, 15.0 + np.log(np.maximum(f, 1e-10) / 1000.0) / (math.log(6.4) / 27.0), mel)
+
+    def mel_to_hz(m):
+        m = np.asarray(m, dtype=np.float64)
+        f = m * (200.0 / 3)
+        return np.where(m >= 15.0, 1000.0 * np.exp((math.log(6.4) / 27.0) * (m - 15.0)), f)
+
+    fft_freqs = np.linspace(0, SAMPLE_RATE / 2, n_fft // 2 + 1)
+    mel_points = mel_to_hz(np.linspace(hz_to_mel(0.0), hz_to_mel(SAMPLE_RATE / 2), n_mels + 2))
+    spacing = np.diff(mel_points)
+    ramps = mel_points[:, None] - fft_freqs[None, :]
+    lower = -ramps[:-2] / spacing[:-1, None]
+    upper = ramps[2:] / spacing[1:, None]
+    weights = np.maximum(0, np.minimum(lower, upper))
+    weights *= (2.0 / (mel_points[2:n_mels + 2] - mel_points[:n_mels]))[:, None]
+    return weights.astype(np.float32)
+
+
+class VoiceEncoder:
+    """Voice prints (256 numbers, L2-normed) of 1.6 s windows of 16 kHz speech."""
+
+    FRAMES = 160
+    N_FFT, FRAME_STEP = 400, 160
+
+    def __init__(self, weights: Path = WEIGHTS):
+        if not weights.is_file():
+            from workers.errors import EarmarkError
+
+            raise EarmarkError(f"The speaker model is missing from this installation ({weights}). "
+                               "Reinstalling Earmark puts it back.")
+        with np.load(weights) as data:
+            w = {k: data[k].astype(np.float32) for k in data.files}
+        self.layers = [(w[f"lstm.weight_ih_l{i}"].T.copy(), w[f"lstm.weight_hh_l{i}"].T.copy(),
+                        w[f"lstm.bias_ih_l{i}"] + w[f"lstm.bias_hh_l{i}"]) for i in range(3)]
+        self.linear = (w["linear.weight"].T.copy(), w["linear.bias"])
+        self.mel = _mel_filters(self.N_FFT).T.copy()
+        n = np.arange(self.N_FFT)
+        self.window = (0.5 - 0.5 * np.cos(2 * np.pi * n / self.N_FFT)).astype(np.float32)  # periodic Hann
+
+    def mels(self, windows: np.ndarray) -> np.ndarray:
+        """(batch, samples) → (batch, 160, 40) mel power frames."""
+        pad = self.N_FFT // 2
+        padded = np.pad(windows, ((0, 0), (pad, pad)))
+        idx = np.arange(self.FRAMES)[:, None] * self.FRAME_STEP + np.arange(self.N_FFT)[None, :]
+        frames = padded[:, idx] * self.window  # (batch, 160, 400)
+        power = np.abs(np.fft.rfft(frames, axis=-1)) ** 2
+        return (power.astype(np.float32) @ self.mel).astype(np.float32)
+
+    def embed(self, windows: np.ndarray, batch: int = 128) -> np.ndarray:
+        """Voice prints of equal-length windows (each WINDOW_SECONDS of samples)."""
+        out = []
+        for start in range(0, len(windows), batch):
+            chunk = np.asarray(windows[start:start + batch], dtype=np.float32)
+            rms = np.sqrt(np.mean(chunk ** 2, axis=1, keepdims=True)) + 1e-6
+            chunk = chunk * (10 ** (-30 / 20) / rms)  # every window at -30 dBFS, as the model was trained
+            out.append(self._forward(self.mels(chunk)))
+        return np.concatenate(out) if out else np.zeros((0, 256), np.float32)
+
+    def _forward(self, x: np.ndarray) -> np.ndarray:
+        batch, steps, _ = x.shape
+        h = None
+        for w_ih, w_hh, bias in self.layers:
+            hidden = w_hh.shape[0]
+            inputs = x @ w_ih + bias  # every step's input part at once: (batch, steps, 4*hidden)
+            h = np.zeros((batch, hidden), np.float32)
+            c = np.zeros((batch, hidden), np.float32)
+            outputs = np.empty((batch, steps, hidden), np.float32)
+            for t in range(steps):
+                gates = inputs[:, t] + h @ w_hh
+                i, f, g, o = np.split(gates, 4, axis=1)  # PyTorch's gate order
+                c = _sigmoid(f) * c + _sigmoid(i) * np.tanh(g)
+                h = _sigmoid(o) * np.tanh(c)
+                outputs[:, t] = h
+            x = outputs
+        w, b = self.linear
+        raw = np.maximum(h @ w + b, 0)
+        return raw / (np.linalg.norm(raw, axis=1, keepdims=True) + 1e-9)
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (np.tanh(0.5 * x) + 1.0)
+
+
+@lru_cache(maxsize=1)
+def encoder() -> VoiceEncoder:
+    return VoiceEncoder()
+
+
+def voice_print(embeddings: np.ndarray) -> np.ndarray:
+    """One print for a set of windows of the same voice: their normed mean."""
+    mean = np.asarray(embeddings, np.float32).mean(axis=0)
+    return mean / (np.linalg.norm(mean) + 1e-9)
+
+
+# --- reading the recording ----------------------------------------------------------
+
+def blocks(path: str, seconds: float = BLOCK_SECONDS):
+    """(start seconds, float32 16 kHz mono samples) of the recording, block by block."""
+    import av
+
+    size = int(seconds * SAMPLE_RATE)
+    resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+    pending, held, position = [], 0, 0
+    with av.open(path, mode="r", metadata_errors="ignore") as container:
+        stream = next(iter(container.streams.audio))
+        for frame in container.decode(stream):
+            frame.pts = None
+            for out in resampler.resample(frame):
+                pending.append(out.to_ndarray().reshape(-1))
+                held += out.samples
+            while held >= size:
+                joined = np.concatenate(pending)
+                yield position / SAMPLE_RATE, joined[:size].astype(np.float32) / 32768.0
+                position += size
+                pending, held = [joined[size:]], len(joined) - size
+        for out in resampler.resample(None):
+            pending.append(out.to_ndarray().reshape(-1))
+    if pending:
+        joined = np.concatenate(pending)
+        if len(joined):
+            yield position / SAMPLE_RATE, joined.astype(np.float32) / 32768.0
+
+
+def speech_mask(audio: np.ndarray) -> np.ndarray:
+    """Per 10 ms frame: is it speech (Silero VAD)."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    frames = len(audio) // 160 + 1
+    mask = np.zeros(frames, bool)
+    for s in get_speech_timestamps(audio, VadOptions(min_silence_duration_ms=150, speech_pad_ms=30)):
+        mask[s["start"] // 160:s["end"] // 160 + 1] = True
+    return mask
+
+
+@dataclass
+class Prints:
+    """Voice prints taken along a recording: the centre time of each and the speech found."""
+
+    times: np.ndarray  # (n,) seconds
+    embeddings: np.ndarray  # (n, 256)
+    speech: list[tuple[float, float]]  # speech regions, seconds
+    duration: float
+
+
+def take_prints(path: str, on_progress=None, duration: float | None = None) -> Prints:
+    """A voice print every HOP_SECONDS where at least half the window is speech."""
+    enc = encoder()
+    half = int(WINDOW_SECONDS * SAMPLE_RATE) // 2
+    times, prints, speech = [], [], []
+    carry = np.zeros(0, np.float32)  # the end of the previous block: windows across the cut
+    end = 0.0
+    for start, audio in blocks(path):
+        joined = np.concatenate([carry, audio])
+        origin = start - len(carry) / SAMPLE_RATE  # time of joined[0]
+        mask = speech_mask(joined)
+        first = 0.0 if start == 0 else start  # this block's own window centres
+        end = start + len(audio) / SAMPLE_RATE
+        centres = np.arange(math.ceil(first / HOP_SECONDS) * HOP_SECONDS, end, HOP_SECONDS)
+        windows, kept = [], []
+        for centre in centres:
+            mid = int(round((centre - origin) * SAMPLE_RATE))
+            lo, hi = mid - half, mid + half
+            if lo < 0 and start > 0:
+                continue
+            frames = mask[max(lo, 0) // 160:max(hi, 0) // 160]
+            if not len(frames) or frames.mean() < 0.5:
+                continue
+            window = joined[max(lo, 0):hi]
+            if len(window) < 2 * half:
+                window = np.pad(window, (0, 2 * half - len(window)))
+            windows.append(window)
+            kept.append(centre)
+        for i in range(0, len(windows), EMBED_BATCH):  # progress a batch at a time
+            prints.append(enc.embed(np.stack(windows[i:i + EMBED_BATCH])))
+            if on_progress and duration:
+                done = first + (end - first) * min(i + EMBED_BATCH, len(windows)) / len(windows)
+                on_progress(min(done / duration, 1.0))
+        times.extend(kept)
+        speech.extend(_regions(mask, origin, lower=first))
+        carry = joined[-2 * half:]
+    embeddings = np.concatenate(prints) if prints else np.zeros((0, 256), np.float32)
+    return Prints(np.asarray(times, float), embeddings, _merge(speech), end)
+
+
+def _regions(mask: np.ndarray, origin: float, lower: float) -> list[tuple[float, float]]:
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
+    out = []
+    for a, b in zip(edges[::2], edges[1::2]):
+        s, e = origin + a * 0.01, origin + b * 0.01
+        if e > lower:
+            out.append((max(s, lower), e))
+    return out
+
+
+def _merge(regions: list[tuple[float, float]], gap: float = 0.0) -> list[tuple[float, float]]:
+    out: list[list[float]] = []
+    for s, e in sorted(regions):
+        if out and s <= out[-1][1] + gap:
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e])
+    return [(round(s, 2), round(e, 2)) for s, e in out]
+
+
+# --- clustering ---------------------------------------------------------------------
+
+def cluster(embeddings: np.ndarray, count: SpeakerCount = SpeakerCount(), seed: int = 0) -> np.ndarray:
+    """A speaker number (0, 1, …) for every voice print, over the whole recording.
+
+    Average-linkage clustering of the prints by cosine similarity: groups merge, most
+    alike first, until no two are alike enough (SAME_SPEAKER, auto) or as many groups
+    are left as asked; a group of a stray print or two is no speaker. Then every print
+    joins the nearest group's mean, a few rounds over."""
+    n = len(embeddings)
+    if n == 0:
+        return np.zeros(0, int)
+    low, high = count.bounds(n)
+    if n < 3 or high == 1:
+        return np.zeros(n, int)
+    rng = np.random.default_rng(seed)
+    sample = np.sort(rng.choice(n, MAX_CLUSTERED, replace=False)) if n > MAX_CLUSTERED else np.arange(n)
+    groups = sorted(_agglomerate(embeddings[sample], low, high), key=len, reverse=True)
+    while len(groups) > low and len(groups[-1]) < MIN_PRINTS:
+        groups.pop()  # its prints join the nearest speaker below
+    centroids = np.stack([voice_print(embeddings[sample[g]]) for g in groups])
+    centroids = _refine(embeddings, centroids)
+    labels = np.argmax(embeddings @ centroids.T, axis=1)
+    return _renumber(labels)
+
+
+def _agglomerate(points: np.ndarray, low: int, high: int) -> list[np.ndarray]:
+    """Groups of point indices (average linkage, Lance-Williams updates)."""
+    n = len(points)
+    sim = (points @ points.T).astype(np.float64)
+    np.fill_diagonal(sim, -np.inf)
+    members = {i: [i] for i in range(n)}
+    alive = np.ones(n, bool)
+    while len(members) > low:
+        i, j = np.unravel_index(np.argmax(sim), sim.shape)
+        if len(members) <= high and sim[i, j] < SAME_SPEAKER:
+            break
+        ni, nj = len(members[i]), len(members[j])
+        merged = (sim[i] * ni + sim[j] * nj) / (ni + nj)
+        sim[i], sim[:, i] = merged, merged
+        sim[i, i] = -np.inf
+        sim[j], sim[:, j] = -np.inf, -np.inf
+        alive[j] = False
+        members[i] += members.pop(j)
+    return [np.array(m) for m in members.values()]
+
+
+def _centroids(points: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    return np.stack([voice_print(points[labels == j]) for j in range(k) if np.any(labels == j)])
+
+
+def _refine(embeddings: np.ndarray, centroids: np.ndarray, rounds: int = 5) -> np.ndarray:
+    for _ in range(rounds):
+        labels = np.argmax(embeddings @ centroids.T, axis=1)
+        centroids = np.stack([voice_print(embeddings[labels == j]) if np.any(labels == j) else centroids[j]
+                              for j in range(len(centroids))])
+    return centroids
+
+
+def _renumber(labels: np.ndarray) -> np.ndarray:
+    """Speaker 0 is the first to speak, 1 the next new voice, and so on."""
+    order: dict[int, int] = {}
+    for label in labels:
+        order.setdefault(int(label), len(order))
+    return np.array([order[int(label)] for label in labels], int)
+
+
+# --- turns ----------------------------------------------------------------------------
+
+@dataclass
+class Turn:
+    start: float
+    end: float
+    speaker: int
+
+
+def smooth(labels: np.ndarray, width: int = 3) -> np.ndarray:
+    """Majority of each print's neighbours: one stray window does not make a turn."""
+    if len(labels) < width:
+        return labels
+    out = labels.copy()
+    half = width // 2
+    for i in range(half, len(labels) - half):
+        values, counts = np.unique(labels[i - half:i + half + 1], return_counts=True)
+        out[i] = values[np.argmax(counts)]
+    return out
+
+
+def turns(prints: Prints, labels: np.ndarray) -> list[Turn]:
+    """Speech regions cut where the voice changes: each stretch of speech goes to the
+    speaker of the nearest voice print."""
+    if not len(labels):
+        return []
+    labels = smooth(labels)
+    out: list[Turn] = []
+    for start, end in prints.speech:
+        t = start
+        while t < end:
+            i = int(np.argmin(np.abs(prints.times - t)))
+            # the stretch this print speaks for: up to halfway to the next print
+            nxt = prints.times[i + 1] if i + 1 < len(prints.times) else math.inf
+            stop = min(end, (prints.times[i] + nxt) / 2 if nxt != math.inf else end)
+            stop = max(stop, t + 0.01)
+            if out and out[-1].speaker == labels[i] and t - out[-1].end < 1.0:
+                out[-1].end = stop
+            else:
+                out.append(Turn(round(t, 2), round(stop, 2), int(labels[i])))
+            t = stop
+    return _absorb_short(out)
+
+
+def _absorb_short(items: list[Turn]) -> list[Turn]:
+    """A turn shorter than MIN_TURN_SECONDS between two turns of one other voice is theirs."""
+    changed = True
+    while changed:
+        changed = False
+        for i in range(1, len(items) - 1):
+            a, b, c = items[i - 1], items[i], items[i + 1]
+            if b.end - b.start < MIN_TURN_SECONDS and a.speaker == c.speaker != b.speaker:
+                a.end = c.end
+                del items[i:i + 2]
+                changed = True
+                break
+    out: list[Turn] = []
+    for item in items:
+        if out and out[-1].speaker == item.speaker and item.start - out[-1].end < 1.0:
+            out[-1].end = item.end
+        else:
+            out.append(item)
+    return out
+
+
+@dataclass
+class Diarization:
+    turns: list[Turn]
+    prints: dict[int, np.ndarray]  # speaker → voice print
+    seconds: dict[int, float]  # speaker → speaking time
+
+
+def diarize(path: str, count: SpeakerCount = SpeakerCount(), on_progress=None,
+            duration: float | None = None) -> Diarization:
+    found = take_prints(path, on_progress=on_progress, duration=duration)
+    labels = cluster(found.embeddings, count)
+    result = turns(found, labels)
+    prints = {int(s): voice_print(found.embeddings[labels == s]) for s in np.unique(labels)}
+    seconds: dict[int, float] = {}
+    for t in result:
+        seconds[t.speaker] = seconds.get(t.speaker, 0.0) + t.end - t.start
+    return Diarization(result, prints, seconds)
+
+
+# --- scoring (tests and bench) -----------------------------------------------------------
+
+def diarization_error(reference: list[tuple[float, float, str]], hypothesis: list[tuple[float, float, str]],
+                      collar: float = 0.25, step: float = 0.01, score_overlap: bool = True) -> float:
+    """Frame-level diarization error rate: (missed + false alarm + confusion) / reference
+    speech, with the best one-to-one mapping of hypothesis to reference speakers and no
+    scoring within *collar* seconds of a reference boundary. Overlapped reference
+    speech counts once per speaker; with *score_overlap* False it is not scored."""
+    from itertools import permutations
+
+    end = max([e for _, e, _ in reference + hypothesis] + [0.0])
+    n = int(math.ceil(end / step)) + 1
+    ref_names = sorted({s for *_, s in reference})
+    hyp_names = sorted({s for *_, s in hypothesis})
+    ref = np.zeros((len(ref_names), n), bool)
+    hyp = np.zeros((len(hyp_names), n), bool)
+    scored = np.ones(n, bool)
+    for s, e, who in reference:
+        ref[ref_names.index(who), int(s / step):int(e / step)] = True
+        for edge in (s, e):
+            scored[max(0, int((edge - collar) / step)):int((edge + collar) / step)] = False
+    for s, e, who in hypothesis:
+        hyp[hyp_names.index(who), int(s / step):int(e / step)] = True
+    if not score_overlap:
+        scored &= ref.sum(axis=0) <= 1
+    ref, hyp = ref[:, scored], hyp[:, scored]
+    total = ref.sum()
+    if total == 0:
+        return 0.0
+    n_ref, n_hyp = ref.sum(axis=0), hyp.sum(axis=0)
+    best = math.inf
+    size = max(len(ref_names), len(hyp_names))
+    for mapping in permutations(range(size), len(hyp_names)):
+        correct = sum((ref[m] & hyp[h]).sum() for h, m in enumerate(mapping) if m < len(ref_names))
+        error = np.maximum(n_ref, n_hyp).sum() - correct
+        best = min(best, error)
+    return float(best / total)
+
+
+# --- the transcript's segments, one speaker each ---------------------------------------
+
+def _speaker_at(turns_: list[Turn], start: float, end: float) -> int | None:
+    """The speaker who holds most of [start, end]; the nearest turn's if none overlaps."""
+    if not turns_:
+        return None
+    overlap: dict[int, float] = {}
+    for t in turns_:
+        shared = min(end, t.end) - max(start, t.start)
+        if shared > 0:
+            overlap[t.speaker] = overlap.get(t.speaker, 0.0) + shared
+    if overlap:
+        return max(overlap, key=overlap.get)
+    middle = (start + end) / 2
+    return min(turns_, key=lambda t: min(abs(t.start - middle), abs(t.end - middle))).speaker
+
+
+def label_segments(segments: list[dict], turns_: list[Turn], min_piece_seconds: float = 0.5) -> list[dict]:
+    """Each segment with its speaker; a segment that holds two speakers is split where
+    the turn changes, between words (its words' timestamps). A segment without words,
+    or whose text a person edited, is not split: it goes to the speaker who holds most
+    of it. Each piece keeps ``source`` (the index of the segment it came from)."""
+    out = []
+    for seg in segments:
+        words = seg.get("words") or []
+        joined = "".join(w["word"] for w in words).strip()
+        if not words or joined != seg["text"].strip():
+            out.append({**seg, "speaker": _speaker_at(turns_, seg["start"], seg["end"]), "source": seg.get("idx")})
+            continue
+        pieces: list[list[dict]] = []
+        for word in words:
+            who = _speaker_at(turns_, word["start"], word["end"])
+            if pieces and pieces[-1][0]["speaker"] == who:
+                pieces[-1].append({**word, "speaker": who})
+            else:
+                pieces.append([{**word, "speaker": who}])
+        # a piece too short to be a turn of its own (a word on the boundary) joins its neighbour
+        merged: list[list[dict]] = []
+        for piece in pieces:
+            if merged and (piece[-1]["end"] - piece[0]["start"] < min_piece_seconds
+                           or merged[-1][-1]["end"] - merged[-1][0]["start"] < min_piece_seconds):
+                keep = merged[-1] if len(merged[-1]) >= len(piece) else piece
+                merged[-1] = [{**w, "speaker": keep[0]["speaker"]} for w in merged[-1] + piece]
+            else:
+                merged.append(piece)
+        for piece in merged:
+            out.append({"start": piece[0]["start"] if len(merged) > 1 else seg["start"],
+                        "end": piece[-1]["end"] if len(merged) > 1 else seg["end"],
+                        "text": "".join(w["word"] for w in piece).strip(),
+                        "words": [{k: v for k, v in w.items() if k != "speaker"} for w in piece],
+                        "speaker": piece[0]["speaker"], "source": seg.get("idx")})
+    return out
