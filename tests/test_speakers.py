@@ -307,3 +307,33 @@ def test_rename_merge_and_move_speakers_in_the_window_survive_a_restart(qtbot, d
         dialog.close()
     finally:
         close_window(qtbot, again)
+
+
+def test_the_notes_say_who_said_it_and_who_will_do_it():
+    """Grounded minutes of a transcript with speakers: each line after its speaker's
+    name, and "I will …" owned by whoever said it."""
+    from pathlib import Path
+
+    from workers.engines.llm import GroundedSummarizer, Template
+
+    template = Template.parse((Path(__file__).resolve().parents[1] / "resources" / "templates"
+                               / "meeting_minutes.md").read_text())
+    segments = [
+        {"idx": 0, "start": 0.0, "end": 4.0, "speaker": "Tom",
+         "text": "We decided to move the launch to the second week of May."},
+        {"idx": 1, "start": 4.0, "end": 8.0, "speaker": "Maria",
+         "text": "I will send the updated draft to the design team by Thursday."},
+        {"idx": 2, "start": 8.0, "end": 12.0, "speaker": "Tom",
+         "text": "The main risk is that the vendor contract is not signed in time."}]
+    said = ["The launch plan covers the website, the mobile app and the support pages.",
+            "The launch plan for the mobile app depends on the store review.",
+            "The website part of the launch plan is ready for review.",
+            "Support pages for the launch need new screenshots of the app.",
+            "The launch plan also needs a date for the press release."]
+    segments += [{"idx": 3 + i, "start": 12.0 + 4 * i, "end": 16.0 + 4 * i, "speaker": "Priya", "text": t}
+                 for i, t in enumerate(said)]
+    markdown = GroundedSummarizer(template).summarize(segments)["markdown"]
+    action = next(line for line in markdown.splitlines() if "updated draft" in line)
+    assert action.startswith("- **Maria:** I will send") and "**Owner:** Maria" in action, markdown
+    assert "**Due:** Thursday" in action
+    assert any(line.startswith("- **Tom:** We decided") for line in markdown.splitlines()), markdown

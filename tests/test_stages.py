@@ -52,22 +52,25 @@ def test_every_stage_can_be_sent_and_stored(tmp_path):
         for stage in stages.STAGES:
             assert contract_problems(stage, store) == []
         # and the checklist catches a stage added in the table only
-        speakers = stages.Stage("diarize", stages.TaskSpec("earmark.diarize", stages.NLP_Q, 6, "Speakers"),
-                                ("segments", "audio"), "speakers")
-        assert contract_problems(speakers, store) == [
-            "stage diarize needs 'audio': add it to app.jobs.ARGUMENTS",
-            "stage diarize stores 'speakers': add JobStore.save_speakers",
-            "stage diarize stores 'speakers': add JobStore.describe_speakers",
-            "stage diarize: no Celery task named earmark.diarize"]
+        topics = stages.Stage("topics", stages.TaskSpec("earmark.topics", stages.NLP_Q, 6, "Topics"),
+                              ("segments", "audio"), "topics")
+        assert contract_problems(topics, store) == [
+            "stage topics needs 'audio': add it to app.jobs.ARGUMENTS",
+            "stage topics stores 'topics': add JobStore.save_topics",
+            "stage topics stores 'topics': add JobStore.describe_topics",
+            "stage topics: no Celery task named earmark.topics"]
     finally:
         store.close()
 
 
 def test_the_job_follows_the_table_order_and_options():
     assert stages.stages_for({}) == ["transcribe", "index"]
-    assert stages.stages_for({"summarize": True, "translate_to": "fr"}) == list(stages.stage_names())
+    assert stages.stages_for({"speakers": "off", "summarize": False}) == ["transcribe", "index"]
+    assert stages.stages_for({"summarize": True, "translate_to": "fr", "speakers": "auto"}) == list(
+        stages.stage_names())
     assert jobs.STAGES == stages.stage_names()
-    assert [s.name for s in stages.STAGES if s.reindex_after] == ["summarize", "translate"]
+    assert [s.name for s in stages.STAGES if s.reindex_after] == ["diarize", "summarize", "translate"]
+    assert [s.name for s in stages.STAGES if s.optional] == ["diarize"]
 
 
 def test_worker_roles_and_their_cpu_shares_come_from_the_queues():

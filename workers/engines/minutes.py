@@ -54,6 +54,7 @@ class Sentence:
     start: float
     end: float
     text: str
+    speaker: str | None = None  # who said it, when speakers were found
 
 
 def sentences(segments: list[dict]) -> list[Sentence]:
@@ -69,7 +70,7 @@ def sentences(segments: list[dict]) -> list[Sentence]:
         at, span = float(seg["start"]), float(seg["end"]) - float(seg["start"])
         for part in parts:
             length = span * len(part) / total
-            out.append(Sentence(round(at, 2), round(at + length, 2), part))
+            out.append(Sentence(round(at, 2), round(at + length, 2), part, seg.get("speaker")))
             at += length
     return _join_fragments(out)
 
@@ -81,7 +82,7 @@ def _join_fragments(items: list[Sentence]) -> list[Sentence]:
     for item in items:
         if out and not out[-1].text.endswith((".", "?", "!", "…")):
             prev = out.pop()
-            item = Sentence(prev.start, item.end, f"{prev.text} {item.text}")
+            item = Sentence(prev.start, item.end, f"{prev.text} {item.text}", prev.speaker)
         out.append(item)
     return out
 
@@ -110,6 +111,15 @@ def owner_of(text: str) -> str | None:
         return re.search(r"\b(data team|design team|mobile team|support team|finance team|engineering)\b",
                          text, re.I).group(1)
     return None
+
+
+FIRST_PERSON = re.compile(r"^(?:so,?\s+|and\s+|okay,?\s+)?(?:i will|i'll|i can|i am going to|i'm going to|"
+                          r"let me|i will also)\b", re.I)
+
+
+def owner_in(s: Sentence) -> str | None:
+    """Who will do it: its speaker when they say "I will …", else a person the sentence names."""
+    return s.speaker if s.speaker and FIRST_PERSON.match(s.text) else owner_of(s.text)
 
 
 def due_of(text: str) -> str | None:
@@ -154,7 +164,7 @@ class Minutes:
         if kind == "actions":
             if text.endswith("?"):
                 return 0.0
-            hits += 1.5 * bool(due_of(text)) + 1.5 * bool(owner_of(text))
+            hits += 1.5 * bool(due_of(text)) + 1.5 * bool(owner_in(s))
         if kind == "decisions" and text.endswith("?"):
             return 0.0
         return hits + 0.1 * self.centrality(s)
@@ -187,11 +197,12 @@ class Minutes:
         return [max(self.all[i:i + size], key=self.centrality) for i in range(0, len(self.all), size)]
 
     def line(self, s: Sentence, kind: str) -> str:
+        who = f"**{s.speaker}:** " if s.speaker else ""
         if kind == "actions":
-            owner, due = owner_of(s.text), due_of(s.text)
+            owner, due = owner_in(s), due_of(s.text)
             tags = " · ".join(x for x in (owner and f"**Owner:** {owner}", due and f"**Due:** {due}") if x)
-            return f"- {s.text} {time_link(s.start)}" + (f" — {tags}" if tags else "")
-        return f"- {s.text} {time_link(s.start)}"
+            return f"- {who}{s.text} {time_link(s.start)}" + (f" — {tags}" if tags else "")
+        return f"- {who}{s.text} {time_link(s.start)}"
 
     def section(self, heading: str, used: set[int]) -> tuple[str, list[Sentence]]:
         """A section's Markdown and the sentences it holds; *used* keeps a sentence in
