@@ -200,6 +200,9 @@ def _progress_of(store: JobStore, item: Item, args) -> tuple[str, float, str, bo
             job["state"] in js.FINAL
     _write_results(store, item, args)
     note = ", ".join(f"→ {p}" for p in item.written.values())
+    speakers = store.stage(item.job_id, "diarize")
+    if speakers and speakers["state"] not in js.FINAL:
+        note = f"finding speakers {100 * (speakers['progress'] or 0):.0f}%"
     if item.intake.reused_from and item.intake.state == js.DONE:
         note += " (already done; --force to redo)"
     if item.problem:

@@ -63,6 +63,15 @@ def problem_with(key: str, value: Any) -> str | None:
             return f"{setting.title}: {text} is not a speech model folder (it has no model.bin)."
     if key == "broker_url" and text and not text.startswith(("redis://", "rediss://", "unix://")):
         return f"{setting.title}: a broker URL starts with redis://, rediss:// or unix://."
+    if key == "speakers" and text.lower() not in ("", "off"):
+        from workers.engines.voices import SpeakerCount
+
+        try:
+            SpeakerCount.parse(text)
+        except ValueError as exc:
+            return f"{setting.title}: {exc}"
+    if key == "speaker_match" and not 0.0 < float(value or 0) <= 1.0:
+        return f"{setting.title}: a similarity between 0 and 1."
     return None
 # The settings file's version; UPGRADES[n] turns a version-n file into version n + 1.
 VERSION = 2

@@ -38,3 +38,13 @@ def test_a_version_1_file_is_upgraded_and_only_choices_are_kept(tmp_path):
     settings.set("summarize", False)
     settings.save()
     assert Settings(path)["summarize"] is False
+
+
+def test_the_speaker_settings_are_checked_before_they_are_saved():
+    from app.settings import problem_with
+
+    assert problem_with("speakers", "auto") is None and problem_with("speakers", "2-4") is None
+    assert problem_with("speakers", "off") is None and problem_with("speakers", "3") is None
+    assert "between 1 and 8" in problem_with("speakers", "12")
+    assert "auto, a number or a range" in problem_with("speakers", "many")
+    assert "between 0 and 1" in problem_with("speaker_match", 1.5)

@@ -254,7 +254,7 @@ def diarize(self, job_id: str, path: str, segments: list[dict], options: dict) -
         info = probe(path)
         report = ProgressReporter(self, model="ge2e")
         total = info.duration_seconds or 0.0
-        found = find_turns(path, count, duration=total or None,
+        found = find_turns(path, count, duration=total or None, segments=segments,
                            on_progress=lambda fraction: report(fraction * total, total))
     except SoftTimeLimitExceeded:
         raise EarmarkError("Finding the speakers took longer than the time limit and was stopped.") from None

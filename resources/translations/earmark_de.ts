@@ -47,13 +47,12 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
         <translation>{0} ist schon in der Liste; sie wurde nicht doppelt hinzugefügt.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="192" />
-        <location filename="../../app/gui/controller.py" line="208" />
+        <location filename="../../app/gui/controller.py" line="203" />
         <source>Could not {0}: {1}</source>
         <translation>Fehlgeschlagen ({0}): {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="196" />
+        <location filename="../../app/gui/controller.py" line="188" />
         <source>The workers are still starting; try again in a moment.</source>
         <translation>Die Worker starten noch; versuchen Sie es gleich noch einmal.</translation>
     </message>
@@ -355,298 +354,339 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
     <name>MainWindow</name>
     <message>
         <location filename="../../app/gui/main_window.py" line="66" />
-        <location filename="../../app/gui/main_window.py" line="269" />
+        <location filename="../../app/gui/main_window.py" line="279" />
         <source>Earmark</source>
         <translation>Earmark</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="102" />
+        <location filename="../../app/gui/main_window.py" line="103" />
         <source>Search all transcripts (Ctrl+K)</source>
         <translation>Alle Transkripte durchsuchen (Strg+K)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="106" />
+        <location filename="../../app/gui/main_window.py" line="107" />
         <source>Most relevant</source>
         <translation>Relevanteste zuerst</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="107" />
+        <location filename="../../app/gui/main_window.py" line="108" />
         <source>Newest first</source>
         <translation>Neueste zuerst</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="126" />
+        <location filename="../../app/gui/main_window.py" line="118" />
+        <location filename="../../app/gui/main_window.py" line="512" />
+        <source>Anyone</source>
+        <translation>Alle</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="119" />
+        <source>Only what this person said</source>
+        <translation>Nur was diese Person gesagt hat</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="120" />
+        <source>Speaker of search results</source>
+        <translation>Sprecher der Suchergebnisse</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="133" />
         <source>Transcript</source>
         <translation>Transkript</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="127" />
+        <location filename="../../app/gui/main_window.py" line="134" />
         <source>Summary</source>
         <translation>Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="155" />
+        <location filename="../../app/gui/main_window.py" line="162" />
         <source>Exported {0} file(s) to {1}</source>
         <translation>{0} Datei(en) nach {1} exportiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="156" />
+        <location filename="../../app/gui/main_window.py" line="163" />
         <source>Nothing was exported: the selection has no transcript yet.</source>
         <translation>Nichts exportiert: die Auswahl hat noch kein Transkript.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="176" />
+        <location filename="../../app/gui/main_window.py" line="183" />
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="177" />
+        <location filename="../../app/gui/main_window.py" line="184" />
         <source>Add files…</source>
         <translation>Dateien hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="178" />
+        <location filename="../../app/gui/main_window.py" line="185" />
         <source>Add folder…</source>
         <translation>Ordner hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="179" />
+        <location filename="../../app/gui/main_window.py" line="186" />
         <source>Export selected…</source>
         <translation>Auswahl exportieren…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="181" />
+        <location filename="../../app/gui/main_window.py" line="188" />
         <source>Settings…</source>
         <translation>Einstellungen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="182" />
+        <location filename="../../app/gui/main_window.py" line="189" />
         <source>Quit</source>
         <translation>Beenden</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="183" />
+        <location filename="../../app/gui/main_window.py" line="190" />
         <source>&amp;Jobs</source>
         <translation>&amp;Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="184" />
-        <location filename="../../app/gui/main_window.py" line="513" />
+        <location filename="../../app/gui/main_window.py" line="191" />
+        <location filename="../../app/gui/main_window.py" line="578" />
         <source>Open transcript</source>
         <translation>Transkript öffnen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="187" />
+        <location filename="../../app/gui/main_window.py" line="194" />
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="189" />
+        <location filename="../../app/gui/main_window.py" line="196" />
         <source>Retry</source>
         <translation>Wiederholen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="191" />
+        <location filename="../../app/gui/main_window.py" line="198" />
         <source>Move to top</source>
         <translation>Nach oben</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="193" />
+        <location filename="../../app/gui/main_window.py" line="200" />
         <source>Remove from list</source>
         <translation>Aus der Liste entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="195" />
+        <location filename="../../app/gui/main_window.py" line="202" />
         <source>Pause</source>
         <translation>Anhalten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="197" />
+        <location filename="../../app/gui/main_window.py" line="204" />
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="199" />
+        <location filename="../../app/gui/main_window.py" line="206" />
         <source>Translate…</source>
         <translation>Übersetzen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="200" />
+        <location filename="../../app/gui/main_window.py" line="207" />
+        <source>Find speakers…</source>
+        <translation>Sprecher finden…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="208" />
         <source>Show in file manager</source>
         <translation>Im Dateimanager zeigen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="214" />
+        <location filename="../../app/gui/main_window.py" line="222" />
         <source>Queue</source>
         <translation>Warteschlange</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="222" />
+        <location filename="../../app/gui/main_window.py" line="230" />
         <source>Queue panel</source>
         <translation>Warteschlangen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="224" />
+        <location filename="../../app/gui/main_window.py" line="232" />
         <source>&amp;View</source>
         <translation>An&amp;sicht</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="229" />
+        <location filename="../../app/gui/main_window.py" line="234" />
+        <source>People…</source>
+        <translation>Personen…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="239" />
         <source>Jobs</source>
         <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="229" />
+        <location filename="../../app/gui/main_window.py" line="239" />
         <source>Search all transcripts</source>
         <translation>Alle Transkripte durchsuchen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="230" />
+        <location filename="../../app/gui/main_window.py" line="240" />
         <source>Order of search results</source>
         <translation>Reihenfolge der Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="231" />
+        <location filename="../../app/gui/main_window.py" line="241" />
         <source>Search results</source>
         <translation>Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="231" />
+        <location filename="../../app/gui/main_window.py" line="241" />
         <source>Overall progress</source>
         <translation>Gesamtfortschritt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="232" />
+        <location filename="../../app/gui/main_window.py" line="242" />
         <source>Transcript and summary</source>
         <translation>Transkript und Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="232" />
+        <location filename="../../app/gui/main_window.py" line="242" />
         <source>Drop zone</source>
         <translation>Ablagefläche</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="238" />
+        <location filename="../../app/gui/main_window.py" line="248" />
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="313" />
+        <location filename="../../app/gui/main_window.py" line="322" />
         <source>Add recordings</source>
         <translation>Aufnahmen hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="314" />
+        <location filename="../../app/gui/main_window.py" line="323" />
         <source>Audio and video ({0});;All files (*)</source>
         <translation>Audio und Video ({0});;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="318" />
+        <location filename="../../app/gui/main_window.py" line="327" />
         <source>Add a folder of recordings</source>
         <translation>Einen Ordner mit Aufnahmen hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="337" />
+        <location filename="../../app/gui/main_window.py" line="346" />
         <source>Select the transcripts to translate first.</source>
         <translation>Wählen Sie zuerst die zu übersetzenden Transkripte.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="340" />
+        <location filename="../../app/gui/main_window.py" line="349" />
         <source>Translate</source>
         <translation>Übersetzen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="341" />
+        <location filename="../../app/gui/main_window.py" line="350" />
         <source>Translate into (a language code or name, e.g. fr or German):</source>
         <translation>Übersetzen in (ein Sprachcode oder -name, z. B. fr oder Französisch):</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="355" />
+        <location filename="../../app/gui/main_window.py" line="360" />
+        <source>Select the transcripts to find speakers in first.</source>
+        <translation>Wählen Sie zuerst die Transkripte aus, in denen Sprecher gefunden werden sollen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="372" />
+        <source>Find speakers</source>
+        <translation>Sprecher finden</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="373" />
+        <source>How many speakers: auto, a number (e.g. 3) or a range (e.g. 2-4):</source>
+        <translation>Wie viele Sprecher: auto, eine Zahl (z. B. 3) oder ein Bereich (z. B. 2-4):</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="397" />
         <source>Select the jobs to export first.</source>
         <translation>Wählen Sie zuerst die zu exportierenden Aufträge.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="399" />
+        <location filename="../../app/gui/main_window.py" line="444" />
         <source>No transcript mentions “{0}”.</source>
         <translation>Kein Transkript erwähnt „{0}“.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="461" />
+        <location filename="../../app/gui/main_window.py" line="526" />
         <source>Working…</source>
         <translation>In Arbeit…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="476" />
+        <location filename="../../app/gui/main_window.py" line="541" />
         <source>A job failed</source>
         <translation>Ein Auftrag ist fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="483" />
+        <location filename="../../app/gui/main_window.py" line="548" />
         <source>{0} of {1} · %p%</source>
         <translation>{0} von {1} · %p%</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="486" />
+        <location filename="../../app/gui/main_window.py" line="551" />
         <source>Earmark: {0} job(s) left</source>
         <translation>Earmark: noch {0} Auftrag/Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="492" />
+        <location filename="../../app/gui/main_window.py" line="557" />
         <source>{0} done</source>
         <translation>{0} fertig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="492" />
+        <location filename="../../app/gui/main_window.py" line="557" />
         <source>{0} failed</source>
         <translation>{0} fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="493" />
+        <location filename="../../app/gui/main_window.py" line="558" />
         <source>{0} cancelled</source>
         <translation>{0} abgebrochen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="495" />
+        <location filename="../../app/gui/main_window.py" line="560" />
         <source>Batch finished</source>
         <translation>Stapel beendet</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="495" />
+        <location filename="../../app/gui/main_window.py" line="560" />
         <source>nothing left</source>
         <translation>nichts mehr offen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="504" />
+        <location filename="../../app/gui/main_window.py" line="569" />
         <source>Earmark could not start its workers</source>
         <translation>Earmark konnte seine Worker nicht starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="505" />
+        <location filename="../../app/gui/main_window.py" line="570" />
         <source>Earmark could not start</source>
         <translation>Earmark konnte nicht starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="510" />
+        <location filename="../../app/gui/main_window.py" line="575" />
         <source>Already transcribed</source>
         <translation>Schon transkribiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="511" />
+        <location filename="../../app/gui/main_window.py" line="576" />
         <source>{0} was already transcribed with these settings.</source>
         <translation>{0} wurde mit diesen Einstellungen schon transkribiert.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="514" />
+        <location filename="../../app/gui/main_window.py" line="579" />
         <source>Transcribe again</source>
         <translation>Noch einmal transkribieren</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="548" />
+        <location filename="../../app/gui/main_window.py" line="613" />
         <source>Earmark keeps running</source>
         <translation>Earmark läuft weiter</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="558" />
+        <location filename="../../app/gui/main_window.py" line="623" />
         <source>Stopping workers…</source>
         <translation>Worker werden beendet…</translation>
     </message>
@@ -695,6 +735,75 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
         <location filename="../../app/gui/settings_dialog.py" line="55" />
         <source>Choose a file</source>
         <translation>Eine Datei wählen</translation>
+    </message>
+</context>
+<context>
+    <name>PeopleDialog</name>
+    <message>
+        <location filename="../../app/gui/people_dialog.py" line="18" />
+        <source>People</source>
+        <translation>Personen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/people_dialog.py" line="20" />
+        <source>People whose voices Earmark knows</source>
+        <translation>Personen, deren Stimmen Earmark kennt</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/people_dialog.py" line="22" />
+        <source>Rename…</source>
+        <translation>Umbenennen…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/people_dialog.py" line="23" />
+        <source>Merge into…</source>
+        <translation>Zusammenführen mit…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/people_dialog.py" line="24" />
+        <location filename="../../app/gui/people_dialog.py" line="96" />
+        <source>Forget</source>
+        <translation>Vergessen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/people_dialog.py" line="28" />
+        <source>Name a speaker in a transcript and Earmark remembers their voice: the next recordings label it with that name. Forgetting a person deletes their voice data.</source>
+        <translation>Geben Sie einem Sprecher in einem Transkript einen Namen, und Earmark merkt sich seine Stimme: In den nächsten Aufnahmen trägt sie diesen Namen. Wer vergessen wird, dessen Stimmdaten werden gelöscht.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/people_dialog.py" line="48" />
+        <source>{0} — {1} recording(s)</source>
+        <translation>{0} — {1} Aufnahme(n)</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/people_dialog.py" line="52" />
+        <source>No one yet: name a speaker in a transcript.</source>
+        <translation>Noch niemand: Geben Sie einem Sprecher in einem Transkript einen Namen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/people_dialog.py" line="70" />
+        <source>Rename</source>
+        <translation>Umbenennen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/people_dialog.py" line="70" />
+        <source>New name:</source>
+        <translation>Neuer Name:</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/people_dialog.py" line="83" />
+        <source>Merge</source>
+        <translation>Zusammenführen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/people_dialog.py" line="83" />
+        <source>{0} is the same person as:</source>
+        <translation>{0} ist dieselbe Person wie:</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/people_dialog.py" line="96" />
+        <source>Forget {0}? Their voice data is deleted; the names in your transcripts stay.</source>
+        <translation>{0} vergessen? Die Stimmdaten werden gelöscht; die Namen in Ihren Transkripten bleiben.</translation>
     </message>
 </context>
 <context>
@@ -766,24 +875,39 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
 <context>
     <name>SegmentModel</name>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="53" />
+        <location filename="../../app/gui/transcript_view.py" line="71" />
         <source>Time</source>
         <translation>Zeit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="53" />
+        <location filename="../../app/gui/transcript_view.py" line="71" />
         <source>Text</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="53" />
+        <location filename="../../app/gui/transcript_view.py" line="70" />
         <source>Translation ({0})</source>
         <translation>Übersetzung ({0})</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="79" />
+        <location filename="../../app/gui/transcript_view.py" line="68" />
+        <source>Speaker</source>
+        <translation>Sprecher</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/transcript_view.py" line="98" />
         <source>Edited. Original: {0}</source>
         <translation>Bearbeitet. Original: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/transcript_view.py" line="111" />
+        <source>Recognised by voice (similarity {0:.2f}). Type a name to correct it.</source>
+        <translation>An der Stimme erkannt (Ähnlichkeit {0:.2f}). Tippen Sie einen Namen, um ihn zu korrigieren.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/transcript_view.py" line="114" />
+        <source>Type a name: it names this speaker in the whole transcript</source>
+        <translation>Tippen Sie einen Namen: Er gilt für diesen Sprecher im ganzen Transkript</translation>
     </message>
 </context>
 <context>
@@ -919,6 +1043,14 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
     <message>
         <source>Keep running in the tray while jobs remain</source>
         <translation>Im Infobereich weiterlaufen, solange Aufträge offen sind</translation>
+    </message>
+    <message>
+        <source>Who spoke when: off, auto, a number of speakers, or a range such as 2-4</source>
+        <translation>Wer wann spricht: off, auto, eine Anzahl Sprecher oder ein Bereich wie 2-4</translation>
+    </message>
+    <message>
+        <source>Recognise a remembered voice from this similarity (0-1; higher: fewer names, fewer mistakes)</source>
+        <translation>Eine bekannte Stimme ab dieser Ähnlichkeit erkennen (0-1; höher: weniger Namen, weniger Fehler)</translation>
     </message>
 </context>
 <context>
@@ -1234,42 +1366,48 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
 <context>
     <name>TranscriptWidget</name>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="114" />
+        <location filename="../../app/gui/transcript_view.py" line="158" />
         <source>No transcript open</source>
         <translation>Kein Transkript geöffnet</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="136" />
+        <location filename="../../app/gui/transcript_view.py" line="182" />
         <source>Play</source>
         <translation>Abspielen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="140" />
+        <location filename="../../app/gui/transcript_view.py" line="186" />
         <source>0:00 / 0:00</source>
         <translation>0:00 / 0:00</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="141" />
+        <location filename="../../app/gui/transcript_view.py" line="187" />
         <source>No sound output found: playback is silent.</source>
         <translation>Keine Tonausgabe gefunden: die Wiedergabe ist stumm.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="149" />
+        <location filename="../../app/gui/transcript_view.py" line="195" />
         <source>Show a translation beside the original</source>
         <translation>Eine Übersetzung neben dem Original zeigen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="152" />
+        <location filename="../../app/gui/transcript_view.py" line="198" />
         <source>Revert edit</source>
         <translation>Bearbeitung zurücknehmen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="156" />
+        <location filename="../../app/gui/transcript_view.py" line="200" />
+        <location filename="../../app/gui/transcript_view.py" line="205" />
+        <source>Undo speaker edit</source>
+        <translation>Sprecheränderung rückgängig</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/transcript_view.py" line="209" />
         <source>Find in transcript (Ctrl+F)</source>
         <translation>Im Transkript suchen (Strg+F)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="166" />
+        <location filename="../../app/gui/transcript_view.py" line="219" />
         <source>No transcript open.
 
 Double-click a finished job in the list, or press Return on it, to read, play and edit its transcript here.</source>
@@ -1278,44 +1416,64 @@ Double-click a finished job in the list, or press Return on it, to read, play an
 Doppelklicken Sie auf einen fertigen Auftrag in der Liste oder drücken Sie dort die Eingabetaste, um sein Transkript hier zu lesen, abzuspielen und zu bearbeiten.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="179" />
+        <location filename="../../app/gui/transcript_view.py" line="233" />
         <source>Transcript segments</source>
         <translation>Abschnitte des Transkripts</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="179" />
+        <location filename="../../app/gui/transcript_view.py" line="233" />
         <source>Playback position</source>
         <translation>Wiedergabeposition</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="180" />
+        <location filename="../../app/gui/transcript_view.py" line="234" />
         <source>Playback speed</source>
         <translation>Wiedergabegeschwindigkeit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="180" />
+        <location filename="../../app/gui/transcript_view.py" line="234" />
         <source>Translation shown</source>
         <translation>Gezeigte Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="181" />
+        <location filename="../../app/gui/transcript_view.py" line="235" />
         <source>Find in transcript</source>
         <translation>Im Transkript suchen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="181" />
+        <location filename="../../app/gui/transcript_view.py" line="235" />
         <source>Position</source>
         <translation>Position</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="211" />
+        <location filename="../../app/gui/transcript_view.py" line="281" />
         <source>No translation</source>
         <translation>Keine Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="290" />
+        <location filename="../../app/gui/transcript_view.py" line="361" />
         <source>Pause</source>
         <translation>Anhalten</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/transcript_view.py" line="399" />
+        <source>Rename {0}…</source>
+        <translation>{0} umbenennen…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/transcript_view.py" line="402" />
+        <source>Merge {0} into</source>
+        <translation>{0} zusammenführen mit</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/transcript_view.py" line="403" />
+        <source>Move this segment to</source>
+        <translation>Dieses Segment zuordnen zu</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/transcript_view.py" line="409" />
+        <source>A new speaker</source>
+        <translation>Einem neuen Sprecher</translation>
     </message>
 </context>
 <context>

@@ -27,9 +27,9 @@ from workers.media import SAMPLE_RATE
 
 WEIGHTS = Path(__file__).resolve().parent / "voice" / "ge2e.npz"
 WINDOW_SECONDS = 1.6  # the encoder's partial utterance: 160 frames of 10 ms
-HOP_SECONDS = 0.75
+HOP_SECONDS = 1.0
 BLOCK_SECONDS = 300.0  # decoded at a time
-EMBED_BATCH = 64  # windows through the encoder at once
+EMBED_BATCH = 128  # windows through the encoder at once (larger use the cores a little better, and more memory)
 MAX_CLUSTERED = 1200  # voice prints clustered directly; the rest join the nearest speaker
 MAX_SPEAKERS = 8
 MIN_TURN_SECONDS = 0.6  # a shorter island of one voice inside another's turn is smoothed away
@@ -115,16 +115,20 @@ class VoiceEncoder:
         n = np.arange(self.N_FFT)
         self.window = (0.5 - 0.5 * np.cos(2 * np.pi * n / self.N_FFT)).astype(np.float32)  # periodic Hann
 
-    def mels(self, windows: np.ndarray) -> np.ndarray:
-        """(batch, samples) → (batch, 160, 40) mel power frames."""
+    def mels(self, windows: np.ndarray, step: int = 16) -> np.ndarray:
+        """(batch, samples) → (batch, 160, 40) mel power frames (*step* windows at a time:
+        the spectra of a whole batch would take hundreds of MB)."""
         pad = self.N_FFT // 2
-        padded = np.pad(windows, ((0, 0), (pad, pad)))
         idx = np.arange(self.FRAMES)[:, None] * self.FRAME_STEP + np.arange(self.N_FFT)[None, :]
-        frames = padded[:, idx] * self.window  # (batch, 160, 400)
-        power = np.abs(np.fft.rfft(frames, axis=-1)) ** 2
-        return (power.astype(np.float32) @ self.mel).astype(np.float32)
+        out = np.empty((len(windows), self.FRAMES, self.mel.shape[1]), np.float32)
+        for i in range(0, len(windows), step):
+            padded = np.pad(windows[i:i + step], ((0, 0), (pad, pad)))
+            frames = padded[:, idx] * self.window  # (step, 160, 400)
+            power = np.abs(np.fft.rfft(frames, axis=-1)) ** 2
+            out[i:i + step] = power.astype(np.float32) @ self.mel
+        return out
 
-    def embed(self, windows: np.ndarray, batch: int = 128) -> np.ndarray:
+    def embed(self, windows: np.ndarray, batch: int = EMBED_BATCH) -> np.ndarray:
         """Voice prints of equal-length windows (each WINDOW_SECONDS of samples)."""
         out = []
         for start in range(0, len(windows), batch):
@@ -220,8 +224,31 @@ class Prints:
     duration: float
 
 
-def take_prints(path: str, on_progress=None, duration: float | None = None) -> Prints:
-    """A voice print every HOP_SECONDS where at least half the window is speech."""
+def speech_of(segments: list[dict], gap: float = 0.3) -> list[tuple[float, float]]:
+    """Where a transcript has speech: its words (its segments where it has no word times)."""
+    spans = []
+    for seg in segments:
+        if seg.get("gap"):
+            continue
+        words = seg.get("words") or []
+        spans += [(w["start"], w["end"]) for w in words] if words else [(seg["start"], seg["end"])]
+    return _merge(spans, gap=gap)
+
+
+def _mask_of(regions: list[tuple[float, float]], origin: float, frames: int) -> np.ndarray:
+    mask = np.zeros(frames, bool)
+    for s, e in regions:
+        a, b = int((s - origin) * 100), int(math.ceil((e - origin) * 100))
+        if b > 0 and a < frames:
+            mask[max(a, 0):min(b, frames)] = True
+    return mask
+
+
+def take_prints(path: str, on_progress=None, duration: float | None = None,
+                speech_regions: list[tuple[float, float]] | None = None) -> Prints:
+    """A voice print every HOP_SECONDS where at least half the window is speech: where
+    *speech_regions* say (the transcript's words, when the speaker stage has them), else
+    where Silero VAD hears it."""
     enc = encoder()
     half = int(WINDOW_SECONDS * SAMPLE_RATE) // 2
     times, prints, speech = [], [], []
@@ -230,7 +257,8 @@ def take_prints(path: str, on_progress=None, duration: float | None = None) -> P
     for start, audio in blocks(path):
         joined = np.concatenate([carry, audio])
         origin = start - len(carry) / SAMPLE_RATE  # time of joined[0]
-        mask = speech_mask(joined)
+        mask = (speech_mask(joined) if speech_regions is None
+                else _mask_of(speech_regions, origin, len(joined) // 160 + 1))
         first = 0.0 if start == 0 else start  # this block's own window centres
         end = start + len(audio) / SAMPLE_RATE
         centres = np.arange(math.ceil(first / HOP_SECONDS) * HOP_SECONDS, end, HOP_SECONDS)
@@ -420,8 +448,11 @@ class Diarization:
 
 
 def diarize(path: str, count: SpeakerCount = SpeakerCount(), on_progress=None,
-            duration: float | None = None) -> Diarization:
-    found = take_prints(path, on_progress=on_progress, duration=duration)
+            duration: float | None = None, segments: list[dict] | None = None) -> Diarization:
+    """Who spoke when in the recording at *path*; with the transcript's *segments*, only
+    where it has words (no second voice activity pass)."""
+    found = take_prints(path, on_progress=on_progress, duration=duration,
+                        speech_regions=speech_of(segments) if segments else None)
     labels = cluster(found.embeddings, count)
     result = turns(found, labels)
     prints = {int(s): voice_print(found.embeddings[labels == s]) for s in np.unique(labels)}
