@@ -30,7 +30,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 MEASURE = """
-import json, resource, sys, time
+import json, sys, time
 sys.path.insert(0, sys.argv[3])
 path, what, segments_file = sys.argv[1], sys.argv[2], sys.argv[4]
 if what == "transcribe":
@@ -49,7 +49,9 @@ else:
     started = time.perf_counter()
     found = voices.diarize(path, segments=segments)
     out = {"speakers": len(found.prints), "turns": [[t.start, t.end, str(t.speaker)] for t in found.turns]}
-out.update(seconds=time.perf_counter() - started, peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across fork and exec
+peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+out.update(seconds=time.perf_counter() - started, peak_mb=peak / 1024)
 print(json.dumps(out))
 """
 

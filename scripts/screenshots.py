@@ -6,7 +6,8 @@ in the light theme and the dark one:
 
 empty.png (the drop zone), running.png (jobs under way), transcript.png (a transcript open),
 translation.png (a French translation beside the original), queue.png and tasks.png (the queue
-panel); the dark theme's in dark/. Needs Xvfb and Qt's X11 libraries (the README lists them).
+panel), speakers.png (a meeting of three espeak-ng voices with its speakers found and two of
+them named); the dark theme's in dark/. Needs Xvfb and Qt's X11 libraries (the README lists them).
 """
 
 from __future__ import annotations
@@ -143,8 +144,25 @@ def shoot(out: Path, theme: str) -> None:
             window.queue_panel.show_detail()
             save(window.queue_dock, "tasks.png")
             taken.add("queue")
-            timer.stop()
-            window.close()
+            window.queue_dock.hide()
+            from tests.voices_audio import meeting
+
+            voices = Path(tempfile.mkdtemp(prefix="em-voices-")) / "team_meeting.wav"
+            meeting(voices)
+            controller.settings.set("speakers", "auto")
+            window.add_paths([str(voices)])
+        if "queue" in taken and "speakers" not in taken:
+            row = next((r for r in window.model.rows if r["path"].endswith("team_meeting.wav")), None)
+            if row and row["state"] in js.FINAL and row["speakers"]:
+                controller.store.rename_speaker(row["id"], "1", "Maria")
+                controller.store.rename_speaker(row["id"], "2", "Tom")
+                window.table.selectRow(window.model.rows.index(row))
+                window.open_job(row["id"])
+                window.transcript.model.set_current(3)
+                save(window, "speakers.png")
+                taken.add("speakers")
+                timer.stop()
+                window.close()
 
     timer = QTimer(window, interval=200, timeout=look)
     timer.start()

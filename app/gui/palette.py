@@ -14,6 +14,7 @@ STATE_COLOURS = {"failed": FAILED, "succeeded": DONE, "started": RUNNING, "retri
 ONLINE, OFFLINE = DONE, FAILED
 # the transcript: the segment playing, a search match, a person's edit
 HIGHLIGHT, FOUND, EDITED = "#fff3b0", "#cfe8ff", "#6a3d9a"
+INK = "#1a1a1a"  # text on those light highlights, whatever the theme
 # the transcript: one colour per speaker (text colour of the speaker column), in the
 # order speakers first talk; readable on light and dark backgrounds
 SPEAKERS = ("#1565c0", "#c2185b", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#8d6e63", "#546e7a")

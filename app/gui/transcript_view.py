@@ -17,6 +17,7 @@ from app.gui import palette
 from workers.timefmt import clock
 
 HIGHLIGHT, FOUND, EDITED = QColor(palette.HIGHLIGHT), QColor(palette.FOUND), QColor(palette.EDITED)
+INK = QColor(palette.INK)
 
 
 TIME, TEXT = 0, 1  # logical columns; the speaker and translation columns follow when there
@@ -94,6 +95,8 @@ class SegmentModel(QAbstractTableModel):
             return font
         if role == Qt.ForegroundRole and index.column() == TEXT and seg.get("original_text"):
             return QBrush(EDITED)
+        if role == Qt.ForegroundRole and (index.row() == self.current or index.row() in self.matches):
+            return QBrush(INK)  # dark on the light highlight, in the dark theme too
         if role == Qt.ToolTipRole and seg.get("original_text"):
             return self.tr("Edited. Original: {0}").format(seg["original_text"])
         return None

@@ -532,16 +532,21 @@ def label_segments(segments: list[dict], turns_: list[Turn], min_piece_seconds: 
             continue
         pieces: list[list[dict]] = []
         for word in words:
-            who = _speaker_at(turns_, word["start"], word["end"])
+            # a word's start is where its voice is: Whisper stretches a last word's end
+            # into the pause after it, which can belong to the next speaker's turn
+            who = _speaker_at(turns_, word["start"], word["start"] + min(0.4, max(word["end"] - word["start"], 0.01)))
             if pieces and pieces[-1][0]["speaker"] == who:
                 pieces[-1].append({**word, "speaker": who})
             else:
                 pieces.append([{**word, "speaker": who}])
-        # a piece too short to be a turn of its own (a word on the boundary) joins its neighbour
+        # a piece too short to be a turn of its own joins its neighbour
+        def too_short(piece: list[dict]) -> bool:  # a word on the boundary, not a turn
+            seconds = piece[-1]["end"] - piece[0]["start"]
+            return seconds < min_piece_seconds or (len(piece) == 1 and seconds < 2 * min_piece_seconds)
+
         merged: list[list[dict]] = []
         for piece in pieces:
-            if merged and (piece[-1]["end"] - piece[0]["start"] < min_piece_seconds
-                           or merged[-1][-1]["end"] - merged[-1][0]["start"] < min_piece_seconds):
+            if merged and (too_short(piece) or too_short(merged[-1])):
                 keep = merged[-1] if len(merged[-1]) >= len(piece) else piece
                 merged[-1] = [{**w, "speaker": keep[0]["speaker"]} for w in merged[-1] + piece]
             else:
