@@ -61,6 +61,15 @@ class SpeakerStore:
                            "VALUES (?,?,?,?,?,?,?)",
                            (job_id, sp["key"], person and person[1], person and person[0],
                             person and round(person[2], 3), sp.get("seconds"), _blob(sp.get("print"))))
+            # a translation made before (speakers found later) follows its segments: each
+            # translated segment stays with the first piece of its source segment
+            first_piece: dict = {}
+            for i, seg in enumerate(result["segments"]):
+                first_piece.setdefault(seg.get("source"), i)
+            db.execute("UPDATE translations SET idx = -1 - idx WHERE job_id=?", (job_id,))
+            db.executemany("UPDATE translations SET idx=? WHERE job_id=? AND idx=?",
+                           [(new, job_id, -1 - old_idx) for old_idx, new in first_piece.items() if old_idx is not None])
+            db.execute("DELETE FROM translations WHERE job_id=? AND idx < 0", (job_id,))
             db.execute("DELETE FROM segments WHERE job_id=?", (job_id,))
             db.executemany(
                 "INSERT INTO segments (job_id, idx, start, end, text, original_text, words, speaker) "

@@ -337,3 +337,57 @@ def test_the_notes_say_who_said_it_and_who_will_do_it():
     assert action.startswith("- **Maria:** I will send") and "**Owner:** Maria" in action, markdown
     assert "**Due:** by Thursday" in action
     assert any(line.startswith("- **Tom:** We decided") for line in markdown.splitlines()), markdown
+
+
+def test_speakers_found_later_keep_edits_and_translations_with_their_segments(tmp_path):
+    """Jobs › Find speakers… on a transcript that was edited and translated: a segment
+    cut in two keeps its translation on its first piece; an edit of a segment that is
+    not cut is kept; the job's speaker edits undo in order, and the remembered voice is
+    matched in the next recording."""
+    from app.jobstore import JobStore
+
+    store = JobStore(tmp_path / "earmark.db")
+    try:
+        job = store.create_job("/x.wav", stages=["transcribe", "diarize"])
+        words = [{"word": " Hello", "start": 0.0, "end": 0.6}, {"word": " there.", "start": 0.6, "end": 1.2},
+                 {"word": " Hi", "start": 1.5, "end": 2.0}, {"word": " back.", "start": 2.0, "end": 2.6}]
+        store.save_transcript(job, {"segments": [
+            {"start": 0.0, "end": 2.6, "text": "Hello there. Hi back.", "words": words},
+            {"start": 3.0, "end": 4.0, "text": "Bye."}]})
+        store.edit_segment(job, 1, "Goodbye.")
+        store.save_translation(job, {"language": "fr", "segments": [
+            {"idx": 0, "start": 0.0, "end": 2.6, "text": "Bonjour. Salut."},
+            {"idx": 1, "start": 3.0, "end": 4.0, "text": "Au revoir."}]})
+        pieces = label_segments([dict(s, idx=s["idx"], words=json.loads(s["words"]) if s["words"] else None)
+                                 for s in store.segments(job)],
+                                [Turn(0.0, 1.3, 0), Turn(1.4, 4.0, 1)])
+        voice = [1.0] + [0.0] * 255
+        store.save_speakers(job, {"segments": [dict(p, speaker=str(p["speaker"] + 1)) for p in pieces],
+                                  "speakers": [{"key": "1", "seconds": 1.2, "print": voice},
+                                               {"key": "2", "seconds": 2.1, "print": [0.0, 1.0] + [0.0] * 254}]})
+        segs = store.segments(job)
+        assert [(s["text"], s["speaker_label"]) for s in segs] == [
+            ("Hello there.", "Speaker 1"), ("Hi back.", "Speaker 2"), ("Goodbye.", "Speaker 2")]
+        assert segs[2]["original_text"] == "Bye."
+        fr = store.translation(job, "fr")["segments"]
+        assert [(t["idx"], t["text"]) for t in fr] == [(0, "Bonjour. Salut."), (2, "Au revoir.")]
+
+        store.rename_speaker(job, "1", "Ana")
+        store.assign_segment(job, 1, "1")
+        assert [s["speaker_label"] for s in store.segments(job)] == ["Ana", "Ana", "Speaker 2"]
+        assert store.undo_speaker_edit(job) == "segment 1 to 1"
+        assert store.undo_speaker_edit(job) == "rename 1"
+        assert [s["speaker_label"] for s in store.segments(job)] == ["Speaker 1", "Speaker 2", "Speaker 2"]
+        assert store.undo_speaker_edit(job) is None
+        store.rename_speaker(job, "1", "Ana")
+
+        second = store.create_job("/y.wav", stages=["transcribe", "diarize"])
+        store.save_transcript(second, {"segments": [{"start": 0.0, "end": 1.0, "text": "Hi."}]})
+        store.save_speakers(second, {"segments": [{"start": 0.0, "end": 1.0, "text": "Hi.", "speaker": "1"}],
+                                     "speakers": [{"key": "1", "seconds": 1.0, "print": [0.95, 0.3] + [0.0] * 254}]})
+        [ana] = store.speakers(second)
+        assert ana["label"] == "Ana" and 0.85 <= ana["confidence"] < 1.0
+        store.forget_person(ana["person_id"])
+        assert store.people() == [] and all(s["person_id"] is None for s in store.speakers(job))
+    finally:
+        store.close()
