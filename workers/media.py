@@ -95,6 +95,19 @@ def check_unchanged(path: str, expected_hash: str | None) -> None:
                             f"so it was not transcribed. Add it again to transcribe what it holds now: {path}")
 
 
+def _looks_like_text(path: str, sample_bytes: int = 4096) -> bool:
+    """Printable text (any UTF-8), not random or binary bytes."""
+    with open(path, "rb") as fh:
+        head = fh.read(sample_bytes)
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not just a character cut at the end of the sample
+            return False
+        text = head[:exc.start].decode("utf-8")
+    return bool(text) and sum(c.isprintable() or c in "\n\r\t" for c in text) >= 0.95 * len(text)
+
+
 def probe(path: str) -> MediaInfo:
     """Open the container and find an audio stream, without decoding it."""
     import av  # PyAV comes with faster-whisper; imported here to keep start-up light
@@ -105,8 +118,10 @@ def probe(path: str) -> MediaInfo:
             audio = next(iter(container.streams.audio), None)
             if audio is None:
                 codecs = {s.codec_context.name for s in container.streams if s.codec_context}
-                if container.format.name == "tty" or (codecs and codecs <= TEXT_CODECS):
+                if (container.format.name == "tty" and _looks_like_text(path)) or (codecs and codecs <= TEXT_CODECS):
                     raise BadMediaError(f"This is a text file, not a recording: {path}")
+                if container.format.name == "tty":  # FFmpeg's last resort for bytes it cannot place
+                    raise BadMediaError(f"Not a recognised audio or video file, or it is corrupt: {path}")
                 if any(s.type == "video" for s in container.streams):
                     raise BadMediaError(f"This video has no audio to transcribe: {path}")
                 raise BadMediaError(f"No audio in this file: {path}")

@@ -28,6 +28,8 @@ from workers.media import SAMPLE_RATE
 WEIGHTS = Path(__file__).resolve().parent / "voice" / "ge2e.npz"
 WINDOW_SECONDS = 1.6  # the encoder's partial utterance: 160 frames of 10 ms
 HOP_SECONDS = 1.0
+PAUSE_FRAMES = 30  # a silence of 0.3 s or more between speech is a pause (where turns change)
+MIN_WINDOW_SECONDS = 1.0  # less speech than this between pauses gives no voice print (too noisy)
 BLOCK_SECONDS = 300.0  # decoded at a time
 EMBED_BATCH = 128  # windows through the encoder at once (larger use the cores a little better, and more memory)
 MAX_CLUSTERED = 1200  # voice prints clustered directly; the rest join the nearest speaker
@@ -203,6 +205,16 @@ def blocks(path: str, seconds: float = BLOCK_SECONDS):
             yield position / SAMPLE_RATE, joined.astype(np.float32) / 32768.0
 
 
+def _close(mask: np.ndarray, frames: int) -> np.ndarray:
+    """The mask with its gaps shorter than *frames* filled (a breath is not a pause)."""
+    out = mask.copy()
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
+    for end, start in zip(edges[1::2][:-1], edges[::2][1:]):
+        if start - end < frames:
+            out[end:start] = True
+    return out
+
+
 def speech_mask(audio: np.ndarray) -> np.ndarray:
     """Per 10 ms frame: is it speech (Silero VAD)."""
     from faster_whisper.vad import VadOptions, get_speech_timestamps
@@ -262,16 +274,23 @@ def take_prints(path: str, on_progress=None, duration: float | None = None,
         first = 0.0 if start == 0 else start  # this block's own window centres
         end = start + len(audio) / SAMPLE_RATE
         centres = np.arange(math.ceil(first / HOP_SECONDS) * HOP_SECONDS, end, HOP_SECONDS)
+        mask = _close(mask, PAUSE_FRAMES)
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
+        run_starts, run_ends = edges[::2], edges[1::2]  # speech runs, in 10 ms frames
         windows, kept = [], []
         for centre in centres:
             mid = int(round((centre - origin) * SAMPLE_RATE))
             lo, hi = mid - half, mid + half
-            if lo < 0 and start > 0:
+            frame = mid // 160
+            if (lo < 0 and start > 0) or not 0 <= frame < len(mask) or not mask[frame]:
                 continue
-            frames = mask[max(lo, 0) // 160:max(hi, 0) // 160]
-            if not len(frames) or frames.mean() < 0.5:
+            # only the speech run around the centre: a window across a pause would mix the
+            # voices on both sides of a change of speaker (such prints group together as
+            # a speaker who does not exist)
+            run = np.searchsorted(run_starts, frame, side="right") - 1
+            window = joined[max(lo, run_starts[run] * 160, 0):min(hi, run_ends[run] * 160)]
+            if len(window) < MIN_WINDOW_SECONDS * SAMPLE_RATE:
                 continue
-            window = joined[max(lo, 0):hi]
             if len(window) < 2 * half:
                 window = np.pad(window, (0, 2 * half - len(window)))
             windows.append(window)
