@@ -16,7 +16,7 @@ import numpy as np
 
 from workers.options import default
 
-LABEL_SQL = "COALESCE(sp.name, 'Speaker ' || sp.key)"
+LABEL_SQL = "COALESCE(sp.name, 'Speaker ' || sp.key)"  # a speaker's label: its name, else "Speaker N"
 
 
 def _blob(vector) -> bytes | None:
@@ -28,12 +28,6 @@ def _blob(vector) -> bytes | None:
 
 def _vector(blob: bytes | None):
     return None if blob is None else np.frombuffer(blob, np.float32)
-
-
-def speaker_label(key: str | None, name: str | None) -> str | None:
-    if key is None:
-        return None
-    return name or f"Speaker {key}"
 
 
 class SpeakerStore:

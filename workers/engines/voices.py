@@ -205,11 +205,17 @@ def blocks(path: str, seconds: float = BLOCK_SECONDS):
             yield position / SAMPLE_RATE, joined.astype(np.float32) / 32768.0
 
 
+def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end (exclusive) of each run of True."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
+    return edges[::2], edges[1::2]
+
+
 def _close(mask: np.ndarray, frames: int) -> np.ndarray:
     """The mask with its gaps shorter than *frames* filled (a breath is not a pause)."""
     out = mask.copy()
-    edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
-    for end, start in zip(edges[1::2][:-1], edges[::2][1:]):
+    starts, ends = _runs(mask)
+    for end, start in zip(ends[:-1], starts[1:]):
         if start - end < frames:
             out[end:start] = True
     return out
@@ -275,8 +281,7 @@ def take_prints(path: str, on_progress=None, duration: float | None = None,
         end = start + len(audio) / SAMPLE_RATE
         centres = np.arange(math.ceil(first / HOP_SECONDS) * HOP_SECONDS, end, HOP_SECONDS)
         mask = _close(mask, PAUSE_FRAMES)
-        edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
-        run_starts, run_ends = edges[::2], edges[1::2]  # speech runs, in 10 ms frames
+        run_starts, run_ends = _runs(mask)  # speech, in 10 ms frames
         windows, kept = [], []
         for centre in centres:
             mid = int(round((centre - origin) * SAMPLE_RATE))
@@ -308,9 +313,8 @@ def take_prints(path: str, on_progress=None, duration: float | None = None,
 
 
 def _regions(mask: np.ndarray, origin: float, lower: float) -> list[tuple[float, float]]:
-    edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
     out = []
-    for a, b in zip(edges[::2], edges[1::2]):
+    for a, b in zip(*_runs(mask)):
         s, e = origin + a * 0.01, origin + b * 0.01
         if e > lower:
             out.append((max(s, lower), e))
@@ -359,7 +363,6 @@ def _agglomerate(points: np.ndarray, low: int, high: int) -> list[np.ndarray]:
     sim = (points @ points.T).astype(np.float64)
     np.fill_diagonal(sim, -np.inf)
     members = {i: [i] for i in range(n)}
-    alive = np.ones(n, bool)
     while len(members) > low:
         i, j = np.unravel_index(np.argmax(sim), sim.shape)
         if len(members) <= high and sim[i, j] < SAME_SPEAKER:
@@ -369,13 +372,8 @@ def _agglomerate(points: np.ndarray, low: int, high: int) -> list[np.ndarray]:
         sim[i], sim[:, i] = merged, merged
         sim[i, i] = -np.inf
         sim[j], sim[:, j] = -np.inf, -np.inf
-        alive[j] = False
         members[i] += members.pop(j)
     return [np.array(m) for m in members.values()]
-
-
-def _centroids(points: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
-    return np.stack([voice_print(points[labels == j]) for j in range(k) if np.any(labels == j)])
 
 
 def _refine(embeddings: np.ndarray, centroids: np.ndarray, rounds: int = 5) -> np.ndarray:
