@@ -222,14 +222,10 @@ def _close(mask: np.ndarray, frames: int) -> np.ndarray:
 
 
 def speech_mask(audio: np.ndarray) -> np.ndarray:
-    """Per 10 ms frame: is it speech (Silero VAD)."""
-    from faster_whisper.vad import VadOptions, get_speech_timestamps
+    """Per 10 ms frame: is it speech (Silero VAD, as the speech engine finds it)."""
+    from workers.engines.chunks import speech_regions
 
-    frames = len(audio) // 160 + 1
-    mask = np.zeros(frames, bool)
-    for s in get_speech_timestamps(audio, VadOptions(min_silence_duration_ms=150, speech_pad_ms=30)):
-        mask[s["start"] // 160:s["end"] // 160 + 1] = True
-    return mask
+    return _mask_of(speech_regions(audio, min_silence_ms=150), 0.0, len(audio) // 160 + 1)
 
 
 @dataclass
