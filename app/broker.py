@@ -80,8 +80,9 @@ def address_file(data: DataDir) -> Path:
 class EmbeddedBroker:
     """Configuration and control of one valkey/redis server in a data folder."""
 
-    def __init__(self, data: DataDir, tcp_port: int = 0):
+    def __init__(self, data: DataDir, tcp_port: int = 0, helper_secret: str | None = None):
         self.data = data
+        self.helper_secret = helper_secret  # helpers let in through the gate (app/helpers.py)
         self.tcp_port = tcp_port
         self.binary = find_server_binary()
         self.password = secrets.token_urlsafe(24)
@@ -116,6 +117,10 @@ class EmbeddedBroker:
         ]
         if self.tcp_port:
             lines.insert(3, "bind 127.0.0.1")
+        if self.helper_secret:
+            from app.helpers import HELPER_DENIED, HELPER_USER
+
+            lines.append(f"user {HELPER_USER} on >{self.helper_secret} ~* &* +@all {' '.join(HELPER_DENIED)}")
         fd = os.open(self.config_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write("\n".join(lines) + "\n")

@@ -8,6 +8,7 @@ worker, the machine), the next start sends only the chunks that are not done."""
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections import Counter
 
@@ -19,6 +20,7 @@ from app.jobstore import JobStore
 from workers.options import value
 from workers.stages import CHUNK_TASK, PLAN_TASK, PRIORITY_TOP, TRANSCRIBE
 
+log = logging.getLogger(__name__)
 STAGE = TRANSCRIBE.name  # the stage a long file's chunks make up
 
 
@@ -63,9 +65,10 @@ def join(chunks: list[dict]) -> dict:
 class ChunkFlow:
     """The transcribe stage of a long file, planned once and sent chunk by chunk."""
 
-    def __init__(self, store: JobStore, dispatch: Dispatcher, data_root=None,
+    def __init__(self, store: JobStore, dispatch: Dispatcher, data_root=None, sharing: bool = False,
                  on_transcribed: Callable[[str], None] = lambda job_id: None):
         self.store, self.dispatch, self.data_root = store, dispatch, data_root
+        self.sharing = sharing  # helpers may take chunks: their audio goes through the broker
         self.on_transcribed = on_transcribed  # (job id) the joined transcript is stored
 
     def planned_already(self, job_id: str) -> bool:
@@ -90,16 +93,61 @@ class ChunkFlow:
         sent = 0
         for chunk in self.store.chunks(job_id):
             if chunk["state"] in only:
-                self.send_chunk(job, chunk, options, priority)
+                if not self.send_chunk(job, chunk, options, priority):
+                    break  # the broker holds as much audio as it may: the rest go as chunks finish
                 sent += 1
         return sent
 
-    def send_chunk(self, job: dict, chunk: dict, options: dict | None = None, priority: int | None = None) -> None:
+    def send_chunk(self, job: dict, chunk: dict, options: dict | None = None, priority: int | None = None) -> bool:
+        """Queue one chunk; False when its audio must wait for room in the broker (it
+        stays pending and ``JobService.poll`` sends it when a chunk before it is done)."""
         options = options if options is not None else json.loads(job["options"])
+        if self.sharing:
+            key = self._stage_audio(job, chunk)
+            if key is None:
+                if chunk["state"] != js.PENDING:
+                    self.store.update_chunk(job["id"], chunk["idx"], state=js.PENDING, task_id=None)
+                return False
+            options = dict(options, audio_key=key)
         self.dispatch.publish(CHUNK_TASK, job["id"], STAGE,
                               [job["id"], job["path"], chunk["idx"], chunk["start"], chunk["end"],
                                json.loads(chunk["regions"]), options],
                               chunk=chunk["idx"], priority=priority)
+        return True
+
+    # --- audio through the broker (helpers) --------------------------------------------
+    def _broker_client(self):
+        return self.dispatch.celery.connection_for_write()
+
+    def _stage_audio(self, job: dict, chunk: dict) -> str | None:
+        """The chunk's audio in the broker (``workers.transfer``), from the decoded copy the
+        plan task kept here; its key, or None when it does not fit yet."""
+        from pathlib import Path
+
+        from workers import transfer
+        from workers.engines.chunks import load_audio, store_audio
+        from workers.media import decode, probe
+
+        scratch = Path(self.data_root) / "scratch"
+        samples = load_audio(scratch, job["id"], chunk["start"], chunk["end"])
+        if samples is None:  # the decoded copy is gone (cleaned up): decode the file again
+            store_audio(scratch, job["id"], decode(job["path"], probe(job["path"])))
+            samples = load_audio(scratch, job["id"], chunk["start"], chunk["end"])
+        with self._broker_client() as conn:
+            size = transfer.stage(conn.default_channel.client, job["id"], chunk["idx"], samples)
+        return None if size is None else transfer.key_for(job["id"], chunk["idx"])
+
+    def _unstage(self, job_id: str, indexes) -> None:
+        if not self.sharing:
+            return
+        from workers import transfer
+        from workers.errors import BROKER_ERRORS
+
+        try:
+            with self._broker_client() as conn:
+                transfer.unstage(conn.default_channel.client, job_id, list(indexes))
+        except BROKER_ERRORS as exc:  # its time to live removes it
+            log.info("could not remove staged audio of job %s: %r", job_id, exc)
 
     def is_plan(self, result: dict) -> bool:
         return "chunks" in result and "segments" not in result
@@ -152,6 +200,8 @@ class ChunkFlow:
         current = next((c for c in self.store.chunks(job_id) if c["idx"] == idx), None)
         if current is None or current["task_id"] != chunk["task_id"]:
             return None  # replaced since (retried, or the job removed)
+        if status in ("SUCCESS", "FAILURE"):
+            self._unstage(job_id, [idx])
         if status == "SUCCESS":
             if current["state"] != js.DONE:
                 self.store.update_chunk(job_id, idx, state=js.DONE, progress=1.0, finished_at=time.time(),
@@ -195,6 +245,7 @@ class ChunkFlow:
 
         if self.data_root:
             cache_path(Path(self.data_root) / "scratch", job_id).unlink(missing_ok=True)
+        self._unstage(job_id, [c["idx"] for c in self.store.chunks(job_id)])
 
     # --- actions -------------------------------------------------------------------
     def cancel(self, job_id: str) -> None:
@@ -205,6 +256,7 @@ class ChunkFlow:
                 self.store.add_event(chunk["task_id"], "cancelled", time.time(), job_id=job_id, stage=STAGE,
                                      detail={"chunk": chunk["idx"]})
                 self.dispatch.withdraw(chunk["task_id"], running=chunk["state"] == js.RUNNING)
+        self._unstage(job_id, [c["idx"] for c in self.store.chunks(job_id)])
 
     def move_to_top(self, job: dict) -> bool:
         moved = False

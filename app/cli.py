@@ -5,6 +5,7 @@
     earmark transcribe FILE...   transcribe through the queue, write transcripts
     earmark status               workers, queue depths, recent jobs
     earmark worker --queues Q    a Celery worker (started by the app, or on another machine)
+    earmark worker --join LINE   help another machine's Earmark (the line its Settings › Helpers shows)
     earmark beat                 Celery beat (started by the app)
 """
 
@@ -65,11 +66,17 @@ def build_parser() -> argparse.ArgumentParser:
     w = sub.add_parser("worker", parents=[common], help="run a Celery worker for some queues")
     w.add_argument("--queues", default="transcribe,nlp,index")
     w.add_argument("--broker", help="broker URL (default: $EARMARK_BROKER_URL)")
-    w.add_argument("--hostname")
+    w.add_argument("--join", metavar="LINE", help="help another machine's Earmark: the earmark://… line its "
+                                                  "Settings › Helpers shows")
+    w.add_argument("--hostname", help="this worker's name in the queue panel (default: QUEUES@this machine)")
     w.add_argument("--concurrency", type=int, default=1)
     w.add_argument("--pool", default="prefork")
     w.add_argument("--loglevel", default="INFO")
     w.add_argument("--parent-pid", type=int, help=argparse.SUPPRESS)
+
+    gate = sub.add_parser("gate", parents=[common], help=argparse.SUPPRESS)  # started by the app for helpers
+    gate.add_argument("--listen", required=True)
+    gate.add_argument("--parent-pid", type=int)
 
     b = sub.add_parser("beat", parents=[common], help="run Celery beat (periodic housekeeping)")
     b.add_argument("--broker", help="broker URL (default: $EARMARK_BROKER_URL)")
@@ -89,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         return llama_cpu.main(argv[1:])
     args = build_parser().parse_args(argv)
     command = args.command or "gui"
-    if command in ("worker", "beat"):
+    if command in ("worker", "beat", "gate"):
         return _run_role(command, args)
     if command == "models":
         from app.commands import models
@@ -159,10 +166,45 @@ def _log_to(path) -> None:
     setup_logging(str(path), os.environ.get("EARMARK_LOGLEVEL", "INFO"))
 
 
+def _join(args) -> int:
+    """``earmark worker --join LINE``: check the other machine's certificate and this
+    helper's secret before anything starts, with a sentence for what is wrong; then the
+    worker uses that broker over TLS, trusting the pinned certificate alone. 0 when
+    joined (the worker then starts), else the exit code."""
+    from app.helpers import HelperError, Ticket, check_secret, pin_certificate
+    from app.paths import DataDir
+
+    data = DataDir.resolve(args.data_dir).ensure()
+    try:
+        ticket = Ticket.parse(args.join)
+        ca = pin_certificate(ticket, data.run / "helper")
+        check_secret(ticket, ca)
+    except HelperError as exc:
+        print(f"earmark: {exc}", file=sys.stderr)
+        return 2
+    os.environ["EARMARK_BROKER_URL"] = ticket.broker_url()
+    os.environ["EARMARK_BROKER_CA"] = str(ca)
+    print(f"earmark: joined the Earmark at {ticket.where}; taking {args.queues} (Ctrl-C to leave)", file=sys.stderr)
+    return 0
+
+
 def _run_role(command: str, args) -> int:
     from app.paths import DataDir
 
-    if args.broker:
+    if command == "gate":
+        from app import gate
+        from workers.main import watch_parent
+
+        data = DataDir.resolve(args.data_dir).ensure()
+        _log_to(data.log_file("gate"))
+        if args.parent_pid:
+            watch_parent(args.parent_pid)
+        return gate.run(data, args.listen)
+    if getattr(args, "join", None):
+        joined = _join(args)
+        if joined:
+            return joined
+    elif args.broker:
         os.environ["EARMARK_BROKER_URL"] = args.broker
     elif "EARMARK_BROKER_URL" not in os.environ:
         print("earmark: give --broker URL (or set EARMARK_BROKER_URL)", file=sys.stderr)

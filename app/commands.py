@@ -32,9 +32,20 @@ def serve(data: DataDir) -> int:
         print(f"earmark: {exc}", file=sys.stderr)
         return 1
     print(f"Earmark is ready (data folder {data.root}). Press Ctrl-C to stop.", flush=True)
+    from app.gate import read_status
+    from app.helpers import join_lines
+
+    for line in join_lines(data, settings):
+        print(f"Another machine helps with: {line}", flush=True)
+    said_until = time.time()
     try:
         while not stop.wait(POLL_BACKEND_SECONDS):
             stack.poll()
+            for refusal in read_status(data).get("refused") or ():
+                if refusal["at"] > said_until:
+                    print(f"earmark: refused a helper at {refusal['peer']}: {refusal['why']}", file=sys.stderr,
+                          flush=True)
+                    said_until = refusal["at"]
     finally:
         print("Stopping…", flush=True)
         stack.close()

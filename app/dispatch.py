@@ -61,8 +61,16 @@ def failure_message(exc) -> str:
 class Dispatcher:
     """Publishes tasks for a job's stages and chunks; the one place that does."""
 
-    def __init__(self, store: JobStore, celery_app):
+    def __init__(self, store: JobStore, celery_app, sharing: bool = False):
         self.store, self.celery = store, celery_app
+        self.sharing = sharing  # helpers may take tasks: the file-reading ones stay here
+
+    def queue_for(self, task: TaskSpec) -> str:
+        """A task's queue; with helpers, the tasks that read the person's file go to the
+        queue only this machine takes (helpers get the audio through the broker)."""
+        from workers.config import FILES
+
+        return FILES if self.sharing and task.reads_file else task.queue.name
 
     def publish(self, task: TaskSpec, job_id: str, stage: str, args: list, *, chunk: int | None = None,
                 priority: int | None = None) -> str | None:
@@ -79,7 +87,8 @@ class Dispatcher:
         self.store.add_event(task_id, "queued", now, job_id=job_id, stage=stage, name=task.name,
                              detail={"chunk": chunk} if chunk is not None else None)
         try:
-            self.celery.send_task(task.name, args=args, task_id=task_id,
+            queue = self.queue_for(task)
+            self.celery.send_task(task.name, args=args, task_id=task_id, queue=queue, routing_key=queue,
                                   priority=task.priority if priority is None else priority)
         except BROKER_ERRORS as exc:
             where = f"chunk {chunk} of {stage}" if chunk is not None else stage

@@ -79,7 +79,9 @@ class JobService:
     result goes all come from the stage table (``workers.stages``) and ``ARGUMENTS``."""
 
     def __init__(self, store: JobStore, celery_app, data_root=None, stall_seconds: float | None = None,
-                 on_summary_text=None):
+                 on_summary_text=None, sharing: bool = False):
+        """*sharing*: tasks may run on helpers (``app.supervisor.shares_work``): every
+        recording goes in chunks whose audio travels through the broker."""
         from app.watchdog import StallWatch
 
         self.store = store
@@ -89,8 +91,8 @@ class JobService:
         self.changed = threading.Condition()  # notified after each applied event
         self.lock = threading.RLock()
         self.stalls = StallWatch(store, stall_seconds)
-        self.dispatch = Dispatcher(store, celery_app)
-        self.chunks = ChunkFlow(store, self.dispatch, data_root,
+        self.dispatch = Dispatcher(store, celery_app, sharing=sharing)
+        self.chunks = ChunkFlow(store, self.dispatch, data_root, sharing=sharing,
                                 on_transcribed=lambda job_id: self._next_stage(job_id, TRANSCRIBE))
         self._missing: dict[str, float] = {}  # task id → since when it is nowhere (see _resend_lost)
 
@@ -232,7 +234,7 @@ class JobService:
         with self.lock:
             job = self.store.job(job_id)
             options = json.loads(job["options"])
-            if stage == TRANSCRIBE and chunked(job, options):
+            if stage == TRANSCRIBE and (self.chunks.sharing or chunked(job, options)):
                 return self.chunks.send(job, options, priority)
             spec = stages.stage(stage)
             try:

@@ -21,7 +21,7 @@ def queue_keys(channel, queue: str) -> list[str]:
     return list(dict.fromkeys(channel._q_for_pri(queue, pri) for pri in channel.priority_steps))
 
 
-def depths(celery_app, queues=config.QUEUES, buckets: bool = False) -> dict[str, dict]:
+def depths(celery_app, queues=config.ALL_QUEUES, buckets: bool = False) -> dict[str, dict]:
     """{queue: {"waiting": n, "unacked": n}} as the broker holds them now; with
     *buckets*, also {"buckets": {priority: n}} for every non-empty priority list
     (what Flower gets wrong: it counts the first list only)."""
@@ -53,7 +53,7 @@ def _queue_of(raw) -> str | None:
         return None
 
 
-def task_ids_in_broker(celery_app, queues=config.QUEUES) -> set[str]:
+def task_ids_in_broker(celery_app, queues=config.ALL_QUEUES) -> set[str]:
     """Ids of tasks waiting in a queue or held unacknowledged by a worker."""
     ids = set()
     with celery_app.connection_for_write() as conn:
@@ -72,11 +72,12 @@ def task_ids_in_broker(celery_app, queues=config.QUEUES) -> set[str]:
     return ids
 
 
-def restore_unacked(celery_app, queues=None, crash_cause: str | None = None) -> int:
+def restore_unacked(celery_app, queues=None, crash_cause: str | None = None, tags=None) -> int:
     """Put messages taken by a worker that is gone back at the head of their queue.
 
     Only safe when nobody else consumes those queues: at start of the embedded
-    broker (the app is its only consumer), or for the queues of a worker that died.
+    broker (the app is its only consumer), or for the queues of a worker that died;
+    with helpers, only for the *tags* no live worker holds (``restore_orphans``).
     Kombu alone would wait out the visibility timeout (hours) before redelivering.
     With *crash_cause* (the worker died under its task, not stopped by us) each message
     carries one crash more, so a task that kills its whole worker every time ends
@@ -91,6 +92,8 @@ def restore_unacked(celery_app, queues=None, crash_cause: str | None = None) -> 
         ch, client = _channel(conn)
         for tag, raw in client.hgetall(ch.unacked_key).items():
             if queues is not None and _queue_of(raw) not in queues:
+                continue
+            if tags is not None and _text(tag) not in tags:
                 continue
 
             def restore(pipe, tag=tag):
@@ -111,7 +114,69 @@ def restore_unacked(celery_app, queues=None, crash_cause: str | None = None) -> 
     return restored
 
 
-def remove_from_queue(celery_app, task_id: str, queues=config.QUEUES) -> bool:
+def _text(value) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def held_messages(celery_app) -> dict[str, str]:
+    """Delivery tag → task id of every message a worker took and has not acknowledged."""
+    held = {}
+    with celery_app.connection_for_write() as conn:
+        ch, client = _channel(conn)
+        for tag, raw in client.hgetall(ch.unacked_key).items():
+            try:
+                held[_text(tag)] = json.loads(raw)[0]["headers"]["id"]
+            except (ValueError, KeyError, TypeError, IndexError):
+                continue
+    return held
+
+
+def claimed_by_live_workers(celery_app, timeout: float = 1.0) -> set[str] | None:
+    """Ids of the tasks that live workers (here and on helpers) say they run or hold;
+    None when the question could not be asked."""
+    inspect = celery_app.control.inspect(timeout=timeout)
+    claimed = set()
+    for replies in (inspect.active(), inspect.reserved()):
+        for tasks in (replies or {}).values():
+            claimed.update(t.get("id") for t in tasks or ())
+    return claimed
+
+
+ORPHAN_CAUSE = "its worker went away"
+
+
+def restore_orphans(celery_app, suspects: dict[str, float], grace_seconds: float) -> int:
+    """Give back what a vanished worker held: a message no live worker claims at two
+    looks at least *grace_seconds* apart (a worker that just took one says so within
+    milliseconds; one that is gone never does). *suspects* (tag → first seen unclaimed)
+    is kept by the caller between looks. Each counts as one crash, so a task that takes
+    down every helper that runs it ends."""
+    import time
+
+    held = held_messages(celery_app)
+    if not held:
+        suspects.clear()
+        return 0
+    claimed = claimed_by_live_workers(celery_app)
+    now = time.monotonic()
+    unclaimed = {tag for tag, task_id in held.items() if task_id not in claimed}
+    confirmed = {tag for tag in unclaimed if tag in suspects and now - suspects[tag] >= grace_seconds}
+    for tag in list(suspects):
+        if tag not in unclaimed:
+            del suspects[tag]
+    for tag in unclaimed:
+        suspects.setdefault(tag, now)
+    if not confirmed:
+        return 0
+    restored = restore_unacked(celery_app, crash_cause=ORPHAN_CAUSE, tags=confirmed)
+    for tag in confirmed:
+        suspects.pop(tag, None)
+    if restored:
+        log.warning("gave back %d task(s) that no live worker holds (a helper or worker went away)", restored)
+    return restored
+
+
+def remove_from_queue(celery_app, task_id: str, queues=config.ALL_QUEUES) -> bool:
     """Take a waiting task's message out of its queue; False if no queue holds it."""
     with celery_app.connection_for_write() as conn:
         ch, client = _channel(conn)

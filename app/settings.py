@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from app.export import FORMATS
-from workers.options import ADVANCED, EXPORT, JOB_OPTIONS, Setting
+from workers.options import ADVANCED, EXPORT, HELPERS, JOB_OPTIONS, Setting
+from workers.stages import queue_names
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,11 @@ APP_SETTINGS = (  # the window's and the stack's own; the job options are worker
     Setting("subtitle_max_seconds", float, 7.0, "Subtitles: each cue shows at most this long, seconds",
             group=EXPORT),
     Setting("keep_running_in_tray", bool, False, "Keep running in the tray while jobs remain", group=ADVANCED),
+    Setting("helpers_listen", str, "", "Let other machines help: listen for them on this address and port "
+                                       "(such as 0.0.0.0:6380; empty: off)", group=HELPERS),
+    Setting("local_queues", str, ",".join(queue_names()), "Work this machine does itself (empty: it only "
+                                                          "hands work to helpers)", queue_names(), many=True,
+            group=HELPERS),
 )
 SETTINGS = JOB_OPTIONS + APP_SETTINGS
 BY_KEY = {s.key: s for s in SETTINGS}
@@ -63,6 +69,13 @@ def problem_with(key: str, value: Any) -> str | None:
             return f"{setting.title}: {text} is not a speech model folder (it has no model.bin)."
     if key == "broker_url" and text and not text.startswith(("redis://", "rediss://", "unix://")):
         return f"{setting.title}: a broker URL starts with redis://, rediss:// or unix://."
+    if key == "helpers_listen" and text:
+        from app.helpers import parse_listen
+
+        try:
+            parse_listen(text)
+        except ValueError as exc:
+            return f"{setting.title}: {exc}"
     if key == "speakers" and text.lower() not in ("", "off"):
         from workers.engines.voices import SpeakerCount
 

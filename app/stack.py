@@ -86,7 +86,10 @@ class Stack:
         return self
 
     def _service(self, celery_app) -> JobService:
-        return JobService(self.store, celery_app, self.data.root, on_summary_text=self.on_summary_text)
+        from app.supervisor import shares_work
+
+        return JobService(self.store, celery_app, self.data.root, on_summary_text=self.on_summary_text,
+                          sharing=shares_work(self.settings))
 
     def _on_event(self, event: dict) -> None:  # on the monitor's thread
         if event.get("type", "").startswith("task-"):  # worker heartbeats change no job

@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 
 WORKER_ROLES = config.QUEUES  # one worker per queue
 ALL_ROLES = (*WORKER_ROLES, "beat")
+FILES_ROLE = config.FILES  # with helpers: the tasks that read the person's files
+GATE_ROLE = "gate"  # with helpers: the TLS gate to the broker (app/gate.py)
+ORPHAN_CHECK_SECONDS = 5.0
 BACKOFF_FIRST_SECONDS = 0.5
 BACKOFF_MAX_SECONDS = 30.0
 STABLE_AFTER_SECONDS = 60.0  # a child that ran this long starts its backoff afresh
@@ -92,6 +95,31 @@ def worker_hostname(role: str) -> str:
     return f"{role}@{socket.gethostname()}"
 
 
+def local_queues(settings) -> tuple[str, ...]:
+    """The queues this machine's own workers take (the setting, in the queues' order)."""
+    chosen = {q.strip() for q in str(settings["local_queues"]).split(",") if q.strip()}
+    return tuple(q for q in WORKER_ROLES if q in chosen)
+
+
+def shares_work(settings) -> bool:
+    """Whether tasks may run on other machines: helpers are let in, or this machine
+    leaves some queue to them. Then every recording's audio travels through the broker
+    and the tasks that read the file itself run here (queue ``files``)."""
+    return bool(str(settings["helpers_listen"]).strip()) or local_queues(settings) != WORKER_ROLES
+
+
+def plan_roles(roles, settings) -> tuple[str, ...]:
+    """The children to run: the asked roles less the queues left to helpers, plus the
+    files worker and the gate when work is shared."""
+    local = local_queues(settings)
+    planned = [r for r in roles if r not in WORKER_ROLES or r in local]
+    if shares_work(settings) and any(r in WORKER_ROLES for r in roles):
+        planned.append(FILES_ROLE)
+        if str(settings["helpers_listen"]).strip() and not settings["broker_url"]:
+            planned.append(GATE_ROLE)  # last: it reads the broker's address, saved before the roles start
+    return tuple(planned)
+
+
 class Supervisor:
     """Owns one data folder's stack. ``start()`` then ``stop()``; thread-safe."""
 
@@ -100,7 +128,8 @@ class Supervisor:
                  on_child_event: Callable[[str, str, dict], None] | None = None):
         self.data = data.ensure()
         self.settings = settings or Settings(data.settings)
-        self.roles = roles
+        self.roles = plan_roles(roles, self.settings)
+        self.sharing = shares_work(self.settings)
         self.on_child_event = on_child_event or (lambda name, state, info: None)
         self.children: dict[str, Child] = {}
         self.notices: list[str] = []  # what a person should know about this start
@@ -126,7 +155,8 @@ class Supervisor:
             if external:
                 self.address = BrokerAddress(url=external)
             else:
-                self.broker = EmbeddedBroker(self.data, self.settings["broker_tcp_port"])
+                self.broker = EmbeddedBroker(self.data, self.settings["broker_tcp_port"],
+                                             helper_secret=self._helper_secret())
                 self.address = self.broker.address
                 self._spawn(self._broker_child())
                 self._start_broker_or_repair()
@@ -134,10 +164,12 @@ class Supervisor:
 
             self.celery = client_app(self.address.url)
             if self.broker:
-                # We are the broker's only consumer: what a dead run took, it gets back now.
+                # The only consumer of the broker: what a dead run took, it gets back now.
+                # With helpers, only what this machine alone takes: a helper may still be
+                # running its task, and the orphan check restores what no one holds.
                 from app.queues import restore_unacked
 
-                restore_unacked(self.celery)
+                restore_unacked(self.celery, (FILES_ROLE,) if self.sharing else None)
             if before_workers:
                 before_workers(self.celery)
             self.address.save(address_file(self.data))
@@ -200,6 +232,13 @@ class Supervisor:
                      str(self.data.logs / "broker.console.log"), str(self.data.pidfile("broker")),
                      pdeathsig=signal.SIGTERM)  # valkey flushes its AOF on SIGTERM
 
+    def _helper_secret(self) -> str | None:
+        if not str(self.settings["helpers_listen"]).strip():
+            return None
+        from app.helpers import HelperAccess
+
+        return HelperAccess.of(self.data).ensure().secret
+
     def _role_child(self, role: str) -> Child:
         env = dict(os.environ, EARMARK_BROKER_URL=self.address.url,
                    EARMARK_DATA_DIR=str(self.data.root), PYTHONUNBUFFERED="1",
@@ -209,6 +248,9 @@ class Supervisor:
         if role == "beat":
             argv = [*self_command(), "beat", *common]
             queues: tuple = ()
+        elif role == GATE_ROLE:
+            argv = [*self_command(), "gate", "--listen", str(self.settings["helpers_listen"]).strip(), *common]
+            queues = ()
         else:
             argv = [*self_command(), "worker", "--queues", role, "--hostname", worker_hostname(role),
                     *common]
@@ -287,7 +329,7 @@ class Supervisor:
 
     def wait_workers(self, timeout_seconds: float = 60.0, roles: tuple[str, ...] | None = None) -> bool:
         """Block until every worker answers a ping (never call on a GUI thread)."""
-        wanted = {worker_hostname(r) for r in (roles or self.roles) if r in WORKER_ROLES}
+        wanted = {worker_hostname(r) for r in (roles or self.roles) if r in (*WORKER_ROLES, FILES_ROLE)}
         deadline = time.monotonic() + timeout_seconds
         while wanted and time.monotonic() < deadline:
             replies = self.celery.control.ping(destination=sorted(wanted), timeout=0.5)
@@ -298,7 +340,12 @@ class Supervisor:
     # --- watch -----------------------------------------------------------------
     def _watch(self) -> None:
         stopped_since: dict[str, float] = {}
+        suspects: dict[str, float] = {}
+        next_orphan_check = time.monotonic() + ORPHAN_CHECK_SECONDS
         while not self._stopping.wait(0.2):
+            if self.sharing and self.broker and time.monotonic() >= next_orphan_check:
+                self._restore_orphans(suspects)
+                next_orphan_check = time.monotonic() + ORPHAN_CHECK_SECONDS
             with self._mutex:
                 children = list(self.children.values())
             for child in children:
@@ -310,6 +357,16 @@ class Supervisor:
                     self._restart(child)
                 elif child.queues:
                     self._kill_if_stopped(child, stopped_since)
+
+    def _restore_orphans(self, suspects: dict[str, float]) -> None:
+        """With helpers, a message is given back only when no live worker holds it (a
+        helper that was killed or lost its network): never while its owner runs it."""
+        from app.queues import restore_orphans
+
+        try:
+            restore_orphans(self.celery, suspects, ORPHAN_CHECK_SECONDS)
+        except Exception as exc:  # the broker restarting: look again next time
+            log.info("orphan check skipped: %r", exc)
 
     def _kill_if_stopped(self, child: Child, stopped_since: dict[str, float]) -> None:
         """A worker whose own process is stopped (SIGSTOP) sends no heartbeat and takes
@@ -347,7 +404,7 @@ class Supervisor:
         try:
             if child.name == "broker":
                 child.argv = self.broker.command()
-            elif self.broker and child.queues:
+            elif self.broker and child.queues and not self.sharing:
                 # This worker was its queues' only consumer: give back what it held, one
                 # crash counted on each (a task that kills its worker every time ends).
                 from app.queues import restore_unacked

@@ -16,6 +16,11 @@ from workers import stages
 # Queues, routes and priorities come from the stage table (workers/stages.py).
 QUEUES = stages.queue_names()  # one worker role each, in order of importance
 TRANSCRIBE, NLP, INDEX = QUEUES
+# With helpers on other machines, the tasks that read the person's own files (cutting a
+# long file into chunks, finding speakers in the whole recording) go to this queue,
+# which only the app's own machine consumes; everything else can run anywhere.
+FILES = "files"
+ALL_QUEUES = (*QUEUES, FILES)
 PRIORITY_TOP = stages.PRIORITY_TOP
 PRIORITY = {t.name: t.priority for t in stages.TASKS}
 
@@ -25,6 +30,14 @@ RESULT_EXPIRES_SECONDS = 7 * 24 * 3600  # the app may be closed for a week and s
 
 broker_url = os.environ.get("EARMARK_BROKER_URL", "redis://127.0.0.1:6379/0")
 result_backend = os.environ.get("EARMARK_RESULT_BACKEND", broker_url)
+# A helper reaches the app's broker through its TLS gate and trusts only the certificate
+# its join line pinned (app/helpers.py): redis-py verifies against that file alone.
+if os.environ.get("EARMARK_BROKER_CA"):
+    import ssl as _ssl
+
+    broker_use_ssl = {"ssl_cert_reqs": _ssl.CERT_REQUIRED, "ssl_ca_certs": os.environ["EARMARK_BROKER_CA"],
+                      "ssl_check_hostname": False}
+    redis_backend_use_ssl = dict(broker_use_ssl)
 
 task_serializer = "json"
 result_serializer = "json"
@@ -32,7 +45,7 @@ accept_content = ["json"]
 result_accept_content = ["json"]
 event_serializer = "json"
 
-task_queues = tuple(Queue(name, Exchange(name), routing_key=name) for name in QUEUES)
+task_queues = tuple(Queue(name, Exchange(name), routing_key=name) for name in ALL_QUEUES)
 task_default_queue = INDEX
 task_routes = {t.name: {"queue": t.queue.name, "routing_key": t.queue.name} for t in stages.TASKS}
 task_default_priority = 5

@@ -64,9 +64,9 @@ def run_worker(queues: list[str], hostname: str | None = None, concurrency: int 
     from workers.celery_app import app
 
     _start(parent_pid, log_file, loglevel)
-    unknown = set(queues) - set(config.QUEUES)
-    if unknown:
-        raise SystemExit(f"unknown queue(s): {', '.join(sorted(unknown))}; "
+    unknown = set(queues) - set(config.ALL_QUEUES)
+    if unknown or not queues:
+        raise SystemExit(f"unknown queue(s): {', '.join(sorted(unknown)) or 'none given'}; "
                          f"choose from {', '.join(config.QUEUES)}")
     if "nlp" in queues:
         # Find the llama.cpp CPU code that runs here (child processes, once per machine and

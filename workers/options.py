@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-SPEECH, SUMMARIES, EXPORT, ADVANCED = "Speech", "Summaries", "Export", "Advanced"
-GROUPS = (SPEECH, SUMMARIES, EXPORT, ADVANCED)  # the settings dialog's pages, in order
+SPEECH, SUMMARIES, EXPORT, HELPERS, ADVANCED = "Speech", "Summaries", "Export", "Helpers", "Advanced"
+GROUPS = (SPEECH, SUMMARIES, EXPORT, HELPERS, ADVANCED)  # the settings dialog's pages, in order
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,7 @@ class TaskSpec:
     priority: int
     label: str
     soft_limit_seconds: int | None = None  # None: Celery's default from workers.config
+    reads_file: bool = False  # opens the recording itself: with helpers, it runs where the file is
 
     def celery_options(self) -> dict:
         """The keyword arguments of this task's ``@app.task``."""
@@ -62,12 +63,12 @@ class TaskSpec:
 PRIORITY_TOP = 0  # "move to top"
 # A long file's chunks come just after whole files: a short file dropped while a lecture
 # is transcribed is done between two of its chunks, not after all of them.
-TRANSCRIBE_TASK = TaskSpec("earmark.transcribe", TRANSCRIBE_Q, 2, "Transcription", 6 * HOUR)
-PLAN_TASK = TaskSpec("earmark.plan_chunks", TRANSCRIBE_Q, 2, "Planning chunks", 1 * HOUR)
+TRANSCRIBE_TASK = TaskSpec("earmark.transcribe", TRANSCRIBE_Q, 2, "Transcription", 6 * HOUR, reads_file=True)
+PLAN_TASK = TaskSpec("earmark.plan_chunks", TRANSCRIBE_Q, 2, "Planning chunks", 1 * HOUR, reads_file=True)
 CHUNK_TASK = TaskSpec("earmark.transcribe_chunk", TRANSCRIBE_Q, 3, "Transcription of a chunk", 6 * HOUR)
 # speaker turns: CPU work of the same kind as speech (a fraction of its time), right
 # after it, so the notes already have the names
-DIARIZE_TASK = TaskSpec("earmark.diarize", TRANSCRIBE_Q, 4, "Speakers", 3 * HOUR)
+DIARIZE_TASK = TaskSpec("earmark.diarize", TRANSCRIBE_Q, 4, "Speakers", 3 * HOUR, reads_file=True)
 SUMMARIZE_TASK = TaskSpec("earmark.summarize", NLP_Q, 5, "Summary", 3 * HOUR)
 TRANSLATE_TASK = TaskSpec("earmark.translate", NLP_Q, 5, "Translation", 3 * HOUR)
 INDEX_TASK = TaskSpec("earmark.index", INDEX_Q, 8, "Search index")

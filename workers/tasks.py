@@ -113,6 +113,18 @@ def plan_chunks(self, job_id: str, path: str, options: dict) -> dict:
             "chunks": [{"index": i, "start": s, "end": e} for i, (s, e) in enumerate(cuts)]}
 
 
+def fetch_audio(task, key: str):
+    """A chunk's audio from the broker (``workers.transfer``) and how long it travelled."""
+    from workers import transfer
+
+    with task.app.connection_for_read() as conn:
+        fetched = transfer.fetch(conn.default_channel.client, key)
+    if fetched is None:
+        raise EarmarkError("The audio of this part is no longer in the queue (it waited more than a day); "
+                           "retry the job to send it again.")
+    return fetched
+
+
 @app.task(bind=True, **stages.CHUNK_TASK.celery_options(), **RETRY)
 def transcribe_chunk(self, job_id: str, path: str, index: int, start: float, end: float,
                      regions: list, options: dict) -> dict:
@@ -126,8 +138,10 @@ def transcribe_chunk(self, job_id: str, path: str, index: int, start: float, end
     opts = TranscribeOptions.from_dict(options)
     started = time.monotonic()
     try:
-        audio = chunks.load_audio(scratch_dir(), job_id, start, end)
-        if audio is None:  # another machine: decode here
+        audio, travel = chunks.load_audio(scratch_dir(), job_id, start, end), None
+        if audio is None and options.get("audio_key"):  # a helper: the audio came through the broker
+            audio, travel = fetch_audio(self, options["audio_key"])
+        if audio is None:  # a worker elsewhere with the same folders (a shared disk): decode here
             audio = decode(path, probe(path))[int(start * chunks.SAMPLE_RATE):int(end * chunks.SAMPLE_RATE)]
         engine = SpeechEngine.get(opts)
         speech = [tuple(r) for r in regions]
@@ -138,7 +152,7 @@ def transcribe_chunk(self, job_id: str, path: str, index: int, start: float, end
         raise EarmarkError("Transcription took longer than the time limit and was stopped.") from None
     result.update(job_id=job_id, index=index, start=start, end=end,
                   elapsed_seconds=round(time.monotonic() - started, 3), worker_pid=os.getpid(),
-                  peak_rss_mb=peak_rss_mb())
+                  peak_rss_mb=peak_rss_mb(), hostname=self.request.hostname, audio_travel=travel)
     log.info("job %s chunk %d (%.0f-%.0f s): %d segments, %d re-run, %d gaps, %.1f s", job_id, index, start,
              end, len(result["segments"]), len(result["rerun"]), len(result["gaps"]), result["elapsed_seconds"])
     return result
