@@ -92,7 +92,16 @@ beat_schedule = {
 def thread_budget() -> int:
     """CPU threads this worker's engine may use: the supervisor's share for this role
     (``EARMARK_THREADS``), else every core (a worker alone on its machine)."""
-    return int(os.environ.get("EARMARK_THREADS") or 0) or os.cpu_count() or 1
+    return int(os.environ.get("EARMARK_THREADS") or 0) or usable_cores()
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (a helper started under ``taskset`` or in a
+    container gets fewer than the machine has)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
 
 
 # Files at least the option chunk_from_minutes long are transcribed in chunks (each
