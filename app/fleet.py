@@ -142,8 +142,11 @@ def worker_rows(tracker: WorkerTracker, supervisor=None, failed_by_worker: dict 
         if child is not None:  # ours: the process must be alive and be the one that spoke
             online = online and child["alive"] and info.pid == child["pid"]
         pool = info.stats.get("pool", {}) if info.stats else {}
+        megabytes = (memory or {}).get(hostname)
+        if child is None and info.stats:  # a helper: its own peak, from its answer to inspect
+            megabytes = peak_megabytes(info.stats)
         rows.append({
-            "hostname": hostname, "role": role_of(hostname), "online": online,
+            "hostname": hostname, "role": role_of(hostname) if child else "helper", "online": online,
             "supervised": child is not None, "restarts": child["restarts"] if child else None,
             "alive": child["alive"] if child else None, "last_exit": child["last_exit"] if child else None,
             "started_at": child.get("started_at") if child else None,
@@ -154,9 +157,17 @@ def worker_rows(tracker: WorkerTracker, supervisor=None, failed_by_worker: dict 
             "processed": info.processed, "failed": (failed_by_worker or {}).get(hostname, 0),
             "load": info.loadavg, "model": info.model if online else None,
             "queues": info.queues,
-            "memory_mb": (memory or {}).get(hostname) if online else None,
+            "memory_mb": megabytes if online else None,
         })
     return rows
+
+
+def peak_megabytes(stats: dict) -> float | None:
+    """A worker's peak memory from ``inspect stats`` (ru_maxrss: KiB on Linux, bytes on macOS)."""
+    peak = (stats.get("rusage") or {}).get("maxrss")
+    if not peak:
+        return None
+    return peak / 1024 ** 2 if peak > 1 << 32 else peak / 1024
 
 
 def poll_depths(celery_app) -> dict:
@@ -206,6 +217,11 @@ def set_consuming(celery_app, hostname: str, queue: str, on: bool) -> None:
     """A worker starts or stops taking tasks from *queue* (what it runs finishes)."""
     call = celery_app.control.add_consumer if on else celery_app.control.cancel_consumer
     call(queue, destination=[hostname], reply=True, timeout=CONTROL_TIMEOUT_SECONDS)
+
+
+def stop_worker(celery_app, hostname: str) -> None:
+    """Ask a worker (a helper) to leave: it finishes its running task, then exits."""
+    celery_app.control.shutdown(destination=[hostname])
 
 
 def resize_pool(celery_app, hostname: str, by: int) -> None:

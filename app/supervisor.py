@@ -452,6 +452,7 @@ class Supervisor:
             self.data.pidfile(child.name).unlink(missing_ok=True)
             self.on_child_event(child.name, "stopped", {})
         address_file(self.data).unlink(missing_ok=True)
+        (self.data.run / "gate.json").unlink(missing_ok=True)  # what the gate said is over with it
         if self.celery is not None:
             self.celery.close()
         if self._lock_fd is not None:

@@ -206,3 +206,72 @@ def test_a_wrong_secret_or_certificate_is_refused_on_both_sides_and_turning_help
         f"try: socket.create_connection((\"{network['app_ip']}\", {port_of(line)}), timeout=3)\n"
         "except ConnectionRefusedError: sys.exit(7)\n")])
     assert probe.wait(timeout=30) == 7
+
+
+@pytest.mark.gui
+def test_the_window_lets_a_helper_in_shows_it_in_the_queue_panel_stops_it_and_closes_the_port(
+        qtbot, data_dir, network, corpus):
+    from PySide6.QtWidgets import QPushButton
+
+    from app.gate import read_status
+    from tests.test_gui import close_window, open_window, row_of, wait_states
+
+    window = open_window(qtbot, data_dir)
+    home = Path(tempfile.mkdtemp(prefix="emh-"))
+    helper = None
+    try:
+        qtbot.waitUntil(lambda: window.controller.is_ready, timeout=120_000)
+        assert not (data_dir / "run" / "gate.json").exists()
+        port = free_port(network["app_ip"])
+        window.settings_dialog()
+        dialog = window.settings_box
+        dialog.tabs.setCurrentIndex(next(i for i in range(dialog.tabs.count()) if dialog.tabs.tabText(i) == "Helpers"))
+        assert dialog.join_line.text() == "" and not dialog.copy_join.isEnabled()
+        dialog.editors["helpers_listen"].setText(f"{network['app_ip']}:{port}")
+        line = dialog.join_line.text()
+        assert line.startswith(f"earmark worker --join earmark://helper:") and f"@{network['app_ip']}:{port}/" in line
+        dialog.accept()  # saved: the stack starts again with the gate
+        qtbot.waitUntil(lambda: window.controller.is_ready and read_status(window.controller.data).get("listening")
+                        == f"{network['app_ip']}:{port}", timeout=120_000)
+
+        helper = on_other_host(network, [str(data_dir), str(corpus)],
+                               helper_argv(line.removeprefix("earmark worker --join "), home, "helperG@elsewhere"))
+        window.queue_dock.show()
+        panel = window.queue_panel
+
+        def shown():
+            row = next((w for w in panel.worker_rows() if w["hostname"] == "helperG@elsewhere"), None)
+            return row if row and row["online"] and row["queues"] else None
+        row = qtbot.waitUntil(lambda: shown() is not None, timeout=120_000) or shown()
+        assert row["role"] == "helper" and not row["supervised"] and "transcribe" in row["queues"]
+
+        window.add_paths([str(corpus / "jfk.flac")])
+        wait_states(qtbot, window, ["jfk.flac"])
+        assert row_of(window, "jfk.flac")["state"] == js.DONE
+
+        # Stop helper: it leaves (warm), and the panel says it is offline
+        table = panel.workers
+        index = next(i for i in range(table.rowCount()) if table.item(i, 0).text() == "helperG@elsewhere")
+        table.selectRow(index)
+        next(b for b in panel.workers_tab.findChildren(QPushButton) if b.text() == "Stop helper").click()
+        assert helper.wait(timeout=60) == 0
+        qtbot.waitUntil(lambda: not next(w for w in panel.worker_rows() if w["hostname"] == "helperG@elsewhere")
+                        ["online"], timeout=30_000)
+
+        # helpers off: the port closes
+        window.settings_dialog()
+        window.settings_box.editors["helpers_listen"].setText("")
+        window.settings_box.accept()
+        qtbot.waitUntil(lambda: window.controller.is_ready and window.controller.stack is not None
+                        and "gate" not in {s["name"] for s in window.controller.stack.supervisor.status()},
+                        timeout=120_000)
+        probe = on_other_host(network, [], [sys.executable, "-c", (
+            "import socket,sys\n"
+            f"try: socket.create_connection((\"{network['app_ip']}\", {port}), timeout=3)\n"
+            "except ConnectionRefusedError: sys.exit(7)\n")])
+        assert probe.wait(timeout=30) == 7
+    finally:
+        if helper is not None:
+            stop(helper)
+        close_window(qtbot, window)
+        shutil.rmtree(home, ignore_errors=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -115,6 +116,19 @@ class AppController(QObject):
         # pending drops are sent in the intake pool, after any intake still running
         self._intake_pool.submit(self._go)
 
+    def restart_stack(self) -> None:
+        """Settings the stack is built from changed (helpers, this machine's share of the
+        work, the broker): stop it warm and start it again with them."""
+        self.status.emit(self.tr("Starting the workers again with the new settings…"))
+        self._stack_pool.submit(self._restart)
+
+    def _restart(self) -> None:
+        self.is_ready = False
+        old, self.stack = self.stack, None
+        if old is not None:
+            old.close()
+        self._start()
+
     def _go(self) -> None:
         self.is_ready = True
         self.stack.service.send_pending()
@@ -122,17 +136,29 @@ class AppController(QObject):
         self.status.emit(" ".join(notices) or self.tr("Ready"))
         self.ready.emit()
         self.jobs_changed.emit()
-        self._poller.start()
+        if not self._poller.is_alive():
+            self._poller.start()
 
     def _poll(self) -> None:
         """The same safety net as the command line's: missed results, unsent stages, lost
         and hung tasks; and a stack whose owner (a command that joined first) has gone."""
         from app.stack import POLL_BACKEND_SECONDS
 
+        from app.gate import read_status
+
+        said_until = time.time()
         while not self._stop_polling.wait(POLL_BACKEND_SECONDS):
+            stack = self.stack
+            if stack is None:  # starting again with new settings
+                continue
             try:
-                self.stack.poll()
+                stack.poll()
                 self.auto_export.check()
+                for refusal in read_status(self.data).get("refused") or ():
+                    if refusal["at"] > said_until:
+                        said_until = refusal["at"]
+                        self.status.emit(self.tr("Refused a helper at {0}: {1}").format(refusal["peer"],
+                                                                                        refusal["why"]))
             except Exception:  # the next round tries again; the log has what happened
                 log.exception("poll failed")
             self.jobs_changed.emit()

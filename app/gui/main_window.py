@@ -406,7 +406,10 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def settings_dialog(self) -> None:
-        SettingsDialog(self.controller.settings, self).open()
+        dialog = SettingsDialog(self.controller.settings, self)
+        dialog.accepted.connect(lambda: dialog.restart_needed and self.controller.restart_stack())
+        self.settings_box = dialog
+        dialog.open()
 
     # --- search ----------------------------------------------------------------------
     def run_search(self) -> None:

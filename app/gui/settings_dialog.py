@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QCompleter, QDialog, QDialogButtonBox,
                                QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QProgressBar, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QTabWidget,
@@ -17,7 +18,10 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QComplet
 from app.gui import palette
 from app.paths import choose_data_dir, chosen_data_dir
 from app.settings import ADVANCED, SETTINGS, Settings, problem_with
-from workers.options import GROUPS
+from workers.options import GROUPS, HELPERS
+
+# Settings the running stack is built from: changing one starts the stack again.
+STACK_SETTINGS = ("helpers_listen", "local_queues", "broker_url", "broker_tcp_port")
 
 
 class PathField(QWidget):
@@ -162,6 +166,26 @@ class SettingsDialog(QDialog):
         self.data_folder.line.setPlaceholderText(self.tr("the platform's folder"))
         self.data_folder.setAccessibleName("Data folder")
         forms[ADVANCED].addRow(self.tr("Data folder (used from the next start)"), self.data_folder)
+        self.join_line = QLineEdit()
+        self.join_line.setReadOnly(True)
+        self.join_line.setAccessibleName("Join line")
+        self.join_line.setMinimumWidth(420)
+        copy = QPushButton(self.tr("Copy"))
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.join_line.text()))
+        self.copy_join = copy
+        row = QWidget()
+        line_row = QHBoxLayout(row)
+        line_row.setContentsMargins(0, 0, 0, 0)
+        line_row.addWidget(self.join_line, 1)
+        line_row.addWidget(copy)
+        self.join_help = QLabel()
+        self.join_help.setWordWrap(True)
+        forms[HELPERS].addRow(self.tr("On the other machine, type"), row)
+        forms[HELPERS].addRow(self.join_help)
+        self._data_root = Path(data_root or settings.path.parent)
+        self.editors["helpers_listen"].textChanged.connect(self._show_join_line)
+        self._show_join_line(self.editors["helpers_listen"].text())
+        self.restart_needed = False
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet(f"color: {palette.FAILED}")
@@ -178,12 +202,31 @@ class SettingsDialog(QDialog):
         if problems:
             self.problem.setText("\n".join(problems))
             return
+        before = {key: self.settings[key] for key in STACK_SETTINGS}
         for key, value in values.items():
             self.settings.set(key, value)
         self.settings.save()
+        self.restart_needed = before != {key: self.settings[key] for key in STACK_SETTINGS}
         if self.data_folder.text().strip() != chosen_data_dir():
             choose_data_dir(self.data_folder.text().strip())  # used from the next start
         super().accept()
+
+    def _show_join_line(self, listen: str) -> None:
+        """The line a helper types, for the address being typed (it works once saved)."""
+        from app.helpers import join_lines
+        from app.paths import DataDir
+
+        lines = []
+        if listen.strip() and not problem_with("helpers_listen", listen):
+            lines = join_lines(DataDir(self._data_root), {"helpers_listen": listen})
+        self.join_line.setText(lines[0] if lines else "")
+        self.copy_join.setEnabled(bool(lines))
+        self.join_help.setText(
+            self.tr("Install Earmark on the other machine and type this line there: it carries this machine's "
+                    "address, a secret and the fingerprint of its certificate, so the helper talks to this "
+                    "Earmark alone, encrypted. Audio travels through the queue; nothing needs to be shared.")
+            if lines else self.tr("Type an address above (such as 0.0.0.0:6380) to let other machines help; "
+                                  "empty keeps the queue on this machine alone."))
 
     def done(self, result: int) -> None:
         self.models.cancel()  # a download still running stops; what it fetched waits for next time

@@ -1,5 +1,5 @@
 """Workers: one row each (heartbeat, queues, pool, load, memory, model, restarts), and
-what can be asked of them (restart, grow or shrink the pool, pause or resume a queue)."""
+what can be asked of them (restart, stop a helper, grow or shrink the pool, pause or resume a queue)."""
 
 from __future__ import annotations
 
@@ -41,8 +41,8 @@ class WorkersTab(QWidget):
         self.queue_choice = QComboBox()
         self.queue_choice.setAccessibleName(self.tr("Queue to pause or resume"))
         buttons = QHBoxLayout()
-        for text, slot in (("Restart", self.restart_worker), ("Grow pool", lambda: self.resize_pool(+1)),
-                           ("Shrink pool", lambda: self.resize_pool(-1))):
+        for text, slot in (("Restart", self.restart_worker), ("Stop helper", self.stop_helper),
+                           ("Grow pool", lambda: self.resize_pool(+1)), ("Shrink pool", lambda: self.resize_pool(-1))):
             button = QPushButton(text)
             button.clicked.connect(slot)
             buttons.addWidget(button)
@@ -123,6 +123,14 @@ class WorkersTab(QWidget):
             self._ask(self.tr("restart the worker"), lambda: stack.supervisor.restart_role(worker["role"]))
         elif worker:
             self.say(self.tr("Only the workers this app started can be restarted from here."))
+
+    def stop_helper(self) -> None:
+        worker, stack = self._selected(), self.controller.stack
+        if worker and stack and not worker["supervised"]:
+            self.say(self.tr("Asking {0} to leave (its running task finishes first)…").format(worker["hostname"]))
+            self._ask(self.tr("stop the helper"), lambda: fleet.stop_worker(stack.celery, worker["hostname"]))
+        elif worker:
+            self.say(self.tr("This machine's own workers stop with the app; restart one instead."))
 
     def consume(self, on: bool) -> None:
         worker, queue, stack = self._selected(), self.queue_choice.currentText(), self.controller.stack
