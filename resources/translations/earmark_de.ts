@@ -3,22 +3,22 @@
 <context>
     <name>AppController</name>
     <message>
-        <location filename="../../app/gui/controller.py" line="54" />
+        <location filename="../../app/gui/controller.py" line="55" />
         <source>Skipped 1 file in the folder that is not a recording ({0}).</source>
         <translation>Eine Datei im Ordner übersprungen, die keine Aufnahme ist ({0}).</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="57" />
+        <location filename="../../app/gui/controller.py" line="58" />
         <source>Skipped {1} files in the folder that are not recordings ({0}).</source>
         <translation>{1} Dateien im Ordner übersprungen, die keine Aufnahmen sind ({0}).</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="94" />
+        <location filename="../../app/gui/controller.py" line="95" />
         <source>Starting workers…</source>
         <translation>Worker werden gestartet…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="106" />
+        <location filename="../../app/gui/controller.py" line="107" />
         <source>{0}
 
 Check that the data folder {1} is writable, or choose another one with --data-dir.</source>
@@ -27,32 +27,42 @@ Check that the data folder {1} is writable, or choose another one with --data-di
 Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --data-dir einen anderen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="111" />
+        <location filename="../../app/gui/controller.py" line="112" />
         <source>Earmark could not start its workers: {0}. See the logs in {1}.</source>
         <translation>Earmark konnte seine Worker nicht starten: {0}. Siehe die Protokolle in {1}.</translation>
     </message>
     <message>
         <location filename="../../app/gui/controller.py" line="122" />
+        <source>Starting the workers again with the new settings…</source>
+        <translation>Die Worker starten mit den neuen Einstellungen neu…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/controller.py" line="136" />
         <source>Ready</source>
         <translation>Bereit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="176" />
+        <location filename="../../app/gui/controller.py" line="160" />
+        <source>Refused a helper at {0}: {1}</source>
+        <translation>Einen Helfer unter {0} abgewiesen: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/controller.py" line="202" />
         <source>Could not add {0}: {1}</source>
         <translation>{0} konnte nicht hinzugefügt werden: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="181" />
+        <location filename="../../app/gui/controller.py" line="207" />
         <source>{0} is already in the list; it was not added twice.</source>
         <translation>{0} ist schon in der Liste; sie wurde nicht doppelt hinzugefügt.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="203" />
+        <location filename="../../app/gui/controller.py" line="229" />
         <source>Could not {0}: {1}</source>
         <translation>Fehlgeschlagen ({0}): {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="188" />
+        <location filename="../../app/gui/controller.py" line="214" />
         <source>The workers are still starting; try again in a moment.</source>
         <translation>Die Worker starten noch; versuchen Sie es gleich noch einmal.</translation>
     </message>
@@ -375,7 +385,7 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
     </message>
     <message>
         <location filename="../../app/gui/main_window.py" line="118" />
-        <location filename="../../app/gui/main_window.py" line="512" />
+        <location filename="../../app/gui/main_window.py" line="515" />
         <source>Anyone</source>
         <translation>Alle</translation>
     </message>
@@ -446,7 +456,7 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
     </message>
     <message>
         <location filename="../../app/gui/main_window.py" line="191" />
-        <location filename="../../app/gui/main_window.py" line="578" />
+        <location filename="../../app/gui/main_window.py" line="581" />
         <source>Open transcript</source>
         <translation>Transkript öffnen</translation>
     </message>
@@ -606,87 +616,87 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
         <translation>Wählen Sie zuerst die zu exportierenden Aufträge.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="444" />
+        <location filename="../../app/gui/main_window.py" line="447" />
         <source>No transcript mentions “{0}”.</source>
         <translation>Kein Transkript erwähnt „{0}“.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="526" />
+        <location filename="../../app/gui/main_window.py" line="529" />
         <source>Working…</source>
         <translation>In Arbeit…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="541" />
+        <location filename="../../app/gui/main_window.py" line="544" />
         <source>A job failed</source>
         <translation>Ein Auftrag ist fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="548" />
+        <location filename="../../app/gui/main_window.py" line="551" />
         <source>{0} of {1} · %p%</source>
         <translation>{0} von {1} · %p%</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="551" />
+        <location filename="../../app/gui/main_window.py" line="554" />
         <source>Earmark: {0} job(s) left</source>
         <translation>Earmark: noch {0} Auftrag/Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="557" />
+        <location filename="../../app/gui/main_window.py" line="560" />
         <source>{0} done</source>
         <translation>{0} fertig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="557" />
+        <location filename="../../app/gui/main_window.py" line="560" />
         <source>{0} failed</source>
         <translation>{0} fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="558" />
+        <location filename="../../app/gui/main_window.py" line="561" />
         <source>{0} cancelled</source>
         <translation>{0} abgebrochen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="560" />
+        <location filename="../../app/gui/main_window.py" line="563" />
         <source>Batch finished</source>
         <translation>Stapel beendet</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="560" />
+        <location filename="../../app/gui/main_window.py" line="563" />
         <source>nothing left</source>
         <translation>nichts mehr offen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="569" />
+        <location filename="../../app/gui/main_window.py" line="572" />
         <source>Earmark could not start its workers</source>
         <translation>Earmark konnte seine Worker nicht starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="570" />
+        <location filename="../../app/gui/main_window.py" line="573" />
         <source>Earmark could not start</source>
         <translation>Earmark konnte nicht starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="575" />
+        <location filename="../../app/gui/main_window.py" line="578" />
         <source>Already transcribed</source>
         <translation>Schon transkribiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="576" />
+        <location filename="../../app/gui/main_window.py" line="579" />
         <source>{0} was already transcribed with these settings.</source>
         <translation>{0} wurde mit diesen Einstellungen schon transkribiert.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="579" />
+        <location filename="../../app/gui/main_window.py" line="582" />
         <source>Transcribe again</source>
         <translation>Noch einmal transkribieren</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="613" />
+        <location filename="../../app/gui/main_window.py" line="616" />
         <source>Earmark keeps running</source>
         <translation>Earmark läuft weiter</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="623" />
+        <location filename="../../app/gui/main_window.py" line="626" />
         <source>Stopping workers…</source>
         <translation>Worker werden beendet…</translation>
     </message>
@@ -694,27 +704,27 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
 <context>
     <name>ModelsWidget</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="212" />
+        <location filename="../../app/gui/settings_dialog.py" line="255" />
         <source>Download</source>
         <translation>Herunterladen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="213" />
+        <location filename="../../app/gui/settings_dialog.py" line="256" />
         <source>Cancel download</source>
         <translation>Download abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="214" />
+        <location filename="../../app/gui/settings_dialog.py" line="257" />
         <source>Delete</source>
         <translation>Löschen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="215" />
+        <location filename="../../app/gui/settings_dialog.py" line="258" />
         <source>Use</source>
         <translation>Verwenden</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="218" />
+        <location filename="../../app/gui/settings_dialog.py" line="261" />
         <source>Models are downloaded only when you ask; everything else works offline.</source>
         <translation>Modelle werden nur auf Ihren Wunsch heruntergeladen; alles andere funktioniert offline.</translation>
     </message>
@@ -722,17 +732,17 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
 <context>
     <name>PathField</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="33" />
+        <location filename="../../app/gui/settings_dialog.py" line="37" />
         <source>Choose…</source>
         <translation>Auswählen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="53" />
+        <location filename="../../app/gui/settings_dialog.py" line="57" />
         <source>Choose a folder</source>
         <translation>Einen Ordner wählen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="55" />
+        <location filename="../../app/gui/settings_dialog.py" line="59" />
         <source>Choose a file</source>
         <translation>Eine Datei wählen</translation>
     </message>
@@ -875,37 +885,37 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
 <context>
     <name>SegmentModel</name>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="71" />
+        <location filename="../../app/gui/transcript_view.py" line="72" />
         <source>Time</source>
         <translation>Zeit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="71" />
+        <location filename="../../app/gui/transcript_view.py" line="72" />
         <source>Text</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="70" />
+        <location filename="../../app/gui/transcript_view.py" line="71" />
         <source>Translation ({0})</source>
         <translation>Übersetzung ({0})</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="68" />
+        <location filename="../../app/gui/transcript_view.py" line="69" />
         <source>Speaker</source>
         <translation>Sprecher</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="98" />
+        <location filename="../../app/gui/transcript_view.py" line="101" />
         <source>Edited. Original: {0}</source>
         <translation>Bearbeitet. Original: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="111" />
+        <location filename="../../app/gui/transcript_view.py" line="114" />
         <source>Recognised by voice (similarity {0:.2f}). Type a name to correct it.</source>
         <translation>An der Stimme erkannt (Ähnlichkeit {0:.2f}). Tippen Sie einen Namen, um ihn zu korrigieren.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="114" />
+        <location filename="../../app/gui/transcript_view.py" line="117" />
         <source>Type a name: it names this speaker in the whole transcript</source>
         <translation>Tippen Sie einen Namen: Er gilt für diesen Sprecher im ganzen Transkript</translation>
     </message>
@@ -1052,33 +1062,65 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
         <source>Recognise a remembered voice from this similarity (0-1; higher: fewer names, fewer mistakes)</source>
         <translation>Eine bekannte Stimme ab dieser Ähnlichkeit erkennen (0-1; höher: weniger Namen, weniger Fehler)</translation>
     </message>
+    <message>
+        <source>Helpers</source>
+        <translation>Helfer</translation>
+    </message>
+    <message>
+        <source>Let other machines help: listen for them on this address and port (such as 0.0.0.0:6380; empty: off)</source>
+        <translation>Andere Rechner helfen lassen: auf dieser Adresse und diesem Port auf sie warten (etwa 0.0.0.0:6380; leer: aus)</translation>
+    </message>
+    <message>
+        <source>Work this machine does itself (empty: it only hands work to helpers)</source>
+        <translation>Arbeit, die dieser Rechner selbst erledigt (leer: er verteilt nur Arbeit an Helfer)</translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="120" />
+        <location filename="../../app/gui/settings_dialog.py" line="124" />
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF-Modelle (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="142" />
+        <location filename="../../app/gui/settings_dialog.py" line="146" />
         <source>Earmark settings</source>
         <translation>Earmark-Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="152" />
+        <location filename="../../app/gui/settings_dialog.py" line="156" />
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="162" />
+        <location filename="../../app/gui/settings_dialog.py" line="166" />
         <source>the platform's folder</source>
         <translation>der Ordner des Systems</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="164" />
+        <location filename="../../app/gui/settings_dialog.py" line="168" />
         <source>Data folder (used from the next start)</source>
         <translation>Datenordner (ab dem nächsten Start)</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="173" />
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="183" />
+        <source>On the other machine, type</source>
+        <translation>Auf dem anderen Rechner eingeben</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="225" />
+        <source>Install Earmark on the other machine and type this line there: it carries this machine's address, a secret and the fingerprint of its certificate, so the helper talks to this Earmark alone, encrypted. Audio travels through the queue; nothing needs to be shared.</source>
+        <translation>Installieren Sie Earmark auf dem anderen Rechner und geben Sie dort diese Zeile ein: Sie enthält die Adresse dieses Rechners, ein Geheimnis und den Fingerabdruck seines Zertifikats, sodass der Helfer nur mit diesem Earmark spricht, verschlüsselt. Der Ton reist durch die Warteschlange; nichts muss geteilt werden.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="228" />
+        <source>Type an address above (such as 0.0.0.0:6380) to let other machines help; empty keeps the queue on this machine alone.</source>
+        <translation>Geben Sie oben eine Adresse ein (etwa 0.0.0.0:6380), damit andere Rechner helfen können; leer bleibt die Warteschlange auf diesem Rechner allein.</translation>
     </message>
 </context>
 <context>
@@ -1366,48 +1408,48 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
 <context>
     <name>TranscriptWidget</name>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="158" />
+        <location filename="../../app/gui/transcript_view.py" line="161" />
         <source>No transcript open</source>
         <translation>Kein Transkript geöffnet</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="182" />
+        <location filename="../../app/gui/transcript_view.py" line="185" />
         <source>Play</source>
         <translation>Abspielen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="186" />
+        <location filename="../../app/gui/transcript_view.py" line="189" />
         <source>0:00 / 0:00</source>
         <translation>0:00 / 0:00</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="187" />
+        <location filename="../../app/gui/transcript_view.py" line="190" />
         <source>No sound output found: playback is silent.</source>
         <translation>Keine Tonausgabe gefunden: die Wiedergabe ist stumm.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="195" />
+        <location filename="../../app/gui/transcript_view.py" line="198" />
         <source>Show a translation beside the original</source>
         <translation>Eine Übersetzung neben dem Original zeigen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="198" />
+        <location filename="../../app/gui/transcript_view.py" line="201" />
         <source>Revert edit</source>
         <translation>Bearbeitung zurücknehmen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="200" />
-        <location filename="../../app/gui/transcript_view.py" line="205" />
+        <location filename="../../app/gui/transcript_view.py" line="203" />
+        <location filename="../../app/gui/transcript_view.py" line="208" />
         <source>Undo speaker edit</source>
         <translation>Sprecheränderung rückgängig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="209" />
+        <location filename="../../app/gui/transcript_view.py" line="212" />
         <source>Find in transcript (Ctrl+F)</source>
         <translation>Im Transkript suchen (Strg+F)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="219" />
+        <location filename="../../app/gui/transcript_view.py" line="222" />
         <source>No transcript open.
 
 Double-click a finished job in the list, or press Return on it, to read, play and edit its transcript here.</source>
@@ -1416,62 +1458,62 @@ Double-click a finished job in the list, or press Return on it, to read, play an
 Doppelklicken Sie auf einen fertigen Auftrag in der Liste oder drücken Sie dort die Eingabetaste, um sein Transkript hier zu lesen, abzuspielen und zu bearbeiten.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="233" />
+        <location filename="../../app/gui/transcript_view.py" line="236" />
         <source>Transcript segments</source>
         <translation>Abschnitte des Transkripts</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="233" />
+        <location filename="../../app/gui/transcript_view.py" line="236" />
         <source>Playback position</source>
         <translation>Wiedergabeposition</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="234" />
+        <location filename="../../app/gui/transcript_view.py" line="237" />
         <source>Playback speed</source>
         <translation>Wiedergabegeschwindigkeit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="234" />
+        <location filename="../../app/gui/transcript_view.py" line="237" />
         <source>Translation shown</source>
         <translation>Gezeigte Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="235" />
+        <location filename="../../app/gui/transcript_view.py" line="238" />
         <source>Find in transcript</source>
         <translation>Im Transkript suchen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="235" />
+        <location filename="../../app/gui/transcript_view.py" line="238" />
         <source>Position</source>
         <translation>Position</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="281" />
+        <location filename="../../app/gui/transcript_view.py" line="284" />
         <source>No translation</source>
         <translation>Keine Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="361" />
+        <location filename="../../app/gui/transcript_view.py" line="364" />
         <source>Pause</source>
         <translation>Anhalten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="399" />
+        <location filename="../../app/gui/transcript_view.py" line="402" />
         <source>Rename {0}…</source>
         <translation>{0} umbenennen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="402" />
+        <location filename="../../app/gui/transcript_view.py" line="405" />
         <source>Merge {0} into</source>
         <translation>{0} zusammenführen mit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="403" />
+        <location filename="../../app/gui/transcript_view.py" line="406" />
         <source>Move this segment to</source>
         <translation>Dieses Segment zuordnen zu</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="409" />
+        <location filename="../../app/gui/transcript_view.py" line="412" />
         <source>A new speaker</source>
         <translation>Einem neuen Sprecher</translation>
     </message>
@@ -1515,26 +1557,41 @@ Doppelklicken Sie auf einen fertigen Auftrag in der Liste oder drücken Sie dort
     </message>
     <message>
         <location filename="../../app/gui/queue_panel/workers_tab.py" line="130" />
+        <source>Asking {0} to leave (its running task finishes first)…</source>
+        <translation>{0} wird gebeten zu gehen (seine laufende Aufgabe endet zuerst)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="131" />
+        <source>stop the helper</source>
+        <translation>den Helfer anhalten</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="133" />
+        <source>This machine's own workers stop with the app; restart one instead.</source>
+        <translation>Die eigenen Worker dieses Rechners enden mit der App; starten Sie stattdessen einen neu.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="138" />
         <source>resume consuming</source>
         <translation>Abnahme fortsetzen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="130" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="138" />
         <source>pause consuming</source>
         <translation>Abnahme anhalten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="132" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="140" />
         <source>Resuming {0} on {1}…</source>
         <translation>{0} auf {1} wird fortgesetzt…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="132" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="140" />
         <source>Pausing {0} on {1}…</source>
         <translation>{0} auf {1} wird angehalten…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="138" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="146" />
         <source>resize the pool</source>
         <translation>Pool ändern</translation>
     </message>
