@@ -503,7 +503,7 @@ def test_the_settings_dialog_groups_picks_and_refuses_what_cannot_be_used(qtbot,
         qtbot.addWidget(dialog)
         dialog.show()
         pages = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
-        assert pages == ["Speech", "Summaries", "Export", "Advanced", "Models"]
+        assert pages == ["Speech", "Summaries", "Export", "Helpers", "Advanced", "Models"]
         editors = dialog.editors
         assert isinstance(editors["export_folder"], PathField) and isinstance(editors["model"], PathField)
         assert isinstance(editors["export_formats"], ChoicesField)

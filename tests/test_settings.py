@@ -3,7 +3,7 @@ a version with upgrades, and only choices kept in the file."""
 
 import json
 
-from app.settings import APP_SETTINGS, SETTINGS, VERSION, Settings
+from app.settings import APP_SETTINGS, SETTINGS, VERSION, Settings, problem_with
 from workers import options as job_options
 from workers.engines.speech import TranscribeOptions
 
@@ -19,7 +19,7 @@ def test_workers_take_their_defaults_from_the_declaration():
 def test_every_setting_has_a_group_and_one_declaration():
     keys = [s.key for s in SETTINGS]
     assert len(keys) == len(set(keys))
-    assert {s.group for s in SETTINGS} == {"Speech", "Summaries", "Export", "Advanced"}
+    assert {s.group for s in SETTINGS} == {"Speech", "Summaries", "Export", "Helpers", "Advanced"}
     assert not {s.key for s in APP_SETTINGS} & {s.key for s in job_options.JOB_OPTIONS}
 
 
@@ -48,3 +48,20 @@ def test_the_speaker_settings_are_checked_before_they_are_saved():
     assert "between 1 and 8" in problem_with("speakers", "12")
     assert "auto, a number or a range" in problem_with("speakers", "many")
     assert "between 0 and 1" in problem_with("speaker_match", 1.5)
+
+
+def test_the_helper_settings_are_checked_before_they_are_saved(tmp_path):
+    from app.supervisor import ALL_ROLES, plan_roles, shares_work
+
+    assert problem_with("helpers_listen", "192.168.1.5:6380") is None
+    assert problem_with("helpers_listen", "") is None
+    assert "not an address" in problem_with("helpers_listen", "my-laptop:6380")
+    assert "out of range" in problem_with("helpers_listen", "0.0.0.0:70000")
+    assert problem_with("local_queues", "") is None  # this machine only hands out work
+    assert "unknown gpu" in problem_with("local_queues", "transcribe,gpu")
+    settings = Settings(tmp_path / "settings.json")
+    assert not shares_work(settings) and plan_roles(ALL_ROLES, settings) == ALL_ROLES
+    settings.set("local_queues", "nlp,index")  # speech left to helpers: files are read here
+    assert shares_work(settings) and plan_roles(ALL_ROLES, settings) == ("nlp", "index", "beat", "files")
+    settings.set("helpers_listen", "0.0.0.0:6380")
+    assert plan_roles(ALL_ROLES, settings)[-1] == "gate"
