@@ -170,11 +170,12 @@ def peak_megabytes(stats: dict) -> float | None:
     return peak / 1024 ** 2 if peak > 1 << 32 else peak / 1024
 
 
-def poll_depths(celery_app) -> dict:
+def poll_depths(celery_app, queues=None) -> dict:
     """Queue depths: every priority bucket, and what workers hold unacknowledged."""
     from app.queues import depths
+    from workers import config
 
-    return {"depths": depths(celery_app, buckets=True), "at": time.time()}
+    return {"depths": depths(celery_app, queues or config.QUEUES, buckets=True), "at": time.time()}
 
 
 def poll_inspect(celery_app, tracker: WorkerTracker) -> None:

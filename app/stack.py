@@ -50,6 +50,14 @@ class Stack:
         return self.supervisor.address if self.supervisor else self._joined_address
 
     @property
+    def queues(self) -> tuple[str, ...]:
+        """The queues this stack's work goes through (``files`` too when helpers share it)."""
+        from app.supervisor import shares_work
+        from workers import config
+
+        return config.ALL_QUEUES if shares_work(self.settings) else config.QUEUES
+
+    @property
     def owner(self) -> bool:
         return self.supervisor is not None
 

@@ -43,7 +43,7 @@ class BrokerPoller(QObject):
             stack = self.controller.stack
             if stack is not None and not self.controller.is_stopped and self.active.is_set():
                 try:
-                    result = fleet.poll_depths(stack.celery)
+                    result = fleet.poll_depths(stack.celery, stack.queues)
                     result["failed"] = stack.store.failed_by_worker()
                     result["memory"] = fleet.worker_memory(self.controller.fleet, stack.supervisor)
                     self.polled.emit(result)
