@@ -70,7 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
                                                   "Settings › Helpers shows")
     w.add_argument("--hostname", help="this worker's name in the queue panel (default: QUEUES@this machine)")
     w.add_argument("--concurrency", type=int, default=1)
-    w.add_argument("--pool", default="prefork")
+    w.add_argument("--pool", default="solo" if sys.platform == "win32" else "prefork",
+                   help="Celery's pool (prefork; on Windows solo, the one Celery supports there)")
     w.add_argument("--loglevel", default="INFO")
     w.add_argument("--parent-pid", type=int, help=argparse.SUPPRESS)
 

@@ -183,6 +183,8 @@ class Supervisor:
             raise
         self._watcher = threading.Thread(target=self._watch, name="supervisor", daemon=True)
         self._watcher.start()
+        if self.sharing and self.broker:
+            threading.Thread(target=self._watch_orphans, name="orphans", daemon=True).start()
         return self.address
 
     @staticmethod
@@ -340,12 +342,7 @@ class Supervisor:
     # --- watch -----------------------------------------------------------------
     def _watch(self) -> None:
         stopped_since: dict[str, float] = {}
-        suspects: dict[str, float] = {}
-        next_orphan_check = time.monotonic() + ORPHAN_CHECK_SECONDS
         while not self._stopping.wait(0.2):
-            if self.sharing and self.broker and time.monotonic() >= next_orphan_check:
-                self._restore_orphans(suspects)
-                next_orphan_check = time.monotonic() + ORPHAN_CHECK_SECONDS
             with self._mutex:
                 children = list(self.children.values())
             for child in children:
@@ -358,15 +355,18 @@ class Supervisor:
                 elif child.queues:
                     self._kill_if_stopped(child, stopped_since)
 
-    def _restore_orphans(self, suspects: dict[str, float]) -> None:
+    def _watch_orphans(self) -> None:
         """With helpers, a message is given back only when no live worker holds it (a
-        helper that was killed or lost its network): never while its owner runs it."""
+        helper that was killed or lost its network): never while its owner runs it. Its
+        own thread: asking every worker takes up to two seconds."""
         from app.queues import restore_orphans
 
-        try:
-            restore_orphans(self.celery, suspects, ORPHAN_CHECK_SECONDS)
-        except Exception as exc:  # the broker restarting: look again next time
-            log.info("orphan check skipped: %r", exc)
+        suspects: dict[str, float] = {}
+        while not self._stopping.wait(ORPHAN_CHECK_SECONDS):
+            try:
+                restore_orphans(self.celery, suspects, ORPHAN_CHECK_SECONDS)
+            except Exception as exc:  # the broker restarting: look again next time
+                log.info("orphan check skipped: %r", exc)
 
     def _kill_if_stopped(self, child: Child, stopped_since: dict[str, float]) -> None:
         """A worker whose own process is stopped (SIGSTOP) sends no heartbeat and takes

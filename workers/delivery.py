@@ -37,9 +37,10 @@ _WHAT = {"earmark.summarize": "The summary engine", "earmark.translate": "The tr
          "earmark.diarize": "The speaker engine"}
 _ON = {"earmark.summarize": "this transcript", "earmark.translate": "this transcript",
        "earmark.index": "this transcript", "earmark.diarize": "this recording"}
-_SIGNALS = {signal.SIGILL: "illegal instruction", signal.SIGSEGV: "segmentation fault",
-            signal.SIGBUS: "bus error", signal.SIGABRT: "aborted", signal.SIGFPE: "arithmetic fault",
-            signal.SIGKILL: "killed", signal.SIGTERM: "terminated"}
+_SIGNALS = {getattr(signal, name): words for name, words in (  # Windows lacks some of them
+    ("SIGILL", "illegal instruction"), ("SIGSEGV", "segmentation fault"), ("SIGBUS", "bus error"),
+    ("SIGABRT", "aborted"), ("SIGFPE", "arithmetic fault"), ("SIGKILL", "killed"), ("SIGTERM", "terminated"))
+    if hasattr(signal, name)}
 _HINTS = {
     "illegal instruction": " This build of the engine uses CPU instructions this machine does not allow;"
                            " reinstalling Earmark builds a portable engine.",

@@ -66,8 +66,13 @@ def publish_progress(task, meta: dict, task_id: str | None = None, hostname: str
 
 def peak_rss_mb() -> float:
     """This process's peak memory so far (benchmarks read it from task results)."""
-    import resource
+    try:
+        import resource
+    except ImportError:  # Windows
+        import psutil
 
+        info = psutil.Process().memory_info()
+        return round(getattr(info, "peak_wset", info.rss) / 1024 ** 2, 1)
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 

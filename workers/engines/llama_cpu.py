@@ -19,7 +19,6 @@ Run as a program (``python -m workers.engines.llama_cpu [VARIANT]``, or
 from __future__ import annotations
 
 import ctypes
-import fcntl
 import hashlib
 import importlib.util
 import json
@@ -143,8 +142,9 @@ def choose() -> dict:
     folder = lib_dir()
     key = machine_key(folder)
     path = choice_file()
-    with open(path.with_suffix(".lock"), "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    from workers.locks import exclusive
+
+    with exclusive(path.with_suffix(".lock")):
         try:
             cached = json.loads(path.read_text())
             if cached.get("key") == key:

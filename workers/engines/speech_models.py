@@ -69,12 +69,12 @@ def bundled_multilingual_path() -> Path:
     model = target / "model.bin"
     if model.is_file() and model.stat().st_size == expected and all((target / f).is_file() for f in MODEL_FILES):
         return target
-    import fcntl
     import shutil
 
+    from workers.locks import exclusive
+
     target.mkdir(parents=True, exist_ok=True)
-    with open(target / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # another worker may be joining it now
+    with exclusive(target / ".lock"):  # another worker may be joining it now
         if not (model.is_file() and model.stat().st_size == expected):
             for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
                 if name in first:
