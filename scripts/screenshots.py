@@ -7,7 +7,8 @@ in the light theme and the dark one:
 empty.png (the drop zone), running.png (jobs under way), transcript.png (a transcript open),
 translation.png (a French translation beside the original), queue.png and tasks.png (the queue
 panel), speakers.png (a meeting of three espeak-ng voices with its speakers found and two of
-them named); the dark theme's in dark/. Needs Xvfb and Qt's X11 libraries (the README lists them).
+them named), helpers.png (Settings › Helpers with the line another machine types); the
+dark theme's in dark/. Needs Xvfb and Qt's X11 libraries (the README lists them).
 """
 
 from __future__ import annotations
@@ -162,7 +163,19 @@ def shoot(out: Path, theme: str) -> None:
                 save(window, "speakers.png")
                 taken.add("speakers")
                 timer.stop()
+                helpers_page()
                 window.close()
+
+    def helpers_page():
+        from app.gui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(controller.settings, window)
+        dialog.tabs.setCurrentIndex([dialog.tabs.tabText(i) for i in range(dialog.tabs.count())].index("Helpers"))
+        dialog.editors["helpers_listen"].setText("0.0.0.0:6380")
+        dialog.resize(900, 420)
+        dialog.show()
+        save(dialog, "helpers.png")
+        dialog.reject()
 
     timer = QTimer(window, interval=200, timeout=look)
     timer.start()
