@@ -172,7 +172,7 @@ def shoot(out: Path, theme: str) -> None:
         dialog = SettingsDialog(controller.settings, window)
         dialog.tabs.setCurrentIndex([dialog.tabs.tabText(i) for i in range(dialog.tabs.count())].index("Helpers"))
         dialog.editors["helpers_listen"].setText("0.0.0.0:6380")
-        dialog.resize(900, 420)
+        dialog.resize(960, dialog.sizeHint().height())
         dialog.show()
         save(dialog, "helpers.png")
         dialog.reject()

@@ -140,6 +140,19 @@ def value_of(editor: QWidget):
     return editor.text().strip()
 
 
+LABEL_WIDTH = 340  # a long setting title wraps: the dialog fits a laptop's screen
+
+
+def form_label(text: str, buddy: QWidget) -> QLabel:
+    label = QLabel(text)
+    natural = label.fontMetrics().horizontalAdvance(text) + 8
+    label.setWordWrap(True)
+    label.setMinimumWidth(min(LABEL_WIDTH, natural))  # a short title stays on one line
+    label.setMaximumWidth(LABEL_WIDTH)
+    label.setBuddy(buddy)
+    return label
+
+
 class SettingsDialog(QDialog):
     def __init__(self, settings: Settings, parent=None, data_root=None):
         super().__init__(parent)
@@ -160,12 +173,13 @@ class SettingsDialog(QDialog):
         for setting in SETTINGS:
             editor = editor_for(setting, settings[setting.key], data_root or settings.path.parent)
             self.editors[setting.key] = editor
-            forms[setting.group].addRow(setting_text(setting.title), editor)
+            forms[setting.group].addRow(form_label(setting_text(setting.title), editor), editor)
         # The data folder is kept outside any data folder, and used from the next start.
         self.data_folder = PathField(chosen_data_dir(), folder=True)
         self.data_folder.line.setPlaceholderText(self.tr("the platform's folder"))
         self.data_folder.setAccessibleName("Data folder")
-        forms[ADVANCED].addRow(self.tr("Data folder (used from the next start)"), self.data_folder)
+        forms[ADVANCED].addRow(form_label(self.tr("Data folder (used from the next start)"), self.data_folder),
+                               self.data_folder)
         self.join_line = QLineEdit()
         self.join_line.setReadOnly(True)
         self.join_line.setAccessibleName("Join line")
@@ -180,7 +194,7 @@ class SettingsDialog(QDialog):
         line_row.addWidget(copy)
         self.join_help = QLabel()
         self.join_help.setWordWrap(True)
-        forms[HELPERS].addRow(self.tr("On the other machine, type"), row)
+        forms[HELPERS].addRow(form_label(self.tr("On the other machine, type"), row), row)
         forms[HELPERS].addRow(self.join_help)
         self._data_root = Path(data_root or settings.path.parent)
         self.editors["helpers_listen"].textChanged.connect(self._show_join_line)
@@ -220,6 +234,7 @@ class SettingsDialog(QDialog):
         if listen.strip() and not problem_with("helpers_listen", listen):
             lines = join_lines(DataDir(self._data_root), {"helpers_listen": listen})
         self.join_line.setText(lines[0] if lines else "")
+        self.join_line.setCursorPosition(0)  # the start of the line: what to type first
         self.copy_join.setEnabled(bool(lines))
         self.join_help.setText(
             self.tr("Install Earmark on the other machine and type this line there: it carries this machine's "
