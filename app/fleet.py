@@ -26,6 +26,7 @@ class WorkerInfo:
     processed: int = 0
     loadavg: tuple = ()
     model: str | None = None  # what its last task said it had loaded
+    working_mb: float | None = None  # its working process's memory, from its last progress report
     stats: dict = field(default_factory=dict)  # from inspect stats()
     queues: list[str] | None = None  # from inspect active_queues(); None: not asked yet
 
@@ -64,8 +65,10 @@ class WorkerTracker:
                     info.model = None  # a new process holds no model yet
             elif kind == "worker-offline":
                 self._get(hostname).offline = True
-            elif kind == "task-progress" and event.get("model"):
-                self._get(hostname).model = event["model"]
+            elif kind == "task-progress":
+                info = self._get(hostname)
+                info.model = event.get("model") or info.model
+                info.working_mb = event.get("rss_mb") or info.working_mb
 
     def merge_inspect(self, stats: dict, active_queues: dict) -> None:
         with self._lock:
@@ -142,9 +145,8 @@ def worker_rows(tracker: WorkerTracker, supervisor=None, failed_by_worker: dict 
         if child is not None:  # ours: the process must be alive and be the one that spoke
             online = online and child["alive"] and info.pid == child["pid"]
         pool = info.stats.get("pool", {}) if info.stats else {}
-        megabytes = (memory or {}).get(hostname)
-        if child is None and info.stats:  # a helper: its own peak, from its answer to inspect
-            megabytes = peak_megabytes(info.stats)
+        # ours: the worker and its pool, read here; a helper: what its tasks report
+        megabytes = (memory or {}).get(hostname) if child else info.working_mb
         rows.append({
             "hostname": hostname, "role": role_of(hostname) if child else "helper", "online": online,
             "supervised": child is not None, "restarts": child["restarts"] if child else None,
@@ -160,14 +162,6 @@ def worker_rows(tracker: WorkerTracker, supervisor=None, failed_by_worker: dict 
             "memory_mb": megabytes if online else None,
         })
     return rows
-
-
-def peak_megabytes(stats: dict) -> float | None:
-    """A worker's peak memory from ``inspect stats`` (ru_maxrss: KiB on Linux, bytes on macOS)."""
-    peak = (stats.get("rusage") or {}).get("maxrss")
-    if not peak:
-        return None
-    return peak / 1024 ** 2 if peak > 1 << 32 else peak / 1024
 
 
 def poll_depths(celery_app, queues=None) -> dict:

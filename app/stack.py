@@ -16,7 +16,7 @@ from app.jobstore import JobStore
 from app.monitor import EventMonitor
 from app.paths import DataDir
 from app.settings import Settings
-from app.supervisor import ALL_ROLES, AlreadyRunning, StartError, Supervisor
+from app.supervisor import ALL_ROLES, AlreadyRunning, StartError, Supervisor, shares_work
 
 log = logging.getLogger(__name__)
 POLL_BACKEND_SECONDS = 2.0
@@ -34,6 +34,7 @@ class Stack:
         has been applied to the store. *on_summary_text*: (job id, text) as a summary is
         generated."""
         self.data, self.settings, self.roles = data, settings, roles
+        self.sharing = shares_work(settings)  # as it was when built: new settings take a new stack
         self._own_store = store is None
         self.store = store if store is not None else JobStore(data.database)
         self.on_event = on_event or (lambda event: None)
@@ -52,10 +53,9 @@ class Stack:
     @property
     def queues(self) -> tuple[str, ...]:
         """The queues this stack's work goes through (``files`` too when helpers share it)."""
-        from app.supervisor import shares_work
         from workers import config
 
-        return config.ALL_QUEUES if shares_work(self.settings) else config.QUEUES
+        return config.ALL_QUEUES if self.sharing else config.QUEUES
 
     @property
     def owner(self) -> bool:
@@ -94,10 +94,8 @@ class Stack:
         return self
 
     def _service(self, celery_app) -> JobService:
-        from app.supervisor import shares_work
-
         return JobService(self.store, celery_app, self.data.root, on_summary_text=self.on_summary_text,
-                          sharing=shares_work(self.settings))
+                          sharing=self.sharing)
 
     def _on_event(self, event: dict) -> None:  # on the monitor's thread
         if event.get("type", "").startswith("task-"):  # worker heartbeats change no job

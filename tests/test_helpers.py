@@ -248,6 +248,11 @@ def test_the_window_lets_a_helper_in_shows_it_in_the_queue_panel_stops_it_and_cl
         window.add_paths([str(corpus / "jfk.flac")])
         wait_states(qtbot, window, ["jfk.flac"])
         assert row_of(window, "jfk.flac")["state"] == js.DONE
+        # what it ran and its memory, from its own reports (the app cannot see its processes)
+        seen = []
+        qtbot.waitUntil(lambda: bool((row := shown()) and row["memory_mb"] and row["processed"] >= 1
+                                     and not seen.append(row)), timeout=30_000)
+        assert 50 < seen[-1]["memory_mb"] < 4000
 
         # Stop helper: it leaves (warm), and the panel says it is offline
         table = panel.workers

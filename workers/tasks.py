@@ -59,9 +59,17 @@ def publish_progress(task, meta: dict, task_id: str | None = None, hostname: str
     try:
         task.update_state(task_id=task_id, state="PROGRESS", meta=meta)
         with task.app.events.default_dispatcher(hostname=hostname or task.request.hostname) as dispatcher:
-            dispatcher.send(PROGRESS_EVENT, uuid=task_id, retry=False, **meta)
+            # with this process's memory: the queue panel shows it for helpers, whose
+            # processes the app cannot see
+            dispatcher.send(PROGRESS_EVENT, uuid=task_id, retry=False, rss_mb=rss_mb(), **meta)
     except (RedisConnectionError, RedisTimeoutError, OperationalError) as exc:
         log.warning("progress not sent: %r", exc)
+
+
+def rss_mb() -> float:
+    import psutil
+
+    return round(psutil.Process().memory_info().rss / 1024 ** 2, 1)
 
 
 def peak_rss_mb() -> float:
