@@ -32,7 +32,7 @@ def serve(data: DataDir) -> int:
         print(f"earmark: {exc}", file=sys.stderr)
         return 1
     print(f"Earmark is ready (data folder {data.root}). Press Ctrl-C to stop.", flush=True)
-    from app.gate import read_status
+    from app.gate import refusals_since
     from app.helpers import join_lines
 
     for line in join_lines(data, settings):
@@ -41,11 +41,9 @@ def serve(data: DataDir) -> int:
     try:
         while not stop.wait(POLL_BACKEND_SECONDS):
             stack.poll()
-            for refusal in read_status(data).get("refused") or ():
-                if refusal["at"] > said_until:
-                    print(f"earmark: refused a helper at {refusal['peer']}: {refusal['why']}", file=sys.stderr,
-                          flush=True)
-                    said_until = refusal["at"]
+            for refusal in refusals_since(data, said_until):
+                print(f"earmark: refused a helper at {refusal['peer']}: {refusal['why']}", file=sys.stderr, flush=True)
+                said_until = refusal["at"]
     finally:
         print("Stopping…", flush=True)
         stack.close()

@@ -43,11 +43,18 @@ def read_status(data) -> dict:
         return {}
 
 
+def refusals_since(data, since: float) -> list[dict]:
+    """The helpers refused after *since* (a time.time()), oldest first: what the window's
+    status bar and ``earmark serve`` say."""
+    return [r for r in read_status(data).get("refused") or () if r["at"] > since]
+
+
 class Gate:
     def __init__(self, data, listen: str):
         self.data = data
         self.host, self.port = parse_listen(listen)
         self.access = HelperAccess.of(data).ensure()
+        self.tls = self.access.server_context()  # read once, not at every connection
         self.address = BrokerAddress.load(address_file(data))
         self.connected: dict[int, str] = {}
         self.tasks: set[asyncio.Task] = set()  # held, or the loop may drop them mid-connection
@@ -104,7 +111,7 @@ class Gate:
         reader = asyncio.StreamReader(limit=PIPE_BYTES, loop=loop)
         protocol = _TLSStreamProtocol(reader, loop=loop)
         try:
-            tls = await asyncio.wait_for(loop.start_tls(transport, protocol, self.access.server_context(),
+            tls = await asyncio.wait_for(loop.start_tls(transport, protocol, self.tls,
                                                         server_side=True), HANDSHAKE_SECONDS)
         except (ssl.SSLError, ConnectionError, asyncio.TimeoutError, OSError) as exc:
             reason = getattr(exc, "reason", None) or exc.__class__.__name__

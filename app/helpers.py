@@ -104,12 +104,6 @@ class HelperAccess:
         context.load_cert_chain(self.cert_path, self.key_path)
         return context
 
-    def renew(self) -> None:
-        """A new secret and certificate: every join line given out so far stops working."""
-        for path in (self.secret_path, self.cert_path, self.key_path):
-            path.unlink(missing_ok=True)
-        self.ensure()
-
 
 def make_certificate() -> tuple[bytes, bytes]:
     """A private key and a self-signed certificate for the gate (EC P-256, ten years).

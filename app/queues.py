@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 
 from workers import config
 
@@ -131,9 +132,9 @@ def held_messages(celery_app) -> dict[str, str]:
     return held
 
 
-def claimed_by_live_workers(celery_app, timeout: float = 1.0) -> set[str] | None:
-    """Ids of the tasks that live workers (here and on helpers) say they run or hold;
-    None when the question could not be asked."""
+def claimed_by_live_workers(celery_app, timeout: float = 1.0) -> set[str]:
+    """Ids of the tasks that live workers (here and on helpers) say they run or hold
+    (a worker that does not answer within *timeout* claims nothing)."""
     inspect = celery_app.control.inspect(timeout=timeout)
     claimed = set()
     for replies in (inspect.active(), inspect.reserved()):
@@ -151,8 +152,6 @@ def restore_orphans(celery_app, suspects: dict[str, float], grace_seconds: float
     milliseconds; one that is gone never does). *suspects* (tag → first seen unclaimed)
     is kept by the caller between looks. Each counts as one crash, so a task that takes
     down every helper that runs it ends."""
-    import time
-
     held = held_messages(celery_app)
     if not held:
         suspects.clear()

@@ -28,18 +28,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.helpers import CORPUS, wer  # noqa: E402
+from tests.helpers import CORPUS, wait_until, wer  # noqa: E402
 from tests.long_audio import long_file, long_reference  # noqa: E402
-
-
-def wait(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise TimeoutError(what)
 
 
 def make_file(folder: Path, repeat: int) -> tuple[Path, str]:
@@ -82,12 +72,12 @@ def run(helpers: int, wav: Path, reference: str, chunk_minutes: float) -> dict:
                               cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
              for i, (home, name) in enumerate(zip(homes, names))]
     try:
-        wait(lambda: {h for r in stack.celery.control.ping(destination=names, timeout=0.5) for h in r} == set(names),
-             120, "helpers online")
+        wait_until(lambda: {h for r in stack.celery.control.ping(destination=names, timeout=0.5) for h in r}
+                   == set(names), 120, message="helpers online")
         store, options = stack.store, Settings(data.settings).speech_options()
         started = time.monotonic()
         job = stack.service.intake(str(wav), options, force=True).job_id
-        wait(lambda: store.job(job)["state"] in ("done", "failed"), 3600, "the long file")
+        wait_until(lambda: store.job(job)["state"] in ("done", "failed"), 3600, interval=0.1, message="the long file")
         seconds = time.monotonic() - started
         assert store.job(job)["state"] == "done", store.job(job)["error"]
         chunks = store.chunks(job)

@@ -229,7 +229,7 @@ def test_the_window_lets_a_helper_in_shows_it_in_the_queue_panel_stops_it_and_cl
         assert dialog.join_line.text() == "" and not dialog.copy_join.isEnabled()
         dialog.editors["helpers_listen"].setText(f"{network['app_ip']}:{port}")
         line = dialog.join_line.text()
-        assert line.startswith(f"earmark worker --join earmark://helper:") and f"@{network['app_ip']}:{port}/" in line
+        assert line.startswith("earmark worker --join earmark://helper:") and f"@{network['app_ip']}:{port}/" in line
         dialog.accept()  # saved: the stack starts again with the gate
         qtbot.waitUntil(lambda: window.controller.is_ready and read_status(window.controller.data).get("listening")
                         == f"{network['app_ip']}:{port}", timeout=120_000)
@@ -280,3 +280,31 @@ def test_the_window_lets_a_helper_in_shows_it_in_the_queue_panel_stops_it_and_cl
             stop(helper)
         close_window(qtbot, window)
         shutil.rmtree(home, ignore_errors=True)
+
+
+def test_staged_audio_is_lossless_and_held_under_its_cap(data_dir):
+    """Audio for helpers waits outside the broker when it would not fit under the cap,
+    comes back sample for sample, and leaves the broker when unstaged."""
+    import numpy as np
+
+    from tests.test_resilience import open_stack
+    from workers import transfer
+
+    stack = open_stack(data_dir, roles=("index",))
+    try:
+        samples = (np.sin(np.arange(16000 * 30) / 7.0) * 0.3).astype(np.float32)  # 30 s
+        with stack.celery.connection_for_write() as conn:
+            client = conn.default_channel.client
+            cap = 2 * len(samples) + 1000  # room for one chunk's 16-bit PCM, not two
+            size = transfer.stage(client, "job", 0, samples, cap=cap)
+            assert 0 < size < 2 * len(samples) and transfer.staged_bytes(client) == size
+            assert transfer.stage(client, "job", 1, samples, cap=cap) is None  # waits for room
+            back, travel = transfer.fetch(client, transfer.key_for("job", 0))
+            assert np.abs(back - samples).max() < 1e-4 and travel["bytes"] == size
+            transfer.unstage(client, "job", [0])
+            assert transfer.fetch(client, transfer.key_for("job", 0)) is None
+            assert transfer.stage(client, "job", 1, samples, cap=cap) == size  # room again
+            transfer.unstage(client, "job", [1])
+            assert transfer.staged_bytes(client) == 0 and not client.keys(transfer.PREFIX + "*")
+    finally:
+        stack.close()

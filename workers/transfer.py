@@ -64,10 +64,10 @@ def stage(client, job_id: str, index: int, samples, cap: int = CAP_BYTES) -> int
     if client.exists(key):
         client.expire(key, TTL_SECONDS)
         return int(client.hget(SIZES, key) or 0)
-    data = encode(samples)
     in_use = staged_bytes(client)
-    if in_use and in_use + len(data) > cap:
-        return None
+    if in_use and in_use + 2 * len(samples) > cap:  # FLAC is never larger than its 16-bit PCM
+        return None  # known before encoding: a chunk waiting for room costs nothing per poll
+    data = encode(samples)
     pipe = client.pipeline()
     pipe.set(key, data, ex=TTL_SECONDS)
     pipe.hset(SIZES, key, len(data))

@@ -144,7 +144,7 @@ class AppController(QObject):
         and hung tasks; and a stack whose owner (a command that joined first) has gone."""
         from app.stack import POLL_BACKEND_SECONDS
 
-        from app.gate import read_status
+        from app.gate import refusals_since
 
         said_until = time.time()
         while not self._stop_polling.wait(POLL_BACKEND_SECONDS):
@@ -154,11 +154,9 @@ class AppController(QObject):
             try:
                 stack.poll()
                 self.auto_export.check()
-                for refusal in read_status(self.data).get("refused") or ():
-                    if refusal["at"] > said_until:
-                        said_until = refusal["at"]
-                        self.status.emit(self.tr("Refused a helper at {0}: {1}").format(refusal["peer"],
-                                                                                        refusal["why"]))
+                for refusal in refusals_since(self.data, said_until):
+                    said_until = refusal["at"]
+                    self.status.emit(self.tr("Refused a helper at {0}: {1}").format(refusal["peer"], refusal["why"]))
             except Exception:  # the next round tries again; the log has what happened
                 log.exception("poll failed")
             self.jobs_changed.emit()
