@@ -16,7 +16,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from workers import config, stages
 from workers.celery_app import app
-from workers.errors import EarmarkError, TransientError
+from workers.errors import EarmarkError, NoSpeechError, TransientError
 from workers.options import value
 
 log = get_task_logger(__name__)
@@ -98,6 +98,8 @@ def transcribe(self, job_id: str, path: str, options: dict) -> dict:
         info = probe(path)
         engine = SpeechEngine.get(opts)
         result = engine.transcribe(info, opts, on_progress=ProgressReporter(self, model=engine.model_name))
+        if not result["text"] and not result.get("gaps"):
+            raise NoSpeechError()
     except SoftTimeLimitExceeded:
         raise EarmarkError("Transcription took longer than the time limit and was stopped.") from None
     result.update(job_id=job_id, elapsed_seconds=round(time.monotonic() - started, 3), worker_pid=os.getpid(),
@@ -118,6 +120,8 @@ def plan_chunks(self, job_id: str, path: str, options: dict) -> dict:
     audio = decode(path, info)
     duration = len(audio) / chunks.SAMPLE_RATE
     regions = chunks.speech_regions(audio)
+    if not regions:  # silence, a tone: said now, not after transcribing every chunk of nothing
+        raise NoSpeechError()
     target = value(options, "chunk_minutes") * 60 or config.chunk_seconds()
     cuts = chunks.plan(regions, duration, target)
     chunks.store_audio(scratch_dir(), job_id, audio)
