@@ -199,6 +199,11 @@ def _join(args) -> int:
     os.environ["EARMARK_BROKER_URL"] = ticket.broker_url()
     os.environ["EARMARK_BROKER_CA"] = str(ca)  # TLS to the gate, and the tasks' signatures (workers.trust)
     os.environ["EARMARK_HELPER_NAME"] = ticket.user  # its own acknowledgement keys (workers.config.helper_keys)
+    import logging
+
+    # The gate reads every command and reply in RESP2; redis-py asks each new connection
+    # for RESP3 first and falls back, with a warning worth nothing here.
+    logging.getLogger("redis.connection").addFilter(lambda record: "does not support HELLO" not in record.msg)
     print(f"earmark: joined the Earmark at {ticket.where}; taking {args.queues} (Ctrl-C to leave)", file=sys.stderr)
     return 0
 

@@ -137,7 +137,7 @@ class Session:
                     except Incomplete:
                         left = deadline - asyncio.get_running_loop().time()
                         block = await asyncio.wait_for(self.reader.read(4096), max(left, 0.001))
-                        if not block:
+                        if not block:  # closed after the handshake: a helper fetching the certificate
                             return False
                         buf += block
                 del buf[:used]
@@ -147,8 +147,10 @@ class Session:
                 # RESP3 is not spoken here: redis-py then logs in the RESP2 way (AUTH)
                 self.writer.write(b"-NOPROTO this gate speaks RESP2\r\n")
                 await self.writer.drain()
-        except (asyncio.TimeoutError, ProtocolError, ValueError, ConnectionError, ssl.SSLError, OSError):
+        except (asyncio.TimeoutError, ProtocolError, ValueError):
             self.gate._refuse(self.peer, "no login: a helper must give its join line's secret first")
+            return False
+        except (ConnectionError, ssl.SSLError, OSError):  # gone after the handshake (a certificate fetch)
             return False
         if len(words) != 3 or words[0].upper() != "AUTH":
             self.writer.write(b"-NOAUTH Authentication required.\r\n")

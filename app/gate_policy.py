@@ -277,8 +277,7 @@ class HelperPolicy:
 
     def _c_del(self, words, raw, in_multi):
         for key in words:
-            base = key.partition(SEP)[0]
-            if base.endswith("." + PIDBOX) and REPLY_PIDBOX not in base:
+            if _own_pidbox(key):
                 continue  # its own control queue (kombu deletes it at a stop; a list the broker never holds)
             if key not in self.own_keys and not self._result_id(key):
                 raise Refused(f"helpers may not delete '{key}'")
@@ -290,12 +289,13 @@ class HelperPolicy:
     _c_pexpire = _c_expire
 
     def _c_llen(self, words, raw, in_multi):
-        if not words or not is_queue_key(words[0], self.queues):
-            raise Refused("helpers may count only the queues they take from")
+        key = words[0] if words else ""
+        if not (is_queue_key(key, self.queues) or _own_pidbox(key)):
+            raise Refused(f"helpers may count only the queues they take from, not '{key}'")
 
     def _c_exists(self, words, raw, in_multi):
         for key in words:
-            if not (is_queue_key(key, self.queues) or PIDBOX in key or key in self.own_keys):
+            if not (is_queue_key(key, self.queues) or _own_pidbox(key) or key in self.own_keys):
                 raise Refused(f"helpers may not look for '{key}'")
 
     def _binding(self, key: str, members) -> None:
@@ -384,6 +384,13 @@ class HelperPolicy:
             self._binding(keys[0] if keys else "", argv[:1])
         elif not all(k.startswith("_kombu.binding") for k in keys):
             raise Refused("helpers may sweep kombu's routing tables only")
+
+
+def _own_pidbox(key: str) -> bool:
+    """A worker's own control queue (``HOST.celery.pidbox``, any priority step), never the
+    app's reply queue."""
+    base = key.partition(SEP)[0]
+    return base.endswith("." + PIDBOX) and REPLY_PIDBOX not in base
 
 
 def _digest(message: dict | None) -> str:

@@ -48,7 +48,7 @@ GATE_COMMANDS = ("ping", "echo", "quit", "select", "auth", "client|setinfo", "cl
 GATE_KEYS = ("~transcribe*", "~nlp*", "~index*", "~unacked.helper.*", "~unacked_index.helper.*",
              "~unacked_mutex.helper.*", "~celery-task-meta-*", "%R~earmark:audio:*", "~_kombu.binding*",
              "~*.celery.pidbox*")
-GATE_CHANNELS = ("&/0.celeryev/*", "&/0.celery.pidbox*", "&celery-task-meta-*")
+GATE_CHANNELS = ("&/0.celeryev/*", "&/0.celery.pidbox", "&/0.celery.pidbox*", "&/0.celery.pidbox/*", "&celery-task-meta-*")
 
 
 def gate_acl_line(password: str) -> str:
