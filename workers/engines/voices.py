@@ -477,12 +477,15 @@ def diarize(path: str, count: SpeakerCount = SpeakerCount(), on_progress=None,
 
 # --- scoring (tests and bench) -----------------------------------------------------------
 
-def diarization_error(reference: list[tuple[float, float, str]], hypothesis: list[tuple[float, float, str]],
-                      collar: float = 0.25, step: float = 0.01, score_overlap: bool = True) -> float:
-    """Frame-level diarization error rate: (missed + false alarm + confusion) / reference
-    speech, with the best one-to-one mapping of hypothesis to reference speakers and no
-    scoring within *collar* seconds of a reference boundary. Overlapped reference
-    speech counts once per speaker; with *score_overlap* False it is not scored."""
+def error_parts(reference: list[tuple[float, float, str]], hypothesis: list[tuple[float, float, str]],
+                collar: float = 0.25, step: float = 0.01, score_overlap: bool = True) -> dict:
+    """Frame-level diarization error in parts, as seconds of scored reference speech:
+    ``missed`` (reference speakers nobody in the hypothesis covers), ``false_alarm``
+    (hypothesis speakers beyond the reference's), ``confusion`` (speech given to the
+    wrong speaker under the best one-to-one map of hypothesis to reference speakers),
+    ``speech`` and ``der`` (their sum over speech). Frames within *collar* seconds of a
+    reference boundary are not scored; overlapped reference speech counts once per
+    speaker, or with *score_overlap* False is not scored."""
     from itertools import permutations
 
     end = max([e for _, e, _ in reference + hypothesis] + [0.0])
@@ -493,25 +496,35 @@ def diarization_error(reference: list[tuple[float, float, str]], hypothesis: lis
     hyp = np.zeros((len(hyp_names), n), bool)
     scored = np.ones(n, bool)
     for s, e, who in reference:
-        ref[ref_names.index(who), int(s / step):int(e / step)] = True
+        ref[ref_names.index(who), int(round(s / step)):int(round(e / step))] = True
         for edge in (s, e):
-            scored[max(0, int((edge - collar) / step)):int((edge + collar) / step)] = False
+            scored[max(0, int(round((edge - collar) / step))):int(round((edge + collar) / step))] = False
     for s, e, who in hypothesis:
-        hyp[hyp_names.index(who), int(s / step):int(e / step)] = True
+        hyp[hyp_names.index(who), int(round(s / step)):int(round(e / step))] = True
     if not score_overlap:
         scored &= ref.sum(axis=0) <= 1
     ref, hyp = ref[:, scored], hyp[:, scored]
-    total = ref.sum()
-    if total == 0:
-        return 0.0
     n_ref, n_hyp = ref.sum(axis=0), hyp.sum(axis=0)
-    best = math.inf
+    together = (hyp[:, None, :] & ref[None, :, :]).sum(axis=2)  # (hyp, ref) frames in common
     size = max(len(ref_names), len(hyp_names))
-    for mapping in permutations(range(size), len(hyp_names)):
-        correct = sum((ref[m] & hyp[h]).sum() for h, m in enumerate(mapping) if m < len(ref_names))
-        error = np.maximum(n_ref, n_hyp).sum() - correct
-        best = min(best, error)
-    return float(best / total)
+    shared = np.zeros((size, size))
+    shared[:len(hyp_names), :len(ref_names)] = together
+    # the best map: every hypothesis speaker to at most one reference speaker (few speakers: try all)
+    correct = max((shared[np.arange(size), list(p)].sum() for p in permutations(range(size))), default=0.0)
+    missed = np.maximum(n_ref - n_hyp, 0).sum()
+    false_alarm = np.maximum(n_hyp - n_ref, 0).sum()
+    confusion = np.minimum(n_ref, n_hyp).sum() - correct
+    speech = n_ref.sum()
+    parts = {"missed": missed * step, "false_alarm": false_alarm * step, "confusion": confusion * step,
+             "speech": speech * step}
+    parts["der"] = float((missed + false_alarm + confusion) / speech) if speech else 0.0
+    return {k: float(v) for k, v in parts.items()}
+
+
+def diarization_error(reference: list[tuple[float, float, str]], hypothesis: list[tuple[float, float, str]],
+                      collar: float = 0.25, step: float = 0.01, score_overlap: bool = True) -> float:
+    """(missed + false alarm + confusion) / reference speech: see ``error_parts``."""
+    return error_parts(reference, hypothesis, collar, step, score_overlap)["der"]
 
 
 # --- the transcript's segments, one speaker each ---------------------------------------
