@@ -135,10 +135,79 @@ def cell(parts: dict, found: int, wanted: int) -> str:
             f"{parts['confusion'] / speech:4.2f}) {found}/{wanted}{mark:1}")
 
 
+def identities(found, reference: list[tuple[float, float, str]]) -> dict[int, str | None]:
+    """Each found speaker's reference person: the one who speaks in most of their turns'
+    time, if that is at least half of it (else None: a mixture, or nobody)."""
+    out = {}
+    for speaker in found.prints:
+        shared: dict[str, float] = {}
+        total = 0.0
+        for t in found.turns:
+            if t.speaker != speaker:
+                continue
+            total += t.end - t.start
+            for s, e, who in reference:
+                shared[who] = shared.get(who, 0.0) + max(0.0, min(e, t.end) - max(s, t.start))
+        best = max(shared, key=shared.get, default=None)
+        out[speaker] = best if best and total and shared[best] >= 0.5 * total else None
+    return out
+
+
+def recognition(rows: list[dict], thresholds: list[float]) -> None:
+    """Remembered voices on real ones: every speaker found in one AMI snippet is named
+    after their reference person (as a person would name them); each other snippet's
+    speakers are then matched against those people as the app does
+    (app/speakerstore._match). Right: named as who they are; wrong: named as someone
+    else (worse than "Speaker 2"). Before issue 30 any print was matched; now only one
+    with speakerstore.MIN_MATCH_SECONDS of speech is matched or remembered."""
+    from app import speakerstore
+
+    found = {r["name"]: (r["new"][3], identities(r["new"][3], r["reference"])) for r in rows}
+    print("\nremembered voices (AMI, NEW engine): speakers of one snippet named, matched in every other")
+    for minimum in (0.0, speakerstore.MIN_MATCH_SECONDS):
+        for threshold in thresholds:
+            right = wrong = chances = shown = 0
+            for first, (a, who_a) in found.items():
+                people = [(i, who_a[k], voices_print(v)) for i, (k, v) in enumerate(a.prints.items())
+                          if who_a[k] and a.seconds.get(k, 0.0) >= minimum]
+                if not people:
+                    continue
+                known = {p[1] for p in people}
+                for second, (b, who_b) in found.items():
+                    if second == first:
+                        continue
+                    speakers = [{"key": str(k), "print": v.tolist(), "seconds": b.seconds.get(k, 0.0)}
+                                for k, v in b.prints.items()]
+                    saved = speakerstore.MIN_MATCH_SECONDS
+                    speakerstore.MIN_MATCH_SECONDS = minimum
+                    try:
+                        named = {key: name for key, (_, name, _) in speakerstore._match(
+                            speakers, people, threshold).items()}
+                    finally:
+                        speakerstore.MIN_MATCH_SECONDS = saved
+                    for k in b.prints:
+                        truth, given = who_b[k], named.get(str(k))
+                        shown += 1
+                        chances += truth in known and b.seconds.get(k, 0.0) >= minimum
+                        right += given is not None and given == truth
+                        wrong += given is not None and given != truth
+            print(f"  speech >= {minimum:2.0f} s, speaker_match {threshold:.2f}: right {right} of {chances} "
+                  f"who could be, wrong names {wrong} (speakers shown people: {shown})")
+
+
+def voices_print(vector):
+    import numpy as np
+
+    v = np.asarray(vector, np.float32)
+    return v / (np.linalg.norm(v) + 1e-9)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--baseline", default=BASELINE, help="git revision of the OLD engine")
     parser.add_argument("--memory-minutes", type=float, nargs="*", default=[10, 60, 180])
+    parser.add_argument("--match", type=float, nargs="*", default=[0.75, 0.8, 0.85, 0.9, 0.95],
+                        help="speaker_match thresholds to try for remembered voices")
     parser.add_argument("--work", type=Path, help="keep recordings and transcripts here (reused)")
     args = parser.parse_args()
     from workers.engines import voices
@@ -172,7 +241,7 @@ def main() -> None:
             found = engine.diarize(str(item["path"]), segments=transcript["segments"])
             seconds = time.perf_counter() - started
             hyp = [(t.start, t.end, str(t.speaker)) for t in found.turns]
-            result[label] = (voices.error_parts(item["reference"], hyp), len(found.prints), seconds)
+            result[label] = (voices.error_parts(item["reference"], hyp), len(found.prints), seconds, found)
         ratio = result["new"][2] / transcript["seconds"]
         rows.append({**item, "wanted": wanted, "old": result["old"], "new": result["new"], "ratio": ratio})
         print(f"{item['name']:18} {'tune' if item['tuned'] else 'held':5} {cell(*result['old'][:2], wanted):>28} "
@@ -200,6 +269,8 @@ def main() -> None:
     ratios = sorted(r["ratio"] for r in rows)
     print(f"NEW speakers / transcription time: median {ratios[len(ratios) // 2]:.2f}, max {ratios[-1]:.2f} "
           f"(aim <= 0.3)")
+
+    recognition([r for r in rows if r["kind"] == "ami"], args.match)
 
     for minutes in args.memory_minutes:
         long_file = joined(minutes, work / f"joined_{minutes:g}min.wav")
