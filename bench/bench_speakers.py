@@ -69,16 +69,6 @@ print(json.dumps({"seconds": time.perf_counter() - started, "peak_mb": peak / 10
 """
 
 
-def rttm(path: Path) -> dict[str, list[tuple[float, float, str]]]:
-    out: dict[str, list] = {}
-    for line in path.read_text().splitlines():
-        parts = line.split()
-        if parts and parts[0] == "SPEAKER":
-            start, length = float(parts[3]), float(parts[4])
-            out.setdefault(parts[1], []).append((start, start + length, parts[7]))
-    return out
-
-
 def baseline_engine(rev: str):
     """workers/engines/voices.py as of *rev*, loaded as a module of its own."""
     source = subprocess.run(["git", "-C", str(REPO), "show", f"{rev}:workers/engines/voices.py"],
@@ -98,7 +88,7 @@ def material(work: Path) -> list[dict]:
     from tests import voices_audio as va
 
     items = []
-    for name, reference in sorted(rttm(CORPUS / "diarization" / "ami_train.rttm").items()):
+    for name, reference in sorted(va.rttm().items()):
         items.append({"name": name, "path": CORPUS / "diarization" / f"{name}.wav", "reference": reference,
                       "kind": "ami", "tuned": name in TUNE_AMI})
     mono = work / "stereo_mono.wav"
@@ -136,21 +126,11 @@ def cell(parts: dict, found: int, wanted: int) -> str:
 
 
 def identities(found, reference: list[tuple[float, float, str]]) -> dict[int, str | None]:
-    """Each found speaker's reference person: the one who speaks in most of their turns'
-    time, if that is at least half of it (else None: a mixture, or nobody)."""
-    out = {}
-    for speaker in found.prints:
-        shared: dict[str, float] = {}
-        total = 0.0
-        for t in found.turns:
-            if t.speaker != speaker:
-                continue
-            total += t.end - t.start
-            for s, e, who in reference:
-                shared[who] = shared.get(who, 0.0) + max(0.0, min(e, t.end) - max(s, t.start))
-        best = max(shared, key=shared.get, default=None)
-        out[speaker] = best if best and total and shared[best] >= 0.5 * total else None
-    return out
+    """Each found speaker's reference person (tests/voices_audio.who_is)."""
+    from tests.voices_audio import who_is
+
+    named = who_is([(t.start, t.end, t.speaker) for t in found.turns], reference)
+    return {speaker: named.get(speaker) for speaker in found.prints}
 
 
 def recognition(rows: list[dict], thresholds: list[float]) -> None:

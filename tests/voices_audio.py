@@ -1,8 +1,9 @@
 """Recordings with known speakers for the speaker tests and the benchmark.
 
 ``meeting()`` makes a meeting of several espeak-ng voices taking turns (known turn
-times, a short pause between turns); ``corpus_turns()`` joins the corpus's real
-two-speaker recording (one speaker per channel) into alternating turns."""
+times, a short pause between turns), ``cast_meeting()`` one of the casts in CASTS;
+``corpus_turns()`` puts the corpus's real two-speaker recording (one speaker per
+channel) one after the other; ``rttm()`` reads the AMI snippets' reference turns."""
 
 from __future__ import annotations
 
@@ -110,6 +111,35 @@ def cast_meeting(path: Path, cast: str) -> list[tuple[float, float, str]]:
     return meeting(path, lines=lines, voices=CASTS[cast])
 
 
+def rttm(path: Path = CORPUS / "diarization" / "ami_train.rttm") -> dict[str, list[tuple[float, float, str]]]:
+    """Reference turns of an RTTM file: recording → [(start, end, speaker)]."""
+    out: dict[str, list] = {}
+    for line in path.read_text().splitlines():
+        parts = line.split()
+        if parts and parts[0] == "SPEAKER":
+            start, length = float(parts[3]), float(parts[4])
+            out.setdefault(parts[1], []).append((start, start + length, parts[7]))
+    return out
+
+
+def who_is(turns, reference: list[tuple[float, float, str]]) -> dict:
+    """Each found speaker's reference person: the one who speaks in most of their turns'
+    time, if that is at least half of it (else None: a mixture, or nobody). *turns* are
+    (start, end, speaker)."""
+    shared: dict = {}
+    total: dict = {}
+    for start, end, speaker in turns:
+        total[speaker] = total.get(speaker, 0.0) + end - start
+        for s, e, who in reference:
+            overlap = max(0.0, min(e, end) - max(s, start))
+            shared.setdefault(speaker, {})[who] = shared.get(speaker, {}).get(who, 0.0) + overlap
+    out = {}
+    for speaker, by in shared.items():
+        best = max(by, key=by.get)
+        out[speaker] = best if by[best] >= 0.5 * total[speaker] else None
+    return out
+
+
 def corpus_channels() -> tuple[np.ndarray, np.ndarray]:
     with wave.open(str(CORPUS / "stereo_diarization.wav")) as w:
         both = np.frombuffer(w.readframes(w.getnframes()), "<i2").reshape(-1, 2).astype(np.float32) / 32768
@@ -117,14 +147,14 @@ def corpus_channels() -> tuple[np.ndarray, np.ndarray]:
 
 
 def corpus_turns(path: Path) -> list[tuple[float, float, str]]:
-    """The corpus's two real speakers (left and right channel), taking turns: each
-    channel's speech as one turn, left, right, left, right."""
+    """The corpus's two real speakers (left and right channel), one after the other: each
+    channel's speech once (the same audio twice would only be matched with itself)."""
     left, right = corpus_channels()
+
     def trimmed(x):
         a, b = _speech_span(x)
         return x[int(a * RATE):int(b * RATE) + 1]
-    left, right = trimmed(left), trimmed(right)
-    return join([("left", left), ("right", right), ("left", left), ("right", right)], path)
+    return join([("left", trimmed(left)), ("right", trimmed(right))], path)
 
 
 def mono_mix(path: Path) -> list[tuple[float, float, str]]:

@@ -632,3 +632,14 @@ def label_segments(segments: list[dict], turns_: list[Turn], min_piece_seconds: 
                         "words": [{k: v for k, v in w.items() if k != "speaker"} for w in piece],
                         "speaker": piece[0]["speaker"], "source": seg.get("idx")})
     return out
+
+
+def stage_result(found: Diarization, segments: list[dict]) -> dict:
+    """What the speaker stage stores: the segments with speakers "1", "2", … (cut where a
+    turn changes), each speaker's speaking time and voice print, and the turns."""
+    labelled = [{**s, "speaker": None if s["speaker"] is None else str(s["speaker"] + 1)}
+                for s in label_segments(segments, found.turns)]
+    return {"segments": labelled,
+            "speakers": [{"key": str(s + 1), "seconds": round(found.seconds.get(s, 0.0), 2),
+                          "print": [round(float(x), 5) for x in p]} for s, p in sorted(found.prints.items())],
+            "turns": [[t.start, t.end, str(t.speaker + 1)] for t in found.turns]}
