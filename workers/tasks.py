@@ -272,7 +272,7 @@ def diarize(self, job_id: str, path: str, segments: list[dict], options: dict) -
     """Who spoke when: the transcript's segments, each with one speaker (split where a
     turn changes inside one), and a voice print per speaker for the app to match
     against the people it knows."""
-    from workers.engines.voices import SpeakerCount, diarize as find_turns, label_segments
+    from workers.engines.voices import SpeakerCount, diarize as find_turns, stage_result
     from workers.media import check_unchanged, probe
 
     try:
@@ -289,12 +289,7 @@ def diarize(self, job_id: str, path: str, segments: list[dict], options: dict) -
                            on_progress=lambda fraction: report(fraction * total, total))
     except SoftTimeLimitExceeded:
         raise EarmarkError("Finding the speakers took longer than the time limit and was stopped.") from None
-    labelled = [{**s, "speaker": None if s["speaker"] is None else str(s["speaker"] + 1)}
-                for s in label_segments(segments, found.turns)]
-    return {"job_id": job_id, "segments": labelled, "threshold": value(options, "speaker_match"),
-            "speakers": [{"key": str(s + 1), "seconds": round(found.seconds.get(s, 0.0), 2),
-                          "print": [round(float(x), 5) for x in p]} for s, p in sorted(found.prints.items())],
-            "turns": [[t.start, t.end, str(t.speaker + 1)] for t in found.turns],
+    return {"job_id": job_id, **stage_result(found, segments), "threshold": value(options, "speaker_match"),
             "elapsed_seconds": round(time.monotonic() - started, 3), "peak_rss_mb": peak_rss_mb()}
 
 

@@ -14,12 +14,13 @@ from workers.media import SAMPLE_RATE
 MIN_UNCOVERED_SECONDS = 3.0  # a speech passage this long with no words is reported
 
 
-def speech_regions(audio, min_silence_ms: int = 200) -> list[tuple[float, float]]:
-    """Where Silero VAD hears speech, in seconds."""
+def speech_regions(audio, min_silence_ms: int = 200, threshold: float = 0.5) -> list[tuple[float, float]]:
+    """Where Silero VAD hears speech (a frame's speech probability at least *threshold*), in seconds."""
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
     # no padding: the gaps between regions are the silences themselves
-    stamps = get_speech_timestamps(audio, VadOptions(min_silence_duration_ms=min_silence_ms, speech_pad_ms=0))
+    stamps = get_speech_timestamps(audio, VadOptions(threshold=threshold, min_silence_duration_ms=min_silence_ms,
+                                                     speech_pad_ms=0))
     return [(s["start"] / SAMPLE_RATE, s["end"] / SAMPLE_RATE) for s in stamps]
 
 
