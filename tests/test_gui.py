@@ -246,7 +246,7 @@ def test_search_finds_a_phrase_opens_the_transcript_there_and_follows_edits(qtbo
     window.search_box.setText("ask not what your country")
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.results and window.results.count() >= 1)
     first = window.results.item(0)
-    job_id, idx = first.data(Qt.UserRole)
+    job_id, idx, *_ = first.data(Qt.UserRole)
     assert job_id == row_of(window, "jfk.flac")["id"] and idx == 0
     shown = window.results.itemWidget(first).text()  # the words highlighted, the time as in the transcript
     assert "jfk.flac · 0:00" in shown and "<b>ask</b> <b>not</b>" in shown.lower() and "[" not in shown
@@ -298,7 +298,7 @@ def test_return_commits_an_edit_and_escape_cancels_it(qtbot, window, corpus):
     """Typed as a person would: Return in the segment editor saves (it was the window's
     'open transcript' shortcut and threw the edit away), Escape cancels, and Delete while
     editing deletes a character, not the job. On the job list Return still opens."""
-    from PySide6.QtWidgets import QApplication, QLineEdit
+    from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
     window.add_paths([str(corpus / "jfk.flac")])
     wait_states(qtbot, window, ["jfk.flac"])
@@ -313,7 +313,7 @@ def test_return_commits_an_edit_and_escape_cancels_it(qtbot, window, corpus):
     def edit(*keys):
         view.table.setFocus()
         view.table.edit(view.model.index(0, 1))
-        qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit)
+        qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QPlainTextEdit)
                         and QApplication.focusWidget().parent() is view.table.viewport(), timeout=5_000)
         editor = QApplication.focusWidget()  # the segment's editor, not a search box
         editor.selectAll()

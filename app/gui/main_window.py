@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, QUrl
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QDockWidget, QFileDialog, QHBoxLayout,
                                QHeaderView, QInputDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QMenu,
@@ -15,7 +16,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QDock
 
 from app import jobstore as js
 from app.gui.controller import AppController
-from app.gui.jobs_model import COLUMNS, PROGRESS_COLUMN, STATE_COLORS, JobIdRole, JobTableModel, ProgressRole
+from app.gui.jobs_model import (COLUMNS, PROGRESS_COLUMN, STATE_COLORS, JobIdRole, JobTableModel, ProgressRole,
+                                word)
 from app.gui.settings_dialog import SettingsDialog
 from app.gui.summary_view import SummaryWidget
 from app.gui.transcript_view import TranscriptWidget
@@ -27,12 +29,23 @@ TICK_MS = 1000  # "time left" moves even when no event arrives
 class ProgressDelegate(QStyledItemDelegate):
     """A progress bar; a failed or cancelled job shows its reason in its place."""
 
+    @staticmethod
+    def text(row: dict, shown: str) -> str:
+        """What the cell says: the reason a job failed or was cancelled, else the bar's text."""
+        if row["state"] in (js.FAILED, js.CANCELLED):
+            return row["error"] or word(row["state"])
+        if row["state"] == js.RUNNING and not row.get("progress"):
+            return QCoreApplication.translate("ProgressDelegate", "working…")  # a batch at a time
+        if row["state"] == js.PAUSED:
+            return QCoreApplication.translate("ProgressDelegate", "paused at {0}").format(shown)
+        return shown
+
     def paint(self, painter, option, index):
         row = index.model().rows[index.row()]
         if row["state"] in (js.FAILED, js.CANCELLED):
             painter.save()
             painter.setPen(STATE_COLORS[row["state"]])
-            text = row["error"] or row["state"]
+            text = self.text(row, "")
             painter.drawText(option.rect.adjusted(4, 0, -2, 0), Qt.AlignVCenter | Qt.AlignLeft,
                              painter.fontMetrics().elidedText(text, Qt.ElideRight, option.rect.width() - 6))
             painter.restore()
@@ -41,18 +54,30 @@ class ProgressDelegate(QStyledItemDelegate):
         bar.rect = option.rect.adjusted(2, 3, -2, -3)
         bar.minimum, bar.maximum = 0, 1000
         bar.progress = int((index.data(ProgressRole) or 0.0) * 1000)
-        bar.text = index.data(Qt.DisplayRole)
-        if row["state"] == js.RUNNING and not row.get("progress"):
-            bar.text = "working…"  # the batched path reports a batch at a time
-        elif row["state"] == js.PAUSED:
-            bar.text = f"paused at {bar.text}"
+        bar.text = self.text(row, index.data(Qt.DisplayRole))
         bar.textVisible = True
         QApplication.style().drawControl(QStyle.CE_ProgressBar, bar, painter)
 
 
+def readable_hit(marked: str) -> str:
+    """A hit's words as a person reads them: Markdown links and marks of notes taken out."""
+    text = re.sub(r"\[([^\]]*)\]\(#t=[^)]*\)?", r"\1", marked)  # [1:16](#t=76.1) → 1:16
+    text = re.sub(r"\(#t=[^)\s]*\)?", "", text)  # a link the snippet cut in half
+    return re.sub(r"(^|\s)(#+|\*\*|[-*])\s*|\*\*", r"\1", text).strip()
+
+
+def faint_text(palette) -> str:
+    """Secondary text that stays readable: two thirds of the way from the background to
+    the text colour (palette(mid) was too pale on white)."""
+    text, base = palette.color(palette.ColorRole.Text), palette.color(palette.ColorRole.Base)
+    mixed = [round(b + (t - b) * 0.68) for t, b in zip(text.getRgb()[:3], base.getRgb()[:3])]
+    return "#{:02x}{:02x}{:02x}".format(*mixed)
+
+
 class DropZone(QLabel):
     def __init__(self):
-        super().__init__("Drop recordings or folders here\n\nor use File › Add files (Ctrl+O)")
+        super().__init__()
+        self.setText(self.tr("Drop recordings or folders here\n\nor use File › Add files (Ctrl+O)"))
         self.setAlignment(Qt.AlignCenter)
         # palette roles, not fixed colours: readable in the light theme and the dark one
         self.setStyleSheet("QLabel { border: 2px dashed palette(mid); border-radius: 12px;"
@@ -95,6 +120,7 @@ class MainWindow(QMainWindow):
         self.results = QListWidget()
         self.results.itemActivated.connect(self._open_hit)
         self.results.itemClicked.connect(self._open_hit)
+        self.results.viewport().installEventFilter(self)  # resized: results fit the new width
         self.pages = QStackedWidget()
         self.pages.addWidget(self.drop_zone)
         self.pages.addWidget(self.table)
@@ -266,10 +292,15 @@ class MainWindow(QMainWindow):
             self.transcript.pause()
         return super().event(event)
 
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Resize and watched is self.results.viewport():
+            self._fit_results()
+        return super().eventFilter(watched, event)
+
     def _size_queue_dock(self, visible: bool) -> None:
         if visible and not getattr(self, "_dock_sized", False):
             self._dock_sized = True  # after the dock is laid out, or the layout undoes it
-            QTimer.singleShot(0, lambda: self.resizeDocks([self.queue_dock], [max(200, self.height() // 3)],
+            QTimer.singleShot(0, lambda: self.resizeDocks([self.queue_dock], [max(300, self.height() // 2)],
                                                           Qt.Vertical))
 
     def _make_tray(self) -> None:
@@ -334,7 +365,7 @@ class MainWindow(QMainWindow):
             self.transcript.open_job(job_id, segment)
             self.summary.open_job(job_id)
         elif job:
-            self.status_label.setText(f"{Path(job['path']).name}: {job['error'] or 'not transcribed yet'}")
+            self.status_label.setText(f"{Path(job['path']).name}: {job['error'] or self.tr('not transcribed yet')}")
 
     def _play_note(self, seconds: float) -> None:
         self.tabs.setCurrentWidget(self.transcript)
@@ -424,36 +455,58 @@ class MainWindow(QMainWindow):
 
         self.results.clear()
         self.refresh_speaker_filter()
+        faint = faint_text(self.results.palette())
         hits = self.controller.store.search(query, order=self.search_order.currentData(),
                                             speaker=self.search_speaker.currentData())
         for hit in hits:
-            where = f"{Path(hit['path']).name} · {clock(hit['start'])}" + (
-                f" ({hit['kind']})" if hit["kind"] != "transcript" else "") + (
-                f" · {hit['speaker']}" if hit.get("speaker") else "")
-            words = hit["marked"]
+            words, at = readable_hit(hit["marked"]), hit["start"]
+            if hit["kind"] == "summary":  # a paragraph of notes: its first time link, if any
+                link = re.search(r"#t=([\d.]+)", hit["marked"])
+                at = float(link.group(1)) if link else None
+            kind = {"summary": self.tr("notes"), "translation": self.tr("translation")}.get(hit["kind"])
+            where = " · ".join(part for part in (Path(hit["path"]).name, clock(at) if at is not None else None,
+                                                 kind, hit.get("speaker")) if part)
             item = QListWidgetItem()
-            item.setData(Qt.UserRole, (hit["job_id"], hit["idx"]))
+            item.setData(Qt.UserRole, (hit["job_id"], hit["idx"], hit["kind"], at))
             item.setData(Qt.AccessibleTextRole, f"{where}: {words.replace(MARK_START, '').replace(MARK_END, '')}")
             html = escape(words).replace(MARK_START, "<b>").replace(MARK_END, "</b>")
-            label = QLabel(f"<span style='color: palette(mid)'>{escape(where)}</span><br>{html}")
+            label = QLabel(f"<span style='color: {faint}'>{escape(where)}</span><br>{html}")
             label.setTextFormat(Qt.RichText)
             label.setWordWrap(True)
-            label.setContentsMargins(6, 4, 6, 4)
+            label.setContentsMargins(6, 3, 6, 3)
             label.setAttribute(Qt.WA_TransparentForMouseEvents)  # clicks reach the list
             self.results.addItem(item)
             self.results.setItemWidget(item, label)
-            item.setSizeHint(label.sizeHint())
+        self._fit_results()
         if not hits:
             self.results.addItem(QListWidgetItem(self.tr("No transcript mentions “{0}”.").format(query)))
         self.pages.setCurrentWidget(self.results)
 
+    def _fit_results(self) -> None:
+        """Each result as tall as its wrapped words at the list's width: even gaps."""
+        width = self.results.viewport().width()
+        for i in range(self.results.count()):
+            item = self.results.item(i)
+            label = self.results.itemWidget(item)
+            if label is not None:
+                item.setSizeHint(QSize(width, label.heightForWidth(width)))
+
     def _open_hit(self, item) -> None:
         hit = item.data(Qt.UserRole)
-        if hit:
-            job_id, idx = hit
-            self.open_job(job_id, idx)
-            self.transcript.table.selectRow(idx)
-            self.transcript.play_from(idx)
+        if not hit:
+            return
+        job_id, idx, kind, at = hit
+        self.open_job(job_id, idx if kind != "summary" else None)
+        if self.transcript.job_id != job_id:
+            return
+        if kind == "summary":  # the notes it was found in; their time link plays from there
+            self.tabs.setCurrentWidget(self.summary)
+            if at is not None:
+                self.transcript.play_at(at)
+            return
+        self.tabs.setCurrentWidget(self.transcript)
+        self.transcript.table.selectRow(idx)
+        self.transcript.play_from(idx)
 
     # --- drops -----------------------------------------------------------------------
     def dragEnterEvent(self, event) -> None:
@@ -613,7 +666,7 @@ class MainWindow(QMainWindow):
         active = any(r["state"] in (js.QUEUED, js.RUNNING) for r in self.model.rows)
         if self.tray and active and self.controller.settings["keep_running_in_tray"]:
             self.hide()
-            self.notify(self.tr("Earmark keeps running"), "Jobs continue in the background.")
+            self.notify(self.tr("Earmark keeps running"), self.tr("Jobs continue in the background."))
             event.ignore()
             return
         self.prefs.setValue("geometry", self.saveGeometry())
