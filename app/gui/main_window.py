@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from pathlib import Path
 
@@ -59,13 +58,6 @@ class ProgressDelegate(QStyledItemDelegate):
         QApplication.style().drawControl(QStyle.CE_ProgressBar, bar, painter)
 
 
-def readable_hit(marked: str) -> str:
-    """A hit's words as a person reads them: Markdown links and marks of notes taken out."""
-    text = re.sub(r"\[([^\]]*)\]\(#t=[^)]*\)?", r"\1", marked)  # [1:16](#t=76.1) → 1:16
-    text = re.sub(r"\(#t=[^)\s]*\)?", "", text)  # a link the snippet cut in half
-    return re.sub(r"(^|\s)(#+|\*\*|[-*])\s*|\*\*", r"\1", text).strip()
-
-
 def faint_text(palette) -> str:
     """Secondary text that stays readable: two thirds of the way from the background to
     the text colour (palette(mid) was too pale on white)."""
@@ -97,6 +89,8 @@ class MainWindow(QMainWindow):
         self._shown_translations: dict[str, str | None] = {}
         self._shown_speakers: dict[str, int | None] = {}
         self._batch: dict[str, str] = {}  # job id → state, for the jobs of the batch under way
+        self._quiet: set[str] = set()  # jobs of the batch that are only indexed again
+        self._skipped: list[str] = []  # what the batch's folders held that is not a recording
         self._followed = False  # the list was read once: jobs new after that were added here
         self.prefs = QSettings(str(controller.data.root / "window.ini"), QSettings.IniFormat)
 
@@ -181,6 +175,7 @@ class MainWindow(QMainWindow):
         self._name_controls()
 
         controller.status.connect(self.status_label.setText)
+        controller.skipped.connect(self._note_skipped)
         controller.jobs_changed.connect(self._mark_dirty)
         controller.start_failed.connect(self._start_failed)
         controller.duplicate.connect(self._duplicate)
@@ -194,6 +189,10 @@ class MainWindow(QMainWindow):
         self.tick.start()
         self._restore_geometry()
         self._refresh_if_dirty()
+        last = self.prefs.value("open_job")
+        if last and self.controller.store.job(last) and (
+                self.controller.store.stage(last, "transcribe") or {}).get("state") == js.DONE:
+            self.open_job(last)  # the transcript open last time, open again
 
     # --- building ------------------------------------------------------------------
     def _action(self, text, slot, shortcut=None, menu=None) -> QAction:
@@ -290,7 +289,19 @@ class MainWindow(QMainWindow):
     def event(self, event) -> bool:
         if event.type() == QEvent.WindowBlocked:  # a modal dialog opened: playback waits for the person
             self.transcript.pause()
+        elif event.type() == QEvent.WindowUnblocked:  # it closed: the keys come back here at once
+            QTimer.singleShot(0, self._take_focus_back)
         return super().event(event)
+
+    def _take_focus_back(self) -> None:
+        """After a dialog: this window active again with a control focused (without a window
+        manager, or with a strict one, nobody else gives it back and shortcuts do nothing)."""
+        if not self.isVisible() or QApplication.activeModalWidget() is not None:
+            return
+        self.activateWindow()
+        self.raise_()
+        focused = self.focusWidget()
+        (focused if focused is not None and focused.isVisible() else self.table).setFocus(Qt.OtherFocusReason)
 
     def eventFilter(self, watched, event) -> bool:
         if event.type() == QEvent.Resize and watched is self.results.viewport():
@@ -350,13 +361,22 @@ class MainWindow(QMainWindow):
         from workers.media import MEDIA_SUFFIXES
 
         patterns = " ".join(f"*{suffix}" for suffix in sorted(MEDIA_SUFFIXES))
-        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Add recordings"), "",
+        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Add recordings"), self._last_folder(),
                                                 self.tr("Audio and video ({0});;All files (*)").format(patterns))
+        if files:
+            self.prefs.setValue("last_folder", str(Path(files[0]).parent))
         self.add_paths(files)
 
     def add_folder_dialog(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Add a folder of recordings"))
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Add a folder of recordings"), self._last_folder())
+        if folder:
+            self.prefs.setValue("last_folder", str(Path(folder).parent))
         self.add_paths([folder] if folder else [])
+
+    def _last_folder(self) -> str:
+        """Where the last recordings were chosen from (the home folder the first time)."""
+        folder = self.prefs.value("last_folder") or ""
+        return folder if folder and Path(folder).is_dir() else str(Path.home())
 
     def open_job(self, job_id: str, segment: int | None = None) -> None:
         job = self.controller.store.job(job_id)
@@ -459,10 +479,7 @@ class MainWindow(QMainWindow):
         hits = self.controller.store.search(query, order=self.search_order.currentData(),
                                             speaker=self.search_speaker.currentData())
         for hit in hits:
-            words, at = readable_hit(hit["marked"]), hit["start"]
-            if hit["kind"] == "summary":  # a paragraph of notes: its first time link, if any
-                link = re.search(r"#t=([\d.]+)", hit["marked"])
-                at = float(link.group(1)) if link else None
+            words, at = hit["marked"], hit["at"]
             kind = {"summary": self.tr("notes"), "translation": self.tr("translation")}.get(hit["kind"])
             where = " · ".join(part for part in (Path(hit["path"]).name, clock(at) if at is not None else None,
                                                  kind, hit.get("speaker")) if part)
@@ -578,8 +595,11 @@ class MainWindow(QMainWindow):
         overall bar is that batch's share done (a finished job counts whole), and the
         batch's end says how many were done, failed and cancelled."""
         active = [r for r in self.model.rows if r["state"] in (js.QUEUED, js.RUNNING, js.PAUSED)]
-        if active and not self._batch:
-            self.status_label.setText(self.tr("Working…"))  # a new batch: the last one's summary is old news
+        # indexing again after an edit is quiet work: no "Working…", no "Batch finished: 1 done"
+        quiet = {r["id"] for r in active if r.get("stage") == "index"}
+        if active and not self._batch and len(quiet) < len(active):
+            # a new batch: the last one's summary is old news (what was skipped of it is not)
+            self.status_label.setText(" ".join([self.tr("Working…"), *self._skipped]))
         for row in self.model.rows:
             before = self._states.get(row["id"])
             now = row["state"]
@@ -588,6 +608,8 @@ class MainWindow(QMainWindow):
             # counts in the batch it was dropped with)
             if now in (js.QUEUED, js.RUNNING, js.PAUSED) or row["id"] in self._batch or (
                     before is None and self._followed):
+                if row["id"] not in self._batch and row["id"] in quiet:
+                    self._quiet.add(row["id"])
                 self._batch[row["id"]] = now
             if before is None or before == now or before in js.FINAL:
                 continue
@@ -607,14 +629,26 @@ class MainWindow(QMainWindow):
                 self.tray.setToolTip(self.tr("Earmark: {0} job(s) left").format(len(active)))
         else:
             self.overall.hide()
+            for job_id in self._quiet:  # re-indexed only: said if it failed, else nothing
+                if self._batch.get(job_id) == js.DONE:
+                    del self._batch[job_id]
+            self._quiet = set()
             if self._batch:
                 counts = {state: sum(s == state for s in self._batch.values())
                           for state in (js.DONE, js.FAILED, js.CANCELLED)}
                 words = {js.DONE: self.tr("{0} done"), js.FAILED: self.tr("{0} failed"),
                          js.CANCELLED: self.tr("{0} cancelled")}
                 said = ", ".join(words[state].format(n) for state, n in counts.items() if n)
-                self.notify(self.tr("Batch finished"), said or self.tr("nothing left"))
+                said = said or self.tr("nothing left")
+                self.notify(self.tr("Batch finished"), ". ".join([said, " ".join(self._skipped)]) if self._skipped
+                            else said)
                 self._batch = {}
+                self._skipped = []
+
+    def _note_skipped(self, sentence: str) -> None:
+        """Said now and again when the batch ends: "Working…" must not hide it."""
+        self._skipped.append(sentence)
+        self.status_label.setText(sentence)
 
     def notify(self, title: str, message: str) -> None:
         self.status_label.setText(f"{title}: {message}")
@@ -673,6 +707,7 @@ class MainWindow(QMainWindow):
         self.prefs.setValue("splitter", self.splitter.saveState())
         self.prefs.setValue("columns", self.table.horizontalHeader().saveState())
         self.prefs.setValue("window_state", self.saveState())
+        self.prefs.setValue("open_job", self.transcript.job_id or "")
         self.prefs.sync()
         event.ignore()
         self._closing = True
