@@ -494,7 +494,7 @@ def test_the_overall_bar_counts_the_whole_batch_and_its_end_says_everything(qtbo
 
 
 def test_the_settings_dialog_groups_picks_and_refuses_what_cannot_be_used(qtbot, data_dir, tmp_path):
-    from app.gui.settings_dialog import ChoicesField, PathField, SettingsDialog
+    from app.gui.settings_dialog import ChoicesField, ModelField, PathField, SettingsDialog
     from app.settings import Settings
 
     window = open_window(qtbot, data_dir, start=False)
@@ -505,7 +505,16 @@ def test_the_settings_dialog_groups_picks_and_refuses_what_cannot_be_used(qtbot,
         pages = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
         assert pages == ["Speech", "Summaries", "Export", "Helpers", "Advanced", "Models"]
         editors = dialog.editors
-        assert isinstance(editors["export_folder"], PathField) and isinstance(editors["model"], PathField)
+        assert isinstance(editors["export_folder"], PathField) and isinstance(editors["model"], ModelField)
+        # Speech: the models that are here, the languages by name and the speaker modes, not raw values
+        offered = [editors["model"].box.itemText(i) for i in range(editors["model"].box.count())]
+        assert "tiny.en (bundled)" in offered and "base (bundled)" in offered
+        assert editors["model"].box.currentText() == "tiny.en (bundled)"  # the value "bundled", by its name
+        assert editors["language"].currentText() == "Detect automatically"
+        assert editors["speakers"].currentText() == "Off" and editors["task"].currentText() == "Transcribe as spoken"
+        editors["language"].setCurrentIndex(editors["language"].findText("Deutsch (de)"))
+        editors["speakers"].setCurrentIndex(editors["speakers"].findData("auto"))
+        editors["model"].box.setCurrentIndex(editors["model"].box.findData("base"))
         assert isinstance(editors["export_formats"], ChoicesField)
         assert "meeting_minutes" in [editors["summary_template"].itemText(i)
                                      for i in range(editors["summary_template"].count())]
@@ -523,6 +532,12 @@ def test_the_settings_dialog_groups_picks_and_refuses_what_cannot_be_used(qtbot,
         assert not dialog.isVisible()
         saved = Settings(data_dir / "settings.json")
         assert saved["export_folder"] == str(tmp_path) and saved["export_formats"] == "txt,srt"
+        assert (saved["language"], saved["speakers"], saved["model"], saved["task"]) == ("de", "auto", "base",
+                                                                                          "transcribe")
+        again = SettingsDialog(saved, window)  # a value typed in, not offered, stays as typed
+        qtbot.addWidget(again)
+        again.editors["speakers"].setEditText("3-5")
+        assert again.editors["speakers"].text() == "3-5" and again.editors["language"].currentText() == "Deutsch (de)"
     finally:
         close_window(qtbot, window)
 

@@ -18,6 +18,7 @@ from app.gui.controller import AppController
 from app.gui.jobs_model import (COLUMNS, PROGRESS_COLUMN, STATE_COLORS, JobIdRole, JobTableModel, ProgressRole,
                                 word)
 from app.gui.settings_dialog import SettingsDialog
+from app.gui.table import fit_titles
 from app.gui.summary_view import SummaryWidget
 from app.gui.transcript_view import TranscriptWidget
 
@@ -104,8 +105,7 @@ class MainWindow(QMainWindow):
         self.table.setTextElideMode(Qt.ElideMiddle)  # "meeting…sync.mp3": the ending stays readable
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
-        for i, column in enumerate(COLUMNS):
-            self.table.setColumnWidth(i, column.width)
+        fit_titles(self.table, [column.width for column in COLUMNS])
         self.table.doubleClicked.connect(lambda index: self.open_job(self.model.job_id(index.row())))
         self.table.setContextMenuPolicy(Qt.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)

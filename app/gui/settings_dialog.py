@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QCompleter, QDialog, QDialogButtonBox,
                                QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QComplet
                                QVBoxLayout, QWidget)
 
 from app.gui import palette
+from app.gui.table import column_title
 from app.paths import choose_data_dir, chosen_data_dir
 from app.settings import ADVANCED, SETTINGS, Settings, problem_with
 from workers.options import GROUPS, HELPERS
@@ -81,6 +82,102 @@ class ChoicesField(QWidget):
         return ",".join(c for c, box in self.boxes.items() if box.isChecked())
 
 
+class ValueCombo(QComboBox):
+    """One of a setting's usual values, each shown by its name ("Deutsch (de)", "Off"),
+    or a value typed in (an editable box: any language code, 5 speakers, 2-6)."""
+
+    def __init__(self, items: list[tuple[str, str]], value: str, editable: bool = True, parent=None):
+        super().__init__(parent)
+        self.setEditable(editable)
+        for label, data in items:
+            self.addItem(label, data)
+        self.setText(value)
+
+    def setText(self, value: str) -> None:
+        found = self.findData(value)
+        if found >= 0:
+            self.setCurrentIndex(found)
+        elif self.isEditable():
+            self.setEditText(value)
+
+    def text(self) -> str:
+        """The value: the chosen item's, or what was typed (an item's name typed counts as it)."""
+        typed = self.currentText().strip()
+        found = self.findText(typed)
+        return str(self.itemData(found)) if found >= 0 else typed
+
+
+class ModelField(QWidget):
+    """The speech model: the ones here (bundled or downloaded: Settings › Models), or a
+    model folder chosen with Choose…."""
+
+    def __init__(self, value: str, parent=None):
+        super().__init__(parent)
+        from app.models import listing
+
+        items = []
+        for row in listing():
+            if row["kind"] == "speech" and row["state"] in ("bundled", "installed"):
+                data = "bundled" if row["name"] == "tiny.en" and row["state"] == "bundled" else row["name"]
+                where = self.tr("bundled") if row["state"] == "bundled" else self.tr("downloaded")
+                items.append((f"{row['name']} ({where})", data))
+        self.box = ValueCombo(items, value)
+        self.box.setMinimumWidth(260)
+        choose = QPushButton(self.tr("Choose…"))
+        choose.clicked.connect(self.choose)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.box, 1)
+        layout.addWidget(choose)
+
+    def choose(self) -> None:
+        start = self.box.text() if Path(self.box.text()).is_dir() else str(Path.home())
+        chosen = QFileDialog.getExistingDirectory(self, self.tr("Choose a model folder"), start)
+        if chosen:
+            self.box.setText(chosen)
+
+    def text(self) -> str:
+        return self.box.text()
+
+    def setText(self, value: str) -> None:
+        self.box.setText(value)
+
+    def setAccessibleName(self, name: str) -> None:
+        super().setAccessibleName(name)
+        self.box.setAccessibleName(name)
+
+
+def language_items() -> list[tuple[str, str]]:
+    """Detect, then the usual languages by their own names ("Deutsch (de)")."""
+    from PySide6.QtCore import QLocale
+
+    from workers.engines.llm import LANGUAGES
+
+    items = [(f"{QLocale(code).nativeLanguageName() or name} ({code})", code) for code, name in LANGUAGES.items()]
+    return [(QCoreApplication.translate("SettingsDialog", "Detect automatically"), ""),
+            *sorted(items, key=lambda item: item[0].casefold())]
+
+
+def speaker_items() -> list[tuple[str, str]]:
+    tr = QCoreApplication.translate
+    return [(tr("SettingsDialog", "Off"), "off"), (tr("SettingsDialog", "Find them (any number)"), "auto"),
+            *((tr("SettingsDialog", "{0} speakers").format(n), str(n)) for n in range(2, 7)),
+            (tr("SettingsDialog", "2 to 4 speakers"), "2-4")]
+
+
+def choice_items(setting) -> list[tuple[str, str]]:
+    """A setting's choices by name where they have one, else as they are."""
+    tr = QCoreApplication.translate
+    names = {("task", "transcribe"): tr("SettingsDialog", "Transcribe as spoken"),
+             ("task", "translate"): tr("SettingsDialog", "Translate to English")}
+    return [(names.get((setting.key, c), c), c) for c in setting.choices]
+
+
+def model_word(text: str) -> str:
+    """A word or sentence of app.models (Qt-free) in the person's language."""
+    return QCoreApplication.translate("Model", text)
+
+
 def setting_text(text: str) -> str:
     """A setting's title or page name in the person's language. The declarations are
     Qt-free (workers read them), so scripts/translations.py adds them to the .ts files."""
@@ -104,9 +201,13 @@ def editor_for(setting, value, data_root=None) -> QWidget:
     elif setting.many:
         editor = ChoicesField(setting.choices, str(value))
     elif setting.choices:
-        editor = QComboBox()
-        editor.addItems(list(setting.choices))
-        editor.setCurrentText(str(value))
+        editor = ValueCombo(choice_items(setting), str(value), editable=False)
+    elif setting.key == "language":
+        editor = ValueCombo(language_items(), str(value))
+    elif setting.key == "speakers":
+        editor = ValueCombo(speaker_items(), str(value))
+    elif setting.pick == "speech model":
+        editor = ModelField(str(value))
     elif setting.pick == "template":
         from app.templates import available
 
@@ -131,6 +232,8 @@ def editor_for(setting, value, data_root=None) -> QWidget:
 
 
 def value_of(editor: QWidget):
+    if isinstance(editor, ValueCombo):
+        return editor.text()
     if isinstance(editor, QCheckBox):
         return editor.isChecked()
     if isinstance(editor, (QSpinBox, QDoubleSpinBox)):
@@ -177,12 +280,12 @@ class SettingsDialog(QDialog):
         # The data folder is kept outside any data folder, and used from the next start.
         self.data_folder = PathField(chosen_data_dir(), folder=True)
         self.data_folder.line.setPlaceholderText(self.tr("the platform's folder"))
-        self.data_folder.setAccessibleName("Data folder")
+        self.data_folder.setAccessibleName(self.tr("Data folder"))
         forms[ADVANCED].addRow(form_label(self.tr("Data folder (used from the next start)"), self.data_folder),
                                self.data_folder)
         self.join_line = QLineEdit()
         self.join_line.setReadOnly(True)
-        self.join_line.setAccessibleName("Join line")
+        self.join_line.setAccessibleName(self.tr("Join line"))
         self.join_line.setMinimumWidth(420)
         copy = QPushButton(self.tr("Copy"))
         copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.join_line.text()))
@@ -255,18 +358,27 @@ class ModelsWidget(QWidget):
 
     progress = Signal(int, int)  # bytes done, total (from the download thread)
     finished = Signal(str, str)  # model, "" or the sentence saying why it failed
-    COLUMNS = ("Model", "Kind", "Size", "State", "About")
+    COLUMNS = (QT_TRANSLATE_NOOP("Columns", "Model"), QT_TRANSLATE_NOOP("Columns", "Kind"),
+               QT_TRANSLATE_NOOP("Columns", "Size"), QT_TRANSLATE_NOOP("Columns", "State"),
+               QT_TRANSLATE_NOOP("Columns", "About"))
+    # what app.models says, in the person's language (hints: scripts/translations.py, "Model")
+    WORDS = (QT_TRANSLATE_NOOP("Model", "speech"), QT_TRANSLATE_NOOP("Model", "summary"),
+             QT_TRANSLATE_NOOP("Model", "bundled"), QT_TRANSLATE_NOOP("Model", "installed"),
+             QT_TRANSLATE_NOOP("Model", "partial"), QT_TRANSLATE_NOOP("Model", "not downloaded"),
+             QT_TRANSLATE_NOOP("Model", "Downloads are turned off (HF_HUB_OFFLINE is set); unset it to download "
+                                        "models."))
 
     def __init__(self, settings, editors: dict, parent=None):
         super().__init__(parent)
         self.settings, self.editors = settings, editors
         self.table = QTableWidget(0, len(self.COLUMNS))
-        self.table.setHorizontalHeaderLabels(self.COLUMNS)
+        self.table.setHorizontalHeaderLabels([column_title(c) for c in self.COLUMNS])
+        self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setAccessibleName("Models")
+        self.table.setAccessibleName(self.tr("Models"))
         self.download_button = QPushButton(self.tr("Download"))
         self.cancel_button = QPushButton(self.tr("Cancel download"))
         self.delete_button = QPushButton(self.tr("Delete"))
@@ -302,7 +414,8 @@ class ModelsWidget(QWidget):
         self.rows = listing()
         self.table.setRowCount(len(self.rows))
         for r, row in enumerate(self.rows):
-            cells = (row["name"], row["kind"], f"{row['size_mb']} MB", row["state"] or "not downloaded", row["hint"])
+            cells = (row["name"], model_word(row["kind"]), f"{row['size_mb']} MB",
+                     model_word(row["state"] or "not downloaded"), model_word(row["hint"]))
             for c, text in enumerate(cells):
                 self.table.setItem(r, c, QTableWidgetItem(text))
             if row["name"] == selected:
@@ -335,7 +448,7 @@ class ModelsWidget(QWidget):
         self.bar.setRange(0, 1000)
         self.bar.setValue(0)
         self.bar.setVisible(True)
-        self.state.setText(f"Downloading {name}…")
+        self.state.setText(self.tr("Downloading {0}…").format(name))
 
         def run(cancel=self._cancel):
             try:
@@ -344,7 +457,7 @@ class ModelsWidget(QWidget):
             except models.DownloadError as exc:
                 outcome = str(exc)
             except Exception as exc:  # the thread must always report back
-                outcome = f"The download failed: {exc}"
+                outcome = QCoreApplication.translate("ModelsWidget", "The download failed: {0}").format(exc)
             try:
                 self.finished.emit(name, outcome)
             except RuntimeError:
@@ -362,12 +475,14 @@ class ModelsWidget(QWidget):
     def _progress(self, done: int, total: int) -> None:
         if total:
             self.bar.setValue(int(1000 * done / total))
-            self.state.setText(f"Downloading {self.selected() or ''}… {done / 1e6:.0f} of {total / 1e6:.0f} MB")
+            self.state.setText(self.tr("Downloading {0}… {1:.0f} of {2:.0f} MB").format(
+                self.selected() or "", done / 1e6, total / 1e6))
 
     def _finished(self, name: str, error: str) -> None:
         self._thread = None
         self.bar.setVisible(False)
-        self.state.setText(error or f"{name} is downloaded. Press Use to transcribe or summarize with it.")
+        self.state.setText(model_word(error) if error else
+                           self.tr("{0} is downloaded. Press Use to transcribe or summarize with it.").format(name))
         self.refresh()
 
     def delete(self) -> None:
@@ -375,7 +490,7 @@ class ModelsWidget(QWidget):
 
         name = self.selected()
         if name and remove(name):
-            self.state.setText(f"{name} was deleted.")
+            self.state.setText(self.tr("{0} was deleted.").format(name))
         self.refresh()
 
     def use(self) -> None:
@@ -386,4 +501,4 @@ class ModelsWidget(QWidget):
         editor = self.editors.get(key)
         if editor is not None:
             editor.setText(row["name"])
-        self.state.setText(f"{row['name']} will be used from the next job (press OK to keep it).")
+        self.state.setText(self.tr("{0} will be used from the next job (press OK to keep it).").format(row["name"]))

@@ -5,6 +5,7 @@ merged and reassigned (each undoable, Ctrl+Z), export."""
 from __future__ import annotations
 
 import bisect
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, Qt, QTimer, QUrl, Signal
@@ -148,6 +149,26 @@ class SegmentModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(r, 0), self.index(r, self.columnCount() - 1))
 
 
+def quiet_ffmpeg() -> None:
+    """Qt's FFmpeg prints a banner for every file it opens ("Input #0, mp3, from '/path…'",
+    a dozen lines naming the file) on the terminal: keep only its errors. Called once a
+    player exists (Qt has loaded its libavutil then: only that copy is reached)."""
+    import ctypes
+    import re
+    from pathlib import Path as _Path
+
+    import PySide6
+
+    av_log_error = 16
+    loaded_only = getattr(os, "RTLD_NOLOAD", 0) | getattr(os, "RTLD_LAZY", 0)
+    for library in (_Path(PySide6.__file__).parent / "Qt" / "lib").glob("libavutil.so.*"):
+        if loaded_only and re.fullmatch(r"libavutil\.so\.\d+", library.name):
+            try:
+                ctypes.CDLL(str(library), mode=loaded_only).av_log_set_level(av_log_error)
+            except (OSError, AttributeError):  # another FFmpeg, or none loaded: a banner is no reason to stop
+                pass
+
+
 class SegmentTextDelegate(QStyledItemDelegate):
     """A segment's text is edited in a box that wraps, as tall as the text (a long segment
     shows its start and its end); Return saves, Escape cancels, as in a one-line editor."""
@@ -178,8 +199,9 @@ class SegmentTextDelegate(QStyledItemDelegate):
     def updateEditorGeometry(self, editor, option, index):
         rect = option.rect
         if isinstance(editor, QPlainTextEdit):  # the whole text in view: taller than the row where needed
+            text = editor.toPlainText() or index.data(Qt.EditRole) or " "  # called before the text is set
             needed = editor.fontMetrics().boundingRect(rect.adjusted(4, 0, -12, 0), Qt.TextWordWrap,
-                                                       editor.toPlainText() or " ").height() + 12
+                                                       text).height() + 12
             rect = rect.adjusted(0, 0, 0, max(0, needed - rect.height()))
         editor.setGeometry(rect)
 
@@ -225,6 +247,7 @@ class TranscriptWidget(QWidget):
         self._click_timer = QTimer(self, singleShot=True, timeout=self._play_clicked)
 
         self.player = QMediaPlayer(self)
+        quiet_ffmpeg()
         self.audio = QAudioOutput(self)
         self.player.setAudioOutput(self.audio)
         self.player.positionChanged.connect(self._position_changed)

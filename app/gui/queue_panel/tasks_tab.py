@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateTimeEdit, QHBo
                                QLineEdit, QPlainTextEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from app.gui.jobs_model import word
+from app.gui.table import fit_titles
 from app.gui.queue_panel.tasks_model import COLUMNS, FINISHED, NEWEST_FIRST, TaskIdRole, TaskModel, secs, when
 from workers import stages
 from workers.timefmt import clock
@@ -33,8 +34,7 @@ class TasksTab(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for column, spec in enumerate(COLUMNS):
-            self.table.setColumnWidth(column, spec.width)
+        fit_titles(self.table, [spec.width for spec in COLUMNS])
         # the selection, not the current row: Qt moves the current row before it selects,
         # so the detail showed the row selected before
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.show_detail())

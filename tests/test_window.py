@@ -1,0 +1,207 @@
+"""What a new user tripped over in the window (issue 26), each driven as a person would:
+the real window offscreen at a laptop's 1366×768, the real job store, the corpus audio.
+The workers are not started: transcripts and task histories are written to the store as
+the workers would write them, so each check takes seconds."""
+
+import time
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication
+
+from app import jobstore as js
+from tests.test_gui import close_window, open_window
+from workers.engines.search import passages
+
+pytestmark = [pytest.mark.gui]
+
+JFK = [{"start": 0.0, "end": 4.0, "text": "And so my fellow Americans"},
+       {"start": 4.0, "end": 11.0, "text": "ask not what your country can do for you"}]
+
+
+def add_transcribed(store, path, segments, stages=("transcribe", "index")) -> str:
+    """A job whose transcript and search index are in the store, as the workers leave them."""
+    job_id = store.create_job(str(path), stages=list(stages))
+    store.save_transcript(job_id, {"language": "en", "duration": segments[-1]["end"], "segments": segments})
+    store.save_passages(job_id, {"passages": passages([dict(s, idx=i) for i, s in enumerate(segments)])})
+    for stage in stages:
+        store.update_stage(job_id, stage, state=js.DONE)
+    return job_id
+
+
+@pytest.fixture
+def window(qtbot, data_dir):
+    win = open_window(qtbot, data_dir, start=False)
+    win.resize(1366, 768)
+    yield win
+    close_window(qtbot, win)
+
+
+def test_a_search_hit_in_another_transcript_plays_from_its_time(qtbot, window, corpus):
+    """Item 1: the other file was still loading when the hit asked for 0:04; it played from 0:00."""
+    store, view = window.controller.store, window.transcript
+    jfk = add_transcribed(store, corpus / "jfk.flac", JFK)
+    other = add_transcribed(store, corpus / "meeting1_product_sync.mp3",
+                            [{"start": 0.0, "end": 5.0, "text": "Good morning everyone"}])
+    window.open_job(other)
+    window.search_box.setText("what your country")
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.results and window.results.count() == 1)
+    hit = window.results.item(0)
+    assert tuple(hit.data(Qt.UserRole))[:2] == (jfk, 1)
+    qtbot.mouseClick(window.results.viewport(), Qt.LeftButton, pos=window.results.visualItemRect(hit).center())
+    assert view.job_id == jfk and view.table.currentIndex().row() == 1
+    qtbot.waitUntil(lambda: view.player.position() > 0, timeout=15_000)
+    assert view.player.position() >= 3_900, view.player.position()  # from 0:04, not from 0:00
+    view.player.stop()
+
+
+def test_opening_a_recording_prints_no_ffmpeg_banner(qtbot, window, corpus, capfd):
+    """Item 11: each file played printed FFmpeg's banner ("Input #0, flac, from '/path…'")."""
+    window.open_job(add_transcribed(window.controller.store, corpus / "jfk.flac", JFK))
+    qtbot.waitUntil(lambda: window.transcript.position_label.text().endswith("/ 0:11"), timeout=10_000)
+    assert "Input #0" not in capfd.readouterr().err
+
+
+def test_search_results_read_evenly_and_notes_hits_are_plain_words(qtbot, window, corpus):
+    """Item 8: a notes hit said "0:00 (summary)" and showed "[1:16](#t=76.1…"; the gaps
+    between results varied; the file-and-time line was too pale to read."""
+    store = window.controller.store
+    jfk = add_transcribed(store, corpus / "jfk.flac", JFK)
+    notes = "## Key points\n\n- **Ask** what you can do for your country [0:04](#t=4.0)"
+    store.save_summary(jfk, {"template": "key_points", "markdown": notes})
+    store.save_passages(jfk, {"passages": passages([dict(s, idx=i) for i, s in enumerate(JFK)])
+                              + passages([{"idx": i, "start": 0.0, "text": p}
+                                          for i, p in enumerate(notes.split("\n\n"))], kind="summary", window=1)})
+    window.search_box.setText("your country")
+    qtbot.waitUntil(lambda: window.results.count() == 2)
+    shown = {tuple(window.results.item(i).data(Qt.UserRole))[2]: window.results.itemWidget(window.results.item(i))
+             for i in range(2)}
+    note = shown["summary"].text()
+    assert "jfk.flac · 0:04 · notes" in note and "#t=" not in note and "**" not in note and "- " not in note
+    width = window.results.viewport().width()
+    for i in range(2):  # each result as tall as its words, no more
+        item = window.results.item(i)
+        assert item.sizeHint().height() == window.results.itemWidget(item).heightForWidth(width)
+    faint = QColor(note.split("color: ")[1][:7])
+    base = window.results.palette().color(window.results.palette().ColorRole.Base)
+    assert abs(faint.lightness() - base.lightness()) >= 110  # palette(mid) on white was 95 apart
+    note_item = next(window.results.item(i) for i in range(2)
+                     if tuple(window.results.item(i).data(Qt.UserRole))[2] == "summary")
+    window._open_hit(note_item)  # a notes hit opens the notes
+    assert window.tabs.currentWidget() is window.summary and window.transcript.job_id == jfk
+    window.transcript.player.stop()
+
+
+def test_the_task_detail_shows_the_task_clicked(qtbot, window):
+    """Item 2: the detail pane showed the row selected before."""
+    store = window.controller.store
+    job_id = store.create_job("/recordings/meeting.mp3", stages=["transcribe", "index"])
+    now = time.time()
+    for n, (task_id, stage) in enumerate((("task-transcribe", "transcribe"), ("task-index", "index"))):
+        store.add_event(task_id, "queued", now + n, job_id=job_id, stage=stage)
+        store.add_event(task_id, "succeeded", now + n + 0.5, job_id=job_id, stage=stage, detail={"runtime": 0.5})
+    window.queue_dock.show()
+    panel = window.queue_panel
+    panel.tabs.setCurrentWidget(panel.tasks_tab)
+    qtbot.waitUntil(lambda: panel.task_model.rowCount() == 2)
+    table = panel.task_table
+    for row in (0, 1, 0):
+        task_id = panel.task_model.index(row, 0).data(Qt.UserRole + 1)
+        qtbot.mouseClick(table.viewport(), Qt.LeftButton, pos=table.visualRect(panel.task_model.index(row, 1)).center())
+        assert panel.detail.toPlainText().startswith(f"Task {task_id} "), (row, panel.detail.toPlainText()[:60])
+
+
+def test_the_queue_panel_is_usable_at_a_laptops_size(qtbot, window):
+    """Item 9: at 1366×768 the panel showed two task rows and two queue rows."""
+    window.queue_dock.show()
+    qtbot.waitUntil(lambda: window.queue_dock.height() >= 300)
+    panel = window.queue_panel
+    panel.tabs.setCurrentWidget(panel.tasks_tab)
+    qtbot.waitUntil(lambda: panel.task_table.isVisible())
+    rows = panel.task_table.viewport().height() // panel.task_table.verticalHeader().defaultSectionSize()
+    assert rows >= 5, rows
+    panel.tasks_tab.split.setSizes([1000, 0])  # the detail collapses: the tasks take its room
+    assert panel.detail.height() == 0 or not panel.detail.isVisible()
+    panel.tabs.setCurrentWidget(panel.queues_tab)
+    qtbot.waitUntil(lambda: panel.queues.isVisible())
+    assert panel.queues.viewport().height() >= 3 * panel.queues.verticalHeader().defaultSectionSize()
+
+
+def test_the_seek_bar_stays_a_bar_when_there_is_no_sound_output(qtbot, window, corpus):
+    """Item 3: "No sound output found" took the control row and the seek bar became a square."""
+    view = window.transcript
+    window.open_job(add_transcribed(window.controller.store, corpus / "jfk.flac", JFK))
+    view.no_sound.setVisible(True)
+    qtbot.waitUntil(lambda: view.no_sound.isVisible() and view.seek.width() > 0)
+    assert view.seek.width() >= 120, view.seek.width()
+    assert view.no_sound.geometry().top() >= view.seek.geometry().bottom()  # on a line of its own
+
+
+def test_a_long_segment_is_edited_in_a_box_that_shows_all_of_it(qtbot, window, corpus):
+    """Item 14: the editor was one line; a long segment scrolled so its start was hidden."""
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    long_text = " ".join(["and the release plan moves to the second week of March"] * 4)
+    view = window.transcript
+    job_id = add_transcribed(window.controller.store, corpus / "jfk.flac",
+                             [{"start": 0.0, "end": 11.0, "text": long_text}])
+    window.open_job(job_id)
+    view.table.setFocus()
+    view.table.edit(view.model.index(0, 1))
+    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QPlainTextEdit))
+    editor = QApplication.focusWidget()
+    assert editor.toPlainText() == long_text
+    qtbot.waitUntil(lambda: editor.document().size().height() > 1)
+    assert editor.document().size().height() >= 2  # wrapped over lines, not scrolled sideways
+    assert editor.height() >= editor.document().size().height() * editor.fontMetrics().lineSpacing()
+    qtbot.keyClick(editor, Qt.Key_Home, Qt.ControlModifier)
+    qtbot.keyClicks(editor, "So ")
+    qtbot.keyClick(editor, Qt.Key_Return)  # saves, as in the one-line editor
+    qtbot.waitUntil(lambda: window.controller.store.segments(job_id)[0]["text"] == "So " + long_text)
+
+
+def test_focus_comes_back_after_a_dialog(qtbot, window):
+    """Item 15: after a dialog closed, shortcuts did nothing until a click in the window."""
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.settings_dialog()
+    qtbot.waitUntil(lambda: window.settings_box.isVisible())
+    window.settings_box.reject()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window and QApplication.focusWidget() is not None
+                    and window.isAncestorOf(QApplication.focusWidget()), timeout=5_000)
+
+
+def test_reopening_opens_the_transcript_and_the_folder_used_last(qtbot, data_dir, corpus, tmp_path):
+    """Item 16: the list came back but not the open transcript; file dialogs began in the
+    current folder, not in the last one used."""
+    window = open_window(qtbot, data_dir, start=False)
+    try:
+        job_id = add_transcribed(window.controller.store, corpus / "jfk.flac", JFK)
+        window.open_job(job_id)
+        window.prefs.setValue("last_folder", str(tmp_path))
+    finally:
+        close_window(qtbot, window)
+    again = open_window(qtbot, data_dir, start=False)
+    try:
+        assert again.transcript.job_id == job_id and again.transcript.title.text() == "jfk.flac"
+        assert again._last_folder() == str(tmp_path)
+    finally:
+        close_window(qtbot, again)
+
+
+def test_indexing_again_after_an_edit_is_no_batch(qtbot, window, corpus):
+    """Item 16: "Batch finished: 1 done" after an edit was indexed again."""
+    store = window.controller.store
+    job_id = add_transcribed(store, corpus / "jfk.flac", JFK)
+    qtbot.waitUntil(lambda: bool(window.model.rows) and window.model.rows[0]["state"] == js.DONE)
+    window.status_label.setText("Ready")
+    store.update_stage(job_id, "index", state=js.RUNNING, started_at=time.time())  # as reindex() leaves it
+    window._mark_dirty()
+    qtbot.waitUntil(lambda: window.model.rows[0]["state"] == js.RUNNING)
+    store.update_stage(job_id, "index", state=js.DONE, finished_at=time.time())
+    window._mark_dirty()
+    qtbot.waitUntil(lambda: window.model.rows[0]["state"] == js.DONE)
+    window._mark_dirty()
+    window._refresh_if_dirty()
+    assert "Batch finished" not in window.status_label.text() and "Working" not in window.status_label.text()
