@@ -6,8 +6,8 @@
    QT_TRANSLATE_NOOP() of app/gui into resources/translations/earmark_LANG.ts, keeping
    what is translated already;
 2. the strings declared where Qt is not allowed (workers/options.py and app/settings.py:
-   the settings' titles and pages; app/models.py: what each model is good for) are added
-   under the contexts "Setting" and "Model";
+   the settings' titles and pages; app/models.py: what each model is good for; the
+   built-in templates' names) are added under the contexts "Setting", "Model", "Template";
 3. pyside6-lrelease compiles each .ts into the .qm the window loads (app/gui/i18n.py).
 
 A translator opens the .ts in Linguist (pyside6-linguist), translates, and runs this
@@ -28,13 +28,16 @@ FOLDER = REPO / "resources" / "translations"
 
 def declared() -> dict[str, list[str]]:
     """Context → the strings declared where Qt is not allowed: the settings' titles and
-    pages ("Setting"), what Settings › Models says of each model ("Model")."""
+    pages ("Setting"), what Settings › Models says of each model ("Model"), the built-in
+    templates' names ("Template")."""
     from app.models import listing
     from app.settings import SETTINGS
+    from app.templates import builtin_folder, title
     from workers.options import GROUPS
 
     return {"Setting": list(dict.fromkeys([*GROUPS, *(s.title for s in SETTINGS)])),
-            "Model": list(dict.fromkeys(row["hint"] for row in listing()))}
+            "Model": list(dict.fromkeys(row["hint"] for row in listing())),
+            "Template": [title(p.stem) for p in sorted(builtin_folder().glob("*.md"))]}
 
 
 def add_declared(ts: Path) -> int:

@@ -516,8 +516,9 @@ def test_the_settings_dialog_groups_picks_and_refuses_what_cannot_be_used(qtbot,
         editors["speakers"].setCurrentIndex(editors["speakers"].findData("auto"))
         editors["model"].box.setCurrentIndex(editors["model"].box.findData("base"))
         assert isinstance(editors["export_formats"], ChoicesField)
-        assert "meeting_minutes" in [editors["summary_template"].itemText(i)
+        assert "Meeting minutes" in [editors["summary_template"].itemText(i)
                                      for i in range(editors["summary_template"].count())]
+        assert editors["summary_template"].text() == "meeting_minutes"  # shown by its name, saved as it was
         assert all(e.accessibleName() for e in editors.values())  # a screen reader can name each control
         editors["export_folder"].setText(str(tmp_path / "no such folder"))
         editors["broker_url"].setText("localhost:6379")

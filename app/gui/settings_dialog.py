@@ -159,17 +159,21 @@ def language_items() -> list[tuple[str, str]]:
 
 
 def speaker_items() -> list[tuple[str, str]]:
-    tr = QCoreApplication.translate
-    return [(tr("SettingsDialog", "Off"), "off"), (tr("SettingsDialog", "Find them (any number)"), "auto"),
-            *((tr("SettingsDialog", "{0} speakers").format(n), str(n)) for n in range(2, 7)),
-            (tr("SettingsDialog", "2 to 4 speakers"), "2-4")]
+    translate = QCoreApplication.translate
+    return [(translate("SettingsDialog", "Off"), "off"), (translate("SettingsDialog", "Find them (any number)"), "auto"),
+            *((translate("SettingsDialog", "{0} speakers").format(n), str(n)) for n in range(2, 7)),
+            (translate("SettingsDialog", "2 to 4 speakers"), "2-4")]
 
 
 def choice_items(setting) -> list[tuple[str, str]]:
     """A setting's choices by name where they have one, else as they are."""
-    tr = QCoreApplication.translate
-    names = {("task", "transcribe"): tr("SettingsDialog", "Transcribe as spoken"),
-             ("task", "translate"): tr("SettingsDialog", "Translate to English")}
+    translate = QCoreApplication.translate
+    names = {("task", "transcribe"): translate("SettingsDialog", "Transcribe as spoken"),
+             ("task", "translate"): translate("SettingsDialog", "Translate to English"),
+             ("summary_engine", "grounded"): translate("SettingsDialog", "Grounded: the sentences said"),
+             ("summary_engine", "grounded+llm"): translate("SettingsDialog",
+                                                           "Grounded, condensed by the summary model"),
+             ("summary_engine", "llm"): translate("SettingsDialog", "Written by the summary model")}
     return [(names.get((setting.key, c), c), c) for c in setting.choices]
 
 
@@ -209,12 +213,10 @@ def editor_for(setting, value, data_root=None) -> QWidget:
     elif setting.pick == "speech model":
         editor = ModelField(str(value))
     elif setting.pick == "template":
-        from app.templates import available
+        from app.templates import available, title
 
-        editor = QComboBox()
-        editor.setEditable(True)
-        editor.addItems(sorted(available(data_root)) if data_root else [])
-        editor.setCurrentText(str(value))
+        names = sorted(available(data_root)) if data_root else []
+        editor = ValueCombo([(QCoreApplication.translate("Template", title(n)), n) for n in names], str(value))
     elif setting.pick in ("folder", "speech model", "summary model"):
         from workers.engines.catalog import SPEECH, SUMMARY, CATALOG
 

@@ -72,9 +72,12 @@ class WorkersTab(QWidget):
         stack = self.controller.stack
         if stack is None or self.controller.is_stopped:
             return
-        rows = [w for w in fleet.worker_rows(self.controller.fleet, stack.supervisor, last_poll.get("failed"),
-                                             last_poll.get("memory"))
-                if w["supervised"] or w["online"] or (w["last_heartbeat"] or 0) < HELPER_GONE_SECONDS]
+        self.show_rows(fleet.worker_rows(self.controller.fleet, stack.supervisor, last_poll.get("failed"),
+                                         last_poll.get("memory")), last_poll.get("depths", {}))
+
+    def show_rows(self, rows: list[dict], depths: dict) -> None:
+        """Log each change of status, then show the workers (a helper gone a minute: no more)."""
+        rows = [w for w in rows if w["supervised"] or w["online"] or (w["last_heartbeat"] or 0) < HELPER_GONE_SECONDS]
         now = time.time()
         for w in rows:  # each change of status is logged: a crash and restart stay visible
             status = status_of(w)
@@ -85,7 +88,7 @@ class WorkersTab(QWidget):
                 self.log.append((w["started_at"] if first else now, w["hostname"], status, why))
                 self._status[w["hostname"]] = status
         self.rows = rows
-        self._fill(rows, last_poll.get("depths", {}))
+        self._fill(rows, depths)
 
     def _last_change(self, hostname: str) -> str:
         entry = next((e for e in reversed(self.log) if e[1] == hostname), None)
