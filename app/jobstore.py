@@ -149,6 +149,18 @@ class JobStore(SpeakerStore, TaskHistory):
             " ORDER BY j.created_at DESC LIMIT ?", (limit,))
         return [dict(r) for r in rows]
 
+    def transcript_notes(self, job_ids: list[str]) -> dict[str, str]:
+        """{job id: what its transcription noted} ("12 s of speech sounds like German…"),
+        for the jobs that noted something; the transcripts' JSON is read only where it has notes."""
+        found = {}
+        for start in range(0, len(job_ids), 500):
+            part = job_ids[start:start + 500]
+            rows = self._q("SELECT job_id, json_extract(result, '$.notes') AS notes FROM transcripts"
+                           f" WHERE job_id IN ({','.join('?' * len(part))}) AND instr(result, '\"notes\"') > 0",
+                           part)
+            found.update({r["job_id"]: " ".join(json.loads(r["notes"])) for r in rows if r["notes"]})
+        return found
+
     def delete_job(self, job_id: str) -> None:
         with self.transaction() as db:
             db.execute("DELETE FROM task_events WHERE job_id=?", (job_id,))

@@ -389,3 +389,22 @@ def test_german_is_complete_in_the_window_the_queue_panel_the_settings_and_the_d
         app.removeTranslator(tracing)
         if window is not None:
             close_window(qtbot, window)
+
+
+def test_the_note_column_says_what_the_transcription_noted(qtbot, window, corpus):
+    """Item 12: multilingual.mp3's Note was empty although its transcript marked speech in German."""
+    from app.gui.jobs_model import COLUMNS
+
+    store = window.controller.store
+    said = ("8 s of speech sounds like German, which tiny.en (English only) cannot transcribe; choose the speech "
+            "model 'base' (multilingual, bundled) to transcribe it.")
+    job_id = store.create_job(str(corpus / "multilingual.mp3"), stages=["transcribe"])
+    store.save_transcript(job_id, {"language": "en", "duration": 20.0, "notes": [said], "segments": [
+        {"start": 0.0, "end": 8.0, "text": "Good morning, this is the English part."},
+        {"start": 8.0, "end": 16.0, "text": "[speech not transcribed: it sounds like German]", "gap": True}]})
+    store.update_stage(job_id, "transcribe", state=js.DONE)
+    window._mark_dirty()
+    note = [c.title for c in COLUMNS].index("Note")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1 and window.model.rows[0]["state"] == js.DONE)
+    assert window.model.index(0, note).data() == said
+    assert window.model.index(0, note).data(Qt.ToolTipRole) == said
