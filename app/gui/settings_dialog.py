@@ -28,10 +28,10 @@ STACK_SETTINGS = ("helpers_listen", "local_queues", "broker_url", "broker_tcp_po
 class PathField(QWidget):
     """A line to type in, a Choose… button for a folder or a file, and suggestions."""
 
-    def __init__(self, value: str, folder: bool, file_filter: str = "", suggestions=(), parent=None):
+    def __init__(self, value: str, folder: bool, file_filter: str = "", suggestions=(), parent=None, editor=None):
         super().__init__(parent)
         self.folder, self.file_filter = folder, file_filter
-        self.line = QLineEdit(value)
+        self.line = editor or QLineEdit(value)  # or any editor with text() and setText()
         self.line.setMinimumWidth(320)
         if suggestions:
             self.line.setCompleter(QCompleter(list(suggestions), self.line))
@@ -107,44 +107,22 @@ class ValueCombo(QComboBox):
         return str(self.itemData(found)) if found >= 0 else typed
 
 
-class ModelField(QWidget):
-    """The speech model: the ones here (bundled or downloaded: Settings › Models), or a
-    model folder chosen with Choose…."""
+class ModelField(PathField):
+    """The speech model: the ones here (bundled or downloaded: Settings › Models) by name,
+    a name typed in, or a model folder chosen with Choose…."""
 
     def __init__(self, value: str, parent=None):
-        super().__init__(parent)
         from app.models import listing
 
         items = []
         for row in listing():
             if row["kind"] == "speech" and row["state"] in ("bundled", "installed"):
                 data = "bundled" if row["name"] == "tiny.en" and row["state"] == "bundled" else row["name"]
-                where = self.tr("bundled") if row["state"] == "bundled" else self.tr("downloaded")
+                where = (QCoreApplication.translate("ModelField", "bundled") if row["state"] == "bundled"
+                         else QCoreApplication.translate("ModelField", "downloaded"))  # before the QObject exists
                 items.append((f"{row['name']} ({where})", data))
-        self.box = ValueCombo(items, value)
-        self.box.setMinimumWidth(260)
-        choose = QPushButton(self.tr("Choose…"))
-        choose.clicked.connect(self.choose)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.box, 1)
-        layout.addWidget(choose)
-
-    def choose(self) -> None:
-        start = self.box.text() if Path(self.box.text()).is_dir() else str(Path.home())
-        chosen = QFileDialog.getExistingDirectory(self, self.tr("Choose a model folder"), start)
-        if chosen:
-            self.box.setText(chosen)
-
-    def text(self) -> str:
-        return self.box.text()
-
-    def setText(self, value: str) -> None:
-        self.box.setText(value)
-
-    def setAccessibleName(self, name: str) -> None:
-        super().setAccessibleName(name)
-        self.box.setAccessibleName(name)
+        super().__init__(value, folder=True, parent=parent, editor=ValueCombo(items, value))
+        self.box = self.line
 
 
 def language_items() -> list[tuple[str, str]]:

@@ -91,7 +91,7 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
     <message>
         <location filename="../../app/gui/jobs_model.py" line="103" />
         <location filename="../../app/gui/queue_panel/tasks_model.py" line="56" />
-        <location filename="../../app/gui/settings_dialog.py" line="364" />
+        <location filename="../../app/gui/settings_dialog.py" line="342" />
         <source>State</source>
         <translation>Status</translation>
     </message>
@@ -281,7 +281,7 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
     </message>
     <message>
         <location filename="../../app/gui/queue_panel/workers_tab.py" line="23" />
-        <location filename="../../app/gui/settings_dialog.py" line="363" />
+        <location filename="../../app/gui/settings_dialog.py" line="341" />
         <source>Model</source>
         <translation>Modell</translation>
     </message>
@@ -296,17 +296,17 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
         <translation>Letzte Änderung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="363" />
+        <location filename="../../app/gui/settings_dialog.py" line="341" />
         <source>Kind</source>
         <translation>Art</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="364" />
+        <location filename="../../app/gui/settings_dialog.py" line="342" />
         <source>Size</source>
         <translation>Größe</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="365" />
+        <location filename="../../app/gui/settings_dialog.py" line="343" />
         <source>About</source>
         <translation>Beschreibung</translation>
     </message>
@@ -758,37 +758,37 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>Model</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="367" />
+        <location filename="../../app/gui/settings_dialog.py" line="345" />
         <source>speech</source>
         <translation>Sprache</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="367" />
+        <location filename="../../app/gui/settings_dialog.py" line="345" />
         <source>summary</source>
         <translation>Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="368" />
+        <location filename="../../app/gui/settings_dialog.py" line="346" />
         <source>bundled</source>
         <translation>mitgeliefert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="368" />
+        <location filename="../../app/gui/settings_dialog.py" line="346" />
         <source>installed</source>
         <translation>installiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="369" />
+        <location filename="../../app/gui/settings_dialog.py" line="347" />
         <source>partial</source>
         <translation>unvollständig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="369" />
+        <location filename="../../app/gui/settings_dialog.py" line="347" />
         <source>not downloaded</source>
         <translation>nicht heruntergeladen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="370" />
+        <location filename="../../app/gui/settings_dialog.py" line="348" />
         <source>Downloads are turned off (HF_HUB_OFFLINE is set); unset it to download models.</source>
         <translation>Downloads sind ausgeschaltet (HF_HUB_OFFLINE ist gesetzt); entfernen Sie es, um Modelle herunterzuladen.</translation>
     </message>
@@ -856,7 +856,7 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>ModelField</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="122" />
+        <location filename="../../app/gui/settings_dialog.py" line="121" />
         <source>bundled</source>
         <translation>mitgeliefert</translation>
     </message>
@@ -866,75 +866,73 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation>heruntergeladen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="126" />
         <source>Choose…</source>
-        <translation>Auswählen…</translation>
+        <translation type="vanished">Auswählen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="135" />
         <source>Choose a model folder</source>
-        <translation>Einen Modellordner wählen</translation>
+        <translation type="vanished">Einen Modellordner wählen</translation>
     </message>
 </context>
 <context>
     <name>ModelsWidget</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="383" />
+        <location filename="../../app/gui/settings_dialog.py" line="361" />
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="384" />
+        <location filename="../../app/gui/settings_dialog.py" line="362" />
         <source>Download</source>
         <translation>Herunterladen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="385" />
+        <location filename="../../app/gui/settings_dialog.py" line="363" />
         <source>Cancel download</source>
         <translation>Download abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="386" />
+        <location filename="../../app/gui/settings_dialog.py" line="364" />
         <source>Delete</source>
         <translation>Löschen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="387" />
+        <location filename="../../app/gui/settings_dialog.py" line="365" />
         <source>Use</source>
         <translation>Verwenden</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="390" />
+        <location filename="../../app/gui/settings_dialog.py" line="368" />
         <source>Models are downloaded only when you ask; everything else works offline.</source>
         <translation>Modelle werden nur auf Ihren Wunsch heruntergeladen; alles andere funktioniert offline.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="453" />
+        <location filename="../../app/gui/settings_dialog.py" line="431" />
         <source>Downloading {0}…</source>
         <translation>{0} wird heruntergeladen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="462" />
+        <location filename="../../app/gui/settings_dialog.py" line="440" />
         <source>The download failed: {0}</source>
         <translation>Der Download ist fehlgeschlagen: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="480" />
+        <location filename="../../app/gui/settings_dialog.py" line="458" />
         <source>Downloading {0}… {1:.0f} of {2:.0f} MB</source>
         <translation>{0} wird heruntergeladen… {1:.0f} von {2:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="487" />
+        <location filename="../../app/gui/settings_dialog.py" line="465" />
         <source>{0} is downloaded. Press Use to transcribe or summarize with it.</source>
         <translation>{0} ist heruntergeladen. Mit „Verwenden“ transkribieren oder fassen Sie damit zusammen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="495" />
+        <location filename="../../app/gui/settings_dialog.py" line="473" />
         <source>{0} was deleted.</source>
         <translation>{0} wurde gelöscht.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="506" />
+        <location filename="../../app/gui/settings_dialog.py" line="484" />
         <source>{0} will be used from the next job (press OK to keep it).</source>
         <translation>{0} wird ab dem nächsten Auftrag verwendet (mit OK übernehmen).</translation>
     </message>
@@ -1311,107 +1309,107 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="157" />
+        <location filename="../../app/gui/settings_dialog.py" line="135" />
         <source>Detect automatically</source>
         <translation>Automatisch erkennen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="163" />
+        <location filename="../../app/gui/settings_dialog.py" line="141" />
         <source>Off</source>
         <translation>Aus</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="163" />
+        <location filename="../../app/gui/settings_dialog.py" line="141" />
         <source>Find them (any number)</source>
         <translation>Erkennen (beliebig viele)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="164" />
+        <location filename="../../app/gui/settings_dialog.py" line="142" />
         <source>{0} speakers</source>
         <translation>{0} Sprecher</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="165" />
+        <location filename="../../app/gui/settings_dialog.py" line="143" />
         <source>2 to 4 speakers</source>
         <translation>2 bis 4 Sprecher</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="171" />
+        <location filename="../../app/gui/settings_dialog.py" line="149" />
         <source>Transcribe as spoken</source>
         <translation>Transkribieren wie gesprochen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="172" />
+        <location filename="../../app/gui/settings_dialog.py" line="150" />
         <source>Translate to English</source>
         <translation>Ins Englische übersetzen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="173" />
+        <location filename="../../app/gui/settings_dialog.py" line="151" />
         <source>Grounded: the sentences said</source>
         <translation>Belegt: die gesagten Sätze</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="174" />
+        <location filename="../../app/gui/settings_dialog.py" line="152" />
         <source>Grounded, condensed by the summary model</source>
         <translation>Belegt, vom Zusammenfassungsmodell gekürzt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="176" />
+        <location filename="../../app/gui/settings_dialog.py" line="154" />
         <source>Written by the summary model</source>
         <translation>Vom Zusammenfassungsmodell geschrieben</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="227" />
+        <location filename="../../app/gui/settings_dialog.py" line="205" />
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF-Modelle (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="264" />
+        <location filename="../../app/gui/settings_dialog.py" line="242" />
         <source>Earmark settings</source>
         <translation>Earmark-Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="274" />
+        <location filename="../../app/gui/settings_dialog.py" line="252" />
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="284" />
+        <location filename="../../app/gui/settings_dialog.py" line="262" />
         <source>the platform's folder</source>
         <translation>der Ordner des Systems</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="285" />
+        <location filename="../../app/gui/settings_dialog.py" line="263" />
         <source>Data folder</source>
         <translation>Datenordner</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="286" />
+        <location filename="../../app/gui/settings_dialog.py" line="264" />
         <source>Data folder (used from the next start)</source>
         <translation>Datenordner (ab dem nächsten Start)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="290" />
+        <location filename="../../app/gui/settings_dialog.py" line="268" />
         <source>Join line</source>
         <translation>Beitrittszeile</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="292" />
+        <location filename="../../app/gui/settings_dialog.py" line="270" />
         <source>Copy</source>
         <translation>Kopieren</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="302" />
+        <location filename="../../app/gui/settings_dialog.py" line="280" />
         <source>On the other machine, type</source>
         <translation>Auf dem anderen Rechner eingeben</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="345" />
+        <location filename="../../app/gui/settings_dialog.py" line="323" />
         <source>Install Earmark on the other machine and type this line there: it carries this machine's address, a secret and the fingerprint of its certificate, so the helper talks to this Earmark alone, encrypted. Audio travels through the queue; nothing needs to be shared.</source>
         <translation>Installieren Sie Earmark auf dem anderen Rechner und geben Sie dort diese Zeile ein: Sie enthält die Adresse dieses Rechners, ein Geheimnis und den Fingerabdruck seines Zertifikats, sodass der Helfer nur mit diesem Earmark spricht, verschlüsselt. Der Ton reist durch die Warteschlange; nichts muss geteilt werden.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="348" />
+        <location filename="../../app/gui/settings_dialog.py" line="326" />
         <source>Type an address above (such as 0.0.0.0:6380) to let other machines help; empty keeps the queue on this machine alone.</source>
         <translation>Geben Sie oben eine Adresse ein (etwa 0.0.0.0:6380), damit andere Rechner helfen können; leer bleibt die Warteschlange auf diesem Rechner allein.</translation>
     </message>
