@@ -283,7 +283,7 @@ class MainWindow(QMainWindow):
             action.setIcon(icon(standard))
             bar.addAction(action)
         for action in bar.actions():
-            action.setToolTip(f"{action.text().rstrip('…')} ({action.shortcut().toString()})"
+            action.setToolTip(f"{action.text().rstrip('…')} ({action.shortcut().toString(QKeySequence.NativeText)})"
                               if not action.shortcut().isEmpty() else action.text().rstrip("…"))
 
     def event(self, event) -> bool:
