@@ -139,3 +139,27 @@ def test_a_setting_declared_once_reaches_the_worker(data_dir, corpus):
     told = cli(data_dir, "transcribe", corpus / "hotwords.mp3", "--out", out)  # new options: a new job
     assert told.returncode == 0, told.stderr
     assert "ComfyUI" in (out / "hotwords.txt").read_text()
+
+
+def test_mistakes_on_the_command_line_get_did_you_mean_and_their_commands_usage(data_dir):
+    """Issue 26, item 6: the help listed "gate ==SUPPRESS=="; a wrong option printed the
+    top-level usage; no "did you mean"; options without help. Nothing here starts the stack."""
+    shown = cli(data_dir, "--help")
+    assert shown.returncode == 0 and "SUPPRESS" not in shown.stdout and "gate" not in shown.stdout
+    for args, usage, guess in ((["transcrbe", "x.mp3"], "usage: earmark [", "'transcribe'"),
+                               (["serach", "plan"], "usage: earmark [", "'search'"),
+                               (["models", "lst"], "usage: earmark models", "'list'"),
+                               (["transcribe", "x.mp3", "--fromat", "srt"], "usage: earmark transcribe", "'--format'"),
+                               (["status", "--verbose"], "usage: earmark status", None)):
+        done = cli(data_dir, *args)
+        assert done.returncode == 2 and done.stderr.startswith(usage), (args, done.stderr)
+        assert (f"did you mean {guess}?" in done.stderr) if guess else "did you mean" not in done.stderr, done.stderr
+        assert "gate" not in done.stderr, done.stderr
+    for command, options in (("transcribe", ("FILE", "--format", "--beam-size")), ("search", ("--limit",)),
+                             ("worker", ("--queues", "--concurrency"))):
+        helped = cli(data_dir, command, "--help").stdout
+        lines = helped.splitlines()
+        described = next(i for i, line in enumerate(lines) if line.endswith(":") and not line.startswith(" "))
+        for option in options:  # each option's line, or the line under it, says what it is
+            at = next(i for i, line in enumerate(lines) if i > described and line.strip().startswith(option))
+            assert len(" ".join(lines[at:at + 2]).split()) > 3, (command, option, lines[at:at + 2])
