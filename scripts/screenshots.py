@@ -92,7 +92,7 @@ def shoot(out: Path, theme: str, language: str | None = None) -> None:
     if language:
         from app.gui import i18n
 
-        translators = i18n.install(app, language)  # kept: Qt forgets a translator nobody holds
+        i18n.install(app, language)  # parented to the app: kept as long as it
     follow_system_theme(app, force=Qt.ColorScheme.Dark if theme == "dark" else Qt.ColorScheme.Light)
     data = DataDir.resolve(tempfile.mkdtemp(prefix="em-shots-"))
     controller = AppController(data)
