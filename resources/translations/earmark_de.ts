@@ -1531,6 +1531,11 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <source>lost</source>
         <translation>verloren</translation>
     </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="23" />
+        <source>sent</source>
+        <translation>gesendet</translation>
+    </message>
 </context>
 <context>
     <name>StatsTab</name>

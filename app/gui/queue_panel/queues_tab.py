@@ -72,13 +72,13 @@ class QueuesTab(QWidget):
                   "run": self.tr("run")}
         for chart, names in ((self.throughput_chart, ("succeeded", "failed")), (self.times_chart, ("wait", "run"))):
             chart.removeAllSeries()
-            for axis in chart.axes():
-                chart.removeAxis(axis)
-            x_axis, y_axis = QDateTimeAxis(), QValueAxis()
-            x_axis.setFormat("HH:mm")
+            # the axes are made once and kept: axes removed and added at each refresh left
+            # the old one's labels drawn under the new one's ("2.20" over "1.10")
+            if not chart.axes():
+                chart.addAxis(QDateTimeAxis(format="HH:mm"), Qt.AlignBottom)
+                chart.addAxis(QValueAxis(), Qt.AlignLeft)
+            x_axis, y_axis = chart.axes(Qt.Horizontal)[0], chart.axes(Qt.Vertical)[0]
             x_axis.setRange(QDateTime.fromSecsSinceEpoch(int(since)), QDateTime.fromSecsSinceEpoch(int(now)))
-            chart.addAxis(x_axis, Qt.AlignBottom)
-            chart.addAxis(y_axis, Qt.AlignLeft)
             top = 1.0
             for name in names:
                 line = QLineSeries()

@@ -20,7 +20,7 @@ FINISHED = ("succeeded", "failed", "cancelled", "revoked", "moved")
 TASK_STATES = (QT_TRANSLATE_NOOP("State", "received"), QT_TRANSLATE_NOOP("State", "started"),
                QT_TRANSLATE_NOOP("State", "retried"), QT_TRANSLATE_NOOP("State", "succeeded"),
                QT_TRANSLATE_NOOP("State", "revoked"), QT_TRANSLATE_NOOP("State", "moved"),
-               QT_TRANSLATE_NOOP("State", "lost"))
+               QT_TRANSLATE_NOOP("State", "lost"), QT_TRANSLATE_NOOP("State", "sent"))  # sent: by the app
 TaskIdRole = Qt.UserRole + 1
 
 

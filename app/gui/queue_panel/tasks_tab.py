@@ -198,7 +198,7 @@ class TasksTab(QWidget):
             step = f"  (+{secs(event['at'] - previous)})" if previous else ""
             detail = json.loads(event["detail"]) if event["detail"] else {}
             where = f"  {detail['hostname']}" if detail.get("hostname") else ""
-            lines.append(f"  {when(event['at'])}  {event['kind']:<10}{step}{where}")
+            lines.append(f"  {when(event['at'])}  {word(event['kind']):<12}{step}{where}")
             previous = event["at"]
         self.detail.setPlainText("\n".join(lines))
 
