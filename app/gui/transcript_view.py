@@ -290,10 +290,13 @@ class TranscriptWidget(QWidget):
         self.find.returnPressed.connect(self._find_next)
         QShortcut(QKeySequence.Find, self, activated=lambda: (self.find.setFocus(), self.find.selectAll()))
 
-        controls = QHBoxLayout()
-        for w in (self.play_button, self.seek, self.position_label, self.speed, self.languages,
-                  self.revert_button, self.undo_button):
+        controls = QHBoxLayout()  # playback on one row, edits and what to know on the next:
+        for w in (self.play_button, self.seek, self.position_label, self.speed, self.languages):
             controls.addWidget(w, 1 if w is self.seek else 0)
+        edits = QHBoxLayout()  # longer words ("Bearbeitung zurücknehmen") are never cut short
+        for w in (self.revert_button, self.undo_button):
+            edits.addWidget(w)
+        edits.addWidget(self.no_sound, 1)  # the seek bar keeps its row
         # with no transcript open: a sentence, not an empty table and buttons that do nothing
         self.empty = QLabel(self.tr("No transcript open.\n\nDouble-click a finished job in the list, or press Return "
                                     "on it, to read, play and edit its transcript here."))
@@ -307,7 +310,7 @@ class TranscriptWidget(QWidget):
         layout.addWidget(self.find)
         layout.addWidget(self.pages, 1)
         layout.addLayout(controls)
-        layout.addWidget(self.no_sound)  # its own line: the seek bar keeps the control row
+        layout.addLayout(edits)
         self.languages.setVisible(False)  # shown when the open transcript has translations
         self.undo_button.setVisible(False)  # and this when it has speakers
         for widget, name in ((self.table, self.tr("Transcript segments")), (self.seek, self.tr("Playback position")),
