@@ -162,17 +162,6 @@ def test_a_long_segment_is_edited_in_a_box_that_shows_all_of_it(qtbot, window, c
     qtbot.waitUntil(lambda: window.controller.store.segments(job_id)[0]["text"] == "So " + long_text)
 
 
-def test_focus_comes_back_after_a_dialog(qtbot, window):
-    """Item 15: after a dialog closed, shortcuts did nothing until a click in the window."""
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    window.settings_dialog()
-    qtbot.waitUntil(lambda: window.settings_box.isVisible())
-    window.settings_box.reject()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window and QApplication.focusWidget() is not None
-                    and window.isAncestorOf(QApplication.focusWidget()), timeout=5_000)
-
-
 def test_reopening_opens_the_transcript_and_the_folder_used_last(qtbot, data_dir, corpus, tmp_path):
     """Item 16: the list came back but not the open transcript; file dialogs began in the
     current folder, not in the last one used."""
