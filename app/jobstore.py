@@ -5,6 +5,7 @@ can run on machines that never see this file."""
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
 
@@ -65,6 +66,14 @@ def matched_words(text: str, words: list[str]) -> set[str]:
 
     stems = {_stem(w) for w in words}
     return {t for t in re.findall(r"\w+", text.lower()) if _stem(t) in stems}
+
+
+def readable_hit(marked: str) -> str:
+    """A hit in notes as a person reads it: Markdown's time links, headings, bullets and
+    bold taken out ("[1:16](#t=76.1)" reads 1:16; a link the snippet cut is dropped)."""
+    text = re.sub(r"\[([^\]]*)\]\(#t=[^)]*\)?", r"\1", marked)
+    text = re.sub(r"\(#t=[^)\s]*\)?", "", text)
+    return re.sub(r"(^|\s)(#+|\*\*|[-*])\s*|\*\*", r"\1", text).strip()
 
 
 def mark_words(text: str, words: list[str]) -> str:
@@ -139,6 +148,18 @@ class JobStore(SpeakerStore, TaskHistory):
             "  ORDER BY (s2.state = 'done'), s2.rowid LIMIT 1)"
             " ORDER BY j.created_at DESC LIMIT ?", (limit,))
         return [dict(r) for r in rows]
+
+    def transcript_notes(self, job_ids: list[str]) -> dict[str, str]:
+        """{job id: what its transcription noted} ("12 s of speech sounds like German…"),
+        for the jobs that noted something; the transcripts' JSON is read only where it has notes."""
+        found = {}
+        for start in range(0, len(job_ids), 500):
+            part = job_ids[start:start + 500]
+            rows = self._q("SELECT job_id, json_extract(result, '$.notes') AS notes FROM transcripts"
+                           f" WHERE job_id IN ({','.join('?' * len(part))}) AND instr(result, '\"notes\"') > 0",
+                           part)
+            found.update({r["job_id"]: " ".join(json.loads(r["notes"])) for r in rows if r["notes"]})
+        return found
 
     def delete_job(self, job_id: str) -> None:
         with self.transaction() as db:
@@ -394,10 +415,17 @@ class JobStore(SpeakerStore, TaskHistory):
             hit["speaker"] = self._speaker_of(hit)
             if speaker and (hit["speaker"] or "").casefold() != speaker.strip().casefold():
                 continue
-            key = (hit["job_id"], hit["kind"], hit["idx"])
-            if key in seen:  # the same words found through both passages that hold the segment
+            # once: the same words found through both passages that hold the segment, or in
+            # another job of the same file with the same transcript
+            key = (hit["path"], hit["kind"], hit["idx"], hit["marked"])
+            if key in seen:
                 continue
             seen.add(key)
+            hit["at"] = hit["start"]  # where playing the hit starts (None: nowhere in particular)
+            if hit["kind"] == "summary":  # a paragraph of notes: the time it links to first, if any
+                link = re.search(r"#t=([\d.]+)", hit["marked"])
+                hit["at"] = float(link.group(1)) if link else None
+                hit["marked"] = readable_hit(hit["marked"])
             hit["snippet"] = hit["marked"].replace(MARK_START, "[").replace(MARK_END, "]")
             hits.append(hit)
         return hits[:limit]

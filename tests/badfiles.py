@@ -49,7 +49,7 @@ def make_bad_inputs(folder: Path, corpus: Path) -> dict[str, tuple[Path, str]]:
     cases["directory"] = (sub, "folder")
     text = folder / "notes.mp3"
     text.write_text("These are meeting notes, not audio.\n" * 20)
-    cases["not-audio"] = (text, "not a recognised audio")
+    cases["not-audio"] = (text, "text file, not a recording")
     garbage = folder / "noise.wav"
     # fixed bytes: about 1 in 70 random blobs happens to look like a video or text-art
     # format to FFmpeg (seen in CI), which is its own, different, message

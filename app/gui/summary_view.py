@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
-from app.templates import available
+from app.templates import available, title
 
 
 class SummaryWidget(QWidget):
@@ -43,7 +43,7 @@ class SummaryWidget(QWidget):
         current = self.template.currentData()
         self.template.clear()
         for name in available(self.controller.data.root):
-            self.template.addItem(name.replace("_", " ").capitalize(), name)
+            self.template.addItem(QCoreApplication.translate("Template", title(name)), name)
         wanted = current or self.controller.settings["summary_template"]
         index = self.template.findData(wanted)
         self.template.setCurrentIndex(max(0, index))
