@@ -91,7 +91,7 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
     <message>
         <location filename="../../app/gui/jobs_model.py" line="103" />
         <location filename="../../app/gui/queue_panel/tasks_model.py" line="56" />
-        <location filename="../../app/gui/settings_dialog.py" line="342" />
+        <location filename="../../app/gui/settings_dialog.py" line="391" />
         <source>State</source>
         <translation>Status</translation>
     </message>
@@ -281,7 +281,7 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
     </message>
     <message>
         <location filename="../../app/gui/queue_panel/workers_tab.py" line="23" />
-        <location filename="../../app/gui/settings_dialog.py" line="341" />
+        <location filename="../../app/gui/settings_dialog.py" line="390" />
         <source>Model</source>
         <translation>Modell</translation>
     </message>
@@ -296,17 +296,17 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
         <translation>Letzte Änderung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="341" />
+        <location filename="../../app/gui/settings_dialog.py" line="390" />
         <source>Kind</source>
         <translation>Art</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="342" />
+        <location filename="../../app/gui/settings_dialog.py" line="391" />
         <source>Size</source>
         <translation>Größe</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="343" />
+        <location filename="../../app/gui/settings_dialog.py" line="392" />
         <source>About</source>
         <translation>Beschreibung</translation>
     </message>
@@ -758,37 +758,37 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>Model</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="345" />
+        <location filename="../../app/gui/settings_dialog.py" line="394" />
         <source>speech</source>
         <translation>Sprache</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="345" />
+        <location filename="../../app/gui/settings_dialog.py" line="394" />
         <source>summary</source>
         <translation>Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="346" />
+        <location filename="../../app/gui/settings_dialog.py" line="395" />
         <source>bundled</source>
         <translation>mitgeliefert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="346" />
+        <location filename="../../app/gui/settings_dialog.py" line="395" />
         <source>installed</source>
         <translation>installiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="347" />
+        <location filename="../../app/gui/settings_dialog.py" line="396" />
         <source>partial</source>
         <translation>unvollständig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="347" />
+        <location filename="../../app/gui/settings_dialog.py" line="396" />
         <source>not downloaded</source>
         <translation>nicht heruntergeladen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="348" />
+        <location filename="../../app/gui/settings_dialog.py" line="397" />
         <source>Downloads are turned off (HF_HUB_OFFLINE is set); unset it to download models.</source>
         <translation>Downloads sind ausgeschaltet (HF_HUB_OFFLINE ist gesetzt); entfernen Sie es, um Modelle herunterzuladen.</translation>
     </message>
@@ -877,62 +877,72 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>ModelsWidget</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="361" />
+        <location filename="../../app/gui/settings_dialog.py" line="410" />
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="362" />
+        <location filename="../../app/gui/settings_dialog.py" line="411" />
         <source>Download</source>
         <translation>Herunterladen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="363" />
+        <location filename="../../app/gui/settings_dialog.py" line="412" />
         <source>Cancel download</source>
         <translation>Download abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="364" />
+        <location filename="../../app/gui/settings_dialog.py" line="413" />
         <source>Delete</source>
         <translation>Löschen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="365" />
+        <location filename="../../app/gui/settings_dialog.py" line="414" />
         <source>Use</source>
         <translation>Verwenden</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="368" />
+        <location filename="../../app/gui/settings_dialog.py" line="417" />
         <source>Models are downloaded only when you ask; everything else works offline.</source>
         <translation>Modelle werden nur auf Ihren Wunsch heruntergeladen; alles andere funktioniert offline.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="431" />
+        <location filename="../../app/gui/settings_dialog.py" line="482" />
         <source>Downloading {0}…</source>
         <translation>{0} wird heruntergeladen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="440" />
+        <location filename="../../app/gui/settings_dialog.py" line="494" />
         <source>The download failed: {0}</source>
         <translation>Der Download ist fehlgeschlagen: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="458" />
+        <location filename="../../app/gui/settings_dialog.py" line="512" />
         <source>Downloading {0}… {1:.0f} of {2:.0f} MB</source>
         <translation>{0} wird heruntergeladen… {1:.0f} von {2:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="465" />
+        <location filename="../../app/gui/settings_dialog.py" line="522" />
+        <source>Download without a checksum?</source>
+        <translation>Ohne Prüfsumme herunterladen?</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="523" />
+        <source>Download it anyway, trusting this server?</source>
+        <translation>Trotzdem herunterladen und diesem Server vertrauen?</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="528" />
         <source>{0} is downloaded. Press Use to transcribe or summarize with it.</source>
         <translation>{0} ist heruntergeladen. Mit „Verwenden“ transkribieren oder fassen Sie damit zusammen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="473" />
+        <location filename="../../app/gui/settings_dialog.py" line="536" />
         <source>{0} was deleted.</source>
         <translation>{0} wurde gelöscht.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="484" />
+        <location filename="../../app/gui/settings_dialog.py" line="547" />
         <source>{0} will be used from the next job (press OK to keep it).</source>
         <translation>{0} wird ab dem nächsten Auftrag verwendet (mit OK übernehmen).</translation>
     </message>
@@ -1399,17 +1409,32 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation>Kopieren</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="280" />
+        <location filename="../../app/gui/settings_dialog.py" line="285" />
+        <source>Another helper</source>
+        <translation>Weiterer Helfer</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="285" />
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="294" />
+        <source>Helper</source>
+        <translation>Helfer</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="295" />
         <source>On the other machine, type</source>
         <translation>Auf dem anderen Rechner eingeben</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="323" />
+        <location filename="../../app/gui/settings_dialog.py" line="372" />
         <source>Install Earmark on the other machine and type this line there: it carries this machine's address, a secret and the fingerprint of its certificate, so the helper talks to this Earmark alone, encrypted. Audio travels through the queue; nothing needs to be shared.</source>
         <translation>Installieren Sie Earmark auf dem anderen Rechner und geben Sie dort diese Zeile ein: Sie enthält die Adresse dieses Rechners, ein Geheimnis und den Fingerabdruck seines Zertifikats, sodass der Helfer nur mit diesem Earmark spricht, verschlüsselt. Der Ton reist durch die Warteschlange; nichts muss geteilt werden.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="326" />
+        <location filename="../../app/gui/settings_dialog.py" line="375" />
         <source>Type an address above (such as 0.0.0.0:6380) to let other machines help; empty keeps the queue on this machine alone.</source>
         <translation>Geben Sie oben eine Adresse ein (etwa 0.0.0.0:6380), damit andere Rechner helfen können; leer bleibt die Warteschlange auf diesem Rechner allein.</translation>
     </message>
@@ -1789,7 +1814,7 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
     </message>
     <message>
         <location filename="../../app/gui/transcript_view.py" line="259" />
-        <location filename="../../app/gui/transcript_view.py" line="455" />
+        <location filename="../../app/gui/transcript_view.py" line="458" />
         <source>Play</source>
         <translation>Abspielen</translation>
     </message>
@@ -1825,7 +1850,7 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation>Im Transkript suchen (Strg+F)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="298" />
+        <location filename="../../app/gui/transcript_view.py" line="301" />
         <source>No transcript open.
 
 Double-click a finished job in the list, or press Return on it, to read, play and edit its transcript here.</source>
@@ -1834,62 +1859,62 @@ Double-click a finished job in the list, or press Return on it, to read, play an
 Doppelklicken Sie auf einen fertigen Auftrag in der Liste oder drücken Sie dort die Eingabetaste, um sein Transkript hier zu lesen, abzuspielen und zu bearbeiten.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="313" />
+        <location filename="../../app/gui/transcript_view.py" line="316" />
         <source>Transcript segments</source>
         <translation>Abschnitte des Transkripts</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="313" />
+        <location filename="../../app/gui/transcript_view.py" line="316" />
         <source>Playback position</source>
         <translation>Wiedergabeposition</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="314" />
+        <location filename="../../app/gui/transcript_view.py" line="317" />
         <source>Playback speed</source>
         <translation>Wiedergabegeschwindigkeit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="314" />
+        <location filename="../../app/gui/transcript_view.py" line="317" />
         <source>Translation shown</source>
         <translation>Gezeigte Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="315" />
+        <location filename="../../app/gui/transcript_view.py" line="318" />
         <source>Find in transcript</source>
         <translation>Im Transkript suchen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="315" />
+        <location filename="../../app/gui/transcript_view.py" line="318" />
         <source>Position</source>
         <translation>Position</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="362" />
+        <location filename="../../app/gui/transcript_view.py" line="365" />
         <source>No translation</source>
         <translation>Keine Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="455" />
+        <location filename="../../app/gui/transcript_view.py" line="458" />
         <source>Pause</source>
         <translation>Anhalten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="493" />
+        <location filename="../../app/gui/transcript_view.py" line="496" />
         <source>Rename {0}…</source>
         <translation>{0} umbenennen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="496" />
+        <location filename="../../app/gui/transcript_view.py" line="499" />
         <source>Merge {0} into</source>
         <translation>{0} zusammenführen mit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="497" />
+        <location filename="../../app/gui/transcript_view.py" line="500" />
         <source>Move this segment to</source>
         <translation>Dieses Segment zuordnen zu</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="503" />
+        <location filename="../../app/gui/transcript_view.py" line="506" />
         <source>A new speaker</source>
         <translation>Einem neuen Sprecher</translation>
     </message>
