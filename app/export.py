@@ -60,6 +60,9 @@ def cues(segments: list[dict], limits: CueLimits | None = CueLimits()) -> list[d
     """Subtitle cues within *limits* (None: one cue per segment): a segment too long for
     one cue is cut between words, each cue shows for min_seconds..max_seconds without
     running into the next."""
+    from workers.engines.sentences import in_time_order
+
+    segments = in_time_order(segments)  # a transcript stored before this held overlaps: cues in order all the same
     if limits is None:
         return [{"start": s["start"], "end": s["end"], "text": s["text"], "speaker": s.get("speaker")}
                 for s in segments]

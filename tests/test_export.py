@@ -74,3 +74,26 @@ def test_subtitle_cues_keep_to_the_usual_limits():
     timed = dict(long, words=[{"word": " " + w, "start": 10.0 + i, "end": 10.5 + i} for i, w in enumerate(words)])
     assert export.cues([timed])[0]["start"] == 10.0 and export.cues([timed])[1]["start"] == float(
         len(export.cues([timed])[0]["text"].split()) + 10)  # word times, when the transcript has them
+
+
+def test_cues_are_in_time_order_whatever_order_and_overlap_the_segments_come_in():
+    """Segments as a multilingual file's translation gave them on one CPU: the English
+    one runs past the start of the German one, and a passage transcribed again arrives
+    last. Cues come out in time order and never overlap, by construction."""
+    from workers.engines.sentences import in_time_order
+
+    segments = [
+        {"start": 58.0, "end": 60.0, "text": "sold in the software."},  # arrives out of order
+        {"start": 48.5, "end": 56.4, "text": "to deal in the software without restriction, including the rights",
+         "words": [{"start": 48.5, "end": 52.0, "word": " to deal"}, {"start": 56.035, "end": 57.2, "word": " rights"}]},
+        {"start": 55.68, "end": 58.3, "text": "to use, copy, modify, merge, publish and distribute"},
+    ]
+    ordered = in_time_order(segments)
+    assert [s["start"] for s in ordered] == [48.5, 55.68, 58.0]
+    assert all(a["end"] <= b["start"] for a, b in zip(ordered, ordered[1:]))
+    assert all(s["start"] <= w["start"] <= w["end"] <= s["end"] for s in ordered for w in s.get("words", ()))
+    assert segments[1]["end"] == 56.4  # the caller's segments are not changed
+    for limits in (None, export.CueLimits()):
+        cues = parse_srt(export.to_srt({"segments": segments}, limits=limits))
+        starts = [c[0] for c in cues]
+        assert starts == sorted(starts) and all(a[1] <= b[0] for a, b in zip(cues, cues[1:])), cues
