@@ -129,6 +129,10 @@ class MainWindow(QMainWindow):
         # an edit changes what search must find: index the job again
         self.transcript.model.edited.connect(lambda *_: self.controller.reindex(self.transcript.job_id))
         self.summary = SummaryWidget(controller)
+        # the store made the grounded notes again (an edit, a name, a merge): show them, index them
+        self.transcript.model.edited.connect(lambda *_: self.summary.refresh())
+        self.transcript.speakers_changed.connect(self.summary.refresh)
+        self.transcript.speakers_changed.connect(lambda: self.controller.reindex(self.transcript.job_id))
         self.tabs = QTabWidget()
         self.tabs.addTab(self.transcript, self.tr("Transcript"))
         self.tabs.addTab(self.summary, self.tr("Summary"))

@@ -241,18 +241,18 @@ class GroundedSummarizer:
 
         minutes = Minutes(segments)
         index = source_index(" ".join(s["text"] for s in segments))
-        used: set[int] = set()
         sections, dropped = [], []
         total = len(self.template.sections)
-        for n, (heading, instruction) in enumerate(self.template.sections):
+        picked = minutes.sections([heading for heading, _ in self.template.sections])
+        for n, (heading, text, lines) in enumerate(picked):
             self.on_progress(n, total, heading)
-            text, chosen = minutes.section(heading, used)
-            if self.engine is not None and chosen:
-                text, lost = self._condense(chosen, minutes, heading, index)
+            if self.engine is not None and lines:
+                text, lost = self._condense(lines, minutes, heading, index)
                 dropped += lost
             self.on_text(heading, f"## {heading}\n\n{text}\n\n")
             sections.append({"heading": heading, "text": text,
-                             "sources": [{"start": s.start, "text": s.text} for s in chosen]})
+                             "sources": [{"start": line.sentence.start, "text": line.sentence.text}
+                                         for line in lines]})
         self.on_progress(total, total, "done")
         markdown = f"# {self.template.title}\n\n" + "\n\n".join(
             f"## {s['heading']}\n\n{s['text']}" for s in sections) + "\n"
@@ -265,33 +265,32 @@ class GroundedSummarizer:
 
     def _condense(self, chosen, minutes, heading: str, index) -> tuple[str, list[dict]]:
         from workers.engines.grounding import content_words, unsupported
-        from workers.engines.minutes import kind_of
 
-        source = "\n".join(f"- {s.text}" for s in chosen)
+        source = "\n".join(f"- {line.text}" for line in chosen)
         reply = self.engine.generate(source, REWRITE_INSTRUCTION, 40 * len(chosen) + 40)
         kept: dict[int, str] = {}
         dropped: list[dict] = []
         for raw in reply.splitlines():
-            line = raw.strip().lstrip("-*•0123456789.) ").strip()
-            if len(line.split()) < 3 or line.rstrip(":").lower() == heading.lower():
+            text = raw.strip().lstrip("-*•0123456789.) ").strip()
+            if len(text.split()) < 3 or text.rstrip(":").lower() == heading.lower():
                 continue
-            words = content_words(line)
-            overlap = max(((len(words & content_words(s.text)) / max(1, len(words)), s) for s in chosen),
+            words = content_words(text)
+            overlap = max(((len(words & content_words(line.text)) / max(1, len(words)), line) for line in chosen),
                           key=lambda x: x[0])
-            missing = unsupported(line, index)
+            missing = unsupported(text, index)
             if missing or overlap[0] < 0.5:
-                dropped.append({"section": heading, "text": line,
+                dropped.append({"section": heading, "text": text,
                                 "why": f"not in the recording: {', '.join(missing)}" if missing
                                 else "not from the meeting's sentences"})
                 continue
-            kept.setdefault(id(overlap[1]), line)  # the first condensed line of each said sentence
-        # each said sentence appears once: condensed where the model did it faithfully, else as said
+            kept.setdefault(id(overlap[1]), text)  # the first condensed line of each said sentence
+        # each said sentence appears once: condensed where the model did it faithfully, else as picked
         lines = []
-        for sentence in chosen:
-            line = minutes.line(sentence, kind_of(heading))
-            if id(sentence) in kept:
-                line = line.replace(sentence.text, kept[id(sentence)], 1)
-            lines.append(line)
+        for line in chosen:
+            rendered = minutes.render(line)
+            if id(line) in kept:
+                rendered = rendered.replace(line.text, kept[id(line)], 1)
+            lines.append(rendered)
         return "\n".join(lines), dropped
 
 
