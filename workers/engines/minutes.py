@@ -43,7 +43,8 @@ WHEN = (rf"(?:(?:next |this )?{WEEKDAY}(?: (?:morning|afternoon|evening))?|{MONT
 DUE = re.compile(rf"\b(?:by|before|until|no later than|on|at)\s+{WHEN}\b|\b{WHEN}\b", re.I)
 
 # --- what a sentence is -------------------------------------------------------------
-AGENDA = re.compile(r"(?:^|[,;]\s+)(?:so,?\s+|okay,?\s+|ok,?\s+|now,?\s+|and\s+|first,?\s+|if not,?\s+)?"
+AGENDA = re.compile(r"^(?:so,?\s+)?today,?\s+(?:we|i)\b|"
+                    r"(?:^|[,;]\s+)(?:so,?\s+|okay,?\s+|ok,?\s+|now,?\s+|and\s+|first,?\s+|if not,?\s+)?(?:then\s+)?"
                     r"(?:let's|let us|we'll|we will|"
                     r"i want to|i'd like to|i would like to|we can|we are going to|we're going to|today we)\s+"
                     r"(?:start|begin|get started|kick off|wrap up|finish|move on|go through|look at|talk about|"
@@ -351,6 +352,18 @@ class Minutes:
         return text if text.endswith(("?", "!")) else text.rstrip(",;:.") + "."
 
     # --- choosing --------------------------------------------------------------------------
+    @staticmethod
+    def strength(s: Sentence, kind: str) -> float:
+        """How surely a sentence is of its kind, for keeping the surest when the notes must
+        be shorter: said as agreed over proposed, a commitment with its owner or day over
+        one without, a decision asked for over a plain question."""
+        text = s.text
+        if kind == "decisions":
+            return 3.0 if DECIDED.search(text) else 1.5
+        if kind == "questions":
+            return 3.0 if PENDING.search(text) else 1.5
+        return 2.0 + bool(due_of(text)) + bool(owner_in(s))
+
     def centrality(self, text: str) -> float:
         words = content_words(text)
         if not words:
@@ -363,10 +376,7 @@ class Minutes:
             for i, s in enumerate(self.all):
                 if i in exclude or self.kinds.get(i) != kind:
                     continue
-                value = 2.0 + self.centrality(s.text)
-                if kind == "actions":
-                    value += 1.0 * bool(due_of(s.text)) + 1.0 * bool(owner_in(s))
-                out.append((i, value))
+                out.append((i, self.strength(s, kind) + 0.1 * self.centrality(s.text)))
             return out
         return [(i, self.centrality(s.text)) for i, s in enumerate(self.all) if i not in exclude]
 
