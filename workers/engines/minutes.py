@@ -73,7 +73,7 @@ DELEGATED = re.compile(r"\b(?:i|we)\s+(?:have |'ve )?asked (?:them|him|her|[A-Z]
                        r"(?:to|for)\b|\bplease\s+(?!note\b)\w+", re.I)
 ORDINAL = re.compile(r"^(?:and\s+)?(first(?:ly)?|second(?:ly)?|third(?:ly)?|fourth|fifth|next|then|finally|"
                      r"lastly|last)\b,?\s*", re.I)
-# the word after "First," that makes an item an instruction ("First, add …"), not a report
+# the word after "First," that makes an item an instruction ("First, call …"), not a report
 NOT_A_VERB = {"the", "a", "an", "we", "i", "it", "there", "this", "that", "these", "those", "our", "their", "they",
               "you", "he", "she", "in", "on", "for", "of", "at", "to", "with", "as", "if", "when", "some", "most",
               "all", "one", "let's", "his", "her", "my", "your", "its", "because", "after", "before", "once",
@@ -97,7 +97,7 @@ OPENER = re.compile(r"^(?:(?:so|okay|ok|well|now|and|but|also|finally|however|un
                     r"(?:on|for|as for|regarding|about|in) the [\w -]{1,30}?,\s+|"
                     r"i think\s+|i believe\s+|i feel\s+|i would like\s+(?=a |an )|"
                     r"(?:a )?reminder that\s+|"
-                    r"(?:here is|here's|the short version is)\b,?\s*)", re.I)
+                    r"(?:here is|here's)\b,?\s*)", re.I)
 REFERS_BACK = re.compile(r"^(?:so |and |but )?(?:that|this|those|these|it|they|them)\b|"
                          r"\b(?:on|about|of|to) (?:that|this|it|those|them)\b|\b(?:that|those|this) \w+ to\b",
                          re.I)
@@ -110,7 +110,7 @@ KINDS = (("summary", ("summary", "overview", "tl;dr", "abstract", "gist")),
          ("points", ("key point", "highlight", "takeaway", "point")))
 LISTED_KINDS = ("decisions", "actions", "questions")
 SHARE = 0.25  # of the transcript's words: minutes are a quarter at most
-LISTED_SHARE = 0.9  # of the budget, at most, for decisions, actions and questions: the rest summarises
+LISTED_SHARE = 1.0  # of the budget, at most, for decisions, actions and questions: the rest summarises
 PAGE_WORDS = 400  # a one-hour meeting's notes fit a page
 NONE = "None recorded."
 DENSITY = 0.4  # a summary clause's value: its new meaning over its length to this power (1: per word)
@@ -144,7 +144,7 @@ def sentences(segments: list[dict]) -> list[Sentence]:
 
 def _join_fragments(items: list[Sentence]) -> list[Sentence]:
     """A segment boundary inside a sentence leaves a fragment without a full stop, and the
-    recogniser sometimes puts a full stop inside a list item ("Third, schedule a short.
+    recogniser sometimes puts a full stop inside a list item ("Third, book a short.
     Training session …"): join them to what follows, so an item stays whole."""
     out: list[Sentence] = []
     for item in items:
@@ -166,6 +166,16 @@ def _cut_short(text: str) -> bool:
     """An enumerated item that stops on a word no sentence ends with: the rest follows."""
     words = re.findall(r"[A-Za-z']+", text)
     return bool(ORDINAL.match(text)) and text.endswith(".") and bool(words) and words[-1].lower() in DANGLING
+
+
+def clause_spans(text: str) -> list[tuple[int, int]]:
+    """Where each clause of *text* is (``CLAUSE`` cuts between them)."""
+    spans, at = [], 0
+    for cut in CLAUSE.finditer(text):
+        spans.append((at, cut.start()))
+        at = cut.end()
+    spans.append((at, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
 
 
 def kind_of(heading: str) -> str:
@@ -252,7 +262,7 @@ class Minutes:
     @property
     def budget(self) -> int:
         """Words the notes may take: a quarter of the transcript at most, a page for an hour."""
-        return max(30, min(PAGE_WORDS, round(SHARE * self.transcript_words)))
+        return max(30, min(PAGE_WORDS, int(SHARE * self.transcript_words)))
 
     # --- what each sentence is ---------------------------------------------------------
     def _classify(self) -> dict[int, str]:
@@ -291,7 +301,7 @@ class Minutes:
 
     @staticmethod
     def _instruction(text: str) -> bool:
-        """ "First, add …", "Finally, explore …": an enumerated instruction, not a report."""
+        """ "First, call …", "Finally, check …": an enumerated instruction, not a report."""
         match = ORDINAL.match(text)
         if not match:
             return False
@@ -318,7 +328,9 @@ class Minutes:
         clause with its cue (and the one before, when it refers back to it), and any clause
         with a due day; for a summary the most central clause. An opener ("So,", "On the
         design side,") is dropped. Words are never changed, only left out."""
-        clauses = [c.strip() for c in CLAUSE.split(s.text.rstrip(".!…")) if c.strip()]
+        text = s.text.rstrip(".!…")
+        spans = clause_spans(text)
+        clauses = [text[a:b] for a, b in spans]
         if len(clauses) > 1:
             if kind in LISTED_KINDS:
                 cue = {"decisions": (DECIDED, PROPOSED, COMMIT), "actions": (COMMIT, NAMED_COMMIT, DELEGATED),
@@ -336,8 +348,15 @@ class Minutes:
             for n in sorted(keep):  # a clause that points back ("so we will move that link") needs its antecedent
                 if n > 0 and REFERS_BACK.search(clauses[n]) and n - 1 not in keep:
                     keep.add(n - 1)
-            clauses = [clauses[n] for n in sorted(keep)]
-        return self._tidy(", ".join(clauses))
+            # clauses side by side keep what was said between them; a gap becomes a comma
+            runs: list[list[int]] = []
+            for n in sorted(keep):
+                if runs and runs[-1][-1] == n - 1:
+                    runs[-1].append(n)
+                else:
+                    runs.append([n])
+            return self._tidy(", ".join(text[spans[r[0]][0]:spans[r[-1]][1]] for r in runs))
+        return self._tidy(text)
 
     @staticmethod
     def _tidy(text: str) -> str:
@@ -396,7 +415,6 @@ class Minutes:
                                          value))
                 used.add(i)
         total = sum(self.cost(line) for h in listed for line in out[h])
-        total += sum(words_in(NONE) for h in listed if not out[h])
         for line in sorted((line for h in listed for line in out[h]), key=lambda line: line.value):
             if total <= LISTED_SHARE * budget:
                 break
@@ -415,20 +433,22 @@ class Minutes:
                     if i not in used and not AGENDA.search(s.text) and not s.text.endswith("?")}
             pool = {i: options for i, options in pool.items() if options}
             chosen: list[Line] = []
-            while pool:
-                def value(text: str) -> float:  # new meaning per word
-                    new = sum(self.weight.get(w, 0.0) for w in content_words(text) - covered)
-                    return new / max(1, words_in(text)) ** DENSITY
-                best, text = max(((i, t) for i, options in pool.items() for t in options),
-                                 key=lambda it: value(it[1]))
-                del pool[best]
-                line = Line(self.all[best], text, kind, value(text))
-                if line.value <= 0 or total + self.cost(line) > budget:
-                    continue
-                chosen.append(line)
-                used.add(best)
-                covered |= content_words(text)
-                total += self.cost(line)
+            # each option once: its words, what it costs as a line, and its content words
+            options = [(i, t, content_words(t), self.cost(Line(self.all[i], t, kind, 0.0)))
+                       for i, texts in pool.items() for t in texts]
+            while options and budget - total >= 4:  # room for a short line still
+                def value(option) -> float:  # new meaning per word
+                    new = sum(self.weight.get(w, 0.0) for w in option[2] - covered)
+                    return new / max(1, option[3]) ** DENSITY
+                fits = [o for o in options if total + o[3] <= budget]
+                best = max(fits, key=value, default=None)
+                if best is None or value(best) <= 0:
+                    break
+                options = [o for o in options if o[0] != best[0]]
+                chosen.append(Line(self.all[best[0]], best[1], kind, value(best)))
+                used.add(best[0])
+                covered |= best[2]
+                total += best[3]
             out[heading] = sorted(chosen, key=lambda line: line.sentence.start)
         return out
 
@@ -468,7 +488,11 @@ class Minutes:
         return self.render(Line(s, self.shorten(s, kind), kind, 0.0))
 
     def sections(self, headings: list[str]) -> list[tuple[str, str, list[Line]]]:
-        """(heading, Markdown, lines) for each heading, in the template's order; a heading
-        with nothing real to say says so in two words."""
+        """(heading, Markdown, lines) for the headings with something to say, in the
+        template's order: an empty heading is left out (a line of "None recorded." under it
+        would cost a short meeting's notes a fact). Notes with nothing at all keep every
+        heading, each saying so."""
         picked = self.notes(headings)
-        return [(h, "\n".join(self.render(line) for line in picked[h]) or NONE, picked[h]) for h in headings]
+        if not any(picked.values()):
+            return [(h, NONE, []) for h in headings]
+        return [(h, "\n".join(self.render(line) for line in picked[h]), picked[h]) for h in headings if picked[h]]
