@@ -591,9 +591,14 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
         <translation>Übersetzen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="350" />
-        <source>Translate into (a language code or name, e.g. fr or German):</source>
-        <translation>Übersetzen in (ein Sprachcode oder -name, z. B. fr oder Französisch):</translation>
+        <location filename="../../app/gui/main_window.py" line="363" />
+        <source>Translate into:</source>
+        <translation>Übersetzen in:</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="365" />
+        <source>The bundled translation model (SmolLM2-135M) scored {0} of 100 on Earmark&apos;s test translation, below the {1} a usable translation needs: expect wrong and untranslated sentences. For English from speech, transcribe with the speech model &apos;base&apos; and the task &apos;translate&apos;; for other languages, choose a larger summary model in Settings › Models.</source>
+        <translation>Das mitgelieferte Übersetzungsmodell (SmolLM2-135M) erreichte {0} von 100 Punkten in Earmarks Testübersetzung, weniger als die {1}, die eine brauchbare Übersetzung braucht: Rechnen Sie mit falschen und unübersetzten Sätzen. Für Englisch aus Sprache transkribieren Sie mit dem Sprachmodell „base“ und der Aufgabe „translate“; für andere Sprachen wählen Sie ein größeres Zusammenfassungsmodell unter Einstellungen › Modelle.</translation>
     </message>
     <message>
         <location filename="../../app/gui/main_window.py" line="360" />
@@ -1265,6 +1270,21 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
         <location filename="../../app/gui/summary_view.py" line="91" />
         <source>Summarizing…</source>
         <translation>Zusammenfassung…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/summary_view.py" line="34" />
+        <source>Refresh notes</source>
+        <translation>Notizen auffrischen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/summary_view.py" line="35" />
+        <source>Refresh the notes from the transcript as it is now</source>
+        <translation>Die Notizen aus dem Transkript, wie es jetzt ist, neu erstellen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/summary_view.py" line="87" />
+        <source>These notes are older than the transcript: it was edited or its speakers changed after they were written.</source>
+        <translation>Diese Notizen sind älter als das Transkript: Es wurde bearbeitet, oder seine Sprecher haben sich geändert, nachdem sie geschrieben wurden.</translation>
     </message>
 </context>
 <context>

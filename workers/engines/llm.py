@@ -303,6 +303,34 @@ LANGUAGES = {
 }
 
 
+# How well each translation path did on the corpus (bench/bench_translation.py: chrF, 0-100,
+# against the hand-corrected text of multilingual.mp3; 2 cores). For scale: the text left
+# untranslated scores 26 (English against the German) and 24 (the reverse); the same words
+# heard by Whisper in their own language score 94 (only recognition errors).
+TRANSLATION_CHRF = {("text", BUNDLED): 36.7,  # SmolLM2-135M, English → German, segment by segment
+                    ("speech", "base"): 36.5}  # Whisper base's translate task, German speech → English
+# Halfway from the untranslated text (26) to the same words heard in their language (94): a
+# translation below it loses more of the meaning than it keeps.
+TRANSLATION_FLOOR = 60.0
+
+
+def translation_warning(path: str, model: str) -> str | None:
+    """One sentence, before a translation is relied on, when *model* scored below the floor
+    on the corpus (*path*: "text" for the LLM, "speech" for Whisper's translate task);
+    None when it scored above it or was not measured."""
+    score = TRANSLATION_CHRF.get((path, model or BUNDLED))
+    if score is None or score >= TRANSLATION_FLOOR:
+        return None
+    if path == "text":
+        return (f"The bundled translation model (SmolLM2-135M) scored {score:.0f} of 100 on Earmark's test "
+                f"translation, below the {TRANSLATION_FLOOR:.0f} a usable translation needs: expect wrong and "
+                "untranslated sentences. For English from speech, transcribe with the speech model 'base' and the "
+                "task 'translate'; for other languages, choose a larger summary model in Settings › Models.")
+    return (f"Whisper '{model}' scored {score:.0f} of 100 translating speech to English on Earmark's test "
+            f"recording, below the {TRANSLATION_FLOOR:.0f} a usable translation needs: expect missing and wrong "
+            "sentences. A larger multilingual speech model (Settings › Models: small or medium) translates better.")
+
+
 def language_name(code_or_name: str) -> tuple[str, str]:
     """('fr', 'French') from 'fr', 'FR' or 'french'; an unknown name is used as written."""
     text = (code_or_name or "").strip()
