@@ -483,10 +483,6 @@ class Minutes:
             return f"- {who}{line.text} {time_link(s.start)}{tag}"
         return f"- {who}{line.text} {time_link(s.start)}"
 
-    def line(self, s: Sentence, kind: str) -> str:
-        """One sentence as a line of notes, shortened."""
-        return self.render(Line(s, self.shorten(s, kind), kind, 0.0))
-
     def sections(self, headings: list[str]) -> list[tuple[str, str, list[Line]]]:
         """(heading, Markdown, lines) for the headings with something to say, in the
         template's order: an empty heading is left out (a line of "None recorded." under it
