@@ -78,6 +78,9 @@ NOT_A_VERB = {"the", "a", "an", "we", "i", "it", "there", "this", "that", "these
               "you", "he", "she", "in", "on", "for", "of", "at", "to", "with", "as", "if", "when", "some", "most",
               "all", "one", "let's", "his", "her", "my", "your", "its", "because", "after", "before", "once",
               "everyone", "everything", "nobody", "nothing", "people", "so", "and", "but", "of"}
+# "fix the flow first, then add templates, and finally explore profiles": one sentence, several items
+ENUMERATED = re.compile(r"\bfirst\b.*,\s+(?:and\s+)?(?:then|next|second|after that)\b.*\b(?:finally|lastly|third)\b",
+                        re.I)
 ANNOUNCED_LIST = re.compile(r"\b(?:follow[- ]?up actions?|next steps|action items?|to-?dos?|actions? (?:for|from) "
                             r"(?:this|the) meeting|(?:two|three|four|five|\d) actions)\b", re.I)
 ANSWERED = re.compile(r"^(?:because|well|the answer|yes|no|it's|it is|that's|simple)\b", re.I)
@@ -336,8 +339,8 @@ class Minutes:
                 cue = {"decisions": (DECIDED, PROPOSED, COMMIT), "actions": (COMMIT, NAMED_COMMIT, DELEGATED),
                        "questions": (PENDING,)}[kind]
                 keep = {n for n, c in enumerate(clauses) if any(p.search(c) for p in cue) or DUE.search(c)}
-                if kind == "actions" and ORDINAL.match(s.text):
-                    keep = set(range(len(clauses)))  # an enumerated item stays whole
+                if kind == "actions" and ORDINAL.match(s.text) or ENUMERATED.search(s.text):
+                    keep = set(range(len(clauses)))  # an enumerated item, or a list said in one sentence, stays whole
                 if kind == "questions" and s.text.endswith("?"):
                     keep = set(range(len(clauses)))
             else:
