@@ -296,5 +296,16 @@ def test_an_edit_and_a_rename_in_the_window_refresh_the_summary_tab_and_search(q
         assert not window.summary.refresh_button.isVisible()  # grounded notes are never out of date
         qtbot.waitUntil(lambda: any(h["kind"] == "summary" and h["job_id"] == job_id
                                     for h in store.search("Priya nightly replica")), timeout=60_000)
+
+        # notes an LLM condensed before the last edit: the tab says they are older, one click makes them again
+        import json
+
+        [row] = store._q("SELECT result FROM summaries WHERE job_id=?", (job_id,))
+        store.save_summary(job_id, dict(json.loads(row["result"]), engine="grounded+llm", transcript_digest="before"))
+        window.summary.refresh()
+        assert window.summary.refresh_button.isVisible() and "older than the transcript" in window.summary.state.text()
+        qtbot.mouseClick(window.summary.refresh_button, Qt.LeftButton)
+        qtbot.waitUntil(lambda: store.outdated_notes(job_id) == [] and not window.summary.refresh_button.isVisible(),
+                        timeout=60_000)
     finally:
         close_window(qtbot, window)

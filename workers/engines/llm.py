@@ -265,6 +265,7 @@ class GroundedSummarizer:
 
     def _condense(self, chosen, minutes, heading: str, index) -> tuple[str, list[dict]]:
         from workers.engines.grounding import content_words, unsupported
+        from workers.engines.minutes import words_in
 
         source = "\n".join(f"- {line.text}" for line in chosen)
         reply = self.engine.generate(source, REWRITE_INSTRUCTION, 40 * len(chosen) + 40)
@@ -283,7 +284,8 @@ class GroundedSummarizer:
                                 "why": f"not in the recording: {', '.join(missing)}" if missing
                                 else "not from the meeting's sentences"})
                 continue
-            kept.setdefault(id(overlap[1]), text)  # the first condensed line of each said sentence
+            if words_in(text) < words_in(overlap[1].text):  # condensed, or the said line stays
+                kept.setdefault(id(overlap[1]), text)  # the first condensed line of each said sentence
         # each said sentence appears once: condensed where the model did it faithfully, else as picked
         lines = []
         for line in chosen:
