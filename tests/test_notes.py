@@ -81,7 +81,7 @@ def test_a_generated_line_the_recording_does_not_hold_is_dropped(corpus):
     assert "Priya" not in result["markdown"] and "example.com" not in result["markdown"]
     assert "certificate expires" in actions and "correct dependencies" in actions
     assert [d["text"] for d in result["dropped"]] == ["Priya will email the runbook to ops@example.com by March 3."]
-    assert "left out" in result["markdown"]
+    assert "Left out: model lines naming what was not said." in result["markdown"]
 
 
 def test_a_long_transcript_is_still_grounded(corpus):

@@ -219,6 +219,7 @@ class Summarizer:
 REWRITE_INSTRUCTION = ("Rewrite each of these lines from a meeting as one short bullet point. Keep every name, "
                        "number and date exactly as written. Add nothing that is not in the lines.")
 SUMMARY_ENGINES = ("grounded", "grounded+llm", "llm")  # the setting summary_engine
+LEFT_OUT = "Left out: model lines naming what was not said."  # short: the notes' length counts it
 
 
 @dataclass
@@ -243,7 +244,10 @@ class GroundedSummarizer:
         index = source_index(" ".join(s["text"] for s in segments))
         sections, dropped = [], []
         total = len(self.template.sections)
-        picked = minutes.sections([heading for heading, _ in self.template.sections])
+        from workers.engines.minutes import words_in
+
+        picked = minutes.sections([heading for heading, _ in self.template.sections],
+                                  reserve=words_in(LEFT_OUT) if self.engine is not None else 0)
         for n, (heading, text, lines) in enumerate(picked):
             self.on_progress(n, total, heading)
             if self.engine is not None and lines:
@@ -257,8 +261,7 @@ class GroundedSummarizer:
         markdown = f"# {self.template.title}\n\n" + "\n\n".join(
             f"## {s['heading']}\n\n{s['text']}" for s in sections) + "\n"
         if dropped:
-            markdown += ("\n*Some generated lines were left out: they named something the recording does not "
-                         "say.*\n")
+            markdown += f"\n*{LEFT_OUT}*\n"
         return {"template": self.template.title, "markdown": markdown, "sections": sections, "pieces": 1,
                 "dropped": dropped, "engine": "grounded+llm" if self.engine else "grounded",
                 "model": os.path.basename(self.engine.path) if self.engine else None}

@@ -402,12 +402,13 @@ class Minutes:
             return out
         return [(i, self.centrality(s.text)) for i, s in enumerate(self.all) if i not in exclude]
 
-    def notes(self, headings: list[str]) -> dict[str, list[Line]]:
+    def notes(self, headings: list[str], reserve: int = 0) -> dict[str, list[Line]]:
         """The lines of each heading, within the budget: decisions, actions and questions
         first (what minutes are for; the weakest dropped when they alone would fill the
         notes), then the summary or key points from what is left: the clause that says
-        the most the notes do not say yet for its length, until the budget is spent."""
-        budget = self.budget
+        the most the notes do not say yet for its length, until the budget (less *reserve*
+        words, for a remark below the notes) is spent."""
+        budget = self.budget - reserve
         used: set[int] = set()
         out: dict[str, list[Line]] = {h: [] for h in headings}
         kinds = {h: kind_of(h) for h in headings}
@@ -486,12 +487,12 @@ class Minutes:
             return f"- {who}{line.text} {time_link(s.start)}{tag}"
         return f"- {who}{line.text} {time_link(s.start)}"
 
-    def sections(self, headings: list[str]) -> list[tuple[str, str, list[Line]]]:
+    def sections(self, headings: list[str], reserve: int = 0) -> list[tuple[str, str, list[Line]]]:
         """(heading, Markdown, lines) for the headings with something to say, in the
         template's order: an empty heading is left out (a line of "None recorded." under it
         would cost a short meeting's notes a fact). Notes with nothing at all keep every
         heading, each saying so."""
-        picked = self.notes(headings)
+        picked = self.notes(headings, reserve)
         if not any(picked.values()):
             return [(h, NONE, []) for h in headings]
         return [(h, "\n".join(self.render(line) for line in picked[h]), picked[h]) for h in headings if picked[h]]
