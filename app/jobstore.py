@@ -330,7 +330,8 @@ class JobStore(SpeakerStore, TaskHistory):
             return 0
         segments = self.note_segments(job_id)
         for old in grounded:
-            template = Template(old["template"], tuple((s["heading"], "") for s in old["sections"]))
+            headings = old.get("headings") or [s["heading"] for s in old["sections"]]
+            template = Template(old["template"], tuple((heading, "") for heading in headings))
             result = dict(GroundedSummarizer(template).summarize(segments), job_id=job_id,
                           transcript_digest=transcript_digest(segments))
             self.save_summary(job_id, result)

@@ -242,6 +242,13 @@ def test_an_edit_a_name_a_merge_and_an_undo_refresh_the_grounded_notes(tmp_path,
         assert "**Speaker 2:**" in notes()
         store.revert_segment(job_id, idx)
         assert "Maria is looking into" in notes()
+        # a heading left out while empty comes back when an edit gives it something to say
+        assert "## Open questions" in notes()
+        ask = next(s["idx"] for s in store.segments(job_id) if "decision on that" in s["text"])
+        store.edit_segment(job_id, ask, "Please share your opinions in the channel.")
+        assert "## Open questions" not in notes()
+        store.edit_segment(job_id, ask, "We still need to decide whether to ship with a size limit by Thursday.")
+        assert "## Open questions" in notes() and "size limit by Thursday" in notes()
         assert store.outdated_notes(job_id) == []  # grounded notes are never older than the transcript
     finally:
         store.close()
