@@ -73,6 +73,10 @@ class BrokerAddress:
             return None
 
 
+# Above the audio staged for helpers (workers.transfer.CAP_BYTES) and a week of results.
+MAXMEMORY_BYTES = 1024 * 1024 * 1024
+
+
 def address_file(data: DataDir) -> Path:
     return data.run / "broker.json"
 
@@ -80,9 +84,9 @@ def address_file(data: DataDir) -> Path:
 class EmbeddedBroker:
     """Configuration and control of one valkey/redis server in a data folder."""
 
-    def __init__(self, data: DataDir, tcp_port: int = 0, helper_secret: str | None = None):
+    def __init__(self, data: DataDir, tcp_port: int = 0, gate_password: str | None = None):
         self.data = data
-        self.helper_secret = helper_secret  # helpers let in through the gate (app/helpers.py)
+        self.gate_password = gate_password  # helpers let in through the gate (app/gate.py) log in as its user
         self.tcp_port = tcp_port
         self.binary = find_server_binary()
         self.password = secrets.token_urlsafe(24)
@@ -109,6 +113,9 @@ class EmbeddedBroker:
             "appendonly yes",
             "appendfsync everysec",
             'save ""',
+            # Bounded, and never by dropping work: past the limit a write is refused (the
+            # sender waits and tries again) rather than a queued task evicted.
+            f"maxmemory {MAXMEMORY_BYTES}",
             "maxmemory-policy noeviction",
             f"requirepass {self.password}",
             "protected-mode yes",
@@ -117,10 +124,10 @@ class EmbeddedBroker:
         ]
         if self.tcp_port:
             lines.insert(3, "bind 127.0.0.1")
-        if self.helper_secret:
-            from app.helpers import HELPER_DENIED, HELPER_USER
+        if self.gate_password:
+            from app.helpers import gate_acl_line
 
-            lines.append(f"user {HELPER_USER} on >{self.helper_secret} ~* &* +@all {' '.join(HELPER_DENIED)}")
+            lines.append(gate_acl_line(self.gate_password))
         fd = os.open(self.config_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write("\n".join(lines) + "\n")

@@ -7,6 +7,7 @@ worker, the machine), the next start sends only the chunks that are not done."""
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import time
@@ -17,6 +18,8 @@ from typing import Callable
 from app import jobstore as js
 from app.dispatch import Dispatcher, failure_message, settle, with_file_hash
 from app.jobstore import JobStore
+from app.result_checks import check_transcript
+from workers.errors import RefusedResult
 from workers.options import value
 from workers.stages import CHUNK_TASK, PLAN_TASK, PRIORITY_TOP, TRANSCRIBE
 
@@ -134,8 +137,18 @@ class ChunkFlow:
             store_audio(scratch, job["id"], decode(job["path"], probe(job["path"])))
             samples = load_audio(scratch, job["id"], chunk["start"], chunk["end"])
         with self._broker_client() as conn:
-            size = transfer.stage(conn.default_channel.client, job["id"], chunk["idx"], samples)
-        return None if size is None else transfer.key_for(job["id"], chunk["idx"])
+            size = transfer.stage(conn.default_channel.client, job["id"], chunk["idx"], samples, salt=self._salt)
+        return None if size is None else transfer.key_for(job["id"], chunk["idx"], self._salt)
+
+    @functools.cached_property
+    def _salt(self) -> str:
+        """Makes audio keys no helper can work out (``workers.transfer.key_for``)."""
+        from pathlib import Path
+
+        from app.helpers import HelperAccess
+        from app.paths import DataDir
+
+        return HelperAccess.of(DataDir(Path(self.data_root))).ensure().gate_password if self.data_root else ""
 
     def _unstage(self, job_id: str, indexes) -> None:
         if not self.sharing:
@@ -145,7 +158,7 @@ class ChunkFlow:
 
         try:
             with self._broker_client() as conn:
-                transfer.unstage(conn.default_channel.client, job_id, list(indexes))
+                transfer.unstage(conn.default_channel.client, job_id, list(indexes), self._salt)
         except BROKER_ERRORS as exc:  # its time to live removes it
             log.info("could not remove staged audio of job %s: %r", job_id, exc)
 
@@ -203,6 +216,11 @@ class ChunkFlow:
         if status in ("SUCCESS", "FAILURE"):
             self._unstage(job_id, [idx])
         if status == "SUCCESS":
+            try:
+                check_transcript(meta["result"], chunk["start"], chunk["end"], job_id=job_id, index=idx)
+            except RefusedResult as exc:
+                log.warning("job %s chunk %d: result refused: %s", job_id, idx, exc)
+                return self._failed(chunk, str(exc), None)
             if current["state"] != js.DONE:
                 self.store.update_chunk(job_id, idx, state=js.DONE, progress=1.0, finished_at=time.time(),
                                         result=json.dumps(meta["result"]), error=None)
@@ -210,21 +228,24 @@ class ChunkFlow:
                 self.maybe_join(job_id)
             return js.DONE
         if status == "FAILURE":
-            from workers.timefmt import clock
-
-            message = failure_message(meta.get("result"))
-            self.store.update_chunk(job_id, idx, only_if_active=True, state=js.FAILED, error=message,
-                                    finished_at=time.time())
-            where = f"{clock(chunk['start'])}–{clock(chunk['end'])}"
-            self.store.update_stage(job_id, STAGE, only_if_active=True, state=js.FAILED,
-                                    error=f"{message} (the part at {where}; the other parts are kept)",
-                                    traceback=meta.get("traceback"), finished_at=time.time())
-            self.drop_scratch(job_id)
-            return js.FAILED
+            return self._failed(chunk, failure_message(meta.get("result")), meta.get("traceback"))
         if status in ("STARTED", "PROGRESS"):
             self.store.update_chunk(job_id, idx, only_if_active=True, state=js.RUNNING)
             return js.RUNNING
         return None
+
+    def _failed(self, chunk: dict, message: str, traceback: str | None) -> str:
+        from workers.timefmt import clock
+
+        job_id, idx = chunk["job_id"], chunk["idx"]
+        self.store.update_chunk(job_id, idx, only_if_active=True, state=js.FAILED, error=message,
+                                finished_at=time.time())
+        where = f"{clock(chunk['start'])}–{clock(chunk['end'])}"
+        self.store.update_stage(job_id, STAGE, only_if_active=True, state=js.FAILED,
+                                error=f"{message} (the part at {where}; the other parts are kept)",
+                                traceback=traceback, finished_at=time.time())
+        self.drop_scratch(job_id)
+        return js.FAILED
 
     def maybe_join(self, job_id: str) -> None:
         chunks = self.store.chunks(job_id)

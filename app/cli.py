@@ -6,6 +6,7 @@
     earmark status               workers, queue depths, recent jobs
     earmark worker --queues Q    a Celery worker (started by the app, or on another machine)
     earmark worker --join LINE   help another machine's Earmark (the line its Settings › Helpers shows)
+    earmark helpers [add|remove NAME]   the helpers let in, each with its own line
     earmark beat                 Celery beat (started by the app)
 """
 
@@ -62,6 +63,13 @@ def build_parser() -> argparse.ArgumentParser:
     m = sub.add_parser("models", help="list, download or remove speech and summary models")
     m.add_argument("action", choices=("list", "download", "remove"))
     m.add_argument("name", nargs="?", help="a model from 'earmark models list'")
+    m.add_argument("--unverified", action="store_true",
+                   help="take files the server gives no checksum for (only from a server you trust)")
+
+    h = sub.add_parser("helpers", parents=[common], help="list the helpers let in, add one, or remove one "
+                                                         "(its connections close at once)")
+    h.add_argument("action", nargs="?", default="list", choices=("list", "add", "remove"))
+    h.add_argument("name", nargs="?", help="the helper's name (add: default helper, helper-2 …)")
 
     w = sub.add_parser("worker", parents=[common], help="run a Celery worker for some queues")
     w.add_argument("--queues", default="transcribe,nlp,index")
@@ -102,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     if command == "models":
         from app.commands import models
 
-        return models(args.action, args.name)
+        return models(args.action, args.name, args.unverified)
 
     from app.paths import DataDir
 
@@ -154,6 +162,10 @@ def _run(command: str, data, args) -> int:
         from app.commands import search
 
         return search(data, " ".join(args.query), newest=args.newest, limit=args.limit, speaker=args.speaker)
+    if command == "helpers":
+        from app.commands import helpers
+
+        return helpers(data, args.action, args.name)
     if command == "status":
         from app.commands import status
 
@@ -183,8 +195,15 @@ def _join(args) -> int:
     except HelperError as exc:
         print(f"earmark: {exc}", file=sys.stderr)
         return 2
+    # read by workers.config when it is first imported, after this
     os.environ["EARMARK_BROKER_URL"] = ticket.broker_url()
-    os.environ["EARMARK_BROKER_CA"] = str(ca)
+    os.environ["EARMARK_BROKER_CA"] = str(ca)  # TLS to the gate, and the tasks' signatures (workers.trust)
+    os.environ["EARMARK_HELPER_NAME"] = ticket.user  # its own acknowledgement keys (workers.config.helper_keys)
+    import logging
+
+    # The gate reads every command and reply in RESP2; redis-py asks each new connection
+    # for RESP3 first and falls back, with a warning worth nothing here.
+    logging.getLogger("redis.connection").addFilter(lambda record: "does not support HELLO" not in record.msg)
     print(f"earmark: joined the Earmark at {ticket.where}; taking {args.queues} (Ctrl-C to leave)", file=sys.stderr)
     return 0
 

@@ -38,15 +38,80 @@ def serve(data: DataDir) -> int:
     for line in join_lines(data, settings):
         print(f"Another machine helps with: {line}", flush=True)
     said_until = time.time()
+    settings_seen = _mtime(data.settings)
     try:
         while not stop.wait(POLL_BACKEND_SECONDS):
             stack.poll()
             for refusal in refusals_since(data, said_until):
                 print(f"earmark: refused a helper at {refusal['peer']}: {refusal['why']}", file=sys.stderr, flush=True)
                 said_until = refusal["at"]
+            if _mtime(data.settings) != settings_seen:
+                settings_seen = _mtime(data.settings)
+                stack = _follow_helper_settings(data, stack)
     finally:
         print("Stopping…", flush=True)
         stack.close()
+    return 0
+
+
+def _mtime(path: Path) -> float | None:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return None
+
+
+def _follow_helper_settings(data: DataDir, stack: Stack) -> Stack:
+    """The settings file changed under a running ``serve`` (the window's settings, or an
+    edit): helpers turned off close the port at once; a new address starts the stack
+    again with it."""
+    from app.helpers import join_lines
+
+    settings = Settings(data.settings)
+    before, now = str(stack.settings["helpers_listen"]).strip(), str(settings["helpers_listen"]).strip()
+    if before == now:
+        return stack
+    if not now and stack.supervisor and stack.supervisor.close_gate():
+        print("Helpers are turned off: the port is closed.", flush=True)
+        stack.settings = settings
+        return stack
+    print("The helpers' address changed: starting again with it…", flush=True)
+    stack.close()
+    stack = Stack(data, settings).open(wait_workers=True, join=False)
+    for line in join_lines(data, settings):
+        print(f"Another machine helps with: {line}", flush=True)
+    return stack
+
+
+def helpers(data: DataDir, action: str, name: str | None) -> int:
+    """``earmark helpers``: who may help, each with its own line; removing one takes
+    effect at once (the gate closes its connections), the others keep theirs."""
+    from app.helpers import HelperAccess, clean_name, join_lines
+
+    access = HelperAccess.of(data).ensure()
+    settings = Settings(data.settings)
+    try:
+        if action == "add":
+            name = access.add(clean_name(name) if name else None)
+        elif action == "remove":
+            if not name or not access.remove(clean_name(name)):
+                print(f"earmark: no helper named '{name}' (see 'earmark helpers')", file=sys.stderr)
+                return 2
+            print(f"Removed {name}: its join line no longer works, and it is disconnected if it was connected.")
+            return 0
+    except ValueError as exc:
+        print(f"earmark: {exc}", file=sys.stderr)
+        return 2
+    names = [name] if action == "add" else list(access.helpers())
+    if not str(settings["helpers_listen"]).strip():
+        print("Helpers are off: set an address in Settings › Helpers (helpers_listen) to let them in.",
+              file=sys.stderr)
+    for each in names:
+        lines = join_lines(data, settings, each) or [f"(helpers are off) {each}"]
+        for line in lines:
+            print(f"{each}: {line}")
+    if not names:
+        print("No helper is let in yet: 'earmark helpers add' makes a line for one.", file=sys.stderr)
     return 0
 
 
@@ -337,7 +402,7 @@ def search(data: DataDir, query: str, newest: bool = False, limit: int = 20, spe
     return 0 if hits else 1
 
 
-def models(action: str, name: str | None) -> int:
+def models(action: str, name: str | None, unverified: bool = False) -> int:
     """``earmark models list|download NAME|remove NAME``; Ctrl-C cancels a download."""
     from app import models as manager
 
@@ -362,7 +427,7 @@ def models(action: str, name: str | None) -> int:
         def progress(done: int, total: int) -> None:
             view.show([(name, "download", done / total if total else 0.0, f"{done / 1e6:.0f}/{total / 1e6:.0f} MB")])
         try:
-            folder = manager.download(name, on_progress=progress, cancel=cancel)
+            folder = manager.download(name, on_progress=progress, cancel=cancel, allow_unverified=unverified)
         except KeyboardInterrupt:
             cancel.set()
             raise manager.Cancelled(f"The download of {name} was cancelled; what was fetched is kept for next time.")

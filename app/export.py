@@ -30,11 +30,13 @@ class CueLimits:
                    settings["subtitle_max_seconds"])
 
 
-def wrap(words: list[str], width: int) -> list[str]:
-    """Greedy lines of at most *width* characters (a longer word has a line of its own)."""
+def wrap(words: list[str], width: int, first: int | None = None) -> list[str]:
+    """Greedy lines of at most *width* characters (*first* for the first line: what a
+    speaker's name leaves of it); a longer word has a line of its own."""
     lines: list[str] = []
     for word in words:
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
+        room = first if first is not None and len(lines) == 1 else width
+        if lines and len(lines[-1]) + 1 + len(word) <= room:
             lines[-1] += " " + word
         else:
             lines.append(word)
@@ -56,30 +58,44 @@ def _timed_words(seg: dict) -> list[tuple[str, float, float]]:
     return out
 
 
-def cues(segments: list[dict], limits: CueLimits | None = CueLimits()) -> list[dict]:
+def cues(segments: list[dict], limits: CueLimits | None = CueLimits(), head=None) -> list[dict]:
     """Subtitle cues within *limits* (None: one cue per segment): a segment too long for
     one cue is cut between words, each cue shows for min_seconds..max_seconds without
-    running into the next."""
+    running into the next. *head* (a speaker's name → what goes before a cue's text, e.g.
+    "Maria: ") counts toward the first line; where it would leave less than half a
+    line, the name has a line of its own (one of the cue's lines). Each cue's ``text``
+    then starts with it."""
     from workers.engines.sentences import in_time_order
 
     segments = in_time_order(segments)  # a transcript stored before this held overlaps: cues in order all the same
     if limits is None:
-        return [{"start": s["start"], "end": s["end"], "text": s["text"], "speaker": s.get("speaker")}
-                for s in segments]
+        return [{"start": s["start"], "end": s["end"], "speaker": s.get("speaker"),
+                 "text": (head(s["speaker"]) if head and s.get("speaker") else "") + s["text"]} for s in segments]
     out: list[dict] = []
     for seg in segments:
         first = len(out)
+        name = seg.get("speaker") if head else None
+        before, lines, room = "", limits.lines, limits.line_chars
+        if name:
+            before = head(name)
+            if len(before) > limits.line_chars // 2:
+                own_line = limits.lines > 1  # else a shortened name keeps half the only line
+                width = limits.line_chars if own_line else limits.line_chars // 2
+                before = head(_shorten(name, width - len(head("")))).rstrip()
+                before += "\n" if own_line else " "
+                lines -= own_line
+            room = limits.line_chars if "\n" in before else limits.line_chars - len(before)
         current: list[tuple[str, float, float]] = []
         for word in _timed_words(seg):
             trial = current + [word]
-            fits = (len(wrap([w for w, _, _ in trial], limits.line_chars)) <= limits.lines
+            fits = (len(wrap([w for w, _, _ in trial], limits.line_chars, room)) <= lines
                     and trial[-1][2] - trial[0][1] <= limits.max_seconds)
             if current and not fits:
-                out.append(_cue(current, limits))
+                out.append(_cue(current, limits, room, before))
                 trial = [word]
             current = trial
         if current:
-            out.append(_cue(current, limits))
+            out.append(_cue(current, limits, room, before))
         for cue in out[first:]:
             cue["speaker"] = seg.get("speaker")
     for cue, following in zip(out, out[1:] + [None]):
@@ -89,21 +105,27 @@ def cues(segments: list[dict], limits: CueLimits | None = CueLimits()) -> list[d
     return out
 
 
-def _cue(words: list[tuple[str, float, float]], limits: CueLimits) -> dict:
+def _cue(words: list[tuple[str, float, float]], limits: CueLimits, first: int, before: str) -> dict:
     return {"start": words[0][1], "end": words[-1][2],
-            "text": "\n".join(wrap([w for w, _, _ in words], limits.line_chars))}
+            "text": before + "\n".join(wrap([w for w, _, _ in words], limits.line_chars, first))}
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 def said(segment: dict) -> str:
     """A segment's text, after its speaker's name when speakers were found."""
-    return f"{segment['speaker']}: {segment['text']}" if segment.get("speaker") else segment["text"]
+    return f"{_said_head(segment['speaker'])}{segment['text']}" if segment.get("speaker") else segment["text"]
 
 
-def _vtt_voice(cue: dict) -> str:
-    if not cue.get("speaker"):
-        return cue["text"]
-    name = cue["speaker"].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return f"<v {name}>{cue['text']}"
+def _said_head(name: str) -> str:
+    return f"{name}: "
+
+
+def _vtt_voice(name: str) -> str:
+    """WebVTT's voice tag: players that show the name show it before the line."""
+    return "<v {}>".format(name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 
 
 def to_txt(t: dict) -> str:
@@ -111,14 +133,14 @@ def to_txt(t: dict) -> str:
 
 
 def to_srt(t: dict, limits: CueLimits | None = CueLimits()) -> str:
-    blocks = [f"{i}\n{stamp(c['start'])} --> {stamp(c['end'])}\n{said(c)}\n"
-              for i, c in enumerate(cues(t["segments"], limits), start=1)]
+    blocks = [f"{i}\n{stamp(c['start'])} --> {stamp(c['end'])}\n{c['text']}\n"
+              for i, c in enumerate(cues(t["segments"], limits, head=_said_head), start=1)]
     return "\n".join(blocks)
 
 
 def to_vtt(t: dict, limits: CueLimits | None = CueLimits()) -> str:
-    blocks = [f"{stamp(c['start'], '.')} --> {stamp(c['end'], '.')}\n{_vtt_voice(c)}\n"
-              for c in cues(t["segments"], limits)]
+    blocks = [f"{stamp(c['start'], '.')} --> {stamp(c['end'], '.')}\n{c['text']}\n"
+              for c in cues(t["segments"], limits, head=_vtt_voice)]
     return "WEBVTT\n\n" + "\n".join(blocks)
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import ipaddress
+import json
 import os
 import secrets
 import socket
@@ -27,14 +28,42 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-HELPER_USER = "helper"
+HELPER_USER = "helper"  # the first helper's name (older join lines carry it)
+GATE_USER = "earmark-gate"  # the broker user the gate logs helpers in as (app/gate.py checks each one first)
 SCHEME = "earmark"
 DEFAULT_PORT = 6380
 CONNECT_SECONDS = 5.0
-# What a helper may not do on the broker: anything that changes or reads the server
-# itself (its config, its users, its files) rather than queues and results.
-HELPER_DENIED = ("-@admin", "-@dangerous", "+info", "+client|setinfo", "+client|setname", "+client|id",
-                 "+client|getname")
+NAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-_")
+# What the gate's broker user may run and touch at all; the gate narrows it per helper and
+# per task (app/gate.py). Nothing that reads or changes the server itself, lists keys,
+# reads a queue without taking from it, or writes a queue only the app's machine takes.
+GATE_COMMANDS = ("ping", "echo", "quit", "select", "auth", "client|setinfo", "client|setname", "client|getname",
+                 "client|id", "multi", "exec", "discard", "watch", "unwatch", "brpop", "lpush", "rpush",
+                 "hset", "hget", "hdel", "hlen", "zadd", "zrem", "zrange", "zrangebyscore", "zrevrangebyscore",
+                 "zcard", "llen", "sadd", "srem", "smembers", "scard", "sismember", "exists", "get", "set", "setex",
+                 "psetex", "del", "expire", "pexpire", "publish", "subscribe", "psubscribe", "unsubscribe",
+                 "punsubscribe", "evalsha", "eval", "script|load", "script|exists", "info", "time")
+# the queues' keys (every priority step), the helpers' own acknowledgement keys, results,
+# the audio (read only), kombu's routing tables and control queues
+GATE_KEYS = ("~transcribe*", "~nlp*", "~index*", "~unacked.helper.*", "~unacked_index.helper.*",
+             "~unacked_mutex.helper.*", "~celery-task-meta-*", "%R~earmark:audio:*", "~_kombu.binding*",
+             "~*.celery.pidbox*")
+GATE_CHANNELS = ("&/0.celeryev/*", "&/0.celery.pidbox", "&/0.celery.pidbox*", "&/0.celery.pidbox/*", "&celery-task-meta-*")
+
+
+def gate_acl_line(password: str) -> str:
+    """The broker config line of the gate's user (``user … on >password …``)."""
+    return " ".join(["user", GATE_USER, "on", f">{password}", "resetkeys", "resetchannels", "-@all",
+                     *(f"+{c}" for c in GATE_COMMANDS), *GATE_KEYS, *GATE_CHANNELS])
+
+
+def clean_name(text: str) -> str:
+    """A helper's name as the broker and the join line carry it: lower case, letters,
+    digits, '-' and '_'; ValueError with a sentence otherwise."""
+    name = (text or "").strip().lower().replace(" ", "-")
+    if not name or len(name) > 40 or not set(name) <= NAME_CHARS:
+        raise ValueError("A helper's name is 1-40 letters, digits, '-' or '_' (such as laptop-2).")
+    return name
 
 
 class HelperError(Exception):
@@ -73,29 +102,83 @@ class HelperAccess:
         return self.folder / "gate.key"
 
     @property
-    def secret_path(self) -> Path:
-        return self.folder / "secret"
+    def registry_path(self) -> Path:
+        """Each helper's name and own secret: one can be removed without the others joining again."""
+        return self.folder / "helpers.json"
+
+    @property
+    def gate_password_path(self) -> Path:
+        return self.folder / "gate-password"
 
     def ensure(self) -> "HelperAccess":
+        """The certificate and its key (the gate's identity, and the key every task the app
+        sends is signed with: workers.trust) and the gate's broker password, made once."""
         self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if not self.secret_path.exists():
-            _write_private(self.secret_path, secrets.token_urlsafe(32).encode())
         if not (self.cert_path.exists() and self.key_path.exists()):
             key_pem, cert_pem = make_certificate()
             _write_private(self.key_path, key_pem)
             _write_private(self.cert_path, cert_pem)
+        if not self.gate_password_path.exists():
+            _write_private(self.gate_password_path, secrets.token_urlsafe(32).encode())
+        old = self.folder / "secret"  # one secret for every helper, before each had its own
+        if old.exists():
+            helpers = self.helpers()
+            helpers.setdefault(HELPER_USER, old.read_text().strip())
+            self._save(helpers)
+            old.unlink()
         return self
 
     @property
-    def secret(self) -> str:
-        return self.secret_path.read_text().strip()
+    def gate_password(self) -> str:
+        return self.gate_password_path.read_text().strip()
+
+    def helpers(self) -> dict[str, str]:
+        """Name → secret of every helper let in."""
+        try:
+            return dict(json.loads(self.registry_path.read_text())["helpers"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return {}
+
+    def _save(self, helpers: dict[str, str]) -> None:
+        _write_private(self.registry_path, json.dumps({"helpers": helpers}, indent=1).encode())
+
+    def add(self, name: str | None = None) -> str:
+        """Let one more helper in (its own secret); its name. Without a name, 'helper',
+        then 'helper-2', 'helper-3' …"""
+        helpers = self.helpers()
+        if name is None:
+            name = next(n for n in (HELPER_USER, *(f"{HELPER_USER}-{i}" for i in range(2, 10_000)))
+                        if n not in helpers)
+        name = clean_name(name)
+        if name not in helpers:
+            helpers[name] = secrets.token_urlsafe(32)
+            self._save(helpers)
+        return name
+
+    def remove(self, name: str) -> bool:
+        """Forget a helper's secret: the gate closes its connections within a second and
+        refuses it from then on (no restart). False when there was none by that name."""
+        helpers = self.helpers()
+        if helpers.pop(name, None) is None:
+            return False
+        self._save(helpers)
+        return True
+
+    def first(self) -> str:
+        """The helper a single join line is for (made when there is none)."""
+        return next(iter(self.helpers()), None) or self.add()
+
+    def check(self, name: str, secret: str) -> bool:
+        known = self.helpers().get(name)
+        return known is not None and secrets.compare_digest(known.encode(), (secret or "").encode())
 
     def fingerprint(self) -> str:
         return fingerprint(ssl.PEM_cert_to_DER_cert(self.cert_path.read_text()))
 
-    def join_line(self, host: str, port: int) -> str:
+    def join_line(self, host: str, port: int, name: str | None = None) -> str:
+        name = name or self.first()
         host_part = f"[{host}]" if ":" in host else host
-        return (f"earmark worker --join {SCHEME}://{HELPER_USER}:{quote(self.secret, safe='')}@"
+        return (f"earmark worker --join {SCHEME}://{quote(name, safe='')}:{quote(self.helpers()[name], safe='')}@"
                 f"{host_part}:{port}/?fp={self.fingerprint()}")
 
     def server_context(self) -> ssl.SSLContext:
@@ -168,15 +251,15 @@ def addresses_to_offer(host: str) -> list[str]:
     return found or ["127.0.0.1"]
 
 
-def join_lines(data, settings) -> list[str]:
-    """The line a helper types, for each address it could reach this machine at; empty
-    when helpers are off."""
+def join_lines(data, settings, name: str | None = None) -> list[str]:
+    """The line helper *name* (by default the first) types, for each address it could
+    reach this machine at; empty when helpers are off."""
     listen = str(settings["helpers_listen"]).strip()
     if not listen:
         return []
     host, port = parse_listen(listen)
     access = HelperAccess.of(data).ensure()
-    return [access.join_line(address, port) for address in addresses_to_offer(host)]
+    return [access.join_line(address, port, name) for address in addresses_to_offer(host)]
 
 
 # --- the helper side ------------------------------------------------------------------
@@ -260,7 +343,7 @@ def check_secret(ticket: Ticket, ca_path: Path) -> None:
     from redis.retry import Retry
 
     client = redis.Redis(host=ticket.host, port=ticket.port, username=ticket.user, password=ticket.secret,
-                         ssl=True, retry=Retry(NoBackoff(), 0), socket_timeout=CONNECT_SECONDS, socket_connect_timeout=CONNECT_SECONDS,
+                         ssl=True, protocol=2, retry=Retry(NoBackoff(), 0), socket_timeout=CONNECT_SECONDS, socket_connect_timeout=CONNECT_SECONDS,
                          **ssl_options(ca_path))
     try:
         client.ping()

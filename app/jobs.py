@@ -16,7 +16,7 @@ from app.chunkflow import ChunkFlow, chunked
 from app.dispatch import Dispatcher, failure_message, locked, settle, with_file_hash
 from app.jobstore import JobStore
 from workers import stages
-from workers.errors import BROKER_ERRORS, BadMediaError, EarmarkError
+from workers.errors import BROKER_ERRORS, BadMediaError, EarmarkError, RefusedResult
 from workers.media import hash_file
 
 log = logging.getLogger(__name__)
@@ -327,6 +327,13 @@ class JobService:
             if name == TRANSCRIBE and self.chunks.is_plan(meta["result"]):
                 self.chunks.planned(job_id, meta["result"])  # a long file's plan: its chunks go out now
                 return self.store.stage(job_id, name)["state"]
+            try:
+                self._check_result(job_id, name, meta["result"])
+            except RefusedResult as exc:
+                log.warning("job %s: the %s result was refused: %s", job_id, name, exc)
+                self.store.update_stage(job_id, name, only_if_active=True, state=js.FAILED, error=str(exc),
+                                        finished_at=time.time())
+                return js.FAILED
             self.store.save_result(stages.stage(name).stores, job_id, meta["result"])
             self.store.update_stage(job_id, name, only_if_active=True, state=js.DONE, progress=1.0,
                                     error=None, finished_at=_finished_at(meta))
@@ -349,6 +356,18 @@ class JobService:
             self.store.update_stage(job_id, name, only_if_active=True, state=js.CANCELLED)
             return js.CANCELLED
         return None
+
+    def _check_result(self, job_id: str, name: str, result) -> None:
+        """What a worker (perhaps a helper) sent fits its task (``app.result_checks``)."""
+        from app.result_checks import check_stage_result, check_transcript
+
+        if name == TRANSCRIBE:
+            job = self.store.job(job_id)
+            duration = (job or {}).get("duration_seconds") or (result or {}).get("duration") or 0.0
+            check_transcript(result, 0.0, float(duration), job_id=job_id)
+        else:
+            transcript = self.store.transcript(job_id) or {}
+            check_stage_result(result, len(json.dumps(transcript.get("segments") or [])), job_id=job_id)
 
     def _next_stage(self, job_id: str, done: str) -> None:
         """The next pending stage in table order; a stage made after indexing is indexed too."""

@@ -37,12 +37,17 @@ class Cancelled(DownloadError):
     pass
 
 
+class UnverifiedError(DownloadError):
+    """Nothing could check a file of the model; downloaded only when the person says so."""
+
+
 @dataclass
 class Remote:
     name: str  # the file
     url: str
     size: int
     sha256: str | None
+    git_sha1: str | None = None  # a small (non-LFS) file's checksum on the hub: its git blob id
 
 
 def endpoint() -> str:
@@ -80,7 +85,11 @@ def _head(url: str) -> tuple[int, str | None] | None:
     headers = response.headers
     etag = (headers.get("X-Linked-Etag") or headers.get("ETag") or "").strip('"').removeprefix("W/").strip('"')
     size = headers.get("X-Linked-Size") or headers.get("Content-Length") or "0"
-    return int(size), etag if len(etag) == 64 else None
+    try:
+        size = int(size)
+    except ValueError:
+        size = 0
+    return size, etag.lower() if len(etag) in (40, 64) else None
 
 
 def plan(model: Model) -> list[Remote]:
@@ -97,13 +106,29 @@ def plan(model: Model) -> list[Remote]:
             if optional:
                 continue
             raise DownloadError(f"The model server has no {name} for {model.name}.")
-        files.append(Remote(name, url, *found))
+        size, tag = found
+        if size <= 0:  # nothing to check a download against, nor to know it is complete
+            raise DownloadError(f"The model server did not say how large {name} of {model.name} is, so nothing was "
+                                "downloaded or installed. Try again later, or another server (HF_ENDPOINT).")
+        pinned = model.checksums.get(name)
+        if pinned and tag and len(tag) == 64 and tag != pinned:
+            raise DownloadError(f"The model server's checksum for {name} of {model.name} is not the one Earmark "
+                                "knows for it, so nothing was downloaded (an altered or different model).")
+        sha256 = pinned or (tag if tag and len(tag) == 64 else None)
+        files.append(Remote(name, url, size, sha256, tag if tag and len(tag) == 40 else None))
     return files
 
 
+def unverified(files: list[Remote]) -> list[str]:
+    """The files nothing can check: no checksum pinned in the catalog or given by the server."""
+    return [f.name for f in files if not f.sha256 and not f.git_sha1]
+
+
 def download(name: str, on_progress: Callable[[int, int], None] = lambda done, total: None,
-             cancel: threading.Event | None = None) -> Path:
-    """Download a model of the catalog; return its folder. Resumes what a broken run left."""
+             cancel: threading.Event | None = None, allow_unverified: bool = False) -> Path:
+    """Download a model of the catalog; return its folder. Resumes what a broken run left.
+    A file nothing can check (no checksum pinned, none from the server) is refused unless
+    the person said to take it anyway (*allow_unverified*)."""
     model = model_named(name)
     if offline():
         raise DownloadError("Downloads are turned off (HF_HUB_OFFLINE is set); unset it to download models.")
@@ -111,6 +136,11 @@ def download(name: str, on_progress: Callable[[int, int], None] = lambda done, t
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     (folder / ".partial").touch()
     files = plan(model)
+    blind = unverified(files)
+    if blind and not allow_unverified:
+        raise UnverifiedError(f"The model server gave no checksum for {', '.join(blind)} of {model.name}, so "
+                              "Earmark cannot tell whether it arrives unaltered; nothing was downloaded. If you "
+                              f"trust this server, run 'earmark models download {model.name} --unverified'.")
     total = sum(f.size for f in files)
     have = {f.name: _size(folder / f.name) if _size(folder / f.name) == f.size else _size(folder / f"{f.name}.part")
             for f in files}
@@ -167,12 +197,22 @@ def _fetch(remote: Remote, target: Path, done: int, total: int, on_progress, can
             break
     else:
         raise DownloadError(f"The download of {remote.name} stopped early; run it again to go on.")
-    if remote.sha256 and _sha256(part) != remote.sha256:
+    if _size(part) != remote.size or (remote.sha256 and _sha256(part) != remote.sha256) or (
+            remote.git_sha1 and _git_sha1(part) != remote.git_sha1):
         part.unlink(missing_ok=True)
         raise DownloadError(f"{remote.name} did not match the checksum the model server gave for it, so it was "
                             "not kept (a damaged or altered download). Try again.")
     os.replace(part, target)
     return start_done + remote.size
+
+
+def _git_sha1(path: Path) -> str:
+    """A file's git blob id: what the hub states for a file kept in git rather than LFS."""
+    digest = hashlib.sha1(b"blob %d\0" % _size(path))
+    with open(path, "rb") as fh:
+        while block := fh.read(CHUNK):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _sha256(path: Path) -> str:

@@ -17,6 +17,24 @@ def _channel(conn):
     return ch, ch.client
 
 
+HELPER_UNACKED = config.helper_keys("*")["unacked_key"]
+
+
+def unacked_keys(ch, client) -> list[tuple[str, str]]:
+    """(hash, index) of every worker's messages taken and not yet acknowledged: the app's
+    own workers share kombu's; each helper keeps its own (``workers.config.helper_keys``)."""
+    keys = [(ch.unacked_key, ch.unacked_index_key)]
+    for raw in client.scan_iter(match=HELPER_UNACKED, count=100):
+        key = _text(raw)
+        name = key.removeprefix(HELPER_UNACKED[:-1])
+        keys.append((key, config.helper_keys(name)["unacked_index_key"]))
+    return keys
+
+
+def _unacked_values(ch, client) -> list:
+    return [raw for key, _ in unacked_keys(ch, client) for raw in client.hvals(key)]
+
+
 def queue_keys(channel, queue: str) -> list[str]:
     """Every Redis list that holds *queue*'s messages, one per priority step."""
     return list(dict.fromkeys(channel._q_for_pri(queue, pri) for pri in channel.priority_steps))
@@ -39,7 +57,7 @@ def depths(celery_app, queues=config.ALL_QUEUES, buckets: bool = False) -> dict[
             result[q]["waiting"] = sum(lengths.values())
             if buckets:
                 result[q]["buckets"] = {pri: n for pri, n in lengths.items() if n}
-        for raw in client.hvals(ch.unacked_key):
+        for raw in _unacked_values(ch, client):
             queue = _queue_of(raw)
             if queue in result:
                 result[queue]["unacked"] += 1
@@ -59,7 +77,7 @@ def task_ids_in_broker(celery_app, queues=config.ALL_QUEUES) -> set[str]:
     ids = set()
     with celery_app.connection_for_write() as conn:
         ch, client = _channel(conn)
-        raws = list(client.hvals(ch.unacked_key))
+        raws = _unacked_values(ch, client)
         for q in queues:
             for key in queue_keys(ch, q):
                 raws.extend(client.lrange(key, 0, -1))
@@ -91,24 +109,26 @@ def restore_unacked(celery_app, queues=None, crash_cause: str | None = None, tag
     restored = 0
     with celery_app.connection_for_write() as conn:
         ch, client = _channel(conn)
-        for tag, raw in client.hgetall(ch.unacked_key).items():
-            if queues is not None and _queue_of(raw) not in queues:
-                continue
-            if tags is not None and _text(tag) not in tags:
-                continue
+        for hash_key, index_key in unacked_keys(ch, client):
+            for tag, raw in client.hgetall(hash_key).items():
+                if queues is not None and _queue_of(raw) not in queues:
+                    continue
+                if tags is not None and _text(tag) not in tags:
+                    continue
 
-            def restore(pipe, tag=tag):
-                current = pipe.hget(ch.unacked_key, tag)
-                pipe.multi()
-                ch.qos._remove_from_indices(tag, pipe)
-                if current:
-                    payload, exchange, routing_key = loads(current)
-                    if crash_cause:
-                        count_crash(payload, crash_cause)
-                    ch._do_restore_message(payload, exchange, routing_key, pipe, leftmost=True)
+                def restore(pipe, tag=tag, hash_key=hash_key, index_key=index_key):
+                    current = pipe.hget(hash_key, tag)
+                    pipe.multi()
+                    pipe.zrem(index_key, tag)
+                    pipe.hdel(hash_key, tag)
+                    if current:
+                        payload, exchange, routing_key = loads(current)
+                        if crash_cause:
+                            count_crash(payload, crash_cause)
+                        ch._do_restore_message(payload, exchange, routing_key, pipe, leftmost=True)
 
-            client.transaction(restore, ch.unacked_key)
-            restored += 1
+                client.transaction(restore, hash_key)
+                restored += 1
     if restored:
         log.info("restored %d unacknowledged message(s) to %s", restored,
                  "all queues" if queues is None else ", ".join(queues))
@@ -124,11 +144,12 @@ def held_messages(celery_app) -> dict[str, str]:
     held = {}
     with celery_app.connection_for_write() as conn:
         ch, client = _channel(conn)
-        for tag, raw in client.hgetall(ch.unacked_key).items():
-            try:
-                held[_text(tag)] = json.loads(raw)[0]["headers"]["id"]
-            except (ValueError, KeyError, TypeError, IndexError):
-                continue
+        for hash_key, _ in unacked_keys(ch, client):
+            for tag, raw in client.hgetall(hash_key).items():
+                try:
+                    held[_text(tag)] = json.loads(raw)[0]["headers"]["id"]
+                except (ValueError, KeyError, TypeError, IndexError):
+                    continue
     return held
 
 

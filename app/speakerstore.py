@@ -5,7 +5,10 @@ A job's speakers have keys "1", "2", … (in the order they first speak); a segm
 ``speaker`` is one of them. A speaker's label is its name, else "Speaker N". Naming a
 speaker keeps their voice print as a person; the next recording's speakers are matched
 against everyone kept (cosine similarity of voice prints, at least ``speaker_match``).
-Forgetting a person deletes every voice print of theirs."""
+Only a speaker with MIN_MATCH_SECONDS of speech is matched or remembered by voice: on
+real meetings a print from less told different people apart too poorly (a wrong name is
+worse than "Speaker 2"; bench/bench_speakers.py). Forgetting a person deletes every voice
+print of theirs."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ import numpy as np
 
 from workers.options import default
 
+MIN_MATCH_SECONDS = 8.0  # AMI: with 3-8 s prints, people who differ reached 0.91 similarity (same person: 0.92)
 LABEL_SQL = "COALESCE(sp.name, 'Speaker ' || sp.key)"  # a speaker's label: its name, else "Speaker N"
 
 
@@ -109,8 +113,10 @@ class SpeakerStore:
                 db.execute("UPDATE speakers SET name=NULL, person_id=NULL, confidence=NULL "
                            "WHERE job_id=? AND key=?", (job_id, key))
             else:
-                row = db.execute("SELECT print FROM speakers WHERE job_id=? AND key=?", (job_id, key)).fetchone()
-                person_id = self._remember(db, name, _vector(row["print"]) if row else None)
+                row = db.execute("SELECT print, seconds FROM speakers WHERE job_id=? AND key=?",
+                                 (job_id, key)).fetchone()
+                enough = row is not None and (row["seconds"] is None or row["seconds"] >= MIN_MATCH_SECONDS)
+                person_id = self._remember(db, name, _vector(row["print"]) if enough else None)
                 db.execute("UPDATE speakers SET name=?, person_id=?, confidence=NULL WHERE job_id=? AND key=?",
                            (name, person_id, job_id, key))
         self.refresh_notes(job_id)
@@ -245,15 +251,17 @@ class SpeakerStore:
 
 def _match(speakers: list[dict], people: list[tuple], threshold: float) -> dict:
     """speaker key → (person id, name, similarity): the closest voices first, each person
-    at most once, only at *threshold* or above."""
+    at most once, only at *threshold* or above, and only speakers with MIN_MATCH_SECONDS
+    of speech (when the result says how much)."""
     pairs = []
     for sp in speakers:
-        if not sp.get("print"):
+        if not sp.get("print") or (sp.get("seconds") is not None and sp["seconds"] < MIN_MATCH_SECONDS):
             continue
         v = np.asarray(sp["print"], np.float32)
         v = v / (np.linalg.norm(v) + 1e-9)
         for person_id, name, kept in people:
-            pairs.append((float(v @ kept), sp["key"], person_id, name))
+            # a person's print is the mean of the recordings named: back to unit length
+            pairs.append((float(v @ kept) / (float(np.linalg.norm(kept)) + 1e-9), sp["key"], person_id, name))
     out, used = {}, set()
     for similarity, key, person_id, name in sorted(pairs, reverse=True):
         if similarity >= threshold and key not in out and person_id not in used:

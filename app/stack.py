@@ -115,6 +115,10 @@ class Stack:
         address = BrokerAddress.load(address_file(self.data))
         if address is None:
             raise StartError(f"Earmark is starting or stopping on {self.data.root}; try again in a moment.")
+        from app.helpers import HelperAccess
+        from workers import trust
+
+        trust.use_signing_key(HelperAccess.of(self.data).ensure().key_path)  # what it sends, signed as the owner's
         self.celery = client_app(address.url)
         self._joined_address = address
         log.info("joined the running stack of %s", self.data.root)

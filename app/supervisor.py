@@ -151,12 +151,13 @@ class Supervisor:
         self._take_lock()
         try:
             self._clean_stale()
+            self._trust()
             external = self.settings["broker_url"]
             if external:
                 self.address = BrokerAddress(url=external)
             else:
                 self.broker = EmbeddedBroker(self.data, self.settings["broker_tcp_port"],
-                                             helper_secret=self._helper_secret())
+                                             gate_password=self._gate_password())
                 self.address = self.broker.address
                 self._spawn(self._broker_child())
                 self._start_broker_or_repair()
@@ -234,18 +235,33 @@ class Supervisor:
                      str(self.data.logs / "broker.console.log"), str(self.data.pidfile("broker")),
                      pdeathsig=signal.SIGTERM)  # valkey flushes its AOF on SIGTERM
 
-    def _helper_secret(self) -> str | None:
+    def _trust(self) -> None:
+        """Every task this process sends is signed, and every worker here runs only what
+        was (``workers.trust``): the key is the gate's, made once in the data folder."""
+        from app.helpers import HelperAccess
+        from workers import trust
+
+        self.access = HelperAccess.of(self.data).ensure()
+        trust.use_signing_key(self.access.key_path)
+
+    def _gate_password(self) -> str | None:
         if not str(self.settings["helpers_listen"]).strip():
             return None
         from app.helpers import HelperAccess
 
-        return HelperAccess.of(self.data).ensure().secret
+        return HelperAccess.of(self.data).ensure().gate_password
 
     def _role_child(self, role: str) -> Child:
         env = dict(os.environ, EARMARK_BROKER_URL=self.address.url,
                    EARMARK_DATA_DIR=str(self.data.root), PYTHONUNBUFFERED="1",
                    EARMARK_SCRATCH_DIR=str(self.data.scratch),
                    EARMARK_THREADS=str(thread_budgets(self.roles).get(role, 1)))
+        from workers import trust
+
+        env[trust.CERT_ENV] = str(self.access.cert_path)  # run only what the app signed
+        if role == "beat":
+            env[trust.KEY_ENV] = str(self.access.key_path)  # its hourly cleanup is sent signed
+        env.pop(trust.HELPER_CERT_ENV, None)
         common = ["--data-dir", str(self.data.root), "--parent-pid", str(os.getpid())]
         if role == "beat":
             argv = [*self_command(), "beat", *common]
@@ -426,6 +442,22 @@ class Supervisor:
         if child.alive():
             child.failures_in_row = 0
             child.proc.send_signal(signal.SIGTERM)
+
+    def close_gate(self) -> bool:
+        """Helpers turned off while running: the gate goes now (its port closes and every
+        helper connection with it) and is not started again. True if it was running."""
+        with self._mutex:
+            child = self.children.pop(GATE_ROLE, None)
+            self.roles = tuple(r for r in self.roles if r != GATE_ROLE)
+        if child is None:
+            return False
+        if child.alive():
+            child.proc.kill()
+            child.proc.wait(timeout=10)
+        self.data.pidfile(child.name).unlink(missing_ok=True)
+        log.info("helpers turned off: the gate is stopped")
+        self.on_child_event(child.name, "stopped", {})
+        return True
 
     # --- stop ------------------------------------------------------------------
     def stop(self, timeout_seconds: float | None = None) -> None:

@@ -1,81 +1,115 @@
-"""Speaker labels: how long finding speakers takes beside transcribing, and its memory.
+"""Speaker labels on real and synthetic voices: today's engine against the baseline.
 
-    python bench/bench_speakers.py [--long-minutes 20] [--memory-hours 3]
+    python bench/bench_speakers.py [--baseline REV] [--memory-minutes 10 60 180] [--work DIR]
 
-For each recording, in one run, each measured in a fresh process (peak RSS is that
-process's own):
-  transcribe   Earmark's speech engine (bundled tiny.en, int8, beam 5, all cores, word
-               timestamps on as the speaker stage asks), model loaded before the clock
-  speakers     Earmark's speaker engine (workers.engines.voices.diarize), auto count,
-               given the transcript's segments as the speaker stage is (voice prints
-               only where it has words), model loaded before the clock
-and the ratio speakers / transcribe (aim: under 0.3). Recordings: the four corpus
-meetings, a meeting of three espeak-ng voices (its diarization error too), and a long
-file of the corpus meetings joined (--long-minutes). Then peak memory of the speaker
-engine alone on --memory-hours of audio (reading in blocks: flat however long; its
-own voice activity pass, with no transcript).
+Recordings (each with reference turns):
+  ami_trn01-09  nine 30 s snippets of real AMI meetings (shared/corpus/diarization,
+                RTTM reference); trn01-05 are the part the engine's settings were chosen
+                on ("tune"), trn06-09 are held out and reported first
+  stereo mono   the corpus's two-speaker stereo file mixed to mono (held out)
+  synthetic     meetings of espeak-ng voices (men and women, several voices, speeds and
+                pitches: tests/voices_audio.CASTS); "tune_three" was looked at while
+                choosing settings, the others are held out
+
+Each recording is transcribed once (Earmark's speech engine: bundled tiny.en, int8,
+beam 5, word timestamps, as the speaker stage gets it; model loaded before the clock),
+then given to both speaker engines as the speaker stage does (path, auto count, the
+transcript's segments): OLD is workers/engines/voices.py as of --baseline (before issue
+30), NEW the working tree's. Scored with ``voices.error_parts``: 10 ms frames, 0.25 s
+collar, overlapped speech counted, best one-to-one speaker map; missed, false alarm and
+confusion as fractions of reference speech; speakers found / in the reference. Time is
+the NEW engine's, as a fraction of the transcription's. Then the NEW engine's peak
+memory (fresh process, VmHWM) on the corpus meetings joined to each --memory-minutes.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the worker runs (workers/main.py); before numpy loads
+CORPUS = REPO.parent / "shared" / "corpus"
+BASELINE = "ca55103"  # main before issue 30: the engine that took prints only where the transcript had words
+TUNE_AMI = {f"ami_trn0{i}" for i in range(1, 6)}
 
-MEASURE = """
+TRANSCRIBE = """
 import json, sys, time
-sys.path.insert(0, sys.argv[3])
-path, what, segments_file = sys.argv[1], sys.argv[2], sys.argv[4]
-if what == "transcribe":
-    from workers.engines.speech import SpeechEngine, TranscribeOptions
-    from workers.media import probe
-    options = TranscribeOptions(word_timestamps=True)
-    engine = SpeechEngine.get(options)
+sys.path.insert(0, sys.argv[1])
+from workers.engines.speech import SpeechEngine, TranscribeOptions
+from workers.media import probe
+options = TranscribeOptions(word_timestamps=True)
+engine = SpeechEngine.get(options)
+out = {}
+for path in sys.argv[3:]:
     started = time.perf_counter()
     result = engine.transcribe(probe(path), options)
-    out = {"segments": len(result["segments"])}
-    open(segments_file, "w").write(json.dumps(result["segments"]))
-else:
-    from workers.engines import voices
-    segments = json.loads(open(segments_file).read()) if segments_file != "-" else None
-    voices.encoder()
-    started = time.perf_counter()
-    found = voices.diarize(path, segments=segments)
-    out = {"speakers": len(found.prints), "turns": [[t.start, t.end, str(t.speaker)] for t in found.turns]}
-# VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across fork and exec
+    out[path] = {"seconds": time.perf_counter() - started, "segments": result["segments"]}
+open(sys.argv[2], "w").write(json.dumps(out))
+"""
+
+MEMORY = """
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+from workers.engines import voices
+voices.encoder()
+started = time.perf_counter()
+found = voices.diarize(sys.argv[2])
 peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
-out.update(seconds=time.perf_counter() - started, peak_mb=peak / 1024)
-print(json.dumps(out))
+print(json.dumps({"seconds": time.perf_counter() - started, "peak_mb": peak / 1024, "speakers": len(found.prints)}))
 """
 
 
-def measure(path: Path, what: str, segments: str = "-") -> dict:
-    done = subprocess.run([sys.executable, "-c", MEASURE, str(path), what, str(REPO), segments],
-                          capture_output=True, text=True, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+def baseline_engine(rev: str):
+    """workers/engines/voices.py as of *rev*, loaded as a module of its own."""
+    source = subprocess.run(["git", "-C", str(REPO), "show", f"{rev}:workers/engines/voices.py"],
+                            capture_output=True, text=True, check=True).stdout
+    path = Path(tempfile.mkdtemp(prefix="bench-baseline-")) / "voices_baseline.py"
+    path.write_text(source)
+    (path.parent / "voice").symlink_to(REPO / "workers" / "engines" / "voice")  # its weights, beside it
+    spec = importlib.util.spec_from_file_location("voices_baseline", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look themselves up there
+    spec.loader.exec_module(module)
+    return module
 
 
-def duration_of(path: Path) -> float:
-    from workers.media import probe
+def material(work: Path) -> list[dict]:
+    """Every recording: name, path, reference, and whether it was tuned on."""
+    from tests import voices_audio as va
 
-    return probe(str(path)).duration_seconds or 0.0
+    items = []
+    for name, reference in sorted(va.rttm().items()):
+        items.append({"name": name, "path": CORPUS / "diarization" / f"{name}.wav", "reference": reference,
+                      "kind": "ami", "tuned": name in TUNE_AMI})
+    mono = work / "stereo_mono.wav"
+    items.append({"name": "stereo mono", "path": mono, "reference": va.mono_mix(mono), "kind": "other",
+                  "tuned": False})
+    if va.have_espeak():
+        for cast in va.CASTS:
+            path = work / f"{cast}.wav"
+            items.append({"name": cast, "path": path, "reference": va.cast_meeting(path, cast),
+                          "kind": "synthetic", "tuned": cast.startswith("tune")})
+    return items
 
 
-def joined(corpus: Path, minutes: float, out: Path) -> Path:
+def joined(minutes: float, out: Path) -> Path:
     """The corpus meetings one after another until *minutes* long (16 kHz mono WAV)."""
     import numpy as np
     from faster_whisper.audio import decode_audio
 
     from tests.voices_audio import write_wav
 
-    pieces = [decode_audio(str(p)) for p in sorted(corpus.glob("meeting*.mp3"))]
+    pieces = [decode_audio(str(p)) for p in sorted(CORPUS.glob("meeting*.mp3"))]
     total, i, audio = 0, 0, []
     while total < minutes * 60 * 16000:
         audio.append(pieces[i % len(pieces)])
@@ -84,44 +118,150 @@ def joined(corpus: Path, minutes: float, out: Path) -> Path:
     return write_wav(out, np.concatenate(audio))
 
 
+def cell(parts: dict, found: int, wanted: int) -> str:
+    speech = parts["speech"] or 1.0
+    mark = "" if found == wanted else "*"
+    return (f"{parts['der']:5.2f} ({parts['missed'] / speech:4.2f}/{parts['false_alarm'] / speech:4.2f}/"
+            f"{parts['confusion'] / speech:4.2f}) {found}/{wanted}{mark:1}")
+
+
+def identities(found, reference: list[tuple[float, float, str]]) -> dict[int, str | None]:
+    """Each found speaker's reference person (tests/voices_audio.who_is)."""
+    from tests.voices_audio import who_is
+
+    named = who_is([(t.start, t.end, t.speaker) for t in found.turns], reference)
+    return {speaker: named.get(speaker) for speaker in found.prints}
+
+
+def recognition(rows: list[dict], thresholds: list[float], engine: str = "new",
+                minimums: tuple[float, ...] | None = None) -> None:
+    """Remembered voices on real ones: every speaker found in one AMI snippet is named
+    after their reference person (as a person would name them); each other snippet's
+    speakers are then matched against those people as the app does
+    (app/speakerstore._match). Right: named as who they are; wrong: named as someone
+    else (worse than "Speaker 2"). Before issue 30 any print was matched; now only one
+    with speakerstore.MIN_MATCH_SECONDS of speech is matched or remembered."""
+    from app import speakerstore
+
+    found = {r["name"]: (r[engine][3], identities(r[engine][3], r["reference"])) for r in rows}
+    print(f"\nremembered voices (AMI, {engine.upper()} engine): speakers of one snippet named, matched in every other")
+    for minimum in minimums or (0.0, speakerstore.MIN_MATCH_SECONDS):
+        for threshold in thresholds:
+            right = wrong = chances = shown = 0
+            for first, (a, who_a) in found.items():
+                people = [(i, who_a[k], voices_print(v)) for i, (k, v) in enumerate(a.prints.items())
+                          if who_a[k] and a.seconds.get(k, 0.0) >= minimum]
+                if not people:
+                    continue
+                known = {p[1] for p in people}
+                for second, (b, who_b) in found.items():
+                    if second == first:
+                        continue
+                    speakers = [{"key": str(k), "print": v.tolist(), "seconds": b.seconds.get(k, 0.0)}
+                                for k, v in b.prints.items()]
+                    saved = speakerstore.MIN_MATCH_SECONDS
+                    speakerstore.MIN_MATCH_SECONDS = minimum
+                    try:
+                        named = {key: name for key, (_, name, _) in speakerstore._match(
+                            speakers, people, threshold).items()}
+                    finally:
+                        speakerstore.MIN_MATCH_SECONDS = saved
+                    for k in b.prints:
+                        truth, given = who_b[k], named.get(str(k))
+                        shown += 1
+                        chances += truth in known and b.seconds.get(k, 0.0) >= minimum
+                        right += given is not None and given == truth
+                        wrong += given is not None and given != truth
+            print(f"  speech >= {minimum:2.0f} s, speaker_match {threshold:.2f}: right {right} of {chances} "
+                  f"who could be, wrong names {wrong} (speakers shown people: {shown})")
+
+
+def voices_print(vector):
+    import numpy as np
+
+    v = np.asarray(vector, np.float32)
+    return v / (np.linalg.norm(v) + 1e-9)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--long-minutes", type=float, default=20.0)
-    parser.add_argument("--memory-hours", type=float, default=3.0)
+    parser.add_argument("--baseline", default=BASELINE, help="git revision of the OLD engine")
+    parser.add_argument("--memory-minutes", type=float, nargs="*", default=[10, 60, 180])
+    parser.add_argument("--match", type=float, nargs="*", default=[0.8, 0.85, 0.9, 0.95],
+                        help="speaker_match thresholds to try for remembered voices")
+    parser.add_argument("--work", type=Path, help="keep recordings and transcripts here (reused)")
     args = parser.parse_args()
-    corpus = REPO.parent / "shared" / "corpus"
-    from tests import voices_audio as va
-    from workers.engines.voices import HOP_SECONDS, WINDOW_SECONDS, diarization_error
+    from workers.engines import voices
 
-    work = Path(tempfile.mkdtemp(prefix="bench-speakers-"))
-    reference = va.meeting(work / "three_voices.wav") if va.have_espeak() else None
-    files = sorted(corpus.glob("meeting*.mp3")) + ([work / "three_voices.wav"] if reference else [])
-    files.append(joined(corpus, args.long_minutes, work / f"joined_{args.long_minutes:g}min.wav"))
-    print(f"bench_speakers: hop {HOP_SECONDS} s, window {WINDOW_SECONDS} s, {os.cpu_count()} cores")
-    print(f"{'recording':34} {'audio':>8} {'transcribe':>11} {'speakers':>9} {'ratio':>6} "
-          f"{'found':>5} {'peak MB (tr/sp)':>16}")
-    ratios = []
-    for path in files:
-        audio = duration_of(path)
-        words = str(work / f"{path.stem}.segments.json")
-        tr = measure(path, "transcribe", words)
-        sp = measure(path, "speakers", words)  # as the speaker stage runs: where the transcript has words
-        ratio = sp["seconds"] / tr["seconds"]
-        ratios.append(ratio)
-        note = ""
-        if path.name == "three_voices.wav":
-            hyp = [tuple(t) for t in sp["turns"]]
-            note = f"  DER {diarization_error(reference, hyp):.3f}"
-        print(f"{path.name:34} {audio:7.0f}s {tr['seconds']:10.1f}s {sp['seconds']:8.1f}s {ratio:6.2f} "
-              f"{sp['speakers']:5d} {tr['peak_mb']:7.0f}/{sp['peak_mb']:<7.0f}{note}")
-    print(f"speakers / transcribe: median {sorted(ratios)[len(ratios) // 2]:.2f}, max {max(ratios):.2f} "
-          f"(aim < 0.3)")
-    if args.memory_hours:
-        long_file = joined(corpus, args.memory_hours * 60, work / f"joined_{args.memory_hours:g}h.wav")
-        sp = measure(long_file, "speakers")
-        print(f"speaker engine on {args.memory_hours:g} h: {sp['seconds']:.0f} s "
-              f"({duration_of(long_file) / sp['seconds']:.0f}× real time), peak {sp['peak_mb']:.0f} MB, "
-              f"{sp['speakers']} speaker(s) found")
+    old = baseline_engine(args.baseline)
+    work = args.work or Path(tempfile.mkdtemp(prefix="bench-speakers-"))
+    work.mkdir(parents=True, exist_ok=True)
+    items = material(work)
+    cache = work / "transcripts.json"
+    transcripts = json.loads(cache.read_text()) if cache.is_file() else {}
+    missing = [str(i["path"]) for i in items if str(i["path"]) not in transcripts]
+    if missing:
+        out = work / "new_transcripts.json"
+        subprocess.run([sys.executable, "-c", TRANSCRIBE, str(REPO), str(out), *missing], check=True)
+        transcripts.update(json.loads(out.read_text()))
+        cache.write_text(json.dumps(transcripts))
+    voices.encoder()
+    old.encoder()
+
+    print(f"bench_speakers: OLD = voices.py at {args.baseline}, NEW = working tree; DER (missed/false alarm/"
+          f"confusion) found/reference, * = count wrong")
+    print(f"{'recording':18} {'part':5} {'OLD':>28} {'NEW':>28} {'tr s':>6} {'sp s':>6} {'ratio':>5}")
+    rows = []
+    order = sorted(items, key=lambda i: (i["kind"] != "ami", i["tuned"], i["name"]))
+    for item in order:
+        transcript = transcripts[str(item["path"])]
+        wanted = len({who for *_, who in item["reference"]})
+        result = {}
+        for label, engine in (("old", old), ("new", voices)):
+            started = time.perf_counter()
+            found = engine.diarize(str(item["path"]), segments=transcript["segments"])
+            seconds = time.perf_counter() - started
+            hyp = [(t.start, t.end, str(t.speaker)) for t in found.turns]
+            result[label] = (voices.error_parts(item["reference"], hyp), len(found.prints), seconds, found)
+        ratio = result["new"][2] / transcript["seconds"]
+        rows.append({**item, "wanted": wanted, "old": result["old"], "new": result["new"], "ratio": ratio})
+        print(f"{item['name']:18} {'tune' if item['tuned'] else 'held':5} {cell(*result['old'][:2], wanted):>28} "
+              f"{cell(*result['new'][:2], wanted):>28} {transcript['seconds']:6.1f} {result['new'][2]:6.1f} "
+              f"{ratio:5.2f}")
+
+    def summary(title: str, chosen: list[dict]) -> None:
+        if not chosen:
+            return
+        text = [f"{title:34}"]
+        for label in ("old", "new"):
+            mean = statistics.mean(r[label][0]["der"] for r in chosen)
+            right = sum(r[label][1] == r["wanted"] for r in chosen)
+            text.append(f"{label.upper()} mean DER {mean:.2f}, count right {right}/{len(chosen)}")
+        print("  ".join(text))
+
+    print()
+    ami = [r for r in rows if r["kind"] == "ami"]
+    summary("AMI held out (trn06-09)", [r for r in ami if not r["tuned"]])
+    summary("AMI tuned on (trn01-05)", [r for r in ami if r["tuned"]])
+    summary("AMI all nine", ami)
+    summary("synthetic held out", [r for r in rows if r["kind"] == "synthetic" and not r["tuned"]])
+    summary("synthetic tuned on", [r for r in rows if r["kind"] == "synthetic" and r["tuned"]])
+    summary("stereo file mixed to mono", [r for r in rows if r["kind"] == "other"])
+    ratios = sorted(r["ratio"] for r in rows)
+    print(f"NEW speakers / transcription time: median {ratios[len(ratios) // 2]:.2f}, max {ratios[-1]:.2f} "
+          f"(aim <= 0.3)")
+
+    recognition([r for r in rows if r["kind"] == "ami"], [0.85], "old", (0.0,))  # as before issue 30
+    recognition([r for r in rows if r["kind"] == "ami"], args.match)
+
+    for minutes in args.memory_minutes:
+        long_file = joined(minutes, work / f"joined_{minutes:g}min.wav")
+        done = subprocess.run([sys.executable, "-c", MEMORY, str(REPO), str(long_file)],
+                              capture_output=True, text=True, check=True)
+        sp = json.loads(done.stdout.strip().splitlines()[-1])
+        print(f"NEW engine on {minutes:g} min: {sp['seconds']:.0f} s ({minutes * 60 / sp['seconds']:.0f}x real "
+              f"time), peak {sp['peak_mb']:.0f} MB, {sp['speakers']} speaker(s)")
+        long_file.unlink()
 
 
 if __name__ == "__main__":

@@ -54,3 +54,33 @@ def test_the_join_keeps_times_increasing_and_takes_the_main_language():
     assert all(a["end"] <= b["start"] for a, b in zip(joined["segments"], joined["segments"][1:]))
     assert joined["text"] == "first runs past the cut second part kurz"
     assert joined["language"] == "en" and joined["chunks"] == 3 and joined["duration"] == 170.0
+
+
+def test_a_segment_stretched_over_words_it_lost_is_thin_and_transcribed_again(corpus):
+    """After a whole-group kill a re-run once stored a segment that spanned a sentence it
+    did not hold, so its time looked covered. Coverage counts words per second of speech:
+    the thin passage is transcribed again and the lost words come back."""
+    from workers.engines.chunks import sparse, speech_regions
+    from workers.engines.speech import SpeechEngine, TranscribeOptions
+    from workers.media import decode, probe
+    from tests.helpers import normalize
+
+    path = str(corpus / "meeting1_product_sync.mp3")
+    audio = decode(path, probe(path))
+    regions = speech_regions(audio)
+    options = TranscribeOptions()
+    engine = SpeechEngine.get(options)
+    real = engine.transcribe_samples(audio, options, regions=regions, batched=False)
+    assert not sparse(regions, real["segments"])  # a good transcript has no thin passage
+    # the longest segment keeps only its first two words, as the damaged re-run did
+    victim = max(real["segments"], key=lambda s: len(s["text"].split()))
+    lost = victim["text"]
+    damaged = dict(real, segments=[dict(s, text=" ".join(s["text"].split()[:2])) if s is victim else dict(s)
+                                   for s in real["segments"]])
+    thin = sparse(regions, damaged["segments"])
+    assert thin and any(a <= victim["start"] + 0.5 and victim["end"] - 0.5 <= b for a, b in thin), thin
+    engine.check_coverage(audio, damaged, options, regions=regions)
+    text = normalize(" ".join(s["text"] for s in damaged["segments"]))
+    back = [w for w in normalize(lost).split()[2:] if w in text.split()]
+    assert len(back) >= 0.8 * len(normalize(lost).split()[2:]), (lost, text)
+    assert any(r.get("sparse") and r["found"] for r in damaged["rerun"])

@@ -129,3 +129,30 @@ def test_a_setting_declared_once_reaches_the_worker(data_dir, corpus):
     told = cli(data_dir, "transcribe", corpus / "hotwords.mp3", "--out", out)  # new options: a new job
     assert told.returncode == 0, told.stderr
     assert "ComfyUI" in (out / "hotwords.txt").read_text()
+
+
+def test_a_recording_without_speech_says_so_and_silence_is_not_cut_into_chunks(data_dir, tmp_path):
+    """A tone of 10 ms and two minutes of silence (chunked from one minute here, as a
+    3-hour silent file is by default): each ends with one sentence, and the silence is
+    found before any chunk is made."""
+    import wave
+
+    import numpy as np
+
+    def write(path, samples):
+        with wave.open(str(path), "wb") as w:
+            w.setnchannels(1), w.setsampwidth(2), w.setframerate(16000)
+            w.writeframes((samples * 32767).astype(np.int16).tobytes())
+        return path
+
+    tone = write(tmp_path / "beep.wav", 0.3 * np.sin(np.arange(160) * 2 * np.pi * 1000 / 16000))
+    silence = write(tmp_path / "quiet room.wav", np.zeros(16000 * 120))
+    (data_dir / "settings.json").write_text('{"version": 2, "chunk_from_minutes": 1.0}')
+    done = cli(data_dir, "transcribe", tone, silence, "--out", tmp_path / "out")
+    assert done.returncode == 1
+    store = JobStore(data_dir / "earmark.db")
+    for job in store.jobs():
+        assert job["state"] == js.FAILED and job["error"] == "No speech was found in this recording.", job
+        assert f"{job['path']}: No speech was found in this recording." in done.stderr
+    long_job = next(j for j in store.jobs() if j["path"] == str(silence))
+    assert not store.chunks(long_job["id"])  # no chunk made (nor transcribed) of silence

@@ -76,6 +76,34 @@ def test_subtitle_cues_keep_to_the_usual_limits():
         len(export.cues([timed])[0]["text"].split()) + 10)  # word times, when the transcript has them
 
 
+def test_speaker_names_count_toward_the_subtitle_line():
+    """With speakers, no SRT or VTT line is longer than the 42 characters promised: the
+    name takes its room on the first line, or a line of its own when it is long; every
+    cue still says who speaks and every word is kept, in order."""
+    text = ("Thanks for coming to the customer research review today, we have twelve interviews "
+            "to go through and a decision to make about the export feature before Friday")
+    long_name = "Dr. Maria-Theresa von Hohenzollern-Sigmaringen"
+    transcript = {"segments": [{"start": 0.0, "end": 12.0, "text": text, "speaker": "Maria"},
+                               {"start": 12.5, "end": 24.0, "text": text, "speaker": long_name}]}
+    srt_text, vtt = export.to_srt(transcript), export.to_vtt(transcript)
+    assert parse_srt(srt_text)
+    srt = [block.split("\n", 2)[2] for block in srt_text.strip().split("\n\n")]  # each cue's lines
+    for cue_text in srt + [b.split("\n", 1)[1] for b in vtt.strip().split("\n\n")[1:]]:
+        lines = cue_text.strip().split("\n")
+        assert len(lines) <= 2 and all(len(line) <= 42 for line in lines), cue_text
+    maria = [t for t in srt if t.startswith("Maria: ")]
+    assert maria and maria[0].split("\n")[0].startswith("Maria: Thanks for coming")
+    # the words, in order, once the names are taken away
+    def words(cue_text):
+        return (cue_text[len("Maria: "):] if cue_text.startswith("Maria: ") else cue_text.split("\n", 1)[1]).split()
+    assert [w for t in srt for w in words(t)] == text.split() * 2
+    # the long name sits on a line of its own, shortened to fit
+    long_cues = [t for t in srt if not t.startswith("Maria: ")]
+    assert long_cues and all(t.split("\n")[0].startswith("Dr. Maria-Theresa") and t.split("\n")[0].endswith("…:")
+                             for t in long_cues)
+    assert "<v Maria>Thanks for coming" in vtt
+
+
 def test_cues_are_in_time_order_whatever_order_and_overlap_the_segments_come_in():
     """Segments as a multilingual file's translation gave them on one CPU: the English
     one runs past the start of the German one, and a passage transcribed again arrives

@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -20,8 +21,21 @@ from tests import voices_audio as va
 from tests.helpers import wait_until
 from workers.engines import voices
 from workers.engines.voices import SpeakerCount, Turn, diarization_error, label_segments
+from workers.options import default
 
 needs_espeak = pytest.mark.skipif(not va.have_espeak(), reason="espeak-ng is not installed (.ci/run installs it)")
+
+
+SECOND_MEETING = [
+    ("Tom", "We should review the hiring plan and the travel costs before the board meeting, and I would "
+            "like the numbers for every team by Wednesday."),
+    ("Maria", "I agree, and I will prepare the slides with the numbers from last month, including the new "
+              "hires in support and the two open positions."),
+    ("Finn", "From the sales side, we expect the second quarter to be stronger, mostly because of the renewals "
+            "that moved from March into April."),
+    ("Maria", "Good, then the forecast goes on the last slide, next to the hiring plan."),
+    ("Finn", "I can send the renewal figures tonight, so that the slides have the real numbers."),
+    ("Tom", "Thank you, that helps a lot. Let us talk again on Friday and decide then.")]
 
 
 def hypothesis(found):
@@ -49,22 +63,88 @@ def test_three_voices_are_told_apart(three_voices):
     assert len(two.prints) == 2  # asked for exactly two: two, however many there are
 
 
+@needs_espeak
+def test_voices_nobody_chose_the_settings_on(tmp_path):
+    """Two men and a woman (espeak-ng voices, speeds and pitches held out of tuning):
+    three speakers and their turns. The engine before issue 30 found two (DER 0.34)."""
+    path = tmp_path / "strangers.wav"
+    reference = va.cast_meeting(path, "three_strangers")
+    found = voices.diarize(str(path))
+    error = diarization_error(reference, hypothesis(found))
+    print(f"three_strangers, auto: {len(found.prints)} speakers, DER {error:.3f}")
+    assert len(found.prints) == 3 and error <= 0.10
+
+
 def test_two_real_speakers_and_one(tmp_path, corpus):
     reference = va.corpus_turns(tmp_path / "turns.wav")
     found = voices.diarize(str(tmp_path / "turns.wav"))
     error = diarization_error(reference, hypothesis(found))
-    print(f"the corpus's two real speakers taking turns: {len(found.prints)} speakers, DER {error:.3f}")
+    print(f"the corpus's two real speakers one after the other: {len(found.prints)} speakers, DER {error:.3f}")
     assert len(found.prints) == 2 and error <= 0.15
     assert len(voices.diarize(str(corpus / "jfk.flac")).prints) == 1
 
-    # the stereo file mixed to mono: the right speaker only ever talks over the left
-    # one, which one label per moment cannot score well; outside the overlap it is right
+    # the stereo file mixed to mono: the right speaker only ever talks over the left one.
+    # Both are scored, overlap counted: one label per moment misses the right speaker's
+    # 2 s (DER about 0.3), and nothing found at all would be 1.0
     reference = va.mono_mix(tmp_path / "mono.wav")
     mixed = hypothesis(voices.diarize(str(tmp_path / "mono.wav")))
-    overlap_scored = diarization_error(reference, mixed)
-    single = diarization_error(reference, mixed, score_overlap=False)
-    print(f"stereo_diarization.wav mixed to mono: DER {overlap_scored:.3f} (overlap scored), {single:.3f} (not)")
-    assert single <= 0.15
+    parts = voices.error_parts(reference, mixed)
+    print(f"stereo_diarization.wav mixed to mono: {parts}")
+    assert parts["der"] <= 0.35 and parts["false_alarm"] + parts["confusion"] <= 0.05 * parts["speech"]
+
+
+# --- real meetings (AMI snippets, shared/corpus/diarization) ---------------------------
+
+AMI = va.rttm() if (va.CORPUS / "diarization" / "ami_train.rttm").is_file() else {}
+
+
+def ami(corpus, name):
+    path = corpus / "diarization" / f"{name}.wav"
+    return voices.diarize(str(path)), AMI[name]
+
+
+def test_real_meeting_speech_is_found_by_the_audio(corpus):
+    """Far-field talk that the transcript barely has still gets a speaker: in trn02 one
+    person says a few quiet words (the engine before issue 30 found no one: DER 1.0);
+    trn06 (held out of tuning: two women and a man) is told apart within DER 0.25
+    (before: 0.39-0.52, a voice split in two)."""
+    found, reference = ami(corpus, "ami_trn02")
+    assert len(found.prints) == 1 and diarization_error(reference, hypothesis(found)) <= 0.2
+    found, reference = ami(corpus, "ami_trn06")
+    parts = voices.error_parts(reference, hypothesis(found))
+    print(f"ami_trn06: {len(found.prints)} speakers, {parts}")
+    assert parts["der"] <= 0.25 and parts["confusion"] <= 0.05 * parts["speech"]
+
+
+def test_a_remembered_real_voice_is_named_and_a_stranger_is_not(tmp_path, corpus):
+    """Real people across AMI snippets: the woman who leads trn06, named there, is named
+    again in trn09 (where she speaks too); in snippets where she does not speak nobody
+    gets her name, and no one is ever given the name of someone they are not."""
+    store = JobStore(tmp_path / "earmark.db")
+    try:
+        def process(name):
+            found, reference = ami(corpus, name)
+            job = store.create_job(f"/{name}.wav", stages=["transcribe", "diarize"])
+            store.save_transcript(job, {"segments": []})
+            store.save_speakers(job, voices.stage_result(found, []), threshold=default("speaker_match"))
+            truth = va.who_is([(t.start, t.end, str(t.speaker + 1)) for t in found.turns], reference)
+            return job, truth
+
+        job, truth = process("ami_trn06")
+        first = max(store.speakers(job), key=lambda s: s["seconds"])
+        assert truth[first["key"]] == "FEE083"
+        store.rename_speaker(job, first["key"], "Fiona")
+        named = {}
+        for name in ("ami_trn09", "ami_trn03", "ami_trn05", "ami_trn08"):
+            job, truth = process(name)
+            for sp in store.speakers(job):
+                if sp["name"]:
+                    named[(name, sp["key"])] = (sp["name"], truth[sp["key"]], sp["confidence"])
+        print(named)
+        assert ("Fiona", "FEE083") in [(given, who) for given, who, _ in named.values()]  # recognised in trn09
+        assert all(who == "FEE083" for given, who, _ in named.values()), named  # never a stranger
+    finally:
+        store.close()
 
 
 def test_a_segment_that_holds_two_speakers_is_split_between_words():
@@ -86,6 +166,20 @@ def test_the_error_measure():
     assert diarization_error(ref, [(0.0, 10.0, "x"), (10.0, 20.0, "y")]) == 0.0
     assert diarization_error(ref, [(0.0, 20.0, "x")]) == pytest.approx(0.5, abs=0.02)
     assert diarization_error(ref, []) == 1.0
+    # in parts, by hand: b also speaks over a from 5 to 8 s; the hypothesis misses 12-14 s
+    # (missed), adds 20-22 s (false alarm), gives 16-20 s to x (confusion: x is a), and
+    # has a single voice in the overlap (b missed there). The collar takes 0.25 s either
+    # side of each reference edge (0, 5, 8, 10, 20) away from what is scored
+    ref = [(0.0, 10.0, "a"), (5.0, 8.0, "b"), (10.0, 20.0, "b")]
+    hyp = [(0.0, 10.0, "x"), (10.0, 12.0, "y"), (14.0, 16.0, "y"), (16.0, 22.0, "x")]
+    parts = voices.error_parts(ref, hyp)
+    scored = (10 - 0.25 - 0.5 - 0.5 - 0.25) + (3 - 0.25 - 0.25) + (10 - 0.25 - 0.25)  # a, b over a, b
+    assert parts["speech"] == pytest.approx(scored, abs=0.02)
+    assert parts["missed"] == pytest.approx(2.5 + 2.0, abs=0.02)  # b in the overlap, 12-14 s
+    assert parts["false_alarm"] == pytest.approx(2.0 - 0.25, abs=0.02)  # 20-22 s, less the collar after 20
+    assert parts["confusion"] == pytest.approx(4.0 - 0.25, abs=0.02)  # 16-20 s
+    assert parts["der"] == pytest.approx((parts["missed"] + parts["false_alarm"] + parts["confusion"])
+                                         / parts["speech"])
     with pytest.raises(ValueError, match="between 1 and 8"):
         SpeakerCount.parse("0")
     assert SpeakerCount.parse("2-4") == SpeakerCount(2, 4) and SpeakerCount.parse("auto") == SpeakerCount()
@@ -136,21 +230,23 @@ def test_speakers_from_the_command_line_everywhere_the_text_goes(data_dir, three
     found = cli(data_dir, "search", "--speaker", "Maria", "morning")
     assert found.returncode == 0 and "Maria:" in found.stdout, found.stdout + found.stderr
     assert cli(data_dir, "search", "--speaker", "Tom", "morning").returncode == 1
-    assert "Speaker 3: " in cli(data_dir, "search", "twelve").stdout
+    assert "Speaker 3: " in cli(data_dir, "search", "research").stdout  # tiny.en writes "twelve" or "12"
 
-    # a second recording of two of the same voices: named by their voice, with confidence
+    # a second recording, another day: Tom slower and lower, Maria faster and higher, and a
+    # man nobody named (his voice 0.8 alike Tom's). The two are named; the stranger is not
     second = data_dir / "second.wav"
-    va.meeting(second, lines=[
-        ("Tom", "We should review the hiring plan and the travel costs before the board meeting."),
-        ("Maria", "I agree, and I will prepare the slides with the numbers from last month."),
-        ("Tom", "Thank you, that helps a lot. Let us talk again on Friday.")])
+    va.meeting(second, lines=SECOND_MEETING, voices={"Tom": ("en-gb+m3", 145, 42), "Maria": ("en-us+f3", 185, 58),
+                                                     "Finn": ("en-us+m5", 150, 30)})
     done = cli(data_dir, "transcribe", second, "--speakers", "auto", "--format", "json", "--out", out)
     assert done.returncode == 0, done.stderr
     names = [s["speaker"] for s in json.loads((out / "second.json").read_text())["segments"]]
-    assert names[0] == "Tom" and "Maria" in names and set(names) == {"Tom", "Maria"}, names
+    assert names[0] == "Tom" and "Maria" in names, names
+    strangers = set(names) - {"Tom", "Maria"}
+    assert strangers and all(n.startswith("Speaker ") for n in strangers), names
     [job2] = [j for j in store.jobs() if j["path"] == str(second)]
-    recognised = store.speakers(job2["id"])
-    assert all(s["confidence"] >= 0.85 and s["person_id"] for s in recognised), recognised
+    recognised = [s for s in store.speakers(job2["id"]) if s["name"]]
+    assert {s["name"] for s in recognised} == {"Tom", "Maria"}, recognised
+    assert all(s["confidence"] >= default("speaker_match") and s["person_id"] for s in recognised), recognised
     assert {p["name"] for p in store.people()} == {"Maria", "Tom"}
     assert first["3"]["confidence"] is None  # Speaker 3 was never named
 
@@ -363,8 +459,8 @@ def test_speakers_found_later_keep_edits_and_translations_with_their_segments(tm
                                 [Turn(0.0, 1.3, 0), Turn(1.4, 4.0, 1)])
         voice = [1.0] + [0.0] * 255
         store.save_speakers(job, {"segments": [dict(p, speaker=str(p["speaker"] + 1)) for p in pieces],
-                                  "speakers": [{"key": "1", "seconds": 1.2, "print": voice},
-                                               {"key": "2", "seconds": 2.1, "print": [0.0, 1.0] + [0.0] * 254}]})
+                                  "speakers": [{"key": "1", "seconds": 12.0, "print": voice},
+                                               {"key": "2", "seconds": 21.0, "print": [0.0, 1.0] + [0.0] * 254}]})
         segs = store.segments(job)
         assert [(s["text"], s["speaker_label"]) for s in segs] == [
             ("Hello there.", "Speaker 1"), ("Hi back.", "Speaker 2"), ("Goodbye.", "Speaker 2")]
@@ -384,10 +480,45 @@ def test_speakers_found_later_keep_edits_and_translations_with_their_segments(tm
         second = store.create_job("/y.wav", stages=["transcribe", "diarize"])
         store.save_transcript(second, {"segments": [{"start": 0.0, "end": 1.0, "text": "Hi."}]})
         store.save_speakers(second, {"segments": [{"start": 0.0, "end": 1.0, "text": "Hi.", "speaker": "1"}],
-                                     "speakers": [{"key": "1", "seconds": 1.0, "print": [0.95, 0.3] + [0.0] * 254}]})
-        [ana] = store.speakers(second)
-        assert ana["label"] == "Ana" and 0.85 <= ana["confidence"] < 1.0
+                                     "speakers": [{"key": "1", "seconds": 3.0, "print": voice},
+                                                  {"key": "2", "seconds": 10.0, "print": [0.95, 0.3] + [0.0] * 254}]})
+        short, ana = store.speakers(second)
+        # Ana's very voice, but from 3 s of speech: too little to name anyone by (real
+        # meetings: such prints were as alike between people as within one)
+        assert short["label"] == "Speaker 1" and short["person_id"] is None
+        assert ana["label"] == "Ana" and default("speaker_match") <= ana["confidence"] < 1.0
         store.forget_person(ana["person_id"])
         assert store.people() == [] and all(s["person_id"] is None for s in store.speakers(job))
     finally:
         store.close()
+
+
+def test_the_numpy_encoder_agrees_with_resemblyzer(corpus):
+    """The GE2E port against Resemblyzer's own prints of four AMI clips
+    (tests/data/ge2e_resemblyzer.npz, made by scripts/ge2e_reference.py with torch):
+    the same volume normalisation (the whole clip up to -30 dBFS) and partial utterances
+    (1.6 s at 1.3 a second, at least 3/4 covered), averaged. Each window brought to
+    -30 dBFS by itself, as the engine did before issue 30, agreed down to 0.97 on these
+    clips (0.82 on a whole snippet)."""
+    import numpy as np
+    from faster_whisper.audio import decode_audio
+
+    reference = np.load(Path(__file__).parent / "data" / "ge2e_resemblyzer.npz")
+    encoder = voices.encoder()
+    frames = int(voices.WINDOW_SECONDS * 100)
+    for i, clip in enumerate(reference["clips"]):
+        name, start, end = str(clip).split()
+        wav, rate = decode_audio(str(corpus / "diarization" / f"{name}.wav")), 16000
+        wav = wav[int(float(start) * rate):int(float(end) * rate)]
+        wav = wav * max(1.0, 10 ** (-30 / 20) / np.sqrt(np.mean(wav ** 2)))  # up to -30 dBFS, as Resemblyzer
+        step = round(rate / 1.3 / 160)  # frames between partials
+        count = len(wav) // 160 + 1
+        starts = list(range(0, max(1, count - frames + step + 1), step))
+        if len(starts) > 1 and (len(wav) - starts[-1] * 160) / (frames * 160) < 0.75:
+            starts.pop()  # the last partial, too little of it covered
+        wav = np.pad(wav, (0, max(0, (starts[-1] + frames) * 160 - len(wav))))
+        windows = np.stack([wav[s * 160:(s + frames) * 160] for s in starts])
+        ours = voices.voice_print(encoder.embed(windows, normalise=False))
+        agreement = float(ours @ reference[f"print{i}"])
+        print(f"{clip}: cosine {agreement:.4f} over {len(starts)} partials")
+        assert agreement >= 0.99, clip

@@ -2,8 +2,11 @@
 
 from celery import Celery
 
+from workers import trust
+
 app = Celery("earmark", include=["workers.tasks"], task_cls="workers.delivery:EarmarkTask")
 app.config_from_object("workers.config")
+trust.install()  # every task sent is signed; a re-sent one keeps its signature
 
 
 def client_app(broker_url: str, result_backend: str | None = None) -> Celery:

@@ -39,6 +39,16 @@ if os.environ.get("EARMARK_BROKER_CA"):
                       "ssl_check_hostname": False}
     redis_backend_use_ssl = dict(broker_use_ssl)
 
+def helper_keys(name: str) -> dict:
+    """A helper's own keys for kombu's acknowledgement bookkeeping (its transport options),
+    apart from every other worker's, which hold messages the helper was not given; the
+    app's gate lets a helper touch only its own (app/gate.py)."""
+    return {"unacked_key": f"unacked.helper.{name}", "unacked_index_key": f"unacked_index.helper.{name}",
+            "unacked_mutex_key": f"unacked_mutex.helper.{name}"}
+
+
+HELPER_NAME_ENV = "EARMARK_HELPER_NAME"  # set by ``earmark worker --join``
+
 task_serializer = "json"
 result_serializer = "json"
 accept_content = ["json"]
@@ -53,6 +63,8 @@ broker_transport_options = {
     "visibility_timeout": VISIBILITY_TIMEOUT_SECONDS,
     "priority_steps": list(range(10)),
 }
+if os.environ.get(HELPER_NAME_ENV):
+    broker_transport_options.update(helper_keys(os.environ[HELPER_NAME_ENV]))
 result_backend_transport_options = {"retry_policy": {"timeout": 5.0}}
 # The embedded broker can be restarted under us (the supervisor does it within seconds;
 # loading its append-only file takes longer when it is large): sending a task and

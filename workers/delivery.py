@@ -113,8 +113,10 @@ class CrashBoundRequest(Request):
         """The same task again, later, carrying the count; then this message is done."""
         delay = crash_backoff(crashes)
         try:
-            self.task.signature_from_request(self._context, countdown=delay,
-                                             headers={CRASH_HEADER: crashes, CAUSE_HEADER: cause}).apply_async()
+            from workers.trust import HEADER
+
+            headers = {CRASH_HEADER: crashes, CAUSE_HEADER: cause, HEADER: self._request_dict.get(HEADER)}
+            self.task.signature_from_request(self._context, countdown=delay, headers=headers).apply_async()
         except Exception as send_exc:  # the broker is away: keep the message (Celery's way)
             log.error("could not send %s[%s] again after a crash: %r", self.task_name, self.id, send_exc)
             self.reject(requeue=True)
@@ -139,6 +141,8 @@ class EarmarkTask(Task):
     Request = CrashBoundRequest
 
     def __call__(self, *args, **kwargs):
+        if self.request.id and not self.request.called_directly:
+            refuse_unless_sent_by_app(self, args, kwargs)
         if self.request.id:  # run by a worker, not called directly
             # First sign of life from the process doing the work (its pid is in the
             # event): the app's stall watch knows whom to look at from here on.
@@ -154,6 +158,20 @@ class EarmarkTask(Task):
                                                or "the worker process ended", crashes))
         crash_if_asked(self.name)
         return super().__call__(*args, **kwargs)
+
+
+def refuse_unless_sent_by_app(task, args, kwargs) -> None:
+    """Nothing runs that the app did not sign (``workers.trust``): a message a helper put
+    in a queue fails here, before it opens a file or loads a model."""
+    from workers import trust
+    from workers.errors import UntrustedTask
+
+    try:
+        trust.verify(task.name, task.request.id, args, kwargs, getattr(task.request, trust.HEADER, None))
+    except trust.NotSentByApp as exc:
+        log.warning("refused %s[%s]: %s (not sent by this worker's Earmark)", task.name, task.request.id, exc)
+        raise UntrustedTask("This task was not sent by the Earmark this worker serves, so it was refused "
+                            "and nothing was run.") from None
 
 
 def crash_if_asked(what: str) -> None:

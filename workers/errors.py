@@ -33,6 +33,13 @@ class BadMediaError(EarmarkError):
     """The input file cannot be transcribed: missing, empty, corrupt, no audio."""
 
 
+class NoSpeechError(BadMediaError):
+    """The recording holds no speech (silence, a tone): nothing to transcribe."""
+
+    def __init__(self, message: str = "No speech was found in this recording."):
+        super().__init__(message)
+
+
 class ModelError(EarmarkError):
     """The chosen model is not on this machine and cannot be fetched."""
 
@@ -45,3 +52,11 @@ class TransientError(EarmarkError):
 
 class EngineCrashed(EarmarkError):
     """The task's process died (a native crash, a kill) on every try; not tried again."""
+
+
+class UntrustedTask(EarmarkError):
+    """A task message the app did not send (no valid signature): refused, never run."""
+
+
+class RefusedResult(EarmarkError):
+    """A worker's result that does not fit its task (shape, size, times): not stored."""

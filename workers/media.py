@@ -69,6 +69,10 @@ MEDIA_SUFFIXES = frozenset(
 TEXT_CODECS = frozenset({"ansi", "bintext", "xbin", "idf", "text", "subrip", "webvtt", "ass", "mov_text"})
 
 
+# FFmpeg reads a still image as a one-frame "video" (png_pipe, jpeg_pipe, image2, gif …).
+IMAGE_FORMATS = frozenset({"image2", "gif", "apng", "webp", "ico", "bmp_pipe", "tiff_pipe"})
+
+
 def is_media_name(path: str) -> bool:
     return os.path.splitext(path)[1].lower() in MEDIA_SUFFIXES
 
@@ -122,6 +126,8 @@ def probe(path: str) -> MediaInfo:
                     raise BadMediaError(f"This is a text file, not a recording: {path}")
                 if container.format.name == "tty":  # FFmpeg's last resort for bytes it cannot place
                     raise BadMediaError(f"Not a recognised audio or video file, or it is corrupt: {path}")
+                if container.format.name.endswith("_pipe") or container.format.name in IMAGE_FORMATS:
+                    raise BadMediaError(f"This is an image, not a recording: {path}")
                 if any(s.type == "video" for s in container.streams):
                     raise BadMediaError(f"This video has no audio to transcribe: {path}")
                 raise BadMediaError(f"No audio in this file: {path}")

@@ -16,7 +16,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from workers import config, stages
 from workers.celery_app import app
-from workers.errors import EarmarkError, TransientError
+from workers.errors import EarmarkError, NoSpeechError, TransientError
 from workers.options import value
 
 log = get_task_logger(__name__)
@@ -98,6 +98,8 @@ def transcribe(self, job_id: str, path: str, options: dict) -> dict:
         info = probe(path)
         engine = SpeechEngine.get(opts)
         result = engine.transcribe(info, opts, on_progress=ProgressReporter(self, model=engine.model_name))
+        if not result["text"] and not result.get("gaps"):
+            raise NoSpeechError()
     except SoftTimeLimitExceeded:
         raise EarmarkError("Transcription took longer than the time limit and was stopped.") from None
     result.update(job_id=job_id, elapsed_seconds=round(time.monotonic() - started, 3), worker_pid=os.getpid(),
@@ -118,6 +120,8 @@ def plan_chunks(self, job_id: str, path: str, options: dict) -> dict:
     audio = decode(path, info)
     duration = len(audio) / chunks.SAMPLE_RATE
     regions = chunks.speech_regions(audio)
+    if not regions:  # silence, a tone: said now, not after transcribing every chunk of nothing
+        raise NoSpeechError()
     target = value(options, "chunk_minutes") * 60 or config.chunk_seconds()
     cuts = chunks.plan(regions, duration, target)
     chunks.store_audio(scratch_dir(), job_id, audio)
@@ -271,7 +275,7 @@ def diarize(self, job_id: str, path: str, segments: list[dict], options: dict) -
     """Who spoke when: the transcript's segments, each with one speaker (split where a
     turn changes inside one), and a voice print per speaker for the app to match
     against the people it knows."""
-    from workers.engines.voices import SpeakerCount, diarize as find_turns, label_segments
+    from workers.engines.voices import SpeakerCount, diarize as find_turns, stage_result
     from workers.media import check_unchanged, probe
 
     try:
@@ -288,12 +292,7 @@ def diarize(self, job_id: str, path: str, segments: list[dict], options: dict) -
                            on_progress=lambda fraction: report(fraction * total, total))
     except SoftTimeLimitExceeded:
         raise EarmarkError("Finding the speakers took longer than the time limit and was stopped.") from None
-    labelled = [{**s, "speaker": None if s["speaker"] is None else str(s["speaker"] + 1)}
-                for s in label_segments(segments, found.turns)]
-    return {"job_id": job_id, "segments": labelled, "threshold": value(options, "speaker_match"),
-            "speakers": [{"key": str(s + 1), "seconds": round(found.seconds.get(s, 0.0), 2),
-                          "print": [round(float(x), 5) for x in p]} for s, p in sorted(found.prints.items())],
-            "turns": [[t.start, t.end, str(t.speaker + 1)] for t in found.turns],
+    return {"job_id": job_id, **stage_result(found, segments), "threshold": value(options, "speaker_match"),
             "elapsed_seconds": round(time.monotonic() - started, 3), "peak_rss_mb": peak_rss_mb()}
 
 

@@ -22,8 +22,16 @@ TTL_SECONDS = 24 * 3600  # a crashed app's leftovers go by themselves
 CAP_BYTES = 128 * 1024 * 1024
 
 
-def key_for(job_id: str, index: int) -> str:
-    return f"{PREFIX}{job_id}:{index}"
+def key_for(job_id: str, index: int, salt: str = "") -> str:
+    """A chunk's audio key. With the app's *salt* it carries a token no one else can
+    work out: a helper learns it only from the task it was given."""
+    if not salt:
+        return f"{PREFIX}{job_id}:{index}"
+    import hashlib
+    import hmac
+
+    token = hmac.new(salt.encode(), f"{job_id}:{index}".encode(), hashlib.sha256).hexdigest()[:32]
+    return f"{PREFIX}{job_id}:{index}:{token}"
 
 
 def encode(samples) -> bytes:
@@ -57,10 +65,10 @@ def staged_bytes(client) -> int:
     return sum(int(v) for v in client.hvals(SIZES))
 
 
-def stage(client, job_id: str, index: int, samples, cap: int = CAP_BYTES) -> int | None:
+def stage(client, job_id: str, index: int, samples, cap: int = CAP_BYTES, salt: str = "") -> int | None:
     """Put a chunk's audio in the broker; its size, or None when it does not fit under
     *cap* beside what is staged already (send it later). Staged before, it stays."""
-    key = key_for(job_id, index)
+    key = key_for(job_id, index, salt)
     if client.exists(key):
         client.expire(key, TTL_SECONDS)
         return int(client.hget(SIZES, key) or 0)
@@ -75,8 +83,8 @@ def stage(client, job_id: str, index: int, samples, cap: int = CAP_BYTES) -> int
     return len(data)
 
 
-def unstage(client, job_id: str, indexes) -> None:
-    keys = [key_for(job_id, i) for i in indexes]
+def unstage(client, job_id: str, indexes, salt: str = "") -> None:
+    keys = [key_for(job_id, i, salt) for i in indexes]
     if keys:
         pipe = client.pipeline()
         pipe.delete(*keys)

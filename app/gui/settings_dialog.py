@@ -194,9 +194,26 @@ class SettingsDialog(QDialog):
         line_row.addWidget(copy)
         self.join_help = QLabel()
         self.join_help.setWordWrap(True)
+        # Each helper has its own secret, so one can be removed (at once, without a
+        # restart) while the others keep their lines.
+        self._data_root = Path(data_root or settings.path.parent)
+        self.helper_choice = QComboBox()
+        self.helper_choice.setAccessibleName("Helper")
+        add_helper, self.remove_helper = QPushButton(self.tr("Another helper")), QPushButton(self.tr("Remove"))
+        add_helper.clicked.connect(self._add_helper)
+        self.remove_helper.clicked.connect(self._remove_helper)
+        who = QWidget()
+        who_row = QHBoxLayout(who)
+        who_row.setContentsMargins(0, 0, 0, 0)
+        who_row.addWidget(self.helper_choice, 1)
+        who_row.addWidget(add_helper)
+        who_row.addWidget(self.remove_helper)
+        forms[HELPERS].addRow(form_label(self.tr("Helper"), who), who)
         forms[HELPERS].addRow(form_label(self.tr("On the other machine, type"), row), row)
         forms[HELPERS].addRow(self.join_help)
-        self._data_root = Path(data_root or settings.path.parent)
+        self._fill_helpers()
+        self.helper_choice.currentTextChanged.connect(lambda _: self._show_join_line(
+            self.editors["helpers_listen"].text()))
         self.editors["helpers_listen"].textChanged.connect(self._show_join_line)
         self._show_join_line(self.editors["helpers_listen"].text())
         self.restart_needed = False
@@ -225,14 +242,46 @@ class SettingsDialog(QDialog):
             choose_data_dir(self.data_folder.text().strip())  # used from the next start
         super().accept()
 
+    def _access(self):
+        from app.helpers import HelperAccess
+        from app.paths import DataDir
+
+        return HelperAccess.of(DataDir(self._data_root))
+
+    def _fill_helpers(self, chosen: str | None = None) -> None:
+        names = list(self._access().helpers())
+        self.helper_choice.blockSignals(True)
+        self.helper_choice.clear()
+        self.helper_choice.addItems(names)
+        if chosen in names:
+            self.helper_choice.setCurrentText(chosen)
+        self.helper_choice.blockSignals(False)
+        self.remove_helper.setEnabled(bool(names))
+
+    def _add_helper(self) -> None:
+        name = self._access().ensure().add()
+        self._fill_helpers(name)
+        self._show_join_line(self.editors["helpers_listen"].text())
+
+    def _remove_helper(self) -> None:
+        """Its secret is forgotten now: the gate closes its connections within a second."""
+        name = self.helper_choice.currentText()
+        if name:
+            self._access().remove(name)
+        self._fill_helpers()
+        self._show_join_line(self.editors["helpers_listen"].text())
+
     def _show_join_line(self, listen: str) -> None:
-        """The line a helper types, for the address being typed (it works once saved)."""
+        """The line the chosen helper types, for the address being typed (it works once saved)."""
         from app.helpers import join_lines
         from app.paths import DataDir
 
         lines = []
         if listen.strip() and not problem_with("helpers_listen", listen):
-            lines = join_lines(DataDir(self._data_root), {"helpers_listen": listen})
+            lines = join_lines(DataDir(self._data_root), {"helpers_listen": listen},
+                               self.helper_choice.currentText() or None)
+            if not self.helper_choice.count():
+                self._fill_helpers()  # the first helper was made for this line
         self.join_line.setText(lines[0] if lines else "")
         self.join_line.setCursorPosition(0)  # the start of the line: what to type first
         self.copy_join.setEnabled(bool(lines))
@@ -325,7 +374,9 @@ class ModelsWidget(QWidget):
         self.delete_button.setEnabled(bool(row) and state in ("installed", "partial") and not busy)
         self.use_button.setEnabled(bool(row) and state in ("installed", "bundled"))
 
-    def download(self) -> None:
+    UNVERIFIED = "unverified:"
+
+    def download(self, allow_unverified: bool = False) -> None:
         from app import models
 
         name = self.selected()
@@ -339,8 +390,11 @@ class ModelsWidget(QWidget):
 
         def run(cancel=self._cancel):
             try:
-                models.download(name, on_progress=lambda d, t: self.progress.emit(d, t), cancel=cancel)
+                models.download(name, on_progress=lambda d, t: self.progress.emit(d, t), cancel=cancel,
+                                allow_unverified=allow_unverified)
                 outcome = ""
+            except models.UnverifiedError as exc:  # the person decides, on the GUI thread
+                outcome = self.UNVERIFIED + str(exc)
             except models.DownloadError as exc:
                 outcome = str(exc)
             except Exception as exc:  # the thread must always report back
@@ -367,6 +421,15 @@ class ModelsWidget(QWidget):
     def _finished(self, name: str, error: str) -> None:
         self._thread = None
         self.bar.setVisible(False)
+        if error.startswith(self.UNVERIFIED):
+            from PySide6.QtWidgets import QMessageBox
+
+            error = error.removeprefix(self.UNVERIFIED)
+            answer = QMessageBox.question(self, self.tr("Download without a checksum?"), error.split(" If you")[0]
+                                          + "\n\n" + self.tr("Download it anyway, trusting this server?"))
+            if answer == QMessageBox.Yes:
+                self.download(allow_unverified=True)
+                return
         self.state.setText(error or f"{name} is downloaded. Press Use to transcribe or summarize with it.")
         self.refresh()
 

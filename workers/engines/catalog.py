@@ -9,7 +9,7 @@ faster-whisper on CPU and for small instruct models, as hints for choosing.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 SPEECH, SUMMARY = "speech", "summary"
@@ -23,6 +23,8 @@ class Model:
     files: tuple[str, ...]  # the files to fetch; a trailing '?' marks one a repo may lack
     size_mb: int
     hint: str
+    # file → SHA-256 pinned here: checked whatever the server says (a different one is refused)
+    checksums: dict = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def required(self) -> tuple[str, ...]:

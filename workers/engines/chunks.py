@@ -14,12 +14,13 @@ from workers.media import SAMPLE_RATE
 MIN_UNCOVERED_SECONDS = 3.0  # a speech passage this long with no words is reported
 
 
-def speech_regions(audio, min_silence_ms: int = 200) -> list[tuple[float, float]]:
-    """Where Silero VAD hears speech, in seconds."""
+def speech_regions(audio, min_silence_ms: int = 200, threshold: float = 0.5) -> list[tuple[float, float]]:
+    """Where Silero VAD hears speech (a frame's speech probability at least *threshold*), in seconds."""
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
     # no padding: the gaps between regions are the silences themselves
-    stamps = get_speech_timestamps(audio, VadOptions(min_silence_duration_ms=min_silence_ms, speech_pad_ms=0))
+    stamps = get_speech_timestamps(audio, VadOptions(threshold=threshold, min_silence_duration_ms=min_silence_ms,
+                                                     speech_pad_ms=0))
     return [(s["start"] / SAMPLE_RATE, s["end"] / SAMPLE_RATE) for s in stamps]
 
 
@@ -72,6 +73,35 @@ def uncovered(regions: list[tuple[float, float]], segments: list[dict],
         if covered < 0.5 * length:
             missed.append((round(start, 3), round(end, 3)))
     return missed
+
+
+SPARSE_RATIO = 0.35  # of the recording's usual words per second of speech
+SPARSE_MIN_SECONDS = 3.0
+
+
+def _words_in(segments: list[dict], start: float, end: float) -> float:
+    """Words the segments put in [start, end], each segment's spread over its time."""
+    total = 0.0
+    for s in segments:
+        if s.get("gap") or not s["text"].strip():
+            continue
+        length = max(s["end"] - s["start"], 1e-3)
+        share = max(0.0, min(end, s["end"]) - max(start, s["start"])) / length
+        total += share * len(s["text"].split())
+    return total
+
+
+def sparse(regions: list[tuple[float, float]], segments: list[dict], ratio: float = SPARSE_RATIO,
+           min_seconds: float = SPARSE_MIN_SECONDS) -> list[tuple[float, float]]:
+    """Speech passages that segments overlap but with far fewer words a second than the
+    rest of the recording: a segment stretched over words it does not hold (a model that
+    lost a sentence mid-segment). ``uncovered`` misses them, since their time is covered."""
+    rates = [((a, b), _words_in(segments, a, b) / (b - a)) for a, b in regions if b - a >= min_seconds]
+    usual = sorted(rate for _, rate in rates if rate > 0)
+    if len(usual) < 3:
+        return []
+    median = usual[len(usual) // 2]
+    return [(round(a, 3), round(b, 3)) for (a, b), rate in rates if rate < ratio * median]
 
 
 def within(regions: list[tuple[float, float]], start: float, end: float) -> list[tuple[float, float]]:

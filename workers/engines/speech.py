@@ -138,6 +138,15 @@ class SpeechEngine:
                 again = self.transcribe_samples(piece(a, b), safer, offset=a, batched=False)["segments"]
                 rerun.append({"start": a, "end": b, "found": bool(" ".join(s["text"] for s in again).strip())})
                 result["segments"] += again
+            # covered in time but thin in words: transcribed again, and kept if it holds more
+            for a, b in [r for r in chunks.sparse(regions, result["segments"]) if r not in missed]:
+                again = self.transcribe_samples(piece(a, b), safer, offset=a, batched=False)["segments"]
+                inside = [s for s in result["segments"]
+                          if max(0.0, min(b, s["end"]) - max(a, s["start"])) >= 0.5 * max(s["end"] - s["start"], 1e-3)]
+                found = sum(len(s["text"].split()) for s in again) > 1.5 * sum(len(s["text"].split()) for s in inside)
+                rerun.append({"start": a, "end": b, "found": found, "sparse": True})
+                if found:
+                    result["segments"] = [s for s in result["segments"] if s not in inside] + again
         gaps = chunks.uncovered(regions, result["segments"])
         marker = f"[speech not transcribed: it sounds like {foreign}]" if foreign else "[speech not transcribed]"
         result["segments"] += [{"start": a, "end": b, "text": marker, "gap": True} for a, b in gaps]

@@ -1,0 +1,94 @@
+"""A task's result is checked against its task before it reaches the job store.
+
+A helper on another machine may run a task, and what it sends back is data from
+outside: its shape (only the declared fields, of their types), its times (within the
+audio the task was given) and its size (text bounded by the audio's length, everything
+by its input) are checked here. A result that does not fit fails its task once, with a
+sentence; nothing of it is stored. The app's own workers pass these checks as a matter
+of course: they are what the engines produce.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+from workers.errors import RefusedResult
+
+TRANSCRIPT_FIELDS = {"language", "language_probability", "duration", "model", "device", "task", "batched", "text",
+                     "segments", "rerun", "gaps", "notes", "job_id", "index", "start", "end", "elapsed_seconds",
+                     "worker_pid", "peak_rss_mb", "hostname", "audio_travel"}
+SEGMENT_FIELDS = {"start", "end", "text", "words", "gap", "speaker"}
+WORD_FIELDS = {"start", "end", "word", "probability"}
+SLACK_SECONDS = 1.0  # a model dates a last word a little past its audio
+CHARS_PER_SECOND = 40  # fast speech is ~20 characters a second
+SEGMENTS_PER_SECOND = 3
+WORDS_PER_SECOND = 8
+FIXED_ALLOWANCE = 200  # characters, segments or words any result may have
+STAGE_GROWTH = 8  # a summary, translation or index of a transcript is at most this many times its size
+STAGE_ALLOWANCE_BYTES = 256 * 1024
+
+
+def _refuse(what: str) -> RefusedResult:
+    return RefusedResult(f"The result for this part does not fit what was asked ({what}), so it was refused "
+                         "and nothing of it was kept. Retry the job; if a helper sent it, remove that helper.")
+
+
+def _number(value, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise _refuse(f"{what} is not a time")
+    return float(value)
+
+
+def check_transcript(result, start: float, end: float, *, job_id: str | None = None,
+                     index: int | None = None) -> None:
+    """A transcript (a whole file's or one chunk's) of the audio from *start* to *end*."""
+    if not isinstance(result, dict):
+        raise _refuse("not a transcript")
+    extra = set(result) - TRANSCRIPT_FIELDS
+    if extra:
+        raise _refuse(f"unknown fields {', '.join(sorted(extra)[:3])}")
+    if job_id is not None and result.get("job_id") not in (None, job_id):
+        raise _refuse("another job's result")
+    if index is not None and result.get("index") not in (None, index):
+        raise _refuse("another part's result")
+    segments = result.get("segments")
+    if not isinstance(segments, list):
+        raise _refuse("no segments")
+    seconds = max(0.0, end - start)
+    low, high = start - SLACK_SECONDS, end + SLACK_SECONDS
+    if len(segments) > SEGMENTS_PER_SECOND * seconds + FIXED_ALLOWANCE:
+        raise _refuse(f"{len(segments)} segments for {seconds:.0f} s of audio")
+    chars = words = 0
+    for seg in segments:
+        if not isinstance(seg, dict) or set(seg) - SEGMENT_FIELDS or not isinstance(seg.get("text"), str):
+            raise _refuse("a segment of unknown shape")
+        a, b = _number(seg.get("start"), "a segment's start"), _number(seg.get("end"), "a segment's end")
+        if not low <= a <= b <= high:
+            raise _refuse(f"a segment at {a:.1f}-{b:.1f} s outside its audio ({start:.1f}-{end:.1f} s)")
+        chars += len(seg["text"])
+        for word in seg.get("words") or ():
+            if not isinstance(word, dict) or set(word) - WORD_FIELDS or not isinstance(word.get("word"), str):
+                raise _refuse("a word of unknown shape")
+            if not low <= _number(word.get("start"), "a word's start") <= _number(word.get("end"), "a word's end") \
+                    <= high:
+                raise _refuse("a word outside its audio")
+            words += 1
+    if chars > CHARS_PER_SECOND * seconds + FIXED_ALLOWANCE:
+        raise _refuse(f"{chars} characters for {seconds:.0f} s of audio")
+    if words > WORDS_PER_SECOND * seconds + FIXED_ALLOWANCE:
+        raise _refuse(f"{words} words for {seconds:.0f} s of audio")
+    if isinstance(result.get("text"), str) and len(result["text"]) > CHARS_PER_SECOND * seconds + FIXED_ALLOWANCE:
+        raise _refuse("more text than the audio can hold")
+
+
+def check_stage_result(result, source_bytes: int, *, job_id: str | None = None) -> None:
+    """A later stage's result (notes, a translation, search passages): a dict for this
+    job, no larger than its input allows."""
+    if not isinstance(result, dict):
+        raise _refuse("not a result")
+    if job_id is not None and result.get("job_id") not in (None, job_id):
+        raise _refuse("another job's result")
+    size = len(json.dumps(result))
+    if size > STAGE_GROWTH * source_bytes + STAGE_ALLOWANCE_BYTES:
+        raise _refuse(f"{size // 1024} KB from a {source_bytes // 1024} KB transcript")
