@@ -215,6 +215,13 @@ def transcribe(data: DataDir, args) -> int:
     if args.summary:
         options["summary_template"] = args.summary
     nlp = ("nlp",) if args.summary or args.translate else ()
+    from workers.engines.llm import translation_warning
+
+    # before anything is relied on: a translation path that scored below the floor says so
+    for warning in (args.translate and translation_warning("text", settings["llm_model"]),
+                    options.get("task") == "translate" and translation_warning("speech", options.get("model"))):
+        if warning:
+            print(f"earmark: note: {warning}", file=sys.stderr)
     args.cue_limits = export.CueLimits.from_settings(settings)  # subtitles as the window writes them
     store = JobStore(data.database)  # this process's one connection: the stack's and the report's
     try:

@@ -76,10 +76,7 @@ def _template(service, job, options):
 ARGUMENTS = {
     "path": lambda service, job, options: job["path"],
     "options": lambda service, job, options: with_file_hash(options, job),
-    "segments": lambda service, job, options: [
-        {"idx": s["idx"], "start": s["start"], "end": s["end"], "text": s["text"],
-         **({"speaker": s["speaker_label"]} if s["speaker_label"] else {})}
-        for s in service.store.segments(job["id"])],
+    "segments": lambda service, job, options: service.store.note_segments(job["id"]),
     "timed_segments": lambda service, job, options: [
         {"idx": s["idx"], "start": s["start"], "end": s["end"], "text": s["text"],
          **({"words": json.loads(s["words"])} if s["words"] else {})}

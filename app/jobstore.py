@@ -320,15 +320,54 @@ class JobStore(SpeakerStore, TaskHistory):
                        (result.get("language"), result.get("duration"), job_id))
 
     def edit_segment(self, job_id: str, idx: int, text: str) -> None:
-        """Save a person's edit at once; the model's words stay in original_text."""
+        """Save a person's edit at once; the model's words stay in original_text. The
+        grounded notes follow it."""
         with self.transaction() as db:
             db.execute("UPDATE segments SET original_text=COALESCE(original_text, text), text=? "
                        "WHERE job_id=? AND idx=?", (text, job_id, idx))
+        self.refresh_notes(job_id)
 
     def revert_segment(self, job_id: str, idx: int) -> None:
         with self.transaction() as db:
             db.execute("UPDATE segments SET text=original_text, original_text=NULL "
                        "WHERE job_id=? AND idx=? AND original_text IS NOT NULL", (job_id, idx))
+        self.refresh_notes(job_id)
+
+    def note_segments(self, job_id: str) -> list[dict]:
+        """The transcript as notes are made from it: each segment's words and its speaker's label."""
+        return [{"idx": s["idx"], "start": s["start"], "end": s["end"], "text": s["text"],
+                 **({"speaker": s["speaker_label"]} if s["speaker_label"] else {})} for s in self.segments(job_id)]
+
+    def refresh_notes(self, job_id: str) -> int:
+        """Grounded notes follow the transcript: made again from its words and speakers as
+        they are now (milliseconds of work), after an edit, a name, a merge or new speakers.
+        Notes an LLM condensed are left as they were: ``outdated_notes`` says they are older."""
+        from workers.engines.llm import GroundedSummarizer, Template
+        from workers.engines.minutes import transcript_digest
+
+        kept = [json.loads(r["result"]) for r in self._q("SELECT result FROM summaries WHERE job_id=?", (job_id,))]
+        grounded = [r for r in kept if r.get("engine") == "grounded" and r.get("sections")]
+        if not grounded:
+            return 0
+        segments = self.note_segments(job_id)
+        for old in grounded:
+            headings = old.get("headings") or [s["heading"] for s in old["sections"]]
+            template = Template(old["template"], tuple((heading, "") for heading in headings))
+            result = dict(GroundedSummarizer(template).summarize(segments), job_id=job_id,
+                          transcript_digest=transcript_digest(segments))
+            self.save_summary(job_id, result)
+        return len(grounded)
+
+    def outdated_notes(self, job_id: str) -> list[str]:
+        """The templates of this job's notes that were made from an older transcript (an
+        LLM's: grounded notes are made again at every change)."""
+        from workers.engines.minutes import transcript_digest
+
+        rows = [json.loads(r["result"]) for r in self._q("SELECT result FROM summaries WHERE job_id=?", (job_id,))]
+        if not rows:
+            return []
+        now = transcript_digest(self.note_segments(job_id))
+        return [r["template"] for r in rows if r.get("transcript_digest") not in (None, now)]
 
     def segments(self, job_id: str) -> list[dict]:
         """Each segment, with ``speaker_label`` (the speaker's name, else "Speaker N"; None

@@ -218,6 +218,7 @@ class SegmentTextDelegate(QStyledItemDelegate):
 
 
 class TranscriptWidget(QWidget):
+    speakers_changed = Signal()  # a name, a merge, a segment moved or an edit undone: the notes follow
     def __init__(self, store, parent=None):
         super().__init__(parent)
         self.store = store
@@ -471,20 +472,24 @@ class TranscriptWidget(QWidget):
         else:
             self.store.rename_speaker(self.job_id, key, name)
         self._load_segments()
+        self.speakers_changed.emit()
 
     def merge_speaker(self, source: str, target: str) -> None:
         self.store.merge_speakers(self.job_id, source, target)
         self._load_segments()
+        self.speakers_changed.emit()
 
     def move_segment(self, row: int, key: str | None) -> None:
         """One segment to another speaker (None: a new one)."""
         key = key or self.store.next_speaker_key(self.job_id)
         self.store.assign_segment(self.job_id, self.model.segments[row]["idx"], key)
         self._load_segments()
+        self.speakers_changed.emit()
 
     def undo_speaker_edit(self) -> None:
         if self.job_id and self.store.undo_speaker_edit(self.job_id):
             self._load_segments()
+            self.speakers_changed.emit()
 
     def _speaker_menu(self, pos) -> None:
         index = self.table.indexAt(pos)
@@ -517,6 +522,7 @@ class TranscriptWidget(QWidget):
                 self.store.revert_segment(self.job_id, seg["idx"])
         if self.job_id:
             self.open_job(self.job_id)
+            self.speakers_changed.emit()  # the words changed back: the notes too
 
     def _find(self, needle: str) -> None:
         needle = needle.strip().lower()

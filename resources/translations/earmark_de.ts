@@ -403,7 +403,7 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
     <name>MainWindow</name>
     <message>
         <location filename="../../app/gui/main_window.py" line="84" />
-        <location filename="../../app/gui/main_window.py" line="321" />
+        <location filename="../../app/gui/main_window.py" line="325" />
         <source>Earmark</source>
         <translation>Earmark</translation>
     </message>
@@ -424,7 +424,7 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
     </message>
     <message>
         <location filename="../../app/gui/main_window.py" line="138" />
-        <location filename="../../app/gui/main_window.py" line="585" />
+        <location filename="../../app/gui/main_window.py" line="610" />
         <source>Anyone</source>
         <translation>Alle</translation>
     </message>
@@ -439,318 +439,323 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation>Sprecher der Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="153" />
+        <location filename="../../app/gui/main_window.py" line="157" />
         <source>Transcript</source>
         <translation>Transkript</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="154" />
+        <location filename="../../app/gui/main_window.py" line="158" />
         <source>Summary</source>
         <translation>Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="183" />
+        <location filename="../../app/gui/main_window.py" line="187" />
         <source>Exported {0} file(s) to {1}</source>
         <translation>{0} Datei(en) nach {1} exportiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="184" />
+        <location filename="../../app/gui/main_window.py" line="188" />
         <source>Nothing was exported: the selection has no transcript yet.</source>
         <translation>Nichts exportiert: die Auswahl hat noch kein Transkript.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="208" />
+        <location filename="../../app/gui/main_window.py" line="212" />
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="209" />
+        <location filename="../../app/gui/main_window.py" line="213" />
         <source>Add files…</source>
         <translation>Dateien hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="210" />
+        <location filename="../../app/gui/main_window.py" line="214" />
         <source>Add folder…</source>
         <translation>Ordner hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="211" />
+        <location filename="../../app/gui/main_window.py" line="215" />
         <source>Export selected…</source>
         <translation>Auswahl exportieren…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="213" />
+        <location filename="../../app/gui/main_window.py" line="217" />
         <source>Settings…</source>
         <translation>Einstellungen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="214" />
+        <location filename="../../app/gui/main_window.py" line="218" />
         <source>Quit</source>
         <translation>Beenden</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="215" />
+        <location filename="../../app/gui/main_window.py" line="219" />
         <source>&amp;Jobs</source>
         <translation>&amp;Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="216" />
-        <location filename="../../app/gui/main_window.py" line="668" />
+        <location filename="../../app/gui/main_window.py" line="220" />
+        <location filename="../../app/gui/main_window.py" line="693" />
         <source>Open transcript</source>
         <translation>Transkript öffnen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="219" />
+        <location filename="../../app/gui/main_window.py" line="223" />
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="221" />
+        <location filename="../../app/gui/main_window.py" line="225" />
         <source>Retry</source>
         <translation>Wiederholen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="223" />
+        <location filename="../../app/gui/main_window.py" line="227" />
         <source>Move to top</source>
         <translation>Nach oben</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="225" />
+        <location filename="../../app/gui/main_window.py" line="229" />
         <source>Remove from list</source>
         <translation>Aus der Liste entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="227" />
+        <location filename="../../app/gui/main_window.py" line="231" />
         <source>Pause</source>
         <translation>Anhalten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="229" />
+        <location filename="../../app/gui/main_window.py" line="233" />
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="231" />
+        <location filename="../../app/gui/main_window.py" line="235" />
         <source>Translate…</source>
         <translation>Übersetzen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="232" />
+        <location filename="../../app/gui/main_window.py" line="236" />
         <source>Find speakers…</source>
         <translation>Sprecher finden…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="233" />
+        <location filename="../../app/gui/main_window.py" line="237" />
         <source>Show in file manager</source>
         <translation>Im Dateimanager zeigen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="247" />
+        <location filename="../../app/gui/main_window.py" line="251" />
         <source>Queue</source>
         <translation>Warteschlange</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="255" />
+        <location filename="../../app/gui/main_window.py" line="259" />
         <source>Queue panel</source>
         <translation>Warteschlangen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="257" />
+        <location filename="../../app/gui/main_window.py" line="261" />
         <source>&amp;View</source>
         <translation>An&amp;sicht</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="259" />
+        <location filename="../../app/gui/main_window.py" line="263" />
         <source>People…</source>
         <translation>Personen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="264" />
+        <location filename="../../app/gui/main_window.py" line="268" />
         <source>Jobs</source>
         <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="264" />
+        <location filename="../../app/gui/main_window.py" line="268" />
         <source>Search all transcripts</source>
         <translation>Alle Transkripte durchsuchen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="265" />
+        <location filename="../../app/gui/main_window.py" line="269" />
         <source>Order of search results</source>
         <translation>Reihenfolge der Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="266" />
+        <location filename="../../app/gui/main_window.py" line="270" />
         <source>Search results</source>
         <translation>Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="266" />
+        <location filename="../../app/gui/main_window.py" line="270" />
         <source>Overall progress</source>
         <translation>Gesamtfortschritt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="267" />
+        <location filename="../../app/gui/main_window.py" line="271" />
         <source>Transcript and summary</source>
         <translation>Transkript und Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="267" />
+        <location filename="../../app/gui/main_window.py" line="271" />
         <source>Drop zone</source>
         <translation>Ablagefläche</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="273" />
+        <location filename="../../app/gui/main_window.py" line="277" />
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="364" />
+        <location filename="../../app/gui/main_window.py" line="368" />
         <source>Add recordings</source>
         <translation>Aufnahmen hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="365" />
+        <location filename="../../app/gui/main_window.py" line="369" />
         <source>Audio and video ({0});;All files (*)</source>
         <translation>Audio und Video ({0});;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="371" />
+        <location filename="../../app/gui/main_window.py" line="375" />
         <source>Add a folder of recordings</source>
         <translation>Einen Ordner mit Aufnahmen hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="397" />
+        <location filename="../../app/gui/main_window.py" line="405" />
         <source>Select the transcripts to translate first.</source>
         <translation>Wählen Sie zuerst die zu übersetzenden Transkripte.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="400" />
+        <location filename="../../app/gui/main_window.py" line="408" />
         <source>Translate</source>
         <translation>Übersetzen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="401" />
-        <source>Translate into (a language code or name, e.g. fr or German):</source>
-        <translation>Übersetzen in (ein Sprachcode oder -name, z. B. fr oder Französisch):</translation>
+        <location filename="../../app/gui/main_window.py" line="414" />
+        <source>Translate into:</source>
+        <translation>Übersetzen in:</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="411" />
+        <location filename="../../app/gui/main_window.py" line="416" />
+        <source>The bundled translation model (SmolLM2-135M) scored {0} of 100 on Earmark's test translation, below the {1} a usable translation needs: expect wrong and untranslated sentences. For English from speech, transcribe with the speech model 'base' and the task 'translate'; for other languages, choose a larger summary model in Settings › Models.</source>
+        <translation>Das mitgelieferte Übersetzungsmodell (SmolLM2-135M) erreichte {0} von 100 Punkten in Earmarks Testübersetzung, weniger als die {1}, die eine brauchbare Übersetzung braucht: Rechnen Sie mit falschen und unübersetzten Sätzen. Für Englisch aus Sprache transkribieren Sie mit dem Sprachmodell „base“ und der Aufgabe „translate“; für andere Sprachen wählen Sie ein größeres Zusammenfassungsmodell unter Einstellungen › Modelle.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="436" />
         <source>Select the transcripts to find speakers in first.</source>
         <translation>Wählen Sie zuerst die Transkripte aus, in denen Sprecher gefunden werden sollen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="423" />
+        <location filename="../../app/gui/main_window.py" line="448" />
         <source>Find speakers</source>
         <translation>Sprecher finden</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="424" />
+        <location filename="../../app/gui/main_window.py" line="449" />
         <source>How many speakers: auto, a number (e.g. 3) or a range (e.g. 2-4):</source>
         <translation>Wie viele Sprecher: auto, eine Zahl (z. B. 3) oder ein Bereich (z. B. 2-4):</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="448" />
+        <location filename="../../app/gui/main_window.py" line="473" />
         <source>Select the jobs to export first.</source>
         <translation>Wählen Sie zuerst die zu exportierenden Aufträge.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="483" />
+        <location filename="../../app/gui/main_window.py" line="508" />
         <source>notes</source>
         <translation>Notizen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="483" />
+        <location filename="../../app/gui/main_window.py" line="508" />
         <source>translation</source>
         <translation>Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="499" />
+        <location filename="../../app/gui/main_window.py" line="524" />
         <source>No transcript mentions “{0}”.</source>
         <translation>Kein Transkript erwähnt „{0}“.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="602" />
+        <location filename="../../app/gui/main_window.py" line="627" />
         <source>Working…</source>
         <translation>In Arbeit…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="619" />
+        <location filename="../../app/gui/main_window.py" line="644" />
         <source>A job failed</source>
         <translation>Ein Auftrag ist fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="626" />
+        <location filename="../../app/gui/main_window.py" line="651" />
         <source>{0} of {1} · %p%</source>
         <translation>{0} von {1} · %p%</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="629" />
+        <location filename="../../app/gui/main_window.py" line="654" />
         <source>Earmark: {0} job(s) left</source>
         <translation>Earmark: noch {0} Auftrag/Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="639" />
+        <location filename="../../app/gui/main_window.py" line="664" />
         <source>{0} done</source>
         <translation>{0} fertig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="639" />
+        <location filename="../../app/gui/main_window.py" line="664" />
         <source>{0} failed</source>
         <translation>{0} fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="640" />
+        <location filename="../../app/gui/main_window.py" line="665" />
         <source>{0} cancelled</source>
         <translation>{0} abgebrochen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="643" />
+        <location filename="../../app/gui/main_window.py" line="668" />
         <source>Batch finished</source>
         <translation>Stapel beendet</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="642" />
+        <location filename="../../app/gui/main_window.py" line="667" />
         <source>nothing left</source>
         <translation>nichts mehr offen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="659" />
+        <location filename="../../app/gui/main_window.py" line="684" />
         <source>Earmark could not start its workers</source>
         <translation>Earmark konnte seine Worker nicht starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="660" />
+        <location filename="../../app/gui/main_window.py" line="685" />
         <source>Earmark could not start</source>
         <translation>Earmark konnte nicht starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="665" />
+        <location filename="../../app/gui/main_window.py" line="690" />
         <source>Already transcribed</source>
         <translation>Schon transkribiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="666" />
+        <location filename="../../app/gui/main_window.py" line="691" />
         <source>{0} was already transcribed with these settings.</source>
         <translation>{0} wurde mit diesen Einstellungen schon transkribiert.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="669" />
+        <location filename="../../app/gui/main_window.py" line="694" />
         <source>Transcribe again</source>
         <translation>Noch einmal transkribieren</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="703" />
+        <location filename="../../app/gui/main_window.py" line="728" />
         <source>Earmark keeps running</source>
         <translation>Earmark läuft weiter</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="703" />
+        <location filename="../../app/gui/main_window.py" line="728" />
         <source>Jobs continue in the background.</source>
         <translation>Die Aufträge laufen im Hintergrund weiter.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="714" />
+        <location filename="../../app/gui/main_window.py" line="739" />
         <source>Stopping workers…</source>
         <translation>Worker werden beendet…</translation>
     </message>
@@ -1583,44 +1588,60 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>SummaryWidget</name>
     <message>
-        <location filename="../../app/gui/summary_view.py" line="21" />
+        <location filename="../../app/gui/summary_view.py" line="29" />
         <source>Summarize</source>
         <translation>Zusammenfassen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/summary_view.py" line="28" />
+        <location filename="../../app/gui/summary_view.py" line="42" />
         <source>Summary template</source>
         <translation>Vorlage der Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/summary_view.py" line="29" />
+        <location filename="../../app/gui/summary_view.py" line="43" />
         <source>Notes</source>
         <translation>Notizen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/summary_view.py" line="31" />
+        <location filename="../../app/gui/summary_view.py" line="45" />
         <source>Template</source>
         <translation>Vorlage</translation>
     </message>
     <message>
-        <location filename="../../app/gui/summary_view.py" line="63" />
+        <location filename="../../app/gui/summary_view.py" line="80" />
         <source>Summarizing… {0}%</source>
         <translation>Zusammenfassung… {0} %</translation>
     </message>
     <message>
-        <location filename="../../app/gui/summary_view.py" line="68" />
+        <location filename="../../app/gui/summary_view.py" line="85" />
         <source>The summary failed: {0}</source>
         <translation>Die Zusammenfassung ist fehlgeschlagen: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/summary_view.py" line="70" />
+        <location filename="../../app/gui/summary_view.py" line="90" />
         <source>No summary yet: pick a template and press Summarize.</source>
         <translation>Noch keine Zusammenfassung: wählen Sie eine Vorlage und drücken Sie „Zusammenfassen“.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/summary_view.py" line="91" />
+        <location filename="../../app/gui/summary_view.py" line="109" />
+        <location filename="../../app/gui/summary_view.py" line="128" />
         <source>Summarizing…</source>
         <translation>Zusammenfassung…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/summary_view.py" line="34" />
+        <source>Refresh notes</source>
+        <translation>Notizen auffrischen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/summary_view.py" line="35" />
+        <source>Refresh the notes from the transcript as it is now</source>
+        <translation>Die Notizen aus dem Transkript, wie es jetzt ist, neu erstellen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/summary_view.py" line="87" />
+        <source>These notes are older than the transcript: it was edited or its speakers changed after they were written.</source>
+        <translation>Diese Notizen sind älter als das Transkript: Es wurde bearbeitet, oder seine Sprecher haben sich geändert, nachdem sie geschrieben wurden.</translation>
     </message>
 </context>
 <context>
@@ -1808,49 +1829,49 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>TranscriptWidget</name>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="231" />
+        <location filename="../../app/gui/transcript_view.py" line="232" />
         <source>No transcript open</source>
         <translation>Kein Transkript geöffnet</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="259" />
-        <location filename="../../app/gui/transcript_view.py" line="458" />
+        <location filename="../../app/gui/transcript_view.py" line="260" />
+        <location filename="../../app/gui/transcript_view.py" line="459" />
         <source>Play</source>
         <translation>Abspielen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="264" />
+        <location filename="../../app/gui/transcript_view.py" line="265" />
         <source>0:00 / 0:00</source>
         <translation>0:00 / 0:00</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="265" />
+        <location filename="../../app/gui/transcript_view.py" line="266" />
         <source>No sound output found: playback is silent.</source>
         <translation>Keine Tonausgabe gefunden: die Wiedergabe ist stumm.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="274" />
+        <location filename="../../app/gui/transcript_view.py" line="275" />
         <source>Show a translation beside the original</source>
         <translation>Eine Übersetzung neben dem Original zeigen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="277" />
+        <location filename="../../app/gui/transcript_view.py" line="278" />
         <source>Revert edit</source>
         <translation>Bearbeitung zurücknehmen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="279" />
-        <location filename="../../app/gui/transcript_view.py" line="284" />
+        <location filename="../../app/gui/transcript_view.py" line="280" />
+        <location filename="../../app/gui/transcript_view.py" line="285" />
         <source>Undo speaker edit</source>
         <translation>Sprecheränderung rückgängig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="288" />
+        <location filename="../../app/gui/transcript_view.py" line="289" />
         <source>Find in transcript (Ctrl+F)</source>
         <translation>Im Transkript suchen (Strg+F)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="301" />
+        <location filename="../../app/gui/transcript_view.py" line="302" />
         <source>No transcript open.
 
 Double-click a finished job in the list, or press Return on it, to read, play and edit its transcript here.</source>
@@ -1859,62 +1880,62 @@ Double-click a finished job in the list, or press Return on it, to read, play an
 Doppelklicken Sie auf einen fertigen Auftrag in der Liste oder drücken Sie dort die Eingabetaste, um sein Transkript hier zu lesen, abzuspielen und zu bearbeiten.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="316" />
+        <location filename="../../app/gui/transcript_view.py" line="317" />
         <source>Transcript segments</source>
         <translation>Abschnitte des Transkripts</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="316" />
+        <location filename="../../app/gui/transcript_view.py" line="317" />
         <source>Playback position</source>
         <translation>Wiedergabeposition</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="317" />
+        <location filename="../../app/gui/transcript_view.py" line="318" />
         <source>Playback speed</source>
         <translation>Wiedergabegeschwindigkeit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="317" />
+        <location filename="../../app/gui/transcript_view.py" line="318" />
         <source>Translation shown</source>
         <translation>Gezeigte Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="318" />
+        <location filename="../../app/gui/transcript_view.py" line="319" />
         <source>Find in transcript</source>
         <translation>Im Transkript suchen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="318" />
+        <location filename="../../app/gui/transcript_view.py" line="319" />
         <source>Position</source>
         <translation>Position</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="365" />
+        <location filename="../../app/gui/transcript_view.py" line="366" />
         <source>No translation</source>
         <translation>Keine Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="458" />
+        <location filename="../../app/gui/transcript_view.py" line="459" />
         <source>Pause</source>
         <translation>Anhalten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="496" />
+        <location filename="../../app/gui/transcript_view.py" line="501" />
         <source>Rename {0}…</source>
         <translation>{0} umbenennen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="499" />
+        <location filename="../../app/gui/transcript_view.py" line="504" />
         <source>Merge {0} into</source>
         <translation>{0} zusammenführen mit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="500" />
+        <location filename="../../app/gui/transcript_view.py" line="505" />
         <source>Move this segment to</source>
         <translation>Dieses Segment zuordnen zu</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="506" />
+        <location filename="../../app/gui/transcript_view.py" line="511" />
         <source>A new speaker</source>
         <translation>Einem neuen Sprecher</translation>
     </message>
