@@ -397,3 +397,54 @@ def test_the_note_column_says_what_the_transcription_noted(qtbot, window, corpus
     qtbot.waitUntil(lambda: window.model.rowCount() == 1 and window.model.rows[0]["state"] == js.DONE)
     assert window.model.index(0, note).data() == said
     assert window.model.index(0, note).data(Qt.ToolTipRole) == said
+
+
+def frame_pixels(widget, colour) -> int:
+    """How many of *widget*'s pixels are *colour*, as drawn."""
+    image = widget.grab().toImage()
+    rgb = colour.rgb()
+    return sum(image.pixel(x, y) == rgb for y in range(image.height()) for x in range(image.width()))
+
+
+@pytest.mark.parametrize("scheme", ["Light", "Dark"])
+def test_after_tab_the_focused_control_is_framed_in_the_highlight_colour(qtbot, qapp, window, corpus, scheme):
+    """Item 15: after Tab, nothing showed which control had the keys (Fusion's mark is too
+    faint). Each kind of control, focused, has a frame of the theme's highlight colour
+    that it lacks unfocused: a button, a search box, a list, a combo box, a slider, tabs,
+    a check box of a dialog."""
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QTabBar
+
+    from app.gui.app import follow_system_theme
+    from app.gui.export_dialog import ExportDialog
+
+    light = qapp.palette()
+    follow_system_theme(qapp, force=getattr(Qt.ColorScheme, scheme))
+    try:
+        window.open_job(add_transcribed(window.controller.store, corpus / "jfk.flac", JFK))
+        qtbot.waitUntil(window.table.isVisible)  # the job list, in place of the drop zone
+        view = window.transcript
+        dialog = ExportDialog(window.controller.settings, 1, str(corpus), window)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        first_check, second_check = list(dialog.checks.values())[:2]
+        controls = {control: window.search_order for control in (
+            view.play_button, window.search_box, window.table, view.table, view.speed, view.seek,
+            window.tabs.findChild(QTabBar))}
+        controls[first_check] = second_check
+        for control, elsewhere in controls.items():
+            control.window().activateWindow()
+            elsewhere.setFocus(Qt.TabFocusReason)
+            qtbot.waitUntil(lambda: not control.hasFocus())
+            highlight = control.palette().color(QPalette.Active, QPalette.Highlight)
+            before = frame_pixels(control, highlight)
+            control.setFocus(Qt.TabFocusReason)
+            qtbot.waitUntil(control.hasFocus)
+            after = frame_pixels(control, highlight)
+            edge = control.width() + control.height()  # a 2-pixel frame has about 4 × this many
+            assert after - before >= edge, (type(control).__name__, before, after)
+    finally:
+        dialog.close()
+        qapp.setStyleSheet("")
+        qapp.setPalette(light)

@@ -88,6 +88,14 @@ def quiet_qt() -> None:
     qInstallMessageHandler(handler)
 
 
+def show_focus(qt_app) -> None:
+    """After Tab, the focused control is framed in the palette's highlight colour
+    (resources/focus.qss)."""
+    from importlib.resources import files
+
+    qt_app.setStyleSheet((files("resources") / "focus.qss").read_text(encoding="utf-8"))
+
+
 def follow_system_theme(qt_app, force=None) -> None:
     """Light or dark as the system is, and again when it changes: Fusion with a dark
     palette where the desktop asks for dark (Qt's own styles do not everywhere)."""
@@ -114,6 +122,7 @@ def follow_system_theme(qt_app, force=None) -> None:
             qt_app.setPalette(dark)
         else:
             qt_app.setPalette(light)
+        show_focus(qt_app)  # the sheet takes its colour from the palette when it is set
 
     if force is not None:  # the screenshots of each theme
         apply(force)
