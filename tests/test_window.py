@@ -448,3 +448,33 @@ def test_after_tab_the_focused_control_is_framed_in_the_highlight_colour(qtbot, 
         dialog.close()
         qapp.setStyleSheet("")
         qapp.setPalette(light)
+
+
+def test_a_double_click_only_edits_and_a_single_click_plays_once_the_double_click_interval_passed(qtbot, window, corpus):
+    """Item 14: the first click of a double click started playback (and moved the player to
+    the segment) before the second click opened the editor."""
+    from PySide6.QtCore import QElapsedTimer
+    from PySide6.QtMultimedia import QMediaPlayer
+
+    view = window.transcript
+    window.open_job(add_transcribed(window.controller.store, corpus / "jfk.flac", JFK))
+    qtbot.waitUntil(lambda: view.position_label.text().endswith("/ 0:11"), timeout=10_000)
+    interval = QApplication.styleHints().mouseDoubleClickInterval()
+    text = view.table.visualRect(view.model.index(1, 1)).center()
+    qtbot.mouseClick(view.table.viewport(), Qt.LeftButton, pos=text)  # a double click, as a widget
+    qtbot.mouseDClick(view.table.viewport(), Qt.LeftButton, pos=text)  # receives one
+    qtbot.waitUntil(lambda: view.table.state() == view.table.State.EditingState)
+    with qtbot.assertNotEmitted(view.player.playbackStateChanged, wait=interval + 200):
+        pass  # the interval passed, and the double click's first click did not play
+    assert view.player.playbackState() != QMediaPlayer.PlayingState
+    assert view.player.position() == 0  # nor went to the segment
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Escape)
+    qtbot.waitUntil(lambda: view.table.state() != view.table.State.EditingState)
+
+    clock = QElapsedTimer()
+    clock.start()
+    qtbot.mouseClick(view.table.viewport(), Qt.LeftButton, pos=view.table.visualRect(view.model.index(1, 0)).center())
+    qtbot.waitUntil(lambda: view.player.playbackState() == QMediaPlayer.PlayingState, timeout=10_000)
+    assert clock.elapsed() >= interval  # a single click plays, once no second click can come
+    qtbot.waitUntil(lambda: view.player.position() >= 3_900, timeout=10_000)  # from its segment, 0:04
+    view.player.stop()

@@ -423,7 +423,7 @@ class TranscriptWidget(QWidget):
         """A click plays from its segment, unless it is the first of a double click (which
         edits): the play waits for the double-click interval."""
         self._click_row = index.row()
-        self._click_timer.start(QApplication.doubleClickInterval())
+        self._click_timer.start(QApplication.styleHints().mouseDoubleClickInterval())
 
     def _double_clicked(self, index) -> None:
         self._click_timer.stop()
