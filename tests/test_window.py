@@ -450,7 +450,7 @@ def test_after_tab_the_focused_control_is_framed_in_the_highlight_colour(qtbot, 
         qapp.setPalette(light)
 
 
-def test_a_double_click_only_edits_and_a_single_click_plays_once_the_double_click_interval_passed(qtbot, window, corpus):
+def test_a_double_click_only_edits_and_a_single_click_plays_after_the_double_click_interval(qtbot, window, corpus):
     """Item 14: the first click of a double click started playback (and moved the player to
     the segment) before the second click opened the editor."""
     from PySide6.QtCore import QElapsedTimer
