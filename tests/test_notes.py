@@ -149,7 +149,7 @@ def test_a_meetings_notes_are_a_quarter_of_it_with_each_labelled_decision_and_ac
                 f"{line!r} does not belong under {kind}:\n{notes}"
 
 
-def test_an_enumerated_action_is_kept_whole_even_when_the_recogniser_cuts_it(corpus):
+def test_an_enumerated_action_is_one_line_even_when_the_recogniser_cuts_it(corpus):
     """tiny.en once wrote "Third, schedule a short. Training session …": the item is one action."""
     segments = segments_of("meeting2_incident_review", corpus)
     third = next(i for i, s in enumerate(segments) if s["text"].startswith("Third,"))
@@ -159,8 +159,9 @@ def test_an_enumerated_action_is_kept_whole_even_when_the_recogniser_cuts_it(cor
     actions = sections_of(GroundedSummarizer(minutes_template()).summarize(segments)["markdown"])["actions"]
     lines = [line for line in actions.splitlines() if line.startswith("- ")]
     assert len(lines) == 3, actions
-    assert "schedule a short training session so that more people are comfortable debugging the payment flow" \
-        in lines[2].lower(), lines[2]
+    assert "schedule a short training session" in lines[2].lower(), lines[2]
+    # its purpose ("so that more people are comfortable …") says no number, name or day: left out for room
+    assert "so that" not in lines[2] and "comfortable" not in lines[2], lines[2]
     assert "certificate expires" in lines[0] and "correct dependencies" in lines[1]
 
 

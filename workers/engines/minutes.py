@@ -97,10 +97,18 @@ STANDS_ALONE = re.compile(r"^(?:and|but|so|although|though|while|whereas)\s+(?!t
 OPENER = re.compile(r"^(?:(?:so|okay|ok|well|now|and|but|also|finally|however|unfortunately|basically|"
                     r"actually|honestly|then|next|overall|in short|in total|for (?:now|context)|after that)\b,?\s+|"
                     r"(?:first|second|third|fourth|fifth|last)(?:ly)?,\s+|"
+                    r"(?:good|great|right|alright|all right|yes|yeah|sure),\s+|"
                     r"(?:on|for|as for|regarding|about|in) the [\w -]{1,30}?,\s+|"
                     r"i think\s+|i believe\s+|i feel\s+|i would like\s+(?=a |an )|"
                     r"(?:a )?reminder that\s+|"
                     r"(?:here is|here's)\b,?\s*)", re.I)
+# a clause that only adds a reason, purpose or example to the clause before it
+ASIDE = re.compile(r"^(?:so that|which|because|including|especially|often|mostly|like|when|although|though|since|"
+                   r"while|whereas|even if)\b", re.I)
+NUMBER = (r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
+          r"hundred|thousand|million|billion|dozen|half|percent|per cent)\b")
+# fillers said on the way to the point: leaving them out changes no fact
+FILLER = re.compile(r"(?:,\s+|\s+)(?:really|actually|basically|you know|i mean|pretty much)\b(?:,(?=\s))?", re.I)
 REFERS_BACK = re.compile(r"^(?:so |and |but )?(?:that|this|those|these|it|they|them)\b|"
                          r"\b(?:on|about|of|to) (?:that|this|it|those|them)\b|\b(?:that|those|this) \w+ to\b",
                          re.I)
@@ -116,6 +124,7 @@ SHARE = 0.25  # of the transcript's words: minutes are a quarter at most
 LISTED_SHARE = 1.0  # of the budget, at most, for decisions, actions and questions: the rest summarises
 PAGE_WORDS = 400  # a one-hour meeting's notes fit a page
 NONE = "None recorded."
+FACT_WEIGHT = 0.5  # extra value of a number, name or day in a summary line, over another word
 DENSITY = 0.4  # a summary clause's value: its new meaning over its length to this power (1: per word)
 
 
@@ -235,6 +244,12 @@ def transcript_digest(segments: list[dict]) -> str:
     return hashlib.sha256(said.encode("utf-8")).hexdigest()[:16]
 
 
+def markers(text: str) -> set[str]:
+    """The numbers, names and days a line says: the facts minutes are read for."""
+    found = {m.group(0).lower() for m in re.finditer(rf"\d[\d.,:%]*|{NUMBER[3:]}|\b{WEEKDAY}\b|\b{MONTH}\b", text, re.I)}
+    return found | {m.group(0).lower() for m in re.finditer(r"(?<=[a-z,] )[A-Z][a-z]+", text)}
+
+
 def words_in(text: str) -> int:
     """Words a reader reads: time links and Markdown marks are not words."""
     text = re.sub(r"\[\d{1,2}:\d{2}(?::\d{2})?\]\([^)]*\)", " ", text)
@@ -348,6 +363,8 @@ class Minutes:
                 keep = {max(whole, key=lambda n: self.centrality(clauses[n]) * (1.1 if n == 0 else 1.0))}
             if not keep:
                 keep = set(range(len(clauses)))
+            if kind in LISTED_KINDS and not s.text.endswith("?"):  # "…, so that more people are comfortable …"
+                keep -= {n for n in keep if n > 0 and ASIDE.match(clauses[n]) and not self.informative(clauses[n])}
             for n in sorted(keep):  # a clause that points back ("so we will move that link") needs its antecedent
                 if n > 0 and REFERS_BACK.search(clauses[n]) and n - 1 not in keep:
                     keep.add(n - 1)
@@ -362,6 +379,12 @@ class Minutes:
         return self._tidy(text)
 
     @staticmethod
+    def informative(text: str) -> bool:
+        """Says a number, a name, a day or a decision: a clause a minute-taker keeps."""
+        return bool(re.search(NUMBER, text, re.I) or DUE.search(text) or DECIDED.search(text)
+                    or re.search(r"(?<=\w )[A-Z][a-z]+", text))
+
+    @staticmethod
     def _tidy(text: str) -> str:
         """Without its openers ("So,", "On the design side,"), capitalised, with a full stop."""
         for _ in range(3):
@@ -370,6 +393,7 @@ class Minutes:
                 break
             text = stripped
         text = re.sub(r"^(?:and|but|so|which|because|although|though|while|since)\s+", "", text, flags=re.I)
+        text = FILLER.sub("", text)
         text = text[0].upper() + text[1:] if text else text
         return text if text.endswith(("?", "!")) else text.rstrip(",;:.") + "."
 
@@ -438,11 +462,13 @@ class Minutes:
             pool = {i: options for i, options in pool.items() if options}
             chosen: list[Line] = []
             # each option once: its words, what it costs as a line, and its content words
-            options = [(i, t, content_words(t), self.cost(Line(self.all[i], t, kind, 0.0)))
+            options = [(i, t, content_words(t) | markers(t), self.cost(Line(self.all[i], t, kind, 0.0)))
                        for i, texts in pool.items() for t in texts]
+            marks = set().union(*(markers(o[1]) for o in options))
             while options and budget - total >= 4:  # room for a short line still
                 def value(option) -> float:  # new meaning per word
-                    new = sum(self.weight.get(w, 0.0) for w in option[2] - covered)
+                    new = sum(self.weight.get(w, 1.0 if w in marks else 0.0) * (1 + FACT_WEIGHT * (w in marks))
+                              for w in option[2] - covered)
                     return new / max(1, option[3]) ** DENSITY
                 fits = [o for o in options if total + o[3] <= budget]
                 best = max(fits, key=value, default=None)
