@@ -458,7 +458,8 @@ class Minutes:
                 out[heading] = [Line(s, self.shorten(s, kind), kind, 0.0) for s in self.chapters(8)]
                 continue
             pool = {i: self.clauses(self.all[i], kind) for i, s in enumerate(self.all)
-                    if i not in used and not AGENDA.search(s.text) and not s.text.endswith("?")}
+                    if i not in used and not AGENDA.search(s.text) and not s.text.endswith("?")
+                    and not ANNOUNCED_LIST.search(s.text)}  # "We have three follow-up actions." says none of them
             pool = {i: options for i, options in pool.items() if options}
             chosen: list[Line] = []
             # each option once: its words, what it costs as a line, and its content words
