@@ -317,3 +317,37 @@ def test_an_edit_and_a_rename_in_the_window_refresh_the_summary_tab_and_search(q
                         timeout=60_000)
     finally:
         close_window(qtbot, window)
+
+
+def said(*sentences: str) -> list[dict]:
+    return [{"start": 4.0 * i, "end": 4.0 * i + 4, "text": s} for i, s in enumerate(sentences)]
+
+
+def test_a_decision_said_again_in_the_recap_is_one_line():
+    from workers.engines.minutes import Minutes
+
+    segments = said("Good morning, this is the planning call for the spring open day at the library.",
+                    "After some back and forth we agreed to move the open day to the ninth of May.",
+                    "The caretaker has the keys and the chairs are already stacked in the storage room.",
+                    "Tom will order the name badges from the printer before the end of the month.",
+                    "The printer quoted forty euros for two hundred badges, which is fine for our budget.",
+                    "So to recap, we agreed to move the open day to the ninth of May.",
+                    "Thanks everyone, see you next week.")
+    notes = Minutes(segments).notes(["Summary", "Decisions", "Action items"])
+    decisions = [line.text for line in notes["Decisions"]]
+    assert len(decisions) == 1 and "ninth of May" in decisions[0], decisions
+    assert any("Tom will order the name badges" in line.text for line in notes["Action items"]), notes
+    assert not any("recap" in line.text for lines in notes.values() for line in lines), notes
+
+
+def test_a_listed_line_leaves_out_fillers_and_an_aside_that_says_no_number_name_or_day():
+    from workers.engines.minutes import Minutes
+
+    minutes = Minutes(said("We will really need to book the hall again, because the old one is too small.",
+                           "First, book the hall, because Anna is away in June.",
+                           "Second, order the chairs, because the old ones are too small."))
+    filler, named, plain = minutes.all
+    assert minutes.shorten(filler, "actions") == "We will need to book the hall again."
+    # an enumerated item keeps its clauses, but a reason that says no number, name or day goes
+    assert minutes.shorten(named, "actions") == "Book the hall, because Anna is away in June."
+    assert minutes.shorten(plain, "actions") == "Order the chairs."

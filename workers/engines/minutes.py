@@ -124,6 +124,7 @@ SHARE = 0.25  # of the transcript's words: minutes are a quarter at most
 LISTED_SHARE = 1.0  # of the budget, at most, for decisions, actions and questions: the rest summarises
 PAGE_WORDS = 400  # a one-hour meeting's notes fit a page
 NONE = "None recorded."
+REPEAT = 0.7  # share of the shorter line's content words that makes two lines one said again
 FACT_WEIGHT = 0.5  # extra value of a number, name or day in a summary line, over another word
 DENSITY = 0.4  # a summary clause's value: its new meaning over its length to this power (1: per word)
 
@@ -246,7 +247,8 @@ def transcript_digest(segments: list[dict]) -> str:
 
 def markers(text: str) -> set[str]:
     """The numbers, names and days a line says: the facts minutes are read for."""
-    found = {m.group(0).lower() for m in re.finditer(rf"\d[\d.,:%]*|{NUMBER[3:]}|\b{WEEKDAY}\b|\b{MONTH}\b", text, re.I)}
+    said = re.finditer(rf"\d[\d.,:%]*|{NUMBER[3:]}|\b{WEEKDAY}\b|\b{MONTH}\b", text, re.I)
+    found = {m.group(0).lower() for m in said}
     return found | {m.group(0).lower() for m in re.finditer(r"(?<=[a-z,] )[A-Z][a-z]+", text)}
 
 
@@ -442,6 +444,17 @@ class Minutes:
                 out[heading].append(Line(self.all[i], self.shorten(self.all[i], kinds[heading]), kinds[heading],
                                          value))
                 used.add(i)
+        kept: list[Line] = []  # a decision said again in the recap is one line: the surer wording stays
+        for line in sorted((line for h in listed for line in out[h]), key=lambda line: -line.value):
+            words = content_words(line.text)
+            again = [k for k in kept if len(words & content_words(k.text))
+                     >= REPEAT * min(len(words), len(content_words(k.text)))]
+            if words and again:
+                heading = next(h for h in listed if line in out[h])
+                out[heading].remove(line)
+                used.discard(self.index[id(line.sentence)])
+            else:
+                kept.append(line)
         total = sum(self.cost(line) for h in listed for line in out[h])
         for line in sorted((line for h in listed for line in out[h]), key=lambda line: line.value):
             if total <= LISTED_SHARE * budget:
