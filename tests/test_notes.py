@@ -331,6 +331,16 @@ def test_a_decision_said_again_in_the_recap_is_one_line():
                     "The caretaker has the keys and the chairs are already stacked in the storage room.",
                     "Tom will order the name badges from the printer before the end of the month.",
                     "The printer quoted forty euros for two hundred badges, which is fine for our budget.",
+                    "The reading room will stay open during the event, with quiet tables for those who study.",
+                    "Children's activities run in the basement, where the craft materials from last year still are.",
+                    "Parking is limited, so the flyer should point visitors to the tram stop across the square.",
+                    "The local paper offered a short interview, and the editor would like photos of the reading room.",
+                    "Coffee and cake come from the bakery on the corner, who delivered for the autumn event too.",
+                    "Last year about three hundred people came, most of them in the first two hours.",
+                    "The volunteers' rota is in the shared calendar, and two shifts still have a free slot.",
+                    "Signs for the entrance were printed in March and are in the office cupboard.",
+                    "The fire exits must stay clear, which the caretaker checks on the morning itself.",
+                    "Feedback cards from last year asked for more seating near the children's corner.",
                     "So to recap, we agreed to move the open day to the ninth of May.",
                     "Thanks everyone, see you next week.")
     notes = Minutes(segments).notes(["Summary", "Decisions", "Action items"])
