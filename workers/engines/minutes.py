@@ -95,8 +95,8 @@ CLAUSE = re.compile(r",\s+(?=(?:and|but|so|which|because|although|though|since|w
 # a clause that can stand as a line alone: a main clause, or one joined by and/but/so/although
 STANDS_ALONE = re.compile(r"^(?:and|but|so|although|though|while|whereas)\s+(?!that\b)", re.I)
 OPENER = re.compile(r"^(?:(?:so|okay|ok|well|now|and|but|also|finally|however|unfortunately|basically|"
-                    r"actually|honestly|then|next|overall|in short|in total|for (?:now|context)|after that|to recap|to sum up|"
-                    r"in summary|to summari[sz]e)\b,?\s+|"
+                    r"actually|honestly|then|next|overall|in short|in total|for (?:now|context)|after that|"
+                    r"to recap|to sum up|in summary|to summari[sz]e)\b,?\s+|"
                     r"(?:first|second|third|fourth|fifth|last)(?:ly)?,\s+|"
                     r"(?:good|great|right|alright|all right|yes|yeah|sure),\s+|"
                     r"(?:on|for|as for|regarding|about|in) the [\w -]{1,30}?,\s+|"
