@@ -361,3 +361,25 @@ def test_a_listed_line_leaves_out_fillers_and_an_aside_that_says_no_number_name_
     # an enumerated item keeps its clauses, but a reason that says no number, name or day goes
     assert minutes.shorten(named, "actions") == "Book the hall, because Anna is away in June."
     assert minutes.shorten(plain, "actions") == "Order the chairs."
+
+
+def test_an_action_that_says_them_keeps_the_short_sentence_before_that_says_who_when_it_fits():
+    from workers.engines.minutes import Minutes
+
+    segments = said("The caretaker has the keys and the chairs are already stacked in the storage room.",
+                    "Last year about three hundred people came, most of them in the first two hours.",
+                    "The volunteers' rota is in the shared calendar, and two shifts still have a free slot.",
+                    "There is a request from the design team for new laptops.",
+                    "I have asked them for three quotes by Friday.",
+                    "Signs for the entrance were printed in March and are in the office cupboard.",
+                    "Feedback cards from last year asked for more seating near the children's corner.")
+    minutes = Minutes(segments)
+    actions = [line.text for line in minutes.notes(["Summary", "Action items"])["Action items"]]
+    assert actions == ["There is a request from the design team for new laptops. "
+                       "I have asked them for three quotes by Friday."], actions
+    # a long sentence before is a story of its own: the action stays alone
+    long_before = segments[:3] + [dict(segments[3], text="There is a request from the design team, who have been "
+                                                         "waiting since the spring for the budget to clear, for new "
+                                                         "laptops.")] + segments[4:]
+    alone = Minutes(long_before).notes(["Summary", "Action items"])["Action items"]
+    assert [line.text for line in alone] == ["I have asked them for three quotes by Friday."], alone

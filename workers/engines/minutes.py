@@ -77,7 +77,10 @@ ORDINAL = re.compile(r"^(?:and\s+)?(first(?:ly)?|second(?:ly)?|third(?:ly)?|four
 NOT_A_VERB = {"the", "a", "an", "we", "i", "it", "there", "this", "that", "these", "those", "our", "their", "they",
               "you", "he", "she", "in", "on", "for", "of", "at", "to", "with", "as", "if", "when", "some", "most",
               "all", "one", "let's", "his", "her", "my", "your", "its", "because", "after", "before", "once",
-              "everyone", "everything", "nobody", "nothing", "people", "so", "and", "but", "of"}
+              "everyone", "everything", "nobody", "nothing", "people", "so", "and", "but", "of",
+              # "Last year about three hundred came", "Next week the office …": a time, not an item
+              "year", "week", "month", "quarter", "time", "day", "night", "morning", "afternoon", "evening",
+              "weekend", "meeting", "session"}
 # "fix the flow first, then add templates, and finally explore profiles": one sentence, several items
 ENUMERATED = re.compile(r"\bfirst\b.*,\s+(?:and\s+)?(?:then|next|second|after that)\b.*\b(?:finally|lastly|third)\b",
                         re.I)
@@ -113,6 +116,11 @@ FILLER = re.compile(r"(?:,\s+|\s+)(?:really|actually|basically|you know|i mean|p
 REFERS_BACK = re.compile(r"^(?:so |and |but )?(?:that|this|those|these|it|they|them)\b|"
                          r"\b(?:on|about|of|to) (?:that|this|it|those|them)\b|\b(?:that|those|this) \w+ to\b",
                          re.I)
+
+# a line that leans on the sentence before for who or what it is about
+PRONOUN = re.compile(r"^(?:it|they|this|that)\b(?! (?:is|was) (?:a|an|the)\b)|\b(?:asked|told|ask|tell|with|from) (?:them|him|her)\b",
+                     re.I)
+ANTECEDENT_WORDS = 14  # the sentence before is short enough to say it
 
 KINDS = (("summary", ("summary", "overview", "tl;dr", "abstract", "gist")),
          ("decisions", ("decision",)),
@@ -465,6 +473,17 @@ class Minutes:
                 out[heading].remove(line)
                 used.discard(self.index[id(line.sentence)])
                 total -= self.cost(line)
+        for heading in listed:  # "I have asked them for …": the short sentence before says who, when it fits
+            for line in out[heading]:
+                i = self.index[id(line.sentence)]
+                if i > 0 and i - 1 not in used and PRONOUN.search(OPENER.sub("", line.text)) \
+                        and len(self.all[i - 1].text.split()) <= ANTECEDENT_WORDS \
+                        and not self.all[i - 1].text.endswith("?"):
+                    before = self._tidy(self.all[i - 1].text)
+                    if total + words_in(before) <= budget:
+                        line.text = f"{before} {line.text}"
+                        used.add(i - 1)
+                        total += words_in(before)
         covered: set[str] = set().union(*(content_words(line.text) for h in listed for line in out[h]))
         for heading in (h for h in headings if h not in listed):
             kind = kinds[heading]
