@@ -118,8 +118,8 @@ REFERS_BACK = re.compile(r"^(?:so |and |but )?(?:that|this|those|these|it|they|t
                          re.I)
 
 # a line that leans on the sentence before for who or what it is about
-PRONOUN = re.compile(r"^(?:it|they|this|that)\b(?! (?:is|was) (?:a|an|the)\b)|\b(?:asked|told|ask|tell|with|from) (?:them|him|her)\b",
-                     re.I)
+PRONOUN = re.compile(r"^(?:it|they|this|that)\b(?! (?:is|was) (?:a|an|the)\b)|"
+                     r"\b(?:asked|told|ask|tell|with|from) (?:them|him|her)\b", re.I)
 ANTECEDENT_WORDS = 14  # the sentence before is short enough to say it
 
 KINDS = (("summary", ("summary", "overview", "tl;dr", "abstract", "gist")),
