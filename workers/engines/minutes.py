@@ -20,7 +20,10 @@ Past events, agenda announcements ("let's start with …") and rhetorical questi
 none of these. A summary or key points take the most central clauses of the meeting,
 not yet used. The notes are held to a quarter of the transcript's words and about a
 page for an hour (``budget``): lines are shortened to the clauses that carry their
-point (a framing opener, an aside after a comma dropped) and the weakest go first.
+point (a framing opener, an aside after a comma, a reason or purpose clause that says no
+number, name or day, a filler dropped) and the weakest go first. A decision said again
+in a recap is one line; an action that says "them" keeps the short sentence before it
+when there is room; the summary values numbers, names and days over other words.
 """
 
 from __future__ import annotations
@@ -77,7 +80,10 @@ ORDINAL = re.compile(r"^(?:and\s+)?(first(?:ly)?|second(?:ly)?|third(?:ly)?|four
 NOT_A_VERB = {"the", "a", "an", "we", "i", "it", "there", "this", "that", "these", "those", "our", "their", "they",
               "you", "he", "she", "in", "on", "for", "of", "at", "to", "with", "as", "if", "when", "some", "most",
               "all", "one", "let's", "his", "her", "my", "your", "its", "because", "after", "before", "once",
-              "everyone", "everything", "nobody", "nothing", "people", "so", "and", "but", "of"}
+              "everyone", "everything", "nobody", "nothing", "people", "so", "and", "but", "of",
+              # "Last year about three hundred came", "Next week the office …": a time, not an item
+              "year", "week", "month", "quarter", "time", "day", "night", "morning", "afternoon", "evening",
+              "weekend", "meeting", "session"}
 # "fix the flow first, then add templates, and finally explore profiles": one sentence, several items
 ENUMERATED = re.compile(r"\bfirst\b.*,\s+(?:and\s+)?(?:then|next|second|after that)\b.*\b(?:finally|lastly|third)\b",
                         re.I)
@@ -95,15 +101,29 @@ CLAUSE = re.compile(r",\s+(?=(?:and|but|so|which|because|although|though|since|w
 # a clause that can stand as a line alone: a main clause, or one joined by and/but/so/although
 STANDS_ALONE = re.compile(r"^(?:and|but|so|although|though|while|whereas)\s+(?!that\b)", re.I)
 OPENER = re.compile(r"^(?:(?:so|okay|ok|well|now|and|but|also|finally|however|unfortunately|basically|"
-                    r"actually|honestly|then|next|overall|in short|in total|for (?:now|context)|after that)\b,?\s+|"
+                    r"actually|honestly|then|next|overall|in short|in total|for (?:now|context)|after that|"
+                    r"to recap|to sum up|in summary|to summari[sz]e)\b,?\s+|"
                     r"(?:first|second|third|fourth|fifth|last)(?:ly)?,\s+|"
+                    r"(?:good|great|right|alright|all right|yes|yeah|sure),\s+|"
                     r"(?:on|for|as for|regarding|about|in) the [\w -]{1,30}?,\s+|"
                     r"i think\s+|i believe\s+|i feel\s+|i would like\s+(?=a |an )|"
                     r"(?:a )?reminder that\s+|"
                     r"(?:here is|here's)\b,?\s*)", re.I)
+# a clause that only adds a reason, purpose or example to the clause before it
+ASIDE = re.compile(r"^(?:so that|which|because|including|especially|often|mostly|like|when|although|though|since|"
+                   r"while|whereas|even if)\b", re.I)
+NUMBER = (r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
+          r"hundred|thousand|million|billion|dozen|half|percent|per cent)\b")
+# fillers said on the way to the point: leaving them out changes no fact
+FILLER = re.compile(r"(?:,\s+|\s+)(?:really|actually|basically|you know|i mean|pretty much)\b(?:,(?=\s))?", re.I)
 REFERS_BACK = re.compile(r"^(?:so |and |but )?(?:that|this|those|these|it|they|them)\b|"
                          r"\b(?:on|about|of|to) (?:that|this|it|those|them)\b|\b(?:that|those|this) \w+ to\b",
                          re.I)
+
+# a line that leans on the sentence before for who or what it is about
+PRONOUN = re.compile(r"^(?:it|they|this|that)\b(?! (?:is|was) (?:a|an|the)\b)|"
+                     r"\b(?:asked|told|ask|tell|with|from) (?:them|him|her)\b", re.I)
+ANTECEDENT_WORDS = 14  # the sentence before is short enough to say it
 
 KINDS = (("summary", ("summary", "overview", "tl;dr", "abstract", "gist")),
          ("decisions", ("decision",)),
@@ -116,6 +136,8 @@ SHARE = 0.25  # of the transcript's words: minutes are a quarter at most
 LISTED_SHARE = 1.0  # of the budget, at most, for decisions, actions and questions: the rest summarises
 PAGE_WORDS = 400  # a one-hour meeting's notes fit a page
 NONE = "None recorded."
+REPEAT = 0.7  # share of the shorter line's content words that makes two lines one said again
+FACT_WEIGHT = 0.5  # extra value of a number, name or day in a summary line, over another word
 DENSITY = 0.4  # a summary clause's value: its new meaning over its length to this power (1: per word)
 
 
@@ -235,6 +257,13 @@ def transcript_digest(segments: list[dict]) -> str:
     return hashlib.sha256(said.encode("utf-8")).hexdigest()[:16]
 
 
+def markers(text: str) -> set[str]:
+    """The numbers, names and days a line says: the facts minutes are read for."""
+    said = re.finditer(rf"\d[\d.,:%]*|{NUMBER[3:]}|\b{WEEKDAY}\b|\b{MONTH}\b", text, re.I)
+    found = {m.group(0).lower() for m in said}
+    return found | {m.group(0).lower() for m in re.finditer(r"(?<=[a-z,] )[A-Z][a-z]+", text)}
+
+
 def words_in(text: str) -> int:
     """Words a reader reads: time links and Markdown marks are not words."""
     text = re.sub(r"\[\d{1,2}:\d{2}(?::\d{2})?\]\([^)]*\)", " ", text)
@@ -348,6 +377,8 @@ class Minutes:
                 keep = {max(whole, key=lambda n: self.centrality(clauses[n]) * (1.1 if n == 0 else 1.0))}
             if not keep:
                 keep = set(range(len(clauses)))
+            if kind in LISTED_KINDS and not s.text.endswith("?"):  # "…, so that more people are comfortable …"
+                keep -= {n for n in keep if n > 0 and ASIDE.match(clauses[n]) and not self.informative(clauses[n])}
             for n in sorted(keep):  # a clause that points back ("so we will move that link") needs its antecedent
                 if n > 0 and REFERS_BACK.search(clauses[n]) and n - 1 not in keep:
                     keep.add(n - 1)
@@ -362,6 +393,12 @@ class Minutes:
         return self._tidy(text)
 
     @staticmethod
+    def informative(text: str) -> bool:
+        """Says a number, a name, a day or a decision: a clause a minute-taker keeps."""
+        return bool(re.search(NUMBER, text, re.I) or DUE.search(text) or DECIDED.search(text)
+                    or re.search(r"(?<=\w )[A-Z][a-z]+", text))
+
+    @staticmethod
     def _tidy(text: str) -> str:
         """Without its openers ("So,", "On the design side,"), capitalised, with a full stop."""
         for _ in range(3):
@@ -370,6 +407,7 @@ class Minutes:
                 break
             text = stripped
         text = re.sub(r"^(?:and|but|so|which|because|although|though|while|since)\s+", "", text, flags=re.I)
+        text = FILLER.sub("", text)
         text = text[0].upper() + text[1:] if text else text
         return text if text.endswith(("?", "!")) else text.rstrip(",;:.") + "."
 
@@ -418,6 +456,17 @@ class Minutes:
                 out[heading].append(Line(self.all[i], self.shorten(self.all[i], kinds[heading]), kinds[heading],
                                          value))
                 used.add(i)
+        kept: list[Line] = []  # a decision said again in the recap is one line: the surer wording stays
+        for line in sorted((line for h in listed for line in out[h]), key=lambda line: -line.value):
+            words = content_words(line.text)
+            again = [k for k in kept if len(words & content_words(k.text))
+                     >= REPEAT * min(len(words), len(content_words(k.text)))]
+            if words and again:
+                heading = next(h for h in listed if line in out[h])
+                out[heading].remove(line)
+                used.discard(self.index[id(line.sentence)])
+            else:
+                kept.append(line)
         total = sum(self.cost(line) for h in listed for line in out[h])
         for line in sorted((line for h in listed for line in out[h]), key=lambda line: line.value):
             if total <= LISTED_SHARE * budget:
@@ -427,6 +476,17 @@ class Minutes:
                 out[heading].remove(line)
                 used.discard(self.index[id(line.sentence)])
                 total -= self.cost(line)
+        for heading in listed:  # "I have asked them for …": the short sentence before says who, when it fits
+            for line in out[heading]:
+                i = self.index[id(line.sentence)]
+                if i > 0 and i - 1 not in used and PRONOUN.search(OPENER.sub("", line.text)) \
+                        and len(self.all[i - 1].text.split()) <= ANTECEDENT_WORDS \
+                        and not self.all[i - 1].text.endswith("?"):
+                    before = self._tidy(self.all[i - 1].text)
+                    if total + words_in(before) <= budget:
+                        line.text = f"{before} {line.text}"
+                        used.add(i - 1)
+                        total += words_in(before)
         covered: set[str] = set().union(*(content_words(line.text) for h in listed for line in out[h]))
         for heading in (h for h in headings if h not in listed):
             kind = kinds[heading]
@@ -434,15 +494,18 @@ class Minutes:
                 out[heading] = [Line(s, self.shorten(s, kind), kind, 0.0) for s in self.chapters(8)]
                 continue
             pool = {i: self.clauses(self.all[i], kind) for i, s in enumerate(self.all)
-                    if i not in used and not AGENDA.search(s.text) and not s.text.endswith("?")}
+                    if i not in used and not AGENDA.search(s.text) and not s.text.endswith("?")
+                    and not ANNOUNCED_LIST.search(s.text)}  # "We have three follow-up actions." says none of them
             pool = {i: options for i, options in pool.items() if options}
             chosen: list[Line] = []
             # each option once: its words, what it costs as a line, and its content words
-            options = [(i, t, content_words(t), self.cost(Line(self.all[i], t, kind, 0.0)))
+            options = [(i, t, content_words(t) | markers(t), self.cost(Line(self.all[i], t, kind, 0.0)))
                        for i, texts in pool.items() for t in texts]
+            marks = set().union(*(markers(o[1]) for o in options))
             while options and budget - total >= 4:  # room for a short line still
                 def value(option) -> float:  # new meaning per word
-                    new = sum(self.weight.get(w, 0.0) for w in option[2] - covered)
+                    new = sum(self.weight.get(w, 1.0 if w in marks else 0.0) * (1 + FACT_WEIGHT * (w in marks))
+                              for w in option[2] - covered)
                     return new / max(1, option[3]) ** DENSITY
                 fits = [o for o in options if total + o[3] <= budget]
                 best = max(fits, key=value, default=None)
