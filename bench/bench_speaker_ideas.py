@@ -74,16 +74,6 @@ def speech_masks(audio: np.ndarray, segments: list[dict]) -> dict[str, np.ndarra
     return {k: voices._close(m, voices.PAUSE_FRAMES) for k, m in out.items()}
 
 
-def overlap_share(reference: list[tuple[float, float, str]]) -> float:
-    end = max(e for _, e, _ in reference)
-    who = sorted({w for *_, w in reference})
-    talk = np.zeros((len(who), int(end * 100) + 1), bool)
-    for s, e, w in reference:
-        talk[who.index(w), int(s * 100):int(e * 100)] = True
-    at_once = talk.sum(axis=0)
-    return float(np.maximum(at_once - 1, 0).sum() / max(at_once.sum(), 1))
-
-
 def eigengap_count(points: np.ndarray, p: float) -> int:
     n = len(points)
     if n < 4:
@@ -240,7 +230,7 @@ def main() -> None:
                  for tuned in (False, True)]
         print(f"{name:44} {cells[0]:>16} {cells[1]:>16}")
     for tuned in (False, True):
-        share = np.mean([overlap_share(i["reference"]) for i in ami if i["tuned"] == tuned])
+        share = np.mean([bs.overlap_share(i["reference"]) for i in ami if i["tuned"] == tuned])
         print(f"{'  overlap (second voice at once), ' + ('tune' if tuned else 'held'):44} {share:16.2f}")
 
     ideas = Ideas(items, transcripts)
