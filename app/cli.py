@@ -17,15 +17,47 @@ import os
 import sys
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse that says "did you mean" for a mistyped command, choice or option, and
+    whose errors show the usage of the command they are about (not the top level's)."""
+
+    def error(self, message: str):
+        import difflib
+        import re
+
+        guess = None
+        choice = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+        if choice:
+            choices = re.findall(r"'([^']*)'", choice.group(2)) or [c.strip() for c in choice.group(2).split(",")]
+            guess = next(iter(difflib.get_close_matches(choice.group(1), choices, n=1, cutoff=0.5)), None)
+        unknown = re.match(r"unrecognized arguments: (\S+)", message)
+        if unknown and unknown.group(1).startswith("-"):
+            options = [o for o in self._option_string_actions if o.startswith("--")]
+            guess = next(iter(difflib.get_close_matches(unknown.group(1).split("=")[0], options, n=1,
+                                                        cutoff=0.6)), None)
+        super().error(message + (f" (did you mean '{guess}'?)" if guess else ""))
+
+
+def parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    """Parse; an argument a command does not take is that command's error, with its usage."""
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        owner = commands.choices.get(getattr(args, "command", None) or "", parser)
+        owner.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
+
+
 def build_parser() -> argparse.ArgumentParser:
     from app import export
 
     data_help = "where this instance keeps everything (default: $EARMARK_DATA_DIR or the platform's user data folder)"
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", default=argparse.SUPPRESS, help=data_help)
-    parser = argparse.ArgumentParser(prog="earmark", description="Offline transcripts through a local job queue.")
+    parser = Parser(prog="earmark", description="Offline transcripts through a local job queue.",
+                    epilog="'earmark COMMAND --help' tells more about one command.")
     parser.add_argument("--data-dir", help=data_help)
-    sub = parser.add_subparsers(dest="command")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands", parser_class=Parser)
 
     g = sub.add_parser("gui", parents=[common], help="open the window (the default)")
     g.add_argument("--quit-when-ready", action="store_true",
@@ -34,13 +66,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("transcribe", parents=[common], help="transcribe files through the queue",
                        epilog="A file whose name starts with '-' goes after '--': earmark transcribe -- -take1.wav")
-    t.add_argument("files", nargs="+", metavar="FILE")
-    t.add_argument("--format", default="txt", choices=export.FORMATS)
+    t.add_argument("files", nargs="+", metavar="FILE",
+                   help="recordings (audio or video), or folders: the recordings in them")
+    t.add_argument("--format", default="txt", choices=export.FORMATS,
+                   help="the transcript's file type (default: txt)")
     t.add_argument("--out", default=".", help="folder for the transcripts (default: here)")
     t.add_argument("--model", help="bundled, a model folder, or a faster-whisper model name")
     t.add_argument("--language", help="language code, e.g. en (default: detect)")
-    t.add_argument("--beam-size", type=int)
-    t.add_argument("--word-timestamps", action="store_true", default=None)
+    t.add_argument("--beam-size", type=int, metavar="N",
+                   help="1 to 20: higher is a little more accurate and slower (default: the settings')")
+    t.add_argument("--word-timestamps", action="store_true", default=None,
+                   help="the time of each word, not only of each segment")
     t.add_argument("--task", choices=("transcribe", "translate"),
                    help="translate: speech to English (needs a multilingual model, e.g. --model base)")
     t.add_argument("--summary", nargs="?", const="meeting_minutes", metavar="TEMPLATE",
@@ -57,11 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
     f = sub.add_parser("search", parents=[common], help="search every transcript")
     f.add_argument("query", nargs="+", help='words (all must appear), or "a quoted phrase"')
     f.add_argument("--newest", action="store_true", help="newest first instead of most relevant")
-    f.add_argument("--limit", type=int, default=20)
+    f.add_argument("--limit", type=int, default=20, metavar="N", help="at most N hits (default: 20)")
     f.add_argument("--speaker", metavar="NAME", help='only what this speaker said (a name, or "Speaker 2")')
 
     m = sub.add_parser("models", help="list, download or remove speech and summary models")
-    m.add_argument("action", choices=("list", "download", "remove"))
+    m.add_argument("action", choices=("list", "download", "remove"), help="list, download NAME or remove NAME")
     m.add_argument("name", nargs="?", help="a model from 'earmark models list'")
     m.add_argument("--unverified", action="store_true",
                    help="take files the server gives no checksum for (only from a server you trust)")
@@ -72,26 +108,34 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("name", nargs="?", help="the helper's name (add: default helper, helper-2 …)")
 
     w = sub.add_parser("worker", parents=[common], help="run a Celery worker for some queues")
-    w.add_argument("--queues", default="transcribe,nlp,index")
+    w.add_argument("--queues", default="transcribe,nlp,index",
+                   help="the queues it takes work from, by commas (default: transcribe,nlp,index)")
     w.add_argument("--broker", help="broker URL (default: $EARMARK_BROKER_URL)")
     w.add_argument("--join", metavar="LINE", help="help another machine's Earmark: the earmark://… line its "
                                                   "Settings › Helpers shows")
     w.add_argument("--hostname", help="this worker's name in the queue panel (default: QUEUES@this machine)")
-    w.add_argument("--concurrency", type=int, default=1)
+    w.add_argument("--concurrency", type=int, default=1, metavar="N",
+                   help="how many tasks it runs at once (default: 1)")
     w.add_argument("--pool", default="solo" if sys.platform == "win32" else "prefork",
                    help="Celery's pool (prefork; on Windows solo, the one Celery supports there)")
-    w.add_argument("--loglevel", default="INFO")
+    w.add_argument("--loglevel", default="INFO", help="DEBUG, INFO, WARNING or ERROR (default: INFO)")
     w.add_argument("--parent-pid", type=int, help=argparse.SUPPRESS)
-
-    gate = sub.add_parser("gate", parents=[common], help=argparse.SUPPRESS)  # started by the app for helpers
-    gate.add_argument("--listen", required=True)
-    gate.add_argument("--parent-pid", type=int)
 
     b = sub.add_parser("beat", parents=[common], help="run Celery beat (periodic housekeeping)")
     b.add_argument("--broker", help="broker URL (default: $EARMARK_BROKER_URL)")
-    b.add_argument("--loglevel", default="INFO")
+    b.add_argument("--loglevel", default="INFO", help="DEBUG, INFO, WARNING or ERROR (default: INFO)")
     b.add_argument("--parent-pid", type=int, help=argparse.SUPPRESS)
     return parser
+
+
+def gate_parser() -> argparse.ArgumentParser:
+    """``earmark gate``: started by the app for helpers, not by people (so not listed)."""
+    gate = Parser(prog="earmark gate")
+    gate.add_argument("--data-dir")
+    gate.add_argument("--listen", required=True)
+    gate.add_argument("--parent-pid", type=int)
+    gate.set_defaults(command="gate")
+    return gate
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -103,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         from workers.engines import llama_cpu
 
         return llama_cpu.main(argv[1:])
-    args = build_parser().parse_args(argv)
+    args = gate_parser().parse_args(argv[1:]) if argv[:1] == ["gate"] else parse(build_parser(), argv)
     command = args.command or "gui"
     if command in ("worker", "beat", "gate"):
         return _run_role(command, args)

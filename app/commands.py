@@ -11,11 +11,13 @@ from pathlib import Path
 
 from app import export
 from app import jobstore as js
+from app.jobs import expand_paths
 from app.jobstore import JobStore
 from app.paths import DataDir
 from app.settings import Settings
 from app.stack import POLL_BACKEND_SECONDS, Stack
 from app.supervisor import AlreadyRunning, StartError
+from workers.errors import BadMediaError
 
 def serve(data: DataDir) -> int:
     settings = Settings(data.settings)
@@ -213,6 +215,13 @@ def transcribe(data: DataDir, args) -> int:
     if args.summary:
         options["summary_template"] = args.summary
     nlp = ("nlp",) if args.summary or args.translate else ()
+    from workers.engines.llm import translation_warning
+
+    # before anything is relied on: a translation path that scored below the floor says so
+    for warning in (args.translate and translation_warning("text", settings["llm_model"]),
+                    options.get("task") == "translate" and translation_warning("speech", options.get("model"))):
+        if warning:
+            print(f"earmark: note: {warning}", file=sys.stderr)
     args.cue_limits = export.CueLimits.from_settings(settings)  # subtitles as the window writes them
     store = JobStore(data.database)  # this process's one connection: the stack's and the report's
     try:
@@ -230,9 +239,28 @@ def _transcribe(data: DataDir, settings: Settings, store: JobStore, options: dic
     view = ProgressView()
     names = OutputNames()
     items: list[Item] = []
+    files, refused = [], 0
+    for given in (str(Path(f).absolute()) for f in args.files):
+        found, skipped = expand_paths([given])
+        files += found
+        if Path(given).is_dir() and not found:
+            print(f"earmark: {given} is a folder with no recordings in it", file=sys.stderr)
+            refused += 1
+        elif skipped:
+            print(f"earmark: skipped {len(skipped)} file(s) in {given} that are not recordings "
+                  f"({', '.join(Path(p).name for p in skipped[:3])}{', …' if len(skipped) > 3 else ''})",
+                  file=sys.stderr)
     try:
-        for path in dict.fromkeys(str(Path(f).absolute()) for f in args.files):  # a file named twice: once
-            items.append(Item(stack.service.intake(path, options, force=args.force), names.stem_for(path)))
+        for path in dict.fromkeys(files):  # a file named twice: once
+            try:  # a mistake on the command line is said here, not kept as a failed job in the window
+                intake = stack.service.intake(path, options, force=args.force, keep_bad=False)
+            except BadMediaError as exc:
+                print(f"earmark: {exc}", file=sys.stderr)
+                refused += 1
+                continue
+            items.append(Item(intake, names.stem_for(path)))
+        if not items:
+            return 1
         ids = {i.job_id for i in items}
         last_poll = time.monotonic()
         waiting_note = ""
@@ -259,7 +287,7 @@ def _transcribe(data: DataDir, settings: Settings, store: JobStore, options: dic
         return 1
     finally:
         stack.close()
-    return _report(store, items)
+    return max(_report(store, items), 1 if refused else 0)
 
 
 def _progress_of(store: JobStore, item: Item, args) -> tuple[str, float, str, bool]:
@@ -322,7 +350,8 @@ def _report(store: JobStore, items: list[Item]) -> int:
         path = item.intake.path
         if store.stage(item.job_id, "transcribe")["state"] != js.DONE:  # no transcript: a failure
             failed += 1
-            print(f"earmark: {path}: {job['error'] or job['state']}", file=sys.stderr)
+            why = job["error"] or job["state"]
+            print(f"earmark: {why}" if path in why else f"earmark: {path}: {why}", file=sys.stderr)
         elif item.problem:
             failed += 1
             print(f"earmark: {path}: transcribed, but {item.problem}", file=sys.stderr)
@@ -381,14 +410,18 @@ def status(data: DataDir) -> int:
 
 def search(data: DataDir, query: str, newest: bool = False, limit: int = 20, speaker: str | None = None) -> int:
     """Print hits across every transcript: file, time, speaker, snippet. Exit 1 when none."""
+    from app.jobstore import MARK_END, MARK_START
     from workers.timefmt import clock
 
     store = JobStore(data.database)
     hits = store.search(query, limit=limit, order="newest" if newest else "relevance", speaker=speaker)
+    kinds = {"summary": "notes", "translation": "translation"}
     for hit in hits:
         who = f"{hit['speaker']}: " if hit.get("speaker") else ""
-        print(f"{Path(hit['path']).name}  {clock(hit['start'])}  segment {hit['idx']}  "
-              f"{who}{hit['snippet']}")
+        where = "  ".join(part for part in (Path(hit["path"]).name, clock(hit["at"]) if hit["at"] is not None else "",
+                                            kinds.get(hit["kind"], "")) if part)
+        words = hit["marked"].replace(MARK_START, "[").replace(MARK_END, "]")
+        print(f"{where}  {who}{words}")
     if not hits:
         print(f"No transcript mentions: {query}" + (f" (said by {speaker})" if speaker else ""), file=sys.stderr)
     store.close()

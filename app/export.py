@@ -65,6 +65,9 @@ def cues(segments: list[dict], limits: CueLimits | None = CueLimits(), head=None
     "Maria: ") counts toward the first line; where it would leave less than half a
     line, the name has a line of its own (one of the cue's lines). Each cue's ``text``
     then starts with it."""
+    from workers.engines.sentences import in_time_order
+
+    segments = in_time_order(segments)  # a transcript stored before this held overlaps: cues in order all the same
     if limits is None:
         return [{"start": s["start"], "end": s["end"], "speaker": s.get("speaker"),
                  "text": (head(s["speaker"]) if head and s.get("speaker") else "") + s["text"]} for s in segments]

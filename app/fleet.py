@@ -151,7 +151,9 @@ def worker_rows(tracker: WorkerTracker, supervisor=None, failed_by_worker: dict 
             "hostname": hostname, "role": role_of(hostname) if child else "helper", "online": online,
             "supervised": child is not None, "restarts": child["restarts"] if child else None,
             "alive": child["alive"] if child else None, "last_exit": child["last_exit"] if child else None,
-            "started_at": child.get("started_at") if child else None,
+            # the supervisor counts on the monotonic clock: a time of day for people
+            "started_at": now - (time.monotonic() - child["started_at"]) if child and child.get("started_at")
+            else None,
             "pid": child["pid"] if child else info.pid,
             "last_heartbeat": now - info.last_seen if info.last_seen else None,
             "pool": (pool.get("implementation") or "").split(":")[0].split(".")[-1] or None,

@@ -7,9 +7,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from app import jobstore as js
 from app.chunkflow import ChunkFlow, chunked
@@ -29,6 +31,27 @@ LOST_AFTER_SECONDS = 10.0
 
 def options_key(options: dict) -> str:
     return hashlib.sha256(json.dumps(options, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def expand_paths(paths: list[str]) -> tuple[list[str], list[str]]:
+    """(files to add, files skipped). Files named on their own are added whatever they are
+    (a file that is not a recording gets its reason on its row); folders are walked
+    recursively (hidden entries skipped) and give only the recordings they hold, by name
+    (``workers.media.MEDIA_SUFFIXES``): a folder of notes beside its audio is no list of
+    failures."""
+    from workers.media import is_media_name
+
+    out, skipped = [], []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(f for f in files if not f.startswith(".")):
+                    (out if is_media_name(name) else skipped).append(str(Path(root) / name))
+        else:
+            out.append(str(path))
+    return out, skipped
 
 
 @dataclass
@@ -53,10 +76,7 @@ def _template(service, job, options):
 ARGUMENTS = {
     "path": lambda service, job, options: job["path"],
     "options": lambda service, job, options: with_file_hash(options, job),
-    "segments": lambda service, job, options: [
-        {"idx": s["idx"], "start": s["start"], "end": s["end"], "text": s["text"],
-         **({"speaker": s["speaker_label"]} if s["speaker_label"] else {})}
-        for s in service.store.segments(job["id"])],
+    "segments": lambda service, job, options: service.store.note_segments(job["id"]),
     "timed_segments": lambda service, job, options: [
         {"idx": s["idx"], "start": s["start"], "end": s["end"], "text": s["text"],
          **({"words": json.loads(s["words"])} if s["words"] else {})}
@@ -105,8 +125,11 @@ class JobService:
             self.changed.notify_all()
 
     # --- intake ----------------------------------------------------------------
-    def intake(self, path: str, options: dict, *, force: bool = False, send: bool = True) -> Intake:
-        """Validate, hash and queue one file. A bad file becomes a failed job with its reason.
+    def intake(self, path: str, options: dict, *, force: bool = False, send: bool = True,
+               keep_bad: bool = True) -> Intake:
+        """Validate, hash and queue one file. A bad file becomes a failed job with its reason
+        (the window shows it on its row); with *keep_bad* False it raises BadMediaError
+        instead (the command line says why at once and keeps no row of it).
 
         With *send* False the job waits as pending (the workers are not up yet);
         ``send_pending()`` queues it later."""
@@ -116,6 +139,8 @@ class JobService:
         try:
             info = probe(path)
         except BadMediaError as exc:
+            if not keep_bad:
+                raise
             job_id = self.store.create_job(path, stages=stages.stages_for(options), options=options, options_key=key)
             self.store.update_stage(job_id, TRANSCRIBE, state=js.FAILED, error=str(exc), finished_at=time.time())
             return Intake(job_id, path, js.FAILED)

@@ -5,6 +5,7 @@ can run on machines that never see this file."""
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
 
@@ -65,6 +66,14 @@ def matched_words(text: str, words: list[str]) -> set[str]:
 
     stems = {_stem(w) for w in words}
     return {t for t in re.findall(r"\w+", text.lower()) if _stem(t) in stems}
+
+
+def readable_hit(marked: str) -> str:
+    """A hit in notes as a person reads it: Markdown's time links, headings, bullets and
+    bold taken out ("[1:16](#t=76.1)" reads 1:16; a link the snippet cut is dropped)."""
+    text = re.sub(r"\[([^\]]*)\]\(#t=[^)]*\)?", r"\1", marked)
+    text = re.sub(r"\(#t=[^)\s]*\)?", "", text)
+    return re.sub(r"(^|\s)(#+|\*\*|[-*])\s*|\*\*", r"\1", text).strip()
 
 
 def mark_words(text: str, words: list[str]) -> str:
@@ -139,6 +148,18 @@ class JobStore(SpeakerStore, TaskHistory):
             "  ORDER BY (s2.state = 'done'), s2.rowid LIMIT 1)"
             " ORDER BY j.created_at DESC LIMIT ?", (limit,))
         return [dict(r) for r in rows]
+
+    def transcript_notes(self, job_ids: list[str]) -> dict[str, str]:
+        """{job id: what its transcription noted} ("12 s of speech sounds like German…"),
+        for the jobs that noted something; the transcripts' JSON is read only where it has notes."""
+        found = {}
+        for start in range(0, len(job_ids), 500):
+            part = job_ids[start:start + 500]
+            rows = self._q("SELECT job_id, json_extract(result, '$.notes') AS notes FROM transcripts"
+                           f" WHERE job_id IN ({','.join('?' * len(part))}) AND instr(result, '\"notes\"') > 0",
+                           part)
+            found.update({r["job_id"]: " ".join(json.loads(r["notes"])) for r in rows if r["notes"]})
+        return found
 
     def delete_job(self, job_id: str) -> None:
         with self.transaction() as db:
@@ -299,15 +320,54 @@ class JobStore(SpeakerStore, TaskHistory):
                        (result.get("language"), result.get("duration"), job_id))
 
     def edit_segment(self, job_id: str, idx: int, text: str) -> None:
-        """Save a person's edit at once; the model's words stay in original_text."""
+        """Save a person's edit at once; the model's words stay in original_text. The
+        grounded notes follow it."""
         with self.transaction() as db:
             db.execute("UPDATE segments SET original_text=COALESCE(original_text, text), text=? "
                        "WHERE job_id=? AND idx=?", (text, job_id, idx))
+        self.refresh_notes(job_id)
 
     def revert_segment(self, job_id: str, idx: int) -> None:
         with self.transaction() as db:
             db.execute("UPDATE segments SET text=original_text, original_text=NULL "
                        "WHERE job_id=? AND idx=? AND original_text IS NOT NULL", (job_id, idx))
+        self.refresh_notes(job_id)
+
+    def note_segments(self, job_id: str) -> list[dict]:
+        """The transcript as notes are made from it: each segment's words and its speaker's label."""
+        return [{"idx": s["idx"], "start": s["start"], "end": s["end"], "text": s["text"],
+                 **({"speaker": s["speaker_label"]} if s["speaker_label"] else {})} for s in self.segments(job_id)]
+
+    def refresh_notes(self, job_id: str) -> int:
+        """Grounded notes follow the transcript: made again from its words and speakers as
+        they are now (milliseconds of work), after an edit, a name, a merge or new speakers.
+        Notes an LLM condensed are left as they were: ``outdated_notes`` says they are older."""
+        from workers.engines.llm import GroundedSummarizer, Template
+        from workers.engines.minutes import transcript_digest
+
+        kept = [json.loads(r["result"]) for r in self._q("SELECT result FROM summaries WHERE job_id=?", (job_id,))]
+        grounded = [r for r in kept if r.get("engine") == "grounded" and r.get("sections")]
+        if not grounded:
+            return 0
+        segments = self.note_segments(job_id)
+        for old in grounded:
+            headings = old.get("headings") or [s["heading"] for s in old["sections"]]
+            template = Template(old["template"], tuple((heading, "") for heading in headings))
+            result = dict(GroundedSummarizer(template).summarize(segments), job_id=job_id,
+                          transcript_digest=transcript_digest(segments))
+            self.save_summary(job_id, result)
+        return len(grounded)
+
+    def outdated_notes(self, job_id: str) -> list[str]:
+        """The templates of this job's notes that were made from an older transcript (an
+        LLM's: grounded notes are made again at every change)."""
+        from workers.engines.minutes import transcript_digest
+
+        rows = [json.loads(r["result"]) for r in self._q("SELECT result FROM summaries WHERE job_id=?", (job_id,))]
+        if not rows:
+            return []
+        now = transcript_digest(self.note_segments(job_id))
+        return [r["template"] for r in rows if r.get("transcript_digest") not in (None, now)]
 
     def segments(self, job_id: str) -> list[dict]:
         """Each segment, with ``speaker_label`` (the speaker's name, else "Speaker N"; None
@@ -394,10 +454,17 @@ class JobStore(SpeakerStore, TaskHistory):
             hit["speaker"] = self._speaker_of(hit)
             if speaker and (hit["speaker"] or "").casefold() != speaker.strip().casefold():
                 continue
-            key = (hit["job_id"], hit["kind"], hit["idx"])
-            if key in seen:  # the same words found through both passages that hold the segment
+            # once: the same words found through both passages that hold the segment, or in
+            # another job of the same file with the same transcript
+            key = (hit["path"], hit["kind"], hit["idx"], hit["marked"])
+            if key in seen:
                 continue
             seen.add(key)
+            hit["at"] = hit["start"]  # where playing the hit starts (None: nowhere in particular)
+            if hit["kind"] == "summary":  # a paragraph of notes: the time it links to first, if any
+                link = re.search(r"#t=([\d.]+)", hit["marked"])
+                hit["at"] = float(link.group(1)) if link else None
+                hit["marked"] = readable_hit(hit["marked"])
             hit["snippet"] = hit["marked"].replace(MARK_START, "[").replace(MARK_END, "]")
             hits.append(hit)
         return hits[:limit]

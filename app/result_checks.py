@@ -20,11 +20,11 @@ TRANSCRIPT_FIELDS = {"language", "language_probability", "duration", "model", "d
                      "worker_pid", "peak_rss_mb", "hostname", "audio_travel"}
 SEGMENT_FIELDS = {"start", "end", "text", "words", "gap", "speaker"}
 WORD_FIELDS = {"start", "end", "word", "probability"}
-SLACK_SECONDS = 1.0  # a model dates a last word a little past its audio
-CHARS_PER_SECOND = 40  # fast speech is ~20 characters a second
+SLACK_SECONDS = 30.0  # the batched pipeline may date a last sentence past its audio (seen: 4.5 s); one window at most
+CHARS_PER_SECOND = 60  # fast speech is ~20 characters a second; Whisper writes at most ~35 (224 tokens a 30 s window)
 SEGMENTS_PER_SECOND = 3
 WORDS_PER_SECOND = 8
-FIXED_ALLOWANCE = 200  # characters, segments or words any result may have
+FIXED_ALLOWANCE = 1000  # characters, segments or words any result may have
 STAGE_GROWTH = 8  # a summary, translation or index of a transcript is at most this many times its size
 STAGE_ALLOWANCE_BYTES = 256 * 1024
 

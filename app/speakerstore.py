@@ -35,7 +35,8 @@ def _vector(blob: bytes | None):
 
 
 class SpeakerStore:
-    """Mixed into ``app.jobstore.JobStore`` (needs its ``transaction``, ``_q``, ``_one``)."""
+    """Mixed into ``app.jobstore.JobStore`` (needs its ``transaction``, ``_q``, ``_one`` and
+    ``refresh_notes``: notes name the speakers, so every change of speakers refreshes them)."""
 
     # --- the speaker stage's result --------------------------------------------------
     def save_speakers(self, job_id: str, result: dict, threshold: float | None = None) -> None:
@@ -76,6 +77,7 @@ class SpeakerStore:
                   (old.get(s.get("source")) or {}).get("original_text") if pieces.get(s.get("source")) == 1 else None,
                   json.dumps(s["words"]) if s.get("words") else None, s.get("speaker"))
                  for i, s in enumerate(result["segments"])])
+        self.refresh_notes(job_id)
 
     def describe_speakers(self, job_id: str) -> str:
         found = self.speakers(job_id)
@@ -102,20 +104,22 @@ class SpeakerStore:
                    (job_id, what, json.dumps(before), time.time()))
 
     def rename_speaker(self, job_id: str, key: str, name: str) -> None:
-        """Name a speaker in the whole transcript, and remember their voice as that person."""
+        """Name a speaker in the whole transcript (and its notes), and remember their voice
+        as that person."""
         name = name.strip()
         with self.transaction() as db:
             self._snapshot(db, job_id, f"rename {key}")
             if not name:
                 db.execute("UPDATE speakers SET name=NULL, person_id=NULL, confidence=NULL "
                            "WHERE job_id=? AND key=?", (job_id, key))
-                return
-            row = db.execute("SELECT print, seconds FROM speakers WHERE job_id=? AND key=?",
-                             (job_id, key)).fetchone()
-            enough = row is not None and (row["seconds"] is None or row["seconds"] >= MIN_MATCH_SECONDS)
-            person_id = self._remember(db, name, _vector(row["print"]) if enough else None)
-            db.execute("UPDATE speakers SET name=?, person_id=?, confidence=NULL WHERE job_id=? AND key=?",
-                       (name, person_id, job_id, key))
+            else:
+                row = db.execute("SELECT print, seconds FROM speakers WHERE job_id=? AND key=?",
+                                 (job_id, key)).fetchone()
+                enough = row is not None and (row["seconds"] is None or row["seconds"] >= MIN_MATCH_SECONDS)
+                person_id = self._remember(db, name, _vector(row["print"]) if enough else None)
+                db.execute("UPDATE speakers SET name=?, person_id=?, confidence=NULL WHERE job_id=? AND key=?",
+                           (name, person_id, job_id, key))
+        self.refresh_notes(job_id)
 
     def _remember(self, db, name: str, vector) -> int:
         person = db.execute("SELECT id, print, recordings FROM people WHERE name=?", (name,)).fetchone()
@@ -145,6 +149,7 @@ class SpeakerStore:
                            (_blob(mixed), wa + wb, job_id, target))
             db.execute("UPDATE segments SET speaker=? WHERE job_id=? AND speaker=?", (target, job_id, source))
             db.execute("DELETE FROM speakers WHERE job_id=? AND key=?", (job_id, source))
+        self.refresh_notes(job_id)
 
     def assign_segment(self, job_id: str, idx: int, key: str) -> None:
         """One segment to another speaker (a new one when *key* is not yet a speaker)."""
@@ -152,6 +157,7 @@ class SpeakerStore:
             self._snapshot(db, job_id, f"segment {idx} to {key}")
             db.execute("INSERT OR IGNORE INTO speakers (job_id, key) VALUES (?,?)", (job_id, key))
             db.execute("UPDATE segments SET speaker=? WHERE job_id=? AND idx=?", (key, job_id, idx))
+        self.refresh_notes(job_id)
 
     def next_speaker_key(self, job_id: str) -> str:
         row = self._q("SELECT MAX(CAST(key AS INTEGER)) FROM speakers WHERE job_id=?", (job_id,))[0][0]
@@ -176,7 +182,8 @@ class SpeakerStore:
             db.executemany("UPDATE segments SET speaker=? WHERE job_id=? AND idx=?",
                            [(speaker, job_id, idx) for idx, speaker in before["segments"]])
             db.execute("DELETE FROM speaker_edits WHERE id=?", (last["id"],))
-            return last["what"]
+        self.refresh_notes(job_id)
+        return last["what"]
 
     # --- people: the voices kept ---------------------------------------------------------
     def people(self) -> list[dict]:
@@ -185,9 +192,20 @@ class SpeakerStore:
                        "FROM people p ORDER BY p.name COLLATE NOCASE")
         return [dict(r) for r in rows]
 
+    def _jobs_of(self, *person_ids: int) -> list[str]:
+        marks = ",".join("?" * len(person_ids))
+        return [r[0] for r in self._q(f"SELECT DISTINCT job_id FROM speakers WHERE person_id IN ({marks})",
+                                      person_ids)]
+
     def rename_person(self, person_id: int, name: str) -> None:
-        """A new name for a person, in every transcript they speak in. To a name someone
-        else has: the two are merged."""
+        """A new name for a person, in every transcript they speak in (and its notes). To
+        a name someone else has: the two are merged."""
+        jobs = self._jobs_of(person_id)
+        self._rename_person(person_id, name)
+        for job_id in jobs:
+            self.refresh_notes(job_id)
+
+    def _rename_person(self, person_id: int, name: str) -> None:
         with self.transaction() as db:
             other = db.execute("SELECT id FROM people WHERE name=? AND id!=?", (name, person_id)).fetchone()
             if other is not None:
@@ -197,8 +215,11 @@ class SpeakerStore:
             db.execute("UPDATE speakers SET name=? WHERE person_id=?", (name, person_id))
 
     def merge_people(self, source: int, target: int) -> None:
+        jobs = self._jobs_of(source)
         with self.transaction() as db:
             self._merge_people(db, source, target)
+        for job_id in jobs:
+            self.refresh_notes(job_id)
 
     def _merge_people(self, db, source: int, target: int) -> None:
         rows = {r["id"]: r for r in db.execute("SELECT * FROM people WHERE id IN (?,?)", (source, target))}

@@ -15,6 +15,12 @@ def user_folder(data_root: Path) -> Path:
     return Path(data_root) / "templates"
 
 
+def title(name: str) -> str:
+    """How a template is called in the window: meeting_minutes → "Meeting minutes" (the
+    built-in ones are translated under the context "Template": scripts/translations.py)."""
+    return name.replace("_", " ").capitalize()
+
+
 def available(data_root: Path) -> dict[str, Path]:
     """{name: file}; a person's template of the same name wins over a built-in one."""
     found = {p.stem: p for p in sorted(builtin_folder().glob("*.md"))}

@@ -1,23 +1,36 @@
-"""How good are the notes? Key-fact coverage, invented facts, repetition, length, time
-and memory, for every summary engine side by side, on the corpus meetings transcribed
-by the real tiny.en (and on the four joined, the long case).
+"""How good are the notes? For each meeting, BEFORE (the picker of commit ca55103, when
+the notes were half the meeting) and AFTER (today's) side by side: key-fact coverage,
+invented facts, length, and per heading the precision and recall of Decisions, Actions
+and Open questions against a labelled set; on the corpus meetings transcribed by the
+real tiny.en, and separately on a held-out meeting written after the picker's cues were
+fixed (bench/heldout/), which no cue or threshold was tuned on.
 
-    python bench/bench_notes.py [--gguf NAME=PATH ...]
+    python bench/bench_notes.py [--engines grounded,grounded+llm,llm] [--gguf NAME=PATH ...] [--show]
 
-Key facts (bench/key_facts.json) were written from the reference transcripts: a fact
-is covered when each of its phrase groups is in the notes. An invented fact is a number,
-day, clock time, link or name in the notes that the transcript does not hold
-(workers/engines/grounding.py). Engines: ``grounded`` (the said sentences, no model),
-``grounded+llm`` (a model condenses them, checked), ``llm`` (a model writes from the
-transcript, piece by piece when it is long: what Earmark did before), each with the
-bundled SmolLM2-135M and any GGUF given with --gguf.
+- Key facts (bench/key_facts.json) were written from the reference transcripts: a fact
+  is covered when each of its phrase groups has a phrase in the notes, matched as whole
+  words (a plural or -ed/-ing ending allowed: "roll" finds "rolled", never "control").
+- Invented: a number, day, clock time, link or name in the notes that the transcript
+  does not hold (workers/engines/grounding.py).
+- Length: the notes' words outside the headings (time links are not words) over the
+  transcript's words, counted the same way. Aim: at most 0.25.
+- Precision and recall (bench/notes_labels.json, written from the reference texts): a
+  line under a heading is right when the labelled sentence it comes from belongs there;
+  recall is the share of a heading's labelled sentences that appear under it.
+
+Engines: ``grounded`` (the said sentences, no model), ``grounded+llm`` (a model
+condenses them, checked), ``llm`` (a model writes from the transcript), the last two
+with the bundled SmolLM2-135M and any GGUF given with --gguf.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
+import re
 import resource
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -26,27 +39,45 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from tests.helpers import CORPUS  # noqa: E402
-from workers.engines.grounding import source_index, unsupported  # noqa: E402
+from workers.engines.grounding import content_words, source_index, unsupported  # noqa: E402
+from workers.engines.minutes import kind_of, words_in  # noqa: E402
 
 MEETINGS = ["meeting1_product_sync", "meeting2_incident_review", "meeting3_budget_planning",
             "meeting4_customer_research"]
+HELDOUT_DIR = REPO / "bench" / "heldout"
+HELD_OUT = sorted(p.stem for p in HELDOUT_DIR.glob("*.txt"))
 FACTS = json.loads((REPO / "bench" / "key_facts.json").read_text())
+LABELS = json.loads((REPO / "bench" / "notes_labels.json").read_text())
+BEFORE_COMMIT = "ca55103"  # the picker before issue 31: cues copied from the corpus, notes half the meeting
+HEADS = ("decisions", "actions", "questions")
+LINK = re.compile(r"\[\d{1,2}:\d{2}(?::\d{2})?\]\([^)]*\)")
 
 
-def transcribe_all() -> dict[str, list[dict]]:
+def audio_of(name: str) -> Path:
+    if name in MEETINGS:
+        return CORPUS / f"{name}.mp3"
+    return next(p for p in HELDOUT_DIR.glob(f"{name}.*") if p.suffix not in (".txt", ".md"))
+
+
+def transcribe_all(cache: Path | None) -> dict[str, list[dict]]:
+    if cache and cache.exists():
+        return json.loads(cache.read_text())
     from faster_whisper import WhisperModel
 
     from workers.engines.speech_models import bundled_model_path
 
     model = WhisperModel(str(bundled_model_path()), device="cpu", compute_type="int8")
     out, offset, joined = {}, 0.0, []
-    for name in MEETINGS:
+    for name in MEETINGS + HELD_OUT:
         segments = [{"start": s.start, "end": s.end, "text": s.text.strip()}
-                    for s in model.transcribe(str(CORPUS / f"{name}.mp3"), beam_size=5)[0]]
+                    for s in model.transcribe(str(audio_of(name)), beam_size=5)[0]]
         out[name] = segments
-        joined += [dict(s, start=s["start"] + offset, end=s["end"] + offset) for s in segments]
-        offset = joined[-1]["end"] + 2.0
+        if name in MEETINGS:
+            joined += [dict(s, start=s["start"] + offset, end=s["end"] + offset) for s in segments]
+            offset = joined[-1]["end"] + 2.0
     out["all four joined"] = joined
+    if cache:
+        cache.write_text(json.dumps(out))
     return out
 
 
@@ -56,30 +87,125 @@ def facts_for(name: str) -> list[dict]:
     return [f for m in MEETINGS for f in FACTS[m]]
 
 
+def has_words(phrase: str, text: str) -> bool:
+    """*phrase* in *text* as whole words; its last word may take a plural or -ed/-ing ending."""
+    return re.search(rf"(?<![a-z0-9]){re.escape(phrase.lower())}(?:s|es|d|ed|ing)?(?![a-z0-9])", text) is not None
+
+
+def covered(fact: dict, text: str) -> bool:
+    return all(any(has_words(p, text) for p in group) for group in fact["all"])
+
+
+def bullets(notes: str) -> dict[str, list[str]]:
+    """heading kind → the text of its lines (time links, owner tags and speaker names removed)."""
+    out: dict[str, list[str]] = {}
+    kind = None
+    for line in notes.splitlines():
+        if line.startswith("## "):
+            kind = kind_of(line[3:])
+            out.setdefault(kind, [])
+        elif line.startswith("- ") and kind:
+            text = LINK.sub("", line[2:]).split(" — ")[0]
+            out[kind].append(re.sub(r"^\*\*[^*]+:\*\*\s*", "", text).strip())
+    return out
+
+
+def label_of(line: str, labels: list[dict]) -> dict | None:
+    words = content_words(line)
+    best = max(labels, key=lambda item: len(words & content_words(item["text"])), default=None)
+    if best is None:
+        return None
+    shared = len(words & content_words(best["text"]))
+    return best if shared >= 2 and shared >= 0.5 * len(words) else None
+
+
+def headings_score(notes: str, name: str) -> dict[str, list[int]]:
+    """heading → [right lines, lines, labelled found under it, labelled]."""
+    labels = LABELS.get(name, [])
+    found = bullets(notes)
+    out = {}
+    for head in HEADS:
+        lines = found.get(head, [])
+        matched = [label_of(line, labels) for line in lines]
+        right = sum(1 for m in matched if m and (m["heading"] == head or head in m.get("also", ())))
+        wanted = [item for item in labels if item["heading"] == head]
+        hit = sum(1 for item in wanted if any(m is item for m in matched))
+        out[head] = [right, len(lines), hit, len(wanted)]
+    return out
+
+
 def score(notes: str, segments: list[dict], name: str) -> dict:
     body = "\n".join(line for line in notes.splitlines() if not line.startswith("#"))
-    low = body.lower()
+    low = LINK.sub(" ", body).lower()
     facts = facts_for(name)
-    covered = sum(all(any(p in low for p in group) for group in f["all"]) for f in facts)
     index = source_index(" ".join(s["text"] for s in segments))
     invented = [v for line in body.splitlines() if line.strip() for v in unsupported(line, index)]
-    words = low.split()
-    grams = [" ".join(words[i:i + 4]) for i in range(max(0, len(words) - 3))]
-    repetition = 1 - len(set(grams)) / len(grams) if grams else 0.0
-    return {"coverage": covered / len(facts), "invented": invented, "repetition": repetition, "words": len(words)}
+    said = sum(words_in(s["text"]) for s in segments)
+    return {"coverage": sum(covered(f, low) for f in facts) / len(facts), "facts": len(facts),
+            "missed": [f["fact"] for f in facts if not covered(f, low)], "invented": invented,
+            "words": words_in(body), "said": said, "length": words_in(body) / max(1, said),
+            "heads": headings_score(notes, name) if name in LABELS else dict.fromkeys(HEADS)}
 
 
-def run(engine_name: str, model, segments: list[dict]) -> tuple[str, float]:
+def before_minutes():
+    """The picker as it was (commit BEFORE_COMMIT), loaded from git."""
+    source = subprocess.run(["git", "-C", str(REPO), "show", f"{BEFORE_COMMIT}:workers/engines/minutes.py"],
+                            capture_output=True, text=True, check=True).stdout
+    spec = importlib.util.spec_from_loader("minutes_before", loader=None)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["minutes_before"] = module  # dataclasses look their module up
+    exec(compile(source, "minutes_before.py", "exec"), module.__dict__)
+    return module
+
+
+def run(engine_name: str, model, segments: list[dict], before=None) -> tuple[str, float]:
     from app.templates import text_of
     from workers.engines.llm import GroundedSummarizer, Summarizer, Template
 
     template = Template.parse(text_of(REPO, "meeting_minutes"))
     started = time.perf_counter()
-    if engine_name == "llm":
-        result = Summarizer(model, template).summarize(segments)
+    if before is not None:  # what GroundedSummarizer did with the old picker
+        minutes, used, parts = before.Minutes(segments), set(), []
+        for heading, _ in template.sections:
+            parts.append(f"## {heading}\n\n{minutes.section(heading, used)[0]}")
+        markdown = f"# {template.title}\n\n" + "\n\n".join(parts) + "\n"
+    elif engine_name == "llm":
+        markdown = Summarizer(model, template).summarize(segments)["markdown"]
     else:
-        result = GroundedSummarizer(template, model if engine_name == "grounded+llm" else None).summarize(segments)
-    return result["markdown"], time.perf_counter() - started
+        markdown = GroundedSummarizer(template, model if engine_name == "grounded+llm" else None).summarize(
+            segments)["markdown"]
+    return markdown, time.perf_counter() - started
+
+
+def clause_oracle(segments: list[dict], name: str) -> tuple[int, int]:
+    """The most key facts any picker of whole said clauses could cover within the notes'
+    budget, found greedily by one that KNOWS the facts (facts per word): a ceiling, to
+    read the picker's coverage against."""
+    from workers.engines.minutes import CLAUSE, Minutes
+
+    minutes = Minutes(segments)
+    spans = set()
+    for s in minutes.all:
+        parts = [c.strip() for c in CLAUSE.split(s.text) if c.strip()]
+        spans |= {", ".join(parts[a:b]) for a in range(len(parts)) for b in range(a + 1, len(parts) + 1)}
+    facts, text, used = facts_for(name), "", 0
+    while True:
+        have = sum(covered(f, text.lower()) for f in facts)
+        gains = [((sum(covered(f, f"{text} {c}".lower()) for f in facts) - have) / words_in(c), c) for c in spans
+                 if used + words_in(c) <= minutes.budget]
+        best = max(gains, default=(0, ""))
+        if best[0] <= 0:
+            return have, len(facts)
+        text, used = f"{text} {best[1]}", used + words_in(best[1])
+
+
+def pr(cells: list[int] | None) -> str:
+    if cells is None:  # no labelled set for it
+        return "  -"
+    right, lines, hit, wanted = cells
+    p = f"{right / lines:.2f}" if lines else "  - "
+    r = f"{hit / wanted:.2f}" if wanted else "  - "
+    return f"{p}/{r}"
 
 
 def main() -> int:
@@ -87,46 +213,61 @@ def main() -> int:
     parser.add_argument("--gguf", action="append", default=[], metavar="NAME=PATH")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--show", action="store_true", help="print the notes too")
-    parser.add_argument("--engines", default="grounded,grounded+llm,llm")
+    parser.add_argument("--engines", default="grounded")
+    parser.add_argument("--cache", type=Path, help="keep the transcripts in this JSON file (tuning runs)")
     args = parser.parse_args()
-    from workers.engines.llm import LLMEngine
 
-    transcripts = transcribe_all()
-    models = {"SmolLM2-135M": "bundled", **dict(g.split("=", 1) for g in args.gguf)}
+    transcripts = transcribe_all(args.cache)
     wanted = args.engines.split(",")
-    rows = [("grounded", "-", None)] if "grounded" in wanted else []
-    for label, path in models.items() if set(wanted) - {"grounded"} else ():
-        engine = LLMEngine.get(path, 2048, args.threads)
-        rows += [(name, label, engine) for name in ("grounded+llm", "llm") if name in wanted]
+    rows = [("BEFORE grounded", "-", None, before_minutes())] if "grounded" in wanted else []
+    rows += [("AFTER grounded", "-", None, None)] if "grounded" in wanted else []
+    if set(wanted) - {"grounded"}:
+        from workers.engines.llm import LLMEngine
+
+        for label, path in {"SmolLM2-135M": "bundled", **dict(g.split("=", 1) for g in args.gguf)}.items():
+            engine = LLMEngine.get(path, 2048, args.threads)
+            rows += [(name, label, engine, None) for name in ("grounded+llm", "llm") if name in wanted]
     print(f"# Notes quality: meeting_minutes template, tiny.en transcripts, {args.threads} threads")
-    print(f"{'engine':<13} {'model':<14} {'meeting':<27} {'coverage':>8} {'invented':>8} {'repeat':>6} "
-          f"{'words':>5} {'time s':>6}")
+    print("P/R: precision/recall of the lines under Decisions, Action items, Open questions (labelled set)")
+    print(f"{'engine':<16} {'model':<13} {'meeting':<27} {'facts':>5} {'invented':>8} {'length':>6} {'words':>5} "
+          f"{'decisions':>9} {'actions':>9} {'questions':>9} {'time s':>6}")
     totals: dict[tuple, dict] = {}
-    for engine_name, label, engine in rows:
-        if engine is not None:
-            LLMEngine._cache = {(engine.path, engine.n_ctx, engine.threads): engine}
+    for engine_name, label, engine, before in rows:
         for name, segments in transcripts.items():
-            notes, seconds = run(engine_name, engine, segments)
+            notes, seconds = run(engine_name, engine, segments, before)
             s = score(notes, segments, name)
-            key = (engine_name, label)
-            t = totals.setdefault(key, {"covered": 0.0, "n": 0, "invented": 0, "time": 0.0})
-            if name in MEETINGS:
-                t["covered"] += s["coverage"]
-                t["n"] += 1
+            group = "held out" if name in HELD_OUT else "corpus" if name in MEETINGS else None
+            if group:
+                t = totals.setdefault((engine_name, label, group), {"covered": 0.0, "facts": 0, "invented": 0,
+                                                                     "words": 0, "said": 0, "n": 0,
+                                                                     "heads": {h: [0, 0, 0, 0] for h in HEADS}})
+                t["covered"] += s["coverage"] * s["facts"]
+                t["facts"] += s["facts"]
                 t["invented"] += len(s["invented"])
-                t["time"] += seconds
-            print(f"{engine_name:<13} {label:<14} {name:<27} {s['coverage']:>8.0%} {len(s['invented']):>8} "
-                  f"{s['repetition']:>6.2f} {s['words']:>5} {seconds:>6.1f}"
+                t["words"] += s["words"]
+                t["said"] += s["said"]
+                t["n"] += 1
+                for h in HEADS:
+                    t["heads"][h] = [a + b for a, b in zip(t["heads"][h], s["heads"][h])]
+            print(f"{engine_name:<16} {label:<13} {name:<27} {s['coverage']:>5.0%} {len(s['invented']):>8} "
+                  f"{s['length']:>6.2f} {s['words']:>5} {pr(s['heads']['decisions']):>9} "
+                  f"{pr(s['heads']['actions']):>9} {pr(s['heads']['questions']):>9} {seconds:>6.2f}"
                   + (f"   invented: {', '.join(s['invented'][:6])}" if s["invented"] else ""), flush=True)
             if args.show:
                 print(notes)
-                low = notes.lower()
-                print("missed:", [f["fact"] for f in facts_for(name)
-                                  if not all(any(p in low for p in g) for g in f["all"])])
-    print("\n# the four meetings, mean coverage and invented facts in all")
-    for (engine_name, label), t in totals.items():
-        print(f"{engine_name:<13} {label:<14} coverage {t['covered'] / t['n']:.0%}  invented {t['invented']}  "
-              f"time {t['time']:.1f} s")
+                print("missed:", s["missed"])
+    print("\n# in all: key facts covered, invented facts, notes words / transcript words, P/R per heading")
+    for (engine_name, label, group), t in sorted(totals.items(), key=lambda kv: (kv[0][2], kv[0][0])):
+        heads = "  ".join(f"{h} {pr(t['heads'][h])}" for h in HEADS)
+        length = t["words"] / t["said"] if t["said"] else 0.0
+        print(f"{group:<9} {engine_name:<16} {label:<13} coverage {t['covered'] / t['facts']:.0%} "
+              f"({t['covered']:.0f}/{t['facts']})  invented {t['invented']}  length {length:.2f}  {heads}")
+    print("\n# the ceiling: whole said clauses within the same budget, chosen by one who knows the facts")
+    for group, names in (("corpus", MEETINGS), ("held out", HELD_OUT)):
+        found = [clause_oracle(transcripts[n], n) for n in names]
+        if found:
+            print(f"{group:<9} clause oracle: coverage {sum(a for a, _ in found) / sum(b for _, b in found):.0%} "
+                  f"({' '.join(f'{a}/{b}' for a, b in found)})")
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     return 0
 

@@ -2,13 +2,13 @@
 server (Xvfb, started here when there is no display) at a common laptop size (1366×768),
 in the light theme and the dark one:
 
-    python scripts/screenshots.py [--out docs/screenshots] [--theme light|dark|both] [--offscreen]
+    python scripts/screenshots.py [--out docs/screenshots] [--theme light|dark|both] [--language de] [--offscreen]
 
 empty.png (the drop zone), running.png (jobs under way), transcript.png (a transcript open),
 translation.png (a French translation beside the original), queue.png and tasks.png (the queue
 panel), speakers.png (a meeting of three espeak-ng voices with its speakers found and two of
 them named), helpers.png (Settings › Helpers with the line another machine types); the
-dark theme's in dark/. Needs Xvfb and Qt's X11 libraries (the README lists them).
+dark theme's in dark/, a language's in its own folder (de/). Needs Xvfb and Qt's X11 libraries (the README lists them).
 """
 
 from __future__ import annotations
@@ -52,11 +52,13 @@ def main() -> None:
     parser.add_argument("--out", default=str(REPO / "docs" / "screenshots"))
     parser.add_argument("--theme", choices=("light", "dark", "both"), default="both")
     parser.add_argument("--offscreen", action="store_true", help="Qt's offscreen platform instead of Xvfb")
+    parser.add_argument("--language", help="the window in this language (e.g. de), into its own folder")
     args = parser.parse_args()
     if args.theme == "both":  # each theme in a fresh process (a fresh QApplication)
         for theme in ("light", "dark"):
             subprocess.run([sys.executable, __file__, "--out", args.out, "--theme", theme,
-                            *(["--offscreen"] if args.offscreen else [])], check=True)
+                            *(["--offscreen"] if args.offscreen else []),
+                            *(["--language", args.language] if args.language else [])], check=True)
         return
     xvfb = None
     if args.offscreen:
@@ -66,13 +68,14 @@ def main() -> None:
         if not os.environ.get("DISPLAY"):
             xvfb, os.environ["DISPLAY"] = x_server()
     try:
-        shoot(Path(args.out) / ("dark" if args.theme == "dark" else ""), args.theme)
+        shoot(Path(args.out) / (args.language or "") / ("dark" if args.theme == "dark" else ""), args.theme,
+              args.language)
     finally:
         if xvfb:
             xvfb.terminate()
 
 
-def shoot(out: Path, theme: str) -> None:
+def shoot(out: Path, theme: str, language: str | None = None) -> None:
     out.mkdir(parents=True, exist_ok=True)
 
     from PySide6.QtCore import Qt, QTimer
@@ -86,6 +89,10 @@ def shoot(out: Path, theme: str) -> None:
     from app.gui.app import follow_system_theme
 
     app = QApplication([])
+    if language:
+        from app.gui import i18n
+
+        i18n.install(app, language)  # parented to the app: kept as long as it
     follow_system_theme(app, force=Qt.ColorScheme.Dark if theme == "dark" else Qt.ColorScheme.Light)
     data = DataDir.resolve(tempfile.mkdtemp(prefix="em-shots-"))
     controller = AppController(data)
@@ -170,7 +177,9 @@ def shoot(out: Path, theme: str) -> None:
         from app.gui.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(controller.settings, window)
-        dialog.tabs.setCurrentIndex([dialog.tabs.tabText(i) for i in range(dialog.tabs.count())].index("Helpers"))
+        from workers.options import GROUPS, HELPERS
+
+        dialog.tabs.setCurrentIndex(list(GROUPS).index(HELPERS))
         dialog.editors["helpers_listen"].setText("0.0.0.0:6380")
         dialog.resize(960, dialog.sizeHint().height())
         dialog.show()

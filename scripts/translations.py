@@ -6,7 +6,8 @@
    QT_TRANSLATE_NOOP() of app/gui into resources/translations/earmark_LANG.ts, keeping
    what is translated already;
 2. the strings declared where Qt is not allowed (workers/options.py and app/settings.py:
-   the settings' titles and pages) are added under the context "Setting";
+   the settings' titles and pages; app/models.py: what each model is good for; the
+   built-in templates' names) are added under the contexts "Setting", "Model", "Template";
 3. pyside6-lrelease compiles each .ts into the .qm the window loads (app/gui/i18n.py).
 
 A translator opens the .ts in Linguist (pyside6-linguist), translates, and runs this
@@ -25,27 +26,38 @@ sys.path.insert(0, str(REPO))
 FOLDER = REPO / "resources" / "translations"
 
 
-def declared() -> list[str]:
+def declared() -> dict[str, list[str]]:
+    """Context → the strings declared where Qt is not allowed: the settings' titles and
+    pages ("Setting"), what Settings › Models says of each model ("Model"), the built-in
+    templates' names ("Template")."""
+    from app.models import listing
     from app.settings import SETTINGS
+    from app.templates import builtin_folder, title
     from workers.options import GROUPS
 
-    return list(dict.fromkeys([*GROUPS, *(s.title for s in SETTINGS)]))
+    return {"Setting": list(dict.fromkeys([*GROUPS, *(s.title for s in SETTINGS)])),
+            "Model": list(dict.fromkeys(row["hint"] for row in listing())),
+            "Template": [title(p.stem) for p in sorted(builtin_folder().glob("*.md"))]}
 
 
 def add_declared(ts: Path) -> int:
+    return sum(add_context(ts, name, texts) for name, texts in declared().items())
+
+
+def add_context(ts: Path, name: str, texts: list[str]) -> int:
     tree = ET.parse(ts)
     root = tree.getroot()
-    context = next((c for c in root.iter("context") if c.findtext("name") == "Setting"), None)
+    context = next((c for c in root.iter("context") if c.findtext("name") == name), None)
     if context is None:
         context = ET.SubElement(root, "context")
-        ET.SubElement(context, "name").text = "Setting"
+        ET.SubElement(context, "name").text = name
     have = {m.findtext("source") for m in context.iter("message")}
     for message in context.iter("message"):  # lupdate calls what it did not find in the code vanished
         translation = message.find("translation")
-        if message.findtext("source") in declared() and translation.get("type") in ("vanished", "obsolete"):
+        if message.findtext("source") in texts and translation.get("type") in ("vanished", "obsolete"):
             del translation.attrib["type"]
     added = 0
-    for text in declared():
+    for text in texts:
         if text not in have:
             message = ET.SubElement(context, "message")
             ET.SubElement(message, "source").text = text

@@ -23,6 +23,19 @@ def video_without_audio(path: Path) -> Path:
     return path
 
 
+def png_image() -> bytes:
+    """A real 8x8 grey PNG, written by hand (zlib and the PNG chunk layout)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + bytes([128] * 8) for _ in range(8))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 8, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
 def make_bad_inputs(folder: Path, corpus: Path) -> dict[str, tuple[Path, str]]:
     """{case: (path, words the error message must contain)}."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -36,7 +49,7 @@ def make_bad_inputs(folder: Path, corpus: Path) -> dict[str, tuple[Path, str]]:
     cases["directory"] = (sub, "folder")
     text = folder / "notes.mp3"
     text.write_text("These are meeting notes, not audio.\n" * 20)
-    cases["not-audio"] = (text, "not a recognised audio")
+    cases["not-audio"] = (text, "text file, not a recording")
     garbage = folder / "noise.wav"
     # fixed bytes: about 1 in 70 random blobs happens to look like a video or text-art
     # format to FFmpeg (seen in CI), which is its own, different, message
@@ -46,6 +59,9 @@ def make_bad_inputs(folder: Path, corpus: Path) -> dict[str, tuple[Path, str]]:
     cut.write_bytes((corpus / "jfk.flac").read_bytes()[:400_000])
     cases["truncated"] = (cut, "truncated")
     cases["no-audio"] = (video_without_audio(folder / "silent-film.mp4"), "no audio")
+    picture = folder / "holiday.wav"  # a photo saved under a recording's name
+    picture.write_bytes(png_image())
+    cases["image"] = (picture, "an image")
     locked = folder / "locked.flac"
     locked.write_bytes((corpus / "jfk.flac").read_bytes())
     locked.chmod(0)

@@ -71,6 +71,8 @@ def test_the_window_follows_a_dark_system_theme(qapp):
     qapp.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Dark)  # the desktop switched to dark
     assert qapp.palette().color(QPalette.Window).lightness() < 80
     assert qapp.palette().color(QPalette.Text).lightness() > 200
+    # a disabled action reads as disabled: Cancel with nothing to cancel was as bright as Add files
+    assert qapp.palette().color(QPalette.Disabled, QPalette.ButtonText).lightness() < 140
     qapp.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Light)
     assert qapp.palette().color(QPalette.Window).lightness() == before
 

@@ -102,3 +102,26 @@ def test_speaker_names_count_toward_the_subtitle_line():
     assert long_cues and all(t.split("\n")[0].startswith("Dr. Maria-Theresa") and t.split("\n")[0].endswith("…:")
                              for t in long_cues)
     assert "<v Maria>Thanks for coming" in vtt
+
+
+def test_cues_are_in_time_order_whatever_order_and_overlap_the_segments_come_in():
+    """Segments as a multilingual file's translation gave them on one CPU: the English
+    one runs past the start of the German one, and a passage transcribed again arrives
+    last. Cues come out in time order and never overlap, by construction."""
+    from workers.engines.sentences import in_time_order
+
+    segments = [
+        {"start": 58.0, "end": 60.0, "text": "sold in the software."},  # arrives out of order
+        {"start": 48.5, "end": 56.4, "text": "to deal in the software without restriction, including the rights",
+         "words": [{"start": 48.5, "end": 52.0, "word": " to deal"}, {"start": 56.035, "end": 57.2, "word": " rights"}]},
+        {"start": 55.68, "end": 58.3, "text": "to use, copy, modify, merge, publish and distribute"},
+    ]
+    ordered = in_time_order(segments)
+    assert [s["start"] for s in ordered] == [48.5, 55.68, 58.0]
+    assert all(a["end"] <= b["start"] for a, b in zip(ordered, ordered[1:]))
+    assert all(s["start"] <= w["start"] <= w["end"] <= s["end"] for s in ordered for w in s.get("words", ()))
+    assert segments[1]["end"] == 56.4  # the caller's segments are not changed
+    for limits in (None, export.CueLimits()):
+        cues = parse_srt(export.to_srt({"segments": segments}, limits=limits))
+        starts = [c[0] for c in cues]
+        assert starts == sorted(starts) and all(a[1] <= b[0] for a, b in zip(cues, cues[1:])), cues

@@ -246,7 +246,7 @@ def test_search_finds_a_phrase_opens_the_transcript_there_and_follows_edits(qtbo
     window.search_box.setText("ask not what your country")
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.results and window.results.count() >= 1)
     first = window.results.item(0)
-    job_id, idx = first.data(Qt.UserRole)
+    job_id, idx, *_ = first.data(Qt.UserRole)
     assert job_id == row_of(window, "jfk.flac")["id"] and idx == 0
     shown = window.results.itemWidget(first).text()  # the words highlighted, the time as in the transcript
     assert "jfk.flac · 0:00" in shown and "<b>ask</b> <b>not</b>" in shown.lower() and "[" not in shown
@@ -298,7 +298,7 @@ def test_return_commits_an_edit_and_escape_cancels_it(qtbot, window, corpus):
     """Typed as a person would: Return in the segment editor saves (it was the window's
     'open transcript' shortcut and threw the edit away), Escape cancels, and Delete while
     editing deletes a character, not the job. On the job list Return still opens."""
-    from PySide6.QtWidgets import QApplication, QLineEdit
+    from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
     window.add_paths([str(corpus / "jfk.flac")])
     wait_states(qtbot, window, ["jfk.flac"])
@@ -313,7 +313,7 @@ def test_return_commits_an_edit_and_escape_cancels_it(qtbot, window, corpus):
     def edit(*keys):
         view.table.setFocus()
         view.table.edit(view.model.index(0, 1))
-        qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit)
+        qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QPlainTextEdit)
                         and QApplication.focusWidget().parent() is view.table.viewport(), timeout=5_000)
         editor = QApplication.focusWidget()  # the segment's editor, not a search box
         editor.selectAll()
@@ -494,7 +494,7 @@ def test_the_overall_bar_counts_the_whole_batch_and_its_end_says_everything(qtbo
 
 
 def test_the_settings_dialog_groups_picks_and_refuses_what_cannot_be_used(qtbot, data_dir, tmp_path):
-    from app.gui.settings_dialog import ChoicesField, PathField, SettingsDialog
+    from app.gui.settings_dialog import ChoicesField, ModelField, PathField, SettingsDialog
     from app.settings import Settings
 
     window = open_window(qtbot, data_dir, start=False)
@@ -505,10 +505,20 @@ def test_the_settings_dialog_groups_picks_and_refuses_what_cannot_be_used(qtbot,
         pages = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
         assert pages == ["Speech", "Summaries", "Export", "Helpers", "Advanced", "Models"]
         editors = dialog.editors
-        assert isinstance(editors["export_folder"], PathField) and isinstance(editors["model"], PathField)
+        assert isinstance(editors["export_folder"], PathField) and isinstance(editors["model"], ModelField)
+        # Speech: the models that are here, the languages by name and the speaker modes, not raw values
+        offered = [editors["model"].box.itemText(i) for i in range(editors["model"].box.count())]
+        assert "tiny.en (bundled)" in offered and "base (bundled)" in offered
+        assert editors["model"].box.currentText() == "tiny.en (bundled)"  # the value "bundled", by its name
+        assert editors["language"].currentText() == "Detect automatically"
+        assert editors["speakers"].currentText() == "Off" and editors["task"].currentText() == "Transcribe as spoken"
+        editors["language"].setCurrentIndex(editors["language"].findText("Deutsch (de)"))
+        editors["speakers"].setCurrentIndex(editors["speakers"].findData("auto"))
+        editors["model"].box.setCurrentIndex(editors["model"].box.findData("base"))
         assert isinstance(editors["export_formats"], ChoicesField)
-        assert "meeting_minutes" in [editors["summary_template"].itemText(i)
+        assert "Meeting minutes" in [editors["summary_template"].itemText(i)
                                      for i in range(editors["summary_template"].count())]
+        assert editors["summary_template"].text() == "meeting_minutes"  # shown by its name, saved as it was
         assert all(e.accessibleName() for e in editors.values())  # a screen reader can name each control
         editors["export_folder"].setText(str(tmp_path / "no such folder"))
         editors["broker_url"].setText("localhost:6379")
@@ -523,6 +533,12 @@ def test_the_settings_dialog_groups_picks_and_refuses_what_cannot_be_used(qtbot,
         assert not dialog.isVisible()
         saved = Settings(data_dir / "settings.json")
         assert saved["export_folder"] == str(tmp_path) and saved["export_formats"] == "txt,srt"
+        assert (saved["language"], saved["speakers"], saved["model"], saved["task"]) == ("de", "auto", "base",
+                                                                                          "transcribe")
+        again = SettingsDialog(saved, window)  # a value typed in, not offered, stays as typed
+        qtbot.addWidget(again)
+        again.editors["speakers"].setEditText("3-5")
+        assert again.editors["speakers"].text() == "3-5" and again.editors["language"].currentText() == "Deutsch (de)"
     finally:
         close_window(qtbot, window)
 

@@ -249,9 +249,11 @@ def test_a_result_that_does_not_fit_its_task_is_refused(corpus):
                      60.0, 71.0, job_id="j", index=2)
     flood = dict(real, segments=[{"start": 1.0, "end": 2.0, "text": "FORGED BY A HELPER"}] * 60_000)
     outside = dict(real, segments=[{"start": 500.0, "end": 501.0, "text": "later"}])
+    check_transcript(dict(real, segments=[*real["segments"], {"start": 9.0, "end": 15.5, "text": "late"}]),
+                     0.0, 11.0)  # a last sentence dated past the audio, as the batched pipeline does
     unknown = dict(real, payload="x")
     strange = dict(real, segments=[{"start": 1.0, "end": 2.0, "text": "x", "html": "<b>"}])
-    wordy = dict(real, segments=[{"start": 0.0, "end": 10.0, "text": "word " * 2000}])
+    wordy = dict(real, segments=[{"start": 0.0, "end": 10.0, "text": "word " * 1000}])
     other_job = dict(real, job_id="other")
     for forged in (flood, outside, unknown, strange, wordy, other_job, "text", None):
         with pytest.raises(RefusedResult) as caught:

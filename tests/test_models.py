@@ -27,6 +27,9 @@ class Hub(http.server.ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), Handler)
         self.files = files
         self.wrong_sha: set[str] = set()
+        self.no_size: set[str] = set()  # HEAD says nothing of the size
+        self.no_sha: set[str] = set()  # HEAD gives no checksum
+        self.git_ids: set[str] = set()  # HEAD gives the git blob id, as the hub does for small files
         self.drop: dict[str, int] = {}  # file → how many GETs to cut off half-way
         self.ranges: list[str] = []
 
@@ -52,10 +55,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
         sha = hashlib.sha256(data).hexdigest()
         if name in self.server.wrong_sha:
             sha = hashlib.sha256(b"something else").hexdigest()
+        if name in self.server.git_ids:
+            sha = hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
         self.send_response(200)
-        self.send_header("X-Linked-Etag", f'"{sha}"')
-        self.send_header("X-Linked-Size", str(len(data)))
-        self.send_header("Content-Length", str(len(data)))
+        if name not in self.server.no_sha:
+            self.send_header("X-Linked-Etag" if len(sha) == 64 else "ETag", f'"{sha}"')
+        if name not in self.server.no_size:
+            self.send_header("X-Linked-Size", str(len(data)))
+            self.send_header("Content-Length", str(len(data)))
         self.end_headers()
 
     def do_GET(self):
@@ -135,6 +142,32 @@ def test_a_bad_checksum_is_refused_and_nothing_is_kept(hub, tmp_path):
                             timeout=60, env=dict(os.environ))
     [row] = [line for line in listed.stdout.splitlines() if line.startswith("tiny ")]
     assert "installed" not in row
+
+
+def test_a_model_counts_only_when_complete_and_checked(hub, tmp_path):
+    """A server that does not say a file's size installs nothing; a file nothing can check
+    (no checksum pinned, none given) is refused unless the person says to take it; a small
+    file's git blob id is a checksum too."""
+    def models(*args):
+        return subprocess.run([sys.executable, "-m", "app", "models", *args], capture_output=True, text=True,
+                              timeout=120, env=dict(os.environ))
+
+    hub.no_size.add("model.bin")
+    done = models("download", "tiny")
+    assert done.returncode == 1 and "did not say how large" in done.stderr, done.stderr
+    assert "Downloaded" not in done.stdout and not catalog.installed(catalog.BY_NAME["tiny"])
+
+    hub.no_size.clear()
+    hub.no_sha.add("model.bin")
+    hub.git_ids.update({"config.json", "tokenizer.json"})
+    hub.files["model.bin"] = hub.files["model.bin"][:-16] + b"altered by hand!"
+    done = models("download", "tiny")
+    assert done.returncode == 1 and "gave no checksum for model.bin" in done.stderr, done.stderr
+    assert not (tiny_folder() / "model.bin").exists() and not catalog.installed(catalog.BY_NAME["tiny"])
+    done = models("download", "tiny", "--unverified")  # the person trusts this server
+    assert done.returncode == 0, done.stderr
+    assert catalog.installed(catalog.BY_NAME["tiny"])
+    assert (tiny_folder() / "config.json").read_bytes() == hub.files["config.json"]  # checked by its git id
 
 
 def test_a_broken_download_goes_on_in_the_next_run_and_a_cancel_keeps_nothing(hub):

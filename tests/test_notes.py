@@ -44,10 +44,10 @@ def test_minutes_of_a_meeting_through_the_workers_are_grounded(tmp_path, corpus)
     assert [h for h in re.findall(r"^## (.+)$", notes, re.M)] == ["Summary", "Decisions", "Action items",
                                                                    "Open questions"]
     actions = notes.split("## Action items")[1].split("## ")[0]
-    assert "**Owner:** Maria" in actions and "replica" in actions
-    assert "Thursday" in actions
+    assert "Maria is looking into" in actions and "replica" in actions  # the owner named in the line
+    assert "Thursday" in notes.split("## Open questions")[1]  # a decision asked for by Thursday
     lines = [line for line in notes.splitlines() if line.startswith("- ")]
-    assert len(lines) >= 6 and all(said_at(segments, line) for line in lines)
+    assert len(lines) >= 4 and all(said_at(segments, line) for line in lines)
     index = source_index(" ".join(s["text"] for s in segments))
     assert not [v for line in lines for v in unsupported(line, index)]
 
@@ -63,7 +63,7 @@ class ScriptedModel:
 
     def generate(self, source, instruction, max_tokens, on_text=None):
         # the actions section gets the scripted rewrite; the others, their own lines back
-        return self.reply if "Second, update the runbook" in source else source
+        return self.reply if "update the runbook" in source.lower() else source
 
 
 def segments_of(name: str, corpus) -> list[dict]:
@@ -81,7 +81,7 @@ def test_a_generated_line_the_recording_does_not_hold_is_dropped(corpus):
     assert "Priya" not in result["markdown"] and "example.com" not in result["markdown"]
     assert "certificate expires" in actions and "correct dependencies" in actions
     assert [d["text"] for d in result["dropped"]] == ["Priya will email the runbook to ops@example.com by March 3."]
-    assert "left out" in result["markdown"]
+    assert "Left out: model lines naming what was not said." in result["markdown"]
 
 
 def test_a_long_transcript_is_still_grounded(corpus):
@@ -97,3 +97,222 @@ def test_a_long_transcript_is_still_grounded(corpus):
     assert len(lines) >= 8 and all(said_at(segments, line) for line in lines)
     assert max(float(LINK.search(line)[3]) for line in lines) > offset / 2  # not only the first meeting
     assert not result["dropped"]
+
+
+# --- what a minute-taker writes (the picker alone: pure Python, milliseconds) -------------------
+
+MEETINGS = ("meeting1_product_sync", "meeting2_incident_review", "meeting3_budget_planning",
+            "meeting4_customer_research")
+
+
+def sections_of(markdown: str) -> dict[str, str]:
+    from workers.engines.minutes import kind_of
+
+    parts = re.split(r"^## (.+)$", markdown, flags=re.M)
+    return {kind_of(parts[i]): parts[i + 1] for i in range(1, len(parts) - 1, 2)}
+
+
+def words(text: str) -> int:
+    from workers.engines.minutes import words_in
+
+    return words_in("\n".join(line for line in text.splitlines() if not line.startswith("#")))
+
+
+@pytest.mark.parametrize("name", MEETINGS)
+def test_a_meetings_notes_are_a_quarter_of_it_with_each_labelled_decision_and_action_under_its_heading(
+        name, corpus):
+    """The labelled set (bench/notes_labels.json, written from the reference texts): every
+    labelled decision and action is under its heading, nothing under a heading is from a
+    sentence that belongs elsewhere, and the notes are at most a quarter of the words."""
+    import json
+
+    from workers.engines.grounding import content_words
+
+    labels = json.loads((REPO / "bench" / "notes_labels.json").read_text())[name]
+    segments = segments_of(name, corpus)
+    notes = GroundedSummarizer(minutes_template()).summarize(segments)["markdown"]
+    assert words(notes) <= 0.25 * sum(words(s["text"]) for s in segments), notes
+    found = sections_of(notes)
+
+    def under(kind: str, item: dict) -> bool:
+        wanted = content_words(item["text"])
+        return any(len(content_words(line) & wanted) >= max(2, 0.5 * len(content_words(line)))
+                   for line in found.get(kind, "").splitlines() if line.startswith("- "))
+
+    for item in labels:
+        if item["heading"] in ("decisions", "actions"):
+            assert under(item["heading"], item), f"{item['text']!r} is not under {item['heading']}:\n{notes}"
+    for kind in ("decisions", "actions", "questions"):
+        for line in (x for x in found.get(kind, "").splitlines() if x.startswith("- ")):
+            item = max(labels, key=lambda i: len(content_words(i["text"]) & content_words(line)), default=None)
+            assert item and (item["heading"] == kind or kind in item.get("also", ())), \
+                f"{line!r} does not belong under {kind}:\n{notes}"
+
+
+def test_an_enumerated_action_is_kept_whole_even_when_the_recogniser_cuts_it(corpus):
+    """tiny.en once wrote "Third, schedule a short. Training session …": the item is one action."""
+    segments = segments_of("meeting2_incident_review", corpus)
+    third = next(i for i, s in enumerate(segments) if s["text"].startswith("Third,"))
+    cut = segments[third]["text"].split(" training ")
+    segments[third:third + 1] = [dict(segments[third], text=cut[0] + "."),
+                                 dict(segments[third], text="Training " + cut[1])]
+    actions = sections_of(GroundedSummarizer(minutes_template()).summarize(segments)["markdown"])["actions"]
+    lines = [line for line in actions.splitlines() if line.startswith("- ")]
+    assert len(lines) == 3, actions
+    assert "schedule a short training session so that more people are comfortable debugging the payment flow" \
+        in lines[2].lower(), lines[2]
+    assert "certificate expires" in lines[0] and "correct dependencies" in lines[1]
+
+
+def test_past_events_the_agenda_and_rhetorical_questions_are_under_no_heading(corpus):
+    one = sections_of(GroundedSummarizer(minutes_template()).summarize(
+        segments_of("meeting1_product_sync", corpus))["markdown"])
+    two = sections_of(GroundedSummarizer(minutes_template()).summarize(
+        segments_of("meeting2_incident_review", corpus))["markdown"])
+    assert "quick round of updates" not in one["decisions"] and "closed on Monday" not in one["actions"]
+    assert "decision on that by Thursday" in one["questions"]  # asked for, not made
+    assert "roll it back" not in two["actions"] and "follow up actions" not in two["actions"]
+    assert "questions" not in two and "decisions" not in two  # none were asked or made: no empty heading
+
+
+def test_the_cues_are_the_general_language_of_meetings_not_the_corpus_wording():
+    """Phrases each found in one corpus meeting (and key facts of the benchmark) tuned the
+    picker to the test once; none of them may be a cue again."""
+    source = (REPO / "workers" / "engines" / "minutes.py").read_text().lower()
+    copied = ("first, add", "second, update", "third, schedule", "the goal of this meeting", "start interviewing",
+              "hesitant", "the first theme", "we could release", "if we cannot", "the quarterly review",
+              "a month before", "the spring", "big picture", "main themes", "short version", "root cause")
+    assert not [p for p in copied if p in source]
+
+
+def test_a_long_meeting_gets_about_a_page():
+    """An hour of meeting (here the same half-hour of talk, said twice) is held to about a page."""
+    from workers.engines.minutes import PAGE_WORDS
+
+    said = ["We agreed to move the launch to the second week of May.",
+            "Tom will send the updated draft to the design team by Thursday.",
+            "The support pages for the launch still need new screenshots of the app.",
+            "What if the store review takes longer than a week this time?"]
+    segments = [{"start": 5.0 * i, "end": 5.0 * i + 5, "text": f"{said[i % 4]} Item {i} is noted."}
+                for i in range(1600)]
+    notes = GroundedSummarizer(minutes_template()).summarize(segments)["markdown"]
+    assert words(notes) <= PAGE_WORDS and "## Decisions" in notes
+
+
+# --- notes follow the transcript ------------------------------------------------------------------
+
+def meeting_job(store, corpus, speakers: bool = True) -> str:
+    """A finished job of meeting 1 (its reference sentences), two speakers, with grounded notes."""
+    from workers.engines.minutes import transcript_digest
+
+    from app import jobstore as js
+
+    job_id = store.create_job("/recordings/sync.mp3", stages=["transcribe", "summarize", "index"])
+    segments = segments_of("meeting1_product_sync", corpus)
+    store.save_transcript(job_id, {"language": "en", "duration": segments[-1]["end"], "text": "",
+                                   "segments": segments})
+    if speakers:
+        store.save_speakers(job_id, {"segments": [dict(s, speaker=str(1 + (i > 5)), source=i)
+                                                  for i, s in enumerate(segments)],
+                                     "speakers": [{"key": "1", "seconds": 30.0}, {"key": "2", "seconds": 40.0}]})
+    said = store.note_segments(job_id)
+    store.save_summary(job_id, dict(GroundedSummarizer(minutes_template()).summarize(said),
+                                    transcript_digest=transcript_digest(said)))
+    for stage in ("transcribe", "summarize", "index"):
+        store.update_stage(job_id, stage, state=js.DONE)
+    return job_id
+
+
+def test_an_edit_a_name_a_merge_and_an_undo_refresh_the_grounded_notes(tmp_path, corpus):
+    from app.jobstore import JobStore
+
+    store = JobStore(tmp_path / "earmark.db")
+    try:
+        job_id = meeting_job(store, corpus)
+        notes = lambda: store.summaries(job_id)[0]["markdown"]  # noqa: E731
+        assert "**Speaker 1:**" in notes() and "Maria is looking into" in notes()
+        idx = next(s["idx"] for s in store.segments(job_id) if "Maria" in s["text"])
+        store.edit_segment(job_id, idx, "Priya is looking into whether we can move those reports to a replica.")
+        assert "Priya is looking into" in notes() and "Maria is looking" not in notes()
+        store.rename_speaker(job_id, "1", "Maria")
+        assert "**Maria:**" in notes() and "**Speaker 1:**" not in notes()
+        store.merge_speakers(job_id, "2", "1")
+        assert "**Speaker 2:**" not in notes()
+        store.undo_speaker_edit(job_id)
+        assert "**Speaker 2:**" in notes()
+        store.revert_segment(job_id, idx)
+        assert "Maria is looking into" in notes()
+        # a heading left out while empty comes back when an edit gives it something to say
+        assert "## Open questions" in notes()
+        ask = next(s["idx"] for s in store.segments(job_id) if "decision on that" in s["text"])
+        store.edit_segment(job_id, ask, "Please share your opinions in the channel.")
+        assert "## Open questions" not in notes()
+        store.edit_segment(job_id, ask, "We still need to decide whether to ship with a size limit by Thursday.")
+        assert "## Open questions" in notes() and "size limit by Thursday" in notes()
+        assert store.outdated_notes(job_id) == []  # grounded notes are never older than the transcript
+    finally:
+        store.close()
+
+
+def test_notes_an_llm_condensed_say_when_the_transcript_is_newer(tmp_path, corpus):
+    import json
+
+    from app.jobstore import JobStore
+
+    store = JobStore(tmp_path / "earmark.db")
+    try:
+        job_id = meeting_job(store, corpus, speakers=False)
+        [row] = store._q("SELECT result FROM summaries WHERE job_id=?", (job_id,))
+        result = dict(json.loads(row["result"]), engine="grounded+llm", markdown="# Meeting minutes\n\nCondensed.")
+        store.save_summary(job_id, result)
+        assert store.outdated_notes(job_id) == []
+        store.edit_segment(job_id, 0, "Good morning everyone.")
+        assert store.outdated_notes(job_id) == ["Meeting minutes"]
+        assert store.summaries(job_id)[0]["markdown"].endswith("Condensed.")  # not rewritten by the store
+    finally:
+        store.close()
+
+
+@pytest.mark.gui
+@pytest.mark.stack
+def test_an_edit_and_a_rename_in_the_window_refresh_the_summary_tab_and_search(qtbot, data_dir, corpus):
+    """Through the real window: a segment edited in the transcript and a speaker named in
+    its speaker column; the Summary tab shows the new words and the name at once, and
+    search finds the notes' new words once the job is indexed again."""
+    from PySide6.QtCore import Qt
+
+    from tests.test_gui import close_window, open_window
+
+    window = open_window(qtbot, data_dir)
+    try:
+        qtbot.waitUntil(lambda: window.controller.stack is not None, timeout=60_000)
+        store = window.controller.store
+        job_id = meeting_job(store, corpus)
+        window.open_job(job_id)
+        window.tabs.setCurrentWidget(window.summary)
+        shown = lambda: window.summary.text.toPlainText()  # noqa: E731
+        assert "Maria is looking into" in shown() and "Speaker 1:" in shown()
+        model = window.transcript.model
+        row = next(r for r, s in enumerate(model.segments) if "Maria" in s["text"])
+        assert model.setData(model.index(row, 1),  # the text column
+                             "Priya is looking into moving the nightly reports to a replica.", Qt.EditRole)
+        qtbot.waitUntil(lambda: "Priya is looking into" in shown(), timeout=5_000)
+        assert "Maria is looking into" not in shown()
+        assert model.setData(model.index(0, model.speaker_column), "Maria", Qt.EditRole)
+        qtbot.waitUntil(lambda: "Maria:" in shown() and "Speaker 1:" not in shown(), timeout=5_000)
+        assert not window.summary.refresh_button.isVisible()  # grounded notes are never out of date
+        qtbot.waitUntil(lambda: any(h["kind"] == "summary" and h["job_id"] == job_id
+                                    for h in store.search("Priya nightly replica")), timeout=60_000)
+
+        # notes an LLM condensed before the last edit: the tab says they are older, one click makes them again
+        import json
+
+        [row] = store._q("SELECT result FROM summaries WHERE job_id=?", (job_id,))
+        store.save_summary(job_id, dict(json.loads(row["result"]), engine="grounded+llm", transcript_digest="before"))
+        window.summary.refresh()
+        assert window.summary.refresh_button.isVisible() and "older than the transcript" in window.summary.state.text()
+        qtbot.mouseClick(window.summary.refresh_button, Qt.LeftButton)
+        qtbot.waitUntil(lambda: store.outdated_notes(job_id) == [] and not window.summary.refresh_button.isVisible(),
+                        timeout=60_000)
+    finally:
+        close_window(qtbot, window)

@@ -37,6 +37,21 @@ def shown_status(panel, role) -> str:
     return ""
 
 
+def last_change(panel, role) -> str:
+    return panel.workers.item(next(i for i in range(panel.workers.rowCount())
+                                   if panel.workers.item(i, 1).text() == role), 13).text()
+
+
+def assert_time_of_day(changed: str) -> None:
+    """"online at 23:00:02" within minutes of now: the supervisor's monotonic clock was
+    shown as a time of day ("online at 00:19:47" at 23:00)."""
+    shown = time.strptime(changed.split(" at ")[1][:8], "%H:%M:%S")
+    now = time.localtime()
+    gap = abs((now.tm_hour * 3600 + now.tm_min * 60 + now.tm_sec)
+              - (shown.tm_hour * 3600 + shown.tm_min * 60 + shown.tm_sec))
+    assert min(gap, 86400 - gap) < 300, changed
+
+
 def true_depth(window, queue) -> tuple[int, dict]:
     """LLEN of every priority list of *queue*, read straight from the broker."""
     client = redis.Redis(**window.controller.stack.address.redis_kwargs())
@@ -62,6 +77,7 @@ def test_workers_online_offline_and_back_and_outside_tools_see_the_broker(qtbot,
             assert row["queues"] == [queue] and row["pool"] == "prefork" and row["concurrency"] == 1
             assert row["memory_mb"] and row["memory_mb"] > 20  # the worker and its pool process
             assert shown_status(panel, role) == "online"
+        assert_time_of_day(last_change(panel, "transcribe"))  # since its process started: today, minutes ago
 
         victim = window.controller.stack.supervisor.children["transcribe"]
         old_pid = victim.pid
@@ -77,8 +93,7 @@ def test_workers_online_offline_and_back_and_outside_tools_see_the_broker(qtbot,
         qtbot.waitUntil(lambda: shown_status(panel, "transcribe") == "online", timeout=60_000)
         assert changes()[-1][0] == "online"
         assert row_of(panel, "transcribe")["pid"] != old_pid and row_of(panel, "transcribe")["restarts"] == 1
-        assert "online at" in panel.workers.item(next(i for i in range(panel.workers.rowCount())
-                                                      if panel.workers.item(i, 1).text() == "transcribe"), 13).text()
+        assert "online at" in last_change(panel, "transcribe")
 
         # "Copy broker URL": the standard celery command line inspects the embedded broker
         panel.copy_broker_url()

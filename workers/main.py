@@ -12,10 +12,6 @@ import socket
 import threading
 import time
 
-# the speaker engine's small matrix products ran 4-7x slower with OpenBLAS's threads
-# than with one while the cores were busy (bench/bench_speakers.py); read when numpy loads
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-
 from celery import signals
 
 from workers import config

@@ -144,6 +144,8 @@ def probe(path: str) -> MediaInfo:
         raise BadMediaError(f"Permission denied: cannot read {path}") from None
     except (av.error.InvalidDataError, av.error.EOFError, av.error.DecoderNotFoundError,
             ValueError, UnicodeDecodeError):
+        if _looks_like_text(path):  # FFmpeg found no format at all in it: notes, a list, a subtitle
+            raise BadMediaError(f"This is a text file, not a recording: {path}") from None
         raise BadMediaError(
             f"Not a recognised audio or video file, or it is corrupt: {path}") from None
     except av.error.FFmpegError as exc:

@@ -263,7 +263,10 @@ def summarize(self, job_id: str, segments: list[dict], template_text: str, optio
     except SoftTimeLimitExceeded:
         raise EarmarkError("The summary took longer than the time limit and was stopped.") from None
     flush()
+    from workers.engines.minutes import transcript_digest
+
     result["job_id"] = job_id
+    result["transcript_digest"] = transcript_digest(segments)  # the window says when the transcript is newer
     return result
 
 

@@ -108,6 +108,8 @@ def follow_system_theme(qt_app, force=None) -> None:
                                  (QPalette.ToolTipText, "#e8e8e8"), (QPalette.PlaceholderText, "#9a9a9a"),
                                  (QPalette.Mid, "#8a8a8a")):
                 dark.setColor(role, QColor(colour))
+            for role in (QPalette.WindowText, QPalette.Text, QPalette.ButtonText):  # greyed out looks it
+                dark.setColor(QPalette.Disabled, role, QColor("#7a7a7a"))
             qt_app.setStyle("Fusion")
             qt_app.setPalette(dark)
         else:

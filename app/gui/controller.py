@@ -9,7 +9,6 @@ signals, delivered on the GUI thread.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -19,32 +18,12 @@ from PySide6.QtCore import QObject, Signal
 
 from app import export
 from app import jobstore as js
+from app.jobs import expand_paths
 from app.jobstore import JobStore
 from app.paths import DataDir
 from app.settings import Settings
 
 log = logging.getLogger(__name__)
-
-
-def expand_paths(paths: list[str]) -> tuple[list[str], list[str]]:
-    """(files to add, files skipped). Files named on their own are added whatever they are
-    (a file that is not a recording gets its reason on its row); folders are walked
-    recursively (hidden entries skipped) and give only the recordings they hold, by name
-    (``workers.media.MEDIA_SUFFIXES``): a folder of notes beside its audio is no list of
-    failures."""
-    from workers.media import is_media_name
-
-    out, skipped = [], []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(f for f in files if not f.startswith(".")):
-                    (out if is_media_name(name) else skipped).append(str(Path(root) / name))
-        else:
-            out.append(str(path))
-    return out, skipped
 
 
 def skipped_sentence(skipped: list[str]) -> str:
@@ -62,6 +41,7 @@ def skipped_sentence(skipped: list[str]) -> str:
 
 class AppController(QObject):
     status = Signal(str)  # a sentence for the status bar
+    skipped = Signal(str)  # files of a folder that are not recordings: said until the batch ends
     ready = Signal()  # broker and workers are up
     start_failed = Signal(str)  # why the stack could not start, and what to do
     jobs_changed = Signal()  # the job store changed (throttled by the views)
@@ -192,6 +172,7 @@ class AppController(QObject):
         files, skipped = expand_paths(paths)
         if skipped:
             self.status.emit(skipped_sentence(skipped))
+            self.skipped.emit(skipped_sentence(skipped))
         for path in files:
             try:
                 result = service.intake(path, options, force=force, send=self.is_ready)

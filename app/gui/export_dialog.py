@@ -49,7 +49,8 @@ class ExportDialog(QDialog):
             editor.setValue(settings[key])
             editor.setAccessibleName(setting_text(setting.title))
             self.limits[key] = editor
-            limits.addRow(setting_text(setting.title).split(": ", 1)[-1].capitalize(), editor)
+            short = setting_text(setting.title).split(": ", 1)[-1]  # "Subtitles:" is the group's title
+            limits.addRow(short[:1].upper() + short[1:], editor)  # German nouns keep their capitals
         self.folder = QLineEdit(settings["export_folder"] or default_folder)
         self.folder.setAccessibleName("Export folder")
         self.folder.setMinimumWidth(360)
@@ -59,7 +60,8 @@ class ExportDialog(QDialog):
         where.addWidget(self.folder, 1)
         where.addWidget(choose)
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        self.buttons.button(QDialogButtonBox.Ok).setText(f"Export {count} transcript{'s' if count != 1 else ''}")
+        self.buttons.button(QDialogButtonBox.Ok).setText(self.tr("Export 1 transcript") if count == 1
+                                                         else self.tr("Export {0} transcripts").format(count))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

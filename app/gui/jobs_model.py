@@ -102,7 +102,7 @@ COLUMNS = (
     Column(QT_TRANSLATE_NOOP("Columns", "Progress"), lambda r, now: r.get("progress") or 0.0, 110),
     Column(QT_TRANSLATE_NOOP("Columns", "State"), lambda r, now: state_text(r), 150),
     Column(QT_TRANSLATE_NOOP("Columns", "Time left"), lambda r, now: clock(time_left(r, now)), 65),
-    Column(QT_TRANSLATE_NOOP("Columns", "Note"), lambda r, now: r["error"] or "", 240),
+    Column(QT_TRANSLATE_NOOP("Columns", "Note"), lambda r, now: r["error"] or r.get("note") or "", 240),
     Column(QT_TRANSLATE_NOOP("Columns", "Duration"), lambda r, now: clock(r["duration_seconds"]), 65),
     Column(QT_TRANSLATE_NOOP("Columns", "Language"), lambda r, now: languages(r), 90),
 )
@@ -136,6 +136,7 @@ class JobTableModel(ColumnsModel):
         super().__init__(parent)
         self.store = store
         self.now = time.time()
+        self.notes: dict[tuple, str] = {}  # (job id, finished at) → its transcript's notes ("" when none)
         if not STATE_ICONS:
             STATE_ICONS.update(_state_icons())
 
@@ -143,6 +144,16 @@ class JobTableModel(ColumnsModel):
         """Re-read the store; rows changed in place keep the selection."""
         rows = self.store.job_rows()
         place_in_line(rows)
+        # what a transcription noted (speech in a language the model cannot hear): read once a job
+        # (again after a retry: the key holds when the job last finished)
+        unread = {r["id"]: (r["id"], r["finished_at"]) for r in rows
+                  if (r["id"], r["finished_at"]) not in self.notes and (r["state"] in js.FINAL
+                                                                        or r["stage"] != "transcribe")}
+        if unread:
+            noted = self.store.transcript_notes(list(unread))
+            self.notes.update({key: noted.get(job_id, "") for job_id, key in unread.items()})
+        for row in rows:
+            row["note"] = self.notes.get((row["id"], row["finished_at"]), "")
         self.now = time.time()
         if [r["id"] for r in rows] == [r["id"] for r in self.rows]:
             self.rows = rows
@@ -166,7 +177,7 @@ class JobTableModel(ColumnsModel):
         if role == JobIdRole:
             return row["id"]
         if role == Qt.ToolTipRole:
-            return row["error"] or row["path"]
+            return row["error"] or row.get("note") or row["path"]
         if role == Qt.DecorationRole and index.column() == STATE_COLUMN and row["state"] in STATE_ICONS:
             return STATE_ICONS[row["state"]]  # a coloured mark, readable on the selection's colour too
         return None

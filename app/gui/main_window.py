@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, QUrl
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QDockWidget, QFileDialog, QHBoxLayout,
                                QHeaderView, QInputDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QMenu,
@@ -15,8 +15,10 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QDock
 
 from app import jobstore as js
 from app.gui.controller import AppController
-from app.gui.jobs_model import COLUMNS, PROGRESS_COLUMN, STATE_COLORS, JobIdRole, JobTableModel, ProgressRole
+from app.gui.jobs_model import (COLUMNS, PROGRESS_COLUMN, STATE_COLORS, JobIdRole, JobTableModel, ProgressRole,
+                                word)
 from app.gui.settings_dialog import SettingsDialog
+from app.gui.table import fit_titles
 from app.gui.summary_view import SummaryWidget
 from app.gui.transcript_view import TranscriptWidget
 
@@ -27,12 +29,23 @@ TICK_MS = 1000  # "time left" moves even when no event arrives
 class ProgressDelegate(QStyledItemDelegate):
     """A progress bar; a failed or cancelled job shows its reason in its place."""
 
+    @staticmethod
+    def text(row: dict, shown: str) -> str:
+        """What the cell says: the reason a job failed or was cancelled, else the bar's text."""
+        if row["state"] in (js.FAILED, js.CANCELLED):
+            return row["error"] or word(row["state"])
+        if row["state"] == js.RUNNING and not row.get("progress"):
+            return QCoreApplication.translate("ProgressDelegate", "working…")  # a batch at a time
+        if row["state"] == js.PAUSED:
+            return QCoreApplication.translate("ProgressDelegate", "paused at {0}").format(shown)
+        return shown
+
     def paint(self, painter, option, index):
         row = index.model().rows[index.row()]
         if row["state"] in (js.FAILED, js.CANCELLED):
             painter.save()
             painter.setPen(STATE_COLORS[row["state"]])
-            text = row["error"] or row["state"]
+            text = self.text(row, "")
             painter.drawText(option.rect.adjusted(4, 0, -2, 0), Qt.AlignVCenter | Qt.AlignLeft,
                              painter.fontMetrics().elidedText(text, Qt.ElideRight, option.rect.width() - 6))
             painter.restore()
@@ -41,18 +54,23 @@ class ProgressDelegate(QStyledItemDelegate):
         bar.rect = option.rect.adjusted(2, 3, -2, -3)
         bar.minimum, bar.maximum = 0, 1000
         bar.progress = int((index.data(ProgressRole) or 0.0) * 1000)
-        bar.text = index.data(Qt.DisplayRole)
-        if row["state"] == js.RUNNING and not row.get("progress"):
-            bar.text = "working…"  # the batched path reports a batch at a time
-        elif row["state"] == js.PAUSED:
-            bar.text = f"paused at {bar.text}"
+        bar.text = self.text(row, index.data(Qt.DisplayRole))
         bar.textVisible = True
         QApplication.style().drawControl(QStyle.CE_ProgressBar, bar, painter)
 
 
+def faint_text(palette) -> str:
+    """Secondary text that stays readable: two thirds of the way from the background to
+    the text colour (palette(mid) was too pale on white)."""
+    text, base = palette.color(palette.ColorRole.Text), palette.color(palette.ColorRole.Base)
+    mixed = [round(b + (t - b) * 0.68) for t, b in zip(text.getRgb()[:3], base.getRgb()[:3])]
+    return "#{:02x}{:02x}{:02x}".format(*mixed)
+
+
 class DropZone(QLabel):
     def __init__(self):
-        super().__init__("Drop recordings or folders here\n\nor use File › Add files (Ctrl+O)")
+        super().__init__()
+        self.setText(self.tr("Drop recordings or folders here\n\nor use File › Add files (Ctrl+O)"))
         self.setAlignment(Qt.AlignCenter)
         # palette roles, not fixed colours: readable in the light theme and the dark one
         self.setStyleSheet("QLabel { border: 2px dashed palette(mid); border-radius: 12px;"
@@ -72,6 +90,8 @@ class MainWindow(QMainWindow):
         self._shown_translations: dict[str, str | None] = {}
         self._shown_speakers: dict[str, int | None] = {}
         self._batch: dict[str, str] = {}  # job id → state, for the jobs of the batch under way
+        self._quiet: set[str] = set()  # jobs of the batch that are only indexed again
+        self._skipped: list[str] = []  # what the batch's folders held that is not a recording
         self._followed = False  # the list was read once: jobs new after that were added here
         self.prefs = QSettings(str(controller.data.root / "window.ini"), QSettings.IniFormat)
 
@@ -85,8 +105,7 @@ class MainWindow(QMainWindow):
         self.table.setTextElideMode(Qt.ElideMiddle)  # "meeting…sync.mp3": the ending stays readable
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
-        for i, column in enumerate(COLUMNS):
-            self.table.setColumnWidth(i, column.width)
+        fit_titles(self.table, [column.width for column in COLUMNS])
         self.table.doubleClicked.connect(lambda index: self.open_job(self.model.job_id(index.row())))
         self.table.setContextMenuPolicy(Qt.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
@@ -95,6 +114,7 @@ class MainWindow(QMainWindow):
         self.results = QListWidget()
         self.results.itemActivated.connect(self._open_hit)
         self.results.itemClicked.connect(self._open_hit)
+        self.results.viewport().installEventFilter(self)  # resized: results fit the new width
         self.pages = QStackedWidget()
         self.pages.addWidget(self.drop_zone)
         self.pages.addWidget(self.table)
@@ -129,6 +149,10 @@ class MainWindow(QMainWindow):
         # an edit changes what search must find: index the job again
         self.transcript.model.edited.connect(lambda *_: self.controller.reindex(self.transcript.job_id))
         self.summary = SummaryWidget(controller)
+        # the store made the grounded notes again (an edit, a name, a merge): show them, index them
+        self.transcript.model.edited.connect(lambda *_: self.summary.refresh())
+        self.transcript.speakers_changed.connect(self.summary.refresh)
+        self.transcript.speakers_changed.connect(lambda: self.controller.reindex(self.transcript.job_id))
         self.tabs = QTabWidget()
         self.tabs.addTab(self.transcript, self.tr("Transcript"))
         self.tabs.addTab(self.summary, self.tr("Summary"))
@@ -155,6 +179,7 @@ class MainWindow(QMainWindow):
         self._name_controls()
 
         controller.status.connect(self.status_label.setText)
+        controller.skipped.connect(self._note_skipped)
         controller.jobs_changed.connect(self._mark_dirty)
         controller.start_failed.connect(self._start_failed)
         controller.duplicate.connect(self._duplicate)
@@ -168,6 +193,10 @@ class MainWindow(QMainWindow):
         self.tick.start()
         self._restore_geometry()
         self._refresh_if_dirty()
+        last = self.prefs.value("open_job")
+        if last and self.controller.store.job(last) and (
+                self.controller.store.stage(last, "transcribe") or {}).get("state") == js.DONE:
+            self.open_job(last)  # the transcript open last time, open again
 
     # --- building ------------------------------------------------------------------
     def _action(self, text, slot, shortcut=None, menu=None) -> QAction:
@@ -258,18 +287,35 @@ class MainWindow(QMainWindow):
             action.setIcon(icon(standard))
             bar.addAction(action)
         for action in bar.actions():
-            action.setToolTip(f"{action.text().rstrip('…')} ({action.shortcut().toString()})"
+            action.setToolTip(f"{action.text().rstrip('…')} ({action.shortcut().toString(QKeySequence.NativeText)})"
                               if not action.shortcut().isEmpty() else action.text().rstrip("…"))
 
     def event(self, event) -> bool:
         if event.type() == QEvent.WindowBlocked:  # a modal dialog opened: playback waits for the person
             self.transcript.pause()
+        elif event.type() == QEvent.WindowUnblocked:  # it closed: the keys come back here at once
+            QTimer.singleShot(0, self._take_focus_back)
         return super().event(event)
+
+    def _take_focus_back(self) -> None:
+        """After a dialog: this window active again with a control focused (without a window
+        manager, or with a strict one, nobody else gives it back and shortcuts do nothing)."""
+        if not self.isVisible() or QApplication.activeModalWidget() is not None:
+            return
+        self.activateWindow()
+        self.raise_()
+        focused = self.focusWidget()
+        (focused if focused is not None and focused.isVisible() else self.table).setFocus(Qt.OtherFocusReason)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Resize and watched is self.results.viewport():
+            self._fit_results()
+        return super().eventFilter(watched, event)
 
     def _size_queue_dock(self, visible: bool) -> None:
         if visible and not getattr(self, "_dock_sized", False):
             self._dock_sized = True  # after the dock is laid out, or the layout undoes it
-            QTimer.singleShot(0, lambda: self.resizeDocks([self.queue_dock], [max(200, self.height() // 3)],
+            QTimer.singleShot(0, lambda: self.resizeDocks([self.queue_dock], [max(300, self.height() // 2)],
                                                           Qt.Vertical))
 
     def _make_tray(self) -> None:
@@ -319,13 +365,22 @@ class MainWindow(QMainWindow):
         from workers.media import MEDIA_SUFFIXES
 
         patterns = " ".join(f"*{suffix}" for suffix in sorted(MEDIA_SUFFIXES))
-        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Add recordings"), "",
+        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Add recordings"), self._last_folder(),
                                                 self.tr("Audio and video ({0});;All files (*)").format(patterns))
+        if files:
+            self.prefs.setValue("last_folder", str(Path(files[0]).parent))
         self.add_paths(files)
 
     def add_folder_dialog(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Add a folder of recordings"))
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Add a folder of recordings"), self._last_folder())
+        if folder:
+            self.prefs.setValue("last_folder", str(Path(folder).parent))
         self.add_paths([folder] if folder else [])
+
+    def _last_folder(self) -> str:
+        """Where the last recordings were chosen from (the home folder the first time)."""
+        folder = self.prefs.value("last_folder") or ""
+        return folder if folder and Path(folder).is_dir() else str(Path.home())
 
     def open_job(self, job_id: str, segment: int | None = None) -> None:
         job = self.controller.store.job(job_id)
@@ -334,24 +389,45 @@ class MainWindow(QMainWindow):
             self.transcript.open_job(job_id, segment)
             self.summary.open_job(job_id)
         elif job:
-            self.status_label.setText(f"{Path(job['path']).name}: {job['error'] or 'not transcribed yet'}")
+            self.status_label.setText(f"{Path(job['path']).name}: {job['error'] or self.tr('not transcribed yet')}")
 
     def _play_note(self, seconds: float) -> None:
         self.tabs.setCurrentWidget(self.transcript)
         self.transcript.play_at(seconds)
 
     def translate_dialog(self) -> None:
+        """Jobs › Translate…: a language from the list; when the chosen model translates below
+        the floor measured on the corpus, the dialog says so before anything is translated."""
+        from workers.engines.llm import LANGUAGES, language_name, translation_warning
+
         ids = self._selected() or ([self.transcript.job_id] if self.transcript.job_id else [])
         if not ids:
             self.status_label.setText(self.tr("Select the transcripts to translate first."))
             return
         dialog = QInputDialog(self)
         dialog.setWindowTitle(self.tr("Translate"))
-        dialog.setLabelText(self.tr("Translate into (a language code or name, e.g. fr or German):"))
-        dialog.setTextValue(self.controller.settings["translate_to"] or "fr")
-        dialog.textValueSelected.connect(lambda text: text.strip() and self.controller.translate(ids, text.strip()))
+        names = [f"{name} ({code})" for code, name in sorted(LANGUAGES.items(), key=lambda item: item[1])]
+        dialog.setComboBoxItems(names)
+        dialog.setComboBoxEditable(False)
+        code, name = language_name(self.controller.settings["translate_to"] or "fr")
+        dialog.setTextValue(f"{name} ({code})")
+        label = self.tr("Translate into:")
+        if translation_warning("text", self.controller.settings["llm_model"]):
+            label = self.tr("The bundled translation model (SmolLM2-135M) scored {0} of 100 on Earmark's test "
+                            "translation, below the {1} a usable translation needs: expect wrong and untranslated "
+                            "sentences. For English from speech, transcribe with the speech model 'base' and the "
+                            "task 'translate'; for other languages, choose a larger summary model in Settings › "
+                            "Models.").format(*self._translation_figures()) + "\n\n" + label
+        dialog.setLabelText(label)
+        dialog.textValueSelected.connect(lambda text: self.controller.translate(ids, text.rsplit("(", 1)[1].rstrip(")")))
         dialog.open()
         self.translate_box = dialog
+
+    @staticmethod
+    def _translation_figures() -> tuple[str, str]:
+        from workers.engines.llm import BUNDLED, TRANSLATION_CHRF, TRANSLATION_FLOOR
+
+        return f"{TRANSLATION_CHRF[('text', BUNDLED)]:.0f}", f"{TRANSLATION_FLOOR:.0f}"
 
     def speakers_dialog(self) -> None:
         """Jobs › Find speakers…: label who spoke when in finished transcripts."""
@@ -424,36 +500,55 @@ class MainWindow(QMainWindow):
 
         self.results.clear()
         self.refresh_speaker_filter()
+        faint = faint_text(self.results.palette())
         hits = self.controller.store.search(query, order=self.search_order.currentData(),
                                             speaker=self.search_speaker.currentData())
         for hit in hits:
-            where = f"{Path(hit['path']).name} · {clock(hit['start'])}" + (
-                f" ({hit['kind']})" if hit["kind"] != "transcript" else "") + (
-                f" · {hit['speaker']}" if hit.get("speaker") else "")
-            words = hit["marked"]
+            words, at = hit["marked"], hit["at"]
+            kind = {"summary": self.tr("notes"), "translation": self.tr("translation")}.get(hit["kind"])
+            where = " · ".join(part for part in (Path(hit["path"]).name, clock(at) if at is not None else None,
+                                                 kind, hit.get("speaker")) if part)
             item = QListWidgetItem()
-            item.setData(Qt.UserRole, (hit["job_id"], hit["idx"]))
+            item.setData(Qt.UserRole, (hit["job_id"], hit["idx"], hit["kind"], at))
             item.setData(Qt.AccessibleTextRole, f"{where}: {words.replace(MARK_START, '').replace(MARK_END, '')}")
             html = escape(words).replace(MARK_START, "<b>").replace(MARK_END, "</b>")
-            label = QLabel(f"<span style='color: palette(mid)'>{escape(where)}</span><br>{html}")
+            label = QLabel(f"<span style='color: {faint}'>{escape(where)}</span><br>{html}")
             label.setTextFormat(Qt.RichText)
             label.setWordWrap(True)
-            label.setContentsMargins(6, 4, 6, 4)
+            label.setContentsMargins(6, 3, 6, 3)
             label.setAttribute(Qt.WA_TransparentForMouseEvents)  # clicks reach the list
             self.results.addItem(item)
             self.results.setItemWidget(item, label)
-            item.setSizeHint(label.sizeHint())
+        self._fit_results()
         if not hits:
             self.results.addItem(QListWidgetItem(self.tr("No transcript mentions “{0}”.").format(query)))
         self.pages.setCurrentWidget(self.results)
 
+    def _fit_results(self) -> None:
+        """Each result as tall as its wrapped words at the list's width: even gaps."""
+        width = self.results.viewport().width()
+        for i in range(self.results.count()):
+            item = self.results.item(i)
+            label = self.results.itemWidget(item)
+            if label is not None:
+                item.setSizeHint(QSize(width, label.heightForWidth(width)))
+
     def _open_hit(self, item) -> None:
         hit = item.data(Qt.UserRole)
-        if hit:
-            job_id, idx = hit
-            self.open_job(job_id, idx)
-            self.transcript.table.selectRow(idx)
-            self.transcript.play_from(idx)
+        if not hit:
+            return
+        job_id, idx, kind, at = hit
+        self.open_job(job_id, idx if kind != "summary" else None)
+        if self.transcript.job_id != job_id:
+            return
+        if kind == "summary":  # the notes it was found in; their time link plays from there
+            self.tabs.setCurrentWidget(self.summary)
+            if at is not None:
+                self.transcript.play_at(at)
+            return
+        self.tabs.setCurrentWidget(self.transcript)
+        self.transcript.table.selectRow(idx)
+        self.transcript.play_from(idx)
 
     # --- drops -----------------------------------------------------------------------
     def dragEnterEvent(self, event) -> None:
@@ -525,8 +620,11 @@ class MainWindow(QMainWindow):
         overall bar is that batch's share done (a finished job counts whole), and the
         batch's end says how many were done, failed and cancelled."""
         active = [r for r in self.model.rows if r["state"] in (js.QUEUED, js.RUNNING, js.PAUSED)]
-        if active and not self._batch:
-            self.status_label.setText(self.tr("Working…"))  # a new batch: the last one's summary is old news
+        # indexing again after an edit is quiet work: no "Working…", no "Batch finished: 1 done"
+        quiet = {r["id"] for r in active if r.get("stage") == "index"}
+        if active and not self._batch and len(quiet) < len(active):
+            # a new batch: the last one's summary is old news (what was skipped of it is not)
+            self.status_label.setText(" ".join([self.tr("Working…"), *self._skipped]))
         for row in self.model.rows:
             before = self._states.get(row["id"])
             now = row["state"]
@@ -535,6 +633,8 @@ class MainWindow(QMainWindow):
             # counts in the batch it was dropped with)
             if now in (js.QUEUED, js.RUNNING, js.PAUSED) or row["id"] in self._batch or (
                     before is None and self._followed):
+                if row["id"] not in self._batch and row["id"] in quiet:
+                    self._quiet.add(row["id"])
                 self._batch[row["id"]] = now
             if before is None or before == now or before in js.FINAL:
                 continue
@@ -554,14 +654,26 @@ class MainWindow(QMainWindow):
                 self.tray.setToolTip(self.tr("Earmark: {0} job(s) left").format(len(active)))
         else:
             self.overall.hide()
+            for job_id in self._quiet:  # re-indexed only: said if it failed, else nothing
+                if self._batch.get(job_id) == js.DONE:
+                    del self._batch[job_id]
+            self._quiet = set()
             if self._batch:
                 counts = {state: sum(s == state for s in self._batch.values())
                           for state in (js.DONE, js.FAILED, js.CANCELLED)}
                 words = {js.DONE: self.tr("{0} done"), js.FAILED: self.tr("{0} failed"),
                          js.CANCELLED: self.tr("{0} cancelled")}
                 said = ", ".join(words[state].format(n) for state, n in counts.items() if n)
-                self.notify(self.tr("Batch finished"), said or self.tr("nothing left"))
+                said = said or self.tr("nothing left")
+                self.notify(self.tr("Batch finished"), ". ".join([said, " ".join(self._skipped)]) if self._skipped
+                            else said)
                 self._batch = {}
+                self._skipped = []
+
+    def _note_skipped(self, sentence: str) -> None:
+        """Said now and again when the batch ends: "Working…" must not hide it."""
+        self._skipped.append(sentence)
+        self.status_label.setText(sentence)
 
     def notify(self, title: str, message: str) -> None:
         self.status_label.setText(f"{title}: {message}")
@@ -613,13 +725,14 @@ class MainWindow(QMainWindow):
         active = any(r["state"] in (js.QUEUED, js.RUNNING) for r in self.model.rows)
         if self.tray and active and self.controller.settings["keep_running_in_tray"]:
             self.hide()
-            self.notify(self.tr("Earmark keeps running"), "Jobs continue in the background.")
+            self.notify(self.tr("Earmark keeps running"), self.tr("Jobs continue in the background."))
             event.ignore()
             return
         self.prefs.setValue("geometry", self.saveGeometry())
         self.prefs.setValue("splitter", self.splitter.saveState())
         self.prefs.setValue("columns", self.table.horizontalHeader().saveState())
         self.prefs.setValue("window_state", self.saveState())
+        self.prefs.setValue("open_job", self.transcript.job_id or "")
         self.prefs.sync()
         event.ignore()
         self._closing = True

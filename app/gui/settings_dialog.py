@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QCompleter, QDialog, QDialogButtonBox,
                                QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QComplet
                                QVBoxLayout, QWidget)
 
 from app.gui import palette
+from app.gui.table import column_title
 from app.paths import choose_data_dir, chosen_data_dir
 from app.settings import ADVANCED, SETTINGS, Settings, problem_with
 from workers.options import GROUPS, HELPERS
@@ -27,10 +28,10 @@ STACK_SETTINGS = ("helpers_listen", "local_queues", "broker_url", "broker_tcp_po
 class PathField(QWidget):
     """A line to type in, a Choose… button for a folder or a file, and suggestions."""
 
-    def __init__(self, value: str, folder: bool, file_filter: str = "", suggestions=(), parent=None):
+    def __init__(self, value: str, folder: bool, file_filter: str = "", suggestions=(), parent=None, editor=None):
         super().__init__(parent)
         self.folder, self.file_filter = folder, file_filter
-        self.line = QLineEdit(value)
+        self.line = editor or QLineEdit(value)  # or any editor with text() and setText()
         self.line.setMinimumWidth(320)
         if suggestions:
             self.line.setCompleter(QCompleter(list(suggestions), self.line))
@@ -81,6 +82,84 @@ class ChoicesField(QWidget):
         return ",".join(c for c, box in self.boxes.items() if box.isChecked())
 
 
+class ValueCombo(QComboBox):
+    """One of a setting's usual values, each shown by its name ("Deutsch (de)", "Off"),
+    or a value typed in (an editable box: any language code, 5 speakers, 2-6)."""
+
+    def __init__(self, items: list[tuple[str, str]], value: str, editable: bool = True, parent=None):
+        super().__init__(parent)
+        self.setEditable(editable)
+        for label, data in items:
+            self.addItem(label, data)
+        self.setText(value)
+
+    def setText(self, value: str) -> None:
+        found = self.findData(value)
+        if found >= 0:
+            self.setCurrentIndex(found)
+        elif self.isEditable():
+            self.setEditText(value)
+
+    def text(self) -> str:
+        """The value: the chosen item's, or what was typed (an item's name typed counts as it)."""
+        typed = self.currentText().strip()
+        found = self.findText(typed)
+        return str(self.itemData(found)) if found >= 0 else typed
+
+
+class ModelField(PathField):
+    """The speech model: the ones here (bundled or downloaded: Settings › Models) by name,
+    a name typed in, or a model folder chosen with Choose…."""
+
+    def __init__(self, value: str, parent=None):
+        from app.models import listing
+
+        items = []
+        for row in listing():
+            if row["kind"] == "speech" and row["state"] in ("bundled", "installed"):
+                data = "bundled" if row["name"] == "tiny.en" and row["state"] == "bundled" else row["name"]
+                where = (QCoreApplication.translate("ModelField", "bundled") if row["state"] == "bundled"
+                         else QCoreApplication.translate("ModelField", "downloaded"))  # before the QObject exists
+                items.append((f"{row['name']} ({where})", data))
+        super().__init__(value, folder=True, parent=parent, editor=ValueCombo(items, value))
+        self.box = self.line
+
+
+def language_items() -> list[tuple[str, str]]:
+    """Detect, then the usual languages by their own names ("Deutsch (de)")."""
+    from PySide6.QtCore import QLocale
+
+    from workers.engines.llm import LANGUAGES
+
+    items = [(f"{QLocale(code).nativeLanguageName() or name} ({code})", code) for code, name in LANGUAGES.items()]
+    return [(QCoreApplication.translate("SettingsDialog", "Detect automatically"), ""),
+            *sorted(items, key=lambda item: item[0].casefold())]
+
+
+def speaker_items() -> list[tuple[str, str]]:
+    translate = QCoreApplication.translate
+    return [(translate("SettingsDialog", "Off"), "off"), (translate("SettingsDialog", "Find them (any number)"), "auto"),
+            *((translate("SettingsDialog", "{0} speakers").format(n), str(n)) for n in range(2, 7)),
+            (translate("SettingsDialog", "2 to 4 speakers"), "2-4")]
+
+
+def choice_items(setting) -> list[tuple[str, str]]:
+    """A setting's choices by name where they have one, else as they are."""
+    translate = QCoreApplication.translate
+    names = {("task", "transcribe"): translate("SettingsDialog", "Transcribe as spoken"),
+             ("task", "translate"): translate("SettingsDialog", "Translate to English"),
+             ("summary_engine", "grounded"): translate("SettingsDialog", "Grounded: the sentences said"),
+             ("summary_engine", "grounded+llm"): translate("SettingsDialog",
+                                                           "Grounded, condensed by the summary model"),
+             ("summary_engine", "llm"): translate("SettingsDialog", "Written by the summary model")}
+    return [(names.get((setting.key, c), c), c) for c in setting.choices]
+
+
+def model_word(text: str) -> str:
+    """A word or sentence of app.models (Qt-free) in the person's language."""
+    return QCoreApplication.translate("Model", text)
+
+
 def setting_text(text: str) -> str:
     """A setting's title or page name in the person's language. The declarations are
     Qt-free (workers read them), so scripts/translations.py adds them to the .ts files."""
@@ -104,16 +183,18 @@ def editor_for(setting, value, data_root=None) -> QWidget:
     elif setting.many:
         editor = ChoicesField(setting.choices, str(value))
     elif setting.choices:
-        editor = QComboBox()
-        editor.addItems(list(setting.choices))
-        editor.setCurrentText(str(value))
+        editor = ValueCombo(choice_items(setting), str(value), editable=False)
+    elif setting.key == "language":
+        editor = ValueCombo(language_items(), str(value))
+    elif setting.key == "speakers":
+        editor = ValueCombo(speaker_items(), str(value))
+    elif setting.pick == "speech model":
+        editor = ModelField(str(value))
     elif setting.pick == "template":
-        from app.templates import available
+        from app.templates import available, title
 
-        editor = QComboBox()
-        editor.setEditable(True)
-        editor.addItems(sorted(available(data_root)) if data_root else [])
-        editor.setCurrentText(str(value))
+        names = sorted(available(data_root)) if data_root else []
+        editor = ValueCombo([(QCoreApplication.translate("Template", title(n)), n) for n in names], str(value))
     elif setting.pick in ("folder", "speech model", "summary model"):
         from workers.engines.catalog import SPEECH, SUMMARY, CATALOG
 
@@ -131,6 +212,8 @@ def editor_for(setting, value, data_root=None) -> QWidget:
 
 
 def value_of(editor: QWidget):
+    if isinstance(editor, ValueCombo):
+        return editor.text()
     if isinstance(editor, QCheckBox):
         return editor.isChecked()
     if isinstance(editor, (QSpinBox, QDoubleSpinBox)):
@@ -177,12 +260,12 @@ class SettingsDialog(QDialog):
         # The data folder is kept outside any data folder, and used from the next start.
         self.data_folder = PathField(chosen_data_dir(), folder=True)
         self.data_folder.line.setPlaceholderText(self.tr("the platform's folder"))
-        self.data_folder.setAccessibleName("Data folder")
+        self.data_folder.setAccessibleName(self.tr("Data folder"))
         forms[ADVANCED].addRow(form_label(self.tr("Data folder (used from the next start)"), self.data_folder),
                                self.data_folder)
         self.join_line = QLineEdit()
         self.join_line.setReadOnly(True)
-        self.join_line.setAccessibleName("Join line")
+        self.join_line.setAccessibleName(self.tr("Join line"))
         self.join_line.setMinimumWidth(420)
         copy = QPushButton(self.tr("Copy"))
         copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.join_line.text()))
@@ -304,18 +387,27 @@ class ModelsWidget(QWidget):
 
     progress = Signal(int, int)  # bytes done, total (from the download thread)
     finished = Signal(str, str)  # model, "" or the sentence saying why it failed
-    COLUMNS = ("Model", "Kind", "Size", "State", "About")
+    COLUMNS = (QT_TRANSLATE_NOOP("Columns", "Model"), QT_TRANSLATE_NOOP("Columns", "Kind"),
+               QT_TRANSLATE_NOOP("Columns", "Size"), QT_TRANSLATE_NOOP("Columns", "State"),
+               QT_TRANSLATE_NOOP("Columns", "About"))
+    # what app.models says, in the person's language (hints: scripts/translations.py, "Model")
+    WORDS = (QT_TRANSLATE_NOOP("Model", "speech"), QT_TRANSLATE_NOOP("Model", "summary"),
+             QT_TRANSLATE_NOOP("Model", "bundled"), QT_TRANSLATE_NOOP("Model", "installed"),
+             QT_TRANSLATE_NOOP("Model", "partial"), QT_TRANSLATE_NOOP("Model", "not downloaded"),
+             QT_TRANSLATE_NOOP("Model", "Downloads are turned off (HF_HUB_OFFLINE is set); unset it to download "
+                                        "models."))
 
     def __init__(self, settings, editors: dict, parent=None):
         super().__init__(parent)
         self.settings, self.editors = settings, editors
         self.table = QTableWidget(0, len(self.COLUMNS))
-        self.table.setHorizontalHeaderLabels(self.COLUMNS)
+        self.table.setHorizontalHeaderLabels([column_title(c) for c in self.COLUMNS])
+        self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setAccessibleName("Models")
+        self.table.setAccessibleName(self.tr("Models"))
         self.download_button = QPushButton(self.tr("Download"))
         self.cancel_button = QPushButton(self.tr("Cancel download"))
         self.delete_button = QPushButton(self.tr("Delete"))
@@ -351,7 +443,8 @@ class ModelsWidget(QWidget):
         self.rows = listing()
         self.table.setRowCount(len(self.rows))
         for r, row in enumerate(self.rows):
-            cells = (row["name"], row["kind"], f"{row['size_mb']} MB", row["state"] or "not downloaded", row["hint"])
+            cells = (row["name"], model_word(row["kind"]), f"{row['size_mb']} MB",
+                     model_word(row["state"] or "not downloaded"), model_word(row["hint"]))
             for c, text in enumerate(cells):
                 self.table.setItem(r, c, QTableWidgetItem(text))
             if row["name"] == selected:
@@ -386,7 +479,7 @@ class ModelsWidget(QWidget):
         self.bar.setRange(0, 1000)
         self.bar.setValue(0)
         self.bar.setVisible(True)
-        self.state.setText(f"Downloading {name}…")
+        self.state.setText(self.tr("Downloading {0}…").format(name))
 
         def run(cancel=self._cancel):
             try:
@@ -398,7 +491,7 @@ class ModelsWidget(QWidget):
             except models.DownloadError as exc:
                 outcome = str(exc)
             except Exception as exc:  # the thread must always report back
-                outcome = f"The download failed: {exc}"
+                outcome = QCoreApplication.translate("ModelsWidget", "The download failed: {0}").format(exc)
             try:
                 self.finished.emit(name, outcome)
             except RuntimeError:
@@ -416,7 +509,8 @@ class ModelsWidget(QWidget):
     def _progress(self, done: int, total: int) -> None:
         if total:
             self.bar.setValue(int(1000 * done / total))
-            self.state.setText(f"Downloading {self.selected() or ''}… {done / 1e6:.0f} of {total / 1e6:.0f} MB")
+            self.state.setText(self.tr("Downloading {0}… {1:.0f} of {2:.0f} MB").format(
+                self.selected() or "", done / 1e6, total / 1e6))
 
     def _finished(self, name: str, error: str) -> None:
         self._thread = None
@@ -430,7 +524,8 @@ class ModelsWidget(QWidget):
             if answer == QMessageBox.Yes:
                 self.download(allow_unverified=True)
                 return
-        self.state.setText(error or f"{name} is downloaded. Press Use to transcribe or summarize with it.")
+        self.state.setText(model_word(error) if error else
+                           self.tr("{0} is downloaded. Press Use to transcribe or summarize with it.").format(name))
         self.refresh()
 
     def delete(self) -> None:
@@ -438,7 +533,7 @@ class ModelsWidget(QWidget):
 
         name = self.selected()
         if name and remove(name):
-            self.state.setText(f"{name} was deleted.")
+            self.state.setText(self.tr("{0} was deleted.").format(name))
         self.refresh()
 
     def use(self) -> None:
@@ -449,4 +544,4 @@ class ModelsWidget(QWidget):
         editor = self.editors.get(key)
         if editor is not None:
             editor.setText(row["name"])
-        self.state.setText(f"{row['name']} will be used from the next job (press OK to keep it).")
+        self.state.setText(self.tr("{0} will be used from the next job (press OK to keep it).").format(row["name"]))

@@ -13,6 +13,16 @@ def column_title(title: str) -> str:
     return QCoreApplication.translate("Columns", title)
 
 
+def fit_titles(view, widths) -> None:
+    """Each column at its declared width, or wider where its title needs it (German
+    titles are longer: "Wiederholungen" must not read "derholun")."""
+    header = view.horizontalHeader()
+    metrics = header.fontMetrics()
+    for column, width in enumerate(widths):
+        title = str(view.model().headerData(column, Qt.Horizontal) or "")
+        view.setColumnWidth(column, max(width, metrics.horizontalAdvance(title) + 28))  # room for the sort arrow
+
+
 class ColumnsModel(QAbstractTableModel):
     """A model whose rows are ``self.rows`` and whose columns are ``self.columns``
     (each with a ``title``); subclasses give ``data``."""

@@ -5,13 +5,15 @@ merged and reassigned (each undoable, Ctrl+Z), export."""
 from __future__ import annotations
 
 import bisect
+import os
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
-from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu,
-                               QPushButton, QSlider, QStackedWidget, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemDelegate, QApplication, QComboBox, QHBoxLayout, QHeaderView, QLabel,
+                               QLineEdit, QMenu, QPlainTextEdit, QPushButton, QSlider, QStackedWidget,
+                               QStyledItemDelegate, QTableView, QVBoxLayout, QWidget)
 
 from app.gui import palette
 from workers.timefmt import clock
@@ -147,7 +149,76 @@ class SegmentModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(r, 0), self.index(r, self.columnCount() - 1))
 
 
+def quiet_ffmpeg() -> None:
+    """Qt's FFmpeg prints a banner for every file it opens ("Input #0, mp3, from '/path…'",
+    a dozen lines naming the file) on the terminal: keep only its errors. Called once a
+    player exists (Qt has loaded its libavutil then: only that copy is reached)."""
+    import ctypes
+    import re
+    from pathlib import Path as _Path
+
+    import PySide6
+
+    av_log_error = 16
+    loaded_only = getattr(os, "RTLD_NOLOAD", 0) | getattr(os, "RTLD_LAZY", 0)
+    for library in (_Path(PySide6.__file__).parent / "Qt" / "lib").glob("libavutil.so.*"):
+        if loaded_only and re.fullmatch(r"libavutil\.so\.\d+", library.name):
+            try:
+                ctypes.CDLL(str(library), mode=loaded_only).av_log_set_level(av_log_error)
+            except (OSError, AttributeError):  # another FFmpeg, or none loaded: a banner is no reason to stop
+                pass
+
+
+class SegmentTextDelegate(QStyledItemDelegate):
+    """A segment's text is edited in a box that wraps, as tall as the text (a long segment
+    shows its start and its end); Return saves, Escape cancels, as in a one-line editor."""
+
+    def createEditor(self, parent, option, index):
+        if index.column() != TEXT:
+            return super().createEditor(parent, option, index)
+        editor = QPlainTextEdit(parent)
+        editor.setTabChangesFocus(True)
+        editor.setFrameShape(QPlainTextEdit.NoFrame)
+        editor.setVerticalScrollBarPolicy(Qt.ScrollBarAsNeeded)
+        editor.installEventFilter(self)
+        return editor
+
+    def setEditorData(self, editor, index):
+        if isinstance(editor, QPlainTextEdit):
+            editor.setPlainText(index.data(Qt.EditRole) or "")
+            editor.moveCursor(editor.textCursor().MoveOperation.End)
+        else:
+            super().setEditorData(editor, index)
+
+    def setModelData(self, editor, model, index):
+        if isinstance(editor, QPlainTextEdit):
+            model.setData(index, " ".join(editor.toPlainText().split()), Qt.EditRole)  # one line, as it was
+        else:
+            super().setModelData(editor, model, index)
+
+    def updateEditorGeometry(self, editor, option, index):
+        rect = option.rect
+        if isinstance(editor, QPlainTextEdit):  # the whole text in view: taller than the row where needed
+            text = editor.toPlainText() or index.data(Qt.EditRole) or " "  # called before the text is set
+            needed = editor.fontMetrics().boundingRect(rect.adjusted(4, 0, -12, 0), Qt.TextWordWrap,
+                                                       text).height() + 12
+            rect = rect.adjusted(0, 0, 0, max(0, needed - rect.height()))
+        editor.setGeometry(rect)
+
+    def eventFilter(self, editor, event):
+        if isinstance(editor, QPlainTextEdit) and event.type() == QEvent.KeyPress:
+            if event.key() in (Qt.Key_Return, Qt.Key_Enter) and not event.modifiers() & Qt.ShiftModifier:
+                self.commitData.emit(editor)
+                self.closeEditor.emit(editor, QAbstractItemDelegate.NoHint)
+                return True
+            if event.key() == Qt.Key_Escape:
+                self.closeEditor.emit(editor, QAbstractItemDelegate.RevertModelCache)
+                return True
+        return super().eventFilter(editor, event)
+
+
 class TranscriptWidget(QWidget):
+    speakers_changed = Signal()  # a name, a merge, a segment moved or an edit undone: the notes follow
     def __init__(self, store, parent=None):
         super().__init__(parent)
         self.store = store
@@ -168,6 +239,7 @@ class TranscriptWidget(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
         self.table.setSelectionBehavior(QTableView.SelectRows)
         self.table.setEditTriggers(QTableView.DoubleClicked | QTableView.EditKeyPressed)
+        self.table.setItemDelegateForColumn(TEXT, SegmentTextDelegate(self.table))
         self.table.setContextMenuPolicy(Qt.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._speaker_menu)
         self.table.clicked.connect(self._clicked)
@@ -176,18 +248,23 @@ class TranscriptWidget(QWidget):
         self._click_timer = QTimer(self, singleShot=True, timeout=self._play_clicked)
 
         self.player = QMediaPlayer(self)
+        quiet_ffmpeg()
         self.audio = QAudioOutput(self)
         self.player.setAudioOutput(self.audio)
         self.player.positionChanged.connect(self._position_changed)
         self.player.durationChanged.connect(self._duration_changed)
         self.player.playbackStateChanged.connect(self._state_changed)
+        self.player.mediaStatusChanged.connect(self._media_status_changed)
+        self._pending_ms: int | None = None  # a seek asked for before the new file was loaded
 
         self.play_button = QPushButton(self.tr("Play"))
         self.play_button.clicked.connect(self.toggle_play)
         self.seek = QSlider(Qt.Horizontal)
+        self.seek.setMinimumWidth(120)  # a bar to drag, never a square, whatever shares its row
         self.seek.sliderMoved.connect(self.player.setPosition)
         self.position_label = QLabel(self.tr("0:00 / 0:00"))
         self.no_sound = QLabel(self.tr("No sound output found: playback is silent."))
+        self.no_sound.setWordWrap(True)
         self.no_sound.setVisible(not QMediaDevices.audioOutputs())
         self.speed = QComboBox()
         for rate in ("0.5×", "0.75×", "1×", "1.25×", "1.5×", "2×"):
@@ -214,10 +291,13 @@ class TranscriptWidget(QWidget):
         self.find.returnPressed.connect(self._find_next)
         QShortcut(QKeySequence.Find, self, activated=lambda: (self.find.setFocus(), self.find.selectAll()))
 
-        controls = QHBoxLayout()
-        for w in (self.play_button, self.seek, self.position_label, self.speed, self.languages,
-                  self.revert_button, self.undo_button, self.no_sound):
-            controls.addWidget(w)
+        controls = QHBoxLayout()  # playback on one row, edits and what to know on the next:
+        for w in (self.play_button, self.seek, self.position_label, self.speed, self.languages):
+            controls.addWidget(w, 1 if w is self.seek else 0)
+        edits = QHBoxLayout()  # longer words ("Bearbeitung zurücknehmen") are never cut short
+        for w in (self.revert_button, self.undo_button):
+            edits.addWidget(w)
+        edits.addWidget(self.no_sound, 1)  # the seek bar keeps its row
         # with no transcript open: a sentence, not an empty table and buttons that do nothing
         self.empty = QLabel(self.tr("No transcript open.\n\nDouble-click a finished job in the list, or press Return "
                                     "on it, to read, play and edit its transcript here."))
@@ -231,6 +311,7 @@ class TranscriptWidget(QWidget):
         layout.addWidget(self.find)
         layout.addWidget(self.pages, 1)
         layout.addLayout(controls)
+        layout.addLayout(edits)
         self.languages.setVisible(False)  # shown when the open transcript has translations
         self.undo_button.setVisible(False)  # and this when it has speakers
         for widget, name in ((self.table, self.tr("Transcript segments")), (self.seek, self.tr("Playback position")),
@@ -253,6 +334,7 @@ class TranscriptWidget(QWidget):
         self._load_segments()
         self.refresh_translations()
         self.player.stop()
+        self._pending_ms = None
         self.player.setSource(QUrl.fromLocalFile(job["path"]))
         if segment is not None and 0 <= segment < len(self.model.segments):
             self.table.scrollTo(self.model.index(segment, TEXT))
@@ -317,12 +399,25 @@ class TranscriptWidget(QWidget):
         rows = [i for i, seg in enumerate(self.model.segments) if seg["start"] <= seconds + 0.01]
         if rows:
             self.table.selectRow(rows[-1])
-        self.player.setPosition(int(seconds * 1000))
+        self.seek_to(int(seconds * 1000))
         self.player.play()
 
     def play_from(self, row: int) -> None:
-        self.player.setPosition(int(self.model.segments[row]["start"] * 1000))
+        self.seek_to(int(self.model.segments[row]["start"] * 1000))
         self.player.play()
+
+    def seek_to(self, ms: int) -> None:
+        """Go to *ms*; a file still loading (just opened: a search hit in another
+        transcript) takes the position once loaded, as the player ignores it before."""
+        loaded = self.player.mediaStatus() in (QMediaPlayer.LoadedMedia, QMediaPlayer.BufferedMedia,
+                                               QMediaPlayer.BufferingMedia, QMediaPlayer.EndOfMedia)
+        self._pending_ms = None if loaded else ms
+        self.player.setPosition(ms)
+
+    def _media_status_changed(self, status) -> None:
+        if status in (QMediaPlayer.LoadedMedia, QMediaPlayer.BufferedMedia) and self._pending_ms is not None:
+            ms, self._pending_ms = self._pending_ms, None
+            self.player.setPosition(ms)
 
     def _clicked(self, index) -> None:
         """A click plays from its segment, unless it is the first of a double click (which
@@ -361,7 +456,7 @@ class TranscriptWidget(QWidget):
                 self.table.scrollTo(self.model.index(row, TEXT))
 
     def _state_changed(self, state) -> None:
-        self.play_button.setText(self.tr("Pause") if state == QMediaPlayer.PlayingState else "Play")
+        self.play_button.setText(self.tr("Pause") if state == QMediaPlayer.PlayingState else self.tr("Play"))
 
     # --- editing and finding -----------------------------------------------------
     def _save_edit(self, idx: int, text: str) -> None:
@@ -377,20 +472,24 @@ class TranscriptWidget(QWidget):
         else:
             self.store.rename_speaker(self.job_id, key, name)
         self._load_segments()
+        self.speakers_changed.emit()
 
     def merge_speaker(self, source: str, target: str) -> None:
         self.store.merge_speakers(self.job_id, source, target)
         self._load_segments()
+        self.speakers_changed.emit()
 
     def move_segment(self, row: int, key: str | None) -> None:
         """One segment to another speaker (None: a new one)."""
         key = key or self.store.next_speaker_key(self.job_id)
         self.store.assign_segment(self.job_id, self.model.segments[row]["idx"], key)
         self._load_segments()
+        self.speakers_changed.emit()
 
     def undo_speaker_edit(self) -> None:
         if self.job_id and self.store.undo_speaker_edit(self.job_id):
             self._load_segments()
+            self.speakers_changed.emit()
 
     def _speaker_menu(self, pos) -> None:
         index = self.table.indexAt(pos)
@@ -423,6 +522,7 @@ class TranscriptWidget(QWidget):
                 self.store.revert_segment(self.job_id, seg["idx"])
         if self.job_id:
             self.open_job(self.job_id)
+            self.speakers_changed.emit()  # the words changed back: the notes too
 
     def _find(self, needle: str) -> None:
         needle = needle.strip().lower()

@@ -3,22 +3,22 @@
 <context>
     <name>AppController</name>
     <message>
-        <location filename="../../app/gui/controller.py" line="55" />
+        <location filename="../../app/gui/controller.py" line="34" />
         <source>Skipped 1 file in the folder that is not a recording ({0}).</source>
         <translation>Eine Datei im Ordner übersprungen, die keine Aufnahme ist ({0}).</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="58" />
+        <location filename="../../app/gui/controller.py" line="37" />
         <source>Skipped {1} files in the folder that are not recordings ({0}).</source>
         <translation>{1} Dateien im Ordner übersprungen, die keine Aufnahmen sind ({0}).</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="95" />
+        <location filename="../../app/gui/controller.py" line="75" />
         <source>Starting workers…</source>
         <translation>Worker werden gestartet…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="107" />
+        <location filename="../../app/gui/controller.py" line="87" />
         <source>{0}
 
 Check that the data folder {1} is writable, or choose another one with --data-dir.</source>
@@ -27,42 +27,42 @@ Check that the data folder {1} is writable, or choose another one with --data-di
 Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --data-dir einen anderen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="112" />
+        <location filename="../../app/gui/controller.py" line="92" />
         <source>Earmark could not start its workers: {0}. See the logs in {1}.</source>
         <translation>Earmark konnte seine Worker nicht starten: {0}. Siehe die Protokolle in {1}.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="122" />
+        <location filename="../../app/gui/controller.py" line="102" />
         <source>Starting the workers again with the new settings…</source>
         <translation>Die Worker starten mit den neuen Einstellungen neu…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="136" />
+        <location filename="../../app/gui/controller.py" line="116" />
         <source>Ready</source>
         <translation>Bereit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="160" />
+        <location filename="../../app/gui/controller.py" line="139" />
         <source>Refused a helper at {0}: {1}</source>
         <translation>Einen Helfer unter {0} abgewiesen: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="202" />
+        <location filename="../../app/gui/controller.py" line="181" />
         <source>Could not add {0}: {1}</source>
         <translation>{0} konnte nicht hinzugefügt werden: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="207" />
+        <location filename="../../app/gui/controller.py" line="186" />
         <source>{0} is already in the list; it was not added twice.</source>
         <translation>{0} ist schon in der Liste; sie wurde nicht doppelt hinzugefügt.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="229" />
+        <location filename="../../app/gui/controller.py" line="208" />
         <source>Could not {0}: {1}</source>
         <translation>Fehlgeschlagen ({0}): {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="214" />
+        <location filename="../../app/gui/controller.py" line="193" />
         <source>The workers are still starting; try again in a moment.</source>
         <translation>Die Worker starten noch; versuchen Sie es gleich noch einmal.</translation>
     </message>
@@ -79,7 +79,7 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
     <name>Columns</name>
     <message>
         <location filename="../../app/gui/jobs_model.py" line="101" />
-        <location filename="../../app/gui/queue_panel/tasks_model.py" line="54" />
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="60" />
         <source>File</source>
         <translation>Datei</translation>
     </message>
@@ -90,7 +90,8 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
     </message>
     <message>
         <location filename="../../app/gui/jobs_model.py" line="103" />
-        <location filename="../../app/gui/queue_panel/tasks_model.py" line="50" />
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="56" />
+        <location filename="../../app/gui/settings_dialog.py" line="391" />
         <source>State</source>
         <translation>Status</translation>
     </message>
@@ -115,49 +116,49 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
         <translation>Sprache</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/queues_tab.py" line="16" />
-        <location filename="../../app/gui/queue_panel/tasks_model.py" line="53" />
+        <location filename="../../app/gui/queue_panel/queues_tab.py" line="17" />
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="59" />
         <source>Queue</source>
         <translation>Warteschlange</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/queues_tab.py" line="16" />
+        <location filename="../../app/gui/queue_panel/queues_tab.py" line="17" />
         <source>Waiting</source>
         <translation>Wartend</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/queues_tab.py" line="17" />
+        <location filename="../../app/gui/queue_panel/queues_tab.py" line="18" />
         <source>By priority</source>
         <translation>Nach Priorität</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/queues_tab.py" line="17" />
+        <location filename="../../app/gui/queue_panel/queues_tab.py" line="18" />
         <source>Reserved (unacked)</source>
         <translation>Reserviert (unbestätigt)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/queues_tab.py" line="18" />
+        <location filename="../../app/gui/queue_panel/queues_tab.py" line="19" />
         <source>Received/min</source>
         <translation>Empfangen/min</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/queues_tab.py" line="18" />
+        <location filename="../../app/gui/queue_panel/queues_tab.py" line="19" />
         <source>Started/min</source>
         <translation>Gestartet/min</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/queues_tab.py" line="19" />
+        <location filename="../../app/gui/queue_panel/queues_tab.py" line="20" />
         <source>Succeeded/min</source>
         <translation>Erfolgreich/min</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/queues_tab.py" line="19" />
+        <location filename="../../app/gui/queue_panel/queues_tab.py" line="20" />
         <source>Failed/min</source>
         <translation>Fehlgeschlagen/min</translation>
     </message>
     <message>
         <location filename="../../app/gui/queue_panel/stats_tab.py" line="12" />
-        <location filename="../../app/gui/queue_panel/tasks_model.py" line="51" />
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="57" />
         <source>Task</source>
         <translation>Aufgabe</translation>
     </message>
@@ -198,38 +199,38 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
         <translation>p95</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_model.py" line="56" />
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="62" />
         <location filename="../../app/gui/queue_panel/workers_tab.py" line="18" />
         <source>Worker</source>
         <translation>Worker</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_model.py" line="57" />
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="63" />
         <source>Queued</source>
         <translation>Eingereiht</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_model.py" line="59" />
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="65" />
         <source>Wait</source>
         <translation>Wartezeit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_model.py" line="60" />
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="66" />
         <source>Run</source>
         <translation>Laufzeit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_model.py" line="61" />
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="67" />
         <source>Finished</source>
         <translation>Beendet</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_model.py" line="63" />
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="69" />
         <source>Retries</source>
         <translation>Wiederholungen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_model.py" line="64" />
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="70" />
         <source>Error</source>
         <translation>Fehler</translation>
     </message>
@@ -280,6 +281,7 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
     </message>
     <message>
         <location filename="../../app/gui/queue_panel/workers_tab.py" line="23" />
+        <location filename="../../app/gui/settings_dialog.py" line="390" />
         <source>Model</source>
         <translation>Modell</translation>
     </message>
@@ -292,6 +294,33 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
         <location filename="../../app/gui/queue_panel/workers_tab.py" line="24" />
         <source>Last change</source>
         <translation>Letzte Änderung</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="390" />
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="391" />
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="392" />
+        <source>About</source>
+        <translation>Beschreibung</translation>
+    </message>
+</context>
+<context>
+    <name>DropZone</name>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="73" />
+        <source>Drop recordings or folders here
+
+or use File › Add files (Ctrl+O)</source>
+        <translation>Aufnahmen oder Ordner hier ablegen
+
+oder Datei › Dateien hinzufügen (Strg+O)</translation>
     </message>
 </context>
 <context>
@@ -345,17 +374,27 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
         <translation>Untertitel</translation>
     </message>
     <message>
-        <location filename="../../app/gui/export_dialog.py" line="56" />
+        <location filename="../../app/gui/export_dialog.py" line="57" />
         <source>Choose…</source>
         <translation>Auswählen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/export_dialog.py" line="68" />
+        <location filename="../../app/gui/export_dialog.py" line="63" />
+        <source>Export 1 transcript</source>
+        <translation>1 Transkript exportieren</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/export_dialog.py" line="64" />
+        <source>Export {0} transcripts</source>
+        <translation>{0} Transkripte exportieren</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/export_dialog.py" line="70" />
         <source>To the folder:</source>
         <translation>In den Ordner:</translation>
     </message>
     <message>
-        <location filename="../../app/gui/export_dialog.py" line="81" />
+        <location filename="../../app/gui/export_dialog.py" line="83" />
         <source>Export to</source>
         <translation>Exportieren nach</translation>
     </message>
@@ -363,386 +402,570 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/gui/main_window.py" line="66" />
-        <location filename="../../app/gui/main_window.py" line="279" />
+        <location filename="../../app/gui/main_window.py" line="84" />
+        <location filename="../../app/gui/main_window.py" line="325" />
         <source>Earmark</source>
         <translation>Earmark</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="103" />
+        <location filename="../../app/gui/main_window.py" line="123" />
         <source>Search all transcripts (Ctrl+K)</source>
         <translation>Alle Transkripte durchsuchen (Strg+K)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="107" />
+        <location filename="../../app/gui/main_window.py" line="127" />
         <source>Most relevant</source>
         <translation>Relevanteste zuerst</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="108" />
+        <location filename="../../app/gui/main_window.py" line="128" />
         <source>Newest first</source>
         <translation>Neueste zuerst</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="118" />
-        <location filename="../../app/gui/main_window.py" line="515" />
+        <location filename="../../app/gui/main_window.py" line="138" />
+        <location filename="../../app/gui/main_window.py" line="610" />
         <source>Anyone</source>
         <translation>Alle</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="119" />
+        <location filename="../../app/gui/main_window.py" line="139" />
         <source>Only what this person said</source>
         <translation>Nur was diese Person gesagt hat</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="120" />
+        <location filename="../../app/gui/main_window.py" line="140" />
         <source>Speaker of search results</source>
         <translation>Sprecher der Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="133" />
+        <location filename="../../app/gui/main_window.py" line="157" />
         <source>Transcript</source>
         <translation>Transkript</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="134" />
+        <location filename="../../app/gui/main_window.py" line="158" />
         <source>Summary</source>
         <translation>Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="162" />
+        <location filename="../../app/gui/main_window.py" line="187" />
         <source>Exported {0} file(s) to {1}</source>
         <translation>{0} Datei(en) nach {1} exportiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="163" />
+        <location filename="../../app/gui/main_window.py" line="188" />
         <source>Nothing was exported: the selection has no transcript yet.</source>
         <translation>Nichts exportiert: die Auswahl hat noch kein Transkript.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="183" />
+        <location filename="../../app/gui/main_window.py" line="212" />
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="184" />
+        <location filename="../../app/gui/main_window.py" line="213" />
         <source>Add files…</source>
         <translation>Dateien hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="185" />
+        <location filename="../../app/gui/main_window.py" line="214" />
         <source>Add folder…</source>
         <translation>Ordner hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="186" />
+        <location filename="../../app/gui/main_window.py" line="215" />
         <source>Export selected…</source>
         <translation>Auswahl exportieren…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="188" />
+        <location filename="../../app/gui/main_window.py" line="217" />
         <source>Settings…</source>
         <translation>Einstellungen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="189" />
+        <location filename="../../app/gui/main_window.py" line="218" />
         <source>Quit</source>
         <translation>Beenden</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="190" />
+        <location filename="../../app/gui/main_window.py" line="219" />
         <source>&amp;Jobs</source>
         <translation>&amp;Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="191" />
-        <location filename="../../app/gui/main_window.py" line="581" />
+        <location filename="../../app/gui/main_window.py" line="220" />
+        <location filename="../../app/gui/main_window.py" line="693" />
         <source>Open transcript</source>
         <translation>Transkript öffnen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="194" />
+        <location filename="../../app/gui/main_window.py" line="223" />
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="196" />
+        <location filename="../../app/gui/main_window.py" line="225" />
         <source>Retry</source>
         <translation>Wiederholen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="198" />
+        <location filename="../../app/gui/main_window.py" line="227" />
         <source>Move to top</source>
         <translation>Nach oben</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="200" />
+        <location filename="../../app/gui/main_window.py" line="229" />
         <source>Remove from list</source>
         <translation>Aus der Liste entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="202" />
+        <location filename="../../app/gui/main_window.py" line="231" />
         <source>Pause</source>
         <translation>Anhalten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="204" />
+        <location filename="../../app/gui/main_window.py" line="233" />
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="206" />
+        <location filename="../../app/gui/main_window.py" line="235" />
         <source>Translate…</source>
         <translation>Übersetzen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="207" />
+        <location filename="../../app/gui/main_window.py" line="236" />
         <source>Find speakers…</source>
         <translation>Sprecher finden…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="208" />
+        <location filename="../../app/gui/main_window.py" line="237" />
         <source>Show in file manager</source>
         <translation>Im Dateimanager zeigen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="222" />
+        <location filename="../../app/gui/main_window.py" line="251" />
         <source>Queue</source>
         <translation>Warteschlange</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="230" />
+        <location filename="../../app/gui/main_window.py" line="259" />
         <source>Queue panel</source>
         <translation>Warteschlangen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="232" />
+        <location filename="../../app/gui/main_window.py" line="261" />
         <source>&amp;View</source>
         <translation>An&amp;sicht</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="234" />
+        <location filename="../../app/gui/main_window.py" line="263" />
         <source>People…</source>
         <translation>Personen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="239" />
+        <location filename="../../app/gui/main_window.py" line="268" />
         <source>Jobs</source>
         <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="239" />
+        <location filename="../../app/gui/main_window.py" line="268" />
         <source>Search all transcripts</source>
         <translation>Alle Transkripte durchsuchen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="240" />
+        <location filename="../../app/gui/main_window.py" line="269" />
         <source>Order of search results</source>
         <translation>Reihenfolge der Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="241" />
+        <location filename="../../app/gui/main_window.py" line="270" />
         <source>Search results</source>
         <translation>Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="241" />
+        <location filename="../../app/gui/main_window.py" line="270" />
         <source>Overall progress</source>
         <translation>Gesamtfortschritt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="242" />
+        <location filename="../../app/gui/main_window.py" line="271" />
         <source>Transcript and summary</source>
         <translation>Transkript und Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="242" />
+        <location filename="../../app/gui/main_window.py" line="271" />
         <source>Drop zone</source>
         <translation>Ablagefläche</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="248" />
+        <location filename="../../app/gui/main_window.py" line="277" />
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="322" />
+        <location filename="../../app/gui/main_window.py" line="368" />
         <source>Add recordings</source>
         <translation>Aufnahmen hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="323" />
+        <location filename="../../app/gui/main_window.py" line="369" />
         <source>Audio and video ({0});;All files (*)</source>
         <translation>Audio und Video ({0});;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="327" />
+        <location filename="../../app/gui/main_window.py" line="375" />
         <source>Add a folder of recordings</source>
         <translation>Einen Ordner mit Aufnahmen hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="346" />
+        <location filename="../../app/gui/main_window.py" line="405" />
         <source>Select the transcripts to translate first.</source>
         <translation>Wählen Sie zuerst die zu übersetzenden Transkripte.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="349" />
+        <location filename="../../app/gui/main_window.py" line="408" />
         <source>Translate</source>
         <translation>Übersetzen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="350" />
-        <source>Translate into (a language code or name, e.g. fr or German):</source>
-        <translation>Übersetzen in (ein Sprachcode oder -name, z. B. fr oder Französisch):</translation>
+        <location filename="../../app/gui/main_window.py" line="414" />
+        <source>Translate into:</source>
+        <translation>Übersetzen in:</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="360" />
+        <location filename="../../app/gui/main_window.py" line="416" />
+        <source>The bundled translation model (SmolLM2-135M) scored {0} of 100 on Earmark's test translation, below the {1} a usable translation needs: expect wrong and untranslated sentences. For English from speech, transcribe with the speech model 'base' and the task 'translate'; for other languages, choose a larger summary model in Settings › Models.</source>
+        <translation>Das mitgelieferte Übersetzungsmodell (SmolLM2-135M) erreichte {0} von 100 Punkten in Earmarks Testübersetzung, weniger als die {1}, die eine brauchbare Übersetzung braucht: Rechnen Sie mit falschen und unübersetzten Sätzen. Für Englisch aus Sprache transkribieren Sie mit dem Sprachmodell „base“ und der Aufgabe „translate“; für andere Sprachen wählen Sie ein größeres Zusammenfassungsmodell unter Einstellungen › Modelle.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="436" />
         <source>Select the transcripts to find speakers in first.</source>
         <translation>Wählen Sie zuerst die Transkripte aus, in denen Sprecher gefunden werden sollen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="372" />
+        <location filename="../../app/gui/main_window.py" line="448" />
         <source>Find speakers</source>
         <translation>Sprecher finden</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="373" />
+        <location filename="../../app/gui/main_window.py" line="449" />
         <source>How many speakers: auto, a number (e.g. 3) or a range (e.g. 2-4):</source>
         <translation>Wie viele Sprecher: auto, eine Zahl (z. B. 3) oder ein Bereich (z. B. 2-4):</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="397" />
+        <location filename="../../app/gui/main_window.py" line="473" />
         <source>Select the jobs to export first.</source>
         <translation>Wählen Sie zuerst die zu exportierenden Aufträge.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="447" />
+        <location filename="../../app/gui/main_window.py" line="508" />
+        <source>notes</source>
+        <translation>Notizen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="508" />
+        <source>translation</source>
+        <translation>Übersetzung</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="524" />
         <source>No transcript mentions “{0}”.</source>
         <translation>Kein Transkript erwähnt „{0}“.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="529" />
+        <location filename="../../app/gui/main_window.py" line="627" />
         <source>Working…</source>
         <translation>In Arbeit…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="544" />
+        <location filename="../../app/gui/main_window.py" line="644" />
         <source>A job failed</source>
         <translation>Ein Auftrag ist fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="551" />
+        <location filename="../../app/gui/main_window.py" line="651" />
         <source>{0} of {1} · %p%</source>
         <translation>{0} von {1} · %p%</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="554" />
+        <location filename="../../app/gui/main_window.py" line="654" />
         <source>Earmark: {0} job(s) left</source>
         <translation>Earmark: noch {0} Auftrag/Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="560" />
+        <location filename="../../app/gui/main_window.py" line="664" />
         <source>{0} done</source>
         <translation>{0} fertig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="560" />
+        <location filename="../../app/gui/main_window.py" line="664" />
         <source>{0} failed</source>
         <translation>{0} fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="561" />
+        <location filename="../../app/gui/main_window.py" line="665" />
         <source>{0} cancelled</source>
         <translation>{0} abgebrochen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="563" />
+        <location filename="../../app/gui/main_window.py" line="668" />
         <source>Batch finished</source>
         <translation>Stapel beendet</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="563" />
+        <location filename="../../app/gui/main_window.py" line="667" />
         <source>nothing left</source>
         <translation>nichts mehr offen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="572" />
+        <location filename="../../app/gui/main_window.py" line="684" />
         <source>Earmark could not start its workers</source>
         <translation>Earmark konnte seine Worker nicht starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="573" />
+        <location filename="../../app/gui/main_window.py" line="685" />
         <source>Earmark could not start</source>
         <translation>Earmark konnte nicht starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="578" />
+        <location filename="../../app/gui/main_window.py" line="690" />
         <source>Already transcribed</source>
         <translation>Schon transkribiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="579" />
+        <location filename="../../app/gui/main_window.py" line="691" />
         <source>{0} was already transcribed with these settings.</source>
         <translation>{0} wurde mit diesen Einstellungen schon transkribiert.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="582" />
+        <location filename="../../app/gui/main_window.py" line="694" />
         <source>Transcribe again</source>
         <translation>Noch einmal transkribieren</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="616" />
+        <location filename="../../app/gui/main_window.py" line="728" />
         <source>Earmark keeps running</source>
         <translation>Earmark läuft weiter</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="626" />
+        <location filename="../../app/gui/main_window.py" line="728" />
+        <source>Jobs continue in the background.</source>
+        <translation>Die Aufträge laufen im Hintergrund weiter.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="739" />
         <source>Stopping workers…</source>
         <translation>Worker werden beendet…</translation>
     </message>
 </context>
 <context>
+    <name>Model</name>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="394" />
+        <source>speech</source>
+        <translation>Sprache</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="394" />
+        <source>summary</source>
+        <translation>Zusammenfassung</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="395" />
+        <source>bundled</source>
+        <translation>mitgeliefert</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="395" />
+        <source>installed</source>
+        <translation>installiert</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="396" />
+        <source>partial</source>
+        <translation>unvollständig</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="396" />
+        <source>not downloaded</source>
+        <translation>nicht heruntergeladen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="397" />
+        <source>Downloads are turned off (HF_HUB_OFFLINE is set); unset it to download models.</source>
+        <translation>Downloads sind ausgeschaltet (HF_HUB_OFFLINE ist gesetzt); entfernen Sie es, um Modelle herunterzuladen.</translation>
+    </message>
+    <message>
+        <source>English only; bundled (the default)</source>
+        <translation>nur Englisch; mitgeliefert (Standard)</translation>
+    </message>
+    <message>
+        <source>multilingual; bundled</source>
+        <translation>mehrsprachig; mitgeliefert</translation>
+    </message>
+    <message>
+        <source>SmolLM2-135M; bundled (notes need no model: see summary_engine)</source>
+        <translation>SmolLM2-135M; mitgeliefert (Notizen brauchen kein Modell: siehe summary_engine)</translation>
+    </message>
+    <message>
+        <source>multilingual; fastest, least accurate</source>
+        <translation>mehrsprachig; am schnellsten, am ungenauesten</translation>
+    </message>
+    <message>
+        <source>multilingual; ~3x slower than base, clearly more accurate</source>
+        <translation>mehrsprachig; etwa 3× langsamer als base, deutlich genauer</translation>
+    </message>
+    <message>
+        <source>English only; a good step up from the bundled tiny.en</source>
+        <translation>nur Englisch; ein guter Schritt über das mitgelieferte tiny.en hinaus</translation>
+    </message>
+    <message>
+        <source>multilingual; accurate, slow on CPU</source>
+        <translation>mehrsprachig; genau, langsam auf der CPU</translation>
+    </message>
+    <message>
+        <source>multilingual; near the best accuracy, fast on a GPU</source>
+        <translation>mehrsprachig; fast die beste Genauigkeit, schnell auf einer GPU</translation>
+    </message>
+    <message>
+        <source>English; large-v3's accuracy about 6x faster</source>
+        <translation>Englisch; die Genauigkeit von large-v3, etwa 6× schneller</translation>
+    </message>
+    <message>
+        <source>English; fast and accurate on CPU</source>
+        <translation>Englisch; schnell und genau auf der CPU</translation>
+    </message>
+    <message>
+        <source>small and quick; better notes than the bundled 135M model</source>
+        <translation>klein und schnell; bessere Notizen als das mitgelieferte 135M-Modell</translation>
+    </message>
+    <message>
+        <source>good notes at a moderate speed</source>
+        <translation>gute Notizen bei mittlerer Geschwindigkeit</translation>
+    </message>
+    <message>
+        <source>quick, follows instructions well</source>
+        <translation>schnell, folgt Anweisungen gut</translation>
+    </message>
+    <message>
+        <source>the best notes here; slow on 2 cores</source>
+        <translation>die besten Notizen hier; langsam auf 2 Kernen</translation>
+    </message>
+    <message>
+        <source>good notes, multilingual</source>
+        <translation>gute Notizen, mehrsprachig</translation>
+    </message>
+</context>
+<context>
+    <name>ModelField</name>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="121" />
+        <source>bundled</source>
+        <translation>mitgeliefert</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="122" />
+        <source>downloaded</source>
+        <translation>heruntergeladen</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation type="vanished">Auswählen…</translation>
+    </message>
+    <message>
+        <source>Choose a model folder</source>
+        <translation type="vanished">Einen Modellordner wählen</translation>
+    </message>
+</context>
+<context>
     <name>ModelsWidget</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="255" />
+        <location filename="../../app/gui/settings_dialog.py" line="410" />
+        <source>Models</source>
+        <translation>Modelle</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="411" />
         <source>Download</source>
         <translation>Herunterladen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="256" />
+        <location filename="../../app/gui/settings_dialog.py" line="412" />
         <source>Cancel download</source>
         <translation>Download abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="257" />
+        <location filename="../../app/gui/settings_dialog.py" line="413" />
         <source>Delete</source>
         <translation>Löschen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="258" />
+        <location filename="../../app/gui/settings_dialog.py" line="414" />
         <source>Use</source>
         <translation>Verwenden</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="261" />
+        <location filename="../../app/gui/settings_dialog.py" line="417" />
         <source>Models are downloaded only when you ask; everything else works offline.</source>
         <translation>Modelle werden nur auf Ihren Wunsch heruntergeladen; alles andere funktioniert offline.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="482" />
+        <source>Downloading {0}…</source>
+        <translation>{0} wird heruntergeladen…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="494" />
+        <source>The download failed: {0}</source>
+        <translation>Der Download ist fehlgeschlagen: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="512" />
+        <source>Downloading {0}… {1:.0f} of {2:.0f} MB</source>
+        <translation>{0} wird heruntergeladen… {1:.0f} von {2:.0f} MB</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="522" />
+        <source>Download without a checksum?</source>
+        <translation>Ohne Prüfsumme herunterladen?</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="523" />
+        <source>Download it anyway, trusting this server?</source>
+        <translation>Trotzdem herunterladen und diesem Server vertrauen?</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="528" />
+        <source>{0} is downloaded. Press Use to transcribe or summarize with it.</source>
+        <translation>{0} ist heruntergeladen. Mit „Verwenden“ transkribieren oder fassen Sie damit zusammen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="536" />
+        <source>{0} was deleted.</source>
+        <translation>{0} wurde gelöscht.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="547" />
+        <source>{0} will be used from the next job (press OK to keep it).</source>
+        <translation>{0} wird ab dem nächsten Auftrag verwendet (mit OK übernehmen).</translation>
     </message>
 </context>
 <context>
     <name>PathField</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="37" />
+        <location filename="../../app/gui/settings_dialog.py" line="38" />
         <source>Choose…</source>
         <translation>Auswählen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="57" />
+        <location filename="../../app/gui/settings_dialog.py" line="58" />
         <source>Choose a folder</source>
         <translation>Einen Ordner wählen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="59" />
+        <location filename="../../app/gui/settings_dialog.py" line="60" />
         <source>Choose a file</source>
         <translation>Eine Datei wählen</translation>
     </message>
@@ -817,6 +1040,19 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
     </message>
 </context>
 <context>
+    <name>ProgressDelegate</name>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="38" />
+        <source>working…</source>
+        <translation>in Arbeit…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="40" />
+        <source>paused at {0}</source>
+        <translation>angehalten bei {0}</translation>
+    </message>
+</context>
+<context>
     <name>QueuePanel</name>
     <message>
         <location filename="../../app/gui/queue_panel/panel.py" line="36" />
@@ -849,17 +1085,17 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
         <translation>Für celery inspect, celery events oder Flower: die URL enthält das Passwort des Brokers</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/panel.py" line="123" />
+        <location filename="../../app/gui/queue_panel/panel.py" line="128" />
         <source>Updated {0}</source>
         <translation>Aktualisiert {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/panel.py" line="128" />
+        <location filename="../../app/gui/queue_panel/panel.py" line="133" />
         <source>The broker is not running yet.</source>
         <translation>Der Broker läuft noch nicht.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/panel.py" line="131" />
+        <location filename="../../app/gui/queue_panel/panel.py" line="136" />
         <source>Broker URL copied: use it with celery -b URL inspect/events, or Flower (it contains the password; keep it to yourself).</source>
         <translation>Broker-URL kopiert: für celery -b URL inspect/events oder Flower (sie enthält das Passwort; behalten Sie sie für sich).</translation>
     </message>
@@ -867,55 +1103,65 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
 <context>
     <name>QueuesTab</name>
     <message>
-        <location filename="../../app/gui/queue_panel/queues_tab.py" line="29" />
+        <location filename="../../app/gui/queue_panel/queues_tab.py" line="30" />
         <source>Queues</source>
         <translation>Warteschlangen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/queues_tab.py" line="31" />
+        <location filename="../../app/gui/queue_panel/queues_tab.py" line="32" />
         <source>Tasks finished per minute, last hour</source>
         <translation>Beendete Aufgaben pro Minute, letzte Stunde</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/queues_tab.py" line="32" />
+        <location filename="../../app/gui/queue_panel/queues_tab.py" line="33" />
         <source>Mean wait and run time per minute (s), last hour</source>
         <translation>Mittlere Warte- und Laufzeit pro Minute (s), letzte Stunde</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/queues_tab.py" line="71" />
+        <source>wait</source>
+        <translation>Wartezeit</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/queues_tab.py" line="72" />
+        <source>run</source>
+        <translation>Laufzeit</translation>
     </message>
 </context>
 <context>
     <name>SegmentModel</name>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="72" />
+        <location filename="../../app/gui/transcript_view.py" line="74" />
         <source>Time</source>
         <translation>Zeit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="72" />
+        <location filename="../../app/gui/transcript_view.py" line="74" />
         <source>Text</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="71" />
+        <location filename="../../app/gui/transcript_view.py" line="73" />
         <source>Translation ({0})</source>
         <translation>Übersetzung ({0})</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="69" />
+        <location filename="../../app/gui/transcript_view.py" line="71" />
         <source>Speaker</source>
         <translation>Sprecher</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="101" />
+        <location filename="../../app/gui/transcript_view.py" line="103" />
         <source>Edited. Original: {0}</source>
         <translation>Bearbeitet. Original: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="114" />
+        <location filename="../../app/gui/transcript_view.py" line="116" />
         <source>Recognised by voice (similarity {0:.2f}). Type a name to correct it.</source>
         <translation>An der Stimme erkannt (Ähnlichkeit {0:.2f}). Tippen Sie einen Namen, um ihn zu korrigieren.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="117" />
+        <location filename="../../app/gui/transcript_view.py" line="119" />
         <source>Type a name: it names this speaker in the whole transcript</source>
         <translation>Tippen Sie einen Namen: Er gilt für diesen Sprecher im ganzen Transkript</translation>
     </message>
@@ -1078,47 +1324,122 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="124" />
+        <location filename="../../app/gui/settings_dialog.py" line="135" />
+        <source>Detect automatically</source>
+        <translation>Automatisch erkennen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="141" />
+        <source>Off</source>
+        <translation>Aus</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="141" />
+        <source>Find them (any number)</source>
+        <translation>Erkennen (beliebig viele)</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="142" />
+        <source>{0} speakers</source>
+        <translation>{0} Sprecher</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="143" />
+        <source>2 to 4 speakers</source>
+        <translation>2 bis 4 Sprecher</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="149" />
+        <source>Transcribe as spoken</source>
+        <translation>Transkribieren wie gesprochen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="150" />
+        <source>Translate to English</source>
+        <translation>Ins Englische übersetzen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="151" />
+        <source>Grounded: the sentences said</source>
+        <translation>Belegt: die gesagten Sätze</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="152" />
+        <source>Grounded, condensed by the summary model</source>
+        <translation>Belegt, vom Zusammenfassungsmodell gekürzt</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="154" />
+        <source>Written by the summary model</source>
+        <translation>Vom Zusammenfassungsmodell geschrieben</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="205" />
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF-Modelle (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="146" />
+        <location filename="../../app/gui/settings_dialog.py" line="242" />
         <source>Earmark settings</source>
         <translation>Earmark-Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="156" />
+        <location filename="../../app/gui/settings_dialog.py" line="252" />
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="166" />
+        <location filename="../../app/gui/settings_dialog.py" line="262" />
         <source>the platform's folder</source>
         <translation>der Ordner des Systems</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="168" />
+        <location filename="../../app/gui/settings_dialog.py" line="263" />
+        <source>Data folder</source>
+        <translation>Datenordner</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="264" />
         <source>Data folder (used from the next start)</source>
         <translation>Datenordner (ab dem nächsten Start)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="173" />
+        <location filename="../../app/gui/settings_dialog.py" line="268" />
+        <source>Join line</source>
+        <translation>Beitrittszeile</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="270" />
         <source>Copy</source>
         <translation>Kopieren</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="183" />
+        <location filename="../../app/gui/settings_dialog.py" line="285" />
+        <source>Another helper</source>
+        <translation>Weiterer Helfer</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="285" />
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="294" />
+        <source>Helper</source>
+        <translation>Helfer</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="295" />
         <source>On the other machine, type</source>
         <translation>Auf dem anderen Rechner eingeben</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="225" />
+        <location filename="../../app/gui/settings_dialog.py" line="372" />
         <source>Install Earmark on the other machine and type this line there: it carries this machine's address, a secret and the fingerprint of its certificate, so the helper talks to this Earmark alone, encrypted. Audio travels through the queue; nothing needs to be shared.</source>
         <translation>Installieren Sie Earmark auf dem anderen Rechner und geben Sie dort diese Zeile ein: Sie enthält die Adresse dieses Rechners, ein Geheimnis und den Fingerabdruck seines Zertifikats, sodass der Helfer nur mit diesem Earmark spricht, verschlüsselt. Der Ton reist durch die Warteschlange; nichts muss geteilt werden.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="228" />
+        <location filename="../../app/gui/settings_dialog.py" line="375" />
         <source>Type an address above (such as 0.0.0.0:6380) to let other machines help; empty keeps the queue on this machine alone.</source>
         <translation>Geben Sie oben eine Adresse ein (etwa 0.0.0.0:6380), damit andere Rechner helfen können; leer bleibt die Warteschlange auf diesem Rechner allein.</translation>
     </message>
@@ -1205,6 +1526,46 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
         <source>Search index</source>
         <translation>Suchindex</translation>
     </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="20" />
+        <source>received</source>
+        <translation>empfangen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="20" />
+        <source>started</source>
+        <translation>gestartet</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="21" />
+        <source>retried</source>
+        <translation>wiederholt</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="21" />
+        <source>succeeded</source>
+        <translation>erfolgreich</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="22" />
+        <source>revoked</source>
+        <translation>widerrufen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="22" />
+        <source>moved</source>
+        <translation>verschoben</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="23" />
+        <source>lost</source>
+        <translation>verloren</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="23" />
+        <source>sent</source>
+        <translation>gesendet</translation>
+    </message>
 </context>
 <context>
     <name>StatsTab</name>
@@ -1227,229 +1588,290 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
 <context>
     <name>SummaryWidget</name>
     <message>
-        <location filename="../../app/gui/summary_view.py" line="21" />
+        <location filename="../../app/gui/summary_view.py" line="29" />
         <source>Summarize</source>
         <translation>Zusammenfassen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/summary_view.py" line="28" />
+        <location filename="../../app/gui/summary_view.py" line="42" />
         <source>Summary template</source>
         <translation>Vorlage der Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/summary_view.py" line="29" />
+        <location filename="../../app/gui/summary_view.py" line="43" />
         <source>Notes</source>
         <translation>Notizen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/summary_view.py" line="31" />
+        <location filename="../../app/gui/summary_view.py" line="45" />
         <source>Template</source>
         <translation>Vorlage</translation>
     </message>
     <message>
-        <location filename="../../app/gui/summary_view.py" line="63" />
+        <location filename="../../app/gui/summary_view.py" line="80" />
         <source>Summarizing… {0}%</source>
         <translation>Zusammenfassung… {0} %</translation>
     </message>
     <message>
-        <location filename="../../app/gui/summary_view.py" line="68" />
+        <location filename="../../app/gui/summary_view.py" line="85" />
         <source>The summary failed: {0}</source>
         <translation>Die Zusammenfassung ist fehlgeschlagen: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/summary_view.py" line="70" />
+        <location filename="../../app/gui/summary_view.py" line="90" />
         <source>No summary yet: pick a template and press Summarize.</source>
         <translation>Noch keine Zusammenfassung: wählen Sie eine Vorlage und drücken Sie „Zusammenfassen“.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/summary_view.py" line="91" />
+        <location filename="../../app/gui/summary_view.py" line="109" />
+        <location filename="../../app/gui/summary_view.py" line="128" />
         <source>Summarizing…</source>
         <translation>Zusammenfassung…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/summary_view.py" line="34" />
+        <source>Refresh notes</source>
+        <translation>Notizen auffrischen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/summary_view.py" line="35" />
+        <source>Refresh the notes from the transcript as it is now</source>
+        <translation>Die Notizen aus dem Transkript, wie es jetzt ist, neu erstellen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/summary_view.py" line="87" />
+        <source>These notes are older than the transcript: it was edited or its speakers changed after they were written.</source>
+        <translation>Diese Notizen sind älter als das Transkript: Es wurde bearbeitet, oder seine Sprecher haben sich geändert, nachdem sie geschrieben wurden.</translation>
     </message>
 </context>
 <context>
     <name>TasksTab</name>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="47" />
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="53" />
         <source>Filter by state</source>
         <translation>Nach Status filtern</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="48" />
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="54" />
         <source>Filter by task</source>
         <translation>Nach Aufgabe filtern</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="48" />
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="54" />
         <source>Filter by queue</source>
         <translation>Nach Warteschlange filtern</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="49" />
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="55" />
         <source>Filter by worker</source>
         <translation>Nach Worker filtern</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="51" />
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="57" />
         <source>Tasks</source>
         <translation>Aufgaben</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="53" />
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="59" />
         <source>Filter by file, task id or error</source>
         <translation>Nach Datei, Aufgaben-ID oder Fehler filtern</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="54" />
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="60" />
         <source>File, task id or error</source>
         <translation>Datei, Aufgaben-ID oder Fehler</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="60" />
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="66" />
         <source>any time</source>
         <translation>jederzeit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="64" />
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="70" />
         <source>Queued from</source>
         <translation>Eingereiht ab</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="65" />
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="71" />
         <source>Queued until</source>
         <translation>Eingereiht bis</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="67" />
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="73" />
         <source>State</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="68" />
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="74" />
         <source>Task</source>
         <translation>Aufgabe</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="69" />
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="75" />
         <source>Queue</source>
         <translation>Warteschlange</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="70" />
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="76" />
         <source>Worker</source>
         <translation>Worker</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="71" />
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="77" />
         <source>From</source>
         <translation>Von</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="72" />
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="78" />
         <source>To</source>
         <translation>Bis</translation>
     </message>
     <message>
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="86" />
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="87" />
+        <source>Retry</source>
+        <translation>Wiederholen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="88" />
+        <source>Move to top</source>
+        <translation>Nach oben</translation>
+    </message>
+    <message>
         <location filename="../../app/gui/queue_panel/tasks_tab.py" line="89" />
+        <source>Delete from history</source>
+        <translation>Aus dem Verlauf löschen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="96" />
         <source>Task detail</source>
         <translation>Details der Aufgabe</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="140" />
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="128" />
+        <source>{0} of {1} tasks</source>
+        <translation>{0} von {1} Aufgaben</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="155" />
         <source>Select tasks of Earmark's jobs first.</source>
         <translation>Wählen Sie zuerst Aufgaben von Earmark-Aufträgen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="149" />
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="164" />
         <source>Cancel a task before deleting it from the history.</source>
         <translation>Brechen Sie eine Aufgabe ab, bevor Sie sie aus dem Verlauf löschen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="161" />
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="176" />
         <source>Task {0}  ({1}, queue {2})</source>
         <translation>Aufgabe {0}  ({1}, Warteschlange {2})</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="162" />
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="177" />
         <source>State: {0}   worker: {1}   retries: {2}</source>
         <translation>Status: {0}   Worker: {1}   Wiederholungen: {2}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="165" />
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="180" />
         <source>File: {0}</source>
         <translation>Datei: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="173" />
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="188" />
         <source>Arguments: {0}</source>
         <translation>Argumente: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="174" />
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="189" />
         <source>Result: {0}</source>
         <translation>Ergebnis: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="177" />
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="192" />
         <source>Error: {0}</source>
         <translation>Fehler: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="179" />
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="194" />
         <source>Traceback:</source>
         <translation>Traceback:</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="180" />
+        <location filename="../../app/gui/queue_panel/tasks_tab.py" line="195" />
         <source>Timeline:</source>
         <translation>Verlauf:</translation>
     </message>
 </context>
 <context>
+    <name>Template</name>
+    <message>
+        <source>Chapters</source>
+        <translation>Kapitel</translation>
+    </message>
+    <message>
+        <source>Key points</source>
+        <translation>Kernpunkte</translation>
+    </message>
+    <message>
+        <source>Meeting minutes</source>
+        <translation>Besprechungsprotokoll</translation>
+    </message>
+    <message>
+        <source>Short summary</source>
+        <translation>Kurze Zusammenfassung</translation>
+    </message>
+</context>
+<context>
     <name>TranscriptWidget</name>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="161" />
+        <location filename="../../app/gui/transcript_view.py" line="232" />
         <source>No transcript open</source>
         <translation>Kein Transkript geöffnet</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="185" />
+        <location filename="../../app/gui/transcript_view.py" line="260" />
+        <location filename="../../app/gui/transcript_view.py" line="459" />
         <source>Play</source>
         <translation>Abspielen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="189" />
+        <location filename="../../app/gui/transcript_view.py" line="265" />
         <source>0:00 / 0:00</source>
         <translation>0:00 / 0:00</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="190" />
+        <location filename="../../app/gui/transcript_view.py" line="266" />
         <source>No sound output found: playback is silent.</source>
         <translation>Keine Tonausgabe gefunden: die Wiedergabe ist stumm.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="198" />
+        <location filename="../../app/gui/transcript_view.py" line="275" />
         <source>Show a translation beside the original</source>
         <translation>Eine Übersetzung neben dem Original zeigen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="201" />
+        <location filename="../../app/gui/transcript_view.py" line="278" />
         <source>Revert edit</source>
         <translation>Bearbeitung zurücknehmen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="203" />
-        <location filename="../../app/gui/transcript_view.py" line="208" />
+        <location filename="../../app/gui/transcript_view.py" line="280" />
+        <location filename="../../app/gui/transcript_view.py" line="285" />
         <source>Undo speaker edit</source>
         <translation>Sprecheränderung rückgängig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="212" />
+        <location filename="../../app/gui/transcript_view.py" line="289" />
         <source>Find in transcript (Ctrl+F)</source>
         <translation>Im Transkript suchen (Strg+F)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="222" />
+        <location filename="../../app/gui/transcript_view.py" line="302" />
         <source>No transcript open.
 
 Double-click a finished job in the list, or press Return on it, to read, play and edit its transcript here.</source>
@@ -1458,62 +1880,62 @@ Double-click a finished job in the list, or press Return on it, to read, play an
 Doppelklicken Sie auf einen fertigen Auftrag in der Liste oder drücken Sie dort die Eingabetaste, um sein Transkript hier zu lesen, abzuspielen und zu bearbeiten.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="236" />
+        <location filename="../../app/gui/transcript_view.py" line="317" />
         <source>Transcript segments</source>
         <translation>Abschnitte des Transkripts</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="236" />
+        <location filename="../../app/gui/transcript_view.py" line="317" />
         <source>Playback position</source>
         <translation>Wiedergabeposition</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="237" />
+        <location filename="../../app/gui/transcript_view.py" line="318" />
         <source>Playback speed</source>
         <translation>Wiedergabegeschwindigkeit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="237" />
+        <location filename="../../app/gui/transcript_view.py" line="318" />
         <source>Translation shown</source>
         <translation>Gezeigte Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="238" />
+        <location filename="../../app/gui/transcript_view.py" line="319" />
         <source>Find in transcript</source>
         <translation>Im Transkript suchen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="238" />
+        <location filename="../../app/gui/transcript_view.py" line="319" />
         <source>Position</source>
         <translation>Position</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="284" />
+        <location filename="../../app/gui/transcript_view.py" line="366" />
         <source>No translation</source>
         <translation>Keine Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="364" />
+        <location filename="../../app/gui/transcript_view.py" line="459" />
         <source>Pause</source>
         <translation>Anhalten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="402" />
+        <location filename="../../app/gui/transcript_view.py" line="501" />
         <source>Rename {0}…</source>
         <translation>{0} umbenennen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="405" />
+        <location filename="../../app/gui/transcript_view.py" line="504" />
         <source>Merge {0} into</source>
         <translation>{0} zusammenführen mit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="406" />
+        <location filename="../../app/gui/transcript_view.py" line="505" />
         <source>Move this segment to</source>
         <translation>Dieses Segment zuordnen zu</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="412" />
+        <location filename="../../app/gui/transcript_view.py" line="511" />
         <source>A new speaker</source>
         <translation>Einem neuen Sprecher</translation>
     </message>
@@ -1521,77 +1943,137 @@ Doppelklicken Sie auf einen fertigen Auftrag in der Liste oder drücken Sie dort
 <context>
     <name>WorkersTab</name>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="42" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="51" />
         <source>Queue to pause or resume</source>
         <translation>Anzuhaltende oder fortzusetzende Warteschlange</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="40" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="49" />
         <source>Workers</source>
         <translation>Worker</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="50" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="28" />
+        <source>online</source>
+        <translation>online</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="28" />
+        <source>restarting</source>
+        <translation>startet neu</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="29" />
+        <source>offline</source>
+        <translation>offline</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="53" />
+        <source>Restart</source>
+        <translation>Neu starten</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="53" />
+        <source>Stop helper</source>
+        <translation>Helfer beenden</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="54" />
+        <source>Grow pool</source>
+        <translation>Pool vergrößern</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="55" />
+        <source>Shrink pool</source>
+        <translation>Pool verkleinern</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="60" />
         <source>Queue:</source>
         <translation>Warteschlange:</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="111" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="62" />
+        <source>Pause consuming</source>
+        <translation>Abholen anhalten</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="63" />
+        <source>Resume consuming</source>
+        <translation>Abholen fortsetzen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="97" />
+        <source>{0} at {1}</source>
+        <translation>{0} um {1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="104" />
+        <source>{0:.0f} s ago</source>
+        <translation>vor {0:.0f} s</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="105" />
+        <source>never</source>
+        <translation>nie</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="126" />
         <source>Select a worker first.</source>
         <translation>Wählen Sie zuerst einen Worker.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="122" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="137" />
         <source>Restarting {0} (its running task finishes first)…</source>
         <translation>{0} wird neu gestartet (die laufende Aufgabe wird erst beendet)…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="123" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="138" />
         <source>restart the worker</source>
         <translation>Worker neu starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="125" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="140" />
         <source>Only the workers this app started can be restarted from here.</source>
         <translation>Nur die Worker, die diese App gestartet hat, lassen sich hier neu starten.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="130" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="145" />
         <source>Asking {0} to leave (its running task finishes first)…</source>
         <translation>{0} wird gebeten zu gehen (seine laufende Aufgabe endet zuerst)…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="131" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="146" />
         <source>stop the helper</source>
         <translation>den Helfer anhalten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="133" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="148" />
         <source>This machine's own workers stop with the app; restart one instead.</source>
         <translation>Die eigenen Worker dieses Rechners enden mit der App; starten Sie stattdessen einen neu.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="138" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="153" />
         <source>resume consuming</source>
         <translation>Abnahme fortsetzen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="138" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="153" />
         <source>pause consuming</source>
         <translation>Abnahme anhalten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="140" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="155" />
         <source>Resuming {0} on {1}…</source>
         <translation>{0} auf {1} wird fortgesetzt…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="140" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="155" />
         <source>Pausing {0} on {1}…</source>
         <translation>{0} auf {1} wird angehalten…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="146" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="161" />
         <source>resize the pool</source>
         <translation>Pool ändern</translation>
     </message>

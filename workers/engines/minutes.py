@@ -1,13 +1,26 @@
-"""Grounded notes: the sentences that carry a meeting, each with its time, under the
-template's headings. No model is needed and nothing can be invented: every line is a
-sentence that was said (an LLM, when used, only condenses these lines, and what it
+"""Grounded notes: what a minute-taker writes down, each line a said sentence (shortened,
+never reworded) with its time, under the template's headings. No model is needed and
+nothing can be invented (an LLM, when used, only condenses these lines, and what it
 writes is checked against the transcript: ``workers.engines.grounding``).
 
-A sentence is chosen for a heading by what it says: decisions ("we agreed", "decided",
-"our recommendation"), actions ("will", "please", "follow-up", a due day, an owner's
-name), open questions and risks ("risk", "not sure", a question), and for a summary
-or key points by how central it is to the whole meeting (the share of the meeting's
-frequent words it holds) with a lift for framing phrases ("the goal of this meeting").
+Each sentence gets at most one kind, from the general language of meetings:
+
+- a **decision** is something agreed or decided ("we agreed", "decided", "approved",
+  "our recommendation", "let's go with"), or a proposal the speaker puts as the plan
+  ("I would suggest", "I'd prefer", "top priority");
+- an **action** is a future commitment: someone will do something ("I will", "we're
+  going to", "Maria is looking into", "please send", "I have asked them for"), or an
+  item of an announced list of actions ("Next steps. First, …"), with its owner and due
+  day when they are said;
+- an **open question** is asked and left open (a question of some length that is not
+  the agenda, an invitation to the floor or answered at once), or explicitly left to
+  decide ("a decision on that by Thursday", "what if", "we haven't decided").
+
+Past events, agenda announcements ("let's start with …") and rhetorical questions are
+none of these. A summary or key points take the most central clauses of the meeting,
+not yet used. The notes are held to a quarter of the transcript's words and about a
+page for an hour (``budget``): lines are shortened to the clauses that carry their
+point (a framing opener, an aside after a comma dropped) and the weakest go first.
 """
 
 from __future__ import annotations
@@ -21,32 +34,89 @@ from workers.engines.grounding import content_words
 from workers.timefmt import clock
 
 SENTENCE = re.compile(r"(?<=[.!?…])\s+(?=[A-Z0-9\"'])")
-DAY = (r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|tonight|"
-       r"(?:the )?end of (?:the|this|next) (?:day|week|month|quarter|year)|next (?:week|month|quarter|year)|"
-       r"(?:in )?the next few (?:days|weeks|months)|(?:in )?the spring|(?:in )?the summer|(?:in )?the autumn|"
-       r"(?:in )?the winter|(?:at )?the quarterly review|a month before)")
-DUE = re.compile(rf"\b(?:by|before|until|on|in|at|after)\s+{DAY}\b|\b{DAY}\b", re.I)
-CUES = {
-    "decisions": re.compile(r"\b(we agreed|agreed|decided|decision is|we will|we'll|we are going to|let's|"
-                            r"our recommendation|recommend|should become|approval|approved|prefer|we chose|"
-                            r"the plan is|we could release)\b", re.I),
-    "actions": re.compile(r"\b(will|please|action|follow[- ]up|first, add|second, update|third, schedule|send|"
-                          r"schedule|update|add |looking into|is going to|needs? to|have asked|asked them|"
-                          r"prepare|present|open that|start interviewing|move that)\b", re.I),
-    "questions": re.compile(r"\?|\b(risk|not sure|unsure|hesitant|problem|question|undecided|confus|fails?|"
-                            r"if we cannot|decision on|concern|unclear|before we make any decision)\b", re.I),
-    "frame": re.compile(r"\b(the goal of this meeting|big picture|main themes?|short version|in total|"
-                        r"the main|we agreed|our recommendation|the first theme|root cause|real cause)\b", re.I),
-}
-ORDINAL = re.compile(r"^(first|second|third|fourth|fifth|then|next|finally|lastly|also)\b", re.I)
-SKIP = re.compile(r"^(thanks?|thank you|good morning|okay|ok|welcome|now, who|does anyone|if not)\b", re.I)
+WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+MONTH = (r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+         r"(?:\s+\d{1,2}(?:st|nd|rd|th)?)?")
+WHEN = (rf"(?:(?:next |this )?{WEEKDAY}(?: (?:morning|afternoon|evening))?|{MONTH}|tomorrow|today|tonight|"
+        r"(?:the )?end of (?:the |this |next )?(?:day|week|month|quarter|year)|"
+        r"(?:next|this) (?:week|month|quarter|year)|the \d{1,2}(?:st|nd|rd|th))")
+DUE = re.compile(rf"\b(?:by|before|until|no later than|on|at)\s+{WHEN}\b|\b{WHEN}\b", re.I)
+
+# --- what a sentence is -------------------------------------------------------------
+AGENDA = re.compile(r"^(?:so,?\s+)?today,?\s+(?:we|i)\b|"
+                    r"(?:^|[,;]\s+)(?:so,?\s+|okay,?\s+|ok,?\s+|now,?\s+|and\s+|first,?\s+|if not,?\s+)?(?:then\s+)?"
+                    r"(?:let's|let us|we'll|we will|"
+                    r"i want to|i'd like to|i would like to|we can|we are going to|we're going to|today we)\s+"
+                    r"(?:start|begin|get started|kick off|wrap up|finish|move on|go through|look at|talk about|"
+                    r"discuss|hear|share|turn to|spend|cover|open the floor|go over|get back|get going)\b", re.I)
+FLOOR = re.compile(r"\b(?:anyone|anybody|anything else|any (?:other |more )?questions|who has (?:any )?questions|"
+                   r"any comments|does that make sense|all good|ready)\b", re.I)
+PENDING = re.compile(r"\b(?:a decision on|decide (?:on|whether|if|by|between)|need(?:s)? to decide|"
+                     r"(?:have|has)(?:n't| not)(?: yet)? decided|not (?:yet )?decided|undecided|to be decided|"
+                     r"open question|still open|what if|(?:i am|i'm|we are|we're) not sure (?:whether|if|how|what|"
+                     r"when|who)|unclear (?:whether|if|how|who)|we don't know (?:whether|if|yet|how)|tbd)\b", re.I)
+DECIDED = re.compile(r"\b(?:agreed|decided|settled on|signed off|approved|the decision (?:is|was)|"
+                     r"our recommendation|we recommend|(?:let's|we'll|we will) go with|the plan is|consensus)\b",
+                     re.I)
+PROPOSED = re.compile(r"\b(?:i|we)(?:'d)?(?: \w+)? (?:suggest|propose|prefer|recommend)\b|\btop priority\b|"
+                      r"\blet's (?!start|begin|get|wrap|move on|go through|look|talk|discuss|hear|turn|take a|"
+                      r"see|spend|have a)\w+", re.I)
+# someone will do something: a pronoun or a name, then a future or an obligation, then not "be"
+COMMIT = re.compile(r"\b(?:i|we|they|he|she)\s*(?:will|'ll|’ll|shall|am going to|'m going to|are going to|"
+                    r"'re going to|is going to|need to|have to|must|am looking into|are looking into|"
+                    r"'m looking into|'re looking into|will look into|can take)\s+(?!be\b|not\b|have been\b)",
+                    re.I)
+NAMED_COMMIT = re.compile(r"\b(?:[A-Z][a-z]+|[Tt]he [a-z]+ team)\s+(?:will|is going to|is looking into|needs to|"
+                          r"has to|has agreed to|agreed to|has offered to|offered to|volunteered to|is on)\s+"
+                          r"(?!be\b|not\b)")
+DELEGATED = re.compile(r"\b(?:i|we)\s+(?:have |'ve )?asked (?:them|him|her|[A-Z][a-z]+|the \w+ team)\s+"
+                       r"(?:to|for)\b|\bplease\s+(?!note\b)\w+", re.I)
+ORDINAL = re.compile(r"^(?:and\s+)?(first(?:ly)?|second(?:ly)?|third(?:ly)?|fourth|fifth|next|then|finally|"
+                     r"lastly|last)\b,?\s*", re.I)
+# the word after "First," that makes an item an instruction ("First, call …"), not a report
+NOT_A_VERB = {"the", "a", "an", "we", "i", "it", "there", "this", "that", "these", "those", "our", "their", "they",
+              "you", "he", "she", "in", "on", "for", "of", "at", "to", "with", "as", "if", "when", "some", "most",
+              "all", "one", "let's", "his", "her", "my", "your", "its", "because", "after", "before", "once",
+              "everyone", "everything", "nobody", "nothing", "people", "so", "and", "but", "of"}
+# "fix the flow first, then add templates, and finally explore profiles": one sentence, several items
+ENUMERATED = re.compile(r"\bfirst\b.*,\s+(?:and\s+)?(?:then|next|second|after that)\b.*\b(?:finally|lastly|third)\b",
+                        re.I)
+ANNOUNCED_LIST = re.compile(r"\b(?:follow[- ]?up actions?|next steps|action items?|to-?dos?|actions? (?:for|from) "
+                            r"(?:this|the) meeting|(?:two|three|four|five|\d) actions)\b", re.I)
+ANSWERED = re.compile(r"^(?:because|well|the answer|yes|no|it's|it is|that's|simple)\b", re.I)
+SKIP = re.compile(r"^(?:thanks?|thank you|good (?:morning|afternoon|evening)|hello|hi|welcome|okay\.?$|ok\.?$)\b",
+                  re.I)
+PAST = re.compile(r"\b(?:was|were|had|did)\b", re.I)
+
+# --- shortening within the grounding rule: whole clauses and openers dropped -------------
+CLAUSE = re.compile(r",\s+(?=(?:and|but|so|which|because|although|though|since|while|whereas|even if|"
+                    r"so that|including|especially|often|mostly|like|when)\b)|;\s+|\s+[—–]\s+|"
+                    r"\s+(?=(?:because|although|whereas|even if|so that)\s)", re.I)
+# a clause that can stand as a line alone: a main clause, or one joined by and/but/so/although
+STANDS_ALONE = re.compile(r"^(?:and|but|so|although|though|while|whereas)\s+(?!that\b)", re.I)
+OPENER = re.compile(r"^(?:(?:so|okay|ok|well|now|and|but|also|finally|however|unfortunately|basically|"
+                    r"actually|honestly|then|next|overall|in short|in total|for (?:now|context)|after that)\b,?\s+|"
+                    r"(?:first|second|third|fourth|fifth|last)(?:ly)?,\s+|"
+                    r"(?:on|for|as for|regarding|about|in) the [\w -]{1,30}?,\s+|"
+                    r"i think\s+|i believe\s+|i feel\s+|i would like\s+(?=a |an )|"
+                    r"(?:a )?reminder that\s+|"
+                    r"(?:here is|here's)\b,?\s*)", re.I)
+REFERS_BACK = re.compile(r"^(?:so |and |but )?(?:that|this|those|these|it|they|them)\b|"
+                         r"\b(?:on|about|of|to) (?:that|this|it|those|them)\b|\b(?:that|those|this) \w+ to\b",
+                         re.I)
+
 KINDS = (("summary", ("summary", "overview", "tl;dr", "abstract", "gist")),
          ("decisions", ("decision",)),
          ("actions", ("action", "next step", "to do", "todo", "follow", "task")),
          ("questions", ("question", "open", "risk", "issue", "concern")),
          ("chapters", ("chapter", "outline", "agenda", "topic")),
          ("points", ("key point", "highlight", "takeaway", "point")))
-LIMITS = {"summary": 4, "decisions": 4, "actions": 6, "questions": 4, "points": 6, "chapters": 8}
+LISTED_KINDS = ("decisions", "actions", "questions")
+SHARE = 0.25  # of the transcript's words: minutes are a quarter at most
+LISTED_SHARE = 1.0  # of the budget, at most, for decisions, actions and questions: the rest summarises
+PAGE_WORDS = 400  # a one-hour meeting's notes fit a page
+NONE = "None recorded."
+DENSITY = 0.4  # a summary clause's value: its new meaning over its length to this power (1: per word)
 
 
 @dataclass
@@ -76,15 +146,39 @@ def sentences(segments: list[dict]) -> list[Sentence]:
 
 
 def _join_fragments(items: list[Sentence]) -> list[Sentence]:
-    """A segment boundary inside a sentence leaves a fragment without a full stop: join it
-    to what follows."""
+    """A segment boundary inside a sentence leaves a fragment without a full stop, and the
+    recogniser sometimes puts a full stop inside a list item ("Third, book a short.
+    Training session …"): join them to what follows, so an item stays whole."""
     out: list[Sentence] = []
     for item in items:
         if out and not out[-1].text.endswith((".", "?", "!", "…")):
             prev = out.pop()
             item = Sentence(prev.start, item.end, f"{prev.text} {item.text}", prev.speaker)
+        elif out and _cut_short(out[-1].text) and out[-1].speaker == item.speaker:
+            prev = out.pop()
+            item = Sentence(prev.start, item.end, f"{prev.text[:-1]} {item.text}", prev.speaker)
         out.append(item)
     return out
+
+
+DANGLING = {"a", "an", "the", "to", "of", "for", "with", "and", "or", "short", "new", "more", "our", "your", "their",
+            "my", "some", "any", "very", "in", "on", "at", "by", "from"}
+
+
+def _cut_short(text: str) -> bool:
+    """An enumerated item that stops on a word no sentence ends with: the rest follows."""
+    words = re.findall(r"[A-Za-z']+", text)
+    return bool(ORDINAL.match(text)) and text.endswith(".") and bool(words) and words[-1].lower() in DANGLING
+
+
+def clause_spans(text: str) -> list[tuple[int, int]]:
+    """Where each clause of *text* is (``CLAUSE`` cuts between them)."""
+    spans, at = [], 0
+    for cut in CLAUSE.finditer(text):
+        spans.append((at, cut.start()))
+        at = cut.end()
+    spans.append((at, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
 
 
 def kind_of(heading: str) -> str:
@@ -100,16 +194,21 @@ def time_link(seconds: float) -> str:
     return f"[{clock(seconds)}](#t={seconds:.1f})"
 
 
+NOT_NAMES = {"we", "i", "they", "it", "this", "that", "there", "first", "second", "third", "please", "then", "finally",
+             "the", "so", "and", "but", "now", "next", "also", "everyone", "nobody", "someone", "who", "what", "he",
+             "she", "you", "our", "if", "when", "once"}
+
+
 def owner_of(text: str) -> str | None:
-    """A person named as doing something ("Maria is looking into …", "ask Sam to …")."""
-    match = re.search(r"\b([A-Z][a-z]+)\s+(?:will|is looking into|is going to|has agreed|agreed to|"
-                      r"needs to|should|to send|to prepare)\b", text)
-    if match and match.group(1).lower() not in ("we", "i", "they", "it", "this", "that", "there", "first",
-                                                "second", "third", "please", "then", "finally"):
-        return match.group(1)
-    if re.search(r"\b(data team|design team|mobile team|support team|finance team|engineering)\b", text, re.I):
-        return re.search(r"\b(data team|design team|mobile team|support team|finance team|engineering)\b",
-                         text, re.I).group(1)
+    """A person or team named as doing something ("Maria is looking into …", "the data team will …")."""
+    for match in NAMED_COMMIT.finditer(text):
+        name = match.group(0).split()[0] if not match.group(0).lower().startswith("the ") \
+            else " ".join(match.group(0).split()[1:3])
+        if name.lower() not in NOT_NAMES:
+            return name
+    asked = re.search(r"\basked ([A-Z][a-z]+|the \w+ team)\s+(?:to|for)\b", text)
+    if asked and asked.group(1).lower() not in NOT_NAMES:
+        return asked.group(1).removeprefix("the ")
     return None
 
 
@@ -127,66 +226,249 @@ def due_of(text: str) -> str | None:
     return match.group(0) if match else None
 
 
+def transcript_digest(segments: list[dict]) -> str:
+    """What notes were made from (each segment's speaker and words): notes whose digest is
+    not the transcript's are older than it."""
+    import hashlib
+
+    said = "\n".join(f"{s.get('speaker') or ''}\t{(s.get('text') or '').strip()}" for s in segments)
+    return hashlib.sha256(said.encode("utf-8")).hexdigest()[:16]
+
+
+def words_in(text: str) -> int:
+    """Words a reader reads: time links and Markdown marks are not words."""
+    text = re.sub(r"\[\d{1,2}:\d{2}(?::\d{2})?\]\([^)]*\)", " ", text)
+    return len(re.findall(r"[A-Za-z0-9][A-Za-z0-9'’.:-]*", text))
+
+
+@dataclass
+class Line:
+    sentence: Sentence
+    text: str  # the sentence, shortened
+    kind: str
+    value: float
+
+
 class Minutes:
-    """Pick the grounded sentences of one transcript for each kind of heading."""
+    """Pick and shorten the grounded sentences of one transcript for each kind of heading."""
 
     def __init__(self, segments: list[dict]):
-        self.all = [s for s in sentences(segments) if not SKIP.match(s.text) and len(s.text.split()) >= 4]
-        # "We have three follow-up actions. First, … Second, …": what follows an announced
-        # list is a list item of that kind, whatever words the speaker (or the ASR) used
-        self.listed: dict[int, str] = {}
-        kind = None
-        for i, s in enumerate(self.all):
-            if re.search(r"\b(follow[- ]up|next steps|action items?|to-?dos?)\b", s.text, re.I):
-                kind = "actions"
-            elif kind and ORDINAL.match(s.text):
-                self.listed[i] = kind
-            else:
-                kind = None
+        said = sentences(segments)
+        self.transcript_words = sum(words_in(s.text) for s in said)
+        self.all = [s for s in said if not SKIP.match(s.text) and len(s.text.split()) >= 4]
+        self.index = {id(s): i for i, s in enumerate(self.all)}
         counts = Counter(w for s in self.all for w in content_words(s.text))
         # words said again carry the meeting; a word said once still says something
-        self.weight = {w: math.log(1 + n) if n > 1 else 0.3 for w, n in counts.items()}
+        self.weight = {w: 1.0 + math.log(n) for w, n in counts.items()}
+        self.kinds = self._classify()
 
-    def centrality(self, s: Sentence) -> float:
-        words = content_words(s.text)
+    @property
+    def budget(self) -> int:
+        """Words the notes may take: a quarter of the transcript at most, a page for an hour."""
+        return max(30, min(PAGE_WORDS, int(SHARE * self.transcript_words)))
+
+    # --- what each sentence is ---------------------------------------------------------
+    def _classify(self) -> dict[int, str]:
+        kinds: dict[int, str] = {}
+        listing = False  # after "We have three follow-up actions.", its ordinal items are actions
+        for i, s in enumerate(self.all):
+            kind = self.kind_of_sentence(i)
+            ordinal = ORDINAL.match(s.text)
+            if listing and ordinal and not kind:
+                kind = "actions"
+            if ANNOUNCED_LIST.search(s.text) and not COMMIT.search(s.text):
+                listing, kind = True, None  # the announcement itself says nothing yet
+            elif not ordinal:
+                listing = False
+            if kind:
+                kinds[i] = kind
+        return kinds
+
+    def kind_of_sentence(self, i: int) -> str | None:
+        s = self.all[i]
+        text = s.text
+        if AGENDA.search(text):
+            return None
+        if PENDING.search(text):
+            return "questions"
+        if text.endswith("?"):
+            return "questions" if self._open_question(i) else None
+        if DECIDED.search(text):
+            return "decisions"
+        if COMMIT.search(text) or NAMED_COMMIT.search(text) and owner_of(text) or DELEGATED.search(text) \
+                or self._instruction(text):
+            return "actions"
+        if PROPOSED.search(text):
+            return "decisions"
+        return None
+
+    @staticmethod
+    def _instruction(text: str) -> bool:
+        """ "First, call …", "Finally, check …": an enumerated instruction, not a report."""
+        match = ORDINAL.match(text)
+        if not match:
+            return False
+        rest = re.findall(r"[A-Za-z']+", text[match.end():])
+        if not rest:
+            return False
+        word = rest[0]
+        return (word.islower() and word not in NOT_A_VERB and not word.endswith(("s", "ed", "ing", "ly"))
+                and not PAST.search(text))
+
+    def _open_question(self, i: int) -> bool:
+        """Asked and left open: long enough to ask something (not "So what went well?"),
+        not an invitation to the floor, and not answered at once by its asker."""
+        s = self.all[i]
+        asked = [c for c in CLAUSE.split(s.text) if c.strip()][-1]  # "…, so what went well?" asks the last clause
+        if len(asked.split()) < 6 or FLOOR.search(asked):
+            return False
+        following = self.all[i + 1] if i + 1 < len(self.all) else None
+        return not (following and following.speaker == s.speaker and ANSWERED.match(following.text))
+
+    # --- shortening ----------------------------------------------------------------------
+    def shorten(self, s: Sentence, kind: str) -> str:
+        """The clauses of *s* that carry its point: for a decision, action or question the
+        clause with its cue (and the one before, when it refers back to it), and any clause
+        with a due day; for a summary the most central clause. An opener ("So,", "On the
+        design side,") is dropped. Words are never changed, only left out."""
+        text = s.text.rstrip(".!…")
+        spans = clause_spans(text)
+        clauses = [text[a:b] for a, b in spans]
+        if len(clauses) > 1:
+            if kind in LISTED_KINDS:
+                cue = {"decisions": (DECIDED, PROPOSED, COMMIT), "actions": (COMMIT, NAMED_COMMIT, DELEGATED),
+                       "questions": (PENDING,)}[kind]
+                keep = {n for n, c in enumerate(clauses) if any(p.search(c) for p in cue) or DUE.search(c)}
+                if kind == "actions" and ORDINAL.match(s.text) or ENUMERATED.search(s.text):
+                    keep = set(range(len(clauses)))  # an enumerated item, or a list said in one sentence, stays whole
+                if kind == "questions" and s.text.endswith("?"):
+                    keep = set(range(len(clauses)))
+            else:
+                whole = [n for n, c in enumerate(clauses) if n == 0 or STANDS_ALONE.match(c)]
+                keep = {max(whole, key=lambda n: self.centrality(clauses[n]) * (1.1 if n == 0 else 1.0))}
+            if not keep:
+                keep = set(range(len(clauses)))
+            for n in sorted(keep):  # a clause that points back ("so we will move that link") needs its antecedent
+                if n > 0 and REFERS_BACK.search(clauses[n]) and n - 1 not in keep:
+                    keep.add(n - 1)
+            # clauses side by side keep what was said between them; a gap becomes a comma
+            runs: list[list[int]] = []
+            for n in sorted(keep):
+                if runs and runs[-1][-1] == n - 1:
+                    runs[-1].append(n)
+                else:
+                    runs.append([n])
+            return self._tidy(", ".join(text[spans[r[0]][0]:spans[r[-1]][1]] for r in runs))
+        return self._tidy(text)
+
+    @staticmethod
+    def _tidy(text: str) -> str:
+        """Without its openers ("So,", "On the design side,"), capitalised, with a full stop."""
+        for _ in range(3):
+            stripped = OPENER.sub("", text, count=1)
+            if stripped == text or len(stripped.split()) < 3:
+                break
+            text = stripped
+        text = re.sub(r"^(?:and|but|so|which|because|although|though|while|since)\s+", "", text, flags=re.I)
+        text = text[0].upper() + text[1:] if text else text
+        return text if text.endswith(("?", "!")) else text.rstrip(",;:.") + "."
+
+    # --- choosing --------------------------------------------------------------------------
+    @staticmethod
+    def strength(s: Sentence, kind: str) -> float:
+        """How surely a sentence is of its kind, for keeping the surest when the notes must
+        be shorter: said as agreed over proposed, a commitment with its owner or day over
+        one without, a decision asked for over a plain question."""
+        text = s.text
+        if kind == "decisions":
+            return 3.0 if DECIDED.search(text) else 1.5
+        if kind == "questions":
+            return 3.0 if PENDING.search(text) else 1.5
+        return 2.0 + bool(due_of(text)) + bool(owner_in(s))
+
+    def centrality(self, text: str) -> float:
+        words = content_words(text)
         if not words:
             return 0.0
         return sum(self.weight.get(w, 0.0) for w in words) / math.sqrt(len(words))
 
-    def score(self, s: Sentence, kind: str) -> float:
-        text = s.text
-        if kind in ("summary", "points", "chapters"):
-            return self.centrality(s) * (2.0 if CUES["frame"].search(text) else 1.0)
-        cue = CUES[kind]
-        hits = len(cue.findall(text)) + 2 * (self.listed.get(self.all.index(s)) == kind)
-        if not hits:
-            return 0.0
-        if kind == "actions":
-            if text.endswith("?"):
-                return 0.0
-            hits += 1.5 * bool(due_of(text)) + 1.5 * bool(owner_in(s))
-        if kind == "decisions" and text.endswith("?"):
-            return 0.0
-        return hits + 0.1 * self.centrality(s)
+    def candidates(self, kind: str, exclude: set[int]) -> list[tuple[int, float]]:
+        if kind in LISTED_KINDS:
+            out = []
+            for i, s in enumerate(self.all):
+                if i in exclude or self.kinds.get(i) != kind:
+                    continue
+                out.append((i, self.strength(s, kind) + 0.1 * self.centrality(s.text)))
+            return out
+        return [(i, self.centrality(s.text)) for i, s in enumerate(self.all) if i not in exclude]
 
-    def pick(self, kind: str, limit: int | None = None, exclude: set[int] = frozenset()) -> list[Sentence]:
-        # a longer meeting gets more lines: about one per seven sentences said, within bounds
-        limit = limit or min(2 * LIMITS.get(kind, 5), max(LIMITS.get(kind, 5), round(len(self.all) / 7)))
-        if kind == "chapters":
-            return self.chapters(limit)
-        scores = {i: self.score(s, kind) for i, s in enumerate(self.all) if i not in exclude}
-        scores = {i: v for i, v in scores.items() if v > 0}
-        chosen: list[int] = []
-        while scores and len(chosen) < limit:  # the best, but not twice the same thing said
-            def value(i):
-                words = content_words(self.all[i].text)
-                like = max((len(words & content_words(self.all[j].text)) / max(1, len(words)) for j in chosen),
-                           default=0.0)
-                return scores[i] * (1.0 - 0.6 * like)
-            best = max(scores, key=value)
-            chosen.append(best)
-            del scores[best]
-        return [self.all[i] for i in sorted(chosen)]  # in the order said
+    def notes(self, headings: list[str], reserve: int = 0) -> dict[str, list[Line]]:
+        """The lines of each heading, within the budget: decisions, actions and questions
+        first (what minutes are for; the weakest dropped when they alone would fill the
+        notes), then the summary or key points from what is left: the clause that says
+        the most the notes do not say yet for its length, until the budget (less *reserve*
+        words, for a remark below the notes) is spent."""
+        budget = self.budget - reserve
+        used: set[int] = set()
+        out: dict[str, list[Line]] = {h: [] for h in headings}
+        kinds = {h: kind_of(h) for h in headings}
+        listed = [h for h in headings if kinds[h] in LISTED_KINDS]
+        for heading in listed:
+            for i, value in self.candidates(kinds[heading], used):
+                out[heading].append(Line(self.all[i], self.shorten(self.all[i], kinds[heading]), kinds[heading],
+                                         value))
+                used.add(i)
+        total = sum(self.cost(line) for h in listed for line in out[h])
+        for line in sorted((line for h in listed for line in out[h]), key=lambda line: line.value):
+            if total <= LISTED_SHARE * budget:
+                break
+            heading = next(h for h in listed if line in out[h])
+            if len(out[heading]) > 1:  # each heading keeps its best
+                out[heading].remove(line)
+                used.discard(self.index[id(line.sentence)])
+                total -= self.cost(line)
+        covered: set[str] = set().union(*(content_words(line.text) for h in listed for line in out[h]))
+        for heading in (h for h in headings if h not in listed):
+            kind = kinds[heading]
+            if kind == "chapters":
+                out[heading] = [Line(s, self.shorten(s, kind), kind, 0.0) for s in self.chapters(8)]
+                continue
+            pool = {i: self.clauses(self.all[i], kind) for i, s in enumerate(self.all)
+                    if i not in used and not AGENDA.search(s.text) and not s.text.endswith("?")}
+            pool = {i: options for i, options in pool.items() if options}
+            chosen: list[Line] = []
+            # each option once: its words, what it costs as a line, and its content words
+            options = [(i, t, content_words(t), self.cost(Line(self.all[i], t, kind, 0.0)))
+                       for i, texts in pool.items() for t in texts]
+            while options and budget - total >= 4:  # room for a short line still
+                def value(option) -> float:  # new meaning per word
+                    new = sum(self.weight.get(w, 0.0) for w in option[2] - covered)
+                    return new / max(1, option[3]) ** DENSITY
+                fits = [o for o in options if total + o[3] <= budget]
+                best = max(fits, key=value, default=None)
+                if best is None or value(best) <= 0:
+                    break
+                options = [o for o in options if o[0] != best[0]]
+                chosen.append(Line(self.all[best[0]], best[1], kind, value(best)))
+                used.add(best[0])
+                covered |= best[2]
+                total += best[3]
+            out[heading] = sorted(chosen, key=lambda line: line.sentence.start)
+        return out
+
+    def clauses(self, s: Sentence, kind: str) -> list[str]:
+        """What a summary line of *s* could be: the shortened sentence, or one of its clauses."""
+        options = {self.shorten(s, kind)}
+        parts = [c.strip() for c in CLAUSE.split(s.text.rstrip(".!…")) if c.strip()]
+        if len(parts) > 1:
+            for n, part in enumerate(parts):
+                if len(part.split()) >= 4 and (n == 0 or STANDS_ALONE.match(part)):
+                    options.add(self._tidy(part))
+        # a line that starts "That is …" or "It should …" says nothing without the sentence before
+        return sorted(o for o in options if not REFERS_BACK.match(OPENER.sub("", o)))
+
+    def cost(self, line: Line) -> int:
+        return words_in(self.render(line))
 
     def chapters(self, limit: int) -> list[Sentence]:
         """The most central sentence of each stretch of the meeting."""
@@ -194,22 +476,23 @@ class Minutes:
             return []
         n = min(limit, max(1, len(self.all) // 4))
         size = math.ceil(len(self.all) / n)
-        return [max(self.all[i:i + size], key=self.centrality) for i in range(0, len(self.all), size)]
+        return [max(self.all[i:i + size], key=lambda s: self.centrality(s.text)) for i in range(0, len(self.all), size)]
 
-    def line(self, s: Sentence, kind: str) -> str:
+    def render(self, line: Line) -> str:
+        s = line.sentence
         who = f"**{s.speaker}:** " if s.speaker else ""
-        if kind == "actions":
-            owner, due = owner_in(s), due_of(s.text)
-            tags = " · ".join(x for x in (owner and f"**Owner:** {owner}", due and f"**Due:** {due}") if x)
-            return f"- {who}{s.text} {time_link(s.start)}" + (f" — {tags}" if tags else "")
-        return f"- {who}{s.text} {time_link(s.start)}"
+        if line.kind == "actions":  # the owner, when the line does not name them (the day is in it)
+            owner = owner_in(s)
+            tag = f" — **Owner:** {owner}" if owner and owner.lower() not in line.text.lower() else ""
+            return f"- {who}{line.text} {time_link(s.start)}{tag}"
+        return f"- {who}{line.text} {time_link(s.start)}"
 
-    def section(self, heading: str, used: set[int]) -> tuple[str, list[Sentence]]:
-        """A section's Markdown and the sentences it holds; *used* keeps a sentence in
-        one section only (a decision is not repeated as a summary line)."""
-        kind = kind_of(heading)
-        chosen = self.pick(kind, exclude=used if kind not in ("summary", "chapters") else frozenset())
-        used.update(self.all.index(s) for s in chosen)
-        if not chosen:
-            return "None recorded.", []
-        return "\n".join(self.line(s, kind) for s in chosen), chosen
+    def sections(self, headings: list[str], reserve: int = 0) -> list[tuple[str, str, list[Line]]]:
+        """(heading, Markdown, lines) for the headings with something to say, in the
+        template's order: an empty heading is left out (a line of "None recorded." under it
+        would cost a short meeting's notes a fact). Notes with nothing at all keep every
+        heading, each saying so."""
+        picked = self.notes(headings, reserve)
+        if not any(picked.values()):
+            return [(h, NONE, []) for h in headings]
+        return [(h, "\n".join(self.render(line) for line in picked[h]), picked[h]) for h in headings if picked[h]]

@@ -10,6 +10,25 @@ from workers.engines.chunks import within
 SENTENCE_END = (".", "?", "!", "…")
 
 
+def in_time_order(segments: list[dict]) -> list[dict]:
+    """The segments sorted by start, none running into the next: a segment that ends
+    after the next one starts ends where it starts, and its words stay inside it. Whisper's
+    times, a passage transcribed again and a gap marker can overlap by fractions of a
+    second, by amounts that differ between CPUs; subtitles cut from overlapping segments
+    came out of order (a cue at 56.0 s above one at 55.7 s). Copies; the input is left alone."""
+    out = sorted((dict(s) for s in segments), key=lambda s: (s["start"], s["end"]))
+    for seg, following in zip(out, out[1:] + [None]):
+        seg["end"] = max(seg["start"], seg["end"] if following is None else min(seg["end"], following["start"]))
+        if seg.get("words"):
+            first, last, words = seg["start"], seg["end"], []
+            for w in seg["words"]:  # inside the segment and one after another
+                start = min(max(w["start"], first), last)
+                words.append(dict(w, start=start, end=min(max(w["end"], start), last)))
+                first = start
+            seg["words"] = words
+    return out
+
+
 def sentences(words: list[dict], max_seconds: float = 12.0, pause_seconds: float = 1.0) -> list[dict]:
     """Segments of about a sentence from timed words: a cut after a full stop, at a pause,
     or (in a very long sentence) after a comma once it runs past *max_seconds*."""

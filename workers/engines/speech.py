@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from workers.engines.sentences import place_sentences, sentences
+from workers.engines.sentences import in_time_order, place_sentences, sentences
 from workers.engines.speech_models import MULTILINGUAL, resolve_model
 from workers.errors import ModelError
 from workers.media import SAMPLE_RATE, MediaInfo, decode
@@ -150,7 +150,7 @@ class SpeechEngine:
         gaps = chunks.uncovered(regions, result["segments"])
         marker = f"[speech not transcribed: it sounds like {foreign}]" if foreign else "[speech not transcribed]"
         result["segments"] += [{"start": a, "end": b, "text": marker, "gap": True} for a, b in gaps]
-        result["segments"].sort(key=lambda s: s["start"])
+        result["segments"] = in_time_order(result["segments"])
         result.update(rerun=rerun, gaps=gaps)
         if foreign and gaps:
             seconds = sum(b - a for a, b in gaps)
@@ -232,7 +232,7 @@ class SpeechEngine:
                 out.append(item)
             if on_progress:
                 on_progress(min(seg.end, total), total)
-        out.sort(key=lambda s: s["start"])  # the batched pipeline yields batch by batch
+        out = in_time_order(out)  # the batched pipeline yields batch by batch; times can overlap
         if on_progress:
             on_progress(total, total)
         return {

@@ -41,11 +41,16 @@ class QueuePanel(QWidget):
         copy = QPushButton(self.tr("Copy broker URL"))
         copy.setToolTip(self.tr("For celery inspect, celery events or Flower: the URL includes the broker's password"))
         copy.clicked.connect(self.copy_broker_url)
-        top = QHBoxLayout()
+        # the message and the button beside the tabs, not on a row of their own: at a
+        # laptop's 768 pixels every row of tasks counts
+        corner = QWidget()
+        top = QHBoxLayout(corner)
+        top.setContentsMargins(8, 0, 0, 2)
         top.addWidget(self.message, 1)
         top.addWidget(copy)
+        self.tabs.setCornerWidget(corner)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
+        layout.setContentsMargins(4, 2, 4, 2)
         layout.addWidget(self.tabs)
 
         self.poller.polled.connect(self._polled)

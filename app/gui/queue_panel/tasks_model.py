@@ -11,10 +11,16 @@ from typing import Callable
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from app.gui.jobs_model import word
 from app.gui.palette import STATE_COLOURS
 from app.gui.table import ColumnsModel
 
 FINISHED = ("succeeded", "failed", "cancelled", "revoked", "moved")
+# a task's states, beside the job's (app.gui.jobs_model.STATES): shown with word()
+TASK_STATES = (QT_TRANSLATE_NOOP("State", "received"), QT_TRANSLATE_NOOP("State", "started"),
+               QT_TRANSLATE_NOOP("State", "retried"), QT_TRANSLATE_NOOP("State", "succeeded"),
+               QT_TRANSLATE_NOOP("State", "revoked"), QT_TRANSLATE_NOOP("State", "moved"),
+               QT_TRANSLATE_NOOP("State", "lost"), QT_TRANSLATE_NOOP("State", "sent"))  # sent: by the app
 TaskIdRole = Qt.UserRole + 1
 
 
@@ -47,7 +53,7 @@ class Column:
 
 
 COLUMNS = (
-    Column(QT_TRANSLATE_NOOP("Columns", "State"), lambda r: r["state"], lambda r: r["state"]),
+    Column(QT_TRANSLATE_NOOP("Columns", "State"), lambda r: word(r["state"] or ""), lambda r: r["state"]),
     Column(QT_TRANSLATE_NOOP("Columns", "Task"), lambda r: (r["name"] or "?").replace("earmark.", "") + (
         f" #{r['chunk']}" if r["chunk"] is not None else ""), lambda r: (r["name"] or "", r["chunk"] or 0), 150),
     Column(QT_TRANSLATE_NOOP("Columns", "Queue"), lambda r: r["queue"] or "", lambda r: r["queue"] or ""),

@@ -11,6 +11,8 @@ from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateTimeEdit, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QPlainTextEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
 
+from app.gui.jobs_model import word
+from app.gui.table import fit_titles
 from app.gui.queue_panel.tasks_model import COLUMNS, FINISHED, NEWEST_FIRST, TaskIdRole, TaskModel, secs, when
 from workers import stages
 from workers.timefmt import clock
@@ -32,9 +34,10 @@ class TasksTab(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for column, spec in enumerate(COLUMNS):
-            self.table.setColumnWidth(column, spec.width)
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self.show_detail())
+        fit_titles(self.table, [spec.width for spec in COLUMNS])
+        # the selection, not the current row: Qt moves the current row before it selects,
+        # so the detail showed the row selected before
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self.show_detail())
 
         # the choices come from the stage table: a new task or queue appears here by itself
         self.filter_state, self.filter_name, self.filter_queue, self.filter_worker = (
@@ -44,6 +47,9 @@ class TasksTab(QWidget):
                            (self.filter_queue, stages.queue_names()), (self.filter_worker, ())):
             box.addItems(["", *items])
             box.currentTextChanged.connect(self._filter_changed)
+        for i, state in enumerate(STATES, start=1):  # the state in the person's language, filtered by its name
+            self.filter_state.setItemText(i, word(state))
+            self.filter_state.setItemData(i, state)
         for box, name in ((self.filter_state, self.tr("Filter by state")),
                           (self.filter_name, self.tr("Filter by task")), (self.filter_queue, self.tr("Filter by queue")),
                           (self.filter_worker, self.tr("Filter by worker"))):
@@ -76,10 +82,11 @@ class TasksTab(QWidget):
         when.addWidget(self.filter_text, 1)
         self.count = QLabel()
 
-        actions = QHBoxLayout()
-        for text, slot in (("Cancel", lambda: self.act("cancel")), ("Retry", lambda: self.act("retry")),
-                           ("Move to top", lambda: self.act("move_to_top")),
-                           ("Delete from history", self.delete_selected)):
+        actions = when  # on the row of the time filter: one row fewer above the tasks
+        for text, slot in ((self.tr("Cancel"), lambda: self.act("cancel")),
+                           (self.tr("Retry"), lambda: self.act("retry")),
+                           (self.tr("Move to top"), lambda: self.act("move_to_top")),
+                           (self.tr("Delete from history"), self.delete_selected)):
             button = QPushButton(text)
             button.clicked.connect(slot)
             actions.addWidget(button)
@@ -88,14 +95,22 @@ class TasksTab(QWidget):
         self.detail = QPlainTextEdit()
         self.detail.setAccessibleName(self.tr("Task detail"))
         self.detail.setReadOnly(True)
+        # the person moves the line between the tasks and the detail; dragged down, the
+        # detail collapses and the tasks take the room (a laptop's screen)
         split = QSplitter(Qt.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.detail)
         split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        split.setCollapsible(0, False)
+        split.setCollapsible(1, True)
+        self.table.setMinimumHeight(4 * 22 + 30)  # a header and four rows at the least
+        self.detail.setMinimumHeight(0)
+        self.split = split
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(filters)
         layout.addLayout(when)
-        layout.addLayout(actions)
         layout.addWidget(split, 1)
 
     def _filter_changed(self, *_) -> None:
@@ -103,14 +118,14 @@ class TasksTab(QWidget):
             value = edit.dateTime()
             return None if value == edit.minimumDateTime() else value.toSecsSinceEpoch()
 
-        self.model.set_filter(state=self.filter_state.currentText(), name=self.filter_name.currentText(),
+        self.model.set_filter(state=self.filter_state.currentData() or "", name=self.filter_name.currentText(),
                               queue=self.filter_queue.currentText(), worker=self.filter_worker.currentText(),
                               text=self.filter_text.text().strip().lower(), after=at(self.filter_after),
                               before=at(self.filter_before))
         self._count()
 
     def _count(self) -> None:
-        self.count.setText(f"{self.model.rowCount()} of {self.model.total} tasks")
+        self.count.setText(self.tr("{0} of {1} tasks").format(self.model.rowCount(), self.model.total))
 
     def refresh(self) -> None:
         if self.model.refresh():
@@ -159,8 +174,8 @@ class TasksTab(QWidget):
             self.detail.clear()
             return
         lines = [self.tr("Task {0}  ({1}, queue {2})").format(task["task_id"], task["name"], task["queue"]),
-                 self.tr("State: {0}   worker: {1}   retries: {2}").format(task["state"], task["worker"] or "-",
-                                                                          task["retries"])]
+                 self.tr("State: {0}   worker: {1}   retries: {2}").format(
+                     word(task["state"] or ""), task["worker"] or "-", task["retries"])]
         if task["path"]:
             lines.append(self.tr("File: {0}").format(task["path"]))
         args = {"job": task["job_id"], "stage": task["stage"]}
@@ -183,7 +198,7 @@ class TasksTab(QWidget):
             step = f"  (+{secs(event['at'] - previous)})" if previous else ""
             detail = json.loads(event["detail"]) if event["detail"] else {}
             where = f"  {detail['hostname']}" if detail.get("hostname") else ""
-            lines.append(f"  {when(event['at'])}  {event['kind']:<10}{step}{where}")
+            lines.append(f"  {when(event['at'])}  {word(event['kind']):<12}{step}{where}")
             previous = event["at"]
         self.detail.setPlainText("\n".join(lines))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from typing import Callable
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTableWidgetItem, QVBoxLayout, QWidget
 
@@ -25,6 +25,15 @@ COLUMNS = (
 )
 
 
+STATUSES = (QT_TRANSLATE_NOOP("WorkersTab", "online"), QT_TRANSLATE_NOOP("WorkersTab", "restarting"),
+            QT_TRANSLATE_NOOP("WorkersTab", "offline"))
+HELPER_GONE_SECONDS = 60  # a helper silent this long was turned off: its row goes (the log keeps it)
+
+
+def status_word(status: str) -> str:
+    return QCoreApplication.translate("WorkersTab", status)
+
+
 def status_of(w: dict) -> str:
     return "online" if w["online"] else ("restarting" if w["supervised"] and w.get("alive") is not False
                                          else "offline")
@@ -41,16 +50,17 @@ class WorkersTab(QWidget):
         self.queue_choice = QComboBox()
         self.queue_choice.setAccessibleName(self.tr("Queue to pause or resume"))
         buttons = QHBoxLayout()
-        for text, slot in (("Restart", self.restart_worker), ("Stop helper", self.stop_helper),
-                           ("Grow pool", lambda: self.resize_pool(+1)), ("Shrink pool", lambda: self.resize_pool(-1))):
+        for text, slot in ((self.tr("Restart"), self.restart_worker), (self.tr("Stop helper"), self.stop_helper),
+                           (self.tr("Grow pool"), lambda: self.resize_pool(+1)),
+                           (self.tr("Shrink pool"), lambda: self.resize_pool(-1))):
             button = QPushButton(text)
             button.clicked.connect(slot)
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(QLabel(self.tr("Queue:")))
         buttons.addWidget(self.queue_choice)
-        for text, slot in (("Pause consuming", lambda: self.consume(False)),
-                           ("Resume consuming", lambda: self.consume(True))):
+        for text, slot in ((self.tr("Pause consuming"), lambda: self.consume(False)),
+                           (self.tr("Resume consuming"), lambda: self.consume(True))):
             button = QPushButton(text)
             button.clicked.connect(slot)
             buttons.addWidget(button)
@@ -62,8 +72,12 @@ class WorkersTab(QWidget):
         stack = self.controller.stack
         if stack is None or self.controller.is_stopped:
             return
-        rows = fleet.worker_rows(self.controller.fleet, stack.supervisor, last_poll.get("failed"),
-                                 last_poll.get("memory"))
+        self.show_rows(fleet.worker_rows(self.controller.fleet, stack.supervisor, last_poll.get("failed"),
+                                         last_poll.get("memory")), last_poll.get("depths", {}))
+
+    def show_rows(self, rows: list[dict], depths: dict) -> None:
+        """Log each change of status, then show the workers (a helper gone a minute: no more)."""
+        rows = [w for w in rows if w["supervised"] or w["online"] or (w["last_heartbeat"] or 0) < HELPER_GONE_SECONDS]
         now = time.time()
         for w in rows:  # each change of status is logged: a crash and restart stay visible
             status = status_of(w)
@@ -74,20 +88,21 @@ class WorkersTab(QWidget):
                 self.log.append((w["started_at"] if first else now, w["hostname"], status, why))
                 self._status[w["hostname"]] = status
         self.rows = rows
-        self._fill(rows, last_poll.get("depths", {}))
+        self._fill(rows, depths)
 
     def _last_change(self, hostname: str) -> str:
         entry = next((e for e in reversed(self.log) if e[1] == hostname), None)
         if not entry:
             return ""
-        return f"{entry[2]} at {time.strftime('%H:%M:%S', time.localtime(entry[0]))}" + (
-            f" ({entry[3]})" if entry[3] else "")
+        text = self.tr("{0} at {1}").format(status_word(entry[2]), time.strftime("%H:%M:%S", time.localtime(entry[0])))
+        return text + (f" ({entry[3]})" if entry[3] else "")
 
     def _fill(self, rows: list[dict], depths: dict) -> None:
         self.table.setRowCount(len(rows))
         for i, w in enumerate(rows):
-            values = (w["hostname"], w["role"], status_of(w),
-                      f"{w['last_heartbeat']:.0f} s ago" if w["last_heartbeat"] is not None else "never",
+            values = (w["hostname"], w["role"], status_word(status_of(w)),
+                      self.tr("{0:.0f} s ago").format(w["last_heartbeat"]) if w["last_heartbeat"] is not None
+                      else self.tr("never"),
                       ", ".join(w["queues"] or []) if w["queues"] is not None else "?",
                       f"{w['pool'] or '?'} ×{w['concurrency'] or '?'}", str(w["active"]), str(w["processed"]),
                       str(w["failed"]), " ".join(f"{x:.2f}" for x in w["load"]) if w["load"] else "",
