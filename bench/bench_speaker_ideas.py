@@ -35,7 +35,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # quality only; bench_speakers measures the time
 
 import bench_speakers as bs  # noqa: E402  (its recordings, transcripts and parts)
 from workers.engines import voices  # noqa: E402

@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -40,7 +39,6 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the worker runs (workers/main.py); before numpy loads
 CORPUS = REPO.parent / "shared" / "corpus"
 BASELINE = "ca55103"  # main before issue 30: the engine that took prints only where the transcript had words
 TUNE_AMI = {f"ami_trn0{i}" for i in range(1, 6)}

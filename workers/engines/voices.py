@@ -515,10 +515,15 @@ def diarize(path: str, count: SpeakerCount = SpeakerCount(), on_progress=None,
             duration: float | None = None, segments: list[dict] | None = None) -> Diarization:
     """Who spoke when in the recording at *path*: where the audio has speech, and with the
     transcript's *segments* where it has words too (Whisper hears some voices the voice
-    activity misses, and misses far ones it finds)."""
-    found = take_prints(path, on_progress=on_progress, duration=duration,
-                        speech_regions=speech_of(segments) if segments else None)
-    labels = cluster(in_context(found), count, weak=found.weak)
+    activity misses, and misses far ones it finds). The encoder runs on one BLAS thread."""
+    from threadpoolctl import threadpool_limits
+
+    # OpenBLAS's threads made the encoder's small products 5x slower on busy cores
+    # (bench_speakers); the worker keeps them for the speech engine, so only this stage drops them
+    with threadpool_limits(limits=1, user_api="blas"):
+        found = take_prints(path, on_progress=on_progress, duration=duration,
+                            speech_regions=speech_of(segments) if segments else None)
+        labels = cluster(in_context(found), count, weak=found.weak)
     result = turns(found, labels)
     prints = {int(s): voice_print(found.embeddings[labels == s]) for s in np.unique(labels)}
     seconds: dict[int, float] = {}
