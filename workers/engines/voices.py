@@ -291,7 +291,7 @@ def _window_centres(a: int, b: int) -> list[float]:
 def take_prints(path: str, on_progress=None, duration: float | None = None,
                 speech_regions: list[tuple[float, float]] | None = None) -> Prints:
     """Voice prints where the audio has speech (Silero VAD; with *speech_regions*, the
-    transcript's words, there too): each run of speech between pauses gets windows of
+    transcript's words where the audio hears nothing at all): each run of speech between pauses gets windows of
     WINDOW_SECONDS about HOP_SECONDS apart; a run shorter than MIN_WINDOW_SECONDS gets
     none (its speech goes to the nearest print's speaker). The speech of each block is
     brought to the level the encoder was trained on (-30 dBFS, as Resemblyzer does for
@@ -308,7 +308,13 @@ def take_prints(path: str, on_progress=None, duration: float | None = None,
         frames = len(joined) // 160 + 1
         mask = speech_mask(joined)
         if speech_regions is not None:
-            mask |= _mask_of(speech_regions, origin, frames)
+            # Whisper's word times run on through pauses: its words add only speech the audio
+            # does not hear at all (a far voice), not the edges of what it hears
+            heard = mask.copy()
+            for s_, e_ in speech_regions:
+                a_, b_ = int((s_ - origin) * 100), int(math.ceil((e_ - origin) * 100))
+                if b_ > 0 and a_ < frames and not heard[max(a_, 0):min(b_, frames)].any():
+                    mask[max(a_, 0):min(b_, frames)] = True
         mask = _close(mask, PAUSE_FRAMES)
         gain = 10 ** (TARGET_DBFS / 20) / max(_level(joined, mask), 1e-4)
         first = 0.0 if start == 0 else start  # this block's own part starts here
