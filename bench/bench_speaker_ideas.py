@@ -53,19 +53,19 @@ def speech_masks(audio: np.ndarray, segments: list[dict]) -> dict[str, np.ndarra
     words = voices._mask_of(voices.speech_of(segments), 0.0, frames)
     silero = {th: voices._mask_of(speech_regions(audio, 150, th), 0, frames) for th in (0.5, 0.2, 0.1)}
     out = {"Silero 0.5 (before issue 30)": silero[0.5],
-           "Silero 0.2 + words (engine)": silero[0.2] | words,
+           "Silero 0.2 + words (round 1)": silero[0.2] | words,
            "Silero 0.1 + words": silero[0.1] | words}
     db = np.convolve(frame_db(audio), np.ones(5) / 5, mode="same")
     floor = np.percentile(db, 10)  # the file's own noise floor
     for above in (9, 15):
         loud = np.zeros(frames, bool)
         loud[:len(db)] = db > floor + above
-        out[f"engine | energy > floor + {above} dB"] = out["Silero 0.2 + words (engine)"] | voices._close(loud, 20)
+        out[f"round 1 | energy > floor + {above} dB"] = out["Silero 0.2 + words (round 1)"] | voices._close(loud, 20)
     loose = voices._mask_of(speech_regions(audio, 150, 0.1), 0, frames)
     for above in (15, 25):
         loud = np.zeros(frames, bool)
         loud[:len(db)] = db > floor + above
-        out[f"engine | (Silero 0.1 & energy > floor + {above})"] = (out["Silero 0.2 + words (engine)"]
+        out[f"round 1 | (Silero 0.1 & energy > floor + {above})"] = (out["Silero 0.2 + words (round 1)"]
                                                                    | (loose & voices._close(loud, 20)))
     gain = 10 ** ((-20 - np.percentile(frame_db(audio), 99)) / 20)  # loudest frames to -20 dBFS first
     quiet_raised = np.clip(audio * gain, -1, 1)
