@@ -7,7 +7,7 @@ It runs here in NumPy (about 3 MB of weights, no onnxruntime session, no torch).
 
 ``diarize()`` reads the recording in blocks (memory stays flat however long it is),
 finds speech by the audio (Silero VAD, the one faster-whisper ships, set for far
-voices; and the transcript's words where it has them), brings each block's speech to
+voices; and the transcript's words where the audio hears nothing), brings each block's speech to
 the level the encoder was trained on, takes a voice print about every HOP seconds of
 speech, groups each with its neighbours and clusters them over the whole recording
 (average linkage; the number of voices from SAME_SPEAKER, or as asked) and returns
