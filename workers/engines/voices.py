@@ -311,10 +311,11 @@ def take_prints(path: str, on_progress=None, duration: float | None = None,
             # Whisper's word times run on through pauses: its words add only speech the audio
             # does not hear at all (a far voice), not the edges of what it hears
             heard = mask.copy()
-            for s_, e_ in speech_regions:
-                a_, b_ = int((s_ - origin) * 100), int(math.ceil((e_ - origin) * 100))
-                if b_ > 0 and a_ < frames and not heard[max(a_, 0):min(b_, frames)].any():
-                    mask[max(a_, 0):min(b_, frames)] = True
+            for said_from, said_to in speech_regions:
+                lo = max(int((said_from - origin) * 100), 0)
+                hi = min(int(math.ceil((said_to - origin) * 100)), frames)
+                if hi > lo and not heard[lo:hi].any():
+                    mask[lo:hi] = True
         mask = _close(mask, PAUSE_FRAMES)
         gain = 10 ** (TARGET_DBFS / 20) / max(_level(joined, mask), 1e-4)
         first = 0.0 if start == 0 else start  # this block's own part starts here
