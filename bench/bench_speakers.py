@@ -17,7 +17,10 @@ then given to both speaker engines as the speaker stage does (path, auto count, 
 transcript's segments): OLD is workers/engines/voices.py as of --baseline (before issue
 30), NEW the working tree's. Scored with ``voices.error_parts``: 10 ms frames, 0.25 s
 collar, overlapped speech counted, best one-to-one speaker map; missed, false alarm and
-confusion as fractions of reference speech; speakers found / in the reference. Time is
+confusion as fractions of reference speech; speakers found / in the reference; per part
+also the overlap floor (the share of reference speech that is a second voice at once:
+one speaker per moment cannot get below it) and the DER where one person talks
+(overlapped frames not scored). Time is
 the NEW engine's, as a fraction of the transcription's. Then the NEW engine's peak
 memory (fresh process, VmHWM) on the corpus meetings joined to each --memory-minutes.
 """
@@ -27,7 +30,6 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -37,7 +39,6 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the worker runs (workers/main.py); before numpy loads
 CORPUS = REPO.parent / "shared" / "corpus"
 BASELINE = "ca55103"  # main before issue 30: the engine that took prints only where the transcript had words
 TUNE_AMI = {f"ami_trn0{i}" for i in range(1, 6)}
@@ -123,6 +124,20 @@ def cell(parts: dict, found: int, wanted: int) -> str:
     mark = "" if found == wanted else "*"
     return (f"{parts['der']:5.2f} ({parts['missed'] / speech:4.2f}/{parts['false_alarm'] / speech:4.2f}/"
             f"{parts['confusion'] / speech:4.2f}) {found}/{wanted}{mark:1}")
+
+
+def overlap_share(reference: list[tuple[float, float, str]]) -> float:
+    """The share of reference speech that is a second (third...) voice at once: what an
+    engine with one speaker per moment misses however well it does the rest."""
+    import numpy as np
+
+    end = max(e for _, e, _ in reference)
+    who = sorted({w for *_, w in reference})
+    talk = np.zeros((len(who), int(end * 100) + 1), bool)
+    for s, e, w in reference:
+        talk[who.index(w), int(s * 100):int(e * 100)] = True
+    at_once = talk.sum(axis=0)
+    return float(np.maximum(at_once - 1, 0).sum() / max(at_once.sum(), 1))
 
 
 def identities(found, reference: list[tuple[float, float, str]]) -> dict[int, str | None]:
@@ -223,8 +238,11 @@ def main() -> None:
             seconds = time.perf_counter() - started
             hyp = [(t.start, t.end, str(t.speaker)) for t in found.turns]
             result[label] = (voices.error_parts(item["reference"], hyp), len(found.prints), seconds, found)
+            result[label + "_alone"] = voices.error_parts(item["reference"], hyp, score_overlap=False)["der"]
         ratio = result["new"][2] / transcript["seconds"]
-        rows.append({**item, "wanted": wanted, "old": result["old"], "new": result["new"], "ratio": ratio})
+        rows.append({**item, "wanted": wanted, "old": result["old"], "new": result["new"], "ratio": ratio,
+                     "old_alone": result["old_alone"], "new_alone": result["new_alone"],
+                     "overlap": overlap_share(item["reference"])})
         print(f"{item['name']:18} {'tune' if item['tuned'] else 'held':5} {cell(*result['old'][:2], wanted):>28} "
               f"{cell(*result['new'][:2], wanted):>28} {transcript['seconds']:6.1f} {result['new'][2]:6.1f} "
               f"{ratio:5.2f}")
@@ -238,6 +256,11 @@ def main() -> None:
             right = sum(r[label][1] == r["wanted"] for r in chosen)
             text.append(f"{label.upper()} mean DER {mean:.2f}, count right {right}/{len(chosen)}")
         print("  ".join(text))
+        floor = statistics.mean(r["overlap"] for r in chosen)
+        alone = "  ".join(f"{label.upper()} {statistics.mean(r[label + '_alone'] for r in chosen):.2f}"
+                          for label in ("old", "new"))
+        print(f"{'':34} overlap floor {floor:.2f} (one voice per moment misses it);  DER where one "
+              f"person talks: {alone}")
 
     print()
     ami = [r for r in rows if r["kind"] == "ami"]

@@ -75,6 +75,25 @@ def test_voices_nobody_chose_the_settings_on(tmp_path):
     assert len(found.prints) == 3 and error <= 0.10
 
 
+def test_the_speaker_stage_runs_the_encoder_on_one_blas_thread(corpus):
+    """The worker keeps OpenBLAS's threads for the speech engine; the encoder's small
+    products ran 5x slower with them on busy cores, so the stage drops to one and gives
+    the threads back when it is done."""
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    def blas_threads() -> set[int]:
+        return {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}
+
+    seen: list[set[int]] = []
+    with threadpool_limits(limits=2, user_api="blas"):  # as on any machine with two cores or more
+        assert blas_threads() == {2}
+        found = voices.diarize(str(corpus / "jfk.flac"), on_progress=lambda _: seen.append(blas_threads()),
+                               duration=11.0)
+        assert blas_threads() == {2}
+    assert len(found.prints) == 1
+    assert seen and all(threads == {1} for threads in seen)
+
+
 def test_two_real_speakers_and_one(tmp_path, corpus):
     reference = va.corpus_turns(tmp_path / "turns.wav")
     found = voices.diarize(str(tmp_path / "turns.wav"))

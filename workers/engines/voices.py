@@ -7,7 +7,7 @@ It runs here in NumPy (about 3 MB of weights, no onnxruntime session, no torch).
 
 ``diarize()`` reads the recording in blocks (memory stays flat however long it is),
 finds speech by the audio (Silero VAD, the one faster-whisper ships, set for far
-voices; and the transcript's words where it has them), brings each block's speech to
+voices; and the transcript's words where the audio hears nothing), brings each block's speech to
 the level the encoder was trained on, takes a voice print about every HOP seconds of
 speech, groups each with its neighbours and clusters them over the whole recording
 (average linkage; the number of voices from SAME_SPEAKER, or as asked) and returns
@@ -291,7 +291,7 @@ def _window_centres(a: int, b: int) -> list[float]:
 def take_prints(path: str, on_progress=None, duration: float | None = None,
                 speech_regions: list[tuple[float, float]] | None = None) -> Prints:
     """Voice prints where the audio has speech (Silero VAD; with *speech_regions*, the
-    transcript's words, there too): each run of speech between pauses gets windows of
+    transcript's words where the audio hears nothing at all): each run of speech between pauses gets windows of
     WINDOW_SECONDS about HOP_SECONDS apart; a run shorter than MIN_WINDOW_SECONDS gets
     none (its speech goes to the nearest print's speaker). The speech of each block is
     brought to the level the encoder was trained on (-30 dBFS, as Resemblyzer does for
@@ -308,7 +308,14 @@ def take_prints(path: str, on_progress=None, duration: float | None = None,
         frames = len(joined) // 160 + 1
         mask = speech_mask(joined)
         if speech_regions is not None:
-            mask |= _mask_of(speech_regions, origin, frames)
+            # Whisper's word times run on through pauses: its words add only speech the audio
+            # does not hear at all (a far voice), not the edges of what it hears
+            heard = mask.copy()
+            for said_from, said_to in speech_regions:
+                lo = max(int((said_from - origin) * 100), 0)
+                hi = min(int(math.ceil((said_to - origin) * 100)), frames)
+                if hi > lo and not heard[lo:hi].any():
+                    mask[lo:hi] = True
         mask = _close(mask, PAUSE_FRAMES)
         gain = 10 ** (TARGET_DBFS / 20) / max(_level(joined, mask), 1e-4)
         first = 0.0 if start == 0 else start  # this block's own part starts here
@@ -515,10 +522,15 @@ def diarize(path: str, count: SpeakerCount = SpeakerCount(), on_progress=None,
             duration: float | None = None, segments: list[dict] | None = None) -> Diarization:
     """Who spoke when in the recording at *path*: where the audio has speech, and with the
     transcript's *segments* where it has words too (Whisper hears some voices the voice
-    activity misses, and misses far ones it finds)."""
-    found = take_prints(path, on_progress=on_progress, duration=duration,
-                        speech_regions=speech_of(segments) if segments else None)
-    labels = cluster(in_context(found), count, weak=found.weak)
+    activity misses, and misses far ones it finds). The encoder runs on one BLAS thread."""
+    from threadpoolctl import threadpool_limits
+
+    # OpenBLAS's threads made the encoder's small products 5x slower on busy cores
+    # (bench_speakers); the worker keeps them for the speech engine, so only this stage drops them
+    with threadpool_limits(limits=1, user_api="blas"):
+        found = take_prints(path, on_progress=on_progress, duration=duration,
+                            speech_regions=speech_of(segments) if segments else None)
+        labels = cluster(in_context(found), count, weak=found.weak)
     result = turns(found, labels)
     prints = {int(s): voice_print(found.embeddings[labels == s]) for s in np.unique(labels)}
     seconds: dict[int, float] = {}
