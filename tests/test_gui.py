@@ -35,9 +35,10 @@ def close_window(qtbot, window) -> None:
     controller = window.controller
     if controller.is_stopped:
         return
-    with qtbot.waitSignal(controller.stopped, timeout=60_000):
-        window.close()
-    assert controller.is_stopped
+    window.close()
+    # the flag, not the signal: the stop ends in the window's own slot, which may delete the
+    # window (and the controller with it) before a queued signal reaches a waiting blocker
+    qtbot.waitUntil(lambda: controller.is_stopped, timeout=60_000)
 
 
 @pytest.fixture
@@ -253,7 +254,9 @@ def test_search_finds_a_phrase_opens_the_transcript_there_and_follows_edits(qtbo
     window._open_hit(first)
     assert window.transcript.job_id == job_id
     qtbot.waitUntil(lambda: window.transcript.player.position() > 100, timeout=15_000)  # plays from the hit
-    window.transcript.player.stop()
+    # pause, not stop: Qt 6.11's FFmpeg player can deadlock when stop() tears its renderers down while a
+    # seek still rebuilds them (the GUI thread holds the GIL, a plugin thread waits for it)
+    window.transcript.player.pause()
 
     # an edit is searchable by its new words, and no longer by the old ones
     model = window.transcript.model

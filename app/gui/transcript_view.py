@@ -412,7 +412,8 @@ class TranscriptWidget(QWidget):
         loaded = self.player.mediaStatus() in (QMediaPlayer.LoadedMedia, QMediaPlayer.BufferedMedia,
                                                QMediaPlayer.BufferingMedia, QMediaPlayer.EndOfMedia)
         self._pending_ms = None if loaded else ms
-        self.player.setPosition(ms)
+        if loaded:  # one seek only: seeks in quick succession make Qt's FFmpeg rebuild its renderers
+            self.player.setPosition(ms)
 
     def _media_status_changed(self, status) -> None:
         if status in (QMediaPlayer.LoadedMedia, QMediaPlayer.BufferedMedia) and self._pending_ms is not None:
