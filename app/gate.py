@@ -199,7 +199,7 @@ class Session:
     def _one(self, command: list, raw: bytes) -> None:
         name = (command[0].decode("utf-8", "replace") if command and isinstance(command[0], bytes) else "").upper()
         try:
-            local = self.policy.check(command, in_multi=self.in_multi)
+            self.policy.check(command, in_multi=self.in_multi)
         except Refused as exc:
             self.gate._denied(self.helper, self.peer, str(exc))
             if self.in_multi:  # a transaction with a refused command does not run at all
@@ -208,9 +208,6 @@ class Session:
                 self.in_multi = False
                 raise ProtocolError(f"refused in a transaction: {exc}") from None
             self._answer(encode_error(f"NOPERM {exc}"))
-            return
-        if local is not None:
-            self._answer(local.removeprefix("local:").encode() + b"\r\n")
             return
         if name == "MULTI":
             self.in_multi = True

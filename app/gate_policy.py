@@ -164,17 +164,15 @@ class HelperPolicy:
         return task_id in self.grants
 
     # --- what it asks ------------------------------------------------------------------
-    def check(self, args: list, in_multi: bool = False) -> str | None:
-        """Raise Refused unless this helper may run the command *args* (bytes); returns
-        'local:<reply>' for a command answered by the gate itself, else None."""
+    def check(self, args: list, in_multi: bool = False) -> None:
+        """Raise Refused unless this helper may run the command *args* (bytes)."""
         if not args:
             raise Refused("empty command")
         command = _text(args[0]).upper()
         rule = getattr(self, f"_c_{command.lower()}", None)
         if rule is None:
             raise Refused(f"this helper may not run {command}")
-        words = [_text(a) for a in args[1:]]
-        return rule(words, args[1:], in_multi)
+        rule([_text(a) for a in args[1:]], args[1:], in_multi)
 
     @staticmethod
     def _ok(*_):
