@@ -77,9 +77,9 @@ def main() -> None:
     from faster_whisper import WhisperModel
     from faster_whisper.audio import decode_audio
 
-    from app import jobstore as js
-    from app.stack import Stack
-    from app.jobstore import JobStore
+    from app.store import jobstore as js
+    from app.jobs.stack import Stack
+    from app.store.jobstore import JobStore
     from app.paths import DataDir
     from app.settings import Settings
     from workers.engines.speech_models import bundled_model_path

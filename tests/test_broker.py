@@ -9,7 +9,7 @@ import redis
 
 from app.paths import DataDir
 from app.settings import Settings
-from app.supervisor import AlreadyRunning, Supervisor
+from app.runtime.supervisor import AlreadyRunning, Supervisor
 from tests.helpers import live_processes
 
 pytestmark = pytest.mark.stack

@@ -2,7 +2,7 @@
 
 import json
 
-from app.chunkflow import join
+from app.jobs.chunkflow import join
 from workers.engines.chunks import plan, uncovered, within
 
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
-from app import jobstore as js
+from app.store import jobstore as js
 from app.gui.controller import AppController
 from app.gui.latency import EventLoopProbe
 from app.gui.main_window import MainWindow

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QDoubleSpin
                                QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout)
 
 from app import export
-from app.autoexport import formats_of
+from app.jobs.autoexport import formats_of
 from app.gui.settings_dialog import setting_text
 from app.settings import BY_KEY, Settings
 

@@ -10,7 +10,7 @@ from typing import Callable
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QColor
 
-from app import jobstore as js
+from app.store import jobstore as js
 from app.gui import palette
 from app.gui.table import ColumnsModel
 from workers.timefmt import clock

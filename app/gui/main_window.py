@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QDock
                                QStyleOptionProgressBar, QSystemTrayIcon, QTableView, QTabWidget, QVBoxLayout,
                                QWidget)
 
-from app import jobstore as js
+from app.store import jobstore as js
 from app.gui.controller import AppController
 from app.gui.jobs_model import (COLUMNS, PROGRESS_COLUMN, STATE_COLORS, JobIdRole, JobTableModel, ProgressRole,
                                 word)
@@ -495,7 +495,7 @@ class MainWindow(QMainWindow):
             return
         from html import escape
 
-        from app.jobstore import MARK_END, MARK_START
+        from app.store.jobstore import MARK_END, MARK_START
         from workers.timefmt import clock
 
         self.results.clear()
@@ -614,7 +614,7 @@ class MainWindow(QMainWindow):
         self.search_speaker.blockSignals(False)
 
     def _follow_states(self) -> None:
-        """Notifications and overall progress, from state changes (auto-export: app.autoexport).
+        """Notifications and overall progress, from state changes (auto-export: app.jobs.autoexport).
 
         A batch is every job that was waiting or running since the list was last idle; the
         overall bar is that batch's share done (a finished job counts whole), and the

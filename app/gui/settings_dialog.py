@@ -326,7 +326,7 @@ class SettingsDialog(QDialog):
         super().accept()
 
     def _access(self):
-        from app.helpers import HelperAccess
+        from app.remote.access import HelperAccess
         from app.paths import DataDir
 
         return HelperAccess.of(DataDir(self._data_root))
@@ -356,7 +356,7 @@ class SettingsDialog(QDialog):
 
     def _show_join_line(self, listen: str) -> None:
         """The line the chosen helper types, for the address being typed (it works once saved)."""
-        from app.helpers import join_lines
+        from app.remote.access import join_lines
         from app.paths import DataDir
 
         lines = []
