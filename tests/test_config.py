@@ -1,7 +1,7 @@
 """The Celery settings of the ADR, as corrected, and the retry policy of every task."""
 
-from workers import config
 import workers.tasks  # noqa: F401  (registers the tasks)
+from workers import config
 from workers.celery_app import app
 
 

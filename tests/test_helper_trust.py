@@ -19,11 +19,18 @@ from pathlib import Path
 import pytest
 import redis
 
-from app.store import jobstore as js
-from app.remote.access import HelperAccess, HelperError, Ticket, fetch_certificate, join_lines, pin_certificate
-from app.paths import DataDir
-from app.settings import Settings
 from app.jobs.stack import Stack
+from app.paths import DataDir
+from app.remote.access import (
+    HelperAccess,
+    HelperError,
+    Ticket,
+    fetch_certificate,
+    join_lines,
+    pin_certificate,
+)
+from app.settings import Settings
+from app.store import jobstore as js
 from tests.helpers import wait_until
 
 pytestmark = pytest.mark.stack

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from app.store import jobstore as js
+from app.jobs.stack import Stack
 from app.paths import DataDir
 from app.settings import Settings
-from app.jobs.stack import Stack
+from app.store import jobstore as js
 from tests.helpers import REPO, wait_until, wer
 from tests.long_audio import long_file, long_reference
 from tests.test_long_files import chunk_starts

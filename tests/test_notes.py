@@ -204,9 +204,8 @@ def test_a_long_meeting_gets_about_a_page():
 
 def meeting_job(store, corpus, speakers: bool = True) -> str:
     """A finished job of meeting 1 (its reference sentences), two speakers, with grounded notes."""
-    from workers.engines.minutes import transcript_digest
-
     from app.store import jobstore as js
+    from workers.engines.minutes import transcript_digest
 
     job_id = store.create_job("/recordings/sync.mp3", stages=["transcribe", "summarize", "index"])
     segments = segments_of("meeting1_product_sync", corpus)

@@ -10,13 +10,13 @@ import uuid
 import psutil
 import pytest
 
-from app.store import jobstore as js
-from app.jobs.stack import Stack
 from app.jobs.service import JobService
-from app.store.jobstore import JobStore
+from app.jobs.stack import Stack
 from app.paths import DataDir
-from app.settings import Settings
 from app.runtime.supervisor import Supervisor
+from app.settings import Settings
+from app.store import jobstore as js
+from app.store.jobstore import JobStore
 from tests.helpers import live_processes, reference, wait_until, wer
 
 pytestmark = pytest.mark.stack

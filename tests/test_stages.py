@@ -8,12 +8,12 @@ from the table rather than from a copy of it."""
 
 import inspect
 
+import workers.tasks  # noqa: F401  (registers the tasks)
 from app.jobs import service as jobs
-from app.store.jobstore import JobStore
 from app.runtime.supervisor import WORKER_ROLES, thread_budgets
+from app.store.jobstore import JobStore
 from workers import config, stages
 from workers.celery_app import app as celery_app
-import workers.tasks  # noqa: F401  (registers the tasks)
 
 
 def test_every_declared_task_is_a_registered_celery_task_with_its_route_priority_and_limits():

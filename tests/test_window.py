@@ -243,8 +243,18 @@ def shown_strings(root, word_columns=()) -> list[tuple[str, str]]:
     """(where, text) for every string a person can read in *root*: labels, buttons, tabs,
     menus, placeholders, tooltips, list and combo items, column titles, and the cells of
     the columns that hold words rather than data."""
-    from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QComboBox, QDockWidget, QGroupBox, QLabel,
-                                   QLineEdit, QMenu, QTabWidget, QWidget)
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractItemView,
+        QComboBox,
+        QDockWidget,
+        QGroupBox,
+        QLabel,
+        QLineEdit,
+        QMenu,
+        QTabWidget,
+        QWidget,
+    )
 
     found = []
 
@@ -306,13 +316,13 @@ def test_german_is_complete_in_the_window_the_queue_panel_the_settings_and_the_d
     panel (each tab), the settings (each page) and the dialogs went through a translation
     that has a German text: walked widget by widget, so a string that never went through
     tr() is found too, not only an entry left unfinished in the .ts."""
-    from app.runtime import fleet
     from app.gui import i18n
     from app.gui.controller import skipped_sentence
     from app.gui.export_dialog import ExportDialog
     from app.gui.main_window import ProgressDelegate
     from app.gui.people_dialog import PeopleDialog
     from app.gui.settings_dialog import SettingsDialog
+    from app.runtime import fleet
 
     app = QApplication.instance()
     german = i18n.install(app, "de")

@@ -10,14 +10,15 @@ import time
 from pathlib import Path
 
 from app import export
-from app.store import jobstore as js
 from app.jobs.service import expand_paths
-from app.store.jobstore import JobStore
-from app.paths import DataDir
-from app.settings import Settings
 from app.jobs.stack import POLL_BACKEND_SECONDS, Stack
+from app.paths import DataDir
 from app.runtime.supervisor import AlreadyRunning, StartError
+from app.settings import Settings
+from app.store import jobstore as js
+from app.store.jobstore import JobStore
 from workers.errors import BadMediaError
+
 
 def serve(data: DataDir) -> int:
     settings = Settings(data.settings)
@@ -34,8 +35,8 @@ def serve(data: DataDir) -> int:
         print(f"earmark: {exc}", file=sys.stderr)
         return 1
     print(f"Earmark is ready (data folder {data.root}). Press Ctrl-C to stop.", flush=True)
-    from app.runtime.gate import refusals_since
     from app.remote.access import join_lines
+    from app.runtime.gate import refusals_since
 
     for line in join_lines(data, settings):
         print(f"Another machine helps with: {line}", flush=True)

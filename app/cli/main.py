@@ -228,8 +228,8 @@ def _join(args) -> int:
     helper's secret before anything starts, with a sentence for what is wrong; then the
     worker uses that broker over TLS, trusting the pinned certificate alone. 0 when
     joined (the worker then starts), else the exit code."""
-    from app.remote.access import HelperError, Ticket, check_secret, pin_certificate
     from app.paths import DataDir
+    from app.remote.access import HelperError, Ticket, check_secret, pin_certificate
 
     data = DataDir.resolve(args.data_dir).ensure()
     try:

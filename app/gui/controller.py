@@ -17,11 +17,11 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from app import export
-from app.store import jobstore as js
 from app.jobs.service import expand_paths
-from app.store.jobstore import JobStore
 from app.paths import DataDir
 from app.settings import Settings
+from app.store import jobstore as js
+from app.store.jobstore import JobStore
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +123,6 @@ class AppController(QObject):
         """The same safety net as the command line's: missed results, unsent stages, lost
         and hung tasks; and a stack whose owner (a command that joined first) has gone."""
         from app.jobs.stack import POLL_BACKEND_SECONDS
-
         from app.runtime.gate import refusals_since
 
         said_until = time.time()

@@ -11,7 +11,6 @@ from app import export
 from app.store import jobstore as js
 
 
-
 def formats_of(settings) -> list[str]:
     """The settings' export formats that exist (txt when none does)."""
     chosen = [f.strip() for f in settings["export_formats"].split(",")]

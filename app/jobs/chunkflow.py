@@ -12,13 +12,12 @@ import json
 import logging
 import time
 from collections import Counter
-
 from typing import Callable
 
-from app.store import jobstore as js
 from app.jobs.dispatch import Dispatcher, failure_message, settle, with_file_hash
-from app.store.jobstore import JobStore
 from app.jobs.result_checks import check_transcript
+from app.store import jobstore as js
+from app.store.jobstore import JobStore
 from workers.errors import RefusedResult
 from workers.options import value
 from workers.stages import CHUNK_TASK, PLAN_TASK, PRIORITY_TOP, TRANSCRIBE
@@ -145,8 +144,8 @@ class ChunkFlow:
         """Makes audio keys no helper can work out (``workers.transfer.key_for``)."""
         from pathlib import Path
 
-        from app.remote.access import HelperAccess
         from app.paths import DataDir
+        from app.remote.access import HelperAccess
 
         return HelperAccess.of(DataDir(Path(self.data_root))).ensure().gate_password if self.data_root else ""
 

@@ -13,9 +13,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.store import jobstore as js
 from app.jobs.chunkflow import ChunkFlow, chunked
-from app.jobs.dispatch import Dispatcher, failure_message, locked, settle, with_file_hash
+from app.jobs.dispatch import (
+    Dispatcher,
+    failure_message,
+    locked,
+    settle,
+    with_file_hash,
+)
+from app.store import jobstore as js
 from app.store.jobstore import JobStore
 from workers import stages
 from workers.errors import BROKER_ERRORS, BadMediaError, EarmarkError, RefusedResult

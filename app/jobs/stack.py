@@ -10,13 +10,19 @@ import sys
 import threading
 from typing import Callable
 
-from app.runtime.broker import BrokerAddress, address_file
 from app.jobs.service import JobService
-from app.store.jobstore import JobStore
-from app.runtime.monitor import EventMonitor
 from app.paths import DataDir
+from app.runtime.broker import BrokerAddress, address_file
+from app.runtime.monitor import EventMonitor
+from app.runtime.supervisor import (
+    ALL_ROLES,
+    AlreadyRunning,
+    StartError,
+    Supervisor,
+    shares_work,
+)
 from app.settings import Settings
-from app.runtime.supervisor import ALL_ROLES, AlreadyRunning, StartError, Supervisor, shares_work
+from app.store.jobstore import JobStore
 
 log = logging.getLogger(__name__)
 POLL_BACKEND_SECONDS = 2.0

@@ -19,9 +19,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable
 
-from app.runtime.broker import BrokerAddress, BrokerError, EmbeddedBroker, address_file
 from app.paths import DataDir, self_command
-from app.runtime.processes import die_with_parent, kill_stale, stall_seconds_default, write_pidfile
+from app.runtime.broker import BrokerAddress, BrokerError, EmbeddedBroker, address_file
+from app.runtime.processes import (
+    die_with_parent,
+    kill_stale,
+    stall_seconds_default,
+    write_pidfile,
+)
 from app.settings import Settings
 from workers import config
 
