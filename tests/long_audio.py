@@ -1,5 +1,6 @@
 """A long recording from the corpus: the four meetings joined (342 s), for tests and
-benchmarks (the corpus README asks to join files rather than add large ones)."""
+benchmarks (the corpus README asks to join files rather than add large ones); *rounds*
+times over for a file long enough to go in chunks with the default settings (3: 17 min)."""
 
 from __future__ import annotations
 
@@ -12,14 +13,15 @@ MEETINGS = ("meeting1_product_sync", "meeting2_incident_review", "meeting3_budge
             "meeting4_customer_research")
 
 
-def long_file(target: Path, corpus: Path = CORPUS) -> Path:
-    """16 kHz mono 16-bit WAV of the meetings one after another."""
+def long_file(target: Path, corpus: Path = CORPUS, rounds: int = 1) -> Path:
+    """16 kHz mono 16-bit WAV of the meetings one after another, *rounds* times."""
     import numpy as np
     from faster_whisper.audio import decode_audio
 
     if target.exists():
         return target
-    audio = np.concatenate([decode_audio(str(corpus / f"{name}.mp3"), sampling_rate=16000) for name in MEETINGS])
+    audio = np.concatenate([decode_audio(str(corpus / f"{name}.mp3"), sampling_rate=16000) for name in MEETINGS]
+                           * rounds)
     target.parent.mkdir(parents=True, exist_ok=True)
     with wave.open(str(target), "wb") as out:
         out.setnchannels(1)
@@ -29,5 +31,5 @@ def long_file(target: Path, corpus: Path = CORPUS) -> Path:
     return target
 
 
-def long_reference(corpus: Path = CORPUS) -> str:
-    return " ".join((corpus / f"{name}.txt").read_text(encoding="utf-8").strip() for name in MEETINGS)
+def long_reference(corpus: Path = CORPUS, rounds: int = 1) -> str:
+    return " ".join([(corpus / f"{name}.txt").read_text(encoding="utf-8").strip() for name in MEETINGS] * rounds)

@@ -112,22 +112,44 @@ def transcribe(self, job_id: str, path: str, options: dict) -> dict:
 def plan_chunks(self, job_id: str, path: str, options: dict) -> dict:
     """A long file: decode it once (kept for the chunk tasks on this machine), find the
     speech, and cut it into chunks at silences. The app sends one task per chunk."""
-    from workers.engines import chunks
+    from workers.engines import chunks, voice_activity
+    from workers.engines.speech import TranscribeOptions
     from workers.media import check_unchanged, decode, probe
 
     check_unchanged(path, options.get("file_hash"))
+    # the chunks that follow need the model: it loads while the file is decoded and heard
+    threading.Thread(target=preload, args=(TranscribeOptions.from_dict(options),), name="preload",
+                     daemon=True).start()
+    clock = time.monotonic()
     info = probe(path)
     audio = decode(path, info)
     duration = len(audio) / chunks.SAMPLE_RATE
-    regions = chunks.speech_regions(audio)
+    timings = {"decode": time.monotonic() - clock}
+    clock = time.monotonic()
+    probs = voice_activity.probabilities(audio, parts=config.thread_budget())
+    regions = chunks.speech_regions(audio, probs=probs)
+    timings["vad"] = time.monotonic() - clock
     if not regions:  # silence, a tone: said now, not after transcribing every chunk of nothing
         raise NoSpeechError()
     target = value(options, "chunk_minutes") * 60 or config.chunk_seconds()
     cuts = chunks.plan(regions, duration, target)
     chunks.store_audio(scratch_dir(), job_id, audio)
-    log.info("job %s: %.0f s in %d chunks of ~%.0f s", job_id, duration, len(cuts), target)
+    voice_activity.store(scratch_dir(), job_id, probs)  # each chunk's pipeline reads them, not Silero again
+    log.info("job %s: %.0f s in %d chunks of ~%.0f s (decoded in %.2f s, speech found in %.2f s)", job_id,
+             duration, len(cuts), target, timings["decode"], timings["vad"])
     return {"job_id": job_id, "duration": round(duration, 3), "speech_regions": regions,
+            "timings": {k: round(v, 3) for k, v in timings.items()},
             "chunks": [{"index": i, "start": s, "end": e} for i, (s, e) in enumerate(cuts)]}
+
+
+def preload(options) -> None:
+    """Load the speech model for the tasks to come (a courtesy: a failure is theirs to report)."""
+    from workers.engines.speech import SpeechEngine
+
+    try:
+        SpeechEngine.get(options)
+    except Exception as exc:
+        log.info("speech model not preloaded: %r", exc)
 
 
 def fetch_audio(task, key: str):
@@ -148,28 +170,35 @@ def transcribe_chunk(self, job_id: str, path: str, index: int, start: float, end
     """One chunk of a long file, with the coverage check: speech that VAD heard but no
     words cover is transcribed again with safer settings, and what still has no words
     is returned as a marked gap, never hidden."""
-    from workers.engines import chunks
+    from workers.engines import chunks, voice_activity
     from workers.engines.speech import SpeechEngine, TranscribeOptions
     from workers.media import decode, probe
 
     opts = TranscribeOptions.from_dict(options)
     started = time.monotonic()
+    timings = {}
     try:
         audio, travel = chunks.load_audio(scratch_dir(), job_id, start, end), None
         if audio is None and options.get("audio_key"):  # a helper: the audio came through the broker
             audio, travel = fetch_audio(self, options["audio_key"])
         if audio is None:  # a worker elsewhere with the same folders (a shared disk): decode here
             audio = decode(path, probe(path))[int(start * chunks.SAMPLE_RATE):int(end * chunks.SAMPLE_RATE)]
+        probs = voice_activity.load(scratch_dir(), job_id, int(start * chunks.SAMPLE_RATE), len(audio))
+        timings["audio"] = time.monotonic() - started
         engine = SpeechEngine.get(opts)
+        timings["model"] = time.monotonic() - started - sum(timings.values())
         speech = [tuple(r) for r in regions]
-        result = engine.transcribe_samples(audio, opts, offset=start, regions=speech,
+        result = engine.transcribe_samples(audio, opts, offset=start, regions=speech, speech_probs=probs,
                                            on_progress=ProgressReporter(self, model=engine.model_name))
+        timings["transcribe"] = time.monotonic() - started - sum(timings.values())
         engine.check_coverage(audio, result, opts, regions=speech, offset=start)
+        timings["coverage"] = time.monotonic() - started - sum(timings.values())
     except SoftTimeLimitExceeded:
         raise EarmarkError("Transcription took longer than the time limit and was stopped.") from None
     result.update(job_id=job_id, index=index, start=start, end=end,
                   elapsed_seconds=round(time.monotonic() - started, 3), worker_pid=os.getpid(),
-                  peak_rss_mb=peak_rss_mb(), hostname=self.request.hostname, audio_travel=travel)
+                  peak_rss_mb=peak_rss_mb(), hostname=self.request.hostname, audio_travel=travel,
+                  timings={k: round(v, 3) for k, v in timings.items()})
     log.info("job %s chunk %d (%.0f-%.0f s): %d segments, %d re-run, %d gaps, %.1f s", job_id, index, start,
              end, len(result["segments"]), len(result["rerun"]), len(result["gaps"]), result["elapsed_seconds"])
     return result

@@ -258,13 +258,15 @@ class ChunkFlow:
         self.on_transcribed(job_id)
 
     def drop_scratch(self, job_id: str) -> None:
-        """The decoded audio the plan task kept for the chunk tasks on this machine."""
+        """The decoded audio (and Silero's probabilities) the plan task kept for the chunk tasks here."""
         from pathlib import Path
 
         from workers.engines.chunks import cache_path
+        from workers.engines.voice_activity import probs_path
 
         if self.data_root:
             cache_path(Path(self.data_root) / "scratch", job_id).unlink(missing_ok=True)
+            probs_path(Path(self.data_root) / "scratch", job_id).unlink(missing_ok=True)
         self._unstage(job_id, [c["idx"] for c in self.store.chunks(job_id)])
 
     # --- actions -------------------------------------------------------------------

@@ -14,13 +14,18 @@ from workers.media import SAMPLE_RATE
 MIN_UNCOVERED_SECONDS = 3.0  # a speech passage this long with no words is reported
 
 
-def speech_regions(audio, min_silence_ms: int = 200, threshold: float = 0.5) -> list[tuple[float, float]]:
-    """Where Silero VAD hears speech (a frame's speech probability at least *threshold*), in seconds."""
+def speech_regions(audio, min_silence_ms: int = 200, threshold: float = 0.5,
+                   probs=None) -> list[tuple[float, float]]:
+    """Where Silero VAD hears speech (a frame's speech probability at least *threshold*), in seconds;
+    *probs*: Silero's probabilities for this audio, kept (``voice_activity``), else it runs."""
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
+    from workers.engines.voice_activity import known
+
     # no padding: the gaps between regions are the silences themselves
-    stamps = get_speech_timestamps(audio, VadOptions(threshold=threshold, min_silence_duration_ms=min_silence_ms,
-                                                     speech_pad_ms=0))
+    with known(probs):
+        stamps = get_speech_timestamps(audio, VadOptions(threshold=threshold, min_silence_duration_ms=min_silence_ms,
+                                                         speech_pad_ms=0))
     return [(s["start"] / SAMPLE_RATE, s["end"] / SAMPLE_RATE) for s in stamps]
 
 

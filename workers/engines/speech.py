@@ -103,10 +103,14 @@ class SpeechEngine:
                    on_progress: Callable[[float, float], None] | None = None) -> dict:
         """Transcribe the file; ``on_progress(done_seconds, total_seconds)`` as segments arrive."""
         from workers.engines.chunks import speech_regions
+        from workers.engines.voice_activity import probabilities
 
         audio = decode(info.path, info)
-        regions = speech_regions(audio)  # for the coverage check, and the batched path's sentences
-        result = self.transcribe_samples(audio, options, on_progress=on_progress, regions=regions)
+        # Silero once: the pipeline's VAD, the coverage check and the sentences read the same
+        probs = probabilities(audio, parts=self.cpu_threads)
+        regions = speech_regions(audio, probs=probs)
+        result = self.transcribe_samples(audio, options, on_progress=on_progress, regions=regions,
+                                         speech_probs=probs)
         self.check_coverage(audio, result, options, regions=regions)
         result["text"] = " ".join(s["text"] for s in result["segments"] if not s.get("gap")).strip()
         return result
@@ -177,10 +181,14 @@ class SpeechEngine:
 
     def transcribe_samples(self, audio, options: TranscribeOptions, *, offset: float = 0.0,
                            on_progress: Callable[[float, float], None] | None = None,
-                           batched: bool | None = None, regions: list | None = None) -> dict:
+                           batched: bool | None = None, regions: list | None = None,
+                           speech_probs=None) -> dict:
         """Transcribe 16 kHz samples; times are shifted by *offset* (a chunk's start).
 
-        *regions*: where VAD hears speech, in the same (shifted) times, if known."""
+        *regions*: where VAD hears speech, in the same (shifted) times, if known.
+        *speech_probs*: Silero's probabilities for these samples (``voice_activity``), if kept."""
+        from workers.engines.voice_activity import known
+
         total = len(audio) / SAMPLE_RATE
         multilingual = self._check(options)
         condition = options.condition_on_previous_text
@@ -207,14 +215,16 @@ class SpeechEngine:
             if regions is None and not options.word_timestamps:
                 from workers.engines.chunks import speech_regions
 
-                regions = [(a + offset, b + offset) for a, b in speech_regions(audio)]
+                regions = [(a + offset, b + offset) for a, b in speech_regions(audio, probs=speech_probs)]
             batch_size = options.batch_size or auto_batch_size()
-            segments, tinfo = self._batched.transcribe(audio, batch_size=batch_size, **common)
+            with known(speech_probs):
+                segments, tinfo = self._batched.transcribe(audio, batch_size=batch_size, **common)
             if on_progress:  # the pipeline reports a batch of windows at a time: fill in between
                 segments = Between(segments, total, on_progress, step_seconds=batch_size * 30.0)
                 on_progress = segments.report
         else:
-            segments, tinfo = self.model.transcribe(audio, **common)
+            with known(speech_probs):
+                segments, tinfo = self.model.transcribe(audio, **common)
         out = []
         for seg in segments:
             words = [{"start": round(float(w.start) + offset, 3), "end": round(float(w.end) + offset, 3),
