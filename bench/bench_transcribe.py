@@ -2,7 +2,9 @@
 
     python bench/bench_transcribe.py [--repeat 3] [--files jfk.flac meeting1_product_sync.mp3 ...]
 
-Same model (bundled tiny.en), same settings (beam 5, VAD filter, int8, all cores).
+Same model (bundled tiny.en), same settings (beam 5, VAD filter, int8, all cores), and
+the same mode of the engine on both sides: faster-whisper's batched pipeline on files of
+a minute or more (as Earmark runs them by default), its sequential call on shorter ones.
 Prints, per file and for the set, medians of --repeat runs taken alternately:
   warm: `earmark transcribe` joining a running stack whose model is loaded,
         against a direct call on a model already loaded;
@@ -30,14 +32,36 @@ CORPUS = REPO.parent / "shared" / "corpus"
 DEFAULT_FILES = ["jfk.flac", "meeting1_product_sync.mp3", "meeting2_incident_review.mp3",
                  "meeting3_budget_planning.mp3", "meeting4_customer_research.mp3"]
 DIRECT_COLD = """
-import sys
-from faster_whisper import WhisperModel
+import os, sys
+from faster_whisper import BatchedInferencePipeline, WhisperModel
 from workers.engines.speech_models import bundled_model_path
-import os
 model = WhisperModel(str(bundled_model_path()), device="cpu", compute_type="int8", cpu_threads=os.cpu_count())
-segments, info = model.transcribe(sys.argv[1], beam_size=5, vad_filter=True)
+batch_size = int(sys.argv[2])
+if batch_size:
+    segments, info = BatchedInferencePipeline(model).transcribe(sys.argv[1], beam_size=5, batch_size=batch_size)
+else:
+    segments, info = model.transcribe(sys.argv[1], beam_size=5, vad_filter=True)
 text = " ".join(s.text for s in segments)
 """
+
+
+def batch_size_for(seconds: float) -> int:
+    """The mode Earmark's engine uses for audio this long (its own rule and batch size):
+    the batched pipeline from a minute on, else 0 (the sequential call)."""
+    from workers.engines.speech import BATCHED_FROM_SECONDS, auto_batch_size
+
+    return auto_batch_size() if seconds >= BATCHED_FROM_SECONDS else 0
+
+
+def direct_call(model, path: str, batch_size: int) -> str:
+    """faster-whisper on a loaded model, in that mode; VAD filter, beam 5."""
+    from faster_whisper import BatchedInferencePipeline
+
+    if batch_size:
+        segments, _ = BatchedInferencePipeline(model).transcribe(path, beam_size=5, batch_size=batch_size)
+    else:
+        segments, _ = model.transcribe(path, beam_size=5, vad_filter=True)
+    return " ".join(s.text for s in segments)
 
 
 def earmark(data_dir: Path, *args) -> list[str]:
@@ -86,8 +110,10 @@ def main() -> None:
 
     files = [CORPUS / f for f in args.files]
     durations = {f.name: len(decode_audio(str(f))) / 16000 for f in files}
+    modes = {name: batch_size_for(seconds) for name, seconds in durations.items()}
     print(f"# Earmark vs direct faster-whisper — {os.cpu_count()} cores, tiny.en int8, beam 5, "
-          f"median of {args.repeat}", flush=True)
+          f"median of {args.repeat}; both batched (batch {max(modes.values())}) on files of a minute or more, "
+          f"sequential below", flush=True)
 
     # --- warm ------------------------------------------------------------------
     model = WhisperModel(str(bundled_model_path()), device="cpu", compute_type="int8", cpu_threads=os.cpu_count())
@@ -102,8 +128,7 @@ def main() -> None:
         for _ in range(args.repeat):
             for f in files:
                 t = time.perf_counter()
-                segments, _info = model.transcribe(str(f), beam_size=5, vad_filter=True)
-                " ".join(s.text for s in segments)
+                direct_call(model, str(f), modes[f.name])
                 direct_warm[f.name].append(time.perf_counter() - t)
                 total, _ = timed_run(earmark(warm_dir, "transcribe", f, "--out", out, "--force"))
                 earmark_warm[f.name].append(total)
@@ -123,7 +148,7 @@ def main() -> None:
     earmark_cold_exit = {f.name: [] for f in files}
     for _ in range(args.repeat):
         for f in files:
-            total, _ = timed_run([sys.executable, "-c", DIRECT_COLD, str(f)])
+            total, _ = timed_run([sys.executable, "-c", DIRECT_COLD, str(f), str(modes[f.name])])
             direct_cold[f.name].append(total)
             with tempfile.TemporaryDirectory(prefix="em-cold-") as cold_dir:
                 target = Path(cold_dir) / "out" / f"{f.stem}.txt"

@@ -84,3 +84,45 @@ def test_a_segment_stretched_over_words_it_lost_is_thin_and_transcribed_again(co
     back = [w for w in normalize(lost).split()[2:] if w in text.split()]
     assert len(back) >= 0.8 * len(normalize(lost).split()[2:]), (lost, text)
     assert any(r.get("sparse") and r["found"] for r in damaged["rerun"])
+
+
+def test_speech_found_from_kept_probabilities_is_what_silero_finds(corpus):
+    """The plan runs Silero once and keeps its probabilities; speech read from them is
+    the speech Silero finds itself, and split over two threads it differs by a few windows."""
+    from workers.engines.chunks import speech_regions
+    from workers.engines.voice_activity import probabilities
+    from workers.media import decode, probe
+
+    path = str(corpus / "meeting2_incident_review.mp3")
+    audio = decode(path, probe(path))
+    heard = speech_regions(audio)
+    assert heard and speech_regions(audio, probs=probabilities(audio)) == heard
+    halves = speech_regions(audio, probs=probabilities(audio, parts=2))
+    assert len(halves) == len(heard)
+    assert max(max(abs(a - c), abs(b - d)) for (a, b), (c, d) in zip(heard, halves)) < 0.5
+
+
+def test_the_pipelines_vad_reads_the_kept_probabilities_and_runs_silero_for_other_audio(corpus):
+    """Inside ``known`` faster-whisper's own VAD call (the batched pipeline's, with its
+    thresholds) reads the kept probabilities from the chunk's offset on; audio they do not
+    cover goes to Silero. Probabilities of silence make speech vanish: proof they were read."""
+    import numpy as np
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    from workers.engines.voice_activity import WINDOW, known, probabilities
+    from workers.media import decode, probe
+
+    path = str(corpus / "meeting1_product_sync.mp3")
+    audio = decode(path, probe(path))
+    pipeline = VadOptions(max_speech_duration_s=30, min_silence_duration_ms=160)
+    probs = probabilities(audio)
+    start = 40 * WINDOW * 10  # a chunk that starts 12.8 s in
+    piece = audio[start:]
+    with known(probs[start // WINDOW:]):
+        from_kept = {(s["start"] + start, s["end"] + start) for s in get_speech_timestamps(piece, pipeline)}
+    whole = {(s["start"], s["end"]) for s in get_speech_timestamps(audio, pipeline) if s["start"] > start + 16000}
+    assert len(whole) > 3 and len(whole & from_kept) >= len(whole) - 1  # the same speech, the same samples
+    with known(np.zeros_like(probs)):
+        assert get_speech_timestamps(audio, pipeline) == []
+    with known(probs[:10]):  # a few windows: not this audio's, so Silero hears it
+        assert len(get_speech_timestamps(audio, pipeline)) > 3

@@ -42,8 +42,8 @@ JOB_OPTIONS = (
     Setting("hotwords", str, "", "Words to expect: names and terms the model should spell as you do "
                                  "(e.g. ComfyUI, Kubernetes; empty: none)", group=SPEECH),
     Setting("cpu_threads", int, 0, "CPU threads for speech (0: all cores)", group=ADVANCED),
-    Setting("batched", bool, True, "Batched inference on recordings over a minute (about 1.4× faster; "
-                                   "progress then moves a batch at a time)", group=SPEECH),
+    Setting("batched", bool, True, "Batched inference on recordings over a minute (about 1.4× faster, a little "
+                                   "less accurate; progress between batches is estimated)", group=SPEECH),
     Setting("chunk_from_minutes", float, 15.0, "Transcribe recordings at least this long in chunks "
                                                "(resumable, paused and resumed at will), minutes", group=ADVANCED),
     Setting("chunk_minutes", float, 0.0, "Length of a chunk, minutes (0: about 5)", group=ADVANCED),

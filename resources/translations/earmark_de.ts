@@ -1217,8 +1217,8 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation>CPU-Threads für Sprache (0: alle Kerne)</translation>
     </message>
     <message>
-        <source>Batched inference on recordings over a minute (about 1.4× faster; progress then moves a batch at a time)</source>
-        <translation>Stapelweise Erkennung bei Aufnahmen über einer Minute (etwa 1,4× schneller; der Fortschritt geht dann stapelweise voran)</translation>
+        <source>Batched inference on recordings over a minute (about 1.4× faster, a little less accurate; progress between batches is estimated)</source>
+        <translation>Stapelweise Erkennung bei Aufnahmen über einer Minute (etwa 1,4× schneller, etwas ungenauer; der Fortschritt zwischen den Stapeln ist geschätzt)</translation>
     </message>
     <message>
         <source>Transcribe recordings at least this long in chunks (resumable, paused and resumed at will), minutes</source>
