@@ -196,19 +196,25 @@ def run(engine_name: str, model, segments: list[dict], before=None) -> tuple[str
 def oracle(segments: list[dict], name: str, level: str) -> tuple[int, int]:
     """The most key facts a picker could cover within the notes' budget, found greedily
     (facts per word) by one that KNOWS the facts: a ceiling to read the picker against.
-    level "clause": lines are runs of whole said clauses; "span": any run of consecutive
-    said words inside one sentence (a shortened sentence at its most generous: it ignores
-    whether the run reads as a sentence)."""
-    from workers.engines.minutes import CLAUSE, Minutes
+    level "clause": lines are runs of whole said clauses; "sub-clause": those, and the
+    main clauses inside them (a lead-in dropped, two clauses joined by "and" apart), with
+    fillers and hedges left out: what the picker itself may write; "span": any run of
+    consecutive said words inside one sentence (a shortened sentence at its most generous:
+    it ignores whether the run reads as a sentence)."""
+    from workers.engines.minutes import CLAUSE, Minutes, condense, main_clauses
 
     minutes = Minutes(segments)
     facts = facts_for(name)
     vocabulary = {w for f in facts for group in f["all"] for phrase in group for w in re.findall(r"[\w'-]+", phrase.lower())}
     units = set()
     for s in minutes.all:
-        if level == "clause":
+        if level in ("clause", "sub-clause"):
             parts = [c.strip() for c in CLAUSE.split(s.text) if c.strip()]
-            units |= {", ".join(parts[a:b]) for a in range(len(parts)) for b in range(a + 1, len(parts) + 1)}
+            runs = {", ".join(parts[a:b]) for a in range(len(parts)) for b in range(a + 1, len(parts) + 1)}
+            if level == "sub-clause":
+                runs |= {inner for run in runs for inner in main_clauses(run)}
+                runs |= {condense(run) for run in runs}
+            units |= runs
         else:  # a run worth taking starts and ends on a word of some fact (trimming others only saves words)
             said = s.text.split()
             ends = [n for n, w in enumerate(said) if any(re.sub(r"[^\w'-]", "", w.lower()).startswith(v)
@@ -302,9 +308,9 @@ def main() -> int:
         print(f"{group:<9} {engine_name:<16} {label:<13} coverage {t['covered'] / t['facts']:.0%} "
               f"({t['covered']:.0f}/{t['facts']})  invented {t['invented']}  length {length:.2f}  {heads}")
     print("\n# the ceiling within the same budget, chosen by one who knows the facts: whole said clauses,"
-          " and any run of said words in a sentence (span)")
+          " the picker's own shorter readings (sub-clause), any run of said words in a sentence (span)")
     for group, names in groups.items():
-        for level in ("clause", "span"):
+        for level in ("clause", "sub-clause", "span"):
             found = [oracle(transcripts[n], n, level) for n in names]
             print(f"{group:<9} {level} oracle: coverage {sum(a for a, _ in found) / sum(b for _, b in found):.0%} "
                   f"({' '.join(f'{a}/{b}' for a, b in found)})")
