@@ -15,7 +15,8 @@ fixed (bench/heldout/), which no cue or threshold was tuned on.
 - Length: the notes' words outside the headings (time links are not words) over the
   transcript's words, counted the same way. Aim: at most 0.25.
 - Precision and recall (bench/notes_labels.json, written from the reference texts): a
-  line under a heading is right when the labelled sentence it comes from belongs there;
+  line under a heading is right when the labelled sentence it comes from (the one sharing
+  the most content words: two at least, or all of a line that has one) belongs there;
   recall is the share of a heading's labelled sentences that appear under it.
 
 Engines: ``grounded`` (the said sentences, no model), ``grounded+llm`` (a model
@@ -132,7 +133,8 @@ def label_of(line: str, labels: list[dict]) -> dict | None:
     if best is None:
         return None
     shared = len(words & content_words(best["text"]))
-    return best if shared >= 2 and shared >= 0.5 * len(words) else None
+    # two shared words at least, or all of a one-word line's ("What if it rains?")
+    return best if shared >= min(2, len(words)) and shared >= 0.5 * len(words) and shared else None
 
 
 def headings_score(notes: str, name: str) -> dict[str, list[int]]:

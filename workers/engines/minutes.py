@@ -286,11 +286,20 @@ AND_SUBJECT = re.compile(r"\s+and\s+(?=(?:the|a|an|we|they|he|she|i|our|their|it
                          r"this|these|those|every|each|some|most|all|[A-Z][a-z]+)\s)")
 
 
+# "The full report, with quotes and recordings, is in the shared folder": an aside between commas
+PARENTHESIS = re.compile(r",\s+(?:with|without|including|like|such as|mostly|mainly|especially|for example|"
+                         r"for instance|as usual|as expected|of course)\b[^,]{1,50},\s+", re.I)
+
+
 def main_clauses(text: str) -> list[str]:
     """Shorter readings of *text* that are still whole clauses as said: without a lead-in
-    that says no number, name or day, and each of two clauses joined by "and" (each with
-    its own subject and verb)."""
+    or an aside between commas that says no number, name or day, and each of two clauses
+    joined by "and" (each with its own subject and verb)."""
     out = []
+    aside = PARENTHESIS.search(text)
+    if aside and not (re.search(NUMBER, aside.group(0), re.I) or DUE.search(aside.group(0))):
+        text = f"{text[:aside.start()]} {text[aside.end():]}"
+        out.append(text)
     lead = LEAD_IN.match(text)
     if lead and not (re.search(NUMBER, lead.group(0), re.I) or DUE.search(lead.group(0))):
         out.append(text[lead.end():])
