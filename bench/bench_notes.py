@@ -207,7 +207,8 @@ def oracle(segments: list[dict], name: str, level: str) -> tuple[int, int]:
 
     minutes = Minutes(segments)
     facts = facts_for(name)
-    vocabulary = {w for f in facts for group in f["all"] for phrase in group for w in re.findall(r"[\w'-]+", phrase.lower())}
+    vocabulary = {w for f in facts for group in f["all"] for phrase in group
+                  for w in re.findall(r"[\w'-]+", phrase.lower())}
     units = set()
     for s in minutes.all:
         if level in ("clause", "sub-clause"):

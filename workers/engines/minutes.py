@@ -21,7 +21,10 @@ none of these. A summary or key points take the most central clauses of the meet
 not yet used. The notes are held to a quarter of the transcript's words and about a
 page for an hour (``budget``): lines are shortened to the clauses that carry their
 point (a framing opener, an aside after a comma, a reason or purpose clause that says no
-number, name or day, a filler dropped) and the weakest go first. A decision said again
+number, name or day dropped; fillers, hedges and restarts left out: ``condense``; a
+summary may take one main clause of a long sentence: ``main_clauses``), never reworded,
+and the weakest go first. A decisions, actions or questions heading with nothing says
+"None recorded.". A decision said again
 in a recap is one line; an action that says "them" keeps the short sentence before it
 when there is room; the summary values numbers, names and days over other words.
 """
