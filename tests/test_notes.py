@@ -205,9 +205,8 @@ def test_a_long_meeting_gets_about_a_page():
 
 def meeting_job(store, corpus, speakers: bool = True) -> str:
     """A finished job of meeting 1 (its reference sentences), two speakers, with grounded notes."""
+    from app.store import jobstore as js
     from workers.engines.minutes import transcript_digest
-
-    from app import jobstore as js
 
     job_id = store.create_job("/recordings/sync.mp3", stages=["transcribe", "summarize", "index"])
     segments = segments_of("meeting1_product_sync", corpus)
@@ -226,7 +225,7 @@ def meeting_job(store, corpus, speakers: bool = True) -> str:
 
 
 def test_an_edit_a_name_a_merge_and_an_undo_refresh_the_grounded_notes(tmp_path, corpus):
-    from app.jobstore import JobStore
+    from app.store.jobstore import JobStore
 
     store = JobStore(tmp_path / "earmark.db")
     try:
@@ -260,7 +259,7 @@ def test_an_edit_a_name_a_merge_and_an_undo_refresh_the_grounded_notes(tmp_path,
 def test_notes_an_llm_condensed_say_when_the_transcript_is_newer(tmp_path, corpus):
     import json
 
-    from app.jobstore import JobStore
+    from app.store.jobstore import JobStore
 
     store = JobStore(tmp_path / "earmark.db")
     try:
