@@ -396,8 +396,9 @@ def test_fillers_hedges_and_restarts_are_left_out_and_every_other_word_is_as_sai
              "Yes, I'll send the message on Thursday, um, once the dates are confirmed.":
              "Yes, I'll send the message on Thursday once the dates are confirmed.",
              "We we need to, to book the the hall.": "We need to book the hall.",
-             # "just" before a number means "only"; "had had" and "that that" are grammar, not a restart
-             "It is just two people, and I had had enough.": "It is just two people, and I had had enough."}
+             # "just" before a number or an article means "only"; "had had" is grammar, not a restart
+             "It is just two people, and I had had enough.": "It is just two people, and I had had enough.",
+             "We just need the designer, just the designer.": "We need the designer, just the designer."}
     for said_text, short in cases.items():
         assert condense(said_text) == short
         words = iter(said_text.lower().replace(",", " ").split())

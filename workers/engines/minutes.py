@@ -119,9 +119,10 @@ NUMBER = (r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twel
           r"hundred|thousand|million|billion|dozen|half|percent|per cent)\b")
 # fillers, hedges and discourse markers said on the way to the point: leaving them out
 # changes no fact ("I'm going to go ahead and ask" → "I'm going to ask"; "just" before a
-# number means "only" and stays)
+# number, an article or a preposition means "only" or "exactly" and stays)
 FILLER = re.compile(r"(?:,\s+|\s+|^)(?:um+|uh+|erm|er|hmm+|really|actually|basically|literally|obviously|honestly|"
-                    r"simply|just(?!\s+(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|a few|over|under))|"
+                    r"simply|just(?!\s+(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|a|an|the|this|that|these|those|"
+                    r"for|in|on|at|about|after|before|as|like|over|under)\b)|"
                     r"also|currently|kind of|sort of|you know|i mean|pretty much|to be honest|"
                     r"i (?:think|guess|suppose|believe|feel like)(?: that)?(?=\s+(?:we|i|it|they|he|she|you|the|this|"
                     r"that|there|our|a|an)\b)|go ahead and)\b(?:,(?=\s))?", re.I)
