@@ -17,7 +17,8 @@ from workers.errors import RefusedResult
 
 TRANSCRIPT_FIELDS = {"language", "language_probability", "duration", "model", "device", "task", "batched", "text",
                      "segments", "rerun", "gaps", "notes", "job_id", "index", "start", "end", "elapsed_seconds",
-                     "worker_pid", "peak_rss_mb", "hostname", "audio_travel"}
+                     "worker_pid", "peak_rss_mb", "hostname", "audio_travel", "timings"}
+TIMING_PARTS = {"audio", "model", "transcribe", "coverage"}  # a chunk's seconds, for bench_long
 SEGMENT_FIELDS = {"start", "end", "text", "words", "gap", "speaker"}
 WORD_FIELDS = {"start", "end", "word", "probability"}
 SLACK_SECONDS = 30.0  # the batched pipeline may date a last sentence past its audio (seen: 4.5 s); one window at most
@@ -48,6 +49,11 @@ def check_transcript(result, start: float, end: float, *, job_id: str | None = N
     extra = set(result) - TRANSCRIPT_FIELDS
     if extra:
         raise _refuse(f"unknown fields {', '.join(sorted(extra)[:3])}")
+    timings = result.get("timings", {})
+    if not isinstance(timings, dict) or set(timings) - TIMING_PARTS:
+        raise _refuse("unknown timings")
+    for part, seconds in timings.items():
+        _number(seconds, f"the time of {part}")
     if job_id is not None and result.get("job_id") not in (None, job_id):
         raise _refuse("another job's result")
     if index is not None and result.get("index") not in (None, index):
@@ -87,6 +93,11 @@ def check_stage_result(result, source_bytes: int, *, job_id: str | None = None) 
     job, no larger than its input allows."""
     if not isinstance(result, dict):
         raise _refuse("not a result")
+    timings = result.get("timings", {})
+    if not isinstance(timings, dict) or set(timings) - TIMING_PARTS:
+        raise _refuse("unknown timings")
+    for part, seconds in timings.items():
+        _number(seconds, f"the time of {part}")
     if job_id is not None and result.get("job_id") not in (None, job_id):
         raise _refuse("another job's result")
     size = len(json.dumps(result))
