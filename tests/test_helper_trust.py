@@ -250,6 +250,7 @@ def test_a_result_that_does_not_fit_its_task_is_refused(corpus):
     real = SpeechEngine.get(options).transcribe(probe(str(corpus / "jfk.flac")), options)
     check_transcript(real, 0.0, 11.0)
     check_transcript(dict(real, job_id="j", index=2, start=60.0, end=71.0,
+                          timings={"audio": 0.01, "model": 0.0, "transcribe": 0.8, "coverage": 0.02},
                           segments=[dict(s, start=s["start"] + 60, end=s["end"] + 60,
                                          words=[dict(w, start=w["start"] + 60, end=w["end"] + 60)
                                                 for w in s.get("words") or ()]) for s in real["segments"]]),
@@ -262,7 +263,8 @@ def test_a_result_that_does_not_fit_its_task_is_refused(corpus):
     strange = dict(real, segments=[{"start": 1.0, "end": 2.0, "text": "x", "html": "<b>"}])
     wordy = dict(real, segments=[{"start": 0.0, "end": 10.0, "text": "word " * 1000}])
     other_job = dict(real, job_id="other")
-    for forged in (flood, outside, unknown, strange, wordy, other_job, "text", None):
+    odd_timings = dict(real, timings={"transcribe": "fast"})
+    for forged in (flood, outside, unknown, strange, wordy, other_job, odd_timings, "text", None):
         with pytest.raises(RefusedResult) as caught:
             check_transcript(forged, 0.0, 11.0, job_id="j")
         assert "refused" in str(caught.value)
