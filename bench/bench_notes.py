@@ -195,14 +195,17 @@ def run(engine_name: str, model, segments: list[dict], before=None) -> tuple[str
     return markdown, time.perf_counter() - started
 
 
-def oracle(segments: list[dict], name: str, level: str) -> tuple[int, int]:
+def oracle(segments: list[dict], name: str, level: str, listed: str | None = None) -> tuple[int, int]:
     """The most key facts a picker could cover within the notes' budget, found greedily
     (facts per word) by one that KNOWS the facts: a ceiling to read the picker against.
     level "clause": lines are runs of whole said clauses; "sub-clause": those, and the
     main clauses inside them (a lead-in dropped, two clauses joined by "and" apart), with
     fillers and hedges left out: what the picker itself may write; "span": any run of
     consecutive said words inside one sentence (a shortened sentence at its most generous:
-    it ignores whether the run reads as a sentence)."""
+    it ignores whether the run reads as a sentence). With *listed* (the picker's notes), its
+    Decisions, Action items and Open questions stay as they are and the oracle only fills
+    the words they leave: how much of the gap is the summary picker's, and how much the
+    cost of keeping every decision and action."""
     from workers.engines.minutes import CLAUSE, Minutes, condense, main_clauses
 
     minutes = Minutes(segments)
@@ -233,6 +236,14 @@ def oracle(segments: list[dict], name: str, level: str) -> tuple[int, int]:
 
     have: set = set()
     used = 0
+    if listed is not None:  # the picker's listed headings, as written, and what they cost
+        for section in re.split(r"^## ", listed, flags=re.M)[1:]:
+            heading, _, body = section.partition("\n")
+            if kind_of(heading) in HEADS:
+                text = LINK.sub(" ", body).lower()
+                have |= {(i, g) for i, f in enumerate(facts) for g, group in enumerate(f["all"])
+                         if any(has_words(p, text) for p in group)}
+                used += words_in(body)
     while True:
         now = count(have)
         gains = [((count(have | h) - now) / words_in(u), u) for u, h in holds.items()
@@ -311,10 +322,15 @@ def main() -> int:
         print(f"{group:<9} {engine_name:<16} {label:<13} coverage {t['covered'] / t['facts']:.0%} "
               f"({t['covered']:.0f}/{t['facts']})  invented {t['invented']}  length {length:.2f}  {heads}")
     print("\n# the ceiling within the same budget, chosen by one who knows the facts: whole said clauses,"
-          " the picker's own shorter readings (sub-clause), any run of said words in a sentence (span)")
+          " the picker's own shorter readings (sub-clause), any run of said words in a sentence (span),"
+          " and sub-clauses in the words the picker's decisions, actions and questions leave (listed kept)")
     for group, names in groups.items():
-        for level in ("clause", "sub-clause", "span"):
-            found = [oracle(transcripts[n], n, level) for n in names]
+        for level in ("clause", "sub-clause", "span", "listed kept"):
+            if level == "listed kept":  # the picker's decisions/actions/questions, the rest sub-clauses
+                found = [oracle(transcripts[n], n, "sub-clause", run("grounded", None, transcripts[n])[0])
+                         for n in names]
+            else:
+                found = [oracle(transcripts[n], n, level) for n in names]
             print(f"{group:<9} {level} oracle: coverage {sum(a for a, _ in found) / sum(b for _, b in found):.0%} "
                   f"({' '.join(f'{a}/{b}' for a, b in found)})")
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
