@@ -6,8 +6,8 @@ For each thread split (speech threads + LLM threads) prints the LLM's tokens per
 and the transcription's real-time factor, each alone and both at once, and the
 fractions of their alone speeds. "At once" means over the same seconds: the LLM writes
 summary after summary for as long as the transcription runs and stops when it ends (one
-160-token summary used to end 2-4 s into a 7 s transcription, which flattered both). Oversubscribing the cores (2 + 2 on 2 cores) is what
-the CPU budget exists to avoid.
+160-token summary used to end 2-4 s into a 7 s transcription, which flattered both).
+Oversubscribing the cores (2 + 2 on 2 cores) is what the CPU budget exists to avoid.
 """
 
 from __future__ import annotations
