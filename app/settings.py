@@ -50,9 +50,9 @@ SETTINGS = JOB_OPTIONS + APP_SETTINGS
 BY_KEY = {s.key: s for s in SETTINGS}
 
 
-def problem_with(key: str, value: Any) -> str | None:
+def problem_with(key: str, value: Any, data_root: Path | None = None) -> str | None:
     """Why *value* cannot be *key*'s, in a sentence; None if it can (the dialog asks
-    before it saves)."""
+    before it saves). *data_root*: where the person's own templates are."""
     setting = BY_KEY[key]
     text = str(value).strip()
     if setting.many and text:
@@ -83,6 +83,14 @@ def problem_with(key: str, value: Any) -> str | None:
             SpeakerCount.parse(text)
         except ValueError as exc:
             return f"{setting.title}: {exc}"
+    if key == "beam_size" and not 1 <= int(value) <= 20:
+        return f"{setting.title}: must be between 1 and 20."
+    if key == "summary_template" and data_root is not None:
+        from app.templates import available
+
+        templates = available(Path(data_root))
+        if text not in templates:
+            return f"No summary template named '{text}' (have: {', '.join(sorted(templates))})."
     if key == "speaker_match" and not 0.0 < float(value or 0) <= 1.0:
         return f"{setting.title}: a similarity between 0 and 1."
     return None

@@ -330,7 +330,7 @@ class SettingsDialog(QDialog):
     def accept(self) -> None:
         """Nothing is saved while a value cannot be used: the dialog says which, and why."""
         values = {setting.key: value_of(self.editors[setting.key]) for setting in SETTINGS}
-        problems = [p for p in (problem_with(key, value) for key, value in values.items()) if p]
+        problems = [p for p in (problem_with(key, value, self._data_root) for key, value in values.items()) if p]
         if problems:
             self.problem.setText("\n".join(problems))
             return

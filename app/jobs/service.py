@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import threading
 import time
 from dataclasses import dataclass
@@ -39,33 +38,20 @@ def options_key(options: dict) -> str:
     return hashlib.sha256(json.dumps(options, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def expand_paths(paths: list[str]) -> tuple[list[str], list[str]]:
-    """(files to add, files skipped). Files named on their own are added whatever they are
-    (a file that is not a recording gets its reason on its row); folders are walked
-    recursively (hidden entries skipped) and give only the recordings they hold, by name
-    (``workers.media.MEDIA_SUFFIXES``): a folder of notes beside its audio is no list of
-    failures."""
-    from workers.media import is_media_name
-
-    out, skipped = [], []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(f for f in files if not f.startswith(".")):
-                    (out if is_media_name(name) else skipped).append(str(Path(root) / name))
-        else:
-            out.append(str(path))
-    return out, skipped
-
-
 @dataclass
 class Intake:
     job_id: str
     path: str
     state: str
-    reused_from: str | None = None
+    reused_from: str | None = None  # the job this file joined: the same content, with the same options
+
+    @property
+    def already_done(self) -> bool:
+        return bool(self.reused_from) and self.state == js.DONE
+
+    @property
+    def already_active(self) -> bool:
+        return bool(self.reused_from) and self.state != js.DONE
 
 
 def _template(service, job, options):
