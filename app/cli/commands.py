@@ -17,6 +17,7 @@ from app.runtime.supervisor import AlreadyRunning, StartError
 from app.settings import Settings
 from app.store import jobstore as js
 from app.store.jobstore import JobStore
+from workers import stages
 
 
 def say(notices) -> None:
@@ -256,7 +257,7 @@ def _progress_of(desk: Desk, item: Item, args) -> tuple[str, float, str, bool]:
     """(state, progress, note, finished) of one file; writes its exports once they exist."""
     store = desk.store
     job = store.job(item.job_id)
-    stage = store.stage(item.job_id, "transcribe")
+    stage = store.stage(item.job_id, stages.TRANSCRIBE.name)
     progress = stage["progress"] or 0.0
     if job["state"] == js.PAUSED:  # paused in the window: not this command's to wait for
         return job["state"], progress, "paused (resume it in the window)", True
@@ -265,7 +266,7 @@ def _progress_of(desk: Desk, item: Item, args) -> tuple[str, float, str, bool]:
             job["state"] in js.FINAL
     _write_results(desk, item, args)
     note = ", ".join(f"→ {p}" for paths in item.written.values() for p in paths)
-    speakers = store.stage(item.job_id, "diarize")
+    speakers = store.stage(item.job_id, stages.DIARIZE.name)
     if speakers and speakers["state"] not in js.FINAL:
         note = f"finding speakers {100 * (speakers['progress'] or 0):.0f}%"
     if item.intake.already_done:
@@ -297,7 +298,7 @@ def _report(store: JobStore, items: list[Item]) -> int:
     for item in items:
         job = store.job(item.job_id)
         path = item.intake.path
-        if store.stage(item.job_id, "transcribe")["state"] != js.DONE:  # no transcript: a failure
+        if store.stage(item.job_id, stages.TRANSCRIBE.name)["state"] != js.DONE:  # no transcript: a failure
             failed += 1
             why = job["error"] or job["state"]
             print(f"earmark: {why}" if path in why else f"earmark: {path}: {why}", file=sys.stderr)

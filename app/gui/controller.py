@@ -15,6 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from app.errors import SENTENCE_ERRORS
 from app.jobs import desk as front
 from app.jobs.desk import Desk
 from app.paths import DataDir
@@ -180,15 +181,13 @@ class AppController(QObject):
             return self.tr("Could not export to {0}: {1}").format(values["folder"], values["why"])
         return notice.text
 
-    def _act(self, method: str, job_ids: list[str], *args) -> None:
-        """Run ``JobService.method(job_id, *args)`` for each job, off the GUI thread (the
-        stack's service when the action runs: a takeover may have replaced it)."""
+    def _act(self, action: str, job_ids: list[str]) -> None:
+        """``Desk.act(action, job_id)`` for each job, off the GUI thread."""
         if self.stack is None:
             self.status.emit(self.tr("The workers are still starting; try again in a moment."))
             return
         for job_id in job_ids:
-            self.run_action(method.replace("_", " "),
-                            lambda job_id=job_id: getattr(self.stack.service, method)(job_id, *args),
+            self.run_action(action.replace("_", " "), lambda job_id=job_id: self.desk.act(action, job_id),
                             then=self.jobs_changed.emit)
 
     def run_action(self, what: str, fn, then=None) -> None:
@@ -197,6 +196,8 @@ class AppController(QObject):
         def run():
             try:
                 fn()
+            except SENTENCE_ERRORS as exc:  # a sentence for a person, said as it is
+                self.status.emit(str(exc))
             except Exception as exc:
                 log.exception("%s failed", what)
                 self.status.emit(self.tr("Could not {0}: {1}").format(what, exc))
@@ -205,17 +206,18 @@ class AppController(QObject):
 
         self._action_pool.submit(run)
 
-    def summarize(self, job_id: str, template: str) -> None:
-        self._act("summarize", [job_id], template)
+    def run_stage(self, job_ids: list[str], name: str, **options) -> None:
+        """Run a stage of each finished transcript again (``Desk.run_stage``): speakers,
+        a summary, a translation, or any stage the table says a person may run again."""
+        if self.stack is None:
+            self.status.emit(self.tr("The workers are still starting; try again in a moment."))
+            return
+        for job_id in job_ids:
+            self.run_action(name, lambda job_id=job_id: self.desk.run_stage(job_id, name, **options),
+                            then=self.jobs_changed.emit)
 
     def pause(self, job_ids): self._act("pause", job_ids)
     def resume(self, job_ids): self._act("resume", job_ids)
-
-    def translate(self, job_ids: list[str], language: str) -> None:
-        self._act("translate", job_ids, language)
-
-    def find_speakers(self, job_ids: list[str], speakers: str) -> None:
-        self._act("find_speakers", job_ids, speakers)
 
     def reindex(self, job_id: str) -> None:
         self._act("reindex", [job_id])

@@ -143,14 +143,15 @@ class ModelField(PathField):
         self.box = self.line
 
 
-def language_items() -> list[tuple[str, str]]:
-    """Detect, then the usual languages by their own names ("Deutsch (de)")."""
+def language_items(empty: str | None = None) -> list[tuple[str, str]]:
+    """What the empty value means (*empty*; detect by default), then the usual languages
+    by their own names ("Deutsch (de)")."""
     from PySide6.QtCore import QLocale
 
     from workers.engines.llm import LANGUAGES
 
     items = [(f"{QLocale(code).nativeLanguageName() or name} ({code})", code) for code, name in LANGUAGES.items()]
-    return [(QCoreApplication.translate("SettingsDialog", "Detect automatically"), ""),
+    return [(empty or QCoreApplication.translate("SettingsDialog", "Detect automatically"), ""),
             *sorted(items, key=lambda item: item[0].casefold())]
 
 
@@ -204,6 +205,8 @@ def editor_for(setting, value, data_root=None) -> QWidget:
         editor = ValueCombo(choice_items(setting), str(value), editable=False)
     elif setting.key == "language":
         editor = ValueCombo(language_items(), str(value))
+    elif setting.key == "translate_to":
+        editor = ValueCombo(language_items(QCoreApplication.translate("SettingsDialog", "No translation")), str(value))
     elif setting.key == "speakers":
         editor = ValueCombo(speaker_items(), str(value))
     elif setting.pick == "speech model":

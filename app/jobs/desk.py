@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from app import export
-from app.errors import OptionsProblem
+from app.errors import AppError, OptionsProblem
 from app.jobs.service import Intake, JobService
 from app.jobs.stack import Stack
 from app.paths import DataDir
@@ -50,6 +50,15 @@ EXPORT_FAILED = "export-failed"  # an automatic export could not be written (val
 # its translations (NAME.fr.srt) and its notes (NAME.summary.md).
 TRANSCRIPT, TRANSLATIONS, NOTES = "transcript", "translations", "notes"
 PARTS = (TRANSCRIPT, TRANSLATIONS, NOTES)
+# What a front end may do to a job (``Desk.act``), besides running a stage again
+# (reindex: after an edit, so search finds the new words).
+ACTIONS = ("cancel", "retry", "move_to_top", "pause", "resume", "remove", "reindex")
+
+
+def _settings_keys() -> set[str]:
+    from app.settings import BY_KEY
+
+    return set(BY_KEY)
 
 
 @dataclass(frozen=True)
@@ -327,18 +336,51 @@ class Desk:
                 self._export_notices.append(Notice(EXPORT_FAILED, f"Could not export to {folder}: {why}",
                                                    {"job_id": job_id, "folder": folder, "why": why}))
 
+    # --- actions on jobs ----------------------------------------------------------------
+    def act(self, action: str, job_id: str):
+        """One of ``ACTIONS`` on a job (``JobService``'s method of that name)."""
+        if action not in ACTIONS:
+            raise ValueError(f"no action named {action!r} (have: {', '.join(ACTIONS)})")
+        return getattr(self._running().service, action)(job_id)
+
+    def run_stage(self, job_id: str, name: str, **options) -> None:
+        """Run a stage of a finished transcript again with the options its ``Again`` asks
+        for (``workers.stages``), each checked by its setting's check (``OptionsProblem``);
+        a value left empty takes the stage's fallback (speakers: auto)."""
+        from app.settings import problem_with
+        from workers import stages
+
+        again = stages.stage(name).again
+        if again is None:
+            raise OptionsProblem(f"The {stages.stage(name).label.lower()} stage cannot be run again on its own.")
+        options = {key: (again.fallback if key == again.asks and str(value).strip() in ("", "off") else value)
+                   for key, value in options.items()}
+        for key, value in options.items():
+            problem = problem_with(key, value, self.data.root) if key in _settings_keys() else None
+            if problem:
+                raise OptionsProblem(problem, key)
+        self._running().service.run_stage(job_id, name, **options)
+
+    def _running(self) -> Stack:
+        stack = self.stack
+        if stack is None or stack.service is None:
+            raise AppError("The workers are still starting; try again in a moment.")
+        return stack
+
     # --- export --------------------------------------------------------------------
     def ready_parts(self, job_id: str) -> set[str]:
         """What of a job can be exported now: the transcript once it is transcribed and its
         speakers are found (or that failed: it never waits for ever), translations and
         notes once their stages are done."""
-        stages = {s["name"]: s["state"] for s in self.store.stages(job_id)}
+        from workers import stages
+
+        state = {s["name"]: s["state"] for s in self.store.stages(job_id)}
         ready = set()
-        if stages.get("transcribe") == js.DONE and stages.get("diarize", js.DONE) in js.FINAL:
+        if state.get(stages.TRANSCRIBE.name) == js.DONE and state.get(stages.DIARIZE.name, js.DONE) in js.FINAL:
             ready.add(TRANSCRIPT)
-        if stages.get("translate") == js.DONE:
+        if state.get(stages.TRANSLATE.name) == js.DONE:
             ready.add(TRANSLATIONS)
-        if stages.get("summarize") == js.DONE:
+        if state.get(stages.SUMMARIZE.name) == js.DONE:
             ready.add(NOTES)
         return ready
 

@@ -3,22 +3,22 @@
 <context>
     <name>AppController</name>
     <message>
-        <location filename="../../app/gui/controller.py" line="32" />
+        <location filename="../../app/gui/controller.py" line="33" />
         <source>Skipped 1 file in the folder that is not a recording ({0}).</source>
         <translation>Eine Datei im Ordner übersprungen, die keine Aufnahme ist ({0}).</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="35" />
+        <location filename="../../app/gui/controller.py" line="36" />
         <source>Skipped {1} files in the folder that are not recordings ({0}).</source>
         <translation>{1} Dateien im Ordner übersprungen, die keine Aufnahmen sind ({0}).</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="76" />
+        <location filename="../../app/gui/controller.py" line="77" />
         <source>Starting workers…</source>
         <translation>Worker werden gestartet…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="86" />
+        <location filename="../../app/gui/controller.py" line="87" />
         <source>{0}
 
 Check that the data folder {1} is writable, or choose another one with --data-dir.</source>
@@ -27,52 +27,53 @@ Check that the data folder {1} is writable, or choose another one with --data-di
 Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --data-dir einen anderen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="91" />
+        <location filename="../../app/gui/controller.py" line="92" />
         <source>Earmark could not start its workers: {0}. See the logs in {1}.</source>
         <translation>Earmark konnte seine Worker nicht starten: {0}. Siehe die Protokolle in {1}.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="100" />
+        <location filename="../../app/gui/controller.py" line="101" />
         <source>Starting the workers again with the new settings…</source>
         <translation>Die Worker starten mit den neuen Einstellungen neu…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="111" />
+        <location filename="../../app/gui/controller.py" line="112" />
         <source>Ready</source>
         <translation>Bereit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="176" />
+        <location filename="../../app/gui/controller.py" line="177" />
         <source>{0} is a folder with no recordings in it.</source>
         <translation>{0} ist ein Ordner ohne Aufnahmen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="178" />
+        <location filename="../../app/gui/controller.py" line="179" />
         <source>Refused a helper at {0}: {1}</source>
         <translation>Einen Helfer unter {0} abgewiesen: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="174" />
+        <location filename="../../app/gui/controller.py" line="175" />
         <source>Could not add {0}: {1}</source>
         <translation>{0} konnte nicht hinzugefügt werden: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="172" />
+        <location filename="../../app/gui/controller.py" line="173" />
         <source>{0} is already in the list; it was not added twice.</source>
         <translation>{0} ist schon in der Liste; sie wurde nicht doppelt hinzugefügt.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="180" />
+        <location filename="../../app/gui/controller.py" line="181" />
         <source>Could not export to {0}: {1}</source>
         <translation>Konnte nicht nach {0} exportieren: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="202" />
+        <location filename="../../app/gui/controller.py" line="203" />
         <source>Could not {0}: {1}</source>
         <translation>Fehlgeschlagen ({0}): {1}</translation>
     </message>
     <message>
         <location filename="../../app/gui/controller.py" line="187" />
+        <location filename="../../app/gui/controller.py" line="213" />
         <source>The workers are still starting; try again in a moment.</source>
         <translation>Die Worker starten noch; versuchen Sie es gleich noch einmal.</translation>
     </message>
@@ -88,40 +89,40 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="101" />
+        <location filename="../../app/gui/jobs_model.py" line="100" />
         <location filename="../../app/gui/queue_panel/tasks_model.py" line="60" />
         <source>File</source>
         <translation>Datei</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="102" />
+        <location filename="../../app/gui/jobs_model.py" line="101" />
         <source>Progress</source>
         <translation>Fortschritt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="103" />
+        <location filename="../../app/gui/jobs_model.py" line="102" />
         <location filename="../../app/gui/queue_panel/tasks_model.py" line="56" />
-        <location filename="../../app/gui/settings_dialog.py" line="409" />
+        <location filename="../../app/gui/settings_dialog.py" line="412" />
         <source>State</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="104" />
+        <location filename="../../app/gui/jobs_model.py" line="103" />
         <source>Time left</source>
         <translation>Restzeit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="105" />
+        <location filename="../../app/gui/jobs_model.py" line="104" />
         <source>Note</source>
         <translation>Hinweis</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="106" />
+        <location filename="../../app/gui/jobs_model.py" line="105" />
         <source>Duration</source>
         <translation>Dauer</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="107" />
+        <location filename="../../app/gui/jobs_model.py" line="106" />
         <source>Language</source>
         <translation>Sprache</translation>
     </message>
@@ -291,7 +292,7 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
     </message>
     <message>
         <location filename="../../app/gui/queue_panel/workers_tab.py" line="31" />
-        <location filename="../../app/gui/settings_dialog.py" line="408" />
+        <location filename="../../app/gui/settings_dialog.py" line="411" />
         <source>Model</source>
         <translation>Modell</translation>
     </message>
@@ -306,17 +307,17 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
         <translation>Letzte Änderung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="408" />
+        <location filename="../../app/gui/settings_dialog.py" line="411" />
         <source>Kind</source>
         <translation>Art</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="409" />
+        <location filename="../../app/gui/settings_dialog.py" line="412" />
         <source>Size</source>
         <translation>Größe</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="410" />
+        <location filename="../../app/gui/settings_dialog.py" line="413" />
         <source>About</source>
         <translation>Beschreibung</translation>
     </message>
@@ -324,7 +325,7 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
 <context>
     <name>DropZone</name>
     <message>
-        <location filename="../../app/gui/main_window.py" line="103" />
+        <location filename="../../app/gui/main_window.py" line="102" />
         <source>Drop recordings or folders here
 
 or use File › Add files (Ctrl+O)</source>
@@ -412,360 +413,357 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/gui/main_window.py" line="114" />
-        <location filename="../../app/gui/main_window.py" line="355" />
+        <location filename="../../app/gui/main_window.py" line="113" />
+        <location filename="../../app/gui/main_window.py" line="358" />
         <source>Earmark</source>
         <translation>Earmark</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="153" />
+        <location filename="../../app/gui/main_window.py" line="152" />
         <source>Search all transcripts (Ctrl+K)</source>
         <translation>Alle Transkripte durchsuchen (Strg+K)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="157" />
+        <location filename="../../app/gui/main_window.py" line="156" />
         <source>Most relevant</source>
         <translation>Relevanteste zuerst</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="158" />
+        <location filename="../../app/gui/main_window.py" line="157" />
         <source>Newest first</source>
         <translation>Neueste zuerst</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="168" />
-        <location filename="../../app/gui/main_window.py" line="640" />
+        <location filename="../../app/gui/main_window.py" line="167" />
+        <location filename="../../app/gui/main_window.py" line="602" />
         <source>Anyone</source>
         <translation>Alle</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="169" />
+        <location filename="../../app/gui/main_window.py" line="168" />
         <source>Only what this person said</source>
         <translation>Nur was diese Person gesagt hat</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="170" />
+        <location filename="../../app/gui/main_window.py" line="169" />
         <source>Speaker of search results</source>
         <translation>Sprecher der Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="187" />
+        <location filename="../../app/gui/main_window.py" line="186" />
         <source>Transcript</source>
         <translation>Transkript</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="188" />
+        <location filename="../../app/gui/main_window.py" line="187" />
         <source>Summary</source>
         <translation>Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="217" />
+        <location filename="../../app/gui/main_window.py" line="216" />
         <source>Exported {0} file(s) to {1}</source>
         <translation>{0} Datei(en) nach {1} exportiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="218" />
+        <location filename="../../app/gui/main_window.py" line="217" />
         <source>Nothing was exported: the selection has no transcript yet.</source>
         <translation>Nichts exportiert: die Auswahl hat noch kein Transkript.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="242" />
+        <location filename="../../app/gui/main_window.py" line="241" />
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="243" />
+        <location filename="../../app/gui/main_window.py" line="242" />
         <source>Add files…</source>
         <translation>Dateien hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="244" />
+        <location filename="../../app/gui/main_window.py" line="243" />
         <source>Add folder…</source>
         <translation>Ordner hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="245" />
+        <location filename="../../app/gui/main_window.py" line="244" />
         <source>Export selected…</source>
         <translation>Auswahl exportieren…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="247" />
+        <location filename="../../app/gui/main_window.py" line="246" />
         <source>Settings…</source>
         <translation>Einstellungen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="248" />
+        <location filename="../../app/gui/main_window.py" line="247" />
         <source>Quit</source>
         <translation>Beenden</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="249" />
+        <location filename="../../app/gui/main_window.py" line="248" />
         <source>&amp;Jobs</source>
         <translation>&amp;Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="250" />
-        <location filename="../../app/gui/main_window.py" line="723" />
+        <location filename="../../app/gui/main_window.py" line="249" />
+        <location filename="../../app/gui/main_window.py" line="685" />
         <source>Open transcript</source>
         <translation>Transkript öffnen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="253" />
+        <location filename="../../app/gui/main_window.py" line="252" />
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="255" />
+        <location filename="../../app/gui/main_window.py" line="254" />
         <source>Retry</source>
         <translation>Wiederholen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="257" />
+        <location filename="../../app/gui/main_window.py" line="256" />
         <source>Move to top</source>
         <translation>Nach oben</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="259" />
+        <location filename="../../app/gui/main_window.py" line="258" />
         <source>Remove from list</source>
         <translation>Aus der Liste entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="261" />
+        <location filename="../../app/gui/main_window.py" line="260" />
         <source>Pause</source>
         <translation>Anhalten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="263" />
+        <location filename="../../app/gui/main_window.py" line="262" />
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="265" />
         <source>Translate…</source>
-        <translation>Übersetzen…</translation>
+        <translation type="vanished">Übersetzen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="266" />
         <source>Find speakers…</source>
-        <translation>Sprecher finden…</translation>
+        <translation type="vanished">Sprecher finden…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="267" />
+        <location filename="../../app/gui/main_window.py" line="270" />
         <source>Show in file manager</source>
         <translation>Im Dateimanager zeigen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="281" />
+        <location filename="../../app/gui/main_window.py" line="284" />
         <source>Queue</source>
         <translation>Warteschlange</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="289" />
+        <location filename="../../app/gui/main_window.py" line="292" />
         <source>Queue panel</source>
         <translation>Warteschlangen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="291" />
+        <location filename="../../app/gui/main_window.py" line="294" />
         <source>&amp;View</source>
         <translation>An&amp;sicht</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="293" />
+        <location filename="../../app/gui/main_window.py" line="296" />
         <source>People…</source>
         <translation>Personen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="298" />
+        <location filename="../../app/gui/main_window.py" line="301" />
         <source>Jobs</source>
         <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="298" />
+        <location filename="../../app/gui/main_window.py" line="301" />
         <source>Search all transcripts</source>
         <translation>Alle Transkripte durchsuchen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="299" />
+        <location filename="../../app/gui/main_window.py" line="302" />
         <source>Order of search results</source>
         <translation>Reihenfolge der Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="300" />
+        <location filename="../../app/gui/main_window.py" line="303" />
         <source>Search results</source>
         <translation>Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="300" />
+        <location filename="../../app/gui/main_window.py" line="303" />
         <source>Overall progress</source>
         <translation>Gesamtfortschritt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="301" />
+        <location filename="../../app/gui/main_window.py" line="304" />
         <source>Transcript and summary</source>
         <translation>Transkript und Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="301" />
+        <location filename="../../app/gui/main_window.py" line="304" />
         <source>Drop zone</source>
         <translation>Ablagefläche</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="307" />
+        <location filename="../../app/gui/main_window.py" line="310" />
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="398" />
+        <location filename="../../app/gui/main_window.py" line="401" />
         <source>Add recordings</source>
         <translation>Aufnahmen hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="399" />
+        <location filename="../../app/gui/main_window.py" line="402" />
         <source>Audio and video ({0});;All files (*)</source>
         <translation>Audio und Video ({0});;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="405" />
+        <location filename="../../app/gui/main_window.py" line="408" />
         <source>Add a folder of recordings</source>
         <translation>Einen Ordner mit Aufnahmen hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="435" />
         <source>Select the transcripts to translate first.</source>
-        <translation>Wählen Sie zuerst die zu übersetzenden Transkripte.</translation>
+        <translation type="vanished">Wählen Sie zuerst die zu übersetzenden Transkripte.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="438" />
         <source>Translate</source>
-        <translation>Übersetzen</translation>
+        <translation type="vanished">Übersetzen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="444" />
         <source>Translate into:</source>
-        <translation>Übersetzen in:</translation>
+        <translation type="vanished">Übersetzen in:</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="446" />
+        <location filename="../../app/gui/run_again.py" line="29" />
         <source>The bundled translation model (SmolLM2-135M) scored {0} of 100 on Earmark's test translation, below the {1} a usable translation needs: expect wrong and untranslated sentences. For English from speech, transcribe with the speech model 'base' and the task 'translate'; for other languages, choose a larger summary model in Settings › Models.</source>
         <translation>Das mitgelieferte Übersetzungsmodell (SmolLM2-135M) erreichte {0} von 100 Punkten in Earmarks Testübersetzung, weniger als die {1}, die eine brauchbare Übersetzung braucht: Rechnen Sie mit falschen und unübersetzten Sätzen. Für Englisch aus Sprache transkribieren Sie mit dem Sprachmodell „base“ und der Aufgabe „translate“; für andere Sprachen wählen Sie ein größeres Zusammenfassungsmodell unter Einstellungen › Modelle.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="466" />
         <source>Select the transcripts to find speakers in first.</source>
-        <translation>Wählen Sie zuerst die Transkripte aus, in denen Sprecher gefunden werden sollen.</translation>
+        <translation type="vanished">Wählen Sie zuerst die Transkripte aus, in denen Sprecher gefunden werden sollen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="478" />
         <source>Find speakers</source>
-        <translation>Sprecher finden</translation>
+        <translation type="vanished">Sprecher finden</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="479" />
         <source>How many speakers: auto, a number (e.g. 3) or a range (e.g. 2-4):</source>
-        <translation>Wie viele Sprecher: auto, eine Zahl (z. B. 3) oder ein Bereich (z. B. 2-4):</translation>
+        <translation type="vanished">Wie viele Sprecher: auto, eine Zahl (z. B. 3) oder ein Bereich (z. B. 2-4):</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="503" />
+        <location filename="../../app/gui/main_window.py" line="465" />
         <source>Select the jobs to export first.</source>
         <translation>Wählen Sie zuerst die zu exportierenden Aufträge.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="538" />
+        <location filename="../../app/gui/main_window.py" line="500" />
         <source>notes</source>
         <translation>Notizen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="538" />
+        <location filename="../../app/gui/main_window.py" line="500" />
         <source>translation</source>
         <translation>Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="554" />
+        <location filename="../../app/gui/main_window.py" line="516" />
         <source>No transcript mentions “{0}”.</source>
         <translation>Kein Transkript erwähnt „{0}“.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="657" />
+        <location filename="../../app/gui/main_window.py" line="619" />
         <source>Working…</source>
         <translation>In Arbeit…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="674" />
+        <location filename="../../app/gui/main_window.py" line="636" />
         <source>A job failed</source>
         <translation>Ein Auftrag ist fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="681" />
+        <location filename="../../app/gui/main_window.py" line="643" />
         <source>{0} of {1} · %p%</source>
         <translation>{0} von {1} · %p%</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="684" />
+        <location filename="../../app/gui/main_window.py" line="646" />
         <source>Earmark: {0} job(s) left</source>
         <translation>Earmark: noch {0} Auftrag/Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="694" />
+        <location filename="../../app/gui/main_window.py" line="656" />
         <source>{0} done</source>
         <translation>{0} fertig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="694" />
+        <location filename="../../app/gui/main_window.py" line="656" />
         <source>{0} failed</source>
         <translation>{0} fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="695" />
+        <location filename="../../app/gui/main_window.py" line="657" />
         <source>{0} cancelled</source>
         <translation>{0} abgebrochen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="698" />
+        <location filename="../../app/gui/main_window.py" line="660" />
         <source>Batch finished</source>
         <translation>Stapel beendet</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="697" />
+        <location filename="../../app/gui/main_window.py" line="659" />
         <source>nothing left</source>
         <translation>nichts mehr offen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="714" />
+        <location filename="../../app/gui/main_window.py" line="441" />
+        <source>Select the transcripts first.</source>
+        <translation>Wählen Sie zuerst die Transkripte aus.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="676" />
         <source>Earmark could not start its workers</source>
         <translation>Earmark konnte seine Worker nicht starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="715" />
+        <location filename="../../app/gui/main_window.py" line="677" />
         <source>Earmark could not start</source>
         <translation>Earmark konnte nicht starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="720" />
+        <location filename="../../app/gui/main_window.py" line="682" />
         <source>Already transcribed</source>
         <translation>Schon transkribiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="721" />
+        <location filename="../../app/gui/main_window.py" line="683" />
         <source>{0} was already transcribed with these settings.</source>
         <translation>{0} wurde mit diesen Einstellungen schon transkribiert.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="724" />
+        <location filename="../../app/gui/main_window.py" line="686" />
         <source>Transcribe again</source>
         <translation>Noch einmal transkribieren</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="758" />
+        <location filename="../../app/gui/main_window.py" line="720" />
         <source>Earmark keeps running</source>
         <translation>Earmark läuft weiter</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="758" />
+        <location filename="../../app/gui/main_window.py" line="720" />
         <source>Jobs continue in the background.</source>
         <translation>Die Aufträge laufen im Hintergrund weiter.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="769" />
+        <location filename="../../app/gui/main_window.py" line="731" />
         <source>Stopping workers…</source>
         <translation>Worker werden beendet…</translation>
     </message>
@@ -773,37 +771,37 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>Model</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="412" />
+        <location filename="../../app/gui/settings_dialog.py" line="415" />
         <source>speech</source>
         <translation>Sprache</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="412" />
+        <location filename="../../app/gui/settings_dialog.py" line="415" />
         <source>summary</source>
         <translation>Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="413" />
+        <location filename="../../app/gui/settings_dialog.py" line="416" />
         <source>bundled</source>
         <translation>mitgeliefert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="413" />
+        <location filename="../../app/gui/settings_dialog.py" line="416" />
         <source>installed</source>
         <translation>installiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="414" />
+        <location filename="../../app/gui/settings_dialog.py" line="417" />
         <source>partial</source>
         <translation>unvollständig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="414" />
+        <location filename="../../app/gui/settings_dialog.py" line="417" />
         <source>not downloaded</source>
         <translation>nicht heruntergeladen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="415" />
+        <location filename="../../app/gui/settings_dialog.py" line="418" />
         <source>Downloads are turned off (HF_HUB_OFFLINE is set); unset it to download models.</source>
         <translation>Downloads sind ausgeschaltet (HF_HUB_OFFLINE ist gesetzt); entfernen Sie es, um Modelle herunterzuladen.</translation>
     </message>
@@ -892,72 +890,72 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>ModelsWidget</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="428" />
+        <location filename="../../app/gui/settings_dialog.py" line="431" />
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="429" />
+        <location filename="../../app/gui/settings_dialog.py" line="432" />
         <source>Download</source>
         <translation>Herunterladen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="430" />
+        <location filename="../../app/gui/settings_dialog.py" line="433" />
         <source>Cancel download</source>
         <translation>Download abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="431" />
+        <location filename="../../app/gui/settings_dialog.py" line="434" />
         <source>Delete</source>
         <translation>Löschen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="432" />
+        <location filename="../../app/gui/settings_dialog.py" line="435" />
         <source>Use</source>
         <translation>Verwenden</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="435" />
+        <location filename="../../app/gui/settings_dialog.py" line="438" />
         <source>Models are downloaded only when you ask; everything else works offline.</source>
         <translation>Modelle werden nur auf Ihren Wunsch heruntergeladen; alles andere funktioniert offline.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="500" />
+        <location filename="../../app/gui/settings_dialog.py" line="503" />
         <source>Downloading {0}…</source>
         <translation>{0} wird heruntergeladen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="512" />
+        <location filename="../../app/gui/settings_dialog.py" line="515" />
         <source>The download failed: {0}</source>
         <translation>Der Download ist fehlgeschlagen: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="530" />
+        <location filename="../../app/gui/settings_dialog.py" line="533" />
         <source>Downloading {0}… {1:.0f} of {2:.0f} MB</source>
         <translation>{0} wird heruntergeladen… {1:.0f} von {2:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="540" />
+        <location filename="../../app/gui/settings_dialog.py" line="543" />
         <source>Download without a checksum?</source>
         <translation>Ohne Prüfsumme herunterladen?</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="541" />
+        <location filename="../../app/gui/settings_dialog.py" line="544" />
         <source>Download it anyway, trusting this server?</source>
         <translation>Trotzdem herunterladen und diesem Server vertrauen?</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="546" />
+        <location filename="../../app/gui/settings_dialog.py" line="549" />
         <source>{0} is downloaded. Press Use to transcribe or summarize with it.</source>
         <translation>{0} ist heruntergeladen. Mit „Verwenden“ transkribieren oder fassen Sie damit zusammen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="554" />
+        <location filename="../../app/gui/settings_dialog.py" line="557" />
         <source>{0} was deleted.</source>
         <translation>{0} wurde gelöscht.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="565" />
+        <location filename="../../app/gui/settings_dialog.py" line="568" />
         <source>{0} will be used from the next job (press OK to keep it).</source>
         <translation>{0} wird ab dem nächsten Auftrag verwendet (mit OK übernehmen).</translation>
     </message>
@@ -1052,12 +1050,12 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>ProgressDelegate</name>
     <message>
-        <location filename="../../app/gui/main_window.py" line="68" />
+        <location filename="../../app/gui/main_window.py" line="67" />
         <source>working…</source>
         <translation>in Arbeit…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="70" />
+        <location filename="../../app/gui/main_window.py" line="69" />
         <source>paused at {0}</source>
         <translation>angehalten bei {0}</translation>
     </message>
@@ -1334,205 +1332,233 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="153" />
+        <location filename="../../app/gui/settings_dialog.py" line="154" />
         <source>Detect automatically</source>
         <translation>Automatisch erkennen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="159" />
+        <location filename="../../app/gui/settings_dialog.py" line="160" />
         <source>Off</source>
         <translation>Aus</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="159" />
+        <location filename="../../app/gui/settings_dialog.py" line="160" />
         <source>Find them (any number)</source>
         <translation>Erkennen (beliebig viele)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="160" />
+        <location filename="../../app/gui/settings_dialog.py" line="161" />
         <source>{0} speakers</source>
         <translation>{0} Sprecher</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="161" />
+        <location filename="../../app/gui/settings_dialog.py" line="162" />
         <source>2 to 4 speakers</source>
         <translation>2 bis 4 Sprecher</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="167" />
+        <location filename="../../app/gui/settings_dialog.py" line="168" />
         <source>Transcribe as spoken</source>
         <translation>Transkribieren wie gesprochen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="168" />
+        <location filename="../../app/gui/settings_dialog.py" line="169" />
         <source>Translate to English</source>
         <translation>Ins Englische übersetzen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="169" />
+        <location filename="../../app/gui/settings_dialog.py" line="170" />
         <source>Grounded: the sentences said</source>
         <translation>Belegt: die gesagten Sätze</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="170" />
+        <location filename="../../app/gui/settings_dialog.py" line="171" />
         <source>Grounded, condensed by the summary model</source>
         <translation>Belegt, vom Zusammenfassungsmodell gekürzt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="172" />
+        <location filename="../../app/gui/settings_dialog.py" line="173" />
         <source>Written by the summary model</source>
         <translation>Vom Zusammenfassungsmodell geschrieben</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="223" />
+        <location filename="../../app/gui/settings_dialog.py" line="209" />
+        <source>No translation</source>
+        <translation>Keine Übersetzung</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="226" />
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF-Modelle (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="260" />
+        <location filename="../../app/gui/settings_dialog.py" line="263" />
         <source>Earmark settings</source>
         <translation>Earmark-Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="270" />
+        <location filename="../../app/gui/settings_dialog.py" line="273" />
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="280" />
+        <location filename="../../app/gui/settings_dialog.py" line="283" />
         <source>the platform's folder</source>
         <translation>der Ordner des Systems</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="281" />
+        <location filename="../../app/gui/settings_dialog.py" line="284" />
         <source>Data folder</source>
         <translation>Datenordner</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="282" />
+        <location filename="../../app/gui/settings_dialog.py" line="285" />
         <source>Data folder (used from the next start)</source>
         <translation>Datenordner (ab dem nächsten Start)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="286" />
+        <location filename="../../app/gui/settings_dialog.py" line="289" />
         <source>Join line</source>
         <translation>Beitrittszeile</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="288" />
+        <location filename="../../app/gui/settings_dialog.py" line="291" />
         <source>Copy</source>
         <translation>Kopieren</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="303" />
+        <location filename="../../app/gui/settings_dialog.py" line="306" />
         <source>Another helper</source>
         <translation>Weiterer Helfer</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="303" />
+        <location filename="../../app/gui/settings_dialog.py" line="306" />
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="312" />
+        <location filename="../../app/gui/settings_dialog.py" line="315" />
         <source>Helper</source>
         <translation>Helfer</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="313" />
+        <location filename="../../app/gui/settings_dialog.py" line="316" />
         <source>On the other machine, type</source>
         <translation>Auf dem anderen Rechner eingeben</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="390" />
+        <location filename="../../app/gui/settings_dialog.py" line="393" />
         <source>Install Earmark on the other machine and type this line there: it carries this machine's address, a secret and the fingerprint of its certificate, so the helper talks to this Earmark alone, encrypted. Audio travels through the queue; nothing needs to be shared.</source>
         <translation>Installieren Sie Earmark auf dem anderen Rechner und geben Sie dort diese Zeile ein: Sie enthält die Adresse dieses Rechners, ein Geheimnis und den Fingerabdruck seines Zertifikats, sodass der Helfer nur mit diesem Earmark spricht, verschlüsselt. Der Ton reist durch die Warteschlange; nichts muss geteilt werden.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="393" />
+        <location filename="../../app/gui/settings_dialog.py" line="396" />
         <source>Type an address above (such as 0.0.0.0:6380) to let other machines help; empty keeps the queue on this machine alone.</source>
         <translation>Geben Sie oben eine Adresse ein (etwa 0.0.0.0:6380), damit andere Rechner helfen können; leer bleibt die Warteschlange auf diesem Rechner allein.</translation>
     </message>
 </context>
 <context>
+    <name>Stage</name>
+    <message>
+        <source>Find speakers…</source>
+        <translation>Sprecher finden…</translation>
+    </message>
+    <message>
+        <source>How many speakers: auto, a number (e.g. 3) or a range (e.g. 2-4):</source>
+        <translation>Wie viele Sprecher: auto, eine Zahl (z. B. 3) oder ein Bereich (z. B. 2-4):</translation>
+    </message>
+    <message>
+        <source>Summarize…</source>
+        <translation>Zusammenfassen…</translation>
+    </message>
+    <message>
+        <source>Summarize with the template:</source>
+        <translation>Zusammenfassen mit der Vorlage:</translation>
+    </message>
+    <message>
+        <source>Translate…</source>
+        <translation>Übersetzen…</translation>
+    </message>
+    <message>
+        <source>Translate into:</source>
+        <translation>Übersetzen in:</translation>
+    </message>
+</context>
+<context>
     <name>State</name>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="50" />
+        <location filename="../../app/gui/jobs_model.py" line="51" />
         <source>queued</source>
         <translation>wartend</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="50" />
+        <location filename="../../app/gui/jobs_model.py" line="51" />
         <source>running</source>
         <translation>läuft</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="51" />
+        <location filename="../../app/gui/jobs_model.py" line="52" />
         <source>done</source>
         <translation>fertig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="51" />
+        <location filename="../../app/gui/jobs_model.py" line="52" />
         <source>failed</source>
         <translation>fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="52" />
+        <location filename="../../app/gui/jobs_model.py" line="53" />
         <source>cancelled</source>
         <translation>abgebrochen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="52" />
+        <location filename="../../app/gui/jobs_model.py" line="53" />
         <source>paused</source>
         <translation>angehalten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="53" />
+        <location filename="../../app/gui/jobs_model.py" line="54" />
         <source>pending</source>
         <translation>vorgemerkt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="54" />
+        <location filename="../../app/gui/jobs_model.py" line="55" />
         <source>next</source>
         <translation>als Nächstes</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="54" />
+        <location filename="../../app/gui/jobs_model.py" line="55" />
         <source>{0}st</source>
         <translation>{0}.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="54" />
+        <location filename="../../app/gui/jobs_model.py" line="55" />
         <source>{0}nd</source>
         <translation>{0}.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="55" />
+        <location filename="../../app/gui/jobs_model.py" line="56" />
         <source>{0}rd</source>
         <translation>{0}.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="55" />
+        <location filename="../../app/gui/jobs_model.py" line="56" />
         <source>{0}th</source>
         <translation>{0}.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="56" />
         <source>Transcription</source>
         <translation>Transkription</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="56" />
         <source>Summary</source>
         <translation>Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="57" />
         <source>Translation</source>
         <translation>Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="57" />
         <source>Search index</source>
         <translation>Suchindex</translation>
     </message>
@@ -1575,6 +1601,10 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <location filename="../../app/gui/queue_panel/tasks_model.py" line="23" />
         <source>sent</source>
         <translation>gesendet</translation>
+    </message>
+    <message>
+        <source>Speakers</source>
+        <translation>Sprecher</translation>
     </message>
 </context>
 <context>
