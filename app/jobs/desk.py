@@ -44,6 +44,7 @@ ALREADY_QUEUED = "already-queued"  # the same recording with the same options is
 ALREADY_DONE = "already-done"  # ... is transcribed already (values: path, job_id)
 HELPER_REFUSED = "helper-refused"  # the gate refused a helper (values: peer, why)
 STACK = "stack"  # what a person should know about this start (a repaired broker file …)
+SETTINGS = "settings"  # a value in the settings file that could not be used (its default applies)
 EXPORT_FAILED = "export-failed"  # an automatic export could not be written (values: job_id, why)
 
 # What a job can be exported as, beside each other: the transcript (with its speakers),
@@ -182,7 +183,8 @@ class Desk:
             self.stack, self.ready = stack, True
             if self.auto_export is not None:
                 self.auto_export.check()  # what is done already is not exported; what finishes from now on is
-        return [Notice(STACK, text) for text in stack.notices]
+        return ([Notice(SETTINGS, text) for text in self.settings.problems]
+                + [Notice(STACK, text) for text in stack.notices])
 
     def close(self) -> None:
         """Stop the stack (if this process runs it) or leave the one it joined."""
