@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from app.errors import SENTENCE_ERRORS
+from app.errors import SENTENCE_ERRORS, AppError
 from app.jobs import desk as front
 from app.jobs.desk import Desk
 from app.paths import DataDir
@@ -78,12 +78,10 @@ class AppController(QObject):
         self._stack_pool.submit(self._start)
 
     def _start(self) -> None:
-        from app.runtime.supervisor import AlreadyRunning, StartError
-
         try:
             self._notices = self.desk.open(wait_workers=True, on_event=self._on_event,
                                            on_summary_text=self.summary_text.emit)
-        except (StartError, AlreadyRunning, OSError) as exc:
+        except (AppError, OSError) as exc:  # a sentence (the broker, the supervisor …), or the data folder
             self.start_failed.emit(self.tr("{0}\n\nCheck that the data folder {1} is writable, or choose another "
                                            "one with --data-dir.").format(exc, self.data.root))
             return
