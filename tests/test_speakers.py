@@ -1,5 +1,5 @@
-"""Who spoke when: the real speaker model (Resemblyzer's GE2E encoder, run in NumPy)
-on real and synthetic voices, and the speaker stage through the real broker and workers.
+"""Who spoke when: the real speaker model (CAM++ on onnxruntime; Resemblyzer's GE2E, run in
+NumPy, before it) on real and synthetic voices, and the speaker stage through the real broker and workers.
 
 Recordings: ``tests/voices_audio.py`` makes a meeting of three espeak-ng voices with
 known turn times, and joins the corpus's two real speakers (one per channel of
@@ -512,6 +512,28 @@ def test_speakers_found_later_keep_edits_and_translations_with_their_segments(tm
         store.close()
 
 
+def test_the_speaker_encoder_agrees_with_3d_speakers_campplus(corpus):
+    """The shipped CAM++ (NumPy Kaldi filterbank + the ONNX export) against 3D-Speaker's
+    way with torch (kaldi-native-fbank, the torch network: tests/data/campplus_reference.npz,
+    made by scripts/campplus_reference.py) on four AMI clips, each one window; and the
+    prints tell two people in one room apart where GE2E's barely did."""
+    import numpy as np
+    from faster_whisper.audio import decode_audio
+
+    reference = np.load(Path(__file__).parent / "data" / "campplus_reference.npz")
+    encoder = voices.encoder()
+    ours = []
+    for i, clip in enumerate(reference["clips"]):
+        name, start, end = str(clip).split()
+        wav = decode_audio(str(corpus / "diarization" / f"{name}.wav"))[int(float(start) * 16000):int(float(end) * 16000)]
+        ours.append(encoder.embed(wav[None])[0])
+        agreement = float(ours[-1] @ reference[f"print{i}"])
+        print(f"{clip}: cosine {agreement:.5f}")
+        assert ours[-1].shape == (192,) and agreement >= 0.999, clip
+    # clips 1 and 2 are different people (trn06's FEE083, trn04's MEE075): far apart for CAM++
+    assert float(ours[1] @ ours[2]) < 0.5
+
+
 def test_the_numpy_encoder_agrees_with_resemblyzer(corpus):
     """The GE2E port against Resemblyzer's own prints of four AMI clips
     (tests/data/ge2e_resemblyzer.npz, made by scripts/ge2e_reference.py with torch):
@@ -523,8 +545,8 @@ def test_the_numpy_encoder_agrees_with_resemblyzer(corpus):
     from faster_whisper.audio import decode_audio
 
     reference = np.load(Path(__file__).parent / "data" / "ge2e_resemblyzer.npz")
-    encoder = voices.encoder()
-    frames = int(voices.WINDOW_SECONDS * 100)
+    encoder = voices.ge2e_encoder()
+    frames = voices.VoiceEncoder.FRAMES
     for i, clip in enumerate(reference["clips"]):
         name, start, end = str(clip).split()
         wav, rate = decode_audio(str(corpus / "diarization" / f"{name}.wav")), 16000
