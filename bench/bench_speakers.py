@@ -23,7 +23,9 @@ speak 2 s or more in all, at least one: "of people >= 2 s"); per part
 also the overlap floor (the share of reference speech that is a second voice at once:
 one speaker per moment cannot get below it) and the DER where one person talks
 (overlapped frames not scored). Time is
-the NEW engine's, as a fraction of the transcription's. Then the NEW engine's peak
+the NEW engine's, as a fraction of the transcription's; below, also GE2E's, and both by the
+stage's CPU time (it runs on one thread, so on a busy machine its CPU time is the time it
+would take on free cores; the transcription times are from the run that made --work's cache). Then the NEW engine's peak
 memory (fresh process, VmHWM) on the corpus meetings joined to each --memory-minutes.
 """
 
@@ -249,15 +251,17 @@ def main() -> None:
         wanted = len({who for *_, who in item["reference"]})
         result = {}
         for label, engine in (("old", old), ("ge2e", ge2e), ("new", voices)):
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             found = engine.diarize(str(item["path"]), segments=transcript["segments"])
             seconds = time.perf_counter() - started
+            result[label + "_cpu"] = time.process_time() - cpu
             hyp = [(t.start, t.end, str(t.speaker)) for t in found.turns]
             result[label] = (voices.error_parts(item["reference"], hyp), len(found.prints), seconds, found)
             result[label + "_alone"] = voices.error_parts(item["reference"], hyp, score_overlap=False)["der"]
         ratio = result["new"][2] / transcript["seconds"]
         rows.append({**item, **result, "wanted": wanted, "wanted_2s": speaking(item["reference"]), "ratio": ratio, "overlap": overlap_share(item["reference"]),
-                     "ge2e_ratio": result["ge2e"][2] / transcript["seconds"]})
+                     "ge2e_ratio": result["ge2e"][2] / transcript["seconds"],
+                     "cpu_ratio": {k: result[k + "_cpu"] / transcript["seconds"] for k in ("ge2e", "new")}})
         print(f"{item['name']:18} {'tune' if item['tuned'] else 'held':5} "
               + " ".join(f"{cell(*result[label][:2], wanted):>28}" for label in ENGINES)
               + f" {transcript['seconds']:6.1f} {result['ge2e'][2]:6.1f} {result['new'][2]:6.1f} {ratio:5.2f}")
@@ -286,6 +290,10 @@ def main() -> None:
     summary("synthetic held out", [r for r in rows if r["kind"] == "synthetic" and not r["tuned"]])
     summary("synthetic tuned on", [r for r in rows if r["kind"] == "synthetic" and r["tuned"]])
     summary("stereo file mixed to mono", [r for r in rows if r["kind"] == "other"])
+    for label in ("ge2e", "new"):  # the stage is one thread: its CPU time is its time on free cores
+        cpu = sorted(r["cpu_ratio"][label] for r in rows)
+        print(f"{label.upper()} speakers' CPU time / transcription time: median {cpu[len(cpu) // 2]:.2f}, "
+              f"max {cpu[-1]:.2f}")
     before = sorted(r["ge2e_ratio"] for r in rows)
     print(f"GE2E speakers / transcription time: median {before[len(before) // 2]:.2f}, max {before[-1]:.2f}")
     ratios = sorted(r["ratio"] for r in rows)

@@ -46,10 +46,10 @@ EMBED_BATCH = 128  # windows through the encoder at once (larger use the cores a
 MAX_CLUSTERED = 1200  # voice prints clustered directly; the rest join the nearest speaker
 MAX_SPEAKERS = 8
 MIN_TURN_SECONDS = 0.6  # a shorter island of one voice inside another's turn is smoothed away
-SAME_SPEAKER = 0.75  # auto: groups of prints (in context) alike on average this much are one voice. AMI trn01-05 and
-# tune_three keep their best DER and count from 0.65 to 0.78 (±1 neighbour: 0.55-0.70); high in that range
-# because two espeak-ng men (the CLI test's Tom and Finn) are 0.73 alike in context and must stay two
-CONTEXT_PRINTS = 2  # a print is grouped as the mean of itself and this many neighbours either side
+SAME_SPEAKER = 0.62  # auto: groups of prints (in context) alike on average this much are one voice: the middle of
+# 0.55-0.70, where AMI trn01-05 and tune_three all keep their best DER and count
+CONTEXT_PRINTS = 1  # a print is grouped as the mean of itself and this many neighbours either side (±2 blurred
+# the turns of the CLI test's three voices)
 VAD_THRESHOLD = 0.2  # Silero's speech probability: its usual 0.5 missed most far-field talk in meetings
 TARGET_DBFS = -30  # the speech level GE2E was trained on (CAM++'s filterbank is mean-normalised: level-free)
 MIN_PRINTS = 1  # a group of fewer prints is not a speaker of its own (with GE2E's 1.6 s prints this was 2)
@@ -453,10 +453,10 @@ def _merge(regions: list[tuple[float, float]], gap: float = 0.0) -> list[tuple[f
 
 def in_context(found: Prints, reach: int = CONTEXT_PRINTS) -> np.ndarray:
     """Each print as the mean of the prints *reach* hops either side of it (a weak one
-    stays as it is): about ten seconds of a voice. One window of a far voice in a noisy
+    stays as it is): about six seconds of a voice. One window of a far voice in a noisy
     room varies too much to be grouped by itself (AMI trn01-05 and tune_three, CAM++: the
-    same best DER with or without, but with ±2 SAME_SPEAKER can move from 0.65 to 0.78
-    and no result changes; ±1 0.55-0.70; alone 0.50-0.55)."""
+    same best DER with or without, but with ±1 SAME_SPEAKER can move from 0.55 to 0.70
+    and no result changes; alone, from 0.50 to 0.60 with the count changing inside it)."""
     out = found.embeddings.copy()
     weak = found.weak if found.weak is not None else np.zeros(len(out), bool)
     for i in np.flatnonzero(~weak):
@@ -466,17 +466,14 @@ def in_context(found: Prints, reach: int = CONTEXT_PRINTS) -> np.ndarray:
 
 
 def cluster(embeddings: np.ndarray, count: SpeakerCount = SpeakerCount(), seed: int = 0,
-            weak: np.ndarray | None = None, assign: np.ndarray | None = None) -> np.ndarray:
+            weak: np.ndarray | None = None) -> np.ndarray:
     """A speaker number (0, 1, …) for every voice print, over the whole recording.
 
     Average-linkage clustering of the prints by cosine similarity: groups merge, most
     alike first, until no two are alike enough (SAME_SPEAKER, auto) or as many groups
     are left as asked; a group of fewer than MIN_PRINTS prints is no speaker. Then every print
     joins the nearest group's mean, a few rounds over. *weak* prints (from short runs of
-    speech) take no part in making the groups, only join them, unless there are no others.
-    With *assign* (the prints each by itself, where *embeddings* are them in context), the
-    groups are made in context and each print then joins the nearest by its own window:
-    context steadies who is who, but blurs where a turn changes."""
+    speech) take no part in making the groups, only join them, unless there are no others."""
     n = len(embeddings)
     if n == 0:
         return np.zeros(0, int)
@@ -491,12 +488,7 @@ def cluster(embeddings: np.ndarray, count: SpeakerCount = SpeakerCount(), seed: 
         groups.pop()  # its prints join the nearest speaker below
     centroids = np.stack([voice_print(embeddings[sample[g]]) for g in groups])
     centroids = _refine(embeddings[strong], centroids)
-    if assign is None:
-        return _renumber(np.argmax(embeddings @ centroids.T, axis=1))
-    grouped = np.argmax(embeddings[strong] @ centroids.T, axis=1)
-    own = np.stack([voice_print(assign[strong][grouped == j]) if np.any(grouped == j) else centroids[j]
-                    for j in range(len(centroids))])  # each group's mean of its prints by themselves
-    return _renumber(np.argmax(assign @ own.T, axis=1))
+    return _renumber(np.argmax(embeddings @ centroids.T, axis=1))
 
 
 def _agglomerate(points: np.ndarray, low: int, high: int) -> list[np.ndarray]:
@@ -618,7 +610,7 @@ def diarize(path: str, count: SpeakerCount = SpeakerCount(), on_progress=None,
     with threadpool_limits(limits=1, user_api="blas"):
         found = take_prints(path, on_progress=on_progress, duration=duration,
                             speech_regions=speech_of(segments) if segments else None)
-        labels = cluster(in_context(found), count, weak=found.weak, assign=found.embeddings)
+        labels = cluster(in_context(found), count, weak=found.weak)
     result = turns(found, labels)
     # a speaker whose prints the turns smoothed away is no speaker: keys follow the turns
     order = {speaker: i for i, speaker in enumerate(dict.fromkeys(t.speaker for t in result))}
