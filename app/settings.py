@@ -70,7 +70,7 @@ def problem_with(key: str, value: Any) -> str | None:
     if key == "broker_url" and text and not text.startswith(("redis://", "rediss://", "unix://")):
         return f"{setting.title}: a broker URL starts with redis://, rediss:// or unix://."
     if key == "helpers_listen" and text:
-        from app.helpers import parse_listen
+        from app.addresses import parse_listen
 
         try:
             parse_listen(text)

@@ -29,11 +29,11 @@ def main() -> None:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from app import jobstore as js
     from app.gui.controller import AppController
     from app.gui.latency import EventLoopProbe
     from app.gui.main_window import MainWindow
     from app.paths import DataDir
+    from app.store import jobstore as js
 
     app = QApplication([])
     work = Path(tempfile.mkdtemp(prefix="em-lat-"))

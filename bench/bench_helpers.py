@@ -48,10 +48,10 @@ def make_file(folder: Path, repeat: int) -> tuple[Path, str]:
 
 
 def run(helpers: int, wav: Path, reference: str, chunk_minutes: float) -> dict:
-    from app.helpers import join_lines
+    from app.jobs.stack import Stack
     from app.paths import DataDir
+    from app.remote.access import join_lines
     from app.settings import Settings
-    from app.stack import Stack
     from workers import transfer
 
     data_dir = Path(tempfile.mkdtemp(prefix="emb-"))

@@ -62,10 +62,10 @@ def direct(path: Path, mode: str, repeat: int) -> dict:
 
 
 def earmark(path: Path, corpus: Path, chunk_minutes: float | None, repeat: int) -> dict:
-    from app import jobstore as js
-    from app.stack import Stack
+    from app.jobs.stack import Stack
     from app.paths import DataDir
     from app.settings import Settings
+    from app.store import jobstore as js
     from tests.helpers import wait_until
 
     with tempfile.TemporaryDirectory(prefix="em-") as folder:

@@ -75,8 +75,8 @@ def main() -> None:
     from app.gui.controller import AppController
     from app.gui.latency import EventLoopProbe
     from app.gui.queue_panel import QueuePanel
-    from app.jobstore import JobStore
     from app.paths import DataDir
+    from app.store.jobstore import JobStore
 
     app = QApplication([])
 

@@ -171,7 +171,7 @@ def recognition(rows: list[dict], thresholds: list[float], engine: str = "new",
     (app/speakerstore._match). Right: named as who they are; wrong: named as someone
     else (worse than "Speaker 2"). Before issue 30 any print was matched; now only one
     with speakerstore.MIN_MATCH_SECONDS of speech is matched or remembered."""
-    from app import speakerstore
+    from app.store import speakerstore
 
     found = {r["name"]: (r[engine][3], identities(r[engine][3], r["reference"])) for r in rows}
     print(f"\nremembered voices (AMI, {engine.upper()} engine): speakers of one snippet named, matched in every other")

@@ -77,11 +77,11 @@ def main() -> None:
     from faster_whisper import WhisperModel
     from faster_whisper.audio import decode_audio
 
-    from app import jobstore as js
-    from app.stack import Stack
-    from app.jobstore import JobStore
+    from app.jobs.stack import Stack
     from app.paths import DataDir
     from app.settings import Settings
+    from app.store import jobstore as js
+    from app.store.jobstore import JobStore
     from workers.engines.speech_models import bundled_model_path
 
     files = [CORPUS / f for f in args.files]

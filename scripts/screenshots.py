@@ -81,12 +81,11 @@ def shoot(out: Path, theme: str, language: str | None = None) -> None:
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from app import jobstore as js
+    from app.gui.app import follow_system_theme
     from app.gui.controller import AppController
     from app.gui.main_window import MainWindow
     from app.paths import DataDir
-
-    from app.gui.app import follow_system_theme
+    from app.store import jobstore as js
 
     app = QApplication([])
     if language:

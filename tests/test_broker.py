@@ -8,8 +8,8 @@ import pytest
 import redis
 
 from app.paths import DataDir
+from app.runtime.supervisor import AlreadyRunning, Supervisor
 from app.settings import Settings
-from app.supervisor import AlreadyRunning, Supervisor
 from tests.helpers import live_processes
 
 pytestmark = pytest.mark.stack

@@ -2,7 +2,7 @@
 
 import json
 
-from app.chunkflow import join
+from app.jobs.chunkflow import join
 from workers.engines.chunks import plan, uncovered, within
 
 
@@ -60,10 +60,10 @@ def test_a_segment_stretched_over_words_it_lost_is_thin_and_transcribed_again(co
     """After a whole-group kill a re-run once stored a segment that spanned a sentence it
     did not hold, so its time looked covered. Coverage counts words per second of speech:
     the thin passage is transcribed again and the lost words come back."""
+    from tests.helpers import normalize
     from workers.engines.chunks import sparse, speech_regions
     from workers.engines.speech import SpeechEngine, TranscribeOptions
     from workers.media import decode, probe
-    from tests.helpers import normalize
 
     path = str(corpus / "meeting1_product_sync.mp3")
     audio = decode(path, probe(path))

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from app import jobstore as js
-from app.jobstore import JobStore
+from app.store import jobstore as js
+from app.store.jobstore import JobStore
 from tests.badfiles import make_bad_inputs
 from tests.helpers import parse_srt, processes_of, reference, wer
 

@@ -1,7 +1,7 @@
 """The Celery settings of the ADR, as corrected, and the retry policy of every task."""
 
-from workers import config
 import workers.tasks  # noqa: F401  (registers the tasks)
+from workers import config
 from workers.celery_app import app
 
 
@@ -44,7 +44,7 @@ def test_only_transient_errors_are_retried_and_backoff_is_bounded():
 
 
 def test_engines_running_together_never_ask_for_more_threads_than_cores():
-    from app.supervisor import ALL_ROLES, thread_budgets
+    from app.runtime.supervisor import ALL_ROLES, thread_budgets
 
     for cores in (1, 2, 3, 4, 8, 16):
         budget = thread_budgets(ALL_ROLES, cores)

@@ -44,7 +44,7 @@ def test_json_txt_and_markdown(tmp_path):
 def test_a_format_declared_once_is_offered_everywhere(tmp_path):
     """TSV is one entry of export.RENDERERS: the command line, the settings and the
     export dialog's choices follow (CONTRIBUTING.md: a new export format)."""
-    from app.cli import build_parser
+    from app.cli.main import build_parser
     from app.settings import BY_KEY
 
     assert "tsv" in export.FORMATS and BY_KEY["export_formats"].choices == export.FORMATS

@@ -14,8 +14,8 @@ import threading
 
 import pytest
 
-from app import jobstore as js
-from app.jobstore import JobStore
+from app.store import jobstore as js
+from app.store.jobstore import JobStore
 from tests.helpers import processes_of, wait_until
 
 pytestmark = pytest.mark.stack
@@ -191,7 +191,7 @@ def test_a_broker_restart_mid_batch_is_invisible(data_dir, corpus, tmp_path):
 def test_a_damaged_broker_file_is_repaired_or_moved_aside_and_nothing_is_lost(data_dir, corpus):
     """A queued job, the app stopped, the broker's append-only manifest damaged: the next
     start keeps a copy, repairs or moves it aside, says which, and the job still runs."""
-    from app.stack import Stack
+    from app.jobs.stack import Stack
     from app.paths import DataDir
     from app.settings import Settings
 

@@ -7,10 +7,10 @@ import sys
 
 import pytest
 
-from app import jobstore as js
-from app.stack import Stack
+from app.jobs.stack import Stack
 from app.paths import DataDir
 from app.settings import Settings
+from app.store import jobstore as js
 from tests.helpers import reference, wait_until, wer
 
 pytestmark = pytest.mark.stack

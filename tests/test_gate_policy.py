@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from app.gate import Incomplete, ProtocolError, parse_frame
-from app.gate_policy import HelperPolicy, Refused
+from app.runtime.gate import Incomplete, ProtocolError, parse_frame
+from app.runtime.gate_policy import HelperPolicy, Refused
 
 
 def command(*parts) -> bytes:

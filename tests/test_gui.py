@@ -10,12 +10,12 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
-from app import jobstore as js
 from app.gui.controller import AppController
 from app.gui.latency import EventLoopProbe
 from app.gui.main_window import MainWindow
 from app.paths import DataDir
 from app.settings import Settings
+from app.store import jobstore as js
 from tests.helpers import parse_srt, processes_of, reference, wer
 
 pytestmark = [pytest.mark.gui, pytest.mark.stack]
@@ -497,7 +497,12 @@ def test_the_overall_bar_counts_the_whole_batch_and_its_end_says_everything(qtbo
 
 
 def test_the_settings_dialog_groups_picks_and_refuses_what_cannot_be_used(qtbot, data_dir, tmp_path):
-    from app.gui.settings_dialog import ChoicesField, ModelField, PathField, SettingsDialog
+    from app.gui.settings_dialog import (
+        ChoicesField,
+        ModelField,
+        PathField,
+        SettingsDialog,
+    )
     from app.settings import Settings
 
     window = open_window(qtbot, data_dir, start=False)
@@ -588,9 +593,20 @@ def test_playback_shows_its_length_waits_for_a_double_click_and_for_dialogs(qtbo
 def test_every_control_of_the_window_has_a_name_for_a_screen_reader(qtbot, data_dir):
     """A control without words of its own (a list, a search box, a slider) carries an
     accessible name; buttons and menus have their text."""
-    from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QAbstractSlider, QComboBox, QLineEdit,
-                                   QFrame, QHeaderView, QProgressBar, QScrollBar, QTextBrowser, QToolButton,
-                                   QWidget)
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractItemView,
+        QAbstractSlider,
+        QComboBox,
+        QFrame,
+        QHeaderView,
+        QLineEdit,
+        QProgressBar,
+        QScrollBar,
+        QTextBrowser,
+        QToolButton,
+        QWidget,
+    )
 
     window = open_window(qtbot, data_dir, start=False)
     try:

@@ -19,11 +19,18 @@ from pathlib import Path
 import pytest
 import redis
 
-from app import jobstore as js
-from app.helpers import HelperAccess, HelperError, Ticket, fetch_certificate, join_lines, pin_certificate
+from app.jobs.stack import Stack
 from app.paths import DataDir
+from app.remote.access import (
+    HelperAccess,
+    HelperError,
+    Ticket,
+    fetch_certificate,
+    join_lines,
+    pin_certificate,
+)
 from app.settings import Settings
-from app.stack import Stack
+from app.store import jobstore as js
 from tests.helpers import wait_until
 
 pytestmark = pytest.mark.stack
@@ -151,7 +158,7 @@ def test_a_join_line_cannot_make_the_app_read_a_file_read_what_it_was_not_given_
 
 
 def test_logins_are_required_in_time_connections_bounded_and_a_removed_helper_is_out_at_once(data_dir, tmp_path):
-    from app import gate
+    from app.runtime import gate
 
     stack, line = open_gated_stack(data_dir, local_queues="index")
     ticket = Ticket.parse(line)
@@ -234,7 +241,7 @@ def test_serve_closes_the_port_as_soon_as_helpers_are_turned_off(data_dir, earma
 def test_a_result_that_does_not_fit_its_task_is_refused(corpus):
     """Shape, times and size, checked before anything reaches the job store: a real
     transcript passes; the forgeries the trials stored do not."""
-    from app.result_checks import check_stage_result, check_transcript
+    from app.jobs.result_checks import check_stage_result, check_transcript
     from workers.engines.speech import SpeechEngine, TranscribeOptions
     from workers.errors import RefusedResult
     from workers.media import probe

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from app import jobstore as js
+from app.jobs.stack import Stack
 from app.paths import DataDir
 from app.settings import Settings
-from app.stack import Stack
+from app.store import jobstore as js
 from tests.helpers import REPO, wait_until, wer
 from tests.long_audio import long_file, long_reference
 from tests.test_long_files import chunk_starts
@@ -84,7 +84,7 @@ def open_sharing_stack(data_dir: Path, network, **values) -> tuple[Stack, str]:
         {"version": 2, "helpers_listen": f"{network['app_ip']}:{port}", **values}))
     data = DataDir.resolve(data_dir)
     stack = Stack(data, Settings(data.settings)).open(wait_workers=True)
-    from app.helpers import join_lines
+    from app.remote.access import join_lines
 
     [line] = join_lines(data, Settings(data.settings))
     assert f"@{network['app_ip']}:{port}/?fp=" in line
@@ -165,7 +165,7 @@ def test_two_helpers_transcribe_a_long_file_with_no_shared_folder_and_a_killed_o
 
 def test_a_wrong_secret_or_certificate_is_refused_on_both_sides_and_turning_helpers_off_closes_the_port(
         data_dir, network):
-    from app.gate import read_status
+    from app.runtime.gate import read_status
 
     stack, line = open_sharing_stack(data_dir, network)
     home = Path(tempfile.mkdtemp(prefix="emh-"))
@@ -213,7 +213,7 @@ def test_the_window_lets_a_helper_in_shows_it_in_the_queue_panel_stops_it_and_cl
         qtbot, data_dir, network, corpus):
     from PySide6.QtWidgets import QPushButton
 
-    from app.gate import read_status
+    from app.runtime.gate import read_status
     from tests.test_gui import close_window, open_window, row_of, wait_states
 
     window = open_window(qtbot, data_dir)

@@ -1,8 +1,8 @@
 import sqlite3
 
-from app import jobstore as js
-from app.jobstore import JobStore
-from app.schema import SCHEMA
+from app.store import jobstore as js
+from app.store.jobstore import JobStore
+from app.store.schema import SCHEMA
 
 
 def test_schema_wal_and_survives_reopen(tmp_path):

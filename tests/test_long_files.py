@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from app import jobstore as js
-from app.jobstore import JobStore
-from app.queues import depths
+from app.runtime.queues import depths
+from app.store import jobstore as js
+from app.store.jobstore import JobStore
 from tests.helpers import wait_until, wer
 from tests.long_audio import MEETINGS, long_file, long_reference
 from tests.test_resilience import kill_app, open_stack

@@ -206,7 +206,7 @@ def test_settings_models_downloads_with_progress_and_the_next_job_uses_it(qtbot,
     from PySide6.QtWidgets import QDialog
 
     from app.gui.settings_dialog import SettingsDialog
-    from app.jobstore import DONE
+    from app.store.jobstore import DONE
     from tests.test_gui import close_window, open_window
 
     window = open_window(qtbot, data_dir)

@@ -14,7 +14,7 @@ import redis
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from app import jobstore as js
+from app.store import jobstore as js
 from tests.test_gui import close_window, open_window
 
 pytestmark = [pytest.mark.gui, pytest.mark.stack]

@@ -10,13 +10,13 @@ import uuid
 import psutil
 import pytest
 
-from app import jobstore as js
-from app.stack import Stack
-from app.jobs import JobService
-from app.jobstore import JobStore
+from app.jobs.service import JobService
+from app.jobs.stack import Stack
 from app.paths import DataDir
+from app.runtime.supervisor import Supervisor
 from app.settings import Settings
-from app.supervisor import Supervisor
+from app.store import jobstore as js
+from app.store.jobstore import JobStore
 from tests.helpers import live_processes, reference, wait_until, wer
 
 pytestmark = pytest.mark.stack

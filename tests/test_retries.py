@@ -5,7 +5,7 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 
 from app.paths import DataDir
-from app.supervisor import Supervisor
+from app.runtime.supervisor import Supervisor
 from workers.errors import BadMediaError, TransientError
 from workers.tasks import RETRY
 

@@ -51,7 +51,7 @@ def test_the_speaker_settings_are_checked_before_they_are_saved():
 
 
 def test_the_helper_settings_are_checked_before_they_are_saved(tmp_path):
-    from app.supervisor import ALL_ROLES, plan_roles, shares_work
+    from app.runtime.supervisor import ALL_ROLES, plan_roles, shares_work
 
     assert problem_with("helpers_listen", "192.168.1.5:6380") is None
     assert problem_with("helpers_listen", "") is None

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from app import jobstore as js
-from app.jobstore import JobStore
+from app.store import jobstore as js
+from app.store.jobstore import JobStore
 from tests import voices_audio as va
 from tests.helpers import wait_until
 from workers.engines import voices
@@ -467,7 +467,7 @@ def test_speakers_found_later_keep_edits_and_translations_with_their_segments(tm
     cut in two keeps its translation on its first piece; an edit of a segment that is
     not cut is kept; the job's speaker edits undo in order, and the remembered voice is
     matched in the next recording."""
-    from app.jobstore import JobStore
+    from app.store.jobstore import JobStore
 
     store = JobStore(tmp_path / "earmark.db")
     try:

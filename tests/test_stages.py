@@ -8,12 +8,12 @@ from the table rather than from a copy of it."""
 
 import inspect
 
-from app import jobs
-from app.jobstore import JobStore
-from app.supervisor import WORKER_ROLES, thread_budgets
+import workers.tasks  # noqa: F401  (registers the tasks)
+from app.jobs import service as jobs
+from app.runtime.supervisor import WORKER_ROLES, thread_budgets
+from app.store.jobstore import JobStore
 from workers import config, stages
 from workers.celery_app import app as celery_app
-import workers.tasks  # noqa: F401  (registers the tasks)
 
 
 def test_every_declared_task_is_a_registered_celery_task_with_its_route_priority_and_limits():
@@ -31,7 +31,7 @@ def test_every_declared_task_is_a_registered_celery_task_with_its_route_priority
 
 def contract_problems(stage: stages.Stage, store: JobStore) -> list[str]:
     """What a stage's declaration promises and its code does not keep."""
-    problems = [f"stage {stage.name} needs '{need}': add it to app.jobs.ARGUMENTS"
+    problems = [f"stage {stage.name} needs '{need}': add it to app.jobs.service.ARGUMENTS"
                 for need in stage.needs if need not in jobs.ARGUMENTS]
     for method in (f"save_{stage.stores}", f"describe_{stage.stores}"):
         if not callable(getattr(store, method, None)):
@@ -55,7 +55,7 @@ def test_every_stage_can_be_sent_and_stored(tmp_path):
         topics = stages.Stage("topics", stages.TaskSpec("earmark.topics", stages.NLP_Q, 6, "Topics"),
                               ("segments", "audio"), "topics")
         assert contract_problems(topics, store) == [
-            "stage topics needs 'audio': add it to app.jobs.ARGUMENTS",
+            "stage topics needs 'audio': add it to app.jobs.service.ARGUMENTS",
             "stage topics stores 'topics': add JobStore.save_topics",
             "stage topics stores 'topics': add JobStore.describe_topics",
             "stage topics: no Celery task named earmark.topics"]

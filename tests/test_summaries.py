@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from app import jobstore as js
+from app.store import jobstore as js
 from app.templates import available, user_folder
 from tests.helpers import wait_until
 from workers.engines.llm import LLMEngine, Summarizer, Template
@@ -74,8 +74,8 @@ def test_a_persons_own_template_is_picked_up_and_the_summary_is_stored_and_searc
 
 @pytest.mark.stack
 def test_a_new_transcription_is_never_stuck_behind_summaries_and_indexing(data_dir, corpus):
-    from app.jobs import INDEX, SUMMARIZE
-    from app.queues import depths
+    from app.jobs.service import INDEX, SUMMARIZE
+    from app.runtime.queues import depths
     from tests.test_resilience import open_stack
 
     stack = open_stack(data_dir, roles=("transcribe", "nlp", "index"))

@@ -9,8 +9,8 @@ import psutil
 import pytest
 
 from app.paths import DataDir
-from app.processes import write_pidfile
-from app.supervisor import Child, Supervisor
+from app.runtime.processes import write_pidfile
+from app.runtime.supervisor import Child, Supervisor
 from tests.helpers import live_processes, wait_until
 
 pytestmark = pytest.mark.stack

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from app import jobstore as js
-from app.jobstore import JobStore
+from app.store import jobstore as js
+from app.store.jobstore import JobStore
 from tests.helpers import parse_srt, processes_of, wait_until
 from tests.test_cli import cli
 from workers.engines.speech_models import BASE_PARTS, _part_files

@@ -11,7 +11,7 @@ from PySide6.QtCore import QModelIndex, Qt, QTranslator
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 
-from app import jobstore as js
+from app.store import jobstore as js
 from tests.test_gui import close_window, open_window
 from workers.engines.search import passages
 
@@ -199,7 +199,7 @@ def test_indexing_again_after_an_edit_is_no_batch(qtbot, window, corpus):
 
 def test_a_helper_turned_off_leaves_the_workers_tab(qtbot, window):
     """Item 5: a helper turned off stayed listed as "files@vm / helper / offline"."""
-    from app import fleet
+    from app.runtime import fleet
 
     tracker = fleet.WorkerTracker()
     for hostname in ("files@vm", "gone@laptop"):
@@ -243,8 +243,18 @@ def shown_strings(root, word_columns=()) -> list[tuple[str, str]]:
     """(where, text) for every string a person can read in *root*: labels, buttons, tabs,
     menus, placeholders, tooltips, list and combo items, column titles, and the cells of
     the columns that hold words rather than data."""
-    from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QComboBox, QDockWidget, QGroupBox, QLabel,
-                                   QLineEdit, QMenu, QTabWidget, QWidget)
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractItemView,
+        QComboBox,
+        QDockWidget,
+        QGroupBox,
+        QLabel,
+        QLineEdit,
+        QMenu,
+        QTabWidget,
+        QWidget,
+    )
 
     found = []
 
@@ -306,13 +316,13 @@ def test_german_is_complete_in_the_window_the_queue_panel_the_settings_and_the_d
     panel (each tab), the settings (each page) and the dialogs went through a translation
     that has a German text: walked widget by widget, so a string that never went through
     tr() is found too, not only an entry left unfinished in the .ts."""
-    from app import fleet
     from app.gui import i18n
     from app.gui.controller import skipped_sentence
     from app.gui.export_dialog import ExportDialog
     from app.gui.main_window import ProgressDelegate
     from app.gui.people_dialog import PeopleDialog
     from app.gui.settings_dialog import SettingsDialog
+    from app.runtime import fleet
 
     app = QApplication.instance()
     german = i18n.install(app, "de")

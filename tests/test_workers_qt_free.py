@@ -37,11 +37,13 @@ def test_workers_import_without_qt_or_app():
 
 
 APP_CORE = r"""
-import importlib, pkgutil, sys
+import importlib, pathlib, sys
 import app
-for info in pkgutil.iter_modules(app.__path__):  # app/ but not app/gui
-    if info.name not in ("gui", "__main__"):
-        importlib.import_module(f"app.{info.name}")
+root = pathlib.Path(app.__file__).parent
+for path in sorted(root.rglob("*.py")):  # every module of app/ but app/gui (walk_packages would import it)
+    parts = path.relative_to(root.parent).with_suffix("").parts
+    if parts[1] not in ("gui", "__main__"):
+        importlib.import_module(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
 bad = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6') or m.startswith('app.gui'))
 print('LOADED', bad)
 sys.exit(1 if bad else 0)

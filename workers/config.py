@@ -31,7 +31,7 @@ RESULT_EXPIRES_SECONDS = 7 * 24 * 3600  # the app may be closed for a week and s
 broker_url = os.environ.get("EARMARK_BROKER_URL", "redis://127.0.0.1:6379/0")
 result_backend = os.environ.get("EARMARK_RESULT_BACKEND", broker_url)
 # A helper reaches the app's broker through its TLS gate and trusts only the certificate
-# its join line pinned (app/helpers.py): redis-py verifies against that file alone.
+# its join line pinned (app/remote/access.py): redis-py verifies against that file alone.
 if os.environ.get("EARMARK_BROKER_CA"):
     import ssl as _ssl
 
@@ -42,7 +42,7 @@ if os.environ.get("EARMARK_BROKER_CA"):
 def helper_keys(name: str) -> dict:
     """A helper's own keys for kombu's acknowledgement bookkeeping (its transport options),
     apart from every other worker's, which hold messages the helper was not given; the
-    app's gate lets a helper touch only its own (app/gate.py)."""
+    app's gate lets a helper touch only its own (app/runtime/gate.py)."""
     return {"unacked_key": f"unacked.helper.{name}", "unacked_index_key": f"unacked_index.helper.{name}",
             "unacked_mutex_key": f"unacked_mutex.helper.{name}"}
 

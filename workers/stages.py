@@ -2,8 +2,8 @@
 
 Everything else is derived from here: Celery's queues, routes and priorities
 (``workers.config``), the tasks' time limits (``workers.tasks``), the worker roles and
-their CPU shares (``app.supervisor``), which stages a job gets and in what order, the
-arguments each task is sent with and where its result is stored (``app.jobs``), the
+their CPU shares (``app.runtime.supervisor``), which stages a job gets and in what order, the
+arguments each task is sent with and where its result is stored (``app.jobs.service``), the
 names in the job store's task history and the queue panel's filters.
 
 Adding a stage is: its task (``workers/tasks.py``), its engine, one ``Stage`` below,
@@ -82,7 +82,7 @@ class Stage:
     """One step of a job.
 
     *needs*: the task's arguments after the job id, each made by the app from the job
-    (``app.jobs.ARGUMENTS``: path, options, segments, template, language, summaries,
+    (``app.jobs.service.ARGUMENTS``: path, options, segments, template, language, summaries,
     translations). *stores*: the kind of result, kept by ``JobStore.save_<stores>``.
     *wanted_if*: the job option that asks for the stage (None: every job has it).
     *reindex_after*: it may finish after the search index was made, which is then made
@@ -114,7 +114,7 @@ INDEX = Stage("index", INDEX_TASK, ("segments", "summaries", "translations"), "p
 STAGES: tuple[Stage, ...] = (TRANSCRIBE, DIARIZE, SUMMARIZE, TRANSLATE, INDEX)  # the order they run in
 
 # A long file's transcribe stage runs as these tasks instead of TRANSCRIBE_TASK
-# (app.chunkflow): one plan, then one task per chunk.
+# (app.jobs.chunkflow): one plan, then one task per chunk.
 CHUNKED_TASKS = (PLAN_TASK, CHUNK_TASK)
 
 

@@ -17,11 +17,11 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from app import export
-from app import jobstore as js
-from app.jobs import expand_paths
-from app.jobstore import JobStore
+from app.jobs.service import expand_paths
 from app.paths import DataDir
 from app.settings import Settings
+from app.store import jobstore as js
+from app.store.jobstore import JobStore
 
 log = logging.getLogger(__name__)
 
@@ -56,10 +56,10 @@ class AppController(QObject):
         self.settings = Settings(data.settings)
         self.store = JobStore(data.database)  # reads on the GUI thread are local SQLite, WAL
         self.stack = None
-        from app.fleet import WorkerTracker
+        from app.runtime.fleet import WorkerTracker
 
         self.fleet = WorkerTracker()  # workers as their events describe them (the queue panel)
-        from app.autoexport import AutoExport
+        from app.jobs.autoexport import AutoExport
 
         self.auto_export = AutoExport(self.store, self.settings, self.export)
         self.is_ready = False
@@ -76,8 +76,8 @@ class AppController(QObject):
         self._stack_pool.submit(self._start)
 
     def _start(self) -> None:
-        from app.stack import Stack
-        from app.supervisor import AlreadyRunning, StartError
+        from app.jobs.stack import Stack
+        from app.runtime.supervisor import AlreadyRunning, StartError
 
         try:
             stack = Stack(self.data, self.settings, store=self.store, on_event=self._on_event,
@@ -122,9 +122,8 @@ class AppController(QObject):
     def _poll(self) -> None:
         """The same safety net as the command line's: missed results, unsent stages, lost
         and hung tasks; and a stack whose owner (a command that joined first) has gone."""
-        from app.stack import POLL_BACKEND_SECONDS
-
-        from app.gate import refusals_since
+        from app.jobs.stack import POLL_BACKEND_SECONDS
+        from app.runtime.gate import refusals_since
 
         said_until = time.time()
         while not self._stop_polling.wait(POLL_BACKEND_SECONDS):
@@ -165,7 +164,7 @@ class AppController(QObject):
         self._intake_pool.submit(self._intake, paths, force)
 
     def _intake(self, paths: list[str], force: bool) -> None:
-        from app.jobs import JobService
+        from app.jobs.service import JobService
 
         options = self.settings.speech_options()
         service = self.stack.service if self.stack else JobService(self.store, None, self.data.root)

@@ -10,9 +10,9 @@ from typing import Callable
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QColor
 
-from app import jobstore as js
 from app.gui import palette
 from app.gui.table import ColumnsModel
+from app.store import jobstore as js
 from workers.timefmt import clock
 
 ProgressRole = Qt.UserRole + 1

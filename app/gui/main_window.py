@@ -7,20 +7,50 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QDockWidget, QFileDialog, QHBoxLayout,
-                               QHeaderView, QInputDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QMenu,
-                               QMessageBox, QProgressBar, QSplitter, QStackedWidget, QStyle, QStyledItemDelegate,
-                               QStyleOptionProgressBar, QSystemTrayIcon, QTableView, QTabWidget, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QProgressBar,
+    QSplitter,
+    QStackedWidget,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionProgressBar,
+    QSystemTrayIcon,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from app import jobstore as js
 from app.gui.controller import AppController
-from app.gui.jobs_model import (COLUMNS, PROGRESS_COLUMN, STATE_COLORS, JobIdRole, JobTableModel, ProgressRole,
-                                word)
+from app.gui.jobs_model import (
+    COLUMNS,
+    PROGRESS_COLUMN,
+    STATE_COLORS,
+    JobIdRole,
+    JobTableModel,
+    ProgressRole,
+    word,
+)
 from app.gui.settings_dialog import SettingsDialog
-from app.gui.table import fit_titles
 from app.gui.summary_view import SummaryWidget
+from app.gui.table import fit_titles
 from app.gui.transcript_view import TranscriptWidget
+from app.store import jobstore as js
 
 REFRESH_MS = 100  # ~10 repaints a second at most, whatever the event rate
 TICK_MS = 1000  # "time left" moves even when no event arrives
@@ -495,7 +525,7 @@ class MainWindow(QMainWindow):
             return
         from html import escape
 
-        from app.jobstore import MARK_END, MARK_START
+        from app.store.jobstore import MARK_END, MARK_START
         from workers.timefmt import clock
 
         self.results.clear()
@@ -614,7 +644,7 @@ class MainWindow(QMainWindow):
         self.search_speaker.blockSignals(False)
 
     def _follow_states(self) -> None:
-        """Notifications and overall progress, from state changes (auto-export: app.autoexport).
+        """Notifications and overall progress, from state changes (auto-export: app.jobs.autoexport).
 
         A batch is every job that was waiting or running since the list was last idle; the
         overall bar is that batch's share done (a finished job counts whole), and the

@@ -10,10 +10,28 @@ from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QCompleter, QDialog, QDialogButtonBox,
-                               QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
-                               QProgressBar, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QTabWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.gui import palette
 from app.gui.table import column_title
@@ -196,7 +214,7 @@ def editor_for(setting, value, data_root=None) -> QWidget:
         names = sorted(available(data_root)) if data_root else []
         editor = ValueCombo([(QCoreApplication.translate("Template", title(n)), n) for n in names], str(value))
     elif setting.pick in ("folder", "speech model", "summary model"):
-        from workers.engines.catalog import SPEECH, SUMMARY, CATALOG
+        from workers.engines.catalog import CATALOG, SPEECH, SUMMARY
 
         kind = {"speech model": SPEECH, "summary model": SUMMARY}.get(setting.pick)
         suggestions = ["bundled", *(["base"] if kind == SPEECH else []),
@@ -326,8 +344,8 @@ class SettingsDialog(QDialog):
         super().accept()
 
     def _access(self):
-        from app.helpers import HelperAccess
         from app.paths import DataDir
+        from app.remote.access import HelperAccess
 
         return HelperAccess.of(DataDir(self._data_root))
 
@@ -356,8 +374,8 @@ class SettingsDialog(QDialog):
 
     def _show_join_line(self, listen: str) -> None:
         """The line the chosen helper types, for the address being typed (it works once saved)."""
-        from app.helpers import join_lines
         from app.paths import DataDir
+        from app.remote.access import join_lines
 
         lines = []
         if listen.strip() and not problem_with("helpers_listen", listen):

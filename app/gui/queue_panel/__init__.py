@@ -5,7 +5,7 @@ ever run (from the job store), with filters, a detail view, actions and statisti
 
 Nothing here blocks the GUI thread on the network: the broker and ``inspect`` are
 polled on a background thread whose results arrive by signal (``poller``); what the
-panel asks of workers runs on the controller's action pool (``app.fleet``); the job
+panel asks of workers runs on the controller's action pool (``app.runtime.fleet``); the job
 store is local SQLite and only rows changed since the last refresh are read.
 
 One module per part: ``tasks_model`` (the task table's declarative COLUMNS, filter

@@ -6,7 +6,7 @@ import threading
 
 from PySide6.QtCore import QObject, Signal
 
-from app import fleet
+from app.runtime import fleet
 
 POLL_SECONDS = 2.0
 INSPECT_EVERY = 2  # polls: inspect() every 4 s, the broker's lists every 2 s

@@ -7,11 +7,17 @@ import time
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QDateTime, QMargins, Qt
 from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QHBoxLayout, QSplitter, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QSplitter,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from app import fleet
 from app.gui.jobs_model import word
 from app.gui.table import read_only_table
+from app.runtime import fleet
 
 COLUMNS = (
     QT_TRANSLATE_NOOP("Columns", "Queue"), QT_TRANSLATE_NOOP("Columns", "Waiting"),

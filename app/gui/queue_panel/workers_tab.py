@@ -8,11 +8,19 @@ from typing import Callable
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from app import fleet
 from app.gui import palette
 from app.gui.table import read_only_table
+from app.runtime import fleet
 
 COLUMNS = (
     QT_TRANSLATE_NOOP("Columns", "Worker"), QT_TRANSLATE_NOOP("Columns", "Role"),

@@ -86,7 +86,7 @@ class EmbeddedBroker:
 
     def __init__(self, data: DataDir, tcp_port: int = 0, gate_password: str | None = None):
         self.data = data
-        self.gate_password = gate_password  # helpers let in through the gate (app/gate.py) log in as its user
+        self.gate_password = gate_password  # helpers let in through the gate (app/runtime/gate.py) log in as its user
         self.tcp_port = tcp_port
         self.binary = find_server_binary()
         self.password = secrets.token_urlsafe(24)
@@ -125,7 +125,7 @@ class EmbeddedBroker:
         if self.tcp_port:
             lines.insert(3, "bind 127.0.0.1")
         if self.gate_password:
-            from app.helpers import gate_acl_line
+            from app.remote.access import gate_acl_line
 
             lines.append(gate_acl_line(self.gate_password))
         fd = os.open(self.config_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -1,4 +1,4 @@
-"""Operating-system helpers for child processes: dying with the parent, pidfiles."""
+"""Operating-system helpers for child processes: dying with the parent, pidfiles, the stall time."""
 
 from __future__ import annotations
 
@@ -14,6 +14,11 @@ import psutil
 
 log = logging.getLogger(__name__)
 PR_SET_PDEATHSIG = 1
+STALL_SECONDS = 60.0  # a process that neither reports nor uses CPU this long is hung
+
+
+def stall_seconds_default() -> float:
+    return float(os.environ.get("EARMARK_STALL_SECONDS") or STALL_SECONDS)
 
 _prctl = None
 if sys.platform.startswith("linux"):

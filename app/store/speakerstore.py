@@ -44,7 +44,7 @@ def _comparable(a, b) -> bool:
 
 
 class SpeakerStore:
-    """Mixed into ``app.jobstore.JobStore`` (needs its ``transaction``, ``_q``, ``_one`` and
+    """Mixed into ``app.store.jobstore.JobStore`` (needs its ``transaction``, ``_q``, ``_one`` and
     ``refresh_notes``: notes name the speakers, so every change of speakers refreshes them)."""
 
     # --- the speaker stage's result --------------------------------------------------

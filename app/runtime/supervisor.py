@@ -19,9 +19,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable
 
-from app.broker import BrokerAddress, BrokerError, EmbeddedBroker, address_file
 from app.paths import DataDir, self_command
-from app.processes import die_with_parent, kill_stale, write_pidfile
+from app.runtime.broker import BrokerAddress, BrokerError, EmbeddedBroker, address_file
+from app.runtime.processes import (
+    die_with_parent,
+    kill_stale,
+    stall_seconds_default,
+    write_pidfile,
+)
 from app.settings import Settings
 from workers import config
 
@@ -30,7 +35,7 @@ log = logging.getLogger(__name__)
 WORKER_ROLES = config.QUEUES  # one worker per queue
 ALL_ROLES = (*WORKER_ROLES, "beat")
 FILES_ROLE = config.FILES  # with helpers: the tasks that read the person's files
-GATE_ROLE = "gate"  # with helpers: the TLS gate to the broker (app/gate.py)
+GATE_ROLE = "gate"  # with helpers: the TLS gate to the broker (app/runtime/gate.py)
 ORPHAN_CHECK_SECONDS = 5.0
 BACKOFF_FIRST_SECONDS = 0.5
 BACKOFF_MAX_SECONDS = 30.0
@@ -168,7 +173,7 @@ class Supervisor:
                 # The only consumer of the broker: what a dead run took, it gets back now.
                 # With helpers, only what this machine alone takes: a helper may still be
                 # running its task, and the orphan check restores what no one holds.
-                from app.queues import restore_unacked
+                from app.runtime.queues import restore_unacked
 
                 restore_unacked(self.celery, (FILES_ROLE,) if self.sharing else None)
             if before_workers:
@@ -238,7 +243,7 @@ class Supervisor:
     def _trust(self) -> None:
         """Every task this process sends is signed, and every worker here runs only what
         was (``workers.trust``): the key is the gate's, made once in the data folder."""
-        from app.helpers import HelperAccess
+        from app.remote.access import HelperAccess
         from workers import trust
 
         self.access = HelperAccess.of(self.data).ensure()
@@ -247,7 +252,7 @@ class Supervisor:
     def _gate_password(self) -> str | None:
         if not str(self.settings["helpers_listen"]).strip():
             return None
-        from app.helpers import HelperAccess
+        from app.remote.access import HelperAccess
 
         return HelperAccess.of(self.data).ensure().gate_password
 
@@ -375,7 +380,7 @@ class Supervisor:
         """With helpers, a message is given back only when no live worker holds it (a
         helper that was killed or lost its network): never while its owner runs it. Its
         own thread: asking every worker takes up to two seconds."""
-        from app.queues import restore_orphans
+        from app.runtime.queues import restore_orphans
 
         suspects: dict[str, float] = {}
         while not self._stopping.wait(ORPHAN_CHECK_SECONDS):
@@ -388,8 +393,6 @@ class Supervisor:
         """A worker whose own process is stopped (SIGSTOP) sends no heartbeat and takes
         nothing: after the stall time it is killed, and restarted like any dead child."""
         import psutil
-
-        from app.watchdog import stall_seconds_default
 
         try:
             stopped = psutil.Process(child.proc.pid).status() == psutil.STATUS_STOPPED
@@ -423,7 +426,7 @@ class Supervisor:
             elif self.broker and child.queues and not self.sharing:
                 # This worker was its queues' only consumer: give back what it held, one
                 # crash counted on each (a task that kills its worker every time ends).
-                from app.queues import restore_unacked
+                from app.runtime.queues import restore_unacked
                 from workers.delivery import exit_words
 
                 restore_unacked(self.celery, child.queues, crash_cause=exit_words(child.last_exit))

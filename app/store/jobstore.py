@@ -9,8 +9,8 @@ import re
 import time
 import uuid
 
-from app.speakerstore import LABEL_SQL, SpeakerStore
-from app.taskhistory import TaskHistory
+from app.store.speakerstore import LABEL_SQL, SpeakerStore
+from app.store.taskhistory import TaskHistory
 from workers.stages import stage as _stage
 
 # Stage states; a job's own state is derived from its stages.
@@ -111,8 +111,8 @@ def job_state(stage_states: list[str], optional: list[bool] | None = None) -> st
 
 class JobStore(SpeakerStore, TaskHistory):
     """Jobs, their stages and chunks, and what they produced (transcripts, summaries,
-    translations, search passages). The task history is ``app.taskhistory``; the file,
-    its schema and migrations ``app.schema``."""
+    translations, search passages). The task history is ``app.store.taskhistory``; the file,
+    its schema and migrations ``app.store.schema``."""
 
     # --- jobs ------------------------------------------------------------------
     def create_job(self, path: str, *, stages: list[str], options: dict | None = None,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import time
 
-from app.schema import Database
+from app.store.schema import Database
 from workers import stages
 
 _TASK_TIME = {"queued": "queued_at", "received": "received_at", "started": "started_at",

@@ -1,7 +1,7 @@
 """What a helper may ask of the broker, command by command: the work it is given, and
 nothing else.
 
-The gate (``app/gate.py``) parses every command a helper sends (RESP) and every reply
+The gate (``app/runtime/gate.py``) parses every command a helper sends (RESP) and every reply
 the broker gives it. A helper is given a task when the broker hands it one (the reply
 to its BRPOP): from then on, and only for that task, it may read the task's audio (the
 key named in the task's options), read and write the task's result, publish the task's

@@ -6,7 +6,7 @@ log in within LOGIN_SECONDS of its handshake with its own name and secret
 (``broker/helpers/helpers.json``; removing one closes its connections within a second);
 only then does the gate open a broker connection for it, as the gate's own restricted
 broker user. From then on every command the helper sends is read and checked against
-what it was given (``app/gate_policy.py``) before it reaches the broker, and every
+what it was given (``app/runtime/gate_policy.py``) before it reaches the broker, and every
 reply is read to learn what it was given. Connections are bounded in number, values in
 size. Refusals (a wrong secret, a certificate the helper no longer trusts, a command
 it may not run) are recorded for the window and ``earmark serve`` to say.
@@ -25,9 +25,10 @@ import ssl
 import time
 from pathlib import Path
 
-from app.broker import BrokerAddress, address_file
-from app.gate_policy import VALUE_CAP_BYTES, HelperPolicy, Refused
-from app.helpers import GATE_USER, HelperAccess, parse_listen
+from app.addresses import parse_listen
+from app.remote.access import GATE_USER, HelperAccess
+from app.runtime.broker import BrokerAddress, address_file
+from app.runtime.gate_policy import VALUE_CAP_BYTES, HelperPolicy, Refused
 
 log = logging.getLogger(__name__)
 

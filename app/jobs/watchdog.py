@@ -20,16 +20,12 @@ import os
 import signal
 import time
 
-from app import jobstore as js
+from app.runtime.processes import stall_seconds_default
+from app.store import jobstore as js
 
 log = logging.getLogger(__name__)
 
-STALL_SECONDS = 60.0
 MIN_CPU_SECONDS = 0.2  # less than this in a whole stall window is no work at all
-
-
-def stall_seconds_default() -> float:
-    return float(os.environ.get("EARMARK_STALL_SECONDS") or STALL_SECONDS)
 
 
 class StallWatch:

@@ -112,7 +112,7 @@ def supervised_workers(supervisor) -> dict[str, dict]:
     """The supervisor's status of each worker it runs, by Celery hostname."""
     if supervisor is None:
         return {}
-    from app.supervisor import worker_hostname
+    from app.runtime.supervisor import worker_hostname
 
     return {worker_hostname(s["name"]): s for s in supervisor.status() if s["name"] not in ("broker", "beat")}
 
@@ -168,7 +168,7 @@ def worker_rows(tracker: WorkerTracker, supervisor=None, failed_by_worker: dict 
 
 def poll_depths(celery_app, queues=None) -> dict:
     """Queue depths: every priority bucket, and what workers hold unacknowledged."""
-    from app.queues import depths
+    from app.runtime.queues import depths
     from workers import config
 
     return {"depths": depths(celery_app, queues or config.QUEUES, buckets=True), "at": time.time()}

@@ -10,13 +10,19 @@ import sys
 import threading
 from typing import Callable
 
-from app.broker import BrokerAddress, address_file
-from app.jobs import JobService
-from app.jobstore import JobStore
-from app.monitor import EventMonitor
+from app.jobs.service import JobService
 from app.paths import DataDir
+from app.runtime.broker import BrokerAddress, address_file
+from app.runtime.monitor import EventMonitor
+from app.runtime.supervisor import (
+    ALL_ROLES,
+    AlreadyRunning,
+    StartError,
+    Supervisor,
+    shares_work,
+)
 from app.settings import Settings
-from app.supervisor import ALL_ROLES, AlreadyRunning, StartError, Supervisor, shares_work
+from app.store.jobstore import JobStore
 
 log = logging.getLogger(__name__)
 POLL_BACKEND_SECONDS = 2.0
@@ -115,7 +121,7 @@ class Stack:
         address = BrokerAddress.load(address_file(self.data))
         if address is None:
             raise StartError(f"Earmark is starting or stopping on {self.data.root}; try again in a moment.")
-        from app.helpers import HelperAccess
+        from app.remote.access import HelperAccess
         from workers import trust
 
         trust.use_signing_key(HelperAccess.of(self.data).ensure().key_path)  # what it sends, signed as the owner's

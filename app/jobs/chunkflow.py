@@ -1,5 +1,5 @@
 """Long files: the transcribe stage as a plan task, then one task per chunk, each
-stored as it finishes, then the join. A collaborator of JobService (app.jobs), which
+stored as it finishes, then the join. A collaborator of JobService (app.jobs.service), which
 calls it under its lock; it calls back only through ``on_transcribed``.
 
 Resume is what falls out of keeping chunks in the store: whatever stops (the app, a
@@ -12,13 +12,12 @@ import json
 import logging
 import time
 from collections import Counter
-
 from typing import Callable
 
-from app import jobstore as js
-from app.dispatch import Dispatcher, failure_message, settle, with_file_hash
-from app.jobstore import JobStore
-from app.result_checks import check_transcript
+from app.jobs.dispatch import Dispatcher, failure_message, settle, with_file_hash
+from app.jobs.result_checks import check_transcript
+from app.store import jobstore as js
+from app.store.jobstore import JobStore
 from workers.errors import RefusedResult
 from workers.options import value
 from workers.stages import CHUNK_TASK, PLAN_TASK, PRIORITY_TOP, TRANSCRIBE
@@ -145,8 +144,8 @@ class ChunkFlow:
         """Makes audio keys no helper can work out (``workers.transfer.key_for``)."""
         from pathlib import Path
 
-        from app.helpers import HelperAccess
         from app.paths import DataDir
+        from app.remote.access import HelperAccess
 
         return HelperAccess.of(DataDir(Path(self.data_root))).ensure().gate_password if self.data_root else ""
 

@@ -14,8 +14,8 @@ import logging
 import time
 import uuid
 
-from app import jobstore as js
-from app.jobstore import JobStore
+from app.store import jobstore as js
+from app.store.jobstore import JobStore
 from workers.errors import BROKER_ERRORS, EarmarkError
 from workers.stages import TaskSpec
 
@@ -105,7 +105,7 @@ class Dispatcher:
         arrive; a running one is ended (SIGTERM to its pool process only). With
         *only_queued*, a task no longer in a queue is left alone. True if it was still
         in a queue."""
-        from app.queues import remove_from_queue
+        from app.runtime.queues import remove_from_queue
 
         removed = remove_from_queue(self.celery, task_id)
         if removed or not only_queued:

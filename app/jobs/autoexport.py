@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from app import export
-from app import jobstore as js
-
+from app.store import jobstore as js
 
 
 def formats_of(settings) -> list[str]:

@@ -10,14 +10,15 @@ import time
 from pathlib import Path
 
 from app import export
-from app import jobstore as js
-from app.jobs import expand_paths
-from app.jobstore import JobStore
+from app.jobs.service import expand_paths
+from app.jobs.stack import POLL_BACKEND_SECONDS, Stack
 from app.paths import DataDir
+from app.runtime.supervisor import AlreadyRunning, StartError
 from app.settings import Settings
-from app.stack import POLL_BACKEND_SECONDS, Stack
-from app.supervisor import AlreadyRunning, StartError
+from app.store import jobstore as js
+from app.store.jobstore import JobStore
 from workers.errors import BadMediaError
+
 
 def serve(data: DataDir) -> int:
     settings = Settings(data.settings)
@@ -34,8 +35,8 @@ def serve(data: DataDir) -> int:
         print(f"earmark: {exc}", file=sys.stderr)
         return 1
     print(f"Earmark is ready (data folder {data.root}). Press Ctrl-C to stop.", flush=True)
-    from app.gate import refusals_since
-    from app.helpers import join_lines
+    from app.remote.access import join_lines
+    from app.runtime.gate import refusals_since
 
     for line in join_lines(data, settings):
         print(f"Another machine helps with: {line}", flush=True)
@@ -67,7 +68,7 @@ def _follow_helper_settings(data: DataDir, stack: Stack) -> Stack:
     """The settings file changed under a running ``serve`` (the window's settings, or an
     edit): helpers turned off close the port at once; a new address starts the stack
     again with it."""
-    from app.helpers import join_lines
+    from app.remote.access import join_lines
 
     settings = Settings(data.settings)
     before, now = str(stack.settings["helpers_listen"]).strip(), str(settings["helpers_listen"]).strip()
@@ -88,7 +89,7 @@ def _follow_helper_settings(data: DataDir, stack: Stack) -> Stack:
 def helpers(data: DataDir, action: str, name: str | None) -> int:
     """``earmark helpers``: who may help, each with its own line; removing one takes
     effect at once (the gate closes its connections), the others keep theirs."""
-    from app.helpers import HelperAccess, clean_name, join_lines
+    from app.remote.access import HelperAccess, clean_name, join_lines
 
     access = HelperAccess.of(data).ensure()
     settings = Settings(data.settings)
@@ -364,8 +365,8 @@ def _report(store: JobStore, items: list[Item]) -> int:
 
 
 def status(data: DataDir) -> int:
-    from app.broker import BrokerAddress, address_file
-    from app.queues import depths
+    from app.runtime.broker import BrokerAddress, address_file
+    from app.runtime.queues import depths
     from workers.celery_app import client_app
 
     address = BrokerAddress.load(address_file(data))
@@ -410,7 +411,7 @@ def status(data: DataDir) -> int:
 
 def search(data: DataDir, query: str, newest: bool = False, limit: int = 20, speaker: str | None = None) -> int:
     """Print hits across every transcript: file, time, speaker, snippet. Exit 1 when none."""
-    from app.jobstore import MARK_END, MARK_START
+    from app.store.jobstore import MARK_END, MARK_START
     from workers.timefmt import clock
 
     store = JobStore(data.database)

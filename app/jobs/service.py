@@ -13,10 +13,16 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from app import jobstore as js
-from app.chunkflow import ChunkFlow, chunked
-from app.dispatch import Dispatcher, failure_message, locked, settle, with_file_hash
-from app.jobstore import JobStore
+from app.jobs.chunkflow import ChunkFlow, chunked
+from app.jobs.dispatch import (
+    Dispatcher,
+    failure_message,
+    locked,
+    settle,
+    with_file_hash,
+)
+from app.store import jobstore as js
+from app.store.jobstore import JobStore
 from workers import stages
 from workers.errors import BROKER_ERRORS, BadMediaError, EarmarkError, RefusedResult
 from workers.media import hash_file
@@ -100,9 +106,9 @@ class JobService:
 
     def __init__(self, store: JobStore, celery_app, data_root=None, stall_seconds: float | None = None,
                  on_summary_text=None, sharing: bool = False):
-        """*sharing*: tasks may run on helpers (``app.supervisor.shares_work``): every
+        """*sharing*: tasks may run on helpers (``app.runtime.supervisor.shares_work``): every
         recording goes in chunks whose audio travels through the broker."""
-        from app.watchdog import StallWatch
+        from app.jobs.watchdog import StallWatch
 
         self.store = store
         self.celery = celery_app
@@ -252,7 +258,7 @@ class JobService:
         self.store.delete_job(job_id)
 
     def send(self, job_id: str, stage: str, priority: int | None = None) -> str | None:
-        """Queue one stage of a job (``app.dispatch``: recorded, then published).
+        """Queue one stage of a job (``app.jobs.dispatch``: recorded, then published).
 
         A stage whose arguments cannot be made (a summary template that is not there)
         fails at once with its sentence."""
@@ -386,8 +392,8 @@ class JobService:
         return None
 
     def _check_result(self, job_id: str, name: str, result) -> None:
-        """What a worker (perhaps a helper) sent fits its task (``app.result_checks``)."""
-        from app.result_checks import check_stage_result, check_transcript
+        """What a worker (perhaps a helper) sent fits its task (``app.jobs.result_checks``)."""
+        from app.jobs.result_checks import check_stage_result, check_transcript
 
         if name == TRANSCRIBE:
             job = self.store.job(job_id)
@@ -437,7 +443,7 @@ class JobService:
         before its append-only file had it): it is recorded as lost and sent again, so no
         one waits for it for ever. (A message on its way from a queue to a worker is in
         neither place for a moment: hence the grace time.)"""
-        from app.queues import task_ids_in_broker
+        from app.runtime.queues import task_ids_in_broker
 
         in_broker = task_ids_in_broker(self.celery)
         now = time.monotonic()
@@ -466,7 +472,7 @@ class JobService:
     def reconcile(self) -> dict:
         """After the app was away: take results of tasks that finished meanwhile, and
         queue again what the broker no longer holds. Call before workers start."""
-        from app.queues import task_ids_in_broker
+        from app.runtime.queues import task_ids_in_broker
 
         in_broker = task_ids_in_broker(self.celery)
         counts = {"collected": 0, "requeued": 0, "waiting": 0}

@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     if command in ("worker", "beat", "gate"):
         return _run_role(command, args)
     if command == "models":
-        from app.commands import models
+        from app.cli.commands import models
 
         return models(args.action, args.name, args.unverified)
 
@@ -195,23 +195,23 @@ def _run(command: str, data, args) -> int:
 
         return run(data, quit_when_ready=getattr(args, "quit_when_ready", False))
     if command == "serve":
-        from app.commands import serve
+        from app.cli.commands import serve
 
         return serve(data)
     if command == "transcribe":
-        from app.commands import transcribe
+        from app.cli.commands import transcribe
 
         return transcribe(data, args)
     if command == "search":
-        from app.commands import search
+        from app.cli.commands import search
 
         return search(data, " ".join(args.query), newest=args.newest, limit=args.limit, speaker=args.speaker)
     if command == "helpers":
-        from app.commands import helpers
+        from app.cli.commands import helpers
 
         return helpers(data, args.action, args.name)
     if command == "status":
-        from app.commands import status
+        from app.cli.commands import status
 
         return status(data)
     return 2
@@ -228,8 +228,8 @@ def _join(args) -> int:
     helper's secret before anything starts, with a sentence for what is wrong; then the
     worker uses that broker over TLS, trusting the pinned certificate alone. 0 when
     joined (the worker then starts), else the exit code."""
-    from app.helpers import HelperError, Ticket, check_secret, pin_certificate
     from app.paths import DataDir
+    from app.remote.access import HelperError, Ticket, check_secret, pin_certificate
 
     data = DataDir.resolve(args.data_dir).ensure()
     try:
@@ -256,7 +256,7 @@ def _run_role(command: str, args) -> int:
     from app.paths import DataDir
 
     if command == "gate":
-        from app import gate
+        from app.runtime import gate
         from workers.main import watch_parent
 
         data = DataDir.resolve(args.data_dir).ensure()

@@ -1,0 +1,1 @@
+"""Other machines' access: helpers' secrets, join lines, certificates and the broker ACL."""
