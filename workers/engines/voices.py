@@ -1,18 +1,18 @@
 """Who spoke when: speaker turns from a recording, offline, with no torch.
 
-The voice encoder is CAM++ (3D-Speaker's zh-en "common advanced" model, trained on
-about 200,000 speakers; Apache-2.0): a densely connected TDNN over 80-band Kaldi
+The voice encoder is CAM++ (3D-Speaker's zh-en "common advanced" model, Apache-2.0):
+a densely connected TDNN over 80-band Kaldi
 filterbanks that gives a 192-number voice print for a window of speech. Its weights ship
 in Earmark as ``voice/campplus.onnx`` (converted by ``scripts/campplus_onnx.py``) and run
 on onnxruntime, which faster-whisper already brings. On far-field AMI speech it tells
 people apart where Resemblyzer's GE2E (``voice/ge2e.npz``, still here for the bench and
-its agreement test) barely did: prints of different people in one room 0.44 vs the same
-person 0.70 (GE2E 0.65 vs 0.75), AMI trn01-05.
+its agreement test) barely did: 1.6 s prints of different people 0.26 alike on average,
+of the same person 0.60 (GE2E 0.65 vs 0.75), AMI trn01-05.
 
-``diarize()`` reads the recording in blocks (memory stays flat however long it is),
+``diarize()`` reads the recording in blocks (the audio is never held whole),
 finds speech by the audio (Silero VAD, the one faster-whisper ships, set for far
 voices; and the transcript's words where the audio hears nothing), brings each block's speech to
-the level the encoder was trained on, takes a voice print about every HOP seconds of
+one level (GE2E's; CAM++'s filterbank is level-free), takes a voice print about every HOP seconds of
 speech, groups each with its neighbours and clusters them over the whole recording
 (average linkage; the number of voices from SAME_SPEAKER, or as asked) and returns
 turns, one voice print per speaker (their mean) and their speaking time. Settings were
