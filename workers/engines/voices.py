@@ -220,6 +220,8 @@ class CamppEncoder:
         # one thread, as the BLAS limit around this stage: the speech engine may hold the other cores
         options.intra_op_num_threads, options.inter_op_num_threads = 1, 1
         options.log_severity_level = 3
+        # no memory pool: it keeps the largest batch's buffers for the life of the worker (memory grew with length)
+        options.enable_cpu_mem_arena = False
         self.session = ort.InferenceSession(str(weights), options, providers=["CPUExecutionProvider"])
         self.banks = _kaldi_mel_banks(n_fft=self.N_FFT)
         n = np.arange(self.FRAME)
