@@ -101,7 +101,7 @@ def test_the_window_shows_a_translation_beside_the_original(qtbot, data_dir, cor
         job_id = wait_until(lambda: (rows := store.jobs()) and rows[0]["id"], 30, message="a job")
         qtbot.waitUntil(lambda: store.job(job_id)["state"] == js.DONE, timeout=120_000)
         window.open_job(job_id)
-        window.controller.translate([job_id], "German")
+        window.controller.run_stage([job_id], "translate", translate_to="German")
         qtbot.waitUntil(lambda: window.transcript.model.columnCount() == 3, timeout=180_000)
         model = window.transcript.model
         from PySide6.QtCore import Qt
@@ -121,9 +121,9 @@ def test_the_window_shows_a_translation_beside_the_original(qtbot, data_dir, cor
 
 @pytest.mark.gui
 def test_the_translate_dialog_offers_a_list_and_says_when_the_model_translates_poorly(qtbot, data_dir):
-    """Jobs › Translate…: languages from a list (no free text), and before anything is
-    translated the dialog says the bundled model scored below the floor; the language
-    picked there is the one translated into."""
+    """Jobs › Translate… (the run-again dialog every such stage shares): languages from a
+    list, and before anything is translated the dialog says the bundled model scored below
+    the floor; the language picked there is the one translated into."""
     from tests.test_gui import close_window, open_window
 
     window = open_window(qtbot, data_dir)
@@ -136,13 +136,14 @@ def test_the_translate_dialog_offers_a_list_and_says_when_the_model_translates_p
         store.update_stage(job_id, "transcribe", state=js.DONE)
         store.update_stage(job_id, "index", state=js.DONE)
         window.open_job(job_id)
-        window.translate_dialog()
-        dialog = window.translate_box
-        items = dialog.comboBoxItems()
-        assert "German (de)" in items and "French (fr)" in items and not dialog.isComboBoxEditable()
-        assert "scored 37 of 100" in dialog.labelText() and "below the 60" in dialog.labelText()
-        assert "Settings › Models" in dialog.labelText()
-        dialog.setTextValue("German (de)")
+        window.run_again_dialog("translate")
+        dialog = window.again_box
+        assert dialog.windowTitle() == "Translate" and dialog.prompt.text() == "Translate into:"
+        items = {dialog.editor.itemData(i) for i in range(dialog.editor.count())}
+        assert {"de", "fr", "es"} <= items and dialog.editor.text() == "fr"  # the stage's fallback
+        caution = dialog.caution.text()
+        assert "scored 37 of 100" in caution and "below the 60" in caution and "Settings › Models" in caution
+        dialog.editor.setText("de")
         dialog.accept()
         qtbot.waitUntil(lambda: [t["language"] for t in store.translation_languages(job_id)] == ["de"],
                         timeout=120_000)
