@@ -59,10 +59,15 @@ def earmark():
 
 
 def pytest_collection_modifyitems(config, items):
-    """The tests that join the shared stack are one group: ``pytest -m stack_shared``."""
+    """A stack test either joins the shared stack (``stack_shared``, set here for every test
+    that uses it) or starts its own (``stack_own``): ``pytest -m stack_shared`` runs the
+    first group alone, ``-m "not stack"`` neither."""
     for item in items:
         if "shared_stack" in item.fixturenames:
+            item.add_marker(pytest.mark.stack)
             item.add_marker(pytest.mark.stack_shared)
+        elif item.get_closest_marker("stack"):
+            item.add_marker(pytest.mark.stack_own)
 
 
 @pytest.fixture(scope="session")
