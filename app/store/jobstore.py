@@ -109,6 +109,13 @@ def job_state(stage_states: list[str], optional: list[bool] | None = None) -> st
     return QUEUED
 
 
+def without_segments(result: dict) -> dict:
+    """A transcript's result as kept beside its segments: the segments live in their own
+    table, the text in its column (``transcript`` rebuilds both); a third copy in the JSON
+    was a third of a library's store."""
+    return {k: v for k, v in result.items() if k not in ("segments", "text")}
+
+
 class JobStore(SpeakerStore, TaskHistory):
     """Jobs, their stages and chunks, and what they produced (transcripts, summaries,
     translations, search passages). The task history is ``app.store.taskhistory``; the file,
@@ -310,7 +317,7 @@ class JobStore(SpeakerStore, TaskHistory):
             db.execute("INSERT OR REPLACE INTO transcripts (job_id, language, duration_seconds, model, text,"
                        " result, created_at) VALUES (?,?,?,?,?,?,?)",
                        (job_id, result.get("language"), result.get("duration"), result.get("model"),
-                        result.get("text", ""), json.dumps(result), time.time()))
+                        result.get("text", ""), json.dumps(without_segments(result)), time.time()))
             db.execute("DELETE FROM segments WHERE job_id=?", (job_id,))
             db.executemany("INSERT INTO segments (job_id, idx, start, end, text, words) VALUES (?,?,?,?,?,?)",
                            [(job_id, i, s["start"], s["end"], s["text"],
