@@ -100,7 +100,7 @@ def shared_stack():
 
 
 @pytest.fixture
-def joined_stack(shared_stack):
+def joined_stack(request, shared_stack):
     """This test's own connection to the shared stack (a job service, the event monitor),
     joined as a second Earmark process joins a running one."""
     from app.jobs.stack import Stack
@@ -112,6 +112,7 @@ def joined_stack(shared_stack):
     assert not stack.owner, "the shared stack should be running"
     yield stack
     stack.close()
+    print_logs_if_failed(request, shared_stack)
 
 
 @pytest.fixture(scope="module")
@@ -132,12 +133,18 @@ def module_window(qapp, shared_stack):
 
 
 @pytest.fixture
-def shared_window(qtbot, module_window, tmp_path):
+def shared_window(request, qtbot, module_window, shared_stack, tmp_path):
     """The module's window, ready; this test's rows are those under its own folder
     (``tests.test_gui.row_of``), its files ``fresh_copy``'d there."""
     qtbot.waitUntil(lambda: module_window.controller.is_ready, timeout=120_000)
     module_window.test_folder = tmp_path
     yield module_window
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        mine = [r for r in module_window.model.rows if str(r["path"]).startswith(str(tmp_path))]
+        print("--- this test's rows", *[(Path(r["path"]).name, r["state"], r["stage"], r["stage_state"], r["error"])
+                                        for r in mine], sep="\n")
+    print_logs_if_failed(request, shared_stack)
     module_window.test_folder = None
     module_window.transcript.player.pause()
     module_window.search_box.clear()

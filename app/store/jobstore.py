@@ -143,8 +143,10 @@ class JobStore(SpeakerStore, TaskHistory):
         rows = self._q("SELECT * FROM jobs ORDER BY created_at DESC LIMIT ?", (limit,))
         return [dict(r) for r in rows]
 
-    def job_rows(self, limit: int = 5000) -> list[dict]:
-        """Jobs, newest first, each with its current stage (the first not done) for the job list."""
+    def job_rows(self, limit: int = 5000, changed_since: float | None = None) -> list[dict]:
+        """Jobs, newest first, each with its current stage (the first not done) for the job
+        list; with *changed_since*, only the jobs whose state or a stage changed after it."""
+        since = () if changed_since is None else (changed_since,)
         rows = self._q(
             "SELECT j.*, s.name AS stage, s.state AS stage_state, s.progress, s.started_at,"
             " s.task_id, s.queued_at, s.priority,"
@@ -153,8 +155,12 @@ class JobStore(SpeakerStore, TaskHistory):
             " FROM jobs j LEFT JOIN stages s ON s.job_id = j.id AND s.rowid = ("
             "  SELECT s2.rowid FROM stages s2 WHERE s2.job_id = j.id"
             "  ORDER BY (s2.state = 'done'), s2.rowid LIMIT 1)"
-            " ORDER BY j.created_at DESC LIMIT ?", (limit,))
+            f"{' WHERE j.updated_at > ?' if since else ''}"
+            " ORDER BY j.created_at DESC LIMIT ?", (*since, limit))
         return [dict(r) for r in rows]
+
+    def job_count(self) -> int:
+        return self._q("SELECT COUNT(*) FROM jobs")[0][0]
 
     def transcript_notes(self, job_ids: list[str]) -> dict[str, str]:
         """{job id: what its transcription noted} ("12 s of speech sounds like German…"),
@@ -323,8 +329,8 @@ class JobStore(SpeakerStore, TaskHistory):
                            [(job_id, i, s["start"], s["end"], s["text"],
                              json.dumps(s["words"]) if s.get("words") else None)
                             for i, s in enumerate(segments)])
-            db.execute("UPDATE jobs SET language=?, duration_seconds=COALESCE(?, duration_seconds) WHERE id=?",
-                       (result.get("language"), result.get("duration"), job_id))
+            db.execute("UPDATE jobs SET language=?, duration_seconds=COALESCE(?, duration_seconds), updated_at=?"
+                       " WHERE id=?", (result.get("language"), result.get("duration"), time.time(), job_id))
 
     def edit_segment(self, job_id: str, idx: int, text: str) -> None:
         """Save a person's edit at once; the model's words stay in original_text. The
