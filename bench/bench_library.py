@@ -57,7 +57,8 @@ def vocabulary(rng: random.Random) -> tuple[list[str], list[float]]:
         for word in re.findall(r"[a-z']+", path.read_text(encoding="utf-8").lower()):
             counts[word] = counts.get(word, 0) + 1
     words = sorted(counts, key=lambda w: -counts[w])
-    syllables = ["ka", "lo", "mi", "ter", "san", "vel", "dor", "pra", "ne", "ust", "gri", "bo", "fen", "ril"]
+    syllables = ["ka", "lo", "mi", "ter", "san", "vel", "dor", "pra", "ne", "ust", "gri", "bo", "fen", "ril",
+                 "ta", "shu", "mar", "en", "quo", "li", "ga", "rin", "os", "bel", "cu", "dra", "ho", "zan"]
     seen = set(words)
     while len(words) < len(counts) + TAIL_WORDS:
         made = "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4)))

@@ -99,6 +99,17 @@ def shared_stack():
 
 
 
+def sign_for(folder: Path) -> None:
+    """Tasks this process sends are signed with the key of the last stack it started or
+    joined (one per process, as the app has one data folder): a test of its own stack in
+    between changed it, so a test on the shared stack takes the shared one's again."""
+    from app.paths import DataDir
+    from app.remote.access import HelperAccess
+    from workers import trust
+
+    trust.use_signing_key(HelperAccess.of(DataDir.resolve(folder)).ensure().key_path)
+
+
 @pytest.fixture
 def joined_stack(request, shared_stack):
     """This test's own connection to the shared stack (a job service, the event monitor),
@@ -137,6 +148,7 @@ def shared_window(request, qtbot, module_window, shared_stack, tmp_path):
     """The module's window, ready; this test's rows are those under its own folder
     (``tests.test_gui.row_of``), its files ``fresh_copy``'d there."""
     qtbot.waitUntil(lambda: module_window.controller.is_ready, timeout=120_000)
+    sign_for(shared_stack)
     module_window.test_folder = tmp_path
     yield module_window
     report = getattr(request.node, "report_call", None)
