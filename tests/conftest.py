@@ -148,6 +148,8 @@ def shared_window(request, qtbot, module_window, shared_stack, tmp_path):
     """The module's window, ready; this test's rows are those under its own folder
     (``tests.test_gui.row_of``), its files ``fresh_copy``'d there."""
     qtbot.waitUntil(lambda: module_window.controller.is_ready, timeout=120_000)
+    module_window.activateWindow()  # a window opened since (another test's) took the keyboard
+    qtbot.waitUntil(module_window.isActiveWindow)
     sign_for(shared_stack)
     module_window.test_folder = tmp_path
     yield module_window
