@@ -173,7 +173,8 @@ def test_past_events_the_agenda_and_rhetorical_questions_are_under_no_heading(co
     assert "quick round of updates" not in one["decisions"] and "closed on Monday" not in one["actions"]
     assert "decision on that by Thursday" in one["questions"]  # asked for, not made
     assert "roll it back" not in two["actions"] and "follow up actions" not in two["actions"]
-    assert "questions" not in two and "decisions" not in two  # none were asked or made: no empty heading
+    # none were asked or made: the heading says so in two words
+    assert two["questions"].strip() == "None recorded." and two["decisions"].strip() == "None recorded."
 
 
 def test_the_cues_are_the_general_language_of_meetings_not_the_corpus_wording():
@@ -230,6 +231,7 @@ def test_an_edit_a_name_a_merge_and_an_undo_refresh_the_grounded_notes(tmp_path,
     try:
         job_id = meeting_job(store, corpus)
         notes = lambda: store.summaries(job_id)[0]["markdown"]  # noqa: E731
+        questions = lambda: sections_of(notes())["questions"]  # noqa: E731
         assert "**Speaker 1:**" in notes() and "Maria is looking into" in notes()
         idx = next(s["idx"] for s in store.segments(job_id) if "Maria" in s["text"])
         store.edit_segment(job_id, idx, "Priya is looking into whether we can move those reports to a replica.")
@@ -242,13 +244,13 @@ def test_an_edit_a_name_a_merge_and_an_undo_refresh_the_grounded_notes(tmp_path,
         assert "**Speaker 2:**" in notes()
         store.revert_segment(job_id, idx)
         assert "Maria is looking into" in notes()
-        # a heading left out while empty comes back when an edit gives it something to say
-        assert "## Open questions" in notes()
+        # a heading with nothing says so, and has its line again when an edit gives it something to say
+        assert "decision on that" in questions()
         ask = next(s["idx"] for s in store.segments(job_id) if "decision on that" in s["text"])
         store.edit_segment(job_id, ask, "Please share your opinions in the channel.")
-        assert "## Open questions" not in notes()
+        assert questions().strip() == "None recorded."
         store.edit_segment(job_id, ask, "We still need to decide whether to ship with a size limit by Thursday.")
-        assert "## Open questions" in notes() and "size limit by Thursday" in notes()
+        assert "size limit by Thursday" in questions()
         assert store.outdated_notes(job_id) == []  # grounded notes are never older than the transcript
     finally:
         store.close()
@@ -376,3 +378,48 @@ def test_an_action_that_says_them_keeps_the_short_sentence_before_that_says_who_
                                                          "laptops.")] + segments[4:]
     alone = Minutes(long_before).notes(["Summary", "Action items"])["Action items"]
     assert [line.text for line in alone] == ["I have asked them for three quotes by Friday."], alone
+
+
+def test_fillers_hedges_and_restarts_are_left_out_and_every_other_word_is_as_said():
+    from workers.engines.minutes import Minutes, condense
+
+    cases = {"I'm going to go ahead and ask two suppliers for quotes by next Friday.":
+             "I'm going to ask two suppliers for quotes by next Friday.",
+             "I think we should, you know, tell the patients as soon as possible.":
+             "we should tell the patients as soon as possible.",
+             "Yes, I'll send the message on Thursday, um, once the dates are confirmed.":
+             "Yes, I'll send the message on Thursday once the dates are confirmed.",
+             "We we need to, to book the the hall.": "We need to book the hall.",
+             # "just" before a number or an article means "only"; "had had" is grammar, not a restart
+             "It is just two people, and I had had enough.": "It is just two people, and I had had enough.",
+             "We just need the designer, just the designer.": "We need the designer, just the designer."}
+    for said_text, short in cases.items():
+        assert condense(said_text) == short
+        words = iter(said_text.lower().replace(",", " ").split())
+        assert all(w in words for w in short.lower().replace(",", " ").split()), short  # a subsequence
+    minutes = Minutes(said("Um, so basically I'm going to go ahead and book the moving company by Friday."))
+    assert minutes.shorten(minutes.all[0], "actions") == "I'm going to book the moving company by Friday."
+
+
+def test_a_summary_may_take_one_main_clause_of_a_long_sentence():
+    from workers.engines.minutes import Minutes, main_clauses
+
+    long = ("Once the team found the expired certificate, the engineers renewed it and the error rate dropped "
+            "back to normal shortly afterwards")
+    assert "the engineers renewed it" in main_clauses(long)
+    assert "the error rate dropped back to normal shortly afterwards" in main_clauses(long)
+    # "and" inside a noun phrase joins no clauses
+    assert main_clauses("We have approval for two new engineers and one designer") == []
+    minutes = Minutes(said(long + "."))
+    assert "The engineers renewed it." in minutes.clauses(minutes.all[0], "summary")
+
+
+def test_a_summary_clause_that_points_back_at_its_end_is_not_a_line_alone():
+    """ "… could no longer connect to it" says nothing without the clause that says what "it" is."""
+    from workers.engines.minutes import Minutes
+
+    minutes = Minutes(said("The certificate of the login service had expired and the payment gateway could no "
+                           "longer connect to it."))
+    options = minutes.clauses(minutes.all[0], "summary")
+    assert "The certificate of the login service had expired." in options, options
+    assert "The payment gateway could no longer connect to it." not in options, options

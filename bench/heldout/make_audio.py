@@ -1,11 +1,12 @@
-"""Render meeting5_volunteer_fair.txt ("Name: words" a line) to speech with espeak-ng, one
-voice per speaker, half a second between turns, as a 32 kb/s mono MP3 (PyAV).
+"""Render a held-out meeting's script (NAME.txt, "Speaker: words" a line) to speech with
+espeak-ng, one voice per speaker, half a second between turns, as a 32 kb/s mono MP3 (PyAV).
 
-    python bench/heldout/make_audio.py   # needs espeak-ng and the av package
+    python bench/heldout/make_audio.py meeting6_clinic_move   # needs espeak-ng and the av package
 """
 
 import io
 import subprocess
+import sys
 import wave
 from pathlib import Path
 
@@ -13,15 +14,18 @@ import av
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
-VOICES = {"Lena": ("en-us+f3", 165), "Omar": ("en-gb", 155), "Priya": ("en-gb-x-rp+f2", 170)}
+VOICES = {"Lena": ("en-us+f3", 165), "Omar": ("en-gb", 155), "Priya": ("en-gb-x-rp+f2", 170),
+          # meeting6_clinic_move
+          "Anna": ("en-gb-x-rp+f3", 160), "Ben": ("en-us", 160), "Chloe": ("en-us+f2", 170),
+          "David": ("en-gb-scotland", 150)}
 
 
-def main() -> None:
-    text = (HERE / "meeting5_volunteer_fair.txt").read_text()
+def main(name: str = "meeting5_volunteer_fair") -> None:
+    text = (HERE / f"{name}.txt").read_text()
     pieces, rate = [], 22050
     for line in text.strip().splitlines():
-        name, said = line.split(":", 1)
-        voice, speed = VOICES[name]
+        speaker, said = line.split(":", 1)
+        voice, speed = VOICES[speaker]
         wav = subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "--stdout", said.strip()],
                              capture_output=True, check=True).stdout
         with wave.open(io.BytesIO(wav)) as w:
@@ -29,7 +33,7 @@ def main() -> None:
             pieces.append(np.frombuffer(w.readframes(w.getnframes()), np.int16))
         pieces.append(np.zeros(rate // 2, np.int16))
     audio = np.concatenate(pieces)
-    with av.open(str(HERE / "meeting5_volunteer_fair.mp3"), "w") as out:
+    with av.open(str(HERE / f"{name}.mp3"), "w") as out:
         stream = out.add_stream("mp3", rate=rate, layout="mono")
         stream.bit_rate = 32000
         frame = av.AudioFrame.from_ndarray(audio[None, :], format="s16", layout="mono")
@@ -41,4 +45,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(*sys.argv[1:2])

@@ -263,7 +263,7 @@ class GroundedSummarizer:
         if dropped:
             markdown += f"\n*{LEFT_OUT}*\n"
         return {"template": self.template.title, "markdown": markdown, "sections": sections, "pieces": 1,
-                "headings": [heading for heading, _ in self.template.sections],  # an empty one is left out above
+                "headings": [heading for heading, _ in self.template.sections],
                 "dropped": dropped, "engine": "grounded+llm" if self.engine else "grounded",
                 "model": os.path.basename(self.engine.path) if self.engine else None}
 

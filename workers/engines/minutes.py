@@ -21,7 +21,10 @@ none of these. A summary or key points take the most central clauses of the meet
 not yet used. The notes are held to a quarter of the transcript's words and about a
 page for an hour (``budget``): lines are shortened to the clauses that carry their
 point (a framing opener, an aside after a comma, a reason or purpose clause that says no
-number, name or day, a filler dropped) and the weakest go first. A decision said again
+number, name or day dropped; fillers, hedges and restarts left out: ``condense``; a
+summary may take one main clause of a long sentence: ``main_clauses``), never reworded,
+and the weakest go first. A decisions, actions or questions heading with nothing says
+"None recorded.". A decision said again
 in a recap is one line; an action that says "them" keeps the short sentence before it
 when there is room; the summary values numbers, names and days over other words.
 """
@@ -114,8 +117,17 @@ ASIDE = re.compile(r"^(?:so that|which|because|including|especially|often|mostly
                    r"while|whereas|even if)\b", re.I)
 NUMBER = (r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
           r"hundred|thousand|million|billion|dozen|half|percent|per cent)\b")
-# fillers said on the way to the point: leaving them out changes no fact
-FILLER = re.compile(r"(?:,\s+|\s+)(?:really|actually|basically|you know|i mean|pretty much)\b(?:,(?=\s))?", re.I)
+# fillers, hedges and discourse markers said on the way to the point: leaving them out
+# changes no fact ("I'm going to go ahead and ask" → "I'm going to ask"; "just" before a
+# number, an article or a preposition means "only" or "exactly" and stays)
+FILLER = re.compile(r"(?:,\s+|\s+|^)(?:um+|uh+|erm|er|hmm+|really|actually|basically|literally|obviously|honestly|"
+                    r"simply|just(?!\s+(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|a|an|the|this|that|these|those|"
+                    r"for|in|on|at|about|after|before|as|like|over|under)\b)|"
+                    r"also|currently|kind of|sort of|you know|i mean|pretty much|to be honest|"
+                    r"i (?:think|guess|suppose|believe|feel like)(?: that)?(?=\s+(?:we|i|it|they|he|she|you|the|this|"
+                    r"that|there|our|a|an)\b)|go ahead and)\b(?:,(?=\s))?", re.I)
+# a word or two said twice on the way ("we we", "I- I think", "the, the plan"): said once
+RESTART = re.compile(r"\b(\w+(?:'\w+)?(?:\s+\w+(?:'\w+)?)?)(?:,|-|\s)\s*\1\b", re.I)
 REFERS_BACK = re.compile(r"^(?:so |and |but )?(?:that|this|those|these|it|they|them)\b|"
                          r"\b(?:on|about|of|to) (?:that|this|it|those|them)\b|\b(?:that|those|this) \w+ to\b",
                          re.I)
@@ -136,6 +148,7 @@ SHARE = 0.25  # of the transcript's words: minutes are a quarter at most
 LISTED_SHARE = 1.0  # of the budget, at most, for decisions, actions and questions: the rest summarises
 PAGE_WORDS = 400  # a one-hour meeting's notes fit a page
 NONE = "None recorded."
+EMPTY_WORDS = 2  # what NONE costs
 REPEAT = 0.7  # share of the shorter line's content words that makes two lines one said again
 FACT_WEIGHT = 0.5  # extra value of a number, name or day in a summary line, over another word
 DENSITY = 0.4  # a summary clause's value: its new meaning over its length to this power (1: per word)
@@ -262,6 +275,51 @@ def markers(text: str) -> set[str]:
     said = re.finditer(rf"\d[\d.,:%]*|{NUMBER[3:]}|\b{WEEKDAY}\b|\b{MONTH}\b", text, re.I)
     found = {m.group(0).lower() for m in said}
     return found | {m.group(0).lower() for m in re.finditer(r"(?<=[a-z,] )[A-Z][a-z]+", text)}
+
+
+# a clause has a verb that says it happened, happens or will: an auxiliary or a past tense
+FINITE = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|can|could|should|shall|may|might|must|do|does|"
+                    r"did|won't|can't|isn't|aren't|wasn't|weren't|hasn't|haven't|didn't|doesn't|don't)\b|"
+                    r"'(?:s|re|ve|ll|d)\b|\b[a-z]{3,}ed\b", re.I)
+# "Once the team found it, they renewed it": a lead-in that says when, why or despite what
+LEAD_IN = re.compile(r"^(?:once|when|whenever|after|as soon as|while|although|though|since|because|as|"
+                     r"(?:on|in|at|for|during|over|with|from|by|as for|regarding|about|shortly after|"
+                     r"shortly before)\b[^,]{1,40}?)\b[^,]{0,80}?,\s+(?=\S)", re.I)
+# "… are finished and the prototype has been shared …": "and" before a new subject joins two clauses
+AND_SUBJECT = re.compile(r"\s+and\s+(?=(?:the|a|an|we|they|he|she|i|our|their|its|his|her|my|your|"
+                         r"this|these|those|every|each|some|most|all|[A-Z][a-z]+)\s)")
+
+
+# "The full report, with quotes and recordings, is in the shared folder": an aside between commas
+PARENTHESIS = re.compile(r",\s+(?:with|without|including|like|such as|mostly|mainly|especially|for example|"
+                         r"for instance|as usual|as expected|of course)\b[^,]{1,50},\s+", re.I)
+
+
+def main_clauses(text: str) -> list[str]:
+    """Shorter readings of *text* that are still whole clauses as said: without a lead-in
+    or an aside between commas that says no number, name or day, and each of two clauses
+    joined by "and" (each with its own subject and verb)."""
+    out = []
+    aside = PARENTHESIS.search(text)
+    if aside and not (re.search(NUMBER, aside.group(0), re.I) or DUE.search(aside.group(0))):
+        text = f"{text[:aside.start()]} {text[aside.end():]}"
+        out.append(text)
+    lead = LEAD_IN.match(text)
+    if lead and not (re.search(NUMBER, lead.group(0), re.I) or DUE.search(lead.group(0))):
+        out.append(text[lead.end():])
+    for body in out[:] + [text]:
+        for cut in AND_SUBJECT.finditer(body):
+            left, right = body[:cut.start()], body[cut.end():]
+            if FINITE.search(left) and FINITE.search(right) and "," not in left:
+                out += [left, right]
+    return out
+
+
+def condense(text: str) -> str:
+    """*text* without its fillers, hedges and restarts: words left out, never changed."""
+    text = RESTART.sub(lambda m: m.group(0) if m.group(1).lower() in ("had", "that") else m.group(1), text)
+    text = FILLER.sub("", text).lstrip(" ,")
+    return re.sub(r"\s{2,}", " ", text)
 
 
 def words_in(text: str) -> int:
@@ -407,7 +465,7 @@ class Minutes:
                 break
             text = stripped
         text = re.sub(r"^(?:and|but|so|which|because|although|though|while|since)\s+", "", text, flags=re.I)
-        text = FILLER.sub("", text)
+        text = condense(text)
         text = text[0].upper() + text[1:] if text else text
         return text if text.endswith(("?", "!")) else text.rstrip(",;:.") + "."
 
@@ -468,14 +526,18 @@ class Minutes:
             else:
                 kept.append(line)
         total = sum(self.cost(line) for h in listed for line in out[h])
+        # a decisions, actions or questions heading with nothing to say says so in two words
+        empty = EMPTY_WORDS * sum(1 for h in listed if not out[h])
+        room = min(LISTED_SHARE * budget, budget - empty)
         for line in sorted((line for h in listed for line in out[h]), key=lambda line: line.value):
-            if total <= LISTED_SHARE * budget:
+            if total <= room:
                 break
             heading = next(h for h in listed if line in out[h])
             if len(out[heading]) > 1:  # each heading keeps its best
                 out[heading].remove(line)
                 used.discard(self.index[id(line.sentence)])
                 total -= self.cost(line)
+        total += empty
         for heading in listed:  # "I have asked them for …": the short sentence before says who, when it fits
             for line in out[heading]:
                 i = self.index[id(line.sentence)]
@@ -523,12 +585,16 @@ class Minutes:
         """What a summary line of *s* could be: the shortened sentence, or one of its clauses."""
         options = {self.shorten(s, kind)}
         parts = [c.strip() for c in CLAUSE.split(s.text.rstrip(".!…")) if c.strip()]
-        if len(parts) > 1:
-            for n, part in enumerate(parts):
-                if len(part.split()) >= 4 and (n == 0 or STANDS_ALONE.match(part)):
-                    options.add(self._tidy(part))
+        whole = [part for n, part in enumerate(parts) if n == 0 or STANDS_ALONE.match(part)]
+        for part in whole if len(parts) > 1 else []:
+            if len(part.split()) >= 4:
+                options.add(self._tidy(part))
+        for part in whole:  # a main clause inside a clause: without its lead-in, or one of two joined by "and"
+            for inner in main_clauses(part):
+                if len(inner.split()) >= 4:
+                    options.add(self._tidy(inner))
         # a line that starts "That is …" or "It should …" says nothing without the sentence before
-        return sorted(o for o in options if not REFERS_BACK.match(OPENER.sub("", o)))
+        return sorted(o for o in options if not REFERS_BACK.search(OPENER.sub("", o)))
 
     def cost(self, line: Line) -> int:
         return words_in(self.render(line))
@@ -551,11 +617,12 @@ class Minutes:
         return f"- {who}{line.text} {time_link(s.start)}"
 
     def sections(self, headings: list[str], reserve: int = 0) -> list[tuple[str, str, list[Line]]]:
-        """(heading, Markdown, lines) for the headings with something to say, in the
-        template's order: an empty heading is left out (a line of "None recorded." under it
-        would cost a short meeting's notes a fact). Notes with nothing at all keep every
-        heading, each saying so."""
+        """(heading, Markdown, lines) in the template's order. A decisions, actions or
+        questions heading with nothing real says so in two words (``NONE``, inside the
+        budget): the reader knows none was made. A summary the decisions and actions left
+        no room for is left out. Notes with nothing at all keep every heading, each saying so."""
         picked = self.notes(headings, reserve)
         if not any(picked.values()):
             return [(h, NONE, []) for h in headings]
-        return [(h, "\n".join(self.render(line) for line in picked[h]), picked[h]) for h in headings if picked[h]]
+        return [(h, "\n".join(self.render(line) for line in picked[h]) or NONE, picked[h]) for h in headings
+                if picked[h] or kind_of(h) in LISTED_KINDS]
