@@ -195,7 +195,7 @@ def main() -> None:
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at the start")
     print(f"# Library: {args.transcripts} transcripts, {built['hours_spoken']} h of speech, "
           f"{built['segments']} segments, {args.tasks} tasks in history ({os.cpu_count()} cores); "
-          f"data folder ready in {time.perf_counter() - t:.0f} s (built in {built['build_seconds']} s)")
+          f"data folder ready in {time.perf_counter() - t:.0f} s (built in {built.get('build_seconds') or '?'} s)")
     print(f"store on disk                      {store_bytes(args.data) / 1e6:8.0f} MB")
 
     from app.paths import DataDir

@@ -114,8 +114,8 @@ def job_state(stage_states: list[str], optional: list[bool] | None = None) -> st
 
 def without_segments(result: dict) -> dict:
     """A transcript's result as kept beside its segments: the segments live in their own
-    table, the text in its column (``transcript`` rebuilds both); a third copy in the JSON
-    was a third of a library's store."""
+    table, the text in its column (``transcript`` rebuilds both); the copy in the JSON was
+    76 MB of a 395 MB store of 543 hours (bench_library.py)."""
     return {k: v for k, v in result.items() if k not in ("segments", "text")}
 
 
