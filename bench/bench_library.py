@@ -293,11 +293,13 @@ def main() -> None:
     panel.resize(1400, 800)
     panel.show()
     panel.tabs.setCurrentIndex(2)
-    spin_until(lambda: panel.task_model.rowCount() >= args.tasks, 300)
+    from app.gui.queue_panel.tasks_model import FIRST_READ
+
+    spin_until(lambda: panel.task_model.rowCount() >= min(args.tasks, FIRST_READ), 300)
     panel.task_table.viewport().repaint()
     panel_s, panel_cpu = time.perf_counter() - t, time.process_time() - c
     print(f"queue panel open, {args.tasks} tasks     {panel_s * 1000:8.0f} ms   CPU {panel_cpu * 1000:.0f} ms   "
-          "(aim <= 1000 ms)")
+          f"({panel.task_model.rowCount()} of {panel.task_model.total} listed)   (aim <= 1000 ms)")
     after = me.memory_info().rss
     print(f"app memory, window and panel open  {after / 1e6:8.0f} MB resident   "
           f"({(after - before) / 1e6:.0f} MB more than before the window)")
