@@ -98,7 +98,6 @@ def shared_stack():
             log.close()
 
 
-
 def sign_for(folder: Path) -> None:
     """Tasks this process sends are signed with the key of the last stack it started or
     joined (one per process, as the app has one data folder): a test of its own stack in
