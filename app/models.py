@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from app.errors import AppError
 from workers.engines.catalog import BY_NAME, CATALOG, Model, folder_of, installed
 
 CHUNK = 1 << 20
@@ -29,7 +30,7 @@ ATTEMPTS = 4  # tries per file after a dropped connection, each resuming where i
 TIMEOUT_SECONDS = 30
 
 
-class DownloadError(Exception):
+class DownloadError(AppError):
     """A download that did not complete; the message says why and what to do."""
 
 

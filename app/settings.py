@@ -1,4 +1,4 @@
-"""Every setting declared once: key (with its unit), type, default, title and group.
+"""Every setting declared once: key (with its unit), type, default, title, group and check.
 The options that travel with each task are ``workers.options.JOB_OPTIONS`` (workers
 take their defaults from there); the window's and the stack's own are below.
 
@@ -23,9 +23,25 @@ from workers.stages import queue_names
 log = logging.getLogger(__name__)
 
 
+def broker_url(text: str) -> str | None:
+    if text and not text.startswith(("redis://", "rediss://", "unix://")):
+        return "a broker URL starts with redis://, rediss:// or unix://."
+    return None
+
+
+def listen_address(text: str) -> str | None:
+    from app.addresses import parse_listen
+
+    try:
+        parse_listen(text) if text.strip() else None
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
 APP_SETTINGS = (  # the window's and the stack's own; the job options are workers.options
     Setting("broker_url", str, "", "Use a Redis server elsewhere for the queue (its redis:// URL; empty: "
-                                   "Earmark's own)", group=ADVANCED),
+                                   "Earmark's own)", group=ADVANCED, check=broker_url),
     Setting("broker_tcp_port", int, 0, "Also listen on 127.0.0.1 at this port (0: unix socket only)", group=ADVANCED),
     Setting("stop_timeout_seconds", float, 10.0, "How long to let running tasks finish at exit", group=ADVANCED),
     Setting("export_formats", str, "txt", "Default export formats, comma-separated",
@@ -41,7 +57,7 @@ APP_SETTINGS = (  # the window's and the stack's own; the job options are worker
             group=EXPORT),
     Setting("keep_running_in_tray", bool, False, "Keep running in the tray while jobs remain", group=ADVANCED),
     Setting("helpers_listen", str, "", "Let other machines help: listen for them on this address and port "
-                                       "(such as 0.0.0.0:6380; empty: off)", group=HELPERS),
+                                       "(such as 0.0.0.0:6380; empty: off)", group=HELPERS, check=listen_address),
     Setting("local_queues", str, ",".join(queue_names()), "Work this machine does itself (empty: it only "
                                                           "hands work to helpers)", queue_names(), many=True,
             group=HELPERS),
@@ -50,42 +66,65 @@ SETTINGS = JOB_OPTIONS + APP_SETTINGS
 BY_KEY = {s.key: s for s in SETTINGS}
 
 
-def problem_with(key: str, value: Any) -> str | None:
-    """Why *value* cannot be *key*'s, in a sentence; None if it can (the dialog asks
-    before it saves)."""
-    setting = BY_KEY[key]
-    text = str(value).strip()
-    if setting.many and text:
+def form_problem(setting: Setting, value: Any) -> str | None:
+    """What is wrong with *value*'s form for *setting* (its type, its choices, its declared
+    check), in a sentence that starts with the setting's title; None if nothing."""
+    try:
+        typed = setting.type(value)
+    except (TypeError, ValueError):
+        return f"{setting.title}: {value!r} is not a {_TYPE_WORDS.get(setting.type, 'value')}."
+    text = str(typed).strip()
+    if setting.many:
         unknown = [v for v in (p.strip() for p in text.split(",")) if v and v not in setting.choices]
         if unknown:
             return f"{setting.title}: unknown {', '.join(unknown)} (choose from {', '.join(setting.choices)})."
-    if setting.pick == "folder" and text and not Path(text).expanduser().is_dir():
-        return f"{setting.title}: there is no folder {text}."
-    if setting.pick == "summary model" and text not in ("", "bundled") and (os.sep in text or text.endswith(".gguf")):
-        if not Path(text).expanduser().is_file():
-            return f"{setting.title}: there is no file {text}."
-    if setting.pick == "speech model" and (os.sep in text or text.startswith((".", "~"))):
-        if not (Path(text).expanduser() / "model.bin").is_file():
-            return f"{setting.title}: {text} is not a speech model folder (it has no model.bin)."
-    if key == "broker_url" and text and not text.startswith(("redis://", "rediss://", "unix://")):
-        return f"{setting.title}: a broker URL starts with redis://, rediss:// or unix://."
-    if key == "helpers_listen" and text:
-        from app.addresses import parse_listen
+    elif setting.choices and text not in setting.choices:
+        return f"{setting.title}: {text} is not one of {', '.join(setting.choices)}."
+    said = setting.check(typed) if setting.check else None
+    return f"{setting.title}: {said}" if said else None
 
-        try:
-            parse_listen(text)
-        except ValueError as exc:
-            return f"{setting.title}: {exc}"
-    if key == "speakers" and text.lower() not in ("", "off"):
-        from workers.engines.voices import SpeakerCount
 
-        try:
-            SpeakerCount.parse(text)
-        except ValueError as exc:
-            return f"{setting.title}: {exc}"
-    if key == "speaker_match" and not 0.0 < float(value or 0) <= 1.0:
-        return f"{setting.title}: a similarity between 0 and 1."
-    return None
+_TYPE_WORDS = {int: "whole number", float: "number", bool: "yes or no"}
+
+
+def _is_path(text: str) -> bool:
+    return os.sep in text or text.startswith((".", "~"))
+
+
+# What each kind of pick must find on the disk (folder, GGUF file, model folder, template),
+# asked when a value is chosen (the dialog, the command line, the desk), not when the file
+# is read: a model folder removed since is said by the job that needs it.
+PICK_CHECKS = {
+    "folder": lambda text, root: None if not text or Path(text).expanduser().is_dir() else f"there is no folder {text}.",
+    "summary model": lambda text, root: None if text in ("", "bundled") or not (_is_path(text) or text.endswith(
+        ".gguf")) or Path(text).expanduser().is_file() else f"there is no file {text}.",
+    "speech model": lambda text, root: None if not _is_path(text) or (Path(text).expanduser() / "model.bin").is_file()
+    else f"{text} is not a speech model folder (it has no model.bin).",
+}
+
+
+def problem_with(key: str, value: Any, data_root: Path | None = None) -> str | None:
+    """Why *value* cannot be *key*'s, in a sentence; None if it can. The one check for a
+    value a person chose: the settings dialog asks it before it saves, the front desk for
+    the options a front end was given (the command line's arguments), the settings
+    file's loader for the form (``form_problem``). *data_root*: where the person's own
+    templates are (a template is checked only when it is given)."""
+    setting = BY_KEY[key]
+    problem = form_problem(setting, value)
+    if problem:
+        return problem
+    text = str(value).strip()
+    pick = PICK_CHECKS.get(setting.pick)
+    said = pick(text, data_root) if pick else None
+    if setting.pick == "template" and data_root is not None:
+        from app.templates import available
+
+        templates = available(Path(data_root))
+        if text not in templates:
+            return f"No summary template named '{text}' (have: {', '.join(sorted(templates))})."
+    return f"{setting.title}: {said}" if said else None
+
+
 # The settings file's version; UPGRADES[n] turns a version-n file into version n + 1.
 VERSION = 2
 
@@ -109,6 +148,7 @@ class Settings:
     def __init__(self, path: Path):
         self.path = path
         self.values: dict[str, Any] = {}
+        self.problems: list[str] = []  # values in the file that could not be used (their defaults apply)
         try:
             self.values = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -120,6 +160,12 @@ class Settings:
         while version < VERSION:
             self.values = UPGRADES[version](self.values)
             version += 1
+        for key in [k for k in self.values if k in BY_KEY]:  # unknown keys are kept as they are
+            problem = form_problem(BY_KEY[key], self.values[key])
+            if problem:  # the default applies, and the front end may say why
+                log.warning("settings file %s: %s The default is used.", path, problem)
+                self.problems.append(problem)
+                del self.values[key]
 
     def __getitem__(self, key: str) -> Any:
         setting = BY_KEY[key]

@@ -131,7 +131,7 @@ def shoot(out: Path, theme: str, language: str | None = None) -> None:
             save(window, "transcript.png")
             taken.add("transcript")
             jfk = next(r for r in rows if r["path"].endswith("jfk.flac"))
-            controller.translate([jfk["id"]], "fr")
+            controller.run_stage([jfk["id"]], "translate", translate_to="fr")
             window.transcript.find.clear()
             window.open_job(jfk["id"])
         if "transcript" in taken and "translation" not in taken and window.transcript.model.columnCount() == 3:

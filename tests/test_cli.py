@@ -1,5 +1,6 @@
 """``earmark transcribe`` end to end: real broker, real workers, real tiny.en."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -91,8 +92,13 @@ def test_each_bad_input_fails_once_with_its_message_and_the_good_file_still_runs
 
 
 def test_a_missing_model_fails_once_with_a_clear_message(data_dir, corpus):
-    done = cli(data_dir, "transcribe", corpus / "jfk.flac", "--model", data_dir / "no-model",
-               "--out", data_dir)
+    # named on the command line: checked where the options are built, said at once, nothing queued
+    asked = cli(data_dir, "transcribe", corpus / "jfk.flac", "--model", data_dir / "no-model", "--out", data_dir)
+    assert asked.returncode == 2 and "is not a speech model folder" in asked.stderr, asked.stderr
+    assert "--model" in asked.stderr and not JobStore(data_dir / "earmark.db").jobs()
+    # chosen in the settings and gone since: the worker says so, once
+    (data_dir / "settings.json").write_text(json.dumps({"model": str(data_dir / "no-model"), "version": 2}))
+    done = cli(data_dir, "transcribe", corpus / "jfk.flac", "--out", data_dir)
     assert done.returncode == 1
     assert "Speech model folder not found" in done.stderr
     assert "Unexpected" not in done.stderr  # a person's mistake, said as such

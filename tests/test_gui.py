@@ -365,7 +365,7 @@ def test_actions_follow_the_selection_and_an_empty_pane_says_what_to_do(qtbot, d
         assert window.transcript.pages.currentWidget() is window.transcript.empty
         assert not window.transcript.play_button.isEnabled() and not window.transcript.revert_button.isEnabled()
         assert not window.transcript.languages.isVisible()
-        assert not window.act_translate.isEnabled() and not window.act_cancel.isEnabled()  # nothing selected
+        assert not window.again_actions["translate"].isEnabled() and not window.act_cancel.isEnabled()  # nothing selected
         from PySide6.QtWidgets import QToolBar
 
         bar = window.findChild(QToolBar)  # the main actions, with icons, where people look first
@@ -388,8 +388,11 @@ def test_actions_follow_the_selection_and_an_empty_pane_says_what_to_do(qtbot, d
         def select(job_id):
             row = next(i for i, r in enumerate(window.model.rows) if r["id"] == job_id)
             window.table.selectRow(row)
-            return {name: getattr(window, f"act_{name}").isEnabled()
-                    for name in ("open", "cancel", "retry", "top", "pause", "resume", "translate", "export")}
+            actions = {name: getattr(window, f"act_{name}")
+                       for name in ("open", "cancel", "retry", "top", "pause", "resume", "export")}
+            actions["translate"] = window.again_actions["translate"]  # the stage table's run-again entries
+            assert all(a.isEnabled() == actions["translate"].isEnabled() for a in window.again_actions.values())
+            return {name: action.isEnabled() for name, action in actions.items()}
 
         from app.gui.jobs_model import COLUMNS
 

@@ -99,3 +99,61 @@ def test_the_rule_check_sees_a_lazy_upward_import(tmp_path, monkeypatch):
     (fake_app / "store" / "jobstore.py").write_text("def f():\n    from app.jobs import service\n")
     monkeypatch.setattr(f"{__name__}.APP", fake_app)
     assert broken_rules() == ["app.store.jobstore imports app.jobs.service"]
+
+
+def circles(package: Path) -> list[list[str]]:
+    """Groups of modules of *package* that import each other round a circle (lazy imports
+    included): each group is a strongly connected part of the import graph."""
+    root = package.parent
+    modules = {}
+    for path in package.rglob("*.py"):
+        parts = path.relative_to(root).with_suffix("").parts
+        modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    def module_of(name: str) -> str | None:  # `from a.b import c`: the module a.b.c, else a.b
+        parts = name.split(".")
+        while parts and ".".join(parts) not in modules:
+            parts.pop()
+        return ".".join(parts) or None
+
+    graph = {name: {t for t in map(module_of, imported(path)) if t and t != name and not name.startswith(t + ".")}
+             for name, path in modules.items()}
+    order, low, stack, found = {}, {}, [], []
+
+    def visit(name):  # Tarjan's algorithm
+        order[name] = low[name] = len(order)
+        stack.append(name)
+        for target in graph[name]:
+            if target not in order:
+                visit(target)
+                low[name] = min(low[name], low[target])
+            elif target in stack:
+                low[name] = min(low[name], order[target])
+        if low[name] == order[name]:
+            group = []
+            while not group or group[-1] != name:
+                group.append(stack.pop())
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for name in sorted(graph):
+        if name not in order:
+            visit(name)
+    return found
+
+
+def test_no_modules_import_each_other_round_a_circle():
+    assert circles(APP) == []
+    assert circles(APP.parent / "workers") == []  # llama_cpu and llm share engines/gguf.py instead
+
+
+def test_every_app_error_for_a_person_is_one_type():
+    """The controller and the command line catch AppError and show its sentence."""
+    from app.errors import AppError
+    from app.models import DownloadError
+    from app.remote.access import HelperError
+    from app.runtime.broker import BrokerError
+    from app.runtime.supervisor import AlreadyRunning, StartError
+
+    for error in (HelperError, BrokerError, AlreadyRunning, StartError, DownloadError):
+        assert issubclass(error, AppError), error
+        assert str(error("One sentence for a person.")) == "One sentence for a person."

@@ -65,3 +65,37 @@ def test_the_helper_settings_are_checked_before_they_are_saved(tmp_path):
     assert shares_work(settings) and plan_roles(ALL_ROLES, settings) == ("nlp", "index", "beat", "files")
     settings.set("helpers_listen", "0.0.0.0:6380")
     assert plan_roles(ALL_ROLES, settings)[-1] == "gate"
+
+
+def test_a_check_declared_on_a_setting_is_the_one_every_reader_asks(tmp_path):
+    """The dialog and the front desk ask problem_with, the file's loader the same check:
+    a value that fails it in the file is not used (its default is), and says why."""
+    from app.errors import OptionsProblem
+    from app.jobs.desk import SETTINGS as SETTINGS_NOTICE
+    from app.jobs.desk import Desk
+    from app.paths import DataDir
+    from app.settings import BY_KEY
+
+    assert BY_KEY["beam_size"].check(5) is None and "between 1 and 20" in BY_KEY["beam_size"].check(21)
+    assert "between 1 and 20" in problem_with("beam_size", 0)
+    assert "not a whole number" in problem_with("beam_size", "five")
+    assert "not one of transcribe, translate" in problem_with("task", "summarize")
+    assert "redis://" in problem_with("broker_url", "http://elsewhere")
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"beam_size": 99, "speakers": "many", "task": "translate", "version": VERSION,
+                                "someone_elses": 1}))
+    settings = Settings(path)
+    assert settings["beam_size"] == 5 and settings["speakers"] == "off" and settings["task"] == "translate"
+    assert len(settings.problems) == 2 and "Beam size" in settings.problems[0]
+    assert settings.values["someone_elses"] == 1  # an unknown key is kept as it is
+    desk = Desk(DataDir(tmp_path).ensure(), settings)
+    try:
+        try:
+            desk.job_options(speakers="12")
+        except OptionsProblem as problem:
+            assert problem.key == "speakers" and "between 1 and 8" in str(problem)
+        else:
+            raise AssertionError("the desk took 12 speakers")
+        assert SETTINGS_NOTICE == "settings"
+    finally:
+        desk.shut()

@@ -7,12 +7,16 @@ priorities, the worker roles, the job's stage order and the task history really 
 from the table rather than from a copy of it."""
 
 import inspect
+import os
+
+import pytest
 
 import workers.tasks  # noqa: F401  (registers the tasks)
 from app.jobs import service as jobs
 from app.runtime.supervisor import WORKER_ROLES, thread_budgets
 from app.store.jobstore import JobStore
 from workers import config, stages
+from app.store import jobstore as js
 from workers.celery_app import app as celery_app
 
 
@@ -68,7 +72,7 @@ def test_the_job_follows_the_table_order_and_options():
     assert stages.stages_for({"speakers": "off", "summarize": False}) == ["transcribe", "index"]
     assert stages.stages_for({"summarize": True, "translate_to": "fr", "speakers": "auto"}) == list(
         stages.stage_names())
-    assert jobs.STAGES == stages.stage_names()
+    assert (jobs.TRANSCRIBE, jobs.INDEX) == ("transcribe", "index")  # looked up by name, never unpacked
     assert [s.name for s in stages.STAGES if s.reindex_after] == ["diarize", "summarize", "translate"]
     assert [s.name for s in stages.STAGES if s.optional] == ["diarize"]
 
@@ -90,4 +94,66 @@ def test_the_task_history_names_tasks_and_queues_from_the_table(tmp_path):
         assert (rows["t2"]["name"], rows["t2"]["queue"], rows["t2"]["chunk"]) == (
             "earmark.transcribe_chunk", "transcribe", 3)
     finally:
+        store.close()
+
+
+def test_what_a_person_reads_about_a_stage_comes_from_its_declaration():
+    from workers.delivery import crash_sentence
+
+    assert [s.name for s in stages.run_again()] == ["diarize", "summarize", "translate"]
+    assert {s.again.asks for s in stages.run_again()} == {"speakers", "summary_template", "translate_to"}
+    said = crash_sentence("earmark.diarize", "killed", 3)
+    assert said.startswith("The speaker engine crashed (killed) 3 times on this recording")
+    assert "The transcript is kept without speakers." in said
+
+
+@pytest.mark.stack
+def test_a_sixth_stage_declared_in_a_test_runs_end_to_end_through_the_real_workers(monkeypatch, data_dir, corpus):
+    """The table is the one place: a stage declared here (tests/sixth_stage.py: its task,
+    its Stage, its storage) runs after transcription in the real workers, is stored, fails
+    with its own sentence, and is run again by the one run_stage with the option it asks for."""
+    from app.errors import OptionsProblem
+    from app.jobs.desk import Desk
+    from app.paths import DataDir
+    from tests import sixth_stage as sixth
+    from tests.helpers import REPO, wait_until
+    from workers.celery_app import TEST_TASKS_ENV
+    from workers.delivery import crash_sentence
+
+    celery_app.tasks.pop(sixth.TOPICS_TASK.name, None)  # registered by the import: this test's only
+    monkeypatch.setitem(celery_app.tasks, sixth.TOPICS_TASK.name, sixth.topics)
+    # the app's table and the job store, for this test only; the workers import the module
+    at = stages.stage_names().index("index")
+    monkeypatch.setattr(stages, "STAGES", (*stages.STAGES[:at], sixth.TOPICS, *stages.STAGES[at:]))
+    monkeypatch.setattr(stages, "TASKS", (*stages.TASKS, sixth.TOPICS_TASK))
+    monkeypatch.setattr(JobStore, "save_topics", sixth.save_topics, raising=False)
+    monkeypatch.setattr(JobStore, "describe_topics", sixth.describe_topics, raising=False)
+    monkeypatch.setenv(TEST_TASKS_ENV, "tests.sixth_stage")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
+    store = JobStore(data_dir / "earmark.db")
+    assert contract_problems(sixth.TOPICS, store) == []
+    assert crash_sentence("earmark.topics", "killed", 3).startswith(
+        "The topic finder crashed (killed) 3 times on this transcript, so Earmark stopped trying. "
+        "The transcript is kept without topics.")
+
+    desk = Desk(DataDir(data_dir).ensure(), store=store)
+    try:
+        desk.open(roles=("transcribe", "index"), wait_workers=True)
+        options = desk.job_options(summarize=False)
+        assert stages.stages_for(options) == ["transcribe", "topics", "index"]
+        [job] = desk.add([corpus / "jfk.flac"], options).jobs
+        wait_until(lambda: store.job(job.job_id)["state"] == js.DONE, 180, message="the job with its sixth stage")
+        words, template = sixth.topics_of(store, job.job_id)
+        assert "country" in words and template == "meeting_minutes"
+        history = {(r["name"], r["queue"]) for r in store.task_rows() if r["job_id"] == job.job_id}
+        assert ("earmark.topics", "index") in history
+        assert store.describe_result("topics", job.job_id) == ", ".join(words)
+
+        with pytest.raises(OptionsProblem):  # the option it asks for is checked by its setting
+            desk.run_stage(job.job_id, "topics", summary_template="no-such-template")
+        desk.run_stage(job.job_id, "topics", summary_template="chapters")
+        wait_until(lambda: (sixth.topics_of(store, job.job_id) or [None, None])[1] == "chapters"
+                   and store.job(job.job_id)["state"] == js.DONE, 120, message="the stage run again")
+    finally:
+        desk.shut()
         store.close()

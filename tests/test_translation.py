@@ -100,7 +100,7 @@ def test_the_window_shows_a_translation_beside_the_original(qtbot, shared_window
     job_id = row_of(window, "jfk.flac")["id"]
     qtbot.waitUntil(lambda: store.job(job_id)["state"] == js.DONE, timeout=120_000)
     window.open_job(job_id)
-    window.controller.translate([job_id], "German")
+    window.controller.run_stage([job_id], "translate", translate_to="German")
     qtbot.waitUntil(lambda: window.transcript.model.columnCount() == 3, timeout=180_000)
     model = window.transcript.model
     from PySide6.QtCore import Qt
@@ -118,9 +118,9 @@ def test_the_window_shows_a_translation_beside_the_original(qtbot, shared_window
 
 @pytest.mark.gui
 def test_the_translate_dialog_offers_a_list_and_says_when_the_model_translates_poorly(qtbot, shared_window):
-    """Jobs › Translate…: languages from a list (no free text), and before anything is
-    translated the dialog says the bundled model scored below the floor; the language
-    picked there is the one translated into."""
+    """Jobs › Translate… (the run-again dialog every such stage shares): languages from a
+    list, and before anything is translated the dialog says the bundled model scored below
+    the floor; the language picked there is the one translated into."""
     window = shared_window
     store = window.controller.store
     job_id = store.create_job("/recordings/short.wav", stages=["transcribe", "index"])
@@ -129,13 +129,14 @@ def test_the_translate_dialog_offers_a_list_and_says_when_the_model_translates_p
     store.update_stage(job_id, "transcribe", state=js.DONE)
     store.update_stage(job_id, "index", state=js.DONE)
     window.open_job(job_id)
-    window.translate_dialog()
-    dialog = window.translate_box
-    items = dialog.comboBoxItems()
-    assert "German (de)" in items and "French (fr)" in items and not dialog.isComboBoxEditable()
-    assert "scored 37 of 100" in dialog.labelText() and "below the 60" in dialog.labelText()
-    assert "Settings › Models" in dialog.labelText()
-    dialog.setTextValue("German (de)")
+    window.run_again_dialog("translate")
+    dialog = window.again_box
+    assert dialog.windowTitle() == "Translate" and dialog.prompt.text() == "Translate into:"
+    items = {dialog.editor.itemData(i) for i in range(dialog.editor.count())}
+    assert {"de", "fr", "es"} <= items and dialog.editor.text() == "fr"  # the stage's fallback
+    caution = dialog.caution.text()
+    assert "scored 37 of 100" in caution and "below the 60" in caution and "Settings › Models" in caution
+    dialog.editor.setText("de")
     dialog.accept()
     qtbot.waitUntil(lambda: [t["language"] for t in store.translation_languages(job_id)] == ["de"],
                     timeout=120_000)

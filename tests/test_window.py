@@ -373,10 +373,10 @@ def test_german_is_complete_in_the_window_the_queue_panel_the_settings_and_the_d
         qtbot.addWidget(people)
         strings += shown_strings(people)
         window.table.selectRow(0)
-        for open_dialog, name in ((window.translate_dialog, "translate_box"), (window.speakers_dialog, "speakers_box")):
-            open_dialog()
-            strings += shown_strings(getattr(window, name))
-            getattr(window, name).reject()
+        for name in window.again_actions:  # every stage a person may run again: one dialog shape
+            window.run_again_dialog(name)
+            strings += shown_strings(window.again_box)
+            window.again_box.reject()
         window.controller.duplicate.emit(str(corpus / "jfk.flac"), jfk)
         qtbot.waitUntil(lambda: hasattr(window, "duplicate_box"))
         strings += shown_strings(window.duplicate_box)

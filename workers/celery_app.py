@@ -1,10 +1,18 @@
 """The one Celery app. Tasks import it; the GUI uses it only to send by name."""
 
+import os
+
 from celery import Celery
 
 from workers import trust
 
-app = Celery("earmark", include=["workers.tasks"], task_cls="workers.delivery:EarmarkTask")
+# Tests only: more modules of tasks for the workers to import at start (comma-separated),
+# so a stage a test declares runs in the real worker processes (tests/test_stages.py).
+# Nothing else sets it; a worker without it runs exactly workers.tasks.
+TEST_TASKS_ENV = "EARMARK_TEST_TASKS"
+
+app = Celery("earmark", include=["workers.tasks", *filter(None, os.environ.get(TEST_TASKS_ENV, "").split(","))],
+             task_cls="workers.delivery:EarmarkTask")
 app.config_from_object("workers.config")
 trust.install()  # every task sent is signed; a re-sent one keeps its signature
 

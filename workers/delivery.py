@@ -31,12 +31,6 @@ CRASH_BACKOFF_SECONDS = 2.0  # then 4 s: an out-of-memory kill may pass when oth
 CRASH_BACKOFF_MAX_SECONDS = 60.0
 TEST_CRASH_ENV = "EARMARK_TEST_CRASH"  # test hook, see crash_if_asked()
 
-_WHAT = {"earmark.summarize": "The summary engine", "earmark.translate": "The translation engine",
-         "earmark.transcribe": "The speech engine", "earmark.transcribe_chunk": "The speech engine",
-         "earmark.plan_chunks": "The audio decoder", "earmark.index": "The search indexer",
-         "earmark.diarize": "The speaker engine"}
-_ON = {"earmark.summarize": "this transcript", "earmark.translate": "this transcript",
-       "earmark.index": "this transcript", "earmark.diarize": "this recording"}
 _SIGNALS = {getattr(signal, name): words for name, words in (  # Windows lacks some of them
     ("SIGILL", "illegal instruction"), ("SIGSEGV", "segmentation fault"), ("SIGBUS", "bus error"),
     ("SIGABRT", "aborted"), ("SIGFPE", "arithmetic fault"), ("SIGKILL", "killed"), ("SIGTERM", "terminated"))
@@ -71,11 +65,18 @@ def exit_words(code: int | None) -> str:
 
 
 def crash_sentence(task_name: str, cause: str, crashes: int) -> str:
-    what = _WHAT.get(task_name, "The worker process")
-    on = _ON.get(task_name, "this file")
+    """The sentence a task that crashed its process MAX_CRASHES times fails with: the
+    engine and what it worked on from its ``TaskSpec``, what the failure leaves from its
+    ``Stage`` (``workers.stages``)."""
+    from workers import stages
+
+    try:
+        spec = stages.task(task_name)
+    except KeyError:
+        spec = stages.TaskSpec(task_name, stages.TRANSCRIBE_Q, 0, task_name)  # not ours: the defaults
+    kept = next((f" {s.kept}" for s in stages.STAGES if s.task.name == task_name and s.kept), "")
     times = "once" if crashes == 1 else "twice" if crashes == 2 else f"{crashes} times"
-    kept = " The transcript is kept without speakers." if task_name == "earmark.diarize" else ""
-    return (f"{what} crashed ({cause}) {times} on {on}, so Earmark stopped trying.{kept}"
+    return (f"{spec.engine} crashed ({cause}) {times} on {spec.works_on}, so Earmark stopped trying.{kept}"
             f"{_HINTS.get(cause, '')} The other files are not affected.")
 
 

@@ -1,5 +1,7 @@
 """The options that travel with every task, declared once: key (with its unit), type,
-default, title, and the group the settings dialog shows them in.
+default, title, the group the settings dialog shows them in, and the check a value must
+pass (the settings dialog, the command line's arguments, the front desk and the settings
+file's loader all ask it: ``app.settings.problem_with``).
 
 Workers read their defaults from here (``default(key)``) and the app's settings
 (``app.settings``) are these plus the window's own. Plain data: no Qt, no app."""
@@ -7,7 +9,7 @@ Workers read their defaults from here (``default(key)``) and the app's settings
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 SPEECH, SUMMARIES, EXPORT, HELPERS, ADVANCED = "Speech", "Summaries", "Export", "Helpers", "Advanced"
 GROUPS = (SPEECH, SUMMARIES, EXPORT, HELPERS, ADVANCED)  # the settings dialog's pages, in order
@@ -23,6 +25,30 @@ class Setting:
     many: bool = False  # a comma-separated list of the choices
     group: str = ADVANCED
     pick: str = ""  # how the dialog lets a person choose: folder, file (a GGUF), model folder, template
+    # What is wrong with a value of the right type, in words after the title (None: nothing).
+    # Only the value's form: whether a folder or file is there is the pick's to say, at use.
+    check: Callable[[Any], str | None] | None = None
+
+
+def between(low: float, high: float, *, above: bool = False) -> Callable[[Any], str | None]:
+    """A check: the value lies from *low* (or, with *above*, just above it) up to *high*."""
+    def check(value) -> str | None:
+        fits = (low < value if above else low <= value) and value <= high
+        return None if fits else f"a value between {low:g} and {high:g}."
+    return check
+
+
+def speaker_count(value) -> str | None:
+    """off, auto, a number or a range: ``SpeakerCount.parse`` says what else is wrong."""
+    if str(value).strip().lower() in ("", "off"):
+        return None
+    from workers.engines.voices import SpeakerCount
+
+    try:
+        SpeakerCount.parse(value)
+    except ValueError as exc:
+        return str(exc)
+    return None
 
 
 JOB_OPTIONS = (
@@ -32,13 +58,14 @@ JOB_OPTIONS = (
     Setting("task", str, "transcribe", "Speech: transcribe as spoken, or translate to English "
                                        "(needs a multilingual model such as base)", ("transcribe", "translate"),
             group=SPEECH),
-    Setting("beam_size", int, 5, "Beam size (5 keeps long files accurate)", group=SPEECH),
+    Setting("beam_size", int, 5, "Beam size (5 keeps long files accurate)", group=SPEECH, check=between(1, 20)),
     Setting("vad_filter", bool, True, "Skip silence with voice activity detection", group=SPEECH),
     Setting("word_timestamps", bool, False, "Keep a timestamp for every word", group=SPEECH),
     Setting("speakers", str, "off", "Who spoke when: off, auto, a number of speakers, or a range such as 2-4",
-            group=SPEECH),
-    Setting("speaker_match", float, 0.90, "Recognise a remembered voice from this similarity (0-1; higher: "
-                                          "fewer names, fewer mistakes)", group=ADVANCED),
+            group=SPEECH, check=speaker_count),
+    Setting("speaker_match", float, 0.65, "Recognise a remembered voice from this similarity (0-1; higher: "
+                                          "fewer names, fewer mistakes)", group=ADVANCED,
+            check=between(0, 1, above=True)),
     Setting("hotwords", str, "", "Words to expect: names and terms the model should spell as you do "
                                  "(e.g. ComfyUI, Kubernetes; empty: none)", group=SPEECH),
     Setting("cpu_threads", int, 0, "CPU threads for speech (0: all cores)", group=ADVANCED),

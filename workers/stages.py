@@ -50,6 +50,8 @@ class TaskSpec:
     label: str
     soft_limit_seconds: int | None = None  # None: Celery's default from workers.config
     reads_file: bool = False  # opens the recording itself: with helpers, it runs where the file is
+    engine: str = "The worker process"  # what crashed, in the sentence a crash ends with
+    works_on: str = "this file"  # ... and what it crashed on (workers.delivery.crash_sentence)
 
     def celery_options(self) -> dict:
         """The keyword arguments of this task's ``@app.task``."""
@@ -63,18 +65,40 @@ class TaskSpec:
 PRIORITY_TOP = 0  # "move to top"
 # A long file's chunks come just after whole files: a short file dropped while a lecture
 # is transcribed is done between two of its chunks, not after all of them.
-TRANSCRIBE_TASK = TaskSpec("earmark.transcribe", TRANSCRIBE_Q, 2, "Transcription", 6 * HOUR, reads_file=True)
-PLAN_TASK = TaskSpec("earmark.plan_chunks", TRANSCRIBE_Q, 2, "Planning chunks", 1 * HOUR, reads_file=True)
-CHUNK_TASK = TaskSpec("earmark.transcribe_chunk", TRANSCRIBE_Q, 3, "Transcription of a chunk", 6 * HOUR)
+SPEECH_ENGINE = "The speech engine"
+TRANSCRIBE_TASK = TaskSpec("earmark.transcribe", TRANSCRIBE_Q, 2, "Transcription", 6 * HOUR, reads_file=True,
+                           engine=SPEECH_ENGINE)
+PLAN_TASK = TaskSpec("earmark.plan_chunks", TRANSCRIBE_Q, 2, "Planning chunks", 1 * HOUR, reads_file=True,
+                     engine="The audio decoder")
+CHUNK_TASK = TaskSpec("earmark.transcribe_chunk", TRANSCRIBE_Q, 3, "Transcription of a chunk", 6 * HOUR,
+                      engine=SPEECH_ENGINE)
 # speaker turns: CPU work of the same kind as speech (a fraction of its time), right
 # after it, so the notes already have the names
-DIARIZE_TASK = TaskSpec("earmark.diarize", TRANSCRIBE_Q, 4, "Speakers", 3 * HOUR, reads_file=True)
-SUMMARIZE_TASK = TaskSpec("earmark.summarize", NLP_Q, 5, "Summary", 3 * HOUR)
-TRANSLATE_TASK = TaskSpec("earmark.translate", NLP_Q, 5, "Translation", 3 * HOUR)
-INDEX_TASK = TaskSpec("earmark.index", INDEX_Q, 8, "Search index")
+DIARIZE_TASK = TaskSpec("earmark.diarize", TRANSCRIBE_Q, 4, "Speakers", 3 * HOUR, reads_file=True,
+                        engine="The speaker engine", works_on="this recording")
+SUMMARIZE_TASK = TaskSpec("earmark.summarize", NLP_Q, 5, "Summary", 3 * HOUR, engine="The summary engine",
+                          works_on="this transcript")
+TRANSLATE_TASK = TaskSpec("earmark.translate", NLP_Q, 5, "Translation", 3 * HOUR, engine="The translation engine",
+                          works_on="this transcript")
+INDEX_TASK = TaskSpec("earmark.index", INDEX_Q, 8, "Search index", engine="The search indexer",
+                      works_on="this transcript")
 CLEANUP_TASK = TaskSpec("earmark.cleanup", INDEX_Q, 9, "Housekeeping")
 TASKS: tuple[TaskSpec, ...] = (TRANSCRIBE_TASK, PLAN_TASK, CHUNK_TASK, DIARIZE_TASK, SUMMARIZE_TASK, TRANSLATE_TASK,
                                INDEX_TASK, CLEANUP_TASK)
+
+
+@dataclass(frozen=True)
+class Again:
+    """How a person runs a stage again on a finished transcript: the menu's words, the
+    one job option it asks for (``workers.options`` key, checked by that setting's
+    check) and the question that asks it; *fallback* is offered when that setting is
+    off or empty. ``JobService.run_stage`` runs it; the window builds one dialog shape
+    from it for every stage that has one."""
+
+    action: str
+    asks: str
+    prompt: str
+    fallback: str = ""
 
 
 @dataclass(frozen=True)
@@ -88,7 +112,9 @@ class Stage:
     *reindex_after*: it may finish after the search index was made, which is then made
     again. *optional*: when it fails, the stages after it run all the same (speaker
     labels that could not be found never hold back the notes or the index). Stages run
-    in the order of ``STAGES``; each waits for the ones before it."""
+    in the order of ``STAGES``; each waits for the ones before it. *kept*: what a failure
+    of the stage leaves, said after the sentence a crash ends with. *again*: how a person
+    runs it again (None: it only runs as part of a job)."""
 
     name: str
     task: TaskSpec
@@ -97,6 +123,8 @@ class Stage:
     wanted_if: str | None = None
     reindex_after: bool = False
     optional: bool = False
+    kept: str = ""
+    again: Again | None = None
 
     @property
     def label(self) -> str:
@@ -105,11 +133,17 @@ class Stage:
 
 TRANSCRIBE = Stage("transcribe", TRANSCRIBE_TASK, ("path", "options"), "transcript")
 DIARIZE = Stage("diarize", DIARIZE_TASK, ("path", "timed_segments", "options"), "speakers",
-                wanted_if="speakers", reindex_after=True, optional=True)
+                wanted_if="speakers", reindex_after=True, optional=True,
+                kept="The transcript is kept without speakers.",
+                again=Again("Find speakers…", "speakers",
+                            "How many speakers: auto, a number (e.g. 3) or a range (e.g. 2-4):", fallback="auto"))
 SUMMARIZE = Stage("summarize", SUMMARIZE_TASK, ("segments", "template", "options"), "summary",
-                  wanted_if="summarize", reindex_after=True)
+                  wanted_if="summarize", reindex_after=True,
+                  again=Again("Summarize…", "summary_template", "Summarize with the template:",
+                              fallback="meeting_minutes"))
 TRANSLATE = Stage("translate", TRANSLATE_TASK, ("segments", "language", "options"), "translation",
-                  wanted_if="translate_to", reindex_after=True)
+                  wanted_if="translate_to", reindex_after=True,
+                  again=Again("Translate…", "translate_to", "Translate into:", fallback="fr"))
 INDEX = Stage("index", INDEX_TASK, ("segments", "summaries", "translations"), "passages")
 STAGES: tuple[Stage, ...] = (TRANSCRIBE, DIARIZE, SUMMARIZE, TRANSLATE, INDEX)  # the order they run in
 
@@ -134,6 +168,11 @@ def task(name: str) -> TaskSpec:
 
 def stage_names() -> tuple[str, ...]:
     return tuple(s.name for s in STAGES)
+
+
+def run_again() -> tuple[Stage, ...]:
+    """The stages a person can run again on a finished transcript, in table order."""
+    return tuple(s for s in STAGES if s.again is not None)
 
 
 def queue_names() -> tuple[str, ...]:

@@ -9,51 +9,57 @@ import threading
 import time
 from pathlib import Path
 
-from app import export
-from app.jobs.service import expand_paths
-from app.jobs.stack import POLL_BACKEND_SECONDS, Stack
+from app.errors import OptionsProblem
+from app.jobs.desk import ALREADY_DONE, ALREADY_QUEUED, NOTES, TRANSCRIPT, TRANSLATIONS, Desk, ExportNames
+from app.jobs.stack import POLL_BACKEND_SECONDS
 from app.paths import DataDir
 from app.runtime.supervisor import AlreadyRunning, StartError
 from app.settings import Settings
 from app.store import jobstore as js
 from app.store.jobstore import JobStore
-from workers.errors import BadMediaError
+from workers import stages
+
+
+def say(notices) -> None:
+    """The desk's notices, one line each on stderr (the desk prints nothing itself)."""
+    for notice in notices:
+        print(f"earmark: {notice.text}", file=sys.stderr, flush=True)
 
 
 def serve(data: DataDir) -> int:
-    settings = Settings(data.settings)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
+    desk = Desk(data)
     try:
-        stack = Stack(data, settings).open(wait_workers=True, join=False)
+        say(desk.open(wait_workers=True, join=False))
     except AlreadyRunning:
         print(f"earmark: Earmark is already running on {data.root} (the window or another "
               "'earmark serve'); 'earmark status' shows it.", file=sys.stderr)
+        desk.shut()
         return 1
     except StartError as exc:
         print(f"earmark: {exc}", file=sys.stderr)
+        desk.shut()
         return 1
     print(f"Earmark is ready (data folder {data.root}). Press Ctrl-C to stop.", flush=True)
     from app.remote.access import join_lines
-    from app.runtime.gate import refusals_since
 
-    for line in join_lines(data, settings):
+    for line in join_lines(data, desk.settings):
         print(f"Another machine helps with: {line}", flush=True)
-    said_until = time.time()
     settings_seen = _mtime(data.settings)
     try:
         while not stop.wait(POLL_BACKEND_SECONDS):
-            stack.poll()
-            for refusal in refusals_since(data, said_until):
-                print(f"earmark: refused a helper at {refusal['peer']}: {refusal['why']}", file=sys.stderr, flush=True)
-                said_until = refusal["at"]
+            tick = desk.tick()
+            for job_id, written in tick.exported.items():
+                print(f"Exported {', '.join(written)}", flush=True)
+            say(tick.notices)
             if _mtime(data.settings) != settings_seen:
                 settings_seen = _mtime(data.settings)
-                stack = _follow_helper_settings(data, stack)
+                _follow_settings(data, desk)
     finally:
         print("Stopping…", flush=True)
-        stack.close()
+        desk.shut()
     return 0
 
 
@@ -64,26 +70,26 @@ def _mtime(path: Path) -> float | None:
         return None
 
 
-def _follow_helper_settings(data: DataDir, stack: Stack) -> Stack:
+def _follow_settings(data: DataDir, desk: Desk) -> None:
     """The settings file changed under a running ``serve`` (the window's settings, or an
-    edit): helpers turned off close the port at once; a new address starts the stack
-    again with it."""
+    edit): the next jobs and exports follow it; helpers turned off close the port at
+    once; a new helpers' address starts the stack again with it."""
     from app.remote.access import join_lines
 
     settings = Settings(data.settings)
-    before, now = str(stack.settings["helpers_listen"]).strip(), str(settings["helpers_listen"]).strip()
+    desk.use_settings(settings)
+    before, now = str(desk.stack.settings["helpers_listen"]).strip(), str(settings["helpers_listen"]).strip()
     if before == now:
-        return stack
-    if not now and stack.supervisor and stack.supervisor.close_gate():
+        return
+    if not now and desk.stack.supervisor and desk.stack.supervisor.close_gate():
         print("Helpers are turned off: the port is closed.", flush=True)
-        stack.settings = settings
-        return stack
+        desk.stack.settings = settings
+        return
     print("The helpers' address changed: starting again with it…", flush=True)
-    stack.close()
-    stack = Stack(data, settings).open(wait_workers=True, join=False)
+    desk.close()
+    say(desk.open(wait_workers=True, join=False))
     for line in join_lines(data, settings):
         print(f"Another machine helps with: {line}", flush=True)
-    return stack
 
 
 def helpers(data: DataDir, action: str, name: str | None) -> int:
@@ -151,43 +157,21 @@ class ProgressView:
         return f"{label:<32} [{bar}] {progress * 100:5.1f}% {state:<9} {note}".rstrip()
 
 
-def check_arguments(data: DataDir, args) -> str | None:
-    """What is wrong with a transcribe command, before anything is queued (exit 2)."""
-    from app.templates import available
-
-    if args.summary:
-        templates = available(data.root)
-        if args.summary not in templates:
-            return f"No summary template named '{args.summary}' (have: {', '.join(sorted(templates))})."
+def options_from(desk: Desk, args) -> dict:
+    """A transcribe command's job options: only what was asked for on the command line
+    runs here (no notes, translation or speakers unless asked), the rest from the
+    settings; each checked by the desk (``OptionsProblem`` names the one)."""
     if args.translate is not None and not args.translate.strip():
-        return "--translate needs a language, e.g. --translate fr."
-    if args.beam_size is not None and not 1 <= args.beam_size <= 20:
-        return "--beam-size must be between 1 and 20."
-    if args.speakers is not None:
-        from workers.engines.voices import SpeakerCount
-
-        try:
-            SpeakerCount.parse(args.speakers)
-        except ValueError as exc:
-            return f"--speakers: {exc}"
-    return None
+        raise OptionsProblem("needs a language, e.g. --translate fr.", "translate_to")
+    return desk.job_options(model=args.model, language=args.language, beam_size=args.beam_size,
+                            word_timestamps=args.word_timestamps, task=args.task,
+                            summarize=bool(args.summary), summary_template=args.summary,
+                            translate_to=args.translate or "", speakers=args.speakers or "off")
 
 
-class OutputNames:
-    """Each input's export name, so no two files of one run write the same file:
-    d1/talk.flac and d2/talk.mp3 become talk.txt and talk (2).txt."""
-
-    def __init__(self):
-        self._taken: dict[str, str] = {}  # name → the input that has it
-
-    def stem_for(self, path: str) -> str:
-        stem = Path(path).stem
-        candidate, n = stem, 1
-        while self._taken.get(candidate.casefold(), path) != path:
-            n += 1
-            candidate = f"{stem} ({n})"
-        self._taken[candidate.casefold()] = path
-        return candidate
+# The command line's name for each option it sets (for a problem with one of them).
+FLAGS = {"summary_template": "--summary", "translate_to": "--translate", "beam_size": "--beam-size",
+         "speakers": "--speakers", "model": "--model", "language": "--language", "task": "--task"}
 
 
 class Item:
@@ -195,7 +179,7 @@ class Item:
 
     def __init__(self, intake, stem: str):
         self.intake, self.stem = intake, stem
-        self.written: dict[str, str] = {}
+        self.written: dict[str, list[str]] = {}  # part → paths
         self.problem: str | None = None  # an export that could not be written
 
     @property
@@ -204,80 +188,58 @@ class Item:
 
 
 def transcribe(data: DataDir, args) -> int:
-    settings = Settings(data.settings)
-    problem = check_arguments(data, args)
-    if problem:
-        print(f"earmark: {problem}", file=sys.stderr)
-        return 2
-    options = settings.speech_options(model=args.model, language=args.language, beam_size=args.beam_size,
-                                      word_timestamps=args.word_timestamps, task=args.task)
-    # Only what was asked for on the command line runs here, not the window's defaults.
-    options.update(summarize=bool(args.summary), translate_to=args.translate or "", speakers=args.speakers or "off")
-    if args.summary:
-        options["summary_template"] = args.summary
-    nlp = ("nlp",) if args.summary or args.translate else ()
-    from workers.engines.llm import translation_warning
-
-    # before anything is relied on: a translation path that scored below the floor says so
-    for warning in (args.translate and translation_warning("text", settings["llm_model"]),
-                    options.get("task") == "translate" and translation_warning("speech", options.get("model"))):
-        if warning:
-            print(f"earmark: note: {warning}", file=sys.stderr)
-    args.cue_limits = export.CueLimits.from_settings(settings)  # subtitles as the window writes them
-    store = JobStore(data.database)  # this process's one connection: the stack's and the report's
+    desk = Desk(data, auto_export=False)  # this command writes its own exports to --out
     try:
-        return _transcribe(data, settings, store, options, nlp, args)
+        try:
+            options = options_from(desk, args)
+        except OptionsProblem as exc:
+            print(f"earmark: {FLAGS.get(exc.key, '--' + str(exc.key))}: {exc}", file=sys.stderr)
+            return 2
+        nlp = ("nlp",) if args.summary or args.translate else ()
+        from workers.engines.llm import translation_warning
+
+        # before anything is relied on: a translation path that scored below the floor says so
+        for warning in (args.translate and translation_warning("text", desk.settings["llm_model"]),
+                        options.get("task") == "translate" and translation_warning("speech", options.get("model"))):
+            if warning:
+                print(f"earmark: note: {warning}", file=sys.stderr)
+        return _transcribe(desk, options, nlp, args)
     finally:
-        store.close()
+        desk.shut()
 
 
-def _transcribe(data: DataDir, settings: Settings, store: JobStore, options: dict, nlp: tuple, args) -> int:
+def _transcribe(desk: Desk, options: dict, nlp: tuple, args) -> int:
     try:
-        stack = Stack(data, settings, roles=("transcribe", *nlp, "index"), store=store).open()
+        say(desk.open(roles=("transcribe", *nlp, "index")))
     except (StartError, AlreadyRunning) as exc:
         print(f"earmark: {exc}", file=sys.stderr)
         return 1
     view = ProgressView()
-    names = OutputNames()
-    items: list[Item] = []
-    files, refused = [], 0
-    for given in (str(Path(f).absolute()) for f in args.files):
-        found, skipped = expand_paths([given])
-        files += found
-        if Path(given).is_dir() and not found:
-            print(f"earmark: {given} is a folder with no recordings in it", file=sys.stderr)
-            refused += 1
-        elif skipped:
-            print(f"earmark: skipped {len(skipped)} file(s) in {given} that are not recordings "
-                  f"({', '.join(Path(p).name for p in skipped[:3])}{', …' if len(skipped) > 3 else ''})",
-                  file=sys.stderr)
-    try:
-        for path in dict.fromkeys(files):  # a file named twice: once
-            try:  # a mistake on the command line is said here, not kept as a failed job in the window
-                intake = stack.service.intake(path, options, force=args.force, keep_bad=False)
-            except BadMediaError as exc:
-                print(f"earmark: {exc}", file=sys.stderr)
-                refused += 1
-                continue
-            items.append(Item(intake, names.stem_for(path)))
+    names = ExportNames()
+    try:  # a mistake on the command line is said here, not kept as a failed job in the window
+        added = desk.add(args.files, options, force=args.force, keep_bad=False)
+        say(n for n in added.notices if n.kind not in (ALREADY_DONE, ALREADY_QUEUED))
+        items = [Item(intake, names.stem_for(intake.path)) for intake in added.jobs]
         if not items:
             return 1
         ids = {i.job_id for i in items}
         last_poll = time.monotonic()
         waiting_note = ""
         while True:
-            stack.keep_alive()
+            desk.keep_alive()
             rows, pending = [], 0
             for item in items:
-                state, progress, note, done = _progress_of(store, item, args)
+                state, progress, note, done = _progress_of(desk, item, args)
                 pending += not done
                 rows.append((Path(item.intake.path).name, state, progress, note or waiting_note))
             view.show(rows)
             if not pending:
                 break
-            stack.service.wait_for_change(0.5)
+            desk.wait_for_change(0.5)
             if time.monotonic() - last_poll > POLL_BACKEND_SECONDS:
-                waiting_note = "" if stack.poll(ids) else "(waiting for the broker…)"
+                tick = desk.tick(ids)
+                say(tick.notices)
+                waiting_note = "" if tick.answered else "(waiting for the broker…)"
                 last_poll = time.monotonic()
     except KeyboardInterrupt:
         print("\nInterrupted: unfinished files stay queued and continue the next time Earmark runs.",
@@ -287,26 +249,27 @@ def _transcribe(data: DataDir, settings: Settings, store: JobStore, options: dic
         print(f"earmark: {exc} Unfinished files stay queued for the next run.", file=sys.stderr)
         return 1
     finally:
-        stack.close()
-    return max(_report(store, items), 1 if refused else 0)
+        desk.close()
+    return max(_report(desk.store, items), 1 if added.refused else 0)
 
 
-def _progress_of(store: JobStore, item: Item, args) -> tuple[str, float, str, bool]:
+def _progress_of(desk: Desk, item: Item, args) -> tuple[str, float, str, bool]:
     """(state, progress, note, finished) of one file; writes its exports once they exist."""
+    store = desk.store
     job = store.job(item.job_id)
-    stage = store.stage(item.job_id, "transcribe")
+    stage = store.stage(item.job_id, stages.TRANSCRIBE.name)
     progress = stage["progress"] or 0.0
     if job["state"] == js.PAUSED:  # paused in the window: not this command's to wait for
         return job["state"], progress, "paused (resume it in the window)", True
     if stage["state"] != js.DONE:
         return job["state"], progress, (job["error"] or "") if job["state"] in js.FINAL else "", \
             job["state"] in js.FINAL
-    _write_results(store, item, args)
-    note = ", ".join(f"→ {p}" for p in item.written.values())
-    speakers = store.stage(item.job_id, "diarize")
+    _write_results(desk, item, args)
+    note = ", ".join(f"→ {p}" for paths in item.written.values() for p in paths)
+    speakers = store.stage(item.job_id, stages.DIARIZE.name)
     if speakers and speakers["state"] not in js.FINAL:
         note = f"finding speakers {100 * (speakers['progress'] or 0):.0f}%"
-    if item.intake.reused_from and item.intake.state == js.DONE:
+    if item.intake.already_done:
         note += " (already done; --force to redo)"
     if item.problem:
         note += f" ({item.problem})"
@@ -315,33 +278,19 @@ def _progress_of(store: JobStore, item: Item, args) -> tuple[str, float, str, bo
     return job["state"], progress, note, job["state"] in js.FINAL
 
 
-def _write_results(store: JobStore, item: Item, args) -> None:
-    """The transcript, then the summary and translation once their stages are done; an
+def _write_results(desk: Desk, item: Item, args) -> None:
+    """The transcript (once its speakers are found, or that failed), then the notes and
+    the translation once their stages are done, each asked for and written once; an
     export that cannot be written is that file's problem alone."""
-    limits = getattr(args, "cue_limits", export.CueLimits())
-    speakers = store.stage(item.job_id, "diarize")  # the transcript waits for its speakers, found or not
-    wanted = [("transcript", speakers is None or speakers["state"] in js.FINAL, lambda: export.write(store.transcript(item.job_id), args.format, args.out,
-                                                        item.stem, limits))]
-    if args.summary:
-        wanted.append(("summary", _stage_done(store, item.job_id, "summarize"),
-                       lambda: export.write_text(store.summaries(item.job_id)[0]["markdown"], args.out,
-                                                 f"{item.stem}.summary.md")))
-    if args.translate:
-        def translation():
-            language = store.translation_languages(item.job_id)[-1]["language"]
-            return export.write(store.translation(item.job_id, language), args.format, args.out,
-                                f"{item.stem}.{language}", limits)
-        wanted.append(("translation", _stage_done(store, item.job_id, "translate"), translation))
-    for kind, ready, write in wanted:
-        if ready and kind not in item.written and not item.problem:
-            try:
-                item.written[kind] = str(write())
-            except OSError as exc:
-                item.problem = f"could not write the {kind} to {args.out}: {exc.strerror or exc}"
-
-
-def _stage_done(store: JobStore, job_id: str, name: str) -> bool:
-    return (store.stage(job_id, name) or {}).get("state") == js.DONE
+    wanted = [TRANSCRIPT] + ([NOTES] if args.summary else []) + ([TRANSLATIONS] if args.translate else [])
+    for part in wanted:
+        if part in item.written or item.problem or part not in desk.ready_parts(item.job_id):
+            continue
+        try:
+            item.written[part] = desk.export(item.job_id, [args.format], args.out, stem=item.stem, parts=[part])
+        except OSError as exc:
+            what = {TRANSCRIPT: "transcript", NOTES: "summary", TRANSLATIONS: "translation"}[part]
+            item.problem = f"could not write the {what} to {args.out}: {exc.strerror or exc}"
 
 
 def _report(store: JobStore, items: list[Item]) -> int:
@@ -349,7 +298,7 @@ def _report(store: JobStore, items: list[Item]) -> int:
     for item in items:
         job = store.job(item.job_id)
         path = item.intake.path
-        if store.stage(item.job_id, "transcribe")["state"] != js.DONE:  # no transcript: a failure
+        if store.stage(item.job_id, stages.TRANSCRIBE.name)["state"] != js.DONE:  # no transcript: a failure
             failed += 1
             why = job["error"] or job["state"]
             print(f"earmark: {why}" if path in why else f"earmark: {path}: {why}", file=sys.stderr)

@@ -156,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return models(args.action, args.name, args.unverified)
 
+    from app.errors import AppError
     from app.paths import DataDir
 
     data = DataDir.resolve(args.data_dir)
@@ -163,6 +164,9 @@ def main(argv: list[str] | None = None) -> int:
         data.ensure()
         _log_to(data.log_file("app"))
         return _run(command, data, args)
+    except AppError as exc:  # an app-side error says its sentence (a role that did not catch it)
+        print(f"earmark: {exc}", file=sys.stderr)
+        return 1
     except Exception as exc:  # a full disk, a read-only folder: a sentence, not a traceback
         sentence = storage_trouble(data.root, exc)
         if sentence is None:

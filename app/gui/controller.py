@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from app import export
-from app.jobs.service import expand_paths
+from app.errors import SENTENCE_ERRORS, AppError
+from app.jobs import desk as front
+from app.jobs.desk import Desk
 from app.paths import DataDir
 from app.settings import Settings
-from app.store import jobstore as js
 from app.store.jobstore import JobStore
 
 log = logging.getLogger(__name__)
@@ -53,15 +52,14 @@ class AppController(QObject):
     def __init__(self, data: DataDir, parent=None):
         super().__init__(parent)
         self.data = data.ensure()
-        self.settings = Settings(data.settings)
-        self.store = JobStore(data.database)  # reads on the GUI thread are local SQLite, WAL
-        self.stack = None
+        # everything about jobs goes through the desk; this class only shows what it returns
+        self.desk = Desk(data, Settings(data.settings), JobStore(data.database))
+        self.settings = self.desk.settings  # the settings dialog edits this object: the desk sees it
+        self.store = self.desk.store  # reads on the GUI thread are local SQLite, WAL
+        self._notices: list[front.Notice] = []  # what the last start had to say
         from app.runtime.fleet import WorkerTracker
 
         self.fleet = WorkerTracker()  # workers as their events describe them (the queue panel)
-        from app.jobs.autoexport import AutoExport
-
-        self.auto_export = AutoExport(self.store, self.settings, self.export)
         self.is_ready = False
         self.is_stopped = False
         self._stack_pool = ThreadPoolExecutor(1, thread_name_prefix="stack")
@@ -70,20 +68,20 @@ class AppController(QObject):
         self._stop_polling = threading.Event()
         self._poller = threading.Thread(target=self._poll, name="poll", daemon=True)
 
+    @property
+    def stack(self):
+        return self.desk.stack
+
     # --- the stack ---------------------------------------------------------------
     def start(self) -> None:
         self.status.emit(self.tr("Starting workers…"))
         self._stack_pool.submit(self._start)
 
     def _start(self) -> None:
-        from app.jobs.stack import Stack
-        from app.runtime.supervisor import AlreadyRunning, StartError
-
         try:
-            stack = Stack(self.data, self.settings, store=self.store, on_event=self._on_event,
-                          on_summary_text=self.summary_text.emit)
-            stack.open(wait_workers=True)
-        except (StartError, AlreadyRunning, OSError) as exc:
+            self._notices = self.desk.open(wait_workers=True, on_event=self._on_event,
+                                           on_summary_text=self.summary_text.emit)
+        except (AppError, OSError) as exc:  # a sentence (the broker, the supervisor …), or the data folder
             self.start_failed.emit(self.tr("{0}\n\nCheck that the data folder {1} is writable, or choose another "
                                            "one with --data-dir.").format(exc, self.data.root))
             return
@@ -92,7 +90,6 @@ class AppController(QObject):
             self.start_failed.emit(self.tr("Earmark could not start its workers: {0}. See the logs in {1}.").format(
                 exc, self.data.logs))
             return
-        self.stack = stack
         # pending drops are sent in the intake pool, after any intake still running
         self._intake_pool.submit(self._go)
 
@@ -104,16 +101,13 @@ class AppController(QObject):
 
     def _restart(self) -> None:
         self.is_ready = False
-        old, self.stack = self.stack, None
-        if old is not None:
-            old.close()
+        self.desk.close()
         self._start()
 
     def _go(self) -> None:
         self.is_ready = True
-        self.stack.service.send_pending()
-        notices = self.stack.supervisor.notices if self.stack.owner else []
-        self.status.emit(" ".join(notices) or self.tr("Ready"))
+        self.desk.send_pending()
+        self.status.emit(" ".join(n.text for n in self._notices) or self.tr("Ready"))
         self.ready.emit()
         self.jobs_changed.emit()
         if not self._poller.is_alive():
@@ -123,19 +117,11 @@ class AppController(QObject):
         """The same safety net as the command line's: missed results, unsent stages, lost
         and hung tasks; and a stack whose owner (a command that joined first) has gone."""
         from app.jobs.stack import POLL_BACKEND_SECONDS
-        from app.runtime.gate import refusals_since
 
-        said_until = time.time()
         while not self._stop_polling.wait(POLL_BACKEND_SECONDS):
-            stack = self.stack
-            if stack is None:  # starting again with new settings
-                continue
-            try:
-                stack.poll()
-                self.auto_export.check()
-                for refusal in refusals_since(self.data, said_until):
-                    said_until = refusal["at"]
-                    self.status.emit(self.tr("Refused a helper at {0}: {1}").format(refusal["peer"], refusal["why"]))
+            try:  # nothing while the stack starts again with new settings
+                for notice in self.desk.tick().notices:
+                    self.status.emit(self.sentence(notice))
             except Exception:  # the next round tries again; the log has what happened
                 log.exception("poll failed")
             self.jobs_changed.emit()
@@ -153,8 +139,7 @@ class AppController(QObject):
         self._intake_pool.shutdown(wait=True, cancel_futures=True)
         self._action_pool.shutdown(wait=True)
         self._stack_pool.shutdown(wait=True)  # a start in progress finishes first
-        if self.stack:
-            self.stack.close()
+        self.desk.shut()
         self.store.close()
         self.is_stopped = True
         self.stopped.emit()
@@ -164,36 +149,43 @@ class AppController(QObject):
         self._intake_pool.submit(self._intake, paths, force)
 
     def _intake(self, paths: list[str], force: bool) -> None:
-        from app.jobs.service import JobService
-
-        options = self.settings.speech_options()
-        service = self.stack.service if self.stack else JobService(self.store, None, self.data.root)
-        files, skipped = expand_paths(paths)
-        if skipped:
-            self.status.emit(skipped_sentence(skipped))
-            self.skipped.emit(skipped_sentence(skipped))
-        for path in files:
-            try:
-                result = service.intake(path, options, force=force, send=self.is_ready)
-            except Exception as exc:
-                log.exception("intake of %s failed", path)
-                self.status.emit(self.tr("Could not add {0}: {1}").format(path, exc))
-                continue
-            if result.reused_from and result.state == js.DONE:
-                self.duplicate.emit(path, result.reused_from)
-            elif result.reused_from:  # the same recording is queued or running: that job is the one
-                self.status.emit(self.tr("{0} is already in the list; it was not added twice.").format(Path(path).name))
+        def taken(intake) -> None:
+            if intake.already_done:
+                self.duplicate.emit(intake.path, intake.job_id)
             self.jobs_changed.emit()
 
-    def _act(self, method: str, job_ids: list[str], *args) -> None:
-        """Run ``JobService.method(job_id, *args)`` for each job, off the GUI thread (the
-        stack's service when the action runs: a takeover may have replaced it)."""
+        added = self.desk.add(paths, force=force, on_job=taken)
+        for notice in added.notices:
+            if notice.kind == front.SKIPPED:
+                self.skipped.emit(self.sentence(notice))  # said again when the batch ends
+            if notice.kind != front.ALREADY_DONE:  # that one asks (the duplicate signal)
+                self.status.emit(self.sentence(notice))
+
+    def sentence(self, notice: front.Notice) -> str:
+        """The desk's notice in the window's language (its English text when it has no
+        words of its own here, e.g. what the broker's start had to say)."""
+        values = notice.values
+        if notice.kind == front.SKIPPED:
+            return skipped_sentence(values["paths"])
+        if notice.kind == front.ALREADY_QUEUED:
+            return self.tr("{0} is already in the list; it was not added twice.").format(Path(values["path"]).name)
+        if notice.kind == front.COULD_NOT_ADD:
+            return self.tr("Could not add {0}: {1}").format(values["path"], values["why"])
+        if notice.kind == front.EMPTY_FOLDER:
+            return self.tr("{0} is a folder with no recordings in it.").format(values["path"])
+        if notice.kind == front.HELPER_REFUSED:
+            return self.tr("Refused a helper at {0}: {1}").format(values["peer"], values["why"])
+        if notice.kind == front.EXPORT_FAILED:
+            return self.tr("Could not export to {0}: {1}").format(values["folder"], values["why"])
+        return notice.text
+
+    def _act(self, action: str, job_ids: list[str]) -> None:
+        """``Desk.act(action, job_id)`` for each job, off the GUI thread."""
         if self.stack is None:
             self.status.emit(self.tr("The workers are still starting; try again in a moment."))
             return
         for job_id in job_ids:
-            self.run_action(method.replace("_", " "),
-                            lambda job_id=job_id: getattr(self.stack.service, method)(job_id, *args),
+            self.run_action(action.replace("_", " "), lambda job_id=job_id: self.desk.act(action, job_id),
                             then=self.jobs_changed.emit)
 
     def run_action(self, what: str, fn, then=None) -> None:
@@ -202,6 +194,8 @@ class AppController(QObject):
         def run():
             try:
                 fn()
+            except SENTENCE_ERRORS as exc:  # a sentence for a person, said as it is
+                self.status.emit(str(exc))
             except Exception as exc:
                 log.exception("%s failed", what)
                 self.status.emit(self.tr("Could not {0}: {1}").format(what, exc))
@@ -210,17 +204,18 @@ class AppController(QObject):
 
         self._action_pool.submit(run)
 
-    def summarize(self, job_id: str, template: str) -> None:
-        self._act("summarize", [job_id], template)
+    def run_stage(self, job_ids: list[str], name: str, **options) -> None:
+        """Run a stage of each finished transcript again (``Desk.run_stage``): speakers,
+        a summary, a translation, or any stage the table says a person may run again."""
+        if self.stack is None:
+            self.status.emit(self.tr("The workers are still starting; try again in a moment."))
+            return
+        for job_id in job_ids:
+            self.run_action(name, lambda job_id=job_id: self.desk.run_stage(job_id, name, **options),
+                            then=self.jobs_changed.emit)
 
     def pause(self, job_ids): self._act("pause", job_ids)
     def resume(self, job_ids): self._act("resume", job_ids)
-
-    def translate(self, job_ids: list[str], language: str) -> None:
-        self._act("translate", job_ids, language)
-
-    def find_speakers(self, job_ids: list[str], speakers: str) -> None:
-        self._act("find_speakers", job_ids, speakers)
 
     def reindex(self, job_id: str) -> None:
         self._act("reindex", [job_id])
@@ -238,21 +233,10 @@ class AppController(QObject):
             self._act("remove", job_ids)
 
     def export(self, job_ids: list[str], formats: list[str], folder: str) -> None:
-        limits = export.CueLimits.from_settings(self.settings)
-
         def run():
             written = []
             for job_id in job_ids:
-                job, transcript = self.store.job(job_id), self.store.transcript(job_id)
-                if transcript is None:
-                    continue
-                stem = Path(job["path"]).stem
-                for fmt in formats:
-                    written.append(str(export.write(transcript, fmt, folder, stem, limits)))
-                    for run in self.store.translation_languages(job_id):  # beside it: NAME.fr.srt
-                        translation = self.store.translation(job_id, run["language"])
-                        written.append(str(export.write(translation, fmt, folder, f"{stem}.{run['language']}",
-                                                        limits)))
+                written += self.desk.export(job_id, formats, folder)
             self.exported.emit(written)
 
-        self._action_pool.submit(run)
+        self.run_action("export", run)

@@ -46,15 +46,14 @@ def languages(row: dict) -> str:
 
 
 # What the job list says, declared for Linguist (the words are data, translated when shown):
-# the states, a job's place in line, the stages' labels (workers.stages).
+# the states, a job's place in line (the stages' labels are declared in workers.stages and
+# added to the "State" context by scripts/translations.py).
 STATES = (QT_TRANSLATE_NOOP("State", "queued"), QT_TRANSLATE_NOOP("State", "running"),
           QT_TRANSLATE_NOOP("State", "done"), QT_TRANSLATE_NOOP("State", "failed"),
           QT_TRANSLATE_NOOP("State", "cancelled"), QT_TRANSLATE_NOOP("State", "paused"),
           QT_TRANSLATE_NOOP("State", "pending"))
 PLACES = (QT_TRANSLATE_NOOP("State", "next"), QT_TRANSLATE_NOOP("State", "{0}st"), QT_TRANSLATE_NOOP("State", "{0}nd"),
           QT_TRANSLATE_NOOP("State", "{0}rd"), QT_TRANSLATE_NOOP("State", "{0}th"))
-STAGE_LABELS = (QT_TRANSLATE_NOOP("State", "Transcription"), QT_TRANSLATE_NOOP("State", "Summary"),
-                QT_TRANSLATE_NOOP("State", "Translation"), QT_TRANSLATE_NOOP("State", "Search index"))
 
 
 def word(text: str) -> str:

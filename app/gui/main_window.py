@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -262,8 +261,12 @@ class MainWindow(QMainWindow):
                                       self.jobs_menu)
         self.act_resume = self._action(self.tr("Resume"), lambda: self.controller.resume(self._selected()),
                                        "Ctrl+Shift+P", self.jobs_menu)
-        self.act_translate = self._action(self.tr("Translate…"), self.translate_dialog, None, self.jobs_menu)
-        self.act_speakers = self._action(self.tr("Find speakers…"), self.speakers_dialog, None, self.jobs_menu)
+        from app.gui.run_again import action_text
+        from workers import stages
+
+        self.again_actions = {stage.name: self._action(action_text(stage), lambda _=False, n=stage.name:
+                                                       self.run_again_dialog(n), None, self.jobs_menu)
+                              for stage in stages.run_again()}  # one per stage a person may run again
         self.act_reveal = self._action(self.tr("Show in file manager"), self.reveal_selected, None, self.jobs_menu)
         # Return and Delete act on the job list only: as window shortcuts they took the keys
         # from the transcript's editor (Return threw an edit away; Delete removed the job).
@@ -374,8 +377,8 @@ class MainWindow(QMainWindow):
         self.act_pause.setEnabled(bool(states & {js.QUEUED, js.RUNNING}))
         self.act_resume.setEnabled(js.PAUSED in states)
         self.act_remove.setEnabled(bool(rows))
-        self.act_translate.setEnabled(has_transcript)
-        self.act_speakers.setEnabled(has_transcript)
+        for action in self.again_actions.values():
+            action.setEnabled(has_transcript)
         self.act_reveal.setEnabled(bool(rows))
         self.act_export.setEnabled(has_transcript)
 
@@ -425,63 +428,22 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.transcript)
         self.transcript.play_at(seconds)
 
-    def translate_dialog(self) -> None:
-        """Jobs › Translate…: a language from the list; when the chosen model translates below
-        the floor measured on the corpus, the dialog says so before anything is translated."""
-        from workers.engines.llm import LANGUAGES, language_name, translation_warning
+    def run_again_dialog(self, name: str) -> None:
+        """Jobs › Find speakers…, Summarize…, Translate…: one dialog shape for every stage the
+        table lets a person run again (``workers.stages.Again``): its question, the editor
+        the settings dialog has for the option it asks, and a caution where the option has
+        one. The desk checks the value (a sentence in the status bar when it cannot be used)."""
+        from app.gui.run_again import RunAgainDialog
+        from workers import stages
 
         ids = self._selected() or ([self.transcript.job_id] if self.transcript.job_id else [])
         if not ids:
-            self.status_label.setText(self.tr("Select the transcripts to translate first."))
+            self.status_label.setText(self.tr("Select the transcripts first."))
             return
-        dialog = QInputDialog(self)
-        dialog.setWindowTitle(self.tr("Translate"))
-        names = [f"{name} ({code})" for code, name in sorted(LANGUAGES.items(), key=lambda item: item[1])]
-        dialog.setComboBoxItems(names)
-        dialog.setComboBoxEditable(False)
-        code, name = language_name(self.controller.settings["translate_to"] or "fr")
-        dialog.setTextValue(f"{name} ({code})")
-        label = self.tr("Translate into:")
-        if translation_warning("text", self.controller.settings["llm_model"]):
-            label = self.tr("The bundled translation model (SmolLM2-135M) scored {0} of 100 on Earmark's test "
-                            "translation, below the {1} a usable translation needs: expect wrong and untranslated "
-                            "sentences. For English from speech, transcribe with the speech model 'base' and the "
-                            "task 'translate'; for other languages, choose a larger summary model in Settings › "
-                            "Models.").format(*self._translation_figures()) + "\n\n" + label
-        dialog.setLabelText(label)
-        dialog.textValueSelected.connect(lambda text: self.controller.translate(ids, text.rsplit("(", 1)[1].rstrip(")")))
+        dialog = RunAgainDialog(stages.stage(name), self.controller.settings, self.controller.data.root, self)
+        dialog.accepted.connect(lambda: self.controller.run_stage(ids, name, **dialog.options()))
         dialog.open()
-        self.translate_box = dialog
-
-    @staticmethod
-    def _translation_figures() -> tuple[str, str]:
-        from workers.engines.llm import BUNDLED, TRANSLATION_CHRF, TRANSLATION_FLOOR
-
-        return f"{TRANSLATION_CHRF[('text', BUNDLED)]:.0f}", f"{TRANSLATION_FLOOR:.0f}"
-
-    def speakers_dialog(self) -> None:
-        """Jobs › Find speakers…: label who spoke when in finished transcripts."""
-        ids = self._selected() or ([self.transcript.job_id] if self.transcript.job_id else [])
-        if not ids:
-            self.status_label.setText(self.tr("Select the transcripts to find speakers in first."))
-            return
-        from workers.engines.voices import SpeakerCount
-
-        def chosen(text: str) -> None:
-            try:
-                SpeakerCount.parse(text)
-            except ValueError as exc:
-                self.status_label.setText(str(exc))
-                return
-            self.controller.find_speakers(ids, text.strip() or "auto")
-        dialog = QInputDialog(self)
-        dialog.setWindowTitle(self.tr("Find speakers"))
-        dialog.setLabelText(self.tr("How many speakers: auto, a number (e.g. 3) or a range (e.g. 2-4):"))
-        setting = self.controller.settings["speakers"]
-        dialog.setTextValue(setting if setting not in ("off", "") else "auto")
-        dialog.textValueSelected.connect(chosen)
-        dialog.open()
-        self.speakers_box = dialog
+        self.again_box = dialog
 
     def people_dialog(self) -> None:
         from app.gui.people_dialog import PeopleDialog

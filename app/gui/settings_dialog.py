@@ -143,14 +143,15 @@ class ModelField(PathField):
         self.box = self.line
 
 
-def language_items() -> list[tuple[str, str]]:
-    """Detect, then the usual languages by their own names ("Deutsch (de)")."""
+def language_items(empty: str | None = None) -> list[tuple[str, str]]:
+    """What the empty value means (*empty*; detect by default), then the usual languages
+    by their own names ("Deutsch (de)")."""
     from PySide6.QtCore import QLocale
 
     from workers.engines.llm import LANGUAGES
 
     items = [(f"{QLocale(code).nativeLanguageName() or name} ({code})", code) for code, name in LANGUAGES.items()]
-    return [(QCoreApplication.translate("SettingsDialog", "Detect automatically"), ""),
+    return [(empty or QCoreApplication.translate("SettingsDialog", "Detect automatically"), ""),
             *sorted(items, key=lambda item: item[0].casefold())]
 
 
@@ -204,6 +205,8 @@ def editor_for(setting, value, data_root=None) -> QWidget:
         editor = ValueCombo(choice_items(setting), str(value), editable=False)
     elif setting.key == "language":
         editor = ValueCombo(language_items(), str(value))
+    elif setting.key == "translate_to":
+        editor = ValueCombo(language_items(QCoreApplication.translate("SettingsDialog", "No translation")), str(value))
     elif setting.key == "speakers":
         editor = ValueCombo(speaker_items(), str(value))
     elif setting.pick == "speech model":
@@ -239,6 +242,14 @@ def value_of(editor: QWidget):
     if isinstance(editor, QComboBox):
         return editor.currentText().strip()
     return editor.text().strip()
+
+
+def ok_cancel(dialog: QDialog) -> QDialogButtonBox:
+    """OK and Cancel, wired to the dialog's accept and reject."""
+    buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
 
 
 LABEL_WIDTH = 340  # a long setting title wraps: the dialog fits a laptop's screen
@@ -322,15 +333,12 @@ class SettingsDialog(QDialog):
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet(f"color: {palette.FAILED}")
         outer.addWidget(self.problem)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        outer.addWidget(buttons)
+        outer.addWidget(ok_cancel(self))
 
     def accept(self) -> None:
         """Nothing is saved while a value cannot be used: the dialog says which, and why."""
         values = {setting.key: value_of(self.editors[setting.key]) for setting in SETTINGS}
-        problems = [p for p in (problem_with(key, value) for key, value in values.items()) if p]
+        problems = [p for p in (problem_with(key, value, self._data_root) for key, value in values.items()) if p]
         if problems:
             self.problem.setText("\n".join(problems))
             return

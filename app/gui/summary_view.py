@@ -104,7 +104,7 @@ class SummaryWidget(QWidget):
         names = {template_title(path): name for name, path in available(self.controller.data.root).items()}
         for title in self.outdated():
             if title in names:
-                self.controller.summarize(self.job_id, names[title])
+                self.controller.run_stage([self.job_id], "summarize", summary_template=names[title])
         self.refresh_button.hide()
         self.state.setText(self.tr("Summarizing…"))
 
@@ -124,7 +124,7 @@ class SummaryWidget(QWidget):
     def run(self) -> None:
         if self.job_id:
             self.streaming = ""
-            self.controller.summarize(self.job_id, self.template.currentData())
+            self.controller.run_stage([self.job_id], "summarize", summary_template=self.template.currentData())
             self.state.setText(self.tr("Summarizing…"))
 
     def _streamed(self, job_id: str, text: str) -> None:

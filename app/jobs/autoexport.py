@@ -1,6 +1,7 @@
 """Export each job once as it finishes, when the settings ask (``export_when_done``):
 in the chosen formats, to the export folder or beside the recording. Qt-free; the
-window's controller calls ``check()`` from its poll, off the GUI thread."""
+front desk (``app.jobs.desk``) calls ``check()`` in its tick, off any GUI thread, for
+the window and ``earmark serve`` alike."""
 
 from __future__ import annotations
 
@@ -19,19 +20,21 @@ def formats_of(settings) -> list[str]:
 
 class AutoExport:
     def __init__(self, store, settings, write: Callable[[list[str], list[str], str], None]):
-        """*write*: (job ids, formats, folder), e.g. the controller's export."""
+        """*write*: (job ids, formats, folder), e.g. the desk's export."""
         self.store, self.settings, self.write = store, settings, write
-        self.unfinished: set[str] = set()  # jobs seen before they were done
+        self.done: set[str] | None = None  # the jobs done at the last check (None: not checked yet)
 
     def check(self) -> list[str]:
-        """Export the jobs that finished since the last check; return their ids. Off (the
-        default), it reads nothing."""
+        """Export the jobs that became done since the last check (a job added and finished
+        between two checks too); return their ids. What was done before the first check is
+        not exported. Off (the default), it reads nothing."""
         if not self.settings["export_when_done"]:
-            self.unfinished = set()
+            self.done = None
             return []
         rows = self.store.job_rows()
-        finished = [r for r in rows if r["id"] in self.unfinished and r["state"] == js.DONE]
-        self.unfinished = {r["id"] for r in rows if r["state"] not in js.FINAL}
+        done = {r["id"] for r in rows if r["state"] == js.DONE}
+        finished = [] if self.done is None else [r for r in rows if r["id"] in done - self.done]
+        self.done = done
         for row in finished:
             folder = self.settings["export_folder"] or str(Path(row["path"]).parent)
             self.write([row["id"]], formats_of(self.settings), folder)

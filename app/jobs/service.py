@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import threading
 import time
 from dataclasses import dataclass
@@ -29,8 +28,10 @@ from workers.media import hash_file
 
 log = logging.getLogger(__name__)
 
-TRANSCRIBE, DIARIZE, SUMMARIZE, TRANSLATE, INDEX = stages.stage_names()
-STAGES = stages.stage_names()  # the order they run in
+# The two stages the service treats apart, looked up by name: a long file's transcription
+# runs in chunks, and the index is made again after an edit. Every other stage is the table's.
+TRANSCRIBE = stages.stage("transcribe").name
+INDEX = stages.stage("index").name
 
 LOST_AFTER_SECONDS = 10.0
 PENDING_SETTLED_SECONDS = 5.0  # the safety net sends a pending stage only once it stayed pending this long
@@ -40,33 +41,20 @@ def options_key(options: dict) -> str:
     return hashlib.sha256(json.dumps(options, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def expand_paths(paths: list[str]) -> tuple[list[str], list[str]]:
-    """(files to add, files skipped). Files named on their own are added whatever they are
-    (a file that is not a recording gets its reason on its row); folders are walked
-    recursively (hidden entries skipped) and give only the recordings they hold, by name
-    (``workers.media.MEDIA_SUFFIXES``): a folder of notes beside its audio is no list of
-    failures."""
-    from workers.media import is_media_name
-
-    out, skipped = [], []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(f for f in files if not f.startswith(".")):
-                    (out if is_media_name(name) else skipped).append(str(Path(root) / name))
-        else:
-            out.append(str(path))
-    return out, skipped
-
-
 @dataclass
 class Intake:
     job_id: str
     path: str
     state: str
-    reused_from: str | None = None
+    reused_from: str | None = None  # the job this file joined: the same content, with the same options
+
+    @property
+    def already_done(self) -> bool:
+        return bool(self.reused_from) and self.state == js.DONE
+
+    @property
+    def already_active(self) -> bool:
+        return bool(self.reused_from) and self.state != js.DONE
 
 
 def _template(service, job, options):
@@ -176,7 +164,8 @@ class JobService:
         settled = time.time() - settled_seconds
         with self.lock:
             pending = [j for j in self.store.job_rows() if j["stage_state"] == js.PENDING
-                       and j["state"] in js.ACTIVE and j["stage"] in STAGES and j["updated_at"] <= settled]
+                       and j["state"] in js.ACTIVE and j["stage"] in stages.stage_names()
+                       and j["updated_at"] <= settled]
             for job in reversed(pending):  # oldest first
                 self.send(job["id"], job["stage"])
             chunks = sum(self.chunks.send_chunks(s["job_id"], only=(js.PENDING,)) for s in self.store.active_stages()
@@ -278,25 +267,22 @@ class JobService:
                 return None
             return self.dispatch.publish(spec.task, job_id, stage, args, priority=priority)
 
-    def summarize(self, job_id: str, template: str) -> None:
-        """Summarize a finished transcript (again) with a template."""
-        self._run_later_stage(job_id, SUMMARIZE, summary_template=template)
-
-    def find_speakers(self, job_id: str, speakers: str = "auto") -> None:
-        """Label the speakers of a finished transcript (again): auto, N or MIN-MAX."""
-        self._run_later_stage(job_id, DIARIZE, speakers=speakers)
-
-    def translate(self, job_id: str, language: str) -> None:
-        """Translate a finished transcript (again) into *language* with the LLM."""
-        self._run_later_stage(job_id, TRANSLATE, translate_to=language)
-
     @locked
-    def _run_later_stage(self, job_id: str, stage: str, **option_changes) -> None:
-        options = dict(json.loads(self.store.job(job_id)["options"]), **option_changes)
+    def run_stage(self, job_id: str, name: str, **options) -> None:
+        """Run one stage of a finished transcript (again), with the job options its
+        ``Again`` asks for (``workers.stages``): speakers found, a summary with another
+        template, a translation into another language. The options are kept on the job."""
+        again = stages.stage(name).again
+        if again is None:
+            raise ValueError(f"the {name} stage is not one a person runs again")
+        unknown = set(options) - {again.asks}
+        if unknown:
+            raise ValueError(f"the {name} stage asks for {again.asks}, not {', '.join(sorted(unknown))}")
+        options = dict(json.loads(self.store.job(job_id)["options"]), **options)
         self.store.set_options(job_id, options)
-        self.store.add_stage(job_id, stage)
-        self.store.update_stage(job_id, stage, state=js.PENDING, error=None)
-        self.send(job_id, stage)
+        self.store.add_stage(job_id, name)
+        self.store.update_stage(job_id, name, state=js.PENDING, error=None)
+        self.send(job_id, name)
 
     @locked
     def reindex(self, job_id: str) -> None:
@@ -410,7 +396,7 @@ class JobService:
     def _next_stage(self, job_id: str, done: str) -> None:
         """The next pending stage in table order; a stage made after indexing is indexed too."""
         later = [s for s in self.store.stages(job_id)
-                 if s["name"] in STAGES and stages.order(s["name"]) > stages.order(done)]
+                 if s["name"] in stages.stage_names() and stages.order(s["name"]) > stages.order(done)]
         for stage in sorted(later, key=lambda s: stages.order(s["name"])):
             if stage["state"] == js.PENDING:
                 self.send(job_id, stage["name"])

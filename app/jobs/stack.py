@@ -6,7 +6,6 @@ the same way."""
 from __future__ import annotations
 
 import logging
-import sys
 import threading
 from typing import Callable
 
@@ -50,6 +49,7 @@ class Stack:
         self.service: JobService | None = None
         self.monitor: EventMonitor | None = None
         self._joined_address: BrokerAddress | None = None
+        self.notices: list[str] = []  # what a person should know about this start
 
     @property
     def address(self) -> BrokerAddress | None:
@@ -81,8 +81,7 @@ class Stack:
         try:
             supervisor.start(before_workers=reconcile)
             self.supervisor, self.celery = supervisor, supervisor.celery
-            for notice in supervisor.notices:
-                print(f"earmark: {notice}", file=sys.stderr)
+            self.notices = list(supervisor.notices)  # the front end says them (app.jobs.desk)
             if any(reconciled.values()):
                 log.info("reconciled with the broker: %s", reconciled)
         except AlreadyRunning:

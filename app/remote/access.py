@@ -28,6 +28,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from app.addresses import DEFAULT_PORT, parse_listen
+from app.errors import AppError
 
 HELPER_USER = "helper"  # the first helper's name (older join lines carry it)
 GATE_USER = "earmark-gate"  # the broker user the gate logs helpers in as (app/runtime/gate.py checks each one first)
@@ -66,7 +67,7 @@ def clean_name(text: str) -> str:
     return name
 
 
-class HelperError(Exception):
+class HelperError(AppError):
     """A helper cannot join; the message says why and what to do."""
 
 

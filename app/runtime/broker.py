@@ -18,12 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from app.errors import AppError
 from app.paths import DataDir
 
 log = logging.getLogger(__name__)
 
 
-class BrokerError(Exception):
+class BrokerError(AppError):
     """The broker cannot start; the message says what to do."""
 
 

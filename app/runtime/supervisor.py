@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable
 
+from app.errors import AppError
 from app.paths import DataDir, self_command
 from app.runtime.broker import BrokerAddress, BrokerError, EmbeddedBroker, address_file
 from app.runtime.processes import (
@@ -43,11 +44,11 @@ STABLE_AFTER_SECONDS = 60.0  # a child that ran this long starts its backoff afr
 BROKER_READY_SECONDS = 15.0
 
 
-class AlreadyRunning(Exception):
+class AlreadyRunning(AppError):
     """Another Earmark process owns this data folder's stack."""
 
 
-class StartError(Exception):
+class StartError(AppError):
     """The stack could not start; the message says why and what to do."""
 
 

@@ -3,22 +3,22 @@
 <context>
     <name>AppController</name>
     <message>
-        <location filename="../../app/gui/controller.py" line="34" />
+        <location filename="../../app/gui/controller.py" line="33" />
         <source>Skipped 1 file in the folder that is not a recording ({0}).</source>
         <translation>Eine Datei im Ordner übersprungen, die keine Aufnahme ist ({0}).</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="37" />
+        <location filename="../../app/gui/controller.py" line="36" />
         <source>Skipped {1} files in the folder that are not recordings ({0}).</source>
         <translation>{1} Dateien im Ordner übersprungen, die keine Aufnahmen sind ({0}).</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="75" />
+        <location filename="../../app/gui/controller.py" line="77" />
         <source>Starting workers…</source>
         <translation>Worker werden gestartet…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="87" />
+        <location filename="../../app/gui/controller.py" line="85" />
         <source>{0}
 
 Check that the data folder {1} is writable, or choose another one with --data-dir.</source>
@@ -27,42 +27,53 @@ Check that the data folder {1} is writable, or choose another one with --data-di
 Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --data-dir einen anderen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="92" />
+        <location filename="../../app/gui/controller.py" line="90" />
         <source>Earmark could not start its workers: {0}. See the logs in {1}.</source>
         <translation>Earmark konnte seine Worker nicht starten: {0}. Siehe die Protokolle in {1}.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="102" />
+        <location filename="../../app/gui/controller.py" line="99" />
         <source>Starting the workers again with the new settings…</source>
         <translation>Die Worker starten mit den neuen Einstellungen neu…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="116" />
+        <location filename="../../app/gui/controller.py" line="110" />
         <source>Ready</source>
         <translation>Bereit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="139" />
+        <location filename="../../app/gui/controller.py" line="175" />
+        <source>{0} is a folder with no recordings in it.</source>
+        <translation>{0} ist ein Ordner ohne Aufnahmen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/controller.py" line="177" />
         <source>Refused a helper at {0}: {1}</source>
         <translation>Einen Helfer unter {0} abgewiesen: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="181" />
+        <location filename="../../app/gui/controller.py" line="173" />
         <source>Could not add {0}: {1}</source>
         <translation>{0} konnte nicht hinzugefügt werden: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="186" />
+        <location filename="../../app/gui/controller.py" line="171" />
         <source>{0} is already in the list; it was not added twice.</source>
         <translation>{0} ist schon in der Liste; sie wurde nicht doppelt hinzugefügt.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="208" />
+        <location filename="../../app/gui/controller.py" line="179" />
+        <source>Could not export to {0}: {1}</source>
+        <translation>Konnte nicht nach {0} exportieren: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/controller.py" line="201" />
         <source>Could not {0}: {1}</source>
         <translation>Fehlgeschlagen ({0}): {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="193" />
+        <location filename="../../app/gui/controller.py" line="185" />
+        <location filename="../../app/gui/controller.py" line="211" />
         <source>The workers are still starting; try again in a moment.</source>
         <translation>Die Worker starten noch; versuchen Sie es gleich noch einmal.</translation>
     </message>
@@ -78,81 +89,81 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="101" />
+        <location filename="../../app/gui/jobs_model.py" line="100" />
         <location filename="../../app/gui/queue_panel/tasks_model.py" line="60" />
         <source>File</source>
         <translation>Datei</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="102" />
+        <location filename="../../app/gui/jobs_model.py" line="101" />
         <source>Progress</source>
         <translation>Fortschritt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="103" />
+        <location filename="../../app/gui/jobs_model.py" line="102" />
         <location filename="../../app/gui/queue_panel/tasks_model.py" line="56" />
-        <location filename="../../app/gui/settings_dialog.py" line="391" />
+        <location filename="../../app/gui/settings_dialog.py" line="417" />
         <source>State</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="104" />
+        <location filename="../../app/gui/jobs_model.py" line="103" />
         <source>Time left</source>
         <translation>Restzeit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="105" />
+        <location filename="../../app/gui/jobs_model.py" line="104" />
         <source>Note</source>
         <translation>Hinweis</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="106" />
+        <location filename="../../app/gui/jobs_model.py" line="105" />
         <source>Duration</source>
         <translation>Dauer</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="107" />
+        <location filename="../../app/gui/jobs_model.py" line="106" />
         <source>Language</source>
         <translation>Sprache</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/queues_tab.py" line="17" />
+        <location filename="../../app/gui/queue_panel/queues_tab.py" line="23" />
         <location filename="../../app/gui/queue_panel/tasks_model.py" line="59" />
         <source>Queue</source>
         <translation>Warteschlange</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/queues_tab.py" line="17" />
+        <location filename="../../app/gui/queue_panel/queues_tab.py" line="23" />
         <source>Waiting</source>
         <translation>Wartend</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/queues_tab.py" line="18" />
+        <location filename="../../app/gui/queue_panel/queues_tab.py" line="24" />
         <source>By priority</source>
         <translation>Nach Priorität</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/queues_tab.py" line="18" />
+        <location filename="../../app/gui/queue_panel/queues_tab.py" line="24" />
         <source>Reserved (unacked)</source>
         <translation>Reserviert (unbestätigt)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/queues_tab.py" line="19" />
+        <location filename="../../app/gui/queue_panel/queues_tab.py" line="25" />
         <source>Received/min</source>
         <translation>Empfangen/min</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/queues_tab.py" line="19" />
+        <location filename="../../app/gui/queue_panel/queues_tab.py" line="25" />
         <source>Started/min</source>
         <translation>Gestartet/min</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/queues_tab.py" line="20" />
+        <location filename="../../app/gui/queue_panel/queues_tab.py" line="26" />
         <source>Succeeded/min</source>
         <translation>Erfolgreich/min</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/queues_tab.py" line="20" />
+        <location filename="../../app/gui/queue_panel/queues_tab.py" line="26" />
         <source>Failed/min</source>
         <translation>Fehlgeschlagen/min</translation>
     </message>
@@ -174,7 +185,7 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
     </message>
     <message>
         <location filename="../../app/gui/queue_panel/stats_tab.py" line="13" />
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="22" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="30" />
         <source>Failed</source>
         <translation>Fehlgeschlagen</translation>
     </message>
@@ -200,7 +211,7 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
     </message>
     <message>
         <location filename="../../app/gui/queue_panel/tasks_model.py" line="62" />
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="18" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="26" />
         <source>Worker</source>
         <translation>Worker</translation>
     </message>
@@ -235,78 +246,78 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
         <translation>Fehler</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="18" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="26" />
         <source>Role</source>
         <translation>Rolle</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="19" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="27" />
         <source>Status</source>
         <translation>Zustand</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="19" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="27" />
         <source>Heartbeat</source>
         <translation>Lebenszeichen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="20" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="28" />
         <source>Queues</source>
         <translation>Warteschlangen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="20" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="28" />
         <source>Pool</source>
         <translation>Pool</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="21" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="29" />
         <source>Active</source>
         <translation>Aktiv</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="21" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="29" />
         <source>Processed</source>
         <translation>Verarbeitet</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="22" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="30" />
         <source>Load</source>
         <translation>Last</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="23" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="31" />
         <source>Memory</source>
         <translation>Speicher</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="23" />
-        <location filename="../../app/gui/settings_dialog.py" line="390" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="31" />
+        <location filename="../../app/gui/settings_dialog.py" line="416" />
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="24" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="32" />
         <source>Restarts</source>
         <translation>Neustarts</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="24" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="32" />
         <source>Last change</source>
         <translation>Letzte Änderung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="390" />
+        <location filename="../../app/gui/settings_dialog.py" line="416" />
         <source>Kind</source>
         <translation>Art</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="391" />
+        <location filename="../../app/gui/settings_dialog.py" line="417" />
         <source>Size</source>
         <translation>Größe</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="392" />
+        <location filename="../../app/gui/settings_dialog.py" line="418" />
         <source>About</source>
         <translation>Beschreibung</translation>
     </message>
@@ -314,7 +325,7 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
 <context>
     <name>DropZone</name>
     <message>
-        <location filename="../../app/gui/main_window.py" line="73" />
+        <location filename="../../app/gui/main_window.py" line="102" />
         <source>Drop recordings or folders here
 
 or use File › Add files (Ctrl+O)</source>
@@ -326,32 +337,32 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>Export</name>
     <message>
-        <location filename="../../app/gui/export_dialog.py" line="17" />
+        <location filename="../../app/gui/export_dialog.py" line="30" />
         <source>Plain text</source>
         <translation>Reiner Text</translation>
     </message>
     <message>
-        <location filename="../../app/gui/export_dialog.py" line="18" />
+        <location filename="../../app/gui/export_dialog.py" line="31" />
         <source>SubRip subtitles</source>
         <translation>SubRip-Untertitel</translation>
     </message>
     <message>
-        <location filename="../../app/gui/export_dialog.py" line="19" />
+        <location filename="../../app/gui/export_dialog.py" line="32" />
         <source>WebVTT subtitles</source>
         <translation>WebVTT-Untertitel</translation>
     </message>
     <message>
-        <location filename="../../app/gui/export_dialog.py" line="20" />
+        <location filename="../../app/gui/export_dialog.py" line="33" />
         <source>JSON (with times)</source>
         <translation>JSON (mit Zeiten)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/export_dialog.py" line="21" />
+        <location filename="../../app/gui/export_dialog.py" line="34" />
         <source>Markdown</source>
         <translation>Markdown</translation>
     </message>
     <message>
-        <location filename="../../app/gui/export_dialog.py" line="22" />
+        <location filename="../../app/gui/export_dialog.py" line="35" />
         <source>Spreadsheet (tab-separated)</source>
         <translation>Tabelle (tabulatorgetrennt)</translation>
     </message>
@@ -359,42 +370,42 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../app/gui/export_dialog.py" line="31" />
+        <location filename="../../app/gui/export_dialog.py" line="44" />
         <source>Export</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../app/gui/export_dialog.py" line="33" />
+        <location filename="../../app/gui/export_dialog.py" line="46" />
         <source>Formats</source>
         <translation>Formate</translation>
     </message>
     <message>
-        <location filename="../../app/gui/export_dialog.py" line="42" />
+        <location filename="../../app/gui/export_dialog.py" line="55" />
         <source>Subtitles</source>
         <translation>Untertitel</translation>
     </message>
     <message>
-        <location filename="../../app/gui/export_dialog.py" line="57" />
+        <location filename="../../app/gui/export_dialog.py" line="70" />
         <source>Choose…</source>
         <translation>Auswählen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/export_dialog.py" line="63" />
+        <location filename="../../app/gui/export_dialog.py" line="76" />
         <source>Export 1 transcript</source>
         <translation>1 Transkript exportieren</translation>
     </message>
     <message>
-        <location filename="../../app/gui/export_dialog.py" line="64" />
+        <location filename="../../app/gui/export_dialog.py" line="77" />
         <source>Export {0} transcripts</source>
         <translation>{0} Transkripte exportieren</translation>
     </message>
     <message>
-        <location filename="../../app/gui/export_dialog.py" line="70" />
+        <location filename="../../app/gui/export_dialog.py" line="83" />
         <source>To the folder:</source>
         <translation>In den Ordner:</translation>
     </message>
     <message>
-        <location filename="../../app/gui/export_dialog.py" line="83" />
+        <location filename="../../app/gui/export_dialog.py" line="96" />
         <source>Export to</source>
         <translation>Exportieren nach</translation>
     </message>
@@ -402,360 +413,357 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/gui/main_window.py" line="84" />
-        <location filename="../../app/gui/main_window.py" line="325" />
+        <location filename="../../app/gui/main_window.py" line="113" />
+        <location filename="../../app/gui/main_window.py" line="358" />
         <source>Earmark</source>
         <translation>Earmark</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="123" />
+        <location filename="../../app/gui/main_window.py" line="152" />
         <source>Search all transcripts (Ctrl+K)</source>
         <translation>Alle Transkripte durchsuchen (Strg+K)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="127" />
+        <location filename="../../app/gui/main_window.py" line="156" />
         <source>Most relevant</source>
         <translation>Relevanteste zuerst</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="128" />
+        <location filename="../../app/gui/main_window.py" line="157" />
         <source>Newest first</source>
         <translation>Neueste zuerst</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="138" />
-        <location filename="../../app/gui/main_window.py" line="610" />
+        <location filename="../../app/gui/main_window.py" line="167" />
+        <location filename="../../app/gui/main_window.py" line="602" />
         <source>Anyone</source>
         <translation>Alle</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="139" />
+        <location filename="../../app/gui/main_window.py" line="168" />
         <source>Only what this person said</source>
         <translation>Nur was diese Person gesagt hat</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="140" />
+        <location filename="../../app/gui/main_window.py" line="169" />
         <source>Speaker of search results</source>
         <translation>Sprecher der Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="157" />
+        <location filename="../../app/gui/main_window.py" line="186" />
         <source>Transcript</source>
         <translation>Transkript</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="158" />
+        <location filename="../../app/gui/main_window.py" line="187" />
         <source>Summary</source>
         <translation>Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="187" />
+        <location filename="../../app/gui/main_window.py" line="216" />
         <source>Exported {0} file(s) to {1}</source>
         <translation>{0} Datei(en) nach {1} exportiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="188" />
+        <location filename="../../app/gui/main_window.py" line="217" />
         <source>Nothing was exported: the selection has no transcript yet.</source>
         <translation>Nichts exportiert: die Auswahl hat noch kein Transkript.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="212" />
+        <location filename="../../app/gui/main_window.py" line="241" />
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="213" />
+        <location filename="../../app/gui/main_window.py" line="242" />
         <source>Add files…</source>
         <translation>Dateien hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="214" />
+        <location filename="../../app/gui/main_window.py" line="243" />
         <source>Add folder…</source>
         <translation>Ordner hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="215" />
+        <location filename="../../app/gui/main_window.py" line="244" />
         <source>Export selected…</source>
         <translation>Auswahl exportieren…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="217" />
+        <location filename="../../app/gui/main_window.py" line="246" />
         <source>Settings…</source>
         <translation>Einstellungen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="218" />
+        <location filename="../../app/gui/main_window.py" line="247" />
         <source>Quit</source>
         <translation>Beenden</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="219" />
+        <location filename="../../app/gui/main_window.py" line="248" />
         <source>&amp;Jobs</source>
         <translation>&amp;Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="220" />
-        <location filename="../../app/gui/main_window.py" line="693" />
+        <location filename="../../app/gui/main_window.py" line="249" />
+        <location filename="../../app/gui/main_window.py" line="685" />
         <source>Open transcript</source>
         <translation>Transkript öffnen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="223" />
+        <location filename="../../app/gui/main_window.py" line="252" />
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="225" />
+        <location filename="../../app/gui/main_window.py" line="254" />
         <source>Retry</source>
         <translation>Wiederholen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="227" />
+        <location filename="../../app/gui/main_window.py" line="256" />
         <source>Move to top</source>
         <translation>Nach oben</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="229" />
+        <location filename="../../app/gui/main_window.py" line="258" />
         <source>Remove from list</source>
         <translation>Aus der Liste entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="231" />
+        <location filename="../../app/gui/main_window.py" line="260" />
         <source>Pause</source>
         <translation>Anhalten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="233" />
+        <location filename="../../app/gui/main_window.py" line="262" />
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="235" />
         <source>Translate…</source>
-        <translation>Übersetzen…</translation>
+        <translation type="vanished">Übersetzen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="236" />
         <source>Find speakers…</source>
-        <translation>Sprecher finden…</translation>
+        <translation type="vanished">Sprecher finden…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="237" />
+        <location filename="../../app/gui/main_window.py" line="270" />
         <source>Show in file manager</source>
         <translation>Im Dateimanager zeigen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="251" />
+        <location filename="../../app/gui/main_window.py" line="284" />
         <source>Queue</source>
         <translation>Warteschlange</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="259" />
+        <location filename="../../app/gui/main_window.py" line="292" />
         <source>Queue panel</source>
         <translation>Warteschlangen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="261" />
+        <location filename="../../app/gui/main_window.py" line="294" />
         <source>&amp;View</source>
         <translation>An&amp;sicht</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="263" />
+        <location filename="../../app/gui/main_window.py" line="296" />
         <source>People…</source>
         <translation>Personen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="268" />
+        <location filename="../../app/gui/main_window.py" line="301" />
         <source>Jobs</source>
         <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="268" />
+        <location filename="../../app/gui/main_window.py" line="301" />
         <source>Search all transcripts</source>
         <translation>Alle Transkripte durchsuchen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="269" />
+        <location filename="../../app/gui/main_window.py" line="302" />
         <source>Order of search results</source>
         <translation>Reihenfolge der Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="270" />
+        <location filename="../../app/gui/main_window.py" line="303" />
         <source>Search results</source>
         <translation>Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="270" />
+        <location filename="../../app/gui/main_window.py" line="303" />
         <source>Overall progress</source>
         <translation>Gesamtfortschritt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="271" />
+        <location filename="../../app/gui/main_window.py" line="304" />
         <source>Transcript and summary</source>
         <translation>Transkript und Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="271" />
+        <location filename="../../app/gui/main_window.py" line="304" />
         <source>Drop zone</source>
         <translation>Ablagefläche</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="277" />
+        <location filename="../../app/gui/main_window.py" line="310" />
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="368" />
+        <location filename="../../app/gui/main_window.py" line="401" />
         <source>Add recordings</source>
         <translation>Aufnahmen hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="369" />
+        <location filename="../../app/gui/main_window.py" line="402" />
         <source>Audio and video ({0});;All files (*)</source>
         <translation>Audio und Video ({0});;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="375" />
+        <location filename="../../app/gui/main_window.py" line="408" />
         <source>Add a folder of recordings</source>
         <translation>Einen Ordner mit Aufnahmen hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="405" />
         <source>Select the transcripts to translate first.</source>
-        <translation>Wählen Sie zuerst die zu übersetzenden Transkripte.</translation>
+        <translation type="vanished">Wählen Sie zuerst die zu übersetzenden Transkripte.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="408" />
         <source>Translate</source>
-        <translation>Übersetzen</translation>
+        <translation type="vanished">Übersetzen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="414" />
         <source>Translate into:</source>
-        <translation>Übersetzen in:</translation>
+        <translation type="vanished">Übersetzen in:</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="416" />
+        <location filename="../../app/gui/run_again.py" line="29" />
         <source>The bundled translation model (SmolLM2-135M) scored {0} of 100 on Earmark's test translation, below the {1} a usable translation needs: expect wrong and untranslated sentences. For English from speech, transcribe with the speech model 'base' and the task 'translate'; for other languages, choose a larger summary model in Settings › Models.</source>
         <translation>Das mitgelieferte Übersetzungsmodell (SmolLM2-135M) erreichte {0} von 100 Punkten in Earmarks Testübersetzung, weniger als die {1}, die eine brauchbare Übersetzung braucht: Rechnen Sie mit falschen und unübersetzten Sätzen. Für Englisch aus Sprache transkribieren Sie mit dem Sprachmodell „base“ und der Aufgabe „translate“; für andere Sprachen wählen Sie ein größeres Zusammenfassungsmodell unter Einstellungen › Modelle.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="436" />
         <source>Select the transcripts to find speakers in first.</source>
-        <translation>Wählen Sie zuerst die Transkripte aus, in denen Sprecher gefunden werden sollen.</translation>
+        <translation type="vanished">Wählen Sie zuerst die Transkripte aus, in denen Sprecher gefunden werden sollen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="448" />
         <source>Find speakers</source>
-        <translation>Sprecher finden</translation>
+        <translation type="vanished">Sprecher finden</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="449" />
         <source>How many speakers: auto, a number (e.g. 3) or a range (e.g. 2-4):</source>
-        <translation>Wie viele Sprecher: auto, eine Zahl (z. B. 3) oder ein Bereich (z. B. 2-4):</translation>
+        <translation type="vanished">Wie viele Sprecher: auto, eine Zahl (z. B. 3) oder ein Bereich (z. B. 2-4):</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="473" />
+        <location filename="../../app/gui/main_window.py" line="465" />
         <source>Select the jobs to export first.</source>
         <translation>Wählen Sie zuerst die zu exportierenden Aufträge.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="508" />
+        <location filename="../../app/gui/main_window.py" line="500" />
         <source>notes</source>
         <translation>Notizen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="508" />
+        <location filename="../../app/gui/main_window.py" line="500" />
         <source>translation</source>
         <translation>Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="524" />
+        <location filename="../../app/gui/main_window.py" line="516" />
         <source>No transcript mentions “{0}”.</source>
         <translation>Kein Transkript erwähnt „{0}“.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="627" />
+        <location filename="../../app/gui/main_window.py" line="619" />
         <source>Working…</source>
         <translation>In Arbeit…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="644" />
+        <location filename="../../app/gui/main_window.py" line="636" />
         <source>A job failed</source>
         <translation>Ein Auftrag ist fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="651" />
+        <location filename="../../app/gui/main_window.py" line="643" />
         <source>{0} of {1} · %p%</source>
         <translation>{0} von {1} · %p%</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="654" />
+        <location filename="../../app/gui/main_window.py" line="646" />
         <source>Earmark: {0} job(s) left</source>
         <translation>Earmark: noch {0} Auftrag/Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="664" />
+        <location filename="../../app/gui/main_window.py" line="656" />
         <source>{0} done</source>
         <translation>{0} fertig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="664" />
+        <location filename="../../app/gui/main_window.py" line="656" />
         <source>{0} failed</source>
         <translation>{0} fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="665" />
+        <location filename="../../app/gui/main_window.py" line="657" />
         <source>{0} cancelled</source>
         <translation>{0} abgebrochen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="668" />
+        <location filename="../../app/gui/main_window.py" line="660" />
         <source>Batch finished</source>
         <translation>Stapel beendet</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="667" />
+        <location filename="../../app/gui/main_window.py" line="659" />
         <source>nothing left</source>
         <translation>nichts mehr offen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="684" />
+        <location filename="../../app/gui/main_window.py" line="441" />
+        <source>Select the transcripts first.</source>
+        <translation>Wählen Sie zuerst die Transkripte aus.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="676" />
         <source>Earmark could not start its workers</source>
         <translation>Earmark konnte seine Worker nicht starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="685" />
+        <location filename="../../app/gui/main_window.py" line="677" />
         <source>Earmark could not start</source>
         <translation>Earmark konnte nicht starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="690" />
+        <location filename="../../app/gui/main_window.py" line="682" />
         <source>Already transcribed</source>
         <translation>Schon transkribiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="691" />
+        <location filename="../../app/gui/main_window.py" line="683" />
         <source>{0} was already transcribed with these settings.</source>
         <translation>{0} wurde mit diesen Einstellungen schon transkribiert.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="694" />
+        <location filename="../../app/gui/main_window.py" line="686" />
         <source>Transcribe again</source>
         <translation>Noch einmal transkribieren</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="728" />
+        <location filename="../../app/gui/main_window.py" line="720" />
         <source>Earmark keeps running</source>
         <translation>Earmark läuft weiter</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="728" />
+        <location filename="../../app/gui/main_window.py" line="720" />
         <source>Jobs continue in the background.</source>
         <translation>Die Aufträge laufen im Hintergrund weiter.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="739" />
+        <location filename="../../app/gui/main_window.py" line="731" />
         <source>Stopping workers…</source>
         <translation>Worker werden beendet…</translation>
     </message>
@@ -763,37 +771,37 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>Model</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="394" />
+        <location filename="../../app/gui/settings_dialog.py" line="420" />
         <source>speech</source>
         <translation>Sprache</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="394" />
+        <location filename="../../app/gui/settings_dialog.py" line="420" />
         <source>summary</source>
         <translation>Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="395" />
+        <location filename="../../app/gui/settings_dialog.py" line="421" />
         <source>bundled</source>
         <translation>mitgeliefert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="395" />
+        <location filename="../../app/gui/settings_dialog.py" line="421" />
         <source>installed</source>
         <translation>installiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="396" />
+        <location filename="../../app/gui/settings_dialog.py" line="422" />
         <source>partial</source>
         <translation>unvollständig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="396" />
+        <location filename="../../app/gui/settings_dialog.py" line="422" />
         <source>not downloaded</source>
         <translation>nicht heruntergeladen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="397" />
+        <location filename="../../app/gui/settings_dialog.py" line="423" />
         <source>Downloads are turned off (HF_HUB_OFFLINE is set); unset it to download models.</source>
         <translation>Downloads sind ausgeschaltet (HF_HUB_OFFLINE ist gesetzt); entfernen Sie es, um Modelle herunterzuladen.</translation>
     </message>
@@ -861,12 +869,12 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>ModelField</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="121" />
+        <location filename="../../app/gui/settings_dialog.py" line="139" />
         <source>bundled</source>
         <translation>mitgeliefert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="122" />
+        <location filename="../../app/gui/settings_dialog.py" line="140" />
         <source>downloaded</source>
         <translation>heruntergeladen</translation>
     </message>
@@ -882,72 +890,72 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>ModelsWidget</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="410" />
+        <location filename="../../app/gui/settings_dialog.py" line="436" />
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="411" />
+        <location filename="../../app/gui/settings_dialog.py" line="437" />
         <source>Download</source>
         <translation>Herunterladen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="412" />
+        <location filename="../../app/gui/settings_dialog.py" line="438" />
         <source>Cancel download</source>
         <translation>Download abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="413" />
+        <location filename="../../app/gui/settings_dialog.py" line="439" />
         <source>Delete</source>
         <translation>Löschen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="414" />
+        <location filename="../../app/gui/settings_dialog.py" line="440" />
         <source>Use</source>
         <translation>Verwenden</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="417" />
+        <location filename="../../app/gui/settings_dialog.py" line="443" />
         <source>Models are downloaded only when you ask; everything else works offline.</source>
         <translation>Modelle werden nur auf Ihren Wunsch heruntergeladen; alles andere funktioniert offline.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="482" />
+        <location filename="../../app/gui/settings_dialog.py" line="508" />
         <source>Downloading {0}…</source>
         <translation>{0} wird heruntergeladen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="494" />
+        <location filename="../../app/gui/settings_dialog.py" line="520" />
         <source>The download failed: {0}</source>
         <translation>Der Download ist fehlgeschlagen: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="512" />
+        <location filename="../../app/gui/settings_dialog.py" line="538" />
         <source>Downloading {0}… {1:.0f} of {2:.0f} MB</source>
         <translation>{0} wird heruntergeladen… {1:.0f} von {2:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="522" />
+        <location filename="../../app/gui/settings_dialog.py" line="548" />
         <source>Download without a checksum?</source>
         <translation>Ohne Prüfsumme herunterladen?</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="523" />
+        <location filename="../../app/gui/settings_dialog.py" line="549" />
         <source>Download it anyway, trusting this server?</source>
         <translation>Trotzdem herunterladen und diesem Server vertrauen?</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="528" />
+        <location filename="../../app/gui/settings_dialog.py" line="554" />
         <source>{0} is downloaded. Press Use to transcribe or summarize with it.</source>
         <translation>{0} ist heruntergeladen. Mit „Verwenden“ transkribieren oder fassen Sie damit zusammen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="536" />
+        <location filename="../../app/gui/settings_dialog.py" line="562" />
         <source>{0} was deleted.</source>
         <translation>{0} wurde gelöscht.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="547" />
+        <location filename="../../app/gui/settings_dialog.py" line="573" />
         <source>{0} will be used from the next job (press OK to keep it).</source>
         <translation>{0} wird ab dem nächsten Auftrag verwendet (mit OK übernehmen).</translation>
     </message>
@@ -955,17 +963,17 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>PathField</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="38" />
+        <location filename="../../app/gui/settings_dialog.py" line="56" />
         <source>Choose…</source>
         <translation>Auswählen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="58" />
+        <location filename="../../app/gui/settings_dialog.py" line="76" />
         <source>Choose a folder</source>
         <translation>Einen Ordner wählen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="60" />
+        <location filename="../../app/gui/settings_dialog.py" line="78" />
         <source>Choose a file</source>
         <translation>Eine Datei wählen</translation>
     </message>
@@ -1042,12 +1050,12 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>ProgressDelegate</name>
     <message>
-        <location filename="../../app/gui/main_window.py" line="38" />
+        <location filename="../../app/gui/main_window.py" line="67" />
         <source>working…</source>
         <translation>in Arbeit…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="40" />
+        <location filename="../../app/gui/main_window.py" line="69" />
         <source>paused at {0}</source>
         <translation>angehalten bei {0}</translation>
     </message>
@@ -1103,27 +1111,27 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>QueuesTab</name>
     <message>
-        <location filename="../../app/gui/queue_panel/queues_tab.py" line="30" />
+        <location filename="../../app/gui/queue_panel/queues_tab.py" line="36" />
         <source>Queues</source>
         <translation>Warteschlangen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/queues_tab.py" line="32" />
+        <location filename="../../app/gui/queue_panel/queues_tab.py" line="38" />
         <source>Tasks finished per minute, last hour</source>
         <translation>Beendete Aufgaben pro Minute, letzte Stunde</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/queues_tab.py" line="33" />
+        <location filename="../../app/gui/queue_panel/queues_tab.py" line="39" />
         <source>Mean wait and run time per minute (s), last hour</source>
         <translation>Mittlere Warte- und Laufzeit pro Minute (s), letzte Stunde</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/queues_tab.py" line="71" />
+        <location filename="../../app/gui/queue_panel/queues_tab.py" line="77" />
         <source>wait</source>
         <translation>Wartezeit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/queues_tab.py" line="72" />
+        <location filename="../../app/gui/queue_panel/queues_tab.py" line="78" />
         <source>run</source>
         <translation>Laufzeit</translation>
     </message>
@@ -1324,205 +1332,233 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="135" />
+        <location filename="../../app/gui/settings_dialog.py" line="154" />
         <source>Detect automatically</source>
         <translation>Automatisch erkennen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="141" />
+        <location filename="../../app/gui/settings_dialog.py" line="160" />
         <source>Off</source>
         <translation>Aus</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="141" />
+        <location filename="../../app/gui/settings_dialog.py" line="160" />
         <source>Find them (any number)</source>
         <translation>Erkennen (beliebig viele)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="142" />
+        <location filename="../../app/gui/settings_dialog.py" line="161" />
         <source>{0} speakers</source>
         <translation>{0} Sprecher</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="143" />
+        <location filename="../../app/gui/settings_dialog.py" line="162" />
         <source>2 to 4 speakers</source>
         <translation>2 bis 4 Sprecher</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="149" />
+        <location filename="../../app/gui/settings_dialog.py" line="168" />
         <source>Transcribe as spoken</source>
         <translation>Transkribieren wie gesprochen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="150" />
+        <location filename="../../app/gui/settings_dialog.py" line="169" />
         <source>Translate to English</source>
         <translation>Ins Englische übersetzen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="151" />
+        <location filename="../../app/gui/settings_dialog.py" line="170" />
         <source>Grounded: the sentences said</source>
         <translation>Belegt: die gesagten Sätze</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="152" />
+        <location filename="../../app/gui/settings_dialog.py" line="171" />
         <source>Grounded, condensed by the summary model</source>
         <translation>Belegt, vom Zusammenfassungsmodell gekürzt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="154" />
+        <location filename="../../app/gui/settings_dialog.py" line="173" />
         <source>Written by the summary model</source>
         <translation>Vom Zusammenfassungsmodell geschrieben</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="205" />
+        <location filename="../../app/gui/settings_dialog.py" line="209" />
+        <source>No translation</source>
+        <translation>Keine Übersetzung</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="226" />
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF-Modelle (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="242" />
+        <location filename="../../app/gui/settings_dialog.py" line="271" />
         <source>Earmark settings</source>
         <translation>Earmark-Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="252" />
+        <location filename="../../app/gui/settings_dialog.py" line="281" />
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="262" />
+        <location filename="../../app/gui/settings_dialog.py" line="291" />
         <source>the platform's folder</source>
         <translation>der Ordner des Systems</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="263" />
+        <location filename="../../app/gui/settings_dialog.py" line="292" />
         <source>Data folder</source>
         <translation>Datenordner</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="264" />
+        <location filename="../../app/gui/settings_dialog.py" line="293" />
         <source>Data folder (used from the next start)</source>
         <translation>Datenordner (ab dem nächsten Start)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="268" />
+        <location filename="../../app/gui/settings_dialog.py" line="297" />
         <source>Join line</source>
         <translation>Beitrittszeile</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="270" />
+        <location filename="../../app/gui/settings_dialog.py" line="299" />
         <source>Copy</source>
         <translation>Kopieren</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="285" />
+        <location filename="../../app/gui/settings_dialog.py" line="314" />
         <source>Another helper</source>
         <translation>Weiterer Helfer</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="285" />
+        <location filename="../../app/gui/settings_dialog.py" line="314" />
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="294" />
+        <location filename="../../app/gui/settings_dialog.py" line="323" />
         <source>Helper</source>
         <translation>Helfer</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="295" />
+        <location filename="../../app/gui/settings_dialog.py" line="324" />
         <source>On the other machine, type</source>
         <translation>Auf dem anderen Rechner eingeben</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="372" />
+        <location filename="../../app/gui/settings_dialog.py" line="398" />
         <source>Install Earmark on the other machine and type this line there: it carries this machine's address, a secret and the fingerprint of its certificate, so the helper talks to this Earmark alone, encrypted. Audio travels through the queue; nothing needs to be shared.</source>
         <translation>Installieren Sie Earmark auf dem anderen Rechner und geben Sie dort diese Zeile ein: Sie enthält die Adresse dieses Rechners, ein Geheimnis und den Fingerabdruck seines Zertifikats, sodass der Helfer nur mit diesem Earmark spricht, verschlüsselt. Der Ton reist durch die Warteschlange; nichts muss geteilt werden.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="375" />
+        <location filename="../../app/gui/settings_dialog.py" line="401" />
         <source>Type an address above (such as 0.0.0.0:6380) to let other machines help; empty keeps the queue on this machine alone.</source>
         <translation>Geben Sie oben eine Adresse ein (etwa 0.0.0.0:6380), damit andere Rechner helfen können; leer bleibt die Warteschlange auf diesem Rechner allein.</translation>
     </message>
 </context>
 <context>
+    <name>Stage</name>
+    <message>
+        <source>Find speakers…</source>
+        <translation>Sprecher finden…</translation>
+    </message>
+    <message>
+        <source>How many speakers: auto, a number (e.g. 3) or a range (e.g. 2-4):</source>
+        <translation>Wie viele Sprecher: auto, eine Zahl (z. B. 3) oder ein Bereich (z. B. 2-4):</translation>
+    </message>
+    <message>
+        <source>Summarize…</source>
+        <translation>Zusammenfassen…</translation>
+    </message>
+    <message>
+        <source>Summarize with the template:</source>
+        <translation>Zusammenfassen mit der Vorlage:</translation>
+    </message>
+    <message>
+        <source>Translate…</source>
+        <translation>Übersetzen…</translation>
+    </message>
+    <message>
+        <source>Translate into:</source>
+        <translation>Übersetzen in:</translation>
+    </message>
+</context>
+<context>
     <name>State</name>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="50" />
+        <location filename="../../app/gui/jobs_model.py" line="51" />
         <source>queued</source>
         <translation>wartend</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="50" />
+        <location filename="../../app/gui/jobs_model.py" line="51" />
         <source>running</source>
         <translation>läuft</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="51" />
+        <location filename="../../app/gui/jobs_model.py" line="52" />
         <source>done</source>
         <translation>fertig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="51" />
+        <location filename="../../app/gui/jobs_model.py" line="52" />
         <source>failed</source>
         <translation>fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="52" />
+        <location filename="../../app/gui/jobs_model.py" line="53" />
         <source>cancelled</source>
         <translation>abgebrochen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="52" />
+        <location filename="../../app/gui/jobs_model.py" line="53" />
         <source>paused</source>
         <translation>angehalten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="53" />
+        <location filename="../../app/gui/jobs_model.py" line="54" />
         <source>pending</source>
         <translation>vorgemerkt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="54" />
+        <location filename="../../app/gui/jobs_model.py" line="55" />
         <source>next</source>
         <translation>als Nächstes</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="54" />
+        <location filename="../../app/gui/jobs_model.py" line="55" />
         <source>{0}st</source>
         <translation>{0}.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="54" />
+        <location filename="../../app/gui/jobs_model.py" line="55" />
         <source>{0}nd</source>
         <translation>{0}.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="55" />
+        <location filename="../../app/gui/jobs_model.py" line="56" />
         <source>{0}rd</source>
         <translation>{0}.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="55" />
+        <location filename="../../app/gui/jobs_model.py" line="56" />
         <source>{0}th</source>
         <translation>{0}.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="56" />
         <source>Transcription</source>
         <translation>Transkription</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="56" />
         <source>Summary</source>
         <translation>Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="57" />
         <source>Translation</source>
         <translation>Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="57" />
         <source>Search index</source>
         <translation>Suchindex</translation>
     </message>
@@ -1565,6 +1601,10 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <location filename="../../app/gui/queue_panel/tasks_model.py" line="23" />
         <source>sent</source>
         <translation>gesendet</translation>
+    </message>
+    <message>
+        <source>Speakers</source>
+        <translation>Sprecher</translation>
     </message>
 </context>
 <context>
@@ -1835,7 +1875,7 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
     </message>
     <message>
         <location filename="../../app/gui/transcript_view.py" line="260" />
-        <location filename="../../app/gui/transcript_view.py" line="459" />
+        <location filename="../../app/gui/transcript_view.py" line="460" />
         <source>Play</source>
         <translation>Abspielen</translation>
     </message>
@@ -1915,27 +1955,27 @@ Doppelklicken Sie auf einen fertigen Auftrag in der Liste oder drücken Sie dort
         <translation>Keine Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="459" />
+        <location filename="../../app/gui/transcript_view.py" line="460" />
         <source>Pause</source>
         <translation>Anhalten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="501" />
+        <location filename="../../app/gui/transcript_view.py" line="502" />
         <source>Rename {0}…</source>
         <translation>{0} umbenennen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="504" />
+        <location filename="../../app/gui/transcript_view.py" line="505" />
         <source>Merge {0} into</source>
         <translation>{0} zusammenführen mit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="505" />
+        <location filename="../../app/gui/transcript_view.py" line="506" />
         <source>Move this segment to</source>
         <translation>Dieses Segment zuordnen zu</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="511" />
+        <location filename="../../app/gui/transcript_view.py" line="512" />
         <source>A new speaker</source>
         <translation>Einem neuen Sprecher</translation>
     </message>
@@ -1943,137 +1983,137 @@ Doppelklicken Sie auf einen fertigen Auftrag in der Liste oder drücken Sie dort
 <context>
     <name>WorkersTab</name>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="51" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="59" />
         <source>Queue to pause or resume</source>
         <translation>Anzuhaltende oder fortzusetzende Warteschlange</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="49" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="57" />
         <source>Workers</source>
         <translation>Worker</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="28" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="36" />
         <source>online</source>
         <translation>online</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="28" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="36" />
         <source>restarting</source>
         <translation>startet neu</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="29" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="37" />
         <source>offline</source>
         <translation>offline</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="53" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="61" />
         <source>Restart</source>
         <translation>Neu starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="53" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="61" />
         <source>Stop helper</source>
         <translation>Helfer beenden</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="54" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="62" />
         <source>Grow pool</source>
         <translation>Pool vergrößern</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="55" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="63" />
         <source>Shrink pool</source>
         <translation>Pool verkleinern</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="60" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="68" />
         <source>Queue:</source>
         <translation>Warteschlange:</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="62" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="70" />
         <source>Pause consuming</source>
         <translation>Abholen anhalten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="63" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="71" />
         <source>Resume consuming</source>
         <translation>Abholen fortsetzen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="97" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="105" />
         <source>{0} at {1}</source>
         <translation>{0} um {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="104" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="112" />
         <source>{0:.0f} s ago</source>
         <translation>vor {0:.0f} s</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="105" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="113" />
         <source>never</source>
         <translation>nie</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="126" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="134" />
         <source>Select a worker first.</source>
         <translation>Wählen Sie zuerst einen Worker.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="137" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="145" />
         <source>Restarting {0} (its running task finishes first)…</source>
         <translation>{0} wird neu gestartet (die laufende Aufgabe wird erst beendet)…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="138" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="146" />
         <source>restart the worker</source>
         <translation>Worker neu starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="140" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="148" />
         <source>Only the workers this app started can be restarted from here.</source>
         <translation>Nur die Worker, die diese App gestartet hat, lassen sich hier neu starten.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="145" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="153" />
         <source>Asking {0} to leave (its running task finishes first)…</source>
         <translation>{0} wird gebeten zu gehen (seine laufende Aufgabe endet zuerst)…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="146" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="154" />
         <source>stop the helper</source>
         <translation>den Helfer anhalten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="148" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="156" />
         <source>This machine's own workers stop with the app; restart one instead.</source>
         <translation>Die eigenen Worker dieses Rechners enden mit der App; starten Sie stattdessen einen neu.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="153" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="161" />
         <source>resume consuming</source>
         <translation>Abnahme fortsetzen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="153" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="161" />
         <source>pause consuming</source>
         <translation>Abnahme anhalten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="155" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="163" />
         <source>Resuming {0} on {1}…</source>
         <translation>{0} auf {1} wird fortgesetzt…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="155" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="163" />
         <source>Pausing {0} on {1}…</source>
         <translation>{0} auf {1} wird angehalten…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/workers_tab.py" line="161" />
+        <location filename="../../app/gui/queue_panel/workers_tab.py" line="169" />
         <source>resize the pool</source>
         <translation>Pool ändern</translation>
     </message>

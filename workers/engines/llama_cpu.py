@@ -226,7 +226,7 @@ def main(argv: list[str]) -> int:
     crash_if_asked(f"llama-cpu:{variant}")
     from llama_cpp import Llama
 
-    from workers.engines.llm import bundled_gguf
+    from workers.engines.gguf import bundled_gguf
 
     llm = Llama(model_path=bundled_gguf(), n_ctx=1024, n_threads=1, n_threads_batch=1, verbose=False)
     out = llm.create_completion(PROBE_PROMPT, max_tokens=8, temperature=0.0)

