@@ -9,7 +9,7 @@ import pytest
 
 from app.store import jobstore as js
 from app.store.jobstore import JobStore
-from tests.helpers import fresh_copy, parse_srt, processes_of, wait_until
+from tests.helpers import fresh_copy, parse_srt, processes_of
 from tests.test_cli import cli
 from workers.engines.speech_models import BASE_PARTS, _part_files
 
