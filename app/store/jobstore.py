@@ -20,9 +20,6 @@ ACTIVE = (QUEUED, RUNNING)
 FINAL = (DONE, FAILED, CANCELLED)
 
 
-RANK_AT_MOST = 2000  # search ranks at most this many of the newest passages that hold the words
-
-
 def stage_label(name: str) -> str:
     """A stage as people call it (the stage table's label)."""
     try:
@@ -455,14 +452,11 @@ class JobStore(SpeakerStore, TaskHistory):
             return []
         words = query_words(query)
         order_by = "rank" if order == "relevance" else "j.created_at DESC, rank"
-        # ranking every passage that holds a common word took 0.5 s in a year's library:
-        # past RANK_AT_MOST, the order is that of the newest RANK_AT_MOST that hold it
-        floor = self._q("SELECT rowid FROM passages WHERE passages MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
-                        (match, RANK_AT_MOST - 1))
+        # every passage that holds the words is ranked; only the shown ones get a snippet
         ranked = [r[0] for r in self._q(
             "SELECT p.rowid FROM passages p JOIN jobs j ON j.id = p.job_id"
-            f" WHERE passages MATCH ?{' AND p.rowid >= ?' if floor else ''} ORDER BY {order_by} LIMIT ?",
-            (match, *(floor[0] if floor else ()), limit * (3 if not speaker else 20)))]
+            f" WHERE passages MATCH ? ORDER BY {order_by} LIMIT ?",
+            (match, limit * (3 if not speaker else 20)))]
         # the snippets only of those (SQLite makes every candidate's before it sorts)
         found = {r["rowid"]: r for r in self._q(
             "SELECT p.rowid, p.job_id, p.idx, p.start, p.kind, j.path, j.created_at,"
