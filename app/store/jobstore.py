@@ -132,6 +132,10 @@ class JobStore(SpeakerStore, TaskHistory):
     def job(self, job_id: str) -> dict | None:
         return self._one("SELECT * FROM jobs WHERE id=?", (job_id,))
 
+    def count_waiting(self) -> int:
+        """Jobs not yet started (pending or queued): the API's measure of a full queue."""
+        return self._one("SELECT COUNT(*) AS n FROM jobs WHERE state IN (?,?)", (PENDING, QUEUED))["n"]
+
     def jobs(self, limit: int = 50) -> list[dict]:
         rows = self._q("SELECT * FROM jobs ORDER BY created_at DESC LIMIT ?", (limit,))
         return [dict(r) for r in rows]
