@@ -11,6 +11,7 @@ import logging
 import socket
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Query, Request
@@ -38,6 +39,7 @@ DEFAULT_MODEL_ALIAS = "whisper-1"  # OpenAI's name: here the speech model the se
 MULTILINGUAL = "base"  # bundled; what whisper-1 translates with when the settings' model is English only
 STATUS = {js.PENDING: "queued", js.QUEUED: "queued", js.PAUSED: "queued", js.RUNNING: "running",
           js.DONE: "done", js.FAILED: "failed", js.CANCELLED: "cancelled"}
+MAX_LONG_POLL_SECONDS = 60
 WAIT_SECONDS = 1.0  # a waiting request looks at its job at least this often (events wake it sooner)
 
 
@@ -361,9 +363,14 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
                 "status": STATUS.get(intake.state, intake.state)}
 
     @app.get("/api/jobs/{job_id}/status", dependencies=guarded, tags=["jobs"])
-    def job_status(job_id: str):
+    async def job_status(job_id: str, wait: float = Query(0, ge=0, le=MAX_LONG_POLL_SECONDS, description=(
+            "long polling: answer when the job has finished, or after this many seconds"))):
         """The ADR's shape, {job_id, status, result}, with the stage, its progress and a failure's sentence."""
         job = job_or_404(job_id)
+        until = time.monotonic() + wait
+        while job["state"] not in js.FINAL and time.monotonic() < until:
+            await run_in_threadpool(desk.wait_for_change, min(WAIT_SECONDS, until - time.monotonic()))
+            job = job_or_404(job_id)
         stages = desk.store.stages(job_id)
         current = next((s for s in stages if s["state"] not in js.FINAL), stages[-1] if stages else None)
         status = STATUS.get(job["state"], job["state"])

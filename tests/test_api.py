@@ -1,0 +1,269 @@
+"""The local API end to end: a real ``earmark serve --api`` (real broker, real workers,
+the bundled tiny.en), driven by OpenAI's own Python client and by httpx."""
+
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import openai
+import pytest
+
+from app.store.jobstore import JobStore
+from tests.helpers import parse_srt, processes_of, reference, wer
+
+pytestmark = pytest.mark.stack
+UPLOAD_LIMIT_MB = 2  # jfk.flac (1.1 MB) fits; the too-large test sends 3 MB
+
+
+def wait_until(condition, timeout: float = 60.0, every: float = 0.1):
+    """Check *condition* until it holds (as qtbot.waitUntil does), failing after *timeout*."""
+    deadline = time.monotonic() + timeout
+    tick = threading.Event()
+    while not condition():
+        assert time.monotonic() < deadline, "the condition did not come true in time"
+        tick.wait(every)
+
+
+class Api:
+    def __init__(self, data: Path, url: str, process: subprocess.Popen):
+        self.data, self.url, self.process = data, url, process
+
+    @property
+    def key(self) -> str:
+        """What ``earmark api-key`` prints (read each time: one test makes a new key)."""
+        done = subprocess.run([sys.executable, "-m", "app", "--data-dir", str(self.data), "api-key"],
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    def openai(self, key: str | None = None) -> openai.OpenAI:
+        return openai.OpenAI(base_url=f"{self.url}/v1", api_key=key or self.key, max_retries=0, timeout=300)
+
+    def http(self, key: str | None = None, **kwargs) -> httpx.Client:
+        return httpx.Client(base_url=self.url, headers={"Authorization": f"Bearer {key or self.key}"},
+                            timeout=kwargs.pop("timeout", 300), **kwargs)
+
+    def wait_done(self, http: httpx.Client, job_id: str) -> dict:
+        """The job's status once it has finished (long polling: the server answers when it ends)."""
+        while True:
+            status = http.get(f"/api/jobs/{job_id}/status", params={"wait": 30})
+            assert status.status_code == 200, status.text
+            body = status.json()
+            if body["status"] in ("done", "failed", "cancelled"):
+                return body
+
+
+@pytest.fixture(scope="module")
+def api():
+    with tempfile.TemporaryDirectory(prefix="em-") as folder:
+        data = Path(folder)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "app", "--data-dir", str(data), "serve", "--api", "127.0.0.1:0",
+             "--api-upload-limit", str(UPLOAD_LIMIT_MB), "--api-queue-limit", "20"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+        url = None
+        for line in process.stdout:  # the server says where it listens, then that it is ready
+            if line.startswith("The API listens on "):
+                url = line.split()[4]
+            if line.startswith("Earmark is ready"):
+                break
+        assert url, process.stderr.read()
+        try:
+            yield Api(data, url, process)
+        finally:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            assert not processes_of(data), "serve --api left a broker or worker behind"
+
+
+def test_health_needs_no_key_and_everything_else_does(api):
+    assert httpx.get(f"{api.url}/healthz").json() == {"status": "ok", "ready": True}
+    assert httpx.get(f"{api.url}/docs").status_code == 200  # the OpenAPI page
+    assert "/v1/audio/transcriptions" in httpx.get(f"{api.url}/openapi.json").json()["paths"]
+    for key in (None, "wrong"):
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        for method, path in (("GET", "/v1/models"), ("GET", "/api/jobs/x/status"),
+                             ("POST", "/api/transcripts/upload"), ("POST", "/v1/audio/transcriptions")):
+            answer = httpx.request(method, f"{api.url}{path}", headers=headers)
+            assert answer.status_code == 401, (key, path, answer.text)
+            assert answer.json()["error"]["code"] == "invalid_api_key"
+    with pytest.raises(openai.AuthenticationError):
+        api.openai("wrong").models.list()
+    key_file = api.data / "api.key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600 and key_file.read_text().strip() == api.key
+
+
+def test_openai_client_verbose_json_with_words_and_segments(api, corpus):
+    client = api.openai()
+    with open(corpus / "jfk.flac", "rb") as audio:
+        result = client.audio.transcriptions.create(model="whisper-1", file=audio, response_format="verbose_json",
+                                                    timestamp_granularities=["word", "segment"])
+    assert wer(reference("jfk"), result.text) <= 0.05
+    assert result.language == "english" and 10.5 <= result.duration <= 11.5
+    words, segments = result.words, result.segments
+    assert len(words) >= 20 and wer(reference("jfk"), " ".join(w.word for w in words)) <= 0.05
+    assert all(w.start <= w.end for w in words) and [w.start for w in words] == sorted(w.start for w in words)
+    assert segments and segments[0].start == 0.0 and segments[-1].end <= 11.1
+    assert [s.id for s in segments] == list(range(len(segments)))
+    assert wer(reference("jfk"), " ".join(s.text for s in segments)) <= 0.05
+    # only segments asked for: no words, as OpenAI answers
+    with open(corpus / "jfk.flac", "rb") as audio:
+        only = client.audio.transcriptions.create(model="whisper-1", file=audio, response_format="verbose_json")
+    assert only.segments and not getattr(only, "words", None)
+    # the uploads are the data folder's, private
+    uploads = api.data / "uploads"
+    assert stat.S_IMODE(uploads.stat().st_mode) == 0o700
+    files = [p for p in uploads.rglob("*") if p.is_file()]
+    assert files and all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in files)
+
+
+def test_openai_client_srt_vtt_and_text(api, corpus):
+    client = api.openai()
+    answers = {}
+    for fmt in ("srt", "vtt", "text", "json"):
+        with open(corpus / "jfk.flac", "rb") as audio:
+            answers[fmt] = client.audio.transcriptions.create(model="tiny.en", file=audio, response_format=fmt,
+                                                              language="en")
+    cues = parse_srt(answers["srt"])
+    assert cues and wer(reference("jfk"), " ".join(text for _, _, text in cues)) <= 0.05
+    assert cues[-1][1] <= 11.1 and [c[0] for c in cues] == sorted(c[0] for c in cues)
+    assert answers["vtt"].startswith("WEBVTT") and "-->" in answers["vtt"]
+    assert wer(reference("jfk"), answers["text"]) <= 0.05
+    assert answers["json"].text.strip() == answers["text"].strip()
+    # all four were one job: the same recording with the same options is transcribed once
+    store = JobStore(api.data / "earmark.db")
+    same = [job for job in store.jobs(limit=100) if '"tiny.en"' in job["options"]]
+    assert len(same) == 1 and store.transcript(same[0]["id"]) is not None
+
+
+def test_translation_with_the_multilingual_model(api, corpus):
+    with open(corpus / "jfk.flac", "rb") as audio:
+        english = api.openai().audio.translations.create(model="whisper-1", file=audio, response_format="verbose_json")
+    assert english.task == "translate" and wer(reference("jfk"), english.text) <= 0.2
+    [job] = [j for j in JobStore(api.data / "earmark.db").jobs(limit=100) if '"translate"' in j["options"]]
+    assert '"model": "base"' in job["options"]  # whisper-1 translates with the bundled multilingual model
+    with open(corpus / "jfk.flac", "rb") as audio, pytest.raises(openai.BadRequestError, match="English-only"):
+        api.openai().audio.translations.create(model="tiny.en", file=audio)
+
+
+def test_bad_requests_in_openais_shape_and_the_server_keeps_answering(api, corpus, tmp_path):
+    client = api.openai()
+    waiting_before = JobStore(api.data / "earmark.db").count_waiting()
+    text_file = tmp_path / "notes.wav"
+    text_file.write_text("these are notes, not a recording\n" * 20)
+    empty = tmp_path / "empty.mp3"
+    empty.write_bytes(b"")
+    cases = [(text_file, {}, openai.BadRequestError, "not a recording"),
+             (empty, {}, openai.BadRequestError, "is empty"),
+             (corpus / "jfk.flac", {"model": "no-such-model"}, openai.NotFoundError, "does not exist"),
+             (corpus / "jfk.flac", {"response_format": "docx"}, openai.BadRequestError, "response_format"),
+             (corpus / "jfk.flac", {"response_format": "json", "timestamp_granularities": ["word"]},
+              openai.BadRequestError, "verbose_json")]
+    for path, extra, error, words in cases:
+        asked = {"model": "whisper-1", **extra}
+        with open(path, "rb") as audio, pytest.raises(error) as raised:
+            client.audio.transcriptions.create(file=audio, **asked)
+        body = raised.value.body
+        assert words in body["message"] and body["type"] == "invalid_request_error", (path, body)
+        assert str(api.data) not in body["message"]  # the server's folders are not the client's business
+    # nothing was queued, nothing kept, and the server still answers
+    assert JobStore(api.data / "earmark.db").count_waiting() == waiting_before
+    assert not [p for p in (api.data / "uploads").rglob("notes.wav")]
+    assert [m.id for m in client.models.list()][:2] == ["whisper-1", "tiny.en"]
+
+
+def test_too_large_is_413_and_leaves_nothing(api, tmp_path):
+    big = tmp_path / "big.wav"
+    big.write_bytes(os.urandom((UPLOAD_LIMIT_MB + 1) << 20))
+    before = set((api.data / "uploads").iterdir()) if (api.data / "uploads").exists() else set()
+    with api.http() as http, open(big, "rb") as audio:
+        answer = http.post("/v1/audio/transcriptions", files={"file": ("big.wav", audio)},
+                           data={"model": "whisper-1"})
+    assert answer.status_code == 413 and answer.json()["error"]["code"] == "file_too_large", answer.text
+    assert set((api.data / "uploads").iterdir()) == before
+
+
+def test_job_contract_upload_status_result_export_search(api, corpus, tmp_path):
+    talk = tmp_path / "talk.flac"
+    shutil.copy(corpus / "jfk.flac", talk)
+    with api.http() as http:
+        with open(talk, "rb") as audio:
+            answer = http.post("/api/transcripts/upload", files={"file": ("talk.flac", audio)},
+                               data={"language": "en", "speakers": "1"})
+        assert answer.status_code == 202, answer.text
+        body = answer.json()
+        assert body["status"] == "queued" and body["transcript_id"] == body["job_id"]
+        job_id = body["job_id"]
+        first = http.get(f"/api/jobs/{job_id}/status").json()
+        assert first["job_id"] == job_id and first["status"] in ("queued", "running", "done")
+        done = api.wait_done(http, job_id)
+        assert done["status"] == "done" and done["error"] is None, done
+        assert wer(reference("jfk"), done["result"]["text"]) <= 0.05 and done["result"]["language"] == "en"
+        assert all(s.get("speaker") for s in done["result"]["segments"])  # speakers asked for: each segment has one
+
+        transcript = http.get(f"/api/transcripts/{job_id}").json()
+        assert transcript["text"] == done["result"]["text"]
+        srt = http.get(f"/api/transcripts/{job_id}/export", params={"format": "srt"})
+        assert srt.status_code == 200 and 'filename="talk.srt"' in srt.headers["content-disposition"]
+        cues = [t for _, _, t in parse_srt(srt.text)]
+        speaker = done["result"]["segments"][0]["speaker"]
+        assert all(t.startswith(f"{speaker}: ") for t in cues)  # the export names who speaks
+        assert wer(reference("jfk"), " ".join(t.removeprefix(f"{speaker}: ") for t in cues)) <= 0.05
+        assert http.get(f"/api/transcripts/{job_id}/export", params={"format": "pdf"}).status_code == 400
+        hits = http.get("/api/search", params={"q": "country"}).json()["hits"]
+        assert job_id in {h["job_id"] for h in hits}
+        assert http.get("/api/jobs/nope/status").status_code == 404
+
+        # bad options are the desk's checks, said at once, nothing queued
+        with open(talk, "rb") as audio:
+            bad = http.post("/api/transcripts/upload", files={"file": ("talk.flac", audio)},
+                            data={"speakers": "lots"})
+        assert bad.status_code == 400 and bad.json()["error"]["param"] == "speakers"
+
+
+def test_cancel_through_the_api(api, corpus):
+    with api.http() as http:
+        with open(corpus / "meeting1_product_sync.mp3", "rb") as audio:
+            job_id = http.post("/api/transcripts/upload", files={"file": ("meeting.mp3", audio)},
+                               data={"force": "true"}).json()["job_id"]
+        assert http.delete(f"/api/jobs/{job_id}").json()["status"] == "cancelled"
+        assert api.wait_done(http, job_id)["status"] == "cancelled"
+
+
+def test_a_client_that_leaves_does_not_lose_its_job(api, corpus, tmp_path):
+    leaving = tmp_path / "leaving.flac"
+    shutil.copy(corpus / "jfk.flac", leaving)
+    with api.http(timeout=httpx.Timeout(30, read=0.5)) as http, open(leaving, "rb") as audio:
+        with pytest.raises(httpx.ReadTimeout):  # gone before the transcript is ready
+            http.post("/v1/audio/transcriptions", files={"file": ("leaving.flac", audio)},
+                      data={"model": "whisper-1", "prompt": "fellow Americans"})
+    store = JobStore(api.data / "earmark.db")
+    # the server took the whole upload before the client left: its job appears and runs
+    wait_until(lambda: [j for j in store.jobs(limit=100) if j["path"].endswith("leaving.flac")])
+    [job] = [j for j in store.jobs(limit=100) if j["path"].endswith("leaving.flac")]
+    with api.http() as http:
+        done = api.wait_done(http, job["id"])
+    assert done["status"] == "done" and wer(reference("jfk"), done["result"]["text"]) <= 0.05
+
+
+def test_a_new_key_takes_effect_at_once(api):
+    old = api.key
+    done = subprocess.run([sys.executable, "-m", "app", "--data-dir", str(api.data), "api-key", "--new"],
+                          capture_output=True, text=True, timeout=60)
+    new = done.stdout.strip()
+    assert done.returncode == 0 and new and new != old and new == api.key
+    with api.http(old) as http:
+        assert http.get("/v1/models").status_code == 401
+    assert [m.id for m in api.openai(new).models.list()][0] == "whisper-1"
