@@ -291,3 +291,67 @@ def test_a_new_key_takes_effect_at_once(api):
     with api.http(old) as http:
         assert http.get("/v1/models").status_code == 401
     assert [m.id for m in api.openai(new).models.list()][0] == "whisper-1"
+
+
+# --- without workers: the address rule, TLS away from loopback, the queue's limit -------------
+
+def test_addresses():
+    from app.api.server import DEFAULT_PORT, parse_address
+
+    assert parse_address("") == ("127.0.0.1", DEFAULT_PORT)
+    assert parse_address("9000") == ("127.0.0.1", 9000)
+    assert parse_address("localhost:9000") == ("127.0.0.1", 9000)
+    assert parse_address("0.0.0.0") == ("0.0.0.0", DEFAULT_PORT)
+    assert parse_address("[::1]:9001") == ("::1", 9001)
+    for bad in ("example.com:80", "1.2.3.4:99999", "nine"):
+        with pytest.raises(ValueError):
+            parse_address(bad)
+
+
+@pytest.fixture
+def desk(data_dir):
+    from app.jobs.desk import Desk
+    from app.paths import DataDir
+
+    desk = Desk(DataDir(data_dir).ensure())
+    yield desk
+    desk.shut()
+
+
+def test_other_addresses_are_served_over_tls_with_the_apps_certificate(desk):
+    import ssl
+
+    from app.api.keys import api_key
+    from app.api.server import ApiServer
+    from app.remote.access import HelperAccess
+
+    server = ApiServer(desk, "0.0.0.0:0").start()
+    try:
+        wait_until(lambda: server.server.started)
+        assert server.tls and server.url.startswith("https://")
+        pinned = ssl.create_default_context(cafile=str(HelperAccess.of(desk.data).cert_path))
+        pinned.check_hostname = False  # the certificate is the app's own, pinned like a helper pins it
+        here = f"https://127.0.0.1:{server.port}"
+        assert httpx.get(f"{here}/healthz", verify=pinned).json()["status"] == "ok"
+        models = httpx.get(f"{here}/v1/models", verify=pinned,
+                           headers={"Authorization": f"Bearer {api_key(desk.data.root)}"})
+        assert models.status_code == 200 and models.json()["data"][0]["id"] == "whisper-1"
+        with pytest.raises(httpx.HTTPError):  # no plain HTTP on a TLS port
+            httpx.get(f"http://127.0.0.1:{server.port}/healthz", timeout=5)
+    finally:
+        server.stop()
+
+
+def test_a_full_queue_is_429_and_nothing_is_queued(desk, corpus):
+    from fastapi.testclient import TestClient
+
+    from app.api.keys import api_key
+    from app.api.server import create_app
+
+    client = TestClient(create_app(desk, queue_limit=0),
+                        headers={"Authorization": f"Bearer {api_key(desk.data.root)}"})
+    with open(corpus / "jfk.flac", "rb") as audio:
+        answer = client.post("/v1/audio/transcriptions", files={"file": ("jfk.flac", audio)},
+                             data={"model": "whisper-1"})
+    assert answer.status_code == 429 and answer.json()["error"]["code"] == "queue_full", answer.text
+    assert desk.store.jobs() == [] and not list((desk.data.root / "uploads").rglob("jfk.flac"))
