@@ -184,6 +184,21 @@ def test_bad_requests_in_openais_shape_and_the_server_keeps_answering(api, corpu
     assert [m.id for m in client.models.list()][:2] == ["whisper-1", "tiny.en"]
 
 
+def test_four_requests_at_once(api, corpus):
+    """Four clients at once, each its own job (a different prompt): each gets its own answer."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def ask(n: int):
+        with open(corpus / "jfk.flac", "rb") as audio:
+            return api.openai().audio.transcriptions.with_raw_response.create(
+                model="whisper-1", file=audio, prompt=f"client {n}", response_format="json")
+
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(ask, range(4)))
+    assert len({a.headers["x-earmark-job-id"] for a in answers}) == 4
+    assert all(wer(reference("jfk"), a.parse().text) <= 0.05 for a in answers)
+
+
 def test_too_large_is_413_and_leaves_nothing(api, tmp_path):
     big = tmp_path / "big.wav"
     big.write_bytes(os.urandom((UPLOAD_LIMIT_MB + 1) << 20))
