@@ -279,6 +279,11 @@ def test_cancel_through_the_api(api, corpus):
                                data={"force": "true"}).json()["job_id"]
         assert http.delete(f"/api/jobs/{job_id}").json()["status"] == "cancelled"
         assert api.wait_done(http, job_id)["status"] == "cancelled"
+        # removed: the job is forgotten and its upload goes with it
+        [upload] = (api.data / "uploads").rglob("meeting.mp3")
+        assert http.delete(f"/api/jobs/{job_id}", params={"remove": "true"}).json()["status"] == "removed"
+        assert http.get(f"/api/jobs/{job_id}/status").status_code == 404
+        assert not upload.exists() and not upload.parent.exists()
 
 
 def test_a_client_that_leaves_does_not_lose_its_job(api, corpus, tmp_path):
@@ -370,3 +375,16 @@ def test_a_full_queue_is_429_and_nothing_is_queued(desk, corpus):
                              data={"model": "whisper-1"})
     assert answer.status_code == 429 and answer.json()["error"]["code"] == "queue_full", answer.text
     assert desk.store.jobs() == [] and not list((desk.data.root / "uploads").rglob("jfk.flac"))
+
+
+def test_uploads_no_job_names_are_removed_when_the_api_starts(desk, corpus):
+    from app.api.server import sweep_uploads
+
+    uploads = desk.data.root / "uploads"
+    kept, orphan = uploads / "a" / "jfk.flac", uploads / "b" / "gone.flac"
+    for path in (kept, orphan):
+        path.parent.mkdir(parents=True)
+        shutil.copy(corpus / "jfk.flac", path)
+    [job_id] = desk.add([str(kept)]).job_ids  # no workers yet: it waits as pending, and keeps its file
+    assert sweep_uploads(desk) == 1
+    assert kept.exists() and not orphan.parent.exists() and desk.store.job(job_id)["path"] == str(kept)

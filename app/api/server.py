@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import shutil
 import socket
 import tempfile
 import threading
@@ -115,6 +116,21 @@ def model_for(asked: str | None, desk: Desk, *, translate: bool, status_unknown:
         raise ApiError(400, f"{name} is an English-only model and cannot translate: use whisper-1 or "
                        f"{MULTILINGUAL}.", param="model")
     return name
+
+
+def sweep_uploads(desk: Desk) -> int:
+    """Remove the uploads no job names any more (removed in the window while the API was
+    not running); how many went. Only before the server answers: no upload is under way."""
+    root = desk.data.root / UPLOADS
+    if not root.is_dir():
+        return 0
+    kept = {Path(p).parent for p in desk.store.paths_under(str(root))}
+    gone = 0
+    for folder in root.iterdir():
+        if folder.is_dir() and folder not in kept and not folder.name.startswith("export-"):
+            shutil.rmtree(folder, ignore_errors=True)
+            gone += 1
+    return gone
 
 
 def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
@@ -386,9 +402,17 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
                 "paused": job["state"] == js.PAUSED, "error": job["error"] if status == "failed" else None}
 
     @app.delete("/api/jobs/{job_id}", dependencies=guarded, tags=["jobs"])
-    async def cancel(job_id: str):
-        """Cancel a job (a finished one stays as it is)."""
+    async def cancel(job_id: str, remove: bool = Query(False, description=(
+            "also forget the job: its transcript, and the file uploaded for it"))):
+        """Cancel a job (a finished one stays as it is); with remove, forget it too."""
         job = job_or_404(job_id)
+        if remove:
+            await run_in_threadpool(desk.act, "remove", job_id)
+            folder = Path(job["path"]).parent
+            # its own upload only (another request may be writing one now); once no other job names it
+            if folder.parent == uploads and not desk.store.paths_under(str(folder)):
+                shutil.rmtree(folder, ignore_errors=True)
+            return {"job_id": job_id, "status": "removed"}
         if job["state"] not in js.FINAL:
             await run_in_threadpool(desk.act, "cancel", job_id)
         return {"job_id": job_id, "status": STATUS.get(desk.store.job(job_id)["state"])}
@@ -476,6 +500,9 @@ class ApiServer:
             tls = {"ssl_certfile": str(access.cert_path), "ssl_keyfile": str(access.key_path)}
         config = uvicorn.Config(create_app(self.desk, **self.limits), log_config=None, access_log=False,
                                 timeout_graceful_shutdown=3, **tls)
+        gone = sweep_uploads(self.desk)
+        if gone:
+            log.info("removed %d uploads whose jobs were removed", gone)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]},
                                        name="earmark-api", daemon=True)

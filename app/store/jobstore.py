@@ -136,6 +136,12 @@ class JobStore(SpeakerStore, TaskHistory):
         """Jobs not yet started (pending or queued): the API's measure of a full queue."""
         return self._one("SELECT COUNT(*) AS n FROM jobs WHERE state IN (?,?)", (PENDING, QUEUED))["n"]
 
+    def paths_under(self, folder: str) -> set[str]:
+        """The files under *folder* some job still names (the API's uploads that must stay)."""
+        prefix = folder.rstrip("/") + "/"
+        return {r["path"] for r in self._q("SELECT path FROM jobs WHERE substr(path, 1, ?) = ?",
+                                              (len(prefix), prefix))}
+
     def jobs(self, limit: int = 50) -> list[dict]:
         rows = self._q("SELECT * FROM jobs ORDER BY created_at DESC LIMIT ?", (limit,))
         return [dict(r) for r in rows]
