@@ -272,6 +272,49 @@ def test_job_contract_upload_status_result_export_search(api, corpus, tmp_path):
         assert bad.status_code == 400 and bad.json()["error"]["param"] == "speakers"
 
 
+def test_a_callback_is_signed_and_tried_again_after_a_server_error(api, corpus, tmp_path):
+    import hashlib
+    import hmac
+    import json
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    received, arrived = [], threading.Event()
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append((dict(self.headers), body))
+            self.send_response(503 if len(received) == 1 else 200)  # the first try finds it busy
+            self.end_headers()
+            if len(received) > 1:
+                arrived.set()
+
+        def log_message(self, *args):
+            pass
+
+    receiver = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    called = tmp_path / "called.flac"
+    shutil.copy(corpus / "jfk.flac", called)
+    try:
+        with api.http() as http, open(called, "rb") as audio:
+            assert http.post("/api/transcripts/upload", files={"file": ("called.flac", audio)}, data={
+                "callback_url": "ftp://nowhere"}).status_code == 400
+            audio.seek(0)
+            job_id = http.post("/api/transcripts/upload", files={"file": ("called.flac", audio)}, data={
+                "callback_url": f"http://127.0.0.1:{receiver.server_port}/done"}).json()["job_id"]
+        assert arrived.wait(300), "no callback came"
+    finally:
+        receiver.shutdown()
+    assert len(received) == 2 and received[0][1] == received[1][1]  # the same POST, tried again once
+    headers, body = received[1]
+    expected = hmac.new(api.key.encode(), body, hashlib.sha256).hexdigest()
+    assert headers["X-Earmark-Signature"] == f"sha256={expected}"
+    status = json.loads(body)
+    assert status["job_id"] == job_id and status["status"] == "done"
+    assert wer(reference("jfk"), status["result"]["text"]) <= 0.05
+
+
 def test_cancel_through_the_api(api, corpus):
     with api.http() as http:
         with open(corpus / "meeting1_product_sync.mp3", "rb") as audio:

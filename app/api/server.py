@@ -6,7 +6,11 @@ contracts."""
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import hmac
 import ipaddress
+import json
 import logging
 import shutil
 import socket
@@ -14,6 +18,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -41,6 +46,9 @@ MULTILINGUAL = "base"  # bundled; what whisper-1 translates with when the settin
 STATUS = {js.PENDING: "queued", js.QUEUED: "queued", js.PAUSED: "queued", js.RUNNING: "running",
           js.DONE: "done", js.FAILED: "failed", js.CANCELLED: "cancelled"}
 MAX_LONG_POLL_SECONDS = 60
+CALLBACK_TRIES = 4  # a callback's POST, tried again after 2, 4 and 8 s while the receiver cannot be reached
+CALLBACK_BACKOFF_SECONDS = 2.0
+CALLBACK_TIMEOUT = 10.0
 WAIT_SECONDS = 1.0  # a waiting request looks at its job at least this often (events wake it sooner)
 
 
@@ -345,7 +353,10 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
             "template": {"type": "string", "description": "write notes with this summary template"},
             "translate": {"type": "string", "description": "also translate into this language (e.g. fr)"},
             "task": {"type": "string", "enum": ["transcribe", "translate"]},
-            "force": {"type": "boolean", "description": "transcribe again what is done already"}}}}}}}
+            "force": {"type": "boolean", "description": "transcribe again what is done already"},
+            "callback_url": {"type": "string", "description": (
+                "gets one POST of the final status when the job ends, signed: X-Earmark-Signature: "
+                "sha256=HMAC-SHA256(key, body)")}}}}}}}
 
     @app.post("/api/transcripts/upload", dependencies=guarded, status_code=202, tags=["jobs"],
               openapi_extra=upload_form)
@@ -355,6 +366,9 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
         taken = False
         try:
             template = (form.value("template") or "").strip()
+            callback_url = (form.value("callback_url") or "").strip()
+            if callback_url and urlsplit(callback_url).scheme not in ("http", "https"):
+                raise ApiError(400, "callback_url must be an http:// or https:// address.", param="callback_url")
             opts = options(form, model=model_for(form.value("model"), desk, translate=False, status_unknown=400),
                            language=form.value("language") or None, speakers=form.value("speakers") or "off",
                            summarize=bool(template), summary_template=template or None,
@@ -375,6 +389,8 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
         finally:
             if not taken:
                 form.discard()
+        if callback_url:
+            callback_later(intake.job_id, callback_url)
         return {"transcript_id": intake.job_id, "job_id": intake.job_id,
                 "status": STATUS.get(intake.state, intake.state)}
 
@@ -387,6 +403,10 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
         while job["state"] not in js.FINAL and time.monotonic() < until:
             await run_in_threadpool(desk.wait_for_change, min(WAIT_SECONDS, until - time.monotonic()))
             job = job_or_404(job_id)
+        return status_of(job)
+
+    def status_of(job: dict) -> dict:
+        job_id = job["id"]
         stages = desk.store.stages(job_id)
         current = next((s for s in stages if s["state"] not in js.FINAL), stages[-1] if stages else None)
         status = STATUS.get(job["state"], job["state"])
@@ -400,6 +420,49 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
                 "stage": current["name"] if current else None,
                 "progress": current["progress"] if current else None,
                 "paused": job["state"] == js.PAUSED, "error": job["error"] if status == "failed" else None}
+
+    callbacks: set[asyncio.Task] = set()  # kept here: a task no one holds may be collected mid-way
+
+    async def call_back(job_id: str, url: str) -> None:
+        """One signed POST of the job's final status to *url* when it ends: the body's
+        HMAC-SHA256 under the API key in ``X-Earmark-Signature: sha256=HEX``. A network
+        fault or a 5xx is tried again with backoff (``CALLBACK_TRIES`` in all); a 4xx is
+        the receiver's answer and is not."""
+        import urllib.error
+        import urllib.request
+
+        while True:
+            job = desk.store.job(job_id)
+            if job is None:
+                return
+            if job["state"] in js.FINAL:
+                break
+            await run_in_threadpool(desk.wait_for_change, WAIT_SECONDS)
+        body = json.dumps(status_of(job)).encode()
+        signature = hmac.new(current_key().encode(), body, hashlib.sha256).hexdigest()
+        request = urllib.request.Request(url, data=body, method="POST", headers={
+            "Content-Type": "application/json", "X-Earmark-Signature": f"sha256={signature}",
+            "X-Earmark-Job-Id": job_id})
+        for attempt in range(CALLBACK_TRIES):
+            try:
+                await run_in_threadpool(lambda: urllib.request.urlopen(request, timeout=CALLBACK_TIMEOUT).close())
+                return
+            except urllib.error.HTTPError as exc:
+                if exc.code < 500:
+                    log.warning("the callback for job %s was refused by %s: %s", job_id, url, exc.code)
+                    return
+                why = exc.code
+            except OSError as exc:
+                why = exc
+            log.warning("the callback for job %s to %s failed (%s); try %d of %d", job_id, url, why,
+                        attempt + 1, CALLBACK_TRIES)
+            if attempt + 1 < CALLBACK_TRIES:
+                await asyncio.sleep(CALLBACK_BACKOFF_SECONDS * 2 ** attempt)
+
+    def callback_later(job_id: str, url: str) -> None:
+        task = asyncio.get_running_loop().create_task(call_back(job_id, url))
+        callbacks.add(task)
+        task.add_done_callback(callbacks.discard)
 
     @app.delete("/api/jobs/{job_id}", dependencies=guarded, tags=["jobs"])
     async def cancel(job_id: str, remove: bool = Query(False, description=(
