@@ -315,6 +315,29 @@ def test_a_callback_is_signed_and_tried_again_after_a_server_error(api, corpus, 
     assert wer(reference("jfk"), status["result"]["text"]) <= 0.05
 
 
+def test_the_event_stream_follows_a_job_to_its_end(api, corpus, tmp_path):
+    import json
+
+    followed = tmp_path / "followed.flac"
+    shutil.copy(corpus / "jfk.flac", followed)
+    with api.http() as http:
+        with open(followed, "rb") as audio:
+            job_id = http.post("/api/transcripts/upload", files={"file": ("followed.flac", audio)},
+                               data={"force": "true", "language": "en"}).json()["job_id"]
+        seen = []
+        with http.stream("GET", "/api/events", params={"job_id": job_id}) as stream:
+            assert stream.headers["content-type"].startswith("text/event-stream")
+            for line in stream.iter_lines():
+                if line.startswith("data: "):
+                    seen.append(json.loads(line[6:]))
+                    if seen[-1]["status"] in ("done", "failed", "cancelled"):
+                        break
+    assert {e["job_id"] for e in seen} == {job_id} and seen[-1]["status"] == "done", seen
+    assert len(seen) >= 2 and len({json.dumps(e) for e in seen}) == len(seen)  # changes only
+    progress = [e["progress"] for e in seen if e["stage"] == "transcribe" and e["progress"] is not None]
+    assert progress == sorted(progress)
+
+
 def test_cancel_through_the_api(api, corpus):
     with api.http() as http:
         with open(corpus / "meeting1_product_sync.mp3", "rb") as audio:

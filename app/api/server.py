@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, StreamingResponse
 from fastapi.security import HTTPBearer
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
@@ -46,6 +46,7 @@ MULTILINGUAL = "base"  # bundled; what whisper-1 translates with when the settin
 STATUS = {js.PENDING: "queued", js.QUEUED: "queued", js.PAUSED: "queued", js.RUNNING: "running",
           js.DONE: "done", js.FAILED: "failed", js.CANCELLED: "cancelled"}
 MAX_LONG_POLL_SECONDS = 60
+EVENT_JOBS = 50  # the newest jobs /api/events follows when it is not given one
 CALLBACK_TRIES = 4  # a callback's POST, tried again after 2, 4 and 8 s while the receiver cannot be reached
 CALLBACK_BACKOFF_SECONDS = 2.0
 CALLBACK_TIMEOUT = 10.0
@@ -463,6 +464,38 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
         task = asyncio.get_running_loop().create_task(call_back(job_id, url))
         callbacks.add(task)
         task.add_done_callback(callbacks.discard)
+
+    def brief(job: dict) -> dict:
+        """A job's state for the event stream (the result itself is asked for with /status)."""
+        current = next((st for st in desk.store.stages(job["id"]) if st["state"] not in js.FINAL), None)
+        return {"job_id": job["id"], "status": STATUS.get(job["state"], job["state"]),
+                "stage": current["name"] if current else None,
+                "progress": round(current["progress"] or 0.0, 3) if current else None,
+                "error": job["error"] if job["state"] == js.FAILED else None}
+
+    @app.get("/api/events", dependencies=guarded, tags=["jobs"])
+    async def events(request: Request, job_id: str | None = Query(None, description="only this job's events")):
+        """Server-sent events: a ``job`` event each time a job's status, stage or progress
+        changes (the newest jobs when no job is named); the stream starts with their state now."""
+        if job_id is not None:
+            job_or_404(job_id)
+
+        def now() -> list[dict]:
+            jobs = [desk.store.job(job_id)] if job_id else desk.store.jobs(limit=EVENT_JOBS)
+            return [brief(job) for job in jobs if job is not None]
+
+        async def stream():
+            seen: dict[str, dict] = {}
+            yield ": earmark job events\n\n"
+            while not await request.is_disconnected():
+                for state in await run_in_threadpool(now):
+                    if seen.get(state["job_id"]) != state:
+                        seen[state["job_id"]] = state
+                        yield f"event: job\ndata: {json.dumps(state)}\n\n"
+                await run_in_threadpool(desk.wait_for_change, WAIT_SECONDS)
+
+        return StreamingResponse(stream(), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
     @app.delete("/api/jobs/{job_id}", dependencies=guarded, tags=["jobs"])
     async def cancel(job_id: str, remove: bool = Query(False, description=(
