@@ -9,7 +9,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from pathlib import Path
 
 import httpx
@@ -17,19 +16,10 @@ import openai
 import pytest
 
 from app.store.jobstore import JobStore
-from tests.helpers import parse_srt, processes_of, reference, wer
+from tests.helpers import parse_srt, processes_of, reference, wait_until, wer
 
 pytestmark = pytest.mark.stack
 UPLOAD_LIMIT_MB = 2  # jfk.flac (1.1 MB) fits; the too-large test sends 3 MB
-
-
-def wait_until(condition, timeout: float = 60.0, every: float = 0.1):
-    """Check *condition* until it holds (as qtbot.waitUntil does), failing after *timeout*."""
-    deadline = time.monotonic() + timeout
-    tick = threading.Event()
-    while not condition():
-        assert time.monotonic() < deadline, "the condition did not come true in time"
-        tick.wait(every)
 
 
 class Api:
@@ -61,31 +51,40 @@ class Api:
                 return body
 
 
+def start_api(data: Path) -> Api:
+    """``earmark serve --api`` on a free port of 127.0.0.1, once it says it is ready."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app", "--data-dir", str(data), "serve", "--api", "127.0.0.1:0",
+         "--api-upload-limit", str(UPLOAD_LIMIT_MB), "--api-queue-limit", "20"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, stdin=subprocess.DEVNULL)
+    url = None
+    for line in process.stdout:  # the server says where it listens, then that it is ready
+        if line.startswith("The API listens on "):
+            url = line.split()[4]
+        if line.startswith("Earmark is ready"):
+            break
+    assert url, (data / "logs" / "app.log").read_text(errors="replace")[-3000:]
+    return Api(data, url, process)
+
+
+def stop_api(api: Api) -> None:
+    api.process.send_signal(signal.SIGINT)
+    try:
+        api.process.wait(60)
+    except subprocess.TimeoutExpired:
+        api.process.kill()
+        api.process.wait()
+    assert not processes_of(api.data), "serve --api left a broker or worker behind"
+
+
 @pytest.fixture(scope="module")
 def api():
     with tempfile.TemporaryDirectory(prefix="em-") as folder:
-        data = Path(folder)
-        process = subprocess.Popen(
-            [sys.executable, "-m", "app", "--data-dir", str(data), "serve", "--api", "127.0.0.1:0",
-             "--api-upload-limit", str(UPLOAD_LIMIT_MB), "--api-queue-limit", "20"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
-        url = None
-        for line in process.stdout:  # the server says where it listens, then that it is ready
-            if line.startswith("The API listens on "):
-                url = line.split()[4]
-            if line.startswith("Earmark is ready"):
-                break
-        assert url, process.stderr.read()
+        running = start_api(Path(folder))
         try:
-            yield Api(data, url, process)
+            yield running
         finally:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(60)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            assert not processes_of(data), "serve --api left a broker or worker behind"
+            stop_api(running)
 
 
 def test_health_needs_no_key_and_everything_else_does(api):
@@ -366,6 +365,39 @@ def test_a_client_that_leaves_does_not_lose_its_job(api, corpus, tmp_path):
     with api.http() as http:
         done = api.wait_done(http, job["id"])
     assert done["status"] == "done" and wer(reference("jfk"), done["result"]["text"]) <= 0.05
+
+
+def test_the_api_killed_mid_request_its_job_finishes_once_after_a_restart(data_dir, corpus):
+    from tests.test_resilience import MEETING, assert_completed_once, kill_app, sequential, wait_running
+
+    sequential(data_dir)  # progress segment by segment: the job is caught mid-way
+    first = start_api(data_dir)
+    outcome = {}
+
+    def ask():
+        try:
+            with first.http() as http, open(corpus / f"{MEETING}.mp3", "rb") as audio:
+                outcome["answer"] = http.post("/v1/audio/transcriptions", data={"model": "whisper-1"},
+                                              files={"file": ("meeting.mp3", audio)})
+        except httpx.HTTPError as exc:
+            outcome["error"] = exc
+
+    client = threading.Thread(target=ask)
+    client.start()
+    store = JobStore(data_dir / "earmark.db")
+    job_id = wait_until(lambda: store.jobs() and store.jobs()[0]["id"], 120, message="the job")
+    wait_running(store, job_id)
+    kill_app(first.process)
+    client.join(60)
+    assert "error" in outcome, outcome  # the client saw its server go
+    second = start_api(data_dir)
+    try:
+        with second.http() as http:
+            status = second.wait_done(http, job_id)
+        assert status["status"] == "done" and wer(reference(MEETING), status["result"]["text"]) <= 0.15
+        assert_completed_once(store, job_id, starts=2)
+    finally:
+        stop_api(second)
 
 
 def test_a_new_key_takes_effect_at_once(api):
