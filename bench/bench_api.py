@@ -1,13 +1,15 @@
 """The local API's own overhead on jfk.flac, beside the command line joining the same
 running stack. Real ``earmark serve --api``, real workers, tiny.en; nothing mocked.
 
-    python bench/bench_api.py [--runs 3]
+    python bench/bench_api.py [--runs 3] [--jobs 10] [--seconds 10]
 
 Each run is a new job (``--force`` for the CLI; a different ``prompt`` for the API, which
 is a different option and so a new job). Printed per way in, as medians: the wall time
 the client saw, the time the transcribe task ran in its worker (``stages``' started →
 finished), and the rest: what that way in costs around the same work (the CLI's is
 mostly starting Python and joining the stack; the API's the upload, intake and wait).
+Then ``/status`` asked by one client as fast as it answers, idle and while ``--jobs``
+jobs run: answers per second and p50/p99 latency.
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ def newest_job(db: Path) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=10, help="jobs queued while /status is asked (0: skip)")
+    parser.add_argument("--seconds", type=float, default=10.0, help="how long /status is asked, each way")
     args = parser.parse_args()
     import httpx
 
@@ -60,6 +64,7 @@ def main() -> None:
         key = subprocess.run([sys.executable, "-m", "app", "--data-dir", folder, "api-key"], capture_output=True,
                              text=True).stdout.strip()
         rows = {"api": [], "cli": []}
+        load = idle = None
         try:
             with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}, timeout=600) as http:
                 for run in range(args.runs + 1):  # the first of each warms the worker's model up, not counted
@@ -79,6 +84,14 @@ def main() -> None:
                     assert done.returncode == 0, done.stderr
                     if run:
                         rows["cli"].append((wall, worker_seconds(db, newest_job(db))))
+                if args.jobs:  # /status while jobs run, beside the same when idle
+                    last = answer.headers["x-earmark-job-id"]
+                    idle = status_latency(http, last, args.seconds)
+                    for n in range(args.jobs):
+                        with open(CORPUS / "jfk.flac", "rb") as audio:
+                            http.post("/api/transcripts/upload", files={"file": ("jfk.flac", audio)},
+                                      data={"force": "true"}).raise_for_status()
+                    load = status_latency(http, last, args.seconds)
         finally:
             serve.send_signal(signal.SIGINT)
             serve.wait(60)
@@ -91,6 +104,22 @@ def main() -> None:
     api = statistics.median(w - k for w, k in rows["api"])
     cli = statistics.median(w - k for w, k in rows["cli"])
     print(f"the API's overhead is {api / cli:.2f}× the CLI's ({api - cli:+.2f} s)")
+    if load:
+        print(f"/status while {args.jobs} jobs run: {load['n']} answers in {args.seconds:.0f} s "
+              f"({load['n'] / args.seconds:.0f}/s, one client), p50 {load['p50'] * 1000:.1f} ms, "
+              f"p99 {load['p99'] * 1000:.1f} ms; idle: p50 {idle['p50'] * 1000:.1f} ms, p99 {idle['p99'] * 1000:.1f} ms")
+
+
+def status_latency(http, job_id: str, seconds: float) -> dict:
+    """One client asking /status as fast as it is answered for *seconds*: count and percentiles."""
+    took = []
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        began = time.perf_counter()
+        http.get(f"/api/jobs/{job_id}/status").raise_for_status()
+        took.append(time.perf_counter() - began)
+    took.sort()
+    return {"n": len(took), "p50": took[len(took) // 2], "p99": took[int(len(took) * 0.99)]}
 
 
 if __name__ == "__main__":
