@@ -5,9 +5,9 @@ that option has one (a translation model that scored below the floor)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout
 
-from app.gui.settings_dialog import editor_for, value_of
+from app.gui.settings_dialog import editor_for, ok_cancel, value_of
 from app.settings import BY_KEY
 
 
@@ -54,10 +54,7 @@ class RunAgainDialog(QDialog):
         self.prompt.setBuddy(self.editor)
         layout.addWidget(self.prompt)
         layout.addWidget(self.editor)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel(self))
 
     def options(self) -> dict:
         """The option the stage asks for, as chosen."""

@@ -244,6 +244,14 @@ def value_of(editor: QWidget):
     return editor.text().strip()
 
 
+def ok_cancel(dialog: QDialog) -> QDialogButtonBox:
+    """OK and Cancel, wired to the dialog's accept and reject."""
+    buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
 LABEL_WIDTH = 340  # a long setting title wraps: the dialog fits a laptop's screen
 
 
@@ -325,10 +333,7 @@ class SettingsDialog(QDialog):
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet(f"color: {palette.FAILED}")
         outer.addWidget(self.problem)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        outer.addWidget(buttons)
+        outer.addWidget(ok_cancel(self))
 
     def accept(self) -> None:
         """Nothing is saved while a value cannot be used: the dialog says which, and why."""

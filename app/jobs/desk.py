@@ -153,7 +153,7 @@ class Desk:
     def __init__(self, data: DataDir, settings: Settings | None = None, store: JobStore | None = None, *,
                  auto_export: bool = True):
         """*store*: this process's job store (one connection per process; opened here if
-        not given, and closed by ``close``). *auto_export*: export finished jobs in the
+        not given, and closed by ``shut``). *auto_export*: export finished jobs in the
         tick when the settings ask (``export_when_done``); a role that writes its own
         exports (``earmark transcribe --out``) turns it off."""
         from app.jobs.autoexport import AutoExport
