@@ -246,8 +246,11 @@ def test_job_contract_upload_status_result_export_search(api, corpus, tmp_path):
         job_id = body["job_id"]
         first = http.get(f"/api/jobs/{job_id}/status").json()
         assert first["job_id"] == job_id and first["status"] in ("queued", "running", "done")
+        place = first["place_in_line"]
+        assert {"queued": place is not None and place >= 1, "running": place == 0,
+                "done": place is None}[first["status"]], first
         done = api.wait_done(http, job_id)
-        assert done["status"] == "done" and done["error"] is None, done
+        assert done["status"] == "done" and done["error"] is None and done["place_in_line"] is None, done
         assert wer(reference("jfk"), done["result"]["text"]) <= 0.05 and done["result"]["language"] == "en"
         assert all(s.get("speaker") for s in done["result"]["segments"])  # speakers asked for: each segment has one
 

@@ -420,6 +420,7 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
         return {"job_id": job_id, "status": status, "result": result,
                 "stage": current["name"] if current else None,
                 "progress": current["progress"] if current else None,
+                "place_in_line": desk.store.place_in_line(job_id),
                 "paused": job["state"] == js.PAUSED, "error": job["error"] if status == "failed" else None}
 
     callbacks: set[asyncio.Task] = set()  # kept here: a task no one holds may be collected mid-way
