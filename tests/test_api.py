@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 import httpx
@@ -338,6 +339,29 @@ def test_the_event_stream_follows_a_job_to_its_end(api, corpus, tmp_path):
     assert len(seen) >= 2 and len({json.dumps(e) for e in seen}) == len(seen)  # changes only
     progress = [e["progress"] for e in seen if e["stage"] == "transcribe" and e["progress"] is not None]
     assert progress == sorted(progress)
+
+
+def test_many_waiting_clients_hold_no_thread_and_are_all_woken(api, corpus):
+    """More long polls than the server's thread pool (40) has threads: the server still
+    answers at once, and a cancel wakes every one of them."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    waiting = 50
+    with api.http(limits=httpx.Limits(max_connections=waiting + 5)) as http:
+        with open(corpus / "meeting2_incident_review.mp3", "rb") as audio:
+            job_id = http.post("/api/transcripts/upload", files={"file": ("long.mp3", audio)},
+                               data={"force": "true"}).json()["job_id"]
+        with ThreadPoolExecutor(waiting) as pool:
+            polls = [pool.submit(http.get, f"/api/jobs/{job_id}/status", params={"wait": 60})
+                     for _ in range(waiting)]
+            wait_until(lambda: len(pool._threads) == waiting, message="the clients to start")
+            began = time.monotonic()
+            assert http.get("/healthz").status_code == 200 and http.get("/v1/models").status_code == 200
+            assert time.monotonic() - began < 5  # not queued behind the waiting clients
+            assert not any(p.done() for p in polls)  # they really wait
+            assert http.delete(f"/api/jobs/{job_id}").json()["status"] == "cancelled"
+            answers = [p.result(timeout=30) for p in polls]
+    assert all(a.status_code == 200 and a.json()["status"] == "cancelled" for a in answers)
 
 
 def test_cancel_through_the_api(api, corpus):

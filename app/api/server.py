@@ -142,6 +142,39 @@ def sweep_uploads(desk: Desk) -> int:
     return gone
 
 
+class Changes:
+    """Jobs changed: one thread waits on the desk and wakes every waiting request on the
+    event loop, so a hundred clients waiting on their jobs hold no thread each (the
+    thread pool stays free for the routes that need it)."""
+
+    def __init__(self, desk: Desk):
+        self.desk = desk
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.event: asyncio.Event | None = None
+
+    async def wait(self, timeout_seconds: float) -> None:
+        """Until a job changes, or *timeout_seconds* pass."""
+        if self.loop is None:
+            self.loop, self.event = asyncio.get_running_loop(), asyncio.Event()
+            threading.Thread(target=self._watch, name="earmark-api-changes", daemon=True).start()
+        try:
+            await asyncio.wait_for(self.event.wait(), max(timeout_seconds, 0))
+        except TimeoutError:
+            pass
+
+    def _watch(self) -> None:
+        while True:
+            self.desk.wait_for_change(WAIT_SECONDS)
+            try:
+                self.loop.call_soon_threadsafe(self._wake)
+            except RuntimeError:  # the server has stopped: its loop is closed
+                return
+
+    def _wake(self) -> None:
+        event, self.event = self.event, asyncio.Event()
+        event.set()
+
+
 def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
                queue_limit: int = DEFAULT_QUEUE_LIMIT) -> FastAPI:
     data = desk.data
@@ -149,6 +182,7 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
     key_file = keys.key_path(data.root)
     keys.api_key(data.root)  # made on first use
     known = {"mtime": None, "key": ""}
+    changes = Changes(desk)
 
     def current_key() -> str:
         """The key file, read again when it changes (``earmark api-key --new`` takes effect at once)."""
@@ -322,7 +356,7 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
             if await request.is_disconnected():
                 log.info("the client waiting on job %s left; the job goes on", job_id)
                 return PlainTextResponse("", status_code=499)
-            await run_in_threadpool(desk.wait_for_change, WAIT_SECONDS)
+            await changes.wait(WAIT_SECONDS)
         transcript = desk.store.transcript(job_id)
         headers = {"x-earmark-job-id": job_id}
         if fmt == "json":
@@ -402,7 +436,7 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
         job = job_or_404(job_id)
         until = time.monotonic() + wait
         while job["state"] not in js.FINAL and time.monotonic() < until:
-            await run_in_threadpool(desk.wait_for_change, min(WAIT_SECONDS, until - time.monotonic()))
+            await changes.wait(min(WAIT_SECONDS, until - time.monotonic()))
             job = job_or_404(job_id)
         return status_of(job)
 
@@ -439,7 +473,7 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
                 return
             if job["state"] in js.FINAL:
                 break
-            await run_in_threadpool(desk.wait_for_change, WAIT_SECONDS)
+            await changes.wait(WAIT_SECONDS)
         body = json.dumps(status_of(job)).encode()
         signature = hmac.new(current_key().encode(), body, hashlib.sha256).hexdigest()
         request = urllib.request.Request(url, data=body, method="POST", headers={
@@ -493,7 +527,7 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
                     if seen.get(state["job_id"]) != state:
                         seen[state["job_id"]] = state
                         yield f"event: job\ndata: {json.dumps(state)}\n\n"
-                await run_in_threadpool(desk.wait_for_change, WAIT_SECONDS)
+                await changes.wait(WAIT_SECONDS)
 
         return StreamingResponse(stream(), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
