@@ -169,6 +169,7 @@ def test_bad_requests_in_openais_shape_and_the_server_keeps_answering(api, corpu
              (empty, {}, openai.BadRequestError, "is empty"),
              (corpus / "jfk.flac", {"model": "no-such-model"}, openai.NotFoundError, "does not exist"),
              (corpus / "jfk.flac", {"response_format": "docx"}, openai.BadRequestError, "response_format"),
+             (corpus / "jfk.flac", {"extra_body": {"stream": "true"}}, openai.BadRequestError, "stream"),
              (corpus / "jfk.flac", {"response_format": "json", "timestamp_granularities": ["word"]},
               openai.BadRequestError, "verbose_json")]
     for path, extra, error, words in cases:

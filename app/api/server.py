@@ -313,6 +313,9 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
             if not (model or "").strip():
                 raise ApiError(400, "You must provide a model parameter (whisper-1 is the default model).",
                                param="model")
+            if (form.value("stream") or "").lower() in ("1", "true", "yes"):
+                raise ApiError(400, "stream=true is not supported yet: ask without it (the answer comes whole), "
+                               "or follow the job with /api/events.", param="stream")
             fmt = form.value("response_format") or "json"
             if fmt not in FORMATS:
                 raise ApiError(400, f"response_format must be one of {', '.join(FORMATS)}, not '{fmt}'.",
