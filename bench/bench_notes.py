@@ -195,14 +195,21 @@ def run(engine_name: str, model, segments: list[dict], before=None) -> tuple[str
     return markdown, time.perf_counter() - started
 
 
-def oracle(segments: list[dict], name: str, level: str) -> tuple[int, int]:
+def oracle(segments: list[dict], name: str, level: str, listed: str | None = None,
+           cut: bool = False) -> tuple[int, int]:
     """The most key facts a picker could cover within the notes' budget, found greedily
     (facts per word) by one that KNOWS the facts: a ceiling to read the picker against.
     level "clause": lines are runs of whole said clauses; "sub-clause": those, and the
     main clauses inside them (a lead-in dropped, two clauses joined by "and" apart), with
     fillers and hedges left out: what the picker itself may write; "span": any run of
     consecutive said words inside one sentence (a shortened sentence at its most generous:
-    it ignores whether the run reads as a sentence)."""
+    it ignores whether the run reads as a sentence). With *listed* (the picker's notes), its
+    Decisions, Action items and Open questions stay as they are and the oracle only fills
+    the words they leave: how much of the gap is the summary picker's, and how much the
+    cost of keeping every decision and action. With *cut* too, each of those lines is first
+    cut to its shortest run of said words that keeps the facts it holds and still matches
+    its labelled sentence ("position first", "leadership team"): keywords, not sentences —
+    the most that shortening the decisions and actions could free."""
     from workers.engines.minutes import CLAUSE, Minutes, condense, main_clauses
 
     minutes = Minutes(segments)
@@ -233,6 +240,20 @@ def oracle(segments: list[dict], name: str, level: str) -> tuple[int, int]:
 
     have: set = set()
     used = 0
+    if listed is not None:  # the picker's listed headings, as written, and what they cost
+        for section in re.split(r"^## ", listed, flags=re.M)[1:]:
+            heading, _, body = section.partition("\n")
+            if kind_of(heading) not in HEADS:
+                continue
+            have |= facts_in(LINK.sub(" ", body), facts)
+            used += words_in(body)
+            for line in (x for x in body.splitlines() if cut and x.startswith("- ")):
+                said = LINK.sub(" ", line[2:]).split(" — ")[0].strip()
+                keeps, label = facts_in(said, facts), label_of(said, LABELS.get(name, []))
+                words = said.split()
+                runs = (" ".join(words[a:b]) for a in range(len(words)) for b in range(a + 1, len(words) + 1))
+                fits = [r for r in runs if keeps <= facts_in(r, facts) and label and label_of(r, [label])]
+                used -= words_in(said) - min((words_in(r) for r in fits), default=words_in(said))
     while True:
         now = count(have)
         gains = [((count(have | h) - now) / words_in(u), u) for u, h in holds.items()
@@ -242,6 +263,12 @@ def oracle(segments: list[dict], name: str, level: str) -> tuple[int, int]:
             return now, len(facts)
         have |= holds[best[1]]
         used += words_in(best[1])
+
+
+def facts_in(text: str, facts: list[dict]) -> set[tuple[int, int]]:
+    """The (fact, phrase group) pairs *text* holds a phrase of."""
+    return {(i, g) for i, f in enumerate(facts) for g, group in enumerate(f["all"])
+            if any(has_words(p, text.lower()) for p in group)}
 
 
 def pr(cells: list[int] | None) -> str:
@@ -311,10 +338,16 @@ def main() -> int:
         print(f"{group:<9} {engine_name:<16} {label:<13} coverage {t['covered'] / t['facts']:.0%} "
               f"({t['covered']:.0f}/{t['facts']})  invented {t['invented']}  length {length:.2f}  {heads}")
     print("\n# the ceiling within the same budget, chosen by one who knows the facts: whole said clauses,"
-          " the picker's own shorter readings (sub-clause), any run of said words in a sentence (span)")
+          " the picker's own shorter readings (sub-clause), any run of said words in a sentence (span),"
+          " and sub-clauses in the words the picker's decisions, actions and questions leave (listed kept),"
+          " or leave once cut to keywords (listed cut)")
     for group, names in groups.items():
-        for level in ("clause", "sub-clause", "span"):
-            found = [oracle(transcripts[n], n, level) for n in names]
+        for level in ("clause", "sub-clause", "span", "listed kept", "listed cut"):
+            if level.startswith("listed"):  # the picker's decisions/actions/questions, the rest sub-clauses
+                found = [oracle(transcripts[n], n, "sub-clause", run("grounded", None, transcripts[n])[0],
+                                cut=level == "listed cut") for n in names]
+            else:
+                found = [oracle(transcripts[n], n, level) for n in names]
             print(f"{group:<9} {level} oracle: coverage {sum(a for a, _ in found) / sum(b for _, b in found):.0%} "
                   f"({' '.join(f'{a}/{b}' for a, b in found)})")
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")

@@ -1,6 +1,6 @@
 """Speaker labels on real and synthetic voices: today's engine against the baseline.
 
-    python bench/bench_speakers.py [--baseline REV] [--memory-minutes 10 60 180] [--work DIR]
+    python bench/bench_speakers.py [--baseline REV] [--previous REV] [--memory-minutes 10 60 180] [--work DIR]
 
 Recordings (each with reference turns):
   ami_trn01-09  nine 30 s snippets of real AMI meetings (shared/corpus/diarization,
@@ -15,13 +15,17 @@ Each recording is transcribed once (Earmark's speech engine: bundled tiny.en, in
 beam 5, word timestamps, as the speaker stage gets it; model loaded before the clock),
 then given to both speaker engines as the speaker stage does (path, auto count, the
 transcript's segments): OLD is workers/engines/voices.py as of --baseline (before issue
-30), NEW the working tree's. Scored with ``voices.error_parts``: 10 ms frames, 0.25 s
+30), GE2E the same file as of --previous (issue 30's first two rounds: GE2E encoder, audio
+speech finding, context clustering), NEW the working tree's (CAM++ encoder). Scored with ``voices.error_parts``: 10 ms frames, 0.25 s
 collar, overlapped speech counted, best one-to-one speaker map; missed, false alarm and
-confusion as fractions of reference speech; speakers found / in the reference; per part
+confusion as fractions of reference speech; speakers found / in the reference (per part also against the people who
+speak 2 s or more in all, at least one: "of people >= 2 s"); per part
 also the overlap floor (the share of reference speech that is a second voice at once:
 one speaker per moment cannot get below it) and the DER where one person talks
 (overlapped frames not scored). Time is
-the NEW engine's, as a fraction of the transcription's. Then the NEW engine's peak
+the NEW engine's, as a fraction of the transcription's; below, also GE2E's, and both by the
+stage's CPU time (it runs on one thread, so on a busy machine its CPU time is the time it
+would take on free cores; the transcription times are from the run that made --work's cache). Then the NEW engine's peak
 memory (fresh process, VmHWM) on the corpus meetings joined to each --memory-minutes.
 """
 
@@ -41,6 +45,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 CORPUS = REPO.parent / "shared" / "corpus"
 BASELINE = "ca55103"  # main before issue 30: the engine that took prints only where the transcript had words
+PREVIOUS = "c7273da"  # the last GE2E engine (issue 30 rounds 1-2)
+ENGINES = ("old", "ge2e", "new")
 TUNE_AMI = {f"ami_trn0{i}" for i in range(1, 6)}
 
 TRANSCRIBE = """
@@ -70,14 +76,14 @@ print(json.dumps({"seconds": time.perf_counter() - started, "peak_mb": peak / 10
 """
 
 
-def baseline_engine(rev: str):
+def baseline_engine(rev: str, name: str = "voices_baseline"):
     """workers/engines/voices.py as of *rev*, loaded as a module of its own."""
     source = subprocess.run(["git", "-C", str(REPO), "show", f"{rev}:workers/engines/voices.py"],
                             capture_output=True, text=True, check=True).stdout
-    path = Path(tempfile.mkdtemp(prefix="bench-baseline-")) / "voices_baseline.py"
+    path = Path(tempfile.mkdtemp(prefix="bench-baseline-")) / f"{name}.py"
     path.write_text(source)
     (path.parent / "voice").symlink_to(REPO / "workers" / "engines" / "voice")  # its weights, beside it
-    spec = importlib.util.spec_from_file_location("voices_baseline", path)
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # its dataclasses look themselves up there
     spec.loader.exec_module(module)
@@ -138,6 +144,15 @@ def overlap_share(reference: list[tuple[float, float, str]]) -> float:
         talk[who.index(w), int(s * 100):int(e * 100)] = True
     at_once = talk.sum(axis=0)
     return float(np.maximum(at_once - 1, 0).sum() / max(at_once.sum(), 1))
+
+
+def speaking(reference: list[tuple[float, float, str]], seconds: float = 2.0) -> int:
+    """How many reference people speak at least *seconds* in all (at least one): on 30 s
+    snippets most people say a word or two, which no print of a window can find."""
+    total: dict[str, float] = {}
+    for s, e, who in reference:
+        total[who] = total.get(who, 0.0) + e - s
+    return max(1, sum(t >= seconds for t in total.values()))
 
 
 def identities(found, reference: list[tuple[float, float, str]]) -> dict[int, str | None]:
@@ -201,14 +216,16 @@ def voices_print(vector):
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--baseline", default=BASELINE, help="git revision of the OLD engine")
+    parser.add_argument("--previous", default=PREVIOUS, help="git revision of the GE2E engine")
     parser.add_argument("--memory-minutes", type=float, nargs="*", default=[10, 60, 180])
-    parser.add_argument("--match", type=float, nargs="*", default=[0.8, 0.85, 0.9, 0.95],
+    parser.add_argument("--match", type=float, nargs="*", default=[0.65, 0.7, 0.75, 0.8, 0.85],
                         help="speaker_match thresholds to try for remembered voices")
     parser.add_argument("--work", type=Path, help="keep recordings and transcripts here (reused)")
     args = parser.parse_args()
     from workers.engines import voices
 
     old = baseline_engine(args.baseline)
+    ge2e = baseline_engine(args.previous, "voices_ge2e")
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-speakers-"))
     work.mkdir(parents=True, exist_ok=True)
     items = material(work)
@@ -220,46 +237,49 @@ def main() -> None:
         subprocess.run([sys.executable, "-c", TRANSCRIBE, str(REPO), str(out), *missing], check=True)
         transcripts.update(json.loads(out.read_text()))
         cache.write_text(json.dumps(transcripts))
-    voices.encoder()
-    old.encoder()
+    for engine in (voices, old, ge2e):
+        engine.encoder()
 
-    print(f"bench_speakers: OLD = voices.py at {args.baseline}, NEW = working tree; DER (missed/false alarm/"
-          f"confusion) found/reference, * = count wrong")
-    print(f"{'recording':18} {'part':5} {'OLD':>28} {'NEW':>28} {'tr s':>6} {'sp s':>6} {'ratio':>5}")
+    print(f"bench_speakers: OLD = voices.py at {args.baseline}, GE2E = at {args.previous}, NEW = working tree; "
+          f"DER (missed/false alarm/confusion) found/reference, * = count wrong")
+    print(f"{'recording':18} {'part':5} {'OLD':>28} {'GE2E':>28} {'NEW':>28} {'tr s':>6} {'ge2e s':>6} "
+          f"{'new s':>6} {'ratio':>5}")
     rows = []
     order = sorted(items, key=lambda i: (i["kind"] != "ami", i["tuned"], i["name"]))
     for item in order:
         transcript = transcripts[str(item["path"])]
         wanted = len({who for *_, who in item["reference"]})
         result = {}
-        for label, engine in (("old", old), ("new", voices)):
-            started = time.perf_counter()
+        for label, engine in (("old", old), ("ge2e", ge2e), ("new", voices)):
+            started, cpu = time.perf_counter(), time.process_time()
             found = engine.diarize(str(item["path"]), segments=transcript["segments"])
             seconds = time.perf_counter() - started
+            result[label + "_cpu"] = time.process_time() - cpu
             hyp = [(t.start, t.end, str(t.speaker)) for t in found.turns]
             result[label] = (voices.error_parts(item["reference"], hyp), len(found.prints), seconds, found)
             result[label + "_alone"] = voices.error_parts(item["reference"], hyp, score_overlap=False)["der"]
         ratio = result["new"][2] / transcript["seconds"]
-        rows.append({**item, "wanted": wanted, "old": result["old"], "new": result["new"], "ratio": ratio,
-                     "old_alone": result["old_alone"], "new_alone": result["new_alone"],
-                     "overlap": overlap_share(item["reference"])})
-        print(f"{item['name']:18} {'tune' if item['tuned'] else 'held':5} {cell(*result['old'][:2], wanted):>28} "
-              f"{cell(*result['new'][:2], wanted):>28} {transcript['seconds']:6.1f} {result['new'][2]:6.1f} "
-              f"{ratio:5.2f}")
+        rows.append({**item, **result, "wanted": wanted, "wanted_2s": speaking(item["reference"]), "ratio": ratio, "overlap": overlap_share(item["reference"]),
+                     "ge2e_ratio": result["ge2e"][2] / transcript["seconds"],
+                     "cpu_ratio": {k: result[k + "_cpu"] / transcript["seconds"] for k in ("ge2e", "new")}})
+        print(f"{item['name']:18} {'tune' if item['tuned'] else 'held':5} "
+              + " ".join(f"{cell(*result[label][:2], wanted):>28}" for label in ENGINES)
+              + f" {transcript['seconds']:6.1f} {result['ge2e'][2]:6.1f} {result['new'][2]:6.1f} {ratio:5.2f}")
 
     def summary(title: str, chosen: list[dict]) -> None:
         if not chosen:
             return
-        text = [f"{title:34}"]
-        for label in ("old", "new"):
+        text = [f"{title:26}"]
+        for label in ENGINES:
             mean = statistics.mean(r[label][0]["der"] for r in chosen)
             right = sum(r[label][1] == r["wanted"] for r in chosen)
-            text.append(f"{label.upper()} mean DER {mean:.2f}, count right {right}/{len(chosen)}")
+            right_2s = sum(r[label][1] == r["wanted_2s"] for r in chosen)
+            text.append(f"{label.upper()} DER {mean:.2f}, count {right}/{len(chosen)} ({right_2s} of people >= 2 s)")
         print("  ".join(text))
         floor = statistics.mean(r["overlap"] for r in chosen)
         alone = "  ".join(f"{label.upper()} {statistics.mean(r[label + '_alone'] for r in chosen):.2f}"
-                          for label in ("old", "new"))
-        print(f"{'':34} overlap floor {floor:.2f} (one voice per moment misses it);  DER where one "
+                          for label in ENGINES)
+        print(f"{'':26} overlap floor {floor:.2f} (one voice per moment misses it);  DER where one "
               f"person talks: {alone}")
 
     print()
@@ -270,11 +290,18 @@ def main() -> None:
     summary("synthetic held out", [r for r in rows if r["kind"] == "synthetic" and not r["tuned"]])
     summary("synthetic tuned on", [r for r in rows if r["kind"] == "synthetic" and r["tuned"]])
     summary("stereo file mixed to mono", [r for r in rows if r["kind"] == "other"])
+    for label in ("ge2e", "new"):  # the stage is one thread: its CPU time is its time on free cores
+        cpu = sorted(r["cpu_ratio"][label] for r in rows)
+        print(f"{label.upper()} speakers' CPU time / transcription time: median {cpu[len(cpu) // 2]:.2f}, "
+              f"max {cpu[-1]:.2f}")
+    before = sorted(r["ge2e_ratio"] for r in rows)
+    print(f"GE2E speakers / transcription time: median {before[len(before) // 2]:.2f}, max {before[-1]:.2f}")
     ratios = sorted(r["ratio"] for r in rows)
     print(f"NEW speakers / transcription time: median {ratios[len(ratios) // 2]:.2f}, max {ratios[-1]:.2f} "
           f"(aim <= 0.3)")
 
     recognition([r for r in rows if r["kind"] == "ami"], [0.85], "old", (0.0,))  # as before issue 30
+    recognition([r for r in rows if r["kind"] == "ami"], [0.9], "ge2e")  # issue 30 rounds 1-2 (GE2E)
     recognition([r for r in rows if r["kind"] == "ami"], args.match)
 
     for minutes in args.memory_minutes:

@@ -418,3 +418,14 @@ def test_a_summary_may_take_one_main_clause_of_a_long_sentence():
     assert main_clauses("We have approval for two new engineers and one designer") == []
     minutes = Minutes(said(long + "."))
     assert "The engineers renewed it." in minutes.clauses(minutes.all[0], "summary")
+
+
+def test_a_summary_clause_that_points_back_at_its_end_is_not_a_line_alone():
+    """ "… could no longer connect to it" says nothing without the clause that says what "it" is."""
+    from workers.engines.minutes import Minutes
+
+    minutes = Minutes(said("The certificate of the login service had expired and the payment gateway could no "
+                           "longer connect to it."))
+    options = minutes.clauses(minutes.all[0], "summary")
+    assert "The certificate of the login service had expired." in options, options
+    assert "The payment gateway could no longer connect to it." not in options, options

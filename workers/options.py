@@ -63,7 +63,7 @@ JOB_OPTIONS = (
     Setting("word_timestamps", bool, False, "Keep a timestamp for every word", group=SPEECH),
     Setting("speakers", str, "off", "Who spoke when: off, auto, a number of speakers, or a range such as 2-4",
             group=SPEECH, check=speaker_count),
-    Setting("speaker_match", float, 0.90, "Recognise a remembered voice from this similarity (0-1; higher: "
+    Setting("speaker_match", float, 0.65, "Recognise a remembered voice from this similarity (0-1; higher: "
                                           "fewer names, fewer mistakes)", group=ADVANCED,
             check=between(0, 1, above=True)),
     Setting("hotwords", str, "", "Words to expect: names and terms the model should spell as you do "

@@ -286,7 +286,7 @@ def diarize(self, job_id: str, path: str, segments: list[dict], options: dict) -
     try:
         check_unchanged(path, options.get("file_hash"))
         info = probe(path)
-        report = ProgressReporter(self, model="ge2e")
+        report = ProgressReporter(self, model="campplus")
         total = info.duration_seconds or 0.0
         found = find_turns(path, count, duration=total or None, segments=segments,
                            on_progress=lambda fraction: report(fraction * total, total))

@@ -19,7 +19,10 @@ import numpy as np
 
 from workers.options import default
 
-MIN_MATCH_SECONDS = 8.0  # AMI: with 3-8 s prints, people who differ reached 0.91 similarity (same person: 0.92)
+PRINT_NUMBERS = 192  # a voice print of the speaker model now (CAM++; GE2E's had 256)
+# AMI with CAM++: speakers with 8 s or more, different people at most 0.18 alike (same person 0.72); with any
+# length different people reached 0.53 (GE2E: 0.91 against 0.92 for the same person)
+MIN_MATCH_SECONDS = 8.0
 LABEL_SQL = "COALESCE(sp.name, 'Speaker ' || sp.key)"  # a speaker's label: its name, else "Speaker N"
 
 
@@ -32,6 +35,12 @@ def _blob(vector) -> bytes | None:
 
 def _vector(blob: bytes | None):
     return None if blob is None else np.frombuffer(blob, np.float32)
+
+
+def _comparable(a, b) -> bool:
+    """Two prints of the same speaker model (GE2E's had 256 numbers, CAM++'s have 192):
+    a print kept before the model changed is never compared with or averaged into a new one."""
+    return a is not None and b is not None and len(a) == len(b)
 
 
 class SpeakerStore:
@@ -128,6 +137,8 @@ class SpeakerStore:
                               (name, _blob(vector), 1 if vector is not None else 0, time.time())).lastrowid
         if vector is not None:
             kept, n = _vector(person["print"]), person["recordings"]
+            if not _comparable(kept, vector):  # none yet, or an older model's: this voice starts it anew
+                kept, n = None, 0
             mixed = vector if kept is None else (kept * n + vector) / (n + 1)
             db.execute("UPDATE people SET print=?, recordings=?, updated_at=? WHERE id=?",
                        (_blob(mixed), n + 1, time.time(), person["id"]))
@@ -142,7 +153,7 @@ class SpeakerStore:
             rows = {r["key"]: r for r in db.execute("SELECT * FROM speakers WHERE job_id=? AND key IN (?,?)",
                                                       (job_id, source, target))}
             a, b = rows.get(source), rows.get(target)
-            if a is not None and b is not None and a["print"] and b["print"]:
+            if a is not None and b is not None and _comparable(_vector(a["print"]), _vector(b["print"])):
                 wa, wb = a["seconds"] or 1.0, b["seconds"] or 1.0
                 mixed = (_vector(a["print"]) * wa + _vector(b["print"]) * wb) / (wa + wb)
                 db.execute("UPDATE speakers SET print=?, seconds=? WHERE job_id=? AND key=?",
@@ -224,11 +235,11 @@ class SpeakerStore:
     def _merge_people(self, db, source: int, target: int) -> None:
         rows = {r["id"]: r for r in db.execute("SELECT * FROM people WHERE id IN (?,?)", (source, target))}
         a, b = rows[source], rows[target]
-        if a["print"] and b["print"]:
+        if _comparable(_vector(a["print"]), _vector(b["print"])):
             na, nb = max(a["recordings"], 1), max(b["recordings"], 1)
             mixed = (_vector(a["print"]) * na + _vector(b["print"]) * nb) / (na + nb)
             db.execute("UPDATE people SET print=?, recordings=? WHERE id=?", (_blob(mixed), na + nb, target))
-        elif a["print"]:
+        elif a["print"] and (not b["print"] or len(_vector(a["print"])) == PRINT_NUMBERS):  # the current model's
             db.execute("UPDATE people SET print=?, recordings=? WHERE id=?", (a["print"], a["recordings"], target))
         db.execute("UPDATE speakers SET person_id=?, name=? WHERE person_id=?", (target, b["name"], source))
         db.execute("DELETE FROM people WHERE id=?", (source,))
@@ -260,6 +271,8 @@ def _match(speakers: list[dict], people: list[tuple], threshold: float) -> dict:
         v = np.asarray(sp["print"], np.float32)
         v = v / (np.linalg.norm(v) + 1e-9)
         for person_id, name, kept in people:
+            if not _comparable(v, kept):
+                continue
             # a person's print is the mean of the recordings named: back to unit length
             pairs.append((float(v @ kept) / (float(np.linalg.norm(kept)) + 1e-9), sp["key"], person_id, name))
     out, used = {}, set()

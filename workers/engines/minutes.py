@@ -594,7 +594,7 @@ class Minutes:
                 if len(inner.split()) >= 4:
                     options.add(self._tidy(inner))
         # a line that starts "That is …" or "It should …" says nothing without the sentence before
-        return sorted(o for o in options if not REFERS_BACK.match(OPENER.sub("", o)))
+        return sorted(o for o in options if not REFERS_BACK.search(OPENER.sub("", o)))
 
     def cost(self, line: Line) -> int:
         return words_in(self.render(line))
