@@ -18,7 +18,7 @@
         <translation>Worker werden gestartet…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="87" />
+        <location filename="../../app/gui/controller.py" line="85" />
         <source>{0}
 
 Check that the data folder {1} is writable, or choose another one with --data-dir.</source>
@@ -27,53 +27,53 @@ Check that the data folder {1} is writable, or choose another one with --data-di
 Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --data-dir einen anderen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="92" />
+        <location filename="../../app/gui/controller.py" line="90" />
         <source>Earmark could not start its workers: {0}. See the logs in {1}.</source>
         <translation>Earmark konnte seine Worker nicht starten: {0}. Siehe die Protokolle in {1}.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="101" />
+        <location filename="../../app/gui/controller.py" line="99" />
         <source>Starting the workers again with the new settings…</source>
         <translation>Die Worker starten mit den neuen Einstellungen neu…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="112" />
+        <location filename="../../app/gui/controller.py" line="110" />
         <source>Ready</source>
         <translation>Bereit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="177" />
+        <location filename="../../app/gui/controller.py" line="175" />
         <source>{0} is a folder with no recordings in it.</source>
         <translation>{0} ist ein Ordner ohne Aufnahmen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="179" />
+        <location filename="../../app/gui/controller.py" line="177" />
         <source>Refused a helper at {0}: {1}</source>
         <translation>Einen Helfer unter {0} abgewiesen: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="175" />
+        <location filename="../../app/gui/controller.py" line="173" />
         <source>Could not add {0}: {1}</source>
         <translation>{0} konnte nicht hinzugefügt werden: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="173" />
+        <location filename="../../app/gui/controller.py" line="171" />
         <source>{0} is already in the list; it was not added twice.</source>
         <translation>{0} ist schon in der Liste; sie wurde nicht doppelt hinzugefügt.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="181" />
+        <location filename="../../app/gui/controller.py" line="179" />
         <source>Could not export to {0}: {1}</source>
         <translation>Konnte nicht nach {0} exportieren: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="203" />
+        <location filename="../../app/gui/controller.py" line="201" />
         <source>Could not {0}: {1}</source>
         <translation>Fehlgeschlagen ({0}): {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="187" />
-        <location filename="../../app/gui/controller.py" line="213" />
+        <location filename="../../app/gui/controller.py" line="185" />
+        <location filename="../../app/gui/controller.py" line="211" />
         <source>The workers are still starting; try again in a moment.</source>
         <translation>Die Worker starten noch; versuchen Sie es gleich noch einmal.</translation>
     </message>
@@ -102,7 +102,7 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
     <message>
         <location filename="../../app/gui/jobs_model.py" line="102" />
         <location filename="../../app/gui/queue_panel/tasks_model.py" line="56" />
-        <location filename="../../app/gui/settings_dialog.py" line="412" />
+        <location filename="../../app/gui/settings_dialog.py" line="417" />
         <source>State</source>
         <translation>Status</translation>
     </message>
@@ -292,7 +292,7 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
     </message>
     <message>
         <location filename="../../app/gui/queue_panel/workers_tab.py" line="31" />
-        <location filename="../../app/gui/settings_dialog.py" line="411" />
+        <location filename="../../app/gui/settings_dialog.py" line="416" />
         <source>Model</source>
         <translation>Modell</translation>
     </message>
@@ -307,17 +307,17 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
         <translation>Letzte Änderung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="411" />
+        <location filename="../../app/gui/settings_dialog.py" line="416" />
         <source>Kind</source>
         <translation>Art</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="412" />
+        <location filename="../../app/gui/settings_dialog.py" line="417" />
         <source>Size</source>
         <translation>Größe</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="413" />
+        <location filename="../../app/gui/settings_dialog.py" line="418" />
         <source>About</source>
         <translation>Beschreibung</translation>
     </message>
@@ -771,37 +771,37 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>Model</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="415" />
+        <location filename="../../app/gui/settings_dialog.py" line="420" />
         <source>speech</source>
         <translation>Sprache</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="415" />
+        <location filename="../../app/gui/settings_dialog.py" line="420" />
         <source>summary</source>
         <translation>Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="416" />
+        <location filename="../../app/gui/settings_dialog.py" line="421" />
         <source>bundled</source>
         <translation>mitgeliefert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="416" />
+        <location filename="../../app/gui/settings_dialog.py" line="421" />
         <source>installed</source>
         <translation>installiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="417" />
+        <location filename="../../app/gui/settings_dialog.py" line="422" />
         <source>partial</source>
         <translation>unvollständig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="417" />
+        <location filename="../../app/gui/settings_dialog.py" line="422" />
         <source>not downloaded</source>
         <translation>nicht heruntergeladen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="418" />
+        <location filename="../../app/gui/settings_dialog.py" line="423" />
         <source>Downloads are turned off (HF_HUB_OFFLINE is set); unset it to download models.</source>
         <translation>Downloads sind ausgeschaltet (HF_HUB_OFFLINE ist gesetzt); entfernen Sie es, um Modelle herunterzuladen.</translation>
     </message>
@@ -890,72 +890,72 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>ModelsWidget</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="431" />
+        <location filename="../../app/gui/settings_dialog.py" line="436" />
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="432" />
+        <location filename="../../app/gui/settings_dialog.py" line="437" />
         <source>Download</source>
         <translation>Herunterladen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="433" />
+        <location filename="../../app/gui/settings_dialog.py" line="438" />
         <source>Cancel download</source>
         <translation>Download abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="434" />
+        <location filename="../../app/gui/settings_dialog.py" line="439" />
         <source>Delete</source>
         <translation>Löschen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="435" />
+        <location filename="../../app/gui/settings_dialog.py" line="440" />
         <source>Use</source>
         <translation>Verwenden</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="438" />
+        <location filename="../../app/gui/settings_dialog.py" line="443" />
         <source>Models are downloaded only when you ask; everything else works offline.</source>
         <translation>Modelle werden nur auf Ihren Wunsch heruntergeladen; alles andere funktioniert offline.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="503" />
+        <location filename="../../app/gui/settings_dialog.py" line="508" />
         <source>Downloading {0}…</source>
         <translation>{0} wird heruntergeladen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="515" />
+        <location filename="../../app/gui/settings_dialog.py" line="520" />
         <source>The download failed: {0}</source>
         <translation>Der Download ist fehlgeschlagen: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="533" />
+        <location filename="../../app/gui/settings_dialog.py" line="538" />
         <source>Downloading {0}… {1:.0f} of {2:.0f} MB</source>
         <translation>{0} wird heruntergeladen… {1:.0f} von {2:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="543" />
+        <location filename="../../app/gui/settings_dialog.py" line="548" />
         <source>Download without a checksum?</source>
         <translation>Ohne Prüfsumme herunterladen?</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="544" />
+        <location filename="../../app/gui/settings_dialog.py" line="549" />
         <source>Download it anyway, trusting this server?</source>
         <translation>Trotzdem herunterladen und diesem Server vertrauen?</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="549" />
+        <location filename="../../app/gui/settings_dialog.py" line="554" />
         <source>{0} is downloaded. Press Use to transcribe or summarize with it.</source>
         <translation>{0} ist heruntergeladen. Mit „Verwenden“ transkribieren oder fassen Sie damit zusammen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="557" />
+        <location filename="../../app/gui/settings_dialog.py" line="562" />
         <source>{0} was deleted.</source>
         <translation>{0} wurde gelöscht.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="568" />
+        <location filename="../../app/gui/settings_dialog.py" line="573" />
         <source>{0} will be used from the next job (press OK to keep it).</source>
         <translation>{0} wird ab dem nächsten Auftrag verwendet (mit OK übernehmen).</translation>
     </message>
@@ -1392,67 +1392,67 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation>GGUF-Modelle (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="263" />
+        <location filename="../../app/gui/settings_dialog.py" line="271" />
         <source>Earmark settings</source>
         <translation>Earmark-Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="273" />
+        <location filename="../../app/gui/settings_dialog.py" line="281" />
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="283" />
+        <location filename="../../app/gui/settings_dialog.py" line="291" />
         <source>the platform's folder</source>
         <translation>der Ordner des Systems</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="284" />
+        <location filename="../../app/gui/settings_dialog.py" line="292" />
         <source>Data folder</source>
         <translation>Datenordner</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="285" />
+        <location filename="../../app/gui/settings_dialog.py" line="293" />
         <source>Data folder (used from the next start)</source>
         <translation>Datenordner (ab dem nächsten Start)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="289" />
+        <location filename="../../app/gui/settings_dialog.py" line="297" />
         <source>Join line</source>
         <translation>Beitrittszeile</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="291" />
+        <location filename="../../app/gui/settings_dialog.py" line="299" />
         <source>Copy</source>
         <translation>Kopieren</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="306" />
+        <location filename="../../app/gui/settings_dialog.py" line="314" />
         <source>Another helper</source>
         <translation>Weiterer Helfer</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="306" />
+        <location filename="../../app/gui/settings_dialog.py" line="314" />
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="315" />
+        <location filename="../../app/gui/settings_dialog.py" line="323" />
         <source>Helper</source>
         <translation>Helfer</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="316" />
+        <location filename="../../app/gui/settings_dialog.py" line="324" />
         <source>On the other machine, type</source>
         <translation>Auf dem anderen Rechner eingeben</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="393" />
+        <location filename="../../app/gui/settings_dialog.py" line="398" />
         <source>Install Earmark on the other machine and type this line there: it carries this machine's address, a secret and the fingerprint of its certificate, so the helper talks to this Earmark alone, encrypted. Audio travels through the queue; nothing needs to be shared.</source>
         <translation>Installieren Sie Earmark auf dem anderen Rechner und geben Sie dort diese Zeile ein: Sie enthält die Adresse dieses Rechners, ein Geheimnis und den Fingerabdruck seines Zertifikats, sodass der Helfer nur mit diesem Earmark spricht, verschlüsselt. Der Ton reist durch die Warteschlange; nichts muss geteilt werden.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="396" />
+        <location filename="../../app/gui/settings_dialog.py" line="401" />
         <source>Type an address above (such as 0.0.0.0:6380) to let other machines help; empty keeps the queue on this machine alone.</source>
         <translation>Geben Sie oben eine Adresse ein (etwa 0.0.0.0:6380), damit andere Rechner helfen können; leer bleibt die Warteschlange auf diesem Rechner allein.</translation>
     </message>
