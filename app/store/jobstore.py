@@ -139,6 +139,31 @@ class JobStore(SpeakerStore, TaskHistory):
     def job(self, job_id: str) -> dict | None:
         return self._one("SELECT * FROM jobs WHERE id=?", (job_id,))
 
+    def count_waiting(self) -> int:
+        """Jobs not yet started (pending or queued): the API's measure of a full queue."""
+        return self._one("SELECT COUNT(*) AS n FROM jobs WHERE state IN (?,?)", (PENDING, QUEUED))["n"]
+
+    def place_in_line(self, job_id: str) -> int | None:
+        """Where a job waits: 0 while a stage of it runs, N when N - 1 stages are queued on the
+        same stage before its own (priority first, 0 the highest; then who was queued first),
+        None when nothing of it is running or queued."""
+        stages = self.stages(job_id)
+        if any(s["state"] == RUNNING for s in stages):
+            return 0
+        mine = next((s for s in stages if s["state"] == QUEUED), None)
+        if mine is None:
+            return None
+        ahead = self._one("SELECT COUNT(*) AS n FROM stages WHERE name=? AND state=? AND job_id<>? AND "
+                          "(priority < ? OR (priority = ? AND queued_at < ?))",
+                          (mine["name"], QUEUED, job_id, mine["priority"], mine["priority"], mine["queued_at"]))
+        return ahead["n"] + 1
+
+    def paths_under(self, folder: str) -> set[str]:
+        """The files under *folder* some job still names (the API's uploads that must stay)."""
+        prefix = folder.rstrip("/") + "/"
+        return {r["path"] for r in self._q("SELECT path FROM jobs WHERE substr(path, 1, ?) = ?",
+                                              (len(prefix), prefix))}
+
     def jobs(self, limit: int = 50) -> list[dict]:
         rows = self._q("SELECT * FROM jobs ORDER BY created_at DESC LIMIT ?", (limit,))
         return [dict(r) for r in rows]
