@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import psutil
@@ -88,3 +89,13 @@ def processes_of(data_dir) -> list[psutil.Process]:
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
     return found
+
+
+def fresh_copy(source: Path, folder: Path, name: str | None = None) -> Path:
+    """*source* copied into *folder* with a tag of its own appended (ASCII, after the last
+    frame: decoders stop there): a recording no other test added, so a new job of this
+    test's, never a reuse of another test's on the shared stack."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / (name or source.name)
+    target.write_bytes(source.read_bytes() + f"earmark-test-{uuid.uuid4().hex}".encode())
+    return target

@@ -42,6 +42,7 @@ def test_a_desktop_without_what_the_window_needs_gets_a_sentence_not_a_qt_abort(
     assert "qt.qpa" not in done.stderr and "Aborted" not in done.stderr and "Traceback" not in done.stderr
 
 
+@pytest.mark.stack  # the window starts its workers
 def test_the_terminal_stays_quiet_when_the_window_starts(data_dir):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     done = gui(data_dir, env, "--quit-when-ready")

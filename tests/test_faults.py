@@ -16,7 +16,7 @@ import pytest
 
 from app.store import jobstore as js
 from app.store.jobstore import JobStore
-from tests.helpers import processes_of, wait_until
+from tests.helpers import fresh_copy, processes_of, wait_until
 
 pytestmark = pytest.mark.stack
 
@@ -135,8 +135,7 @@ def test_a_second_transcribe_on_the_same_folder_finishes_after_the_first_stops(d
     second, which joined, takes the stack over and finishes all of its files."""
     first = start_cli(data_dir, "transcribe", corpus / "jfk.flac", "--out", tmp_path / "a")
     wait_until(lambda: (data_dir / "run" / "broker.json").exists(), 60, message="the first stack")
-    files = [corpus / f for f in ("meeting1_product_sync.mp3", "meeting2_incident_review.mp3",
-                                  "meeting3_budget_planning.mp3")]
+    files = [corpus / f for f in ("meeting1_product_sync.mp3", "hotwords.mp3")]  # 81 s: running at the handover
     second = start_cli(data_dir, "transcribe", *files, "--out", tmp_path / "b")
     out1, err1 = first.communicate(timeout=300)
     assert first.returncode == 0, err1
@@ -230,10 +229,12 @@ def test_a_full_disk_gets_a_sentence_not_a_traceback(tmp_path, corpus):
         subprocess.run(["umount", "-l", str(mount)])
 
 
-def test_speech_an_english_only_model_cannot_hear_is_marked_and_named(data_dir, corpus, tmp_path):
+def test_speech_an_english_only_model_cannot_hear_is_marked_and_named(shared_stack, corpus, tmp_path):
     """multilingual.mp3 is English, then German (31-60 s). tiny.en does not guess the German
-    in English: it is marked at its time, and the command says which model would hear it."""
-    done = cli(data_dir, "transcribe", corpus / "multilingual.mp3", "--format", "json", "--out", tmp_path)
+    in English: it is marked at its time, and the command says which model would hear it
+    (the command joins the running stack, as it does for a person)."""
+    recording = fresh_copy(corpus / "multilingual.mp3", tmp_path / "in")
+    done = cli(shared_stack, "transcribe", recording, "--format", "json", "--out", tmp_path)
     assert done.returncode == 0, done.stderr
     assert "sounds like German" in done.stderr and "'base'" in done.stderr, done.stderr
     segments = json.loads((tmp_path / "multilingual.json").read_text())["segments"]

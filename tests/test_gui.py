@@ -16,7 +16,7 @@ from app.gui.main_window import MainWindow
 from app.paths import DataDir
 from app.settings import Settings
 from app.store import jobstore as js
-from tests.helpers import parse_srt, processes_of, reference, wer
+from tests.helpers import fresh_copy, parse_srt, processes_of, reference, wer
 
 pytestmark = [pytest.mark.gui, pytest.mark.stack]
 
@@ -42,10 +42,17 @@ def close_window(qtbot, window) -> None:
 
 
 @pytest.fixture
-def window(qtbot, data_dir):
+def own_window(qtbot, data_dir):
+    """A window that starts a stack of its own on a fresh data folder (its start is tested,
+    or its test reconfigures or kills what runs)."""
     win = open_window(qtbot, data_dir)
     yield win
     close_window(qtbot, win)
+
+
+@pytest.fixture
+def window(shared_window):
+    return shared_window
 
 
 def drop(window, paths) -> None:
@@ -61,7 +68,10 @@ def drop(window, paths) -> None:
 
 
 def row_of(window, name):
-    return next((r for r in window.model.rows if Path(r["path"]).name == name), None)
+    """The row of the file called *name*; in a shared window, this test's (under its folder)."""
+    folder = getattr(window, "test_folder", None)
+    return next((r for r in window.model.rows if Path(r["path"]).name == name
+                 and (folder is None or Path(r["path"]).is_relative_to(folder))), None)
 
 
 def wait_states(qtbot, window, names, states=js.FINAL, timeout=180_000):
@@ -69,7 +79,9 @@ def wait_states(qtbot, window, names, states=js.FINAL, timeout=180_000):
                     timeout=timeout)
 
 
-def test_drop_files_and_a_folder_transcribes_them_and_rejects_the_rest(qtbot, window, tmp_path, corpus):
+@pytest.mark.stack_own  # the window before its workers are up, and the empty state
+def test_drop_files_and_a_folder_transcribes_them_and_rejects_the_rest(qtbot, own_window, tmp_path, corpus):
+    window = own_window
     assert window.pages.currentWidget() is window.drop_zone  # the empty state invites a drop
     assert "Starting workers" in window.status_label.text()  # the window is up before the workers
     folder = tmp_path / "recordings"
@@ -101,7 +113,9 @@ def test_drop_files_and_a_folder_transcribes_them_and_rejects_the_rest(qtbot, wi
     assert wer(reference("jfk"), window.transcript.text()) <= 0.05
 
 
-def test_cancel_and_move_to_top_change_what_runs(qtbot, window, tmp_path, corpus):
+@pytest.mark.stack_own  # cancelling the running job kills its pool process; the order needs an idle queue
+def test_cancel_and_move_to_top_change_what_runs(qtbot, own_window, tmp_path, corpus):
+    window = own_window
     qtbot.waitSignal(window.controller.ready, timeout=120_000, raising=False)
     qtbot.waitUntil(lambda: window.controller.is_ready, timeout=120_000)
     files = [corpus / "meeting1_product_sync.mp3"]
@@ -131,6 +145,7 @@ def test_cancel_and_move_to_top_change_what_runs(qtbot, window, tmp_path, corpus
     assert started["d.flac"] < started["b.flac"]  # moved to the top: ran before the one queued earlier
 
 
+@pytest.mark.stack_own  # stops its stack and starts it again
 def test_an_edited_segment_survives_reopening_and_can_be_reverted(qtbot, data_dir, corpus):
     window = open_window(qtbot, data_dir)
     window.add_paths([str(corpus / "jfk.flac")])
@@ -157,7 +172,7 @@ def test_an_edited_segment_survives_reopening_and_can_be_reverted(qtbot, data_di
 
 
 def test_export_writes_valid_srt_and_vtt(qtbot, window, tmp_path, corpus):
-    window.add_paths([str(corpus / "jfk.flac")])
+    window.add_paths([str(fresh_copy(corpus / "jfk.flac", tmp_path))])
     wait_states(qtbot, window, ["jfk.flac"])
     with qtbot.waitSignal(window.controller.exported, timeout=30_000) as written:
         window.controller.export([row_of(window, "jfk.flac")["id"]], ["srt", "vtt"], str(tmp_path / "out"))
@@ -171,9 +186,7 @@ def test_export_writes_valid_srt_and_vtt(qtbot, window, tmp_path, corpus):
 def test_the_event_loop_never_stalls_while_ten_jobs_run(qtbot, window, tmp_path, corpus):
     files = []
     for i in range(10):
-        target = tmp_path / f"clip{i}.mp3"
-        target.write_bytes((corpus / "hotwords.mp3").read_bytes() + bytes([i]))
-        files.append(target)
+        files.append(fresh_copy(corpus / "hotwords.mp3", tmp_path, f"clip{i}.mp3"))
     probe = EventLoopProbe(parent=window)
     probe.start()
     window.add_paths([str(f) for f in files])
@@ -184,6 +197,7 @@ def test_the_event_loop_never_stalls_while_ten_jobs_run(qtbot, window, tmp_path,
     assert max(probe.delays) < 1.0, f"the event loop stalled for {max(probe.delays):.2f} s"
 
 
+@pytest.mark.stack_own  # a start that fails
 def test_a_failed_start_is_shown_in_plain_words(qtbot, data_dir):
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
@@ -199,8 +213,8 @@ def test_a_failed_start_is_shown_in_plain_words(qtbot, data_dir):
         close_window(qtbot, window)
 
 
-def test_clicking_a_segment_plays_from_there_and_the_playing_segment_is_highlighted(qtbot, window, corpus):
-    window.add_paths([str(corpus / "jfk.flac")])
+def test_clicking_a_segment_plays_from_there_and_the_playing_segment_is_highlighted(qtbot, window, tmp_path, corpus):
+    window.add_paths([str(fresh_copy(corpus / "jfk.flac", tmp_path))])
     wait_states(qtbot, window, ["jfk.flac"])
     window.open_job(row_of(window, "jfk.flac")["id"])
     view = window.transcript
@@ -215,7 +229,9 @@ def test_clicking_a_segment_plays_from_there_and_the_playing_segment_is_highligh
     qtbot.waitUntil(lambda: view.play_button.text() == "Play", timeout=5_000)
 
 
-def test_changed_settings_apply_to_the_next_job_and_duplicates_ask(qtbot, window, corpus):
+@pytest.mark.stack_own  # changes the settings the next jobs take
+def test_changed_settings_apply_to_the_next_job_and_duplicates_ask(qtbot, own_window, corpus):
+    window = own_window
     from app.gui.settings_dialog import SettingsDialog
 
     window.add_paths([str(corpus / "jfk.flac")])
@@ -241,14 +257,20 @@ def test_changed_settings_apply_to_the_next_job_and_duplicates_ask(qtbot, window
     assert window.transcript.job_id == second and len(window.model.rows) == 2
 
 
-def test_search_finds_a_phrase_opens_the_transcript_there_and_follows_edits(qtbot, window, corpus):
-    window.add_paths([str(corpus / "jfk.flac"), str(corpus / "meeting1_product_sync.mp3")])
+def test_search_finds_a_phrase_opens_the_transcript_there_and_follows_edits(qtbot, window, tmp_path, corpus):
+    window.add_paths([str(fresh_copy(corpus / name, tmp_path)) for name in ("jfk.flac", "meeting1_product_sync.mp3")])
     wait_states(qtbot, window, ["jfk.flac", "meeting1_product_sync.mp3"], (js.DONE,))
     window.search_box.setText("ask not what your country")
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.results and window.results.count() >= 1)
-    first = window.results.item(0)
+    ours = row_of(window, "jfk.flac")["id"]  # the shared stack's store holds other tests' jfk.flac too
+
+    def our_hit():
+        items = [window.results.item(i) for i in range(window.results.count())]
+        return next((item for item in items if item.data(Qt.UserRole)[0] == ours), None)
+
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.results and our_hit() is not None)
+    first = our_hit()
     job_id, idx, *_ = first.data(Qt.UserRole)
-    assert job_id == row_of(window, "jfk.flac")["id"] and idx == 0
+    assert job_id == ours and idx == 0
     shown = window.results.itemWidget(first).text()  # the words highlighted, the time as in the transcript
     assert "jfk.flac · 0:00" in shown and "<b>ask</b> <b>not</b>" in shown.lower() and "[" not in shown
     window._open_hit(first)
@@ -270,8 +292,8 @@ def test_search_finds_a_phrase_opens_the_transcript_there_and_follows_edits(qtbo
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.table)
 
 
-def test_a_summary_runs_from_the_window_streams_and_is_shown(qtbot, window, corpus):
-    window.add_paths([str(corpus / "jfk.flac")])
+def test_a_summary_runs_from_the_window_streams_and_is_shown(qtbot, window, tmp_path, corpus):
+    window.add_paths([str(fresh_copy(corpus / "jfk.flac", tmp_path))])
     wait_states(qtbot, window, ["jfk.flac"], (js.DONE,))
     job_id = row_of(window, "jfk.flac")["id"]
     window.open_job(job_id)
@@ -297,17 +319,17 @@ def test_a_summary_runs_from_the_window_streams_and_is_shown(qtbot, window, corp
     assert stage["state"] == js.DONE and stage["progress"] == 1.0
 
 
-def test_return_commits_an_edit_and_escape_cancels_it(qtbot, window, corpus):
+def test_return_commits_an_edit_and_escape_cancels_it(qtbot, window, tmp_path, corpus):
     """Typed as a person would: Return in the segment editor saves (it was the window's
     'open transcript' shortcut and threw the edit away), Escape cancels, and Delete while
     editing deletes a character, not the job. On the job list Return still opens."""
     from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
-    window.add_paths([str(corpus / "jfk.flac")])
+    window.add_paths([str(fresh_copy(corpus / "jfk.flac", tmp_path))])
     wait_states(qtbot, window, ["jfk.flac"])
     job_id = row_of(window, "jfk.flac")["id"]
     window.table.setFocus()
-    window.table.selectRow(0)
+    window.table.selectRow(window.model.rows.index(row_of(window, "jfk.flac")))
     qtbot.keyClick(window.table, Qt.Key_Return)
     qtbot.waitUntil(lambda: window.transcript.job_id == job_id, timeout=5_000)
     store, view = window.controller.store, window.transcript
@@ -634,6 +656,7 @@ def test_every_control_of_the_window_has_a_name_for_a_screen_reader(qtbot, data_
         close_window(qtbot, window)
 
 
+@pytest.mark.stack_own  # its own summary engine setting; the cancel kills the LLM's pool process
 def test_cancelling_a_summary_through_the_window_leaves_the_job_done(qtbot, data_dir, corpus):
     """Real workers: the notes of a meeting are written by the LLM (seconds of work); the
     person cancels while they run; the job is done (its transcript is there), its note

@@ -20,9 +20,11 @@ ROOMS = {
     "app.jobs": {"app.store", "app.remote", "app.runtime"},
     "app.cli": {"app.store", "app.remote", "app.runtime", "app.jobs"},
     "app.gui": {"app.store", "app.remote", "app.runtime", "app.jobs"},
+    "app.api": {"app.store", "app.remote", "app.runtime", "app.jobs"},
 }
-# The one door between front ends: `earmark` with no command opens the window.
-DOORS = {("app.cli", "app.gui.app")}
+# The doors between front ends: `earmark` with no command opens the window;
+# `earmark serve --api` and `earmark api-key` start the local API and print its key.
+DOORS = {("app.cli", "app.gui.app"), ("app.cli", "app.api")}
 
 
 def module_name(path: Path) -> str:

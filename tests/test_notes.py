@@ -277,47 +277,41 @@ def test_notes_an_llm_condensed_say_when_the_transcript_is_newer(tmp_path, corpu
 
 @pytest.mark.gui
 @pytest.mark.stack
-def test_an_edit_and_a_rename_in_the_window_refresh_the_summary_tab_and_search(qtbot, data_dir, corpus):
+def test_an_edit_and_a_rename_in_the_window_refresh_the_summary_tab_and_search(qtbot, shared_window, corpus):
     """Through the real window: a segment edited in the transcript and a speaker named in
     its speaker column; the Summary tab shows the new words and the name at once, and
     search finds the notes' new words once the job is indexed again."""
     from PySide6.QtCore import Qt
 
-    from tests.test_gui import close_window, open_window
+    window = shared_window
+    store = window.controller.store
+    job_id = meeting_job(store, corpus)
+    window.open_job(job_id)
+    window.tabs.setCurrentWidget(window.summary)
+    shown = lambda: window.summary.text.toPlainText()  # noqa: E731
+    assert "Maria is looking into" in shown() and "Speaker 1:" in shown()
+    model = window.transcript.model
+    row = next(r for r, s in enumerate(model.segments) if "Maria" in s["text"])
+    assert model.setData(model.index(row, 1),  # the text column
+                         "Priya is looking into moving the nightly reports to a replica.", Qt.EditRole)
+    qtbot.waitUntil(lambda: "Priya is looking into" in shown(), timeout=5_000)
+    assert "Maria is looking into" not in shown()
+    assert model.setData(model.index(0, model.speaker_column), "Maria", Qt.EditRole)
+    qtbot.waitUntil(lambda: "Maria:" in shown() and "Speaker 1:" not in shown(), timeout=5_000)
+    assert not window.summary.refresh_button.isVisible()  # grounded notes are never out of date
+    qtbot.waitUntil(lambda: any(h["kind"] == "summary" and h["job_id"] == job_id
+                                for h in store.search("Priya nightly replica")), timeout=60_000)
 
-    window = open_window(qtbot, data_dir)
-    try:
-        qtbot.waitUntil(lambda: window.controller.stack is not None, timeout=60_000)
-        store = window.controller.store
-        job_id = meeting_job(store, corpus)
-        window.open_job(job_id)
-        window.tabs.setCurrentWidget(window.summary)
-        shown = lambda: window.summary.text.toPlainText()  # noqa: E731
-        assert "Maria is looking into" in shown() and "Speaker 1:" in shown()
-        model = window.transcript.model
-        row = next(r for r, s in enumerate(model.segments) if "Maria" in s["text"])
-        assert model.setData(model.index(row, 1),  # the text column
-                             "Priya is looking into moving the nightly reports to a replica.", Qt.EditRole)
-        qtbot.waitUntil(lambda: "Priya is looking into" in shown(), timeout=5_000)
-        assert "Maria is looking into" not in shown()
-        assert model.setData(model.index(0, model.speaker_column), "Maria", Qt.EditRole)
-        qtbot.waitUntil(lambda: "Maria:" in shown() and "Speaker 1:" not in shown(), timeout=5_000)
-        assert not window.summary.refresh_button.isVisible()  # grounded notes are never out of date
-        qtbot.waitUntil(lambda: any(h["kind"] == "summary" and h["job_id"] == job_id
-                                    for h in store.search("Priya nightly replica")), timeout=60_000)
+    # notes an LLM condensed before the last edit: the tab says they are older, one click makes them again
+    import json
 
-        # notes an LLM condensed before the last edit: the tab says they are older, one click makes them again
-        import json
-
-        [row] = store._q("SELECT result FROM summaries WHERE job_id=?", (job_id,))
-        store.save_summary(job_id, dict(json.loads(row["result"]), engine="grounded+llm", transcript_digest="before"))
-        window.summary.refresh()
-        assert window.summary.refresh_button.isVisible() and "older than the transcript" in window.summary.state.text()
-        qtbot.mouseClick(window.summary.refresh_button, Qt.LeftButton)
-        qtbot.waitUntil(lambda: store.outdated_notes(job_id) == [] and not window.summary.refresh_button.isVisible(),
-                        timeout=60_000)
-    finally:
-        close_window(qtbot, window)
+    [row] = store._q("SELECT result FROM summaries WHERE job_id=?", (job_id,))
+    store.save_summary(job_id, dict(json.loads(row["result"]), engine="grounded+llm", transcript_digest="before"))
+    window.summary.refresh()
+    assert window.summary.refresh_button.isVisible() and "older than the transcript" in window.summary.state.text()
+    qtbot.mouseClick(window.summary.refresh_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: store.outdated_notes(job_id) == [] and not window.summary.refresh_button.isVisible(),
+                    timeout=60_000)
 
 
 def said(*sentences: str) -> list[dict]:

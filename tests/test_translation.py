@@ -9,7 +9,7 @@ import pytest
 
 from app.store import jobstore as js
 from app.store.jobstore import JobStore
-from tests.helpers import parse_srt, processes_of, wait_until
+from tests.helpers import fresh_copy, parse_srt, processes_of
 from tests.test_cli import cli
 from workers.engines.speech_models import BASE_PARTS, _part_files
 
@@ -90,65 +90,56 @@ def test_llm_translation_keeps_every_time_exports_and_is_searchable(data_dir, co
 
 
 @pytest.mark.gui
-def test_the_window_shows_a_translation_beside_the_original(qtbot, data_dir, corpus):
-    from tests.test_gui import close_window, drop, open_window
+def test_the_window_shows_a_translation_beside_the_original(qtbot, shared_window, corpus, tmp_path):
+    from tests.test_gui import drop, row_of
 
-    window = open_window(qtbot, data_dir)
-    try:
-        qtbot.waitUntil(lambda: window.controller.stack is not None, timeout=60_000)
-        drop(window, [corpus / "jfk.flac"])
-        store = window.controller.store
-        job_id = wait_until(lambda: (rows := store.jobs()) and rows[0]["id"], 30, message="a job")
-        qtbot.waitUntil(lambda: store.job(job_id)["state"] == js.DONE, timeout=120_000)
-        window.open_job(job_id)
-        window.controller.run_stage([job_id], "translate", translate_to="German")
-        qtbot.waitUntil(lambda: window.transcript.model.columnCount() == 3, timeout=180_000)
-        model = window.transcript.model
-        from PySide6.QtCore import Qt
+    window = shared_window
+    drop(window, [fresh_copy(corpus / "jfk.flac", tmp_path)])
+    store = window.controller.store
+    qtbot.waitUntil(lambda: row_of(window, "jfk.flac") is not None, timeout=30_000)
+    job_id = row_of(window, "jfk.flac")["id"]
+    qtbot.waitUntil(lambda: store.job(job_id)["state"] == js.DONE, timeout=120_000)
+    window.open_job(job_id)
+    window.controller.run_stage([job_id], "translate", translate_to="German")
+    qtbot.waitUntil(lambda: window.transcript.model.columnCount() == 3, timeout=180_000)
+    model = window.transcript.model
+    from PySide6.QtCore import Qt
 
-        assert model.headerData(2, Qt.Horizontal) == "Translation (de)"
-        assert all(model.index(r, 2).data() for r in range(model.rowCount()))
-        assert [model.index(r, 1).data() for r in range(model.rowCount())] == \
-               [s["text"] for s in store.segments(job_id)]  # the original stays beside it
-        row = next(r for r in range(window.model.rowCount()) if window.model.rows[r]["id"] == job_id)
-        from app.gui.jobs_model import COLUMNS
+    assert model.headerData(2, Qt.Horizontal) == "Translation (de)"
+    assert all(model.index(r, 2).data() for r in range(model.rowCount()))
+    assert [model.index(r, 1).data() for r in range(model.rowCount())] == \
+           [s["text"] for s in store.segments(job_id)]  # the original stays beside it
+    row = next(r for r in range(window.model.rowCount()) if window.model.rows[r]["id"] == job_id)
+    from app.gui.jobs_model import COLUMNS
 
-        language = [c.title for c in COLUMNS].index("Language")
-        qtbot.waitUntil(lambda: window.model.index(row, language).data() == "en → de", timeout=10_000)
-    finally:
-        close_window(qtbot, window)
+    language = [c.title for c in COLUMNS].index("Language")
+    qtbot.waitUntil(lambda: window.model.index(row, language).data() == "en → de", timeout=10_000)
 
 
 @pytest.mark.gui
-def test_the_translate_dialog_offers_a_list_and_says_when_the_model_translates_poorly(qtbot, data_dir):
+def test_the_translate_dialog_offers_a_list_and_says_when_the_model_translates_poorly(qtbot, shared_window):
     """Jobs › Translate… (the run-again dialog every such stage shares): languages from a
     list, and before anything is translated the dialog says the bundled model scored below
     the floor; the language picked there is the one translated into."""
-    from tests.test_gui import close_window, open_window
-
-    window = open_window(qtbot, data_dir)
-    try:
-        qtbot.waitUntil(lambda: window.controller.stack is not None, timeout=60_000)
-        store = window.controller.store
-        job_id = store.create_job("/recordings/short.wav", stages=["transcribe", "index"])
-        store.save_transcript(job_id, {"language": "en", "duration": 4.0, "text": "",
-                                       "segments": [{"start": 0.0, "end": 4.0, "text": "Good morning, everyone."}]})
-        store.update_stage(job_id, "transcribe", state=js.DONE)
-        store.update_stage(job_id, "index", state=js.DONE)
-        window.open_job(job_id)
-        window.run_again_dialog("translate")
-        dialog = window.again_box
-        assert dialog.windowTitle() == "Translate" and dialog.prompt.text() == "Translate into:"
-        items = {dialog.editor.itemData(i) for i in range(dialog.editor.count())}
-        assert {"de", "fr", "es"} <= items and dialog.editor.text() == "fr"  # the stage's fallback
-        caution = dialog.caution.text()
-        assert "scored 37 of 100" in caution and "below the 60" in caution and "Settings › Models" in caution
-        dialog.editor.setText("de")
-        dialog.accept()
-        qtbot.waitUntil(lambda: [t["language"] for t in store.translation_languages(job_id)] == ["de"],
-                        timeout=120_000)
-    finally:
-        close_window(qtbot, window)
+    window = shared_window
+    store = window.controller.store
+    job_id = store.create_job("/recordings/short.wav", stages=["transcribe", "index"])
+    store.save_transcript(job_id, {"language": "en", "duration": 4.0, "text": "",
+                                   "segments": [{"start": 0.0, "end": 4.0, "text": "Good morning, everyone."}]})
+    store.update_stage(job_id, "transcribe", state=js.DONE)
+    store.update_stage(job_id, "index", state=js.DONE)
+    window.open_job(job_id)
+    window.run_again_dialog("translate")
+    dialog = window.again_box
+    assert dialog.windowTitle() == "Translate" and dialog.prompt.text() == "Translate into:"
+    items = {dialog.editor.itemData(i) for i in range(dialog.editor.count())}
+    assert {"de", "fr", "es"} <= items and dialog.editor.text() == "fr"  # the stage's fallback
+    caution = dialog.caution.text()
+    assert "scored 37 of 100" in caution and "below the 60" in caution and "Settings › Models" in caution
+    dialog.editor.setText("de")
+    dialog.accept()
+    qtbot.waitUntil(lambda: [t["language"] for t in store.translation_languages(job_id)] == ["de"],
+                    timeout=120_000)
 
 
 def test_a_multilingual_model_keeps_both_languages_of_a_mixed_recording(corpus):

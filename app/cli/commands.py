@@ -26,11 +26,23 @@ def say(notices) -> None:
         print(f"earmark: {notice.text}", file=sys.stderr, flush=True)
 
 
-def serve(data: DataDir) -> int:
+def serve(data: DataDir, api: str | None = None, api_limits: dict | None = None) -> int:
+    """The stack until Ctrl-C; with *api* (an address, "" for the default) the local API too."""
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     desk = Desk(data)
+    server = None
+    if api is not None:  # the port first: one in use is said before the workers start
+        from app.api.server import ApiServer
+
+        try:
+            server = ApiServer(desk, api, **(api_limits or {})).bind()
+        except (ValueError, OSError) as exc:
+            print(f"earmark: the API cannot listen on {api or 'its default address'}: "
+                  f"{getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
+            desk.shut()
+            return 2 if isinstance(exc, ValueError) else 1
     try:
         say(desk.open(wait_workers=True, join=False))
     except AlreadyRunning:
@@ -42,6 +54,10 @@ def serve(data: DataDir) -> int:
         print(f"earmark: {exc}", file=sys.stderr)
         desk.shut()
         return 1
+    if server is not None:
+        server.start()
+        print(f"The API listens on {server.url} (docs at {server.url}/docs; 'earmark api-key' prints its key).",
+              flush=True)
     print(f"Earmark is ready (data folder {data.root}). Press Ctrl-C to stop.", flush=True)
     from app.remote.access import join_lines
 
@@ -59,6 +75,8 @@ def serve(data: DataDir) -> int:
                 _follow_settings(data, desk)
     finally:
         print("Stopping…", flush=True)
+        if server is not None:
+            server.stop()
         desk.shut()
     return 0
 

@@ -2,6 +2,8 @@
 
     earmark                      the window (the stack starts behind it)
     earmark serve                the embedded stack without a window, until Ctrl-C
+    earmark serve --api [ADDR]   ... and the local API (the job contract and OpenAI's)
+    earmark api-key [--new]      the API's key
     earmark transcribe FILE...   transcribe through the queue, write transcripts
     earmark status               workers, queue depths, recent jobs
     earmark worker --queues Q    a Celery worker (started by the app, or on another machine)
@@ -62,7 +64,16 @@ def build_parser() -> argparse.ArgumentParser:
     g = sub.add_parser("gui", parents=[common], help="open the window (the default)")
     g.add_argument("--quit-when-ready", action="store_true",
                    help="close as soon as the workers are ready and print start-up times (smoke tests)")
-    sub.add_parser("serve", parents=[common], help="run the embedded broker and workers until interrupted")
+    s = sub.add_parser("serve", parents=[common], help="run the embedded broker and workers until interrupted")
+    s.add_argument("--api", nargs="?", const="", default=None, metavar="ADDRESS",
+                   help="also serve the local API (OpenAI's /v1/audio and the job contract) at ADDRESS: a port "
+                        "(on 127.0.0.1) or HOST:PORT (default 127.0.0.1:8765; other than loopback over TLS)")
+    s.add_argument("--api-upload-limit", type=int, default=2048, metavar="MB",
+                   help="the largest file the API takes, in MB (default: 2048; larger is refused with 413)")
+    s.add_argument("--api-queue-limit", type=int, default=100, metavar="N",
+                   help="refuse new API requests with 429 while N jobs wait to start (default: 100)")
+    k = sub.add_parser("api-key", parents=[common], help="print the local API's key (made on first use)")
+    k.add_argument("--new", action="store_true", help="make a new key (the old one stops working at once)")
 
     t = sub.add_parser("transcribe", parents=[common], help="transcribe files through the queue",
                        epilog="A file whose name starts with '-' goes after '--': earmark transcribe -- -take1.wav")
@@ -201,7 +212,13 @@ def _run(command: str, data, args) -> int:
     if command == "serve":
         from app.cli.commands import serve
 
-        return serve(data)
+        return serve(data, api=args.api, api_limits={"max_upload_bytes": args.api_upload_limit << 20,
+                                                     "queue_limit": args.api_queue_limit})
+    if command == "api-key":
+        from app.api.keys import api_key
+
+        print(api_key(data.root, new=args.new))
+        return 0
     if command == "transcribe":
         from app.cli.commands import transcribe
 

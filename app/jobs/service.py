@@ -34,6 +34,7 @@ TRANSCRIBE = stages.stage("transcribe").name
 INDEX = stages.stage("index").name
 
 LOST_AFTER_SECONDS = 10.0
+PENDING_SETTLED_SECONDS = 5.0  # the safety net sends a pending stage only once it stayed pending this long
 
 
 def options_key(options: dict) -> str:
@@ -156,12 +157,15 @@ class JobService:
         self.send(job_id, TRANSCRIBE)
         return Intake(job_id, path, js.QUEUED)
 
-    def send_pending(self) -> int:
+    def send_pending(self, settled_seconds: float = 0.0) -> int:
         """Queue what waits with nothing in the broker: jobs accepted while the workers
-        were starting, and a next stage the app did not get to send before it stopped."""
+        were starting, and a next stage the app did not get to send before it stopped.
+        *settled_seconds*: only jobs unchanged that long (see ``poll``)."""
+        settled = time.time() - settled_seconds
         with self.lock:
             pending = [j for j in self.store.job_rows() if j["stage_state"] == js.PENDING
-                       and j["state"] in js.ACTIVE and j["stage"] in stages.stage_names()]
+                       and j["state"] in js.ACTIVE and j["stage"] in stages.stage_names()
+                       and j["updated_at"] <= settled]
             for job in reversed(pending):  # oldest first
                 self.send(job["id"], job["stage"])
             chunks = sum(self.chunks.send_chunks(s["job_id"], only=(js.PENDING,)) for s in self.store.active_stages()
@@ -354,9 +358,10 @@ class JobService:
                                         finished_at=time.time())
                 return js.FAILED
             self.store.save_result(stages.stage(name).stores, job_id, meta["result"])
-            self.store.update_stage(job_id, name, only_if_active=True, state=js.DONE, progress=1.0,
-                                    error=None, finished_at=_finished_at(meta))
-            self._next_stage(job_id, name)
+            done = self.store.update_stage(job_id, name, only_if_active=True, state=js.DONE, progress=1.0,
+                                           error=None, finished_at=_finished_at(meta))
+            if done:  # every process joined to the stack collects the same result; one sends what is next
+                self._next_stage(job_id, name)
             return js.DONE
         if status == "FAILURE":
             failed = self.store.update_stage(job_id, name, only_if_active=True, state=js.FAILED,
@@ -412,7 +417,9 @@ class JobService:
                 for chunk in self.store.active_chunks():
                     if job_ids is None or chunk["job_id"] in job_ids:
                         self.chunks.collect(chunk)
-                self.send_pending()
+                # a stage made pending a moment ago is being sent by the process that made
+                # it (the window joined to 'earmark serve'): sent from here too, it ran twice
+                self.send_pending(settled_seconds=PENDING_SETTLED_SECONDS)
                 self._resend_lost()
             self.stalls.check()
             return True

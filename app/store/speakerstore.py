@@ -15,8 +15,6 @@ from __future__ import annotations
 import json
 import time
 
-import numpy as np
-
 from workers.options import default
 
 PRINT_NUMBERS = 192  # a voice print of the speaker model now (CAM++; GE2E's had 256)
@@ -29,12 +27,18 @@ LABEL_SQL = "COALESCE(sp.name, 'Speaker ' || sp.key)"  # a speaker's label: its 
 def _blob(vector) -> bytes | None:
     if vector is None:
         return None
+    import numpy as np  # here, not at the top: every command opens the store, few touch a voice
+
     v = np.asarray(vector, np.float32)
     return (v / (np.linalg.norm(v) + 1e-9)).astype(np.float32).tobytes()
 
 
 def _vector(blob: bytes | None):
-    return None if blob is None else np.frombuffer(blob, np.float32)
+    if blob is None:
+        return None
+    import numpy as np
+
+    return np.frombuffer(blob, np.float32)
 
 
 def _comparable(a, b) -> bool:
@@ -264,6 +268,8 @@ def _match(speakers: list[dict], people: list[tuple], threshold: float) -> dict:
     """speaker key → (person id, name, similarity): the closest voices first, each person
     at most once, only at *threshold* or above, and only speakers with MIN_MATCH_SECONDS
     of speech (when the result says how much)."""
+    import numpy as np
+
     pairs = []
     for sp in speakers:
         if not sp.get("print") or (sp.get("seconds") is not None and sp["seconds"] < MIN_MATCH_SECONDS):

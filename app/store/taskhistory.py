@@ -58,6 +58,12 @@ class TaskHistory(Database):
                        "WHERE t.updated_at > ? ORDER BY t.updated_at LIMIT ?", (updated_since, limit))
         return [dict(r) for r in rows]
 
+    def newest_task_rows(self, limit: int) -> list[dict]:
+        """The *limit* tasks changed last (the queue panel's first read of a long history)."""
+        rows = self._q("SELECT t.*, j.path FROM tasks t LEFT JOIN jobs j ON j.id = t.job_id "
+                       "ORDER BY t.updated_at DESC LIMIT ?", (limit,))
+        return [dict(r) for r in rows]
+
     def task_count(self) -> int:
         return self._q("SELECT COUNT(*) FROM tasks")[0][0]
 

@@ -98,8 +98,12 @@ class TaskFilter:
         return True
 
 
+FIRST_READ = 10_000  # the tasks the panel shows of a longer history: the newest (and all that change after)
+
+
 class TaskModel(ColumnsModel):
-    """Every task in the job store, filtered and sorted here (plain list operations,
+    """The job store's tasks (of a history longer than FIRST_READ, the newest and every one
+    that changes after), filtered and sorted here (plain list operations,
     not a proxy's per-row calls: 10,000 rows re-sort in about 10 ms); refreshed with
     only the rows changed since last time, keeping the selection."""
 
@@ -111,12 +115,14 @@ class TaskModel(ColumnsModel):
         self.all: dict[str, dict] = {}  # self.rows: the visible ones, filtered and sorted
         self.position: dict[str, int] = {}
         self.since = 0.0
+        self.stored = 0  # tasks in the store at the last refresh
         self.filter = TaskFilter()
         self.sort_column, self.sort_order = NEWEST_FIRST, Qt.DescendingOrder
 
     @property
     def total(self) -> int:
-        return len(self.all)
+        """Every task in the history (the model holds the newest FIRST_READ of a longer one)."""
+        return max(self.stored, len(self.all))
 
     def _arrange(self) -> None:
         """Recompute the visible rows; persistent indexes (the selection) follow their task."""
@@ -143,10 +149,12 @@ class TaskModel(ColumnsModel):
     def refresh(self) -> int:
         """Read what changed; return how many rows changed. Rows deleted elsewhere (a
         job removed from the list) are noticed by the count and dropped."""
-        if self.store.task_count() < len(self.all):
+        self.stored = self.store.task_count()
+        if self.stored < len(self.all):
             self.all, self.since = {}, 0.0
             self._arrange()
-        changed = self.store.task_rows(self.since)
+        # a year's history is 100,000 tasks: read at first only the newest (2.6 s of CPU for all)
+        changed = self.store.task_rows(self.since) if self.all else self.store.newest_task_rows(FIRST_READ)
         if not changed:
             return 0
         self.since = max(r["updated_at"] for r in changed)

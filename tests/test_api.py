@@ -1,0 +1,516 @@
+"""The local API end to end: a real ``earmark serve --api`` (real broker, real workers,
+the bundled tiny.en), driven by OpenAI's own Python client and by httpx."""
+
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import openai
+import pytest
+
+from app.store.jobstore import JobStore
+from tests.helpers import parse_srt, processes_of, reference, wait_until, wer
+
+pytestmark = pytest.mark.stack
+UPLOAD_LIMIT_MB = 2  # jfk.flac (1.1 MB) fits; the too-large test sends 3 MB
+
+
+class Api:
+    def __init__(self, data: Path, url: str, process: subprocess.Popen):
+        self.data, self.url, self.process = data, url, process
+
+    @property
+    def key(self) -> str:
+        """What ``earmark api-key`` prints (read each time: one test makes a new key)."""
+        done = subprocess.run([sys.executable, "-m", "app", "--data-dir", str(self.data), "api-key"],
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    def openai(self, key: str | None = None) -> openai.OpenAI:
+        return openai.OpenAI(base_url=f"{self.url}/v1", api_key=key or self.key, max_retries=0, timeout=300)
+
+    def http(self, key: str | None = None, **kwargs) -> httpx.Client:
+        return httpx.Client(base_url=self.url, headers={"Authorization": f"Bearer {key or self.key}"},
+                            timeout=kwargs.pop("timeout", 300), **kwargs)
+
+    def wait_done(self, http: httpx.Client, job_id: str) -> dict:
+        """The job's status once it has finished (long polling: the server answers when it ends)."""
+        while True:
+            status = http.get(f"/api/jobs/{job_id}/status", params={"wait": 30})
+            assert status.status_code == 200, status.text
+            body = status.json()
+            if body["status"] in ("done", "failed", "cancelled"):
+                return body
+
+
+def start_api(data: Path) -> Api:
+    """``earmark serve --api`` on a free port of 127.0.0.1, once it says it is ready."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app", "--data-dir", str(data), "serve", "--api", "127.0.0.1:0",
+         "--api-upload-limit", str(UPLOAD_LIMIT_MB), "--api-queue-limit", "20"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, stdin=subprocess.DEVNULL)
+    url = None
+    for line in process.stdout:  # the server says where it listens, then that it is ready
+        if line.startswith("The API listens on "):
+            url = line.split()[4]
+        if line.startswith("Earmark is ready"):
+            break
+    assert url, (data / "logs" / "app.log").read_text(errors="replace")[-3000:]
+    return Api(data, url, process)
+
+
+def stop_api(api: Api) -> None:
+    api.process.send_signal(signal.SIGINT)
+    try:
+        api.process.wait(60)
+    except subprocess.TimeoutExpired:
+        api.process.kill()
+        api.process.wait()
+    assert not processes_of(api.data), "serve --api left a broker or worker behind"
+
+
+@pytest.fixture(scope="module")
+def api():
+    with tempfile.TemporaryDirectory(prefix="em-") as folder:
+        running = start_api(Path(folder))
+        try:
+            yield running
+        finally:
+            stop_api(running)
+
+
+def test_health_needs_no_key_and_everything_else_does(api):
+    assert httpx.get(f"{api.url}/healthz").json() == {"status": "ok", "ready": True}
+    assert httpx.get(f"{api.url}/docs").status_code == 200  # the OpenAPI page
+    assert "/v1/audio/transcriptions" in httpx.get(f"{api.url}/openapi.json").json()["paths"]
+    for key in (None, "wrong"):
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        for method, path in (("GET", "/v1/models"), ("GET", "/api/jobs/x/status"),
+                             ("POST", "/api/transcripts/upload"), ("POST", "/v1/audio/transcriptions")):
+            answer = httpx.request(method, f"{api.url}{path}", headers=headers)
+            assert answer.status_code == 401, (key, path, answer.text)
+            assert answer.json()["error"]["code"] == "invalid_api_key"
+    with pytest.raises(openai.AuthenticationError):
+        api.openai("wrong").models.list()
+    key_file = api.data / "api.key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600 and key_file.read_text().strip() == api.key
+
+
+def test_openai_client_verbose_json_with_words_and_segments(api, corpus):
+    client = api.openai()
+    with open(corpus / "jfk.flac", "rb") as audio:
+        result = client.audio.transcriptions.create(model="whisper-1", file=audio, response_format="verbose_json",
+                                                    timestamp_granularities=["word", "segment"])
+    assert wer(reference("jfk"), result.text) <= 0.05
+    assert result.language == "english" and 10.5 <= result.duration <= 11.5
+    words, segments = result.words, result.segments
+    assert len(words) >= 20 and wer(reference("jfk"), " ".join(w.word for w in words)) <= 0.05
+    assert all(w.start <= w.end for w in words) and [w.start for w in words] == sorted(w.start for w in words)
+    assert segments and segments[0].start == 0.0 and segments[-1].end <= 11.1
+    assert [s.id for s in segments] == list(range(len(segments)))
+    assert wer(reference("jfk"), " ".join(s.text for s in segments)) <= 0.05
+    # only segments asked for: no words, as OpenAI answers
+    with open(corpus / "jfk.flac", "rb") as audio:
+        only = client.audio.transcriptions.create(model="whisper-1", file=audio, response_format="verbose_json")
+    assert only.segments and not getattr(only, "words", None)
+    # the uploads are the data folder's, private
+    uploads = api.data / "uploads"
+    assert stat.S_IMODE(uploads.stat().st_mode) == 0o700
+    files = [p for p in uploads.rglob("*") if p.is_file()]
+    assert files and all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in files)
+
+
+def test_openai_client_srt_vtt_and_text(api, corpus):
+    client = api.openai()
+    answers = {}
+    for fmt in ("srt", "vtt", "text", "json"):
+        with open(corpus / "jfk.flac", "rb") as audio:
+            answers[fmt] = client.audio.transcriptions.create(model="tiny.en", file=audio, response_format=fmt,
+                                                              language="en")
+    cues = parse_srt(answers["srt"])
+    assert cues and wer(reference("jfk"), " ".join(text for _, _, text in cues)) <= 0.05
+    assert cues[-1][1] <= 11.1 and [c[0] for c in cues] == sorted(c[0] for c in cues)
+    assert answers["vtt"].startswith("WEBVTT") and "-->" in answers["vtt"]
+    assert wer(reference("jfk"), answers["text"]) <= 0.05
+    assert answers["json"].text.strip() == answers["text"].strip()
+    # all four were one job: the same recording with the same options is transcribed once
+    store = JobStore(api.data / "earmark.db")
+    same = [job for job in store.jobs(limit=100) if '"tiny.en"' in job["options"]]
+    assert len(same) == 1 and store.transcript(same[0]["id"]) is not None
+
+
+def test_translation_with_the_multilingual_model(api, corpus):
+    with open(corpus / "jfk.flac", "rb") as audio:
+        english = api.openai().audio.translations.create(model="whisper-1", file=audio, response_format="verbose_json")
+    assert english.task == "translate" and wer(reference("jfk"), english.text) <= 0.2
+    [job] = [j for j in JobStore(api.data / "earmark.db").jobs(limit=100) if '"translate"' in j["options"]]
+    assert '"model": "base"' in job["options"]  # whisper-1 translates with the bundled multilingual model
+    with open(corpus / "jfk.flac", "rb") as audio, pytest.raises(openai.BadRequestError, match="English-only"):
+        api.openai().audio.translations.create(model="tiny.en", file=audio)
+
+
+def test_bad_requests_in_openais_shape_and_the_server_keeps_answering(api, corpus, tmp_path):
+    client = api.openai()
+    waiting_before = JobStore(api.data / "earmark.db").count_waiting()
+    text_file = tmp_path / "notes.wav"
+    text_file.write_text("these are notes, not a recording\n" * 20)
+    empty = tmp_path / "empty.mp3"
+    empty.write_bytes(b"")
+    cases = [(text_file, {}, openai.BadRequestError, "not a recording"),
+             (empty, {}, openai.BadRequestError, "is empty"),
+             (corpus / "jfk.flac", {"model": "no-such-model"}, openai.NotFoundError, "does not exist"),
+             (corpus / "jfk.flac", {"response_format": "docx"}, openai.BadRequestError, "response_format"),
+             (corpus / "jfk.flac", {"extra_body": {"stream": "true"}}, openai.BadRequestError, "stream"),
+             (corpus / "jfk.flac", {"response_format": "json", "timestamp_granularities": ["word"]},
+              openai.BadRequestError, "verbose_json")]
+    for path, extra, error, words in cases:
+        asked = {"model": "whisper-1", **extra}
+        with open(path, "rb") as audio, pytest.raises(error) as raised:
+            client.audio.transcriptions.create(file=audio, **asked)
+        body = raised.value.body
+        assert words in body["message"] and body["type"] == "invalid_request_error", (path, body)
+        assert str(api.data) not in body["message"]  # the server's folders are not the client's business
+    # nothing was queued, nothing kept, and the server still answers
+    assert JobStore(api.data / "earmark.db").count_waiting() == waiting_before
+    assert not [p for p in (api.data / "uploads").rglob("notes.wav")]
+    assert [m.id for m in client.models.list()][:2] == ["whisper-1", "tiny.en"]
+
+
+def test_four_requests_at_once(api, corpus):
+    """Four clients at once, each its own job (a different prompt): each gets its own answer."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def ask(n: int):
+        with open(corpus / "jfk.flac", "rb") as audio:
+            return api.openai().audio.transcriptions.with_raw_response.create(
+                model="whisper-1", file=audio, prompt=f"client {n}", response_format="json")
+
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(ask, range(4)))
+    assert len({a.headers["x-earmark-job-id"] for a in answers}) == 4
+    assert all(wer(reference("jfk"), a.parse().text) <= 0.05 for a in answers)
+
+
+def test_too_large_is_413_and_leaves_nothing(api, tmp_path):
+    big = tmp_path / "big.wav"
+    big.write_bytes(os.urandom((UPLOAD_LIMIT_MB + 1) << 20))
+    uploads = api.data / "uploads"
+
+    def kept():
+        return set(uploads.rglob("*")) if uploads.exists() else set()
+
+    before = kept()
+    with api.http() as http, open(big, "rb") as audio:
+        answer = http.post("/v1/audio/transcriptions", files={"file": ("big.wav", audio)},
+                           data={"model": "whisper-1"})
+    assert answer.status_code == 413 and answer.json()["error"]["code"] == "file_too_large", answer.text
+    assert kept() == before
+    # a client that sends no length (chunked) is cut off as the file passes the limit
+    def chunks():
+        with open(big, "rb") as audio:
+            while block := audio.read(1 << 16):
+                yield block
+    boundary = "earmark-test-boundary"
+    body = [f'--{boundary}\r\nContent-Disposition: form-data; name="model"\r\n\r\nwhisper-1\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.wav"\r\n'
+            "Content-Type: audio/wav\r\n\r\n".encode()]
+
+    def stream():
+        yield body[0]
+        yield from chunks()
+        yield f"\r\n--{boundary}--\r\n".encode()
+    with api.http() as http:
+        answer = http.post("/v1/audio/transcriptions", content=stream(),
+                           headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    assert answer.status_code == 413, answer.text
+    assert kept() == before  # what had come of it is gone
+
+
+def test_job_contract_upload_status_result_export_search(api, corpus, tmp_path):
+    talk = tmp_path / "talk.flac"
+    shutil.copy(corpus / "jfk.flac", talk)
+    with api.http() as http:
+        with open(talk, "rb") as audio:
+            answer = http.post("/api/transcripts/upload", files={"file": ("talk.flac", audio)},
+                               data={"language": "en", "speakers": "1"})
+        assert answer.status_code == 202, answer.text
+        body = answer.json()
+        assert body["status"] == "queued" and body["transcript_id"] == body["job_id"]
+        job_id = body["job_id"]
+        first = http.get(f"/api/jobs/{job_id}/status").json()
+        assert first["job_id"] == job_id and first["status"] in ("queued", "running", "done")
+        place = first["place_in_line"]
+        assert {"queued": place is not None and place >= 1, "running": place == 0,
+                "done": place is None}[first["status"]], first
+        done = api.wait_done(http, job_id)
+        assert done["status"] == "done" and done["error"] is None and done["place_in_line"] is None, done
+        assert wer(reference("jfk"), done["result"]["text"]) <= 0.05 and done["result"]["language"] == "en"
+        assert all(s.get("speaker") for s in done["result"]["segments"])  # speakers asked for: each segment has one
+
+        transcript = http.get(f"/api/transcripts/{job_id}").json()
+        assert transcript["text"] == done["result"]["text"]
+        srt = http.get(f"/api/transcripts/{job_id}/export", params={"format": "srt"})
+        assert srt.status_code == 200 and 'filename="talk.srt"' in srt.headers["content-disposition"]
+        cues = [t for _, _, t in parse_srt(srt.text)]
+        speaker = done["result"]["segments"][0]["speaker"]
+        assert all(t.startswith(f"{speaker}: ") for t in cues)  # the export names who speaks
+        assert wer(reference("jfk"), " ".join(t.removeprefix(f"{speaker}: ") for t in cues)) <= 0.05
+        assert http.get(f"/api/transcripts/{job_id}/export", params={"format": "pdf"}).status_code == 400
+        hits = http.get("/api/search", params={"q": "country"}).json()["hits"]
+        assert job_id in {h["job_id"] for h in hits}
+        assert http.get("/api/jobs/nope/status").status_code == 404
+
+        # bad options are the desk's checks, said at once, nothing queued
+        with open(talk, "rb") as audio:
+            bad = http.post("/api/transcripts/upload", files={"file": ("talk.flac", audio)},
+                            data={"speakers": "lots"})
+        assert bad.status_code == 400 and bad.json()["error"]["param"] == "speakers"
+
+
+def test_a_callback_is_signed_and_tried_again_after_a_server_error(api, corpus, tmp_path):
+    import hashlib
+    import hmac
+    import json
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    received, arrived = [], threading.Event()
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append((dict(self.headers), body))
+            self.send_response(503 if len(received) == 1 else 200)  # the first try finds it busy
+            self.end_headers()
+            if len(received) > 1:
+                arrived.set()
+
+        def log_message(self, *args):
+            pass
+
+    receiver = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    called = tmp_path / "called.flac"
+    shutil.copy(corpus / "jfk.flac", called)
+    try:
+        with api.http() as http, open(called, "rb") as audio:
+            assert http.post("/api/transcripts/upload", files={"file": ("called.flac", audio)}, data={
+                "callback_url": "ftp://nowhere"}).status_code == 400
+            audio.seek(0)
+            job_id = http.post("/api/transcripts/upload", files={"file": ("called.flac", audio)}, data={
+                "callback_url": f"http://127.0.0.1:{receiver.server_port}/done"}).json()["job_id"]
+        assert arrived.wait(300), "no callback came"
+    finally:
+        receiver.shutdown()
+    assert len(received) == 2 and received[0][1] == received[1][1]  # the same POST, tried again once
+    headers, body = received[1]
+    expected = hmac.new(api.key.encode(), body, hashlib.sha256).hexdigest()
+    assert headers["X-Earmark-Signature"] == f"sha256={expected}"
+    status = json.loads(body)
+    assert status["job_id"] == job_id and status["status"] == "done"
+    assert wer(reference("jfk"), status["result"]["text"]) <= 0.05
+
+
+def test_the_event_stream_follows_a_job_to_its_end(api, corpus, tmp_path):
+    import json
+
+    followed = tmp_path / "followed.flac"
+    shutil.copy(corpus / "jfk.flac", followed)
+    with api.http() as http:
+        with open(followed, "rb") as audio:
+            job_id = http.post("/api/transcripts/upload", files={"file": ("followed.flac", audio)},
+                               data={"force": "true", "language": "en"}).json()["job_id"]
+        seen = []
+        with http.stream("GET", "/api/events", params={"job_id": job_id}) as stream:
+            assert stream.headers["content-type"].startswith("text/event-stream")
+            for line in stream.iter_lines():
+                if line.startswith("data: "):
+                    seen.append(json.loads(line[6:]))
+                    if seen[-1]["status"] in ("done", "failed", "cancelled"):
+                        break
+    assert {e["job_id"] for e in seen} == {job_id} and seen[-1]["status"] == "done", seen
+    assert len(seen) >= 2 and len({json.dumps(e) for e in seen}) == len(seen)  # changes only
+    progress = [e["progress"] for e in seen if e["stage"] == "transcribe" and e["progress"] is not None]
+    assert progress == sorted(progress)
+
+
+def test_many_waiting_clients_hold_no_thread_and_are_all_woken(api, corpus):
+    """More long polls than the server's thread pool (40) has threads: the server still
+    answers at once, and a cancel wakes every one of them."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    waiting = 50
+    with api.http(limits=httpx.Limits(max_connections=waiting + 5)) as http:
+        with open(corpus / "meeting2_incident_review.mp3", "rb") as audio:
+            job_id = http.post("/api/transcripts/upload", files={"file": ("long.mp3", audio)},
+                               data={"force": "true"}).json()["job_id"]
+        with ThreadPoolExecutor(waiting) as pool:
+            polls = [pool.submit(http.get, f"/api/jobs/{job_id}/status", params={"wait": 60})
+                     for _ in range(waiting)]
+            wait_until(lambda: len(pool._threads) == waiting, message="the clients to start")
+            began = time.monotonic()
+            assert http.get("/healthz").status_code == 200 and http.get("/v1/models").status_code == 200
+            assert time.monotonic() - began < 5  # not queued behind the waiting clients
+            assert not any(p.done() for p in polls)  # they really wait
+            assert http.delete(f"/api/jobs/{job_id}").json()["status"] == "cancelled"
+            answers = [p.result(timeout=30) for p in polls]
+    assert all(a.status_code == 200 and a.json()["status"] == "cancelled" for a in answers)
+
+
+def test_cancel_through_the_api(api, corpus):
+    with api.http() as http:
+        with open(corpus / "meeting1_product_sync.mp3", "rb") as audio:
+            job_id = http.post("/api/transcripts/upload", files={"file": ("meeting.mp3", audio)},
+                               data={"force": "true"}).json()["job_id"]
+        assert http.delete(f"/api/jobs/{job_id}").json()["status"] == "cancelled"
+        assert api.wait_done(http, job_id)["status"] == "cancelled"
+        # removed: the job is forgotten and its upload goes with it
+        [upload] = (api.data / "uploads").rglob("meeting.mp3")
+        assert http.delete(f"/api/jobs/{job_id}", params={"remove": "true"}).json()["status"] == "removed"
+        assert http.get(f"/api/jobs/{job_id}/status").status_code == 404
+        assert not upload.exists() and not upload.parent.exists()
+
+
+def test_a_client_that_leaves_does_not_lose_its_job(api, corpus, tmp_path):
+    leaving = tmp_path / "leaving.flac"
+    shutil.copy(corpus / "jfk.flac", leaving)
+    with api.http(timeout=httpx.Timeout(30, read=0.5)) as http, open(leaving, "rb") as audio:
+        with pytest.raises(httpx.ReadTimeout):  # gone before the transcript is ready
+            http.post("/v1/audio/transcriptions", files={"file": ("leaving.flac", audio)},
+                      data={"model": "whisper-1", "prompt": "fellow Americans"})
+    store = JobStore(api.data / "earmark.db")
+    # the server took the whole upload before the client left: its job appears and runs
+    wait_until(lambda: [j for j in store.jobs(limit=100) if j["path"].endswith("leaving.flac")])
+    [job] = [j for j in store.jobs(limit=100) if j["path"].endswith("leaving.flac")]
+    with api.http() as http:
+        done = api.wait_done(http, job["id"])
+    assert done["status"] == "done" and wer(reference("jfk"), done["result"]["text"]) <= 0.05
+
+
+def test_the_api_killed_mid_request_its_job_finishes_once_after_a_restart(data_dir, corpus):
+    from tests.test_resilience import MEETING, assert_completed_once, kill_app, sequential, wait_running
+
+    sequential(data_dir)  # progress segment by segment: the job is caught mid-way
+    first = start_api(data_dir)
+    outcome = {}
+
+    def ask():
+        try:
+            with first.http() as http, open(corpus / f"{MEETING}.mp3", "rb") as audio:
+                outcome["answer"] = http.post("/v1/audio/transcriptions", data={"model": "whisper-1"},
+                                              files={"file": ("meeting.mp3", audio)})
+        except httpx.HTTPError as exc:
+            outcome["error"] = exc
+
+    client = threading.Thread(target=ask)
+    client.start()
+    store = JobStore(data_dir / "earmark.db")
+    job_id = wait_until(lambda: store.jobs() and store.jobs()[0]["id"], 120, message="the job")
+    wait_running(store, job_id)
+    kill_app(first.process)
+    client.join(60)
+    assert "error" in outcome, outcome  # the client saw its server go
+    second = start_api(data_dir)
+    try:
+        with second.http() as http:
+            status = second.wait_done(http, job_id)
+        assert status["status"] == "done" and wer(reference(MEETING), status["result"]["text"]) <= 0.15
+        assert_completed_once(store, job_id, starts=2)
+    finally:
+        stop_api(second)
+
+
+def test_a_new_key_takes_effect_at_once(api):
+    old = api.key
+    done = subprocess.run([sys.executable, "-m", "app", "--data-dir", str(api.data), "api-key", "--new"],
+                          capture_output=True, text=True, timeout=60)
+    new = done.stdout.strip()
+    assert done.returncode == 0 and new and new != old and new == api.key
+    with api.http(old) as http:
+        assert http.get("/v1/models").status_code == 401
+    assert [m.id for m in api.openai(new).models.list()][0] == "whisper-1"
+
+
+# --- without workers: the address rule, TLS away from loopback, the queue's limit -------------
+
+def test_addresses():
+    from app.api.server import DEFAULT_PORT, parse_address
+
+    assert parse_address("") == ("127.0.0.1", DEFAULT_PORT)
+    assert parse_address("9000") == ("127.0.0.1", 9000)
+    assert parse_address("localhost:9000") == ("127.0.0.1", 9000)
+    assert parse_address("0.0.0.0") == ("0.0.0.0", DEFAULT_PORT)
+    assert parse_address("[::1]:9001") == ("::1", 9001)
+    for bad in ("example.com:80", "1.2.3.4:99999", "nine"):
+        with pytest.raises(ValueError):
+            parse_address(bad)
+
+
+@pytest.fixture
+def desk(data_dir):
+    from app.jobs.desk import Desk
+    from app.paths import DataDir
+
+    desk = Desk(DataDir(data_dir).ensure())
+    yield desk
+    desk.shut()
+
+
+def test_other_addresses_are_served_over_tls_with_the_apps_certificate(desk):
+    import ssl
+
+    from app.api.keys import api_key
+    from app.api.server import ApiServer
+    from app.remote.access import HelperAccess
+
+    server = ApiServer(desk, "0.0.0.0:0").start()
+    try:
+        wait_until(lambda: server.server.started)
+        assert server.tls and server.url.startswith("https://")
+        pinned = ssl.create_default_context(cafile=str(HelperAccess.of(desk.data).cert_path))
+        pinned.check_hostname = False  # the certificate is the app's own, pinned like a helper pins it
+        here = f"https://127.0.0.1:{server.port}"
+        assert httpx.get(f"{here}/healthz", verify=pinned).json()["status"] == "ok"
+        models = httpx.get(f"{here}/v1/models", verify=pinned,
+                           headers={"Authorization": f"Bearer {api_key(desk.data.root)}"})
+        assert models.status_code == 200 and models.json()["data"][0]["id"] == "whisper-1"
+        with pytest.raises(httpx.HTTPError):  # no plain HTTP on a TLS port
+            httpx.get(f"http://127.0.0.1:{server.port}/healthz", timeout=5)
+    finally:
+        server.stop()
+
+
+def test_a_full_queue_is_429_and_nothing_is_queued(desk, corpus):
+    from fastapi.testclient import TestClient
+
+    from app.api.keys import api_key
+    from app.api.server import create_app
+
+    client = TestClient(create_app(desk, queue_limit=0),
+                        headers={"Authorization": f"Bearer {api_key(desk.data.root)}"})
+    with open(corpus / "jfk.flac", "rb") as audio:
+        answer = client.post("/v1/audio/transcriptions", files={"file": ("jfk.flac", audio)},
+                             data={"model": "whisper-1"})
+    assert answer.status_code == 429 and answer.json()["error"]["code"] == "queue_full", answer.text
+    assert desk.store.jobs() == [] and not list((desk.data.root / "uploads").rglob("jfk.flac"))
+
+
+def test_uploads_no_job_names_are_removed_when_the_api_starts(desk, corpus):
+    from app.api.server import sweep_uploads
+
+    uploads = desk.data.root / "uploads"
+    kept, orphan = uploads / "a" / "jfk.flac", uploads / "b" / "gone.flac"
+    for path in (kept, orphan):
+        path.parent.mkdir(parents=True)
+        shutil.copy(corpus / "jfk.flac", path)
+    [job_id] = desk.add([str(kept)]).job_ids  # no workers yet: it waits as pending, and keeps its file
+    assert sweep_uploads(desk) == 1
+    assert kept.exists() and not orphan.parent.exists() and desk.store.job(job_id)["path"] == str(kept)
