@@ -17,6 +17,7 @@ from app.paths import DataDir
 from app.settings import Settings
 from app.store import jobstore as js
 from tests.helpers import fresh_copy, parse_srt, processes_of, reference, wer
+from tests.long_audio import long_file
 
 pytestmark = [pytest.mark.gui, pytest.mark.stack]
 
@@ -118,29 +119,31 @@ def test_cancel_and_move_to_top_change_what_runs(qtbot, own_window, tmp_path, co
     window = own_window
     qtbot.waitSignal(window.controller.ready, timeout=120_000, raising=False)
     qtbot.waitUntil(lambda: window.controller.is_ready, timeout=120_000)
-    files = [corpus / "meeting1_product_sync.mp3"]
+    # the running job is the four meetings in one file (5.6 min, one task): it cannot finish in the
+    # moment between "running" and the cancel, and b and d can only run once it has stopped
+    files = [long_file(tmp_path / "long.wav", corpus)]
     for name in ("b", "c", "d"):  # three different files (a byte appended), each a few seconds of work
         target = tmp_path / f"{name}.flac"
         target.write_bytes((corpus / "jfk.flac").read_bytes() + name.encode())
         files.append(target)
     window.add_paths([str(f) for f in files])
-    wait_states(qtbot, window, ["meeting1_product_sync.mp3", "b.flac", "c.flac", "d.flac"], (js.QUEUED, js.RUNNING))
-    qtbot.waitUntil(lambda: row_of(window, "meeting1_product_sync.mp3")["state"] == js.RUNNING, timeout=60_000)
-    ids = {n: row_of(window, n)["id"] for n in ("meeting1_product_sync.mp3", "b.flac", "c.flac", "d.flac")}
+    wait_states(qtbot, window, ["long.wav", "b.flac", "c.flac", "d.flac"], (js.QUEUED, js.RUNNING))
+    qtbot.waitUntil(lambda: row_of(window, "long.wav")["state"] == js.RUNNING, timeout=60_000)
+    ids = {n: row_of(window, n)["id"] for n in ("long.wav", "b.flac", "c.flac", "d.flac")}
     window.controller.move_to_top([ids["d.flac"]])
     window.controller.cancel([ids["c.flac"]])
-    window.controller.cancel([ids["meeting1_product_sync.mp3"]])  # the running one stops
+    window.controller.cancel([ids["long.wav"]])  # the running one stops
     wait_states(qtbot, window, list(ids))
 
     store = window.controller.store
     state = {n: store.job(i)["state"] for n, i in ids.items()}
     errors = {n: store.job(i)["error"] for n, i in ids.items()}
-    assert state == {"meeting1_product_sync.mp3": js.CANCELLED, "b.flac": js.DONE, "c.flac": js.CANCELLED,
+    assert state == {"long.wav": js.CANCELLED, "b.flac": js.DONE, "c.flac": js.CANCELLED,
                      "d.flac": js.DONE}, errors
     kinds = {n: [e["kind"] for e in store.events(job_id=i)] for n, i in ids.items()}
     assert "started" not in kinds["c.flac"]  # a cancelled queued job never starts
-    assert kinds["meeting1_product_sync.mp3"].count("started") == 1
-    assert "succeeded" not in kinds["meeting1_product_sync.mp3"]
+    assert kinds["long.wav"].count("started") == 1
+    assert "succeeded" not in kinds["long.wav"]
     started = {n: store.stage(ids[n], "transcribe")["started_at"] for n in ("b.flac", "d.flac")}
     assert started["d.flac"] < started["b.flac"]  # moved to the top: ran before the one queued earlier
 

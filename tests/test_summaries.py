@@ -71,7 +71,6 @@ def test_a_persons_own_template_is_picked_up_and_the_summary_is_stored_and_searc
 @pytest.mark.stack
 @pytest.mark.stack_own  # a backlog of summaries on an idle stack, stopped with it
 def test_a_new_transcription_is_never_stuck_behind_summaries_and_indexing(data_dir, corpus):
-    from app.jobs.service import INDEX, SUMMARIZE
     from app.runtime.queues import depths
     from tests.test_resilience import open_stack
 
@@ -87,8 +86,8 @@ def test_a_new_transcription_is_never_stuck_behind_summaries_and_indexing(data_d
             store.update_stage(job_id, "transcribe", state=js.DONE)
             backlog.append(job_id)
         for job_id in backlog:
-            service.send(job_id, SUMMARIZE)
-            service.send(job_id, INDEX)
+            service.send(job_id, "summarize")
+            service.send(job_id, "index")
         wait_until(lambda: depths(stack.celery)["nlp"]["waiting"] >= 5, 30, message="a summary backlog")
 
         intake = service.intake(str(corpus / "jfk.flac"), {"model": "bundled", "beam_size": 5, "vad_filter": True})
