@@ -10,19 +10,24 @@ import ipaddress
 DEFAULT_PORT = 6380
 
 
+def split_host_port(text: str) -> tuple[str, str]:
+    """'[::1]:8765' → ('::1', '8765'), 'host:port' → both, a bare host → (host, '')."""
+    if text.startswith("["):
+        host, _, rest = text[1:].partition("]")
+        return host, rest.lstrip(":")
+    if text.count(":") == 1:
+        host, _, port_text = text.partition(":")
+        return host, port_text
+    return text, ""
+
+
 def parse_listen(text: str) -> tuple[str, int]:
     """'192.168.1.5:6380', '0.0.0.0', ':6380' or '[::]:6380' → (host, port); ValueError
     with a sentence."""
     text = (text or "").strip()
     if not text:
         raise ValueError("Give the address to listen on, such as 0.0.0.0:6380 or 192.168.1.5:6380.")
-    if text.startswith("["):
-        host, _, rest = text[1:].partition("]")
-        port_text = rest.lstrip(":")
-    elif text.count(":") == 1:
-        host, _, port_text = text.partition(":")
-    else:
-        host, port_text = text, ""
+    host, port_text = split_host_port(text)
     host = host or "0.0.0.0"
     try:
         port = int(port_text) if port_text else DEFAULT_PORT

@@ -28,6 +28,7 @@ from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
+from app.addresses import split_host_port
 from app.api import keys
 from app.api.openai_shapes import FORMATS, GRANULARITIES, verbose
 from app.api.uploads import DEFAULT_MAX_UPLOAD_BYTES, UPLOADS, Form, TooLarge, UploadProblem, read_form
@@ -74,13 +75,8 @@ def parse_address(text: str | None) -> tuple[str, int]:
         return "127.0.0.1", DEFAULT_PORT
     if text.isdigit():
         host, port_text = "127.0.0.1", text
-    elif text.startswith("["):
-        host, _, rest = text[1:].partition("]")
-        port_text = rest.lstrip(":")
-    elif text.count(":") == 1:
-        host, _, port_text = text.partition(":")
     else:
-        host, port_text = text, ""
+        host, port_text = split_host_port(text)
     host = {"localhost": "127.0.0.1", "": "127.0.0.1"}.get(host, host)
     try:
         ipaddress.ip_address(host)

@@ -49,13 +49,7 @@ def check_transcript(result, start: float, end: float, *, job_id: str | None = N
     extra = set(result) - TRANSCRIPT_FIELDS
     if extra:
         raise _refuse(f"unknown fields {', '.join(sorted(extra)[:3])}")
-    timings = result.get("timings", {})
-    if not isinstance(timings, dict) or set(timings) - TIMING_PARTS:
-        raise _refuse("unknown timings")
-    for part, seconds in timings.items():
-        _number(seconds, f"the time of {part}")
-    if job_id is not None and result.get("job_id") not in (None, job_id):
-        raise _refuse("another job's result")
+    _check_timings_and_job(result, job_id)
     if index is not None and result.get("index") not in (None, index):
         raise _refuse("another part's result")
     segments = result.get("segments")
@@ -93,6 +87,14 @@ def check_stage_result(result, source_bytes: int, *, job_id: str | None = None) 
     job, no larger than its input allows."""
     if not isinstance(result, dict):
         raise _refuse("not a result")
+    _check_timings_and_job(result, job_id)
+    size = len(json.dumps(result))
+    if size > STAGE_GROWTH * source_bytes + STAGE_ALLOWANCE_BYTES:
+        raise _refuse(f"{size // 1024} KB from a {source_bytes // 1024} KB transcript")
+
+
+def _check_timings_and_job(result: dict, job_id: str | None) -> None:
+    """Timings, if any, are known parts with numbers; the result is this job's."""
     timings = result.get("timings", {})
     if not isinstance(timings, dict) or set(timings) - TIMING_PARTS:
         raise _refuse("unknown timings")
@@ -100,6 +102,3 @@ def check_stage_result(result, source_bytes: int, *, job_id: str | None = None) 
         _number(seconds, f"the time of {part}")
     if job_id is not None and result.get("job_id") not in (None, job_id):
         raise _refuse("another job's result")
-    size = len(json.dumps(result))
-    if size > STAGE_GROWTH * source_bytes + STAGE_ALLOWANCE_BYTES:
-        raise _refuse(f"{size // 1024} KB from a {source_bytes // 1024} KB transcript")
