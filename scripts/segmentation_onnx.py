@@ -20,7 +20,6 @@ from __future__ import annotations
 import importlib.util
 import sys
 import tempfile
-import types
 import zipfile
 from pathlib import Path
 

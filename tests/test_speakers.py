@@ -135,15 +135,19 @@ def test_real_meeting_speech_is_found_by_the_audio(corpus):
     assert parts["der"] <= 0.25
 
 
-@pytest.mark.xfail(strict=True, reason="CAM++ (issue 30 round 3) gives trn06's opening 8 s, where FEE083 and "
-                                       "MEO082 talk at once, a speaker of its own: 9 % confusion (GE2E: 2 %)")
-def test_one_real_voice_is_not_split_in_two(corpus):
+def test_one_real_voice_is_not_split_in_two_and_two_at_once_are_both_heard(corpus):
     """trn06 (held out): FEE083 talks for 26 of its 30 s; her speech must not be split
-    between two speakers (confusion under 5 % of the reference speech)."""
+    between two speakers (confusion under 5 % of the reference speech). Round 3's engine
+    (2 s windows, one speaker a moment) made the opening 8 s, where she and MEO082 talk at
+    once, a speaker of its own (9 %). Now that opening is two people at once: turns of two
+    speakers overlap there, as in the reference."""
     found, reference = ami(corpus, "ami_trn06")
     parts = voices.error_parts(reference, hypothesis(found))
     print(f"ami_trn06: {len(found.prints)} speakers, {parts}")
     assert parts["confusion"] <= 0.05 * parts["speech"]
+    both = [(a, b) for a in found.turns for b in found.turns
+            if a.speaker < b.speaker and min(a.end, b.end) - max(a.start, b.start) >= 1.0 and a.start < 8.0]
+    assert both, found.turns
 
 
 def test_a_remembered_real_voice_is_named_and_a_stranger_is_not(tmp_path, corpus):

@@ -9,14 +9,15 @@ people apart where Resemblyzer's GE2E (``voice/ge2e.npz``, still here for the be
 its agreement test) barely did: 1.6 s prints of different people 0.26 alike on average,
 of the same person 0.60 (GE2E 0.65 vs 0.75), AMI trn01-05.
 
-``diarize()`` reads the recording in blocks (the audio is never held whole),
-finds speech by the audio (Silero VAD, the one faster-whisper ships, set for far
-voices; and the transcript's words where the audio hears nothing), brings each block's speech to
-one level (GE2E's; CAM++'s filterbank is level-free), takes a voice print about every HOP seconds of
-speech, groups each with its neighbours and clusters them over the whole recording
-(average linkage; the number of voices from SAME_SPEAKER, or as asked) and returns
-turns, one voice print per speaker (their mean) and their speaking time. Settings were
-chosen on AMI trn01-05 and one synthetic meeting (bench/bench_speakers.py).
+``diarize()`` reads the recording in blocks (the audio is never held whole) and gives it,
+10 s at a time, to pyannote's segmentation-3.0 (``segmentation.py``, MIT, ONNX), which says
+where up to three people talk in that chunk, two at once included; each of them gets a CAM++
+print of the speech where they talk alone; the prints are clustered over the whole recording
+(average linkage; the number of voices from SAME_SPEAKER, or as asked), and frame by frame the
+chunks say how many talk and who. It returns turns (two people's may overlap), one voice print
+per speaker (their mean) and their speaking time. Settings were chosen on AMI trn01-05 and one
+synthetic meeting (bench/bench_speakers.py). ``take_prints`` and ``in_context`` are round 3's
+way (2 s windows of the speech Silero VAD finds), kept for the bench.
 
 Pure NumPy functions plus one cached encoder: no Celery, no Qt.
 """
@@ -34,25 +35,24 @@ from workers.media import SAMPLE_RATE
 
 WEIGHTS = Path(__file__).resolve().parent / "voice" / "ge2e.npz"
 CAMPP_WEIGHTS = Path(__file__).resolve().parent / "voice" / "campplus.onnx"
-WINDOW_SECONDS = 2.0  # one voice print's speech (GE2E took 1.6 s; CAM++ on 2-3 s windows held a far voice steadier)
-HOP_SECONDS = 2.0  # windows apart (1.0 cost twice the time for no gain on AMI trn01-05)
-PAUSE_FRAMES = 30  # a silence of 0.3 s or more between speech is a pause (where turns change)
-MIN_WINDOW_SECONDS = 2.0  # less speech than this between pauses gives a weak print: it joins a speaker, makes none
-# (a window round a shorter run holds more of its surroundings than of it: at 1.0 such a print made a
-# speaker of its own out of one man's 1.2 s sentence in jfk.flac)
-MIN_WEAK_SECONDS = 0.1  # less than this gives no print at all (its speech goes to the nearest print's speaker)
+WINDOW_SECONDS = 1.6  # GE2E's window (its encoder, kept for the bench and its agreement test)
+TARGET_DBFS = -30  # the speech level GE2E was trained on (CAM++'s filterbank is mean-normalised: level-free)
+EMBED_BATCH = 128  # GE2E windows through the encoder at once
 BLOCK_SECONDS = 300.0  # decoded at a time
-EMBED_BATCH = 128  # windows through the encoder at once (larger use the cores a little better, and more memory)
 MAX_CLUSTERED = 1200  # voice prints clustered directly; the rest join the nearest speaker
 MAX_SPEAKERS = 8
-MIN_TURN_SECONDS = 0.6  # a shorter island of one voice inside another's turn is smoothed away
-SAME_SPEAKER = 0.62  # auto: groups of prints (in context) alike on average this much are one voice: the middle of
-# 0.55-0.70, where AMI trn01-05 and tune_three all keep their best DER and count
-CONTEXT_PRINTS = 1  # a print is grouped as the mean of itself and this many neighbours either side (±2 blurred
-# the turns of the CLI test's three voices)
-VAD_THRESHOLD = 0.2  # Silero's speech probability: its usual 0.5 missed most far-field talk in meetings
-TARGET_DBFS = -30  # the speech level GE2E was trained on (CAM++'s filterbank is mean-normalised: level-free)
-MIN_PRINTS = 1  # a group of fewer prints is not a speaker of its own (with GE2E's 1.6 s prints this was 2)
+SAME_SPEAKER = 0.62  # auto: groups of prints alike on average this much are one voice (round 3's middle of
+# 0.55-0.70 on the tuning part). With the settings below AMI trn01-05 keep their best DER from 0.60 to under 0.70
+# (0.70: 0.42) and tune_three from 0.60 to 0.70 (0.50-0.55 merge two of its espeak-ng voices)
+MIN_PRINTS = 1  # a group of fewer prints is not a speaker of its own
+SEG_STEP = 5.0  # seconds between 10 s segmentation chunks (AMI trn01-05, prints of 3 s at most: 5 s 0.263,
+# 2.5 s 0.260, at 0.02 / 0.035 of real time on one core; chosen for the cost aim, 0.3 of the transcription)
+CLEAN_SECONDS = 1.0  # a local speaker's print is of their speech alone if they have this much of it (0.5-2: same)
+STRONG_SECONDS = 1.0  # a print of less speech joins a speaker, makes none (2 s: trn03's second voice is lost;
+# 3 s: two of tune_three's voices merge)
+PRINT_SECONDS = 3.0  # at most this much of a local speaker's speech in a chunk is printed (its middle): the
+# encoder is most of the stage's time and grows with the length (3, 5 or all 10 s: the same DER on the tuning part)
+LEAST_SECONDS = 0.2  # a local speaker with less speech than this in a chunk is no one
 
 
 @dataclass(frozen=True)
@@ -312,160 +312,7 @@ def _close(mask: np.ndarray, frames: int) -> np.ndarray:
     return out
 
 
-def speech_mask(audio: np.ndarray) -> np.ndarray:
-    """Per 10 ms frame: is it speech (Silero VAD, as the speech engine finds it)."""
-    from workers.engines.chunks import speech_regions
-
-    return _mask_of(speech_regions(audio, min_silence_ms=150, threshold=VAD_THRESHOLD), 0.0, len(audio) // 160 + 1)
-
-
-@dataclass
-class Prints:
-    """Voice prints taken along a recording: the centre time of each and the speech found."""
-
-    times: np.ndarray  # (n,) seconds
-    embeddings: np.ndarray  # (n, 256)
-    speech: list[tuple[float, float]]  # speech regions, seconds
-    duration: float
-    weak: np.ndarray | None = None  # (n,) taken from a short run of speech: joins a speaker, makes none
-
-
-def speech_of(segments: list[dict], gap: float = 0.3) -> list[tuple[float, float]]:
-    """Where a transcript has speech: its words (its segments where it has no word times)."""
-    spans = []
-    for seg in segments:
-        if seg.get("gap"):
-            continue
-        words = seg.get("words") or []
-        spans += [(w["start"], w["end"]) for w in words] if words else [(seg["start"], seg["end"])]
-    return _merge(spans, gap=gap)
-
-
-def _mask_of(regions: list[tuple[float, float]], origin: float, frames: int) -> np.ndarray:
-    mask = np.zeros(frames, bool)
-    for s, e in regions:
-        a, b = int((s - origin) * 100), int(math.ceil((e - origin) * 100))
-        if b > 0 and a < frames:
-            mask[max(a, 0):min(b, frames)] = True
-    return mask
-
-
-def _level(audio: np.ndarray, mask: np.ndarray) -> float:
-    """Root mean square of the speech frames (of all of *audio* if none)."""
-    frames = np.flatnonzero(mask[:len(audio) // 160])
-    if not len(frames):
-        return float(np.sqrt(np.mean(audio ** 2))) if len(audio) else 0.0
-    energy = np.mean(audio[:len(audio) // 160 * 160].reshape(-1, 160) ** 2, axis=1)
-    return float(np.sqrt(np.mean(energy[frames])))
-
-
-def _window_centres(a: int, b: int) -> list[float]:
-    """Centres (in 10 ms frames) of the windows for a run of speech from frame a to b:
-    one in its middle if it is shorter than two windows, else windows HOP_SECONDS apart
-    spread evenly from its start to its end."""
-    frames, hop = int(WINDOW_SECONDS * 100), int(HOP_SECONDS * 100)
-    if b - a <= frames + hop // 2:
-        return [(a + b) / 2]
-    count = int(math.ceil((b - a - frames) / hop)) + 1
-    return list(np.linspace(a + frames / 2, b - frames / 2, count))
-
-
-def take_prints(path: str, on_progress=None, duration: float | None = None,
-                speech_regions: list[tuple[float, float]] | None = None) -> Prints:
-    """Voice prints where the audio has speech (Silero VAD; with *speech_regions*, the
-    transcript's words where the audio hears nothing at all): each run of speech between pauses gets windows of
-    WINDOW_SECONDS about HOP_SECONDS apart; a run shorter than MIN_WINDOW_SECONDS gets
-    none (its speech goes to the nearest print's speaker). The speech of each block is
-    brought to the level the encoder was trained on (-30 dBFS, as Resemblyzer does for
-    an utterance), not each window on its own: a window of a quiet far voice keeps
-    its place beside the near ones instead of being blown up with its noise."""
-    enc = encoder()
-    half = int(WINDOW_SECONDS * SAMPLE_RATE) // 2
-    times, prints, speech, weak = [], [], [], []
-    carry = np.zeros(0, np.float32)  # the end of the previous block: windows across the cut
-    end = 0.0
-    for start, audio in blocks(path):
-        joined = np.concatenate([carry, audio])
-        origin = start - len(carry) / SAMPLE_RATE  # time of joined[0]
-        frames = len(joined) // 160 + 1
-        mask = speech_mask(joined)
-        if speech_regions is not None:
-            # Whisper's word times run on through pauses: its words add only speech the audio
-            # does not hear at all (a far voice), not the edges of what it hears
-            heard = mask.copy()
-            for said_from, said_to in speech_regions:
-                lo = max(int((said_from - origin) * 100), 0)
-                hi = min(int(math.ceil((said_to - origin) * 100)), frames)
-                if hi > lo and not heard[lo:hi].any():
-                    mask[lo:hi] = True
-        mask = _close(mask, PAUSE_FRAMES)
-        gain = 10 ** (TARGET_DBFS / 20) / max(_level(joined, mask), 1e-4)
-        first = 0.0 if start == 0 else start  # this block's own part starts here
-        end = start + len(audio) / SAMPLE_RATE
-        windows, kept = [], []
-        for a, b in zip(*_runs(mask)):
-            if (b - a) < MIN_WEAK_SECONDS * 100:
-                continue
-            for centre in _window_centres(a, b):
-                t = origin + centre / 100
-                if not first <= t < end:
-                    continue
-                mid = int(round(centre * 160))
-                lo, hi = mid - half, mid + half
-                window = joined[max(lo, 0):hi]
-                if lo < 0:
-                    window = np.pad(window, (-lo, 0))
-                if len(window) < 2 * half:
-                    window = np.pad(window, (0, 2 * half - len(window)))
-                windows.append(window * gain)
-                kept.append(t)
-                weak.append(b - a < MIN_WINDOW_SECONDS * 100)
-        for i in range(0, len(windows), EMBED_BATCH):  # progress a batch at a time
-            prints.append(enc.embed(np.stack(windows[i:i + EMBED_BATCH]), normalise=False))
-            if on_progress and duration:
-                done = first + (end - first) * min(i + EMBED_BATCH, len(windows)) / len(windows)
-                on_progress(min(done / duration, 1.0))
-        times.extend(kept)
-        speech.extend(_regions(mask, origin, lower=first))
-        carry = joined[-2 * half:]
-    embeddings = np.concatenate(prints) if prints else np.zeros((0, getattr(enc, 'DIM', 256)), np.float32)
-    return Prints(np.asarray(times, float), embeddings, _merge(speech), end, np.asarray(weak, bool))
-
-
-def _regions(mask: np.ndarray, origin: float, lower: float) -> list[tuple[float, float]]:
-    out = []
-    for a, b in zip(*_runs(mask)):
-        s, e = origin + a * 0.01, origin + b * 0.01
-        if e > lower:
-            out.append((max(s, lower), e))
-    return out
-
-
-def _merge(regions: list[tuple[float, float]], gap: float = 0.0) -> list[tuple[float, float]]:
-    out: list[list[float]] = []
-    for s, e in sorted(regions):
-        if out and s <= out[-1][1] + gap:
-            out[-1][1] = max(out[-1][1], e)
-        else:
-            out.append([s, e])
-    return [(round(s, 2), round(e, 2)) for s, e in out]
-
-
 # --- clustering ---------------------------------------------------------------------
-
-def in_context(found: Prints, reach: int = CONTEXT_PRINTS) -> np.ndarray:
-    """Each print as the mean of the prints *reach* hops either side of it (a weak one
-    stays as it is): about six seconds of a voice. One window of a far voice in a noisy
-    room varies too much to be grouped by itself (AMI trn01-05 and tune_three, CAM++: the
-    same best DER with or without, but with ±1 SAME_SPEAKER can move from 0.55 to 0.70
-    and no result changes; alone, from 0.50 to 0.60 with the count changing inside it)."""
-    out = found.embeddings.copy()
-    weak = found.weak if found.weak is not None else np.zeros(len(out), bool)
-    for i in np.flatnonzero(~weak):
-        near = np.flatnonzero((np.abs(found.times - found.times[i]) <= reach * HOP_SECONDS + 0.01) & ~weak)
-        out[i] = voice_print(found.embeddings[near])
-    return out
-
 
 def cluster(embeddings: np.ndarray, count: SpeakerCount = SpeakerCount(), seed: int = 0,
             weak: np.ndarray | None = None) -> np.ndarray:
@@ -537,62 +384,6 @@ class Turn:
     speaker: int
 
 
-def smooth(labels: np.ndarray, width: int = 3) -> np.ndarray:
-    """Majority of each print's neighbours: one stray window does not make a turn."""
-    if len(labels) < width:
-        return labels
-    out = labels.copy()
-    half = width // 2
-    for i in range(half, len(labels) - half):
-        values, counts = np.unique(labels[i - half:i + half + 1], return_counts=True)
-        out[i] = values[np.argmax(counts)]
-    return out
-
-
-def turns(prints: Prints, labels: np.ndarray) -> list[Turn]:
-    """Speech regions cut where the voice changes: each stretch of speech goes to the
-    speaker of the nearest voice print."""
-    if not len(labels):
-        return []
-    labels = smooth(labels)
-    out: list[Turn] = []
-    for start, end in prints.speech:
-        t = start
-        while t < end:
-            i = int(np.argmin(np.abs(prints.times - t)))
-            # the stretch this print speaks for: up to halfway to the next print
-            nxt = prints.times[i + 1] if i + 1 < len(prints.times) else math.inf
-            stop = min(end, (prints.times[i] + nxt) / 2 if nxt != math.inf else end)
-            stop = max(stop, t + 0.01)
-            if out and out[-1].speaker == labels[i] and t - out[-1].end < 1.0:
-                out[-1].end = stop
-            else:
-                out.append(Turn(round(t, 2), round(stop, 2), int(labels[i])))
-            t = stop
-    return _absorb_short(out)
-
-
-def _absorb_short(items: list[Turn]) -> list[Turn]:
-    """A turn shorter than MIN_TURN_SECONDS between two turns of one other voice is theirs."""
-    changed = True
-    while changed:
-        changed = False
-        for i in range(1, len(items) - 1):
-            a, b, c = items[i - 1], items[i], items[i + 1]
-            if b.end - b.start < MIN_TURN_SECONDS and a.speaker == c.speaker != b.speaker:
-                a.end = c.end
-                del items[i:i + 2]
-                changed = True
-                break
-    out: list[Turn] = []
-    for item in items:
-        if out and out[-1].speaker == item.speaker and item.start - out[-1].end < 1.0:
-            out[-1].end = item.end
-        else:
-            out.append(item)
-    return out
-
-
 @dataclass
 class Diarization:
     turns: list[Turn]
@@ -614,8 +405,6 @@ def diarize(path: str, count: SpeakerCount = SpeakerCount(), on_progress=None,
     *segments* (the transcript) are not needed: speech is found by the audio."""
     from threadpoolctl import threadpool_limits
 
-    from workers.engines import segmentation as sg
-
     with threadpool_limits(limits=1, user_api="blas"):
         local, prints, owners, weak, starts = _segment_and_print(path, on_progress, duration)
         if not len(prints):
@@ -636,12 +425,6 @@ def diarize(path: str, count: SpeakerCount = SpeakerCount(), on_progress=None,
         seconds[t.speaker] = round(seconds.get(t.speaker, 0.0) + t.end - t.start, 2)
     return Diarization([t for t in result if t.speaker in found], found,
                        {s: v for s, v in seconds.items() if s in found})
-
-
-SEG_STEP = 5.0  # seconds between 10 s segmentation chunks
-CLEAN_SECONDS = 1.0  # a local speaker's print is of their speech alone if they have this much of it
-STRONG_SECONDS = 2.0  # a print of less speech joins a speaker, makes none (as MIN_WINDOW_SECONDS)
-LEAST_SECONDS = 0.2  # a local speaker with less speech than this in a chunk is no one
 
 
 def _segment_and_print(path: str, on_progress, duration):
@@ -667,6 +450,9 @@ def _segment_and_print(path: str, on_progress, duration):
                 clean = talk & alone
                 use = clean if clean.sum() * sg.FRAME_STEP >= CLEAN_SECONDS * SAMPLE_RATE else talk
                 samples = chunk.audio[sg.sample_mask(use)]
+                most = int(PRINT_SECONDS * SAMPLE_RATE)
+                if len(samples) > most:  # the print's cost grows with its length: its middle is enough
+                    samples = samples[(len(samples) - most) // 2:][:most]
                 prints.append(enc.embed(samples[None, :])[0])
                 owners.append((c, k))
                 weak.append(len(samples) < STRONG_SECONDS * SAMPLE_RATE)
