@@ -125,14 +125,14 @@ def ami(corpus, name):
 def test_real_meeting_speech_is_found_by_the_audio(corpus):
     """Far-field talk that the transcript barely has still gets a speaker: in trn02 one
     person says a few quiet words (the engine before issue 30 found no one: DER 1.0);
-    trn06 (held out of tuning: two women and a man) is told apart within DER 0.25
-    (before: 0.39-0.52, a voice split in two)."""
+    trn06 (held out of tuning: two women and a man) is told apart within DER 0.15
+    (before issue 30: 0.39-0.52, a voice split in two; round 3's windows: 0.20)."""
     found, reference = ami(corpus, "ami_trn02")
     assert len(found.prints) == 1 and diarization_error(reference, hypothesis(found)) <= 0.2
     found, reference = ami(corpus, "ami_trn06")
     parts = voices.error_parts(reference, hypothesis(found))
     print(f"ami_trn06: {len(found.prints)} speakers, {parts}")
-    assert parts["der"] <= 0.25
+    assert parts["der"] <= 0.15 and len(found.prints) == 3
 
 
 def test_one_real_voice_is_not_split_in_two_and_two_at_once_are_both_heard(corpus):
@@ -145,9 +145,10 @@ def test_one_real_voice_is_not_split_in_two_and_two_at_once_are_both_heard(corpu
     parts = voices.error_parts(reference, hypothesis(found))
     print(f"ami_trn06: {len(found.prints)} speakers, {parts}")
     assert parts["confusion"] <= 0.05 * parts["speech"]
-    both = [(a, b) for a in found.turns for b in found.turns
-            if a.speaker < b.speaker and min(a.end, b.end) - max(a.start, b.start) >= 1.0 and a.start < 8.0]
-    assert both, found.turns
+    at_once = sum(max(0.0, min(a.end, b.end, 8.0) - max(a.start, b.start))
+                  for a in found.turns for b in found.turns if a.speaker < b.speaker)
+    print(f"two speakers at once in the first 8 s: {at_once:.2f} s (reference: 3.2 s)")
+    assert at_once >= 1.0, found.turns
 
 
 def test_a_remembered_real_voice_is_named_and_a_stranger_is_not(tmp_path, corpus):

@@ -48,10 +48,11 @@ MIN_PRINTS = 1  # a group of fewer prints is not a speaker of its own
 SEG_STEP = 5.0  # seconds between 10 s segmentation chunks (AMI trn01-05, prints of 3 s at most: 5 s 0.263,
 # 2.5 s 0.260, at 0.02 / 0.035 of real time on one core; chosen for the cost aim, 0.3 of the transcription)
 CLEAN_SECONDS = 1.0  # a local speaker's print is of their speech alone if they have this much of it (0.5-2: same)
-STRONG_SECONDS = 1.0  # a print of less speech joins a speaker, makes none (2 s: trn03's second voice is lost;
-# 3 s: two of tune_three's voices merge)
+STRONG_SECONDS = 2.0  # a print of less speech joins a speaker, makes none (as round 3's windows: at 1 s the
+# three sentences of one man in jfk.flac became three speakers; AMI trn01-05: 1 s 0.260, 2 s 0.264)
 PRINT_SECONDS = 3.0  # at most this much of a local speaker's speech in a chunk is printed (its middle): the
 # encoder is most of the stage's time and grows with the length (3, 5 or all 10 s: the same DER on the tuning part)
+PAUSE_SECONDS = 0.3  # a silence this long or longer in a local speaker's speech starts another stretch
 LEAST_SECONDS = 0.2  # a local speaker with less speech than this in a chunk is no one
 
 
@@ -328,7 +329,7 @@ def cluster(embeddings: np.ndarray, count: SpeakerCount = SpeakerCount(), seed: 
         return np.zeros(0, int)
     strong = np.flatnonzero(~weak) if weak is not None and (~weak).any() else np.arange(n)
     low, high = count.bounds(len(strong))
-    if len(strong) < 3 or high == 1:
+    if len(strong) < 2 or high == 1:
         return np.zeros(n, int)
     rng = np.random.default_rng(seed)
     sample = np.sort(rng.choice(strong, MAX_CLUSTERED, replace=False)) if len(strong) > MAX_CLUSTERED else strong
@@ -398,8 +399,11 @@ def diarize(path: str, count: SpeakerCount = SpeakerCount(), on_progress=None,
     pyannote's segmentation-3.0 (``segmentation.py``) reads 10 s chunks every SEG_STEP seconds
     and says where each of up to three local speakers talks, overlap included; each local
     speaker of each chunk gets a CAM++ voice print of the speech where they talk alone (all
-    their speech if that is under CLEAN_SECONDS); the prints are clustered over the whole
-    recording (``cluster``) and each chunk's local speakers are tied to distinct speakers.
+    their speech if that is under CLEAN_SECONDS), or, where two stretches of it (apart by a
+    pause, each STRONG_SECONDS or more) sound like two people, a print of each stretch (the
+    model can take two voices one after the other for one person);
+    the prints are clustered over the whole recording (``cluster``), and two local speakers
+    who talk at once in a chunk are never given the same speaker.
     Then, frame by frame, the chunks covering it say how many talk and who (pyannote's
     reconstruction: the counts and activities averaged with a Hamming window across chunks).
     *segments* (the transcript) are not needed: speech is found by the audio."""
@@ -412,14 +416,13 @@ def diarize(path: str, count: SpeakerCount = SpeakerCount(), on_progress=None,
         labels = cluster(prints, count, weak=weak)
         speakers = int(labels.max()) + 1
         centroids = np.stack([voice_print(prints[labels == s]) for s in range(speakers)])
-        chosen = _tie_locals(prints, owners, centroids, len(starts))
-        activity = _reconstruct(local, chosen, starts, speakers)
+        chosen = _tie_pieces(prints, owners, centroids, local)
+        activity = _reconstruct(local, owners, chosen, starts, speakers)
     result = _turns_of(activity)
     order = {speaker: i for i, speaker in enumerate(dict.fromkeys(t.speaker for t in result))}
     for t in result:
         t.speaker = order[t.speaker]
-    owner_label = chosen[owners[:, 0], owners[:, 1]]
-    found = {order[s]: voice_print(prints[owner_label == s]) for s in order if np.any(owner_label == s)}
+    found = {order[s]: voice_print(prints[chosen == s]) for s in order if np.any(chosen == s)}
     seconds: dict[int, float] = {}
     for t in result:
         seconds[t.speaker] = round(seconds.get(t.speaker, 0.0) + t.end - t.start, 2)
@@ -428,8 +431,9 @@ def diarize(path: str, count: SpeakerCount = SpeakerCount(), on_progress=None,
 
 
 def _segment_and_print(path: str, on_progress, duration):
-    """Per chunk: local activity (chunks, FRAMES, 3) bool; one print per local speaker who talks:
-    prints (n, 192), owners (n, 2: chunk, local), weak (n,) and chunk starts (seconds)."""
+    """Per chunk: local activity (chunks, FRAMES, 3) bool, packed; a print per local speaker, or per
+    stretch of their speech (apart by PAUSE_SECONDS) if two stretches sound like two people: prints (n, 192), owners (n, 4: chunk, local speaker,
+    the frames [from, to) the stretch speaks for: up to halfway to the next), weak (n,), chunk starts."""
     from workers.engines import segmentation as sg
 
     seg, enc = sg.segmenter(), encoder()
@@ -449,13 +453,23 @@ def _segment_and_print(path: str, on_progress, duration):
                     continue
                 clean = talk & alone
                 use = clean if clean.sum() * sg.FRAME_STEP >= CLEAN_SECONDS * SAMPLE_RATE else talk
-                samples = chunk.audio[sg.sample_mask(use)]
-                most = int(PRINT_SECONDS * SAMPLE_RATE)
-                if len(samples) > most:  # the print's cost grows with its length: its middle is enough
-                    samples = samples[(len(samples) - most) // 2:][:most]
-                prints.append(enc.embed(samples[None, :])[0])
-                owners.append((c, k))
-                weak.append(len(samples) < STRONG_SECONDS * SAMPLE_RATE)
+                froms, tos = _runs(_close(use, int(PAUSE_SECONDS * SAMPLE_RATE / sg.FRAME_STEP)))
+                edges = [0, *((tos[:-1] + froms[1:]) // 2), sg.FRAMES]
+                stretches = []
+                for i, (lo, hi) in enumerate(zip(froms, tos)):
+                    piece = np.zeros_like(use)
+                    piece[lo:hi] = use[lo:hi]
+                    stretches.append((chunk.audio[sg.sample_mask(piece)], edges[i], edges[i + 1]))
+                long = [_print_of(enc, a) for a, *_ in stretches if len(a) >= STRONG_SECONDS * SAMPLE_RATE]
+                if len(long) >= 2 and float(np.min(np.stack(long) @ np.stack(long).T)) < SAME_SPEAKER:
+                    pieces = stretches  # two voices the model took for one: a print each stretch
+                else:
+                    pieces = [(chunk.audio[sg.sample_mask(use)], 0, sg.FRAMES)]
+                for samples, lo, hi in pieces:
+                    if len(samples) >= LEAST_SECONDS * SAMPLE_RATE:
+                        prints.append(_print_of(enc, samples))
+                        owners.append((c, k, lo, hi))
+                        weak.append(len(samples) < STRONG_SECONDS * SAMPLE_RATE)
         if on_progress and duration:
             on_progress(min((batch[-1].start + sg.CHUNK_SECONDS) / duration, 1.0))
 
@@ -466,30 +480,44 @@ def _segment_and_print(path: str, on_progress, duration):
             pending = []
     if pending:
         run(pending)
-    return (local, np.asarray(prints, np.float32).reshape(-1, CamppEncoder.DIM), np.asarray(owners, int).reshape(-1, 2),
+    return (local, np.asarray(prints, np.float32).reshape(-1, CamppEncoder.DIM), np.asarray(owners, int).reshape(-1, 4),
             np.asarray(weak, bool), np.asarray(starts, float))
 
 
-def _tie_locals(prints: np.ndarray, owners: np.ndarray, centroids: np.ndarray, chunks: int) -> np.ndarray:
-    """(chunks, 3) the speaker of each chunk's local speaker (-1: none): the most alike
-    speakers, two local speakers of one chunk never the same one (they are two voices)."""
-    from itertools import permutations
+def _print_of(enc, samples: np.ndarray) -> np.ndarray:
+    """A CAM++ print of the middle PRINT_SECONDS of *samples* (its cost grows with the length)."""
+    most = int(PRINT_SECONDS * SAMPLE_RATE)
+    if len(samples) > most:
+        samples = samples[(len(samples) - most) // 2:][:most]
+    return enc.embed(samples[None, :])[0]
 
-    chosen = np.full((chunks, 3), -1, int)
+
+def _tie_pieces(prints: np.ndarray, owners: np.ndarray, centroids: np.ndarray, local: list) -> np.ndarray:
+    """The speaker of each stretch: the most alike, except that two local speakers who talk at
+    once in a chunk are two voices (the less sure of the two takes its next most alike)."""
+    from workers.engines import segmentation as sg
+
     sims = prints @ centroids.T
+    chosen = np.argmax(sims, axis=1)
     for c in np.unique(owners[:, 0]):
         rows = np.flatnonzero(owners[:, 0] == c)
-        best, score = None, -np.inf
-        for perm in permutations(range(len(centroids)), min(len(rows), len(centroids))):
-            total = sum(sims[r, p] for r, p in zip(rows, perm))
-            if total > score:
-                best, score = perm, total
-        for r, p in zip(rows, best):
-            chosen[c, owners[r, 1]] = p
+        if len(np.unique(owners[rows, 1])) < 2 or len(centroids) < 2:
+            continue
+        a = np.unpackbits(local[c], axis=0, count=sg.FRAMES).astype(bool)
+        for i in rows:
+            for j in rows:
+                ki, kj = owners[i, 1], owners[j, 1]
+                if ki >= kj or chosen[i] != chosen[j]:
+                    continue
+                lo, hi = max(owners[i, 2], owners[j, 2]), min(owners[i, 3], owners[j, 3])
+                if hi > lo and (a[lo:hi, ki] & a[lo:hi, kj]).any():
+                    weaker = i if sims[i, chosen[i]] < sims[j, chosen[j]] else j
+                    chosen[weaker] = np.argsort(-sims[weaker])[1]
     return chosen
 
 
-def _reconstruct(local: list, chosen: np.ndarray, starts: np.ndarray, speakers: int) -> np.ndarray:
+def _reconstruct(local: list, owners: np.ndarray, chosen: np.ndarray, starts: np.ndarray,
+                 speakers: int) -> np.ndarray:
     """(frames, speakers) bool over the recording (frames of segmentation.FRAME_STEP samples):
     at each frame the chunks covering it say how many talk (their mean count, rounded) and who
     (the most active speakers there), each chunk weighted by a Hamming window (its edges see
@@ -498,18 +526,18 @@ def _reconstruct(local: list, chosen: np.ndarray, starts: np.ndarray, speakers: 
 
     offsets = np.round(starts * SAMPLE_RATE / sg.FRAME_STEP).astype(int)
     total = int(offsets.max()) + sg.FRAMES if len(offsets) else 0
-    weight = np.hamming(sg.FRAMES).astype(np.float32)[:, None]
+    weight = np.hamming(sg.FRAMES).astype(np.float32)
     score = np.zeros((total, speakers), np.float32)
     counted = np.zeros(total, np.float32)
     seen = np.zeros(total, np.float32)
     for c, packed in enumerate(local):
         a = np.unpackbits(packed, axis=0, count=sg.FRAMES).astype(np.float32)
         o = offsets[c]
-        seen[o:o + sg.FRAMES] += weight[:, 0]
-        counted[o:o + sg.FRAMES] += weight[:, 0] * a.sum(axis=1)
-        for k in range(sg.LOCAL_SPEAKERS):
-            if chosen[c, k] >= 0:
-                score[o:o + sg.FRAMES, chosen[c, k]] += weight[:, 0] * a[:, k]
+        seen[o:o + sg.FRAMES] += weight
+        counted[o:o + sg.FRAMES] += weight * a.sum(axis=1)
+    for (c, k, lo, hi), who in zip(owners, chosen):
+        a = np.unpackbits(local[c], axis=0, count=sg.FRAMES)[lo:hi, k].astype(np.float32)
+        score[offsets[c] + lo:offsets[c] + hi, who] += weight[lo:hi] * a
     seen = np.maximum(seen, 1e-6)
     how_many = np.minimum(np.round(counted / seen).astype(int), speakers)
     order = np.argsort(-score, axis=1)
