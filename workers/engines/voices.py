@@ -52,6 +52,7 @@ STRONG_SECONDS = 2.0  # a print of less speech joins a speaker, makes none (as r
 # three sentences of one man in jfk.flac became three speakers; AMI trn01-05: 1 s 0.260, 2 s 0.264)
 PRINT_SECONDS = 3.0  # at most this much of a local speaker's speech in a chunk is printed (its middle): the
 # encoder is most of the stage's time and grows with the length (3, 5 or all 10 s: the same DER on the tuning part)
+MIN_TURN_SECONDS = 1.0  # see _turns_of (AMI trn01-05: 0.272 with or without, at 0.75 or 1.0)
 PAUSE_SECONDS = 0.3  # a silence this long or longer in a local speaker's speech starts another stretch
 LEAST_SECONDS = 0.2  # a local speaker with less speech than this in a chunk is no one
 
@@ -561,7 +562,12 @@ def _turns_of(activity: np.ndarray, bridge: float = 0.3) -> list[Turn]:
             start, end = float(sg.frame_time(a)), float(sg.frame_time(b))
             if end - start >= 0.1:
                 out.append(Turn(round(max(start, 0.0), 2), round(end, 2), s))
-    return sorted(out, key=lambda t: (t.start, t.end))
+    # a turn shorter than MIN_TURN_SECONDS that meets a longer turn of another voice is the model
+    # carrying one chunk's speaker a moment into the next voice, not a turn of its own
+    short = [t for t in out if t.end - t.start < MIN_TURN_SECONDS
+             and any(o.speaker != t.speaker and o.end - o.start > t.end - t.start
+                     and o.start <= t.end + bridge and t.start <= o.end + bridge for o in out)]
+    return sorted((t for t in out if t not in short), key=lambda t: (t.start, t.end))
 
 
 # --- scoring (tests and bench) -----------------------------------------------------------
