@@ -562,11 +562,12 @@ def _turns_of(activity: np.ndarray, bridge: float = 0.3) -> list[Turn]:
             start, end = float(sg.frame_time(a)), float(sg.frame_time(b))
             if end - start >= 0.1:
                 out.append(Turn(round(max(start, 0.0), 2), round(end, 2), s))
-    # a turn shorter than MIN_TURN_SECONDS that meets a longer turn of another voice is the model
-    # carrying one chunk's speaker a moment into the next voice, not a turn of its own
+    # a turn shorter than MIN_TURN_SECONDS at the start of a longer turn of another voice is the model
+    # carrying the last voice a moment into the next one, not a turn of its own (one inside another's
+    # turn is kept: people do say a word over someone)
     short = [t for t in out if t.end - t.start < MIN_TURN_SECONDS
              and any(o.speaker != t.speaker and o.end - o.start > t.end - t.start
-                     and o.start <= t.end + bridge and t.start <= o.end + bridge for o in out)]
+                     and abs(t.start - o.start) <= MIN_TURN_SECONDS for o in out)]
     return sorted((t for t in out if t not in short), key=lambda t: (t.start, t.end))
 
 
