@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from app.export import FORMATS
-from workers.options import ADVANCED, EXPORT, HELPERS, JOB_OPTIONS, Setting
+from workers.options import ADVANCED, EXPORT, HELPERS, JOB_OPTIONS, WATCH, Setting
 from workers.stages import queue_names
 
 log = logging.getLogger(__name__)
@@ -55,6 +55,11 @@ APP_SETTINGS = (  # the window's and the stack's own; the job options are worker
             group=EXPORT),
     Setting("subtitle_max_seconds", float, 7.0, "Subtitles: each cue shows at most this long, seconds",
             group=EXPORT),
+    Setting("watch_folders", str, "", "Transcribe what lands in these folders and their subfolders (one or more, "
+                                      "separated by ;)", group=WATCH, pick="folders"),
+    Setting("watch_output", str, "", "Write their transcripts to this folder, mirroring the subfolders (empty: "
+                                     "next to each recording)", group=WATCH, pick="folder"),
+    Setting("watch_formats", str, "txt", "Their formats", FORMATS, many=True, group=WATCH),
     Setting("keep_running_in_tray", bool, False, "Keep running in the tray while jobs remain", group=ADVANCED),
     Setting("helpers_listen", str, "", "Let other machines help: listen for them on this address and port "
                                        "(such as 0.0.0.0:6380; empty: off)", group=HELPERS, check=listen_address),
@@ -96,6 +101,8 @@ def _is_path(text: str) -> bool:
 # is read: a model folder removed since is said by the job that needs it.
 PICK_CHECKS = {
     "folder": lambda text, root: None if not text or Path(text).expanduser().is_dir() else f"there is no folder {text}.",
+    "folders": lambda text, root: next((f"there is no folder {f}." for f in (p.strip() for p in text.split(";"))
+                                        if f and not Path(f).expanduser().is_dir()), None),
     "summary model": lambda text, root: None if text in ("", "bundled") or not (_is_path(text) or text.endswith(
         ".gguf")) or Path(text).expanduser().is_file() else f"there is no file {text}.",
     "speech model": lambda text, root: None if not _is_path(text) or (Path(text).expanduser() / "model.bin").is_file()

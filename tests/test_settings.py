@@ -19,7 +19,7 @@ def test_workers_take_their_defaults_from_the_declaration():
 def test_every_setting_has_a_group_and_one_declaration():
     keys = [s.key for s in SETTINGS]
     assert len(keys) == len(set(keys))
-    assert {s.group for s in SETTINGS} == {"Speech", "Summaries", "Export", "Helpers", "Advanced"}
+    assert {s.group for s in SETTINGS} == {"Speech", "Summaries", "Export", "Watch folder", "Helpers", "Advanced"}
     assert not {s.key for s in APP_SETTINGS} & {s.key for s in job_options.JOB_OPTIONS}
 
 

@@ -3,6 +3,7 @@
     earmark                      the window (the stack starts behind it)
     earmark serve                the embedded stack without a window, until Ctrl-C
     earmark serve --api [ADDR]   ... and the local API (the job contract and OpenAI's)
+    earmark serve --watch IN     ... and transcribe what lands in folder IN [--out OUT] [--format F]
     earmark api-key [--new]      the API's key
     earmark transcribe FILE...   transcribe through the queue, write transcripts
     earmark status               workers, queue depths, recent jobs
@@ -72,6 +73,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the largest file the API takes, in MB (default: 2048; larger is refused with 413)")
     s.add_argument("--api-queue-limit", type=int, default=100, metavar="N",
                    help="refuse new API requests with 429 while N jobs wait to start (default: 100)")
+    s.add_argument("--watch", action="append", metavar="IN",
+                   help="transcribe every recording that lands in folder IN or its subfolders, once it has "
+                        "finished copying (may be given more than once)")
+    s.add_argument("--out", metavar="OUT", help="with --watch: write the transcripts to OUT, mirroring the "
+                                                "subfolders (default: next to each recording)")
+    s.add_argument("--format", metavar="FMT", help=f"with --watch: the transcripts' formats, by commas "
+                                                   f"({', '.join(export.FORMATS)}; default: the settings' export "
+                                                   "formats)")
+    s.add_argument("--settle", type=float, default=5.0, metavar="SECONDS",
+                   help="with --watch: take a file once its size and time have not changed for this long "
+                        "(default: 5)")
     k = sub.add_parser("api-key", parents=[common], help="print the local API's key (made on first use)")
     k.add_argument("--new", action="store_true", help="make a new key (the old one stops working at once)")
 
@@ -212,8 +224,13 @@ def _run(command: str, data, args) -> int:
     if command == "serve":
         from app.cli.commands import serve
 
+        if (args.out or args.format) and not args.watch:
+            print("earmark: --out and --format go with --watch IN.", file=sys.stderr)
+            return 2
+        watch = {"folders": args.watch, "out": args.out, "formats": args.format,
+                 "settle_seconds": args.settle} if args.watch else None
         return serve(data, api=args.api, api_limits={"max_upload_bytes": args.api_upload_limit << 20,
-                                                     "queue_limit": args.api_queue_limit})
+                                                     "queue_limit": args.api_queue_limit}, watch=watch)
     if command == "api-key":
         from app.api.keys import api_key
 

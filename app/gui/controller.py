@@ -67,6 +67,11 @@ class AppController(QObject):
         self._action_pool = ThreadPoolExecutor(1, thread_name_prefix="actions")
         self._stop_polling = threading.Event()
         self._poller = threading.Thread(target=self._poll, name="poll", daemon=True)
+        from app.jobs.watch import SETTLE_SECONDS
+
+        self._watch = None  # Settings › Watch folder's watch (app.jobs.watch), while it has folders
+        self._watching: list = []
+        self.watch_settle_seconds = SETTLE_SECONDS
 
     @property
     def stack(self):
@@ -112,6 +117,24 @@ class AppController(QObject):
         self.jobs_changed.emit()
         if not self._poller.is_alive():
             self._poller.start()
+        self.follow_watch()
+
+    def follow_watch(self) -> None:
+        """Watch the folders the settings name now (none: no watch); each tick checks."""
+        from app.jobs.watch import FolderWatch, from_settings
+
+        wanted = from_settings(self.settings)
+        if wanted == self._watching:
+            return
+        if self._watch is not None:
+            self._watch.stop()
+        self._watching = wanted
+        self._watch = FolderWatch(self.desk, wanted, settle_seconds=self.watch_settle_seconds,
+                                  on_notice=self._on_watch_notice).start() if wanted else None
+
+    def _on_watch_notice(self, notice: front.Notice) -> None:
+        self.status.emit(self.sentence(notice))
+        self.jobs_changed.emit()
 
     def _poll(self) -> None:
         """The same safety net as the command line's: missed results, unsent stages, lost
@@ -122,6 +145,7 @@ class AppController(QObject):
             try:  # nothing while the stack starts again with new settings
                 for notice in self.desk.tick().notices:
                     self.status.emit(self.sentence(notice))
+                self.follow_watch()
             except Exception:  # the next round tries again; the log has what happened
                 log.exception("poll failed")
             self.jobs_changed.emit()
@@ -136,6 +160,8 @@ class AppController(QObject):
         self._stop_polling.set()
         if self._poller.is_alive():
             self._poller.join(timeout=30)
+        if self._watch is not None:
+            self._watch.stop()
         self._intake_pool.shutdown(wait=True, cancel_futures=True)
         self._action_pool.shutdown(wait=True)
         self._stack_pool.shutdown(wait=True)  # a start in progress finishes first
@@ -177,7 +203,25 @@ class AppController(QObject):
             return self.tr("Refused a helper at {0}: {1}").format(values["peer"], values["why"])
         if notice.kind == front.EXPORT_FAILED:
             return self.tr("Could not export to {0}: {1}").format(values["folder"], values["why"])
-        return notice.text
+        return self._watch_sentence(notice) or notice.text
+
+    def _watch_sentence(self, notice: front.Notice) -> str | None:
+        from app.jobs import watch
+
+        values = notice.values
+        if notice.kind == watch.WATCH_SEEN:
+            return self.tr("Found {0} in a watched folder; it is taken once it has finished copying.").format(
+                Path(values["path"]).name)
+        if notice.kind == watch.WATCH_TAKEN:
+            return self.tr("Took {0} from a watched folder.").format(Path(values["path"]).name)
+        if notice.kind == watch.WATCH_EXPORTED:
+            return self.tr("Wrote {0}").format(", ".join(values["written"]))
+        if notice.kind == watch.WATCH_FAILED:
+            return self.tr("Could not write the transcript of {0}: {1}").format(values["path"], values["why"])
+        if notice.kind == watch.WATCH_MISSING:
+            return self.tr("The watched folder {0} is not there; it is watched again as soon as it is.").format(
+                values["folder"])
+        return None
 
     def _act(self, action: str, job_ids: list[str]) -> None:
         """``Desk.act(action, job_id)`` for each job, off the GUI thread."""

@@ -46,9 +46,11 @@ STACK_SETTINGS = ("helpers_listen", "local_queues", "broker_url", "broker_tcp_po
 class PathField(QWidget):
     """A line to type in, a Choose… button for a folder or a file, and suggestions."""
 
-    def __init__(self, value: str, folder: bool, file_filter: str = "", suggestions=(), parent=None, editor=None):
+    def __init__(self, value: str, folder: bool, file_filter: str = "", suggestions=(), parent=None, editor=None,
+                 many: bool = False):
+        """*many*: a list of folders separated by ";", each chosen added to it."""
         super().__init__(parent)
-        self.folder, self.file_filter = folder, file_filter
+        self.folder, self.file_filter, self.many = folder, file_filter, many
         self.line = editor or QLineEdit(value)  # or any editor with text() and setText()
         self.line.setMinimumWidth(320)
         if suggestions:
@@ -71,13 +73,14 @@ class PathField(QWidget):
         self.line.setAccessibleName(name)
 
     def choose(self) -> None:
-        start = self.line.text() or str(Path.home())
+        have = [p.strip() for p in self.line.text().split(";") if p.strip()] if self.many else []
+        start = (have[-1] if self.many and have else self.line.text()) or str(Path.home())
         if self.folder:
             chosen = QFileDialog.getExistingDirectory(self, self.tr("Choose a folder"), start)
         else:
             chosen, _ = QFileDialog.getOpenFileName(self, self.tr("Choose a file"), start, self.file_filter)
         if chosen:
-            self.line.setText(chosen)
+            self.line.setText("; ".join(dict.fromkeys([*have, chosen])) if self.many else chosen)
 
 
 class ChoicesField(QWidget):
@@ -216,7 +219,7 @@ def editor_for(setting, value, data_root=None) -> QWidget:
 
         names = sorted(available(data_root)) if data_root else []
         editor = ValueCombo([(QCoreApplication.translate("Template", title(n)), n) for n in names], str(value))
-    elif setting.pick in ("folder", "speech model", "summary model"):
+    elif setting.pick in ("folder", "folders", "speech model", "summary model"):
         from workers.engines.catalog import CATALOG, SPEECH, SUMMARY
 
         kind = {"speech model": SPEECH, "summary model": SUMMARY}.get(setting.pick)
@@ -224,7 +227,7 @@ def editor_for(setting, value, data_root=None) -> QWidget:
                        *(m.name for m in CATALOG if m.kind == kind)] if kind else []
         editor = PathField(str(value), folder=setting.pick != "summary model",
                            file_filter=QCoreApplication.translate("SettingsDialog", "GGUF models (*.gguf)"),
-                           suggestions=suggestions)
+                           suggestions=suggestions, many=setting.pick == "folders")
     else:
         editor = QLineEdit(str(value))
     editor.setToolTip(setting_text(setting.title))

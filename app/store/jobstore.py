@@ -11,6 +11,7 @@ import uuid
 
 from app.store.speakerstore import LABEL_SQL, SpeakerStore
 from app.store.taskhistory import TaskHistory
+from app.store.watchledger import WatchLedger
 from workers.stages import stage as _stage
 
 # Stage states; a job's own state is derived from its stages.
@@ -116,9 +117,10 @@ def without_segments(result: dict) -> dict:
     return {k: v for k, v in result.items() if k not in ("segments", "text")}
 
 
-class JobStore(SpeakerStore, TaskHistory):
+class JobStore(SpeakerStore, TaskHistory, WatchLedger):
     """Jobs, their stages and chunks, and what they produced (transcripts, summaries,
-    translations, search passages). The task history is ``app.store.taskhistory``; the file,
+    translations, search passages). The task history is ``app.store.taskhistory``, the
+    watched folders' files ``app.store.watchledger``; the file,
     its schema and migrations ``app.store.schema``."""
 
     # --- jobs ------------------------------------------------------------------

@@ -215,6 +215,25 @@ SCHEMA = [
     """
     ALTER TABLE jobs ADD COLUMN source TEXT;
     """,
+    # version 10: what a watched folder's files were when they were taken (so a restart
+    # takes only what is new: a file is known by its size and time, then by its content),
+    # the job each became and which of its parts were written where
+    """
+    CREATE TABLE watched_files (
+        folder TEXT NOT NULL,
+        path TEXT NOT NULL,
+        size_bytes INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        file_hash TEXT NOT NULL,
+        job_id TEXT,
+        out TEXT NOT NULL,
+        exported TEXT NOT NULL DEFAULT '',
+        finished INTEGER NOT NULL DEFAULT 0,
+        taken_at REAL NOT NULL,
+        PRIMARY KEY (folder, path)
+    );
+    CREATE INDEX watched_unfinished ON watched_files(finished);
+    """,
 ]
 
 

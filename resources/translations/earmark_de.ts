@@ -13,12 +13,12 @@
         <translation>{1} Dateien im Ordner übersprungen, die keine Aufnahmen sind ({0}).</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="77" />
+        <location filename="../../app/gui/controller.py" line="82" />
         <source>Starting workers…</source>
         <translation>Worker werden gestartet…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="85" />
+        <location filename="../../app/gui/controller.py" line="90" />
         <source>{0}
 
 Check that the data folder {1} is writable, or choose another one with --data-dir.</source>
@@ -27,53 +27,78 @@ Check that the data folder {1} is writable, or choose another one with --data-di
 Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --data-dir einen anderen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="90" />
+        <location filename="../../app/gui/controller.py" line="95" />
         <source>Earmark could not start its workers: {0}. See the logs in {1}.</source>
         <translation>Earmark konnte seine Worker nicht starten: {0}. Siehe die Protokolle in {1}.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="99" />
+        <location filename="../../app/gui/controller.py" line="104" />
         <source>Starting the workers again with the new settings…</source>
         <translation>Die Worker starten mit den neuen Einstellungen neu…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="110" />
+        <location filename="../../app/gui/controller.py" line="115" />
         <source>Ready</source>
         <translation>Bereit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="175" />
+        <location filename="../../app/gui/controller.py" line="201" />
         <source>{0} is a folder with no recordings in it.</source>
         <translation>{0} ist ein Ordner ohne Aufnahmen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="177" />
+        <location filename="../../app/gui/controller.py" line="203" />
         <source>Refused a helper at {0}: {1}</source>
         <translation>Einen Helfer unter {0} abgewiesen: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="173" />
+        <location filename="../../app/gui/controller.py" line="199" />
         <source>Could not add {0}: {1}</source>
         <translation>{0} konnte nicht hinzugefügt werden: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="171" />
+        <location filename="../../app/gui/controller.py" line="197" />
         <source>{0} is already in the list; it was not added twice.</source>
         <translation>{0} ist schon in der Liste; sie wurde nicht doppelt hinzugefügt.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="179" />
+        <location filename="../../app/gui/controller.py" line="205" />
         <source>Could not export to {0}: {1}</source>
         <translation>Konnte nicht nach {0} exportieren: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="201" />
+        <location filename="../../app/gui/controller.py" line="213" />
+        <source>Found {0} in a watched folder; it is taken once it has finished copying.</source>
+        <translation>{0} in einem überwachten Ordner gefunden; die Datei wird übernommen, sobald sie fertig kopiert ist.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/controller.py" line="216" />
+        <source>Took {0} from a watched folder.</source>
+        <translation>{0} aus einem überwachten Ordner übernommen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/controller.py" line="218" />
+        <source>Wrote {0}</source>
+        <translation>Geschrieben: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/controller.py" line="220" />
+        <source>Could not write the transcript of {0}: {1}</source>
+        <translation>Das Transkript von {0} konnte nicht geschrieben werden: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/controller.py" line="222" />
+        <source>The watched folder {0} is not there; it is watched again as soon as it is.</source>
+        <translation>Der überwachte Ordner {0} ist nicht vorhanden; er wird wieder überwacht, sobald er da ist.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/controller.py" line="245" />
         <source>Could not {0}: {1}</source>
         <translation>Fehlgeschlagen ({0}): {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="185" />
-        <location filename="../../app/gui/controller.py" line="211" />
+        <location filename="../../app/gui/controller.py" line="229" />
+        <location filename="../../app/gui/controller.py" line="255" />
         <source>The workers are still starting; try again in a moment.</source>
         <translation>Die Worker starten noch; versuchen Sie es gleich noch einmal.</translation>
     </message>
@@ -102,7 +127,7 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
     <message>
         <location filename="../../app/gui/jobs_model.py" line="117" />
         <location filename="../../app/gui/queue_panel/tasks_model.py" line="56" />
-        <location filename="../../app/gui/settings_dialog.py" line="417" />
+        <location filename="../../app/gui/settings_dialog.py" line="420" />
         <source>State</source>
         <translation>Status</translation>
     </message>
@@ -297,7 +322,7 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
     </message>
     <message>
         <location filename="../../app/gui/queue_panel/workers_tab.py" line="31" />
-        <location filename="../../app/gui/settings_dialog.py" line="416" />
+        <location filename="../../app/gui/settings_dialog.py" line="419" />
         <source>Model</source>
         <translation>Modell</translation>
     </message>
@@ -312,17 +337,17 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
         <translation>Letzte Änderung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="416" />
+        <location filename="../../app/gui/settings_dialog.py" line="419" />
         <source>Kind</source>
         <translation>Art</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="417" />
+        <location filename="../../app/gui/settings_dialog.py" line="420" />
         <source>Size</source>
         <translation>Größe</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="418" />
+        <location filename="../../app/gui/settings_dialog.py" line="421" />
         <source>About</source>
         <translation>Beschreibung</translation>
     </message>
@@ -776,37 +801,37 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>Model</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="420" />
+        <location filename="../../app/gui/settings_dialog.py" line="423" />
         <source>speech</source>
         <translation>Sprache</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="420" />
+        <location filename="../../app/gui/settings_dialog.py" line="423" />
         <source>summary</source>
         <translation>Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="421" />
+        <location filename="../../app/gui/settings_dialog.py" line="424" />
         <source>bundled</source>
         <translation>mitgeliefert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="421" />
+        <location filename="../../app/gui/settings_dialog.py" line="424" />
         <source>installed</source>
         <translation>installiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="422" />
+        <location filename="../../app/gui/settings_dialog.py" line="425" />
         <source>partial</source>
         <translation>unvollständig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="422" />
+        <location filename="../../app/gui/settings_dialog.py" line="425" />
         <source>not downloaded</source>
         <translation>nicht heruntergeladen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="423" />
+        <location filename="../../app/gui/settings_dialog.py" line="426" />
         <source>Downloads are turned off (HF_HUB_OFFLINE is set); unset it to download models.</source>
         <translation>Downloads sind ausgeschaltet (HF_HUB_OFFLINE ist gesetzt); entfernen Sie es, um Modelle herunterzuladen.</translation>
     </message>
@@ -874,12 +899,12 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>ModelField</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="139" />
+        <location filename="../../app/gui/settings_dialog.py" line="142" />
         <source>bundled</source>
         <translation>mitgeliefert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="140" />
+        <location filename="../../app/gui/settings_dialog.py" line="143" />
         <source>downloaded</source>
         <translation>heruntergeladen</translation>
     </message>
@@ -895,72 +920,72 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>ModelsWidget</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="436" />
+        <location filename="../../app/gui/settings_dialog.py" line="439" />
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="437" />
+        <location filename="../../app/gui/settings_dialog.py" line="440" />
         <source>Download</source>
         <translation>Herunterladen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="438" />
+        <location filename="../../app/gui/settings_dialog.py" line="441" />
         <source>Cancel download</source>
         <translation>Download abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="439" />
+        <location filename="../../app/gui/settings_dialog.py" line="442" />
         <source>Delete</source>
         <translation>Löschen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="440" />
+        <location filename="../../app/gui/settings_dialog.py" line="443" />
         <source>Use</source>
         <translation>Verwenden</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="443" />
+        <location filename="../../app/gui/settings_dialog.py" line="446" />
         <source>Models are downloaded only when you ask; everything else works offline.</source>
         <translation>Modelle werden nur auf Ihren Wunsch heruntergeladen; alles andere funktioniert offline.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="508" />
+        <location filename="../../app/gui/settings_dialog.py" line="511" />
         <source>Downloading {0}…</source>
         <translation>{0} wird heruntergeladen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="520" />
+        <location filename="../../app/gui/settings_dialog.py" line="523" />
         <source>The download failed: {0}</source>
         <translation>Der Download ist fehlgeschlagen: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="538" />
+        <location filename="../../app/gui/settings_dialog.py" line="541" />
         <source>Downloading {0}… {1:.0f} of {2:.0f} MB</source>
         <translation>{0} wird heruntergeladen… {1:.0f} von {2:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="548" />
+        <location filename="../../app/gui/settings_dialog.py" line="551" />
         <source>Download without a checksum?</source>
         <translation>Ohne Prüfsumme herunterladen?</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="549" />
+        <location filename="../../app/gui/settings_dialog.py" line="552" />
         <source>Download it anyway, trusting this server?</source>
         <translation>Trotzdem herunterladen und diesem Server vertrauen?</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="554" />
+        <location filename="../../app/gui/settings_dialog.py" line="557" />
         <source>{0} is downloaded. Press Use to transcribe or summarize with it.</source>
         <translation>{0} ist heruntergeladen. Mit „Verwenden“ transkribieren oder fassen Sie damit zusammen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="562" />
+        <location filename="../../app/gui/settings_dialog.py" line="565" />
         <source>{0} was deleted.</source>
         <translation>{0} wurde gelöscht.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="573" />
+        <location filename="../../app/gui/settings_dialog.py" line="576" />
         <source>{0} will be used from the next job (press OK to keep it).</source>
         <translation>{0} wird ab dem nächsten Auftrag verwendet (mit OK übernehmen).</translation>
     </message>
@@ -968,17 +993,17 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>PathField</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="56" />
+        <location filename="../../app/gui/settings_dialog.py" line="58" />
         <source>Choose…</source>
         <translation>Auswählen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="76" />
+        <location filename="../../app/gui/settings_dialog.py" line="79" />
         <source>Choose a folder</source>
         <translation>Einen Ordner wählen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="78" />
+        <location filename="../../app/gui/settings_dialog.py" line="81" />
         <source>Choose a file</source>
         <translation>Eine Datei wählen</translation>
     </message>
@@ -1333,131 +1358,147 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <source>Work this machine does itself (empty: it only hands work to helpers)</source>
         <translation>Arbeit, die dieser Rechner selbst erledigt (leer: er verteilt nur Arbeit an Helfer)</translation>
     </message>
+    <message>
+        <source>Watch folder</source>
+        <translation>Überwachter Ordner</translation>
+    </message>
+    <message>
+        <source>Transcribe what lands in these folders and their subfolders (one or more, separated by ;)</source>
+        <translation>Transkribieren, was in diesen Ordnern und ihren Unterordnern landet (einer oder mehrere, getrennt durch ;)</translation>
+    </message>
+    <message>
+        <source>Write their transcripts to this folder, mirroring the subfolders (empty: next to each recording)</source>
+        <translation>Ihre Transkripte in diesen Ordner schreiben, mit denselben Unterordnern (leer: neben jede Aufnahme)</translation>
+    </message>
+    <message>
+        <source>Their formats</source>
+        <translation>Ihre Formate</translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="154" />
+        <location filename="../../app/gui/settings_dialog.py" line="157" />
         <source>Detect automatically</source>
         <translation>Automatisch erkennen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="160" />
+        <location filename="../../app/gui/settings_dialog.py" line="163" />
         <source>Off</source>
         <translation>Aus</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="160" />
+        <location filename="../../app/gui/settings_dialog.py" line="163" />
         <source>Find them (any number)</source>
         <translation>Erkennen (beliebig viele)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="161" />
+        <location filename="../../app/gui/settings_dialog.py" line="164" />
         <source>{0} speakers</source>
         <translation>{0} Sprecher</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="162" />
+        <location filename="../../app/gui/settings_dialog.py" line="165" />
         <source>2 to 4 speakers</source>
         <translation>2 bis 4 Sprecher</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="168" />
+        <location filename="../../app/gui/settings_dialog.py" line="171" />
         <source>Transcribe as spoken</source>
         <translation>Transkribieren wie gesprochen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="169" />
+        <location filename="../../app/gui/settings_dialog.py" line="172" />
         <source>Translate to English</source>
         <translation>Ins Englische übersetzen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="170" />
+        <location filename="../../app/gui/settings_dialog.py" line="173" />
         <source>Grounded: the sentences said</source>
         <translation>Belegt: die gesagten Sätze</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="171" />
+        <location filename="../../app/gui/settings_dialog.py" line="174" />
         <source>Grounded, condensed by the summary model</source>
         <translation>Belegt, vom Zusammenfassungsmodell gekürzt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="173" />
+        <location filename="../../app/gui/settings_dialog.py" line="176" />
         <source>Written by the summary model</source>
         <translation>Vom Zusammenfassungsmodell geschrieben</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="209" />
+        <location filename="../../app/gui/settings_dialog.py" line="212" />
         <source>No translation</source>
         <translation>Keine Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="226" />
+        <location filename="../../app/gui/settings_dialog.py" line="229" />
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF-Modelle (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="271" />
+        <location filename="../../app/gui/settings_dialog.py" line="274" />
         <source>Earmark settings</source>
         <translation>Earmark-Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="281" />
+        <location filename="../../app/gui/settings_dialog.py" line="284" />
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="291" />
+        <location filename="../../app/gui/settings_dialog.py" line="294" />
         <source>the platform's folder</source>
         <translation>der Ordner des Systems</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="292" />
+        <location filename="../../app/gui/settings_dialog.py" line="295" />
         <source>Data folder</source>
         <translation>Datenordner</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="293" />
+        <location filename="../../app/gui/settings_dialog.py" line="296" />
         <source>Data folder (used from the next start)</source>
         <translation>Datenordner (ab dem nächsten Start)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="297" />
+        <location filename="../../app/gui/settings_dialog.py" line="300" />
         <source>Join line</source>
         <translation>Beitrittszeile</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="299" />
+        <location filename="../../app/gui/settings_dialog.py" line="302" />
         <source>Copy</source>
         <translation>Kopieren</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="314" />
+        <location filename="../../app/gui/settings_dialog.py" line="317" />
         <source>Another helper</source>
         <translation>Weiterer Helfer</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="314" />
+        <location filename="../../app/gui/settings_dialog.py" line="317" />
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="323" />
+        <location filename="../../app/gui/settings_dialog.py" line="326" />
         <source>Helper</source>
         <translation>Helfer</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="324" />
+        <location filename="../../app/gui/settings_dialog.py" line="327" />
         <source>On the other machine, type</source>
         <translation>Auf dem anderen Rechner eingeben</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="398" />
+        <location filename="../../app/gui/settings_dialog.py" line="401" />
         <source>Install Earmark on the other machine and type this line there: it carries this machine's address, a secret and the fingerprint of its certificate, so the helper talks to this Earmark alone, encrypted. Audio travels through the queue; nothing needs to be shared.</source>
         <translation>Installieren Sie Earmark auf dem anderen Rechner und geben Sie dort diese Zeile ein: Sie enthält die Adresse dieses Rechners, ein Geheimnis und den Fingerabdruck seines Zertifikats, sodass der Helfer nur mit diesem Earmark spricht, verschlüsselt. Der Ton reist durch die Warteschlange; nichts muss geteilt werden.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="401" />
+        <location filename="../../app/gui/settings_dialog.py" line="404" />
         <source>Type an address above (such as 0.0.0.0:6380) to let other machines help; empty keeps the queue on this machine alone.</source>
         <translation>Geben Sie oben eine Adresse ein (etwa 0.0.0.0:6380), damit andere Rechner helfen können; leer bleibt die Warteschlange auf diesem Rechner allein.</translation>
     </message>
