@@ -33,7 +33,7 @@ from app.api import keys
 from app.api.openai_shapes import FORMATS, GRANULARITIES, verbose
 from app.api.uploads import DEFAULT_MAX_UPLOAD_BYTES, UPLOADS, Form, TooLarge, UploadProblem, read_form
 from app.errors import OptionsProblem
-from app.jobs.desk import COULD_NOT_ADD, REFUSED, TRANSCRIPT, Desk
+from app.jobs.desk import API, COULD_NOT_ADD, REFUSED, TRANSCRIPT, Desk
 from app.store import jobstore as js
 
 log = logging.getLogger(__name__)
@@ -246,7 +246,7 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
         if path.stat().st_size == 0:
             raise ApiError(400, f"The file {client_name} is empty.", param="file", code="empty_file")
         check_queue()
-        added = await run_in_threadpool(desk.add, [str(path)], opts, keep_bad=False)
+        added = await run_in_threadpool(desk.add, [str(path)], opts, keep_bad=False, source=API)
         for notice in added.notices:
             if notice.kind in (REFUSED, COULD_NOT_ADD):
                 raise ApiError(400, notice.text.replace(str(path), client_name), param="file",
@@ -255,6 +255,21 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
         if intake.reused_from:  # the same recording with the same options: that job, with its own file
             form.discard()
         return intake
+
+    def take_link(form: Form, url: str, opts: dict):
+        """The form's url as a job at once; yt-dlp fetches it on a thread of its own
+        (``Desk.fetch``: a failed download fails the job with its sentence)."""
+        from app.jobs.links import is_link
+        from app.jobs.service import Intake
+
+        if form.files:
+            raise ApiError(400, "Give a file or a url, not both.", param="url")
+        if not is_link(url):
+            raise ApiError(400, "url must be an http:// or https:// address.", param="url")
+        check_queue()
+        job_id = desk.link_job(url, opts)
+        threading.Thread(target=desk.fetch, args=(job_id,), name="link", daemon=True).start()
+        return Intake(job_id, url, js.RUNNING)
 
     def render(job_id: str, fmt: str) -> str:
         """A subtitle or text export of a job, written by the desk into a private folder and read back."""
@@ -379,8 +394,10 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
 
     # --- the job contract ------------------------------------------------------------------
     upload_form = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-        "type": "object", "required": ["file"], "properties": {
+        "type": "object", "properties": {
             "file": {"type": "string", "format": "binary"},
+            "url": {"type": "string", "description": (
+                "instead of a file: a link to a recording, or to a page that holds one (fetched with yt-dlp)")},
             "language": {"type": "string", "description": "empty: detect"},
             "model": {"type": "string", "description": "whisper-1 (the settings'), a model name or folder"},
             "speakers": {"type": "string", "description": "off, auto, N or MIN-MAX"},
@@ -407,12 +424,14 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
                            language=form.value("language") or None, speakers=form.value("speakers") or "off",
                            summarize=bool(template), summary_template=template or None,
                            translate_to=(form.value("translate") or "").strip(), task=form.value("task") or None)
-            if (form.value("force") or "").lower() in ("1", "true", "yes"):
+            if (form.value("url") or "").strip():  # a link instead of a file
+                intake = take_link(form, form.value("url").strip(), opts)
+            elif (form.value("force") or "").lower() in ("1", "true", "yes"):
                 if "file" not in form.files:
                     raise ApiError(400, "You must provide a file (the form field 'file').", param="file")
                 check_queue()
                 added = await run_in_threadpool(desk.add, [str(form.files["file"][1])], opts, force=True,
-                                                keep_bad=False)
+                                                keep_bad=False, source=API)
                 if not added.jobs:
                     raise ApiError(400, added.notices[0].text.replace(str(form.files["file"][1]),
                                                                       form.files["file"][0]), param="file")

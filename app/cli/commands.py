@@ -286,7 +286,13 @@ def _transcribe(desk: Desk, options: dict, nlp: tuple, args) -> int:
     view = ProgressView()
     names = ExportNames()
     try:  # a mistake on the command line is said here, not kept as a failed job in the window
-        added = desk.add(args.files, options, force=args.force, keep_bad=False, source=COMMAND_LINE)
+        from app.jobs.links import is_link
+
+        links = [f for f in args.files if is_link(f)]
+        added = desk.add([f for f in args.files if not is_link(f)], options, force=args.force, keep_bad=False,
+                         source=COMMAND_LINE)
+        for url in links:  # fetched now, one after the other, while the files above are transcribed
+            added.jobs += desk.add_link(url, options, on_progress=_download_progress(view, url)).jobs
         say(n for n in added.notices if n.kind not in (ALREADY_DONE, ALREADY_QUEUED))
         items = [Item(intake, names.stem_for(intake.path)) for intake in added.jobs]
         if not items:
@@ -320,6 +326,14 @@ def _transcribe(desk: Desk, options: dict, nlp: tuple, args) -> int:
     finally:
         desk.close()
     return max(_report(desk.store, items), 1 if added.refused else 0)
+
+
+def _download_progress(view: ProgressView, url: str):
+    """A link's download on its own line: the bar, and MB so far (of the whole, when known)."""
+    def show(done: int, total: int) -> None:
+        size = f"{done / 1e6:.1f}/{total / 1e6:.1f} MB" if total else f"{done / 1e6:.1f} MB"
+        view.show([(url, "download", done / total if total else 0.0, size)])
+    return show
 
 
 def _progress_of(desk: Desk, item: Item, args) -> tuple[str, float, str, bool]:

@@ -5,7 +5,7 @@
     earmark serve --api [ADDR]   ... and the local API (the job contract and OpenAI's)
     earmark serve --watch IN     ... and transcribe what lands in folder IN [--out OUT] [--format F]
     earmark api-key [--new]      the API's key
-    earmark transcribe FILE...   transcribe through the queue, write transcripts
+    earmark transcribe FILE...   transcribe through the queue, write transcripts (a FILE may be a link)
     earmark status               workers, queue depths, recent jobs
     earmark worker --queues Q    a Celery worker (started by the app, or on another machine)
     earmark worker --join LINE   help another machine's Earmark (the line its Settings › Helpers shows)
@@ -90,7 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     t = sub.add_parser("transcribe", parents=[common], help="transcribe files through the queue",
                        epilog="A file whose name starts with '-' goes after '--': earmark transcribe -- -take1.wav")
     t.add_argument("files", nargs="+", metavar="FILE",
-                   help="recordings (audio or video), or folders: the recordings in them")
+                   help="recordings (audio or video), folders (the recordings in them), or links (http:// or "
+                        "https://: a recording, or a page that holds one, fetched with yt-dlp)")
     t.add_argument("--format", default="txt", choices=export.FORMATS,
                    help="the transcript's file type (default: txt)")
     t.add_argument("--out", default=".", help="folder for the transcripts (default: here)")

@@ -187,6 +187,30 @@ class AppController(QObject):
             if notice.kind != front.ALREADY_DONE:  # that one asks (the duplicate signal)
                 self.status.emit(self.sentence(notice))
 
+    def add_link(self, url: str) -> None:
+        """A link's job at once (it shows in the list), its download on the intake thread."""
+        self._intake_pool.submit(self._add_link, url)
+
+    def _add_link(self, url: str) -> None:
+        import time
+
+        job_id = self.desk.link_job(url)
+        self.jobs_changed.emit()
+        said = [0.0]
+
+        def progress(done: int, total: int) -> None:
+            if time.monotonic() - said[0] < 0.5 and done != total:
+                return
+            said[0] = time.monotonic()
+            if total:
+                self.status.emit(self.tr("Downloading {0}: {1} %").format(url, int(100 * done / total)))
+            else:
+                self.status.emit(self.tr("Downloading {0}: {1} MB").format(url, f"{done / 1e6:.1f}"))
+        added = self.desk.fetch(job_id, on_progress=progress)
+        for notice in added.notices:
+            self.status.emit(self.sentence(notice))
+        self.jobs_changed.emit()
+
     def sentence(self, notice: front.Notice) -> str:
         """The desk's notice in the window's language (its English text when it has no
         words of its own here, e.g. what the broker's start had to say)."""

@@ -241,6 +241,7 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         self.act_add = self._action(self.tr("Add files…"), self.add_files_dialog, "Ctrl+O", file_menu)
         self._action(self.tr("Add folder…"), self.add_folder_dialog, "Ctrl+Shift+O", file_menu)
+        self._action(self.tr("Add link…"), self.add_link_dialog, "Ctrl+L", file_menu)
         self.act_export = self._action(self.tr("Export selected…"), self.export_dialog, "Ctrl+E", file_menu)
         file_menu.addSeparator()
         self._action(self.tr("Settings…"), self.settings_dialog, "Ctrl+,", file_menu)
@@ -409,6 +410,31 @@ class MainWindow(QMainWindow):
         if folder:
             self.prefs.setValue("last_folder", str(Path(folder).parent))
         self.add_paths([folder] if folder else [])
+
+    def add_link_dialog(self) -> None:
+        """A link to a recording, or to a page that holds one: fetched (yt-dlp) only now
+        that it is asked for. The clipboard's link is offered."""
+        from PySide6.QtGui import QGuiApplication
+        from PySide6.QtWidgets import QInputDialog
+
+        from app.jobs.links import is_link
+
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle(self.tr("Add link"))
+        dialog.setLabelText(self.tr("A link to a recording, or to a page that holds one (it is downloaded now):"))
+        copied = QGuiApplication.clipboard().text().strip()
+        dialog.setTextValue(copied if is_link(copied) else "")
+        dialog.resize(560, dialog.sizeHint().height())
+
+        def take() -> None:
+            url = dialog.textValue().strip()
+            if is_link(url):
+                self.controller.add_link(url)
+            elif url:
+                self.statusBar().showMessage(self.tr("{0} is not a link (http:// or https://).").format(url), 8000)
+        dialog.accepted.connect(take)
+        self.link_box = dialog
+        dialog.open()
 
     def _last_folder(self) -> str:
         """Where the last recordings were chosen from (the home folder the first time)."""

@@ -46,6 +46,7 @@ HELPER_REFUSED = "helper-refused"  # the gate refused a helper (values: peer, wh
 STACK = "stack"  # what a person should know about this start (a repaired broker file …)
 SETTINGS = "settings"  # a value in the settings file that could not be used (its default applies)
 EXPORT_FAILED = "export-failed"  # an automatic export could not be written (values: job_id, why)
+LINK_FAILED = "link-failed"  # a link could not be downloaded; its job failed (values: url, job_id, why)
 
 # Where a job came from (``Desk.add(..., source=)``), kept on the job in plain words that
 # the job list and ``earmark status`` show: one of these, or a way in with its place
@@ -207,6 +208,10 @@ class Desk:
             self.stack, self.ready = stack, True
             if self.auto_export is not None:
                 self.auto_export.check()  # what is done already is not exported; what finishes from now on is
+        if stack.owner:  # this process starts the stack: a link download no process runs now was cut off
+            for job in self.store.unfilled_jobs():
+                self.service.fail(job["id"], f"The download of {job['path']} stopped when Earmark did; add the "
+                                             "link again.")
         return ([Notice(SETTINGS, text) for text in self.settings.problems]
                 + [Notice(STACK, text) for text in stack.notices])
 
@@ -309,6 +314,45 @@ class Desk:
                 added.notices.append(Notice(ALREADY_QUEUED, f"{Path(path).name} is already in the list; it was "
                                             "not added twice.", {"path": path, "job_id": intake.job_id}))
         return added
+
+    # --- links --------------------------------------------------------------------
+    def link_job(self, url: str, options: dict | None = None, source: str | None = None) -> str:
+        """A job for the recording at *url*, at once (the API answers with it); nothing is
+        downloaded until ``fetch``. *source*: ``link_source(url)`` unless given."""
+        options = self.job_options() if options is None else options
+        return self.service.placeholder(url.strip(), options, source or link_source(url.strip()))
+
+    def fetch(self, job_id: str, on_progress: Callable[[int, int], None] | None = None,
+              cancel: threading.Event | None = None) -> Added:
+        """Download a ``link_job``'s recording into the data folder (yt-dlp,
+        ``app.jobs.links``; *on_progress*: bytes so far, bytes in all or 0) and take it in
+        as that job. A download that fails fails the job with its sentence (and a
+        ``LINK_FAILED`` notice)."""
+        import json
+
+        from app.jobs.links import fetch
+
+        job = self.store.job(job_id)
+        url, added = job["path"], Added()
+        try:
+            path = fetch(url, self.data.root, on_progress, cancel)
+            added.jobs.append(self.service.intake(str(path), json.loads(job["options"]), into=job_id,
+                                                  send=self.ready and self.stack is not None))
+        except Exception as exc:  # noqa: BLE001 - a LinkError's sentence, or the log has the traceback
+            from app.errors import AppError
+
+            if not isinstance(exc, AppError):
+                log.exception("fetching %s failed", url)
+            why = str(exc) if isinstance(exc, AppError) else f"Could not download {url}: {exc}."
+            self.service.fail(job_id, why)
+            added.jobs.append(Intake(job_id, url, js.FAILED))
+            added.notices.append(Notice(LINK_FAILED, why, {"url": url, "job_id": job_id, "why": why}))
+        return added
+
+    def add_link(self, url: str, options: dict | None = None, *, on_progress=None, cancel=None,
+                 source: str | None = None) -> Added:
+        """``link_job`` and ``fetch`` in one: a link in, its job out (blocks while it downloads)."""
+        return self.fetch(self.link_job(url, options, source), on_progress, cancel)
 
     # --- the tick ------------------------------------------------------------------
     def tick(self, job_ids=None) -> Tick:

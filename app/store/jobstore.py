@@ -127,18 +127,36 @@ class JobStore(SpeakerStore, TaskHistory, WatchLedger):
     def create_job(self, path: str, *, stages: list[str], options: dict | None = None,
                    file_hash: str | None = None, options_key: str | None = None,
                    size_bytes: int | None = None, duration_seconds: float | None = None,
-                   source: str | None = None) -> str:
-        """*source*: where the job came from, in plain words ("window", "watch folder /in")."""
+                   source: str | None = None, state: str = QUEUED) -> str:
+        """*source*: where the job came from, in plain words ("window", "watch folder /in").
+        A job with no *stages* yet (a link being downloaded) is in *state* until ``fill_job``."""
         job_id = uuid.uuid4().hex
         now = time.time()
         with self.transaction() as db:
             db.execute("INSERT INTO jobs (id, path, file_hash, size_bytes, duration_seconds, options,"
                        " options_key, state, created_at, updated_at, source) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                        (job_id, path, file_hash, size_bytes, duration_seconds,
-                        json.dumps(options or {}), options_key, QUEUED, now, now, source))
+                        json.dumps(options or {}), options_key, state, now, now, source))
             db.executemany("INSERT INTO stages (job_id, name, state) VALUES (?,?,?)",
                            [(job_id, name, PENDING) for name in stages])
         return job_id
+
+    def fill_job(self, job_id: str, path: str, *, stages: list[str], file_hash: str | None = None,
+                 options_key: str | None = None, size_bytes: int | None = None,
+                 duration_seconds: float | None = None) -> None:
+        """A job made before its recording was here (a link) gets it, and its stages."""
+        with self.transaction() as db:
+            db.execute("UPDATE jobs SET path=?, file_hash=?, options_key=?, size_bytes=?, duration_seconds=?,"
+                       " updated_at=? WHERE id=?",
+                       (path, file_hash, options_key, size_bytes, duration_seconds, time.time(), job_id))
+            db.executemany("INSERT INTO stages (job_id, name, state) VALUES (?,?,?)",
+                           [(job_id, name, PENDING) for name in stages])
+            self._refresh_job(db, job_id)
+
+    def unfilled_jobs(self) -> list[dict]:
+        """Jobs still waiting for their recording (a link whose download an exit cut off)."""
+        return [dict(r) for r in self._q("SELECT * FROM jobs j WHERE j.state NOT IN (?,?,?) AND NOT EXISTS"
+                                         " (SELECT 1 FROM stages s WHERE s.job_id = j.id)", FINAL)]
 
     def job(self, job_id: str) -> dict | None:
         return self._one("SELECT * FROM jobs WHERE id=?", (job_id,))

@@ -42,63 +42,73 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
         <translation>Bereit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="201" />
+        <location filename="../../app/gui/controller.py" line="206" />
+        <source>Downloading {0}: {1} %</source>
+        <translation>Lade {0} herunter: {1} %</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/controller.py" line="208" />
+        <source>Downloading {0}: {1} MB</source>
+        <translation>Lade {0} herunter: {1} MB</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/controller.py" line="225" />
         <source>{0} is a folder with no recordings in it.</source>
         <translation>{0} ist ein Ordner ohne Aufnahmen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="203" />
+        <location filename="../../app/gui/controller.py" line="227" />
         <source>Refused a helper at {0}: {1}</source>
         <translation>Einen Helfer unter {0} abgewiesen: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="199" />
+        <location filename="../../app/gui/controller.py" line="223" />
         <source>Could not add {0}: {1}</source>
         <translation>{0} konnte nicht hinzugefügt werden: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="197" />
+        <location filename="../../app/gui/controller.py" line="221" />
         <source>{0} is already in the list; it was not added twice.</source>
         <translation>{0} ist schon in der Liste; sie wurde nicht doppelt hinzugefügt.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="205" />
+        <location filename="../../app/gui/controller.py" line="229" />
         <source>Could not export to {0}: {1}</source>
         <translation>Konnte nicht nach {0} exportieren: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="213" />
+        <location filename="../../app/gui/controller.py" line="237" />
         <source>Found {0} in a watched folder; it is taken once it has finished copying.</source>
         <translation>{0} in einem überwachten Ordner gefunden; die Datei wird übernommen, sobald sie fertig kopiert ist.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="216" />
+        <location filename="../../app/gui/controller.py" line="240" />
         <source>Took {0} from a watched folder.</source>
         <translation>{0} aus einem überwachten Ordner übernommen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="218" />
+        <location filename="../../app/gui/controller.py" line="242" />
         <source>Wrote {0}</source>
         <translation>Geschrieben: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="220" />
+        <location filename="../../app/gui/controller.py" line="244" />
         <source>Could not write the transcript of {0}: {1}</source>
         <translation>Das Transkript von {0} konnte nicht geschrieben werden: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="222" />
+        <location filename="../../app/gui/controller.py" line="246" />
         <source>The watched folder {0} is not there; it is watched again as soon as it is.</source>
         <translation>Der überwachte Ordner {0} ist nicht vorhanden; er wird wieder überwacht, sobald er da ist.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="245" />
+        <location filename="../../app/gui/controller.py" line="269" />
         <source>Could not {0}: {1}</source>
         <translation>Fehlgeschlagen ({0}): {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="229" />
-        <location filename="../../app/gui/controller.py" line="255" />
+        <location filename="../../app/gui/controller.py" line="253" />
+        <location filename="../../app/gui/controller.py" line="279" />
         <source>The workers are still starting; try again in a moment.</source>
         <translation>Die Worker starten noch; versuchen Sie es gleich noch einmal.</translation>
     </message>
@@ -444,7 +454,7 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
     <name>MainWindow</name>
     <message>
         <location filename="../../app/gui/main_window.py" line="113" />
-        <location filename="../../app/gui/main_window.py" line="358" />
+        <location filename="../../app/gui/main_window.py" line="359" />
         <source>Earmark</source>
         <translation>Earmark</translation>
     </message>
@@ -465,7 +475,7 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
     </message>
     <message>
         <location filename="../../app/gui/main_window.py" line="167" />
-        <location filename="../../app/gui/main_window.py" line="602" />
+        <location filename="../../app/gui/main_window.py" line="628" />
         <source>Anyone</source>
         <translation>Alle</translation>
     </message>
@@ -516,57 +526,62 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
     </message>
     <message>
         <location filename="../../app/gui/main_window.py" line="244" />
+        <source>Add link…</source>
+        <translation>Link hinzufügen…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="245" />
         <source>Export selected…</source>
         <translation>Auswahl exportieren…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="246" />
+        <location filename="../../app/gui/main_window.py" line="247" />
         <source>Settings…</source>
         <translation>Einstellungen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="247" />
+        <location filename="../../app/gui/main_window.py" line="248" />
         <source>Quit</source>
         <translation>Beenden</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="248" />
+        <location filename="../../app/gui/main_window.py" line="249" />
         <source>&amp;Jobs</source>
         <translation>&amp;Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="249" />
-        <location filename="../../app/gui/main_window.py" line="685" />
+        <location filename="../../app/gui/main_window.py" line="250" />
+        <location filename="../../app/gui/main_window.py" line="711" />
         <source>Open transcript</source>
         <translation>Transkript öffnen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="252" />
+        <location filename="../../app/gui/main_window.py" line="253" />
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="254" />
+        <location filename="../../app/gui/main_window.py" line="255" />
         <source>Retry</source>
         <translation>Wiederholen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="256" />
+        <location filename="../../app/gui/main_window.py" line="257" />
         <source>Move to top</source>
         <translation>Nach oben</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="258" />
+        <location filename="../../app/gui/main_window.py" line="259" />
         <source>Remove from list</source>
         <translation>Aus der Liste entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="260" />
+        <location filename="../../app/gui/main_window.py" line="261" />
         <source>Pause</source>
         <translation>Anhalten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="262" />
+        <location filename="../../app/gui/main_window.py" line="263" />
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
@@ -579,82 +594,82 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation type="vanished">Sprecher finden…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="270" />
+        <location filename="../../app/gui/main_window.py" line="271" />
         <source>Show in file manager</source>
         <translation>Im Dateimanager zeigen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="284" />
+        <location filename="../../app/gui/main_window.py" line="285" />
         <source>Queue</source>
         <translation>Warteschlange</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="292" />
+        <location filename="../../app/gui/main_window.py" line="293" />
         <source>Queue panel</source>
         <translation>Warteschlangen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="294" />
+        <location filename="../../app/gui/main_window.py" line="295" />
         <source>&amp;View</source>
         <translation>An&amp;sicht</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="296" />
+        <location filename="../../app/gui/main_window.py" line="297" />
         <source>People…</source>
         <translation>Personen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="301" />
+        <location filename="../../app/gui/main_window.py" line="302" />
         <source>Jobs</source>
         <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="301" />
+        <location filename="../../app/gui/main_window.py" line="302" />
         <source>Search all transcripts</source>
         <translation>Alle Transkripte durchsuchen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="302" />
+        <location filename="../../app/gui/main_window.py" line="303" />
         <source>Order of search results</source>
         <translation>Reihenfolge der Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="303" />
+        <location filename="../../app/gui/main_window.py" line="304" />
         <source>Search results</source>
         <translation>Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="303" />
+        <location filename="../../app/gui/main_window.py" line="304" />
         <source>Overall progress</source>
         <translation>Gesamtfortschritt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="304" />
+        <location filename="../../app/gui/main_window.py" line="305" />
         <source>Transcript and summary</source>
         <translation>Transkript und Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="304" />
+        <location filename="../../app/gui/main_window.py" line="305" />
         <source>Drop zone</source>
         <translation>Ablagefläche</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="310" />
+        <location filename="../../app/gui/main_window.py" line="311" />
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="401" />
+        <location filename="../../app/gui/main_window.py" line="402" />
         <source>Add recordings</source>
         <translation>Aufnahmen hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="402" />
+        <location filename="../../app/gui/main_window.py" line="403" />
         <source>Audio and video ({0});;All files (*)</source>
         <translation>Audio und Video ({0});;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="408" />
+        <location filename="../../app/gui/main_window.py" line="409" />
         <source>Add a folder of recordings</source>
         <translation>Einen Ordner mit Aufnahmen hinzufügen</translation>
     </message>
@@ -688,112 +703,127 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation type="vanished">Wie viele Sprecher: auto, eine Zahl (z. B. 3) oder ein Bereich (z. B. 2-4):</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="465" />
+        <location filename="../../app/gui/main_window.py" line="491" />
         <source>Select the jobs to export first.</source>
         <translation>Wählen Sie zuerst die zu exportierenden Aufträge.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="500" />
+        <location filename="../../app/gui/main_window.py" line="526" />
         <source>notes</source>
         <translation>Notizen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="500" />
+        <location filename="../../app/gui/main_window.py" line="526" />
         <source>translation</source>
         <translation>Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="516" />
+        <location filename="../../app/gui/main_window.py" line="542" />
         <source>No transcript mentions “{0}”.</source>
         <translation>Kein Transkript erwähnt „{0}“.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="619" />
+        <location filename="../../app/gui/main_window.py" line="645" />
         <source>Working…</source>
         <translation>In Arbeit…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="636" />
+        <location filename="../../app/gui/main_window.py" line="662" />
         <source>A job failed</source>
         <translation>Ein Auftrag ist fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="643" />
+        <location filename="../../app/gui/main_window.py" line="669" />
         <source>{0} of {1} · %p%</source>
         <translation>{0} von {1} · %p%</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="646" />
+        <location filename="../../app/gui/main_window.py" line="672" />
         <source>Earmark: {0} job(s) left</source>
         <translation>Earmark: noch {0} Auftrag/Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="656" />
+        <location filename="../../app/gui/main_window.py" line="682" />
         <source>{0} done</source>
         <translation>{0} fertig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="656" />
+        <location filename="../../app/gui/main_window.py" line="682" />
         <source>{0} failed</source>
         <translation>{0} fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="657" />
+        <location filename="../../app/gui/main_window.py" line="683" />
         <source>{0} cancelled</source>
         <translation>{0} abgebrochen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="660" />
+        <location filename="../../app/gui/main_window.py" line="686" />
         <source>Batch finished</source>
         <translation>Stapel beendet</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="659" />
+        <location filename="../../app/gui/main_window.py" line="685" />
         <source>nothing left</source>
         <translation>nichts mehr offen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="441" />
+        <location filename="../../app/gui/main_window.py" line="423" />
+        <source>Add link</source>
+        <translation>Link hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="424" />
+        <source>A link to a recording, or to a page that holds one (it is downloaded now):</source>
+        <translation>Ein Link zu einer Aufnahme oder zu einer Seite, die eine enthält (sie wird jetzt heruntergeladen):</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="434" />
+        <source>{0} is not a link (http:// or https://).</source>
+        <translation>{0} ist kein Link (http:// oder https://).</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="467" />
         <source>Select the transcripts first.</source>
         <translation>Wählen Sie zuerst die Transkripte aus.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="676" />
+        <location filename="../../app/gui/main_window.py" line="702" />
         <source>Earmark could not start its workers</source>
         <translation>Earmark konnte seine Worker nicht starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="677" />
+        <location filename="../../app/gui/main_window.py" line="703" />
         <source>Earmark could not start</source>
         <translation>Earmark konnte nicht starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="682" />
+        <location filename="../../app/gui/main_window.py" line="708" />
         <source>Already transcribed</source>
         <translation>Schon transkribiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="683" />
+        <location filename="../../app/gui/main_window.py" line="709" />
         <source>{0} was already transcribed with these settings.</source>
         <translation>{0} wurde mit diesen Einstellungen schon transkribiert.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="686" />
+        <location filename="../../app/gui/main_window.py" line="712" />
         <source>Transcribe again</source>
         <translation>Noch einmal transkribieren</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="720" />
+        <location filename="../../app/gui/main_window.py" line="746" />
         <source>Earmark keeps running</source>
         <translation>Earmark läuft weiter</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="720" />
+        <location filename="../../app/gui/main_window.py" line="746" />
         <source>Jobs continue in the background.</source>
         <translation>Die Aufträge laufen im Hintergrund weiter.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="731" />
+        <location filename="../../app/gui/main_window.py" line="757" />
         <source>Stopping workers…</source>
         <translation>Worker werden beendet…</translation>
     </message>
