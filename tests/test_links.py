@@ -99,10 +99,11 @@ def test_the_window_adds_a_link_with_progress(qtbot, shared_window, site):
     assert window.model.index(index, came_from).data() == f"link {url}"
 
 
+@pytest.mark.stack  # serve --api of its own (the API's module stack belongs to tests/test_api.py)
 def test_the_api_takes_a_url_instead_of_a_file(site, data_dir):
     from tests.test_api import start_api, stop_api
 
-    api = start_api(data_dir)  # its own: the API's module stack is not this module's
+    api = start_api(data_dir)
     try:
         with api.http() as http:
             answer = http.post("/api/transcripts/upload", files={"url": (None, f"{site}/talk.flac")})
@@ -118,3 +119,54 @@ def test_the_api_takes_a_url_instead_of_a_file(site, data_dir):
             assert bad.status_code == 400 and bad.json()["error"]["param"] == "url"
     finally:
         stop_api(api)
+
+
+def test_a_download_cancelled_on_its_row_stops_and_retry_fetches_it_again(data_dir, tmp_path, corpus):
+    """No workers needed: the download, its cancel and the new job waiting for them."""
+    from app.jobs.desk import Desk
+    from app.paths import DataDir
+
+    data = (corpus / "jfk.flac").read_bytes()
+    release = threading.Event()
+
+    class Slow(Quiet):  # the first 64 KB at once, the rest once the test lets it go
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "audio/flac")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data[:65536])
+            self.wfile.flush()
+            release.wait(60)
+            try:
+                self.wfile.write(data[65536:])
+            except ConnectionError:  # the first, cancelled download hung up
+                pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/slow.flac"
+    desk = Desk(DataDir(data_dir).ensure())
+    try:
+        job_id = desk.link_job(url)
+        assert desk.store.job(job_id)["state"] == js.RUNNING and desk.store.job(job_id)["source"] == f"link {url}"
+        seen, results = threading.Event(), []
+        fetching = threading.Thread(target=lambda: results.append(
+            desk.fetch(job_id, on_progress=lambda done, total: done and seen.set())))
+        fetching.start()
+        assert seen.wait(60), "the download never started"
+        assert desk.act("cancel", job_id) is None
+        release.set()
+        fetching.join(60)
+        job = desk.store.job(job_id)
+        assert job["state"] == js.CANCELLED
+        assert desk.store.stage(job_id, "transcribe")["error"] == f"The download of {url} was cancelled."
+        assert not any((data_dir / "links").iterdir())  # what was fetched is gone
+        assert desk.act("retry", job_id)  # fetched again, as a new job that waits for the workers
+        [again] = [j for j in desk.store.jobs() if j["id"] != job_id]
+        assert again["source"] == f"link {url}" and Path(again["path"]).read_bytes() == data
+        assert private(Path(again["path"])) and again["state"] == js.QUEUED
+    finally:
+        desk.shut()
+        server.shutdown()
+        server.server_close()

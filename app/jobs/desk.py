@@ -195,6 +195,8 @@ class Desk:
         self._offline: JobService | None = None
         self._exported: dict[str, list[str]] = {}  # what the tick's automatic export wrote
         self._export_notices: list[Notice] = []
+        self._born = time.time()  # links whose job is older than this desk are not being fetched by it
+        self._fetching: dict[str, threading.Event] = {}  # job id → its download's cancel
 
     # --- the stack ---------------------------------------------------------------
     def open(self, roles=ALL_ROLES, *, wait_workers: bool = False, join: bool = True,
@@ -209,7 +211,7 @@ class Desk:
             if self.auto_export is not None:
                 self.auto_export.check()  # what is done already is not exported; what finishes from now on is
         if stack.owner:  # this process starts the stack: a link download no process runs now was cut off
-            for job in self.store.unfilled_jobs():
+            for job in (j for j in self.store.unfilled_jobs() if j["created_at"] < self._born):
                 self.service.fail(job["id"], f"The download of {job['path']} stopped when Earmark did; add the "
                                              "link again.")
         return ([Notice(SETTINGS, text) for text in self.settings.problems]
@@ -330,14 +332,25 @@ class Desk:
         ``LINK_FAILED`` notice)."""
         import json
 
-        from app.jobs.links import fetch
+        import shutil
+
+        from app.jobs.links import Cancelled, fetch
 
         job = self.store.job(job_id)
         url, added = job["path"], Added()
+        cancel = self._fetching.setdefault(job_id, cancel or threading.Event())
         try:
             path = fetch(url, self.data.root, on_progress, cancel)
+            if self.store.job(job_id) is None:  # removed from the list while it downloaded
+                shutil.rmtree(path.parent, ignore_errors=True)
+                return added
             added.jobs.append(self.service.intake(str(path), json.loads(job["options"]), into=job_id,
                                                   send=self.ready and self.stack is not None))
+        except (Cancelled, KeyboardInterrupt) as exc:  # Cancel on its row, or Ctrl-C
+            self.service.fail(job_id, f"The download of {url} was cancelled.", state=js.CANCELLED)
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            added.jobs.append(Intake(job_id, url, js.CANCELLED))
         except Exception as exc:  # noqa: BLE001 - a LinkError's sentence, or the log has the traceback
             from app.errors import AppError
 
@@ -347,6 +360,8 @@ class Desk:
             self.service.fail(job_id, why)
             added.jobs.append(Intake(job_id, url, js.FAILED))
             added.notices.append(Notice(LINK_FAILED, why, {"url": url, "job_id": job_id, "why": why}))
+        finally:
+            self._fetching.pop(job_id, None)
         return added
 
     def add_link(self, url: str, options: dict | None = None, *, on_progress=None, cancel=None,
@@ -414,6 +429,16 @@ class Desk:
         """One of ``ACTIONS`` on a job (``JobService``'s method of that name)."""
         if action not in ACTIONS:
             raise ValueError(f"no action named {action!r} (have: {', '.join(ACTIONS)})")
+        downloading = self._fetching.get(job_id)
+        if downloading is not None and action in ("cancel", "remove"):  # a link still downloading stops
+            downloading.set()
+            if action == "cancel":
+                return None
+        job = self.store.job(job_id)
+        if action == "retry" and job is not None and job["path"] == source_kind(job["source"])[1]:
+            import json  # a link whose download failed: fetched again, as a new job
+
+            return bool(self.fetch(self.link_job(job["path"], json.loads(job["options"]))).job_ids)
         return getattr(self._running().service, action)(job_id)
 
     def run_stage(self, job_id: str, name: str, **options) -> None:

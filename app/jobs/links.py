@@ -111,7 +111,7 @@ def fetch(url: str, root: Path, on_progress: Callable[[int, int], None] | None =
                 if not found:
                     raise LinkError(f"Could not download {url}: nothing was saved.")
                 path = found[0]
-    except LinkError:
+    except (LinkError, KeyboardInterrupt):
         shutil.rmtree(folder, ignore_errors=True)
         raise
     except Exception as exc:  # noqa: BLE001 - yt-dlp's DownloadError and what it lets through

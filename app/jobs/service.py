@@ -126,12 +126,17 @@ class JobService:
         return self.store.create_job(path, stages=[], options=options, options_key=options_key(options),
                                      source=source, state=js.RUNNING)
 
-    def fail(self, job_id: str, why: str) -> None:
-        """A job made with ``placeholder`` whose recording never came: failed, with *why*."""
+    def fail(self, job_id: str, why: str, state: str = js.FAILED) -> None:
+        """A job made with ``placeholder`` whose recording never came: failed (or
+        cancelled), with *why*. Nothing for a job removed meanwhile."""
         job = self.store.job(job_id)
-        options = json.loads(job["options"])
-        self.store.fill_job(job_id, job["path"], stages=stages.stages_for(options), options_key=job["options_key"])
-        self.store.update_stage(job_id, TRANSCRIBE, state=js.FAILED, error=why, finished_at=time.time())
+        if job is None:
+            return
+        if not self.store.stages(job_id):
+            options = json.loads(job["options"])
+            self.store.fill_job(job_id, job["path"], stages=stages.stages_for(options),
+                                options_key=job["options_key"])
+        self.store.update_stage(job_id, TRANSCRIBE, state=state, error=why, finished_at=time.time())
 
     def intake(self, path: str, options: dict, *, force: bool = False, send: bool = True,
                keep_bad: bool = True, source: str | None = None, into: str | None = None) -> Intake:
