@@ -224,7 +224,7 @@ def _run(command: str, data, args) -> int:
 
         return transcribe(data, args)
     if command == "search":
-        from app.cli.commands import search
+        from app.cli.lookup import search
 
         return search(data, " ".join(args.query), newest=args.newest, limit=args.limit, speaker=args.speaker)
     if command == "helpers":
@@ -239,7 +239,7 @@ def _run(command: str, data, args) -> int:
 
 
 def _log_to(path) -> None:
-    from workers.main import setup_logging
+    from workers.logs import setup_logging
 
     setup_logging(str(path), os.environ.get("EARMARK_LOGLEVEL", "INFO"))
 
