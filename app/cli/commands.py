@@ -293,7 +293,18 @@ def _progress_of(desk: Desk, item: Item, args) -> tuple[str, float, str, bool]:
         note += f" ({item.problem})"
     elif job["state"] == js.FAILED:
         note += f" (a later stage failed: {job['error']})"
+    if job["state"] not in js.FINAL and _only_the_index_left(desk, item.job_id, args):
+        return job["state"], progress, note + " (indexed for search by the running Earmark)", True
     return job["state"], progress, note, job["state"] in js.FINAL
+
+
+def _only_the_index_left(desk: Desk, job_id: str, args) -> bool:
+    """Whether a joined stack may index the job after this command has gone: everything
+    asked for is written and the stack's owner (the window, ``serve``) runs on. A stack
+    this command started stops with it, so then it waits (as it does with --wait-index)."""
+    if getattr(args, "wait_index", False) or desk.stack is None or desk.stack.owner:
+        return False
+    return all(s["state"] in js.FINAL for s in desk.store.stages(job_id) if s["name"] != stages.INDEX.name)
 
 
 def _write_results(desk: Desk, item: Item, args) -> None:

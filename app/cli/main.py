@@ -98,6 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="label who spoke when: auto (the number found), N speakers, or between MIN and MAX; "
                         "names of voices you named before are recognised")
     t.add_argument("--force", action="store_true", help="transcribe again files already done")
+    t.add_argument("--wait-index", action="store_true",
+                   help="with Earmark already running: wait until the files are indexed for search "
+                        "(by default the running Earmark indexes them after this command returns)")
 
     sub.add_parser("status", parents=[common], help="show workers, queue depths and recent jobs")
 
