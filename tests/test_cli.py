@@ -52,6 +52,7 @@ def test_jfk_to_srt_then_reuse_then_force(data_dir, corpus):
     status = cli(data_dir, "status")
     assert status.returncode == 0
     assert "not running" in status.stdout and status.stdout.count("jfk.flac") == 2
+    assert status.stdout.count("jfk.flac  (from command line)") == 2
 
 
 def test_each_bad_input_fails_once_with_its_message_and_the_good_file_still_runs(corpus):

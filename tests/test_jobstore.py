@@ -24,6 +24,25 @@ def test_schema_wal_and_survives_reopen(tmp_path):
     assert mode == "wal"
 
 
+def test_a_job_keeps_where_it_came_from_and_an_older_store_gains_the_column(tmp_path):
+    from app.store.schema import Database
+
+    path = tmp_path / "earmark.db"
+    old = sqlite3.connect(path)  # a store as version 8 left it, with a job in it
+    for number, script in enumerate(SCHEMA[:8], start=1):
+        old.executescript(script)
+        old.execute(f"PRAGMA user_version={number}")
+    old.execute("INSERT INTO jobs (id, path, state, created_at, updated_at) VALUES ('old', '/o.mp3', 'done', 1, 1)")
+    old.commit()
+    old.close()
+    store = JobStore(path)
+    assert isinstance(store, Database) and store.schema_version == len(SCHEMA)
+    assert store.job("old")["source"] is None
+    job_id = store.create_job("/in/a.mp3", stages=["transcribe"], source="watch folder /in")
+    assert store.job(job_id)["source"] == "watch folder /in"
+    assert {r["id"]: r["source"] for r in store.job_rows()} == {"old": None, job_id: "watch folder /in"}
+
+
 def test_job_state_follows_stages_and_final_states_stick(tmp_path):
     store = JobStore(tmp_path / "earmark.db")
     job_id = store.create_job("/b.mp3", stages=["transcribe", "index"])

@@ -10,7 +10,16 @@ import time
 from pathlib import Path
 
 from app.errors import OptionsProblem
-from app.jobs.desk import ALREADY_DONE, ALREADY_QUEUED, NOTES, TRANSCRIPT, TRANSLATIONS, Desk, ExportNames
+from app.jobs.desk import (
+    ALREADY_DONE,
+    ALREADY_QUEUED,
+    COMMAND_LINE,
+    NOTES,
+    TRANSCRIPT,
+    TRANSLATIONS,
+    Desk,
+    ExportNames,
+)
 from app.jobs.stack import POLL_BACKEND_SECONDS
 from app.paths import DataDir
 from app.runtime.supervisor import AlreadyRunning, StartError
@@ -235,7 +244,7 @@ def _transcribe(desk: Desk, options: dict, nlp: tuple, args) -> int:
     view = ProgressView()
     names = ExportNames()
     try:  # a mistake on the command line is said here, not kept as a failed job in the window
-        added = desk.add(args.files, options, force=args.force, keep_bad=False)
+        added = desk.add(args.files, options, force=args.force, keep_bad=False, source=COMMAND_LINE)
         say(n for n in added.notices if n.kind not in (ALREADY_DONE, ALREADY_QUEUED))
         items = [Item(intake, names.stem_for(intake.path)) for intake in added.jobs]
         if not items:
@@ -380,7 +389,8 @@ def status(data: DataDir) -> int:
     for job in jobs:
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(job["created_at"]))
         extra = f"  {job['error']}" if job["error"] else ""
-        print(f"  {when}  {job['state']:<9} {Path(job['path']).name}{extra}")
+        source = f"  (from {job['source']})" if job["source"] else ""
+        print(f"  {when}  {job['state']:<9} {Path(job['path']).name}{source}{extra}")
     if not jobs:
         print("  (none yet)")
     store.close()

@@ -121,13 +121,14 @@ class JobService:
 
     # --- intake ----------------------------------------------------------------
     def intake(self, path: str, options: dict, *, force: bool = False, send: bool = True,
-               keep_bad: bool = True) -> Intake:
+               keep_bad: bool = True, source: str | None = None) -> Intake:
         """Validate, hash and queue one file. A bad file becomes a failed job with its reason
         (the window shows it on its row); with *keep_bad* False it raises BadMediaError
         instead (the command line says why at once and keeps no row of it).
 
         With *send* False the job waits as pending (the workers are not up yet);
-        ``send_pending()`` queues it later."""
+        ``send_pending()`` queues it later. *source*: where the job came from (kept on a
+        new job; a file that joins another job keeps that job's)."""
         from workers.media import probe
 
         key = options_key(options)
@@ -138,7 +139,8 @@ class JobService:
             hashing.wait()  # its own trouble (a missing file) is the probe's sentence already
             if not keep_bad:
                 raise
-            job_id = self.store.create_job(path, stages=stages.stages_for(options), options=options, options_key=key)
+            job_id = self.store.create_job(path, stages=stages.stages_for(options), options=options, options_key=key,
+                                           source=source)
             self.store.update_stage(job_id, TRANSCRIBE, state=js.FAILED, error=str(exc), finished_at=time.time())
             return Intake(job_id, path, js.FAILED)
         digest = hashing.result()
@@ -153,7 +155,7 @@ class JobService:
                 return Intake(done["id"], path, js.DONE, reused_from=done["id"])
         job_id = self.store.create_job(path, stages=stages.stages_for(options), options=options, file_hash=digest,
                                        options_key=key, size_bytes=info.size_bytes,
-                                       duration_seconds=info.duration_seconds)
+                                       duration_seconds=info.duration_seconds, source=source)
         if not send:
             return Intake(job_id, path, js.PENDING)
         self.send(job_id, TRANSCRIBE)

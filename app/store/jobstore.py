@@ -124,14 +124,16 @@ class JobStore(SpeakerStore, TaskHistory):
     # --- jobs ------------------------------------------------------------------
     def create_job(self, path: str, *, stages: list[str], options: dict | None = None,
                    file_hash: str | None = None, options_key: str | None = None,
-                   size_bytes: int | None = None, duration_seconds: float | None = None) -> str:
+                   size_bytes: int | None = None, duration_seconds: float | None = None,
+                   source: str | None = None) -> str:
+        """*source*: where the job came from, in plain words ("window", "watch folder /in")."""
         job_id = uuid.uuid4().hex
         now = time.time()
         with self.transaction() as db:
             db.execute("INSERT INTO jobs (id, path, file_hash, size_bytes, duration_seconds, options,"
-                       " options_key, state, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                       " options_key, state, created_at, updated_at, source) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                        (job_id, path, file_hash, size_bytes, duration_seconds,
-                        json.dumps(options or {}), options_key, QUEUED, now, now))
+                        json.dumps(options or {}), options_key, QUEUED, now, now, source))
             db.executemany("INSERT INTO stages (job_id, name, state) VALUES (?,?,?)",
                            [(job_id, name, PENDING) for name in stages])
         return job_id
