@@ -151,15 +151,17 @@ class JobService:
         from workers.media import probe
 
         key = options_key(options)
+        hashing = _Hashing(path)  # read and hashed while the file is probed (both wait on the disk)
         try:
             info = probe(path)
         except BadMediaError as exc:
+            hashing.wait()  # its own trouble (a missing file) is the probe's sentence already
             if not keep_bad:
                 raise
             job_id = self._new_job(into, path, options, key, source)
             self.store.update_stage(job_id, TRANSCRIBE, state=js.FAILED, error=str(exc), finished_at=time.time())
             return Intake(job_id, path, js.FAILED)
-        digest = hash_file(path)
+        digest = hashing.result()
         # The same content with the same settings queued or running already (named twice,
         # or dropped again after a crash): that job is the one, never a second run.
         same = self.store.find_active(digest, key) if into is None else None
@@ -525,3 +527,28 @@ def _finished_at(meta: dict) -> float:
         except ValueError:
             return time.time()
     return done.timestamp()
+
+
+class _Hashing:
+    """A file's content hash made on a thread of its own (hashlib lets go of the GIL)."""
+
+    def __init__(self, path: str):
+        self._digest: str | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(path,), name="hash", daemon=True)
+        self._thread.start()
+
+    def _run(self, path: str) -> None:
+        try:
+            self._digest = hash_file(path)
+        except BaseException as exc:  # said where the hash is asked for
+            self._error = exc
+
+    def wait(self) -> None:
+        self._thread.join()
+
+    def result(self) -> str:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._digest

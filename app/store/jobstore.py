@@ -165,19 +165,45 @@ class JobStore(SpeakerStore, TaskHistory, WatchLedger):
         """Jobs not yet started (pending or queued): the API's measure of a full queue."""
         return self._one("SELECT COUNT(*) AS n FROM jobs WHERE state IN (?,?)", (PENDING, QUEUED))["n"]
 
+    def job_status(self, job_id: str) -> tuple[dict, list[dict], int | None] | None:
+        """A job, its stages and its place in line, read in one snapshot (the workers write
+        between two separate reads: a status must not say "queued" beside a running stage's
+        place). None when there is no such job."""
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                job = self._db.execute("SELECT * FROM jobs WHERE id=?", (job_id,)).fetchone()
+                if job is None:
+                    return None
+                stages = [dict(r) for r in self._db.execute(
+                    "SELECT * FROM stages WHERE job_id=? ORDER BY rowid", (job_id,))]
+                return dict(job), stages, self._place(job["state"], stages, job_id)
+            finally:
+                self._db.execute("COMMIT")
+
     def place_in_line(self, job_id: str) -> int | None:
         """Where a job waits: 0 while a stage of it runs, N when N - 1 stages are queued on the
         same stage before its own (priority first, 0 the highest; then who was queued first),
-        None when nothing of it is running or queued."""
-        stages = self.stages(job_id)
+        None when it has finished or is paused."""
+        found = self.job_status(job_id)
+        return None if found is None else found[2]
+
+    def _place(self, job_state_now: str, stages: list[dict], job_id: str) -> int | None:
+        if job_state_now in FINAL or job_state_now == PAUSED:
+            return None
         if any(s["state"] == RUNNING for s in stages):
             return 0
-        mine = next((s for s in stages if s["state"] == QUEUED), None)
+        mine = next((s for s in stages if s["state"] in (QUEUED, PENDING)), None)
         if mine is None:
             return None
-        ahead = self._one("SELECT COUNT(*) AS n FROM stages WHERE name=? AND state=? AND job_id<>? AND "
-                          "(priority < ? OR (priority = ? AND queued_at < ?))",
-                          (mine["name"], QUEUED, job_id, mine["priority"], mine["priority"], mine["queued_at"]))
+        if mine["state"] == PENDING:  # not sent yet (just taken in, or between two stages): last in line
+            ahead = self._db.execute("SELECT COUNT(*) AS n FROM stages WHERE name=? AND state=?",
+                                     (mine["name"], QUEUED)).fetchone()
+        else:
+            ahead = self._db.execute(
+                "SELECT COUNT(*) AS n FROM stages WHERE name=? AND state=? AND job_id<>? AND "
+                "(priority < ? OR (priority = ? AND queued_at < ?))",
+                (mine["name"], QUEUED, job_id, mine["priority"], mine["priority"], mine["queued_at"])).fetchone()
         return ahead["n"] + 1
 
     def paths_under(self, folder: str) -> set[str]:
