@@ -5,6 +5,7 @@ Each test here takes a stack of its own: the first stops and starts Earmark arou
 file, the second sets the window's settings."""
 
 import hashlib
+import json
 import shutil
 import signal
 import subprocess
@@ -59,9 +60,11 @@ def test_serve_watch_takes_a_file_only_once_copied_and_only_new_recordings_after
     folder, out, auto = tmp_path / "in", tmp_path / "out", tmp_path / "auto"
     (folder / "sub").mkdir(parents=True)
     auto.mkdir()
-    # auto-export follows the settings, as for any job; notes off (not what this test is about)
+    # the options and the automatic export follow the settings, as for any job (notes off: not
+    # what this test is about; word times on, to see the settings' options on the job)
     (data_dir / "settings.json").write_text(
-        f'{{"version": 2, "summarize": false, "export_when_done": true, "export_folder": "{auto}"}}')
+        f'{{"version": 2, "summarize": false, "word_timestamps": true, "export_when_done": true, '
+        f'"export_folder": "{auto}"}}')
     early = fresh_copy(corpus / "hotwords.mp3", folder, "early.mp3")  # there before the start
     # never looked at: downloads and copies in progress, backups, hidden files, and what is no recording
     for name in ("movie.mp4.part", "talk.mp3.crdownload", "take.flac~", ".hidden.flac"):
@@ -86,6 +89,9 @@ def test_serve_watch_takes_a_file_only_once_copied_and_only_new_recordings_after
         [job] = jobs_of(store, talk)  # one job, of the whole file: the half was never taken
         assert job["file_hash"] == hashlib.sha256(data).hexdigest() and job["size_bytes"] == len(data)
         assert job["source"] == watch_source(str(folder)) == f"watch folder {folder}"
+        options = json.loads(job["options"])
+        assert options["word_timestamps"] is True and options["summarize"] is False
+        assert all(s.get("words") for s in store.transcript(job["id"])["segments"])
         assert [j for j in store.jobs(limit=1000) if j["state"] == js.FAILED] == []
         assert {Path(j["path"]).name for j in store.jobs(limit=1000)} == {"talk.flac", "early.mp3"}
         assert wer(reference("jfk"), (out / "sub" / "talk.txt").read_text()) <= 0.05
