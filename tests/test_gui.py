@@ -59,7 +59,7 @@ def window(shared_window):
 def drop(window, paths) -> None:
     """A real drag-and-drop: the enter event, then the drop, as Qt delivers them."""
     mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    mime.setUrls([p if isinstance(p, QUrl) else QUrl.fromLocalFile(str(p)) for p in paths])  # a QUrl: a link
     enter = QDragEnterEvent(window.rect().center(), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
     QApplication.sendEvent(window, enter)
     assert enter.isAccepted()

@@ -578,10 +578,14 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
 
     def dropEvent(self, event) -> None:
-        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
-        if paths:
+        urls = event.mimeData().urls()
+        paths = [u.toLocalFile() for u in urls if u.isLocalFile()]
+        links = [u.toString() for u in urls if u.scheme() in ("http", "https")]  # a link dragged from a browser
+        if paths or links:
             event.acceptProposedAction()
             self.add_paths(paths)
+            for link in links:
+                self.controller.add_link(link)
 
     # --- updates ---------------------------------------------------------------------
     def _mark_dirty(self) -> None:
