@@ -331,13 +331,14 @@ class Desk:
         as that job. A download that fails fails the job with its sentence (and a
         ``LINK_FAILED`` notice)."""
         import json
-
         import shutil
 
         from app.jobs.links import Cancelled, fetch
 
-        job = self.store.job(job_id)
-        url, added = job["path"], Added()
+        job, added = self.store.job(job_id), Added()
+        if job is None:  # removed from the list before its download began
+            return added
+        url = job["path"]
         cancel = self._fetching.setdefault(job_id, cancel or threading.Event())
         try:
             path = fetch(url, self.data.root, on_progress, cancel)
