@@ -278,47 +278,89 @@ def test_job_contract_upload_status_result_export_search(api, corpus, tmp_path):
         assert bad.status_code == 400 and bad.json()["error"]["param"] == "speakers"
 
 
-def test_a_callback_is_signed_and_tried_again_after_a_server_error(api, corpus, tmp_path):
+class Receiver:
+    """A small server on 127.0.0.1 that callbacks are sent to: it keeps what each path got
+    and answers each path's next status from *answers* (200 once they are spent)."""
+
+    def __init__(self, answers: dict[str, list[int]] | None = None):
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.received: list[tuple[str, dict, bytes]] = []
+        self.changed = threading.Condition()
+        answers = {path: list(codes) for path, codes in (answers or {}).items()}
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                codes = answers.setdefault(self.path, [200])
+                self.send_response(codes.pop(0) if len(codes) > 1 else codes[0])  # the last one again and again
+                self.end_headers()
+                with outer.changed:
+                    outer.received.append((self.path, dict(self.headers), body))
+                    outer.changed.notify_all()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+
+    def wait_for(self, path: str, count: int, timeout: float = 300) -> list[tuple[dict, bytes]]:
+        """The first *count* POSTs to *path* (an assertion error if they do not come in time)."""
+        def got():
+            return [(h, b) for p, h, b in self.received if p == path]
+        with self.changed:
+            assert self.changed.wait_for(lambda: len(got()) >= count, timeout), (path, self.received)
+            return got()
+
+    def close(self) -> None:
+        self.server.shutdown()
+
+
+def assert_signed(api: Api, headers: dict, body: bytes) -> dict:
     import hashlib
     import hmac
     import json
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-    received, arrived = [], threading.Event()
+    expected = hmac.new(api.key.encode(), body, hashlib.sha256).hexdigest()
+    assert headers["X-Earmark-Signature"] == f"sha256={expected}"
+    return json.loads(body)
 
-    class Receiver(BaseHTTPRequestHandler):
-        def do_POST(self):
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            received.append((dict(self.headers), body))
-            self.send_response(503 if len(received) == 1 else 200)  # the first try finds it busy
-            self.end_headers()
-            if len(received) > 1:
-                arrived.set()
 
-        def log_message(self, *args):
-            pass
-
-    receiver = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
-    threading.Thread(target=receiver.serve_forever, daemon=True).start()
-    called = tmp_path / "called.flac"
+def test_a_callback_is_signed_tried_again_after_a_server_error_never_after_a_4xx(api, corpus, tmp_path):
+    # /done: busy (503) at the first try, then takes it; /gone: 404, a permanent answer
+    receiver = Receiver({"/done": [503, 200], "/gone": [404]})
+    called, refused = tmp_path / "called.flac", tmp_path / "refused.flac"
     shutil.copy(corpus / "jfk.flac", called)
+    with open(refused, "wb") as out:  # other bytes, so a job of its own
+        out.write((corpus / "jfk.flac").read_bytes() + b"\0")
     try:
-        with api.http() as http, open(called, "rb") as audio:
+        with api.http() as http, open(called, "rb") as audio, open(refused, "rb") as other:
             assert http.post("/api/transcripts/upload", files={"file": ("called.flac", audio)}, data={
                 "callback_url": "ftp://nowhere"}).status_code == 400
             audio.seek(0)
             job_id = http.post("/api/transcripts/upload", files={"file": ("called.flac", audio)}, data={
-                "callback_url": f"http://127.0.0.1:{receiver.server_port}/done"}).json()["job_id"]
-        assert arrived.wait(300), "no callback came"
+                "callback_url": f"{receiver.url}/done"}).json()["job_id"]
+            refused_id = http.post("/api/transcripts/upload", files={"file": ("refused.flac", other)}, data={
+                "callback_url": f"{receiver.url}/gone"}).json()["job_id"]
+            tries = receiver.wait_for("/done", 2)
+            [gone] = receiver.wait_for("/gone", 1)
+            store = JobStore(api.data / "earmark.db")
+            wait_until(lambda: store.callback(job_id)["state"] == "sent"
+                       and store.callback(refused_id)["state"] == "refused", 30, message="the callbacks' states")
+            api.wait_done(http, refused_id)
     finally:
-        receiver.shutdown()
-    assert len(received) == 2 and received[0][1] == received[1][1]  # the same POST, tried again once
-    headers, body = received[1]
-    expected = hmac.new(api.key.encode(), body, hashlib.sha256).hexdigest()
-    assert headers["X-Earmark-Signature"] == f"sha256={expected}"
-    status = json.loads(body)
+        receiver.close()
+    assert tries[0][1] == tries[1][1]  # the same POST, tried again once
+    status = assert_signed(api, *tries[1])
     assert status["job_id"] == job_id and status["status"] == "done"
     assert wer(reference("jfk"), status["result"]["text"]) <= 0.05
+    assert assert_signed(api, *gone)["job_id"] == refused_id
+    assert [p for p, _, _ in receiver.received].count("/gone") == 1  # a 4xx is not tried again
+    assert store.callback(refused_id)["tries"] == 1 and "404" in store.callback(refused_id)["error"]
+    assert store.callback(job_id)["tries"] == 2
 
 
 def test_the_event_stream_follows_a_job_to_its_end(api, corpus, tmp_path):
@@ -397,7 +439,8 @@ def test_a_client_that_leaves_does_not_lose_its_job(api, corpus, tmp_path):
     assert done["status"] == "done" and wer(reference("jfk"), done["result"]["text"]) <= 0.05
 
 
-def test_the_api_killed_mid_request_its_job_finishes_once_after_a_restart(data_dir, corpus):
+def test_the_api_killed_mid_request_its_job_finishes_once_after_a_restart(data_dir, corpus, tmp_path):
+    """And a callback asked for before the kill, whose job ends after the restart, is sent then."""
     from tests.test_resilience import MEETING, assert_completed_once, kill_app, sequential, wait_running
 
     sequential(data_dir)  # progress segment by segment: the job is caught mid-way
@@ -417,16 +460,30 @@ def test_the_api_killed_mid_request_its_job_finishes_once_after_a_restart(data_d
     store = JobStore(data_dir / "earmark.db")
     job_id = wait_until(lambda: store.jobs() and store.jobs()[0]["id"], 120, message="the job")
     wait_running(store, job_id)
+    receiver = Receiver()
+    later = tmp_path / "later.flac"
+    shutil.copy(corpus / "jfk.flac", later)
+    with first.http() as http, open(later, "rb") as audio:
+        called_id = http.post("/api/transcripts/upload", files={"file": ("later.flac", audio)},
+                              data={"callback_url": f"{receiver.url}/after"}).json()["job_id"]
     kill_app(first.process)
     client.join(60)
     assert "error" in outcome, outcome  # the client saw its server go
+    assert store.job(called_id)["state"] not in ("done", "failed", "cancelled")  # it ends after the restart
     second = start_api(data_dir)
     try:
         with second.http() as http:
             status = second.wait_done(http, job_id)
+            assert second.wait_done(http, called_id)["status"] == "done"
         assert status["status"] == "done" and wer(reference(MEETING), status["result"]["text"]) <= 0.15
         assert_completed_once(store, job_id, starts=2)
+        [(headers, body)] = receiver.wait_for("/after", 1)
+        called = assert_signed(second, headers, body)
+        assert called["job_id"] == called_id and wer(reference("jfk"), called["result"]["text"]) <= 0.05
+        wait_until(lambda: store.callback(called_id)["state"] == "sent", 30, message="the callback sent")
+        assert len(receiver.received) == 1
     finally:
+        receiver.close()
         stop_api(second)
 
 

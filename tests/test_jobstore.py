@@ -101,3 +101,28 @@ def test_stages_set_together_change_the_job_once(tmp_path):
     assert store.job(job_id)["state"] == js.DONE
     assert [s["state"] for s in store.stages(job_id)] == [js.DONE, js.CANCELLED, js.CANCELLED]
     store.close()
+
+
+def test_a_snapshot_reads_one_moment_while_another_process_writes(tmp_path):
+    """The API's status reads a job's state, then its stages and place in line: inside a
+    snapshot a change written between the two reads (by the stack's monitor, another
+    connection) is not half seen."""
+    reader, writer = JobStore(tmp_path / "earmark.db"), JobStore(tmp_path / "earmark.db")
+    job_id = writer.create_job("/c.mp3", stages=["transcribe", "index"])
+    writer.update_stage(job_id, "transcribe", state=js.QUEUED, queued_at=1.0, priority=5)
+    with reader.snapshot():
+        assert reader.job(job_id)["state"] == js.QUEUED
+        writer.update_stage(job_id, "transcribe", state=js.RUNNING)  # the worker started it meanwhile
+        assert reader.place_in_line(job_id) == 1 and reader.stages(job_id)[0]["state"] == js.QUEUED
+    assert reader.job(job_id)["state"] == js.RUNNING and reader.place_in_line(job_id) == 0
+    # the callbacks kept with a job: due once it has ended, leased by one sender, gone with the job
+    reader.add_callback(job_id, "http://127.0.0.1:9/x")
+    assert reader.due_callbacks(now=10.0) == []  # still running
+    writer.update_stage(job_id, "transcribe", state=js.DONE)
+    writer.update_stage(job_id, "index", state=js.DONE)
+    [due] = reader.due_callbacks(now=10.0)
+    assert reader.lease_callback(job_id, due["next_at"], until=20.0)
+    assert not writer.lease_callback(job_id, due["next_at"], until=20.0)  # the other sender lost the race
+    assert reader.due_callbacks(now=10.0) == [] and len(reader.due_callbacks(now=20.0)) == 1  # a dead sender's lease ends
+    writer.delete_job(job_id)
+    assert reader.callback(job_id) is None

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 SPEECH, SUMMARIES, EXPORT, HELPERS, ADVANCED = "Speech", "Summaries", "Export", "Helpers", "Advanced"
-GROUPS = (SPEECH, SUMMARIES, EXPORT, HELPERS, ADVANCED)  # the settings dialog's pages, in order
+API = "API"  # the window's local API (other programs as users)
+GROUPS = (SPEECH, SUMMARIES, EXPORT, HELPERS, API, ADVANCED)  # the settings dialog's pages, in order
 
 
 @dataclass(frozen=True)
