@@ -169,7 +169,8 @@ def test_bad_requests_in_openais_shape_and_the_server_keeps_answering(api, corpu
              (empty, {}, openai.BadRequestError, "is empty"),
              (corpus / "jfk.flac", {"model": "no-such-model"}, openai.NotFoundError, "does not exist"),
              (corpus / "jfk.flac", {"response_format": "docx"}, openai.BadRequestError, "response_format"),
-             (corpus / "jfk.flac", {"extra_body": {"stream": "true"}}, openai.BadRequestError, "stream"),
+             (corpus / "jfk.flac", {"response_format": "srt", "extra_body": {"stream": "true"}},
+              openai.BadRequestError, "stream"),
              (corpus / "jfk.flac", {"response_format": "json", "timestamp_granularities": ["word"]},
               openai.BadRequestError, "verbose_json")]
     for path, extra, error, words in cases:
@@ -183,6 +184,38 @@ def test_bad_requests_in_openais_shape_and_the_server_keeps_answering(api, corpu
     assert JobStore(api.data / "earmark.db").count_waiting() == waiting_before
     assert not [p for p in (api.data / "uploads").rglob("notes.wav")]
     assert [m.id for m in client.models.list()][:2] == ["whisper-1", "tiny.en"]
+
+
+def test_stream_true_sends_openais_events_as_the_segments_are_final(api, corpus):
+    import json
+
+    client = api.openai()
+    with open(corpus / "jfk.flac", "rb") as audio:  # a prompt of its own: a job of its own, not one done already
+        events = list(client.audio.transcriptions.create(model="whisper-1", file=audio, stream=True,
+                                                         prompt="streamed", temperature=0.2))
+    kinds = [e.type for e in events]
+    assert len(kinds) >= 2 and kinds[-1] == "transcript.text.done" and set(kinds[:-1]) == {"transcript.text.delta"}
+    done = events[-1]
+    assert wer(reference("jfk"), done.text) <= 0.05
+    assert "".join(e.delta for e in events[:-1]).split() == done.text.split()  # the deltas add up to the text
+    assert done.usage.type == "duration" and 10 <= done.usage.seconds <= 12
+    # on the wire: server-sent events, the job named, its state in the store
+    with api.http() as http, open(corpus / "jfk.flac", "rb") as audio:
+        with http.stream("POST", "/v1/audio/transcriptions", files={"file": ("jfk.flac", audio)},
+                         data={"model": "whisper-1", "stream": "true", "response_format": "text",
+                               "prompt": "streamed", "temperature": "0.2"}) as answer:
+            assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/event-stream")
+            job_id = answer.headers["x-earmark-job-id"]
+            data = [json.loads(line[6:]) for line in answer.iter_lines() if line.startswith("data: ")]
+        # the same file and options: the job the SDK's request made, done, streamed again whole
+        assert data[-1] == {"type": "transcript.text.done", "text": done.text,
+                            "usage": done.usage.model_dump(exclude_none=True)}
+        job = JobStore(api.data / "earmark.db").job(job_id)
+        assert job["state"] == "done" and json.loads(job["options"])["temperature"] == 0.2  # the engine samples at it
+        with open(corpus / "jfk.flac", "rb") as audio:  # OpenAI streams transcriptions only
+            refused = http.post("/v1/audio/translations", files={"file": ("jfk.flac", audio)},
+                                data={"model": "whisper-1", "stream": "true"})
+        assert refused.status_code == 400 and refused.json()["error"]["param"] == "stream"
 
 
 def test_four_requests_at_once(api, corpus):
@@ -573,3 +606,33 @@ def test_uploads_no_job_names_are_removed_when_the_api_starts(desk, corpus):
     [job_id] = desk.add([str(kept)]).job_ids  # no workers yet: it waits as pending, and keeps its file
     assert sweep_uploads(desk) == 1
     assert kept.exists() and not orphan.parent.exists() and desk.store.job(job_id)["path"] == str(kept)
+
+
+def test_a_long_files_stream_sends_each_chunks_segments_before_the_job_ends(data_dir, corpus):
+    """A file long enough to go in chunks: its first words reach a streaming client as soon
+    as its first chunk is stored, well before the whole job has ended."""
+    import json
+
+    (data_dir / "settings.json").write_text('{"chunk_from_minutes": 0.5, "chunk_minutes": 0.4}')
+    api = start_api(data_dir)
+    arrivals = []
+    try:
+        with api.http() as http, open(corpus / "meeting1_product_sync.mp3", "rb") as audio:
+            with http.stream("POST", "/v1/audio/transcriptions", files={"file": ("meeting.mp3", audio)},
+                             data={"model": "whisper-1", "stream": "true"}) as answer:
+                assert answer.status_code == 200, answer.read()
+                job_id = answer.headers["x-earmark-job-id"]
+                for line in answer.iter_lines():
+                    if line.startswith("data: "):
+                        arrivals.append((time.time(), json.loads(line[6:])))
+        store = JobStore(data_dir / "earmark.db")
+        transcript, chunks = store.transcript(job_id), store.chunks(job_id)
+    finally:
+        stop_api(api)
+    deltas = [e for _, e in arrivals if e["type"] == "transcript.text.delta"]
+    done = arrivals[-1][1]
+    assert done["type"] == "transcript.text.done" and done["text"] == transcript["text"] and len(chunks) >= 2
+    assert wer(reference("meeting1_product_sync"), done["text"]) <= 0.15
+    assert "".join(e["delta"] for e in deltas).split() == done["text"].split()
+    finished = max(c["finished_at"] for c in chunks)  # the last chunk stored: before it, only some were final
+    assert arrivals[0][0] < finished, (arrivals[0][0], [c["finished_at"] for c in chunks])

@@ -317,19 +317,17 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
             if granularities and fmt != "verbose_json":
                 raise ApiError(400, "timestamp_granularities is only supported when response_format is "
                                "verbose_json.", param="timestamp_granularities")
-            temperature = form.value("temperature")
-            if temperature not in (None, ""):
-                try:
-                    if not 0 <= float(temperature) <= 1:
-                        raise ValueError
-                except ValueError:
-                    raise ApiError(400, "temperature must be a number from 0 to 1.", param="temperature") from None
+            temperature = form.value("temperature")  # faster-whisper's, as OpenAI means it (0: greedy, with fallback)
+            try:
+                temperature = float(temperature) if temperature not in (None, "") else None
+            except ValueError:
+                raise ApiError(400, "temperature must be a number from 0 to 1.", param="temperature") from None
             translate = task == "translate"
             opts = options(form, model=model_for(model, desk, translate=translate),
                            language=None if translate else (form.value("language") or None), task=task,
                            word_timestamps=True if "word" in granularities else None,
                            hotwords=form.value("prompt") or None, speakers=form.value("speakers") or "off",
-                           summarize=False, translate_to="")
+                           temperature=temperature, summarize=False, translate_to="")
             intake = await take(form, opts)
             taken = True
         finally:
