@@ -144,7 +144,10 @@ class AppController(QObject):
         """The API as the settings say (Settings › API: on, its address), off the GUI thread;
         ``api_changed`` says where it listens or why it cannot."""
         if self.api is not None:
-            self._api_pool.submit(self._apply_api, bool(self.settings["api_on"]), str(self.settings["api_listen"]))
+            try:
+                self._api_pool.submit(self._apply_api, bool(self.settings["api_on"]), str(self.settings["api_listen"]))
+            except RuntimeError:  # the window is closing: its API has stopped for good
+                pass
 
     def _apply_api(self, on: bool, address: str) -> None:
         try:
