@@ -97,6 +97,10 @@ def test_the_window_runs_the_api_says_where_and_a_new_key_refuses_the_old(qtbot,
         job_id = answers["v1"].headers["x-earmark-job-id"]
         qtbot.waitUntil(lambda: any(r["id"] == job_id and r["state"] == js.DONE for r in window.model.rows),
                         timeout=60_000)
+        from app.gui.jobs_model import source_text
+
+        row = next(r for r in window.model.rows if r["id"] == job_id)
+        assert row["source"] == "api" and source_text(row) == "api"  # the list's From column
         # uvicorn and the waiting request live off the GUI thread: the event loop stayed prompt
         print(f"event loop while the API started and served: p50 {probe.percentile(50) * 1000:.1f} ms, "
               f"p99 {probe.percentile(99) * 1000:.1f} ms, max {max(probe.delays) * 1000:.1f} ms, {len(probe.delays)} ticks")

@@ -35,7 +35,7 @@ from app.api import keys
 from app.api.openai_shapes import FORMATS, GRANULARITIES, verbose
 from app.api.uploads import DEFAULT_MAX_UPLOAD_BYTES, UPLOADS, Form, TooLarge, UploadProblem, read_form
 from app.errors import OptionsProblem
-from app.jobs.desk import COULD_NOT_ADD, REFUSED, TRANSCRIPT, Desk
+from app.jobs.desk import API, COULD_NOT_ADD, REFUSED, TRANSCRIPT, Desk
 from app.store import jobstore as js
 
 log = logging.getLogger(__name__)
@@ -234,7 +234,7 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
         if path.stat().st_size == 0:
             raise ApiError(400, f"The file {client_name} is empty.", param="file", code="empty_file")
         check_queue()
-        added = await run_in_threadpool(desk.add, [str(path)], opts, keep_bad=False)
+        added = await run_in_threadpool(desk.add, [str(path)], opts, keep_bad=False, source=API)
         for notice in added.notices:
             if notice.kind in (REFUSED, COULD_NOT_ADD):
                 raise ApiError(400, notice.text.replace(str(path), client_name), param="file",
@@ -461,7 +461,7 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
                 if "file" not in form.files:
                     raise ApiError(400, "You must provide a file (the form field 'file').", param="file")
                 check_queue()
-                added = await run_in_threadpool(desk.add, [str(form.files["file"][1])], opts, force=True,
+                added = await run_in_threadpool(desk.add, [str(form.files["file"][1])], opts, force=True, source=API,
                                                 keep_bad=False)
                 if not added.jobs:
                     raise ApiError(400, added.notices[0].text.replace(str(form.files["file"][1]),
@@ -490,12 +490,11 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
         return status_of(job)
 
     def status_of(job: dict) -> dict:
-        with desk.store.snapshot():  # the job's state, its stages and its place read at one moment
-            return status_now(desk.store.job(job["id"]) or job)
-
-    def status_now(job: dict) -> dict:
         job_id = job["id"]
-        stages = desk.store.stages(job_id)
+        found = desk.store.job_status(job_id)  # the job, its stages and its place, read together
+        if found is not None:
+            job = found[0]
+        stages, place = (found[1], found[2]) if found is not None else ([], None)
         current = next((s for s in stages if s["state"] not in js.FINAL), stages[-1] if stages else None)
         status = STATUS.get(job["state"], job["state"])
         result = None
@@ -507,7 +506,7 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
         return {"job_id": job_id, "status": status, "result": result,
                 "stage": current["name"] if current else None,
                 "progress": current["progress"] if current else None,
-                "place_in_line": desk.store.place_in_line(job_id),
+                "place_in_line": place,
                 "paused": job["state"] == js.PAUSED, "error": job["error"] if status == "failed" else None}
 
     sends: set[asyncio.Task] = set()  # kept here: a task no one holds may be collected mid-way

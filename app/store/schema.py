@@ -210,7 +210,12 @@ SCHEMA = [
         at REAL NOT NULL
     );
     """,
-    # version 9: a job's callback (the local API's callback_url), kept with the job so a
+    # version 9: where a job came from, in plain words: "window", "command line", "api",
+    # "watch folder /path", "link https://…" (NULL for the jobs made before)
+    """
+    ALTER TABLE jobs ADD COLUMN source TEXT;
+    """,
+    # version 10: a job's callback (the local API's callback_url), kept with the job so a
     # callback whose job ends after the API was restarted is still sent. state: waiting,
     # sent, refused (a 4xx answer) or failed (every try spent); next_at: when it may be
     # tried (a sender leases it by moving next_at, so two servers never both send it)
@@ -264,18 +269,6 @@ class Database:
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
-
-    @contextmanager
-    def snapshot(self):
-        """Reads that all see the file as it was at the first of them (a deferred
-        transaction: it takes no lock, and no writer waits for it), so values read one
-        after another agree with each other (a job's state and its stages')."""
-        with self._lock:
-            self._db.execute("BEGIN")
-            try:
-                yield self._db
-            finally:
-                self._db.execute("COMMIT")
 
     def _q(self, sql: str, params=()) -> list[sqlite3.Row]:
         with self._lock:

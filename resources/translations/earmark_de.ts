@@ -42,53 +42,53 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
         <translation>Bereit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="154" />
+        <location filename="../../app/gui/controller.py" line="157" />
         <source>The API cannot listen on {0}: {1}</source>
         <translation>Die API kann nicht auf {0} lauschen: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="157" />
+        <location filename="../../app/gui/controller.py" line="160" />
         <source>The API did not start: {0}</source>
         <translation>Die API ist nicht gestartet: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="159" />
+        <location filename="../../app/gui/controller.py" line="162" />
         <source>The API listens on {0}</source>
         <translation>Die API lauscht auf {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="215" />
+        <location filename="../../app/gui/controller.py" line="218" />
         <source>{0} is a folder with no recordings in it.</source>
         <translation>{0} ist ein Ordner ohne Aufnahmen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="217" />
+        <location filename="../../app/gui/controller.py" line="220" />
         <source>Refused a helper at {0}: {1}</source>
         <translation>Einen Helfer unter {0} abgewiesen: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="213" />
+        <location filename="../../app/gui/controller.py" line="216" />
         <source>Could not add {0}: {1}</source>
         <translation>{0} konnte nicht hinzugefügt werden: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="211" />
+        <location filename="../../app/gui/controller.py" line="214" />
         <source>{0} is already in the list; it was not added twice.</source>
         <translation>{0} ist schon in der Liste; sie wurde nicht doppelt hinzugefügt.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="219" />
+        <location filename="../../app/gui/controller.py" line="222" />
         <source>Could not export to {0}: {1}</source>
         <translation>Konnte nicht nach {0} exportieren: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="241" />
+        <location filename="../../app/gui/controller.py" line="244" />
         <source>Could not {0}: {1}</source>
         <translation>Fehlgeschlagen ({0}): {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="225" />
-        <location filename="../../app/gui/controller.py" line="251" />
+        <location filename="../../app/gui/controller.py" line="228" />
+        <location filename="../../app/gui/controller.py" line="254" />
         <source>The workers are still starting; try again in a moment.</source>
         <translation>Die Worker starten noch; versuchen Sie es gleich noch einmal.</translation>
     </message>
@@ -104,42 +104,47 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="100" />
+        <location filename="../../app/gui/jobs_model.py" line="115" />
         <location filename="../../app/gui/queue_panel/tasks_model.py" line="60" />
         <source>File</source>
         <translation>Datei</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="101" />
+        <location filename="../../app/gui/jobs_model.py" line="116" />
         <source>Progress</source>
         <translation>Fortschritt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="102" />
+        <location filename="../../app/gui/jobs_model.py" line="117" />
         <location filename="../../app/gui/queue_panel/tasks_model.py" line="56" />
         <location filename="../../app/gui/settings_dialog.py" line="458" />
         <source>State</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="103" />
+        <location filename="../../app/gui/jobs_model.py" line="118" />
         <source>Time left</source>
         <translation>Restzeit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="104" />
+        <location filename="../../app/gui/jobs_model.py" line="119" />
         <source>Note</source>
         <translation>Hinweis</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="105" />
+        <location filename="../../app/gui/jobs_model.py" line="120" />
         <source>Duration</source>
         <translation>Dauer</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="106" />
+        <location filename="../../app/gui/jobs_model.py" line="121" />
         <source>Language</source>
         <translation>Sprache</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/jobs_model.py" line="122" />
+        <source>From</source>
+        <translation>Herkunft</translation>
     </message>
     <message>
         <location filename="../../app/gui/queue_panel/queues_tab.py" line="23" />
@@ -1527,6 +1532,34 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <location filename="../../app/gui/settings_dialog.py" line="443" />
         <source>The API is off: turn it on above and press OK.</source>
         <translation>Die API ist aus: schalten Sie sie oben ein und drücken Sie OK.</translation>
+    </message>
+</context>
+<context>
+    <name>Source</name>
+    <message>
+        <location filename="../../app/gui/jobs_model.py" line="64" />
+        <source>window</source>
+        <translation>Fenster</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/jobs_model.py" line="64" />
+        <source>command line</source>
+        <translation>Befehlszeile</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/jobs_model.py" line="65" />
+        <source>api</source>
+        <translation>API</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/jobs_model.py" line="65" />
+        <source>watch folder</source>
+        <translation>Überwachter Ordner</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/jobs_model.py" line="66" />
+        <source>link</source>
+        <translation>Link</translation>
     </message>
 </context>
 <context>
