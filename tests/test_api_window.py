@@ -101,6 +101,14 @@ def test_the_window_runs_the_api_says_where_and_a_new_key_refuses_the_old(qtbot,
 
         row = next(r for r in window.model.rows if r["id"] == job_id)
         assert row["source"] == "api" and source_text(row) == "api"  # the list's From column
+        from PySide6.QtCore import Qt
+
+        window.queue_dock.show()  # and the queue panel's tasks of that job say so too
+        tasks = window.queue_panel.task_model
+        qtbot.waitUntil(lambda: any(r["job_id"] == job_id for r in tasks.rows), timeout=60_000)
+        titles = [tasks.headerData(c, Qt.Horizontal) for c in range(tasks.columnCount())]
+        mine = [i for i, r in enumerate(tasks.rows) if r["job_id"] == job_id]
+        assert {tasks.index(i, titles.index("From")).data() for i in mine} == {"api"}
         # uvicorn and the waiting request live off the GUI thread: the event loop stayed prompt
         print(f"event loop while the API started and served: p50 {probe.percentile(50) * 1000:.1f} ms, "
               f"p99 {probe.percentile(99) * 1000:.1f} ms, max {max(probe.delays) * 1000:.1f} ms, {len(probe.delays)} ticks")

@@ -143,6 +143,7 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
     </message>
     <message>
         <location filename="../../app/gui/jobs_model.py" line="122" />
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="62" />
         <source>From</source>
         <translation>Herkunft</translation>
     </message>
@@ -230,38 +231,38 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
         <translation>p95</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_model.py" line="62" />
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="63" />
         <location filename="../../app/gui/queue_panel/workers_tab.py" line="26" />
         <source>Worker</source>
         <translation>Worker</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_model.py" line="63" />
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="64" />
         <source>Queued</source>
         <translation>Eingereiht</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_model.py" line="65" />
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="66" />
         <source>Wait</source>
         <translation>Wartezeit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_model.py" line="66" />
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="67" />
         <source>Run</source>
         <translation>Laufzeit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_model.py" line="67" />
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="68" />
         <source>Finished</source>
         <translation>Beendet</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_model.py" line="69" />
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="70" />
         <source>Retries</source>
         <translation>Wiederholungen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_model.py" line="70" />
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="71" />
         <source>Error</source>
         <translation>Fehler</translation>
     </message>
