@@ -128,6 +128,7 @@ def bullets(notes: str) -> dict[str, list[str]]:
 
 
 def label_of(line: str, labels: list[dict]) -> dict | None:
+    line = re.split(r"(?<=\.) ", line.strip())[-1]  # the item, after a short sentence before that says who
     words = content_words(line)
     best = max(labels, key=lambda item: len(words & content_words(item["text"])), default=None)
     if best is None:
