@@ -17,7 +17,10 @@ HERE = Path(__file__).resolve().parent
 VOICES = {"Lena": ("en-us+f3", 165), "Omar": ("en-gb", 155), "Priya": ("en-gb-x-rp+f2", 170),
           # meeting6_clinic_move
           "Anna": ("en-gb-x-rp+f3", 160), "Ben": ("en-us", 160), "Chloe": ("en-us+f2", 170),
-          "David": ("en-gb-scotland", 150)}
+          "David": ("en-gb-scotland", 150),
+          # meeting7_food_bank
+          "Grace": ("en-gb+f4", 160), "Hugo": ("en-gb-x-gbclan", 155), "Ines": ("en-us+f4", 165),
+          "Karl": ("en-029", 150)}
 
 
 def main(name: str = "meeting5_volunteer_fair") -> None:
