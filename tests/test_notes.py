@@ -254,6 +254,11 @@ def test_an_edit_a_name_a_merge_and_an_undo_refresh_the_grounded_notes(tmp_path,
         store.edit_segment(job_id, ask, "We still need to decide whether to ship with a size limit by Thursday.")
         assert "size limit by Thursday" in questions()
         assert store.outdated_notes(job_id) == []  # grounded notes are never older than the transcript
+        store.rename_speaker(job_id, "2", "Ben")
+        store.close()
+        store = JobStore(tmp_path / "earmark.db")  # after a restart: the fresh notes are what was stored
+        assert "size limit by Thursday" in questions() and "**Ben:**" in notes() and "**Maria:**" in notes()
+        assert store.outdated_notes(job_id) == []
     finally:
         store.close()
 
