@@ -480,3 +480,29 @@ def test_a_question_a_reply_says_is_not_decided_is_the_open_question():
                     "The fire exits must stay clear, which the caretaker checks on the morning itself.")
     questions = Minutes(segments).notes(["Summary", "Open questions"])["Open questions"]
     assert [line.text for line in questions] == ["Who is going to run information stand on Saturday afternoon?"]
+
+
+def test_over_the_budget_an_action_is_said_in_fewer_words_before_one_is_left_out(monkeypatch):
+    """The lead's rule for round 4: compress each line harder rather than drop whole facts;
+    a shorter line keeps its numbers, days and negations and is still said words in order."""
+    from workers.engines import minutes as m
+
+    segments = said("So the plan for the garden party on the lawn behind the old library is mostly settled now.",
+                    "We will order forty folding chairs for the tent from the rental shop in the next town over.",
+                    "I will ask the bakery about sixty small cakes, the ones with the lemon icing that people liked.",
+                    "We need to print the programme on Friday in the copy room on the second floor of the town hall.",
+                    "I am going to call the caretaker tomorrow about the keys to the side gate and the back door.",
+                    "We will not hang the lights in the trees this time, because the branches are too high.",
+                    "Thanks everyone, see you next week.")
+
+    def actions() -> list[str]:
+        return [line.text for line in m.Minutes(segments).notes(["Summary", "Action items"])["Action items"]]
+
+    short = actions()
+    monkeypatch.setattr(m, "KEEP", 2.0)  # no shorter reading is ever enough: lines are only left out
+    whole = actions()
+    assert len(short) > len(whole), (short, whole)
+    for line in short:
+        source = next(s["text"] for s in segments if is_subsequence(line, s["text"]))
+        said_facts = re.findall(r"\b(?:forty|sixty|Friday|tomorrow|not)\b", source)
+        assert said_facts and all(f in line for f in said_facts), (line, source)

@@ -151,6 +151,7 @@ NONE = "None recorded."
 EMPTY_WORDS = 2  # what NONE costs
 REPEAT = 0.7  # share of the shorter line's content words that makes two lines one said again
 FACT_WEIGHT = 0.5  # extra value of a number, name or day in a summary line, over another word
+KEEP = 0.5  # of a decision's or action's weighted words that it keeps when said in fewer
 DENSITY = 0.7  # a summary clause's value: its new meaning over its length to this power (1: per word)
 
 
@@ -380,6 +381,8 @@ NEGATION = re.compile(r"^(?:not|no|never|none|nobody|nothing|neither|nor|without
 BOUND_BEFORE = re.compile(rf"^(?:almost|nearly|only|about|roughly|around|approximately|over|under|less|more|most|"
                           rf"least|some|several|few|many|every|each|all|any|if|unless|until|than|per|\d[\d.,:%]*|"
                           rf"{NUMBER[3:].strip(chr(92) + 'b()?:')})$", re.I)
+SUBORDINATE = re.compile(r"^(?:once|when|whenever|until|unless|if|after|before|because|since|while|although|"
+                         r"though|whether|as)$", re.I)
 CONDITION = re.compile(r"\b(?:if|unless|provided|as long as|only when)\b", re.I)
 PHRASE_WORDS = (3, 10)  # a phrase line's length, in words
 
@@ -404,6 +407,7 @@ FUNCTION |= PREPOSITION
 # nor after a verb's helper: "arrived an hour late" has lost what had arrived
 AUXILIARY = {"is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "will", "would", "can", "could",
              "should", "shall", "may", "might", "must", "do", "does", "did", "get", "got"}
+OBJECT = {"him", "her", "them", "it", "us", "me", "you", "this", "that", "these", "those"}
 QUALIFIER = re.compile(rf"^(?:almost|nearly|only|about|roughly|around|over|under|less|more|most|some|several|few|"
                        rf"many|every|each|no|\d[\d.,:%]*|{NUMBER[3:].strip(chr(92) + 'b()?:')})$", re.I)
 
@@ -437,12 +441,14 @@ def phrases(clause: str) -> set[str]:
         for b in range(a + low - 1, min(len(words), a + high)):
             if not content[b] or any(n < a or n > b for n in negations) or any(w[-1] in ",;:" for w in words[a:b]):
                 continue
-            if b + 1 < len(words) and not (low_bare[b + 1] in FUNCTION or words[b][-1] in ",;:"):
-                continue  # "Most guests bring" without "coats": a phrase ends where one does
+            if b + 1 < len(words) and not (low_bare[b + 1] in FUNCTION - OBJECT or words[b][-1] in ",;:"):
+                continue  # "Most guests bring" without "coats", "and ask" without "him": a phrase ends where one does
             if b + 1 < len(words) and (number[b] or MEASURE.match(bare[b])):
                 continue  # "three" without "chairs", "a week" without "of work"
             if sum(content[a:b + 1]) < 2 or (a == 0 and b == len(words) - 1):
                 continue
+            if b + 1 < len(words) and any(SUBORDINATE.match(w) for w in bare[a:b + 1]):
+                continue  # "once layout" without "is final": a condition or a time clause goes to its end
             text = " ".join(words[a:b + 1]).rstrip(",;:")
             out.add(text[0].upper() + text[1:] + ".")
     return out
@@ -663,6 +669,15 @@ class Minutes:
         # a decisions, actions or questions heading with nothing to say says so in two words
         empty = EMPTY_WORDS * sum(1 for h in listed if not out[h])
         room = min(LISTED_SHARE * budget, budget - empty)
+        # over the budget: the longest lines first said in fewer words, then the weakest left out
+        for line in sorted((line for h in listed for line in out[h]), key=lambda line: -self.cost(line)):
+            if total <= room:
+                break
+            short = self.compact(line.text) if line.kind != "questions" else line.text
+            if short != line.text:
+                before = self.cost(line)
+                line.text = short
+                total -= before - self.cost(line)
         for line in sorted((line for h in listed for line in out[h]), key=lambda line: line.value):
             if total <= room:
                 break
@@ -714,6 +729,26 @@ class Minutes:
                 total += best[3]
             out[heading] = sorted(chosen, key=lambda line: line.sentence.start)
         return out
+
+    def compact(self, text: str) -> str:
+        """A decision or action in fewer words, when the notes are over their budget: the
+        shortest phrase of one of its clauses that keeps every number, name, day and
+        negation it says and half (``KEEP``) of what its words weigh; a question stays as asked."""
+        if text.endswith("?"):
+            return text
+        weight = lambda t: sum(self.weight.get(w, 1.0) for w in content_words(t))  # noqa: E731
+        need, marks = KEEP * weight(text), markers(text)
+        days = [m.group(0).lower() for m in DUE.finditer(text)]
+        negations = sum(1 for w in text.split() if NEGATION.match(re.sub(r"[^\w'’-]", "", w)))
+        best = text
+        clauses = re.split(r"(?<=\.) |, ", text.rstrip("."))
+        for clause in clauses:
+            for option in phrases(clause) | ({clause[0].upper() + clause[1:] + "."} if len(clauses) > 1 else set()):
+                if words_in(option) < words_in(best) and marks <= markers(option) \
+                        and all(d in option.lower() for d in days) and weight(option) >= need \
+                        and sum(1 for w in option.split() if NEGATION.match(re.sub(r"[^\w'’-]", "", w))) >= negations:
+                    best = option
+        return best
 
     def clauses(self, s: Sentence, kind: str) -> list[str]:
         """What a summary line of *s* could be: the shortened sentence, or one of its clauses."""
