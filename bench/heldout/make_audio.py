@@ -20,7 +20,10 @@ VOICES = {"Lena": ("en-us+f3", 165), "Omar": ("en-gb", 155), "Priya": ("en-gb-x-
           "David": ("en-gb-scotland", 150),
           # meeting7_food_bank
           "Grace": ("en-gb+f4", 160), "Hugo": ("en-gb-x-gbclan", 155), "Ines": ("en-us+f4", 165),
-          "Karl": ("en-029", 150)}
+          "Karl": ("en-029", 150),
+          # meeting8_school_trip
+          "Nora": ("en-gb-x-rp+f4", 160), "Felix": ("en-gb-x-gbcwmd", 155), "Sara": ("en-us+f3", 165),
+          "Tom": ("en-us-nyc", 155)}
 
 
 def main(name: str = "meeting5_volunteer_fair") -> None:
