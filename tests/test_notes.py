@@ -506,3 +506,18 @@ def test_over_the_budget_an_action_is_said_in_fewer_words_before_one_is_left_out
         source = next(s["text"] for s in segments if is_subsequence(line, s["text"]))
         said_facts = re.findall(r"\b(?:forty|sixty|Friday|tomorrow|not)\b", source)
         assert said_facts and all(f in line for f in said_facts), (line, source)
+
+
+def test_a_question_the_next_sentence_answers_is_not_open_one_it_puts_off_is():
+    from workers.engines.minutes import Minutes
+
+    minutes = Minutes(said("How many rooms does the new hall have for the workshops?",
+                           "Six rooms, and two of them have projectors.",
+                           "What do we do if the trains are on strike that day?",
+                           "I honestly don't know that yet.",
+                           "Who is going to drive the van to the fair next month?",
+                           "Nobody yet, we will get back to that.",
+                           "The caretaker has the keys and the chairs are stacked in the storage room."))
+    assert [minutes.all[i].text for i, k in sorted(minutes.kinds.items()) if k == "questions"] == [
+        "What do we do if the trains are on strike that day?", "Who is going to drive the van to the fair next month?"]
+    assert minutes.kinds.get(5) is None  # "we will get back to that" puts the question off: no action of its own

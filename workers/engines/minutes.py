@@ -92,7 +92,10 @@ ENUMERATED = re.compile(r"\bfirst\b.*,\s+(?:and\s+)?(?:then|next|second|after th
                         re.I)
 ANNOUNCED_LIST = re.compile(r"\b(?:follow[- ]?up actions?|next steps|action items?|to-?dos?|actions? (?:for|from) "
                             r"(?:this|the) meeting|(?:two|three|four|five|\d) actions)\b", re.I)
-ANSWERED = re.compile(r"^(?:because|well|the answer|yes|no|it's|it is|that's|simple)\b", re.I)
+UNKNOWN = re.compile(r"\b(?:(?:do not|don't|doesn't|does not|didn't) know|no idea|not sure|no answer|"
+                     r"(?:nobody|no one|no-one) (?:yet|knows)|good question|can't say|cannot say|unclear|"
+                     r"(?:come|get) back to (?:that|this|it|you)|not decide|think about it|leave (?:that|it|this) open|"
+                     r"(?:vote|decide) on (?:that|it|this) later|later on that)\b", re.I)
 SKIP = re.compile(r"^(?:thanks?|thank you|good (?:morning|afternoon|evening)|hello|hi|welcome|okay\.?$|ok\.?$)\b",
                   re.I)
 PAST = re.compile(r"\b(?:was|were|had|did)\b", re.I)
@@ -504,10 +507,12 @@ class Minutes:
                 kinds[i] = kind
         # "Who runs the stand?" "That is not decided yet.": the reply says the question
         # is open, the question says what is open, so the question is the line
-        for i in sorted(kinds):
-            if kinds.get(i) == "questions" and i and PENDING.search(self.all[i].text) \
-                    and REFERS_BACK.search(self.all[i].text) and self.all[i - 1].text.endswith("?"):
-                del kinds[i]
+        # is the line ("Nobody yet, we'll get back to that" is no action of its own either)
+        for i in range(1, len(self.all)):
+            text = self.all[i].text
+            if self.all[i - 1].text.endswith("?") and not text.endswith("?") and (
+                    kinds.get(i) == "questions" and REFERS_BACK.search(text) or UNKNOWN.search(text)):
+                kinds.pop(i, None)
                 kinds[i - 1] = "questions"
                 self.left_open.add(i - 1)
         return kinds
@@ -545,13 +550,18 @@ class Minutes:
 
     def _open_question(self, i: int) -> bool:
         """Asked and left open: long enough to ask something (not "So what went well?"),
-        not an invitation to the floor, and not answered at once by its asker."""
+        not an invitation to the floor, and not answered by the sentence after it (by anyone:
+        a reply that says what is, or the asker's own answer) unless that reply does not know
+        or puts the question off ("I don't know yet", "Nobody yet, we'll come back to it")."""
         s = self.all[i]
         asked = [c for c in CLAUSE.split(s.text) if c.strip()][-1]  # "…, so what went well?" asks the last clause
         if len(asked.split()) < 6 or FLOOR.search(asked):
             return False
         following = self.all[i + 1] if i + 1 < len(self.all) else None
-        return not (following and following.speaker == s.speaker and ANSWERED.match(following.text))
+        if following is None or following.text.endswith("?"):
+            return True
+        # a reply that says something answers it; one that does not know or puts it off leaves it open
+        return bool(UNKNOWN.search(following.text) or PENDING.search(following.text))
 
     # --- shortening ----------------------------------------------------------------------
     def shorten(self, s: Sentence, kind: str) -> str:
