@@ -326,13 +326,16 @@ def condense(text: str) -> str:
     return re.sub(r"\s{2,}", " ", text)
 
 
+NUMBER_WORDS = NUMBER[3:].strip("\\b()?:")  # "one|two|…|per cent": the words of NUMBER, to join other lists
+
+
 # --- note style: a minute-taker's line, each word as said and in order -------------------
 # words a note leaves out: articles, degree words and possessives. Kept always: a negation,
 # a number with its unit, a day, a name, a condition, and an article that says "one" of a
 # measure ("a week before", "a couple of", "a few")
 NOTE_DROP = {"the", "a", "an", "very", "quite", "rather", "fairly", "somewhat", "our", "your", "their", "my"}
 MEASURE = re.compile(rf"^(?:few|little|lot|bit|dozen|couple|half|quarter|month|week|day|year|hour|minute|"
-                     rf"moment|number|total|{NUMBER[3:].strip(chr(92) + 'b()?:')})\b", re.I)
+                     rf"moment|number|total|{NUMBER_WORDS})\b", re.I)
 NOTE_START = {
     # "There is one spare room …" → "One spare room …" ("There is no budget" → "No budget")
     "any": re.compile(r"^there (?:is|are|was|were)\s+(?=\w)", re.I),
@@ -383,7 +386,7 @@ def note_style(text: str, kind: str) -> str:
 NEGATION = re.compile(r"^(?:not|no|never|none|nobody|nothing|neither|nor|without|cannot|\w+n't|\w+n’t)$", re.I)
 BOUND_BEFORE = re.compile(rf"^(?:almost|nearly|only|about|roughly|around|approximately|over|under|less|more|most|"
                           rf"least|some|several|few|many|every|each|all|any|if|unless|until|than|per|\d[\d.,:%]*|"
-                          rf"{NUMBER[3:].strip(chr(92) + 'b()?:')})$", re.I)
+                          rf"{NUMBER_WORDS})$", re.I)
 SUBORDINATE = re.compile(r"^(?:once|when|whenever|until|unless|if|after|before|because|since|while|although|"
                          r"though|whether|as)$", re.I)
 CONDITION = re.compile(r"\b(?:if|unless|provided|as long as|only when)\b", re.I)
@@ -412,7 +415,11 @@ AUXILIARY = {"is", "are", "was", "were", "be", "been", "being", "has", "have", "
              "should", "shall", "may", "might", "must", "do", "does", "did", "get", "got"}
 OBJECT = {"him", "her", "them", "it", "us", "me", "you", "this", "that", "these", "those"}
 QUALIFIER = re.compile(rf"^(?:almost|nearly|only|about|roughly|around|over|under|less|more|most|some|several|few|"
-                       rf"many|every|each|no|\d[\d.,:%]*|{NUMBER[3:].strip(chr(92) + 'b()?:')})$", re.I)
+                       rf"many|every|each|no|\d[\d.,:%]*|{NUMBER_WORDS})$", re.I)
+
+
+def negations_in(text: str) -> int:
+    return sum(1 for w in text.split() if NEGATION.match(re.sub(r"[^\w'’-]", "", w)))
 
 
 def carries(text: str) -> bool:
@@ -749,14 +756,14 @@ class Minutes:
         weight = lambda t: sum(self.weight.get(w, 1.0) for w in content_words(t))  # noqa: E731
         need, marks = KEEP * weight(text), markers(text)
         days = [m.group(0).lower() for m in DUE.finditer(text)]
-        negations = sum(1 for w in text.split() if NEGATION.match(re.sub(r"[^\w'’-]", "", w)))
+        negations = negations_in(text)
         best = text
         clauses = re.split(r"(?<=\.) |, ", text.rstrip("."))
         for clause in clauses:
             for option in phrases(clause) | ({clause[0].upper() + clause[1:] + "."} if len(clauses) > 1 else set()):
                 if words_in(option) < words_in(best) and marks <= markers(option) \
                         and all(d in option.lower() for d in days) and weight(option) >= need \
-                        and sum(1 for w in option.split() if NEGATION.match(re.sub(r"[^\w'’-]", "", w))) >= negations:
+                        and negations_in(option) >= negations:
                     best = option
         return best
 
