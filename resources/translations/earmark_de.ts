@@ -13,12 +13,12 @@
         <translation>{1} Dateien im Ordner übersprungen, die keine Aufnahmen sind ({0}).</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="77" />
+        <location filename="../../app/gui/controller.py" line="84" />
         <source>Starting workers…</source>
         <translation>Worker werden gestartet…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="85" />
+        <location filename="../../app/gui/controller.py" line="92" />
         <source>{0}
 
 Check that the data folder {1} is writable, or choose another one with --data-dir.</source>
@@ -27,53 +27,68 @@ Check that the data folder {1} is writable, or choose another one with --data-di
 Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --data-dir einen anderen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="90" />
+        <location filename="../../app/gui/controller.py" line="97" />
         <source>Earmark could not start its workers: {0}. See the logs in {1}.</source>
         <translation>Earmark konnte seine Worker nicht starten: {0}. Siehe die Protokolle in {1}.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="99" />
+        <location filename="../../app/gui/controller.py" line="106" />
         <source>Starting the workers again with the new settings…</source>
         <translation>Die Worker starten mit den neuen Einstellungen neu…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="110" />
+        <location filename="../../app/gui/controller.py" line="117" />
         <source>Ready</source>
         <translation>Bereit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="175" />
+        <location filename="../../app/gui/controller.py" line="157" />
+        <source>The API cannot listen on {0}: {1}</source>
+        <translation>Die API kann nicht auf {0} lauschen: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/controller.py" line="160" />
+        <source>The API did not start: {0}</source>
+        <translation>Die API ist nicht gestartet: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/controller.py" line="162" />
+        <source>The API listens on {0}</source>
+        <translation>Die API lauscht auf {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/controller.py" line="218" />
         <source>{0} is a folder with no recordings in it.</source>
         <translation>{0} ist ein Ordner ohne Aufnahmen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="177" />
+        <location filename="../../app/gui/controller.py" line="220" />
         <source>Refused a helper at {0}: {1}</source>
         <translation>Einen Helfer unter {0} abgewiesen: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="173" />
+        <location filename="../../app/gui/controller.py" line="216" />
         <source>Could not add {0}: {1}</source>
         <translation>{0} konnte nicht hinzugefügt werden: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="171" />
+        <location filename="../../app/gui/controller.py" line="214" />
         <source>{0} is already in the list; it was not added twice.</source>
         <translation>{0} ist schon in der Liste; sie wurde nicht doppelt hinzugefügt.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="179" />
+        <location filename="../../app/gui/controller.py" line="222" />
         <source>Could not export to {0}: {1}</source>
         <translation>Konnte nicht nach {0} exportieren: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="201" />
+        <location filename="../../app/gui/controller.py" line="244" />
         <source>Could not {0}: {1}</source>
         <translation>Fehlgeschlagen ({0}): {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="185" />
-        <location filename="../../app/gui/controller.py" line="211" />
+        <location filename="../../app/gui/controller.py" line="228" />
+        <location filename="../../app/gui/controller.py" line="254" />
         <source>The workers are still starting; try again in a moment.</source>
         <translation>Die Worker starten noch; versuchen Sie es gleich noch einmal.</translation>
     </message>
@@ -102,7 +117,7 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
     <message>
         <location filename="../../app/gui/jobs_model.py" line="117" />
         <location filename="../../app/gui/queue_panel/tasks_model.py" line="56" />
-        <location filename="../../app/gui/settings_dialog.py" line="417" />
+        <location filename="../../app/gui/settings_dialog.py" line="458" />
         <source>State</source>
         <translation>Status</translation>
     </message>
@@ -297,7 +312,7 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
     </message>
     <message>
         <location filename="../../app/gui/queue_panel/workers_tab.py" line="31" />
-        <location filename="../../app/gui/settings_dialog.py" line="416" />
+        <location filename="../../app/gui/settings_dialog.py" line="457" />
         <source>Model</source>
         <translation>Modell</translation>
     </message>
@@ -312,17 +327,17 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
         <translation>Letzte Änderung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="416" />
+        <location filename="../../app/gui/settings_dialog.py" line="457" />
         <source>Kind</source>
         <translation>Art</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="417" />
+        <location filename="../../app/gui/settings_dialog.py" line="458" />
         <source>Size</source>
         <translation>Größe</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="418" />
+        <location filename="../../app/gui/settings_dialog.py" line="459" />
         <source>About</source>
         <translation>Beschreibung</translation>
     </message>
@@ -419,7 +434,7 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
     <name>MainWindow</name>
     <message>
         <location filename="../../app/gui/main_window.py" line="113" />
-        <location filename="../../app/gui/main_window.py" line="358" />
+        <location filename="../../app/gui/main_window.py" line="363" />
         <source>Earmark</source>
         <translation>Earmark</translation>
     </message>
@@ -440,7 +455,7 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
     </message>
     <message>
         <location filename="../../app/gui/main_window.py" line="167" />
-        <location filename="../../app/gui/main_window.py" line="602" />
+        <location filename="../../app/gui/main_window.py" line="609" />
         <source>Anyone</source>
         <translation>Alle</translation>
     </message>
@@ -465,83 +480,83 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation>Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="216" />
+        <location filename="../../app/gui/main_window.py" line="221" />
         <source>Exported {0} file(s) to {1}</source>
         <translation>{0} Datei(en) nach {1} exportiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="217" />
+        <location filename="../../app/gui/main_window.py" line="222" />
         <source>Nothing was exported: the selection has no transcript yet.</source>
         <translation>Nichts exportiert: die Auswahl hat noch kein Transkript.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="241" />
+        <location filename="../../app/gui/main_window.py" line="246" />
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="242" />
+        <location filename="../../app/gui/main_window.py" line="247" />
         <source>Add files…</source>
         <translation>Dateien hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="243" />
+        <location filename="../../app/gui/main_window.py" line="248" />
         <source>Add folder…</source>
         <translation>Ordner hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="244" />
+        <location filename="../../app/gui/main_window.py" line="249" />
         <source>Export selected…</source>
         <translation>Auswahl exportieren…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="246" />
+        <location filename="../../app/gui/main_window.py" line="251" />
         <source>Settings…</source>
         <translation>Einstellungen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="247" />
+        <location filename="../../app/gui/main_window.py" line="252" />
         <source>Quit</source>
         <translation>Beenden</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="248" />
+        <location filename="../../app/gui/main_window.py" line="253" />
         <source>&amp;Jobs</source>
         <translation>&amp;Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="249" />
-        <location filename="../../app/gui/main_window.py" line="685" />
+        <location filename="../../app/gui/main_window.py" line="254" />
+        <location filename="../../app/gui/main_window.py" line="697" />
         <source>Open transcript</source>
         <translation>Transkript öffnen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="252" />
+        <location filename="../../app/gui/main_window.py" line="257" />
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="254" />
+        <location filename="../../app/gui/main_window.py" line="259" />
         <source>Retry</source>
         <translation>Wiederholen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="256" />
+        <location filename="../../app/gui/main_window.py" line="261" />
         <source>Move to top</source>
         <translation>Nach oben</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="258" />
+        <location filename="../../app/gui/main_window.py" line="263" />
         <source>Remove from list</source>
         <translation>Aus der Liste entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="260" />
+        <location filename="../../app/gui/main_window.py" line="265" />
         <source>Pause</source>
         <translation>Anhalten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="262" />
+        <location filename="../../app/gui/main_window.py" line="267" />
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
@@ -554,82 +569,82 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation type="vanished">Sprecher finden…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="270" />
+        <location filename="../../app/gui/main_window.py" line="275" />
         <source>Show in file manager</source>
         <translation>Im Dateimanager zeigen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="284" />
+        <location filename="../../app/gui/main_window.py" line="289" />
         <source>Queue</source>
         <translation>Warteschlange</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="292" />
+        <location filename="../../app/gui/main_window.py" line="297" />
         <source>Queue panel</source>
         <translation>Warteschlangen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="294" />
+        <location filename="../../app/gui/main_window.py" line="299" />
         <source>&amp;View</source>
         <translation>An&amp;sicht</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="296" />
+        <location filename="../../app/gui/main_window.py" line="301" />
         <source>People…</source>
         <translation>Personen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="301" />
+        <location filename="../../app/gui/main_window.py" line="306" />
         <source>Jobs</source>
         <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="301" />
+        <location filename="../../app/gui/main_window.py" line="306" />
         <source>Search all transcripts</source>
         <translation>Alle Transkripte durchsuchen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="302" />
+        <location filename="../../app/gui/main_window.py" line="307" />
         <source>Order of search results</source>
         <translation>Reihenfolge der Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="303" />
+        <location filename="../../app/gui/main_window.py" line="308" />
         <source>Search results</source>
         <translation>Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="303" />
+        <location filename="../../app/gui/main_window.py" line="308" />
         <source>Overall progress</source>
         <translation>Gesamtfortschritt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="304" />
+        <location filename="../../app/gui/main_window.py" line="309" />
         <source>Transcript and summary</source>
         <translation>Transkript und Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="304" />
+        <location filename="../../app/gui/main_window.py" line="309" />
         <source>Drop zone</source>
         <translation>Ablagefläche</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="310" />
+        <location filename="../../app/gui/main_window.py" line="315" />
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="401" />
+        <location filename="../../app/gui/main_window.py" line="406" />
         <source>Add recordings</source>
         <translation>Aufnahmen hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="402" />
+        <location filename="../../app/gui/main_window.py" line="407" />
         <source>Audio and video ({0});;All files (*)</source>
         <translation>Audio und Video ({0});;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="408" />
+        <location filename="../../app/gui/main_window.py" line="413" />
         <source>Add a folder of recordings</source>
         <translation>Einen Ordner mit Aufnahmen hinzufügen</translation>
     </message>
@@ -663,112 +678,122 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation type="vanished">Wie viele Sprecher: auto, eine Zahl (z. B. 3) oder ein Bereich (z. B. 2-4):</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="465" />
+        <location filename="../../app/gui/main_window.py" line="470" />
         <source>Select the jobs to export first.</source>
         <translation>Wählen Sie zuerst die zu exportierenden Aufträge.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="500" />
+        <location filename="../../app/gui/main_window.py" line="507" />
         <source>notes</source>
         <translation>Notizen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="500" />
+        <location filename="../../app/gui/main_window.py" line="507" />
         <source>translation</source>
         <translation>Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="516" />
+        <location filename="../../app/gui/main_window.py" line="523" />
         <source>No transcript mentions “{0}”.</source>
         <translation>Kein Transkript erwähnt „{0}“.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="619" />
+        <location filename="../../app/gui/main_window.py" line="626" />
         <source>Working…</source>
         <translation>In Arbeit…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="636" />
+        <location filename="../../app/gui/main_window.py" line="643" />
         <source>A job failed</source>
         <translation>Ein Auftrag ist fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="643" />
+        <location filename="../../app/gui/main_window.py" line="650" />
         <source>{0} of {1} · %p%</source>
         <translation>{0} von {1} · %p%</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="646" />
+        <location filename="../../app/gui/main_window.py" line="653" />
         <source>Earmark: {0} job(s) left</source>
         <translation>Earmark: noch {0} Auftrag/Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="656" />
+        <location filename="../../app/gui/main_window.py" line="663" />
         <source>{0} done</source>
         <translation>{0} fertig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="656" />
+        <location filename="../../app/gui/main_window.py" line="663" />
         <source>{0} failed</source>
         <translation>{0} fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="657" />
+        <location filename="../../app/gui/main_window.py" line="664" />
         <source>{0} cancelled</source>
         <translation>{0} abgebrochen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="660" />
+        <location filename="../../app/gui/main_window.py" line="667" />
         <source>Batch finished</source>
         <translation>Stapel beendet</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="659" />
+        <location filename="../../app/gui/main_window.py" line="666" />
         <source>nothing left</source>
         <translation>nichts mehr offen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="441" />
+        <location filename="../../app/gui/main_window.py" line="446" />
         <source>Select the transcripts first.</source>
         <translation>Wählen Sie zuerst die Transkripte aus.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="676" />
+        <location filename="../../app/gui/main_window.py" line="673" />
+        <source>API: {0}</source>
+        <translation>API: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="674" />
+        <source>Other programs reach Earmark here (Settings › API has the key)</source>
+        <translation>Hier erreichen andere Programme Earmark (den Schlüssel finden Sie unter Einstellungen › API)</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="688" />
         <source>Earmark could not start its workers</source>
         <translation>Earmark konnte seine Worker nicht starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="677" />
+        <location filename="../../app/gui/main_window.py" line="689" />
         <source>Earmark could not start</source>
         <translation>Earmark konnte nicht starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="682" />
+        <location filename="../../app/gui/main_window.py" line="694" />
         <source>Already transcribed</source>
         <translation>Schon transkribiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="683" />
+        <location filename="../../app/gui/main_window.py" line="695" />
         <source>{0} was already transcribed with these settings.</source>
         <translation>{0} wurde mit diesen Einstellungen schon transkribiert.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="686" />
+        <location filename="../../app/gui/main_window.py" line="698" />
         <source>Transcribe again</source>
         <translation>Noch einmal transkribieren</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="720" />
+        <location filename="../../app/gui/main_window.py" line="732" />
         <source>Earmark keeps running</source>
         <translation>Earmark läuft weiter</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="720" />
+        <location filename="../../app/gui/main_window.py" line="732" />
         <source>Jobs continue in the background.</source>
         <translation>Die Aufträge laufen im Hintergrund weiter.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="731" />
+        <location filename="../../app/gui/main_window.py" line="743" />
         <source>Stopping workers…</source>
         <translation>Worker werden beendet…</translation>
     </message>
@@ -776,37 +801,37 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>Model</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="420" />
+        <location filename="../../app/gui/settings_dialog.py" line="461" />
         <source>speech</source>
         <translation>Sprache</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="420" />
+        <location filename="../../app/gui/settings_dialog.py" line="461" />
         <source>summary</source>
         <translation>Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="421" />
+        <location filename="../../app/gui/settings_dialog.py" line="462" />
         <source>bundled</source>
         <translation>mitgeliefert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="421" />
+        <location filename="../../app/gui/settings_dialog.py" line="462" />
         <source>installed</source>
         <translation>installiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="422" />
+        <location filename="../../app/gui/settings_dialog.py" line="463" />
         <source>partial</source>
         <translation>unvollständig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="422" />
+        <location filename="../../app/gui/settings_dialog.py" line="463" />
         <source>not downloaded</source>
         <translation>nicht heruntergeladen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="423" />
+        <location filename="../../app/gui/settings_dialog.py" line="464" />
         <source>Downloads are turned off (HF_HUB_OFFLINE is set); unset it to download models.</source>
         <translation>Downloads sind ausgeschaltet (HF_HUB_OFFLINE ist gesetzt); entfernen Sie es, um Modelle herunterzuladen.</translation>
     </message>
@@ -895,72 +920,72 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>ModelsWidget</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="436" />
+        <location filename="../../app/gui/settings_dialog.py" line="477" />
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="437" />
+        <location filename="../../app/gui/settings_dialog.py" line="478" />
         <source>Download</source>
         <translation>Herunterladen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="438" />
+        <location filename="../../app/gui/settings_dialog.py" line="479" />
         <source>Cancel download</source>
         <translation>Download abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="439" />
+        <location filename="../../app/gui/settings_dialog.py" line="480" />
         <source>Delete</source>
         <translation>Löschen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="440" />
+        <location filename="../../app/gui/settings_dialog.py" line="481" />
         <source>Use</source>
         <translation>Verwenden</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="443" />
+        <location filename="../../app/gui/settings_dialog.py" line="484" />
         <source>Models are downloaded only when you ask; everything else works offline.</source>
         <translation>Modelle werden nur auf Ihren Wunsch heruntergeladen; alles andere funktioniert offline.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="508" />
+        <location filename="../../app/gui/settings_dialog.py" line="549" />
         <source>Downloading {0}…</source>
         <translation>{0} wird heruntergeladen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="520" />
+        <location filename="../../app/gui/settings_dialog.py" line="561" />
         <source>The download failed: {0}</source>
         <translation>Der Download ist fehlgeschlagen: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="538" />
+        <location filename="../../app/gui/settings_dialog.py" line="579" />
         <source>Downloading {0}… {1:.0f} of {2:.0f} MB</source>
         <translation>{0} wird heruntergeladen… {1:.0f} von {2:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="548" />
+        <location filename="../../app/gui/settings_dialog.py" line="589" />
         <source>Download without a checksum?</source>
         <translation>Ohne Prüfsumme herunterladen?</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="549" />
+        <location filename="../../app/gui/settings_dialog.py" line="590" />
         <source>Download it anyway, trusting this server?</source>
         <translation>Trotzdem herunterladen und diesem Server vertrauen?</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="554" />
+        <location filename="../../app/gui/settings_dialog.py" line="595" />
         <source>{0} is downloaded. Press Use to transcribe or summarize with it.</source>
         <translation>{0} ist heruntergeladen. Mit „Verwenden“ transkribieren oder fassen Sie damit zusammen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="562" />
+        <location filename="../../app/gui/settings_dialog.py" line="603" />
         <source>{0} was deleted.</source>
         <translation>{0} wurde gelöscht.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="573" />
+        <location filename="../../app/gui/settings_dialog.py" line="614" />
         <source>{0} will be used from the next job (press OK to keep it).</source>
         <translation>{0} wird ab dem nächsten Auftrag verwendet (mit OK übernehmen).</translation>
     </message>
@@ -1333,6 +1358,22 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <source>Work this machine does itself (empty: it only hands work to helpers)</source>
         <translation>Arbeit, die dieser Rechner selbst erledigt (leer: er verteilt nur Arbeit an Helfer)</translation>
     </message>
+    <message>
+        <source>API</source>
+        <translation>API</translation>
+    </message>
+    <message>
+        <source>Speech sampling temperature (0: the most likely words, raised step by step only where a passage comes out garbled; 0.1-1: sample at it)</source>
+        <translation>Sampling-Temperatur der Spracherkennung (0: die wahrscheinlichsten Wörter, nur bei unverständlichen Passagen schrittweise erhöht; 0,1–1: mit dieser Temperatur sampeln)</translation>
+    </message>
+    <message>
+        <source>Let other programs use Earmark while the window is open (the local API: OpenAI's /v1/audio and the job contract)</source>
+        <translation>Andere Programme Earmark nutzen lassen, solange das Fenster offen ist (die lokale API: OpenAIs /v1/audio und der Auftragsvertrag)</translation>
+    </message>
+    <message>
+        <source>The API's address: a port, or address:port (empty: 127.0.0.1:8765; any address but this machine's own is served over TLS)</source>
+        <translation>Adresse der API: ein Port oder Adresse:Port (leer: 127.0.0.1:8765; jede Adresse außer der dieses Rechners wird über TLS bedient)</translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>
@@ -1397,69 +1438,100 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation>GGUF-Modelle (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="271" />
+        <location filename="../../app/gui/settings_dialog.py" line="273" />
         <source>Earmark settings</source>
         <translation>Earmark-Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="281" />
+        <location filename="../../app/gui/settings_dialog.py" line="283" />
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="291" />
+        <location filename="../../app/gui/settings_dialog.py" line="293" />
         <source>the platform's folder</source>
         <translation>der Ordner des Systems</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="292" />
+        <location filename="../../app/gui/settings_dialog.py" line="294" />
         <source>Data folder</source>
         <translation>Datenordner</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="293" />
+        <location filename="../../app/gui/settings_dialog.py" line="295" />
         <source>Data folder (used from the next start)</source>
         <translation>Datenordner (ab dem nächsten Start)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="297" />
+        <location filename="../../app/gui/settings_dialog.py" line="299" />
         <source>Join line</source>
         <translation>Beitrittszeile</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="299" />
+        <location filename="../../app/gui/settings_dialog.py" line="301" />
+        <location filename="../../app/gui/settings_dialog.py" line="415" />
         <source>Copy</source>
         <translation>Kopieren</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="314" />
+        <location filename="../../app/gui/settings_dialog.py" line="316" />
         <source>Another helper</source>
         <translation>Weiterer Helfer</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="314" />
+        <location filename="../../app/gui/settings_dialog.py" line="316" />
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="323" />
+        <location filename="../../app/gui/settings_dialog.py" line="325" />
         <source>Helper</source>
         <translation>Helfer</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="324" />
+        <location filename="../../app/gui/settings_dialog.py" line="326" />
         <source>On the other machine, type</source>
         <translation>Auf dem anderen Rechner eingeben</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="398" />
+        <location filename="../../app/gui/settings_dialog.py" line="403" />
         <source>Install Earmark on the other machine and type this line there: it carries this machine's address, a secret and the fingerprint of its certificate, so the helper talks to this Earmark alone, encrypted. Audio travels through the queue; nothing needs to be shared.</source>
         <translation>Installieren Sie Earmark auf dem anderen Rechner und geben Sie dort diese Zeile ein: Sie enthält die Adresse dieses Rechners, ein Geheimnis und den Fingerabdruck seines Zertifikats, sodass der Helfer nur mit diesem Earmark spricht, verschlüsselt. Der Ton reist durch die Warteschlange; nichts muss geteilt werden.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="401" />
+        <location filename="../../app/gui/settings_dialog.py" line="406" />
         <source>Type an address above (such as 0.0.0.0:6380) to let other machines help; empty keeps the queue on this machine alone.</source>
         <translation>Geben Sie oben eine Adresse ein (etwa 0.0.0.0:6380), damit andere Rechner helfen können; leer bleibt die Warteschlange auf diesem Rechner allein.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="414" />
+        <source>API key</source>
+        <translation>API-Schlüssel</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="417" />
+        <source>Regenerate</source>
+        <translation>Neu erzeugen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="418" />
+        <source>A new key, in force at once: programs using the old one are refused</source>
+        <translation>Ein neuer Schlüssel, sofort gültig: Programme mit dem alten werden abgewiesen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="426" />
+        <source>Key (programs send it as 'Authorization: Bearer KEY')</source>
+        <translation>Schlüssel (Programme senden ihn als 'Authorization: Bearer SCHLÜSSEL')</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="441" />
+        <source>The API listens on {0} (its documentation: {0}/docs).</source>
+        <translation>Die API lauscht auf {0} (ihre Dokumentation: {0}/docs).</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="443" />
+        <source>The API is off: turn it on above and press OK.</source>
+        <translation>Die API ist aus: schalten Sie sie oben ein und drücken Sie OK.</translation>
     </message>
 </context>
 <context>
