@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from app.export import FORMATS
-from workers.options import ADVANCED, EXPORT, HELPERS, JOB_OPTIONS, WATCH, Setting
+from workers.options import ADVANCED, API, EXPORT, HELPERS, JOB_OPTIONS, WATCH, Setting
 from workers.stages import queue_names
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,16 @@ log = logging.getLogger(__name__)
 def broker_url(text: str) -> str | None:
     if text and not text.startswith(("redis://", "rediss://", "unix://")):
         return "a broker URL starts with redis://, rediss:// or unix://."
+    return None
+
+
+def api_address(text: str) -> str | None:
+    from app.addresses import parse_api_address
+
+    try:
+        parse_api_address(text)
+    except ValueError as exc:
+        return str(exc)
     return None
 
 
@@ -66,6 +76,11 @@ APP_SETTINGS = (  # the window's and the stack's own; the job options are worker
     Setting("local_queues", str, ",".join(queue_names()), "Work this machine does itself (empty: it only "
                                                           "hands work to helpers)", queue_names(), many=True,
             group=HELPERS),
+    Setting("api_on", bool, False, "Let other programs use Earmark while the window is open (the local API: "
+                                   "OpenAI's /v1/audio and the job contract)", group=API),
+    Setting("api_listen", str, "", "The API's address: a port, or address:port (empty: 127.0.0.1:8765; any "
+                                   "address but this machine's own is served over TLS)", group=API,
+            check=api_address),
 )
 SETTINGS = JOB_OPTIONS + APP_SETTINGS
 BY_KEY = {s.key: s for s in SETTINGS}

@@ -543,7 +543,7 @@ def test_the_settings_dialog_groups_picks_and_refuses_what_cannot_be_used(qtbot,
         qtbot.addWidget(dialog)
         dialog.show()
         pages = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
-        assert pages == ["Speech", "Summaries", "Export", "Watch folder", "Helpers", "Advanced", "Models"]
+        assert pages == ["Speech", "Summaries", "Export", "Watch folder", "Helpers", "API", "Advanced", "Models"]
         editors = dialog.editors
         assert isinstance(editors["export_folder"], PathField) and isinstance(editors["model"], ModelField)
         # Speech: the models that are here, the languages by name and the speaker modes, not raw values

@@ -222,9 +222,11 @@ def storage_trouble(root, exc: BaseException) -> str | None:
 
 def _run(command: str, data, args) -> int:
     if command == "gui":
+        from app.api.local import LocalApi
         from app.gui.app import run
 
-        return run(data, quit_when_ready=getattr(args, "quit_when_ready", False))
+        # the window may run the local API (Settings › API): handed over here, where both rooms may be used
+        return run(data, quit_when_ready=getattr(args, "quit_when_ready", False), api=LocalApi)
     if command == "serve":
         from app.cli.commands import serve
 

@@ -48,8 +48,12 @@ class AppController(QObject):
     exported = Signal(list)  # paths written
     summary_text = Signal(str, str)  # job id, text as the summary is generated
     stopped = Signal()
+    api_changed = Signal(str, str)  # where the local API listens ("" when off), why it could not ("" if it could)
 
-    def __init__(self, data: DataDir, parent=None):
+    def __init__(self, data: DataDir, parent=None, api=None):
+        """*api*: how to run the local API in this process (``app.api.server.LocalApi``,
+        handed over by the command that opens the window: the window does not import the
+        API's room); None: this window offers no API."""
         super().__init__(parent)
         self.data = data.ensure()
         # everything about jobs goes through the desk; this class only shows what it returns
@@ -65,6 +69,9 @@ class AppController(QObject):
         self._stack_pool = ThreadPoolExecutor(1, thread_name_prefix="stack")
         self._intake_pool = ThreadPoolExecutor(1, thread_name_prefix="intake")
         self._action_pool = ThreadPoolExecutor(1, thread_name_prefix="actions")
+        self._api_pool = ThreadPoolExecutor(1, thread_name_prefix="api")  # binds, starts and stops it
+        self.api = api(self.desk) if api is not None else None
+        self.api_url, self.api_problem = "", ""
         self._stop_polling = threading.Event()
         self._poller = threading.Thread(target=self._poll, name="poll", daemon=True)
         from app.jobs.watch import SETTLE_SECONDS
@@ -115,6 +122,7 @@ class AppController(QObject):
         self.status.emit(" ".join(n.text for n in self._notices) or self.tr("Ready"))
         self.ready.emit()
         self.jobs_changed.emit()
+        self.apply_api()
         if not self._poller.is_alive():
             self._poller.start()
         self.follow_watch()
@@ -155,8 +163,43 @@ class AppController(QObject):
         if event.get("type", "").startswith("task-"):  # worker heartbeats change no job
             self.jobs_changed.emit()
 
+    # --- the local API -------------------------------------------------------------
+    def apply_api(self) -> None:
+        """The API as the settings say (Settings › API: on, its address), off the GUI thread;
+        ``api_changed`` says where it listens or why it cannot."""
+        if self.api is not None:
+            try:
+                self._api_pool.submit(self._apply_api, bool(self.settings["api_on"]), str(self.settings["api_listen"]))
+            except RuntimeError:  # the window is closing: its API has stopped for good
+                pass
+
+    def _apply_api(self, on: bool, address: str) -> None:
+        try:
+            self.api_url, self.api_problem = self.api.apply(on, address) or "", ""
+        except (ValueError, OSError) as exc:
+            self.api_url = ""
+            self.api_problem = self.tr("The API cannot listen on {0}: {1}").format(address or "127.0.0.1:8765", exc)
+        except Exception as exc:  # the log has the traceback; the person a sentence
+            log.exception("the API did not start")
+            self.api_url, self.api_problem = "", self.tr("The API did not start: {0}").format(exc)
+        if self.api_url:
+            self.status.emit(self.tr("The API listens on {0}").format(self.api_url))
+        elif self.api_problem:
+            self.status.emit(self.api_problem)
+        self.api_changed.emit(self.api_url, self.api_problem)
+
+    def api_key(self) -> str:
+        return self.api.key() if self.api is not None else ""
+
+    def new_api_key(self) -> str:
+        """A new key for the API; the old one is refused from the next request."""
+        return self.api.new_key() if self.api is not None else ""
+
     def stop(self) -> None:
         """Stop the stack and wait for it (workers get their warm shutdown)."""
+        if self.api is not None:
+            self._api_pool.submit(self.api.stop)
+        self._api_pool.shutdown(wait=True)
         self._stop_polling.set()
         if self._poller.is_alive():
             self._poller.join(timeout=30)

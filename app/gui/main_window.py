@@ -201,6 +201,10 @@ class MainWindow(QMainWindow):
         self.overall.setRange(0, 1000)
         self.overall.hide()
         self.statusBar().addPermanentWidget(self.overall)
+        self.api_label = QLabel()  # where the local API listens, while it does (Settings › API)
+        self.api_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.api_label.hide()
+        self.statusBar().addPermanentWidget(self.api_label)
         self._make_actions()
         self._make_queue_panel()
         self._make_toolbar()
@@ -208,6 +212,7 @@ class MainWindow(QMainWindow):
         self._name_controls()
 
         controller.status.connect(self.status_label.setText)
+        controller.api_changed.connect(self._show_api)
         controller.skipped.connect(self._note_skipped)
         controller.jobs_changed.connect(self._mark_dirty)
         controller.start_failed.connect(self._start_failed)
@@ -500,8 +505,10 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def settings_dialog(self) -> None:
-        dialog = SettingsDialog(self.controller.settings, self)
-        dialog.accepted.connect(lambda: dialog.restart_needed and self.controller.restart_stack())
+        controller = self.controller
+        dialog = SettingsDialog(controller.settings, self, api=controller if controller.api is not None else None)
+        dialog.accepted.connect(lambda: dialog.restart_needed and controller.restart_stack())
+        dialog.accepted.connect(controller.apply_api)
         self.settings_box = dialog
         dialog.open()
 
@@ -691,6 +698,11 @@ class MainWindow(QMainWindow):
                             else said)
                 self._batch = {}
                 self._skipped = []
+
+    def _show_api(self, url: str, problem: str) -> None:
+        self.api_label.setText(self.tr("API: {0}").format(url))
+        self.api_label.setToolTip(self.tr("Other programs reach Earmark here (Settings › API has the key)"))
+        self.api_label.setVisible(bool(url))
 
     def _note_skipped(self, sentence: str) -> None:
         """Said now and again when the batch ends: "Working…" must not hide it."""

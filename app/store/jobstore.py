@@ -253,6 +253,35 @@ class JobStore(SpeakerStore, TaskHistory, WatchLedger):
             db.execute("DELETE FROM tasks WHERE job_id=?", (job_id,))
             db.execute("DELETE FROM jobs WHERE id=?", (job_id,))
 
+    # --- callbacks (the local API's callback_url) ------------------------------------
+    def add_callback(self, job_id: str, url: str) -> None:
+        """Call *url* back when the job ends (a new URL for the job replaces the old)."""
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO callbacks (job_id, url, state, tries, next_at) "
+                       "VALUES (?,?,'waiting',0,0)", (job_id, url))
+
+    def callback(self, job_id: str) -> dict | None:
+        return self._one("SELECT * FROM callbacks WHERE job_id=?", (job_id,))
+
+    def due_callbacks(self, now: float) -> list[dict]:
+        """Callbacks waiting whose job has ended and whose time has come."""
+        return [dict(r) for r in self._q(
+            "SELECT c.* FROM callbacks c JOIN jobs j ON j.id = c.job_id WHERE c.state='waiting' "
+            f"AND c.next_at <= ? AND j.state IN ({','.join('?' * len(FINAL))})", (now, *FINAL))]
+
+    def lease_callback(self, job_id: str, seen_next_at: float, until: float) -> bool:
+        """Take a due callback to send it until *until* (then it is due again, should the
+        sender die mid-way); False when another sender took it first."""
+        with self.transaction() as db:
+            return db.execute("UPDATE callbacks SET next_at=? WHERE job_id=? AND state='waiting' AND next_at=?",
+                              (until, job_id, seen_next_at)).rowcount == 1
+
+    def callback_tried(self, job_id: str, *, state: str, tries: int, next_at: float = 0,
+                       error: str | None = None) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE callbacks SET state=?, tries=?, next_at=?, error=? WHERE job_id=?",
+                       (state, tries, next_at, error, job_id))
+
     def find_active(self, file_hash: str, options_key: str) -> dict | None:
         """A job of the same content and settings that is waiting or under way."""
         return self._one("SELECT * FROM jobs WHERE file_hash=? AND options_key=? AND state IN (?,?,?) "
