@@ -46,6 +46,31 @@ HELPER_REFUSED = "helper-refused"  # the gate refused a helper (values: peer, wh
 STACK = "stack"  # what a person should know about this start (a repaired broker file …)
 SETTINGS = "settings"  # a value in the settings file that could not be used (its default applies)
 EXPORT_FAILED = "export-failed"  # an automatic export could not be written (values: job_id, why)
+LINK_FAILED = "link-failed"  # a link could not be downloaded; its job failed (values: url, job_id, why)
+
+# Where a job came from (``Desk.add(..., source=)``), kept on the job in plain words that
+# the job list and ``earmark status`` show: one of these, or a way in with its place
+# (``watch_source``, ``link_source``).
+WINDOW, COMMAND_LINE, API = "window", "command line", "api"
+WATCH_FOLDER, LINK = "watch folder", "link"
+
+
+def watch_source(folder: str) -> str:
+    return f"{WATCH_FOLDER} {folder}"
+
+
+def link_source(url: str) -> str:
+    return f"{LINK} {url}"
+
+
+def source_kind(source: str | None) -> tuple[str, str]:
+    """(the way in, its place): ("watch folder", "/in"), ("window", ""); ("", "") for none."""
+    source = source or ""
+    for kind in (WATCH_FOLDER, LINK):
+        if source.startswith(kind + " "):
+            return kind, source[len(kind) + 1:]
+    return source, ""
+
 
 # What a job can be exported as, beside each other: the transcript (with its speakers),
 # its translations (NAME.fr.srt) and its notes (NAME.summary.md).
@@ -170,6 +195,8 @@ class Desk:
         self._offline: JobService | None = None
         self._exported: dict[str, list[str]] = {}  # what the tick's automatic export wrote
         self._export_notices: list[Notice] = []
+        self._born = time.time()  # links whose job is older than this desk are not being fetched by it
+        self._fetching: dict[str, threading.Event] = {}  # job id → its download's cancel
 
     # --- the stack ---------------------------------------------------------------
     def open(self, roles=ALL_ROLES, *, wait_workers: bool = False, join: bool = True,
@@ -183,6 +210,10 @@ class Desk:
             self.stack, self.ready = stack, True
             if self.auto_export is not None:
                 self.auto_export.check()  # what is done already is not exported; what finishes from now on is
+        if stack.owner:  # this process starts the stack: a link download no process runs now was cut off
+            for job in (j for j in self.store.unfilled_jobs() if j["created_at"] < self._born):
+                self.service.fail(job["id"], f"The download of {job['path']} stopped when Earmark did; add the "
+                                             "link again.")
         return ([Notice(SETTINGS, text) for text in self.settings.problems]
                 + [Notice(STACK, text) for text in stack.notices])
 
@@ -241,14 +272,17 @@ class Desk:
 
     # --- paths in ------------------------------------------------------------------
     def add(self, paths: Iterable[str], options: dict | None = None, *, force: bool = False,
-            keep_bad: bool = True, on_job: Callable[[Intake], None] | None = None) -> Added:
+            keep_bad: bool = True, on_job: Callable[[Intake], None] | None = None,
+            source: str | None = None) -> Added:
         """Turn paths (files, folders) into jobs. Folders are walked for recordings (the
         rest is skipped and said); the same recording with the same options joins the job
         that has it (queued or running: ``Intake.already_active``; done:
         ``Intake.already_done``, unless *force*). A file that is not a recording becomes a
         failed job with its reason, or, with *keep_bad* False, a ``REFUSED`` notice and
         no job. *options*: ``job_options()`` (the settings') when None. *on_job*: called
-        with each file's ``Intake`` as it is taken (a long folder shows as it goes)."""
+        with each file's ``Intake`` as it is taken (a long folder shows as it goes).
+        *source*: where the jobs came from (``WINDOW``, ``watch_source(folder)`` …), kept on
+        each new job for the job list and ``earmark status``."""
         options = self.job_options() if options is None else options
         files, skipped, empty = walk(str(Path(p).absolute()) for p in paths)
         added = Added(skipped=skipped)
@@ -261,7 +295,7 @@ class Desk:
         service, send = self.service, self.ready and self.stack is not None
         for path in files:
             try:
-                intake = service.intake(path, options, force=force, send=send, keep_bad=keep_bad)
+                intake = service.intake(path, options, force=force, send=send, keep_bad=keep_bad, source=source)
             except BadMediaError as exc:  # only with keep_bad False
                 added.refused.append(path)
                 added.notices.append(Notice(REFUSED, str(exc), {"path": path, "why": str(exc)}))
@@ -282,6 +316,59 @@ class Desk:
                 added.notices.append(Notice(ALREADY_QUEUED, f"{Path(path).name} is already in the list; it was "
                                             "not added twice.", {"path": path, "job_id": intake.job_id}))
         return added
+
+    # --- links --------------------------------------------------------------------
+    def link_job(self, url: str, options: dict | None = None, source: str | None = None) -> str:
+        """A job for the recording at *url*, at once (the API answers with it); nothing is
+        downloaded until ``fetch``. *source*: ``link_source(url)`` unless given."""
+        options = self.job_options() if options is None else options
+        return self.service.placeholder(url.strip(), options, source or link_source(url.strip()))
+
+    def fetch(self, job_id: str, on_progress: Callable[[int, int], None] | None = None,
+              cancel: threading.Event | None = None) -> Added:
+        """Download a ``link_job``'s recording into the data folder (yt-dlp,
+        ``app.jobs.links``; *on_progress*: bytes so far, bytes in all or 0) and take it in
+        as that job. A download that fails fails the job with its sentence (and a
+        ``LINK_FAILED`` notice)."""
+        import json
+        import shutil
+
+        from app.jobs.links import Cancelled, fetch
+
+        job, added = self.store.job(job_id), Added()
+        if job is None:  # removed from the list before its download began
+            return added
+        url = job["path"]
+        cancel = self._fetching.setdefault(job_id, cancel or threading.Event())
+        try:
+            path = fetch(url, self.data.root, on_progress, cancel)
+            if self.store.job(job_id) is None:  # removed from the list while it downloaded
+                shutil.rmtree(path.parent, ignore_errors=True)
+                return added
+            added.jobs.append(self.service.intake(str(path), json.loads(job["options"]), into=job_id,
+                                                  send=self.ready and self.stack is not None))
+        except (Cancelled, KeyboardInterrupt) as exc:  # Cancel on its row, or Ctrl-C
+            self.service.fail(job_id, f"The download of {url} was cancelled.", state=js.CANCELLED)
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            added.jobs.append(Intake(job_id, url, js.CANCELLED))
+        except Exception as exc:  # noqa: BLE001 - a LinkError's sentence, or the log has the traceback
+            from app.errors import AppError
+
+            if not isinstance(exc, AppError):
+                log.exception("fetching %s failed", url)
+            why = str(exc) if isinstance(exc, AppError) else f"Could not download {url}: {exc}."
+            self.service.fail(job_id, why)
+            added.jobs.append(Intake(job_id, url, js.FAILED))
+            added.notices.append(Notice(LINK_FAILED, why, {"url": url, "job_id": job_id, "why": why}))
+        finally:
+            self._fetching.pop(job_id, None)
+        return added
+
+    def add_link(self, url: str, options: dict | None = None, *, on_progress=None, cancel=None,
+                 source: str | None = None) -> Added:
+        """``link_job`` and ``fetch`` in one: a link in, its job out (blocks while it downloads)."""
+        return self.fetch(self.link_job(url, options, source), on_progress, cancel)
 
     # --- the tick ------------------------------------------------------------------
     def tick(self, job_ids=None) -> Tick:
@@ -343,6 +430,16 @@ class Desk:
         """One of ``ACTIONS`` on a job (``JobService``'s method of that name)."""
         if action not in ACTIONS:
             raise ValueError(f"no action named {action!r} (have: {', '.join(ACTIONS)})")
+        downloading = self._fetching.get(job_id)
+        if downloading is not None and action in ("cancel", "remove"):  # a link still downloading stops
+            downloading.set()
+            if action == "cancel":
+                return None
+        job = self.store.job(job_id)
+        if action == "retry" and job is not None and job["path"] == source_kind(job["source"])[1]:
+            import json  # a link whose download failed: fetched again, as a new job
+
+            return bool(self.fetch(self.link_job(job["path"], json.loads(job["options"]))).job_ids)
         return getattr(self._running().service, action)(job_id)
 
     def run_stage(self, job_id: str, name: str, **options) -> None:
