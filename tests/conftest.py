@@ -58,6 +58,12 @@ def earmark():
     return earmark_cmd
 
 
+def pytest_xdist_auto_num_workers(config):
+    """``-n auto``: one test process per core, at most four (each test process may hold a
+    stack of its own with its models loaded: memory, not cores, bounds it beyond that)."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
 def pytest_collection_modifyitems(config, items):
     """A stack test either joins the shared stack (``stack_shared``, set here for every test
     that uses it) or starts its own (``stack_own``): ``pytest -m stack_shared`` runs the
