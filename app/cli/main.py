@@ -5,6 +5,7 @@
     earmark serve --api [ADDR]   ... and the local API (the job contract and OpenAI's)
     earmark api-key [--new]      the API's key
     earmark transcribe FILE...   transcribe through the queue, write transcripts
+    earmark listen [--device D]  live text from a microphone or what the computer plays
     earmark status               workers, queue depths, recent jobs
     earmark worker --queues Q    a Celery worker (started by the app, or on another machine)
     earmark worker --join LINE   help another machine's Earmark (the line its Settings › Helpers shows)
@@ -98,6 +99,19 @@ def build_parser() -> argparse.ArgumentParser:
                    help="label who spoke when: auto (the number found), N speakers, or between MIN and MAX; "
                         "names of voices you named before are recognised")
     t.add_argument("--force", action="store_true", help="transcribe again files already done")
+
+    li = sub.add_parser("listen", parents=[common], help="live text from a microphone or what the computer plays",
+                        epilog="Standard output holds only the final lines; Ctrl-C stops, and the whole recording "
+                               "is then transcribed as a job and written to --out. To record a call, listen to "
+                               "the monitor of the output the call plays on (NAME.monitor in --list-devices).")
+    li.add_argument("--device", metavar="NAME", help="the input (default: the system's default input); "
+                                                     "--list-devices lists them")
+    li.add_argument("--list-devices", action="store_true", help="list the inputs and stop")
+    li.add_argument("--out", default=".", help="folder for the transcript once stopped (default: here)")
+    li.add_argument("--format", default="txt", choices=export.FORMATS,
+                    help="the transcript's file type (default: txt)")
+    li.add_argument("--model", help="bundled, a model folder, or a faster-whisper model name")
+    li.add_argument("--language", help="language code, e.g. en (default: the settings')")
 
     sub.add_parser("status", parents=[common], help="show workers, queue depths and recent jobs")
 
@@ -223,6 +237,10 @@ def _run(command: str, data, args) -> int:
         from app.cli.commands import transcribe
 
         return transcribe(data, args)
+    if command == "listen":
+        from app.cli.listen import listen
+
+        return listen(data, args)
     if command == "search":
         from app.cli.commands import search
 

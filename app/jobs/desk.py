@@ -46,6 +46,7 @@ HELPER_REFUSED = "helper-refused"  # the gate refused a helper (values: peer, wh
 STACK = "stack"  # what a person should know about this start (a repaired broker file …)
 SETTINGS = "settings"  # a value in the settings file that could not be used (its default applies)
 EXPORT_FAILED = "export-failed"  # an automatic export could not be written (values: job_id, why)
+RECOVERED = "recovered"  # a live recording that was never finished became a job (values: path, seconds, job_id)
 
 # What a job can be exported as, beside each other: the transcript (with its speakers),
 # its translations (NAME.fr.srt) and its notes (NAME.summary.md).
@@ -184,7 +185,39 @@ class Desk:
             if self.auto_export is not None:
                 self.auto_export.check()  # what is done already is not exported; what finishes from now on is
         return ([Notice(SETTINGS, text) for text in self.settings.problems]
-                + [Notice(STACK, text) for text in stack.notices])
+                + [Notice(STACK, text) for text in stack.notices] + self.recover())
+
+    def recover(self) -> list[Notice]:
+        """Live recordings a crash or a kill left unfinished (``app.live.recording``): each
+        joined into its WAV and added as a job with the options it was started with; one
+        being recorded now is left alone. Called by ``open``, so every start of Earmark
+        (the window, ``serve``, ``transcribe``, ``listen``) does it."""
+        from app.live.recording import BYTES_PER_SECOND, unfinished
+
+        notices = []
+        for recording in unfinished(self.data):
+            try:
+                wav = recording.join()
+                seconds = (wav.stat().st_size - 44) / BYTES_PER_SECOND
+                if seconds < 0.5:  # stopped before it heard anything: nothing to keep
+                    wav.unlink()
+                    recording.done()
+                    continue
+                added = self.add([str(wav)], recording.manifest.get("options") or None, keep_bad=False)
+                if not added.jobs:
+                    notices += added.notices
+                    continue  # kept for the next start
+                recording.done()
+                when = time.strftime("%Y-%m-%d %H:%M", time.localtime(recording.manifest.get("started_at", 0)))
+                notices.append(Notice(RECOVERED, f"A recording begun at {when} was not finished (Earmark stopped "
+                                      f"while it recorded); its {seconds:.0f} s were kept as {wav.name} and are "
+                                      "transcribed now.", {"path": str(wav), "seconds": seconds,
+                                                           "job_id": added.jobs[0].job_id}))
+            except OSError as exc:
+                log.warning("the unfinished recording %s could not be recovered: %s", recording.folder, exc)
+            finally:
+                recording.close()
+        return notices
 
     def close(self) -> None:
         """Stop the stack (if this process runs it) or leave the one it joined."""
