@@ -34,7 +34,7 @@ class Listener:
     """``earmark listen`` in the background: its stdout lines as they come, its stderr kept."""
 
     def __init__(self, data: Path, sink: NullSink, out: Path, *extra):
-        self.stderr_path = data.parent / f"{data.name}-listen.err"
+        self.stderr_path = sink.folder / "listen.err"
         self.proc = subprocess.Popen([sys.executable, "-m", "app", "--data-dir", str(data), "listen",
                                       "--device", sink.monitor, "--out", str(out), *extra],
                                      env=sink.env, stdout=subprocess.PIPE, stderr=open(self.stderr_path, "wb"),
