@@ -171,3 +171,42 @@ def test_a_killed_recording_loses_at_most_two_seconds_and_the_next_start_makes_i
     finally:
         serve.send_signal(signal.SIGINT)
         serve.wait(120)
+
+
+def test_the_window_records_with_live_text_and_makes_a_job(shared_window, qtbot, tmp_path, monkeypatch):
+    """The window's Record panel on the shared stack: its shortcut, the input chosen from
+    the sound server's devices, the level meter and the elapsed time while jfk plays, the
+    text as it becomes final, and Stop making the recording a job."""
+    from PySide6.QtCore import Qt
+
+    window, started = shared_window, time.time()
+    panel = window.record_panel
+    played = wav_of(CORPUS / "jfk.flac", tmp_path)
+    with NullSink(tmp_path / "pulse") as sink:
+        monkeypatch.setenv("PULSE_SERVER", sink.env["PULSE_SERVER"])  # parec and pactl in this process
+        panel.refresh.click()
+        panel.device.setCurrentIndex(panel.device.findData(sink.monitor))
+        assert panel.device.currentData() == sink.monitor
+        qtbot.keyClick(window, Qt.Key_R, Qt.ControlModifier | Qt.ShiftModifier)
+        assert window.record_dock.isVisible() and panel.recording_now
+        qtbot.waitUntil(lambda: panel.live.listening.is_set(), timeout=180_000)
+        player = sink.play(played)
+        levels = []
+        qtbot.waitUntil(lambda: (levels.append(panel.meter.value()), player.poll() is not None)[1], timeout=60_000)
+        assert max(levels) > -40, "the level meter moved while the speech played"
+        qtbot.waitUntil(lambda: panel.text.toPlainText().strip(), timeout=90_000)
+        assert panel.elapsed.text() != "0:00"
+        window.record()  # Record again: stop
+        qtbot.waitUntil(lambda: not panel.recording_now, timeout=180_000)
+    lines = panel.text.toPlainText().splitlines()
+    assert lines and all(LINE.match(line) for line in lines), lines
+    assert wer(reference("jfk"), " ".join(LINE.match(line).group(3) for line in lines)) < 0.35, lines
+    store = window.controller.store
+
+    def recorded():
+        mine = [j for j in store.jobs() if "/recordings/recording-" in j["path"] and j["created_at"] >= started - 1]
+        return mine and mine[0]["state"] in ("done", "failed") and mine[0]
+    qtbot.waitUntil(lambda: bool(recorded()), timeout=300_000)
+    job = recorded()
+    assert job["state"] == "done", job["error"]
+    assert wer(reference("jfk"), store.transcript(job["id"])["text"]) < 0.3

@@ -17,6 +17,7 @@ from pathlib import Path
 from app.errors import OptionsProblem
 from app.jobs.desk import Desk
 from app.live import recording as rec
+from app.live.session import Live
 from app.paths import DataDir
 
 
@@ -51,7 +52,7 @@ def listen(data: DataDir, args) -> int:
         device = args.device or rec.default_device()
         recording = rec.Recording.start(data, device, options)
         try:
-            live = Live(recording, device)
+            live = Live(recording, device, on_status=say)
             try:
                 live.run(stop, TranscribeOptions.from_dict({**options, "speakers": "off"}),
                          lambda line: print(f"[{clock(line.start)}] {line.text}", flush=True))
@@ -90,53 +91,3 @@ def _transcribe_recording(desk: Desk, options: dict, recording: rec.Recording, w
         if str(wav) in desk.store.paths_under(str(wav.parent)):
             recording.done()
     return 0 if code == 130 else code  # interrupted while transcribing: the job stays queued
-
-
-class Live:
-    """The capture into the recording, and the live text from what was captured."""
-
-    def __init__(self, recording: rec.Recording, device: str):
-        self.recording = recording
-        self._fresh: list[bytes] = []
-        self._lock = threading.Lock()
-        self.seconds = 0.0
-        self.capture = rec.Capture(device, self._on_block).start()
-
-    def _on_block(self, pcm: bytes) -> None:
-        self.recording.write(pcm)  # on disk first: nothing said is lost
-        with self._lock:
-            self._fresh.append(pcm)
-            self.seconds += len(pcm) / rec.BYTES_PER_SECOND
-
-    def _take(self):
-        import numpy as np
-
-        with self._lock:
-            fresh, self._fresh = self._fresh, []
-        return np.frombuffer(b"".join(fresh), dtype=np.int16)
-
-    def run(self, stop: threading.Event, options, emit) -> None:
-        """Live text until *stop* (or the input ends), then the rest of it."""
-        from workers.engines.streaming import LiveTranscriber
-
-        say(f"loading the speech model ({options.model})…")
-        transcriber = LiveTranscriber(options)
-        say(f"listening to {self.capture.device}; press Ctrl-C to stop (the recording is kept as it comes, "
-            f"in {self.recording.folder})")
-        while not stop.is_set() and not self.capture.ended.is_set():
-            transcriber.feed(self._take())
-            if transcriber.ready():
-                for line in transcriber.step():
-                    emit(line)
-            else:
-                stop.wait(0.05)
-        self.capture.stop()
-        transcriber.feed(self._take())
-        for line in transcriber.finish():
-            emit(line)
-
-    def wait(self, stop: threading.Event) -> None:
-        """Record without live text until *stop*."""
-        while not stop.wait(0.2) and not self.capture.ended.is_set():
-            pass
-        self.capture.stop()

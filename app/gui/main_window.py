@@ -238,7 +238,7 @@ class MainWindow(QMainWindow):
         return action
 
     def _make_actions(self) -> None:
-        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self.file_menu = file_menu = self.menuBar().addMenu(self.tr("&File"))
         self.act_add = self._action(self.tr("Add files…"), self.add_files_dialog, "Ctrl+O", file_menu)
         self._action(self.tr("Add folder…"), self.add_folder_dialog, "Ctrl+Shift+O", file_menu)
         self.act_export = self._action(self.tr("Export selected…"), self.export_dialog, "Ctrl+E", file_menu)
@@ -294,6 +294,29 @@ class MainWindow(QMainWindow):
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         view_menu.addAction(toggle)
         self.act_people = self._action(self.tr("People…"), self.people_dialog, None, view_menu)
+        self._make_record_panel(view_menu)
+
+    def _make_record_panel(self, view_menu) -> None:
+        """The Record panel (live text) in a dock: View › Record panel; Record (Ctrl+Shift+R)
+        shows it and starts or stops recording."""
+        from app.gui.record_panel import RecordPanel
+
+        self.record_panel = RecordPanel(self.controller)
+        self.record_dock = QDockWidget(self.tr("Record"), self)
+        self.record_dock.setObjectName("record-dock")
+        self.record_dock.setWidget(self.record_panel)
+        self.addDockWidget(Qt.RightDockWidgetArea, self.record_dock)
+        self.record_dock.hide()
+        toggle = self.record_dock.toggleViewAction()
+        toggle.setText(self.tr("Record panel"))
+        view_menu.addAction(toggle)
+        self.act_record = self._action(self.tr("Record"), self.record, "Ctrl+Shift+R", self.file_menu)
+
+    def record(self) -> None:
+        """Show the Record panel and start recording from its input, or stop."""
+        self.record_dock.show()
+        self.record_dock.raise_()
+        self.record_panel.toggle()
 
     def _name_controls(self) -> None:
         """Accessible names where a control shows no words of its own (a screen reader
@@ -312,6 +335,7 @@ class MainWindow(QMainWindow):
         bar.setMovable(False)
         bar.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
         for action, standard in ((self.act_add, QStyle.SP_FileDialogNewFolder),
+                                 (self.act_record, QStyle.SP_MediaPlay),
                                  (self.act_export, QStyle.SP_DialogSaveButton),
                                  (self.act_cancel, QStyle.SP_BrowserStop),
                                  (self.act_retry, QStyle.SP_BrowserReload),
@@ -734,7 +758,9 @@ class MainWindow(QMainWindow):
         self.transcript.player.stop()
         self.queue_panel.close_panel()
         # The warm stop takes a second or two: off the GUI thread, then close for real.
-        threading.Thread(target=self.controller.stop, name="shutdown", daemon=True).start()
+        # a recording under way is finished and kept as a job first
+        threading.Thread(target=lambda: (self.record_panel.shut(), self.controller.stop()), name="shutdown",
+                         daemon=True).start()
 
     def _stopped(self) -> None:
         self._closed = True

@@ -192,22 +192,17 @@ class Desk:
         joined into its WAV and added as a job with the options it was started with; one
         being recorded now is left alone. Called by ``open``, so every start of Earmark
         (the window, ``serve``, ``transcribe``, ``listen``) does it."""
-        from app.live.recording import BYTES_PER_SECOND, unfinished
+        from app.live.recording import unfinished
 
         notices = []
         for recording in unfinished(self.data):
             try:
-                wav = recording.join()
-                seconds = (wav.stat().st_size - 44) / BYTES_PER_SECOND
-                if seconds < 0.5:  # stopped before it heard anything: nothing to keep
-                    wav.unlink()
-                    recording.done()
+                wav, seconds, added = self.add_recording(recording)
+                if added is None:
                     continue
-                added = self.add([str(wav)], recording.manifest.get("options") or None, keep_bad=False)
                 if not added.jobs:
-                    notices += added.notices
-                    continue  # kept for the next start
-                recording.done()
+                    notices += added.notices  # kept for the next start
+                    continue
                 when = time.strftime("%Y-%m-%d %H:%M", time.localtime(recording.manifest.get("started_at", 0)))
                 notices.append(Notice(RECOVERED, f"A recording begun at {when} was not finished (Earmark stopped "
                                       f"while it recorded); its {seconds:.0f} s were kept as {wav.name} and are "
@@ -315,6 +310,25 @@ class Desk:
                 added.notices.append(Notice(ALREADY_QUEUED, f"{Path(path).name} is already in the list; it was "
                                             "not added twice.", {"path": path, "job_id": intake.job_id}))
         return added
+
+    def add_recording(self, recording) -> tuple[Path, float, Added | None]:
+        """A live recording (``app.live.recording.Recording``) that stopped, or was left
+        unfinished: its pieces joined into its WAV, added as a job with the options it began
+        with, and its folder gone once the job is there (else it stays for the next start).
+        Returns (the WAV, its seconds, what adding gave: None when nothing was heard and
+        nothing is kept)."""
+        from app.live.recording import BYTES_PER_SECOND
+
+        wav = recording.finish()
+        seconds = max(0.0, (wav.stat().st_size - 44) / BYTES_PER_SECOND)
+        if seconds < 0.5:  # stopped before it heard anything
+            wav.unlink()
+            recording.done()
+            return wav, seconds, None
+        added = self.add([str(wav)], recording.manifest.get("options") or None, keep_bad=False)
+        if added.jobs:
+            recording.done()
+        return wav, seconds, added
 
     # --- the tick ------------------------------------------------------------------
     def tick(self, job_ids=None) -> Tick:

@@ -414,7 +414,7 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
     <name>MainWindow</name>
     <message>
         <location filename="../../app/gui/main_window.py" line="113" />
-        <location filename="../../app/gui/main_window.py" line="358" />
+        <location filename="../../app/gui/main_window.py" line="382" />
         <source>Earmark</source>
         <translation>Earmark</translation>
     </message>
@@ -435,7 +435,7 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
     </message>
     <message>
         <location filename="../../app/gui/main_window.py" line="167" />
-        <location filename="../../app/gui/main_window.py" line="602" />
+        <location filename="../../app/gui/main_window.py" line="626" />
         <source>Anyone</source>
         <translation>Alle</translation>
     </message>
@@ -506,7 +506,7 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
     </message>
     <message>
         <location filename="../../app/gui/main_window.py" line="249" />
-        <location filename="../../app/gui/main_window.py" line="685" />
+        <location filename="../../app/gui/main_window.py" line="709" />
         <source>Open transcript</source>
         <translation>Transkript öffnen</translation>
     </message>
@@ -574,57 +574,68 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation>Personen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="301" />
+        <location filename="../../app/gui/main_window.py" line="305" />
+        <location filename="../../app/gui/main_window.py" line="313" />
+        <source>Record</source>
+        <translation>Aufnehmen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="311" />
+        <source>Record panel</source>
+        <translation>Aufnahme-Bereich</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="324" />
         <source>Jobs</source>
         <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="301" />
+        <location filename="../../app/gui/main_window.py" line="324" />
         <source>Search all transcripts</source>
         <translation>Alle Transkripte durchsuchen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="302" />
+        <location filename="../../app/gui/main_window.py" line="325" />
         <source>Order of search results</source>
         <translation>Reihenfolge der Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="303" />
+        <location filename="../../app/gui/main_window.py" line="326" />
         <source>Search results</source>
         <translation>Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="303" />
+        <location filename="../../app/gui/main_window.py" line="326" />
         <source>Overall progress</source>
         <translation>Gesamtfortschritt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="304" />
+        <location filename="../../app/gui/main_window.py" line="327" />
         <source>Transcript and summary</source>
         <translation>Transkript und Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="304" />
+        <location filename="../../app/gui/main_window.py" line="327" />
         <source>Drop zone</source>
         <translation>Ablagefläche</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="310" />
+        <location filename="../../app/gui/main_window.py" line="333" />
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="401" />
+        <location filename="../../app/gui/main_window.py" line="425" />
         <source>Add recordings</source>
         <translation>Aufnahmen hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="402" />
+        <location filename="../../app/gui/main_window.py" line="426" />
         <source>Audio and video ({0});;All files (*)</source>
         <translation>Audio und Video ({0});;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="408" />
+        <location filename="../../app/gui/main_window.py" line="432" />
         <source>Add a folder of recordings</source>
         <translation>Einen Ordner mit Aufnahmen hinzufügen</translation>
     </message>
@@ -658,112 +669,112 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation type="vanished">Wie viele Sprecher: auto, eine Zahl (z. B. 3) oder ein Bereich (z. B. 2-4):</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="465" />
+        <location filename="../../app/gui/main_window.py" line="489" />
         <source>Select the jobs to export first.</source>
         <translation>Wählen Sie zuerst die zu exportierenden Aufträge.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="500" />
+        <location filename="../../app/gui/main_window.py" line="524" />
         <source>notes</source>
         <translation>Notizen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="500" />
+        <location filename="../../app/gui/main_window.py" line="524" />
         <source>translation</source>
         <translation>Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="516" />
+        <location filename="../../app/gui/main_window.py" line="540" />
         <source>No transcript mentions “{0}”.</source>
         <translation>Kein Transkript erwähnt „{0}“.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="619" />
+        <location filename="../../app/gui/main_window.py" line="643" />
         <source>Working…</source>
         <translation>In Arbeit…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="636" />
+        <location filename="../../app/gui/main_window.py" line="660" />
         <source>A job failed</source>
         <translation>Ein Auftrag ist fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="643" />
+        <location filename="../../app/gui/main_window.py" line="667" />
         <source>{0} of {1} · %p%</source>
         <translation>{0} von {1} · %p%</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="646" />
+        <location filename="../../app/gui/main_window.py" line="670" />
         <source>Earmark: {0} job(s) left</source>
         <translation>Earmark: noch {0} Auftrag/Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="656" />
+        <location filename="../../app/gui/main_window.py" line="680" />
         <source>{0} done</source>
         <translation>{0} fertig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="656" />
+        <location filename="../../app/gui/main_window.py" line="680" />
         <source>{0} failed</source>
         <translation>{0} fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="657" />
+        <location filename="../../app/gui/main_window.py" line="681" />
         <source>{0} cancelled</source>
         <translation>{0} abgebrochen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="660" />
+        <location filename="../../app/gui/main_window.py" line="684" />
         <source>Batch finished</source>
         <translation>Stapel beendet</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="659" />
+        <location filename="../../app/gui/main_window.py" line="683" />
         <source>nothing left</source>
         <translation>nichts mehr offen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="441" />
+        <location filename="../../app/gui/main_window.py" line="465" />
         <source>Select the transcripts first.</source>
         <translation>Wählen Sie zuerst die Transkripte aus.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="676" />
+        <location filename="../../app/gui/main_window.py" line="700" />
         <source>Earmark could not start its workers</source>
         <translation>Earmark konnte seine Worker nicht starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="677" />
+        <location filename="../../app/gui/main_window.py" line="701" />
         <source>Earmark could not start</source>
         <translation>Earmark konnte nicht starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="682" />
+        <location filename="../../app/gui/main_window.py" line="706" />
         <source>Already transcribed</source>
         <translation>Schon transkribiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="683" />
+        <location filename="../../app/gui/main_window.py" line="707" />
         <source>{0} was already transcribed with these settings.</source>
         <translation>{0} wurde mit diesen Einstellungen schon transkribiert.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="686" />
+        <location filename="../../app/gui/main_window.py" line="710" />
         <source>Transcribe again</source>
         <translation>Noch einmal transkribieren</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="720" />
+        <location filename="../../app/gui/main_window.py" line="744" />
         <source>Earmark keeps running</source>
         <translation>Earmark läuft weiter</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="720" />
+        <location filename="../../app/gui/main_window.py" line="744" />
         <source>Jobs continue in the background.</source>
         <translation>Die Aufträge laufen im Hintergrund weiter.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="731" />
+        <location filename="../../app/gui/main_window.py" line="755" />
         <source>Stopping workers…</source>
         <translation>Worker werden beendet…</translation>
     </message>
@@ -1134,6 +1145,85 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <location filename="../../app/gui/queue_panel/queues_tab.py" line="78" />
         <source>run</source>
         <translation>Laufzeit</translation>
+    </message>
+</context>
+<context>
+    <name>RecordPanel</name>
+    <message>
+        <location filename="../../app/gui/record_panel.py" line="53" />
+        <source>Input to record</source>
+        <translation>Aufzunehmender Eingang</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/record_panel.py" line="54" />
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/record_panel.py" line="56" />
+        <location filename="../../app/gui/record_panel.py" line="185" />
+        <source>Record</source>
+        <translation>Aufnehmen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/record_panel.py" line="62" />
+        <source>Input level</source>
+        <translation>Eingangspegel</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/record_panel.py" line="64" />
+        <source>Time recorded</source>
+        <translation>Aufgenommene Zeit</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/record_panel.py" line="68" />
+        <source>Live text</source>
+        <translation>Live-Text</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/record_panel.py" line="69" />
+        <source>The text appears here as it is spoken, each line once it is final. To record a call, choose the monitor of the output it plays on.</source>
+        <translation>Der Text erscheint hier, während gesprochen wird, jede Zeile, sobald sie feststeht. Um ein Gespräch aufzunehmen, wählen Sie den Monitor der Ausgabe, auf der es läuft.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/record_panel.py" line="102" />
+        <source>{0} (what the computer plays)</source>
+        <translation>{0} (was der Computer abspielt)</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/record_panel.py" line="130" />
+        <source>Stop</source>
+        <translation>Stopp</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/record_panel.py" line="132" />
+        <source>Loading the speech model…</source>
+        <translation>Das Sprachmodell wird geladen …</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/record_panel.py" line="146" />
+        <source>No live text ({0}); the recording goes on.</source>
+        <translation>Kein Live-Text ({0}); die Aufnahme läuft weiter.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/record_panel.py" line="154" />
+        <source>Nothing was recorded.</source>
+        <translation>Es wurde nichts aufgenommen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/record_panel.py" line="156" />
+        <source>Recorded {0}; the whole recording is transcribed now as {1}.</source>
+        <translation>{0} aufgenommen; die ganze Aufnahme wird jetzt als {1} transkribiert.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/record_panel.py" line="165" />
+        <source>Stopping…</source>
+        <translation>Wird beendet …</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/record_panel.py" line="175" />
+        <source>Recording: the text follows as it is spoken.</source>
+        <translation>Aufnahme läuft: der Text folgt, während gesprochen wird.</translation>
     </message>
 </context>
 <context>
