@@ -64,7 +64,7 @@ def cpu_seconds(proc: psutil.Process) -> float:
     return total
 
 
-def run(model: str, name: str, folder: Path) -> dict:
+def run(model: str, name: str, folder: Path, save: Path | None = None) -> dict:
     source = next(p for p in CORPUS.glob(f"{name}.*") if p.suffix != ".txt")
     played = wav_of(source, folder)
     timings = word_ends(played, model)
@@ -108,6 +108,11 @@ def run(model: str, name: str, folder: Path) -> dict:
         for k in range(block.size):
             end_of_line[owner[block.a + k]] = timings[block.b + k][1]  # the last matched word wins
     latencies = [lines[i][0] - (started + end) for i, end in sorted(end_of_line.items())]
+    if save is not None:
+        save.mkdir(parents=True, exist_ok=True)
+        (save / f"{model}-{name}.live.txt").write_text("".join(
+            f"{at - started:7.2f} {line}\n" for at, line in lines))
+        (save / f"{model}-{name}.job.txt").write_text(job_text)
     ref = reference(name)
     return {"model": model, "file": name, "lines": len(lines), "timed": len(latencies),
             "median": statistics.median(latencies), "p90": statistics.quantiles(latencies, n=10)[-1],
@@ -118,12 +123,13 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--models", default="bundled,base")
     ap.add_argument("--files", default=",".join(HELD_OUT + TRIED_ON))
+    ap.add_argument("--save", type=Path, help="keep each run's live lines (with when they came) and job text here")
     args = ap.parse_args()
     rows = []
     with tempfile.TemporaryDirectory(prefix="em-live-") as tmp:
         for model in args.models.split(","):
             for name in args.files.split(","):
-                row = run(model, name, Path(tmp))
+                row = run(model, name, Path(tmp), args.save)
                 rows.append(row)
                 print(f"{row['model']:<8} {row['file']:<28} lines {row['lines']:>3} (timed {row['timed']:>3})  "
                       f"latency median {row['median']:5.2f} s p90 {row['p90']:5.2f} s  WER live {row['wer_live']:.3f}"

@@ -72,3 +72,16 @@ def test_lines_end_at_sentences_and_the_rest_at_the_finish():
     assert [(line.start, line.end, line.text) for line in live._lines(force=False)] == [(0, 2, "Hello there.")]
     assert live._lines(force=False) == []
     assert [line.text for line in live._lines(force=True)] == ["And"]
+
+
+def test_a_long_buffer_whose_passes_never_agree_keeps_its_words_when_it_is_cut():
+    import numpy as np
+
+    live = LiveTranscriber.__new__(LiveTranscriber)  # only its trimming: no model
+    live.buffer, live.offset, live.final, live._line_from = np.zeros(21 * 16000, np.float32), 0.0, [], 0
+    live.agreement = Agreement()
+    live.agreement.agree(words((0, 1, " one"), (5, 6, " two"), (15, 16, " three")))  # one pass: nothing final
+    live._trim()
+    assert [w.text for w in live.final] == [" one", " two"]  # the first part's words, not its sound, go
+    assert live.offset == 6 and len(live.buffer) == 15 * 16000
+    assert [w.text for w in live.agreement.previous] == [" three"]

@@ -79,6 +79,17 @@ class Agreement:
             self.final_in_buffer += final
         return final
 
+    def force(self, until: float) -> list[Word]:
+        """The last pass's words that end by *until* are final without a second pass (the
+        buffer grew too long while passes kept disagreeing: its start must go, and its
+        words with it, never its sound untranscribed)."""
+        final = [w for w in self.previous if w.end <= until]
+        self.previous = self.previous[len(final):]
+        if final:
+            self.last_final_end = final[-1].end
+            self.final_in_buffer += final
+        return final
+
     def cut(self, at: float) -> None:
         """The buffer now starts at *at*: final words before it leave."""
         self.final_in_buffer = [w for w in self.final_in_buffer if w.end > at]
@@ -154,9 +165,13 @@ class LiveTranscriber:
             return
         inside = [w for w in self.final if w.end > self.offset]
         ends = [w.end for w in inside if SENTENCE_END.search(w.text.strip())]
-        at = ends[-1] if ends else (inside[-1].end if inside and length > MAX_BUFFER_SECONDS else None)
+        at = ends[-1] if ends else None
         if at is None and length > MAX_BUFFER_SECONDS:
-            at = self.offset + length - TRIM_SECONDS  # nothing final at all (no speech): keep the last part
+            # no sentence ended: cut at the last final word, after taking the last pass's
+            # words of the buffer's first part as final if the final words lag behind
+            self.final += self.agreement.force(self.offset + length - TRIM_SECONDS)
+            inside = [w for w in self.final if w.end > self.offset]
+            at = inside[-1].end if inside else self.offset + length - TRIM_SECONDS  # no words: silence
         if at is None or at <= self.offset:
             return
         self.buffer = self.buffer[int((at - self.offset) * SAMPLE_RATE):]
