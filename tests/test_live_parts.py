@@ -85,3 +85,11 @@ def test_a_long_buffer_whose_passes_never_agree_keeps_its_words_when_it_is_cut()
     assert [w.text for w in live.final] == [" one", " two"]  # the first part's words, not its sound, go
     assert live.offset == 6 and len(live.buffer) == 15 * 16000
     assert [w.text for w in live.agreement.previous] == [" three"]
+
+
+def test_words_heard_again_after_a_cut_are_not_final_twice():
+    policy = Agreement()
+    policy.agree(words((88.9, 89.3, " Thank"), (89.3, 89.9, " you.")))
+    policy.agree(words((88.9, 89.3, " Thank"), (89.3, 89.9, " you.")))  # final; then the buffer is cut at 89.9
+    assert policy.agree(words((89.85, 90.2, " Thank"), (90.2, 90.6, " you."))) == []
+    assert policy.agree(words((89.85, 90.2, " Thank"), (90.2, 90.6, " you."))) == []

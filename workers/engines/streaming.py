@@ -53,7 +53,7 @@ class Agreement:
     """LocalAgreement-2 over word hypotheses (whisper_streaming's HypothesisBuffer)."""
 
     def __init__(self):
-        self.final_in_buffer: list[Word] = []  # final words still inside the audio buffer
+        self.recent: list[Word] = []  # the last final words (a pass may repeat them at its start)
         self.previous: list[Word] = []  # the last pass's words after the final ones
         self.last_final_end = 0.0
 
@@ -61,10 +61,11 @@ class Agreement:
         """This pass's words (times from the recording's start); returns the words that
         became final: the prefix this pass and the previous one share."""
         new = [w for w in words if w.start > self.last_final_end - 0.1]
-        if new and abs(new[0].start - self.last_final_end) < 1 and self.final_in_buffer:
-            # the pass may repeat the last final words at its start: drop the longest such n-gram
-            for n in range(min(len(self.final_in_buffer), len(new), 5), 0, -1):
-                tail = [w.key for w in self.final_in_buffer[-n:]]
+        if new and abs(new[0].start - self.last_final_end) < 1 and self.recent:
+            # the pass may repeat the last final words at its start (also once the buffer was
+            # cut after them: heard again in its first sound): drop the longest such n-gram
+            for n in range(min(len(self.recent), len(new), 5), 0, -1):
+                tail = [w.key for w in self.recent[-n:]]
                 if [w.key for w in new[:n]] == tail:
                     new = new[n:]
                     break
@@ -74,10 +75,13 @@ class Agreement:
                 break
             final.append(mine)
         self.previous = new[len(final):]
+        self._made_final(final)
+        return final
+
+    def _made_final(self, final: list[Word]) -> None:
         if final:
             self.last_final_end = final[-1].end
-            self.final_in_buffer += final
-        return final
+            self.recent = (self.recent + final)[-5:]
 
     def force(self, until: float) -> list[Word]:
         """The last pass's words that end by *until* are final without a second pass (the
@@ -85,14 +89,8 @@ class Agreement:
         words with it, never its sound untranscribed)."""
         final = [w for w in self.previous if w.end <= until]
         self.previous = self.previous[len(final):]
-        if final:
-            self.last_final_end = final[-1].end
-            self.final_in_buffer += final
+        self._made_final(final)
         return final
-
-    def cut(self, at: float) -> None:
-        """The buffer now starts at *at*: final words before it leave."""
-        self.final_in_buffer = [w for w in self.final_in_buffer if w.end > at]
 
 
 class LiveTranscriber:
@@ -176,7 +174,6 @@ class LiveTranscriber:
             return
         self.buffer = self.buffer[int((at - self.offset) * SAMPLE_RATE):]
         self.offset = at
-        self.agreement.cut(at)
 
     def _lines(self, force: bool) -> list[Line]:
         lines, words = [], self.final
