@@ -194,7 +194,7 @@ def test_the_window_records_with_live_text_and_makes_a_job(shared_window, qtbot,
         levels = []
         qtbot.waitUntil(lambda: (levels.append(panel.meter.value()), player.poll() is not None)[1], timeout=60_000)
         assert max(levels) > -40, "the level meter moved while the speech played"
-        qtbot.waitUntil(lambda: panel.text.toPlainText().strip(), timeout=90_000)
+        qtbot.waitUntil(lambda: bool(panel.text.toPlainText().strip()), timeout=90_000)
         assert panel.elapsed.text() != "0:00"
         window.record()  # Record again: stop
         qtbot.waitUntil(lambda: not panel.recording_now, timeout=180_000)
