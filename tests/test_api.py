@@ -235,8 +235,6 @@ def test_too_large_is_413_and_leaves_nothing(api, tmp_path):
     assert kept() == before  # what had come of it is gone
 
 
-# failed once in two whole-suite runs, passes alone: run again once there until explained
-@pytest.mark.flaky(reruns=1)
 def test_job_contract_upload_status_result_export_search(api, corpus, tmp_path):
     talk = tmp_path / "talk.flac"
     shutil.copy(corpus / "jfk.flac", talk)
@@ -251,7 +249,9 @@ def test_job_contract_upload_status_result_export_search(api, corpus, tmp_path):
         first = http.get(f"/api/jobs/{job_id}/status").json()
         assert first["job_id"] == job_id and first["status"] in ("queued", "running", "done")
         place = first["place_in_line"]
-        assert {"queued": place is not None and place >= 1, "running": place == 0,
+        # queued: in line (1 = next), also before its first stage reaches the broker; running:
+        # 0 while a stage runs, N while its next stage waits; done: out of the line
+        assert {"queued": place is not None and place >= 1, "running": place is not None and place >= 0,
                 "done": place is None}[first["status"]], first
         done = api.wait_done(http, job_id)
         assert done["status"] == "done" and done["error"] is None and done["place_in_line"] is None, done

@@ -13,7 +13,7 @@ import pytest
 from app.store import jobstore as js
 from app.store.jobstore import JobStore
 from tests.badfiles import make_bad_inputs
-from tests.helpers import parse_srt, processes_of, reference, wer
+from tests.helpers import fresh_copy, parse_srt, processes_of, reference, wait_until, wer
 
 pytestmark = pytest.mark.stack
 # Root reads any file; without these two capabilities a file with mode 000 is
@@ -52,6 +52,7 @@ def test_jfk_to_srt_then_reuse_then_force(data_dir, corpus):
     status = cli(data_dir, "status")
     assert status.returncode == 0
     assert "not running" in status.stdout and status.stdout.count("jfk.flac") == 2
+    assert status.stdout.count("jfk.flac  (from command line)") == 2
 
 
 def test_each_bad_input_fails_once_with_its_message_and_the_good_file_still_runs(corpus):
@@ -196,3 +197,22 @@ def test_mistakes_on_the_command_line_get_did_you_mean_and_their_commands_usage(
         for option in options:  # each option's line, or the line under it, says what it is
             at = next(i for i, line in enumerate(lines) if i > described and line.strip().startswith(option))
             assert len(" ".join(lines[at:at + 2]).split()) > 3, (command, option, lines[at:at + 2])
+
+
+def test_a_command_joined_to_a_running_earmark_leaves_the_index_to_it(shared_stack, corpus, tmp_path):
+    """With Earmark running, `transcribe` returns once the transcript is written: the running
+    Earmark indexes it for search afterwards (issue 32's thin command); --wait-index waits."""
+    first = fresh_copy(corpus / "jfk.flac", tmp_path / "a")
+    done = cli(shared_stack, "transcribe", first, "--out", tmp_path / "out")
+    assert done.returncode == 0, done.stderr
+    assert wer(reference("jfk"), (tmp_path / "out" / "jfk.txt").read_text()) <= 0.05
+    store = JobStore(shared_stack / "earmark.db")
+    [job] = [j for j in store.jobs(limit=500) if j["path"] == str(first)]
+    wait_until(lambda: store.job(job["id"])["state"] == js.DONE, 120, message="indexed by the running Earmark")
+
+    second = fresh_copy(corpus / "jfk.flac", tmp_path / "b")
+    done = cli(shared_stack, "transcribe", second, "--wait-index", "--out", tmp_path / "out2")
+    assert done.returncode == 0, done.stderr
+    [job] = [j for j in store.jobs(limit=500) if j["path"] == str(second)]
+    assert store.job(job["id"])["state"] == js.DONE and store.stage(job["id"], "index")["state"] == js.DONE
+    store.close()

@@ -378,7 +378,8 @@ def test_actions_follow_the_selection_and_an_empty_pane_says_what_to_do(qtbot, d
 
         failed = store.create_job(str(tmp_path / "notes.txt"), stages=["transcribe", "index"])
         store.update_stage(failed, "transcribe", state=js.FAILED, error="This is a text file, not a recording")
-        done = store.create_job(str(corpus / "jfk.flac"), stages=["transcribe", "index"])
+        done = store.create_job(str(corpus / "jfk.flac"), stages=["transcribe", "index"],
+                                source="watch folder /in/box")
         store.save_transcript(done, {"language": "en", "duration": 11.0,
                                      "segments": [{"start": 0.0, "end": 11.0, "text": "Ask not."}]})
         for stage in ("transcribe", "index"):
@@ -425,6 +426,9 @@ def test_actions_follow_the_selection_and_an_empty_pane_says_what_to_do(qtbot, d
         window._dirty = True
         window._refresh_if_dirty()
         failed_row = next(i for i, r in enumerate(window.model.rows) if r["id"] == failed)
+        came_from = titles.index("From")  # where each job came from
+        assert window.model.index(done_row, came_from).data() == "watch folder /in/box"
+        assert window.model.index(failed_row, came_from).data() == ""  # a job made before sources were kept
         assert window.model.index(failed_row, 2).data(Qt.DecorationRole) is not None  # a red mark
         assert window.model.index(failed_row, 4).data().startswith("This is a text file")
         assert select(failed) == {"open": False, "cancel": False, "retry": True, "top": False, "pause": False,

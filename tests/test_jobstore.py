@@ -24,6 +24,25 @@ def test_schema_wal_and_survives_reopen(tmp_path):
     assert mode == "wal"
 
 
+def test_a_job_keeps_where_it_came_from_and_an_older_store_gains_the_column(tmp_path):
+    from app.store.schema import Database
+
+    path = tmp_path / "earmark.db"
+    old = sqlite3.connect(path)  # a store as version 8 left it, with a job in it
+    for number, script in enumerate(SCHEMA[:8], start=1):
+        old.executescript(script)
+        old.execute(f"PRAGMA user_version={number}")
+    old.execute("INSERT INTO jobs (id, path, state, created_at, updated_at) VALUES ('old', '/o.mp3', 'done', 1, 1)")
+    old.commit()
+    old.close()
+    store = JobStore(path)
+    assert isinstance(store, Database) and store.schema_version == len(SCHEMA)
+    assert store.job("old")["source"] is None
+    job_id = store.create_job("/in/a.mp3", stages=["transcribe"], source="watch folder /in")
+    assert store.job(job_id)["source"] == "watch folder /in"
+    assert {r["id"]: r["source"] for r in store.job_rows()} == {"old": None, job_id: "watch folder /in"}
+
+
 def test_job_state_follows_stages_and_final_states_stick(tmp_path):
     store = JobStore(tmp_path / "earmark.db")
     job_id = store.create_job("/b.mp3", stages=["transcribe", "index"])
@@ -101,3 +120,25 @@ def test_stages_set_together_change_the_job_once(tmp_path):
     assert store.job(job_id)["state"] == js.DONE
     assert [s["state"] for s in store.stages(job_id)] == [js.DONE, js.CANCELLED, js.CANCELLED]
     store.close()
+
+
+def test_place_in_line_from_taken_in_to_done(tmp_path):
+    """A job is in line from the moment it is taken in (its first stage not yet sent), 0 while
+    a stage runs, in line again while its next stage waits, and out of it once finished."""
+    store = JobStore(tmp_path / "earmark.db")
+    first = store.create_job("/a.mp3", stages=["transcribe", "index"])
+    second = store.create_job("/b.mp3", stages=["transcribe", "index"])
+    assert store.place_in_line(second) == 1  # nothing queued yet: it is next once sent
+    store.update_stage(first, "transcribe", state=js.QUEUED, priority=0, queued_at=1.0)
+    assert store.place_in_line(first) == 1
+    assert store.place_in_line(second) == 2  # not sent yet: behind what is queued
+    store.update_stage(second, "transcribe", state=js.QUEUED, priority=0, queued_at=2.0)
+    assert store.place_in_line(second) == 2
+    store.update_stage(first, "transcribe", state=js.RUNNING)
+    job, stages, place = store.job_status(first)
+    assert (job["state"], place) == (js.RUNNING, 0) and [s["name"] for s in stages] == ["transcribe", "index"]
+    assert store.place_in_line(second) == 1
+    store.update_stage(first, "transcribe", state=js.DONE)  # between stages: waits for the index
+    assert store.job(first)["state"] == js.RUNNING and store.place_in_line(first) == 1
+    store.update_stage(first, "index", state=js.DONE)
+    assert store.place_in_line(first) is None and store.job_status("nope") is None

@@ -106,7 +106,7 @@ def test_listen_prints_final_lines_and_ctrl_c_makes_the_recording_a_job(data_dir
     store = JobStore(DataDir(data_dir).database)
     try:
         (job,) = [j for j in store.jobs() if j["path"] == str(recordings[0])]
-        assert job["state"] == "done"
+        assert (job["state"], job["source"]) == ("done", "live")
         job_text = store.transcript(job["id"])["text"]
     finally:
         store.close()
@@ -163,7 +163,7 @@ def test_a_killed_recording_loses_at_most_two_seconds_and_the_next_start_makes_i
                 jobs = [j for j in store.jobs() if j["path"] == str(wavs[0])]
                 return jobs and jobs[0]["state"] in ("done", "failed") and jobs[0]
             job = wait_until(done, 300, 0.5, "the recovered recording's job")
-            assert job["state"] == "done", job["error"]
+            assert (job["state"], job["source"]) == ("done", "live"), job["error"]
             text = store.transcript(job["id"])["text"]
         finally:
             store.close()

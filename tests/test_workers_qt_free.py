@@ -52,3 +52,22 @@ sys.exit(1 if bad else 0)
 
 def test_the_app_core_imports_without_qt():
     loads_nothing_forbidden(APP_CORE)
+
+
+THIN_SEARCH = r"""
+import subprocess, sys, tempfile
+from app.cli.main import main
+folder = tempfile.mkdtemp(prefix='em-')
+code = main(['--data-dir', folder, 'search', 'anything'])
+assert code == 1, code  # an empty library: nothing found
+bad = sorted(m for m in sys.modules if m.split('.')[0] in ('celery', 'kombu', 'redis', 'billiard', 'faster_whisper',
+                                                          'ctranslate2', 'numpy', 'PySide6'))
+print('LOADED', bad)
+sys.exit(1 if bad else 0)
+"""
+
+
+def test_search_from_the_command_line_imports_no_queue_engine_or_window():
+    """``earmark search`` reads the store only: its fixed cost is Python and SQLite (issue
+    32's thin command: Celery, kombu and redis alone cost it half a second)."""
+    loads_nothing_forbidden(THIN_SEARCH)

@@ -5,15 +5,24 @@ class here takes a single message string and lives in an importable module.
 """
 
 
-from celery.exceptions import BackendError as _BackendError
-from kombu.exceptions import OperationalError as _KombuOperationalError
-from redis.exceptions import ConnectionError as _RedisConnectionError
-from redis.exceptions import TimeoutError as _RedisTimeoutError
 
-# What a broker that is away (restarting, or gone) raises at a caller: a fault that
-# passes; whoever meets it waits and tries again rather than failing a job.
-# (BackendError: Celery's result backend gave up its own retries, e.g. BackendGetMetaError.)
-BROKER_ERRORS = (_RedisConnectionError, _RedisTimeoutError, _KombuOperationalError, ConnectionError, _BackendError)
+
+def __getattr__(name: str):
+    """``BROKER_ERRORS``: what a broker that is away (restarting, or gone) raises at a
+    caller: a fault that passes; whoever meets it waits and tries again rather than failing
+    a job. (BackendError: Celery's result backend gave up its own retries, e.g.
+    BackendGetMetaError.) Made on first use: importing Celery, kombu and redis costs a
+    command that never talks to the broker (``earmark search``) half a second."""
+    if name != "BROKER_ERRORS":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from celery.exceptions import BackendError
+    from kombu.exceptions import OperationalError
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    errors = (RedisConnectionError, RedisTimeoutError, OperationalError, ConnectionError, BackendError)
+    globals()["BROKER_ERRORS"] = errors
+    return errors
 
 
 class EarmarkError(Exception):

@@ -441,7 +441,10 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
 
     def status_of(job: dict) -> dict:
         job_id = job["id"]
-        stages = desk.store.stages(job_id)
+        found = desk.store.job_status(job_id)  # the job, its stages and its place, read together
+        if found is not None:
+            job = found[0]
+        stages, place = (found[1], found[2]) if found is not None else ([], None)
         current = next((s for s in stages if s["state"] not in js.FINAL), stages[-1] if stages else None)
         status = STATUS.get(job["state"], job["state"])
         result = None
@@ -453,7 +456,7 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
         return {"job_id": job_id, "status": status, "result": result,
                 "stage": current["name"] if current else None,
                 "progress": current["progress"] if current else None,
-                "place_in_line": desk.store.place_in_line(job_id),
+                "place_in_line": place,
                 "paused": job["state"] == js.PAUSED, "error": job["error"] if status == "failed" else None}
 
     callbacks: set[asyncio.Task] = set()  # kept here: a task no one holds may be collected mid-way

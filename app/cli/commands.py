@@ -10,7 +10,16 @@ import time
 from pathlib import Path
 
 from app.errors import OptionsProblem
-from app.jobs.desk import ALREADY_DONE, ALREADY_QUEUED, NOTES, TRANSCRIPT, TRANSLATIONS, Desk, ExportNames
+from app.jobs.desk import (
+    ALREADY_DONE,
+    ALREADY_QUEUED,
+    COMMAND_LINE,
+    NOTES,
+    TRANSCRIPT,
+    TRANSLATIONS,
+    Desk,
+    ExportNames,
+)
 from app.jobs.stack import POLL_BACKEND_SECONDS
 from app.paths import DataDir
 from app.runtime.supervisor import AlreadyRunning, StartError
@@ -235,7 +244,8 @@ def _transcribe(desk: Desk, options: dict, nlp: tuple, args) -> int:
     view = ProgressView()
     names = ExportNames()
     try:  # a mistake on the command line is said here, not kept as a failed job in the window
-        added = desk.add(args.files, options, force=args.force, keep_bad=False)
+        added = desk.add(args.files, options, force=args.force, keep_bad=False,
+                         source=getattr(args, "source", COMMAND_LINE))
         say(n for n in added.notices if n.kind not in (ALREADY_DONE, ALREADY_QUEUED))
         items = [Item(intake, names.stem_for(intake.path)) for intake in added.jobs]
         if not items:
@@ -293,7 +303,18 @@ def _progress_of(desk: Desk, item: Item, args) -> tuple[str, float, str, bool]:
         note += f" ({item.problem})"
     elif job["state"] == js.FAILED:
         note += f" (a later stage failed: {job['error']})"
+    if job["state"] not in js.FINAL and _only_the_index_left(desk, item.job_id, args):
+        return job["state"], progress, note + " (indexed for search by the running Earmark)", True
     return job["state"], progress, note, job["state"] in js.FINAL
+
+
+def _only_the_index_left(desk: Desk, job_id: str, args) -> bool:
+    """Whether a joined stack may index the job after this command has gone: everything
+    asked for is written and the stack's owner (the window, ``serve``) runs on. A stack
+    this command started stops with it, so then it waits (as it does with --wait-index)."""
+    if getattr(args, "wait_index", False) or desk.stack is None or desk.stack.owner:
+        return False
+    return all(s["state"] in js.FINAL for s in desk.store.stages(job_id) if s["name"] != stages.INDEX.name)
 
 
 def _write_results(desk: Desk, item: Item, args) -> None:
@@ -369,31 +390,12 @@ def status(data: DataDir) -> int:
     for job in jobs:
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(job["created_at"]))
         extra = f"  {job['error']}" if job["error"] else ""
-        print(f"  {when}  {job['state']:<9} {Path(job['path']).name}{extra}")
+        source = f"  (from {job['source']})" if job["source"] else ""
+        print(f"  {when}  {job['state']:<9} {Path(job['path']).name}{source}{extra}")
     if not jobs:
         print("  (none yet)")
     store.close()
     return 0
-
-
-def search(data: DataDir, query: str, newest: bool = False, limit: int = 20, speaker: str | None = None) -> int:
-    """Print hits across every transcript: file, time, speaker, snippet. Exit 1 when none."""
-    from app.store.jobstore import MARK_END, MARK_START
-    from workers.timefmt import clock
-
-    store = JobStore(data.database)
-    hits = store.search(query, limit=limit, order="newest" if newest else "relevance", speaker=speaker)
-    kinds = {"summary": "notes", "translation": "translation"}
-    for hit in hits:
-        who = f"{hit['speaker']}: " if hit.get("speaker") else ""
-        where = "  ".join(part for part in (Path(hit["path"]).name, clock(hit["at"]) if hit["at"] is not None else "",
-                                            kinds.get(hit["kind"], "")) if part)
-        words = hit["marked"].replace(MARK_START, "[").replace(MARK_END, "]")
-        print(f"{where}  {who}{words}")
-    if not hits:
-        print(f"No transcript mentions: {query}" + (f" (said by {speaker})" if speaker else ""), file=sys.stderr)
-    store.close()
-    return 0 if hits else 1
 
 
 def models(action: str, name: str | None, unverified: bool = False) -> int:

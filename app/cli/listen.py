@@ -15,7 +15,7 @@ import threading
 from pathlib import Path
 
 from app.errors import OptionsProblem
-from app.jobs.desk import Desk
+from app.jobs.desk import LIVE, Desk
 from app.live import recording as rec
 from app.live.session import Live
 from app.paths import DataDir
@@ -84,7 +84,7 @@ def _transcribe_recording(desk: Desk, options: dict, recording: rec.Recording, w
 
     summary = options.get("summary_template") if options.get("summarize") else None
     job_args = argparse.Namespace(files=[str(wav)], force=False, summary=summary, translate=None,
-                                  format=args.format, out=args.out)
+                                  format=args.format, out=args.out, source=LIVE)
     try:
         code = _transcribe(desk, options, ("nlp",) if summary else (), job_args)
     finally:

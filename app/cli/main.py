@@ -99,6 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="label who spoke when: auto (the number found), N speakers, or between MIN and MAX; "
                         "names of voices you named before are recognised")
     t.add_argument("--force", action="store_true", help="transcribe again files already done")
+    t.add_argument("--wait-index", action="store_true",
+                   help="with Earmark already running: wait until the files are indexed for search "
+                        "(by default the running Earmark indexes them after this command returns)")
 
     li = sub.add_parser("listen", parents=[common], help="live text from a microphone or what the computer plays",
                         epilog="Standard output holds only the final lines; Ctrl-C stops, and the whole recording "
@@ -242,7 +245,7 @@ def _run(command: str, data, args) -> int:
 
         return listen(data, args)
     if command == "search":
-        from app.cli.commands import search
+        from app.cli.lookup import search
 
         return search(data, " ".join(args.query), newest=args.newest, limit=args.limit, speaker=args.speaker)
     if command == "helpers":
@@ -257,7 +260,7 @@ def _run(command: str, data, args) -> int:
 
 
 def _log_to(path) -> None:
-    from workers.main import setup_logging
+    from workers.logs import setup_logging
 
     setup_logging(str(path), os.environ.get("EARMARK_LOGLEVEL", "INFO"))
 

@@ -145,16 +145,16 @@ class AppController(QObject):
         self.stopped.emit()
 
     # --- jobs --------------------------------------------------------------------
-    def add_paths(self, paths: list[str], force: bool = False) -> None:
-        self._intake_pool.submit(self._intake, paths, force)
+    def add_paths(self, paths: list[str], force: bool = False, source: str = front.WINDOW) -> None:
+        self._intake_pool.submit(self._intake, paths, force, source)
 
-    def _intake(self, paths: list[str], force: bool) -> None:
+    def _intake(self, paths: list[str], force: bool, source: str = front.WINDOW) -> None:
         def taken(intake) -> None:
             if intake.already_done:
                 self.duplicate.emit(intake.path, intake.job_id)
             self.jobs_changed.emit()
 
-        added = self.desk.add(paths, force=force, on_job=taken)
+        added = self.desk.add(paths, force=force, on_job=taken, source=source)
         for notice in added.notices:
             if notice.kind == front.SKIPPED:
                 self.skipped.emit(self.sentence(notice))  # said again when the batch ends

@@ -60,6 +60,21 @@ def word(text: str) -> str:
     return QCoreApplication.translate("State", text)
 
 
+# Where a job came from (``app.jobs.desk``'s ways in), declared for Linguist.
+SOURCES = (QT_TRANSLATE_NOOP("Source", "window"), QT_TRANSLATE_NOOP("Source", "command line"),
+           QT_TRANSLATE_NOOP("Source", "api"), QT_TRANSLATE_NOOP("Source", "watch folder"),
+           QT_TRANSLATE_NOOP("Source", "link"), QT_TRANSLATE_NOOP("Source", "live"))
+
+
+def source_text(row: dict) -> str:
+    """The way in, in the window's language, then its place: "watch folder /in"."""
+    from app.jobs.desk import source_kind
+
+    kind, place = source_kind(row.get("source"))
+    kind = QCoreApplication.translate("Source", kind) if kind in SOURCES else kind
+    return f"{kind} {place}".strip()
+
+
 def ordinal(n: int) -> str:
     if n == 1:
         return word("next")
@@ -104,6 +119,7 @@ COLUMNS = (
     Column(QT_TRANSLATE_NOOP("Columns", "Note"), lambda r, now: r["error"] or r.get("note") or "", 240),
     Column(QT_TRANSLATE_NOOP("Columns", "Duration"), lambda r, now: clock(r["duration_seconds"]), 65),
     Column(QT_TRANSLATE_NOOP("Columns", "Language"), lambda r, now: languages(r), 90),
+    Column(QT_TRANSLATE_NOOP("Columns", "From"), lambda r, now: source_text(r), 140),
 )
 WHOLE_READ_SECONDS = 30.0  # every job read again now and then: what changed without its job (a speaker merged)
 CHANGED_MARGIN_SECONDS = 5.0  # another process's change may commit a little after the time it carries
@@ -200,6 +216,8 @@ class JobTableModel(ColumnsModel):
         if role == JobIdRole:
             return row["id"]
         if role == Qt.ToolTipRole:
+            if column.title == "From":
+                return source_text(row) or None
             return row["error"] or row.get("note") or row["path"]
         if role == Qt.DecorationRole and index.column() == STATE_COLUMN and row["state"] in STATE_ICONS:
             return STATE_ICONS[row["state"]]  # a coloured mark, readable on the selection's colour too

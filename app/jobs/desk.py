@@ -48,6 +48,31 @@ SETTINGS = "settings"  # a value in the settings file that could not be used (it
 EXPORT_FAILED = "export-failed"  # an automatic export could not be written (values: job_id, why)
 RECOVERED = "recovered"  # a live recording that was never finished became a job (values: path, seconds, job_id)
 
+# Where a job came from (``Desk.add(..., source=)``), kept on the job in plain words that
+# the job list and ``earmark status`` show: one of these, or a way in with its place
+# (``watch_source``, ``link_source``).
+WINDOW, COMMAND_LINE, API = "window", "command line", "api"
+WATCH_FOLDER, LINK = "watch folder", "link"
+LIVE = "live"  # a live recording (earmark listen, the window's Record panel, one recovered at a start)
+
+
+def watch_source(folder: str) -> str:
+    return f"{WATCH_FOLDER} {folder}"
+
+
+def link_source(url: str) -> str:
+    return f"{LINK} {url}"
+
+
+def source_kind(source: str | None) -> tuple[str, str]:
+    """(the way in, its place): ("watch folder", "/in"), ("window", ""); ("", "") for none."""
+    source = source or ""
+    for kind in (WATCH_FOLDER, LINK):
+        if source.startswith(kind + " "):
+            return kind, source[len(kind) + 1:]
+    return source, ""
+
+
 # What a job can be exported as, beside each other: the transcript (with its speakers),
 # its translations (NAME.fr.srt) and its notes (NAME.summary.md).
 TRANSCRIPT, TRANSLATIONS, NOTES = "transcript", "translations", "notes"
@@ -269,14 +294,17 @@ class Desk:
 
     # --- paths in ------------------------------------------------------------------
     def add(self, paths: Iterable[str], options: dict | None = None, *, force: bool = False,
-            keep_bad: bool = True, on_job: Callable[[Intake], None] | None = None) -> Added:
+            keep_bad: bool = True, on_job: Callable[[Intake], None] | None = None,
+            source: str | None = None) -> Added:
         """Turn paths (files, folders) into jobs. Folders are walked for recordings (the
         rest is skipped and said); the same recording with the same options joins the job
         that has it (queued or running: ``Intake.already_active``; done:
         ``Intake.already_done``, unless *force*). A file that is not a recording becomes a
         failed job with its reason, or, with *keep_bad* False, a ``REFUSED`` notice and
         no job. *options*: ``job_options()`` (the settings') when None. *on_job*: called
-        with each file's ``Intake`` as it is taken (a long folder shows as it goes)."""
+        with each file's ``Intake`` as it is taken (a long folder shows as it goes).
+        *source*: where the jobs came from (``WINDOW``, ``watch_source(folder)`` …), kept on
+        each new job for the job list and ``earmark status``."""
         options = self.job_options() if options is None else options
         files, skipped, empty = walk(str(Path(p).absolute()) for p in paths)
         added = Added(skipped=skipped)
@@ -289,7 +317,7 @@ class Desk:
         service, send = self.service, self.ready and self.stack is not None
         for path in files:
             try:
-                intake = service.intake(path, options, force=force, send=send, keep_bad=keep_bad)
+                intake = service.intake(path, options, force=force, send=send, keep_bad=keep_bad, source=source)
             except BadMediaError as exc:  # only with keep_bad False
                 added.refused.append(path)
                 added.notices.append(Notice(REFUSED, str(exc), {"path": path, "why": str(exc)}))
@@ -325,7 +353,7 @@ class Desk:
             wav.unlink()
             recording.done()
             return wav, seconds, None
-        added = self.add([str(wav)], recording.manifest.get("options") or None, keep_bad=False)
+        added = self.add([str(wav)], recording.manifest.get("options") or None, keep_bad=False, source=LIVE)
         if added.jobs:
             recording.done()
         return wav, seconds, added

@@ -121,25 +121,29 @@ class JobService:
 
     # --- intake ----------------------------------------------------------------
     def intake(self, path: str, options: dict, *, force: bool = False, send: bool = True,
-               keep_bad: bool = True) -> Intake:
+               keep_bad: bool = True, source: str | None = None) -> Intake:
         """Validate, hash and queue one file. A bad file becomes a failed job with its reason
         (the window shows it on its row); with *keep_bad* False it raises BadMediaError
         instead (the command line says why at once and keeps no row of it).
 
         With *send* False the job waits as pending (the workers are not up yet);
-        ``send_pending()`` queues it later."""
+        ``send_pending()`` queues it later. *source*: where the job came from (kept on a
+        new job; a file that joins another job keeps that job's)."""
         from workers.media import probe
 
         key = options_key(options)
+        hashing = _Hashing(path)  # read and hashed while the file is probed (both wait on the disk)
         try:
             info = probe(path)
         except BadMediaError as exc:
+            hashing.wait()  # its own trouble (a missing file) is the probe's sentence already
             if not keep_bad:
                 raise
-            job_id = self.store.create_job(path, stages=stages.stages_for(options), options=options, options_key=key)
+            job_id = self.store.create_job(path, stages=stages.stages_for(options), options=options, options_key=key,
+                                           source=source)
             self.store.update_stage(job_id, TRANSCRIBE, state=js.FAILED, error=str(exc), finished_at=time.time())
             return Intake(job_id, path, js.FAILED)
-        digest = hash_file(path)
+        digest = hashing.result()
         # The same content with the same settings queued or running already (named twice,
         # or dropped again after a crash): that job is the one, never a second run.
         same = self.store.find_active(digest, key)
@@ -151,7 +155,7 @@ class JobService:
                 return Intake(done["id"], path, js.DONE, reused_from=done["id"])
         job_id = self.store.create_job(path, stages=stages.stages_for(options), options=options, file_hash=digest,
                                        options_key=key, size_bytes=info.size_bytes,
-                                       duration_seconds=info.duration_seconds)
+                                       duration_seconds=info.duration_seconds, source=source)
         if not send:
             return Intake(job_id, path, js.PENDING)
         self.send(job_id, TRANSCRIBE)
@@ -497,3 +501,28 @@ def _finished_at(meta: dict) -> float:
         except ValueError:
             return time.time()
     return done.timestamp()
+
+
+class _Hashing:
+    """A file's content hash made on a thread of its own (hashlib lets go of the GIL)."""
+
+    def __init__(self, path: str):
+        self._digest: str | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(path,), name="hash", daemon=True)
+        self._thread.start()
+
+    def _run(self, path: str) -> None:
+        try:
+            self._digest = hash_file(path)
+        except BaseException as exc:  # said where the hash is asked for
+            self._error = exc
+
+    def wait(self) -> None:
+        self._thread.join()
+
+    def result(self) -> str:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._digest

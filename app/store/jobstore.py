@@ -124,14 +124,16 @@ class JobStore(SpeakerStore, TaskHistory):
     # --- jobs ------------------------------------------------------------------
     def create_job(self, path: str, *, stages: list[str], options: dict | None = None,
                    file_hash: str | None = None, options_key: str | None = None,
-                   size_bytes: int | None = None, duration_seconds: float | None = None) -> str:
+                   size_bytes: int | None = None, duration_seconds: float | None = None,
+                   source: str | None = None) -> str:
+        """*source*: where the job came from, in plain words ("window", "watch folder /in")."""
         job_id = uuid.uuid4().hex
         now = time.time()
         with self.transaction() as db:
             db.execute("INSERT INTO jobs (id, path, file_hash, size_bytes, duration_seconds, options,"
-                       " options_key, state, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                       " options_key, state, created_at, updated_at, source) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                        (job_id, path, file_hash, size_bytes, duration_seconds,
-                        json.dumps(options or {}), options_key, QUEUED, now, now))
+                        json.dumps(options or {}), options_key, QUEUED, now, now, source))
             db.executemany("INSERT INTO stages (job_id, name, state) VALUES (?,?,?)",
                            [(job_id, name, PENDING) for name in stages])
         return job_id
@@ -143,19 +145,45 @@ class JobStore(SpeakerStore, TaskHistory):
         """Jobs not yet started (pending or queued): the API's measure of a full queue."""
         return self._one("SELECT COUNT(*) AS n FROM jobs WHERE state IN (?,?)", (PENDING, QUEUED))["n"]
 
+    def job_status(self, job_id: str) -> tuple[dict, list[dict], int | None] | None:
+        """A job, its stages and its place in line, read in one snapshot (the workers write
+        between two separate reads: a status must not say "queued" beside a running stage's
+        place). None when there is no such job."""
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                job = self._db.execute("SELECT * FROM jobs WHERE id=?", (job_id,)).fetchone()
+                if job is None:
+                    return None
+                stages = [dict(r) for r in self._db.execute(
+                    "SELECT * FROM stages WHERE job_id=? ORDER BY rowid", (job_id,))]
+                return dict(job), stages, self._place(job["state"], stages, job_id)
+            finally:
+                self._db.execute("COMMIT")
+
     def place_in_line(self, job_id: str) -> int | None:
         """Where a job waits: 0 while a stage of it runs, N when N - 1 stages are queued on the
         same stage before its own (priority first, 0 the highest; then who was queued first),
-        None when nothing of it is running or queued."""
-        stages = self.stages(job_id)
+        None when it has finished or is paused."""
+        found = self.job_status(job_id)
+        return None if found is None else found[2]
+
+    def _place(self, job_state_now: str, stages: list[dict], job_id: str) -> int | None:
+        if job_state_now in FINAL or job_state_now == PAUSED:
+            return None
         if any(s["state"] == RUNNING for s in stages):
             return 0
-        mine = next((s for s in stages if s["state"] == QUEUED), None)
+        mine = next((s for s in stages if s["state"] in (QUEUED, PENDING)), None)
         if mine is None:
             return None
-        ahead = self._one("SELECT COUNT(*) AS n FROM stages WHERE name=? AND state=? AND job_id<>? AND "
-                          "(priority < ? OR (priority = ? AND queued_at < ?))",
-                          (mine["name"], QUEUED, job_id, mine["priority"], mine["priority"], mine["queued_at"]))
+        if mine["state"] == PENDING:  # not sent yet (just taken in, or between two stages): last in line
+            ahead = self._db.execute("SELECT COUNT(*) AS n FROM stages WHERE name=? AND state=?",
+                                     (mine["name"], QUEUED)).fetchone()
+        else:
+            ahead = self._db.execute(
+                "SELECT COUNT(*) AS n FROM stages WHERE name=? AND state=? AND job_id<>? AND "
+                "(priority < ? OR (priority = ? AND queued_at < ?))",
+                (mine["name"], QUEUED, job_id, mine["priority"], mine["priority"], mine["queued_at"])).fetchone()
         return ahead["n"] + 1
 
     def paths_under(self, folder: str) -> set[str]:

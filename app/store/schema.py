@@ -210,6 +210,11 @@ SCHEMA = [
         at REAL NOT NULL
     );
     """,
+    # version 9: where a job came from, in plain words: "window", "command line", "api",
+    # "watch folder /path", "link https://…" (NULL for the jobs made before)
+    """
+    ALTER TABLE jobs ADD COLUMN source TEXT;
+    """,
 ]
 
 

@@ -89,42 +89,47 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="100" />
+        <location filename="../../app/gui/jobs_model.py" line="115" />
         <location filename="../../app/gui/queue_panel/tasks_model.py" line="60" />
         <source>File</source>
         <translation>Datei</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="101" />
+        <location filename="../../app/gui/jobs_model.py" line="116" />
         <source>Progress</source>
         <translation>Fortschritt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="102" />
+        <location filename="../../app/gui/jobs_model.py" line="117" />
         <location filename="../../app/gui/queue_panel/tasks_model.py" line="56" />
         <location filename="../../app/gui/settings_dialog.py" line="417" />
         <source>State</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="103" />
+        <location filename="../../app/gui/jobs_model.py" line="118" />
         <source>Time left</source>
         <translation>Restzeit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="104" />
+        <location filename="../../app/gui/jobs_model.py" line="119" />
         <source>Note</source>
         <translation>Hinweis</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="105" />
+        <location filename="../../app/gui/jobs_model.py" line="120" />
         <source>Duration</source>
         <translation>Dauer</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="106" />
+        <location filename="../../app/gui/jobs_model.py" line="121" />
         <source>Language</source>
         <translation>Sprache</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/jobs_model.py" line="122" />
+        <source>From</source>
+        <translation>Herkunft</translation>
     </message>
     <message>
         <location filename="../../app/gui/queue_panel/queues_tab.py" line="23" />
@@ -1545,6 +1550,39 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <location filename="../../app/gui/settings_dialog.py" line="401" />
         <source>Type an address above (such as 0.0.0.0:6380) to let other machines help; empty keeps the queue on this machine alone.</source>
         <translation>Geben Sie oben eine Adresse ein (etwa 0.0.0.0:6380), damit andere Rechner helfen können; leer bleibt die Warteschlange auf diesem Rechner allein.</translation>
+    </message>
+</context>
+<context>
+    <name>Source</name>
+    <message>
+        <location filename="../../app/gui/jobs_model.py" line="64" />
+        <source>window</source>
+        <translation>Fenster</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/jobs_model.py" line="64" />
+        <source>command line</source>
+        <translation>Befehlszeile</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/jobs_model.py" line="65" />
+        <source>api</source>
+        <translation>API</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/jobs_model.py" line="65" />
+        <source>watch folder</source>
+        <translation>Überwachter Ordner</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/jobs_model.py" line="66" />
+        <source>link</source>
+        <translation>Link</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/jobs_model.py" line="66" />
+        <source>live</source>
+        <translation>Live-Aufnahme</translation>
     </message>
 </context>
 <context>
