@@ -281,20 +281,26 @@ class MainWindow(QMainWindow):
         from app.gui.queue_panel import QueuePanel
 
         self.queue_panel = QueuePanel(self.controller)
-        self.queue_dock = QDockWidget(self.tr("Queue"), self)
-        self.queue_dock.setObjectName("queue-dock")
-        self.queue_dock.setWidget(self.queue_panel)
-        self.addDockWidget(Qt.BottomDockWidgetArea, self.queue_dock)
-        self.queue_dock.hide()
+        self.queue_dock, toggle = self._dock(self.queue_panel, self.tr("Queue"), "queue-dock", Qt.BottomDockWidgetArea,
+                                             self.tr("Queue panel"))
         # opened for the first time, it takes a third of the window: the job list keeps its room
         self.queue_dock.visibilityChanged.connect(self._size_queue_dock)
-        toggle = self.queue_dock.toggleViewAction()
-        toggle.setText(self.tr("Queue panel"))
         toggle.setShortcut(QKeySequence("Ctrl+Shift+Q"))
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         view_menu.addAction(toggle)
         self.act_people = self._action(self.tr("People…"), self.people_dialog, None, view_menu)
         self._make_record_panel(view_menu)
+
+    def _dock(self, widget, title: str, name: str, area, toggle_text: str):
+        """*widget* in a dock, hidden at first; returns the dock and its View menu toggle."""
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        dock.hide()
+        toggle = dock.toggleViewAction()
+        toggle.setText(toggle_text)
+        return dock, toggle
 
     def _make_record_panel(self, view_menu) -> None:
         """The Record panel (live text) in a dock: View › Record panel; Record (Ctrl+Shift+R)
@@ -302,13 +308,8 @@ class MainWindow(QMainWindow):
         from app.gui.record_panel import RecordPanel
 
         self.record_panel = RecordPanel(self.controller)
-        self.record_dock = QDockWidget(self.tr("Record"), self)
-        self.record_dock.setObjectName("record-dock")
-        self.record_dock.setWidget(self.record_panel)
-        self.addDockWidget(Qt.RightDockWidgetArea, self.record_dock)
-        self.record_dock.hide()
-        toggle = self.record_dock.toggleViewAction()
-        toggle.setText(self.tr("Record panel"))
+        self.record_dock, toggle = self._dock(self.record_panel, self.tr("Record"), "record-dock",
+                                              Qt.RightDockWidgetArea, self.tr("Record panel"))
         view_menu.addAction(toggle)
         self.act_record = self._action(self.tr("Record"), self.record, "Ctrl+Shift+R", self.file_menu)
 

@@ -424,7 +424,7 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
     <name>MainWindow</name>
     <message>
         <location filename="../../app/gui/main_window.py" line="113" />
-        <location filename="../../app/gui/main_window.py" line="382" />
+        <location filename="../../app/gui/main_window.py" line="383" />
         <source>Earmark</source>
         <translation>Earmark</translation>
     </message>
@@ -445,7 +445,7 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
     </message>
     <message>
         <location filename="../../app/gui/main_window.py" line="167" />
-        <location filename="../../app/gui/main_window.py" line="626" />
+        <location filename="../../app/gui/main_window.py" line="627" />
         <source>Anyone</source>
         <translation>Alle</translation>
     </message>
@@ -516,7 +516,7 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
     </message>
     <message>
         <location filename="../../app/gui/main_window.py" line="249" />
-        <location filename="../../app/gui/main_window.py" line="709" />
+        <location filename="../../app/gui/main_window.py" line="710" />
         <source>Open transcript</source>
         <translation>Transkript öffnen</translation>
     </message>
@@ -569,83 +569,83 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation>Warteschlange</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="292" />
+        <location filename="../../app/gui/main_window.py" line="285" />
         <source>Queue panel</source>
         <translation>Warteschlangen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="294" />
+        <location filename="../../app/gui/main_window.py" line="289" />
         <source>&amp;View</source>
         <translation>An&amp;sicht</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="296" />
+        <location filename="../../app/gui/main_window.py" line="291" />
         <source>People…</source>
         <translation>Personen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="305" />
-        <location filename="../../app/gui/main_window.py" line="313" />
+        <location filename="../../app/gui/main_window.py" line="311" />
+        <location filename="../../app/gui/main_window.py" line="314" />
         <source>Record</source>
         <translation>Aufnehmen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="311" />
+        <location filename="../../app/gui/main_window.py" line="312" />
         <source>Record panel</source>
         <translation>Aufnahme-Bereich</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="324" />
+        <location filename="../../app/gui/main_window.py" line="325" />
         <source>Jobs</source>
         <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="324" />
+        <location filename="../../app/gui/main_window.py" line="325" />
         <source>Search all transcripts</source>
         <translation>Alle Transkripte durchsuchen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="325" />
+        <location filename="../../app/gui/main_window.py" line="326" />
         <source>Order of search results</source>
         <translation>Reihenfolge der Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="326" />
+        <location filename="../../app/gui/main_window.py" line="327" />
         <source>Search results</source>
         <translation>Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="326" />
+        <location filename="../../app/gui/main_window.py" line="327" />
         <source>Overall progress</source>
         <translation>Gesamtfortschritt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="327" />
+        <location filename="../../app/gui/main_window.py" line="328" />
         <source>Transcript and summary</source>
         <translation>Transkript und Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="327" />
+        <location filename="../../app/gui/main_window.py" line="328" />
         <source>Drop zone</source>
         <translation>Ablagefläche</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="333" />
+        <location filename="../../app/gui/main_window.py" line="334" />
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="425" />
+        <location filename="../../app/gui/main_window.py" line="426" />
         <source>Add recordings</source>
         <translation>Aufnahmen hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="426" />
+        <location filename="../../app/gui/main_window.py" line="427" />
         <source>Audio and video ({0});;All files (*)</source>
         <translation>Audio und Video ({0});;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="432" />
+        <location filename="../../app/gui/main_window.py" line="433" />
         <source>Add a folder of recordings</source>
         <translation>Einen Ordner mit Aufnahmen hinzufügen</translation>
     </message>
@@ -679,112 +679,112 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation type="vanished">Wie viele Sprecher: auto, eine Zahl (z. B. 3) oder ein Bereich (z. B. 2-4):</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="489" />
+        <location filename="../../app/gui/main_window.py" line="490" />
         <source>Select the jobs to export first.</source>
         <translation>Wählen Sie zuerst die zu exportierenden Aufträge.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="524" />
+        <location filename="../../app/gui/main_window.py" line="525" />
         <source>notes</source>
         <translation>Notizen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="524" />
+        <location filename="../../app/gui/main_window.py" line="525" />
         <source>translation</source>
         <translation>Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="540" />
+        <location filename="../../app/gui/main_window.py" line="541" />
         <source>No transcript mentions “{0}”.</source>
         <translation>Kein Transkript erwähnt „{0}“.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="643" />
+        <location filename="../../app/gui/main_window.py" line="644" />
         <source>Working…</source>
         <translation>In Arbeit…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="660" />
+        <location filename="../../app/gui/main_window.py" line="661" />
         <source>A job failed</source>
         <translation>Ein Auftrag ist fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="667" />
+        <location filename="../../app/gui/main_window.py" line="668" />
         <source>{0} of {1} · %p%</source>
         <translation>{0} von {1} · %p%</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="670" />
+        <location filename="../../app/gui/main_window.py" line="671" />
         <source>Earmark: {0} job(s) left</source>
         <translation>Earmark: noch {0} Auftrag/Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="680" />
+        <location filename="../../app/gui/main_window.py" line="681" />
         <source>{0} done</source>
         <translation>{0} fertig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="680" />
+        <location filename="../../app/gui/main_window.py" line="681" />
         <source>{0} failed</source>
         <translation>{0} fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="681" />
+        <location filename="../../app/gui/main_window.py" line="682" />
         <source>{0} cancelled</source>
         <translation>{0} abgebrochen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="684" />
+        <location filename="../../app/gui/main_window.py" line="685" />
         <source>Batch finished</source>
         <translation>Stapel beendet</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="683" />
+        <location filename="../../app/gui/main_window.py" line="684" />
         <source>nothing left</source>
         <translation>nichts mehr offen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="465" />
+        <location filename="../../app/gui/main_window.py" line="466" />
         <source>Select the transcripts first.</source>
         <translation>Wählen Sie zuerst die Transkripte aus.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="700" />
+        <location filename="../../app/gui/main_window.py" line="701" />
         <source>Earmark could not start its workers</source>
         <translation>Earmark konnte seine Worker nicht starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="701" />
+        <location filename="../../app/gui/main_window.py" line="702" />
         <source>Earmark could not start</source>
         <translation>Earmark konnte nicht starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="706" />
+        <location filename="../../app/gui/main_window.py" line="707" />
         <source>Already transcribed</source>
         <translation>Schon transkribiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="707" />
+        <location filename="../../app/gui/main_window.py" line="708" />
         <source>{0} was already transcribed with these settings.</source>
         <translation>{0} wurde mit diesen Einstellungen schon transkribiert.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="710" />
+        <location filename="../../app/gui/main_window.py" line="711" />
         <source>Transcribe again</source>
         <translation>Noch einmal transkribieren</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="744" />
+        <location filename="../../app/gui/main_window.py" line="745" />
         <source>Earmark keeps running</source>
         <translation>Earmark läuft weiter</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="744" />
+        <location filename="../../app/gui/main_window.py" line="745" />
         <source>Jobs continue in the background.</source>
         <translation>Die Aufträge laufen im Hintergrund weiter.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="755" />
+        <location filename="../../app/gui/main_window.py" line="756" />
         <source>Stopping workers…</source>
         <translation>Worker werden beendet…</translation>
     </message>
