@@ -336,8 +336,8 @@ class MainWindow(QMainWindow):
         bar.setMovable(False)
         bar.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
         for action, standard in ((self.act_add, QStyle.SP_FileDialogNewFolder),
-                                 (self.act_record, QStyle.SP_MediaPlay),
                                  (self.act_export, QStyle.SP_DialogSaveButton),
+                                 (self.act_record, QStyle.SP_MediaPlay),
                                  (self.act_cancel, QStyle.SP_BrowserStop),
                                  (self.act_retry, QStyle.SP_BrowserReload),
                                  (self.act_top, QStyle.SP_ArrowUp),

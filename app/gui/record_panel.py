@@ -84,7 +84,12 @@ class RecordPanel(QWidget):
         self.bridge.line.connect(self.text.appendPlainText)
         self.bridge.status.connect(self.state.setText)
         self.bridge.finished.connect(self._finished)
-        self.fill_devices()
+        self._filled = False  # the devices are asked for when the panel is first shown
+
+    def showEvent(self, event) -> None:
+        if not self._filled:
+            self.fill_devices()
+        super().showEvent(event)
 
     @property
     def recording_now(self) -> bool:
@@ -93,10 +98,13 @@ class RecordPanel(QWidget):
     def fill_devices(self) -> None:
         chosen = self.device.currentData()
         self.device.clear()
+        self._filled = True
         try:
             devices = rec.devices()
         except AppError as exc:
-            self.state.setText(str(exc))
+            log.warning("no inputs to record from: %s", exc)
+            self.state.setText(self.tr("No sound server answers, so there is nothing to record from: recording needs "
+                                       "PulseAudio or PipeWire's pulse server and the tools of pulseaudio-utils."))
             devices = []
         for device in devices:
             label = (self.tr("{0} (what the computer plays)") if device.is_monitor else "{0}").format(

@@ -1171,7 +1171,7 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
     </message>
     <message>
         <location filename="../../app/gui/record_panel.py" line="56" />
-        <location filename="../../app/gui/record_panel.py" line="185" />
+        <location filename="../../app/gui/record_panel.py" line="193" />
         <source>Record</source>
         <translation>Aufnehmen</translation>
     </message>
@@ -1196,42 +1196,47 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation>Der Text erscheint hier, während gesprochen wird, jede Zeile, sobald sie feststeht. Um ein Gespräch aufzunehmen, wählen Sie den Monitor der Ausgabe, auf der es läuft.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/record_panel.py" line="102" />
+        <location filename="../../app/gui/record_panel.py" line="106" />
+        <source>No sound server answers, so there is nothing to record from: recording needs PulseAudio or PipeWire's pulse server and the tools of pulseaudio-utils.</source>
+        <translation>Kein Soundserver antwortet, daher gibt es nichts aufzunehmen: die Aufnahme braucht PulseAudio oder den Pulse-Server von PipeWire und die Werkzeuge aus pulseaudio-utils.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/record_panel.py" line="110" />
         <source>{0} (what the computer plays)</source>
         <translation>{0} (was der Computer abspielt)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/record_panel.py" line="130" />
+        <location filename="../../app/gui/record_panel.py" line="138" />
         <source>Stop</source>
         <translation>Stopp</translation>
     </message>
     <message>
-        <location filename="../../app/gui/record_panel.py" line="132" />
+        <location filename="../../app/gui/record_panel.py" line="140" />
         <source>Loading the speech model…</source>
         <translation>Das Sprachmodell wird geladen …</translation>
     </message>
     <message>
-        <location filename="../../app/gui/record_panel.py" line="146" />
+        <location filename="../../app/gui/record_panel.py" line="154" />
         <source>No live text ({0}); the recording goes on.</source>
         <translation>Kein Live-Text ({0}); die Aufnahme läuft weiter.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/record_panel.py" line="154" />
+        <location filename="../../app/gui/record_panel.py" line="162" />
         <source>Nothing was recorded.</source>
         <translation>Es wurde nichts aufgenommen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/record_panel.py" line="156" />
+        <location filename="../../app/gui/record_panel.py" line="164" />
         <source>Recorded {0}; the whole recording is transcribed now as {1}.</source>
         <translation>{0} aufgenommen; die ganze Aufnahme wird jetzt als {1} transkribiert.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/record_panel.py" line="165" />
+        <location filename="../../app/gui/record_panel.py" line="173" />
         <source>Stopping…</source>
         <translation>Wird beendet …</translation>
     </message>
     <message>
-        <location filename="../../app/gui/record_panel.py" line="175" />
+        <location filename="../../app/gui/record_panel.py" line="183" />
         <source>Recording: the text follows as it is spoken.</source>
         <translation>Aufnahme läuft: der Text folgt, während gesprochen wird.</translation>
     </message>
