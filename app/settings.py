@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from app.export import FORMATS
-from workers.options import ADVANCED, EXPORT, HELPERS, JOB_OPTIONS, Setting
+from workers.options import ADVANCED, API, EXPORT, HELPERS, JOB_OPTIONS, WATCH, Setting
 from workers.stages import queue_names
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,16 @@ log = logging.getLogger(__name__)
 def broker_url(text: str) -> str | None:
     if text and not text.startswith(("redis://", "rediss://", "unix://")):
         return "a broker URL starts with redis://, rediss:// or unix://."
+    return None
+
+
+def api_address(text: str) -> str | None:
+    from app.addresses import parse_api_address
+
+    try:
+        parse_api_address(text)
+    except ValueError as exc:
+        return str(exc)
     return None
 
 
@@ -55,12 +65,22 @@ APP_SETTINGS = (  # the window's and the stack's own; the job options are worker
             group=EXPORT),
     Setting("subtitle_max_seconds", float, 7.0, "Subtitles: each cue shows at most this long, seconds",
             group=EXPORT),
+    Setting("watch_folders", str, "", "Transcribe what lands in these folders and their subfolders (one or more, "
+                                      "separated by ;)", group=WATCH, pick="folders"),
+    Setting("watch_output", str, "", "Write their transcripts to this folder, mirroring the subfolders (empty: "
+                                     "next to each recording)", group=WATCH, pick="folder"),
+    Setting("watch_formats", str, "txt", "Their formats", FORMATS, many=True, group=WATCH),
     Setting("keep_running_in_tray", bool, False, "Keep running in the tray while jobs remain", group=ADVANCED),
     Setting("helpers_listen", str, "", "Let other machines help: listen for them on this address and port "
                                        "(such as 0.0.0.0:6380; empty: off)", group=HELPERS, check=listen_address),
     Setting("local_queues", str, ",".join(queue_names()), "Work this machine does itself (empty: it only "
                                                           "hands work to helpers)", queue_names(), many=True,
             group=HELPERS),
+    Setting("api_on", bool, False, "Let other programs use Earmark while the window is open (the local API: "
+                                   "OpenAI's /v1/audio and the job contract)", group=API),
+    Setting("api_listen", str, "", "The API's address: a port, or address:port (empty: 127.0.0.1:8765; any "
+                                   "address but this machine's own is served over TLS)", group=API,
+            check=api_address),
 )
 SETTINGS = JOB_OPTIONS + APP_SETTINGS
 BY_KEY = {s.key: s for s in SETTINGS}
@@ -96,6 +116,8 @@ def _is_path(text: str) -> bool:
 # is read: a model folder removed since is said by the job that needs it.
 PICK_CHECKS = {
     "folder": lambda text, root: None if not text or Path(text).expanduser().is_dir() else f"there is no folder {text}.",
+    "folders": lambda text, root: next((f"there is no folder {f}." for f in (p.strip() for p in text.split(";"))
+                                        if f and not Path(f).expanduser().is_dir()), None),
     "summary model": lambda text, root: None if text in ("", "bundled") or not (_is_path(text) or text.endswith(
         ".gguf")) or Path(text).expanduser().is_file() else f"there is no file {text}.",
     "speech model": lambda text, root: None if not _is_path(text) or (Path(text).expanduser() / "model.bin").is_file()

@@ -169,7 +169,8 @@ def test_bad_requests_in_openais_shape_and_the_server_keeps_answering(api, corpu
              (empty, {}, openai.BadRequestError, "is empty"),
              (corpus / "jfk.flac", {"model": "no-such-model"}, openai.NotFoundError, "does not exist"),
              (corpus / "jfk.flac", {"response_format": "docx"}, openai.BadRequestError, "response_format"),
-             (corpus / "jfk.flac", {"extra_body": {"stream": "true"}}, openai.BadRequestError, "stream"),
+             (corpus / "jfk.flac", {"response_format": "srt", "extra_body": {"stream": "true"}},
+              openai.BadRequestError, "stream"),
              (corpus / "jfk.flac", {"response_format": "json", "timestamp_granularities": ["word"]},
               openai.BadRequestError, "verbose_json")]
     for path, extra, error, words in cases:
@@ -183,6 +184,39 @@ def test_bad_requests_in_openais_shape_and_the_server_keeps_answering(api, corpu
     assert JobStore(api.data / "earmark.db").count_waiting() == waiting_before
     assert not [p for p in (api.data / "uploads").rglob("notes.wav")]
     assert [m.id for m in client.models.list()][:2] == ["whisper-1", "tiny.en"]
+
+
+def test_stream_true_sends_openais_events_as_the_segments_are_final(api, corpus):
+    import json
+
+    client = api.openai()
+    with open(corpus / "jfk.flac", "rb") as audio:  # a prompt of its own: a job of its own, not one done already
+        events = list(client.audio.transcriptions.create(model="whisper-1", file=audio, stream=True,
+                                                         prompt="streamed", temperature=0.2))
+    kinds = [e.type for e in events]
+    assert len(kinds) >= 2 and kinds[-1] == "transcript.text.done" and set(kinds[:-1]) == {"transcript.text.delta"}
+    done = events[-1]
+    assert wer(reference("jfk"), done.text) <= 0.05
+    assert "".join(e.delta for e in events[:-1]).split() == done.text.split()  # the deltas add up to the text
+    assert done.usage.type == "duration" and 10 <= done.usage.seconds <= 12
+    # on the wire: server-sent events, the job named, its state in the store
+    with api.http() as http, open(corpus / "jfk.flac", "rb") as audio:
+        with http.stream("POST", "/v1/audio/transcriptions", files={"file": ("jfk.flac", audio)},
+                         data={"model": "whisper-1", "stream": "true", "response_format": "text",
+                               "prompt": "streamed", "temperature": "0.2"}) as answer:
+            assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/event-stream")
+            job_id = answer.headers["x-earmark-job-id"]
+            data = [json.loads(line[6:]) for line in answer.iter_lines() if line.startswith("data: ")]
+        # the same file and options: the job the SDK's request made, done, streamed again whole
+        assert data[-1] == {"type": "transcript.text.done", "text": done.text,
+                            "usage": done.usage.model_dump(exclude_none=True)}
+        job = JobStore(api.data / "earmark.db").job(job_id)
+        assert job["state"] == "done" and json.loads(job["options"])["temperature"] == 0.2  # the engine samples at it
+        assert job["source"] == "api"  # the window's list says where it came from
+        with open(corpus / "jfk.flac", "rb") as audio:  # OpenAI streams transcriptions only
+            refused = http.post("/v1/audio/translations", files={"file": ("jfk.flac", audio)},
+                                data={"model": "whisper-1", "stream": "true"})
+        assert refused.status_code == 400 and refused.json()["error"]["param"] == "stream"
 
 
 def test_four_requests_at_once(api, corpus):
@@ -278,47 +312,89 @@ def test_job_contract_upload_status_result_export_search(api, corpus, tmp_path):
         assert bad.status_code == 400 and bad.json()["error"]["param"] == "speakers"
 
 
-def test_a_callback_is_signed_and_tried_again_after_a_server_error(api, corpus, tmp_path):
+class Receiver:
+    """A small server on 127.0.0.1 that callbacks are sent to: it keeps what each path got
+    and answers each path's next status from *answers* (200 once they are spent)."""
+
+    def __init__(self, answers: dict[str, list[int]] | None = None):
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.received: list[tuple[str, dict, bytes]] = []
+        self.changed = threading.Condition()
+        answers = {path: list(codes) for path, codes in (answers or {}).items()}
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                codes = answers.setdefault(self.path, [200])
+                self.send_response(codes.pop(0) if len(codes) > 1 else codes[0])  # the last one again and again
+                self.end_headers()
+                with outer.changed:
+                    outer.received.append((self.path, dict(self.headers), body))
+                    outer.changed.notify_all()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+
+    def wait_for(self, path: str, count: int, timeout: float = 300) -> list[tuple[dict, bytes]]:
+        """The first *count* POSTs to *path* (an assertion error if they do not come in time)."""
+        def got():
+            return [(h, b) for p, h, b in self.received if p == path]
+        with self.changed:
+            assert self.changed.wait_for(lambda: len(got()) >= count, timeout), (path, self.received)
+            return got()
+
+    def close(self) -> None:
+        self.server.shutdown()
+
+
+def assert_signed(api: Api, headers: dict, body: bytes) -> dict:
     import hashlib
     import hmac
     import json
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-    received, arrived = [], threading.Event()
+    expected = hmac.new(api.key.encode(), body, hashlib.sha256).hexdigest()
+    assert headers["X-Earmark-Signature"] == f"sha256={expected}"
+    return json.loads(body)
 
-    class Receiver(BaseHTTPRequestHandler):
-        def do_POST(self):
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            received.append((dict(self.headers), body))
-            self.send_response(503 if len(received) == 1 else 200)  # the first try finds it busy
-            self.end_headers()
-            if len(received) > 1:
-                arrived.set()
 
-        def log_message(self, *args):
-            pass
-
-    receiver = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
-    threading.Thread(target=receiver.serve_forever, daemon=True).start()
-    called = tmp_path / "called.flac"
+def test_a_callback_is_signed_tried_again_after_a_server_error_never_after_a_4xx(api, corpus, tmp_path):
+    # /done: busy (503) at the first try, then takes it; /gone: 404, a permanent answer
+    receiver = Receiver({"/done": [503, 200], "/gone": [404]})
+    called, refused = tmp_path / "called.flac", tmp_path / "refused.flac"
     shutil.copy(corpus / "jfk.flac", called)
+    with open(refused, "wb") as out:  # other bytes, so a job of its own
+        out.write((corpus / "jfk.flac").read_bytes() + b"\0")
     try:
-        with api.http() as http, open(called, "rb") as audio:
+        with api.http() as http, open(called, "rb") as audio, open(refused, "rb") as other:
             assert http.post("/api/transcripts/upload", files={"file": ("called.flac", audio)}, data={
                 "callback_url": "ftp://nowhere"}).status_code == 400
             audio.seek(0)
             job_id = http.post("/api/transcripts/upload", files={"file": ("called.flac", audio)}, data={
-                "callback_url": f"http://127.0.0.1:{receiver.server_port}/done"}).json()["job_id"]
-        assert arrived.wait(300), "no callback came"
+                "callback_url": f"{receiver.url}/done"}).json()["job_id"]
+            refused_id = http.post("/api/transcripts/upload", files={"file": ("refused.flac", other)}, data={
+                "callback_url": f"{receiver.url}/gone"}).json()["job_id"]
+            tries = receiver.wait_for("/done", 2)
+            [gone] = receiver.wait_for("/gone", 1)
+            store = JobStore(api.data / "earmark.db")
+            wait_until(lambda: store.callback(job_id)["state"] == "sent"
+                       and store.callback(refused_id)["state"] == "refused", 30, message="the callbacks' states")
+            api.wait_done(http, refused_id)
     finally:
-        receiver.shutdown()
-    assert len(received) == 2 and received[0][1] == received[1][1]  # the same POST, tried again once
-    headers, body = received[1]
-    expected = hmac.new(api.key.encode(), body, hashlib.sha256).hexdigest()
-    assert headers["X-Earmark-Signature"] == f"sha256={expected}"
-    status = json.loads(body)
+        receiver.close()
+    assert tries[0][1] == tries[1][1]  # the same POST, tried again once
+    status = assert_signed(api, *tries[1])
     assert status["job_id"] == job_id and status["status"] == "done"
     assert wer(reference("jfk"), status["result"]["text"]) <= 0.05
+    assert assert_signed(api, *gone)["job_id"] == refused_id
+    assert [p for p, _, _ in receiver.received].count("/gone") == 1  # a 4xx is not tried again
+    assert store.callback(refused_id)["tries"] == 1 and "404" in store.callback(refused_id)["error"]
+    assert store.callback(job_id)["tries"] == 2
 
 
 def test_the_event_stream_follows_a_job_to_its_end(api, corpus, tmp_path):
@@ -397,7 +473,8 @@ def test_a_client_that_leaves_does_not_lose_its_job(api, corpus, tmp_path):
     assert done["status"] == "done" and wer(reference("jfk"), done["result"]["text"]) <= 0.05
 
 
-def test_the_api_killed_mid_request_its_job_finishes_once_after_a_restart(data_dir, corpus):
+def test_the_api_killed_mid_request_its_job_finishes_once_after_a_restart(data_dir, corpus, tmp_path):
+    """And a callback asked for before the kill, whose job ends after the restart, is sent then."""
     from tests.test_resilience import MEETING, assert_completed_once, kill_app, sequential, wait_running
 
     sequential(data_dir)  # progress segment by segment: the job is caught mid-way
@@ -417,16 +494,30 @@ def test_the_api_killed_mid_request_its_job_finishes_once_after_a_restart(data_d
     store = JobStore(data_dir / "earmark.db")
     job_id = wait_until(lambda: store.jobs() and store.jobs()[0]["id"], 120, message="the job")
     wait_running(store, job_id)
+    receiver = Receiver()
+    later = tmp_path / "later.flac"
+    shutil.copy(corpus / "jfk.flac", later)
+    with first.http() as http, open(later, "rb") as audio:
+        called_id = http.post("/api/transcripts/upload", files={"file": ("later.flac", audio)},
+                              data={"callback_url": f"{receiver.url}/after"}).json()["job_id"]
     kill_app(first.process)
     client.join(60)
     assert "error" in outcome, outcome  # the client saw its server go
+    assert store.job(called_id)["state"] not in ("done", "failed", "cancelled")  # it ends after the restart
     second = start_api(data_dir)
     try:
         with second.http() as http:
             status = second.wait_done(http, job_id)
+            assert second.wait_done(http, called_id)["status"] == "done"
         assert status["status"] == "done" and wer(reference(MEETING), status["result"]["text"]) <= 0.15
         assert_completed_once(store, job_id, starts=2)
+        [(headers, body)] = receiver.wait_for("/after", 1)
+        called = assert_signed(second, headers, body)
+        assert called["job_id"] == called_id and wer(reference("jfk"), called["result"]["text"]) <= 0.05
+        wait_until(lambda: store.callback(called_id)["state"] == "sent", 30, message="the callback sent")
+        assert len(receiver.received) == 1
     finally:
+        receiver.close()
         stop_api(second)
 
 
@@ -516,3 +607,33 @@ def test_uploads_no_job_names_are_removed_when_the_api_starts(desk, corpus):
     [job_id] = desk.add([str(kept)]).job_ids  # no workers yet: it waits as pending, and keeps its file
     assert sweep_uploads(desk) == 1
     assert kept.exists() and not orphan.parent.exists() and desk.store.job(job_id)["path"] == str(kept)
+
+
+def test_a_long_files_stream_sends_each_chunks_segments_before_the_job_ends(data_dir, corpus):
+    """A file long enough to go in chunks: its first words reach a streaming client as soon
+    as its first chunk is stored, well before the whole job has ended."""
+    import json
+
+    (data_dir / "settings.json").write_text('{"chunk_from_minutes": 0.5, "chunk_minutes": 0.4}')
+    api = start_api(data_dir)
+    arrivals = []
+    try:
+        with api.http() as http, open(corpus / "meeting1_product_sync.mp3", "rb") as audio:
+            with http.stream("POST", "/v1/audio/transcriptions", files={"file": ("meeting.mp3", audio)},
+                             data={"model": "whisper-1", "stream": "true"}) as answer:
+                assert answer.status_code == 200, answer.read()
+                job_id = answer.headers["x-earmark-job-id"]
+                for line in answer.iter_lines():
+                    if line.startswith("data: "):
+                        arrivals.append((time.time(), json.loads(line[6:])))
+        store = JobStore(data_dir / "earmark.db")
+        transcript, chunks = store.transcript(job_id), store.chunks(job_id)
+    finally:
+        stop_api(api)
+    deltas = [e for _, e in arrivals if e["type"] == "transcript.text.delta"]
+    done = arrivals[-1][1]
+    assert done["type"] == "transcript.text.done" and done["text"] == transcript["text"] and len(chunks) >= 2
+    assert wer(reference("meeting1_product_sync"), done["text"]) <= 0.15
+    assert "".join(e["delta"] for e in deltas).split() == done["text"].split()
+    finished = max(c["finished_at"] for c in chunks)  # the last chunk stored: before it, only some were final
+    assert arrivals[0][0] < finished, (arrivals[0][0], [c["finished_at"] for c in chunks])

@@ -109,7 +109,7 @@ def test_the_window_speaks_german_from_the_shipped_translation(qtbot, data_dir):
             dialog = SettingsDialog(window.controller.settings, window)
             qtbot.addWidget(dialog)
             assert [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())] == [
-                "Sprache", "Zusammenfassungen", "Export", "Helfer", "Erweitert", "Modelle"]
+                "Sprache", "Zusammenfassungen", "Export", "Überwachter Ordner", "Helfer", "API", "Erweitert", "Modelle"]
         finally:
             close_window(qtbot, window)
     finally:

@@ -59,7 +59,7 @@ def window(shared_window):
 def drop(window, paths) -> None:
     """A real drag-and-drop: the enter event, then the drop, as Qt delivers them."""
     mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    mime.setUrls([p if isinstance(p, QUrl) else QUrl.fromLocalFile(str(p)) for p in paths])  # a QUrl: a link
     enter = QDragEnterEvent(window.rect().center(), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
     QApplication.sendEvent(window, enter)
     assert enter.isAccepted()
@@ -543,7 +543,7 @@ def test_the_settings_dialog_groups_picks_and_refuses_what_cannot_be_used(qtbot,
         qtbot.addWidget(dialog)
         dialog.show()
         pages = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
-        assert pages == ["Speech", "Summaries", "Export", "Helpers", "Advanced", "Models"]
+        assert pages == ["Speech", "Summaries", "Export", "Watch folder", "Helpers", "API", "Advanced", "Models"]
         editors = dialog.editors
         assert isinstance(editors["export_folder"], PathField) and isinstance(editors["model"], ModelField)
         # Speech: the models that are here, the languages by name and the speaker modes, not raw values
@@ -562,17 +562,23 @@ def test_the_settings_dialog_groups_picks_and_refuses_what_cannot_be_used(qtbot,
         assert all(e.accessibleName() for e in editors.values())  # a screen reader can name each control
         editors["export_folder"].setText(str(tmp_path / "no such folder"))
         editors["broker_url"].setText("localhost:6379")
+        (tmp_path / "in").mkdir()
+        assert isinstance(editors["watch_folders"], PathField) and editors["watch_folders"].many
+        editors["watch_folders"].setText(f"{tmp_path / 'in'}; {tmp_path / 'gone'}")  # one or more, by ;
         dialog.accept()
         assert dialog.isVisible()  # refused, and says why
         assert "there is no folder" in dialog.problem.text() and "redis://" in dialog.problem.text()
+        assert f"there is no folder {tmp_path / 'gone'}" in dialog.problem.text()
         assert Settings(data_dir / "settings.json")["export_folder"] == ""
         editors["export_folder"].setText(str(tmp_path))
         editors["broker_url"].setText("")
+        editors["watch_folders"].setText(f"{tmp_path / 'in'}; {tmp_path}")
         editors["export_formats"].boxes["srt"].setChecked(True)
         dialog.accept()
         assert not dialog.isVisible()
         saved = Settings(data_dir / "settings.json")
         assert saved["export_folder"] == str(tmp_path) and saved["export_formats"] == "txt,srt"
+        assert saved["watch_folders"] == f"{tmp_path / 'in'}; {tmp_path}"
         assert (saved["language"], saved["speakers"], saved["model"], saved["task"]) == ("de", "auto", "base",
                                                                                           "transcribe")
         again = SettingsDialog(saved, window)  # a value typed in, not offered, stays as typed

@@ -142,3 +142,22 @@ def test_place_in_line_from_taken_in_to_done(tmp_path):
     assert store.job(first)["state"] == js.RUNNING and store.place_in_line(first) == 1
     store.update_stage(first, "index", state=js.DONE)
     assert store.place_in_line(first) is None and store.job_status("nope") is None
+
+
+def test_a_callback_is_kept_with_its_job_due_when_it_ends_and_leased_to_one_sender(tmp_path):
+    """The local API's callbacks live in the store (sent after a restart): due once the job
+    has ended, taken by one sender of two, due again when a dead sender's lease ends, gone
+    with the job."""
+    reader, writer = JobStore(tmp_path / "earmark.db"), JobStore(tmp_path / "earmark.db")
+    job_id = writer.create_job("/c.mp3", stages=["transcribe", "index"])
+    writer.update_stage(job_id, "transcribe", state=js.RUNNING)
+    reader.add_callback(job_id, "http://127.0.0.1:9/x")
+    assert reader.due_callbacks(now=10.0) == []  # still running
+    writer.update_stage(job_id, "transcribe", state=js.DONE)
+    writer.update_stage(job_id, "index", state=js.DONE)
+    [due] = reader.due_callbacks(now=10.0)
+    assert reader.lease_callback(job_id, due["next_at"], until=20.0)
+    assert not writer.lease_callback(job_id, due["next_at"], until=20.0)  # the other sender lost the race
+    assert reader.due_callbacks(now=10.0) == [] and len(reader.due_callbacks(now=20.0)) == 1  # a dead sender's lease ends
+    writer.delete_job(job_id)
+    assert reader.callback(job_id) is None

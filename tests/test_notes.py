@@ -63,7 +63,7 @@ class ScriptedModel:
 
     def generate(self, source, instruction, max_tokens, on_text=None):
         # the actions section gets the scripted rewrite; the others, their own lines back
-        return self.reply if "update the runbook" in source.lower() else source
+        return self.reply if "runbook with" in source.lower() else source
 
 
 def segments_of(name: str, corpus) -> list[dict]:
@@ -134,16 +134,18 @@ def test_a_meetings_notes_are_a_quarter_of_it_with_each_labelled_decision_and_ac
     assert words(notes) <= 0.25 * sum(words(s["text"]) for s in segments), notes
     found = sections_of(notes)
 
-    def under(kind: str, item: dict) -> bool:
+    def under(kind: str, item: dict) -> bool:  # a line may hold the short sentence before it: either part
         wanted = content_words(item["text"])
-        return any(len(content_words(line) & wanted) >= max(2, 0.5 * len(content_words(line)))
-                   for line in found.get(kind, "").splitlines() if line.startswith("- "))
+        return any(len(content_words(part) & wanted) >= max(2, 0.5 * len(content_words(part)))
+                   for line in found.get(kind, "").splitlines() if line.startswith("- ")
+                   for part in re.split(r"(?<=\.) ", line))
 
     for item in labels:
         if item["heading"] in ("decisions", "actions"):
             assert under(item["heading"], item), f"{item['text']!r} is not under {item['heading']}:\n{notes}"
     for kind in ("decisions", "actions", "questions"):
         for line in (x for x in found.get(kind, "").splitlines() if x.startswith("- ")):
+            line = re.split(r"(?<=\.) ", LINK.sub("", line).strip())[-1]  # the item, after a sentence that says who
             item = max(labels, key=lambda i: len(content_words(i["text"]) & content_words(line)), default=None)
             assert item and (item["heading"] == kind or kind in item.get("also", ())), \
                 f"{line!r} does not belong under {kind}:\n{notes}"
@@ -159,7 +161,7 @@ def test_an_enumerated_action_is_one_line_even_when_the_recogniser_cuts_it(corpu
     actions = sections_of(GroundedSummarizer(minutes_template()).summarize(segments)["markdown"])["actions"]
     lines = [line for line in actions.splitlines() if line.startswith("- ")]
     assert len(lines) == 3, actions
-    assert "schedule a short training session" in lines[2].lower(), lines[2]
+    assert "schedule short training session" in lines[2].lower(), lines[2]  # note style: no article
     # its purpose ("so that more people are comfortable …") says no number, name or day: left out for room
     assert "so that" not in lines[2] and "comfortable" not in lines[2], lines[2]
     assert "certificate expires" in lines[0] and "correct dependencies" in lines[1]
@@ -171,7 +173,7 @@ def test_past_events_the_agenda_and_rhetorical_questions_are_under_no_heading(co
     two = sections_of(GroundedSummarizer(minutes_template()).summarize(
         segments_of("meeting2_incident_review", corpus))["markdown"])
     assert "quick round of updates" not in one["decisions"] and "closed on Monday" not in one["actions"]
-    assert "decision on that by Thursday" in one["questions"]  # asked for, not made
+    assert "decision on that by thursday" in one["questions"].lower()  # asked for, not made
     assert "roll it back" not in two["actions"] and "follow up actions" not in two["actions"]
     # none were asked or made: the heading says so in two words
     assert two["questions"].strip() == "None recorded." and two["decisions"].strip() == "None recorded."
@@ -245,13 +247,18 @@ def test_an_edit_a_name_a_merge_and_an_undo_refresh_the_grounded_notes(tmp_path,
         store.revert_segment(job_id, idx)
         assert "Maria is looking into" in notes()
         # a heading with nothing says so, and has its line again when an edit gives it something to say
-        assert "decision on that" in questions()
+        assert "decision on that" in questions().lower()
         ask = next(s["idx"] for s in store.segments(job_id) if "decision on that" in s["text"])
         store.edit_segment(job_id, ask, "Please share your opinions in the channel.")
         assert questions().strip() == "None recorded."
         store.edit_segment(job_id, ask, "We still need to decide whether to ship with a size limit by Thursday.")
         assert "size limit by Thursday" in questions()
         assert store.outdated_notes(job_id) == []  # grounded notes are never older than the transcript
+        store.rename_speaker(job_id, "2", "Ben")
+        store.close()
+        store = JobStore(tmp_path / "earmark.db")  # after a restart: the fresh notes are what was stored
+        assert "size limit by Thursday" in questions() and "**Ben:**" in notes() and "**Maria:**" in notes()
+        assert store.outdated_notes(job_id) == []
     finally:
         store.close()
 
@@ -341,7 +348,7 @@ def test_a_decision_said_again_in_the_recap_is_one_line():
     notes = Minutes(segments).notes(["Summary", "Decisions", "Action items"])
     decisions = [line.text for line in notes["Decisions"]]
     assert len(decisions) == 1 and "ninth of May" in decisions[0], decisions
-    assert any("Tom will order the name badges" in line.text for line in notes["Action items"]), notes
+    assert any("Tom will order name badges" in line.text for line in notes["Action items"]), notes
     assert not any("recap" in line.text for lines in notes.values() for line in lines), notes
 
 
@@ -352,10 +359,10 @@ def test_a_listed_line_leaves_out_fillers_and_an_aside_that_says_no_number_name_
                            "First, book the hall, because Anna is away in June.",
                            "Second, order the chairs, because the old ones are too small."))
     filler, named, plain = minutes.all
-    assert minutes.shorten(filler, "actions") == "We will need to book the hall again."
+    assert minutes.shorten(filler, "actions") == "Need to book hall again."
     # an enumerated item keeps its clauses, but a reason that says no number, name or day goes
-    assert minutes.shorten(named, "actions") == "Book the hall, because Anna is away in June."
-    assert minutes.shorten(plain, "actions") == "Order the chairs."
+    assert minutes.shorten(named, "actions") == "Book hall, because Anna is away in June."
+    assert minutes.shorten(plain, "actions") == "Order chairs."
 
 
 def test_an_action_that_says_them_keeps_the_short_sentence_before_that_says_who_when_it_fits():
@@ -370,7 +377,7 @@ def test_an_action_that_says_them_keeps_the_short_sentence_before_that_says_who_
                     "Feedback cards from last year asked for more seating near the children's corner.")
     minutes = Minutes(segments)
     actions = [line.text for line in minutes.notes(["Summary", "Action items"])["Action items"]]
-    assert actions == ["There is a request from the design team for new laptops. "
+    assert actions == ["Request from design team for new laptops. "
                        "I have asked them for three quotes by Friday."], actions
     # a long sentence before is a story of its own: the action stays alone
     long_before = segments[:3] + [dict(segments[3], text="There is a request from the design team, who have been "
@@ -398,7 +405,7 @@ def test_fillers_hedges_and_restarts_are_left_out_and_every_other_word_is_as_sai
         words = iter(said_text.lower().replace(",", " ").split())
         assert all(w in words for w in short.lower().replace(",", " ").split()), short  # a subsequence
     minutes = Minutes(said("Um, so basically I'm going to go ahead and book the moving company by Friday."))
-    assert minutes.shorten(minutes.all[0], "actions") == "I'm going to book the moving company by Friday."
+    assert minutes.shorten(minutes.all[0], "actions") == "Book moving company by Friday."  # note style
 
 
 def test_a_summary_may_take_one_main_clause_of_a_long_sentence():
@@ -411,7 +418,7 @@ def test_a_summary_may_take_one_main_clause_of_a_long_sentence():
     # "and" inside a noun phrase joins no clauses
     assert main_clauses("We have approval for two new engineers and one designer") == []
     minutes = Minutes(said(long + "."))
-    assert "The engineers renewed it." in minutes.clauses(minutes.all[0], "summary")
+    assert "Engineers renewed it." in minutes.clauses(minutes.all[0], "summary")
 
 
 def test_a_summary_clause_that_points_back_at_its_end_is_not_a_line_alone():
@@ -421,5 +428,96 @@ def test_a_summary_clause_that_points_back_at_its_end_is_not_a_line_alone():
     minutes = Minutes(said("The certificate of the login service had expired and the payment gateway could no "
                            "longer connect to it."))
     options = minutes.clauses(minutes.all[0], "summary")
-    assert "The certificate of the login service had expired." in options, options
-    assert "The payment gateway could no longer connect to it." not in options, options
+    assert "Certificate of login service had expired." in options, options
+    assert not [o for o in options if o.endswith("connect to it.")], options
+
+
+def is_subsequence(short: str, said_text: str) -> bool:
+    words = iter(re.findall(r"[\w'’-]+", said_text.lower()))
+    return all(w in words for w in re.findall(r"[\w'’-]+", short.lower()))
+
+
+def test_a_note_style_line_leaves_out_words_but_never_a_negation_a_number_a_day_or_a_condition():
+    """Note-style lines (issue 31, round 4): a minute-taker's line, its words a subsequence
+    of one said sentence; what carries a fact or turns the meaning stays."""
+    from workers.engines.minutes import note_style
+
+    cases = {("We will not order the new chairs before the end of the month.", "actions"):
+             "We will not order new chairs before the end of the month.",  # "will not" stays whole
+             ("I'll send the three quotes to Anna by Friday.", "actions"): "Send three quotes to Anna by Friday.",
+             ("We agreed to rent a van for a week if the hall is free.", "decisions"):
+             "Rent van for a week if hall is free.",
+             ("There is no budget for the very last shuttle.", "summary"): "No budget for last shuttle.",
+             ("The posters are printed and the stage has been booked.", "summary"): "Posters printed and stage booked.",
+             ("We decided on Tuesday to keep the old server.", "decisions"):
+             "We decided on Tuesday to keep old server."}  # the day it was decided stays, and so its frame
+    for (said_text, kind), short in cases.items():
+        assert note_style(said_text, kind) == short
+        assert is_subsequence(short, said_text), short
+
+
+def test_a_phrase_line_keeps_what_qualifies_it_and_every_negation():
+    from workers.engines.minutes import phrases
+
+    found = phrases("Almost all guests did not bring coats to the hall, since the van from the depot had arrived late")
+    assert found and all(is_subsequence(p, "Almost all guests did not bring coats to the hall, since the van from "
+                                           "the depot had arrived late") for p in found)
+    assert not [p for p in found if p.lower().startswith(("all guests", "guests"))], found  # "almost" stays
+    assert not [p for p in found if "bring" in p and "not" not in p], found  # the negation stays
+    assert not [p for p in found if p.lower().startswith(("hall", "depot", "arrived"))], found  # no object or verb alone
+    # a number is not cut from what it counts
+    assert not [p for p in phrases("Later the van brought forty chairs to the hall") if p.endswith("forty.")]
+    assert "Van brought forty chairs." in phrases("Later the van brought forty chairs to the hall")
+
+
+def test_a_question_a_reply_says_is_not_decided_is_the_open_question():
+    from workers.engines.minutes import Minutes
+
+    segments = said("The caretaker has the keys and the chairs are already stacked in the storage room.",
+                    "The printer quoted forty euros for two hundred badges, which is fine for our budget.",
+                    "Who is going to run the information stand on Saturday afternoon?",
+                    "That is not decided yet, we will see next week.",
+                    "The fire exits must stay clear, which the caretaker checks on the morning itself.")
+    questions = Minutes(segments).notes(["Summary", "Open questions"])["Open questions"]
+    assert [line.text for line in questions] == ["Who is going to run information stand on Saturday afternoon?"]
+
+
+def test_over_the_budget_an_action_is_said_in_fewer_words_before_one_is_left_out(monkeypatch):
+    """The lead's rule for round 4: compress each line harder rather than drop whole facts;
+    a shorter line keeps its numbers, days and negations and is still said words in order."""
+    from workers.engines import minutes as m
+
+    segments = said("So the plan for the garden party on the lawn behind the old library is mostly settled now.",
+                    "We will order forty folding chairs for the tent from the rental shop in the next town over.",
+                    "I will ask the bakery about sixty small cakes, the ones with the lemon icing that people liked.",
+                    "We need to print the programme on Friday in the copy room on the second floor of the town hall.",
+                    "I am going to call the caretaker tomorrow about the keys to the side gate and the back door.",
+                    "We will not hang the lights in the trees this time, because the branches are too high.",
+                    "Thanks everyone, see you next week.")
+
+    def actions() -> list[str]:
+        return [line.text for line in m.Minutes(segments).notes(["Summary", "Action items"])["Action items"]]
+
+    short = actions()
+    monkeypatch.setattr(m, "KEEP", 2.0)  # no shorter reading is ever enough: lines are only left out
+    whole = actions()
+    assert len(short) > len(whole), (short, whole)
+    for line in short:
+        source = next(s["text"] for s in segments if is_subsequence(line, s["text"]))
+        said_facts = re.findall(r"\b(?:forty|sixty|Friday|tomorrow|not)\b", source)
+        assert said_facts and all(f in line for f in said_facts), (line, source)
+
+
+def test_a_question_the_next_sentence_answers_is_not_open_one_it_puts_off_is():
+    from workers.engines.minutes import Minutes
+
+    minutes = Minutes(said("How many rooms does the new hall have for the workshops?",
+                           "Six rooms, and two of them have projectors.",
+                           "What do we do if the trains are on strike that day?",
+                           "I honestly don't know that yet.",
+                           "Who is going to drive the van to the fair next month?",
+                           "Nobody yet, we will get back to that.",
+                           "The caretaker has the keys and the chairs are stacked in the storage room."))
+    assert [minutes.all[i].text for i, k in sorted(minutes.kinds.items()) if k == "questions"] == [
+        "What do we do if the trains are on strike that day?", "Who is going to drive the van to the fair next month?"]
+    assert minutes.kinds.get(5) is None  # "we will get back to that" puts the question off: no action of its own

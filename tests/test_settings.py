@@ -11,6 +11,7 @@ from workers.engines.speech import TranscribeOptions
 def test_workers_take_their_defaults_from_the_declaration():
     assert TranscribeOptions().beam_size == job_options.default("beam_size") == 5
     assert TranscribeOptions().batched is job_options.default("batched")
+    assert TranscribeOptions().temperature == 0.0 and TranscribeOptions.from_dict({"temperature": 0.4}).temperature == 0.4
     assert job_options.value({}, "summary_engine") == "grounded"
     assert job_options.value({"llm_context_tokens": "4096"}, "llm_context_tokens") == 4096
     assert job_options.value({"chunk_minutes": ""}, "chunk_minutes") == 0.0
@@ -19,7 +20,8 @@ def test_workers_take_their_defaults_from_the_declaration():
 def test_every_setting_has_a_group_and_one_declaration():
     keys = [s.key for s in SETTINGS]
     assert len(keys) == len(set(keys))
-    assert {s.group for s in SETTINGS} == {"Speech", "Summaries", "Export", "Helpers", "Advanced"}
+    assert {s.group for s in SETTINGS} == set(job_options.GROUPS) == {"Speech", "Summaries", "Export", "Watch folder",
+                                                                       "Helpers", "API", "Advanced"}
     assert not {s.key for s in APP_SETTINGS} & {s.key for s in job_options.JOB_OPTIONS}
 
 

@@ -468,9 +468,10 @@ def test_the_notes_say_who_said_it_and_who_will_do_it():
                  for i, t in enumerate(said)]
     markdown = GroundedSummarizer(template).summarize(segments)["markdown"]
     action = next(line for line in markdown.splitlines() if "updated draft" in line)
-    assert action.startswith("- **Maria:** I will send") and "**Owner:** Maria" in action, markdown
+    # note style: the speaker's label says who ("I will" left out), the owner tag says it for the list
+    assert action.startswith("- **Maria:** Send updated draft") and "**Owner:** Maria" in action, markdown
     assert "by Thursday" in action  # the day stays in the line (a tag would say it twice)
-    assert any(line.startswith("- **Tom:** We decided") for line in markdown.splitlines()), markdown
+    assert any(line.startswith("- **Tom:** Move launch") for line in markdown.splitlines()), markdown
 
 
 def test_speakers_found_later_keep_edits_and_translations_with_their_segments(tmp_path):

@@ -361,9 +361,13 @@ def test_german_is_complete_in_the_window_the_queue_panel_the_settings_and_the_d
         strings += [("job list, Progress", ProgressDelegate.text(row, "100%")) for row in window.model.rows]
         strings += [("status bar", window.status_label.text())]
 
-        settings = SettingsDialog(window.controller.settings, window)
+        from app.api.local import LocalApi
+
+        window.controller.api = LocalApi(window.controller.desk)  # Settings › API with its key and state
+        settings = SettingsDialog(window.controller.settings, window, api=window.controller)
         qtbot.addWidget(settings)
         settings.show()
+        assert settings.api_key_line.text() and settings.api_state.text()
         settings.models.table.selectRow(0)
         strings += shown_strings(settings, word_columns)
         export = ExportDialog(window.controller.settings, 1, str(corpus), window)

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 SPEECH, SUMMARIES, EXPORT, HELPERS, ADVANCED = "Speech", "Summaries", "Export", "Helpers", "Advanced"
-GROUPS = (SPEECH, SUMMARIES, EXPORT, HELPERS, ADVANCED)  # the settings dialog's pages, in order
+WATCH = "Watch folder"
+API = "API"  # the window's local API (other programs as users)
+GROUPS = (SPEECH, SUMMARIES, EXPORT, WATCH, HELPERS, API, ADVANCED)  # the settings dialog's pages, in order
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,9 @@ JOB_OPTIONS = (
                                        "(needs a multilingual model such as base)", ("transcribe", "translate"),
             group=SPEECH),
     Setting("beam_size", int, 5, "Beam size (5 keeps long files accurate)", group=SPEECH, check=between(1, 20)),
+    Setting("temperature", float, 0.0, "Speech sampling temperature (0: the most likely words, raised step by "
+                                       "step only where a passage comes out garbled; 0.1-1: sample at it)",
+            group=ADVANCED, check=between(0, 1)),
     Setting("vad_filter", bool, True, "Skip silence with voice activity detection", group=SPEECH),
     Setting("word_timestamps", bool, False, "Keep a timestamp for every word", group=SPEECH),
     Setting("speakers", str, "off", "Who spoke when: off, auto, a number of speakers, or a range such as 2-4",

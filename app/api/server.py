@@ -17,6 +17,7 @@ import socket
 import tempfile
 import threading
 import time
+from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -28,17 +29,18 @@ from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from app.addresses import split_host_port
+from app.addresses import API_PORT
+from app.addresses import parse_api_address as parse_address
 from app.api import keys
 from app.api.openai_shapes import FORMATS, GRANULARITIES, verbose
 from app.api.uploads import DEFAULT_MAX_UPLOAD_BYTES, UPLOADS, Form, TooLarge, UploadProblem, read_form
 from app.errors import OptionsProblem
-from app.jobs.desk import COULD_NOT_ADD, REFUSED, TRANSCRIPT, Desk
+from app.jobs.desk import API, COULD_NOT_ADD, REFUSED, TRANSCRIPT, Desk
 from app.store import jobstore as js
 
 log = logging.getLogger(__name__)
 
-DEFAULT_PORT = 8765
+DEFAULT_PORT = API_PORT
 # More jobs than this waiting to start and a new request is refused with 429: a client
 # that floods the queue learns to wait rather than each request waiting for ever.
 DEFAULT_QUEUE_LIMIT = 100
@@ -49,6 +51,7 @@ STATUS = {js.PENDING: "queued", js.QUEUED: "queued", js.PAUSED: "queued", js.RUN
 MAX_LONG_POLL_SECONDS = 60
 EVENT_JOBS = 50  # the newest jobs /api/events follows when it is not given one
 CALLBACK_TRIES = 4  # a callback's POST, tried again after 2, 4 and 8 s while the receiver cannot be reached
+# (a lease of CALLBACK_TIMEOUT + the first backoff while a try is under way)
 CALLBACK_BACKOFF_SECONDS = 2.0
 CALLBACK_TIMEOUT = 10.0
 WAIT_SECONDS = 1.0  # a waiting request looks at its job at least this often (events wake it sooner)
@@ -65,27 +68,6 @@ class ApiError(Exception):
     def response(self) -> JSONResponse:
         return JSONResponse({"error": {"message": self.message, "type": self.type, "param": self.param,
                                        "code": self.code}}, status_code=self.status)
-
-
-def parse_address(text: str | None) -> tuple[str, int]:
-    """'8765' → 127.0.0.1:8765; '0.0.0.0:8765', '[::1]:8765', '192.168.1.5' (the default
-    port); ValueError with a sentence."""
-    text = (text or "").strip()
-    if not text:
-        return "127.0.0.1", DEFAULT_PORT
-    if text.isdigit():
-        host, port_text = "127.0.0.1", text
-    else:
-        host, port_text = split_host_port(text)
-    host = {"localhost": "127.0.0.1", "": "127.0.0.1"}.get(host, host)
-    try:
-        ipaddress.ip_address(host)
-        port = int(port_text) if port_text else DEFAULT_PORT
-    except ValueError:
-        raise ValueError(f"'{text}' is not an address for the API such as 8765 or 127.0.0.1:8765.") from None
-    if not 0 <= port <= 65535:
-        raise ValueError(f"Port {port} is out of range (1-65535).")
-    return host, port
 
 
 def is_loopback(host: str) -> bool:
@@ -198,7 +180,13 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
             raise ApiError(401, "Incorrect API key provided ('earmark api-key' prints the right one).",
                            code="invalid_api_key")
 
-    app = FastAPI(title="Earmark", version="1", description=(
+    @asynccontextmanager
+    async def lifespan(_app):
+        sender = asyncio.create_task(deliver_callbacks())  # the callbacks waiting, as long as it serves
+        yield
+        sender.cancel()
+
+    app = FastAPI(title="Earmark", version="1", lifespan=lifespan, description=(
         "Earmark's local API: the job contract under /api and OpenAI's audio contract under /v1. Every route "
         "but /healthz needs `Authorization: Bearer KEY` (`earmark api-key` prints the key)."))
     guarded = [Depends(authorized)]
@@ -246,7 +234,7 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
         if path.stat().st_size == 0:
             raise ApiError(400, f"The file {client_name} is empty.", param="file", code="empty_file")
         check_queue()
-        added = await run_in_threadpool(desk.add, [str(path)], opts, keep_bad=False)
+        added = await run_in_threadpool(desk.add, [str(path)], opts, keep_bad=False, source=API)
         for notice in added.notices:
             if notice.kind in (REFUSED, COULD_NOT_ADD):
                 raise ApiError(400, notice.text.replace(str(path), client_name), param="file",
@@ -255,6 +243,21 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
         if intake.reused_from:  # the same recording with the same options: that job, with its own file
             form.discard()
         return intake
+
+    def take_link(form: Form, url: str, opts: dict):
+        """The form's url as a job at once; yt-dlp fetches it on a thread of its own
+        (``Desk.fetch``: a failed download fails the job with its sentence)."""
+        from app.jobs.links import is_link
+        from app.jobs.service import Intake
+
+        if form.files:
+            raise ApiError(400, "Give a file or a url, not both.", param="url")
+        if not is_link(url):
+            raise ApiError(400, "url must be an http:// or https:// address.", param="url")
+        check_queue()
+        job_id = desk.link_job(url, opts)
+        threading.Thread(target=desk.fetch, args=(job_id,), name="link", daemon=True).start()
+        return Intake(job_id, url, js.RUNNING)
 
     def render(job_id: str, fmt: str) -> str:
         """A subtitle or text export of a job, written by the desk into a private folder and read back."""
@@ -309,10 +312,15 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
             if not (model or "").strip():
                 raise ApiError(400, "You must provide a model parameter (whisper-1 is the default model).",
                                param="model")
-            if (form.value("stream") or "").lower() in ("1", "true", "yes"):
-                raise ApiError(400, "stream=true is not supported yet: ask without it (the answer comes whole), "
-                               "or follow the job with /api/events.", param="stream")
             fmt = form.value("response_format") or "json"
+            stream = (form.value("stream") or "").lower() in ("1", "true", "yes")
+            if stream and task == "translate":
+                raise ApiError(400, "stream=true is for transcriptions only (as OpenAI's): ask without it.",
+                               param="stream")
+            if stream and fmt not in ("json", "text"):
+                raise ApiError(400, f"stream=true answers as json or text, not {fmt} (as OpenAI's); follow the job "
+                               "with /api/events and fetch the subtitles from /api/transcripts/ID/export.",
+                               param="stream")
             if fmt not in FORMATS:
                 raise ApiError(400, f"response_format must be one of {', '.join(FORMATS)}, not '{fmt}'.",
                                param="response_format")
@@ -324,25 +332,28 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
             if granularities and fmt != "verbose_json":
                 raise ApiError(400, "timestamp_granularities is only supported when response_format is "
                                "verbose_json.", param="timestamp_granularities")
-            temperature = form.value("temperature")
-            if temperature not in (None, ""):
-                try:
-                    if not 0 <= float(temperature) <= 1:
-                        raise ValueError
-                except ValueError:
-                    raise ApiError(400, "temperature must be a number from 0 to 1.", param="temperature") from None
+            temperature = form.value("temperature")  # faster-whisper's, as OpenAI means it (0: greedy, with fallback)
+            try:
+                temperature = float(temperature) if temperature not in (None, "") else None
+            except ValueError:
+                raise ApiError(400, "temperature must be a number from 0 to 1.", param="temperature") from None
             translate = task == "translate"
             opts = options(form, model=model_for(model, desk, translate=translate),
                            language=None if translate else (form.value("language") or None), task=task,
                            word_timestamps=True if "word" in granularities else None,
                            hotwords=form.value("prompt") or None, speakers=form.value("speakers") or "off",
-                           summarize=False, translate_to="")
+                           temperature=temperature, summarize=False, translate_to="")
             intake = await take(form, opts)
             taken = True
         finally:
             if not taken:
                 form.discard()
         job_id = intake.job_id
+        if stream:
+            return StreamingResponse(streamed(request, job_id, intake.path, form.files["file"][0]),
+                                     media_type="text/event-stream", headers={
+                                         "Cache-Control": "no-cache", "X-Accel-Buffering": "no",
+                                         "x-earmark-job-id": job_id})
         while True:  # the job is in the queue: a client that leaves does not take it away
             job = desk.store.job(job_id)
             if TRANSCRIPT in desk.ready_parts(job_id):
@@ -367,6 +378,60 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
         return PlainTextResponse(await run_in_threadpool(render, job_id, fmt), headers=headers,
                                  media_type="text/vtt" if fmt == "vtt" else "text/plain")
 
+    def final_segments(job_id: str, whole: bool) -> list[str]:
+        """The texts of the job's segments that are final now: the transcript's once it is
+        stored (*whole*); before, those of its chunks stored so far, in order from the first
+        (a long file's chunks are stored as each is transcribed)."""
+        if whole:
+            segments = desk.store.transcript(job_id)["segments"]
+        else:
+            segments = []
+            for chunk in desk.store.chunks(job_id):
+                if chunk["state"] != js.DONE or not chunk["result"]:
+                    break
+                segments += json.loads(chunk["result"])["segments"]
+        return [s["text"].strip() for s in segments if not s.get("gap") and s["text"].strip()]
+
+    async def streamed(request: Request, job_id: str, path: str, client_name: str):
+        """OpenAI's streamed transcription: a ``transcript.text.delta`` event per segment as
+        it becomes final in the store, then ``transcript.text.done`` with the whole text; a
+        failure is an ``error`` event in OpenAI's shape. Comments (": …") say the job's
+        place and progress meanwhile; a client that leaves does not take the job away."""
+        said, note = 0, None
+
+        def event(body: dict) -> str:
+            return f"data: {json.dumps(body)}\n\n"
+
+        yield ": earmark transcription\n\n"
+        while True:
+            job = desk.store.job(job_id)
+            whole = TRANSCRIPT in desk.ready_parts(job_id)
+            texts = await run_in_threadpool(final_segments, job_id, whole)
+            for text in texts[said:]:
+                yield event({"type": "transcript.text.delta", "delta": f" {text}" if said else text})
+                said += 1
+            if whole:
+                transcript = desk.store.transcript(job_id)
+                yield event({"type": "transcript.text.done", "text": transcript["text"],
+                             "usage": {"type": "duration", "seconds": round(transcript.get("duration") or 0)}})
+                return
+            if job is None or job["state"] in js.FINAL:
+                why = (job or {}).get("error") or f"The job was {(job or {}).get('state', 'removed')}."
+                yield event({"error": {"message": why.replace(path, client_name), "type": "invalid_request_error",
+                                       "param": "file", "code": "transcription_failed"}})
+                return
+            state = status_of(job)
+            now = f"{state['status']} {state['stage'] or ''} {round(state['progress'] or 0, 2)}".strip()
+            if state["place_in_line"]:
+                now += f", place {state['place_in_line']} in line"
+            if now != note:
+                note = now
+                yield f": {now}\n\n"
+            if await request.is_disconnected():
+                log.info("the client streaming job %s left; the job goes on", job_id)
+                return
+            await changes.wait(WAIT_SECONDS)
+
     @app.post("/v1/audio/transcriptions", dependencies=guarded, tags=["openai"], openapi_extra=audio_form)
     async def transcriptions(request: Request):
         """OpenAI's transcription: waits for its job and answers in the response_format asked for."""
@@ -379,8 +444,10 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
 
     # --- the job contract ------------------------------------------------------------------
     upload_form = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-        "type": "object", "required": ["file"], "properties": {
+        "type": "object", "properties": {
             "file": {"type": "string", "format": "binary"},
+            "url": {"type": "string", "description": (
+                "instead of a file: a link to a recording, or to a page that holds one (fetched with yt-dlp)")},
             "language": {"type": "string", "description": "empty: detect"},
             "model": {"type": "string", "description": "whisper-1 (the settings'), a model name or folder"},
             "speakers": {"type": "string", "description": "off, auto, N or MIN-MAX"},
@@ -407,11 +474,13 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
                            language=form.value("language") or None, speakers=form.value("speakers") or "off",
                            summarize=bool(template), summary_template=template or None,
                            translate_to=(form.value("translate") or "").strip(), task=form.value("task") or None)
-            if (form.value("force") or "").lower() in ("1", "true", "yes"):
+            if (form.value("url") or "").strip():  # a link instead of a file
+                intake = take_link(form, form.value("url").strip(), opts)
+            elif (form.value("force") or "").lower() in ("1", "true", "yes"):
                 if "file" not in form.files:
                     raise ApiError(400, "You must provide a file (the form field 'file').", param="file")
                 check_queue()
-                added = await run_in_threadpool(desk.add, [str(form.files["file"][1])], opts, force=True,
+                added = await run_in_threadpool(desk.add, [str(form.files["file"][1])], opts, force=True, source=API,
                                                 keep_bad=False)
                 if not added.jobs:
                     raise ApiError(400, added.notices[0].text.replace(str(form.files["file"][1]),
@@ -423,8 +492,8 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
         finally:
             if not taken:
                 form.discard()
-        if callback_url:
-            callback_later(intake.job_id, callback_url)
+        if callback_url:  # kept with the job: sent when it ends, even after a restart of the API
+            desk.store.add_callback(intake.job_id, callback_url)
         return {"transcript_id": intake.job_id, "job_id": intake.job_id,
                 "status": STATUS.get(intake.state, intake.state)}
 
@@ -459,48 +528,64 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
                 "place_in_line": place,
                 "paused": job["state"] == js.PAUSED, "error": job["error"] if status == "failed" else None}
 
-    callbacks: set[asyncio.Task] = set()  # kept here: a task no one holds may be collected mid-way
+    sends: set[asyncio.Task] = set()  # kept here: a task no one holds may be collected mid-way
 
-    async def call_back(job_id: str, url: str) -> None:
-        """One signed POST of the job's final status to *url* when it ends: the body's
-        HMAC-SHA256 under the API key in ``X-Earmark-Signature: sha256=HEX``. A network
-        fault or a 5xx is tried again with backoff (``CALLBACK_TRIES`` in all); a 4xx is
-        the receiver's answer and is not."""
+    async def deliver_callbacks() -> None:
+        """Send the callbacks of jobs that have ended, as long as the server runs: kept in
+        the store with their job (``callback_url``), so one whose job ends while the API is
+        stopped is sent when it starts again. Each is leased while it is sent, so two
+        servers on one data folder never both send it, and one that dies mid-send is sent
+        again after the lease."""
+        while True:
+            try:
+                for row in await run_in_threadpool(desk.store.due_callbacks, time.time()):
+                    lease = time.time() + CALLBACK_TIMEOUT + CALLBACK_BACKOFF_SECONDS
+                    if await run_in_threadpool(desk.store.lease_callback, row["job_id"], row["next_at"], lease):
+                        sending = asyncio.create_task(call_back(row))  # a slow receiver holds up no other
+                        sends.add(sending)
+                        sending.add_done_callback(sends.discard)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the next round tries again; the log has what happened
+                log.exception("sending callbacks failed")
+            await changes.wait(WAIT_SECONDS)
+
+    async def call_back(row: dict) -> None:
+        """One try of a signed POST of the job's final status to its callback URL: the
+        body's HMAC-SHA256 under the API key in ``X-Earmark-Signature: sha256=HEX``. A
+        network fault, a 5xx, 408 or 429 is tried again after 2, 4, 8 s (``CALLBACK_TRIES``
+        in all, counted across restarts); any other 4xx is the receiver's answer: not again."""
         import urllib.error
         import urllib.request
 
-        while True:
-            job = desk.store.job(job_id)
-            if job is None:
-                return
-            if job["state"] in js.FINAL:
-                break
-            await changes.wait(WAIT_SECONDS)
+        job_id, url, tries = row["job_id"], row["url"], row["tries"] + 1
+        job = desk.store.job(job_id)
+        if job is None:
+            return
         body = json.dumps(status_of(job)).encode()
         signature = hmac.new(current_key().encode(), body, hashlib.sha256).hexdigest()
         request = urllib.request.Request(url, data=body, method="POST", headers={
             "Content-Type": "application/json", "X-Earmark-Signature": f"sha256={signature}",
             "X-Earmark-Job-Id": job_id})
-        for attempt in range(CALLBACK_TRIES):
-            try:
-                await run_in_threadpool(lambda: urllib.request.urlopen(request, timeout=CALLBACK_TIMEOUT).close())
+        try:
+            await run_in_threadpool(lambda: urllib.request.urlopen(request, timeout=CALLBACK_TIMEOUT).close())
+            desk.store.callback_tried(job_id, state="sent", tries=tries)
+            return
+        except urllib.error.HTTPError as exc:
+            why = f"{url} answered {exc.code}"
+            if exc.code < 500 and exc.code not in (408, 429):
+                log.warning("the callback for job %s was refused: %s", job_id, why)
+                desk.store.callback_tried(job_id, state="refused", tries=tries, error=why)
                 return
-            except urllib.error.HTTPError as exc:
-                if exc.code < 500:
-                    log.warning("the callback for job %s was refused by %s: %s", job_id, url, exc.code)
-                    return
-                why = exc.code
-            except OSError as exc:
-                why = exc
-            log.warning("the callback for job %s to %s failed (%s); try %d of %d", job_id, url, why,
-                        attempt + 1, CALLBACK_TRIES)
-            if attempt + 1 < CALLBACK_TRIES:
-                await asyncio.sleep(CALLBACK_BACKOFF_SECONDS * 2 ** attempt)
-
-    def callback_later(job_id: str, url: str) -> None:
-        task = asyncio.get_running_loop().create_task(call_back(job_id, url))
-        callbacks.add(task)
-        task.add_done_callback(callbacks.discard)
+        except OSError as exc:
+            why = f"{url} could not be reached: {getattr(exc, 'reason', exc)}"
+        if tries >= CALLBACK_TRIES:
+            log.warning("the callback for job %s was not sent (%s); %d tries, no more", job_id, why, tries)
+            desk.store.callback_tried(job_id, state="failed", tries=tries, error=why)
+        else:
+            log.warning("the callback for job %s failed (%s); try %d of %d", job_id, why, tries, CALLBACK_TRIES)
+            desk.store.callback_tried(job_id, state="waiting", tries=tries, error=why,
+                                      next_at=time.time() + CALLBACK_BACKOFF_SECONDS * 2 ** (tries - 1))
 
     def brief(job: dict) -> dict:
         """A job's state for the event stream (the result itself is asked for with /status)."""
@@ -652,3 +737,4 @@ class ApiServer:
             self.thread.join(10)
         if self.sock is not None:
             self.sock.close()
+

@@ -35,12 +35,17 @@ def say(notices) -> None:
         print(f"earmark: {notice.text}", file=sys.stderr, flush=True)
 
 
-def serve(data: DataDir, api: str | None = None, api_limits: dict | None = None) -> int:
-    """The stack until Ctrl-C; with *api* (an address, "" for the default) the local API too."""
+def serve(data: DataDir, api: str | None = None, api_limits: dict | None = None, watch: dict | None = None) -> int:
+    """The stack until Ctrl-C; with *api* (an address, "" for the default) the local API too;
+    with *watch* ({"folders", "out", "formats", "settle_seconds"}) watched folders."""
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     desk = Desk(data)
+    watches = _watches(desk, watch) if watch else []
+    if watches is None:
+        desk.shut()
+        return 2
     server = None
     if api is not None:  # the port first: one in use is said before the workers start
         from app.api.server import ApiServer
@@ -72,6 +77,13 @@ def serve(data: DataDir, api: str | None = None, api_limits: dict | None = None)
 
     for line in join_lines(data, desk.settings):
         print(f"Another machine helps with: {line}", flush=True)
+    folder_watch = None
+    if watches:
+        from app.jobs.watch import FolderWatch, describe
+
+        folder_watch = FolderWatch(desk, watches, settle_seconds=watch.get("settle_seconds") or 5.0,
+                                   on_notice=_say_watching).start()
+        print(describe(watches), flush=True)
     settings_seen = _mtime(data.settings)
     try:
         while not stop.wait(POLL_BACKEND_SECONDS):
@@ -84,10 +96,40 @@ def serve(data: DataDir, api: str | None = None, api_limits: dict | None = None)
                 _follow_settings(data, desk)
     finally:
         print("Stopping…", flush=True)
+        if folder_watch is not None:
+            folder_watch.stop()
         if server is not None:
             server.stop()
         desk.shut()
     return 0
+
+
+def _watches(desk: Desk, asked: dict):
+    """``serve --watch``'s folders as watches, or None (said) when one cannot be used."""
+    from app.export import FORMATS
+    from app.jobs.watch import watched
+
+    folders = [str(Path(f).expanduser()) for f in asked["folders"]]
+    missing = [f for f in folders if not Path(f).is_dir()]
+    if missing:
+        print(f"earmark: --watch: there is no folder {missing[0]}.", file=sys.stderr)
+        return None
+    formats = [f.strip() for f in (asked.get("formats") or str(desk.settings["export_formats"])).split(",")
+               if f.strip()]
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        print(f"earmark: --format: unknown {', '.join(unknown) or 'format'} (choose from {', '.join(FORMATS)}).",
+              file=sys.stderr)
+        return None
+    return watched(folders, asked.get("out"), formats)
+
+
+def _say_watching(notice) -> None:
+    """What the watch did, on standard output (the desk's own notices on standard error)."""
+    if notice.kind.startswith("watch-"):
+        print(notice.text, flush=True)
+    else:
+        say([notice])
 
 
 def _mtime(path: Path) -> float | None:
@@ -244,8 +286,13 @@ def _transcribe(desk: Desk, options: dict, nlp: tuple, args) -> int:
     view = ProgressView()
     names = ExportNames()
     try:  # a mistake on the command line is said here, not kept as a failed job in the window
-        added = desk.add(args.files, options, force=args.force, keep_bad=False,
+        from app.jobs.links import is_link
+
+        links = [f for f in args.files if is_link(f)]
+        added = desk.add([f for f in args.files if not is_link(f)], options, force=args.force, keep_bad=False,
                          source=getattr(args, "source", COMMAND_LINE))
+        for url in links:  # fetched now, one after the other, while the files above are transcribed
+            added.jobs += desk.add_link(url, options, on_progress=_download_progress(view, url)).jobs
         say(n for n in added.notices if n.kind not in (ALREADY_DONE, ALREADY_QUEUED))
         items = [Item(intake, names.stem_for(intake.path)) for intake in added.jobs]
         if not items:
@@ -279,6 +326,14 @@ def _transcribe(desk: Desk, options: dict, nlp: tuple, args) -> int:
     finally:
         desk.close()
     return max(_report(desk.store, items), 1 if added.refused else 0)
+
+
+def _download_progress(view: ProgressView, url: str):
+    """A link's download on its own line: the bar, and MB so far (of the whole, when known)."""
+    def show(done: int, total: int) -> None:
+        size = f"{done / 1e6:.1f}/{total / 1e6:.1f} MB" if total else f"{done / 1e6:.1f} MB"
+        view.show([(url, "download", done / total if total else 0.0, size)])
+    return show
 
 
 def _progress_of(desk: Desk, item: Item, args) -> tuple[str, float, str, bool]:

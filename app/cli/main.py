@@ -3,8 +3,9 @@
     earmark                      the window (the stack starts behind it)
     earmark serve                the embedded stack without a window, until Ctrl-C
     earmark serve --api [ADDR]   ... and the local API (the job contract and OpenAI's)
+    earmark serve --watch IN     ... and transcribe what lands in folder IN [--out OUT] [--format F]
     earmark api-key [--new]      the API's key
-    earmark transcribe FILE...   transcribe through the queue, write transcripts
+    earmark transcribe FILE...   transcribe through the queue, write transcripts (a FILE may be a link)
     earmark listen [--device D]  live text from a microphone or what the computer plays
     earmark status               workers, queue depths, recent jobs
     earmark worker --queues Q    a Celery worker (started by the app, or on another machine)
@@ -73,13 +74,25 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the largest file the API takes, in MB (default: 2048; larger is refused with 413)")
     s.add_argument("--api-queue-limit", type=int, default=100, metavar="N",
                    help="refuse new API requests with 429 while N jobs wait to start (default: 100)")
+    s.add_argument("--watch", action="append", metavar="IN",
+                   help="transcribe every recording that lands in folder IN or its subfolders, once it has "
+                        "finished copying (may be given more than once)")
+    s.add_argument("--out", metavar="OUT", help="with --watch: write the transcripts to OUT, mirroring the "
+                                                "subfolders (default: next to each recording)")
+    s.add_argument("--format", metavar="FMT", help=f"with --watch: the transcripts' formats, by commas "
+                                                   f"({', '.join(export.FORMATS)}; default: the settings' export "
+                                                   "formats)")
+    s.add_argument("--settle", type=float, default=5.0, metavar="SECONDS",
+                   help="with --watch: take a file once its size and time have not changed for this long "
+                        "(default: 5)")
     k = sub.add_parser("api-key", parents=[common], help="print the local API's key (made on first use)")
     k.add_argument("--new", action="store_true", help="make a new key (the old one stops working at once)")
 
     t = sub.add_parser("transcribe", parents=[common], help="transcribe files through the queue",
                        epilog="A file whose name starts with '-' goes after '--': earmark transcribe -- -take1.wav")
     t.add_argument("files", nargs="+", metavar="FILE",
-                   help="recordings (audio or video), or folders: the recordings in them")
+                   help="recordings (audio or video), folders (the recordings in them), or links (http:// or "
+                        "https://: a recording, or a page that holds one, fetched with yt-dlp)")
     t.add_argument("--format", default="txt", choices=export.FORMATS,
                    help="the transcript's file type (default: txt)")
     t.add_argument("--out", default=".", help="folder for the transcripts (default: here)")
@@ -223,14 +236,21 @@ def storage_trouble(root, exc: BaseException) -> str | None:
 
 def _run(command: str, data, args) -> int:
     if command == "gui":
+        from app.api.local import LocalApi
         from app.gui.app import run
 
-        return run(data, quit_when_ready=getattr(args, "quit_when_ready", False))
+        # the window may run the local API (Settings › API): handed over here, where both rooms may be used
+        return run(data, quit_when_ready=getattr(args, "quit_when_ready", False), api=LocalApi)
     if command == "serve":
         from app.cli.commands import serve
 
+        if (args.out or args.format) and not args.watch:
+            print("earmark: --out and --format go with --watch IN.", file=sys.stderr)
+            return 2
+        watch = {"folders": args.watch, "out": args.out, "formats": args.format,
+                 "settle_seconds": args.settle} if args.watch else None
         return serve(data, api=args.api, api_limits={"max_upload_bytes": args.api_upload_limit << 20,
-                                                     "queue_limit": args.api_queue_limit})
+                                                     "queue_limit": args.api_queue_limit}, watch=watch)
     if command == "api-key":
         from app.api.keys import api_key
 

@@ -131,7 +131,8 @@ def follow_system_theme(qt_app, force=None) -> None:
     qt_app.styleHints().colorSchemeChanged.connect(apply)
 
 
-def run(data: DataDir, quit_when_ready: bool = False) -> int:
+def run(data: DataDir, quit_when_ready: bool = False, api=None) -> int:
+    """*api*: the local API the window may run (``AppController``'s)."""
     import time
 
     if not has_display():
@@ -163,7 +164,7 @@ def run(data: DataDir, quit_when_ready: bool = False) -> int:
     from PySide6.QtGui import QIcon
 
     qt_app.setWindowIcon(QIcon(str(files("resources") / "icons" / "earmark.svg")))
-    controller = AppController(data)
+    controller = AppController(data, api=api)
     window = MainWindow(controller)
     window.show()
     if quit_when_ready:

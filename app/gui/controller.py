@@ -48,8 +48,12 @@ class AppController(QObject):
     exported = Signal(list)  # paths written
     summary_text = Signal(str, str)  # job id, text as the summary is generated
     stopped = Signal()
+    api_changed = Signal(str, str)  # where the local API listens ("" when off), why it could not ("" if it could)
 
-    def __init__(self, data: DataDir, parent=None):
+    def __init__(self, data: DataDir, parent=None, api=None):
+        """*api*: how to run the local API in this process (``app.api.server.LocalApi``,
+        handed over by the command that opens the window: the window does not import the
+        API's room); None: this window offers no API."""
         super().__init__(parent)
         self.data = data.ensure()
         # everything about jobs goes through the desk; this class only shows what it returns
@@ -65,8 +69,16 @@ class AppController(QObject):
         self._stack_pool = ThreadPoolExecutor(1, thread_name_prefix="stack")
         self._intake_pool = ThreadPoolExecutor(1, thread_name_prefix="intake")
         self._action_pool = ThreadPoolExecutor(1, thread_name_prefix="actions")
+        self._api_pool = ThreadPoolExecutor(1, thread_name_prefix="api")  # binds, starts and stops it
+        self.api = api(self.desk) if api is not None else None
+        self.api_url, self.api_problem = "", ""
         self._stop_polling = threading.Event()
         self._poller = threading.Thread(target=self._poll, name="poll", daemon=True)
+        from app.jobs.watch import SETTLE_SECONDS
+
+        self._watch = None  # Settings › Watch folder's watch (app.jobs.watch), while it has folders
+        self._watching: list = []
+        self.watch_settle_seconds = SETTLE_SECONDS
 
     @property
     def stack(self):
@@ -110,8 +122,27 @@ class AppController(QObject):
         self.status.emit(" ".join(self.sentence(n) for n in self._notices) or self.tr("Ready"))
         self.ready.emit()
         self.jobs_changed.emit()
+        self.apply_api()
         if not self._poller.is_alive():
             self._poller.start()
+        self.follow_watch()
+
+    def follow_watch(self) -> None:
+        """Watch the folders the settings name now (none: no watch); each tick checks."""
+        from app.jobs.watch import FolderWatch, from_settings
+
+        wanted = from_settings(self.settings)
+        if wanted == self._watching:
+            return
+        if self._watch is not None:
+            self._watch.stop()
+        self._watching = wanted
+        self._watch = FolderWatch(self.desk, wanted, settle_seconds=self.watch_settle_seconds,
+                                  on_notice=self._on_watch_notice).start() if wanted else None
+
+    def _on_watch_notice(self, notice: front.Notice) -> None:
+        self.status.emit(self.sentence(notice))
+        self.jobs_changed.emit()
 
     def _poll(self) -> None:
         """The same safety net as the command line's: missed results, unsent stages, lost
@@ -122,6 +153,7 @@ class AppController(QObject):
             try:  # nothing while the stack starts again with new settings
                 for notice in self.desk.tick().notices:
                     self.status.emit(self.sentence(notice))
+                self.follow_watch()
             except Exception:  # the next round tries again; the log has what happened
                 log.exception("poll failed")
             self.jobs_changed.emit()
@@ -131,11 +163,48 @@ class AppController(QObject):
         if event.get("type", "").startswith("task-"):  # worker heartbeats change no job
             self.jobs_changed.emit()
 
+    # --- the local API -------------------------------------------------------------
+    def apply_api(self) -> None:
+        """The API as the settings say (Settings › API: on, its address), off the GUI thread;
+        ``api_changed`` says where it listens or why it cannot."""
+        if self.api is not None:
+            try:
+                self._api_pool.submit(self._apply_api, bool(self.settings["api_on"]), str(self.settings["api_listen"]))
+            except RuntimeError:  # the window is closing: its API has stopped for good
+                pass
+
+    def _apply_api(self, on: bool, address: str) -> None:
+        try:
+            self.api_url, self.api_problem = self.api.apply(on, address) or "", ""
+        except (ValueError, OSError) as exc:
+            self.api_url = ""
+            self.api_problem = self.tr("The API cannot listen on {0}: {1}").format(address or "127.0.0.1:8765", exc)
+        except Exception as exc:  # the log has the traceback; the person a sentence
+            log.exception("the API did not start")
+            self.api_url, self.api_problem = "", self.tr("The API did not start: {0}").format(exc)
+        if self.api_url:
+            self.status.emit(self.tr("The API listens on {0}").format(self.api_url))
+        elif self.api_problem:
+            self.status.emit(self.api_problem)
+        self.api_changed.emit(self.api_url, self.api_problem)
+
+    def api_key(self) -> str:
+        return self.api.key() if self.api is not None else ""
+
+    def new_api_key(self) -> str:
+        """A new key for the API; the old one is refused from the next request."""
+        return self.api.new_key() if self.api is not None else ""
+
     def stop(self) -> None:
         """Stop the stack and wait for it (workers get their warm shutdown)."""
+        if self.api is not None:
+            self._api_pool.submit(self.api.stop)
+        self._api_pool.shutdown(wait=True)
         self._stop_polling.set()
         if self._poller.is_alive():
             self._poller.join(timeout=30)
+        if self._watch is not None:
+            self._watch.stop()
         self._intake_pool.shutdown(wait=True, cancel_futures=True)
         self._action_pool.shutdown(wait=True)
         self._stack_pool.shutdown(wait=True)  # a start in progress finishes first
@@ -161,6 +230,30 @@ class AppController(QObject):
             if notice.kind != front.ALREADY_DONE:  # that one asks (the duplicate signal)
                 self.status.emit(self.sentence(notice))
 
+    def add_link(self, url: str) -> None:
+        """A link's job at once (it shows in the list), its download on the intake thread."""
+        self._intake_pool.submit(self._add_link, url)
+
+    def _add_link(self, url: str) -> None:
+        import time
+
+        job_id = self.desk.link_job(url)
+        self.jobs_changed.emit()
+        said = [0.0]
+
+        def progress(done: int, total: int) -> None:
+            if time.monotonic() - said[0] < 0.5 and done != total:
+                return
+            said[0] = time.monotonic()
+            if total:
+                self.status.emit(self.tr("Downloading {0}: {1} %").format(url, int(100 * done / total)))
+            else:
+                self.status.emit(self.tr("Downloading {0}: {1} MB").format(url, f"{done / 1e6:.1f}"))
+        added = self.desk.fetch(job_id, on_progress=progress)
+        for notice in added.notices:
+            self.status.emit(self.sentence(notice))
+        self.jobs_changed.emit()
+
     def sentence(self, notice: front.Notice) -> str:
         """The desk's notice in the window's language (its English text when it has no
         words of its own here, e.g. what the broker's start had to say)."""
@@ -180,7 +273,25 @@ class AppController(QObject):
         if notice.kind == front.RECOVERED:
             return self.tr("A recording was not finished (Earmark stopped while it recorded); its {0} s were kept "
                            "as {1} and are transcribed now.").format(round(values["seconds"]), Path(values["path"]).name)
-        return notice.text
+        return self._watch_sentence(notice) or notice.text
+
+    def _watch_sentence(self, notice: front.Notice) -> str | None:
+        from app.jobs import watch
+
+        values = notice.values
+        if notice.kind == watch.WATCH_SEEN:
+            return self.tr("Found {0} in a watched folder; it is taken once it has finished copying.").format(
+                Path(values["path"]).name)
+        if notice.kind == watch.WATCH_TAKEN:
+            return self.tr("Took {0} from a watched folder.").format(Path(values["path"]).name)
+        if notice.kind == watch.WATCH_EXPORTED:
+            return self.tr("Wrote {0}").format(", ".join(values["written"]))
+        if notice.kind == watch.WATCH_FAILED:
+            return self.tr("Could not write the transcript of {0}: {1}").format(values["path"], values["why"])
+        if notice.kind == watch.WATCH_MISSING:
+            return self.tr("The watched folder {0} is not there; it is watched again as soon as it is.").format(
+                values["folder"])
+        return None
 
     def _act(self, action: str, job_ids: list[str]) -> None:
         """``Desk.act(action, job_id)`` for each job, off the GUI thread."""

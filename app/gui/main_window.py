@@ -201,6 +201,10 @@ class MainWindow(QMainWindow):
         self.overall.setRange(0, 1000)
         self.overall.hide()
         self.statusBar().addPermanentWidget(self.overall)
+        self.api_label = QLabel()  # where the local API listens, while it does (Settings › API)
+        self.api_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.api_label.hide()
+        self.statusBar().addPermanentWidget(self.api_label)
         self._make_actions()
         self._make_queue_panel()
         self._make_toolbar()
@@ -208,6 +212,7 @@ class MainWindow(QMainWindow):
         self._name_controls()
 
         controller.status.connect(self.status_label.setText)
+        controller.api_changed.connect(self._show_api)
         controller.skipped.connect(self._note_skipped)
         controller.jobs_changed.connect(self._mark_dirty)
         controller.start_failed.connect(self._start_failed)
@@ -241,6 +246,7 @@ class MainWindow(QMainWindow):
         self.file_menu = file_menu = self.menuBar().addMenu(self.tr("&File"))
         self.act_add = self._action(self.tr("Add files…"), self.add_files_dialog, "Ctrl+O", file_menu)
         self._action(self.tr("Add folder…"), self.add_folder_dialog, "Ctrl+Shift+O", file_menu)
+        self._action(self.tr("Add link…"), self.add_link_dialog, "Ctrl+L", file_menu)
         self.act_export = self._action(self.tr("Export selected…"), self.export_dialog, "Ctrl+E", file_menu)
         file_menu.addSeparator()
         self._action(self.tr("Settings…"), self.settings_dialog, "Ctrl+,", file_menu)
@@ -435,6 +441,31 @@ class MainWindow(QMainWindow):
             self.prefs.setValue("last_folder", str(Path(folder).parent))
         self.add_paths([folder] if folder else [])
 
+    def add_link_dialog(self) -> None:
+        """A link to a recording, or to a page that holds one: fetched (yt-dlp) only now
+        that it is asked for. The clipboard's link is offered."""
+        from PySide6.QtGui import QGuiApplication
+        from PySide6.QtWidgets import QInputDialog
+
+        from app.jobs.links import is_link
+
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle(self.tr("Add link"))
+        dialog.setLabelText(self.tr("A link to a recording, or to a page that holds one (it is downloaded now):"))
+        copied = QGuiApplication.clipboard().text().strip()
+        dialog.setTextValue(copied if is_link(copied) else "")
+        dialog.resize(560, dialog.sizeHint().height())
+
+        def take() -> None:
+            url = dialog.textValue().strip()
+            if is_link(url):
+                self.controller.add_link(url)
+            elif url:
+                self.statusBar().showMessage(self.tr("{0} is not a link (http:// or https://).").format(url), 8000)
+        dialog.accepted.connect(take)
+        self.link_box = dialog
+        dialog.open()
+
     def _last_folder(self) -> str:
         """Where the last recordings were chosen from (the home folder the first time)."""
         folder = self.prefs.value("last_folder") or ""
@@ -499,8 +530,10 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def settings_dialog(self) -> None:
-        dialog = SettingsDialog(self.controller.settings, self)
-        dialog.accepted.connect(lambda: dialog.restart_needed and self.controller.restart_stack())
+        controller = self.controller
+        dialog = SettingsDialog(controller.settings, self, api=controller if controller.api is not None else None)
+        dialog.accepted.connect(lambda: dialog.restart_needed and controller.restart_stack())
+        dialog.accepted.connect(controller.apply_api)
         self.settings_box = dialog
         dialog.open()
 
@@ -577,10 +610,14 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
 
     def dropEvent(self, event) -> None:
-        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
-        if paths:
+        urls = event.mimeData().urls()
+        paths = [u.toLocalFile() for u in urls if u.isLocalFile()]
+        links = [u.toString() for u in urls if u.scheme() in ("http", "https")]  # a link dragged from a browser
+        if paths or links:
             event.acceptProposedAction()
             self.add_paths(paths)
+            for link in links:
+                self.controller.add_link(link)
 
     # --- updates ---------------------------------------------------------------------
     def _mark_dirty(self) -> None:
@@ -686,6 +723,11 @@ class MainWindow(QMainWindow):
                             else said)
                 self._batch = {}
                 self._skipped = []
+
+    def _show_api(self, url: str, problem: str) -> None:
+        self.api_label.setText(self.tr("API: {0}").format(url))
+        self.api_label.setToolTip(self.tr("Other programs reach Earmark here (Settings › API has the key)"))
+        self.api_label.setVisible(bool(url))
 
     def _note_skipped(self, sentence: str) -> None:
         """Said now and again when the batch ends: "Working…" must not hide it."""

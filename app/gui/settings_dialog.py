@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,7 +37,7 @@ from app.gui import palette
 from app.gui.table import column_title
 from app.paths import choose_data_dir, chosen_data_dir
 from app.settings import ADVANCED, SETTINGS, Settings, problem_with
-from workers.options import GROUPS, HELPERS
+from workers.options import API, GROUPS, HELPERS
 
 # Settings the running stack is built from: changing one starts the stack again.
 STACK_SETTINGS = ("helpers_listen", "local_queues", "broker_url", "broker_tcp_port")
@@ -46,9 +46,11 @@ STACK_SETTINGS = ("helpers_listen", "local_queues", "broker_url", "broker_tcp_po
 class PathField(QWidget):
     """A line to type in, a Choose… button for a folder or a file, and suggestions."""
 
-    def __init__(self, value: str, folder: bool, file_filter: str = "", suggestions=(), parent=None, editor=None):
+    def __init__(self, value: str, folder: bool, file_filter: str = "", suggestions=(), parent=None, editor=None,
+                 many: bool = False):
+        """*many*: a list of folders separated by ";", each chosen added to it."""
         super().__init__(parent)
-        self.folder, self.file_filter = folder, file_filter
+        self.folder, self.file_filter, self.many = folder, file_filter, many
         self.line = editor or QLineEdit(value)  # or any editor with text() and setText()
         self.line.setMinimumWidth(320)
         if suggestions:
@@ -71,13 +73,14 @@ class PathField(QWidget):
         self.line.setAccessibleName(name)
 
     def choose(self) -> None:
-        start = self.line.text() or str(Path.home())
+        have = [p.strip() for p in self.line.text().split(";") if p.strip()] if self.many else []
+        start = (have[-1] if self.many and have else self.line.text()) or str(Path.home())
         if self.folder:
             chosen = QFileDialog.getExistingDirectory(self, self.tr("Choose a folder"), start)
         else:
             chosen, _ = QFileDialog.getOpenFileName(self, self.tr("Choose a file"), start, self.file_filter)
         if chosen:
-            self.line.setText(chosen)
+            self.line.setText("; ".join(dict.fromkeys([*have, chosen])) if self.many else chosen)
 
 
 class ChoicesField(QWidget):
@@ -216,7 +219,7 @@ def editor_for(setting, value, data_root=None) -> QWidget:
 
         names = sorted(available(data_root)) if data_root else []
         editor = ValueCombo([(QCoreApplication.translate("Template", title(n)), n) for n in names], str(value))
-    elif setting.pick in ("folder", "speech model", "summary model"):
+    elif setting.pick in ("folder", "folders", "speech model", "summary model"):
         from workers.engines.catalog import CATALOG, SPEECH, SUMMARY
 
         kind = {"speech model": SPEECH, "summary model": SUMMARY}.get(setting.pick)
@@ -224,7 +227,7 @@ def editor_for(setting, value, data_root=None) -> QWidget:
                        *(m.name for m in CATALOG if m.kind == kind)] if kind else []
         editor = PathField(str(value), folder=setting.pick != "summary model",
                            file_filter=QCoreApplication.translate("SettingsDialog", "GGUF models (*.gguf)"),
-                           suggestions=suggestions)
+                           suggestions=suggestions, many=setting.pick == "folders")
     else:
         editor = QLineEdit(str(value))
     editor.setToolTip(setting_text(setting.title))
@@ -266,7 +269,9 @@ def form_label(text: str, buddy: QWidget) -> QLabel:
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, settings: Settings, parent=None, data_root=None):
+    def __init__(self, settings: Settings, parent=None, data_root=None, api=None):
+        """*api*: the window's controller when it can run the local API (Settings › API shows
+        its key, Copy and Regenerate, and where it listens); None: the page has the settings alone."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("Earmark settings"))
         self.settings = settings
@@ -328,6 +333,9 @@ class SettingsDialog(QDialog):
             self.editors["helpers_listen"].text()))
         self.editors["helpers_listen"].textChanged.connect(self._show_join_line)
         self._show_join_line(self.editors["helpers_listen"].text())
+        self.api = api
+        if api is not None:
+            self._make_api_rows(forms[API])
         self.restart_needed = False
         self.problem = QLabel()
         self.problem.setWordWrap(True)
@@ -400,6 +408,42 @@ class SettingsDialog(QDialog):
                     "Earmark alone, encrypted. Audio travels through the queue; nothing needs to be shared.")
             if lines else self.tr("Type an address above (such as 0.0.0.0:6380) to let other machines help; "
                                   "empty keeps the queue on this machine alone."))
+
+    def _make_api_rows(self, form: QFormLayout) -> None:
+        """The key (Copy, Regenerate) and where the API listens, below its two settings."""
+        self.api_key_line = QLineEdit(self.api.api_key())
+        self.api_key_line.setReadOnly(True)
+        self.api_key_line.setMinimumWidth(420)
+        self.api_key_line.setAccessibleName(self.tr("API key"))
+        self.copy_api_key = QPushButton(self.tr("Copy"))
+        self.copy_api_key.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.api_key_line.text()))
+        self.new_api_key = QPushButton(self.tr("Regenerate"))
+        self.new_api_key.setToolTip(self.tr("A new key, in force at once: programs using the old one are refused"))
+        self.new_api_key.clicked.connect(self._regenerate_api_key)
+        row = QWidget()
+        key_row = QHBoxLayout(row)
+        key_row.setContentsMargins(0, 0, 0, 0)
+        key_row.addWidget(self.api_key_line, 1)
+        key_row.addWidget(self.copy_api_key)
+        key_row.addWidget(self.new_api_key)
+        form.addRow(form_label(self.tr("Key (programs send it as 'Authorization: Bearer KEY')"), row), row)
+        self.api_state = QLabel()
+        self.api_state.setWordWrap(True)
+        self.api_state.setTextInteractionFlags(self.api_state.textInteractionFlags() | Qt.TextSelectableByMouse)
+        form.addRow(self.api_state)
+        self.show_api(self.api.api_url, self.api.api_problem)
+        self.api.api_changed.connect(self.show_api)
+
+    def _regenerate_api_key(self) -> None:
+        self.api_key_line.setText(self.api.new_api_key())
+        self.api_key_line.setCursorPosition(0)
+
+    def show_api(self, url: str, problem: str) -> None:
+        """Where the API listens, why it cannot, or that it is off."""
+        if url:
+            self.api_state.setText(self.tr("The API listens on {0} (its documentation: {0}/docs).").format(url))
+        else:
+            self.api_state.setText(problem or self.tr("The API is off: turn it on above and press OK."))
 
     def done(self, result: int) -> None:
         self.models.cancel()  # a download still running stops; what it fetched waits for next time

@@ -47,6 +47,7 @@ STACK = "stack"  # what a person should know about this start (a repaired broker
 SETTINGS = "settings"  # a value in the settings file that could not be used (its default applies)
 EXPORT_FAILED = "export-failed"  # an automatic export could not be written (values: job_id, why)
 RECOVERED = "recovered"  # a live recording that was never finished became a job (values: path, seconds, job_id)
+LINK_FAILED = "link-failed"  # a link could not be downloaded; its job failed (values: url, job_id, why)
 
 # Where a job came from (``Desk.add(..., source=)``), kept on the job in plain words that
 # the job list and ``earmark status`` show: one of these, or a way in with its place
@@ -196,6 +197,8 @@ class Desk:
         self._offline: JobService | None = None
         self._exported: dict[str, list[str]] = {}  # what the tick's automatic export wrote
         self._export_notices: list[Notice] = []
+        self._born = time.time()  # links whose job is older than this desk are not being fetched by it
+        self._fetching: dict[str, threading.Event] = {}  # job id → its download's cancel
 
     # --- the stack ---------------------------------------------------------------
     def open(self, roles=ALL_ROLES, *, wait_workers: bool = False, join: bool = True,
@@ -209,6 +212,10 @@ class Desk:
             self.stack, self.ready = stack, True
             if self.auto_export is not None:
                 self.auto_export.check()  # what is done already is not exported; what finishes from now on is
+        if stack.owner:  # this process starts the stack: a link download no process runs now was cut off
+            for job in (j for j in self.store.unfilled_jobs() if j["created_at"] < self._born):
+                self.service.fail(job["id"], f"The download of {job['path']} stopped when Earmark did; add the "
+                                             "link again.")
         return ([Notice(SETTINGS, text) for text in self.settings.problems]
                 + [Notice(STACK, text) for text in stack.notices] + self.recover())
 
@@ -358,6 +365,59 @@ class Desk:
             recording.done()
         return wav, seconds, added
 
+    # --- links --------------------------------------------------------------------
+    def link_job(self, url: str, options: dict | None = None, source: str | None = None) -> str:
+        """A job for the recording at *url*, at once (the API answers with it); nothing is
+        downloaded until ``fetch``. *source*: ``link_source(url)`` unless given."""
+        options = self.job_options() if options is None else options
+        return self.service.placeholder(url.strip(), options, source or link_source(url.strip()))
+
+    def fetch(self, job_id: str, on_progress: Callable[[int, int], None] | None = None,
+              cancel: threading.Event | None = None) -> Added:
+        """Download a ``link_job``'s recording into the data folder (yt-dlp,
+        ``app.jobs.links``; *on_progress*: bytes so far, bytes in all or 0) and take it in
+        as that job. A download that fails fails the job with its sentence (and a
+        ``LINK_FAILED`` notice)."""
+        import json
+        import shutil
+
+        from app.jobs.links import Cancelled, fetch
+
+        job, added = self.store.job(job_id), Added()
+        if job is None:  # removed from the list before its download began
+            return added
+        url = job["path"]
+        cancel = self._fetching.setdefault(job_id, cancel or threading.Event())
+        try:
+            path = fetch(url, self.data.root, on_progress, cancel)
+            if self.store.job(job_id) is None:  # removed from the list while it downloaded
+                shutil.rmtree(path.parent, ignore_errors=True)
+                return added
+            added.jobs.append(self.service.intake(str(path), json.loads(job["options"]), into=job_id,
+                                                  send=self.ready and self.stack is not None))
+        except (Cancelled, KeyboardInterrupt) as exc:  # Cancel on its row, or Ctrl-C
+            self.service.fail(job_id, f"The download of {url} was cancelled.", state=js.CANCELLED)
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            added.jobs.append(Intake(job_id, url, js.CANCELLED))
+        except Exception as exc:  # noqa: BLE001 - a LinkError's sentence, or the log has the traceback
+            from app.errors import AppError
+
+            if not isinstance(exc, AppError):
+                log.exception("fetching %s failed", url)
+            why = str(exc) if isinstance(exc, AppError) else f"Could not download {url}: {exc}."
+            self.service.fail(job_id, why)
+            added.jobs.append(Intake(job_id, url, js.FAILED))
+            added.notices.append(Notice(LINK_FAILED, why, {"url": url, "job_id": job_id, "why": why}))
+        finally:
+            self._fetching.pop(job_id, None)
+        return added
+
+    def add_link(self, url: str, options: dict | None = None, *, on_progress=None, cancel=None,
+                 source: str | None = None) -> Added:
+        """``link_job`` and ``fetch`` in one: a link in, its job out (blocks while it downloads)."""
+        return self.fetch(self.link_job(url, options, source), on_progress, cancel)
+
     # --- the tick ------------------------------------------------------------------
     def tick(self, job_ids=None) -> Tick:
         """The safety net, every ``POLL_BACKEND_SECONDS`` for every role: a stack whose
@@ -418,6 +478,16 @@ class Desk:
         """One of ``ACTIONS`` on a job (``JobService``'s method of that name)."""
         if action not in ACTIONS:
             raise ValueError(f"no action named {action!r} (have: {', '.join(ACTIONS)})")
+        downloading = self._fetching.get(job_id)
+        if downloading is not None and action in ("cancel", "remove"):  # a link still downloading stops
+            downloading.set()
+            if action == "cancel":
+                return None
+        job = self.store.job(job_id)
+        if action == "retry" and job is not None and job["path"] == source_kind(job["source"])[1]:
+            import json  # a link whose download failed: fetched again, as a new job
+
+            return bool(self.fetch(self.link_job(job["path"], json.loads(job["options"]))).job_ids)
         return getattr(self._running().service, action)(job_id)
 
     def run_stage(self, job_id: str, name: str, **options) -> None:

@@ -120,15 +120,34 @@ class JobService:
             self.changed.notify_all()
 
     # --- intake ----------------------------------------------------------------
+    def placeholder(self, path: str, options: dict, source: str | None = None) -> str:
+        """A job for a recording still to come (a link being downloaded): running, with no
+        stages yet, so nothing is sent for it until ``intake(..., into=job_id)``."""
+        return self.store.create_job(path, stages=[], options=options, options_key=options_key(options),
+                                     source=source, state=js.RUNNING)
+
+    def fail(self, job_id: str, why: str, state: str = js.FAILED) -> None:
+        """A job made with ``placeholder`` whose recording never came: failed (or
+        cancelled), with *why*. Nothing for a job removed meanwhile."""
+        job = self.store.job(job_id)
+        if job is None:
+            return
+        if not self.store.stages(job_id):
+            options = json.loads(job["options"])
+            self.store.fill_job(job_id, job["path"], stages=stages.stages_for(options),
+                                options_key=job["options_key"])
+        self.store.update_stage(job_id, TRANSCRIBE, state=state, error=why, finished_at=time.time())
+
     def intake(self, path: str, options: dict, *, force: bool = False, send: bool = True,
-               keep_bad: bool = True, source: str | None = None) -> Intake:
+               keep_bad: bool = True, source: str | None = None, into: str | None = None) -> Intake:
         """Validate, hash and queue one file. A bad file becomes a failed job with its reason
         (the window shows it on its row); with *keep_bad* False it raises BadMediaError
         instead (the command line says why at once and keeps no row of it).
 
         With *send* False the job waits as pending (the workers are not up yet);
         ``send_pending()`` queues it later. *source*: where the job came from (kept on a
-        new job; a file that joins another job keeps that job's)."""
+        new job; a file that joins another job keeps that job's). *into*: a job made by
+        ``placeholder`` takes the file (it is its own job: the person asked for it)."""
         from workers.media import probe
 
         key = options_key(options)
@@ -139,27 +158,34 @@ class JobService:
             hashing.wait()  # its own trouble (a missing file) is the probe's sentence already
             if not keep_bad:
                 raise
-            job_id = self.store.create_job(path, stages=stages.stages_for(options), options=options, options_key=key,
-                                           source=source)
+            job_id = self._new_job(into, path, options, key, source)
             self.store.update_stage(job_id, TRANSCRIBE, state=js.FAILED, error=str(exc), finished_at=time.time())
             return Intake(job_id, path, js.FAILED)
         digest = hashing.result()
         # The same content with the same settings queued or running already (named twice,
         # or dropped again after a crash): that job is the one, never a second run.
-        same = self.store.find_active(digest, key)
+        same = self.store.find_active(digest, key) if into is None else None
         if same:
             return Intake(same["id"], path, same["state"], reused_from=same["id"])
-        if not force:
+        if not force and into is None:
             done = self.store.find_done(digest, key)
             if done:
                 return Intake(done["id"], path, js.DONE, reused_from=done["id"])
-        job_id = self.store.create_job(path, stages=stages.stages_for(options), options=options, file_hash=digest,
-                                       options_key=key, size_bytes=info.size_bytes,
-                                       duration_seconds=info.duration_seconds, source=source)
+        job_id = self._new_job(into, path, options, key, source, file_hash=digest, size_bytes=info.size_bytes,
+                               duration_seconds=info.duration_seconds)
         if not send:
             return Intake(job_id, path, js.PENDING)
         self.send(job_id, TRANSCRIBE)
         return Intake(job_id, path, js.QUEUED)
+
+    def _new_job(self, into: str | None, path: str, options: dict, key: str, source: str | None,
+                 **facts) -> str:
+        """A new job for *path*, or the placeholder *into* filled with it."""
+        if into is None:
+            return self.store.create_job(path, stages=stages.stages_for(options), options=options, options_key=key,
+                                         source=source, **facts)
+        self.store.fill_job(into, path, stages=stages.stages_for(options), options_key=key, **facts)
+        return into
 
     def send_pending(self, settled_seconds: float = 0.0) -> int:
         """Queue what waits with nothing in the broker: jobs accepted while the workers

@@ -11,6 +11,7 @@ import uuid
 
 from app.store.speakerstore import LABEL_SQL, SpeakerStore
 from app.store.taskhistory import TaskHistory
+from app.store.watchledger import WatchLedger
 from workers.stages import stage as _stage
 
 # Stage states; a job's own state is derived from its stages.
@@ -116,27 +117,46 @@ def without_segments(result: dict) -> dict:
     return {k: v for k, v in result.items() if k not in ("segments", "text")}
 
 
-class JobStore(SpeakerStore, TaskHistory):
+class JobStore(SpeakerStore, TaskHistory, WatchLedger):
     """Jobs, their stages and chunks, and what they produced (transcripts, summaries,
-    translations, search passages). The task history is ``app.store.taskhistory``; the file,
+    translations, search passages). The task history is ``app.store.taskhistory``, the
+    watched folders' files ``app.store.watchledger``; the file,
     its schema and migrations ``app.store.schema``."""
 
     # --- jobs ------------------------------------------------------------------
     def create_job(self, path: str, *, stages: list[str], options: dict | None = None,
                    file_hash: str | None = None, options_key: str | None = None,
                    size_bytes: int | None = None, duration_seconds: float | None = None,
-                   source: str | None = None) -> str:
-        """*source*: where the job came from, in plain words ("window", "watch folder /in")."""
+                   source: str | None = None, state: str = QUEUED) -> str:
+        """*source*: where the job came from, in plain words ("window", "watch folder /in").
+        A job with no *stages* yet (a link being downloaded) is in *state* until ``fill_job``."""
         job_id = uuid.uuid4().hex
         now = time.time()
         with self.transaction() as db:
             db.execute("INSERT INTO jobs (id, path, file_hash, size_bytes, duration_seconds, options,"
                        " options_key, state, created_at, updated_at, source) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                        (job_id, path, file_hash, size_bytes, duration_seconds,
-                        json.dumps(options or {}), options_key, QUEUED, now, now, source))
+                        json.dumps(options or {}), options_key, state, now, now, source))
             db.executemany("INSERT INTO stages (job_id, name, state) VALUES (?,?,?)",
                            [(job_id, name, PENDING) for name in stages])
         return job_id
+
+    def fill_job(self, job_id: str, path: str, *, stages: list[str], file_hash: str | None = None,
+                 options_key: str | None = None, size_bytes: int | None = None,
+                 duration_seconds: float | None = None) -> None:
+        """A job made before its recording was here (a link) gets it, and its stages."""
+        with self.transaction() as db:
+            db.execute("UPDATE jobs SET path=?, file_hash=?, options_key=?, size_bytes=?, duration_seconds=?,"
+                       " updated_at=? WHERE id=?",
+                       (path, file_hash, options_key, size_bytes, duration_seconds, time.time(), job_id))
+            db.executemany("INSERT INTO stages (job_id, name, state) VALUES (?,?,?)",
+                           [(job_id, name, PENDING) for name in stages])
+            self._refresh_job(db, job_id)
+
+    def unfilled_jobs(self) -> list[dict]:
+        """Jobs still waiting for their recording (a link whose download an exit cut off)."""
+        return [dict(r) for r in self._q("SELECT * FROM jobs j WHERE j.state NOT IN (?,?,?) AND NOT EXISTS"
+                                         " (SELECT 1 FROM stages s WHERE s.job_id = j.id)", FINAL)]
 
     def job(self, job_id: str) -> dict | None:
         return self._one("SELECT * FROM jobs WHERE id=?", (job_id,))
@@ -232,6 +252,35 @@ class JobStore(SpeakerStore, TaskHistory):
             db.execute("DELETE FROM task_events WHERE job_id=?", (job_id,))
             db.execute("DELETE FROM tasks WHERE job_id=?", (job_id,))
             db.execute("DELETE FROM jobs WHERE id=?", (job_id,))
+
+    # --- callbacks (the local API's callback_url) ------------------------------------
+    def add_callback(self, job_id: str, url: str) -> None:
+        """Call *url* back when the job ends (a new URL for the job replaces the old)."""
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO callbacks (job_id, url, state, tries, next_at) "
+                       "VALUES (?,?,'waiting',0,0)", (job_id, url))
+
+    def callback(self, job_id: str) -> dict | None:
+        return self._one("SELECT * FROM callbacks WHERE job_id=?", (job_id,))
+
+    def due_callbacks(self, now: float) -> list[dict]:
+        """Callbacks waiting whose job has ended and whose time has come."""
+        return [dict(r) for r in self._q(
+            "SELECT c.* FROM callbacks c JOIN jobs j ON j.id = c.job_id WHERE c.state='waiting' "
+            f"AND c.next_at <= ? AND j.state IN ({','.join('?' * len(FINAL))})", (now, *FINAL))]
+
+    def lease_callback(self, job_id: str, seen_next_at: float, until: float) -> bool:
+        """Take a due callback to send it until *until* (then it is due again, should the
+        sender die mid-way); False when another sender took it first."""
+        with self.transaction() as db:
+            return db.execute("UPDATE callbacks SET next_at=? WHERE job_id=? AND state='waiting' AND next_at=?",
+                              (until, job_id, seen_next_at)).rowcount == 1
+
+    def callback_tried(self, job_id: str, *, state: str, tries: int, next_at: float = 0,
+                       error: str | None = None) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE callbacks SET state=?, tries=?, next_at=?, error=? WHERE job_id=?",
+                       (state, tries, next_at, error, job_id))
 
     def find_active(self, file_hash: str, options_key: str) -> dict | None:
         """A job of the same content and settings that is waiting or under way."""

@@ -215,6 +215,39 @@ SCHEMA = [
     """
     ALTER TABLE jobs ADD COLUMN source TEXT;
     """,
+    # version 10: a job's callback (the local API's callback_url), kept with the job so a
+    # callback whose job ends after the API was restarted is still sent. state: waiting,
+    # sent, refused (a 4xx answer) or failed (every try spent); next_at: when it may be
+    # tried (a sender leases it by moving next_at, so two servers never both send it)
+    """
+    CREATE TABLE callbacks (
+        job_id TEXT PRIMARY KEY REFERENCES jobs(id) ON DELETE CASCADE,
+        url TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'waiting',
+        tries INTEGER NOT NULL DEFAULT 0,
+        next_at REAL NOT NULL DEFAULT 0,
+        error TEXT
+    );
+    """,
+    # version 11: what a watched folder's files were when they were taken (so a restart
+    # takes only what is new: a file is known by its size and time, then by its content),
+    # the job each became and which of its parts were written where
+    """
+    CREATE TABLE watched_files (
+        folder TEXT NOT NULL,
+        path TEXT NOT NULL,
+        size_bytes INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        file_hash TEXT NOT NULL,
+        job_id TEXT,
+        out TEXT NOT NULL,
+        exported TEXT NOT NULL DEFAULT '',
+        finished INTEGER NOT NULL DEFAULT 0,
+        taken_at REAL NOT NULL,
+        PRIMARY KEY (folder, path)
+    );
+    CREATE INDEX watched_unfinished ON watched_files(finished);
+    """,
 ]
 
 

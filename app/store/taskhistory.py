@@ -54,13 +54,13 @@ class TaskHistory(Database):
 
     # --- the queue panel's task history ---------------------------------------------
     def task_rows(self, updated_since: float = 0.0, limit: int = 100_000) -> list[dict]:
-        rows = self._q("SELECT t.*, j.path FROM tasks t LEFT JOIN jobs j ON j.id = t.job_id "
+        rows = self._q("SELECT t.*, j.path, j.source FROM tasks t LEFT JOIN jobs j ON j.id = t.job_id "
                        "WHERE t.updated_at > ? ORDER BY t.updated_at LIMIT ?", (updated_since, limit))
         return [dict(r) for r in rows]
 
     def newest_task_rows(self, limit: int) -> list[dict]:
         """The *limit* tasks changed last (the queue panel's first read of a long history)."""
-        rows = self._q("SELECT t.*, j.path FROM tasks t LEFT JOIN jobs j ON j.id = t.job_id "
+        rows = self._q("SELECT t.*, j.path, j.source FROM tasks t LEFT JOIN jobs j ON j.id = t.job_id "
                        "ORDER BY t.updated_at DESC LIMIT ?", (limit,))
         return [dict(r) for r in rows]
 
@@ -68,7 +68,7 @@ class TaskHistory(Database):
         return self._q("SELECT COUNT(*) FROM tasks")[0][0]
 
     def task(self, task_id: str) -> dict | None:
-        return self._one("SELECT t.*, j.path, j.options FROM tasks t LEFT JOIN jobs j ON j.id = t.job_id "
+        return self._one("SELECT t.*, j.path, j.source, j.options FROM tasks t LEFT JOIN jobs j ON j.id = t.job_id "
                          "WHERE t.task_id=?", (task_id,))
 
     def delete_tasks(self, task_ids: list[str]) -> None:

@@ -17,7 +17,16 @@ HERE = Path(__file__).resolve().parent
 VOICES = {"Lena": ("en-us+f3", 165), "Omar": ("en-gb", 155), "Priya": ("en-gb-x-rp+f2", 170),
           # meeting6_clinic_move
           "Anna": ("en-gb-x-rp+f3", 160), "Ben": ("en-us", 160), "Chloe": ("en-us+f2", 170),
-          "David": ("en-gb-scotland", 150)}
+          "David": ("en-gb-scotland", 150),
+          # meeting7_food_bank
+          "Grace": ("en-gb+f4", 160), "Hugo": ("en-gb-x-gbclan", 155), "Ines": ("en-us+f4", 165),
+          "Karl": ("en-029", 150),
+          # meeting8_school_trip
+          "Nora": ("en-gb-x-rp+f4", 160), "Felix": ("en-gb-x-gbcwmd", 155), "Sara": ("en-us+f3", 165),
+          "Tom": ("en-us-nyc", 155),
+          # meeting9_swim_club
+          "Olga": ("en-gb-x-rp+f3", 160), "Ravi": ("en-gb-x-gbclan", 155), "Maya": ("en-us+f4", 165),
+          "Jonas": ("en-gb-scotland", 150)}
 
 
 def main(name: str = "meeting5_volunteer_fair") -> None:

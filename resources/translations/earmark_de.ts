@@ -13,12 +13,12 @@
         <translation>{1} Dateien im Ordner übersprungen, die keine Aufnahmen sind ({0}).</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="77" />
+        <location filename="../../app/gui/controller.py" line="89" />
         <source>Starting workers…</source>
         <translation>Worker werden gestartet…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="85" />
+        <location filename="../../app/gui/controller.py" line="97" />
         <source>{0}
 
 Check that the data folder {1} is writable, or choose another one with --data-dir.</source>
@@ -27,58 +27,108 @@ Check that the data folder {1} is writable, or choose another one with --data-di
 Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --data-dir einen anderen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="90" />
+        <location filename="../../app/gui/controller.py" line="102" />
         <source>Earmark could not start its workers: {0}. See the logs in {1}.</source>
         <translation>Earmark konnte seine Worker nicht starten: {0}. Siehe die Protokolle in {1}.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="99" />
+        <location filename="../../app/gui/controller.py" line="111" />
         <source>Starting the workers again with the new settings…</source>
         <translation>Die Worker starten mit den neuen Einstellungen neu…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="110" />
+        <location filename="../../app/gui/controller.py" line="122" />
         <source>Ready</source>
         <translation>Bereit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="175" />
+        <location filename="../../app/gui/controller.py" line="181" />
+        <source>The API cannot listen on {0}: {1}</source>
+        <translation>Die API kann nicht auf {0} lauschen: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/controller.py" line="184" />
+        <source>The API did not start: {0}</source>
+        <translation>Die API ist nicht gestartet: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/controller.py" line="186" />
+        <source>The API listens on {0}</source>
+        <translation>Die API lauscht auf {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/controller.py" line="249" />
+        <source>Downloading {0}: {1} %</source>
+        <translation>Lade {0} herunter: {1} %</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/controller.py" line="251" />
+        <source>Downloading {0}: {1} MB</source>
+        <translation>Lade {0} herunter: {1} MB</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/controller.py" line="268" />
         <source>{0} is a folder with no recordings in it.</source>
         <translation>{0} ist ein Ordner ohne Aufnahmen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="177" />
+        <location filename="../../app/gui/controller.py" line="270" />
         <source>Refused a helper at {0}: {1}</source>
         <translation>Einen Helfer unter {0} abgewiesen: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="173" />
+        <location filename="../../app/gui/controller.py" line="266" />
         <source>Could not add {0}: {1}</source>
         <translation>{0} konnte nicht hinzugefügt werden: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="171" />
+        <location filename="../../app/gui/controller.py" line="264" />
         <source>{0} is already in the list; it was not added twice.</source>
         <translation>{0} ist schon in der Liste; sie wurde nicht doppelt hinzugefügt.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="179" />
+        <location filename="../../app/gui/controller.py" line="272" />
         <source>Could not export to {0}: {1}</source>
         <translation>Konnte nicht nach {0} exportieren: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="181" />
+        <location filename="../../app/gui/controller.py" line="274" />
         <source>A recording was not finished (Earmark stopped while it recorded); its {0} s were kept as {1} and are transcribed now.</source>
         <translation>Eine Aufnahme wurde nicht beendet (Earmark wurde während der Aufnahme beendet); ihre {0} s wurden als {1} behalten und werden jetzt transkribiert.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="204" />
+        <location filename="../../app/gui/controller.py" line="283" />
+        <source>Found {0} in a watched folder; it is taken once it has finished copying.</source>
+        <translation>{0} in einem überwachten Ordner gefunden; die Datei wird übernommen, sobald sie fertig kopiert ist.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/controller.py" line="286" />
+        <source>Took {0} from a watched folder.</source>
+        <translation>{0} aus einem überwachten Ordner übernommen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/controller.py" line="288" />
+        <source>Wrote {0}</source>
+        <translation>Geschrieben: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/controller.py" line="290" />
+        <source>Could not write the transcript of {0}: {1}</source>
+        <translation>Das Transkript von {0} konnte nicht geschrieben werden: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/controller.py" line="292" />
+        <source>The watched folder {0} is not there; it is watched again as soon as it is.</source>
+        <translation>Der überwachte Ordner {0} ist nicht vorhanden; er wird wieder überwacht, sobald er da ist.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/controller.py" line="315" />
         <source>Could not {0}: {1}</source>
         <translation>Fehlgeschlagen ({0}): {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="188" />
-        <location filename="../../app/gui/controller.py" line="214" />
+        <location filename="../../app/gui/controller.py" line="299" />
+        <location filename="../../app/gui/controller.py" line="325" />
         <source>The workers are still starting; try again in a moment.</source>
         <translation>Die Worker starten noch; versuchen Sie es gleich noch einmal.</translation>
     </message>
@@ -107,7 +157,7 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
     <message>
         <location filename="../../app/gui/jobs_model.py" line="117" />
         <location filename="../../app/gui/queue_panel/tasks_model.py" line="56" />
-        <location filename="../../app/gui/settings_dialog.py" line="417" />
+        <location filename="../../app/gui/settings_dialog.py" line="461" />
         <source>State</source>
         <translation>Status</translation>
     </message>
@@ -133,6 +183,7 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
     </message>
     <message>
         <location filename="../../app/gui/jobs_model.py" line="122" />
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="62" />
         <source>From</source>
         <translation>Herkunft</translation>
     </message>
@@ -220,38 +271,38 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
         <translation>p95</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_model.py" line="62" />
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="63" />
         <location filename="../../app/gui/queue_panel/workers_tab.py" line="26" />
         <source>Worker</source>
         <translation>Worker</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_model.py" line="63" />
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="64" />
         <source>Queued</source>
         <translation>Eingereiht</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_model.py" line="65" />
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="66" />
         <source>Wait</source>
         <translation>Wartezeit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_model.py" line="66" />
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="67" />
         <source>Run</source>
         <translation>Laufzeit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_model.py" line="67" />
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="68" />
         <source>Finished</source>
         <translation>Beendet</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_model.py" line="69" />
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="70" />
         <source>Retries</source>
         <translation>Wiederholungen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/queue_panel/tasks_model.py" line="70" />
+        <location filename="../../app/gui/queue_panel/tasks_model.py" line="71" />
         <source>Error</source>
         <translation>Fehler</translation>
     </message>
@@ -302,7 +353,7 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
     </message>
     <message>
         <location filename="../../app/gui/queue_panel/workers_tab.py" line="31" />
-        <location filename="../../app/gui/settings_dialog.py" line="416" />
+        <location filename="../../app/gui/settings_dialog.py" line="460" />
         <source>Model</source>
         <translation>Modell</translation>
     </message>
@@ -317,17 +368,17 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
         <translation>Letzte Änderung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="416" />
+        <location filename="../../app/gui/settings_dialog.py" line="460" />
         <source>Kind</source>
         <translation>Art</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="417" />
+        <location filename="../../app/gui/settings_dialog.py" line="461" />
         <source>Size</source>
         <translation>Größe</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="418" />
+        <location filename="../../app/gui/settings_dialog.py" line="462" />
         <source>About</source>
         <translation>Beschreibung</translation>
     </message>
@@ -424,7 +475,7 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
     <name>MainWindow</name>
     <message>
         <location filename="../../app/gui/main_window.py" line="113" />
-        <location filename="../../app/gui/main_window.py" line="383" />
+        <location filename="../../app/gui/main_window.py" line="389" />
         <source>Earmark</source>
         <translation>Earmark</translation>
     </message>
@@ -445,7 +496,7 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
     </message>
     <message>
         <location filename="../../app/gui/main_window.py" line="167" />
-        <location filename="../../app/gui/main_window.py" line="627" />
+        <location filename="../../app/gui/main_window.py" line="664" />
         <source>Anyone</source>
         <translation>Alle</translation>
     </message>
@@ -470,83 +521,88 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation>Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="216" />
+        <location filename="../../app/gui/main_window.py" line="221" />
         <source>Exported {0} file(s) to {1}</source>
         <translation>{0} Datei(en) nach {1} exportiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="217" />
+        <location filename="../../app/gui/main_window.py" line="222" />
         <source>Nothing was exported: the selection has no transcript yet.</source>
         <translation>Nichts exportiert: die Auswahl hat noch kein Transkript.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="241" />
+        <location filename="../../app/gui/main_window.py" line="246" />
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="242" />
+        <location filename="../../app/gui/main_window.py" line="247" />
         <source>Add files…</source>
         <translation>Dateien hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="243" />
+        <location filename="../../app/gui/main_window.py" line="248" />
         <source>Add folder…</source>
         <translation>Ordner hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="244" />
+        <location filename="../../app/gui/main_window.py" line="249" />
+        <source>Add link…</source>
+        <translation>Link hinzufügen…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="250" />
         <source>Export selected…</source>
         <translation>Auswahl exportieren…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="246" />
+        <location filename="../../app/gui/main_window.py" line="252" />
         <source>Settings…</source>
         <translation>Einstellungen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="247" />
+        <location filename="../../app/gui/main_window.py" line="253" />
         <source>Quit</source>
         <translation>Beenden</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="248" />
+        <location filename="../../app/gui/main_window.py" line="254" />
         <source>&amp;Jobs</source>
         <translation>&amp;Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="249" />
-        <location filename="../../app/gui/main_window.py" line="710" />
+        <location filename="../../app/gui/main_window.py" line="255" />
+        <location filename="../../app/gui/main_window.py" line="752" />
         <source>Open transcript</source>
         <translation>Transkript öffnen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="252" />
+        <location filename="../../app/gui/main_window.py" line="258" />
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="254" />
+        <location filename="../../app/gui/main_window.py" line="260" />
         <source>Retry</source>
         <translation>Wiederholen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="256" />
+        <location filename="../../app/gui/main_window.py" line="262" />
         <source>Move to top</source>
         <translation>Nach oben</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="258" />
+        <location filename="../../app/gui/main_window.py" line="264" />
         <source>Remove from list</source>
         <translation>Aus der Liste entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="260" />
+        <location filename="../../app/gui/main_window.py" line="266" />
         <source>Pause</source>
         <translation>Anhalten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="262" />
+        <location filename="../../app/gui/main_window.py" line="268" />
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
@@ -559,93 +615,93 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation type="vanished">Sprecher finden…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="270" />
+        <location filename="../../app/gui/main_window.py" line="276" />
         <source>Show in file manager</source>
         <translation>Im Dateimanager zeigen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="284" />
+        <location filename="../../app/gui/main_window.py" line="290" />
         <source>Queue</source>
         <translation>Warteschlange</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="285" />
+        <location filename="../../app/gui/main_window.py" line="291" />
         <source>Queue panel</source>
         <translation>Warteschlangen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="289" />
+        <location filename="../../app/gui/main_window.py" line="295" />
         <source>&amp;View</source>
         <translation>An&amp;sicht</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="291" />
+        <location filename="../../app/gui/main_window.py" line="297" />
         <source>People…</source>
         <translation>Personen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="311" />
-        <location filename="../../app/gui/main_window.py" line="314" />
+        <location filename="../../app/gui/main_window.py" line="317" />
+        <location filename="../../app/gui/main_window.py" line="320" />
         <source>Record</source>
         <translation>Aufnehmen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="312" />
+        <location filename="../../app/gui/main_window.py" line="318" />
         <source>Record panel</source>
         <translation>Aufnahme-Bereich</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="325" />
+        <location filename="../../app/gui/main_window.py" line="331" />
         <source>Jobs</source>
         <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="325" />
+        <location filename="../../app/gui/main_window.py" line="331" />
         <source>Search all transcripts</source>
         <translation>Alle Transkripte durchsuchen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="326" />
+        <location filename="../../app/gui/main_window.py" line="332" />
         <source>Order of search results</source>
         <translation>Reihenfolge der Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="327" />
+        <location filename="../../app/gui/main_window.py" line="333" />
         <source>Search results</source>
         <translation>Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="327" />
+        <location filename="../../app/gui/main_window.py" line="333" />
         <source>Overall progress</source>
         <translation>Gesamtfortschritt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="328" />
+        <location filename="../../app/gui/main_window.py" line="334" />
         <source>Transcript and summary</source>
         <translation>Transkript und Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="328" />
+        <location filename="../../app/gui/main_window.py" line="334" />
         <source>Drop zone</source>
         <translation>Ablagefläche</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="334" />
+        <location filename="../../app/gui/main_window.py" line="340" />
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="426" />
+        <location filename="../../app/gui/main_window.py" line="432" />
         <source>Add recordings</source>
         <translation>Aufnahmen hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="427" />
+        <location filename="../../app/gui/main_window.py" line="433" />
         <source>Audio and video ({0});;All files (*)</source>
         <translation>Audio und Video ({0});;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="433" />
+        <location filename="../../app/gui/main_window.py" line="439" />
         <source>Add a folder of recordings</source>
         <translation>Einen Ordner mit Aufnahmen hinzufügen</translation>
     </message>
@@ -679,112 +735,137 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation type="vanished">Wie viele Sprecher: auto, eine Zahl (z. B. 3) oder ein Bereich (z. B. 2-4):</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="490" />
+        <location filename="../../app/gui/main_window.py" line="521" />
         <source>Select the jobs to export first.</source>
         <translation>Wählen Sie zuerst die zu exportierenden Aufträge.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="525" />
+        <location filename="../../app/gui/main_window.py" line="558" />
         <source>notes</source>
         <translation>Notizen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="525" />
+        <location filename="../../app/gui/main_window.py" line="558" />
         <source>translation</source>
         <translation>Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="541" />
+        <location filename="../../app/gui/main_window.py" line="574" />
         <source>No transcript mentions “{0}”.</source>
         <translation>Kein Transkript erwähnt „{0}“.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="644" />
+        <location filename="../../app/gui/main_window.py" line="681" />
         <source>Working…</source>
         <translation>In Arbeit…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="661" />
+        <location filename="../../app/gui/main_window.py" line="698" />
         <source>A job failed</source>
         <translation>Ein Auftrag ist fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="668" />
+        <location filename="../../app/gui/main_window.py" line="705" />
         <source>{0} of {1} · %p%</source>
         <translation>{0} von {1} · %p%</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="671" />
+        <location filename="../../app/gui/main_window.py" line="708" />
         <source>Earmark: {0} job(s) left</source>
         <translation>Earmark: noch {0} Auftrag/Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="681" />
+        <location filename="../../app/gui/main_window.py" line="718" />
         <source>{0} done</source>
         <translation>{0} fertig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="681" />
+        <location filename="../../app/gui/main_window.py" line="718" />
         <source>{0} failed</source>
         <translation>{0} fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="682" />
+        <location filename="../../app/gui/main_window.py" line="719" />
         <source>{0} cancelled</source>
         <translation>{0} abgebrochen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="685" />
+        <location filename="../../app/gui/main_window.py" line="722" />
         <source>Batch finished</source>
         <translation>Stapel beendet</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="684" />
+        <location filename="../../app/gui/main_window.py" line="721" />
         <source>nothing left</source>
         <translation>nichts mehr offen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="466" />
+        <location filename="../../app/gui/main_window.py" line="453" />
+        <source>Add link</source>
+        <translation>Link hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="454" />
+        <source>A link to a recording, or to a page that holds one (it is downloaded now):</source>
+        <translation>Ein Link zu einer Aufnahme oder zu einer Seite, die eine enthält (sie wird jetzt heruntergeladen):</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="464" />
+        <source>{0} is not a link (http:// or https://).</source>
+        <translation>{0} ist kein Link (http:// oder https://).</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="497" />
         <source>Select the transcripts first.</source>
         <translation>Wählen Sie zuerst die Transkripte aus.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="701" />
+        <location filename="../../app/gui/main_window.py" line="728" />
+        <source>API: {0}</source>
+        <translation>API: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="729" />
+        <source>Other programs reach Earmark here (Settings › API has the key)</source>
+        <translation>Hier erreichen andere Programme Earmark (den Schlüssel finden Sie unter Einstellungen › API)</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="743" />
         <source>Earmark could not start its workers</source>
         <translation>Earmark konnte seine Worker nicht starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="702" />
+        <location filename="../../app/gui/main_window.py" line="744" />
         <source>Earmark could not start</source>
         <translation>Earmark konnte nicht starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="707" />
+        <location filename="../../app/gui/main_window.py" line="749" />
         <source>Already transcribed</source>
         <translation>Schon transkribiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="708" />
+        <location filename="../../app/gui/main_window.py" line="750" />
         <source>{0} was already transcribed with these settings.</source>
         <translation>{0} wurde mit diesen Einstellungen schon transkribiert.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="711" />
+        <location filename="../../app/gui/main_window.py" line="753" />
         <source>Transcribe again</source>
         <translation>Noch einmal transkribieren</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="745" />
+        <location filename="../../app/gui/main_window.py" line="787" />
         <source>Earmark keeps running</source>
         <translation>Earmark läuft weiter</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="745" />
+        <location filename="../../app/gui/main_window.py" line="787" />
         <source>Jobs continue in the background.</source>
         <translation>Die Aufträge laufen im Hintergrund weiter.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="756" />
+        <location filename="../../app/gui/main_window.py" line="798" />
         <source>Stopping workers…</source>
         <translation>Worker werden beendet…</translation>
     </message>
@@ -792,37 +873,37 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>Model</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="420" />
+        <location filename="../../app/gui/settings_dialog.py" line="464" />
         <source>speech</source>
         <translation>Sprache</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="420" />
+        <location filename="../../app/gui/settings_dialog.py" line="464" />
         <source>summary</source>
         <translation>Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="421" />
+        <location filename="../../app/gui/settings_dialog.py" line="465" />
         <source>bundled</source>
         <translation>mitgeliefert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="421" />
+        <location filename="../../app/gui/settings_dialog.py" line="465" />
         <source>installed</source>
         <translation>installiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="422" />
+        <location filename="../../app/gui/settings_dialog.py" line="466" />
         <source>partial</source>
         <translation>unvollständig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="422" />
+        <location filename="../../app/gui/settings_dialog.py" line="466" />
         <source>not downloaded</source>
         <translation>nicht heruntergeladen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="423" />
+        <location filename="../../app/gui/settings_dialog.py" line="467" />
         <source>Downloads are turned off (HF_HUB_OFFLINE is set); unset it to download models.</source>
         <translation>Downloads sind ausgeschaltet (HF_HUB_OFFLINE ist gesetzt); entfernen Sie es, um Modelle herunterzuladen.</translation>
     </message>
@@ -890,12 +971,12 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>ModelField</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="139" />
+        <location filename="../../app/gui/settings_dialog.py" line="142" />
         <source>bundled</source>
         <translation>mitgeliefert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="140" />
+        <location filename="../../app/gui/settings_dialog.py" line="143" />
         <source>downloaded</source>
         <translation>heruntergeladen</translation>
     </message>
@@ -911,72 +992,72 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>ModelsWidget</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="436" />
+        <location filename="../../app/gui/settings_dialog.py" line="480" />
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="437" />
+        <location filename="../../app/gui/settings_dialog.py" line="481" />
         <source>Download</source>
         <translation>Herunterladen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="438" />
+        <location filename="../../app/gui/settings_dialog.py" line="482" />
         <source>Cancel download</source>
         <translation>Download abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="439" />
+        <location filename="../../app/gui/settings_dialog.py" line="483" />
         <source>Delete</source>
         <translation>Löschen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="440" />
+        <location filename="../../app/gui/settings_dialog.py" line="484" />
         <source>Use</source>
         <translation>Verwenden</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="443" />
+        <location filename="../../app/gui/settings_dialog.py" line="487" />
         <source>Models are downloaded only when you ask; everything else works offline.</source>
         <translation>Modelle werden nur auf Ihren Wunsch heruntergeladen; alles andere funktioniert offline.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="508" />
+        <location filename="../../app/gui/settings_dialog.py" line="552" />
         <source>Downloading {0}…</source>
         <translation>{0} wird heruntergeladen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="520" />
+        <location filename="../../app/gui/settings_dialog.py" line="564" />
         <source>The download failed: {0}</source>
         <translation>Der Download ist fehlgeschlagen: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="538" />
+        <location filename="../../app/gui/settings_dialog.py" line="582" />
         <source>Downloading {0}… {1:.0f} of {2:.0f} MB</source>
         <translation>{0} wird heruntergeladen… {1:.0f} von {2:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="548" />
+        <location filename="../../app/gui/settings_dialog.py" line="592" />
         <source>Download without a checksum?</source>
         <translation>Ohne Prüfsumme herunterladen?</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="549" />
+        <location filename="../../app/gui/settings_dialog.py" line="593" />
         <source>Download it anyway, trusting this server?</source>
         <translation>Trotzdem herunterladen und diesem Server vertrauen?</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="554" />
+        <location filename="../../app/gui/settings_dialog.py" line="598" />
         <source>{0} is downloaded. Press Use to transcribe or summarize with it.</source>
         <translation>{0} ist heruntergeladen. Mit „Verwenden“ transkribieren oder fassen Sie damit zusammen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="562" />
+        <location filename="../../app/gui/settings_dialog.py" line="606" />
         <source>{0} was deleted.</source>
         <translation>{0} wurde gelöscht.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="573" />
+        <location filename="../../app/gui/settings_dialog.py" line="617" />
         <source>{0} will be used from the next job (press OK to keep it).</source>
         <translation>{0} wird ab dem nächsten Auftrag verwendet (mit OK übernehmen).</translation>
     </message>
@@ -984,17 +1065,17 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>PathField</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="56" />
+        <location filename="../../app/gui/settings_dialog.py" line="58" />
         <source>Choose…</source>
         <translation>Auswählen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="76" />
+        <location filename="../../app/gui/settings_dialog.py" line="79" />
         <source>Choose a folder</source>
         <translation>Einen Ordner wählen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="78" />
+        <location filename="../../app/gui/settings_dialog.py" line="81" />
         <source>Choose a file</source>
         <translation>Eine Datei wählen</translation>
     </message>
@@ -1433,133 +1514,196 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <source>Work this machine does itself (empty: it only hands work to helpers)</source>
         <translation>Arbeit, die dieser Rechner selbst erledigt (leer: er verteilt nur Arbeit an Helfer)</translation>
     </message>
+    <message>
+        <source>API</source>
+        <translation>API</translation>
+    </message>
+    <message>
+        <source>Speech sampling temperature (0: the most likely words, raised step by step only where a passage comes out garbled; 0.1-1: sample at it)</source>
+        <translation>Sampling-Temperatur der Spracherkennung (0: die wahrscheinlichsten Wörter, nur bei unverständlichen Passagen schrittweise erhöht; 0,1–1: mit dieser Temperatur sampeln)</translation>
+    </message>
+    <message>
+        <source>Let other programs use Earmark while the window is open (the local API: OpenAI's /v1/audio and the job contract)</source>
+        <translation>Andere Programme Earmark nutzen lassen, solange das Fenster offen ist (die lokale API: OpenAIs /v1/audio und der Auftragsvertrag)</translation>
+    </message>
+    <message>
+        <source>The API's address: a port, or address:port (empty: 127.0.0.1:8765; any address but this machine's own is served over TLS)</source>
+        <translation>Adresse der API: ein Port oder Adresse:Port (leer: 127.0.0.1:8765; jede Adresse außer der dieses Rechners wird über TLS bedient)</translation>
+    </message>
+    <message>
+        <source>Watch folder</source>
+        <translation>Überwachter Ordner</translation>
+    </message>
+    <message>
+        <source>Transcribe what lands in these folders and their subfolders (one or more, separated by ;)</source>
+        <translation>Transkribieren, was in diesen Ordnern und ihren Unterordnern landet (einer oder mehrere, getrennt durch ;)</translation>
+    </message>
+    <message>
+        <source>Write their transcripts to this folder, mirroring the subfolders (empty: next to each recording)</source>
+        <translation>Ihre Transkripte in diesen Ordner schreiben, mit denselben Unterordnern (leer: neben jede Aufnahme)</translation>
+    </message>
+    <message>
+        <source>Their formats</source>
+        <translation>Ihre Formate</translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="154" />
+        <location filename="../../app/gui/settings_dialog.py" line="157" />
         <source>Detect automatically</source>
         <translation>Automatisch erkennen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="160" />
+        <location filename="../../app/gui/settings_dialog.py" line="163" />
         <source>Off</source>
         <translation>Aus</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="160" />
+        <location filename="../../app/gui/settings_dialog.py" line="163" />
         <source>Find them (any number)</source>
         <translation>Erkennen (beliebig viele)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="161" />
+        <location filename="../../app/gui/settings_dialog.py" line="164" />
         <source>{0} speakers</source>
         <translation>{0} Sprecher</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="162" />
+        <location filename="../../app/gui/settings_dialog.py" line="165" />
         <source>2 to 4 speakers</source>
         <translation>2 bis 4 Sprecher</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="168" />
+        <location filename="../../app/gui/settings_dialog.py" line="171" />
         <source>Transcribe as spoken</source>
         <translation>Transkribieren wie gesprochen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="169" />
+        <location filename="../../app/gui/settings_dialog.py" line="172" />
         <source>Translate to English</source>
         <translation>Ins Englische übersetzen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="170" />
+        <location filename="../../app/gui/settings_dialog.py" line="173" />
         <source>Grounded: the sentences said</source>
         <translation>Belegt: die gesagten Sätze</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="171" />
+        <location filename="../../app/gui/settings_dialog.py" line="174" />
         <source>Grounded, condensed by the summary model</source>
         <translation>Belegt, vom Zusammenfassungsmodell gekürzt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="173" />
+        <location filename="../../app/gui/settings_dialog.py" line="176" />
         <source>Written by the summary model</source>
         <translation>Vom Zusammenfassungsmodell geschrieben</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="209" />
+        <location filename="../../app/gui/settings_dialog.py" line="212" />
         <source>No translation</source>
         <translation>Keine Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="226" />
+        <location filename="../../app/gui/settings_dialog.py" line="229" />
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF-Modelle (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="271" />
+        <location filename="../../app/gui/settings_dialog.py" line="276" />
         <source>Earmark settings</source>
         <translation>Earmark-Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="281" />
+        <location filename="../../app/gui/settings_dialog.py" line="286" />
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="291" />
+        <location filename="../../app/gui/settings_dialog.py" line="296" />
         <source>the platform's folder</source>
         <translation>der Ordner des Systems</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="292" />
+        <location filename="../../app/gui/settings_dialog.py" line="297" />
         <source>Data folder</source>
         <translation>Datenordner</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="293" />
+        <location filename="../../app/gui/settings_dialog.py" line="298" />
         <source>Data folder (used from the next start)</source>
         <translation>Datenordner (ab dem nächsten Start)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="297" />
+        <location filename="../../app/gui/settings_dialog.py" line="302" />
         <source>Join line</source>
         <translation>Beitrittszeile</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="299" />
+        <location filename="../../app/gui/settings_dialog.py" line="304" />
+        <location filename="../../app/gui/settings_dialog.py" line="418" />
         <source>Copy</source>
         <translation>Kopieren</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="314" />
+        <location filename="../../app/gui/settings_dialog.py" line="319" />
         <source>Another helper</source>
         <translation>Weiterer Helfer</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="314" />
+        <location filename="../../app/gui/settings_dialog.py" line="319" />
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="323" />
+        <location filename="../../app/gui/settings_dialog.py" line="328" />
         <source>Helper</source>
         <translation>Helfer</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="324" />
+        <location filename="../../app/gui/settings_dialog.py" line="329" />
         <source>On the other machine, type</source>
         <translation>Auf dem anderen Rechner eingeben</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="398" />
+        <location filename="../../app/gui/settings_dialog.py" line="406" />
         <source>Install Earmark on the other machine and type this line there: it carries this machine's address, a secret and the fingerprint of its certificate, so the helper talks to this Earmark alone, encrypted. Audio travels through the queue; nothing needs to be shared.</source>
         <translation>Installieren Sie Earmark auf dem anderen Rechner und geben Sie dort diese Zeile ein: Sie enthält die Adresse dieses Rechners, ein Geheimnis und den Fingerabdruck seines Zertifikats, sodass der Helfer nur mit diesem Earmark spricht, verschlüsselt. Der Ton reist durch die Warteschlange; nichts muss geteilt werden.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="401" />
+        <location filename="../../app/gui/settings_dialog.py" line="409" />
         <source>Type an address above (such as 0.0.0.0:6380) to let other machines help; empty keeps the queue on this machine alone.</source>
         <translation>Geben Sie oben eine Adresse ein (etwa 0.0.0.0:6380), damit andere Rechner helfen können; leer bleibt die Warteschlange auf diesem Rechner allein.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="417" />
+        <source>API key</source>
+        <translation>API-Schlüssel</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="420" />
+        <source>Regenerate</source>
+        <translation>Neu erzeugen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="421" />
+        <source>A new key, in force at once: programs using the old one are refused</source>
+        <translation>Ein neuer Schlüssel, sofort gültig: Programme mit dem alten werden abgewiesen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="429" />
+        <source>Key (programs send it as 'Authorization: Bearer KEY')</source>
+        <translation>Schlüssel (Programme senden ihn als 'Authorization: Bearer SCHLÜSSEL')</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="444" />
+        <source>The API listens on {0} (its documentation: {0}/docs).</source>
+        <translation>Die API lauscht auf {0} (ihre Dokumentation: {0}/docs).</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="446" />
+        <source>The API is off: turn it on above and press OK.</source>
+        <translation>Die API ist aus: schalten Sie sie oben ein und drücken Sie OK.</translation>
     </message>
 </context>
 <context>

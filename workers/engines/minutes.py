@@ -92,7 +92,10 @@ ENUMERATED = re.compile(r"\bfirst\b.*,\s+(?:and\s+)?(?:then|next|second|after th
                         re.I)
 ANNOUNCED_LIST = re.compile(r"\b(?:follow[- ]?up actions?|next steps|action items?|to-?dos?|actions? (?:for|from) "
                             r"(?:this|the) meeting|(?:two|three|four|five|\d) actions)\b", re.I)
-ANSWERED = re.compile(r"^(?:because|well|the answer|yes|no|it's|it is|that's|simple)\b", re.I)
+UNKNOWN = re.compile(r"\b(?:(?:do not|don't|doesn't|does not|didn't) know|no idea|not sure|no answer|"
+                     r"(?:nobody|no one|no-one) (?:yet|knows)|good question|can't say|cannot say|unclear|"
+                     r"(?:come|get) back to (?:that|this|it|you)|not decide|think about it|leave (?:that|it|this) open|"
+                     r"(?:vote|decide) on (?:that|it|this) later|later on that)\b", re.I)
 SKIP = re.compile(r"^(?:thanks?|thank you|good (?:morning|afternoon|evening)|hello|hi|welcome|okay\.?$|ok\.?$)\b",
                   re.I)
 PAST = re.compile(r"\b(?:was|were|had|did)\b", re.I)
@@ -151,7 +154,8 @@ NONE = "None recorded."
 EMPTY_WORDS = 2  # what NONE costs
 REPEAT = 0.7  # share of the shorter line's content words that makes two lines one said again
 FACT_WEIGHT = 0.5  # extra value of a number, name or day in a summary line, over another word
-DENSITY = 0.4  # a summary clause's value: its new meaning over its length to this power (1: per word)
+KEEP = 0.5  # of a decision's or action's weighted words that it keeps when said in fewer
+DENSITY = 0.7  # a summary clause's value: its new meaning over its length to this power (1: per word)
 
 
 @dataclass
@@ -322,6 +326,144 @@ def condense(text: str) -> str:
     return re.sub(r"\s{2,}", " ", text)
 
 
+NUMBER_WORDS = NUMBER[3:].strip("\\b()?:")  # "one|two|…|per cent": the words of NUMBER, to join other lists
+
+
+# --- note style: a minute-taker's line, each word as said and in order -------------------
+# words a note leaves out: articles, degree words and possessives. Kept always: a negation,
+# a number with its unit, a day, a name, a condition, and an article that says "one" of a
+# measure ("a week before", "a couple of", "a few")
+NOTE_DROP = {"the", "a", "an", "very", "quite", "rather", "fairly", "somewhat", "our", "your", "their", "my"}
+MEASURE = re.compile(rf"^(?:few|little|lot|bit|dozen|couple|half|quarter|month|week|day|year|hour|minute|"
+                     rf"moment|number|total|{NUMBER_WORDS})\b", re.I)
+NOTE_START = {
+    # "There is one spare room …" → "One spare room …" ("There is no budget" → "No budget")
+    "any": re.compile(r"^there (?:is|are|was|were)\s+(?=\w)", re.I),
+    # "I will order the chairs" → "Order chairs": the speaker or owner says who
+    "actions": re.compile(r"^please\s+(?=\w)|(?:^|(?<=,\s)|(?<=, so\s)|(?<=, and\s))(?:i|we)(?:\s+(?:will|shall|am going to|"
+                          r"are going to|can)|'ll|’ll|'m going to|'re going to)\s+(?!not\b|be\b|have\b)", re.I),
+    # "We agreed to rent …" → "Rent …", "We decided that …" → "…" under Decisions (a day it was agreed on stays:
+    # "Decided on Tuesday to rent …"); "I would suggest we …" → "Suggest we …"
+    "decisions": re.compile(r"^(?:(?:i|we)\s+(?:have\s+|'ve\s+)?)?(?:agreed|decided)(?:\s+(?:last|this)\s+\w+)?"
+                            r"\s+(?:to|that)\s+|^(?:i|we)\s+(?:would\s+|'d\s+)?(?=(?:suggest|propose|prefer|recommend)\b)",
+                            re.I),
+}
+# "are printed", "has been booked": the participle says it
+PASSIVE = re.compile(r"\b(?:is|are|has been|have been)\s+(?=(?!not\b)[a-z]+ed\b|(?:done|made|sent|known|given|"
+                     r"taken|built|set|found|shown|written|held|run|closed|booked)\b)", re.I)
+QUITE_A_BIT = re.compile(r"\s+quite a (?:bit|lot)\b", re.I)
+
+
+def note_style(text: str, kind: str) -> str:
+    """*text* as a minute-taker writes it: articles, degree words, possessives, a leading
+    "there is" and, for an action or a decision, the subject pronoun ("I will", "we") left
+    out. Only words are left out, never changed or moved; a day, a number and its unit, a
+    name, a negation and a condition stay."""
+    end = text[-1] if text and text[-1] in ".?!" else ""
+    body = text[:-1] if end else text
+    for key in ("any", kind):
+        if key in NOTE_START:
+            body = NOTE_START[key].sub("", body, count=0 if key == "actions" else 1)
+    body = PASSIVE.sub("", QUITE_A_BIT.sub("", body))
+    kept_days = [m.span() for m in DUE.finditer(body)]
+    words = list(re.finditer(r"\S+", body))
+    out = []
+    for n, w in enumerate(words):
+        bare = w.group(0).lower().strip(",;:")
+        nxt = words[n + 1].group(0) if n + 1 < len(words) else ""
+        in_day = any(a <= w.start() < b for a, b in kept_days)
+        if bare in NOTE_DROP and w.group(0)[-1] not in ",;:" and nxt and not in_day \
+                and not (bare in ("a", "an") and MEASURE.match(nxt)):
+            continue
+        out.append(w.group(0))
+    body = " ".join(out) or body
+    body = body[0].upper() + body[1:]
+    return body + end
+
+
+# a phrase of a clause must keep what changes its meaning: the word before it may not be a
+# negation, a quantity or a condition ("almost all", "not the vendor", "three chairs")
+NEGATION = re.compile(r"^(?:not|no|never|none|nobody|nothing|neither|nor|without|cannot|\w+n't|\w+n’t)$", re.I)
+BOUND_BEFORE = re.compile(rf"^(?:almost|nearly|only|about|roughly|around|approximately|over|under|less|more|most|"
+                          rf"least|some|several|few|many|every|each|all|any|if|unless|until|than|per|\d[\d.,:%]*|"
+                          rf"{NUMBER_WORDS})$", re.I)
+SUBORDINATE = re.compile(r"^(?:once|when|whenever|until|unless|if|after|before|because|since|while|although|"
+                         r"though|whether|as)$", re.I)
+CONDITION = re.compile(r"\b(?:if|unless|provided|as long as|only when)\b", re.I)
+PHRASE_WORDS = (3, 10)  # a phrase line's length, in words
+
+
+# words that carry no fact alone: a phrase does not start or end on one
+FUNCTION = {"the", "a", "an", "and", "or", "but", "to", "of", "in", "on", "for", "with", "that", "this", "is", "are",
+            "was", "were", "be", "been", "being", "it", "we", "our", "they", "their", "you", "your", "i", "so", "as",
+            "at", "by", "from", "will", "would", "can", "could", "should", "have", "has", "had", "do", "did", "does",
+            "there", "then", "than", "about", "into", "also", "which", "what", "who", "whom", "whose", "all", "any",
+            "some", "often", "while", "because", "since", "although", "though", "when", "where", "whether",
+            "something", "anything", "everything", "nothing", "else", "very", "really", "still", "just", "even",
+            "here", "now", "later", "before", "after", "until", "might", "must", "may", "shall", "its", "his", "her",
+            "them", "us", "him", "these", "those", "such", "me", "my", "he", "she", "if", "unless", "not", "no",
+            "way", "thing", "things", "lot", "bit", "time", "kind", "sort", "mostly", "mainly", "much", "many", "more",
+            "most", "how", "why", "yes", "well", "like", "get", "got", "make", "made", "take", "said", "told", "say"}
+# a phrase starting after one of these is its object, read as if it were the subject ("desk
+# answered the phone" from "the nurse at the desk answered …"): not a start
+PREPOSITION = {"to", "of", "in", "on", "at", "for", "with", "by", "from", "into", "about", "within", "without",
+               "towards", "toward", "between", "among", "across", "through", "during", "against", "upon", "onto",
+               "via", "over", "under", "around", "behind", "beyond", "near", "off", "out", "up", "down", "like", "per"}
+FUNCTION |= PREPOSITION
+# nor after a verb's helper: "arrived an hour late" has lost what had arrived
+AUXILIARY = {"is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "will", "would", "can", "could",
+             "should", "shall", "may", "might", "must", "do", "does", "did", "get", "got"}
+OBJECT = {"him", "her", "them", "it", "us", "me", "you", "this", "that", "these", "those"}
+QUALIFIER = re.compile(rf"^(?:almost|nearly|only|about|roughly|around|over|under|less|more|most|some|several|few|"
+                       rf"many|every|each|no|\d[\d.,:%]*|{NUMBER_WORDS})$", re.I)
+
+
+def negations_in(text: str) -> int:
+    return sum(1 for w in text.split() if NEGATION.match(re.sub(r"[^\w'’-]", "", w)))
+
+
+def carries(text: str) -> bool:
+    """At least two words that are more than function words."""
+    return sum(1 for w in re.findall(r"[\w'’-]+", text.lower()) if len(w) > 2 and w not in FUNCTION) >= 2
+
+
+def phrases(clause: str) -> set[str]:
+    """Runs of said words inside one clause that a minute-taker might write ("spare chairs
+    for back row"): from a word that carries something to another, at least two of them,
+    starting and ending where a phrase does (beside a function word or a comma), without a
+    comma inside, keeping every negation of the clause, never starting after a word that
+    qualifies it (a negation, a quantity, a number, a condition) nor ending on a number or
+    a measure without what it counts."""
+    words = clause.rstrip(".!?").split()
+    bare = [re.sub(r"[^\w'’-]", "", w) for w in words]
+    low_bare = [b.lower() for b in bare]
+    number = [bool(re.match(NUMBER, b, re.I)) for b in bare]
+    content = [(len(b) > 2 and b not in FUNCTION) or number[n] for n, b in enumerate(low_bare)]
+    negations = [n for n, b in enumerate(bare) if NEGATION.match(b)]
+    out = set()
+    low, high = PHRASE_WORDS
+    for a in range(len(words)):
+        if not (content[a] or QUALIFIER.match(bare[a])):
+            continue
+        if a and not (low_bare[a - 1] in FUNCTION - PREPOSITION - AUXILIARY or words[a - 1][-1] in ",;:") or \
+                a and (BOUND_BEFORE.match(bare[a - 1]) or NEGATION.match(bare[a - 1])):
+            continue
+        for b in range(a + low - 1, min(len(words), a + high)):
+            if not content[b] or any(n < a or n > b for n in negations) or any(w[-1] in ",;:" for w in words[a:b]):
+                continue
+            if b + 1 < len(words) and not (low_bare[b + 1] in FUNCTION - OBJECT or words[b][-1] in ",;:"):
+                continue  # "Most guests bring" without "coats", "and ask" without "him": a phrase ends where one does
+            if b + 1 < len(words) and (number[b] or MEASURE.match(bare[b])):
+                continue  # "three" without "chairs", "a week" without "of work"
+            if sum(content[a:b + 1]) < 2 or (a == 0 and b == len(words) - 1):
+                continue
+            if b + 1 < len(words) and any(SUBORDINATE.match(w) for w in bare[a:b + 1]):
+                continue  # "once layout" without "is final": a condition or a time clause goes to its end
+            text = " ".join(words[a:b + 1]).rstrip(",;:")
+            out.add(text[0].upper() + text[1:] + ".")
+    return out
+
+
 def words_in(text: str) -> int:
     """Words a reader reads: time links and Markdown marks are not words."""
     text = re.sub(r"\[\d{1,2}:\d{2}(?::\d{2})?\]\([^)]*\)", " ", text)
@@ -347,6 +489,7 @@ class Minutes:
         counts = Counter(w for s in self.all for w in content_words(s.text))
         # words said again carry the meeting; a word said once still says something
         self.weight = {w: 1.0 + math.log(n) for w, n in counts.items()}
+        self.left_open: set[int] = set()  # questions a reply says are not decided yet
         self.kinds = self._classify()
 
     @property
@@ -369,6 +512,16 @@ class Minutes:
                 listing = False
             if kind:
                 kinds[i] = kind
+        # "Who runs the stand?" "That is not decided yet.": the reply says the question
+        # is open, the question says what is open, so the question is the line
+        # is the line ("Nobody yet, we'll get back to that" is no action of its own either)
+        for i in range(1, len(self.all)):
+            text = self.all[i].text
+            if self.all[i - 1].text.endswith("?") and not text.endswith("?") and (
+                    kinds.get(i) == "questions" and REFERS_BACK.search(text) or UNKNOWN.search(text)):
+                kinds.pop(i, None)
+                kinds[i - 1] = "questions"
+                self.left_open.add(i - 1)
         return kinds
 
     def kind_of_sentence(self, i: int) -> str | None:
@@ -404,13 +557,18 @@ class Minutes:
 
     def _open_question(self, i: int) -> bool:
         """Asked and left open: long enough to ask something (not "So what went well?"),
-        not an invitation to the floor, and not answered at once by its asker."""
+        not an invitation to the floor, and not answered by the sentence after it (by anyone:
+        a reply that says what is, or the asker's own answer) unless that reply does not know
+        or puts the question off ("I don't know yet", "Nobody yet, we'll come back to it")."""
         s = self.all[i]
         asked = [c for c in CLAUSE.split(s.text) if c.strip()][-1]  # "…, so what went well?" asks the last clause
         if len(asked.split()) < 6 or FLOOR.search(asked):
             return False
         following = self.all[i + 1] if i + 1 < len(self.all) else None
-        return not (following and following.speaker == s.speaker and ANSWERED.match(following.text))
+        if following is None or following.text.endswith("?"):
+            return True
+        # a reply that says something answers it; one that does not know or puts it off leaves it open
+        return bool(UNKNOWN.search(following.text) or PENDING.search(following.text))
 
     # --- shortening ----------------------------------------------------------------------
     def shorten(self, s: Sentence, kind: str) -> str:
@@ -447,8 +605,8 @@ class Minutes:
                     runs[-1].append(n)
                 else:
                     runs.append([n])
-            return self._tidy(", ".join(text[spans[r[0]][0]:spans[r[-1]][1]] for r in runs))
-        return self._tidy(text)
+            return note_style(self._tidy(", ".join(text[spans[r[0]][0]:spans[r[-1]][1]] for r in runs)), kind)
+        return note_style(self._tidy(text), kind)
 
     @staticmethod
     def informative(text: str) -> bool:
@@ -470,8 +628,7 @@ class Minutes:
         return text if text.endswith(("?", "!")) else text.rstrip(",;:.") + "."
 
     # --- choosing --------------------------------------------------------------------------
-    @staticmethod
-    def strength(s: Sentence, kind: str) -> float:
+    def strength(self, s: Sentence, kind: str) -> float:
         """How surely a sentence is of its kind, for keeping the surest when the notes must
         be shorter: said as agreed over proposed, a commitment with its owner or day over
         one without, a decision asked for over a plain question."""
@@ -479,7 +636,7 @@ class Minutes:
         if kind == "decisions":
             return 3.0 if DECIDED.search(text) else 1.5
         if kind == "questions":
-            return 3.0 if PENDING.search(text) else 1.5
+            return 3.0 if PENDING.search(text) or self.index.get(id(s)) in self.left_open else 1.5
         return 2.0 + bool(due_of(text)) + bool(owner_in(s))
 
     def centrality(self, text: str) -> float:
@@ -529,6 +686,15 @@ class Minutes:
         # a decisions, actions or questions heading with nothing to say says so in two words
         empty = EMPTY_WORDS * sum(1 for h in listed if not out[h])
         room = min(LISTED_SHARE * budget, budget - empty)
+        # over the budget: the longest lines first said in fewer words, then the weakest left out
+        for line in sorted((line for h in listed for line in out[h]), key=lambda line: -self.cost(line)):
+            if total <= room:
+                break
+            short = self.compact(line.text) if line.kind != "questions" else line.text
+            if short != line.text:
+                before = self.cost(line)
+                line.text = short
+                total -= before - self.cost(line)
         for line in sorted((line for h in listed for line in out[h]), key=lambda line: line.value):
             if total <= room:
                 break
@@ -544,7 +710,7 @@ class Minutes:
                 if i > 0 and i - 1 not in used and PRONOUN.search(OPENER.sub("", line.text)) \
                         and len(self.all[i - 1].text.split()) <= ANTECEDENT_WORDS \
                         and not self.all[i - 1].text.endswith("?"):
-                    before = self._tidy(self.all[i - 1].text)
+                    before = note_style(self._tidy(self.all[i - 1].text), "summary")
                     if total + words_in(before) <= budget:
                         line.text = f"{before} {line.text}"
                         used.add(i - 1)
@@ -581,6 +747,26 @@ class Minutes:
             out[heading] = sorted(chosen, key=lambda line: line.sentence.start)
         return out
 
+    def compact(self, text: str) -> str:
+        """A decision or action in fewer words, when the notes are over their budget: the
+        shortest phrase of one of its clauses that keeps every number, name, day and
+        negation it says and half (``KEEP``) of what its words weigh; a question stays as asked."""
+        if text.endswith("?"):
+            return text
+        weight = lambda t: sum(self.weight.get(w, 1.0) for w in content_words(t))  # noqa: E731
+        need, marks = KEEP * weight(text), markers(text)
+        days = [m.group(0).lower() for m in DUE.finditer(text)]
+        negations = negations_in(text)
+        best = text
+        clauses = re.split(r"(?<=\.) |, ", text.rstrip("."))
+        for clause in clauses:
+            for option in phrases(clause) | ({clause[0].upper() + clause[1:] + "."} if len(clauses) > 1 else set()):
+                if words_in(option) < words_in(best) and marks <= markers(option) \
+                        and all(d in option.lower() for d in days) and weight(option) >= need \
+                        and negations_in(option) >= negations:
+                    best = option
+        return best
+
     def clauses(self, s: Sentence, kind: str) -> list[str]:
         """What a summary line of *s* could be: the shortened sentence, or one of its clauses."""
         options = {self.shorten(s, kind)}
@@ -588,13 +774,17 @@ class Minutes:
         whole = [part for n, part in enumerate(parts) if n == 0 or STANDS_ALONE.match(part)]
         for part in whole if len(parts) > 1 else []:
             if len(part.split()) >= 4:
-                options.add(self._tidy(part))
+                options.add(note_style(self._tidy(part), kind))
         for part in whole:  # a main clause inside a clause: without its lead-in, or one of two joined by "and"
             for inner in main_clauses(part):
                 if len(inner.split()) >= 4:
-                    options.add(self._tidy(inner))
-        # a line that starts "That is …" or "It should …" says nothing without the sentence before
-        return sorted(o for o in options if not REFERS_BACK.search(OPENER.sub("", o)))
+                    options.add(note_style(self._tidy(inner), kind))
+        if not CONDITION.search(s.text):  # a fact that holds only if … is not cut from its condition
+            for part in parts:
+                options |= phrases(note_style(self._tidy(part), kind))
+        # a line that starts "That is …" or "It should …" says nothing without the sentence before;
+        # a line needs two words that carry something ("Not any of that else" has none)
+        return sorted(o for o in options if not REFERS_BACK.search(OPENER.sub("", o)) and carries(o))
 
     def cost(self, line: Line) -> int:
         return words_in(self.render(line))

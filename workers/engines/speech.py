@@ -34,6 +34,7 @@ class TranscribeOptions:
     batched: bool = default("batched")  # the batched pipeline on audio of BATCHED_FROM_SECONDS or more
     batch_size: int = 0  # 0: from the memory available
     beam_size: int = default("beam_size")
+    temperature: float = default("temperature")  # 0: faster-whisper's fallback, 0.0 then 0.2 … 1.0 as needed
     vad_filter: bool = default("vad_filter")
     word_timestamps: bool = default("word_timestamps")
     hotwords: str = default("hotwords")  # names and terms to spell as the person does
@@ -201,6 +202,8 @@ class SpeechEngine:
                       vad_filter=options.vad_filter, word_timestamps=options.word_timestamps,
                       condition_on_previous_text=condition, multilingual=per_segment,
                       hotwords=(options.hotwords or "").strip() or None)
+        if options.temperature:  # OpenAI's meaning: 0 is greedy with the fallback; above 0, sample at it
+            common["temperature"] = options.temperature
         batched = self.use_batched(options, total) if batched is None else batched
         if batched:
             from faster_whisper import BatchedInferencePipeline

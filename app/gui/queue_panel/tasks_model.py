@@ -11,7 +11,7 @@ from typing import Callable
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from app.gui.jobs_model import word
+from app.gui.jobs_model import source_text, word
 from app.gui.palette import STATE_COLOURS
 from app.gui.table import ColumnsModel
 
@@ -59,6 +59,7 @@ COLUMNS = (
     Column(QT_TRANSLATE_NOOP("Columns", "Queue"), lambda r: r["queue"] or "", lambda r: r["queue"] or ""),
     Column(QT_TRANSLATE_NOOP("Columns", "File"), lambda r: Path(r["path"]).name if r.get("path") else "",
            lambda r: r.get("path") or "", 180),
+    Column(QT_TRANSLATE_NOOP("Columns", "From"), lambda r: source_text(r), lambda r: r.get("source") or "", 110),
     Column(QT_TRANSLATE_NOOP("Columns", "Worker"), lambda r: r["worker"] or "", lambda r: r["worker"] or "", 160),
     Column(QT_TRANSLATE_NOOP("Columns", "Queued"), lambda r: when(r["queued_at"]), lambda r: r["queued_at"] or 0.0,
            140),
@@ -69,7 +70,7 @@ COLUMNS = (
     Column(QT_TRANSLATE_NOOP("Columns", "Retries"), lambda r: str(r["retries"] or ""), lambda r: r["retries"] or 0, 50),
     Column(QT_TRANSLATE_NOOP("Columns", "Error"), lambda r: r["error"] or "", lambda r: r["error"] or ""),
 )
-NEWEST_FIRST = 5  # the Queued column, descending
+NEWEST_FIRST = 6  # the Queued column, descending
 
 
 class TaskFilter:
