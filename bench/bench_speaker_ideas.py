@@ -38,7 +38,7 @@ sys.path.insert(0, str(REPO / "bench"))
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # quality only; bench_speakers measures the time
 
 import bench_speakers as bs  # noqa: E402  (its recordings, transcripts and parts)
-from workers.engines import voices  # noqa: E402
+voices = bs.baseline_engine(bs.PREVIOUS, "voices_round3")  # the ideas were tried on round 3's window engine
 from workers.engines.chunks import speech_regions  # noqa: E402
 
 

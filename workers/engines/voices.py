@@ -9,14 +9,15 @@ people apart where Resemblyzer's GE2E (``voice/ge2e.npz``, still here for the be
 its agreement test) barely did: 1.6 s prints of different people 0.26 alike on average,
 of the same person 0.60 (GE2E 0.65 vs 0.75), AMI trn01-05.
 
-``diarize()`` reads the recording in blocks (the audio is never held whole),
-finds speech by the audio (Silero VAD, the one faster-whisper ships, set for far
-voices; and the transcript's words where the audio hears nothing), brings each block's speech to
-one level (GE2E's; CAM++'s filterbank is level-free), takes a voice print about every HOP seconds of
-speech, groups each with its neighbours and clusters them over the whole recording
-(average linkage; the number of voices from SAME_SPEAKER, or as asked) and returns
-turns, one voice print per speaker (their mean) and their speaking time. Settings were
-chosen on AMI trn01-05 and one synthetic meeting (bench/bench_speakers.py).
+``diarize()`` reads the recording in blocks (the audio is never held whole) and gives it,
+10 s at a time, to pyannote's segmentation-3.0 (``segmentation.py``, MIT, ONNX), which says
+where up to three people talk in that chunk, two at once included; each of them gets a CAM++
+print of the speech where they talk alone; the prints are clustered over the whole recording
+(average linkage; the number of voices from SAME_SPEAKER, or as asked), and frame by frame the
+chunks say how many talk and who. It returns turns (two people's may overlap), one voice print
+per speaker (their mean) and their speaking time. Settings were chosen on AMI trn01-05 and one
+synthetic meeting (bench/bench_speakers.py). ``take_prints`` and ``in_context`` are round 3's
+way (2 s windows of the speech Silero VAD finds), kept for the bench.
 
 Pure NumPy functions plus one cached encoder: no Celery, no Qt.
 """
@@ -34,25 +35,26 @@ from workers.media import SAMPLE_RATE
 
 WEIGHTS = Path(__file__).resolve().parent / "voice" / "ge2e.npz"
 CAMPP_WEIGHTS = Path(__file__).resolve().parent / "voice" / "campplus.onnx"
-WINDOW_SECONDS = 2.0  # one voice print's speech (GE2E took 1.6 s; CAM++ on 2-3 s windows held a far voice steadier)
-HOP_SECONDS = 2.0  # windows apart (1.0 cost twice the time for no gain on AMI trn01-05)
-PAUSE_FRAMES = 30  # a silence of 0.3 s or more between speech is a pause (where turns change)
-MIN_WINDOW_SECONDS = 2.0  # less speech than this between pauses gives a weak print: it joins a speaker, makes none
-# (a window round a shorter run holds more of its surroundings than of it: at 1.0 such a print made a
-# speaker of its own out of one man's 1.2 s sentence in jfk.flac)
-MIN_WEAK_SECONDS = 0.1  # less than this gives no print at all (its speech goes to the nearest print's speaker)
+WINDOW_SECONDS = 1.6  # GE2E's window (its encoder, kept for the bench and its agreement test)
+TARGET_DBFS = -30  # the speech level GE2E was trained on (CAM++'s filterbank is mean-normalised: level-free)
+EMBED_BATCH = 128  # GE2E windows through the encoder at once
 BLOCK_SECONDS = 300.0  # decoded at a time
-EMBED_BATCH = 128  # windows through the encoder at once (larger use the cores a little better, and more memory)
 MAX_CLUSTERED = 1200  # voice prints clustered directly; the rest join the nearest speaker
 MAX_SPEAKERS = 8
-MIN_TURN_SECONDS = 0.6  # a shorter island of one voice inside another's turn is smoothed away
-SAME_SPEAKER = 0.62  # auto: groups of prints (in context) alike on average this much are one voice: the middle of
-# 0.55-0.70, where AMI trn01-05 and tune_three all keep their best DER and count
-CONTEXT_PRINTS = 1  # a print is grouped as the mean of itself and this many neighbours either side (±2 blurred
-# the turns of the CLI test's three voices)
-VAD_THRESHOLD = 0.2  # Silero's speech probability: its usual 0.5 missed most far-field talk in meetings
-TARGET_DBFS = -30  # the speech level GE2E was trained on (CAM++'s filterbank is mean-normalised: level-free)
-MIN_PRINTS = 1  # a group of fewer prints is not a speaker of its own (with GE2E's 1.6 s prints this was 2)
+SAME_SPEAKER = 0.62  # auto: groups of prints alike on average this much are one voice (round 3's middle of
+# 0.55-0.70 on the tuning part). With the settings below AMI trn01-05 keep their best DER from 0.60 to under 0.70
+# (0.70: 0.42) and tune_three from 0.60 to 0.70 (0.50-0.55 merge two of its espeak-ng voices)
+MIN_PRINTS = 1  # a group of fewer prints is not a speaker of its own
+SEG_STEP = 5.0  # seconds between 10 s segmentation chunks (AMI trn01-05, prints of 3 s at most: 5 s 0.263,
+# 2.5 s 0.260, at 0.02 / 0.035 of real time on one core; chosen for the cost aim, 0.3 of the transcription)
+CLEAN_SECONDS = 1.0  # a local speaker's print is of their speech alone if they have this much of it (0.5-2: same)
+STRONG_SECONDS = 2.0  # a print of less speech joins a speaker, makes none (as round 3's windows: at 1 s the
+# three sentences of one man in jfk.flac became three speakers; AMI trn01-05: 1 s 0.260, 2 s 0.264)
+PRINT_SECONDS = 3.0  # at most this much of a local speaker's speech in a chunk is printed (its middle): the
+# encoder is most of the stage's time and grows with the length (3, 5 or all 10 s: the same DER on the tuning part)
+MIN_TURN_SECONDS = 1.0  # see _turns_of (AMI trn01-05: 0.272 with or without, at 0.75 or 1.0)
+PAUSE_SECONDS = 0.3  # a silence this long or longer in a local speaker's speech starts another stretch
+LEAST_SECONDS = 0.2  # a local speaker with less speech than this in a chunk is no one
 
 
 @dataclass(frozen=True)
@@ -312,160 +314,7 @@ def _close(mask: np.ndarray, frames: int) -> np.ndarray:
     return out
 
 
-def speech_mask(audio: np.ndarray) -> np.ndarray:
-    """Per 10 ms frame: is it speech (Silero VAD, as the speech engine finds it)."""
-    from workers.engines.chunks import speech_regions
-
-    return _mask_of(speech_regions(audio, min_silence_ms=150, threshold=VAD_THRESHOLD), 0.0, len(audio) // 160 + 1)
-
-
-@dataclass
-class Prints:
-    """Voice prints taken along a recording: the centre time of each and the speech found."""
-
-    times: np.ndarray  # (n,) seconds
-    embeddings: np.ndarray  # (n, 256)
-    speech: list[tuple[float, float]]  # speech regions, seconds
-    duration: float
-    weak: np.ndarray | None = None  # (n,) taken from a short run of speech: joins a speaker, makes none
-
-
-def speech_of(segments: list[dict], gap: float = 0.3) -> list[tuple[float, float]]:
-    """Where a transcript has speech: its words (its segments where it has no word times)."""
-    spans = []
-    for seg in segments:
-        if seg.get("gap"):
-            continue
-        words = seg.get("words") or []
-        spans += [(w["start"], w["end"]) for w in words] if words else [(seg["start"], seg["end"])]
-    return _merge(spans, gap=gap)
-
-
-def _mask_of(regions: list[tuple[float, float]], origin: float, frames: int) -> np.ndarray:
-    mask = np.zeros(frames, bool)
-    for s, e in regions:
-        a, b = int((s - origin) * 100), int(math.ceil((e - origin) * 100))
-        if b > 0 and a < frames:
-            mask[max(a, 0):min(b, frames)] = True
-    return mask
-
-
-def _level(audio: np.ndarray, mask: np.ndarray) -> float:
-    """Root mean square of the speech frames (of all of *audio* if none)."""
-    frames = np.flatnonzero(mask[:len(audio) // 160])
-    if not len(frames):
-        return float(np.sqrt(np.mean(audio ** 2))) if len(audio) else 0.0
-    energy = np.mean(audio[:len(audio) // 160 * 160].reshape(-1, 160) ** 2, axis=1)
-    return float(np.sqrt(np.mean(energy[frames])))
-
-
-def _window_centres(a: int, b: int) -> list[float]:
-    """Centres (in 10 ms frames) of the windows for a run of speech from frame a to b:
-    one in its middle if it is shorter than two windows, else windows HOP_SECONDS apart
-    spread evenly from its start to its end."""
-    frames, hop = int(WINDOW_SECONDS * 100), int(HOP_SECONDS * 100)
-    if b - a <= frames + hop // 2:
-        return [(a + b) / 2]
-    count = int(math.ceil((b - a - frames) / hop)) + 1
-    return list(np.linspace(a + frames / 2, b - frames / 2, count))
-
-
-def take_prints(path: str, on_progress=None, duration: float | None = None,
-                speech_regions: list[tuple[float, float]] | None = None) -> Prints:
-    """Voice prints where the audio has speech (Silero VAD; with *speech_regions*, the
-    transcript's words where the audio hears nothing at all): each run of speech between pauses gets windows of
-    WINDOW_SECONDS about HOP_SECONDS apart; a run shorter than MIN_WINDOW_SECONDS gets
-    none (its speech goes to the nearest print's speaker). The speech of each block is
-    brought to the level the encoder was trained on (-30 dBFS, as Resemblyzer does for
-    an utterance), not each window on its own: a window of a quiet far voice keeps
-    its place beside the near ones instead of being blown up with its noise."""
-    enc = encoder()
-    half = int(WINDOW_SECONDS * SAMPLE_RATE) // 2
-    times, prints, speech, weak = [], [], [], []
-    carry = np.zeros(0, np.float32)  # the end of the previous block: windows across the cut
-    end = 0.0
-    for start, audio in blocks(path):
-        joined = np.concatenate([carry, audio])
-        origin = start - len(carry) / SAMPLE_RATE  # time of joined[0]
-        frames = len(joined) // 160 + 1
-        mask = speech_mask(joined)
-        if speech_regions is not None:
-            # Whisper's word times run on through pauses: its words add only speech the audio
-            # does not hear at all (a far voice), not the edges of what it hears
-            heard = mask.copy()
-            for said_from, said_to in speech_regions:
-                lo = max(int((said_from - origin) * 100), 0)
-                hi = min(int(math.ceil((said_to - origin) * 100)), frames)
-                if hi > lo and not heard[lo:hi].any():
-                    mask[lo:hi] = True
-        mask = _close(mask, PAUSE_FRAMES)
-        gain = 10 ** (TARGET_DBFS / 20) / max(_level(joined, mask), 1e-4)
-        first = 0.0 if start == 0 else start  # this block's own part starts here
-        end = start + len(audio) / SAMPLE_RATE
-        windows, kept = [], []
-        for a, b in zip(*_runs(mask)):
-            if (b - a) < MIN_WEAK_SECONDS * 100:
-                continue
-            for centre in _window_centres(a, b):
-                t = origin + centre / 100
-                if not first <= t < end:
-                    continue
-                mid = int(round(centre * 160))
-                lo, hi = mid - half, mid + half
-                window = joined[max(lo, 0):hi]
-                if lo < 0:
-                    window = np.pad(window, (-lo, 0))
-                if len(window) < 2 * half:
-                    window = np.pad(window, (0, 2 * half - len(window)))
-                windows.append(window * gain)
-                kept.append(t)
-                weak.append(b - a < MIN_WINDOW_SECONDS * 100)
-        for i in range(0, len(windows), EMBED_BATCH):  # progress a batch at a time
-            prints.append(enc.embed(np.stack(windows[i:i + EMBED_BATCH]), normalise=False))
-            if on_progress and duration:
-                done = first + (end - first) * min(i + EMBED_BATCH, len(windows)) / len(windows)
-                on_progress(min(done / duration, 1.0))
-        times.extend(kept)
-        speech.extend(_regions(mask, origin, lower=first))
-        carry = joined[-2 * half:]
-    embeddings = np.concatenate(prints) if prints else np.zeros((0, getattr(enc, 'DIM', 256)), np.float32)
-    return Prints(np.asarray(times, float), embeddings, _merge(speech), end, np.asarray(weak, bool))
-
-
-def _regions(mask: np.ndarray, origin: float, lower: float) -> list[tuple[float, float]]:
-    out = []
-    for a, b in zip(*_runs(mask)):
-        s, e = origin + a * 0.01, origin + b * 0.01
-        if e > lower:
-            out.append((max(s, lower), e))
-    return out
-
-
-def _merge(regions: list[tuple[float, float]], gap: float = 0.0) -> list[tuple[float, float]]:
-    out: list[list[float]] = []
-    for s, e in sorted(regions):
-        if out and s <= out[-1][1] + gap:
-            out[-1][1] = max(out[-1][1], e)
-        else:
-            out.append([s, e])
-    return [(round(s, 2), round(e, 2)) for s, e in out]
-
-
 # --- clustering ---------------------------------------------------------------------
-
-def in_context(found: Prints, reach: int = CONTEXT_PRINTS) -> np.ndarray:
-    """Each print as the mean of the prints *reach* hops either side of it (a weak one
-    stays as it is): about six seconds of a voice. One window of a far voice in a noisy
-    room varies too much to be grouped by itself (AMI trn01-05 and tune_three, CAM++: the
-    same best DER with or without, but with ±1 SAME_SPEAKER can move from 0.55 to 0.70
-    and no result changes; alone, from 0.50 to 0.60 with the count changing inside it)."""
-    out = found.embeddings.copy()
-    weak = found.weak if found.weak is not None else np.zeros(len(out), bool)
-    for i in np.flatnonzero(~weak):
-        near = np.flatnonzero((np.abs(found.times - found.times[i]) <= reach * HOP_SECONDS + 0.01) & ~weak)
-        out[i] = voice_print(found.embeddings[near])
-    return out
-
 
 def cluster(embeddings: np.ndarray, count: SpeakerCount = SpeakerCount(), seed: int = 0,
             weak: np.ndarray | None = None) -> np.ndarray:
@@ -481,7 +330,7 @@ def cluster(embeddings: np.ndarray, count: SpeakerCount = SpeakerCount(), seed: 
         return np.zeros(0, int)
     strong = np.flatnonzero(~weak) if weak is not None and (~weak).any() else np.arange(n)
     low, high = count.bounds(len(strong))
-    if len(strong) < 3 or high == 1:
+    if len(strong) < 2 or high == 1:
         return np.zeros(n, int)
     rng = np.random.default_rng(seed)
     sample = np.sort(rng.choice(strong, MAX_CLUSTERED, replace=False)) if len(strong) > MAX_CLUSTERED else strong
@@ -537,62 +386,6 @@ class Turn:
     speaker: int
 
 
-def smooth(labels: np.ndarray, width: int = 3) -> np.ndarray:
-    """Majority of each print's neighbours: one stray window does not make a turn."""
-    if len(labels) < width:
-        return labels
-    out = labels.copy()
-    half = width // 2
-    for i in range(half, len(labels) - half):
-        values, counts = np.unique(labels[i - half:i + half + 1], return_counts=True)
-        out[i] = values[np.argmax(counts)]
-    return out
-
-
-def turns(prints: Prints, labels: np.ndarray) -> list[Turn]:
-    """Speech regions cut where the voice changes: each stretch of speech goes to the
-    speaker of the nearest voice print."""
-    if not len(labels):
-        return []
-    labels = smooth(labels)
-    out: list[Turn] = []
-    for start, end in prints.speech:
-        t = start
-        while t < end:
-            i = int(np.argmin(np.abs(prints.times - t)))
-            # the stretch this print speaks for: up to halfway to the next print
-            nxt = prints.times[i + 1] if i + 1 < len(prints.times) else math.inf
-            stop = min(end, (prints.times[i] + nxt) / 2 if nxt != math.inf else end)
-            stop = max(stop, t + 0.01)
-            if out and out[-1].speaker == labels[i] and t - out[-1].end < 1.0:
-                out[-1].end = stop
-            else:
-                out.append(Turn(round(t, 2), round(stop, 2), int(labels[i])))
-            t = stop
-    return _absorb_short(out)
-
-
-def _absorb_short(items: list[Turn]) -> list[Turn]:
-    """A turn shorter than MIN_TURN_SECONDS between two turns of one other voice is theirs."""
-    changed = True
-    while changed:
-        changed = False
-        for i in range(1, len(items) - 1):
-            a, b, c = items[i - 1], items[i], items[i + 1]
-            if b.end - b.start < MIN_TURN_SECONDS and a.speaker == c.speaker != b.speaker:
-                a.end = c.end
-                del items[i:i + 2]
-                changed = True
-                break
-    out: list[Turn] = []
-    for item in items:
-        if out and out[-1].speaker == item.speaker and item.start - out[-1].end < 1.0:
-            out[-1].end = item.end
-        else:
-            out.append(item)
-    return out
-
-
 @dataclass
 class Diarization:
     turns: list[Turn]
@@ -602,27 +395,180 @@ class Diarization:
 
 def diarize(path: str, count: SpeakerCount = SpeakerCount(), on_progress=None,
             duration: float | None = None, segments: list[dict] | None = None) -> Diarization:
-    """Who spoke when in the recording at *path*: where the audio has speech, and with the
-    transcript's *segments* where it has words too (Whisper hears some voices the voice
-    activity misses, and misses far ones it finds). The encoder runs on one BLAS thread."""
+    """Who spoke when in the recording at *path*, two at once included.
+
+    pyannote's segmentation-3.0 (``segmentation.py``) reads 10 s chunks every SEG_STEP seconds
+    and says where each of up to three local speakers talks, overlap included; each local
+    speaker of each chunk gets a CAM++ voice print of the speech where they talk alone (all
+    their speech if that is under CLEAN_SECONDS), or, where two stretches of it (apart by a
+    pause, each STRONG_SECONDS or more) sound like two people, a print of each stretch (the
+    model can take two voices one after the other for one person);
+    the prints are clustered over the whole recording (``cluster``), and two local speakers
+    who talk at once in a chunk are never given the same speaker.
+    Then, frame by frame, the chunks covering it say how many talk and who (pyannote's
+    reconstruction: the counts and activities averaged with a Hamming window across chunks).
+    *segments* (the transcript) are not needed: speech is found by the audio."""
     from threadpoolctl import threadpool_limits
 
-    # OpenBLAS's threads made the encoder's small products 5x slower on busy cores
-    # (bench_speakers); the worker keeps them for the speech engine, so only this stage drops them
     with threadpool_limits(limits=1, user_api="blas"):
-        found = take_prints(path, on_progress=on_progress, duration=duration,
-                            speech_regions=speech_of(segments) if segments else None)
-        labels = cluster(in_context(found), count, weak=found.weak)
-    result = turns(found, labels)
-    # a speaker whose prints the turns smoothed away is no speaker: keys follow the turns
+        local, prints, owners, weak, starts = _segment_and_print(path, on_progress, duration)
+        if not len(prints):
+            return Diarization([], {}, {})
+        labels = cluster(prints, count, weak=weak)
+        speakers = int(labels.max()) + 1
+        centroids = np.stack([voice_print(prints[labels == s]) for s in range(speakers)])
+        chosen = _tie_pieces(prints, owners, centroids, local)
+        activity = _reconstruct(local, owners, chosen, starts, speakers)
+    result = _turns_of(activity)
     order = {speaker: i for i, speaker in enumerate(dict.fromkeys(t.speaker for t in result))}
     for t in result:
         t.speaker = order[t.speaker]
-    prints = {order[int(s)]: voice_print(found.embeddings[labels == s]) for s in np.unique(labels) if int(s) in order}
+    found = {order[s]: voice_print(prints[chosen == s]) for s in order if np.any(chosen == s)}
     seconds: dict[int, float] = {}
     for t in result:
-        seconds[t.speaker] = seconds.get(t.speaker, 0.0) + t.end - t.start
-    return Diarization(result, prints, seconds)
+        seconds[t.speaker] = round(seconds.get(t.speaker, 0.0) + t.end - t.start, 2)
+    return Diarization([t for t in result if t.speaker in found], found,
+                       {s: v for s, v in seconds.items() if s in found})
+
+
+def _segment_and_print(path: str, on_progress, duration):
+    """Per chunk: local activity (chunks, FRAMES, 3) bool, packed; a print per local speaker, or per
+    stretch of their speech (apart by PAUSE_SECONDS) if two stretches sound like two people: prints (n, 192), owners (n, 4: chunk, local speaker,
+    the frames [from, to) the stretch speaks for: up to halfway to the next), weak (n,), chunk starts."""
+    from workers.engines import segmentation as sg
+
+    seg, enc = sg.segmenter(), encoder()
+    local, prints, owners, weak, starts = [], [], [], [], []
+    pending: list = []
+
+    def run(batch):
+        act = seg.activity(np.stack([c.audio for c in batch]))
+        for chunk, a in zip(batch, act):
+            c = len(starts)
+            starts.append(chunk.start)
+            local.append(np.packbits(a, axis=0))
+            alone = a.sum(axis=1) == 1
+            for k in range(sg.LOCAL_SPEAKERS):
+                talk = a[:, k]
+                if talk.sum() * sg.FRAME_STEP < LEAST_SECONDS * SAMPLE_RATE:
+                    continue
+                clean = talk & alone
+                use = clean if clean.sum() * sg.FRAME_STEP >= CLEAN_SECONDS * SAMPLE_RATE else talk
+                froms, tos = _runs(_close(use, int(PAUSE_SECONDS * SAMPLE_RATE / sg.FRAME_STEP)))
+                edges = [0, *((tos[:-1] + froms[1:]) // 2), sg.FRAMES]
+                stretches = []
+                for i, (lo, hi) in enumerate(zip(froms, tos)):
+                    piece = np.zeros_like(use)
+                    piece[lo:hi] = use[lo:hi]
+                    stretches.append((chunk.audio[sg.sample_mask(piece)], edges[i], edges[i + 1]))
+                long = [_print_of(enc, a) for a, *_ in stretches if len(a) >= STRONG_SECONDS * SAMPLE_RATE]
+                if len(long) >= 2 and float(np.min(np.stack(long) @ np.stack(long).T)) < SAME_SPEAKER:
+                    pieces = stretches  # two voices the model took for one: a print each stretch
+                else:
+                    pieces = [(chunk.audio[sg.sample_mask(use)], 0, sg.FRAMES)]
+                for samples, lo, hi in pieces:
+                    if len(samples) >= LEAST_SECONDS * SAMPLE_RATE:
+                        prints.append(_print_of(enc, samples))
+                        owners.append((c, k, lo, hi))
+                        weak.append(len(samples) < STRONG_SECONDS * SAMPLE_RATE)
+        if on_progress and duration:
+            on_progress(min((batch[-1].start + sg.CHUNK_SECONDS) / duration, 1.0))
+
+    for chunk in sg.chunks(blocks(path), SEG_STEP):
+        pending.append(chunk)
+        if len(pending) == sg.BATCH:
+            run(pending)
+            pending = []
+    if pending:
+        run(pending)
+    return (local, np.asarray(prints, np.float32).reshape(-1, CamppEncoder.DIM), np.asarray(owners, int).reshape(-1, 4),
+            np.asarray(weak, bool), np.asarray(starts, float))
+
+
+def _print_of(enc, samples: np.ndarray) -> np.ndarray:
+    """A CAM++ print of the middle PRINT_SECONDS of *samples* (its cost grows with the length)."""
+    most = int(PRINT_SECONDS * SAMPLE_RATE)
+    if len(samples) > most:
+        samples = samples[(len(samples) - most) // 2:][:most]
+    return enc.embed(samples[None, :])[0]
+
+
+def _tie_pieces(prints: np.ndarray, owners: np.ndarray, centroids: np.ndarray, local: list) -> np.ndarray:
+    """The speaker of each stretch: the most alike, except that two local speakers who talk at
+    once in a chunk are two voices (the less sure of the two takes its next most alike)."""
+    from workers.engines import segmentation as sg
+
+    sims = prints @ centroids.T
+    chosen = np.argmax(sims, axis=1)
+    for c in np.unique(owners[:, 0]):
+        rows = np.flatnonzero(owners[:, 0] == c)
+        if len(np.unique(owners[rows, 1])) < 2 or len(centroids) < 2:
+            continue
+        a = np.unpackbits(local[c], axis=0, count=sg.FRAMES).astype(bool)
+        for i in rows:
+            for j in rows:
+                ki, kj = owners[i, 1], owners[j, 1]
+                if ki >= kj or chosen[i] != chosen[j]:
+                    continue
+                lo, hi = max(owners[i, 2], owners[j, 2]), min(owners[i, 3], owners[j, 3])
+                if hi > lo and (a[lo:hi, ki] & a[lo:hi, kj]).any():
+                    weaker = i if sims[i, chosen[i]] < sims[j, chosen[j]] else j
+                    chosen[weaker] = np.argsort(-sims[weaker])[1]
+    return chosen
+
+
+def _reconstruct(local: list, owners: np.ndarray, chosen: np.ndarray, starts: np.ndarray,
+                 speakers: int) -> np.ndarray:
+    """(frames, speakers) bool over the recording (frames of segmentation.FRAME_STEP samples):
+    at each frame the chunks covering it say how many talk (their mean count, rounded) and who
+    (the most active speakers there), each chunk weighted by a Hamming window (its edges see
+    less context)."""
+    from workers.engines import segmentation as sg
+
+    offsets = np.round(starts * SAMPLE_RATE / sg.FRAME_STEP).astype(int)
+    total = int(offsets.max()) + sg.FRAMES if len(offsets) else 0
+    weight = np.hamming(sg.FRAMES).astype(np.float32)
+    score = np.zeros((total, speakers), np.float32)
+    counted = np.zeros(total, np.float32)
+    seen = np.zeros(total, np.float32)
+    for c, packed in enumerate(local):
+        a = np.unpackbits(packed, axis=0, count=sg.FRAMES).astype(np.float32)
+        o = offsets[c]
+        seen[o:o + sg.FRAMES] += weight
+        counted[o:o + sg.FRAMES] += weight * a.sum(axis=1)
+    for (c, k, lo, hi), who in zip(owners, chosen):
+        a = np.unpackbits(local[c], axis=0, count=sg.FRAMES)[lo:hi, k].astype(np.float32)
+        score[offsets[c] + lo:offsets[c] + hi, who] += weight[lo:hi] * a
+    seen = np.maximum(seen, 1e-6)
+    how_many = np.minimum(np.round(counted / seen).astype(int), speakers)
+    order = np.argsort(-score, axis=1)
+    activity = np.zeros((total, speakers), bool)
+    for n in range(1, int(how_many.max(initial=0)) + 1):
+        rows = np.flatnonzero(how_many >= n)
+        activity[rows, order[rows, n - 1]] = True
+    return activity & (score > 0)
+
+
+def _turns_of(activity: np.ndarray, bridge: float = 0.3) -> list[Turn]:
+    """Each speaker's runs of frames as turns (seconds), a gap under *bridge* seconds closed;
+    turns of different speakers may overlap (two people at once)."""
+    from workers.engines import segmentation as sg
+
+    step = sg.FRAME_STEP / SAMPLE_RATE
+    out: list[Turn] = []
+    for s in range(activity.shape[1]):
+        talk = _close(activity[:, s], int(round(bridge / step)))
+        for a, b in zip(*_runs(talk)):
+            start, end = float(sg.frame_time(a)), float(sg.frame_time(b))
+            if end - start >= 0.1:
+                out.append(Turn(round(max(start, 0.0), 2), round(end, 2), s))
+    # a turn shorter than MIN_TURN_SECONDS at the start of a longer turn of another voice is the model
+    # carrying the last voice a moment into the next one, not a turn of its own (one inside another's
+    # turn is kept: people do say a word over someone)
+    short = [t for t in out if t.end - t.start < MIN_TURN_SECONDS
+             and any(o.speaker != t.speaker and o.end - o.start > t.end - t.start
+                     and abs(t.start - o.start) <= MIN_TURN_SECONDS for o in out)]
+    return sorted((t for t in out if t not in short), key=lambda t: (t.start, t.end))
 
 
 # --- scoring (tests and bench) -----------------------------------------------------------
