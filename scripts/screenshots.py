@@ -7,7 +7,9 @@ in the light theme and the dark one:
 empty.png (the drop zone), running.png (jobs under way), transcript.png (a transcript open),
 translation.png (a French translation beside the original), queue.png and tasks.png (the queue
 panel), speakers.png (a meeting of three espeak-ng voices with its speakers found and two of
-them named), helpers.png (Settings › Helpers with the line another machine types); the
+them named), helpers.png (Settings › Helpers with the line another machine types); with
+--live only live.png (the Record panel's live text while a corpus meeting plays into a private
+PulseAudio null sink, tests/soundserver.py: needs pulseaudio and pulseaudio-utils); the
 dark theme's in dark/, a language's in its own folder (de/). Needs Xvfb and Qt's X11 libraries (the README lists them).
 """
 
@@ -53,8 +55,9 @@ def main() -> None:
     parser.add_argument("--theme", choices=("light", "dark", "both"), default="both")
     parser.add_argument("--offscreen", action="store_true", help="Qt's offscreen platform instead of Xvfb")
     parser.add_argument("--language", help="the window in this language (e.g. de), into its own folder")
+    parser.add_argument("--live", action="store_true", help="only live.png (the Record panel)")
     args = parser.parse_args()
-    if args.theme == "both":  # each theme in a fresh process (a fresh QApplication)
+    if args.theme == "both" and not args.live:  # each theme in a fresh process (a fresh QApplication)
         for theme in ("light", "dark"):
             subprocess.run([sys.executable, __file__, "--out", args.out, "--theme", theme,
                             *(["--offscreen"] if args.offscreen else []),
@@ -69,13 +72,13 @@ def main() -> None:
             xvfb, os.environ["DISPLAY"] = x_server()
     try:
         shoot(Path(args.out) / (args.language or "") / ("dark" if args.theme == "dark" else ""), args.theme,
-              args.language)
+              args.language, live=args.live)
     finally:
         if xvfb:
             xvfb.terminate()
 
 
-def shoot(out: Path, theme: str, language: str | None = None) -> None:
+def shoot(out: Path, theme: str, language: str | None = None, live: bool = False) -> None:
     out.mkdir(parents=True, exist_ok=True)
 
     from PySide6.QtCore import Qt, QTimer
@@ -109,6 +112,8 @@ def shoot(out: Path, theme: str, language: str | None = None) -> None:
         (shot if not shot.isNull() and os.environ["QT_QPA_PLATFORM"] == "xcb" else widget.grab()).save(
             str(out / name))
 
+    if live:
+        return shoot_live(app, window, save)
     save(window, "empty.png")
     controller.start()
     names = ["meeting1_product_sync.mp3", "meeting2_incident_review.mp3", "meeting3_budget_planning.mp3",
@@ -191,6 +196,43 @@ def shoot(out: Path, theme: str, language: str | None = None) -> None:
     app.exec()
     app.shutdown()
     print(f"screenshots written to {out}")
+
+
+def shoot_live(app, window, save) -> None:
+    """live.png: the Record panel listening to a corpus meeting played into a null sink."""
+    from PySide6.QtCore import QTimer
+
+    from tests.soundserver import NullSink, wav_of
+
+    folder = Path(tempfile.mkdtemp(prefix="em-pulse-"))
+    played = wav_of(CORPUS / "meeting1_product_sync.mp3", folder)
+    controller, panel, state = window.controller, window.record_panel, {}
+    with NullSink(folder) as sink:
+        os.environ["PULSE_SERVER"] = sink.env["PULSE_SERVER"]
+        panel.fill_devices()
+        panel.device.setCurrentIndex(panel.device.findData(sink.monitor))
+        controller.start()
+
+        def look():
+            if "recording" not in state and controller.is_ready:
+                window.record()
+                state["recording"] = True
+            if "recording" in state and "player" not in state and panel.live and panel.live.listening.is_set():
+                state["player"] = sink.play(played)
+            if "player" in state and "shot" not in state and panel.text.blockCount() >= 5:
+                save(window, "live.png")
+                state["shot"] = True
+                window.record()  # stop: the recording becomes a job
+            if "shot" in state and not panel.recording_now:
+                timer.stop()
+                state["player"].terminate()
+                window.close()
+
+        timer = QTimer(window, interval=200, timeout=look)
+        timer.start()
+        controller.stopped.connect(app.quit)
+        app.exec()
+    app.shutdown()
 
 
 if __name__ == "__main__":

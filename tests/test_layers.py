@@ -16,11 +16,12 @@ LEAVES = {"app.addresses", "app.errors", "app.export", "app.models", "app.paths"
 ROOMS = {
     "app.store": set(),
     "app.remote": set(),
+    "app.live": set(),
     "app.runtime": {"app.store", "app.remote"},
-    "app.jobs": {"app.store", "app.remote", "app.runtime"},
-    "app.cli": {"app.store", "app.remote", "app.runtime", "app.jobs"},
-    "app.gui": {"app.store", "app.remote", "app.runtime", "app.jobs"},
-    "app.api": {"app.store", "app.remote", "app.runtime", "app.jobs"},
+    "app.jobs": {"app.store", "app.remote", "app.runtime", "app.live"},
+    "app.cli": {"app.store", "app.remote", "app.runtime", "app.jobs", "app.live"},
+    "app.gui": {"app.store", "app.remote", "app.runtime", "app.jobs", "app.live"},
+    "app.api": {"app.store", "app.remote", "app.runtime", "app.jobs", "app.live"},
 }
 # The doors between front ends: `earmark` with no command opens the window;
 # `earmark serve --api` and `earmark api-key` start the local API and print its key.

@@ -34,3 +34,24 @@ def exclusive(path: str | os.PathLike):
                 yield fh
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def try_hold(path: str | os.PathLike):
+    """The open file of *path* (created if missing) locked exclusively, or None when
+    another process holds it now: never waits. The lock lasts until the file is closed
+    (or the process ends, however it ends)."""
+    fh = open(path, "a+b")
+    try:
+        if os.name == "nt":
+            import msvcrt
+
+            fh.seek(0)
+            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        fh.close()
+        return None
+    return fh

@@ -290,7 +290,7 @@ def _transcribe(desk: Desk, options: dict, nlp: tuple, args) -> int:
 
         links = [f for f in args.files if is_link(f)]
         added = desk.add([f for f in args.files if not is_link(f)], options, force=args.force, keep_bad=False,
-                         source=COMMAND_LINE)
+                         source=getattr(args, "source", COMMAND_LINE))
         for url in links:  # fetched now, one after the other, while the files above are transcribed
             added.jobs += desk.add_link(url, options, on_progress=_download_progress(view, url)).jobs
         say(n for n in added.notices if n.kind not in (ALREADY_DONE, ALREADY_QUEUED))

@@ -6,6 +6,7 @@
     earmark serve --watch IN     ... and transcribe what lands in folder IN [--out OUT] [--format F]
     earmark api-key [--new]      the API's key
     earmark transcribe FILE...   transcribe through the queue, write transcripts (a FILE may be a link)
+    earmark listen [--device D]  live text from a microphone or what the computer plays
     earmark status               workers, queue depths, recent jobs
     earmark worker --queues Q    a Celery worker (started by the app, or on another machine)
     earmark worker --join LINE   help another machine's Earmark (the line its Settings › Helpers shows)
@@ -114,6 +115,19 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--wait-index", action="store_true",
                    help="with Earmark already running: wait until the files are indexed for search "
                         "(by default the running Earmark indexes them after this command returns)")
+
+    li = sub.add_parser("listen", parents=[common], help="live text from a microphone or what the computer plays",
+                        epilog="Standard output holds only the final lines; Ctrl-C stops, and the whole recording "
+                               "is then transcribed as a job and written to --out. To record a call, listen to "
+                               "the monitor of the output the call plays on (NAME.monitor in --list-devices).")
+    li.add_argument("--device", metavar="NAME", help="the input (default: the system's default input); "
+                                                     "--list-devices lists them")
+    li.add_argument("--list-devices", action="store_true", help="list the inputs and stop")
+    li.add_argument("--out", default=".", help="folder for the transcript once stopped (default: here)")
+    li.add_argument("--format", default="txt", choices=export.FORMATS,
+                    help="the transcript's file type (default: txt)")
+    li.add_argument("--model", help="bundled, a model folder, or a faster-whisper model name")
+    li.add_argument("--language", help="language code, e.g. en (default: the settings')")
 
     sub.add_parser("status", parents=[common], help="show workers, queue depths and recent jobs")
 
@@ -246,6 +260,10 @@ def _run(command: str, data, args) -> int:
         from app.cli.commands import transcribe
 
         return transcribe(data, args)
+    if command == "listen":
+        from app.cli.listen import listen
+
+        return listen(data, args)
     if command == "search":
         from app.cli.lookup import search
 

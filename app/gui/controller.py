@@ -119,7 +119,7 @@ class AppController(QObject):
     def _go(self) -> None:
         self.is_ready = True
         self.desk.send_pending()
-        self.status.emit(" ".join(n.text for n in self._notices) or self.tr("Ready"))
+        self.status.emit(" ".join(self.sentence(n) for n in self._notices) or self.tr("Ready"))
         self.ready.emit()
         self.jobs_changed.emit()
         self.apply_api()
@@ -270,6 +270,9 @@ class AppController(QObject):
             return self.tr("Refused a helper at {0}: {1}").format(values["peer"], values["why"])
         if notice.kind == front.EXPORT_FAILED:
             return self.tr("Could not export to {0}: {1}").format(values["folder"], values["why"])
+        if notice.kind == front.RECOVERED:
+            return self.tr("A recording was not finished (Earmark stopped while it recorded); its {0} s were kept "
+                           "as {1} and are transcribed now.").format(round(values["seconds"]), Path(values["path"]).name)
         return self._watch_sentence(notice) or notice.text
 
     def _watch_sentence(self, notice: front.Notice) -> str | None:

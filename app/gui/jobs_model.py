@@ -63,7 +63,7 @@ def word(text: str) -> str:
 # Where a job came from (``app.jobs.desk``'s ways in), declared for Linguist.
 SOURCES = (QT_TRANSLATE_NOOP("Source", "window"), QT_TRANSLATE_NOOP("Source", "command line"),
            QT_TRANSLATE_NOOP("Source", "api"), QT_TRANSLATE_NOOP("Source", "watch folder"),
-           QT_TRANSLATE_NOOP("Source", "link"))
+           QT_TRANSLATE_NOOP("Source", "link"), QT_TRANSLATE_NOOP("Source", "live"))
 
 
 def source_text(row: dict) -> str:

@@ -243,7 +243,7 @@ class MainWindow(QMainWindow):
         return action
 
     def _make_actions(self) -> None:
-        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self.file_menu = file_menu = self.menuBar().addMenu(self.tr("&File"))
         self.act_add = self._action(self.tr("Add files…"), self.add_files_dialog, "Ctrl+O", file_menu)
         self._action(self.tr("Add folder…"), self.add_folder_dialog, "Ctrl+Shift+O", file_menu)
         self._action(self.tr("Add link…"), self.add_link_dialog, "Ctrl+L", file_menu)
@@ -287,19 +287,43 @@ class MainWindow(QMainWindow):
         from app.gui.queue_panel import QueuePanel
 
         self.queue_panel = QueuePanel(self.controller)
-        self.queue_dock = QDockWidget(self.tr("Queue"), self)
-        self.queue_dock.setObjectName("queue-dock")
-        self.queue_dock.setWidget(self.queue_panel)
-        self.addDockWidget(Qt.BottomDockWidgetArea, self.queue_dock)
-        self.queue_dock.hide()
+        self.queue_dock, toggle = self._dock(self.queue_panel, self.tr("Queue"), "queue-dock", Qt.BottomDockWidgetArea,
+                                             self.tr("Queue panel"))
         # opened for the first time, it takes a third of the window: the job list keeps its room
         self.queue_dock.visibilityChanged.connect(self._size_queue_dock)
-        toggle = self.queue_dock.toggleViewAction()
-        toggle.setText(self.tr("Queue panel"))
         toggle.setShortcut(QKeySequence("Ctrl+Shift+Q"))
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         view_menu.addAction(toggle)
         self.act_people = self._action(self.tr("People…"), self.people_dialog, None, view_menu)
+        self._make_record_panel(view_menu)
+
+    def _dock(self, widget, title: str, name: str, area, toggle_text: str):
+        """*widget* in a dock, hidden at first; returns the dock and its View menu toggle."""
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        dock.hide()
+        toggle = dock.toggleViewAction()
+        toggle.setText(toggle_text)
+        return dock, toggle
+
+    def _make_record_panel(self, view_menu) -> None:
+        """The Record panel (live text) in a dock: View › Record panel; Record (Ctrl+Shift+R)
+        shows it and starts or stops recording."""
+        from app.gui.record_panel import RecordPanel
+
+        self.record_panel = RecordPanel(self.controller)
+        self.record_dock, toggle = self._dock(self.record_panel, self.tr("Record"), "record-dock",
+                                              Qt.RightDockWidgetArea, self.tr("Record panel"))
+        view_menu.addAction(toggle)
+        self.act_record = self._action(self.tr("Record"), self.record, "Ctrl+Shift+R", self.file_menu)
+
+    def record(self) -> None:
+        """Show the Record panel and start recording from its input, or stop."""
+        self.record_dock.show()
+        self.record_dock.raise_()
+        self.record_panel.toggle()
 
     def _name_controls(self) -> None:
         """Accessible names where a control shows no words of its own (a screen reader
@@ -319,6 +343,7 @@ class MainWindow(QMainWindow):
         bar.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
         for action, standard in ((self.act_add, QStyle.SP_FileDialogNewFolder),
                                  (self.act_export, QStyle.SP_DialogSaveButton),
+                                 (self.act_record, QStyle.SP_MediaPlay),
                                  (self.act_cancel, QStyle.SP_BrowserStop),
                                  (self.act_retry, QStyle.SP_BrowserReload),
                                  (self.act_top, QStyle.SP_ArrowUp),
@@ -776,7 +801,9 @@ class MainWindow(QMainWindow):
         self.transcript.player.stop()
         self.queue_panel.close_panel()
         # The warm stop takes a second or two: off the GUI thread, then close for real.
-        threading.Thread(target=self.controller.stop, name="shutdown", daemon=True).start()
+        # a recording under way is finished and kept as a job first
+        threading.Thread(target=lambda: (self.record_panel.shut(), self.controller.stop()), name="shutdown",
+                         daemon=True).start()
 
     def _stopped(self) -> None:
         self._closed = True

@@ -46,6 +46,7 @@ HELPER_REFUSED = "helper-refused"  # the gate refused a helper (values: peer, wh
 STACK = "stack"  # what a person should know about this start (a repaired broker file …)
 SETTINGS = "settings"  # a value in the settings file that could not be used (its default applies)
 EXPORT_FAILED = "export-failed"  # an automatic export could not be written (values: job_id, why)
+RECOVERED = "recovered"  # a live recording that was never finished became a job (values: path, seconds, job_id)
 LINK_FAILED = "link-failed"  # a link could not be downloaded; its job failed (values: url, job_id, why)
 
 # Where a job came from (``Desk.add(..., source=)``), kept on the job in plain words that
@@ -53,6 +54,7 @@ LINK_FAILED = "link-failed"  # a link could not be downloaded; its job failed (v
 # (``watch_source``, ``link_source``).
 WINDOW, COMMAND_LINE, API = "window", "command line", "api"
 WATCH_FOLDER, LINK = "watch folder", "link"
+LIVE = "live"  # a live recording (earmark listen, the window's Record panel, one recovered at a start)
 
 
 def watch_source(folder: str) -> str:
@@ -215,7 +217,34 @@ class Desk:
                 self.service.fail(job["id"], f"The download of {job['path']} stopped when Earmark did; add the "
                                              "link again.")
         return ([Notice(SETTINGS, text) for text in self.settings.problems]
-                + [Notice(STACK, text) for text in stack.notices])
+                + [Notice(STACK, text) for text in stack.notices] + self.recover())
+
+    def recover(self) -> list[Notice]:
+        """Live recordings a crash or a kill left unfinished (``app.live.recording``): each
+        joined into its WAV and added as a job with the options it was started with; one
+        being recorded now is left alone. Called by ``open``, so every start of Earmark
+        (the window, ``serve``, ``transcribe``, ``listen``) does it."""
+        from app.live.recording import unfinished
+
+        notices = []
+        for recording in unfinished(self.data):
+            try:
+                wav, seconds, added = self.add_recording(recording)
+                if added is None:
+                    continue
+                if not added.jobs:
+                    notices += added.notices  # kept for the next start
+                    continue
+                when = time.strftime("%Y-%m-%d %H:%M", time.localtime(recording.manifest.get("started_at", 0)))
+                notices.append(Notice(RECOVERED, f"A recording begun at {when} was not finished (Earmark stopped "
+                                      f"while it recorded); its {seconds:.0f} s were kept as {wav.name} and are "
+                                      "transcribed now.", {"path": str(wav), "seconds": seconds,
+                                                           "job_id": added.jobs[0].job_id}))
+            except OSError as exc:
+                log.warning("the unfinished recording %s could not be recovered: %s", recording.folder, exc)
+            finally:
+                recording.close()
+        return notices
 
     def close(self) -> None:
         """Stop the stack (if this process runs it) or leave the one it joined."""
@@ -316,6 +345,25 @@ class Desk:
                 added.notices.append(Notice(ALREADY_QUEUED, f"{Path(path).name} is already in the list; it was "
                                             "not added twice.", {"path": path, "job_id": intake.job_id}))
         return added
+
+    def add_recording(self, recording) -> tuple[Path, float, Added | None]:
+        """A live recording (``app.live.recording.Recording``) that stopped, or was left
+        unfinished: its pieces joined into its WAV, added as a job with the options it began
+        with, and its folder gone once the job is there (else it stays for the next start).
+        Returns (the WAV, its seconds, what adding gave: None when nothing was heard and
+        nothing is kept)."""
+        from app.live.recording import BYTES_PER_SECOND
+
+        wav = recording.finish()
+        seconds = max(0.0, (wav.stat().st_size - 44) / BYTES_PER_SECOND)
+        if seconds < 0.5:  # stopped before it heard anything
+            wav.unlink()
+            recording.done()
+            return wav, seconds, None
+        added = self.add([str(wav)], recording.manifest.get("options") or None, keep_bad=False, source=LIVE)
+        if added.jobs:
+            recording.done()
+        return wav, seconds, added
 
     # --- links --------------------------------------------------------------------
     def link_job(self, url: str, options: dict | None = None, source: str | None = None) -> str:

@@ -92,38 +92,43 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
         <translation>Konnte nicht nach {0} exportieren: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="280" />
+        <location filename="../../app/gui/controller.py" line="274" />
+        <source>A recording was not finished (Earmark stopped while it recorded); its {0} s were kept as {1} and are transcribed now.</source>
+        <translation>Eine Aufnahme wurde nicht beendet (Earmark wurde während der Aufnahme beendet); ihre {0} s wurden als {1} behalten und werden jetzt transkribiert.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/controller.py" line="283" />
         <source>Found {0} in a watched folder; it is taken once it has finished copying.</source>
         <translation>{0} in einem überwachten Ordner gefunden; die Datei wird übernommen, sobald sie fertig kopiert ist.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="283" />
+        <location filename="../../app/gui/controller.py" line="286" />
         <source>Took {0} from a watched folder.</source>
         <translation>{0} aus einem überwachten Ordner übernommen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="285" />
+        <location filename="../../app/gui/controller.py" line="288" />
         <source>Wrote {0}</source>
         <translation>Geschrieben: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="287" />
+        <location filename="../../app/gui/controller.py" line="290" />
         <source>Could not write the transcript of {0}: {1}</source>
         <translation>Das Transkript von {0} konnte nicht geschrieben werden: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="289" />
+        <location filename="../../app/gui/controller.py" line="292" />
         <source>The watched folder {0} is not there; it is watched again as soon as it is.</source>
         <translation>Der überwachte Ordner {0} ist nicht vorhanden; er wird wieder überwacht, sobald er da ist.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="312" />
+        <location filename="../../app/gui/controller.py" line="315" />
         <source>Could not {0}: {1}</source>
         <translation>Fehlgeschlagen ({0}): {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="296" />
-        <location filename="../../app/gui/controller.py" line="322" />
+        <location filename="../../app/gui/controller.py" line="299" />
+        <location filename="../../app/gui/controller.py" line="325" />
         <source>The workers are still starting; try again in a moment.</source>
         <translation>Die Worker starten noch; versuchen Sie es gleich noch einmal.</translation>
     </message>
@@ -470,7 +475,7 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
     <name>MainWindow</name>
     <message>
         <location filename="../../app/gui/main_window.py" line="113" />
-        <location filename="../../app/gui/main_window.py" line="364" />
+        <location filename="../../app/gui/main_window.py" line="389" />
         <source>Earmark</source>
         <translation>Earmark</translation>
     </message>
@@ -491,7 +496,7 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
     </message>
     <message>
         <location filename="../../app/gui/main_window.py" line="167" />
-        <location filename="../../app/gui/main_window.py" line="639" />
+        <location filename="../../app/gui/main_window.py" line="664" />
         <source>Anyone</source>
         <translation>Alle</translation>
     </message>
@@ -567,7 +572,7 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
     </message>
     <message>
         <location filename="../../app/gui/main_window.py" line="255" />
-        <location filename="../../app/gui/main_window.py" line="727" />
+        <location filename="../../app/gui/main_window.py" line="752" />
         <source>Open transcript</source>
         <translation>Transkript öffnen</translation>
     </message>
@@ -620,72 +625,83 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation>Warteschlange</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="298" />
+        <location filename="../../app/gui/main_window.py" line="291" />
         <source>Queue panel</source>
         <translation>Warteschlangen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="300" />
+        <location filename="../../app/gui/main_window.py" line="295" />
         <source>&amp;View</source>
         <translation>An&amp;sicht</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="302" />
+        <location filename="../../app/gui/main_window.py" line="297" />
         <source>People…</source>
         <translation>Personen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="307" />
+        <location filename="../../app/gui/main_window.py" line="317" />
+        <location filename="../../app/gui/main_window.py" line="320" />
+        <source>Record</source>
+        <translation>Aufnehmen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="318" />
+        <source>Record panel</source>
+        <translation>Aufnahme-Bereich</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="331" />
         <source>Jobs</source>
         <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="307" />
+        <location filename="../../app/gui/main_window.py" line="331" />
         <source>Search all transcripts</source>
         <translation>Alle Transkripte durchsuchen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="308" />
+        <location filename="../../app/gui/main_window.py" line="332" />
         <source>Order of search results</source>
         <translation>Reihenfolge der Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="309" />
+        <location filename="../../app/gui/main_window.py" line="333" />
         <source>Search results</source>
         <translation>Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="309" />
+        <location filename="../../app/gui/main_window.py" line="333" />
         <source>Overall progress</source>
         <translation>Gesamtfortschritt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="310" />
+        <location filename="../../app/gui/main_window.py" line="334" />
         <source>Transcript and summary</source>
         <translation>Transkript und Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="310" />
+        <location filename="../../app/gui/main_window.py" line="334" />
         <source>Drop zone</source>
         <translation>Ablagefläche</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="316" />
+        <location filename="../../app/gui/main_window.py" line="340" />
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="407" />
+        <location filename="../../app/gui/main_window.py" line="432" />
         <source>Add recordings</source>
         <translation>Aufnahmen hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="408" />
+        <location filename="../../app/gui/main_window.py" line="433" />
         <source>Audio and video ({0});;All files (*)</source>
         <translation>Audio und Video ({0});;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="414" />
+        <location filename="../../app/gui/main_window.py" line="439" />
         <source>Add a folder of recordings</source>
         <translation>Einen Ordner mit Aufnahmen hinzufügen</translation>
     </message>
@@ -719,137 +735,137 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation type="vanished">Wie viele Sprecher: auto, eine Zahl (z. B. 3) oder ein Bereich (z. B. 2-4):</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="496" />
+        <location filename="../../app/gui/main_window.py" line="521" />
         <source>Select the jobs to export first.</source>
         <translation>Wählen Sie zuerst die zu exportierenden Aufträge.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="533" />
+        <location filename="../../app/gui/main_window.py" line="558" />
         <source>notes</source>
         <translation>Notizen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="533" />
+        <location filename="../../app/gui/main_window.py" line="558" />
         <source>translation</source>
         <translation>Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="549" />
+        <location filename="../../app/gui/main_window.py" line="574" />
         <source>No transcript mentions “{0}”.</source>
         <translation>Kein Transkript erwähnt „{0}“.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="656" />
+        <location filename="../../app/gui/main_window.py" line="681" />
         <source>Working…</source>
         <translation>In Arbeit…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="673" />
+        <location filename="../../app/gui/main_window.py" line="698" />
         <source>A job failed</source>
         <translation>Ein Auftrag ist fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="680" />
+        <location filename="../../app/gui/main_window.py" line="705" />
         <source>{0} of {1} · %p%</source>
         <translation>{0} von {1} · %p%</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="683" />
+        <location filename="../../app/gui/main_window.py" line="708" />
         <source>Earmark: {0} job(s) left</source>
         <translation>Earmark: noch {0} Auftrag/Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="693" />
+        <location filename="../../app/gui/main_window.py" line="718" />
         <source>{0} done</source>
         <translation>{0} fertig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="693" />
+        <location filename="../../app/gui/main_window.py" line="718" />
         <source>{0} failed</source>
         <translation>{0} fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="694" />
+        <location filename="../../app/gui/main_window.py" line="719" />
         <source>{0} cancelled</source>
         <translation>{0} abgebrochen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="697" />
+        <location filename="../../app/gui/main_window.py" line="722" />
         <source>Batch finished</source>
         <translation>Stapel beendet</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="696" />
+        <location filename="../../app/gui/main_window.py" line="721" />
         <source>nothing left</source>
         <translation>nichts mehr offen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="428" />
+        <location filename="../../app/gui/main_window.py" line="453" />
         <source>Add link</source>
         <translation>Link hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="429" />
+        <location filename="../../app/gui/main_window.py" line="454" />
         <source>A link to a recording, or to a page that holds one (it is downloaded now):</source>
         <translation>Ein Link zu einer Aufnahme oder zu einer Seite, die eine enthält (sie wird jetzt heruntergeladen):</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="439" />
+        <location filename="../../app/gui/main_window.py" line="464" />
         <source>{0} is not a link (http:// or https://).</source>
         <translation>{0} ist kein Link (http:// oder https://).</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="472" />
+        <location filename="../../app/gui/main_window.py" line="497" />
         <source>Select the transcripts first.</source>
         <translation>Wählen Sie zuerst die Transkripte aus.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="703" />
+        <location filename="../../app/gui/main_window.py" line="728" />
         <source>API: {0}</source>
         <translation>API: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="704" />
+        <location filename="../../app/gui/main_window.py" line="729" />
         <source>Other programs reach Earmark here (Settings › API has the key)</source>
         <translation>Hier erreichen andere Programme Earmark (den Schlüssel finden Sie unter Einstellungen › API)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="718" />
+        <location filename="../../app/gui/main_window.py" line="743" />
         <source>Earmark could not start its workers</source>
         <translation>Earmark konnte seine Worker nicht starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="719" />
+        <location filename="../../app/gui/main_window.py" line="744" />
         <source>Earmark could not start</source>
         <translation>Earmark konnte nicht starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="724" />
+        <location filename="../../app/gui/main_window.py" line="749" />
         <source>Already transcribed</source>
         <translation>Schon transkribiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="725" />
+        <location filename="../../app/gui/main_window.py" line="750" />
         <source>{0} was already transcribed with these settings.</source>
         <translation>{0} wurde mit diesen Einstellungen schon transkribiert.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="728" />
+        <location filename="../../app/gui/main_window.py" line="753" />
         <source>Transcribe again</source>
         <translation>Noch einmal transkribieren</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="762" />
+        <location filename="../../app/gui/main_window.py" line="787" />
         <source>Earmark keeps running</source>
         <translation>Earmark läuft weiter</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="762" />
+        <location filename="../../app/gui/main_window.py" line="787" />
         <source>Jobs continue in the background.</source>
         <translation>Die Aufträge laufen im Hintergrund weiter.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="773" />
+        <location filename="../../app/gui/main_window.py" line="798" />
         <source>Stopping workers…</source>
         <translation>Worker werden beendet…</translation>
     </message>
@@ -1220,6 +1236,90 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <location filename="../../app/gui/queue_panel/queues_tab.py" line="78" />
         <source>run</source>
         <translation>Laufzeit</translation>
+    </message>
+</context>
+<context>
+    <name>RecordPanel</name>
+    <message>
+        <location filename="../../app/gui/record_panel.py" line="53" />
+        <source>Input to record</source>
+        <translation>Aufzunehmender Eingang</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/record_panel.py" line="54" />
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/record_panel.py" line="56" />
+        <location filename="../../app/gui/record_panel.py" line="193" />
+        <source>Record</source>
+        <translation>Aufnehmen</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/record_panel.py" line="62" />
+        <source>Input level</source>
+        <translation>Eingangspegel</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/record_panel.py" line="64" />
+        <source>Time recorded</source>
+        <translation>Aufgenommene Zeit</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/record_panel.py" line="68" />
+        <source>Live text</source>
+        <translation>Live-Text</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/record_panel.py" line="69" />
+        <source>The text appears here as it is spoken, each line once it is final. To record a call, choose the monitor of the output it plays on.</source>
+        <translation>Der Text erscheint hier, während gesprochen wird, jede Zeile, sobald sie feststeht. Um ein Gespräch aufzunehmen, wählen Sie den Monitor der Ausgabe, auf der es läuft.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/record_panel.py" line="106" />
+        <source>No sound server answers, so there is nothing to record from: recording needs PulseAudio or PipeWire's pulse server and the tools of pulseaudio-utils.</source>
+        <translation>Kein Soundserver antwortet, daher gibt es nichts aufzunehmen: die Aufnahme braucht PulseAudio oder den Pulse-Server von PipeWire und die Werkzeuge aus pulseaudio-utils.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/record_panel.py" line="110" />
+        <source>{0} (what the computer plays)</source>
+        <translation>{0} (was der Computer abspielt)</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/record_panel.py" line="138" />
+        <source>Stop</source>
+        <translation>Stopp</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/record_panel.py" line="140" />
+        <source>Loading the speech model…</source>
+        <translation>Das Sprachmodell wird geladen …</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/record_panel.py" line="154" />
+        <source>No live text ({0}); the recording goes on.</source>
+        <translation>Kein Live-Text ({0}); die Aufnahme läuft weiter.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/record_panel.py" line="162" />
+        <source>Nothing was recorded.</source>
+        <translation>Es wurde nichts aufgenommen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/record_panel.py" line="164" />
+        <source>Recorded {0}; the whole recording is transcribed now as {1}.</source>
+        <translation>{0} aufgenommen; die ganze Aufnahme wird jetzt als {1} transkribiert.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/record_panel.py" line="173" />
+        <source>Stopping…</source>
+        <translation>Wird beendet …</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/record_panel.py" line="183" />
+        <source>Recording: the text follows as it is spoken.</source>
+        <translation>Aufnahme läuft: der Text folgt, während gesprochen wird.</translation>
     </message>
 </context>
 <context>
@@ -1632,6 +1732,11 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <location filename="../../app/gui/jobs_model.py" line="66" />
         <source>link</source>
         <translation>Link</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/jobs_model.py" line="66" />
+        <source>live</source>
+        <translation>Live-Aufnahme</translation>
     </message>
 </context>
 <context>
