@@ -102,14 +102,16 @@ class Dispatcher:
 
     def withdraw(self, task_id: str, *, running: bool = False, only_queued: bool = False) -> bool:
         """Take a task out of its queue, and make every worker drop it should it still
-        arrive; a running one is ended (SIGTERM to its pool process only). With
+        arrive; a running one is ended (SIGKILL to its pool process only). With
         *only_queued*, a task no longer in a queue is left alone. True if it was still
         in a queue."""
         from app.runtime.queues import remove_from_queue
 
         removed = remove_from_queue(self.celery, task_id)
         if removed or not only_queued:
-            self.celery.control.revoke(task_id, terminate=running)
+            # SIGKILL: a SIGTERM that lands as the pool process takes the task up (between
+            # Celery's accept and the task's body) was seen to be swallowed, and the task ran on
+            self.celery.control.revoke(task_id, terminate=running, signal="SIGKILL" if running else "SIGTERM")
         return removed
 
 

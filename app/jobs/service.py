@@ -391,12 +391,15 @@ class JobService:
             done = self.store.update_stage(job_id, name, only_if_active=True, state=js.DONE, progress=1.0,
                                            error=None, finished_at=_finished_at(meta))
             if done:  # every process joined to the stack collects the same result; one sends what is next
+                self._ended(stage, "succeeded", meta)
                 self._next_stage(job_id, name)
             return js.DONE
         if status == "FAILURE":
             failed = self.store.update_stage(job_id, name, only_if_active=True, state=js.FAILED,
                                              error=failure_message(meta.get("result")),
                                              traceback=meta.get("traceback"), finished_at=_finished_at(meta))
+            if failed:
+                self._ended(stage, "failed", meta, {"exception": failure_message(meta.get("result"))})
             if failed and stages.stage(name).optional:
                 self._next_stage(job_id, name)  # e.g. no speakers: the notes and the index all the same
             return js.FAILED
@@ -410,6 +413,13 @@ class JobService:
             self.store.update_stage(job_id, name, only_if_active=True, state=js.CANCELLED)
             return js.CANCELLED
         return None
+
+    def _ended(self, stage: dict, kind: str, meta: dict, detail: dict | None = None) -> None:
+        """The task's end in its timeline, from its result: the worker's own event may come
+        later (the store keeps the first), or never, when the app stops at once after (a
+        command's own stack ends with its job)."""
+        self.store.add_event(stage["task_id"], kind, _finished_at(meta) or time.time(), job_id=stage["job_id"],
+                             stage=stage["name"], detail=detail)
 
     def _check_result(self, job_id: str, name: str, result) -> None:
         """What a worker (perhaps a helper) sent fits its task (``app.jobs.result_checks``)."""

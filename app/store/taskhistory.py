@@ -10,6 +10,7 @@ import time
 from app.store.schema import Database
 from workers import stages
 
+ENDS = ("succeeded", "failed")  # a task ends once (its retries are 'retried')
 _TASK_TIME = {"queued": "queued_at", "received": "received_at", "started": "started_at",
               "succeeded": "finished_at", "failed": "finished_at", "cancelled": "finished_at",
               "revoked": "finished_at", "moved": "finished_at"}
@@ -27,6 +28,9 @@ class TaskHistory(Database):
         worker = None if kind == "sent" else detail.get("hostname")
         time_col = _TASK_TIME.get(kind)
         with self.transaction() as db:
+            if kind in ENDS and db.execute("SELECT 1 FROM task_events WHERE task_id=? AND kind=?",
+                                           (task_id, kind)).fetchone():
+                return  # said once: by the worker's event or by the result it left, whichever came first
             db.execute("INSERT OR IGNORE INTO task_events (task_id, job_id, stage, kind, at, detail) "
                        "VALUES (?,?,?,?,?,?)",
                        (task_id, job_id, stage, kind, at, json.dumps(detail) if detail else None))
