@@ -372,7 +372,7 @@ def test_actions_follow_the_selection_and_an_empty_pane_says_what_to_do(qtbot, d
         from PySide6.QtWidgets import QToolBar
 
         bar = window.findChild(QToolBar)  # the main actions, with icons, where people look first
-        assert [a.text() for a in bar.actions()] == ["Add files…", "Export selected…", "Cancel", "Retry",
+        assert [a.text() for a in bar.actions()] == ["Add files…", "Export selected…", "Record", "Cancel", "Retry",
                                                      "Move to top", "Queue panel"]
         assert all(not a.icon().isNull() and a.toolTip() for a in bar.actions())
 
