@@ -69,6 +69,8 @@ class AppController(QObject):
         self._stack_pool = ThreadPoolExecutor(1, thread_name_prefix="stack")
         self._intake_pool = ThreadPoolExecutor(1, thread_name_prefix="intake")
         self._action_pool = ThreadPoolExecutor(1, thread_name_prefix="actions")
+        # downloads of links apart from the intake: files dropped meanwhile are taken at once
+        self._link_pool = ThreadPoolExecutor(2, thread_name_prefix="links")
         self._api_pool = ThreadPoolExecutor(1, thread_name_prefix="api")  # binds, starts and stops it
         self.api = api(self.desk) if api is not None else None
         self.api_url, self.api_problem = "", ""
@@ -205,6 +207,8 @@ class AppController(QObject):
             self._poller.join(timeout=30)
         if self._watch is not None:
             self._watch.stop()
+        self.desk.stop_downloads()  # a download under way does not hold the window open
+        self._link_pool.shutdown(wait=True, cancel_futures=True)
         self._intake_pool.shutdown(wait=True, cancel_futures=True)
         self._action_pool.shutdown(wait=True)
         self._stack_pool.shutdown(wait=True)  # a start in progress finishes first
@@ -231,8 +235,8 @@ class AppController(QObject):
                 self.status.emit(self.sentence(notice))
 
     def add_link(self, url: str) -> None:
-        """A link's job at once (it shows in the list), its download on the intake thread."""
-        self._intake_pool.submit(self._add_link, url)
+        """A link's job at once (it shows in the list), its download on a thread of its own."""
+        self._link_pool.submit(self._add_link, url)
 
     def _add_link(self, url: str) -> None:
         import time

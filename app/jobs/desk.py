@@ -413,6 +413,11 @@ class Desk:
             self._fetching.pop(job_id, None)
         return added
 
+    def stop_downloads(self) -> None:
+        """Every link download under way stops (its job is cancelled; Retry fetches it again)."""
+        for cancel in list(self._fetching.values()):
+            cancel.set()
+
     def add_link(self, url: str, options: dict | None = None, *, on_progress=None, cancel=None,
                  source: str | None = None) -> Added:
         """``link_job`` and ``fetch`` in one: a link in, its job out (blocks while it downloads)."""
