@@ -209,12 +209,12 @@ def shoot_live(app, window, save) -> None:
     controller, panel, state = window.controller, window.record_panel, {}
     with NullSink(folder) as sink:
         os.environ["PULSE_SERVER"] = sink.env["PULSE_SERVER"]
-        panel.fill_devices()
-        panel.device.setCurrentIndex(panel.device.findData(sink.monitor))
+        panel.fill_devices()  # answered off the GUI thread: chosen once it is there
         controller.start()
 
         def look():
-            if "recording" not in state and controller.is_ready:
+            if "recording" not in state and controller.is_ready and panel.device.findData(sink.monitor) >= 0:
+                panel.device.setCurrentIndex(panel.device.findData(sink.monitor))
                 window.record()
                 state["recording"] = True
             if "recording" in state and "player" not in state and panel.live and panel.live.listening.is_set():

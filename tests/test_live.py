@@ -184,7 +184,8 @@ def test_the_window_records_with_live_text_and_makes_a_job(shared_window, qtbot,
     played = wav_of(CORPUS / "jfk.flac", tmp_path)
     with NullSink(tmp_path / "pulse") as sink:
         monkeypatch.setenv("PULSE_SERVER", sink.env["PULSE_SERVER"])  # parec and pactl in this process
-        panel.refresh.click()
+        panel.refresh.click()  # the inputs are asked for off the GUI thread
+        qtbot.waitUntil(lambda: panel.device.findData(sink.monitor) >= 0, timeout=30_000)
         panel.device.setCurrentIndex(panel.device.findData(sink.monitor))
         assert panel.device.currentData() == sink.monitor
         qtbot.keyClick(window, Qt.Key_R, Qt.ControlModifier | Qt.ShiftModifier)

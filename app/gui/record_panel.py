@@ -38,6 +38,7 @@ class _Bridge(QObject):
     line = Signal(str)
     status = Signal(str)
     finished = Signal(str)  # what became of the recording, in a sentence
+    devices = Signal(object, str)  # the sound server's inputs, or why there are none
 
 
 class RecordPanel(QWidget):
@@ -84,6 +85,7 @@ class RecordPanel(QWidget):
         self.bridge.line.connect(self.text.appendPlainText)
         self.bridge.status.connect(self.state.setText)
         self.bridge.finished.connect(self._finished)
+        self.bridge.devices.connect(self._show_devices)
         self._filled = False  # the devices are asked for when the panel is first shown
 
     def showEvent(self, event) -> None:
@@ -96,16 +98,29 @@ class RecordPanel(QWidget):
         return self._thread is not None
 
     def fill_devices(self) -> None:
+        """Ask the sound server for its inputs off the GUI thread (``pactl`` may take up to
+        its timeout when the server hangs); the list fills when they come."""
+        self._filled = True
+        bridge = self.bridge
+
+        def ask() -> None:
+            try:
+                found, problem = rec.devices(), ""
+            except AppError as exc:
+                log.warning("no inputs to record from: %s", exc)
+                found, problem = [], str(exc)
+            try:
+                bridge.devices.emit(found, problem)
+            except RuntimeError:  # the window closed meanwhile
+                pass
+        threading.Thread(target=ask, name="sound-inputs", daemon=True).start()
+
+    def _show_devices(self, devices: list, problem: str) -> None:
         chosen = self.device.currentData()
         self.device.clear()
-        self._filled = True
-        try:
-            devices = rec.devices()
-        except AppError as exc:
-            log.warning("no inputs to record from: %s", exc)
+        if problem:
             self.state.setText(self.tr("No sound server answers, so there is nothing to record from: recording needs "
                                        "PulseAudio or PipeWire's pulse server and the tools of pulseaudio-utils."))
-            devices = []
         for device in devices:
             label = (self.tr("{0} (what the computer plays)") if device.is_monitor else "{0}").format(
                 device.description)

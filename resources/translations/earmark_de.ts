@@ -13,12 +13,12 @@
         <translation>{1} Dateien im Ordner übersprungen, die keine Aufnahmen sind ({0}).</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="89" />
+        <location filename="../../app/gui/controller.py" line="91" />
         <source>Starting workers…</source>
         <translation>Worker werden gestartet…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="97" />
+        <location filename="../../app/gui/controller.py" line="99" />
         <source>{0}
 
 Check that the data folder {1} is writable, or choose another one with --data-dir.</source>
@@ -27,108 +27,108 @@ Check that the data folder {1} is writable, or choose another one with --data-di
 Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --data-dir einen anderen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="102" />
+        <location filename="../../app/gui/controller.py" line="104" />
         <source>Earmark could not start its workers: {0}. See the logs in {1}.</source>
         <translation>Earmark konnte seine Worker nicht starten: {0}. Siehe die Protokolle in {1}.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="111" />
+        <location filename="../../app/gui/controller.py" line="113" />
         <source>Starting the workers again with the new settings…</source>
         <translation>Die Worker starten mit den neuen Einstellungen neu…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="122" />
+        <location filename="../../app/gui/controller.py" line="124" />
         <source>Ready</source>
         <translation>Bereit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="181" />
+        <location filename="../../app/gui/controller.py" line="183" />
         <source>The API cannot listen on {0}: {1}</source>
         <translation>Die API kann nicht auf {0} lauschen: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="184" />
+        <location filename="../../app/gui/controller.py" line="186" />
         <source>The API did not start: {0}</source>
         <translation>Die API ist nicht gestartet: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="186" />
+        <location filename="../../app/gui/controller.py" line="188" />
         <source>The API listens on {0}</source>
         <translation>Die API lauscht auf {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="249" />
+        <location filename="../../app/gui/controller.py" line="253" />
         <source>Downloading {0}: {1} %</source>
         <translation>Lade {0} herunter: {1} %</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="251" />
+        <location filename="../../app/gui/controller.py" line="255" />
         <source>Downloading {0}: {1} MB</source>
         <translation>Lade {0} herunter: {1} MB</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="268" />
+        <location filename="../../app/gui/controller.py" line="272" />
         <source>{0} is a folder with no recordings in it.</source>
         <translation>{0} ist ein Ordner ohne Aufnahmen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="270" />
+        <location filename="../../app/gui/controller.py" line="274" />
         <source>Refused a helper at {0}: {1}</source>
         <translation>Einen Helfer unter {0} abgewiesen: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="266" />
+        <location filename="../../app/gui/controller.py" line="270" />
         <source>Could not add {0}: {1}</source>
         <translation>{0} konnte nicht hinzugefügt werden: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="264" />
+        <location filename="../../app/gui/controller.py" line="268" />
         <source>{0} is already in the list; it was not added twice.</source>
         <translation>{0} ist schon in der Liste; sie wurde nicht doppelt hinzugefügt.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="272" />
+        <location filename="../../app/gui/controller.py" line="276" />
         <source>Could not export to {0}: {1}</source>
         <translation>Konnte nicht nach {0} exportieren: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="274" />
+        <location filename="../../app/gui/controller.py" line="278" />
         <source>A recording was not finished (Earmark stopped while it recorded); its {0} s were kept as {1} and are transcribed now.</source>
         <translation>Eine Aufnahme wurde nicht beendet (Earmark wurde während der Aufnahme beendet); ihre {0} s wurden als {1} behalten und werden jetzt transkribiert.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="283" />
+        <location filename="../../app/gui/controller.py" line="287" />
         <source>Found {0} in a watched folder; it is taken once it has finished copying.</source>
         <translation>{0} in einem überwachten Ordner gefunden; die Datei wird übernommen, sobald sie fertig kopiert ist.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="286" />
+        <location filename="../../app/gui/controller.py" line="290" />
         <source>Took {0} from a watched folder.</source>
         <translation>{0} aus einem überwachten Ordner übernommen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="288" />
+        <location filename="../../app/gui/controller.py" line="292" />
         <source>Wrote {0}</source>
         <translation>Geschrieben: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="290" />
+        <location filename="../../app/gui/controller.py" line="294" />
         <source>Could not write the transcript of {0}: {1}</source>
         <translation>Das Transkript von {0} konnte nicht geschrieben werden: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="292" />
+        <location filename="../../app/gui/controller.py" line="296" />
         <source>The watched folder {0} is not there; it is watched again as soon as it is.</source>
         <translation>Der überwachte Ordner {0} ist nicht vorhanden; er wird wieder überwacht, sobald er da ist.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="315" />
+        <location filename="../../app/gui/controller.py" line="319" />
         <source>Could not {0}: {1}</source>
         <translation>Fehlgeschlagen ({0}): {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="299" />
-        <location filename="../../app/gui/controller.py" line="325" />
+        <location filename="../../app/gui/controller.py" line="303" />
+        <location filename="../../app/gui/controller.py" line="329" />
         <source>The workers are still starting; try again in a moment.</source>
         <translation>Die Worker starten noch; versuchen Sie es gleich noch einmal.</translation>
     </message>
@@ -1241,83 +1241,83 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>RecordPanel</name>
     <message>
-        <location filename="../../app/gui/record_panel.py" line="53" />
+        <location filename="../../app/gui/record_panel.py" line="54" />
         <source>Input to record</source>
         <translation>Aufzunehmender Eingang</translation>
     </message>
     <message>
-        <location filename="../../app/gui/record_panel.py" line="54" />
+        <location filename="../../app/gui/record_panel.py" line="55" />
         <source>Refresh</source>
         <translation>Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../../app/gui/record_panel.py" line="56" />
-        <location filename="../../app/gui/record_panel.py" line="193" />
+        <location filename="../../app/gui/record_panel.py" line="57" />
+        <location filename="../../app/gui/record_panel.py" line="208" />
         <source>Record</source>
         <translation>Aufnehmen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/record_panel.py" line="62" />
+        <location filename="../../app/gui/record_panel.py" line="63" />
         <source>Input level</source>
         <translation>Eingangspegel</translation>
     </message>
     <message>
-        <location filename="../../app/gui/record_panel.py" line="64" />
+        <location filename="../../app/gui/record_panel.py" line="65" />
         <source>Time recorded</source>
         <translation>Aufgenommene Zeit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/record_panel.py" line="68" />
+        <location filename="../../app/gui/record_panel.py" line="69" />
         <source>Live text</source>
         <translation>Live-Text</translation>
     </message>
     <message>
-        <location filename="../../app/gui/record_panel.py" line="69" />
+        <location filename="../../app/gui/record_panel.py" line="70" />
         <source>The text appears here as it is spoken, each line once it is final. To record a call, choose the monitor of the output it plays on.</source>
         <translation>Der Text erscheint hier, während gesprochen wird, jede Zeile, sobald sie feststeht. Um ein Gespräch aufzunehmen, wählen Sie den Monitor der Ausgabe, auf der es läuft.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/record_panel.py" line="106" />
+        <location filename="../../app/gui/record_panel.py" line="122" />
         <source>No sound server answers, so there is nothing to record from: recording needs PulseAudio or PipeWire's pulse server and the tools of pulseaudio-utils.</source>
         <translation>Kein Soundserver antwortet, daher gibt es nichts aufzunehmen: die Aufnahme braucht PulseAudio oder den Pulse-Server von PipeWire und die Werkzeuge aus pulseaudio-utils.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/record_panel.py" line="110" />
+        <location filename="../../app/gui/record_panel.py" line="125" />
         <source>{0} (what the computer plays)</source>
         <translation>{0} (was der Computer abspielt)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/record_panel.py" line="138" />
+        <location filename="../../app/gui/record_panel.py" line="153" />
         <source>Stop</source>
         <translation>Stopp</translation>
     </message>
     <message>
-        <location filename="../../app/gui/record_panel.py" line="140" />
+        <location filename="../../app/gui/record_panel.py" line="155" />
         <source>Loading the speech model…</source>
         <translation>Das Sprachmodell wird geladen …</translation>
     </message>
     <message>
-        <location filename="../../app/gui/record_panel.py" line="154" />
+        <location filename="../../app/gui/record_panel.py" line="169" />
         <source>No live text ({0}); the recording goes on.</source>
         <translation>Kein Live-Text ({0}); die Aufnahme läuft weiter.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/record_panel.py" line="162" />
+        <location filename="../../app/gui/record_panel.py" line="177" />
         <source>Nothing was recorded.</source>
         <translation>Es wurde nichts aufgenommen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/record_panel.py" line="164" />
+        <location filename="../../app/gui/record_panel.py" line="179" />
         <source>Recorded {0}; the whole recording is transcribed now as {1}.</source>
         <translation>{0} aufgenommen; die ganze Aufnahme wird jetzt als {1} transkribiert.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/record_panel.py" line="173" />
+        <location filename="../../app/gui/record_panel.py" line="188" />
         <source>Stopping…</source>
         <translation>Wird beendet …</translation>
     </message>
     <message>
-        <location filename="../../app/gui/record_panel.py" line="183" />
+        <location filename="../../app/gui/record_panel.py" line="198" />
         <source>Recording: the text follows as it is spoken.</source>
         <translation>Aufnahme läuft: der Text folgt, während gesprochen wird.</translation>
     </message>
