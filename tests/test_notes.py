@@ -521,3 +521,32 @@ def test_a_question_the_next_sentence_answers_is_not_open_one_it_puts_off_is():
     assert [minutes.all[i].text for i, k in sorted(minutes.kinds.items()) if k == "questions"] == [
         "What do we do if the trains are on strike that day?", "Who is going to drive the van to the fair next month?"]
     assert minutes.kinds.get(5) is None  # "we will get back to that" puts the question off: no action of its own
+
+
+def test_an_offer_a_request_by_name_and_a_named_list_item_are_actions_with_their_owner():
+    """Commitments said without "will" (issue 31, round 5): "I can …" offers to do it, "Name,
+    could you …?" gives it to someone (no open question), and an item of a task list says its
+    owner first ("First, Bruno paints …"). "If I can …", "I can see why …" and "Then Tilda
+    says …" are none of these; "we are going with …" is a decision."""
+    from workers.engines.minutes import Minutes, owner_in
+
+    minutes = Minutes(said("The garden shed needs a new lock before the winter starts.",
+                           "I can order a new lock from the hardware shop on Friday.",
+                           "Tilda, could you collect the spare keys from the caretaker?",
+                           "So, the jobs for next time.",
+                           "First, Bruno paints the fence behind the greenhouse.",
+                           "Then, Tilda waters the seedlings while we are away.",
+                           "If I can find the ladder, the gutter is easy to clear.",
+                           "I can see why the roses did so badly this year after the rain.",
+                           "Then Tilda says the compost is ready for the beds.",
+                           "After the tasting we are going with the smaller caterer for the summer dinner."))
+    kinds = {minutes.all[i].text: k for i, k in minutes.kinds.items()}
+    assert kinds == {"I can order a new lock from the hardware shop on Friday.": "actions",
+                     "Tilda, could you collect the spare keys from the caretaker?": "actions",
+                     "First, Bruno paints the fence behind the greenhouse.": "actions",
+                     "Then, Tilda waters the seedlings while we are away.": "actions",
+                     "After the tasting we are going with the smaller caterer for the summer dinner.": "decisions"}
+    owners = {s.text.split()[1]: owner_in(s) for s in minutes.all if kinds.get(s.text) == "actions"}
+    assert owners == {"can": None, "could": "Tilda", "Bruno": "Bruno", "Tilda": "Tilda"}
+    lines = [line.text for line in minutes.notes(["Action items"])["Action items"]]
+    assert "Order new lock from hardware shop on Friday." in lines, lines  # "I can" goes: the speaker says who
