@@ -168,12 +168,11 @@ KINDS = (("summary", ("summary", "overview", "tl;dr", "abstract", "gist")),
 LISTED_KINDS = ("decisions", "actions", "questions")
 SHARE = 0.25  # of the transcript's words: minutes are a quarter at most
 LISTED_SHARE = 1.0  # of the budget, at most, for decisions, actions and questions: the rest summarises
-SUMMARY_SHARE = 0.0  # of the budget kept for a summary or key points, when the template has one
 PAGE_WORDS = 400  # a one-hour meeting's notes fit a page
 NONE = "None recorded."
 EMPTY_WORDS = 2  # what NONE costs
 REPEAT = 0.7  # share of the shorter line's content words that makes two lines one said again
-FACT_WEIGHT = 0.5  # extra value of a number, name or day in a summary line, over another word
+FACT_WEIGHT = 3.0  # extra value of a number, name or day in a summary line, over another word
 KEEP = 0.5  # of a decision's or action's weighted words that it keeps when said in fewer
 DENSITY = 0.7  # a summary clause's value: its new meaning over its length to this power (1: per word)
 
@@ -723,8 +722,6 @@ class Minutes:
         # a decisions, actions or questions heading with nothing to say says so in two words
         empty = EMPTY_WORDS * sum(1 for h in listed if not out[h])
         room = min(LISTED_SHARE * budget, budget - empty)
-        if any(kinds[h] in ("summary", "points") for h in headings):  # the summary always gets its share
-            room = min(room, (1 - SUMMARY_SHARE) * budget)
         # over the budget: the longest lines first said in fewer words, then the weakest left out
         for line in sorted((line for h in listed for line in out[h]), key=lambda line: -self.cost(line)):
             if total <= room:
