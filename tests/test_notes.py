@@ -550,3 +550,28 @@ def test_an_offer_a_request_by_name_and_a_named_list_item_are_actions_with_their
     assert owners == {"can": None, "could": "Tilda", "Bruno": "Bruno", "Tilda": "Tilda"}
     lines = [line.text for line in minutes.notes(["Action items"])["Action items"]]
     assert "Order new lock from hardware shop on Friday." in lines, lines  # "I can" goes: the speaker says who
+
+
+def test_a_reply_that_only_says_it_is_open_is_neither_a_line_nor_a_summary_and_what_about_keeps_its_subject():
+    """Round 5: "We haven't decided that yet." after a question makes the question the line
+    (it says what is open) and is not taken for the summary either (it would say it twice);
+    "What about the ferry? Does it run …?" keeps the short question before, which says what
+    "it" is; a summary line says more than a number or a day."""
+    from workers.engines.minutes import Minutes
+
+    minutes = Minutes(said("The boat club has two new canoes and the old jetty was repaired in the spring.",
+                           "Who is going to drive the trailer to the regatta next month?",
+                           "We haven't decided that yet.",
+                           "The harbour office sends the new timetable on the fourth of October.",
+                           "Ninety members renewed their membership for next year, twelve more than last year.",
+                           "What about the ferry?",
+                           "Does it still run on Sundays after the end of September?"))
+    notes = minutes.notes(["Summary", "Open questions"])
+    questions = [line.text for line in notes["Open questions"]]
+    assert questions == ["Who is going to drive trailer to regatta next month?",
+                         "What about ferry? Does it still run on Sundays after end of September?"], questions
+    summary = [line.text for line in notes["Summary"]]
+    assert summary and not [line for line in summary if "decided" in line], summary
+    assert "Fourth of October." not in summary and "Ninety members." not in summary, summary
+    one_day = minutes.clauses(minutes.all[3], "summary")
+    assert one_day and all(set(o.lower().rstrip(".").split()) - {"the", "of", "fourth", "october"} for o in one_day)
