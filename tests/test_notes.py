@@ -468,6 +468,10 @@ def test_a_phrase_line_keeps_what_qualifies_it_and_every_negation():
     # a number is not cut from what it counts
     assert not [p for p in phrases("Later the van brought forty chairs to the hall") if p.endswith("forty.")]
     assert "Van brought forty chairs." in phrases("Later the van brought forty chairs to the hall")
+    # a said "that" clause keeps its verb: not "Caretaker said that the new boiler."
+    told = phrases("The caretaker said that the new boiler was installed on time")
+    assert "Caretaker said that the new boiler was installed." in told
+    assert not [p for p in told if p.endswith(("boiler.", "that.", "new boiler."))], told
 
 
 def test_a_question_a_reply_says_is_not_decided_is_the_open_question():

@@ -481,6 +481,8 @@ def phrases(clause: str) -> set[str]:
                 continue
             if b + 1 < len(words) and any(SUBORDINATE.match(w) for w in bare[a:b + 1]):
                 continue  # "once layout" without "is final": a condition or a time clause goes to its end
+            if "that" in low_bare[a:b] and not FINITE.search(" ".join(words[a + low_bare[a:b].index("that") + 1:b + 1])):
+                continue  # "reported that checkout page" without what it was doing: a said clause keeps its verb
             text = " ".join(words[a:b + 1]).rstrip(",;:")
             out.add(text[0].upper() + text[1:] + ".")
     return out
