@@ -32,7 +32,10 @@ VOICES = {"Lena": ("en-us+f3", 165), "Omar": ("en-gb", 155), "Priya": ("en-gb-x-
           "Paul": ("en-us-nyc", 150),
           # meeting11_repair_cafe
           "Rosa": ("en-gb-scotland+f3", 160), "Ahmed": ("en-029", 150), "Lucy": ("en-us+f3", 165),
-          "Sam": ("en-gb-x-gbcwmd", 155)}
+          "Sam": ("en-gb-x-gbcwmd", 155),
+          # meeting12_street_party
+          "Ella": ("en-gb-x-rp+f4", 160), "Marco": ("en-us", 155), "Zoe": ("en-us+f2", 165),
+          "Dan": ("en-gb-x-gbclan", 150)}
 
 
 def main(name: str = "meeting5_volunteer_fair") -> None:
