@@ -525,6 +525,11 @@ def test_a_question_the_next_sentence_answers_is_not_open_one_it_puts_off_is():
     assert [minutes.all[i].text for i, k in sorted(minutes.kinds.items()) if k == "questions"] == [
         "What do we do if the trains are on strike that day?", "Who is going to drive the van to the fair next month?"]
     assert minutes.kinds.get(5) is None  # "we will get back to that" puts the question off: no action of its own
+    # "Let's leave that for the next meeting." puts it off too: the question is open, the reply no decision
+    later = Minutes(said("Should we rent a bouncy castle for the children this summer?",
+                         "Let's leave that for the next meeting.",
+                         "The caretaker has the keys and the chairs are stacked in the storage room."))
+    assert later.kinds == {0: "questions"} and later.put_off == {1}
 
 
 def test_an_offer_a_request_by_name_and_a_named_list_item_are_actions_with_their_owner():

@@ -109,7 +109,10 @@ ANNOUNCED_LIST = re.compile(r"\b(?:follow[- ]?up actions?|next steps|action item
 UNKNOWN = re.compile(r"\b(?:(?:do not|don't|doesn't|does not|didn't) know|no idea|not sure|no answer|"
                      r"(?:nobody|no one|no-one) (?:yet|knows)|good question|can't say|cannot say|unclear|"
                      r"(?:come|get) back to (?:that|this|it|you)|not decide|think about it|leave (?:that|it|this) open|"
-                     r"(?:vote|decide) on (?:that|it|this) later|later on that)\b", re.I)
+                     r"(?:vote|decide) on (?:that|it|this) later|later on that|"
+                     r"(?:leave|keep|save|park) (?:that|it|this) (?:for|until|till) (?:later|next time|the next \w+)|"
+                     r"(?:decide|discuss|talk about|look at) (?:that|it|this) (?:later|next time|at the next \w+))\b",
+                     re.I)
 SKIP = re.compile(r"^(?:thanks?|thank you|good (?:morning|afternoon|evening)|hello|hi|welcome|okay\.?$|ok\.?$)\b",
                   re.I)
 PAST = re.compile(r"\b(?:was|were|had|did)\b", re.I)
