@@ -584,3 +584,20 @@ def test_a_reply_that_only_says_it_is_open_is_neither_a_line_nor_a_summary_and_w
     assert "Fourth of October." not in summary and "Ninety members." not in summary, summary
     one_day = minutes.clauses(minutes.all[3], "summary")
     assert one_day and all(set(o.lower().rstrip(".").split()) - {"the", "of", "fourth", "october"} for o in one_day)
+
+
+def test_tonights_agenda_a_put_off_and_a_named_task_with_its_day_after_a_lead_in():
+    """"Tonight we need to plan …" is the agenda; "Let's decide that next time." decides
+    nothing; "So, to finish, Bruno sends … by Friday" is Bruno's task; a capitalised first
+    word is no name ("Great news, …", "Both vans …")."""
+    from workers.engines.minutes import Minutes, owner_in
+
+    minutes = Minutes(said("Tonight we need to plan the harvest fair and the new rota.",
+                           "Great news, the mayor opens the fair on Saturday at ten.",
+                           "Both vans need new tyres before the end of the month.",
+                           "Should we sell tea at the fair or leave that to the church?",
+                           "I'm not sure yet.",
+                           "Let's decide that next time.",
+                           "So, to finish, Bruno sends the rota to every volunteer by Friday."))
+    assert minutes.kinds == {3: "questions", 6: "actions"}, minutes.kinds
+    assert owner_in(minutes.all[6]) == "Bruno"

@@ -49,7 +49,7 @@ WHEN = (rf"(?:(?:next |this )?{WEEKDAY}(?: (?:morning|afternoon|evening))?|{MONT
 DUE = re.compile(rf"\b(?:by|before|until|no later than|on|at)\s+{WHEN}\b|\b{WHEN}\b", re.I)
 
 # --- what a sentence is -------------------------------------------------------------
-AGENDA = re.compile(r"^(?:so,?\s+)?today,?\s+(?:we|i)\b|"
+AGENDA = re.compile(r"^(?:so,?\s+)?(?:today|tonight|this (?:morning|afternoon|evening)),?\s+(?:we|i)\b|"
                     r"(?:^|[,;]\s+)(?:so,?\s+|okay,?\s+|ok,?\s+|now,?\s+|and\s+|first,?\s+|if not,?\s+)?(?:then\s+)?"
                     r"(?:let's|let us|we'll|we will|"
                     r"i want to|i'd like to|i would like to|we can|we are going to|we're going to|today we)\s+"
@@ -91,6 +91,12 @@ DELEGATED = re.compile(r"\b(?:i|we)\s+(?:have |'ve )?asked (?:them|him|her|[A-Z]
 NAMED_ITEM = re.compile(r"^(?i:and\s+)?(?i:first(?:ly)?|second(?:ly)?|third(?:ly)?|fourth|fifth|next|then|finally|"
                         r"lastly|last)\b,?\s+([A-Z][a-z]+)\s+(?!is\b|was\b|has\b|does\b|says\b|thinks\b|feels\b|"
                         r"wants\b|likes\b|knows\b|seems\b|means\b|agrees\b)[a-z]{2,}[^s\W]s\b")
+# "So, to finish, Marco sends the letter by Friday": after a lead-in (a first word alone may be
+# capitalised only for starting the sentence: "Great news", "Both soloists"), a person, a verb in
+# the present and (checked apart) a day it is due
+NAMED_PRESENT = re.compile(r"^(?:(?i:so|and|then|okay|ok|right|to finish|to sum up|to wrap up|finally)[,.]?\s+)+"
+                           r"([A-Z][a-z]+)\s+(?!is\b|was\b|has\b|does\b|says\b|thinks\b|feels\b|wants\b|likes\b|"
+                           r"knows\b|seems\b|means\b|agrees\b)[a-z]{2,}[^s\W]s\b")
 ORDINAL = re.compile(r"^(?:and\s+)?(first(?:ly)?|second(?:ly)?|third(?:ly)?|fourth|fifth|next|then|finally|"
                      r"lastly|last)\b,?\s*", re.I)
 # the word after "First," that makes an item an instruction ("First, call …"), not a report
@@ -267,7 +273,7 @@ def owner_of(text: str) -> str | None:
             else " ".join(match.group(0).split()[1:3])
         if name.lower() not in NOT_NAMES:
             return name
-    for said in (NAMED_ITEM.match(text), REQUEST.match(text)):  # "First, Ravi books …", "Sam, please …"
+    for said in (NAMED_ITEM.match(text), REQUEST.match(text), NAMED_PRESENT.match(text)):  # "First, Ravi books …"
         if said and said.group(1).lower() not in NOT_NAMES:
             return said.group(1)
     asked = re.search(r"\basked ([A-Z][a-z]+|the \w+ team)\s+(?:to|for)\b", text)
@@ -576,7 +582,10 @@ class Minutes:
         if COMMIT.search(text) or OFFER.search(text) or NAMED_COMMIT.search(text) and owner_of(text) \
                 or DELEGATED.search(text) or self._instruction(text):
             return "actions"
-        if PROPOSED.search(text):
+        if NAMED_PRESENT.match(text) and NAMED_PRESENT.match(text).group(1).lower() not in NOT_NAMES \
+                and DUE.search(text):
+            return "actions"  # "Marco sends the letter by Friday": someone's task with its day
+        if PROPOSED.search(text) and not UNKNOWN.search(text):  # "Let's decide that next time" decides nothing
             return "decisions"
         return None
 
