@@ -21,7 +21,18 @@ def action_text(stage) -> str:
 
 
 def caution(key: str, settings) -> str:
-    """What a person should know before relying on what this option makes ("" if nothing)."""
+    """What a person should know before relying on what this option makes ("" if nothing):
+    the Translate dialog and Settings › "Translate to" (the summary model's text translation),
+    Settings › the speech task "translate" (Whisper's, with the speech model chosen)."""
+    if key == "task" and settings["task"] == "translate":
+        from workers.engines.llm import TRANSLATION_CHRF, TRANSLATION_FLOOR, translation_warning
+
+        if translation_warning("speech", settings["model"]):
+            return QCoreApplication.translate(
+                "MainWindow", "Whisper '{0}' scored {1} of 100 translating speech to English on Earmark's test "
+                "recording, below the {2} a usable translation needs: expect missing and wrong sentences. A "
+                "larger multilingual speech model (Settings › Models: small or medium) translates better.").format(
+                settings["model"], f"{TRANSLATION_CHRF[('speech', settings['model'])]:.0f}", f"{TRANSLATION_FLOOR:.0f}")
     if key == "translate_to":
         from workers.engines.llm import BUNDLED, TRANSLATION_CHRF, TRANSLATION_FLOOR, translation_warning
 

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from app.gui import palette
 from app.gui.table import column_title
 from app.paths import choose_data_dir, chosen_data_dir
-from app.settings import ADVANCED, SETTINGS, Settings, problem_with
+from app.settings import ADVANCED, BY_KEY, SETTINGS, Settings, problem_with
 from workers.options import API, GROUPS, HELPERS
 
 # Settings the running stack is built from: changing one starts the stack again.
@@ -235,6 +235,16 @@ def editor_for(setting, value, data_root=None) -> QWidget:
     return editor
 
 
+def changed(editor: QWidget, slot) -> None:
+    """Call *slot* whenever *editor*'s value changes (a list, a line of text, a picker)."""
+    inner = getattr(editor, "line", editor)  # a PathField's own editor
+    if isinstance(inner, QComboBox):
+        inner.currentIndexChanged.connect(slot)
+        inner.editTextChanged.connect(slot)
+    elif isinstance(inner, QLineEdit):
+        inner.textChanged.connect(slot)
+
+
 def value_of(editor: QWidget):
     if isinstance(editor, ValueCombo):
         return editor.text()
@@ -291,6 +301,18 @@ class SettingsDialog(QDialog):
             editor = editor_for(setting, settings[setting.key], data_root or settings.path.parent)
             self.editors[setting.key] = editor
             forms[setting.group].addRow(form_label(setting_text(setting.title), editor), editor)
+        # A translation that scored below the floor says so under its setting, as it is chosen
+        self.cautions = {}
+        for key in ("task", "translate_to"):
+            form = forms[BY_KEY[key].group]
+            label = QLabel()
+            label.setWordWrap(True)
+            label.setMaximumWidth(LABEL_WIDTH * 2)
+            form.insertRow(form.getWidgetPosition(self.editors[key])[0] + 1, label)
+            self.cautions[key] = label
+        for key in ("task", "model", "translate_to", "llm_model"):
+            changed(self.editors[key], self._show_cautions)
+        self._show_cautions()
         # The data folder is kept outside any data folder, and used from the next start.
         self.data_folder = PathField(chosen_data_dir(), folder=True)
         self.data_folder.line.setPlaceholderText(self.tr("the platform's folder"))
@@ -387,6 +409,17 @@ class SettingsDialog(QDialog):
             self._access().remove(name)
         self._fill_helpers()
         self._show_join_line(self.editors["helpers_listen"].text())
+
+    def _show_cautions(self, *_) -> None:
+        """Under the speech task and "Translate to": what the chosen model scored, when it is
+        below the floor (the words of the Translate dialog: ``run_again.caution``)."""
+        from app.gui.run_again import caution
+
+        now = {key: value_of(self.editors[key]) for key in ("task", "model", "translate_to", "llm_model")}
+        for key, label in self.cautions.items():
+            text = caution(key, now) if now[key] else ""
+            label.setText(text)
+            label.setVisible(bool(text))
 
     def _show_join_line(self, listen: str) -> None:
         """The line the chosen helper types, for the address being typed (it works once saved)."""
