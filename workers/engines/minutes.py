@@ -9,12 +9,15 @@ Each sentence gets at most one kind, from the general language of meetings:
   "our recommendation", "let's go with"), or a proposal the speaker puts as the plan
   ("I would suggest", "I'd prefer", "top priority");
 - an **action** is a future commitment: someone will do something ("I will", "we're
-  going to", "Maria is looking into", "please send", "I have asked them for"), or an
-  item of an announced list of actions ("Next steps. First, …"), with its owner and due
-  day when they are said;
+  going to", "Maria is looking into", "please send", "I have asked them for", "I can
+  check …", "Chloe, could you send …?"), or an item of a list of tasks ("Next steps.
+  First, …", "First, Ravi books …", "So, to finish, Marco sends … by Friday"), with its
+  owner and due day when they are said;
 - an **open question** is asked and left open (a question of some length that is not
   the agenda, an invitation to the floor or answered at once), or explicitly left to
-  decide ("a decision on that by Thursday", "what if", "we haven't decided").
+  decide ("a decision on that by Thursday", "what if", "we haven't decided"); a reply
+  that does not know or puts it off ("I'm not sure", "let's leave that for the next
+  meeting") leaves the question open, and the question is the line.
 
 Past events, agenda announcements ("let's start with …") and rhetorical questions are
 none of these. A summary or key points take the most central clauses of the meeting,
