@@ -10,14 +10,14 @@ Each sentence gets at most one kind, from the general language of meetings:
   ("I would suggest", "I'd prefer", "top priority");
 - an **action** is a future commitment: someone will do something ("I will", "we're
   going to", "Maria is looking into", "please send", "I have asked them for", "I can
-  check …", "Chloe, could you send …?"), or an item of a list of tasks ("Next steps.
-  First, …", "First, Ravi books …", "So, to finish, Marco sends … by Friday"), with its
+  order …", "Tilda, could you call …?"), or an item of a list of tasks ("Next steps.
+  First, …", "First, Bruno paints …", "So, to finish, Bruno sends … by Friday"), with its
   owner and due day when they are said;
 - an **open question** is asked and left open (a question of some length that is not
   the agenda, an invitation to the floor or answered at once), or explicitly left to
   decide ("a decision on that by Thursday", "what if", "we haven't decided"); a reply
-  that does not know or puts it off ("I'm not sure", "let's leave that for the next
-  meeting") leaves the question open, and the question is the line.
+  that does not know or puts it off ("I'm not sure", "let's keep that for
+  later") leaves the question open, and the question is the line.
 
 Past events, agenda announcements ("let's start with …") and rhetorical questions are
 none of these. A summary or key points take the most central clauses of the meeting,
@@ -79,23 +79,23 @@ COMMIT = re.compile(r"\b(?:i|we|they|he|she)\s*(?:will|'ll|’ll|shall|am going 
 NAMED_COMMIT = re.compile(r"\b(?:[A-Z][a-z]+|[Tt]he [a-z]+ team)\s+(?:will|is going to|is looking into|needs to|"
                           r"has to|has agreed to|agreed to|has offered to|offered to|volunteered to|is on)\s+"
                           r"(?!be\b|not\b)")
-# "I can check the contracts on Saturday": an offer to do something is a commitment ("if I can",
+# "I can order the lock on Friday": an offer to do something is a commitment ("if I can",
 # "I can see", "I can tell you" are not)
 OFFER = re.compile(r"(?:^|[,;]\s+|\b(?:so|and|then|okay|ok|yes|sure|right|well)\b,?\s+)i\s+can\s+(?:also\s+)?"
                    r"(?!not\b|be\b|see\b|hear\b|say\b|tell\b|imagine\b|understand\b|only\b|still\b|already\b|"
                    r"remember\b|confirm that\b)[a-z]", re.I)
-# "Chloe, could you send the invitations?", "Sam, please book the room": a task given to someone by name
+# "Tilda, could you collect the keys?", "Nina, please book the hall": a task given to someone by name
 REQUEST = re.compile(r"^(?:(?:okay|ok|so|and|fine|good|great|right|then|agreed)[,.]?\s+)?([A-Z][a-z]+),\s+"
                      r"(?:(?:can|could|would|will) you(?: please)?|please)\s+(?!tell\b|remind\b|repeat\b|explain\b|"
                      r"say\b)[a-z]")
 DELEGATED = re.compile(r"\b(?:i|we)\s+(?:have |'ve )?asked (?:them|him|her|[A-Z][a-z]+|the \w+ team)\s+"
                        r"(?:to|for)\b|\bplease\s+(?!note\b)\w+", re.I)
-# "First, Ravi books the hall.": an item of a list of tasks said with its owner ("Then Tom says …" is none)
+# "First, Bruno paints the fence.": an item of a list of tasks said with its owner ("Then Tom says …" is none)
 NAMED_ITEM = re.compile(r"^(?i:and\s+)?(?i:first(?:ly)?|second(?:ly)?|third(?:ly)?|fourth|fifth|next|then|finally|"
                         r"lastly|last)\b,?\s+([A-Z][a-z]+)\s+(?!is\b|was\b|has\b|does\b|says\b|thinks\b|feels\b|"
                         r"wants\b|likes\b|knows\b|seems\b|means\b|agrees\b)[a-z]{2,}[^s\W]s\b")
-# "So, to finish, Marco sends the letter by Friday": after a lead-in (a first word alone may be
-# capitalised only for starting the sentence: "Great news", "Both soloists"), a person, a verb in
+# "So, to finish, Bruno sends the rota by Friday": after a lead-in (a first word alone may be
+# capitalised only for starting the sentence: "Great news", "Both vans"), a person, a verb in
 # the present and (checked apart) a day it is due
 NAMED_PRESENT = re.compile(r"^(?:(?i:so|and|then|okay|ok|right|to finish|to sum up|to wrap up|finally)[,.]?\s+)+"
                            r"([A-Z][a-z]+)\s+(?!is\b|was\b|has\b|does\b|says\b|thinks\b|feels\b|wants\b|likes\b|"
@@ -167,7 +167,7 @@ REFERS_BACK = re.compile(r"^(?:so |and |but )?(?:that|this|those|these|it|they|t
 PRONOUN = re.compile(r"^(?:it|they|this|that)\b(?! (?:is|was) (?:a|an|the)\b)|"
                      r"^(?:do|does|did|are|is|was|were|will|would|can|could|should|has|have)\s+(?:they|it)\b|"
                      r"\b(?:asked|told|ask|tell|with|from) (?:them|him|her)\b", re.I)
-# "What about the coaches? Do they get paid …?": a short question before says who "they" are
+# "What about the ferry? Does it still run …?": a short question before says who "they" are
 LEAD_QUESTION_WORDS = 5
 ANTECEDENT_WORDS = 14  # the sentence before is short enough to say it
 
@@ -276,7 +276,7 @@ def owner_of(text: str) -> str | None:
             else " ".join(match.group(0).split()[1:3])
         if name.lower() not in NOT_NAMES:
             return name
-    for said in (NAMED_ITEM.match(text), REQUEST.match(text), NAMED_PRESENT.match(text)):  # "First, Ravi books …"
+    for said in (NAMED_ITEM.match(text), REQUEST.match(text), NAMED_PRESENT.match(text)):  # "First, Bruno paints …"
         if said and said.group(1).lower() not in NOT_NAMES:
             return said.group(1)
     asked = re.search(r"\basked ([A-Z][a-z]+|the \w+ team)\s+(?:to|for)\b", text)
@@ -494,7 +494,7 @@ def phrases(clause: str) -> set[str]:
             if b + 1 < len(words) and any(SUBORDINATE.match(w) for w in bare[a:b + 1]):
                 continue  # "once layout" without "is final": a condition or a time clause goes to its end
             if "that" in low_bare[a:b] and not FINITE.search(" ".join(words[a + low_bare[a:b].index("that") + 1:b + 1])):
-                continue  # "reported that checkout page" without what it was doing: a said clause keeps its verb
+                continue  # "said that the new boiler" without what it was: a said clause keeps its verb
             text = " ".join(words[a:b + 1]).rstrip(",;:")
             out.add(text[0].upper() + text[1:] + ".")
     return out
@@ -546,7 +546,7 @@ class Minutes:
             announced = ANNOUNCED_LIST.search(s.text)
             if announced and not COMMIT.search(s.text):
                 # the announcement itself says nothing yet; said with its first item
-                # ("So, for next time, first, book the pool."), the sentence is that item
+                # ("So, for next time, first, order the paint."), the sentence is that item
                 item = re.search(r"\bfirst(?:ly)?\b,?\s+\S.*", s.text[announced.end():], re.I)
                 listing, kind = True, "actions" if item and self._instruction(item.group(0)) else None
             elif not ordinal:
@@ -558,7 +558,7 @@ class Minutes:
         # is the line ("Nobody yet, we'll get back to that" is no action of its own either)
         for i in range(1, len(self.all)):
             text = self.all[i].text
-            # "We haven't decided that yet.": a reply that says only that it is open is about the question
+            # "Not decided yet.": a reply that says only that it is open is about the question
             about_it = REFERS_BACK.search(text) or re.search(r"\b(?:that|it|this)\b", text, re.I) \
                 and len(content_words(text)) <= 3
             if self.all[i - 1].text.endswith("?") and not text.endswith("?") and (
@@ -577,7 +577,7 @@ class Minutes:
         if PENDING.search(text):
             return "questions"
         if REQUEST.match(text) and REQUEST.match(text).group(1).lower() not in NOT_NAMES:
-            return "actions"  # "Chloe, could you send …?" asks someone to do it: no open question
+            return "actions"  # "Tilda, could you call …?" asks someone to do it: no open question
         if text.endswith("?"):
             return "questions" if self._open_question(i) else None
         if DECIDED.search(text):
@@ -587,8 +587,8 @@ class Minutes:
             return "actions"
         if NAMED_PRESENT.match(text) and NAMED_PRESENT.match(text).group(1).lower() not in NOT_NAMES \
                 and DUE.search(text):
-            return "actions"  # "Marco sends the letter by Friday": someone's task with its day
-        if PROPOSED.search(text) and not UNKNOWN.search(text):  # "Let's decide that next time" decides nothing
+            return "actions"  # "Bruno sends the rota by Friday": someone's task with its day
+        if PROPOSED.search(text) and not UNKNOWN.search(text):  # "Let's decide it later" decides nothing
             return "decisions"
         return None
 
@@ -839,7 +839,7 @@ class Minutes:
                 options |= phrases(note_style(self._tidy(part), kind))
         # a line that starts "That is …" or "It should …" says nothing without the sentence before;
         # a line needs two words that carry something ("Not any of that else" has none), one of them
-        # more than a number, a name or a day ("16th of April." says of what)
+        # more than a number, a name or a day ("Fourth of October." says of what)
         return sorted(o for o in options if not REFERS_BACK.search(OPENER.sub("", o)) and carries(o)
                       and content_words(o) - markers(o))
 
