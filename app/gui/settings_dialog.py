@@ -235,6 +235,32 @@ def editor_for(setting, value, data_root=None) -> QWidget:
     return editor
 
 
+def caution(key: str, settings) -> str:
+    """What a person should know before relying on what this option makes ("" if nothing):
+    the Translate dialog and Settings › "Translate to" (the summary model's text translation),
+    Settings › the speech task "translate" (Whisper's, with the speech model chosen)."""
+    if key == "task" and settings["task"] == "translate":
+        from workers.engines.llm import TRANSLATION_CHRF, TRANSLATION_FLOOR, translation_warning
+
+        if translation_warning("speech", settings["model"]):
+            return QCoreApplication.translate(
+                "MainWindow", "Whisper '{0}' scored {1} of 100 translating speech to English on Earmark's test "
+                "recording, below the {2} a usable translation needs: expect missing and wrong sentences. A "
+                "larger multilingual speech model (Settings › Models: small or medium) translates better.").format(
+                settings["model"], f"{TRANSLATION_CHRF[('speech', settings['model'])]:.0f}", f"{TRANSLATION_FLOOR:.0f}")
+    if key == "translate_to":
+        from workers.engines.llm import BUNDLED, TRANSLATION_CHRF, TRANSLATION_FLOOR, translation_warning
+
+        if translation_warning("text", settings["llm_model"]):
+            return QCoreApplication.translate(
+                "MainWindow", "The bundled translation model (SmolLM2-135M) scored {0} of 100 on Earmark's test "
+                "translation, below the {1} a usable translation needs: expect wrong and untranslated "
+                "sentences. For English from speech, transcribe with the speech model 'base' and the "
+                "task 'translate'; for other languages, choose a larger summary model in Settings › "
+                "Models.").format(f"{TRANSLATION_CHRF[('text', BUNDLED)]:.0f}", f"{TRANSLATION_FLOOR:.0f}")
+    return ""
+
+
 def changed(editor: QWidget, slot) -> None:
     """Call *slot* whenever *editor*'s value changes (a list, a line of text, a picker)."""
     inner = getattr(editor, "line", editor)  # a PathField's own editor
@@ -412,9 +438,7 @@ class SettingsDialog(QDialog):
 
     def _show_cautions(self, *_) -> None:
         """Under the speech task and "Translate to": what the chosen model scored, when it is
-        below the floor (the words of the Translate dialog: ``run_again.caution``)."""
-        from app.gui.run_again import caution
-
+        below the floor (the words of the Translate dialog: ``caution``)."""
         now = {key: value_of(self.editors[key]) for key in ("task", "model", "translate_to", "llm_model")}
         for key, label in self.cautions.items():
             text = caution(key, now) if now[key] else ""
