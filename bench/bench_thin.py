@@ -133,6 +133,11 @@ def main() -> None:
                     starts.append((began, time.time()))
             print(f"  run {i + 1}: " + ", ".join(f"{name} {r[-1][0]:.3f} s" for name, r in runs.items()), flush=True)
         phases = split(work, starts)
+        status = {name: [] for name in trees}  # `earmark status`: asked through the door, or joined
+        for _ in range(3):
+            for name, tree in trees.items():
+                status[name].append(timed([sys.executable, "-m", "app", "--data-dir", str(work), "status"], tree,
+                                          serve.pid))
     finally:
         serve.terminate()
         serve.wait(120)
@@ -153,6 +158,9 @@ def main() -> None:
         print(f"{labels[name]:<36}{wall:>8.3f}{med(x[1] for x in r):>11.3f}{med(x[2] for x in r):>13.3f}{extra}")
     for name in trees:
         print(f"{labels[name]} / engine (every core): {med(x[0] for x in runs[name]) / engine:.2f}×")
+    for name, r in status.items():
+        print(f"earmark status ({name}): wall {med(x[0] for x in r):.3f} s, own CPU {med(x[1] for x in r):.3f} s "
+              "(median of 3)")
     print("\nthe thin command's time, split (medians, s):")
     for key in ("before the queue", "wait for the worker", "the worker's task", "after the task", "fixed cost"):
         print(f"  {key:<24}{med(p[key] for p in phases):>8.3f}   (each: "
