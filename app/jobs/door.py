@@ -224,9 +224,14 @@ class CommandDoor:
 
     def _status(self, reply: Reply) -> int:
         from app.jobs.overview import status_lines
+        from app.runtime.supervisor import FILES_ROLE, WORKER_ROLES
 
         stack = self.desk.stack
-        reply.send(out=status_lines(self.desk.data.root, self.desk.store, stack.celery if stack else None))
+        expected = None  # helpers may answer too: they are given the whole second
+        if stack is not None and stack.supervisor is not None and not stack.sharing:
+            expected = sum(role in (*WORKER_ROLES, FILES_ROLE) for role in stack.supervisor.roles)
+        reply.send(out=status_lines(self.desk.data.root, self.desk.store, stack.celery if stack else None,
+                                    expected))
         return 0
 
     def _transcribe(self, request: dict, reply: Reply) -> int:
