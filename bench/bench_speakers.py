@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -46,7 +47,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 CORPUS = REPO.parent / "shared" / "corpus"
 BASELINE = "ca55103"  # main before issue 30: the engine that took prints only where the transcript had words
-PREVIOUS = "f011e4d"  # issue 30 round 3: CAM++ windows (GE2E, rounds 1-2, was c7273da)
+PREVIOUS = "3240e0e"  # issue 30 round 4: segmentation-3.0 chunks (round 3, CAM++ windows: f011e4d)
 ENGINES = ("old", "prev", "new")
 TUNE_AMI = {f"ami_trn0{i}" for i in range(1, 6)}
 
@@ -59,9 +60,10 @@ options = TranscribeOptions(word_timestamps=True)
 engine = SpeechEngine.get(options)
 out = {}
 for path in sys.argv[3:]:
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     result = engine.transcribe(probe(path), options)
-    out[path] = {"seconds": time.perf_counter() - started, "segments": result["segments"]}
+    out[path] = {"seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu,
+                 "segments": result["segments"]}
 open(sys.argv[2], "w").write(json.dumps(out))
 """
 
@@ -91,11 +93,16 @@ def baseline_engine(rev: str, name: str = "voices_baseline"):
     return module
 
 
-def material(work: Path) -> list[dict]:
+def material(work: Path, unseen: Path | None = None) -> list[dict]:
     """Every recording: name, path, reference, and whether it was tuned on."""
     from tests import voices_audio as va
 
     items = []
+    for rttm in sorted(unseen.glob("*.rttm")) if unseen else []:
+        for name, reference in sorted(va.rttm(rttm).items()):
+            wav = rttm.with_name(f"{name}.wav")
+            if wav.is_file():
+                items.append({"name": name, "path": wav, "reference": reference, "kind": "unseen", "tuned": False})
     for name, reference in sorted(va.rttm().items()):
         items.append({"name": name, "path": CORPUS / "diarization" / f"{name}.wav", "reference": reference,
                       "kind": "ami", "tuned": name in TUNE_AMI})
@@ -222,6 +229,8 @@ def main() -> None:
     parser.add_argument("--match", type=float, nargs="*", default=[0.65, 0.7, 0.75, 0.8, 0.85],
                         help="speaker_match thresholds to try for remembered voices")
     parser.add_argument("--work", type=Path, help="keep recordings and transcripts here (reused)")
+    parser.add_argument("--unseen", type=Path, help="a folder of NAME.wav + RTTM files never looked at while "
+                        "tuning (e.g. pyannote.audio's sample: see docs/benchmarks.md), reported first")
     args = parser.parse_args()
     from workers.engines import voices
 
@@ -229,7 +238,7 @@ def main() -> None:
     prev = baseline_engine(args.previous, "voices_prev")
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-speakers-"))
     work.mkdir(parents=True, exist_ok=True)
-    items = material(work)
+    items = material(work, args.unseen)
     cache = work / "transcripts.json"
     transcripts = json.loads(cache.read_text()) if cache.is_file() else {}
     missing = [str(i["path"]) for i in items if str(i["path"]) not in transcripts]
@@ -246,7 +255,7 @@ def main() -> None:
     print(f"{'recording':18} {'part':5} {'OLD':>28} {'PREV':>28} {'NEW':>28} {'tr s':>6} {'prev s':>6} "
           f"{'new s':>6} {'ratio':>5}")
     rows = []
-    order = sorted(items, key=lambda i: (i["kind"] != "ami", i["tuned"], i["name"]))
+    order = sorted(items, key=lambda i: (i["kind"] != "unseen", i["kind"] != "ami", i["tuned"], i["name"]))
     for item in order:
         transcript = transcripts[str(item["path"])]
         wanted = len({who for *_, who in item["reference"]})
@@ -262,8 +271,10 @@ def main() -> None:
         ratio = result["new"][2] / transcript["seconds"]
         rows.append({**item, **result, "wanted": wanted, "wanted_2s": speaking(item["reference"]), "ratio": ratio, "overlap": overlap_share(item["reference"]),
                      "prev_ratio": result["prev"][2] / transcript["seconds"],
-                     "cpu_ratio": {k: result[k + "_cpu"] / transcript["seconds"] for k in ("prev", "new")}})
-        print(f"{item['name']:18} {'tune' if item['tuned'] else 'held':5} "
+                     "cpu_ratio": {k: result[k + "_cpu"] / transcript.get("cpu", transcript["seconds"])
+                                   for k in ("prev", "new")}})
+        part = "tune" if item["tuned"] else "new" if item["kind"] == "unseen" else "held"
+        print(f"{item['name']:18} {part:5} "
               + " ".join(f"{cell(*result[label][:2], wanted):>28}" for label in ENGINES)
               + f" {transcript['seconds']:6.1f} {result['prev'][2]:6.1f} {result['new'][2]:6.1f} {ratio:5.2f}")
 
@@ -284,6 +295,7 @@ def main() -> None:
               f"person talks: {alone}")
 
     print()
+    summary("never seen (--unseen)", [r for r in rows if r["kind"] == "unseen"])
     ami = [r for r in rows if r["kind"] == "ami"]
     summary("AMI held out (trn06-09)", [r for r in ami if not r["tuned"]])
     summary("AMI tuned on (trn01-05)", [r for r in ami if r["tuned"]])
@@ -291,10 +303,14 @@ def main() -> None:
     summary("synthetic held out", [r for r in rows if r["kind"] == "synthetic" and not r["tuned"]])
     summary("synthetic tuned on", [r for r in rows if r["kind"] == "synthetic" and r["tuned"]])
     summary("stereo file mixed to mono", [r for r in rows if r["kind"] == "other"])
-    for label in ("prev", "new"):  # the stage is one thread: its CPU time is its time on free cores
+    for label in ("prev", "new"):  # both by CPU time: on a loaded machine the clock says little
         cpu = sorted(r["cpu_ratio"][label] for r in rows)
-        print(f"{label.upper()} speakers' CPU time / transcription time: median {cpu[len(cpu) // 2]:.2f}, "
-              f"max {cpu[-1]:.2f}")
+        total = sum(r[label + "_cpu"] for r in rows) / sum(transcripts[str(r["path"])].get("cpu", 0) or 1e-9
+                                                           for r in rows)
+        print(f"{label.upper()} speakers' CPU time / transcription's CPU time: median {cpu[len(cpu) // 2]:.2f}, "
+              f"max {cpu[-1]:.2f}, all recordings together {total:.2f} (the stage runs on one thread, the "
+              f"transcription on {os.cpu_count()}: on free cores its share of the time is up to "
+              f"{os.cpu_count()}x this)")
     before = sorted(r["prev_ratio"] for r in rows)
     print(f"PREV speakers / transcription time: median {before[len(before) // 2]:.2f}, max {before[-1]:.2f}")
     ratios = sorted(r["ratio"] for r in rows)
