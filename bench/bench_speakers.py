@@ -1,32 +1,35 @@
 """Speaker labels on real and synthetic voices: today's engine against the baseline.
 
     python bench/bench_speakers.py [--baseline REV] [--previous REV] [--memory-minutes 10 60 180] [--work DIR]
+                                   [--unseen DIR]
 
 Recordings (each with reference turns):
+  --unseen      NAME.wav + RTTM pairs in a folder, never looked at while tuning (round 5:
+                pyannote.audio's own sample, see docs/benchmarks.md), reported first
   ami_trn01-09  nine 30 s snippets of real AMI meetings (shared/corpus/diarization,
                 RTTM reference); trn01-05 are the part the engine's settings were chosen
-                on ("tune"), trn06-09 are held out and reported first
+                on ("tune"), trn06-09 are held out (seen in rounds 3-5, no longer blind)
   stereo mono   the corpus's two-speaker stereo file mixed to mono (held out)
   synthetic     meetings of espeak-ng voices (men and women, several voices, speeds and
-                pitches: tests/voices_audio.CASTS); "tune_three" was looked at while
-                choosing settings, the others are held out
+                pitches: tests/voices_audio.CASTS); "tune_three" and "tune_four" were looked
+                at while choosing settings, the others are held out
 
 Each recording is transcribed once (Earmark's speech engine: bundled tiny.en, int8,
-beam 5, word timestamps, as the speaker stage gets it; model loaded before the clock),
-then given to both speaker engines as the speaker stage does (path, auto count, the
-transcript's segments): OLD is workers/engines/voices.py as of --baseline (before issue
-30), PREV the same file as of --previous (issue 30 round 3: CAM++ prints of 2 s windows of
-the speech Silero VAD finds, context clustering), NEW the working tree's (round 4: pyannote's
-segmentation-3.0 chunks, a CAM++ print per local speaker, overlap kept). Scored with ``voices.error_parts``: 10 ms frames, 0.25 s
+beam 5, word timestamps, as the speaker stage gets it; model loaded before the clock; its
+wall and CPU time kept in --work's cache), then given to the speaker engines as the speaker
+stage does (path, auto count, the transcript's segments): OLD is workers/engines/voices.py as
+of --baseline (before issue 30), PREV the same file as of --previous (issue 30 round 4:
+pyannote's segmentation-3.0 chunks, a CAM++ print per local speaker, overlap kept), NEW the
+working tree's. Scored with ``voices.error_parts``: 10 ms frames, 0.25 s
 collar, overlapped speech counted, best one-to-one speaker map; missed, false alarm and
 confusion as fractions of reference speech; speakers found / in the reference (per part also against the people who
 speak 2 s or more in all, at least one: "of people >= 2 s"); per part
 also the overlap floor (the share of reference speech that is a second voice at once:
 one speaker per moment cannot get below it) and the DER where one person talks
-(overlapped frames not scored). Time is
-the NEW engine's, as a fraction of the transcription's; below, also PREV's, and both by the
-stage's CPU time (it runs on one thread, so on a busy machine its CPU time is the time it
-would take on free cores; the transcription times are from the run that made --work's cache). Then the NEW engine's peak
+(overlapped frames not scored). Time: the wall-clock ratio to the transcription (meaningless
+on a busy machine), and the CPU-time ratio, PREV's and NEW's: the stage runs on one thread,
+the transcription on every core, so on free cores the stage's share of the time lies between
+that ratio and the number of cores times it. Then the NEW engine's peak
 memory (fresh process, VmHWM) on the corpus meetings joined to each --memory-minutes.
 """
 
