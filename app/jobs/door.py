@@ -244,9 +244,15 @@ class CommandDoor:
         for note in follow.notes_on(desk, options, asked.get("translate")):
             reply.send(say=note)
         names = ExportNames()
+
+        def downloading(url: str, done: int, total: int) -> None:
+            try:
+                reply.send(rows=[follow.download_row(url, done, total)])
+            except Gone:  # the command left: its link downloads on, as its files go on (raised in
+                pass  # yt-dlp's hook, it failed the download)
+
         added = follow.take(desk, request["files"], options, force=request.get("force", False), source=COMMAND_LINE,
-                            on_download=lambda url, done, total: reply.send(rows=[follow.download_row(url, done,
-                                                                                                      total)]))
+                            on_download=downloading)
         for notice in follow.worth_saying(added.notices):
             reply.send(say=notice.text)
         items = [follow.Item(intake, names.stem_for(intake.path)) for intake in added.jobs]
