@@ -114,7 +114,7 @@ def test_drop_files_and_a_folder_transcribes_them_and_rejects_the_rest(qtbot, ow
     assert wer(reference("jfk"), window.transcript.text()) <= 0.05
 
 
-@pytest.mark.stack_own  # cancelling the running job kills its pool process; the order needs an idle queue
+@pytest.mark.stack_own  # the door opens with the window's own stack and goes with it
 def test_a_command_hands_its_file_to_the_window_that_runs_the_stack(qtbot, own_window, tmp_path, corpus):
     """Issue 32's thin command: with the window running the stack, ``earmark transcribe``
     goes through the window's command door (no Celery in the command); the transcript is
@@ -144,6 +144,7 @@ def test_a_command_hands_its_file_to_the_window_that_runs_the_stack(qtbot, own_w
     assert not data.door.exists() and reach(data) is None  # nothing left to knock on
 
 
+@pytest.mark.stack_own  # cancelling the running job kills its pool process; the order needs an idle queue
 def test_cancel_and_move_to_top_change_what_runs(qtbot, own_window, tmp_path, corpus):
     window = own_window
     qtbot.waitSignal(window.controller.ready, timeout=120_000, raising=False)
