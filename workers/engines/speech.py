@@ -94,7 +94,7 @@ class SpeechEngine:
         except (RuntimeError, ValueError, OSError) as exc:
             raise ModelError(f"The speech model at {model_path} could not be loaded: {exc}") from None
         self.load_seconds = time.monotonic() - started
-        self._batched = None
+        self._batched = threading.local()  # one pipeline a thread: it keeps state between windows
         log.info("loaded %s on %s/%s with %d threads in %.2f s", model_name, self.device,
                  self.compute_type, self.cpu_threads, self.load_seconds)
 
@@ -225,8 +225,9 @@ class SpeechEngine:
         if batched:
             from faster_whisper import BatchedInferencePipeline
 
-            if self._batched is None:
-                self._batched = BatchedInferencePipeline(self.model)
+            pipeline = getattr(self._batched, "pipeline", None)
+            if pipeline is None:  # parts side by side each get their own (word times use its state)
+                pipeline = self._batched.pipeline = BatchedInferencePipeline(self.model)
             # The batched pipeline's segments are its 30-second windows. Sampling timestamps to
             # get sentences doubled its WER here (7 % -> 15 % on the joined meetings) and timing
             # every word costs 14 %, so unless words are asked for, each window is split into
@@ -238,7 +239,7 @@ class SpeechEngine:
                 regions = [(a + offset, b + offset) for a, b in speech_regions(audio, probs=speech_probs)]
             batch_size = options.batch_size or auto_batch_size()
             with known(speech_probs):
-                segments, tinfo = self._batched.transcribe(audio, batch_size=batch_size, **common)
+                segments, tinfo = pipeline.transcribe(audio, batch_size=batch_size, **common)
             if on_progress:  # the pipeline reports a batch of windows at a time: fill in between
                 segments = Between(segments, total, on_progress, step_seconds=batch_size * 30.0)
                 on_progress = segments.report
