@@ -88,12 +88,14 @@ def test_the_door_takes_only_what_the_command_line_may_do(shared_stack, corpus, 
         {**good, "format": "exe"},
         {**good, "files": []},
         {**good, "force": "yes"},
+        {**good, "files": ["in/jfk.flac"]},  # relative: whose folder would it be in?
     ]
     for request in refused:
         answer = ask(shared_stack, request)
         assert answer[-1]["exit"] == 2 and "refused the command" in answer[-1]["say"], (request, answer)
-    answer = ask(shared_stack, None, raw=b"not json\n")
-    assert answer[-1]["exit"] == 2 and "refused the command" in answer[-1]["say"], answer
+    for raw in (b"not json\n", b"[" * 100_000 + b"\n"):  # the second nested past Python's recursion limit
+        answer = ask(shared_stack, None, raw=raw)
+        assert answer[-1]["exit"] == 2 and "refused the command" in answer[-1]["say"], answer
     # a value the command line gives but the setting's check refuses: said with its flag, nothing queued
     done = subprocess.run([sys.executable, "-m", "app", "--data-dir", str(shared_stack), "transcribe",
                            str(recording), "--beam-size", "99", "--out", str(tmp_path)],

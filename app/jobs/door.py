@@ -57,6 +57,8 @@ def check_request(request) -> dict:
     files, asked = request.get("files"), request.get("asked")
     if not isinstance(files, list) or not files or not all(isinstance(f, str) and f for f in files):
         raise Refused("transcribe needs files")
+    if not all(os.path.isabs(f) or f.startswith(("http://", "https://")) for f in files):
+        raise Refused("files: absolute paths or links (the command sends them so)")
     if not isinstance(asked, dict) or set(asked) - set(follow.ASKED):
         raise Refused(f"transcribe takes only {', '.join(follow.ASKED)}")
     for key, value in asked.items():
@@ -201,7 +203,7 @@ class CommandDoor:
             conn.settimeout(None)
             try:
                 request = check_request(json.loads(line)) if len(line) <= MAX_REQUEST_BYTES else None
-            except (ValueError, UnicodeDecodeError) as exc:
+            except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # RecursionError: JSON nested too deep
                 reply.send(say=f"the running Earmark refused the command: {exc}", exit=2)
                 return
             if request is None:
