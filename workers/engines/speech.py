@@ -24,7 +24,10 @@ BATCHED_FROM_SECONDS = 60.0
 # The batched pipeline's windows are independent of each other, so a long stretch is cut
 # at a silence into parts that run side by side, each on its share of the cores: on 2
 # cores two parts on one thread each did 1.24-1.35x the work of one part on two threads
-# (tiny.en, the corpus meetings, the same text either way: bench/bench_long.py).
+# (tiny.en, the corpus meetings: bench/bench_parts.py). The cut does not depend on the
+# machine: a worker with one thread runs the same parts one after the other, so a file
+# gives the same text whichever worker (the window's, the command's, a helper's) takes it.
+PARTS = 2
 PART_MIN_SECONDS = 30.0
 
 
@@ -204,7 +207,7 @@ class SpeechEngine:
 
         total = len(audio) / SAMPLE_RATE
         batched = self.use_batched(options, total) if batched is None else batched
-        if batched and in_parts and self.streams > 1:
+        if batched and in_parts:
             parts = self._parts(audio, offset, regions, speech_probs)
             if len(parts) > 1:
                 return self._side_by_side(audio, options, parts, offset=offset, on_progress=on_progress,
@@ -281,14 +284,14 @@ class SpeechEngine:
 
 
     def _parts(self, audio, offset: float, regions: list | None, speech_probs) -> list[tuple[int, int]]:
-        """Sample ranges of *audio*, one per stream, cut in the middle of the silence
-        nearest each even share (at a Silero window, so the kept probabilities line up);
-        one range when no part would be PART_MIN_SECONDS long."""
+        """PARTS sample ranges of *audio*, cut in the middle of the silence nearest each even
+        share (at a Silero window, so the kept probabilities line up); one range when no
+        part would be PART_MIN_SECONDS long."""
         from workers.engines.chunks import speech_regions
         from workers.engines.voice_activity import WINDOW
 
         total = len(audio) / SAMPLE_RATE
-        if total < self.streams * PART_MIN_SECONDS:
+        if total < PARTS * PART_MIN_SECONDS:
             return [(0, len(audio))]
         if regions is None:
             relative = speech_regions(audio, probs=speech_probs)
@@ -297,8 +300,8 @@ class SpeechEngine:
         silences = [(relative[i][1] + relative[i + 1][0]) / 2 for i in range(len(relative) - 1)
                     if relative[i + 1][0] > relative[i][1]]
         cuts = []
-        for k in range(1, self.streams):
-            want = total * k / self.streams
+        for k in range(1, PARTS):
+            want = total * k / PARTS
             near = min(silences, key=lambda t: abs(t - want), default=want)  # speech with no pause: cut anyway
             cuts.append(int(near * SAMPLE_RATE) // WINDOW * WINDOW)
         bounds = [0] + sorted(set(cuts)) + [len(audio)]
@@ -309,8 +312,9 @@ class SpeechEngine:
 
     def _side_by_side(self, audio, options: TranscribeOptions, parts: list[tuple[int, int]], *, offset: float,
                       on_progress, regions: list | None, speech_probs) -> dict:
-        """Each part through the batched pipeline on its own thread (CTranslate2 lets go of
-        the GIL), joined in time order; progress is the sum of the parts'."""
+        """Each part through the batched pipeline, as many at once as the model has streams
+        (each on its own thread: CTranslate2 lets go of the GIL), joined in time order;
+        progress is the sum of the parts'."""
         from concurrent.futures import ThreadPoolExecutor, wait
 
         from workers.engines.voice_activity import WINDOW
@@ -342,7 +346,7 @@ class SpeechEngine:
                 stop.set()
                 raise
 
-        pool = ThreadPoolExecutor(len(parts), thread_name_prefix="speech-part")
+        pool = ThreadPoolExecutor(min(len(parts), self.streams), thread_name_prefix="speech-part")
         try:
             futures = [pool.submit(run, i) for i in range(len(parts))]
             wait(futures)
