@@ -81,8 +81,7 @@ def replay(streaming, audio, options, cores: float) -> dict:
         else:
             now += IDLE
     timed(live.finish)
-    return {"lines": lines, "passes": passes, "seconds": total, "skipped": getattr(live, "skipped", 0),
-            "paused": getattr(live, "paused", 0)}
+    return {"lines": lines, "passes": passes, "seconds": total, "skipped": getattr(live, "skipped", 0)}
 
 
 def analyse(result: dict, timings, ref: str, file_text: str) -> dict:
@@ -104,7 +103,7 @@ def analyse(result: dict, timings, ref: str, file_text: str) -> dict:
             "passes_after": statistics.mean(extra), "n_passes": len(passes),
             "cpu_pass": statistics.median(cpu), "cpu_p90": statistics.quantiles(cpu, n=10)[-1],
             "cpu_total": sum(cpu), "buffer": statistics.median(p[4] for p in passes),
-            "skipped": result["skipped"], "paused": result["paused"], "wer_live": wer(ref, live), "wer_file": wer(ref, file_text), "busy": sum(cpu) / result["seconds"]}
+            "skipped": result["skipped"], "wer_live": wer(ref, live), "wer_file": wer(ref, file_text), "busy": sum(cpu) / result["seconds"]}
 
 
 def main() -> int:
@@ -147,7 +146,7 @@ def main() -> int:
             print(f"{label:<4} {name:<28} lines {row['lines']:>3} (timed {row['timed']:>3})  latency median "
                   f"{row['median']:5.2f} s p90 {row['p90']:5.2f} s (wait for a pass {row['wait']:.2f} s, passes "
                   f"after it {row['passes_after']:.2f})  passes {row['n_passes']:>3} CPU-s/pass {row['cpu_pass']:.2f} "
-                  f"(p90 {row['cpu_p90']:.2f}) skipped {row['skipped']} made final at a pause {row['paused']} buffer {row['buffer']:4.1f} s busy {row['busy']:.2f}  "
+                  f"(p90 {row['cpu_p90']:.2f}) skipped {row['skipped']} buffer {row['buffer']:4.1f} s busy {row['busy']:.2f}  "
                   f"WER live {row['wer_live']:.3f} file {row['wer_file']:.3f} ({row['wer_live'] - row['wer_file']:+.3f})"
                   f"  load {row['load']:.1f}", flush=True)
             if args.save:
