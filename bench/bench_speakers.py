@@ -1,32 +1,35 @@
 """Speaker labels on real and synthetic voices: today's engine against the baseline.
 
     python bench/bench_speakers.py [--baseline REV] [--previous REV] [--memory-minutes 10 60 180] [--work DIR]
+                                   [--unseen DIR]
 
 Recordings (each with reference turns):
+  --unseen      NAME.wav + RTTM pairs in a folder, never looked at while tuning (round 5:
+                pyannote.audio's own sample, see docs/benchmarks.md), reported first
   ami_trn01-09  nine 30 s snippets of real AMI meetings (shared/corpus/diarization,
                 RTTM reference); trn01-05 are the part the engine's settings were chosen
-                on ("tune"), trn06-09 are held out and reported first
+                on ("tune"), trn06-09 are held out (seen in rounds 3-5, no longer blind)
   stereo mono   the corpus's two-speaker stereo file mixed to mono (held out)
   synthetic     meetings of espeak-ng voices (men and women, several voices, speeds and
-                pitches: tests/voices_audio.CASTS); "tune_three" was looked at while
-                choosing settings, the others are held out
+                pitches: tests/voices_audio.CASTS); "tune_three" and "tune_four" were looked
+                at while choosing settings, the others are held out
 
 Each recording is transcribed once (Earmark's speech engine: bundled tiny.en, int8,
-beam 5, word timestamps, as the speaker stage gets it; model loaded before the clock),
-then given to both speaker engines as the speaker stage does (path, auto count, the
-transcript's segments): OLD is workers/engines/voices.py as of --baseline (before issue
-30), PREV the same file as of --previous (issue 30 round 3: CAM++ prints of 2 s windows of
-the speech Silero VAD finds, context clustering), NEW the working tree's (round 4: pyannote's
-segmentation-3.0 chunks, a CAM++ print per local speaker, overlap kept). Scored with ``voices.error_parts``: 10 ms frames, 0.25 s
+beam 5, word timestamps, as the speaker stage gets it; model loaded before the clock; its
+wall and CPU time kept in --work's cache), then given to the speaker engines as the speaker
+stage does (path, auto count, the transcript's segments): OLD is workers/engines/voices.py as
+of --baseline (before issue 30), PREV the same file as of --previous (issue 30 round 4:
+pyannote's segmentation-3.0 chunks, a CAM++ print per local speaker, overlap kept), NEW the
+working tree's. Scored with ``voices.error_parts``: 10 ms frames, 0.25 s
 collar, overlapped speech counted, best one-to-one speaker map; missed, false alarm and
 confusion as fractions of reference speech; speakers found / in the reference (per part also against the people who
 speak 2 s or more in all, at least one: "of people >= 2 s"); per part
 also the overlap floor (the share of reference speech that is a second voice at once:
 one speaker per moment cannot get below it) and the DER where one person talks
-(overlapped frames not scored). Time is
-the NEW engine's, as a fraction of the transcription's; below, also PREV's, and both by the
-stage's CPU time (it runs on one thread, so on a busy machine its CPU time is the time it
-would take on free cores; the transcription times are from the run that made --work's cache). Then the NEW engine's peak
+(overlapped frames not scored). Time: the wall-clock ratio to the transcription (meaningless
+on a busy machine), and the CPU-time ratio, PREV's and NEW's: the stage runs on one thread,
+the transcription on every core, so on free cores the stage's share of the time lies between
+that ratio and the number of cores times it. Then the NEW engine's peak
 memory (fresh process, VmHWM) on the corpus meetings joined to each --memory-minutes.
 """
 
@@ -35,6 +38,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -46,7 +50,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 CORPUS = REPO.parent / "shared" / "corpus"
 BASELINE = "ca55103"  # main before issue 30: the engine that took prints only where the transcript had words
-PREVIOUS = "f011e4d"  # issue 30 round 3: CAM++ windows (GE2E, rounds 1-2, was c7273da)
+PREVIOUS = "3240e0e"  # issue 30 round 4: segmentation-3.0 chunks (round 3, CAM++ windows: f011e4d)
 ENGINES = ("old", "prev", "new")
 TUNE_AMI = {f"ami_trn0{i}" for i in range(1, 6)}
 
@@ -59,9 +63,10 @@ options = TranscribeOptions(word_timestamps=True)
 engine = SpeechEngine.get(options)
 out = {}
 for path in sys.argv[3:]:
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     result = engine.transcribe(probe(path), options)
-    out[path] = {"seconds": time.perf_counter() - started, "segments": result["segments"]}
+    out[path] = {"seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu,
+                 "segments": result["segments"]}
 open(sys.argv[2], "w").write(json.dumps(out))
 """
 
@@ -91,11 +96,16 @@ def baseline_engine(rev: str, name: str = "voices_baseline"):
     return module
 
 
-def material(work: Path) -> list[dict]:
+def material(work: Path, unseen: Path | None = None) -> list[dict]:
     """Every recording: name, path, reference, and whether it was tuned on."""
     from tests import voices_audio as va
 
     items = []
+    for rttm in sorted(unseen.glob("*.rttm")) if unseen else []:
+        for name, reference in sorted(va.rttm(rttm).items()):
+            wav = rttm.with_name(f"{name}.wav")
+            if wav.is_file():
+                items.append({"name": name, "path": wav, "reference": reference, "kind": "unseen", "tuned": False})
     for name, reference in sorted(va.rttm().items()):
         items.append({"name": name, "path": CORPUS / "diarization" / f"{name}.wav", "reference": reference,
                       "kind": "ami", "tuned": name in TUNE_AMI})
@@ -222,6 +232,8 @@ def main() -> None:
     parser.add_argument("--match", type=float, nargs="*", default=[0.65, 0.7, 0.75, 0.8, 0.85],
                         help="speaker_match thresholds to try for remembered voices")
     parser.add_argument("--work", type=Path, help="keep recordings and transcripts here (reused)")
+    parser.add_argument("--unseen", type=Path, help="a folder of NAME.wav + RTTM files never looked at while "
+                        "tuning (e.g. pyannote.audio's sample: see docs/benchmarks.md), reported first")
     args = parser.parse_args()
     from workers.engines import voices
 
@@ -229,7 +241,7 @@ def main() -> None:
     prev = baseline_engine(args.previous, "voices_prev")
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-speakers-"))
     work.mkdir(parents=True, exist_ok=True)
-    items = material(work)
+    items = material(work, args.unseen)
     cache = work / "transcripts.json"
     transcripts = json.loads(cache.read_text()) if cache.is_file() else {}
     missing = [str(i["path"]) for i in items if str(i["path"]) not in transcripts]
@@ -246,7 +258,7 @@ def main() -> None:
     print(f"{'recording':18} {'part':5} {'OLD':>28} {'PREV':>28} {'NEW':>28} {'tr s':>6} {'prev s':>6} "
           f"{'new s':>6} {'ratio':>5}")
     rows = []
-    order = sorted(items, key=lambda i: (i["kind"] != "ami", i["tuned"], i["name"]))
+    order = sorted(items, key=lambda i: (i["kind"] != "unseen", i["kind"] != "ami", i["tuned"], i["name"]))
     for item in order:
         transcript = transcripts[str(item["path"])]
         wanted = len({who for *_, who in item["reference"]})
@@ -262,8 +274,10 @@ def main() -> None:
         ratio = result["new"][2] / transcript["seconds"]
         rows.append({**item, **result, "wanted": wanted, "wanted_2s": speaking(item["reference"]), "ratio": ratio, "overlap": overlap_share(item["reference"]),
                      "prev_ratio": result["prev"][2] / transcript["seconds"],
-                     "cpu_ratio": {k: result[k + "_cpu"] / transcript["seconds"] for k in ("prev", "new")}})
-        print(f"{item['name']:18} {'tune' if item['tuned'] else 'held':5} "
+                     "cpu_ratio": {k: result[k + "_cpu"] / transcript.get("cpu", transcript["seconds"])
+                                   for k in ("prev", "new")}})
+        part = "tune" if item["tuned"] else "new" if item["kind"] == "unseen" else "held"
+        print(f"{item['name']:18} {part:5} "
               + " ".join(f"{cell(*result[label][:2], wanted):>28}" for label in ENGINES)
               + f" {transcript['seconds']:6.1f} {result['prev'][2]:6.1f} {result['new'][2]:6.1f} {ratio:5.2f}")
 
@@ -284,6 +298,7 @@ def main() -> None:
               f"person talks: {alone}")
 
     print()
+    summary("never seen (--unseen)", [r for r in rows if r["kind"] == "unseen"])
     ami = [r for r in rows if r["kind"] == "ami"]
     summary("AMI held out (trn06-09)", [r for r in ami if not r["tuned"]])
     summary("AMI tuned on (trn01-05)", [r for r in ami if r["tuned"]])
@@ -291,10 +306,14 @@ def main() -> None:
     summary("synthetic held out", [r for r in rows if r["kind"] == "synthetic" and not r["tuned"]])
     summary("synthetic tuned on", [r for r in rows if r["kind"] == "synthetic" and r["tuned"]])
     summary("stereo file mixed to mono", [r for r in rows if r["kind"] == "other"])
-    for label in ("prev", "new"):  # the stage is one thread: its CPU time is its time on free cores
+    for label in ("prev", "new"):  # both by CPU time: on a loaded machine the clock says little
         cpu = sorted(r["cpu_ratio"][label] for r in rows)
-        print(f"{label.upper()} speakers' CPU time / transcription time: median {cpu[len(cpu) // 2]:.2f}, "
-              f"max {cpu[-1]:.2f}")
+        total = sum(r[label + "_cpu"] for r in rows) / sum(transcripts[str(r["path"])].get("cpu", 0) or 1e-9
+                                                           for r in rows)
+        print(f"{label.upper()} speakers' CPU time / transcription's CPU time: median {cpu[len(cpu) // 2]:.2f}, "
+              f"max {cpu[-1]:.2f}, all recordings together {total:.2f} (the stage runs on one thread, the "
+              f"transcription on {os.cpu_count()}: on free cores its share of the time is up to "
+              f"{os.cpu_count()}x this)")
     before = sorted(r["prev_ratio"] for r in rows)
     print(f"PREV speakers / transcription time: median {before[len(before) // 2]:.2f}, max {before[-1]:.2f}")
     ratios = sorted(r["ratio"] for r in rows)

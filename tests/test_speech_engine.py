@@ -75,3 +75,80 @@ def test_english_only_model_refuses_another_language(corpus):
     options = TranscribeOptions(language="de")
     with pytest.raises(ModelError, match="English only"):
         SpeechEngine.get(options).transcribe(probe(str(corpus / "jfk.flac")), options)
+
+
+def test_a_long_stretch_runs_in_parts_side_by_side_and_says_the_same(corpus, tmp_path):
+    """Batched, a long stretch is cut at a silence into parts that run at once, one per
+    stream (bench/bench_long.py: 0.89x the direct pipeline's time, warm). The parts must
+    be cut where nobody speaks, hear the meetings as well as the single call (WER against
+    the reference within a point: the pipeline's 30-second windows near the cut are grouped
+    differently, so a few words differ), keep segments in time order and report progress
+    forward to the end."""
+    from tests.long_audio import long_file, long_reference
+    from workers.engines.chunks import speech_regions
+    from workers.engines.voice_activity import probabilities
+    from workers.media import SAMPLE_RATE, decode
+
+    options = TranscribeOptions()
+    engine = SpeechEngine.get(options)
+    if engine.streams < 2:
+        pytest.skip("one core: nothing to run side by side")
+    path = long_file(tmp_path / "meetings.wav")
+    audio = decode(str(path), probe(str(path)))
+    probs = probabilities(audio)
+    regions = speech_regions(audio, probs=probs)
+    parts = engine._parts(audio, 0.0, regions, probs)
+    assert len(parts) == engine.streams and parts[0][0] == 0 and parts[-1][1] == len(audio)
+    for (_, cut), (following, _) in zip(parts, parts[1:]):
+        assert cut == following
+        assert not any(a < cut / SAMPLE_RATE < b for a, b in regions)  # in a silence
+    seen = []
+    together = engine.transcribe_samples(audio, options, batched=True, regions=regions, speech_probs=probs,
+                                         on_progress=lambda done, total: seen.append(done / total))
+    alone = engine.transcribe_samples(audio, options, batched=True, regions=regions, speech_probs=probs,
+                                      in_parts=False)
+    text = lambda r: " ".join(s["text"] for s in r["segments"])  # noqa: E731
+    assert wer(long_reference(), text(together)) <= wer(long_reference(), text(alone)) + 0.01
+    starts = [s["start"] for s in together["segments"]]
+    assert starts == sorted(starts) and together["duration"] == pytest.approx(len(audio) / SAMPLE_RATE, abs=0.01)
+    assert seen == sorted(seen) and seen[-1] == 1.0
+
+
+def test_a_soft_time_limit_stops_the_parts_side_by_side(corpus, tmp_path):
+    """Celery's soft time limit is a signal (billiard's SIGUSR1) whose handler raises in the
+    task's thread, which waits for the parts: the parts must stop at their next window, not run
+    on to the end of the stretch (they did: the limit's sentence came only after all of it, or
+    the hard limit killed the process first, model and all). One window a batch, so a part has
+    a next window to stop at."""
+    import signal
+    import threading
+
+    from billiard.exceptions import SoftTimeLimitExceeded
+
+    from tests.long_audio import long_file
+    from workers.media import decode
+
+    options = TranscribeOptions(batch_size=1)
+    engine = SpeechEngine.get(options)
+    if engine.streams < 2:
+        pytest.skip("one core: nothing to run side by side")
+    path = long_file(tmp_path / "meetings.wav")
+    audio = decode(str(path), probe(str(path)))
+    seen, main = [], threading.main_thread().ident
+
+    def progress(done: float, total: float) -> None:
+        seen.append(done / total)
+        if len(seen) == 1:  # the first progress: the parts are under way; the limit comes
+            signal.pthread_kill(main, signal.SIGUSR1)
+
+    def limit(*_):
+        raise SoftTimeLimitExceeded()
+
+    before = signal.signal(signal.SIGUSR1, limit)
+    try:
+        with pytest.raises(SoftTimeLimitExceeded):
+            engine.transcribe_samples(audio, options, batched=True, on_progress=progress)
+    finally:
+        signal.signal(signal.SIGUSR1, before)
+    print(f"progress when the parts stopped: {max(seen):.2f}")
+    assert seen and max(seen) < 0.6, seen[-5:]  # each part stopped within a window or two of the limit

@@ -21,6 +21,11 @@ from workers.options import default
 log = logging.getLogger(__name__)
 
 BATCHED_FROM_SECONDS = 60.0
+# The batched pipeline's windows are independent of each other, so a long stretch is cut
+# at a silence into parts that run side by side, each on its share of the cores: on 2
+# cores two parts on one thread each did 1.24-1.35x the work of one part on two threads
+# (tiny.en, the corpus meetings, the same text either way: bench/bench_long.py).
+PART_MIN_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -76,15 +81,20 @@ class SpeechEngine:
         from workers.config import thread_budget
 
         self.cpu_threads = cpu_threads or thread_budget()
+        # Two calls at once on CPU, one model in memory (CTranslate2 shares the weights). Each
+        # call keeps every thread: a short file (one call) loses nothing, and two calls on 2
+        # cores ran within 4 % of two one-thread calls.
+        self.streams = 2 if self.device == "cpu" and self.cpu_threads >= 2 else 1
         started = time.monotonic()
         try:
             self.model = WhisperModel(model_path, device=self.device,
                                       compute_type=self.compute_type,
-                                      cpu_threads=self.cpu_threads)
+                                      cpu_threads=self.cpu_threads,
+                                      num_workers=self.streams)
         except (RuntimeError, ValueError, OSError) as exc:
             raise ModelError(f"The speech model at {model_path} could not be loaded: {exc}") from None
         self.load_seconds = time.monotonic() - started
-        self._batched = None
+        self._batched = threading.local()  # one pipeline a thread: it keeps state between windows
         log.info("loaded %s on %s/%s with %d threads in %.2f s", model_name, self.device,
                  self.compute_type, self.cpu_threads, self.load_seconds)
 
@@ -183,14 +193,22 @@ class SpeechEngine:
     def transcribe_samples(self, audio, options: TranscribeOptions, *, offset: float = 0.0,
                            on_progress: Callable[[float, float], None] | None = None,
                            batched: bool | None = None, regions: list | None = None,
-                           speech_probs=None) -> dict:
+                           speech_probs=None, in_parts: bool = True, stop: threading.Event | None = None) -> dict:
         """Transcribe 16 kHz samples; times are shifted by *offset* (a chunk's start).
 
         *regions*: where VAD hears speech, in the same (shifted) times, if known.
-        *speech_probs*: Silero's probabilities for these samples (``voice_activity``), if kept."""
+        *speech_probs*: Silero's probabilities for these samples (``voice_activity``), if kept.
+        Batched, a long stretch runs in parts side by side (``streams``); *stop*: a part
+        stops at its next segment once it is set (``PartStopped``)."""
         from workers.engines.voice_activity import known
 
         total = len(audio) / SAMPLE_RATE
+        batched = self.use_batched(options, total) if batched is None else batched
+        if batched and in_parts and self.streams > 1:
+            parts = self._parts(audio, offset, regions, speech_probs)
+            if len(parts) > 1:
+                return self._side_by_side(audio, options, parts, offset=offset, on_progress=on_progress,
+                                          regions=regions, speech_probs=speech_probs)
         multilingual = self._check(options)
         condition = options.condition_on_previous_text
         if condition is None:
@@ -204,12 +222,12 @@ class SpeechEngine:
                       hotwords=(options.hotwords or "").strip() or None)
         if options.temperature:  # OpenAI's meaning: 0 is greedy with the fallback; above 0, sample at it
             common["temperature"] = options.temperature
-        batched = self.use_batched(options, total) if batched is None else batched
         if batched:
             from faster_whisper import BatchedInferencePipeline
 
-            if self._batched is None:
-                self._batched = BatchedInferencePipeline(self.model)
+            pipeline = getattr(self._batched, "pipeline", None)
+            if pipeline is None:  # parts side by side each get their own (word times use its state)
+                pipeline = self._batched.pipeline = BatchedInferencePipeline(self.model)
             # The batched pipeline's segments are its 30-second windows. Sampling timestamps to
             # get sentences doubled its WER here (7 % -> 15 % on the joined meetings) and timing
             # every word costs 14 %, so unless words are asked for, each window is split into
@@ -221,7 +239,7 @@ class SpeechEngine:
                 regions = [(a + offset, b + offset) for a, b in speech_regions(audio, probs=speech_probs)]
             batch_size = options.batch_size or auto_batch_size()
             with known(speech_probs):
-                segments, tinfo = self._batched.transcribe(audio, batch_size=batch_size, **common)
+                segments, tinfo = pipeline.transcribe(audio, batch_size=batch_size, **common)
             if on_progress:  # the pipeline reports a batch of windows at a time: fill in between
                 segments = Between(segments, total, on_progress, step_seconds=batch_size * 30.0)
                 on_progress = segments.report
@@ -230,6 +248,8 @@ class SpeechEngine:
                 segments, tinfo = self.model.transcribe(audio, **common)
         out = []
         for seg in segments:
+            if stop is not None and stop.is_set():
+                raise PartStopped()
             words = [{"start": round(float(w.start) + offset, 3), "end": round(float(w.end) + offset, 3),
                       "word": w.word, "probability": round(float(w.probability), 3)} for w in seg.words or ()]
             if batched and words:
@@ -258,6 +278,92 @@ class SpeechEngine:
             "batched": batched,
             "segments": out,
         }
+
+
+    def _parts(self, audio, offset: float, regions: list | None, speech_probs) -> list[tuple[int, int]]:
+        """Sample ranges of *audio*, one per stream, cut in the middle of the silence
+        nearest each even share (at a Silero window, so the kept probabilities line up);
+        one range when no part would be PART_MIN_SECONDS long."""
+        from workers.engines.chunks import speech_regions
+        from workers.engines.voice_activity import WINDOW
+
+        total = len(audio) / SAMPLE_RATE
+        if total < self.streams * PART_MIN_SECONDS:
+            return [(0, len(audio))]
+        if regions is None:
+            relative = speech_regions(audio, probs=speech_probs)
+        else:
+            relative = [(a - offset, b - offset) for a, b in regions]
+        silences = [(relative[i][1] + relative[i + 1][0]) / 2 for i in range(len(relative) - 1)
+                    if relative[i + 1][0] > relative[i][1]]
+        cuts = []
+        for k in range(1, self.streams):
+            want = total * k / self.streams
+            near = min(silences, key=lambda t: abs(t - want), default=want)  # speech with no pause: cut anyway
+            cuts.append(int(near * SAMPLE_RATE) // WINDOW * WINDOW)
+        bounds = [0] + sorted(set(cuts)) + [len(audio)]
+        ranges = list(zip(bounds[:-1], bounds[1:]))
+        if any((b - a) / SAMPLE_RATE < PART_MIN_SECONDS for a, b in ranges):
+            return [(0, len(audio))]
+        return ranges
+
+    def _side_by_side(self, audio, options: TranscribeOptions, parts: list[tuple[int, int]], *, offset: float,
+                      on_progress, regions: list | None, speech_probs) -> dict:
+        """Each part through the batched pipeline on its own thread (CTranslate2 lets go of
+        the GIL), joined in time order; progress is the sum of the parts'."""
+        from concurrent.futures import ThreadPoolExecutor, wait
+
+        from workers.engines.voice_activity import WINDOW
+
+        total = len(audio) / SAMPLE_RATE
+        done = [0.0] * len(parts)
+        lock = threading.Lock()
+
+        def reporter(i: int):
+            def report(seconds: float, _total: float) -> None:
+                with lock:
+                    done[i] = seconds
+                    on_progress(min(sum(done), total), total)
+            return report if on_progress else None
+
+        stop = threading.Event()  # a part failed, or the caller was stopped: the others stop too
+
+        def run(i: int) -> dict:
+            a, b = parts[i]
+            start, end = offset + a / SAMPLE_RATE, offset + b / SAMPLE_RATE
+            inside = None if regions is None else [(max(x, start), min(y, end)) for x, y in regions
+                                                   if y > start and x < end]
+            probs = None if speech_probs is None else speech_probs[a // WINDOW:b // WINDOW + 1]
+            try:
+                return self.transcribe_samples(audio[a:b], options, offset=start, on_progress=reporter(i),
+                                               batched=True, regions=inside, speech_probs=probs, in_parts=False,
+                                               stop=stop)
+            except BaseException:
+                stop.set()
+                raise
+
+        pool = ThreadPoolExecutor(len(parts), thread_name_prefix="speech-part")
+        try:
+            futures = [pool.submit(run, i) for i in range(len(parts))]
+            wait(futures)
+        except BaseException:  # Celery's soft time limit, raised in this thread by its signal
+            stop.set()
+            raise
+        finally:
+            pool.shutdown(wait=True)  # the parts stop at their next segment once *stop* is set
+        errors = [f.exception() for f in futures if f.exception() is not None]
+        if errors:  # the part's own error, not the others' PartStopped
+            raise next((e for e in errors if not isinstance(e, PartStopped)), errors[0])
+        results = [f.result() for f in futures]
+        first = results[0]
+        first.update(duration=round(total, 3),
+                     segments=in_time_order([s for r in results for s in r["segments"]]))
+        return first
+
+
+class PartStopped(Exception):
+    """A part of a stretch run side by side stopped because another part failed or the call
+    that waits for them was stopped (``SpeechEngine._side_by_side``)."""
 
 
 class Between:
