@@ -101,10 +101,9 @@ def test_a_pass_reads_the_buffer_once_and_silence_costs_no_pass():
     encoder run in about half the passes); once every word is final, silence costs no pass."""
     import numpy as np
 
+    from tests.helpers import CORPUS, reference, wer
     from workers.engines.speech import TranscribeOptions
     from workers.media import SAMPLE_RATE, decode, probe
-
-    from tests.helpers import CORPUS, reference, wer
 
     source = str(CORPUS / "jfk.flac")
     speech = decode(source, probe(source))
