@@ -42,15 +42,35 @@ HELD_OUT = ("meeting2_incident_review", "meeting3_budget_planning", "meeting4_cu
 TRIED_ON = ("meeting1_product_sync",)
 
 
-def word_ends(wav: Path, model: str) -> list[tuple[str, float]]:
-    """(normalised word, end in seconds) of a file transcription of *wav* by *model*."""
+def file_transcription(wav: Path, model: str) -> dict:
+    """A file transcription of *wav* by *model*, with word timings."""
     from workers.engines.speech import SpeechEngine, TranscribeOptions
     from workers.media import probe
 
     options = TranscribeOptions(model=model, word_timestamps=True, language="en")
-    result = SpeechEngine.get(options).transcribe(probe(str(wav)), options)
+    return SpeechEngine.get(options).transcribe(probe(str(wav)), options)
+
+
+def word_ends(result: dict) -> list[tuple[str, float]]:
+    """(normalised word, end in seconds) of a transcription's words."""
     return [(normalize(w["word"]), w["end"]) for s in result["segments"] for w in s.get("words") or ()
             if normalize(w["word"])]
+
+
+def line_latencies(lines: list[tuple[float, str]], timings: list[tuple[str, float]]) -> dict[int, float]:
+    """{index of a line: when its last word ended in the played sound}, for the lines (arrival,
+    text) whose words align (difflib) to the timed words; the last matched word of a line wins."""
+    live_words, owner = [], []
+    for i, (_, text) in enumerate(lines):
+        for word in normalize(text).split():
+            live_words.append(word)
+            owner.append(i)
+    matcher = difflib.SequenceMatcher(None, live_words, [w for w, _ in timings], autojunk=False)
+    end_of_line: dict[int, float] = {}
+    for block in matcher.get_matching_blocks():
+        for k in range(block.size):
+            end_of_line[owner[block.a + k]] = timings[block.b + k][1]
+    return dict(sorted(end_of_line.items()))
 
 
 def cpu_seconds(proc: psutil.Process) -> float:
@@ -67,7 +87,7 @@ def cpu_seconds(proc: psutil.Process) -> float:
 def run(model: str, name: str, folder: Path, save: Path | None = None) -> dict:
     source = next(p for p in CORPUS.glob(f"{name}.*") if p.suffix != ".txt")
     played = wav_of(source, folder)
-    timings = word_ends(played, model)
+    timings = word_ends(file_transcription(played, model))
     data, out = folder / f"data-{model}-{name}", folder / f"out-{model}-{name}"
     out.mkdir()
     lines: list[tuple[float, str]] = []
@@ -97,17 +117,8 @@ def run(model: str, name: str, folder: Path, save: Path | None = None) -> dict:
     live = " ".join(line.split("] ", 1)[1] for _, line in lines)
     job_text = next(out.glob("*.txt")).read_text()
     # each line's last word, aligned to the timed words
-    live_words, owner = [], []
-    for i, (_, line) in enumerate(lines):
-        for word in normalize(line.split("] ", 1)[1]).split():
-            live_words.append(word)
-            owner.append(i)
-    matcher = difflib.SequenceMatcher(None, live_words, [w for w, _ in timings], autojunk=False)
-    end_of_line: dict[int, float] = {}
-    for block in matcher.get_matching_blocks():
-        for k in range(block.size):
-            end_of_line[owner[block.a + k]] = timings[block.b + k][1]  # the last matched word wins
-    latencies = [lines[i][0] - (started + end) for i, end in sorted(end_of_line.items())]
+    end_of_line = line_latencies([(at, line.split("] ", 1)[1]) for at, line in lines], timings)
+    latencies = [lines[i][0] - (started + end) for i, end in end_of_line.items()]
     if save is not None:
         save.mkdir(parents=True, exist_ok=True)
         (save / f"{model}-{name}.live.txt").write_text("".join(

@@ -93,3 +93,40 @@ def test_words_heard_again_after_a_cut_are_not_final_twice():
     policy.agree(words((88.9, 89.3, " Thank"), (89.3, 89.9, " you.")))  # final; then the buffer is cut at 89.9
     assert policy.agree(words((89.85, 90.2, " Thank"), (90.2, 90.6, " you."))) == []
     assert policy.agree(words((89.85, 90.2, " Thank"), (90.2, 90.6, " you."))) == []
+
+
+def test_a_pass_reads_the_buffer_once_and_silence_costs_no_pass():
+    """The real bundled model on jfk, half a second at a time: each pass runs the encoder
+    once (faster-whisper would read the buffer's end after the last word again: a second
+    encoder run in about half the passes); once every word is final, silence costs no pass."""
+    import numpy as np
+
+    from tests.helpers import CORPUS, reference, wer
+    from workers.engines.speech import TranscribeOptions
+    from workers.media import SAMPLE_RATE, decode, probe
+
+    source = str(CORPUS / "jfk.flac")
+    speech = decode(source, probe(source))
+    live = LiveTranscriber(TranscribeOptions.from_dict({"model": "bundled", "language": "en", "word_timestamps": True}))
+    model, encoded = live.engine.model, []
+    real_encode = model.encode
+    model.encode = lambda *a, **k: encoded.append(1) or real_encode(*a, **k)  # counts, the real encoder runs
+    try:
+        lines = []
+        half = SAMPLE_RATE // 2
+        for sound in [speech[i:i + half] for i in range(0, len(speech), half)] + [np.zeros(half, np.float32)] * 2:
+            live.feed(sound)
+            if live.ready():
+                lines += live.step()
+        assert live.passes >= 15 and len(encoded) == live.passes
+        assert live.agreement.previous == [], "every word is final"
+        assert wer(reference("jfk"), " ".join(line.text for line in lines)) <= 0.1
+        passes = live.passes
+        for _ in range(6):  # three seconds of silence
+            live.feed(np.zeros(half, np.float32))
+            if live.ready():
+                assert live.step() == []
+        assert live.passes == passes and live.skipped >= 6, "silence is not transcribed"
+        assert live.finish() == [] and live.passes == passes
+    finally:
+        model.encode = real_encode

@@ -161,3 +161,19 @@ def test_the_window_watches_the_folders_its_settings_name(qtbot, data_dir, tmp_p
         assert controller._watch is None
     finally:
         close_window(qtbot, window)
+
+
+def test_serve_without_watch_watches_the_folders_the_settings_name(data_dir, tmp_path, corpus):
+    folder, out = tmp_path / "box", tmp_path / "written"
+    folder.mkdir()
+    (data_dir / "settings.json").write_text(json.dumps({"version": 2, "summarize": False, "watch_folders": str(folder),
+                                                        "watch_output": str(out), "watch_formats": "txt,srt"}))
+    serve = Serve(data_dir, tmp_path / "serve.log")  # no --watch
+    try:
+        assert f"Watching {folder} (and its subfolders; txt, srt to {out})" in serve.said()
+        shutil.copy(corpus / "jfk.flac", folder / "jfk.flac")
+        wait_until(lambda: (out / "jfk.srt").exists() and (out / "jfk.txt").exists(), 240, 0.5,
+                   "the transcript written to the settings' output folder")
+        assert wer(reference("jfk"), (out / "jfk.txt").read_text()) <= 0.05
+    finally:
+        serve.stop()

@@ -29,12 +29,18 @@ def say(notices) -> None:
 
 def serve(data: DataDir, api: str | None = None, api_limits: dict | None = None, watch: dict | None = None) -> int:
     """The stack until Ctrl-C; with *api* (an address, "" for the default) the local API too;
-    with *watch* ({"folders", "out", "formats", "settle_seconds"}) watched folders."""
+    with *watch* ({"folders", "out", "formats", "settle_seconds"}) watched folders; without
+    it, the folders Settings › Watch folder names (the window's watch), if any."""
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     desk = Desk(data)
-    watches = _watches(desk, watch) if watch else []
+    if watch:
+        watches = _watches(desk, watch)
+    else:
+        from app.jobs.watch import from_settings
+
+        watches, watch = from_settings(desk.settings), {}
     if watches is None:
         desk.shut()
         return 2

@@ -320,7 +320,7 @@ class Desk:
     # --- paths in ------------------------------------------------------------------
     def add(self, paths: Iterable[str], options: dict | None = None, *, force: bool = False,
             keep_bad: bool = True, on_job: Callable[[Intake], None] | None = None,
-            source: str | None = None) -> Added:
+            source: str | None = None, hashes: dict[str, str] | None = None) -> Added:
         """Turn paths (files, folders) into jobs. Folders are walked for recordings (the
         rest is skipped and said); the same recording with the same options joins the job
         that has it (queued or running: ``Intake.already_active``; done:
@@ -329,8 +329,10 @@ class Desk:
         no job. *options*: ``job_options()`` (the settings') when None. *on_job*: called
         with each file's ``Intake`` as it is taken (a long folder shows as it goes).
         *source*: where the jobs came from (``WINDOW``, ``watch_source(folder)`` …), kept on
-        each new job for the job list and ``earmark status``."""
+        each new job for the job list and ``earmark status``. *hashes*: {path: content hash}
+        of files the caller hashed already (the watch), not read again."""
         options = self.job_options() if options is None else options
+        hashes = {str(Path(p).absolute()): h for p, h in (hashes or {}).items()}
         files, skipped, empty = walk(str(Path(p).absolute()) for p in paths)
         added = Added(skipped=skipped)
         if skipped:
@@ -342,7 +344,8 @@ class Desk:
         service, send = self.service, self.ready and self.stack is not None
         for path in files:
             try:
-                intake = service.intake(path, options, force=force, send=send, keep_bad=keep_bad, source=source)
+                intake = service.intake(path, options, force=force, send=send, keep_bad=keep_bad, source=source,
+                                        file_hash=hashes.get(path))
             except BadMediaError as exc:  # only with keep_bad False
                 added.refused.append(path)
                 added.notices.append(Notice(REFUSED, str(exc), {"path": path, "why": str(exc)}))

@@ -139,7 +139,8 @@ class JobService:
         self.store.update_stage(job_id, TRANSCRIBE, state=state, error=why, finished_at=time.time())
 
     def intake(self, path: str, options: dict, *, force: bool = False, send: bool = True,
-               keep_bad: bool = True, source: str | None = None, into: str | None = None) -> Intake:
+               keep_bad: bool = True, source: str | None = None, into: str | None = None,
+               file_hash: str | None = None) -> Intake:
         """Validate, hash and queue one file. A bad file becomes a failed job with its reason
         (the window shows it on its row); with *keep_bad* False it raises BadMediaError
         instead (the command line says why at once and keeps no row of it).
@@ -147,11 +148,12 @@ class JobService:
         With *send* False the job waits as pending (the workers are not up yet);
         ``send_pending()`` queues it later. *source*: where the job came from (kept on a
         new job; a file that joins another job keeps that job's). *into*: a job made by
-        ``placeholder`` takes the file (it is its own job: the person asked for it)."""
+        ``placeholder`` takes the file (it is its own job: the person asked for it).
+        *file_hash*: its content hash, when the caller made it already (not read again)."""
         from workers.media import probe
 
         key = options_key(options)
-        hashing = _Hashing(path)  # read and hashed while the file is probed (both wait on the disk)
+        hashing = _Hashing(path, file_hash)  # read and hashed while the file is probed (both wait on the disk)
         try:
             info = probe(path)
         except BadMediaError as exc:
@@ -542,11 +544,12 @@ def _finished_at(meta: dict) -> float:
 class _Hashing:
     """A file's content hash made on a thread of its own (hashlib lets go of the GIL)."""
 
-    def __init__(self, path: str):
-        self._digest: str | None = None
+    def __init__(self, path: str, known: str | None = None):
+        self._digest: str | None = known
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, args=(path,), name="hash", daemon=True)
-        self._thread.start()
+        if known is None:
+            self._thread.start()
 
     def _run(self, path: str) -> None:
         try:
@@ -555,10 +558,11 @@ class _Hashing:
             self._error = exc
 
     def wait(self) -> None:
-        self._thread.join()
+        if self._digest is None:
+            self._thread.join()
 
     def result(self) -> str:
-        self._thread.join()
+        self.wait()
         if self._error is not None:
             raise self._error
         return self._digest

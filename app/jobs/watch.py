@@ -80,6 +80,21 @@ def from_settings(settings) -> list[Watched]:
     return watched(folders, str(settings["watch_output"]).strip() or None, formats)
 
 
+def output_stem(path: str) -> str:
+    """The name *path*'s output files get: its stem, or its whole name when another recording
+    beside it has the same stem (a.mp3 and a.wav: a.mp3.txt and a.wav.txt, never one a.txt
+    written over by the other)."""
+    from workers.media import is_media_name
+
+    here = Path(path)
+    try:
+        twins = [p for p in here.parent.iterdir() if p.name != here.name and p.stem.casefold() == here.stem.casefold()
+                 and is_media_name(p.name) and not ignored(p.name)]
+    except OSError:
+        twins = []
+    return here.name if twins else here.stem
+
+
 def ignored(name: str) -> bool:
     """A name never looked at: hidden, a backup, a download or copy in progress."""
     return name.startswith(".") or name.lower().endswith(IN_PROGRESS_ENDINGS)
@@ -200,7 +215,7 @@ class FolderWatch:
         if known and known["file_hash"] == digest:  # touched, the same recording
             self.desk.store.touch_watched(watch.folder, path, size_bytes=stat.st_size, mtime_ns=stat.st_mtime_ns)
             return None
-        added = self.desk.add([path], source=watch_source(watch.folder))
+        added = self.desk.add([path], source=watch_source(watch.folder), hashes={path: digest})
         for notice in added.notices:
             if notice.kind not in (ALREADY_DONE, ALREADY_QUEUED):  # the output is written all the same
                 self.on_notice(notice)
@@ -232,7 +247,7 @@ class FolderWatch:
             if ready:
                 try:
                     Path(row["out"]).mkdir(parents=True, exist_ok=True)
-                    paths = self.desk.export(row["job_id"], watch.formats, row["out"], stem=Path(row["path"]).stem,
+                    paths = self.desk.export(row["job_id"], watch.formats, row["out"], stem=output_stem(row["path"]),
                                              parts=ready)
                 except OSError as exc:
                     why = exc.strerror or str(exc)

@@ -1,12 +1,22 @@
 """Streaming transcription: text while it is spoken, each word once it is final.
 
 The policy is whisper_streaming's LocalAgreement-2 (Macháček, Dabre and Bojar, 2023):
-the growing audio buffer is transcribed again each time about ``MIN_CHUNK_SECONDS`` of
-new sound has come; a word is final when two consecutive passes agree on it and on
-everything before it (the longest common prefix of the two hypotheses). Once the buffer
-is longer than ``TRIM_SECONDS`` it is cut at the end of the last final sentence, and
-the final text before the cut is given to the next passes as their prompt. Lines are
-sentences: one is given as soon as its last word is final.
+the growing audio buffer is transcribed again as soon as the last pass is over and at
+least ``MIN_CHUNK_SECONDS`` of new sound has come; a word is final when two consecutive
+passes agree on it and on everything before it (the longest common prefix of the two
+hypotheses). Once the buffer is longer than ``TRIM_SECONDS`` it is cut at the end of the
+last final sentence, and the final text before the cut is given to the next passes as
+their prompt. Lines are sentences: one is given as soon as its last word is final.
+
+A pass decodes the buffer once, as one segment without timestamps (the words' times come
+from the cross-attention alignment all the same): with timestamps, faster-whisper drops
+the unfinished last segment and reads the buffer's end again in a second 30-s window,
+which cost about half a pass more (a second encoder run in one pass of two).
+
+While every word is final and only silence comes (Silero VAD on the buffer's end), no
+pass runs. (Tried and left out: a pause making the words before it final without a second
+pass, and cutting the buffer at such a pause: on jfk both made words that one pass heard
+badly at a pause final, WER 0.045 → 0.14–0.23; the corpus meetings have no pause of 0.5 s.)
 
 The model is the one the workers load (``SpeechEngine.get``: the bundled tiny.en by
 default), in this process. No Qt, no Celery."""
@@ -21,9 +31,11 @@ import numpy as np
 from workers.engines.speech import SpeechEngine, TranscribeOptions
 from workers.media import SAMPLE_RATE
 
-MIN_CHUNK_SECONDS = 1.0  # new sound before the next pass
+MIN_CHUNK_SECONDS = 0.5  # new sound before the next pass (a pass starts once the last is over)
 TRIM_SECONDS = 10.0  # a longer buffer is cut at the last final sentence's end
 MAX_BUFFER_SECONDS = 20.0  # ... and at the last final word if no sentence ended (Whisper hears 30 s)
+QUIET_SECONDS = 0.2  # no pass while the silence at the buffer's end is this much older than the last pass
+SPEECH = 0.5  # Silero's probability from which a window is speech (faster-whisper's default threshold)
 PROMPT_CHARS = 200
 LONGEST_LINE_WORDS = 30  # a line with no sentence end is given at this many final words
 CLAUSE_LINE_WORDS = 12  # ... or at a comma once it has this many (tiny.en writes long run-on sentences)
@@ -109,6 +121,7 @@ class LiveTranscriber:
         self.final: list[Word] = []  # every final word
         self._line_from = 0  # the first final word not given in a line yet
         self.passes = 0
+        self.skipped = 0  # passes not run: only silence came
 
     def feed(self, samples: np.ndarray) -> None:
         """16 kHz mono float32 samples, or int16."""
@@ -123,11 +136,26 @@ class LiveTranscriber:
 
     def step(self) -> list[Line]:
         """One pass over the buffer; the lines that became final."""
+        new = self.heard - self.processed_to
         self.processed_to = self.heard
-        final = self.agreement.agree(self._transcribe())
-        self.final += final
+        if not self.agreement.previous and self._silence_at_end(new + QUIET_SECONDS) >= new + QUIET_SECONDS:
+            self.skipped += 1  # nothing waits to be final and only silence came: nothing to transcribe
+        else:
+            self.final += self.agreement.agree(self._transcribe())
         self._trim()
         return self._lines(force=False)
+
+    def _silence_at_end(self, seconds: float) -> float:
+        """How long the buffer's end has been silent (Silero), looking back at most *seconds*."""
+        from workers.engines.voice_activity import WINDOW, probabilities
+
+        tail = self.buffer[-int((seconds + 0.5) * SAMPLE_RATE):]  # half a second more for Silero to settle
+        if len(tail) < int((seconds + 0.5) * SAMPLE_RATE):
+            return 0.0  # the buffer was just cut: too little to tell
+        probs = probabilities(tail)[: len(tail) // WINDOW]
+        speech = np.flatnonzero(probs >= SPEECH)
+        quiet = len(probs) - (speech[-1] + 1 if len(speech) else 0)
+        return min(seconds, quiet * WINDOW / SAMPLE_RATE)
 
     def finish(self) -> list[Line]:
         """The sound has ended: the last pass's words are final too (no pass comes to agree)."""
@@ -148,9 +176,11 @@ class LiveTranscriber:
         segments, _ = self.engine.model.transcribe(
             self.buffer, language=o.language or "en", task=o.task, beam_size=o.beam_size,
             initial_prompt=self._prompt() or None, condition_on_previous_text=True, word_timestamps=True,
-            vad_filter=o.vad_filter, hotwords=o.hotwords or None, without_timestamps=False)
+            vad_filter=o.vad_filter, hotwords=o.hotwords or None, without_timestamps=True)
         words = []
-        for segment in segments:
+        # without timestamps the buffer is one segment; the generator would go on to read the
+        # buffer's end after the last word again (another encoder run): it is not asked for more
+        for segment in filter(None, [next(iter(segments), None)]):
             for w in segment.words or ():
                 words.append(Word(self.offset + w.start, self.offset + w.end, w.word))
         return words
@@ -170,10 +200,14 @@ class LiveTranscriber:
             self.final += self.agreement.force(self.offset + length - TRIM_SECONDS)
             inside = [w for w in self.final if w.end > self.offset]
             at = inside[-1].end if inside else self.offset + length - TRIM_SECONDS  # no words: silence
-        if at is None or at <= self.offset:
-            return
-        self.buffer = self.buffer[int((at - self.offset) * SAMPLE_RATE):]
-        self.offset = at
+        if at is not None:
+            self._cut(at)
+
+    def _cut(self, at: float) -> None:
+        """The buffer starts at *at* (seconds from the recording's start) from now on."""
+        if at > self.offset:
+            self.buffer = self.buffer[int((at - self.offset) * SAMPLE_RATE):]
+            self.offset = at
 
     def _lines(self, force: bool) -> list[Line]:
         lines, words = [], self.final

@@ -1,0 +1,45 @@
+"""The watch's parts that need no stack: a watched file is read for its hash once, and
+two recordings with one name in a folder get outputs of their own."""
+
+import shutil
+
+from app.jobs import service
+from app.jobs.desk import Desk
+from app.jobs.watch import FolderWatch, output_stem, watched
+from app.paths import DataDir
+from workers import media
+
+
+def test_two_recordings_with_one_name_write_under_their_whole_names(tmp_path):
+    for name in ("talk.mp3", "Talk.wav", "talk.txt", ".talk.flac", "talk.m4a.part", "alone.flac"):
+        (tmp_path / name).write_bytes(b"x")
+    assert output_stem(str(tmp_path / "talk.mp3")) == "talk.mp3"
+    assert output_stem(str(tmp_path / "Talk.wav")) == "Talk.wav"  # names differing in case meet on some disks
+    assert output_stem(str(tmp_path / "alone.flac")) == "alone"
+    (tmp_path / "Talk.wav").unlink()
+    assert output_stem(str(tmp_path / "talk.mp3")) == "talk"  # a transcript, a hidden file, a download: no twins
+
+
+def test_a_watched_file_is_read_for_its_hash_once(data_dir, tmp_path, corpus, monkeypatch):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(corpus / "jfk.flac", folder / "jfk.flac")
+    hashed = []
+    real = media.hash_file
+
+    def counting(path, *args, **kwargs):  # the real hash, counted
+        hashed.append(path)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(media, "hash_file", counting)  # the watch's
+    monkeypatch.setattr(service, "hash_file", counting)  # the desk's intake
+    desk = Desk(DataDir(data_dir).ensure())  # no stack: the job waits as pending
+    try:
+        watch = FolderWatch(desk, watched([str(folder)], None, ["txt"]), settle_seconds=0)
+        assert watch.scan() == []  # seen; taken once it has not changed
+        [job_id] = watch.scan()
+        assert hashed == [str(folder / "jfk.flac")]
+        job = desk.store.job(job_id)
+        assert job["file_hash"] == real(str(folder / "jfk.flac")) and job["path"] == str(folder / "jfk.flac")
+    finally:
+        desk.shut()
