@@ -79,13 +79,16 @@ class DataDir:
     broker = _under("broker", "The broker's config and append-only file.")
     run = _under("run", "Pidfiles, the lock and the broker's address: 0700, this user only.")
     scratch = _under("scratch", "Decoded audio of long files for the chunk tasks on this machine.")
+    door = _under("run/door", "Where the running stack's command door listens (``app.jobs.door``): "
+                              "the socket's path, written while it serves.")
     del _under
 
-    def socket_path(self) -> Path:
-        """The broker's unix socket, short enough for sun_path. A deep data folder gets a
-        folder of its own in the user's runtime folder, or else a fresh one with a random
-        name in the temp folder: never a name another user could have made first."""
-        path = self.run / "broker.sock"
+    def socket_path(self, name: str = "broker.sock") -> Path:
+        """The broker's unix socket (or another of *name*), short enough for sun_path. A
+        deep data folder gets a folder of its own in the user's runtime folder, or else a
+        fresh one with a random name in the temp folder: never a name another user could
+        have made first."""
+        path = self.run / name
         if len(os.fsencode(path)) <= MAX_SOCKET_PATH:
             return path
         tag = hashlib.sha256(os.fsencode(self.root)).hexdigest()[:12]
@@ -96,9 +99,9 @@ class DataDir:
                 short.mkdir(mode=0o700)
             except FileExistsError:
                 pass
-            if _private_dir(short) and len(os.fsencode(short / "broker.sock")) <= MAX_SOCKET_PATH:
-                return short / "broker.sock"
-        return Path(tempfile.mkdtemp(prefix=f"earmark-{tag}-")) / "broker.sock"
+            if _private_dir(short) and len(os.fsencode(short / name)) <= MAX_SOCKET_PATH:
+                return short / name
+        return Path(tempfile.mkdtemp(prefix=f"earmark-{tag}-")) / name
 
     def log_file(self, role: str) -> Path:
         return self.logs / f"{role}.log"

@@ -46,7 +46,7 @@ sys.path.insert(0, str(REPO))
 SEGMENT_SECONDS = 5.5  # tiny.en's segments on the corpus meetings are 4-7 s
 WORDS_PER_SECOND = 2.5  # 150 words a minute
 TAIL_WORDS = 30_000  # made-up words: names, terms, the long tail of a year of talk
-QUERIES = {"word": "budget", "phrase": "ask not what your country"}
+QUERIES = {"word": "budget", "phrase": "ask not what your country", "stop word": "the"}
 TASK_NAMES = [("transcribe", "transcribe"), ("index", "index"), ("summarize", "nlp")]
 
 

@@ -114,6 +114,36 @@ def test_drop_files_and_a_folder_transcribes_them_and_rejects_the_rest(qtbot, ow
     assert wer(reference("jfk"), window.transcript.text()) <= 0.05
 
 
+@pytest.mark.stack_own  # the door opens with the window's own stack and goes with it
+def test_a_command_hands_its_file_to_the_window_that_runs_the_stack(qtbot, own_window, tmp_path, corpus):
+    """Issue 32's thin command: with the window running the stack, ``earmark transcribe``
+    goes through the window's command door (no Celery in the command); the transcript is
+    written where the command asked, the job is in the window's list, from the command
+    line; the door goes with the window."""
+    import subprocess
+    import sys
+
+    from app.cli.thin import reach
+
+    window = own_window
+    qtbot.waitUntil(lambda: window.controller.is_ready, timeout=180_000)
+    data = window.controller.data
+    assert window.controller.desk.door is not None and reach(data) is not None
+    recording = fresh_copy(corpus / "jfk.flac", tmp_path / "in")
+    out = tmp_path / "out"
+    command = subprocess.Popen([sys.executable, "-m", "app", "--data-dir", str(data.root), "transcribe",
+                                str(recording), "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               stdin=subprocess.DEVNULL, text=True)
+    qtbot.waitUntil(lambda: command.poll() is not None, timeout=180_000)
+    _, said = command.communicate()
+    assert command.returncode == 0, said
+    assert wer(reference("jfk"), (out / "jfk.txt").read_text()) <= 0.05
+    qtbot.waitUntil(lambda: row_of(window, "jfk.flac") is not None, timeout=30_000)
+    assert row_of(window, "jfk.flac")["source"] == "command line"
+    close_window(qtbot, window)
+    assert not data.door.exists() and reach(data) is None  # nothing left to knock on
+
+
 @pytest.mark.stack_own  # cancelling the running job kills its pool process; the order needs an idle queue
 def test_cancel_and_move_to_top_change_what_runs(qtbot, own_window, tmp_path, corpus):
     window = own_window

@@ -74,7 +74,9 @@ def test_transcribe_a_direct_link_and_a_page_and_a_missing_link_fails_in_one_sen
         for url in (direct, page):  # fetched into the data folder, private
             path = Path(mine[link_source(url)]["path"])
             assert path.is_relative_to(shared_stack / "links") and private(path)
-            assert mine[link_source(url)]["state"] == js.DONE
+            # the command returned once the transcript was written; the running Earmark indexes it after
+            wait_until(lambda: store.job(mine[link_source(url)]["id"])["state"] == js.DONE, 120,
+                       message="indexed by the running Earmark")
     finally:
         store.close()
 
@@ -128,15 +130,14 @@ def test_the_api_takes_a_url_instead_of_a_file(site, data_dir):
         stop_api(api)
 
 
-def test_a_download_cancelled_on_its_row_stops_and_retry_fetches_it_again(data_dir, tmp_path, corpus):
-    """No workers needed: the download, its cancel and the new job waiting for them."""
-    from app.jobs.desk import Desk
-    from app.paths import DataDir
-
+@pytest.fixture
+def slow_link(corpus):
+    """(url, the bytes it serves, release): the first 64 KB of jfk.flac at once, the rest once
+    the test sets *release*."""
     data = (corpus / "jfk.flac").read_bytes()
     release = threading.Event()
 
-    class Slow(Quiet):  # the first 64 KB at once, the rest once the test lets it go
+    class Slow(Quiet):
         def do_GET(self):
             self.send_response(200)
             self.send_header("Content-Type", "audio/flac")
@@ -147,12 +148,23 @@ def test_a_download_cancelled_on_its_row_stops_and_retry_fetches_it_again(data_d
             release.wait(60)
             try:
                 self.wfile.write(data[65536:])
-            except ConnectionError:  # the first, cancelled download hung up
+            except ConnectionError:  # a cancelled download hung up
                 pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/slow.flac"
+    yield f"http://127.0.0.1:{server.server_address[1]}/slow.flac", data, release
+    release.set()
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_download_cancelled_on_its_row_stops_and_retry_fetches_it_again(data_dir, slow_link):
+    """No workers needed: the download, its cancel and the new job waiting for them."""
+    from app.jobs.desk import Desk
+    from app.paths import DataDir
+
+    url, data, release = slow_link
     desk = Desk(DataDir(data_dir).ensure())
     try:
         job_id = desk.link_job(url)
@@ -175,5 +187,38 @@ def test_a_download_cancelled_on_its_row_stops_and_retry_fetches_it_again(data_d
         assert private(Path(again["path"])) and again["state"] == js.QUEUED
     finally:
         desk.shut()
-        server.shutdown()
-        server.server_close()
+
+
+def test_a_command_that_goes_through_the_door_during_its_download_leaves_the_download_going(data_dir, slow_link):
+    """``earmark transcribe URL`` through a running Earmark's command door (``app.jobs.door``),
+    then Ctrl-C while the link downloads: the download goes on and its job gets its file, as a
+    command's files do (it was failed: the progress sent to the command that had gone raised
+    inside yt-dlp's hook). No workers needed: the job waits for them."""
+    import json
+    import socket
+
+    from app.jobs.desk import Desk
+    from app.jobs.door import CommandDoor
+    from app.paths import DataDir
+
+    url, data, release = slow_link
+    desk = Desk(DataDir(data_dir).ensure())
+    door = CommandDoor(desk).start()
+    try:
+        request = {"op": "transcribe", "files": [url], "asked": {}, "format": "txt", "out": str(data_dir / "out"),
+                   "force": False, "wait_index": False}
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(60)
+            sock.connect(str(door.path))
+            sock.sendall(json.dumps(request).encode() + b"\n")
+            with sock.makefile("rb") as answers:
+                first = json.loads(answers.readline())
+        assert first["rows"][0][:2] == [url, "download"], first  # it downloads; then the command goes
+        release.set()
+        [job] = wait_until(lambda: desk.store.jobs(), 30, message="the link's job")
+        wait_until(lambda: desk.store.job(job["id"])["state"] != js.RUNNING, 60, message="the download done")
+        job = desk.store.job(job["id"])
+        assert job["state"] == js.QUEUED and Path(job["path"]).read_bytes() == data, job  # waits for the workers
+    finally:
+        door.stop()
+        desk.shut()

@@ -468,6 +468,10 @@ def test_a_phrase_line_keeps_what_qualifies_it_and_every_negation():
     # a number is not cut from what it counts
     assert not [p for p in phrases("Later the van brought forty chairs to the hall") if p.endswith("forty.")]
     assert "Van brought forty chairs." in phrases("Later the van brought forty chairs to the hall")
+    # a said "that" clause keeps its verb: not "Caretaker said that the new boiler."
+    told = phrases("The caretaker said that the new boiler was installed on time")
+    assert "Caretaker said that the new boiler was installed." in told
+    assert not [p for p in told if p.endswith(("boiler.", "that.", "new boiler."))], told
 
 
 def test_a_question_a_reply_says_is_not_decided_is_the_open_question():
@@ -521,3 +525,79 @@ def test_a_question_the_next_sentence_answers_is_not_open_one_it_puts_off_is():
     assert [minutes.all[i].text for i, k in sorted(minutes.kinds.items()) if k == "questions"] == [
         "What do we do if the trains are on strike that day?", "Who is going to drive the van to the fair next month?"]
     assert minutes.kinds.get(5) is None  # "we will get back to that" puts the question off: no action of its own
+    # "Let's leave that for the next meeting." puts it off too: the question is open, the reply no decision
+    later = Minutes(said("Should we rent a bouncy castle for the children this summer?",
+                         "Let's leave that for the next meeting.",
+                         "The caretaker has the keys and the chairs are stacked in the storage room."))
+    assert later.kinds == {0: "questions"} and later.put_off == {1}
+
+
+def test_an_offer_a_request_by_name_and_a_named_list_item_are_actions_with_their_owner():
+    """Commitments said without "will" (issue 31, round 5): "I can …" offers to do it, "Name,
+    could you …?" gives it to someone (no open question), and an item of a task list says its
+    owner first ("First, Bruno paints …"). "If I can …", "I can see why …" and "Then Tilda
+    says …" are none of these; "we are going with …" is a decision."""
+    from workers.engines.minutes import Minutes, owner_in
+
+    minutes = Minutes(said("The garden shed needs a new lock before the winter starts.",
+                           "I can order a new lock from the hardware shop on Friday.",
+                           "Tilda, could you collect the spare keys from the caretaker?",
+                           "So, the jobs for next time.",
+                           "First, Bruno paints the fence behind the greenhouse.",
+                           "Then, Tilda waters the seedlings while we are away.",
+                           "If I can find the ladder, the gutter is easy to clear.",
+                           "I can see why the roses did so badly this year after the rain.",
+                           "Then Tilda says the compost is ready for the beds.",
+                           "After the tasting we are going with the smaller caterer for the summer dinner."))
+    kinds = {minutes.all[i].text: k for i, k in minutes.kinds.items()}
+    assert kinds == {"I can order a new lock from the hardware shop on Friday.": "actions",
+                     "Tilda, could you collect the spare keys from the caretaker?": "actions",
+                     "First, Bruno paints the fence behind the greenhouse.": "actions",
+                     "Then, Tilda waters the seedlings while we are away.": "actions",
+                     "After the tasting we are going with the smaller caterer for the summer dinner.": "decisions"}
+    owners = {s.text.split()[1]: owner_in(s) for s in minutes.all if kinds.get(s.text) == "actions"}
+    assert owners == {"can": None, "could": "Tilda", "Bruno": "Bruno", "Tilda": "Tilda"}
+    lines = [line.text for line in minutes.notes(["Action items"])["Action items"]]
+    assert "Order new lock from hardware shop on Friday." in lines, lines  # "I can" goes: the speaker says who
+
+
+def test_a_reply_that_only_says_it_is_open_is_neither_a_line_nor_a_summary_and_what_about_keeps_its_subject():
+    """Round 5: "We haven't decided that yet." after a question makes the question the line
+    (it says what is open) and is not taken for the summary either (it would say it twice);
+    "What about the ferry? Does it run …?" keeps the short question before, which says what
+    "it" is; a summary line says more than a number or a day."""
+    from workers.engines.minutes import Minutes
+
+    minutes = Minutes(said("The boat club has two new canoes and the old jetty was repaired in the spring.",
+                           "Who is going to drive the trailer to the regatta next month?",
+                           "We haven't decided that yet.",
+                           "The harbour office sends the new timetable on the fourth of October.",
+                           "Ninety members renewed their membership for next year, twelve more than last year.",
+                           "What about the ferry?",
+                           "Does it still run on Sundays after the end of September?"))
+    notes = minutes.notes(["Summary", "Open questions"])
+    questions = [line.text for line in notes["Open questions"]]
+    assert questions == ["Who is going to drive trailer to regatta next month?",
+                         "What about ferry? Does it still run on Sundays after end of September?"], questions
+    summary = [line.text for line in notes["Summary"]]
+    assert summary and not [line for line in summary if "decided" in line], summary
+    assert "Fourth of October." not in summary and "Ninety members." not in summary, summary
+    one_day = minutes.clauses(minutes.all[3], "summary")
+    assert one_day and all(set(o.lower().rstrip(".").split()) - {"the", "of", "fourth", "october"} for o in one_day)
+
+
+def test_tonights_agenda_a_put_off_and_a_named_task_with_its_day_after_a_lead_in():
+    """"Tonight we need to plan …" is the agenda; "Let's decide that next time." decides
+    nothing; "So, to finish, Bruno sends … by Friday" is Bruno's task; a capitalised first
+    word is no name ("Great news, …", "Both vans …")."""
+    from workers.engines.minutes import Minutes, owner_in
+
+    minutes = Minutes(said("Tonight we need to plan the harvest fair and the new rota.",
+                           "Great news, the mayor opens the fair on Saturday at ten.",
+                           "Both vans need new tyres before the end of the month.",
+                           "Should we sell tea at the fair or leave that to the church?",
+                           "I'm not sure yet.",
+                           "Let's decide that next time.",
+                           "So, to finish, Bruno sends the rota to every volunteer by Friday."))
+    assert minutes.kinds == {3: "questions", 6: "actions"}, minutes.kinds
+    assert owner_in(minutes.all[6]) == "Bruno"

@@ -112,3 +112,43 @@ def test_a_long_stretch_runs_in_parts_side_by_side_and_says_the_same(corpus, tmp
     starts = [s["start"] for s in together["segments"]]
     assert starts == sorted(starts) and together["duration"] == pytest.approx(len(audio) / SAMPLE_RATE, abs=0.01)
     assert seen == sorted(seen) and seen[-1] == 1.0
+
+
+def test_a_soft_time_limit_stops_the_parts_side_by_side(corpus, tmp_path):
+    """Celery's soft time limit is a signal (billiard's SIGUSR1) whose handler raises in the
+    task's thread, which waits for the parts: the parts must stop at their next window, not run
+    on to the end of the stretch (they did: the limit's sentence came only after all of it, or
+    the hard limit killed the process first, model and all). One window a batch, so a part has
+    a next window to stop at."""
+    import signal
+    import threading
+
+    from billiard.exceptions import SoftTimeLimitExceeded
+
+    from tests.long_audio import long_file
+    from workers.media import decode
+
+    options = TranscribeOptions(batch_size=1)
+    engine = SpeechEngine.get(options)
+    if engine.streams < 2:
+        pytest.skip("one core: nothing to run side by side")
+    path = long_file(tmp_path / "meetings.wav")
+    audio = decode(str(path), probe(str(path)))
+    seen, main = [], threading.main_thread().ident
+
+    def progress(done: float, total: float) -> None:
+        seen.append(done / total)
+        if len(seen) == 1:  # the first progress: the parts are under way; the limit comes
+            signal.pthread_kill(main, signal.SIGUSR1)
+
+    def limit(*_):
+        raise SoftTimeLimitExceeded()
+
+    before = signal.signal(signal.SIGUSR1, limit)
+    try:
+        with pytest.raises(SoftTimeLimitExceeded):
+            engine.transcribe_samples(audio, options, batched=True, on_progress=progress)
+    finally:
+        signal.signal(signal.SIGUSR1, before)
+    print(f"progress when the parts stopped: {max(seen):.2f}")
+    assert seen and max(seen) < 0.6, seen[-5:]  # each part stopped within a window or two of the limit

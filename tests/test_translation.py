@@ -142,6 +142,31 @@ def test_the_translate_dialog_offers_a_list_and_says_when_the_model_translates_p
                     timeout=120_000)
 
 
+@pytest.mark.gui
+def test_settings_say_under_each_translation_setting_when_its_model_scored_below_the_floor(qtbot, shared_window):
+    """Settings › the speech task "Translate to English" with Whisper base, and "Translate
+    to" with the bundled summary model: each says, as it is chosen and before a job relies on
+    it, what the model scored and what works better; nothing is said while neither is chosen."""
+    from app.gui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(shared_window.controller.settings, shared_window)
+    qtbot.addWidget(dialog)
+    task, text = dialog.cautions["task"], dialog.cautions["translate_to"]  # each on its setting's page
+    dialog.editors["task"].setText("transcribe")
+    dialog.editors["translate_to"].setText("")
+    assert task.isHidden() and text.isHidden()
+    dialog.editors["model"].setText("base")
+    dialog.editors["task"].setText("translate")
+    assert not task.isHidden()
+    assert "Whisper 'base' scored 37 of 100" in task.text() and "below the 60" in task.text() \
+        and "Settings › Models" in task.text()
+    dialog.editors["translate_to"].setText("de")
+    assert not text.isHidden() and "scored 37 of 100" in text.text() and "Settings › Models" in text.text()
+    dialog.editors["task"].setText("transcribe")
+    assert task.isHidden() and not task.text()
+    dialog.reject()
+
+
 def test_a_multilingual_model_keeps_both_languages_of_a_mixed_recording(corpus):
     """English then German in one file: the language is detected per segment, so the
     German half is transcribed as German instead of being lost (it was, detected once)."""

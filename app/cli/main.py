@@ -256,6 +256,13 @@ def _run(command: str, data, args) -> int:
 
         print(api_key(data.root, new=args.new))
         return 0
+    if command in ("transcribe", "status"):
+        # a running Earmark does it for the command, through its door
+        from app.cli import thin
+
+        done = thin.transcribe(data, args) if command == "transcribe" else thin.status(data)
+        if done is not None:
+            return done
     if command == "transcribe":
         from app.cli.commands import transcribe
 

@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, Signal
 from app.errors import SENTENCE_ERRORS, AppError
 from app.jobs import desk as front
 from app.jobs.desk import Desk
+from app.jobs.door import CommandDoor
 from app.paths import DataDir
 from app.settings import Settings
 from app.store.jobstore import JobStore
@@ -94,7 +95,7 @@ class AppController(QObject):
     def _start(self) -> None:
         try:
             self._notices = self.desk.open(wait_workers=True, on_event=self._on_event,
-                                           on_summary_text=self.summary_text.emit)
+                                           on_summary_text=self.summary_text.emit, door=CommandDoor)
         except (AppError, OSError) as exc:  # a sentence (the broker, the supervisor …), or the data folder
             self.start_failed.emit(self.tr("{0}\n\nCheck that the data folder {1} is writable, or choose another "
                                            "one with --data-dir.").format(exc, self.data.root))

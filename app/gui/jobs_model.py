@@ -15,8 +15,13 @@ from app.gui.table import ColumnsModel
 from app.store import jobstore as js
 from workers.timefmt import clock
 
-ProgressRole = Qt.UserRole + 1
-JobIdRole = Qt.UserRole + 2
+ProgressRole = int(Qt.UserRole) + 1
+JobIdRole = int(Qt.UserRole) + 2
+# Roles as plain ints: comparing a role with a PySide6 enum (``role == Qt.DisplayRole``)
+# costs about 4 µs, and a page of the job list asks ``data`` some 600 times (a scroll
+# through 5,000 jobs spent 1.9 of its 3.3 s of CPU there).
+DISPLAY, TOOLTIP, DECORATION = int(Qt.DisplayRole), int(Qt.ToolTipRole), int(Qt.DecorationRole)
+ANSWERED = frozenset((DISPLAY, TOOLTIP, DECORATION, ProgressRole, JobIdRole))  # every other role: None
 
 
 def time_left(row: dict, now: float) -> float | None:
@@ -203,23 +208,23 @@ class JobTableModel(ColumnsModel):
             self.rows = rows
             self.endResetModel()
 
-    def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid():
+    def data(self, index, role=DISPLAY):
+        if role not in ANSWERED or not index.isValid():
             return None
         row = self.rows[index.row()]
-        column = COLUMNS[index.column()]
-        if role == Qt.DisplayRole:
-            value = column.value(row, self.now)
-            return f"{value * 100:.0f}%" if index.column() == PROGRESS_COLUMN else value
+        at = index.column()
+        if role == DISPLAY:
+            value = COLUMNS[at].value(row, self.now)
+            return f"{value * 100:.0f}%" if at == PROGRESS_COLUMN else value
         if role == ProgressRole:
             return 1.0 if row["state"] == js.DONE else (row.get("progress") or 0.0)
         if role == JobIdRole:
             return row["id"]
-        if role == Qt.ToolTipRole:
-            if column.title == "From":
+        if role == TOOLTIP:
+            if COLUMNS[at].title == "From":
                 return source_text(row) or None
             return row["error"] or row.get("note") or row["path"]
-        if role == Qt.DecorationRole and index.column() == STATE_COLUMN and row["state"] in STATE_ICONS:
+        if at == STATE_COLUMN and row["state"] in STATE_ICONS:  # DECORATION
             return STATE_ICONS[row["state"]]  # a coloured mark, readable on the selection's colour too
         return None
 

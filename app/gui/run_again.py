@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout
 
-from app.gui.settings_dialog import editor_for, ok_cancel, value_of
+from app.gui.settings_dialog import caution, editor_for, ok_cancel, value_of
 from app.settings import BY_KEY
 
 
@@ -18,21 +18,6 @@ def stage_text(text: str) -> str:
 
 def action_text(stage) -> str:
     return stage_text(stage.again.action)
-
-
-def caution(key: str, settings) -> str:
-    """What a person should know before relying on what this option makes ("" if nothing)."""
-    if key == "translate_to":
-        from workers.engines.llm import BUNDLED, TRANSLATION_CHRF, TRANSLATION_FLOOR, translation_warning
-
-        if translation_warning("text", settings["llm_model"]):
-            return QCoreApplication.translate(
-                "MainWindow", "The bundled translation model (SmolLM2-135M) scored {0} of 100 on Earmark's test "
-                "translation, below the {1} a usable translation needs: expect wrong and untranslated "
-                "sentences. For English from speech, transcribe with the speech model 'base' and the "
-                "task 'translate'; for other languages, choose a larger summary model in Settings › "
-                "Models.").format(f"{TRANSLATION_CHRF[('text', BUNDLED)]:.0f}", f"{TRANSLATION_FLOOR:.0f}")
-    return ""
 
 
 class RunAgainDialog(QDialog):

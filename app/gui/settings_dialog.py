@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from app.gui import palette
 from app.gui.table import column_title
 from app.paths import choose_data_dir, chosen_data_dir
-from app.settings import ADVANCED, SETTINGS, Settings, problem_with
+from app.settings import ADVANCED, BY_KEY, SETTINGS, Settings, problem_with
 from workers.options import API, GROUPS, HELPERS
 
 # Settings the running stack is built from: changing one starts the stack again.
@@ -235,6 +235,42 @@ def editor_for(setting, value, data_root=None) -> QWidget:
     return editor
 
 
+def caution(key: str, settings) -> str:
+    """What a person should know before relying on what this option makes ("" if nothing):
+    the Translate dialog and Settings › "Translate to" (the summary model's text translation),
+    Settings › the speech task "translate" (Whisper's, with the speech model chosen)."""
+    if key == "task" and settings["task"] == "translate":
+        from workers.engines.llm import TRANSLATION_CHRF, TRANSLATION_FLOOR, translation_warning
+
+        if translation_warning("speech", settings["model"]):
+            return QCoreApplication.translate(
+                "MainWindow", "Whisper '{0}' scored {1} of 100 translating speech to English on Earmark's test "
+                "recording, below the {2} a usable translation needs: expect missing and wrong sentences. A "
+                "larger multilingual speech model (Settings › Models: small or medium) translates better.").format(
+                settings["model"], f"{TRANSLATION_CHRF[('speech', settings['model'])]:.0f}", f"{TRANSLATION_FLOOR:.0f}")
+    if key == "translate_to":
+        from workers.engines.llm import BUNDLED, TRANSLATION_CHRF, TRANSLATION_FLOOR, translation_warning
+
+        if translation_warning("text", settings["llm_model"]):
+            return QCoreApplication.translate(
+                "MainWindow", "The bundled translation model (SmolLM2-135M) scored {0} of 100 on Earmark's test "
+                "translation, below the {1} a usable translation needs: expect wrong and untranslated "
+                "sentences. For English from speech, transcribe with the speech model 'base' and the "
+                "task 'translate'; for other languages, choose a larger summary model in Settings › "
+                "Models.").format(f"{TRANSLATION_CHRF[('text', BUNDLED)]:.0f}", f"{TRANSLATION_FLOOR:.0f}")
+    return ""
+
+
+def changed(editor: QWidget, slot) -> None:
+    """Call *slot* whenever *editor*'s value changes (a list, a line of text, a picker)."""
+    inner = getattr(editor, "line", editor)  # a PathField's own editor
+    if isinstance(inner, QComboBox):
+        inner.currentIndexChanged.connect(slot)
+        inner.editTextChanged.connect(slot)
+    elif isinstance(inner, QLineEdit):
+        inner.textChanged.connect(slot)
+
+
 def value_of(editor: QWidget):
     if isinstance(editor, ValueCombo):
         return editor.text()
@@ -291,6 +327,18 @@ class SettingsDialog(QDialog):
             editor = editor_for(setting, settings[setting.key], data_root or settings.path.parent)
             self.editors[setting.key] = editor
             forms[setting.group].addRow(form_label(setting_text(setting.title), editor), editor)
+        # A translation that scored below the floor says so under its setting, as it is chosen
+        self.cautions = {}
+        for key in ("task", "translate_to"):
+            form = forms[BY_KEY[key].group]
+            label = QLabel()
+            label.setWordWrap(True)
+            label.setMaximumWidth(LABEL_WIDTH * 2)
+            form.insertRow(form.getWidgetPosition(self.editors[key])[0] + 1, label)
+            self.cautions[key] = label
+        for key in ("task", "model", "translate_to", "llm_model"):
+            changed(self.editors[key], self._show_cautions)
+        self._show_cautions()
         # The data folder is kept outside any data folder, and used from the next start.
         self.data_folder = PathField(chosen_data_dir(), folder=True)
         self.data_folder.line.setPlaceholderText(self.tr("the platform's folder"))
@@ -387,6 +435,15 @@ class SettingsDialog(QDialog):
             self._access().remove(name)
         self._fill_helpers()
         self._show_join_line(self.editors["helpers_listen"].text())
+
+    def _show_cautions(self, *_) -> None:
+        """Under the speech task and "Translate to": what the chosen model scored, when it is
+        below the floor (the words of the Translate dialog: ``caution``)."""
+        now = {key: value_of(self.editors[key]) for key in ("task", "model", "translate_to", "llm_model")}
+        for key, label in self.cautions.items():
+            text = caution(key, now) if now[key] else ""
+            label.setText(text)
+            label.setVisible(bool(text))
 
     def _show_join_line(self, listen: str) -> None:
         """The line the chosen helper types, for the address being typed (it works once saved)."""

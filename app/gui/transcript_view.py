@@ -149,6 +149,24 @@ class SegmentModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(r, 0), self.index(r, self.columnCount() - 1))
 
 
+MULTIMEDIA_QUIET = "qt.multimedia*=false"
+
+
+def quiet_multimedia_threads() -> None:
+    """Qt Multimedia's own messages are turned off before a player exists. Its back ends
+    log from their own threads (decoding, audio output). A message handler written in
+    Python (the app's ``quiet_qt``, pytest-qt's log capture) must take Python's lock to
+    run. If the GUI thread holds that lock while it waits for one of those threads, for
+    example while a player is stopped or deleted, both threads wait for ever. This was
+    seen once in the test suite: gdb showed the main thread waiting on a mutex in the
+    FFmpeg plugin, and the plugin's audio thread waiting for Python's lock. Rules are
+    checked in C++ before any handler is called, so a message turned off here never
+    needs Python's lock."""
+    from PySide6.QtCore import QLoggingCategory
+
+    QLoggingCategory.setFilterRules(MULTIMEDIA_QUIET)
+
+
 def quiet_ffmpeg() -> None:
     """Qt's FFmpeg prints a banner for every file it opens ("Input #0, mp3, from '/path…'",
     a dozen lines naming the file) on the terminal: keep only its errors. Called once a
@@ -247,6 +265,7 @@ class TranscriptWidget(QWidget):
         self._click_row: int | None = None
         self._click_timer = QTimer(self, singleShot=True, timeout=self._play_clicked)
 
+        quiet_multimedia_threads()
         self.player = QMediaPlayer(self)
         quiet_ffmpeg()
         self.audio = QAudioOutput(self)

@@ -199,19 +199,26 @@ class Desk:
         self._export_notices: list[Notice] = []
         self._born = time.time()  # links whose job is older than this desk are not being fetched by it
         self._fetching: dict[str, threading.Event] = {}  # job id → its download's cancel
+        self._door: Callable[[Desk], object] | None = None  # what serves the command door (``open``)
+        self.door = None  # the command door (``app.jobs.door.CommandDoor``) while it serves
 
     # --- the stack ---------------------------------------------------------------
     def open(self, roles=ALL_ROLES, *, wait_workers: bool = False, join: bool = True,
              on_event: Callable[[dict], None] | None = None,
-             on_summary_text: Callable[[str, str], None] | None = None) -> list[Notice]:
+             on_summary_text: Callable[[str, str], None] | None = None,
+             door: Callable[["Desk"], object] | None = None) -> list[Notice]:
         """Start the stack or join the one another Earmark process runs (``Stack.open``;
-        its errors pass through); return what a person should know about the start."""
+        its errors pass through); return what a person should know about the start.
+        *door*: while this process runs the stack, serve the commands of the command line
+        through it: ``app.jobs.door.CommandDoor`` (given by the window and ``serve``, which
+        run on; not by a command that stops its stack when it is done)."""
         stack = Stack(self.data, self.settings, roles, store=self.store, on_event=on_event,
                       on_summary_text=on_summary_text).open(wait_workers=wait_workers, join=join)
         with self._lock:
-            self.stack, self.ready = stack, True
+            self.stack, self.ready, self._door = stack, True, door
             if self.auto_export is not None:
                 self.auto_export.check()  # what is done already is not exported; what finishes from now on is
+        self._open_door()
         if stack.owner:  # this process starts the stack: a link download no process runs now was cut off
             for job in (j for j in self.store.unfilled_jobs() if j["created_at"] < self._born):
                 self.service.fail(job["id"], f"The download of {job['path']} stopped when Earmark did; add the "
@@ -246,10 +253,21 @@ class Desk:
                 recording.close()
         return notices
 
+    def _open_door(self) -> None:
+        """The command door, once this process runs the stack (at its open, or once it took
+        over the stack of a process that stopped)."""
+        with self._lock:
+            if self._door is None or self.door is not None or self.stack is None or not self.stack.owner:
+                return
+            self.door = self._door(self).start()
+
     def close(self) -> None:
         """Stop the stack (if this process runs it) or leave the one it joined."""
         with self._lock:
             stack, self.stack, self.ready = self.stack, None, False
+            door, self.door = self.door, None
+        if door is not None:  # first: a command is never handed a stack that is stopping
+            door.stop()
         if stack is not None:
             stack.close()
 
@@ -435,6 +453,7 @@ class Desk:
         if stack is None:
             return tick
         tick.answered = stack.poll(job_ids)
+        self._open_door()  # a stack taken over from a process that stopped: its door too
         if self.auto_export is not None:
             with self._lock:
                 self._exported, self._export_notices = {}, []

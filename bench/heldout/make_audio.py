@@ -26,7 +26,16 @@ VOICES = {"Lena": ("en-us+f3", 165), "Omar": ("en-gb", 155), "Priya": ("en-gb-x-
           "Tom": ("en-us-nyc", 155),
           # meeting9_swim_club
           "Olga": ("en-gb-x-rp+f3", 160), "Ravi": ("en-gb-x-gbclan", 155), "Maya": ("en-us+f4", 165),
-          "Jonas": ("en-gb-scotland", 150)}
+          "Jonas": ("en-gb-scotland", 150),
+          # meeting10_choir_concert
+          "Hanna": ("en-us+f2", 165), "Leo": ("en-gb-x-rp", 155), "Mira": ("en-gb+f3", 165),
+          "Paul": ("en-us-nyc", 150),
+          # meeting11_repair_cafe
+          "Rosa": ("en-gb-scotland+f3", 160), "Ahmed": ("en-029", 150), "Lucy": ("en-us+f3", 165),
+          "Sam": ("en-gb-x-gbcwmd", 155),
+          # meeting12_street_party
+          "Ella": ("en-gb-x-rp+f4", 160), "Marco": ("en-us", 155), "Zoe": ("en-us+f2", 165),
+          "Dan": ("en-gb-x-gbclan", 150)}
 
 
 def main(name: str = "meeting5_volunteer_fair") -> None:

@@ -157,7 +157,7 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
     <message>
         <location filename="../../app/gui/jobs_model.py" line="117" />
         <location filename="../../app/gui/queue_panel/tasks_model.py" line="56" />
-        <location filename="../../app/gui/settings_dialog.py" line="461" />
+        <location filename="../../app/gui/settings_dialog.py" line="518" />
         <source>State</source>
         <translation>Status</translation>
     </message>
@@ -353,7 +353,7 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
     </message>
     <message>
         <location filename="../../app/gui/queue_panel/workers_tab.py" line="31" />
-        <location filename="../../app/gui/settings_dialog.py" line="460" />
+        <location filename="../../app/gui/settings_dialog.py" line="517" />
         <source>Model</source>
         <translation>Modell</translation>
     </message>
@@ -368,17 +368,17 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
         <translation>Letzte Änderung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="460" />
+        <location filename="../../app/gui/settings_dialog.py" line="517" />
         <source>Kind</source>
         <translation>Art</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="461" />
+        <location filename="../../app/gui/settings_dialog.py" line="518" />
         <source>Size</source>
         <translation>Größe</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="462" />
+        <location filename="../../app/gui/settings_dialog.py" line="519" />
         <source>About</source>
         <translation>Beschreibung</translation>
     </message>
@@ -718,7 +718,12 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation type="vanished">Übersetzen in:</translation>
     </message>
     <message>
-        <location filename="../../app/gui/run_again.py" line="29" />
+        <location filename="../../app/gui/settings_dialog.py" line="246" />
+        <source>Whisper '{0}' scored {1} of 100 translating speech to English on Earmark's test recording, below the {2} a usable translation needs: expect missing and wrong sentences. A larger multilingual speech model (Settings › Models: small or medium) translates better.</source>
+        <translation>Whisper „{0}“ erreichte {1} von 100 Punkten beim Übersetzen von Sprache ins Englische auf Earmarks Testaufnahme, weniger als die {2}, die eine brauchbare Übersetzung braucht: Rechnen Sie mit fehlenden und falschen Sätzen. Ein größeres mehrsprachiges Sprachmodell (Einstellungen › Modelle: small oder medium) übersetzt besser.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="255" />
         <source>The bundled translation model (SmolLM2-135M) scored {0} of 100 on Earmark's test translation, below the {1} a usable translation needs: expect wrong and untranslated sentences. For English from speech, transcribe with the speech model 'base' and the task 'translate'; for other languages, choose a larger summary model in Settings › Models.</source>
         <translation>Das mitgelieferte Übersetzungsmodell (SmolLM2-135M) erreichte {0} von 100 Punkten in Earmarks Testübersetzung, weniger als die {1}, die eine brauchbare Übersetzung braucht: Rechnen Sie mit falschen und unübersetzten Sätzen. Für Englisch aus Sprache transkribieren Sie mit dem Sprachmodell „base“ und der Aufgabe „translate“; für andere Sprachen wählen Sie ein größeres Zusammenfassungsmodell unter Einstellungen › Modelle.</translation>
     </message>
@@ -873,37 +878,37 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>Model</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="464" />
+        <location filename="../../app/gui/settings_dialog.py" line="521" />
         <source>speech</source>
         <translation>Sprache</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="464" />
+        <location filename="../../app/gui/settings_dialog.py" line="521" />
         <source>summary</source>
         <translation>Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="465" />
+        <location filename="../../app/gui/settings_dialog.py" line="522" />
         <source>bundled</source>
         <translation>mitgeliefert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="465" />
+        <location filename="../../app/gui/settings_dialog.py" line="522" />
         <source>installed</source>
         <translation>installiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="466" />
+        <location filename="../../app/gui/settings_dialog.py" line="523" />
         <source>partial</source>
         <translation>unvollständig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="466" />
+        <location filename="../../app/gui/settings_dialog.py" line="523" />
         <source>not downloaded</source>
         <translation>nicht heruntergeladen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="467" />
+        <location filename="../../app/gui/settings_dialog.py" line="524" />
         <source>Downloads are turned off (HF_HUB_OFFLINE is set); unset it to download models.</source>
         <translation>Downloads sind ausgeschaltet (HF_HUB_OFFLINE ist gesetzt); entfernen Sie es, um Modelle herunterzuladen.</translation>
     </message>
@@ -992,72 +997,72 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>ModelsWidget</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="480" />
+        <location filename="../../app/gui/settings_dialog.py" line="537" />
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="481" />
+        <location filename="../../app/gui/settings_dialog.py" line="538" />
         <source>Download</source>
         <translation>Herunterladen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="482" />
+        <location filename="../../app/gui/settings_dialog.py" line="539" />
         <source>Cancel download</source>
         <translation>Download abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="483" />
+        <location filename="../../app/gui/settings_dialog.py" line="540" />
         <source>Delete</source>
         <translation>Löschen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="484" />
+        <location filename="../../app/gui/settings_dialog.py" line="541" />
         <source>Use</source>
         <translation>Verwenden</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="487" />
+        <location filename="../../app/gui/settings_dialog.py" line="544" />
         <source>Models are downloaded only when you ask; everything else works offline.</source>
         <translation>Modelle werden nur auf Ihren Wunsch heruntergeladen; alles andere funktioniert offline.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="552" />
+        <location filename="../../app/gui/settings_dialog.py" line="609" />
         <source>Downloading {0}…</source>
         <translation>{0} wird heruntergeladen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="564" />
+        <location filename="../../app/gui/settings_dialog.py" line="621" />
         <source>The download failed: {0}</source>
         <translation>Der Download ist fehlgeschlagen: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="582" />
+        <location filename="../../app/gui/settings_dialog.py" line="639" />
         <source>Downloading {0}… {1:.0f} of {2:.0f} MB</source>
         <translation>{0} wird heruntergeladen… {1:.0f} von {2:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="592" />
+        <location filename="../../app/gui/settings_dialog.py" line="649" />
         <source>Download without a checksum?</source>
         <translation>Ohne Prüfsumme herunterladen?</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="593" />
+        <location filename="../../app/gui/settings_dialog.py" line="650" />
         <source>Download it anyway, trusting this server?</source>
         <translation>Trotzdem herunterladen und diesem Server vertrauen?</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="598" />
+        <location filename="../../app/gui/settings_dialog.py" line="655" />
         <source>{0} is downloaded. Press Use to transcribe or summarize with it.</source>
         <translation>{0} ist heruntergeladen. Mit „Verwenden“ transkribieren oder fassen Sie damit zusammen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="606" />
+        <location filename="../../app/gui/settings_dialog.py" line="663" />
         <source>{0} was deleted.</source>
         <translation>{0} wurde gelöscht.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="617" />
+        <location filename="../../app/gui/settings_dialog.py" line="674" />
         <source>{0} will be used from the next job (press OK to keep it).</source>
         <translation>{0} wird ab dem nächsten Auftrag verwendet (mit OK übernehmen).</translation>
     </message>
@@ -1610,98 +1615,98 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation>GGUF-Modelle (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="276" />
+        <location filename="../../app/gui/settings_dialog.py" line="312" />
         <source>Earmark settings</source>
         <translation>Earmark-Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="286" />
+        <location filename="../../app/gui/settings_dialog.py" line="322" />
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="296" />
+        <location filename="../../app/gui/settings_dialog.py" line="344" />
         <source>the platform's folder</source>
         <translation>der Ordner des Systems</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="297" />
+        <location filename="../../app/gui/settings_dialog.py" line="345" />
         <source>Data folder</source>
         <translation>Datenordner</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="298" />
+        <location filename="../../app/gui/settings_dialog.py" line="346" />
         <source>Data folder (used from the next start)</source>
         <translation>Datenordner (ab dem nächsten Start)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="302" />
+        <location filename="../../app/gui/settings_dialog.py" line="350" />
         <source>Join line</source>
         <translation>Beitrittszeile</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="304" />
-        <location filename="../../app/gui/settings_dialog.py" line="418" />
+        <location filename="../../app/gui/settings_dialog.py" line="352" />
+        <location filename="../../app/gui/settings_dialog.py" line="475" />
         <source>Copy</source>
         <translation>Kopieren</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="319" />
+        <location filename="../../app/gui/settings_dialog.py" line="367" />
         <source>Another helper</source>
         <translation>Weiterer Helfer</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="319" />
+        <location filename="../../app/gui/settings_dialog.py" line="367" />
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="328" />
+        <location filename="../../app/gui/settings_dialog.py" line="376" />
         <source>Helper</source>
         <translation>Helfer</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="329" />
+        <location filename="../../app/gui/settings_dialog.py" line="377" />
         <source>On the other machine, type</source>
         <translation>Auf dem anderen Rechner eingeben</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="406" />
+        <location filename="../../app/gui/settings_dialog.py" line="463" />
         <source>Install Earmark on the other machine and type this line there: it carries this machine's address, a secret and the fingerprint of its certificate, so the helper talks to this Earmark alone, encrypted. Audio travels through the queue; nothing needs to be shared.</source>
         <translation>Installieren Sie Earmark auf dem anderen Rechner und geben Sie dort diese Zeile ein: Sie enthält die Adresse dieses Rechners, ein Geheimnis und den Fingerabdruck seines Zertifikats, sodass der Helfer nur mit diesem Earmark spricht, verschlüsselt. Der Ton reist durch die Warteschlange; nichts muss geteilt werden.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="409" />
+        <location filename="../../app/gui/settings_dialog.py" line="466" />
         <source>Type an address above (such as 0.0.0.0:6380) to let other machines help; empty keeps the queue on this machine alone.</source>
         <translation>Geben Sie oben eine Adresse ein (etwa 0.0.0.0:6380), damit andere Rechner helfen können; leer bleibt die Warteschlange auf diesem Rechner allein.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="417" />
+        <location filename="../../app/gui/settings_dialog.py" line="474" />
         <source>API key</source>
         <translation>API-Schlüssel</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="420" />
+        <location filename="../../app/gui/settings_dialog.py" line="477" />
         <source>Regenerate</source>
         <translation>Neu erzeugen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="421" />
+        <location filename="../../app/gui/settings_dialog.py" line="478" />
         <source>A new key, in force at once: programs using the old one are refused</source>
         <translation>Ein neuer Schlüssel, sofort gültig: Programme mit dem alten werden abgewiesen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="429" />
+        <location filename="../../app/gui/settings_dialog.py" line="486" />
         <source>Key (programs send it as 'Authorization: Bearer KEY')</source>
         <translation>Schlüssel (Programme senden ihn als 'Authorization: Bearer SCHLÜSSEL')</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="444" />
+        <location filename="../../app/gui/settings_dialog.py" line="501" />
         <source>The API listens on {0} (its documentation: {0}/docs).</source>
         <translation>Die API lauscht auf {0} (ihre Dokumentation: {0}/docs).</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="446" />
+        <location filename="../../app/gui/settings_dialog.py" line="503" />
         <source>The API is off: turn it on above and press OK.</source>
         <translation>Die API ist aus: schalten Sie sie oben ein und drücken Sie OK.</translation>
     </message>

@@ -9,12 +9,15 @@ Each sentence gets at most one kind, from the general language of meetings:
   "our recommendation", "let's go with"), or a proposal the speaker puts as the plan
   ("I would suggest", "I'd prefer", "top priority");
 - an **action** is a future commitment: someone will do something ("I will", "we're
-  going to", "Maria is looking into", "please send", "I have asked them for"), or an
-  item of an announced list of actions ("Next steps. First, …"), with its owner and due
-  day when they are said;
+  going to", "Maria is looking into", "please send", "I have asked them for", "I can
+  order …", "Tilda, could you call …?"), or an item of a list of tasks ("Next steps.
+  First, …", "First, Bruno paints …", "So, to finish, Bruno sends … by Friday"), with its
+  owner and due day when they are said;
 - an **open question** is asked and left open (a question of some length that is not
   the agenda, an invitation to the floor or answered at once), or explicitly left to
-  decide ("a decision on that by Thursday", "what if", "we haven't decided").
+  decide ("a decision on that by Thursday", "what if", "we haven't decided"); a reply
+  that does not know or puts it off ("I'm not sure", "let's keep that for
+  later") leaves the question open, and the question is the line.
 
 Past events, agenda announcements ("let's start with …") and rhetorical questions are
 none of these. A summary or key points take the most central clauses of the meeting,
@@ -49,7 +52,7 @@ WHEN = (rf"(?:(?:next |this )?{WEEKDAY}(?: (?:morning|afternoon|evening))?|{MONT
 DUE = re.compile(rf"\b(?:by|before|until|no later than|on|at)\s+{WHEN}\b|\b{WHEN}\b", re.I)
 
 # --- what a sentence is -------------------------------------------------------------
-AGENDA = re.compile(r"^(?:so,?\s+)?today,?\s+(?:we|i)\b|"
+AGENDA = re.compile(r"^(?:so,?\s+)?(?:today|tonight|this (?:morning|afternoon|evening)),?\s+(?:we|i)\b|"
                     r"(?:^|[,;]\s+)(?:so,?\s+|okay,?\s+|ok,?\s+|now,?\s+|and\s+|first,?\s+|if not,?\s+)?(?:then\s+)?"
                     r"(?:let's|let us|we'll|we will|"
                     r"i want to|i'd like to|i would like to|we can|we are going to|we're going to|today we)\s+"
@@ -62,7 +65,8 @@ PENDING = re.compile(r"\b(?:a decision on|decide (?:on|whether|if|by|between)|ne
                      r"open question|still open|what if|(?:i am|i'm|we are|we're) not sure (?:whether|if|how|what|"
                      r"when|who)|unclear (?:whether|if|how|who)|we don't know (?:whether|if|yet|how)|tbd)\b", re.I)
 DECIDED = re.compile(r"\b(?:agreed|decided|settled on|signed off|approved|the decision (?:is|was)|"
-                     r"our recommendation|we recommend|(?:let's|we'll|we will) go with|the plan is|consensus)\b",
+                     r"our recommendation|we recommend|(?:let's|we'll|we will|we're|we are) go(?:ing)? with|"
+                     r"the plan is|consensus)\b",
                      re.I)
 PROPOSED = re.compile(r"\b(?:i|we)(?:'d)?(?: \w+)? (?:suggest|propose|prefer|recommend)\b|\btop priority\b|"
                       r"\blet's (?!start|begin|get|wrap|move on|go through|look|talk|discuss|hear|turn|take a|"
@@ -75,8 +79,27 @@ COMMIT = re.compile(r"\b(?:i|we|they|he|she)\s*(?:will|'ll|’ll|shall|am going 
 NAMED_COMMIT = re.compile(r"\b(?:[A-Z][a-z]+|[Tt]he [a-z]+ team)\s+(?:will|is going to|is looking into|needs to|"
                           r"has to|has agreed to|agreed to|has offered to|offered to|volunteered to|is on)\s+"
                           r"(?!be\b|not\b)")
+# "I can order the lock on Friday": an offer to do something is a commitment ("if I can",
+# "I can see", "I can tell you" are not)
+OFFER = re.compile(r"(?:^|[,;]\s+|\b(?:so|and|then|okay|ok|yes|sure|right|well)\b,?\s+)i\s+can\s+(?:also\s+)?"
+                   r"(?!not\b|be\b|see\b|hear\b|say\b|tell\b|imagine\b|understand\b|only\b|still\b|already\b|"
+                   r"remember\b|confirm that\b)[a-z]", re.I)
+# "Tilda, could you collect the keys?", "Nina, please book the hall": a task given to someone by name
+REQUEST = re.compile(r"^(?:(?:okay|ok|so|and|fine|good|great|right|then|agreed)[,.]?\s+)?([A-Z][a-z]+),\s+"
+                     r"(?:(?:can|could|would|will) you(?: please)?|please)\s+(?!tell\b|remind\b|repeat\b|explain\b|"
+                     r"say\b)[a-z]")
 DELEGATED = re.compile(r"\b(?:i|we)\s+(?:have |'ve )?asked (?:them|him|her|[A-Z][a-z]+|the \w+ team)\s+"
                        r"(?:to|for)\b|\bplease\s+(?!note\b)\w+", re.I)
+# "First, Bruno paints the fence.": an item of a list of tasks said with its owner ("Then Tom says …" is none)
+NAMED_ITEM = re.compile(r"^(?i:and\s+)?(?i:first(?:ly)?|second(?:ly)?|third(?:ly)?|fourth|fifth|next|then|finally|"
+                        r"lastly|last)\b,?\s+([A-Z][a-z]+)\s+(?!is\b|was\b|has\b|does\b|says\b|thinks\b|feels\b|"
+                        r"wants\b|likes\b|knows\b|seems\b|means\b|agrees\b)[a-z]{2,}[^s\W]s\b")
+# "So, to finish, Bruno sends the rota by Friday": after a lead-in (a first word alone may be
+# capitalised only for starting the sentence: "Great news", "Both vans"), a person, a verb in
+# the present and (checked apart) a day it is due
+NAMED_PRESENT = re.compile(r"^(?:(?i:so|and|then|okay|ok|right|to finish|to sum up|to wrap up|finally)[,.]?\s+)+"
+                           r"([A-Z][a-z]+)\s+(?!is\b|was\b|has\b|does\b|says\b|thinks\b|feels\b|wants\b|likes\b|"
+                           r"knows\b|seems\b|means\b|agrees\b)[a-z]{2,}[^s\W]s\b")
 ORDINAL = re.compile(r"^(?:and\s+)?(first(?:ly)?|second(?:ly)?|third(?:ly)?|fourth|fifth|next|then|finally|"
                      r"lastly|last)\b,?\s*", re.I)
 # the word after "First," that makes an item an instruction ("First, call …"), not a report
@@ -91,11 +114,14 @@ NOT_A_VERB = {"the", "a", "an", "we", "i", "it", "there", "this", "that", "these
 ENUMERATED = re.compile(r"\bfirst\b.*,\s+(?:and\s+)?(?:then|next|second|after that)\b.*\b(?:finally|lastly|third)\b",
                         re.I)
 ANNOUNCED_LIST = re.compile(r"\b(?:follow[- ]?up actions?|next steps|action items?|to-?dos?|actions? (?:for|from) "
-                            r"(?:this|the) meeting|(?:two|three|four|five|\d) actions)\b", re.I)
+                            r"(?:this|the) meeting|(?:two|three|four|five|\d) actions|for next time)\b", re.I)
 UNKNOWN = re.compile(r"\b(?:(?:do not|don't|doesn't|does not|didn't) know|no idea|not sure|no answer|"
                      r"(?:nobody|no one|no-one) (?:yet|knows)|good question|can't say|cannot say|unclear|"
                      r"(?:come|get) back to (?:that|this|it|you)|not decide|think about it|leave (?:that|it|this) open|"
-                     r"(?:vote|decide) on (?:that|it|this) later|later on that)\b", re.I)
+                     r"(?:vote|decide) on (?:that|it|this) later|later on that|"
+                     r"(?:leave|keep|save|park) (?:that|it|this) (?:for|until|till) (?:later|next time|the next \w+)|"
+                     r"(?:decide|discuss|talk about|look at) (?:that|it|this) (?:later|next time|at the next \w+))\b",
+                     re.I)
 SKIP = re.compile(r"^(?:thanks?|thank you|good (?:morning|afternoon|evening)|hello|hi|welcome|okay\.?$|ok\.?$)\b",
                   re.I)
 PAST = re.compile(r"\b(?:was|were|had|did)\b", re.I)
@@ -108,9 +134,11 @@ CLAUSE = re.compile(r",\s+(?=(?:and|but|so|which|because|although|though|since|w
 STANDS_ALONE = re.compile(r"^(?:and|but|so|although|though|while|whereas)\s+(?!that\b)", re.I)
 OPENER = re.compile(r"^(?:(?:so|okay|ok|well|now|and|but|also|finally|however|unfortunately|basically|"
                     r"actually|honestly|then|next|overall|in short|in total|for (?:now|context)|after that|"
-                    r"to recap|to sum up|in summary|to summari[sz]e)\b,?\s+|"
+                    r"to recap|to sum up|to wrap up|in summary|to summari[sz]e)\b,?\s+|"
                     r"(?:first|second|third|fourth|fifth|last)(?:ly)?,\s+|"
                     r"(?:good|great|right|alright|all right|yes|yeah|sure),\s+|"
+                    r"(?:one more thing|one last thing|last thing|(?:the )?(?:good|great|bad) news(?: is(?: that)?)?|"
+                    r"(?:just )?a reminder)[,:]?\s+|"
                     r"(?:on|for|as for|regarding|about|in) the [\w -]{1,30}?,\s+|"
                     r"i think\s+|i believe\s+|i feel\s+|i would like\s+(?=a |an )|"
                     r"(?:a )?reminder that\s+|"
@@ -137,7 +165,10 @@ REFERS_BACK = re.compile(r"^(?:so |and |but )?(?:that|this|those|these|it|they|t
 
 # a line that leans on the sentence before for who or what it is about
 PRONOUN = re.compile(r"^(?:it|they|this|that)\b(?! (?:is|was) (?:a|an|the)\b)|"
+                     r"^(?:do|does|did|are|is|was|were|will|would|can|could|should|has|have)\s+(?:they|it)\b|"
                      r"\b(?:asked|told|ask|tell|with|from) (?:them|him|her)\b", re.I)
+# "What about the ferry? Does it still run …?": a short question before says who "they" are
+LEAD_QUESTION_WORDS = 5
 ANTECEDENT_WORDS = 14  # the sentence before is short enough to say it
 
 KINDS = (("summary", ("summary", "overview", "tl;dr", "abstract", "gist")),
@@ -153,7 +184,7 @@ PAGE_WORDS = 400  # a one-hour meeting's notes fit a page
 NONE = "None recorded."
 EMPTY_WORDS = 2  # what NONE costs
 REPEAT = 0.7  # share of the shorter line's content words that makes two lines one said again
-FACT_WEIGHT = 0.5  # extra value of a number, name or day in a summary line, over another word
+FACT_WEIGHT = 3.0  # extra value of a number, name or day in a summary line, over another word
 KEEP = 0.5  # of a decision's or action's weighted words that it keeps when said in fewer
 DENSITY = 0.7  # a summary clause's value: its new meaning over its length to this power (1: per word)
 
@@ -245,6 +276,9 @@ def owner_of(text: str) -> str | None:
             else " ".join(match.group(0).split()[1:3])
         if name.lower() not in NOT_NAMES:
             return name
+    for said in (NAMED_ITEM.match(text), REQUEST.match(text), NAMED_PRESENT.match(text)):  # "First, Bruno paints …"
+        if said and said.group(1).lower() not in NOT_NAMES:
+            return said.group(1)
     asked = re.search(r"\basked ([A-Z][a-z]+|the \w+ team)\s+(?:to|for)\b", text)
     if asked and asked.group(1).lower() not in NOT_NAMES:
         return asked.group(1).removeprefix("the ")
@@ -459,6 +493,8 @@ def phrases(clause: str) -> set[str]:
                 continue
             if b + 1 < len(words) and any(SUBORDINATE.match(w) for w in bare[a:b + 1]):
                 continue  # "once layout" without "is final": a condition or a time clause goes to its end
+            if "that" in low_bare[a:b] and not FINITE.search(" ".join(words[a + low_bare[a:b].index("that") + 1:b + 1])):
+                continue  # "said that the new boiler" without what it was: a said clause keeps its verb
             text = " ".join(words[a:b + 1]).rstrip(",;:")
             out.add(text[0].upper() + text[1:] + ".")
     return out
@@ -490,6 +526,7 @@ class Minutes:
         # words said again carry the meeting; a word said once still says something
         self.weight = {w: 1.0 + math.log(n) for w, n in counts.items()}
         self.left_open: set[int] = set()  # questions a reply says are not decided yet
+        self.put_off: set[int] = set()  # those replies: the question line says what they do
         self.kinds = self._classify()
 
     @property
@@ -506,8 +543,12 @@ class Minutes:
             ordinal = ORDINAL.match(s.text)
             if listing and ordinal and not kind:
                 kind = "actions"
-            if ANNOUNCED_LIST.search(s.text) and not COMMIT.search(s.text):
-                listing, kind = True, None  # the announcement itself says nothing yet
+            announced = ANNOUNCED_LIST.search(s.text)
+            if announced and not COMMIT.search(s.text):
+                # the announcement itself says nothing yet; said with its first item
+                # ("So, for next time, first, order the paint."), the sentence is that item
+                item = re.search(r"\bfirst(?:ly)?\b,?\s+\S.*", s.text[announced.end():], re.I)
+                listing, kind = True, "actions" if item and self._instruction(item.group(0)) else None
             elif not ordinal:
                 listing = False
             if kind:
@@ -517,11 +558,15 @@ class Minutes:
         # is the line ("Nobody yet, we'll get back to that" is no action of its own either)
         for i in range(1, len(self.all)):
             text = self.all[i].text
+            # "Not decided yet.": a reply that says only that it is open is about the question
+            about_it = REFERS_BACK.search(text) or re.search(r"\b(?:that|it|this)\b", text, re.I) \
+                and len(content_words(text)) <= 3
             if self.all[i - 1].text.endswith("?") and not text.endswith("?") and (
-                    kinds.get(i) == "questions" and REFERS_BACK.search(text) or UNKNOWN.search(text)):
+                    kinds.get(i) == "questions" and about_it or UNKNOWN.search(text)):
                 kinds.pop(i, None)
                 kinds[i - 1] = "questions"
                 self.left_open.add(i - 1)
+                self.put_off.add(i)
         return kinds
 
     def kind_of_sentence(self, i: int) -> str | None:
@@ -531,14 +576,19 @@ class Minutes:
             return None
         if PENDING.search(text):
             return "questions"
+        if REQUEST.match(text) and REQUEST.match(text).group(1).lower() not in NOT_NAMES:
+            return "actions"  # "Tilda, could you call …?" asks someone to do it: no open question
         if text.endswith("?"):
             return "questions" if self._open_question(i) else None
         if DECIDED.search(text):
             return "decisions"
-        if COMMIT.search(text) or NAMED_COMMIT.search(text) and owner_of(text) or DELEGATED.search(text) \
-                or self._instruction(text):
+        if COMMIT.search(text) or OFFER.search(text) or NAMED_COMMIT.search(text) and owner_of(text) \
+                or DELEGATED.search(text) or self._instruction(text):
             return "actions"
-        if PROPOSED.search(text):
+        if NAMED_PRESENT.match(text) and NAMED_PRESENT.match(text).group(1).lower() not in NOT_NAMES \
+                and DUE.search(text):
+            return "actions"  # "Bruno sends the rota by Friday": someone's task with its day
+        if PROPOSED.search(text) and not UNKNOWN.search(text):  # "Let's decide it later" decides nothing
             return "decisions"
         return None
 
@@ -548,6 +598,9 @@ class Minutes:
         match = ORDINAL.match(text)
         if not match:
             return False
+        named = NAMED_ITEM.match(text)
+        if named and named.group(1).lower() not in NOT_NAMES and not PAST.search(text):
+            return True
         rest = re.findall(r"[A-Za-z']+", text[match.end():])
         if not rest:
             return False
@@ -581,7 +634,7 @@ class Minutes:
         clauses = [text[a:b] for a, b in spans]
         if len(clauses) > 1:
             if kind in LISTED_KINDS:
-                cue = {"decisions": (DECIDED, PROPOSED, COMMIT), "actions": (COMMIT, NAMED_COMMIT, DELEGATED),
+                cue = {"decisions": (DECIDED, PROPOSED, COMMIT), "actions": (COMMIT, OFFER, NAMED_COMMIT, DELEGATED),
                        "questions": (PENDING,)}[kind]
                 keep = {n for n, c in enumerate(clauses) if any(p.search(c) for p in cue) or DUE.search(c)}
                 if kind == "actions" and ORDINAL.match(s.text) or ENUMERATED.search(s.text):
@@ -709,7 +762,8 @@ class Minutes:
                 i = self.index[id(line.sentence)]
                 if i > 0 and i - 1 not in used and PRONOUN.search(OPENER.sub("", line.text)) \
                         and len(self.all[i - 1].text.split()) <= ANTECEDENT_WORDS \
-                        and not self.all[i - 1].text.endswith("?"):
+                        and (not self.all[i - 1].text.endswith("?") or line.kind == "questions"
+                             and len(self.all[i - 1].text.split()) <= LEAD_QUESTION_WORDS):
                     before = note_style(self._tidy(self.all[i - 1].text), "summary")
                     if total + words_in(before) <= budget:
                         line.text = f"{before} {line.text}"
@@ -722,7 +776,8 @@ class Minutes:
                 out[heading] = [Line(s, self.shorten(s, kind), kind, 0.0) for s in self.chapters(8)]
                 continue
             pool = {i: self.clauses(self.all[i], kind) for i, s in enumerate(self.all)
-                    if i not in used and not AGENDA.search(s.text) and not s.text.endswith("?")
+                    if i not in used and i not in self.put_off and not AGENDA.search(s.text)
+                    and not s.text.endswith("?")
                     and not ANNOUNCED_LIST.search(s.text)}  # "We have three follow-up actions." says none of them
             pool = {i: options for i, options in pool.items() if options}
             chosen: list[Line] = []
@@ -783,8 +838,10 @@ class Minutes:
             for part in parts:
                 options |= phrases(note_style(self._tidy(part), kind))
         # a line that starts "That is …" or "It should …" says nothing without the sentence before;
-        # a line needs two words that carry something ("Not any of that else" has none)
-        return sorted(o for o in options if not REFERS_BACK.search(OPENER.sub("", o)) and carries(o))
+        # a line needs two words that carry something ("Not any of that else" has none), one of them
+        # more than a number, a name or a day ("Fourth of October." says of what)
+        return sorted(o for o in options if not REFERS_BACK.search(OPENER.sub("", o)) and carries(o)
+                      and content_words(o) - markers(o))
 
     def cost(self, line: Line) -> int:
         return words_in(self.render(line))

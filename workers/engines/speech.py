@@ -94,7 +94,7 @@ class SpeechEngine:
         except (RuntimeError, ValueError, OSError) as exc:
             raise ModelError(f"The speech model at {model_path} could not be loaded: {exc}") from None
         self.load_seconds = time.monotonic() - started
-        self._batched = None
+        self._batched = threading.local()  # one pipeline a thread: it keeps state between windows
         log.info("loaded %s on %s/%s with %d threads in %.2f s", model_name, self.device,
                  self.compute_type, self.cpu_threads, self.load_seconds)
 
@@ -193,12 +193,13 @@ class SpeechEngine:
     def transcribe_samples(self, audio, options: TranscribeOptions, *, offset: float = 0.0,
                            on_progress: Callable[[float, float], None] | None = None,
                            batched: bool | None = None, regions: list | None = None,
-                           speech_probs=None, in_parts: bool = True) -> dict:
+                           speech_probs=None, in_parts: bool = True, stop: threading.Event | None = None) -> dict:
         """Transcribe 16 kHz samples; times are shifted by *offset* (a chunk's start).
 
         *regions*: where VAD hears speech, in the same (shifted) times, if known.
         *speech_probs*: Silero's probabilities for these samples (``voice_activity``), if kept.
-        Batched, a long stretch runs in parts side by side (``streams``)."""
+        Batched, a long stretch runs in parts side by side (``streams``); *stop*: a part
+        stops at its next segment once it is set (``PartStopped``)."""
         from workers.engines.voice_activity import known
 
         total = len(audio) / SAMPLE_RATE
@@ -224,8 +225,9 @@ class SpeechEngine:
         if batched:
             from faster_whisper import BatchedInferencePipeline
 
-            if self._batched is None:
-                self._batched = BatchedInferencePipeline(self.model)
+            pipeline = getattr(self._batched, "pipeline", None)
+            if pipeline is None:  # parts side by side each get their own (word times use its state)
+                pipeline = self._batched.pipeline = BatchedInferencePipeline(self.model)
             # The batched pipeline's segments are its 30-second windows. Sampling timestamps to
             # get sentences doubled its WER here (7 % -> 15 % on the joined meetings) and timing
             # every word costs 14 %, so unless words are asked for, each window is split into
@@ -237,7 +239,7 @@ class SpeechEngine:
                 regions = [(a + offset, b + offset) for a, b in speech_regions(audio, probs=speech_probs)]
             batch_size = options.batch_size or auto_batch_size()
             with known(speech_probs):
-                segments, tinfo = self._batched.transcribe(audio, batch_size=batch_size, **common)
+                segments, tinfo = pipeline.transcribe(audio, batch_size=batch_size, **common)
             if on_progress:  # the pipeline reports a batch of windows at a time: fill in between
                 segments = Between(segments, total, on_progress, step_seconds=batch_size * 30.0)
                 on_progress = segments.report
@@ -246,6 +248,8 @@ class SpeechEngine:
                 segments, tinfo = self.model.transcribe(audio, **common)
         out = []
         for seg in segments:
+            if stop is not None and stop.is_set():
+                raise PartStopped()
             words = [{"start": round(float(w.start) + offset, 3), "end": round(float(w.end) + offset, 3),
                       "word": w.word, "probability": round(float(w.probability), 3)} for w in seg.words or ()]
             if batched and words:
@@ -307,7 +311,7 @@ class SpeechEngine:
                       on_progress, regions: list | None, speech_probs) -> dict:
         """Each part through the batched pipeline on its own thread (CTranslate2 lets go of
         the GIL), joined in time order; progress is the sum of the parts'."""
-        from concurrent.futures import ThreadPoolExecutor
+        from concurrent.futures import ThreadPoolExecutor, wait
 
         from workers.engines.voice_activity import WINDOW
 
@@ -322,21 +326,44 @@ class SpeechEngine:
                     on_progress(min(sum(done), total), total)
             return report if on_progress else None
 
+        stop = threading.Event()  # a part failed, or the caller was stopped: the others stop too
+
         def run(i: int) -> dict:
             a, b = parts[i]
             start, end = offset + a / SAMPLE_RATE, offset + b / SAMPLE_RATE
             inside = None if regions is None else [(max(x, start), min(y, end)) for x, y in regions
                                                    if y > start and x < end]
             probs = None if speech_probs is None else speech_probs[a // WINDOW:b // WINDOW + 1]
-            return self.transcribe_samples(audio[a:b], options, offset=start, on_progress=reporter(i),
-                                           batched=True, regions=inside, speech_probs=probs, in_parts=False)
+            try:
+                return self.transcribe_samples(audio[a:b], options, offset=start, on_progress=reporter(i),
+                                               batched=True, regions=inside, speech_probs=probs, in_parts=False,
+                                               stop=stop)
+            except BaseException:
+                stop.set()
+                raise
 
-        with ThreadPoolExecutor(len(parts), thread_name_prefix="speech-part") as pool:
-            results = list(pool.map(run, range(len(parts))))
+        pool = ThreadPoolExecutor(len(parts), thread_name_prefix="speech-part")
+        try:
+            futures = [pool.submit(run, i) for i in range(len(parts))]
+            wait(futures)
+        except BaseException:  # Celery's soft time limit, raised in this thread by its signal
+            stop.set()
+            raise
+        finally:
+            pool.shutdown(wait=True)  # the parts stop at their next segment once *stop* is set
+        errors = [f.exception() for f in futures if f.exception() is not None]
+        if errors:  # the part's own error, not the others' PartStopped
+            raise next((e for e in errors if not isinstance(e, PartStopped)), errors[0])
+        results = [f.result() for f in futures]
         first = results[0]
         first.update(duration=round(total, 3),
                      segments=in_time_order([s for r in results for s in r["segments"]]))
         return first
+
+
+class PartStopped(Exception):
+    """A part of a stretch run side by side stopped because another part failed or the call
+    that waits for them was stopped (``SpeechEngine._side_by_side``)."""
 
 
 class Between:
