@@ -53,10 +53,7 @@ def merge_apart(activity, prints, chosen, above: float):
         i, j = sorted(np.unravel_index(np.argmax(sims), sims.shape))
         if sims[i, j] < above:
             break
-        activity[:, i] |= activity[:, j]
-        activity = np.delete(activity, j, axis=1)
-        chosen = np.where(chosen == j, i, chosen)
-        chosen = np.where(chosen > j, chosen - 1, chosen)
+        activity, chosen = voices.join_speakers(activity, chosen, int(i), int(j))
     return activity, chosen
 
 
