@@ -108,6 +108,54 @@ def test_the_door_takes_only_what_the_command_line_may_do(shared_stack, corpus, 
         store.close()
 
 
+def test_a_slow_or_crowding_command_cannot_hold_the_door(shared_stack):
+    """A command that trickles its request a byte at a time is closed once the request's
+    whole time is up (not each byte's), and past MAX_COMMANDS at once a command gets a
+    sentence instead of a thread of the running Earmark."""
+    import threading
+    import time
+
+    from app.jobs.door import MAX_COMMANDS, REQUEST_SECONDS
+
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.connect(str(door_of(shared_stack)))
+        started, closed = time.monotonic(), threading.Event()
+
+        def trickle():
+            while not closed.wait(1.0):  # a byte a second, never a whole line
+                try:
+                    sock.sendall(b" ")
+                except OSError:
+                    return
+
+        threading.Thread(target=trickle, daemon=True).start()
+        sock.settimeout(REQUEST_SECONDS + 30)
+        try:
+            assert sock.recv(1) == b""  # the door closes it
+        except ConnectionResetError:
+            pass
+        finally:
+            closed.set()
+        assert time.monotonic() - started < REQUEST_SECONDS + 10
+    crowd = []
+    try:
+        for _ in range(MAX_COMMANDS):
+            waiting = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            waiting.connect(str(door_of(shared_stack)))
+            crowd.append(waiting)
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as extra:
+            extra.connect(str(door_of(shared_stack)))  # blocking: waits for room in the listen backlog
+            extra.settimeout(60)
+            extra.sendall(b'{"op": "status"}\n')
+            with extra.makefile("rb") as answers:
+                answer = [json.loads(line) for line in answers]
+        assert answer == [{"say": f"the running Earmark is serving {MAX_COMMANDS} commands; try again", "exit": 1}]
+    finally:
+        for waiting in crowd:
+            waiting.close()
+    assert ask(shared_stack, {"op": "status"})[-1]["exit"] == 0  # the crowd gone, commands are served again
+
+
 @pytest.mark.skipif(os.getuid() != 0, reason="needs root to run a client as another user")
 def test_another_user_cannot_reach_the_door(shared_stack):
     probe = f"import socket; s = socket.socket(socket.AF_UNIX); s.connect({str(door_of(shared_stack))!r})"

@@ -22,9 +22,11 @@ from __future__ import annotations
 import json
 import logging
 import os
+import select
 import socket
 import struct
 import threading
+import time
 from pathlib import Path
 
 from app import export
@@ -36,7 +38,9 @@ log = logging.getLogger(__name__)
 
 SOCKET_NAME = "door.sock"
 MAX_REQUEST_BYTES = 1 << 20  # a command line's paths fit many times over
-REQUEST_SECONDS = 10.0  # a connection that sends no request in this time is closed
+REQUEST_SECONDS = 10.0  # a connection that has not sent its whole request in this time is closed
+SEND_SECONDS = 30.0  # a command that reads nothing for this long counts as gone (its files go on)
+MAX_COMMANDS = 32  # served at once; more are refused with a sentence
 OPS = ("transcribe", "status")
 
 
@@ -89,12 +93,44 @@ class Reply:
 
     def gone(self) -> bool:
         """Whether the command has closed its end (it sends nothing after its request)."""
-        try:
-            return self.conn.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
-        except BlockingIOError:
-            return False
-        except OSError:
+        try:  # looked at without waiting (the socket's send timeout would make recv wait)
+            if not select.select([self.conn], [], [], 0)[0]:
+                return False
+            return self.conn.recv(1, socket.MSG_PEEK) == b""
+        except (OSError, ValueError):  # ValueError: closed already
             return True
+
+
+def request_line(conn: socket.socket) -> bytes:
+    """The request's line, read within REQUEST_SECONDS in all (a byte now and then does not
+    keep it open), at most MAX_REQUEST_BYTES + 1 bytes (longer is refused by the caller)."""
+    deadline = time.monotonic() + REQUEST_SECONDS
+    data = bytearray()
+    while b"\n" not in data and len(data) <= MAX_REQUEST_BYTES:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise Gone()
+        conn.settimeout(left)
+        try:
+            piece = conn.recv(65536)
+        except OSError as exc:  # the deadline (TimeoutError is one), or the command closed
+            raise Gone() from exc
+        if not piece:
+            break
+        data += piece
+    return bytes(data.split(b"\n", 1)[0] + b"\n") if b"\n" in data else bytes(data)
+
+
+def _refuse_busy(conn: socket.socket) -> None:
+    """A sentence for a command beyond MAX_COMMANDS, after its request is read (closing a
+    socket with unread bytes resets it, and the command would see no sentence)."""
+    with conn:
+        try:
+            conn.settimeout(1.0)
+            conn.recv(MAX_REQUEST_BYTES)
+            Reply(conn).send(say=f"the running Earmark is serving {MAX_COMMANDS} commands; try again", exit=1)
+        except (OSError, Gone):
+            pass
 
 
 def same_user(conn: socket.socket) -> bool:
@@ -190,17 +226,20 @@ class CommandDoor:
                 log.warning("refused a command from another user")
                 conn.close()
                 continue
-            conn.settimeout(None)
             with self._lock:
-                self._conns.add(conn)
+                busy = len(self._conns) >= MAX_COMMANDS
+                if not busy:
+                    self._conns.add(conn)
+            if busy:  # answered on a short-lived thread: the accept loop never waits on a command
+                threading.Thread(target=_refuse_busy, args=(conn,), name="earmark-door-busy", daemon=True).start()
+                continue
             threading.Thread(target=self._serve, args=(conn,), name="earmark-door-command", daemon=True).start()
 
     def _serve(self, conn: socket.socket) -> None:
         reply = Reply(conn)
         try:
-            conn.settimeout(REQUEST_SECONDS)
-            line = conn.makefile("rb").readline(MAX_REQUEST_BYTES + 1)
-            conn.settimeout(None)
+            line = request_line(conn)
+            conn.settimeout(SEND_SECONDS)
             try:
                 request = check_request(json.loads(line)) if len(line) <= MAX_REQUEST_BYTES else None
             except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # RecursionError: JSON nested too deep
