@@ -517,11 +517,16 @@ def _merge_small(activity: np.ndarray, prints: np.ndarray, chosen: np.ndarray) -
         i = int(np.argmax(sims))
         if sims[i] < SMALL_JOINS_ABOVE:
             break
-        activity[:, i] |= activity[:, j]
-        activity = np.delete(activity, j, axis=1)
-        chosen = np.where(chosen == j, i, chosen)
-        chosen = np.where(chosen > j, chosen - 1, chosen)
+        activity, chosen = join_speakers(activity, chosen, i, j)
     return activity, chosen
+
+
+def join_speakers(activity: np.ndarray, chosen: np.ndarray, i: int, j: int) -> tuple[np.ndarray, np.ndarray]:
+    """Speaker j's speech and prints given to speaker i (i < j or not); the speakers after j renumbered."""
+    activity[:, i] |= activity[:, j]
+    activity = np.delete(activity, j, axis=1)
+    chosen = np.where(chosen == j, i, chosen)
+    return activity, np.where(chosen > j, chosen - 1, chosen)
 
 
 def _print_of(enc, samples: np.ndarray) -> np.ndarray:
