@@ -81,7 +81,7 @@ def main() -> None:
 def shoot(out: Path, theme: str, language: str | None = None, live: bool = False) -> None:
     out.mkdir(parents=True, exist_ok=True)
 
-    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
     from app.gui.app import follow_system_theme
@@ -121,7 +121,7 @@ def shoot(out: Path, theme: str, language: str | None = None, live: bool = False
     window.add_paths([str(CORPUS / n) for n in names])
     taken = set()
 
-    def look():
+    def look(timer):
         rows = window.model.rows
         if "running" not in taken and len(rows) == len(names) and any(r["state"] == js.RUNNING for r in rows) \
                 and any(r["state"] == js.DONE for r in rows):
@@ -190,18 +190,25 @@ def shoot(out: Path, theme: str, language: str | None = None, live: bool = False
         save(dialog, "helpers.png")
         dialog.reject()
 
-    timer = QTimer(window, interval=200, timeout=look)
-    timer.start()
-    controller.stopped.connect(app.quit)
-    app.exec()
+    run_until_stopped(app, window, look)
     app.shutdown()
     print(f"screenshots written to {out}")
 
 
-def shoot_live(app, window, save) -> None:
-    """live.png: the Record panel listening to a corpus meeting played into a null sink."""
+def run_until_stopped(app, window, look):
+    """``look(timer)`` every 200 ms (it stops the timer once it has taken its shots) until
+    the window's stack has stopped."""
     from PySide6.QtCore import QTimer
 
+    timer = QTimer(window, interval=200)
+    timer.timeout.connect(lambda: look(timer))
+    timer.start()
+    window.controller.stopped.connect(app.quit)
+    app.exec()
+
+
+def shoot_live(app, window, save) -> None:
+    """live.png: the Record panel listening to a corpus meeting played into a null sink."""
     from tests.soundserver import NullSink, wav_of
 
     folder = Path(tempfile.mkdtemp(prefix="em-pulse-"))
@@ -212,7 +219,7 @@ def shoot_live(app, window, save) -> None:
         panel.fill_devices()  # answered off the GUI thread: chosen once it is there
         controller.start()
 
-        def look():
+        def look(timer):
             if "recording" not in state and controller.is_ready and panel.device.findData(sink.monitor) >= 0:
                 panel.device.setCurrentIndex(panel.device.findData(sink.monitor))
                 window.record()
@@ -228,10 +235,7 @@ def shoot_live(app, window, save) -> None:
                 state["player"].terminate()
                 window.close()
 
-        timer = QTimer(window, interval=200, timeout=look)
-        timer.start()
-        controller.stopped.connect(app.quit)
-        app.exec()
+        run_until_stopped(app, window, look)
     app.shutdown()
 
 
