@@ -1,5 +1,7 @@
 """Nothing lost, nothing left behind: killed workers, a killed app, lost tasks."""
 
+import json
+import logging
 import re
 import signal
 import subprocess
@@ -72,6 +74,41 @@ def test_sigkill_of_a_transcribe_worker_mid_job_still_completes_once(data_dir, c
         assert_completed_once(stack.store, intake.job_id, starts=2)
         # a dead worker process is restarted by the supervisor; a dead pool process by Celery
         assert worker.restarts == (1 if victim == "worker process" else 0)
+    finally:
+        stack.close()
+
+
+def test_a_stop_kills_idle_workers_at_once_and_loses_nothing_a_busy_one_holds(data_dir, corpus, caplog):
+    """At stop, a worker whose queues hold nothing is killed with its pool at once (Celery's
+    warm shutdown of an idle worker costs about two seconds); one running a task, with
+    another waiting in its queue, gets the warm shutdown, and at the next start both jobs
+    finish: nothing is lost and no process is left."""
+    caplog.set_level(logging.INFO, logger="app.runtime.supervisor")
+    sequential(data_dir)
+    settings = json.loads((data_dir / "settings.json").read_text())
+    (data_dir / "settings.json").write_text(json.dumps({**settings, "stop_timeout_seconds": 2}))
+    stack = open_stack(data_dir)
+    options = Settings(data_dir / "settings.json").speech_options(summarize=False)
+    long_job = stack.service.intake(str(corpus / f"{MEETING}.mp3"), options).job_id
+    waiting = stack.service.intake(str(corpus / "jfk.flac"), options).job_id
+    wait_running(stack.store, long_job)
+    assert stack.store.job(waiting)["state"] == js.QUEUED
+    kids = [pid for child in stack.supervisor.children.values() for pid in (child.pid, *descendants(child.pid))]
+    index_family = [stack.supervisor.children["index"].pid, *descendants(stack.supervisor.children["index"].pid)]
+    assert len(index_family) == 2  # the worker and its pool process
+    stack.close()
+    assert "stopped idle index at once" in caplog.text
+    assert "transcribe at once" not in caplog.text and "transcribe, index at once" not in caplog.text
+    assert not live_processes(kids)
+    assert not list((data_dir / "run").glob("*.pid"))
+    stack = open_stack(data_dir)  # the running task was finished or given back; the waiting one kept
+    try:
+        for job_id in (long_job, waiting):
+            assert wait_done(stack.store, job_id)["state"] == js.DONE
+        kinds = [e["kind"] for e in stack.store.events(job_id=long_job) if e["stage"] == "transcribe"]
+        assert kinds.count("succeeded") == 1 and "failed" not in kinds, kinds
+        assert wer(reference(MEETING), stack.store.transcript(long_job)["text"]) <= 0.15
+        assert wer(reference("jfk"), stack.store.transcript(waiting)["text"]) <= 0.1
     finally:
         stack.close()
 

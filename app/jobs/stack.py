@@ -152,10 +152,12 @@ class Stack:
 
     def close(self) -> None:
         if self.monitor:
-            self.monitor.stop()
+            self.monitor.stop(wait=False)  # it notices within 0.1 s, while the workers stop
         if self.supervisor:
             self.supervisor.stop()
         elif self.celery is not None:
             self.celery.close()
+        if self.monitor:
+            self.monitor.stop()
         if self._own_store:
             self.store.close()
