@@ -252,7 +252,8 @@ SCHEMA = [
     # keeps its job id unindexed, so replacing one job's passages read all of them (0.3 s
     # a job at 356,000 passages, growing with the library): each job's passages now have
     # their rowid spans, one a job as written, found back for those written before. The
-    # task history is looked up by job too (a job's timeline, deleting a job).
+    # task history is looked up by job too (a job's timeline, deleting a job), and the job
+    # list reads the newest jobs first (its whole read: 75 -> 43 ms of CPU at 10,000 jobs).
     """
     CREATE TABLE passage_spans (
         job_id TEXT NOT NULL,
@@ -266,6 +267,7 @@ SCHEMA = [
     GROUP BY job_id, run;
     CREATE INDEX task_events_job ON task_events(job_id);
     CREATE INDEX tasks_job ON tasks(job_id);
+    CREATE INDEX jobs_created ON jobs(created_at);
     """,
 ]
 
