@@ -6,6 +6,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 
@@ -15,6 +16,7 @@ import pytest
 from app.jobs.service import JobService
 from app.jobs.stack import Stack
 from app.paths import DataDir
+from app.runtime.broker import address_file
 from app.runtime.supervisor import Supervisor
 from app.settings import Settings
 from app.store import jobstore as js
@@ -109,6 +111,35 @@ def test_a_stop_kills_idle_workers_at_once_and_loses_nothing_a_busy_one_holds(da
         assert kinds.count("succeeded") == 1 and "failed" not in kinds, kinds
         assert wer(reference(MEETING), stack.store.transcript(long_job)["text"]) <= 0.15
         assert wer(reference("jfk"), stack.store.transcript(waiting)["text"]) <= 0.1
+    finally:
+        stack.close()
+
+
+def test_a_process_that_starts_while_the_stack_stops_starts_it_again(data_dir, corpus, monkeypatch):
+    """A command started as another stops its stack finds the stack's lock held and its
+    address gone (the last moment of a stop): it waits for the lock, starts the stack
+    itself and its file is transcribed (it used to give up: "starting or stopping")."""
+    data = DataDir.resolve(data_dir)
+    first = Supervisor(data, Settings(data.settings), ("transcribe", "index"))
+    first.start()
+    address_file(data).unlink()  # where a stop stands just before it lets go of the lock
+    tries, opened = [], {}
+    join = Stack._join
+    monkeypatch.setattr(Stack, "_join", lambda self: (tries.append(1), join(self))[1])
+
+    def second():
+        opened["stack"] = Stack(data, Settings(data.settings), roles=("transcribe", "index")).open()
+    thread = threading.Thread(target=second)
+    thread.start()
+    wait_until(lambda: tries, 30, message="the second process to find the stack stopping")
+    first.stop()
+    thread.join(60)
+    stack = opened["stack"]
+    try:
+        assert stack.owner
+        job = stack.service.intake(str(corpus / "jfk.flac"), Settings(data.settings).speech_options(summarize=False))
+        assert wait_done(stack.store, job.job_id)["state"] == js.DONE
+        assert wer(reference("jfk"), stack.store.transcript(job.job_id)["text"]) <= 0.1
     finally:
         stack.close()
 
