@@ -570,6 +570,18 @@ def _kill_at_once(pid: int) -> None:
     try:
         proc = psutil.Process(pid)
         proc.send_signal(signal.SIGSTOP)
+    except psutil.NoSuchProcess:
+        return
+    _kill_tree(pid)
+
+
+def _kill_tree(pid: int) -> None:
+    """SIGKILL a process and its descendants; returns once none of them runs (the process
+    itself is reaped by its Popen, the others by whoever adopted them)."""
+    import psutil
+
+    try:
+        proc = psutil.Process(pid)
         family = [*proc.children(recursive=True), proc]
     except psutil.NoSuchProcess:
         return
@@ -579,7 +591,7 @@ def _kill_at_once(pid: int) -> None:
         except psutil.NoSuchProcess:
             pass
     deadline = time.monotonic() + 10
-    for p in family:  # the worker is reaped by _wait_all; its pool processes by whoever adopted them
+    for p in family:
         while time.monotonic() < deadline:
             try:
                 if p.status() == psutil.STATUS_ZOMBIE:
@@ -587,17 +599,6 @@ def _kill_at_once(pid: int) -> None:
             except psutil.NoSuchProcess:
                 break
             time.sleep(0.005)
-
-
-def _kill_tree(pid: int) -> None:
-    import psutil
-
-    try:
-        proc = psutil.Process(pid)
-        for p in [*proc.children(recursive=True), proc]:
-            p.send_signal(signal.SIGKILL)
-    except psutil.NoSuchProcess:
-        pass
 
 
 def _tail(path: str, lines: int = 3) -> str:
