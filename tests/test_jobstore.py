@@ -156,7 +156,8 @@ def test_a_jobs_passages_are_replaced_and_deleted_by_their_spans_even_those_writ
     old.commit()
     old.close()
     store = JobStore(path)
-    assert store.describe_passages("a") == "3 passages indexed" and store.describe_passages("b") == "2 passages indexed"
+    assert store.describe_passages("a") == "3 passages indexed"
+    assert store.describe_passages("b") == "2 passages indexed"
     store.save_passages("a", {"passages": [{"text": "a new plan", "idx": 0, "start": 0.0}]})
     assert {h["job_id"] for h in store.search("budget")} == {"b"}
     assert [h["job_id"] for h in store.search("plan")] == ["a"]

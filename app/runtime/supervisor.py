@@ -42,7 +42,8 @@ BACKOFF_FIRST_SECONDS = 0.5
 BACKOFF_MAX_SECONDS = 30.0
 STABLE_AFTER_SECONDS = 60.0  # a child that ran this long starts its backoff afresh
 BROKER_READY_SECONDS = 15.0
-IDLE_ANSWER_SECONDS = 0.5  # at stop: a worker that has not said it stopped consuming by then is stopped warm
+# at stop: a worker that has not said it stopped consuming by then is stopped warm (an idle one answers in ms)
+IDLE_ANSWER_SECONDS = 2.0
 
 
 class AlreadyRunning(AppError):
@@ -510,8 +511,11 @@ class Supervisor:
         queue). Then, if its queues have nothing waiting and nothing that this machine's
         workers took and have not acknowledged, it has nothing to finish or give back, and
         it is killed with its pool process. One that does not answer in time, or whose
-        queues hold something, gets the warm shutdown as before. Only with the embedded
-        broker, whose queues no worker but this stack's reads while it runs."""
+        queues hold something, gets the warm shutdown as before. (A message sent in the
+        millisecond between its last poll's reply and its giving the message back would be
+        lost to the broker; the job store still has its stage, and the next start sends it
+        again, as after any crash: ``JobService.reconcile``.) Only with the embedded broker,
+        which this process can ask directly whether it still answers."""
         workers = [c for c in roles if c.queues and c.alive()]
         broker = self.children.get("broker")
         if self.broker is None or self.celery is None or not workers:
