@@ -156,7 +156,10 @@ def headings_score(notes: str, name: str) -> dict[str, list[int]]:
         matched = [label_of(line, labels) for line in lines]
         right = sum(1 for m in matched if m and (m["heading"] == head or head in m.get("also", ())))
         wanted = [item for item in labels if item["heading"] == head]
-        hit = sum(1 for item in wanted if any(m is item for m in matched))
+        # found: a labelled sentence any sentence of a line comes from (a task and the reply
+        # that takes it on are one line; a short sentence before may say who "they" are)
+        said = [label_of(part, labels) for line in lines for part in re.split(r"(?<=[.?]) ", line.strip())]
+        hit = sum(1 for item in wanted if any(m is item for m in matched + said))
         out[head] = [right, len(lines), hit, len(wanted)]
     return out
 
