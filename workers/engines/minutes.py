@@ -91,6 +91,10 @@ REQUEST = re.compile(r"^(?:(?:okay|ok|so|and|fine|good|great|right|then|agreed)[
 # "Yes, I'll ask them", "Sure, I'll call the caretaker tomorrow": a reply that takes the task on
 ACCEPT = re.compile(r"^(?:yes|yeah|yep|sure|okay|ok|of course|certainly|will do|no problem|fine|absolutely|"
                     r"i'll|i will|i can)\b", re.I)
+# "I can do that, I'll pick them up …": the words that only say yes, left out of the reply's note
+SAYS_YES = re.compile(r"^(?:(?:yes|yeah|sure|okay|ok|of course|fine|no problem)[,.!]?\s+)*"
+                      r"(?:i can do (?:that|it)|i'll do (?:that|it)|i will do (?:that|it)|happy to|can do|will do)"
+                      r"[,.!]?\s+(?=\S)", re.I)
 # "Tilda, could you collect …?" as a note: "Tilda, collect …."
 ASKED = re.compile(r"^([A-Z][a-z]+),\s+(?:(?:can|could|would|will) you(?: please)?|please)\s+(?=[a-z])")
 DELEGATED = re.compile(r"\b(?:i|we)\s+(?:have |'ve )?asked (?:them|him|her|[A-Z][a-z]+|the \w+ team)\s+"
@@ -657,7 +661,8 @@ class Minutes:
         reply = self.all[self.accepted[self.index[id(s)]]] if id(s) in self.index and \
             self.index[id(s)] in self.accepted and kind == "actions" else None
         if reply and (DUE.search(reply.text) or markers(reply.text) - markers(s.text)):
-            return f"{text} {self.shorten_one(reply, kind)}"
+            said = Sentence(reply.start, reply.end, SAYS_YES.sub("", reply.text), reply.speaker)
+            return f"{text} {self.shorten_one(said, kind)}"
         return text
 
     def shorten_one(self, s: Sentence, kind: str) -> str:
