@@ -177,14 +177,15 @@ def score(notes: str, segments: list[dict], name: str) -> dict:
             "heads": headings_score(notes, name) if name in LABELS else dict.fromkeys(HEADS)}
 
 
-def before_minutes():
-    """The picker as it was (commit BEFORE_COMMIT), loaded from git."""
-    source = subprocess.run(["git", "-C", str(REPO), "show", f"{BEFORE_COMMIT}:workers/engines/minutes.py"],
+def before_minutes(commit: str = BEFORE_COMMIT):
+    """The picker as it was at *commit*, loaded from git."""
+    source = subprocess.run(["git", "-C", str(REPO), "show", f"{commit}:workers/engines/minutes.py"],
                             capture_output=True, text=True, check=True).stdout
-    spec = importlib.util.spec_from_loader("minutes_before", loader=None)
+    name = f"minutes_{commit}"
+    spec = importlib.util.spec_from_loader(name, loader=None)
     module = importlib.util.module_from_spec(spec)
-    sys.modules["minutes_before"] = module  # dataclasses look their module up
-    exec(compile(source, "minutes_before.py", "exec"), module.__dict__)
+    sys.modules[name] = module  # dataclasses look their module up
+    exec(compile(source, f"{name}.py", "exec"), module.__dict__)
     return module
 
 
@@ -194,7 +195,10 @@ def run(engine_name: str, model, segments: list[dict], before=None) -> tuple[str
 
     template = Template.parse(text_of(REPO, "meeting_minutes"))
     started = time.perf_counter()
-    if before is not None:  # what GroundedSummarizer did with the old picker
+    if before is not None and hasattr(before.Minutes, "sections"):  # a later picker: as GroundedSummarizer uses it
+        picked = before.Minutes(segments).sections([heading for heading, _ in template.sections])
+        markdown = f"# {template.title}\n\n" + "\n\n".join(f"## {h}\n\n{text}" for h, text, _ in picked) + "\n"
+    elif before is not None:  # what GroundedSummarizer did with the old picker
         minutes, used, parts = before.Minutes(segments), set(), []
         for heading, _ in template.sections:
             parts.append(f"## {heading}\n\n{minutes.section(heading, used)[0]}")
@@ -298,6 +302,8 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--show", action="store_true", help="print the notes too")
     parser.add_argument("--engines", default="grounded")
+    parser.add_argument("--start", metavar="COMMIT",
+                        help="also the picker of this commit (a round's start), beside BEFORE and AFTER")
     parser.add_argument("--cache", type=Path, help="keep the transcripts in this JSON file (tuning runs)")
     parser.add_argument("--unseen", nargs="*", metavar="NAME",
                         help="score only the meetings kept out of all tuning (bench/heldout: UNSEEN; all, or NAME)")
@@ -308,6 +314,8 @@ def main() -> int:
     transcripts = transcribe_all(args.cache, [n for names in groups.values() for n in names])
     wanted = args.engines.split(",")
     rows = [("BEFORE grounded", "-", None, before_minutes())] if "grounded" in wanted else []
+    rows += [(f"START {args.start}", "-", None, before_minutes(args.start))] if args.start and "grounded" in wanted \
+        else []
     rows += [("AFTER grounded", "-", None, None)] if "grounded" in wanted else []
     if set(wanted) - {"grounded"}:
         from workers.engines.llm import LLMEngine

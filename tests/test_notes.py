@@ -450,7 +450,13 @@ def test_a_note_style_line_leaves_out_words_but_never_a_negation_a_number_a_day_
              ("There is no budget for the very last shuttle.", "summary"): "No budget for last shuttle.",
              ("The posters are printed and the stage has been booked.", "summary"): "Posters printed and stage booked.",
              ("We decided on Tuesday to keep the old server.", "decisions"):
-             "We decided on Tuesday to keep old server."}  # the day it was decided stays, and so its frame
+             "We decided on Tuesday to keep old server.",  # the day it was decided stays, and so its frame
+             # round 6: "let's" and a subject before "need to" say no fact; "let's not" stays whole
+             ("Let's ask the school choir first.", "decisions"): "Ask school choir first.",
+             ("Let's not book the band this year.", "decisions"): "Let's not book band this year.",
+             ("We need to check the insurance before the festival.", "actions"):
+             "Need to check insurance before festival.",
+             ("Mira, will you set up a visit for next week?", "actions"): "Mira, set up visit for next week."}
     for (said_text, kind), short in cases.items():
         assert note_style(said_text, kind) == short
         assert is_subsequence(short, said_text), short

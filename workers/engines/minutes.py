@@ -383,12 +383,15 @@ NOTE_START = {
     # "There is one spare room …" → "One spare room …" ("There is no budget" → "No budget")
     "any": re.compile(r"^there (?:is|are|was|were)\s+(?=\w)", re.I),
     # "I will order the chairs" → "Order chairs": the speaker or owner says who
-    "actions": re.compile(r"^please\s+(?=\w)|(?:^|(?<=,\s)|(?<=, so\s)|(?<=, and\s))(?:i|we)(?:\s+(?:will|shall|am going to|"
+    # "Let's ask the choir", "We need to check …" → "Ask choir", "Need to check …"
+    "actions": re.compile(r"^(?:please|let's|let us)\s+(?=\w)|^(?:i|we)\s+(?=(?:need|have) to\b|must\b)|"
+                          r"(?:^|(?<=,\s)|(?<=, so\s)|(?<=, and\s))(?:i|we)(?:\s+(?:will|shall|am going to|"
                           r"are going to|can)|'ll|’ll|'m going to|'re going to)\s+(?!not\b|be\b|have\b)", re.I),
     # "We agreed to rent …" → "Rent …", "We decided that …" → "…" under Decisions (a day it was agreed on stays:
     # "Decided on Tuesday to rent …"); "I would suggest we …" → "Suggest we …"
     "decisions": re.compile(r"^(?:(?:i|we)\s+(?:have\s+|'ve\s+)?)?(?:agreed|decided)(?:\s+(?:last|this)\s+\w+)?"
-                            r"\s+(?:to|that)\s+|^(?:i|we)\s+(?:would\s+|'d\s+)?(?=(?:suggest|propose|prefer|recommend)\b)",
+                            r"\s+(?:to|that)\s+|^(?:i|we)\s+(?:would\s+|'d\s+)?(?=(?:suggest|propose|prefer|recommend)\b)|"
+                            r"^(?:let's|let us)\s+(?!not\b)(?=\w)",
                             re.I),
 }
 # "are printed", "has been booked": the participle says it
