@@ -12,9 +12,11 @@ Each sentence gets at most one kind, from the general language of meetings:
   going to", "Maria is looking into", "please send", "I have asked them for", "I can
   order …", "Tilda, could you call …?"), or an item of a list of tasks ("Next steps.
   First, …", "First, Bruno paints …", "So, to finish, Bruno sends … by Friday"), with its
-  owner and due day when they are said;
+  owner and due day when they are said; a task asked by name and the reply that takes it
+  on ("Mira, will you …?" "Yes, I'll …") are one line, owned by who said yes;
 - an **open question** is asked and left open (a question of some length that is not
-  the agenda, an invitation to the floor or answered at once), or explicitly left to
+  the agenda, an invitation to the floor or answered at once; a short one only when a
+  reply soon after does not know), or explicitly left to
   decide ("a decision on that by Thursday", "what if", "we haven't decided"); a reply
   that does not know or puts it off ("I'm not sure", "let's keep that for
   later") leaves the question open, and the question is the line.
@@ -25,7 +27,9 @@ not yet used. The notes are held to a quarter of the transcript's words and abou
 page for an hour (``budget``): lines are shortened to the clauses that carry their
 point (a framing opener, an aside after a comma, a reason or purpose clause that says no
 number, name or day dropped; fillers, hedges and restarts left out: ``condense``; a
-summary may take one main clause of a long sentence: ``main_clauses``), never reworded,
+summary may take one main clause of a long sentence: ``main_clauses``, or two facts of
+one that share no word; "let's", "Name, could you", a subject before "need to" left out
+of a decision's or action's note), never reworded,
 and the weakest go first. A decisions, actions or questions heading with nothing says
 "None recorded.". A decision said again
 in a recap is one line; an action that says "them" keeps the short sentence before it
@@ -143,10 +147,10 @@ CLAUSE = re.compile(r",\s+(?=(?:and|but|so|which|because|although|though|since|w
 STANDS_ALONE = re.compile(r"^(?:and|but|so|although|though|while|whereas)\s+(?!that\b)", re.I)
 OPENER = re.compile(r"^(?:(?:so|okay|ok|well|now|and|but|also|finally|however|unfortunately|basically|"
                     r"actually|honestly|then|next|overall|in short|in total|for (?:now|context)|after that|"
-                    r"to recap|to sum up|to wrap up|to finish|in summary|to summari[sz]e)\b,?\s+|"
+                    r"to recap|to sum up|to wrap up|in summary|to summari[sz]e)\b,?\s+|"
                     r"(?:first|second|third|fourth|fifth|last)(?:ly)?,\s+|"
                     r"(?:good|great|right|alright|all right|yes|yeah|sure),\s+|"
-                    r"(?:one more thing|one last thing|last thing|(?:one |a )?(?:last |more |final |quick )?question|(?:the )?(?:good|great|bad) news(?: is(?: that)?)?|"
+                    r"(?:one more thing|one last thing|last thing|(?:the )?(?:good|great|bad) news(?: is(?: that)?)?|"
                     r"(?:just )?a reminder)[,:]?\s+|"
                     r"(?:on|for|as for|regarding|about|in) the [\w -]{1,30}?,\s+|"
                     r"i think\s+|i believe\s+|i feel\s+|i would like\s+(?=a |an )|"
