@@ -5,7 +5,7 @@ and Open questions against a labelled set; on the corpus meetings transcribed by
 real tiny.en, and separately on a held-out meeting written after the picker's cues were
 fixed (bench/heldout/), which no cue or threshold was tuned on.
 
-    python bench/bench_notes.py [--engines grounded,grounded+llm,llm] [--gguf NAME=PATH ...] [--show]
+    python bench/bench_notes.py [--engines grounded,grounded+llm,llm] [--gguf NAME=PATH ...] [--show] [--start COMMIT]
 
 - Key facts (bench/key_facts.json) were written from the reference transcripts: a fact
   is covered when each of its phrase groups has a phrase in the notes, matched as whole
