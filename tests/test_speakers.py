@@ -189,7 +189,7 @@ def test_a_small_speaker_like_no_one_does_not_stop_the_small_speaker_rule(corpus
     man = int(np.argmax(other_activity.sum(axis=0)))
     his = other_prints[other_chosen == man]
     stranger = np.zeros((len(activity), 1), bool)
-    stranger[:int(round(stranger_seconds / step)), 0] = True
+    stranger[:round(stranger_seconds / step), 0] = True
     centroids = [voices.voice_print(prints[chosen == s]) for s in range(2)]
     alike = [float(voices.voice_print(his) @ c) for c in centroids]
     assert max(alike) < voices.SMALL_JOINS_ABOVE, alike  # he can join no one
