@@ -450,7 +450,13 @@ def test_a_note_style_line_leaves_out_words_but_never_a_negation_a_number_a_day_
              ("There is no budget for the very last shuttle.", "summary"): "No budget for last shuttle.",
              ("The posters are printed and the stage has been booked.", "summary"): "Posters printed and stage booked.",
              ("We decided on Tuesday to keep the old server.", "decisions"):
-             "We decided on Tuesday to keep old server."}  # the day it was decided stays, and so its frame
+             "We decided on Tuesday to keep old server.",  # the day it was decided stays, and so its frame
+             # round 6: "let's" and a subject before "need to" say no fact; "let's not" stays whole
+             ("Let's ask the school choir first.", "decisions"): "Ask school choir first.",
+             ("Let's not book the band this year.", "decisions"): "Let's not book band this year.",
+             ("We need to check the insurance before the festival.", "actions"):
+             "Need to check insurance before festival.",
+             ("Mira, will you set up a visit for next week?", "actions"): "Mira, set up visit for next week."}
     for (said_text, kind), short in cases.items():
         assert note_style(said_text, kind) == short
         assert is_subsequence(short, said_text), short
@@ -601,3 +607,78 @@ def test_tonights_agenda_a_put_off_and_a_named_task_with_its_day_after_a_lead_in
                            "So, to finish, Bruno sends the rota to every volunteer by Friday."))
     assert minutes.kinds == {3: "questions", 6: "actions"}, minutes.kinds
     assert owner_in(minutes.all[6]) == "Bruno"
+
+
+def test_a_task_asked_by_name_and_the_reply_that_takes_it_on_are_one_line_owned_by_who_said_yes():
+    """Round 6: "Mira, will you set up a visit?" "Yes, I'll arrange it." is one task: one line
+    (the reply adds only the day, number or name it says), written as the note of it
+    ("Mira, set up …"), its owner the one who said yes."""
+    from workers.engines.minutes import Minutes
+
+    segments = said("The community centre lease ends in June, so we need a new rehearsal room.",
+                    "Mira, will you set up a visit to the music school?",
+                    "Yes, I'll arrange it with the director.",
+                    "Paul, can you book the school hall for the concert evening?",
+                    "Sure, I'll call the caretaker tomorrow.",
+                    "Tilda, could you collect the spare keys from the caretaker?",
+                    "I can do that, I'll pick them up on Friday.",
+                    "The choir rehearses on Thursdays in the old school building near the station.",
+                    "Both soloists confirmed last night and the pianist comes to the dress rehearsal.",
+                    "The church wants eighty euros more for the heating this winter.",
+                    "Ticket sales are going well, we have sold one hundred and forty tickets so far.",
+                    "The posters went up in the library, the bakery and the town hall last weekend.",
+                    "Last year about three hundred people came, most of them families from the village.",
+                    "The programme lists eleven songs, four of them new, and an interval of twenty minutes.",
+                    "The cake stall at the spring fair raised about six hundred euros for the choir.")
+    for n, who in enumerate(["Hanna", "Hanna", "Mira", "Hanna", "Paul", "Hanna", "Bruno"]):
+        segments[n]["speaker"] = who
+    minutes = Minutes(segments)
+    assert minutes.accepted == {1: 2, 3: 4, 5: 6} and set(minutes.kinds) == {1, 3, 5}, minutes.kinds
+    lines = minutes.notes(["Summary", "Action items"])["Action items"]
+    assert [line.text for line in lines] == [
+        "Mira, set up visit to music school.",  # the reply says no day: the request says it all
+        "Paul, book school hall for concert evening. Call caretaker tomorrow.",
+        "Tilda, collect spare keys from caretaker. Pick them up on Friday."], lines
+    rendered = [minutes.render(line) for line in lines]
+    assert "**Owner:** Bruno" in rendered[2], rendered  # another than the one asked said yes
+    assert "Owner" not in rendered[0] + rendered[1], rendered  # the line names who said yes
+    # a reply that does not take it on leaves the request alone and is no part of it
+    refused = Minutes(said("Paul, can you book the school hall for the concert evening?",
+                           "I am away that week, sorry, but Leo might be able to."))
+    assert refused.accepted == {} and refused.kinds == {0: "actions"}
+
+
+def test_a_short_question_a_reply_soon_does_not_answer_is_open_the_agenda_is_not():
+    """Round 6: a question of under six words is open when a reply within the next two
+    sentences does not know ("Isn't there enough parking there?"), not when it is answered
+    ("So what went well?" then what went well) nor when a question follows that it leads."""
+    from workers.engines.minutes import Minutes
+
+    minutes = Minutes(said("The music school offers its big room on Monday nights for the same rent.",
+                           "Isn't there enough parking there?",
+                           "Some of our older members come by car to every rehearsal.",
+                           "I don't know, I would have to look at it in the evening.",
+                           "So what went well this time?",
+                           "The new signs at the entrance worked and nobody got lost.",
+                           "What about the ferry?",
+                           "Does it still run on Sundays after the end of September?"))
+    questions = [minutes.all[i].text for i, k in sorted(minutes.kinds.items()) if k == "questions"]
+    assert questions == ["Isn't there enough parking there?",
+                         "Does it still run on Sundays after the end of September?"], minutes.kinds
+
+
+def test_a_summary_may_take_two_facts_of_one_sentence():
+    """Round 6: two facts of one sentence that share no word may both be summary lines
+    ("Sold 140 tickets", "Hall holds two hundred")."""
+    from workers.engines.minutes import Minutes
+
+    minutes = Minutes(said("Ticket sales are going well, we have sold one hundred and forty tickets, "
+                           "and the hall holds two hundred.",
+                           "Both soloists confirmed last night.",
+                           "Who is going to record the concert for the parents this year?"))
+    options = minutes.clauses(minutes.all[0], "summary")
+    assert "Sold one hundred and forty tickets." in options and "Hall holds two hundred." in options, options
+    notes = minutes.notes(["Summary", "Open questions"])
+    summary = [line.text for line in notes["Summary"] if line.sentence is minutes.all[0]]
+    assert len(summary) == 2 and not set(summary[0].lower().split()) & set(summary[1].lower().split()), summary
+    assert [line.text for line in notes["Open questions"]] == ["Who is going to record concert for parents this year?"]

@@ -35,7 +35,10 @@ VOICES = {"Lena": ("en-us+f3", 165), "Omar": ("en-gb", 155), "Priya": ("en-gb-x-
           "Sam": ("en-gb-x-gbcwmd", 155),
           # meeting12_street_party
           "Ella": ("en-gb-x-rp+f4", 160), "Marco": ("en-us", 155), "Zoe": ("en-us+f2", 165),
-          "Dan": ("en-gb-x-gbclan", 150)}
+          "Dan": ("en-gb-x-gbclan", 150),
+          # meeting13_allotment_garden
+          "Iris": ("en-gb-x-rp+f2", 160), "Victor": ("en-gb-scotland", 155), "Keiko": ("en-us+f4", 165),
+          "Oscar": ("en-029", 150)}
 
 
 def main(name: str = "meeting5_volunteer_fair") -> None:

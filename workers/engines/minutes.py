@@ -12,9 +12,11 @@ Each sentence gets at most one kind, from the general language of meetings:
   going to", "Maria is looking into", "please send", "I have asked them for", "I can
   order …", "Tilda, could you call …?"), or an item of a list of tasks ("Next steps.
   First, …", "First, Bruno paints …", "So, to finish, Bruno sends … by Friday"), with its
-  owner and due day when they are said;
+  owner and due day when they are said; a task asked by name and the reply that takes it
+  on ("Mira, will you …?" "Yes, I'll …") are one line, owned by who said yes;
 - an **open question** is asked and left open (a question of some length that is not
-  the agenda, an invitation to the floor or answered at once), or explicitly left to
+  the agenda, an invitation to the floor or answered at once; a short one only when a
+  reply soon after does not know), or explicitly left to
   decide ("a decision on that by Thursday", "what if", "we haven't decided"); a reply
   that does not know or puts it off ("I'm not sure", "let's keep that for
   later") leaves the question open, and the question is the line.
@@ -25,7 +27,9 @@ not yet used. The notes are held to a quarter of the transcript's words and abou
 page for an hour (``budget``): lines are shortened to the clauses that carry their
 point (a framing opener, an aside after a comma, a reason or purpose clause that says no
 number, name or day dropped; fillers, hedges and restarts left out: ``condense``; a
-summary may take one main clause of a long sentence: ``main_clauses``), never reworded,
+summary may take one main clause of a long sentence: ``main_clauses``, or two facts of
+one that share no word; "let's", "Name, could you", a subject before "need to" left out
+of a decision's or action's note), never reworded,
 and the weakest go first. A decisions, actions or questions heading with nothing says
 "None recorded.". A decision said again
 in a recap is one line; an action that says "them" keeps the short sentence before it
@@ -88,6 +92,15 @@ OFFER = re.compile(r"(?:^|[,;]\s+|\b(?:so|and|then|okay|ok|yes|sure|right|well)\
 REQUEST = re.compile(r"^(?:(?:okay|ok|so|and|fine|good|great|right|then|agreed)[,.]?\s+)?([A-Z][a-z]+),\s+"
                      r"(?:(?:can|could|would|will) you(?: please)?|please)\s+(?!tell\b|remind\b|repeat\b|explain\b|"
                      r"say\b)[a-z]")
+# "Yes, I'll ask them", "Sure, I'll call the caretaker tomorrow": a reply that takes the task on
+ACCEPT = re.compile(r"^(?:yes|yeah|yep|sure|okay|ok|of course|certainly|will do|no problem|fine|absolutely|"
+                    r"i'll|i will|i can)\b", re.I)
+# "I can do that, I'll pick them up …": the words that only say yes, left out of the reply's note
+SAYS_YES = re.compile(r"^(?:(?:yes|yeah|sure|okay|ok|of course|fine|no problem)[,.!]?\s+)*"
+                      r"(?:i can do (?:that|it)|i'll do (?:that|it)|i will do (?:that|it)|happy to|can do|will do)"
+                      r"[,.!]?\s+(?=\S)", re.I)
+# "Tilda, could you collect …?" as a note: "Tilda, collect …."
+ASKED = re.compile(r"^([A-Z][a-z]+),\s+(?:(?:can|could|would|will) you(?: please)?|please)\s+(?=[a-z])")
 DELEGATED = re.compile(r"\b(?:i|we)\s+(?:have |'ve )?asked (?:them|him|her|[A-Z][a-z]+|the \w+ team)\s+"
                        r"(?:to|for)\b|\bplease\s+(?!note\b)\w+", re.I)
 # "First, Bruno paints the fence.": an item of a list of tasks said with its owner ("Then Tom says …" is none)
@@ -374,12 +387,15 @@ NOTE_START = {
     # "There is one spare room …" → "One spare room …" ("There is no budget" → "No budget")
     "any": re.compile(r"^there (?:is|are|was|were)\s+(?=\w)", re.I),
     # "I will order the chairs" → "Order chairs": the speaker or owner says who
-    "actions": re.compile(r"^please\s+(?=\w)|(?:^|(?<=,\s)|(?<=, so\s)|(?<=, and\s))(?:i|we)(?:\s+(?:will|shall|am going to|"
+    # "Let's ask the choir", "We need to check …" → "Ask choir", "Need to check …"
+    "actions": re.compile(r"^(?:please|let's|let us)\s+(?=\w)|^(?:i|we)\s+(?=(?:need|have) to\b|must\b)|"
+                          r"(?:^|(?<=,\s)|(?<=, so\s)|(?<=, and\s))(?:i|we)(?:\s+(?:will|shall|am going to|"
                           r"are going to|can)|'ll|’ll|'m going to|'re going to)\s+(?!not\b|be\b|have\b)", re.I),
     # "We agreed to rent …" → "Rent …", "We decided that …" → "…" under Decisions (a day it was agreed on stays:
     # "Decided on Tuesday to rent …"); "I would suggest we …" → "Suggest we …"
     "decisions": re.compile(r"^(?:(?:i|we)\s+(?:have\s+|'ve\s+)?)?(?:agreed|decided)(?:\s+(?:last|this)\s+\w+)?"
-                            r"\s+(?:to|that)\s+|^(?:i|we)\s+(?:would\s+|'d\s+)?(?=(?:suggest|propose|prefer|recommend)\b)",
+                            r"\s+(?:to|that)\s+|^(?:i|we)\s+(?:would\s+|'d\s+)?(?=(?:suggest|propose|prefer|recommend)\b)|"
+                            r"^(?:let's|let us)\s+(?!not\b)(?=\w)",
                             re.I),
 }
 # "are printed", "has been booked": the participle says it
@@ -395,6 +411,9 @@ def note_style(text: str, kind: str) -> str:
     name, a negation and a condition stay."""
     end = text[-1] if text and text[-1] in ".?!" else ""
     body = text[:-1] if end else text
+    asked = ASKED.match(body) if kind == "actions" else None
+    if asked and asked.group(1).lower() not in NOT_NAMES:  # a task given by name, said as the note of it
+        body, end = f"{asked.group(1)}, {body[asked.end():]}", "."
     for key in ("any", kind):
         if key in NOTE_START:
             body = NOTE_START[key].sub("", body, count=0 if key == "actions" else 1)
@@ -447,6 +466,7 @@ FUNCTION |= PREPOSITION
 # nor after a verb's helper: "arrived an hour late" has lost what had arrived
 AUXILIARY = {"is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "will", "would", "can", "could",
              "should", "shall", "may", "might", "must", "do", "does", "did", "get", "got"}
+SUBJECT_PRONOUN = {"i", "we", "they", "you"}
 OBJECT = {"him", "her", "them", "it", "us", "me", "you", "this", "that", "these", "those"}
 QUALIFIER = re.compile(rf"^(?:almost|nearly|only|about|roughly|around|over|under|less|more|most|some|several|few|"
                        rf"many|every|each|no|\d[\d.,:%]*|{NUMBER_WORDS})$", re.I)
@@ -479,7 +499,10 @@ def phrases(clause: str) -> set[str]:
     for a in range(len(words)):
         if not (content[a] or QUALIFIER.match(bare[a])):
             continue
-        if a and not (low_bare[a - 1] in FUNCTION - PREPOSITION - AUXILIARY or words[a - 1][-1] in ",;:") or \
+        # after "we have" the verb may start it: the pronoun and its helper say no fact ("sold 140 tickets")
+        pronoun_aux = a > 1 and low_bare[a - 1] in AUXILIARY and low_bare[a - 2] in SUBJECT_PRONOUN
+        if a and not (low_bare[a - 1] in FUNCTION - PREPOSITION - AUXILIARY or words[a - 1][-1] in ",;:"
+                      or pronoun_aux) or \
                 a and (BOUND_BEFORE.match(bare[a - 1]) or NEGATION.match(bare[a - 1])):
             continue
         for b in range(a + low - 1, min(len(words), a + high)):
@@ -527,6 +550,7 @@ class Minutes:
         self.weight = {w: 1.0 + math.log(n) for w, n in counts.items()}
         self.left_open: set[int] = set()  # questions a reply says are not decided yet
         self.put_off: set[int] = set()  # those replies: the question line says what they do
+        self.accepted: dict[int, int] = {}  # a task asked of someone by name → the reply that takes it on
         self.kinds = self._classify()
 
     @property
@@ -553,6 +577,15 @@ class Minutes:
                 listing = False
             if kind:
                 kinds[i] = kind
+        # "Mira, will you set up a visit?" "Yes, I'll arrange it.": one task, one line (the
+        # reply adds to it only what it says of a day, a number or a name)
+        for i in range(len(self.all) - 1):
+            reply = self.all[i + 1].text
+            if kinds.get(i) == "actions" and REQUEST.match(self.all[i].text) and self.all[i].text.endswith("?") \
+                    and ACCEPT.match(reply) and not reply.endswith("?") and kinds.get(i + 1) in (None, "actions"):
+                self.accepted[i] = i + 1
+                kinds.pop(i + 1, None)
+                self.put_off.add(i + 1)
         # "Who runs the stand?" "That is not decided yet.": the reply says the question
         # is open, the question says what is open, so the question is the line
         # is the line ("Nobody yet, we'll get back to that" is no action of its own either)
@@ -615,8 +648,12 @@ class Minutes:
         or puts the question off ("I don't know yet", "Nobody yet, we'll come back to it")."""
         s = self.all[i]
         asked = [c for c in CLAUSE.split(s.text) if c.strip()][-1]  # "…, so what went well?" asks the last clause
-        if len(asked.split()) < 6 or FLOOR.search(asked):
+        if FLOOR.search(asked):
             return False
+        if len(asked.split()) < 6:  # "So what went well?" is the agenda, unless a reply soon does not know
+            if i + 1 < len(self.all) and self.all[i + 1].text.endswith("?"):
+                return False  # "What about the ferry? Does it …?": the lead of the question after it
+            return any(UNKNOWN.search(later.text) or PENDING.search(later.text) for later in self.all[i + 1:i + 3])
         following = self.all[i + 1] if i + 1 < len(self.all) else None
         if following is None or following.text.endswith("?"):
             return True
@@ -625,6 +662,17 @@ class Minutes:
 
     # --- shortening ----------------------------------------------------------------------
     def shorten(self, s: Sentence, kind: str) -> str:
+        """*s* said in fewer words (``shorten_one``); a task asked of someone by name with the
+        reply that takes it on, when that says a day, a number or a name the task does not."""
+        text = self.shorten_one(s, kind)
+        reply = self.all[self.accepted[self.index[id(s)]]] if id(s) in self.index and \
+            self.index[id(s)] in self.accepted and kind == "actions" else None
+        if reply and (DUE.search(reply.text) or markers(reply.text) - markers(s.text)):
+            said = Sentence(reply.start, reply.end, SAYS_YES.sub("", reply.text), reply.speaker)
+            return f"{text} {self.shorten_one(said, kind)}"
+        return text
+
+    def shorten_one(self, s: Sentence, kind: str) -> str:
         """The clauses of *s* that carry its point: for a decision, action or question the
         clause with its cue (and the one before, when it refers back to it), and any clause
         with a due day; for a summary the most central clause. An opener ("So,", "On the
@@ -794,7 +842,8 @@ class Minutes:
                 best = max(fits, key=value, default=None)
                 if best is None or value(best) <= 0:
                     break
-                options = [o for o in options if o[0] != best[0]]
+                # another fact of the same sentence may follow as a line of its own, sharing no word
+                options = [o for o in options if o[0] != best[0] or not (content_words(o[1]) & content_words(best[1]))]
                 chosen.append(Line(self.all[best[0]], best[1], kind, value(best)))
                 used.add(best[0])
                 covered |= best[2]
@@ -858,10 +907,16 @@ class Minutes:
         s = line.sentence
         who = f"**{s.speaker}:** " if s.speaker else ""
         if line.kind == "actions":  # the owner, when the line does not name them (the day is in it)
-            owner = owner_in(s)
+            owner = self.taken_on_by(s) or owner_in(s)
             tag = f" — **Owner:** {owner}" if owner and owner.lower() not in line.text.lower() else ""
             return f"- {who}{line.text} {time_link(s.start)}{tag}"
         return f"- {who}{line.text} {time_link(s.start)}"
+
+    def taken_on_by(self, s: Sentence) -> str | None:
+        """Who said yes to a task asked of someone by name, when it was another than the asker."""
+        i = self.index.get(id(s))
+        reply = self.all[self.accepted[i]] if i in self.accepted else None
+        return reply.speaker if reply and reply.speaker and reply.speaker != s.speaker else None
 
     def sections(self, headings: list[str], reserve: int = 0) -> list[tuple[str, str, list[Line]]]:
         """(heading, Markdown, lines) in the template's order. A decisions, actions or
