@@ -3,8 +3,9 @@
 The voice encoder is CAM++ (3D-Speaker's zh-en "common advanced" model, Apache-2.0):
 a densely connected TDNN over 80-band Kaldi
 filterbanks that gives a 192-number voice print for a window of speech. Its weights ship
-in Earmark as ``voice/campplus.onnx`` (converted by ``scripts/campplus_onnx.py``) and run
-on onnxruntime, which faster-whisper already brings. On far-field AMI speech it tells
+in Earmark as ``voice/campplus.onnx`` (converted by ``scripts/campplus_onnx.py``) and, what
+the stage runs, ``voice/campplus_int8.onnx`` (7-bit weights, made from it by
+``scripts/speaker_int8.py``), on onnxruntime, which faster-whisper already brings. On far-field AMI speech it tells
 people apart where Resemblyzer's GE2E (``voice/ge2e.npz``, still here for the bench and
 its agreement test) barely did: 1.6 s prints of different people 0.26 alike on average,
 of the same person 0.60 (GE2E 0.65 vs 0.75), AMI trn01-05.
@@ -34,7 +35,9 @@ import numpy as np
 from workers.media import SAMPLE_RATE
 
 WEIGHTS = Path(__file__).resolve().parent / "voice" / "ge2e.npz"
-CAMPP_WEIGHTS = Path(__file__).resolve().parent / "voice" / "campplus.onnx"
+CAMPP_FLOAT = Path(__file__).resolve().parent / "voice" / "campplus.onnx"  # as converted (scripts/campplus_onnx.py)
+CAMPP_WEIGHTS = CAMPP_FLOAT.with_name("campplus_int8.onnx")  # what the stage runs: 7-bit weights, made from
+# the float one by scripts/speaker_int8.py (round 8: the same turns on the tuning part, the stage 0.66x the CPU)
 WINDOW_SECONDS = 1.6  # GE2E's window (its encoder, kept for the bench and its agreement test)
 TARGET_DBFS = -30  # the speech level GE2E was trained on (CAM++'s filterbank is mean-normalised: level-free)
 EMBED_BATCH = 128  # GE2E windows through the encoder at once
