@@ -167,6 +167,24 @@ def quiet_multimedia_threads() -> None:
     QLoggingCategory.setFilterRules(MULTIMEDIA_QUIET)
 
 
+def settle_virtuals(*objects) -> None:
+    """Let Qt's media threads call these Python-made objects' virtual methods without
+    Python's lock. A QMediaPlayer or QAudioOutput made in Python is a binding subclass:
+    each of its virtual methods first asks Python (under Python's lock) whether Python
+    overrides it, and remembers "no" only once it has asked. The FFmpeg back end's
+    threads destroy objects connected to the player's signals, and Qt then calls the
+    player's ``disconnectNotify`` from that thread while holding a signal lock. If the GUI
+    thread holds Python's lock and at that moment waits for the same signal lock (a
+    ``setSource`` or ``stop``), both wait for ever: the suite hung this way, in
+    ``open_job``. Connecting and disconnecting once here, on the GUI thread, asks
+    Python both questions before any media thread can."""
+    def nothing(*_args) -> None:
+        pass
+
+    for obj in objects:
+        obj.disconnect(obj.destroyed.connect(nothing))  # connectNotify, then disconnectNotify
+
+
 def quiet_ffmpeg() -> None:
     """Qt's FFmpeg prints a banner for every file it opens ("Input #0, mp3, from '/path…'",
     a dozen lines naming the file) on the terminal: keep only its errors. Called once a
@@ -269,6 +287,7 @@ class TranscriptWidget(QWidget):
         self.player = QMediaPlayer(self)
         quiet_ffmpeg()
         self.audio = QAudioOutput(self)
+        settle_virtuals(self.player, self.audio)
         self.player.setAudioOutput(self.audio)
         self.player.positionChanged.connect(self._position_changed)
         self.player.durationChanged.connect(self._duration_changed)
