@@ -13,13 +13,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from app.store import jobstore as js
 from app.store.jobstore import JobStore
 from tests import voices_audio as va
 from tests.helpers import wait_until
-from workers.engines import voices
+from workers.engines import segmentation, voices
 from workers.engines.voices import SpeakerCount, Turn, diarization_error, label_segments
 from workers.options import default
 
@@ -163,6 +164,43 @@ def test_a_real_voice_with_a_few_seconds_apart_is_not_a_speaker_of_its_own(corpu
     assert list(truth.values()).count("FEE078") == 1, truth
     assert parts["confusion"] <= 0.02 * parts["speech"] and parts["der"] <= 0.03
     assert len(voices.diarize(str(corpus / "diarization" / "ami_trn05.wav"), SpeakerCount.parse("2")).prints) == 2
+
+
+@pytest.mark.parametrize("stranger_seconds", [0.0, 1.0])
+def test_a_small_speaker_like_no_one_does_not_stop_the_small_speaker_rule(corpus, monkeypatch, stranger_seconds):
+    """The small-speaker rule passes over a small speaker who can join no one and goes on to the next.
+    trn05's real state before the rule (FEE078 as 22 s + 2 s, 0.56 alike) is given a third speaker with
+    less speech still (none, or 1 s): a man of trn03 (tuning part), his real prints, like neither. Round 5's
+    loop stopped at him, the smallest, and left FEE078 in two; now she is one and he stays apart."""
+    states = []
+    rule = voices._merge_small
+
+    def keep(activity, prints, chosen):
+        states.append((activity.copy(), prints.copy(), chosen.copy()))
+        return rule(activity, prints, chosen)
+
+    monkeypatch.setattr(voices, "_merge_small", keep)
+    ami(corpus, "ami_trn05")
+    ami(corpus, "ami_trn03")
+    (activity, prints, chosen), (other_activity, other_prints, other_chosen) = states
+    step = segmentation.FRAME_STEP / voices.SAMPLE_RATE
+    seconds = activity.sum(axis=0) * step
+    assert activity.shape[1] == 2 and seconds.min() < voices.SMALL_SPEAKER_SECONDS  # FEE078 in two, as found
+    man = int(np.argmax(other_activity.sum(axis=0)))
+    his = other_prints[other_chosen == man]
+    stranger = np.zeros((len(activity), 1), bool)
+    stranger[:round(stranger_seconds / step), 0] = True
+    centroids = [voices.voice_print(prints[chosen == s]) for s in range(2)]
+    alike = [float(voices.voice_print(his) @ c) for c in centroids]
+    assert max(alike) < voices.SMALL_JOINS_ABOVE, alike  # he can join no one
+    merged, merged_chosen = rule(np.concatenate([activity, stranger], axis=1), np.concatenate([prints, his]),
+                                 np.concatenate([chosen, np.full(len(his), 2)]))
+    print(f"trn05 {np.round(seconds, 2)} + a man of trn03 ({stranger_seconds} s, {np.round(alike, 2)} alike): "
+          f"{merged.shape[1]} speakers")
+    assert merged.shape[1] == 2  # FEE078 one speaker, the man another
+    his_speaker = set(merged_chosen[len(chosen):])
+    assert len(his_speaker) == 1 and not his_speaker & set(merged_chosen[:len(chosen)])
+    assert merged.sum() == (activity[:, 0] | activity[:, 1]).sum() + stranger.sum()
 
 
 def test_a_remembered_real_voice_is_named_and_a_stranger_is_not(tmp_path, corpus):

@@ -91,13 +91,20 @@ def frame_time(frame: np.ndarray | float) -> np.ndarray:
     return (FRAME_CENTRE - FRAME_STEP / 2 + FRAME_STEP * np.asarray(frame, float)) / SAMPLE_RATE
 
 
+def _frame_of_sample() -> np.ndarray:
+    """(CHUNK_SAMPLES,) the frame each sample of a chunk belongs to, -1 for none (the frames tile the chunk
+    from FRAME_CENTRE - FRAME_STEP // 2 on, FRAME_STEP samples each)."""
+    lo, _ = frame_samples(0)
+    frame = (np.arange(CHUNK_SAMPLES) - lo) // FRAME_STEP
+    return np.where((frame >= 0) & (frame < FRAMES), frame, -1)
+
+
+FRAME_OF_SAMPLE = _frame_of_sample()
+
+
 def sample_mask(frames: np.ndarray) -> np.ndarray:
     """(FRAMES,) bool → (CHUNK_SAMPLES,) bool."""
-    mask = np.zeros(CHUNK_SAMPLES, bool)
-    for i in np.flatnonzero(frames):
-        lo, hi = frame_samples(i)
-        mask[max(lo, 0):min(hi, CHUNK_SAMPLES)] = True
-    return mask
+    return np.append(np.asarray(frames, bool), False)[FRAME_OF_SAMPLE]
 
 
 @dataclass

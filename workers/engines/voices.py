@@ -500,24 +500,30 @@ def _segment_and_print(path: str, on_progress, duration):
 
 
 def _merge_small(activity: np.ndarray, prints: np.ndarray, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Speakers with less than SMALL_SPEAKER_SECONDS of speech joined to the most alike one (smallest first),
-    if at least SMALL_JOINS_ABOVE alike."""
+    """Every speaker with less than SMALL_SPEAKER_SECONDS of speech joined to the most alike one, if at least
+    SMALL_JOINS_ABOVE alike: the small ones in order of their seconds, fewest first; one that cannot join (no
+    prints, or like no one enough) is passed over, not the end of the rule; after each join all is recomputed."""
     from workers.engines import segmentation as sg
 
     step = sg.FRAME_STEP / SAMPLE_RATE
-    while SMALL_SPEAKER_SECONDS and activity.shape[1] > 1:
+    joined = True
+    while SMALL_SPEAKER_SECONDS and joined and activity.shape[1] > 1:
+        joined = False
         seconds = activity.sum(axis=0) * step
-        j = int(np.argmin(seconds))
-        if seconds[j] >= SMALL_SPEAKER_SECONDS or not np.any(chosen == j):
-            break
         centroids = np.stack([voice_print(prints[chosen == s]) if np.any(chosen == s) else np.zeros(prints.shape[1])
                               for s in range(activity.shape[1])])
-        sims = centroids @ centroids[j]
-        sims[j] = -np.inf
-        i = int(np.argmax(sims))
-        if sims[i] < SMALL_JOINS_ABOVE:
-            break
-        activity, chosen = join_speakers(activity, chosen, i, j)
+        for j in np.argsort(seconds, kind="stable"):
+            if seconds[j] >= SMALL_SPEAKER_SECONDS:
+                break
+            if not np.any(chosen == j):
+                continue
+            sims = centroids @ centroids[j]
+            sims[j] = -np.inf
+            i = int(np.argmax(sims))
+            if sims[i] >= SMALL_JOINS_ABOVE:
+                activity, chosen = join_speakers(activity, chosen, i, int(j))
+                joined = True
+                break
     return activity, chosen
 
 
