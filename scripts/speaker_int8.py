@@ -6,7 +6,8 @@
 
 Both keep 7-bit weights (``reduce_range``): an x86 CPU without VNNI multiplies uint8 activations by
 int8 weights in pairs summed in int16, which saturates with full 8-bit weights (255·127·2 > 32767)
-and not with 7 bits (255·64·2), so every x86 CPU gives the same prints and turns.
+and not with 7 bits (255·64·2): the int8 products are exact with or without VNNI (the float parts
+round as the float models' do on any CPU). Not tried on a CPU without VNNI.
 
 CAM++: onnxruntime's static QDQ, per-channel int8 weights, uint8 activations from min/max over the
 very inputs (Kaldi filterbanks) the float engine gives CAM++ on the part the engine's settings were
