@@ -2,8 +2,6 @@
 far-field speech (measured; none kept in the engine).
 
     python bench/bench_speaker_front.py --work DIR [--held] [--encoder INT8.onnx] [--segmentation INT8.onnx]
-    python bench/bench_speaker_front.py --work DIR --calibrate OUT.npz         # Earmark's venv
-    python bench/bench_speaker_front.py --work DIR --quantize OUT.npz INT8.onnx  # a venv with onnx, onnxruntime
 
 DIR is a ``bench_speakers.py --work DIR`` folder (its synthetic meetings are reused). Scored like
 bench_speaker_merges (auto count, mean DER and right counts) on the tuning part (AMI trn01-05,
@@ -16,11 +14,9 @@ tune_three, tune_four); ``--held`` scores the held-out part instead (for a varia
   denoise A      before the segmentation model only: spectral subtraction of A times each band's
                  10th-percentile magnitude in the chunk (the room's noise)
   count +B       the reconstruction's count of voices at a frame rounded up from .5 - B
-  --encoder / --segmentation   a model file in place of the float CAM++ / segmentation: CPU time and
-                 whether every recording's turns are the same as the float engine's
-  --calibrate / --quantize     make the int8 CAM++ that was measured (static QDQ, per-channel int8
-                 weights, reduce_range, uint8 activations from min/max over the float engine's own CAM++
-                 inputs on the tuning part; the first 8 and the last 4 convolutions left float)
+  --encoder / --segmentation   a model file in place of the engine's CAM++ / segmentation: CPU time and
+                 whether every recording's turns are the same as the engine's
+                 (the int8 models are made by scripts/speaker_int8.py; round 8 ships them)
 """
 
 from __future__ import annotations
@@ -37,9 +33,6 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
-
-HEAD, TAIL = 8, 4  # convolutions of CAM++ left float at the start and the end
-
 
 def loud_gain(window: float, most_db: float, floor_db: float):
     def apply(x: np.ndarray) -> np.ndarray:
@@ -157,73 +150,24 @@ def parts(items: list[dict]) -> str:
     return f"{total:.2f} s CPU: " + ", ".join(f"{k} {v:.2f} ({v / total:.0%})" for k, v in spent.items())
 
 
-def calibrate(items: list[dict], out: str) -> None:
-    from workers.engines import voices
-
-    feats, enc = [], voices.encoder()
-    real = enc.session.run
-    enc.session.run = lambda names, feed: feats.append(feed["feats"]) or real(names, feed)
-    try:
-        turns_and_cpu(items)
-    finally:
-        enc.session.run = real
-    np.savez(out, **{f"f{i}": f for i, f in enumerate(feats)})
-    print(f"{len(feats)} CAM++ inputs -> {out}")
-
-
-def quantize(calibration: str, out: str) -> None:
-    import onnx
-    from onnxruntime.quantization import (
-        CalibrationDataReader,
-        QuantFormat,
-        QuantType,
-        quantize_static,
-    )
-    from onnxruntime.quantization.shape_inference import quant_pre_process
-
-    with np.load(calibration) as data:
-        feats = [data[k] for k in sorted(data.files, key=lambda k: int(k[1:]))]
-
-    class Reader(CalibrationDataReader):
-        def __init__(self):
-            self.items = iter([{"feats": f} for f in feats])
-
-        def get_next(self):
-            return next(self.items, None)
-
-    prepared = str(Path(out).with_suffix(".pre.onnx"))
-    quant_pre_process(str(REPO / "workers" / "engines" / "voice" / "campplus.onnx"), prepared, skip_symbolic_shape=True)
-    convs = [n.name for n in onnx.load(prepared).graph.node if n.op_type == "Conv"]
-    quantize_static(prepared, out, Reader(), quant_format=QuantFormat.QDQ, activation_type=QuantType.QUInt8,
-                    weight_type=QuantType.QInt8, per_channel=True, reduce_range=True, op_types_to_quantize=["Conv"],
-                    nodes_to_exclude=convs[:HEAD] + convs[-TAIL:])
-    print(f"{out}: {len(convs) - HEAD - TAIL} of {len(convs)} convolutions int8")
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--work", type=Path, required=True)
     ap.add_argument("--held", action="store_true")
     ap.add_argument("--encoder", type=Path)
     ap.add_argument("--segmentation", type=Path)
-    ap.add_argument("--calibrate")
-    ap.add_argument("--quantize", nargs=2)
     args = ap.parse_args()
-    if args.quantize:
-        return quantize(*args.quantize)
     import bench_speakers as bs
     from bench_speaker_merges import score
 
     items = [i for i in bs.material(args.work) if i["kind"] in ("ami", "synthetic") and i["tuned"] != args.held]
-    if args.calibrate:
-        return calibrate(items, args.calibrate)
     part = "held out" if args.held else "tuning part"
     if args.encoder or args.segmentation:
         before, cpu_before = turns_and_cpu(items)
         with front(encoder=args.encoder, segmentation=args.segmentation):
             after, cpu_after = turns_and_cpu(items)
             _, line = score(items)
-        print(f"{part}: float models {cpu_before:.1f} s CPU, {args.encoder or args.segmentation} {cpu_after:.1f} s "
+        print(f"{part}: the engine's models {cpu_before:.1f} s CPU, {args.encoder or args.segmentation} {cpu_after:.1f} s "
               f"({cpu_after / cpu_before:.2f}x); {line}; turns changed in: "
               f"{[k for k in before if before[k] != after[k]] or 'none'}")
         return

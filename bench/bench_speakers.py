@@ -83,15 +83,28 @@ print(json.dumps({"seconds": time.perf_counter() - started, "peak_mb": peak / 10
 
 
 def baseline_engine(rev: str, name: str = "voices_baseline"):
-    """workers/engines/voices.py as of *rev*, loaded as a module of its own."""
-    source = subprocess.run(["git", "-C", str(REPO), "show", f"{rev}:workers/engines/voices.py"],
-                            capture_output=True, text=True, check=True).stdout
-    path = Path(tempfile.mkdtemp(prefix="bench-baseline-")) / f"{name}.py"
+    """workers/engines/voices.py as of *rev*, loaded as a module of its own, with segmentation.py as of
+    *rev* too where it had one (before round 8 the PREV engine ran the working tree's segmentation)."""
+    def show(file: str) -> str | None:
+        done = subprocess.run(["git", "-C", str(REPO), "show", f"{rev}:workers/engines/{file}"],
+                              capture_output=True, text=True, check=False)
+        return done.stdout if done.returncode == 0 else None
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-baseline-"))
+    (folder / "voice").symlink_to(REPO / "workers" / "engines" / "voice")  # its weights, beside it
+    source, segmentation = show("voices.py"), show("segmentation.py")
+    if segmentation is not None:
+        _load(folder, f"{name}_segmentation", segmentation)
+        source = source.replace("from workers.engines import segmentation as sg", f"import {name}_segmentation as sg")
+    return _load(folder, name, source)
+
+
+def _load(folder: Path, name: str, source: str):
+    path = folder / f"{name}.py"
     path.write_text(source)
-    (path.parent / "voice").symlink_to(REPO / "workers" / "engines" / "voice")  # its weights, beside it
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look themselves up there
+    sys.modules[spec.name] = module  # its dataclasses look themselves up there (and voices its segmentation)
     spec.loader.exec_module(module)
     return module
 

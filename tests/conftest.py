@@ -1,4 +1,5 @@
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -6,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from app.runtime.processes import die_with_parent
 from tests.helpers import CORPUS, wait_until
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -87,7 +89,10 @@ def shared_stack():
     with tempfile.TemporaryDirectory(prefix="em-") as folder:
         root = Path(folder)
         log = (root / "serve.out").open("w+")
-        serve = subprocess.Popen(earmark_cmd("--data-dir", root, "serve"), stdout=log, stderr=subprocess.STDOUT)
+        # it stops with this test process even when that is killed (a crash, faulthandler's exit
+        # of a hung test: pyproject), rather than run on with its broker and workers
+        serve = subprocess.Popen(earmark_cmd("--data-dir", root, "serve"), stdout=log, stderr=subprocess.STDOUT,
+                                 preexec_fn=die_with_parent(signal.SIGTERM))
         try:
             wait_until(lambda: "Earmark is ready" in (root / "serve.out").read_text() or serve.poll() is not None,
                        180, message="the shared stack (earmark serve)")
@@ -165,5 +170,8 @@ def shared_window(request, qtbot, module_window, shared_stack, tmp_path):
                                         for r in mine], sep="\n")
     print_logs_if_failed(request, shared_stack)
     module_window.test_folder = None
-    module_window.transcript.player.pause()
+    # pause only what plays: Qt 6.11's FFmpeg player, paused while stopped, seeks to 0 and builds
+    # its renderers; the next test's open_job() stops it during that build, which deadlocks the GUI
+    # thread holding the GIL (pytest-timeout's thread can never fire: the whole run hangs)
+    module_window.transcript.pause()
     module_window.search_box.clear()

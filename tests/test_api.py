@@ -16,6 +16,7 @@ import httpx
 import openai
 import pytest
 
+from app.runtime.processes import die_with_parent
 from app.store.jobstore import JobStore
 from tests.helpers import parse_srt, processes_of, reference, wait_until, wer
 
@@ -57,7 +58,8 @@ def start_api(data: Path) -> Api:
     process = subprocess.Popen(
         [sys.executable, "-m", "app", "--data-dir", str(data), "serve", "--api", "127.0.0.1:0",
          "--api-upload-limit", str(UPLOAD_LIMIT_MB), "--api-queue-limit", "20"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, stdin=subprocess.DEVNULL)
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, stdin=subprocess.DEVNULL,
+        preexec_fn=die_with_parent(signal.SIGTERM))  # it stops with this test process, even one killed
     url = None
     for line in process.stdout:  # the server says where it listens, then that it is ready
         if line.startswith("The API listens on "):

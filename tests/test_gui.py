@@ -147,7 +147,6 @@ def test_a_command_hands_its_file_to_the_window_that_runs_the_stack(qtbot, own_w
 @pytest.mark.stack_own  # cancelling the running job kills its pool process; the order needs an idle queue
 def test_cancel_and_move_to_top_change_what_runs(qtbot, own_window, tmp_path, corpus):
     window = own_window
-    qtbot.waitSignal(window.controller.ready, timeout=120_000, raising=False)
     qtbot.waitUntil(lambda: window.controller.is_ready, timeout=120_000)
     # the running job is the four meetings in one file (5.6 min, one task): it cannot finish in the
     # moment between "running" and the cancel, and b and d can only run once it has stopped

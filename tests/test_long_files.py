@@ -75,9 +75,12 @@ def test_a_long_file_goes_in_chunks_as_well_as_one_direct_call_and_pauses(data_d
         paused_at = chunk_starts(store, intake.job_id)
         chunks = store.chunks(intake.job_id)
         assert len(chunks) >= 3 and any(c["state"] == js.PENDING for c in chunks)
-        progress = store.stage(intake.job_id, "transcribe")["progress"]
         done_seconds = sum(c["end"] - c["start"] for c in chunks if c["state"] == js.DONE)
-        assert progress == pytest.approx(done_seconds / chunks[-1]["end"], abs=0.01)
+        # the stage's progress is written just after the last chunk's end (its own write, on the
+        # event monitor's thread): wait for it rather than read it in between
+        wait_until(lambda: store.stage(intake.job_id, "transcribe")["progress"]
+                   == pytest.approx(done_seconds / chunks[-1]["end"], abs=0.01), 30,
+                   message="the stage's progress to say the finished chunks' share")
 
         assert service.resume(intake.job_id)
         wait_until(lambda: store.job(intake.job_id)["state"] in js.FINAL, 600, message="the job to finish")

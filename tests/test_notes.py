@@ -648,6 +648,24 @@ def test_a_task_asked_by_name_and_the_reply_that_takes_it_on_are_one_line_owned_
     assert refused.accepted == {} and refused.kinds == {0: "actions"}
 
 
+
+def test_a_reply_that_turns_the_task_down_is_no_yes():
+    """"I can't", "Of course not", "I won't have time" begin as a yes does ("I can", "of
+    course", "okay") but turn the task down: the request stays a line of its own, without
+    the reply's words, and the one who said no is not made its owner."""
+    from workers.engines.minutes import Minutes
+
+    for reply in ("I can't, my printer is broken until Monday.",
+                  "Of course not, the copy shop does them for forty euros.",
+                  "Okay, but I won't have time before the sale on Saturday."):
+        segments = said("Jonas, could you print the flyers for the bake sale?", reply)
+        segments[0]["speaker"], segments[1]["speaker"] = "Ada", "Lena"
+        minutes = Minutes(segments)
+        assert minutes.accepted == {} and minutes.kinds == {0: "actions"}, (reply, minutes.kinds)
+        [line] = minutes.notes(["Action items"])["Action items"]
+        assert line.text == "Jonas, print flyers for bake sale.", (reply, line.text)
+        assert "Lena" not in minutes.render(line), (reply, minutes.render(line))
+
 def test_a_short_question_a_reply_soon_does_not_answer_is_open_the_agenda_is_not():
     """Round 6: a question of under six words is open when a reply within the next two
     sentences does not know ("Isn't there enough parking there?"), not when it is answered

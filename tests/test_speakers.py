@@ -627,21 +627,25 @@ def test_a_voice_remembered_with_the_old_model_is_never_compared_with_a_new_prin
 def test_the_speaker_encoder_agrees_with_3d_speakers_campplus(corpus):
     """The shipped CAM++ (NumPy Kaldi filterbank + the ONNX export) against 3D-Speaker's
     way with torch (kaldi-native-fbank, the torch network: tests/data/campplus_reference.npz,
-    made by scripts/campplus_reference.py) on four AMI clips, each one window; and the
-    prints tell two people in one room apart where GE2E's barely did."""
+    made by scripts/campplus_reference.py) on four AMI clips, each one window; the int8 model
+    the stage runs (scripts/speaker_int8.py) close to it; and the prints tell two people in
+    one room apart where GE2E's barely did."""
     import numpy as np
     from faster_whisper.audio import decode_audio
 
     reference = np.load(Path(__file__).parent / "data" / "campplus_reference.npz")
-    encoder = voices.encoder()
+    converted, shipped = voices.CamppEncoder(voices.CAMPP_FLOAT), voices.encoder()
+    assert voices.CAMPP_WEIGHTS != voices.CAMPP_FLOAT  # else the second half below checks nothing new
     ours = []
     for i, clip in enumerate(reference["clips"]):
         name, start, end = str(clip).split()
         wav = decode_audio(str(corpus / "diarization" / f"{name}.wav"))[int(float(start) * 16000):int(float(end) * 16000)]
-        ours.append(encoder.embed(wav[None])[0])
-        agreement = float(ours[-1] @ reference[f"print{i}"])
-        print(f"{clip}: cosine {agreement:.5f}")
-        assert ours[-1].shape == (192,) and agreement >= 0.999, clip
+        exact, ours_int8 = converted.embed(wav[None])[0], shipped.embed(wav[None])[0]
+        ours.append(ours_int8)
+        agreement, int8 = float(exact @ reference[f"print{i}"]), float(ours_int8 @ reference[f"print{i}"])
+        print(f"{clip}: cosine {agreement:.5f}, int8 {int8:.4f}")
+        assert exact.shape == ours_int8.shape == (192,) and agreement >= 0.999, clip
+        assert int8 >= 0.97, clip  # round 8: 0.980-0.997 (7-bit weights, the first 8 and last 4 layers float)
     # clips 1 and 2 are different people (trn06's FEE083, trn04's MEE075): far apart for CAM++
     assert float(ours[1] @ ours[2]) < 0.5
 
@@ -659,16 +663,23 @@ def test_the_segmentation_model_agrees_with_pyannotes_in_torch(corpus):
 
     reference = np.load(Path(__file__).parent / "data" / "segmentation_reference.npz")["logprobs"]
     audio = decode_audio(str(corpus / "diarization" / "ami_trn06.wav"))[:sg.CHUNK_SAMPLES]
-    model = sg.segmenter()
+    model = sg.Segmenter(sg.FLOAT_WEIGHTS)
     got = model.session.run(None, {"waveforms": audio[None, None, :].astype(np.float32)})[0][0]
     assert got.shape == (sg.FRAMES, 7) and float(np.abs(got - reference).max()) < 1e-3
     talk = model.activity(audio[None])[0]
     # where "nobody" is under SPEECH_BELOW likely, the most likely class of speech
     speech = np.exp(reference[:, 0]) < sg.SPEECH_BELOW
     assert np.array_equal(talk, (sg.powerset()[1 + reference[:, 1:].argmax(axis=1)] > 0) & speech[:, None])
-    together, alone = int((talk.sum(axis=1) == 2).sum()), int((talk.sum(axis=1) == 1).sum())
-    print(f"trn06 0-10 s: {together} frames two at once, {alone} one")
-    assert together >= 50 and alone >= 200
+    # the int8 model the stage runs (scripts/speaker_int8.py) reads the same chunk nearly the same
+    assert sg.WEIGHTS != sg.FLOAT_WEIGHTS
+    shipped = sg.segmenter().activity(audio[None])[0]
+    differ = int((shipped != talk).any(axis=1).sum())
+    for who, seen in (("float", talk), ("int8", shipped)):
+        together, alone = int((seen.sum(axis=1) == 2).sum()), int((seen.sum(axis=1) == 1).sum())
+        print(f"trn06 0-10 s, {who}: {together} frames two at once, {alone} one")
+        assert together >= 50 and alone >= 200
+    print(f"int8: {differ} of {sg.FRAMES} frames read otherwise")
+    assert differ <= 0.03 * sg.FRAMES  # round 8: 11 of 589
 
 
 def test_segmentation_chunks_cover_a_recording_to_its_end():

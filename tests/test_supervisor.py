@@ -73,3 +73,21 @@ def test_a_killed_broker_is_restarted_and_keeps_its_data(data_dir):
         assert sup.broker.client().get("survives") == b"yes"
     finally:
         sup.stop()
+
+
+def test_a_child_that_died_says_its_exit_before_the_watch_has_seen_it(data_dir):
+    """The queue panel logs a crash when it first sees the process gone: its exit must be
+    known then, not only once the watch (every 0.2 s) has noticed. Here no watch runs (the
+    supervisor is not started), so only the status itself can have seen the exit."""
+    data = DataDir.resolve(data_dir).ensure()
+    sup = Supervisor(data, roles=())
+    try:
+        sup._spawn(Child("short", [sys.executable, "-c", "raise SystemExit(3)"], {}, str(data.logs / "s.log"),
+                         str(data.pidfile("short")), pdeathsig=signal.SIGKILL))
+        pid = sup.children["short"].pid
+        wait_until(lambda: psutil.Process(pid).status() == psutil.STATUS_ZOMBIE, 30, message="the child to exit")
+        [status] = sup.status()
+        assert status["alive"] is False and status["last_exit"] == 3, status
+        assert sup.children["short"].restart_at is None  # nobody else had looked at it
+    finally:
+        sup.stop()

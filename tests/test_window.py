@@ -91,6 +91,9 @@ def test_search_results_read_evenly_and_notes_hits_are_plain_words(qtbot, window
                      if tuple(window.results.item(i).data(Qt.UserRole))[2] == "summary")
     window._open_hit(note_item)  # a notes hit opens the notes
     assert window.tabs.currentWidget() is window.summary and window.transcript.job_id == jfk
+    # it plays from the hit's time: paused once it does (pausing or closing while the file still
+    # loads and seeks is what deadlocks Qt 6.11's FFmpeg player, see tests/conftest.py)
+    qtbot.waitUntil(lambda: window.transcript.player.position() >= 3_900, timeout=15_000)
     window.transcript.player.pause()
 
 

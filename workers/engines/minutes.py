@@ -94,7 +94,9 @@ REQUEST = re.compile(r"^(?:(?:okay|ok|so|and|fine|good|great|right|then|agreed)[
                      r"say\b)[a-z]")
 # "Yes, I'll ask them", "Sure, I'll call the caretaker tomorrow": a reply that takes the task on
 ACCEPT = re.compile(r"^(?:yes|yeah|yep|sure|okay|ok|of course|certainly|will do|no problem|fine|absolutely|"
-                    r"i'll|i will|i can)\b", re.I)
+                    r"i'll|i will|i can)\b(?![’']t)(?!\s+not\b)", re.I)
+# "I can't, I'm away", "Okay, but I won't have time": a reply that turns the task down
+DECLINE = re.compile(r"\b(?:can(?:no|['’])t|can not|won['’]t|will not|not able|unable)\b", re.I)
 # "I can do that, I'll pick them up …": the words that only say yes, left out of the reply's note
 SAYS_YES = re.compile(r"^(?:(?:yes|yeah|sure|okay|ok|of course|fine|no problem)[,.!]?\s+)*"
                       r"(?:i can do (?:that|it)|i'll do (?:that|it)|i will do (?:that|it)|happy to|can do|will do)"
@@ -582,7 +584,8 @@ class Minutes:
         for i in range(len(self.all) - 1):
             reply = self.all[i + 1].text
             if kinds.get(i) == "actions" and REQUEST.match(self.all[i].text) and self.all[i].text.endswith("?") \
-                    and ACCEPT.match(reply) and not reply.endswith("?") and kinds.get(i + 1) in (None, "actions"):
+                    and ACCEPT.match(reply) and not DECLINE.search(reply) and not reply.endswith("?") \
+                    and kinds.get(i + 1) in (None, "actions"):
                 self.accepted[i] = i + 1
                 kinds.pop(i + 1, None)
                 self.put_off.add(i + 1)

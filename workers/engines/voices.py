@@ -3,8 +3,9 @@
 The voice encoder is CAM++ (3D-Speaker's zh-en "common advanced" model, Apache-2.0):
 a densely connected TDNN over 80-band Kaldi
 filterbanks that gives a 192-number voice print for a window of speech. Its weights ship
-in Earmark as ``voice/campplus.onnx`` (converted by ``scripts/campplus_onnx.py``) and run
-on onnxruntime, which faster-whisper already brings. On far-field AMI speech it tells
+in Earmark as ``voice/campplus.onnx`` (converted by ``scripts/campplus_onnx.py``) and, what
+the stage runs, ``voice/campplus_int8.onnx`` (7-bit weights, made from it by
+``scripts/speaker_int8.py``), on onnxruntime, which faster-whisper already brings. On far-field AMI speech it tells
 people apart where Resemblyzer's GE2E (``voice/ge2e.npz``, still here for the bench and
 its agreement test) barely did: 1.6 s prints of different people 0.26 alike on average,
 of the same person 0.60 (GE2E 0.65 vs 0.75), AMI trn01-05.
@@ -34,7 +35,9 @@ import numpy as np
 from workers.media import SAMPLE_RATE
 
 WEIGHTS = Path(__file__).resolve().parent / "voice" / "ge2e.npz"
-CAMPP_WEIGHTS = Path(__file__).resolve().parent / "voice" / "campplus.onnx"
+CAMPP_FLOAT = Path(__file__).resolve().parent / "voice" / "campplus.onnx"  # as converted (scripts/campplus_onnx.py)
+CAMPP_WEIGHTS = CAMPP_FLOAT.with_name("campplus_int8.onnx")  # what the stage runs: 7-bit weights, made from
+# the float one by scripts/speaker_int8.py (round 8: the same turns on the tuning part, the stage 0.66x the CPU)
 WINDOW_SECONDS = 1.6  # GE2E's window (its encoder, kept for the bench and its agreement test)
 TARGET_DBFS = -30  # the speech level GE2E was trained on (CAM++'s filterbank is mean-normalised: level-free)
 EMBED_BATCH = 128  # GE2E windows through the encoder at once
@@ -478,8 +481,10 @@ def _segment_and_print(path: str, on_progress, duration):
                 if made and float(np.min(np.stack(list(made.values())) @ np.stack(list(made.values())).T)) < SAME_SPEAKER:
                     pieces = [(a, lo, hi, made.get(i)) for i, (a, lo, hi) in enumerate(stretches)]  # two voices the
                     # model took for one: a print each stretch
-                else:
-                    pieces = [(chunk.audio[sg.sample_mask(use)], 0, sg.FRAMES, None)]
+                else:  # one voice: its print is the long stretches' (their mean) if they were made, else one made of
+                    # the middle of all its speech (round 8: no print made and thrown away; same turns on the tuning part)
+                    pieces = [(chunk.audio[sg.sample_mask(use)], 0, sg.FRAMES,
+                               voice_print(np.stack(list(made.values()))) if made else None)]
                 for samples, lo, hi, made_print in pieces:
                     if len(samples) >= LEAST_SECONDS * SAMPLE_RATE:
                         prints.append(_print_of(enc, samples) if made_print is None else made_print)
