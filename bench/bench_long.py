@@ -1,6 +1,7 @@
 """A long recording through Earmark against faster-whisper called directly, side by side in one run.
 
     python bench/bench_long.py [--rounds 3] [--repeat 2] [--file F --reference R.txt] [--skip-summary]
+                               [--before /path/to/old/tree]
 
 The file: the four corpus meetings joined, --rounds times over (3: 17 min, long enough to go in
 chunks with the default settings: 15 minutes and more, in chunks of about 5), or any --file with
@@ -9,7 +10,8 @@ its reference transcript. Same model (bundled tiny.en, int8, beam 5, all cores).
   direct batched      a fresh process: import, load the model, decode, BatchedInferencePipeline
                       (batch 8, its own VAD) to the last segment: what a script would cost
   Earmark cold        `earmark transcribe FILE` with nothing running, to the command's exit
-                      (start the stack, plan, every chunk, join, index)
+                      (start the stack, plan, every chunk, join, index, stop the stack)
+  Earmark cold, before   with --before, the same from an older tree (a checkout or `git archive`)
   Earmark warm        the same command joining a running stack whose model is loaded
   direct batched, loaded   the pipeline on a model loaded before the clock starts (decode, VAD, infer)
 and once, for the accuracy it buys: direct sequential (fresh process, WhisperModel.transcribe with
@@ -67,11 +69,12 @@ def direct_fresh(path: Path, mode: str) -> dict:
     return data
 
 
-def earmark_command(data_dir: Path, path: Path, out: Path) -> tuple[float, float]:
-    """``earmark transcribe`` to its exit: (wall seconds, its start on the epoch clock)."""
+def earmark_command(data_dir: Path, path: Path, out: Path, tree: Path = REPO) -> tuple[float, float]:
+    """``earmark transcribe`` (of *tree*) to its exit: (wall seconds, its start on the epoch clock)."""
     started_at, t = time.time(), time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "app", "--data-dir", str(data_dir), "transcribe", str(path),
-                           "--out", str(out), "--force"], capture_output=True, text=True, cwd=REPO)
+                           "--out", str(out), "--force"], capture_output=True, text=True, cwd=tree,
+                          env=dict(os.environ, PYTHONPATH=str(tree)))
     if proc.returncode:
         raise SystemExit(f"earmark transcribe failed: {proc.stderr[-2000:]}")
     return time.perf_counter() - t, started_at
@@ -131,6 +134,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2, help="medians of this many runs")
     parser.add_argument("--no-sequential", action="store_true", help="skip the direct sequential run (slow)")
     parser.add_argument("--skip-summary", action="store_true")
+    parser.add_argument("--before", type=Path, help="an older tree: its cold command too, in each round")
     args = parser.parse_args()
     med = statistics.median
 
@@ -153,6 +157,8 @@ def main() -> None:
         stack = Stack(warm_data, Settings(warm_data.settings), roles=("transcribe", "index")).open(wait_workers=True)
         rows: dict[str, list] = {"direct batched": [], "Earmark cold": [], "Earmark warm": [],
                                  "direct batched, loaded": []}
+        if args.before:
+            rows["Earmark cold, before"] = []
         cold_detail, warm_detail = [], []
         try:
             earmark_command(warm_dir, CORPUS / "jfk.flac", folder / "out")  # the warm stack loads its model
@@ -172,6 +178,10 @@ def main() -> None:
                 detail["plan split"] = plan_timings(cold_dir)
                 cold_detail.append(detail)
                 rows["Earmark cold"].append((seconds, detail["text"]))
+                if args.before:
+                    before_dir = folder / f"before{run}"
+                    seconds, at = earmark_command(before_dir, path, folder / "out", args.before.resolve())
+                    rows["Earmark cold, before"].append((seconds, where_it_went(before_dir, at, seconds)["text"]))
                 seconds, at = earmark_command(warm_dir, path, folder / "out")
                 detail = where_it_went(warm_dir, at, seconds)
                 detail["plan split"] = plan_timings(warm_dir)
@@ -191,7 +201,7 @@ def main() -> None:
 
     print(f"\n{'':<26}{'wall s':>8}{'x real':>8}{'WER':>7}{'vs direct batched':>19}")
     base = {"Earmark cold": "direct batched", "Earmark warm": "direct batched, loaded",
-            "direct sequential": "direct batched"}
+            "direct sequential": "direct batched", "Earmark cold, before": "direct batched"}
     for name, runs in rows.items():
         seconds = med(s for s, _ in runs)
         ratio = ""
@@ -200,8 +210,11 @@ def main() -> None:
         print(f"{name:<26}{seconds:>8.1f}{duration / seconds:>8.1f}{wer(reference, runs[-1][1]):>7.3f}  {ratio}")
     fresh = med(s for s, _ in rows["direct batched"])
     print(f"Earmark warm / direct batched (fresh process): {med(s for s, _ in rows['Earmark warm']) / fresh:.2f}×")
-    print("each run's ratio, cold / fresh direct: "
-          + ", ".join(f"{c[0] / d[0]:.2f}" for c, d in zip(rows["Earmark cold"], rows["direct batched"])))
+    for cold in ("Earmark cold", "Earmark cold, before"):
+        if rows.get(cold):
+            print(f"each run's ratio, {cold.lower().removeprefix('earmark ')} / fresh direct: "
+                  + ", ".join(f"{c[0] / d[0]:.2f}" for c, d in zip(rows[cold], rows["direct batched"])))
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
     for label, details in (("cold", cold_detail), ("warm", warm_detail)):
         detail = details[-1]
         print(f"\nWhere Earmark {label}'s seconds went (last run, {detail['chunks']} chunks; plan: "

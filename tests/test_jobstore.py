@@ -136,6 +136,41 @@ def test_a_word_most_passages_hold_is_ranked_among_the_newest_that_hold_it(tmp_p
     store.close()
 
 
+def test_a_jobs_passages_are_replaced_and_deleted_by_their_spans_even_those_written_before(tmp_path):
+    """Issue 32: the index keeps its job id unindexed, so replacing one job's passages read
+    every passage of the library (0.3 s a job at 356,000). Each job's passages are found by
+    their rowid spans: for passages a store of version 11 wrote (here interleaved, as no
+    version wrote them, to be sure every run is found), and for those written since;
+    deleting a job takes its passages out of the index (they used to stay)."""
+    path = tmp_path / "earmark.db"
+    old = sqlite3.connect(path)
+    for number, script in enumerate(SCHEMA[:11], start=1):
+        old.executescript(script)
+        old.execute(f"PRAGMA user_version={number}")
+    for job in ("a", "b"):
+        old.execute("INSERT INTO jobs (id, path, state, created_at, updated_at) VALUES (?, ?, 'done', 1, 1)",
+                    (job, f"/{job}.mp3"))
+    for n, job in enumerate("aabab"):
+        old.execute("INSERT INTO passages (text, job_id, idx, start, kind) VALUES (?, ?, ?, 0, 'transcript')",
+                    (f"budget item {n}", job, n))
+    old.commit()
+    old.close()
+    store = JobStore(path)
+    assert store.describe_passages("a") == "3 passages indexed"
+    assert store.describe_passages("b") == "2 passages indexed"
+    store.save_passages("a", {"passages": [{"text": "a new plan", "idx": 0, "start": 0.0}]})
+    assert {h["job_id"] for h in store.search("budget")} == {"b"}
+    assert [h["job_id"] for h in store.search("plan")] == ["a"]
+    store.save_passages("b", {"passages": [{"text": "the plan again", "idx": 0, "start": 0.0}]})
+    assert store.search("budget") == [] and {h["job_id"] for h in store.search("plan")} == {"a", "b"}
+    store.delete_job("a")
+    assert store._q("SELECT job_id FROM passages")[0]["job_id"] == "b" and len(store._q("SELECT 1 FROM passages")) == 1
+    assert store.describe_passages("a") == "0 passages indexed"
+    plan = " ".join(str(tuple(r)) for r in store._q("EXPLAIN QUERY PLAN SELECT * FROM task_events WHERE job_id='b'"))
+    assert "task_events_job" in plan, plan  # a job's timeline without reading the whole history
+    store.close()
+
+
 def test_stages_set_together_change_the_job_once(tmp_path):
     """A cancel sets every live stage at once: the job never shows 'cancelled' on its way
     to 'done' (the window would say so, and notify)."""

@@ -1,9 +1,12 @@
 """Nothing lost, nothing left behind: killed workers, a killed app, lost tasks."""
 
+import json
+import logging
 import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 
@@ -13,6 +16,7 @@ import pytest
 from app.jobs.service import JobService
 from app.jobs.stack import Stack
 from app.paths import DataDir
+from app.runtime.broker import address_file
 from app.runtime.supervisor import Supervisor
 from app.settings import Settings
 from app.store import jobstore as js
@@ -72,6 +76,70 @@ def test_sigkill_of_a_transcribe_worker_mid_job_still_completes_once(data_dir, c
         assert_completed_once(stack.store, intake.job_id, starts=2)
         # a dead worker process is restarted by the supervisor; a dead pool process by Celery
         assert worker.restarts == (1 if victim == "worker process" else 0)
+    finally:
+        stack.close()
+
+
+def test_a_stop_kills_idle_workers_at_once_and_loses_nothing_a_busy_one_holds(data_dir, corpus, caplog):
+    """At stop, a worker whose queues hold nothing is killed with its pool at once (Celery's
+    warm shutdown of an idle worker costs about two seconds); one running a task, with
+    another waiting in its queue, gets the warm shutdown, and at the next start both jobs
+    finish: nothing is lost and no process is left."""
+    caplog.set_level(logging.INFO, logger="app.runtime.supervisor")
+    sequential(data_dir)
+    settings = json.loads((data_dir / "settings.json").read_text())
+    (data_dir / "settings.json").write_text(json.dumps({**settings, "stop_timeout_seconds": 2}))
+    stack = open_stack(data_dir)
+    options = Settings(data_dir / "settings.json").speech_options(summarize=False)
+    long_job = stack.service.intake(str(corpus / f"{MEETING}.mp3"), options).job_id
+    waiting = stack.service.intake(str(corpus / "jfk.flac"), options).job_id
+    wait_running(stack.store, long_job)
+    assert stack.store.job(waiting)["state"] == js.QUEUED
+    kids = [pid for child in stack.supervisor.children.values() for pid in (child.pid, *descendants(child.pid))]
+    index_family = [stack.supervisor.children["index"].pid, *descendants(stack.supervisor.children["index"].pid)]
+    assert len(index_family) == 2  # the worker and its pool process
+    stack.close()
+    assert "stopped idle index at once" in caplog.text
+    assert "transcribe at once" not in caplog.text and "transcribe, index at once" not in caplog.text
+    assert not live_processes(kids)
+    assert not list((data_dir / "run").glob("*.pid"))
+    stack = open_stack(data_dir)  # the running task was finished or given back; the waiting one kept
+    try:
+        for job_id in (long_job, waiting):
+            assert wait_done(stack.store, job_id)["state"] == js.DONE
+        kinds = [e["kind"] for e in stack.store.events(job_id=long_job) if e["stage"] == "transcribe"]
+        assert kinds.count("succeeded") == 1 and "failed" not in kinds, kinds
+        assert wer(reference(MEETING), stack.store.transcript(long_job)["text"]) <= 0.15
+        assert wer(reference("jfk"), stack.store.transcript(waiting)["text"]) <= 0.1
+    finally:
+        stack.close()
+
+
+def test_a_process_that_starts_while_the_stack_stops_starts_it_again(data_dir, corpus, monkeypatch):
+    """A command started as another stops its stack finds the stack's lock held and its
+    address gone (the last moment of a stop): it waits for the lock, starts the stack
+    itself and its file is transcribed (it used to give up: "starting or stopping")."""
+    data = DataDir.resolve(data_dir)
+    first = Supervisor(data, Settings(data.settings), ("transcribe", "index"))
+    first.start()
+    address_file(data).unlink()  # where a stop stands just before it lets go of the lock
+    tries, opened = [], {}
+    join = Stack._join
+    monkeypatch.setattr(Stack, "_join", lambda self: (tries.append(1), join(self))[1])
+
+    def second():
+        opened["stack"] = Stack(data, Settings(data.settings), roles=("transcribe", "index")).open()
+    thread = threading.Thread(target=second)
+    thread.start()
+    wait_until(lambda: tries, 30, message="the second process to find the stack stopping")
+    first.stop()
+    thread.join(60)
+    stack = opened["stack"]
+    try:
+        assert stack.owner
+        job = stack.service.intake(str(corpus / "jfk.flac"), Settings(data.settings).speech_options(summarize=False))
+        assert wait_done(stack.store, job.job_id)["state"] == js.DONE
+        assert wer(reference("jfk"), stack.store.transcript(job.job_id)["text"]) <= 0.1
     finally:
         stack.close()
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Callable
 
 from app.jobs.service import JobService
@@ -25,6 +26,7 @@ from app.store.jobstore import JobStore
 
 log = logging.getLogger(__name__)
 POLL_BACKEND_SECONDS = 2.0
+STARTING_OR_STOPPING_SECONDS = 30.0  # how long a process waits to join a stack whose owner starts or stops
 
 
 class Stack:
@@ -70,7 +72,6 @@ class Stack:
     def open(self, wait_workers: bool = False, join: bool = True) -> "Stack":
         """Start the stack, or join the one another Earmark process runs (unless *join*
         is False: ``earmark serve`` must not pretend to serve what another one does)."""
-        supervisor = Supervisor(self.data, self.settings, self.roles)
         reconciled = {}
 
         def reconcile(celery_app):
@@ -78,19 +79,29 @@ class Stack:
             reconciled.update(service.reconcile())
             reconciled["sent"] = service.send_pending()
 
-        try:
-            supervisor.start(before_workers=reconcile)
-            self.supervisor, self.celery = supervisor, supervisor.celery
-            self.notices = list(supervisor.notices)  # the front end says them (app.jobs.desk)
-            if any(reconciled.values()):
-                log.info("reconciled with the broker: %s", reconciled)
-        except AlreadyRunning:
-            if not join:
-                raise
-            self._join()
+        deadline = time.monotonic() + STARTING_OR_STOPPING_SECONDS
+        while True:
+            supervisor = Supervisor(self.data, self.settings, self.roles)
+            try:
+                supervisor.start(before_workers=reconcile)
+                self.supervisor, self.celery = supervisor, supervisor.celery
+                self.notices = list(supervisor.notices)  # the front end says them (app.jobs.desk)
+                if any(reconciled.values()):
+                    log.info("reconciled with the broker: %s", reconciled)
+                break
+            except AlreadyRunning:
+                if not join:
+                    raise
+            try:
+                self._join()
+                break
+            except StartError:  # its owner is starting (no address yet) or stopping: join it or start again
+                if time.monotonic() > deadline:
+                    raise
+                threading.Event().wait(0.05)
         self.service = self._service(self.celery)
         self.monitor = EventMonitor(self.celery, self._on_event)
-        if not self.monitor.start():
+        if not self.monitor.start() and not self.keep_alive():  # joined as its owner stopped: start again
             raise StartError("Could not listen to the workers' events; see the logs in "
                              f"{self.data.logs}")
         if wait_workers and self.owner:
@@ -152,10 +163,12 @@ class Stack:
 
     def close(self) -> None:
         if self.monitor:
-            self.monitor.stop()
+            self.monitor.stop(wait=False)  # it notices within 0.1 s, while the workers stop
         if self.supervisor:
             self.supervisor.stop()
         elif self.celery is not None:
             self.celery.close()
+        if self.monitor:
+            self.monitor.stop()
         if self._own_store:
             self.store.close()

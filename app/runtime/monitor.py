@@ -24,11 +24,13 @@ class EventMonitor:
         self._thread.start()
         return self.connected.wait(wait_seconds)
 
-    def stop(self) -> None:
+    def stop(self, wait: bool = True) -> None:
+        """Stop listening; with *wait*, return once the thread has (within 0.1 s)."""
         self._stop.set()
         if self._receiver is not None:
             self._receiver.should_stop = True
-        self._thread.join(timeout=5)
+        if wait:
+            self._thread.join(timeout=5)
 
     def _dispatch(self, event: dict) -> None:
         try:

@@ -64,6 +64,15 @@ def depths(celery_app, queues=config.ALL_QUEUES, buckets: bool = False) -> dict[
         return result
 
 
+def quiet(celery_app, queues) -> set[str]:
+    """Those of *queues* with no message waiting and none that the app's own workers took
+    and have not acknowledged (helpers keep theirs apart: ``unacked_keys``)."""
+    with celery_app.connection_for_write() as conn:
+        ch, client = _channel(conn)
+        held = {_queue_of(raw) for raw in client.hvals(ch.unacked_key)}
+        return {q for q in queues if q not in held and not any(client.llen(key) for key in queue_keys(ch, q))}
+
+
 def _queue_of(raw) -> str | None:
     try:
         _payload, _exchange, routing_key = json.loads(raw)

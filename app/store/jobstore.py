@@ -122,6 +122,13 @@ def without_segments(result: dict) -> dict:
     return {k: v for k, v in result.items() if k not in ("segments", "text")}
 
 
+def _drop_passages(db, job_id: str) -> None:
+    """A job's search documents out of the index, found by their rowid spans."""
+    for first, last in db.execute("SELECT first, last FROM passage_spans WHERE job_id=?", (job_id,)).fetchall():
+        db.execute("DELETE FROM passages WHERE rowid BETWEEN ? AND ?", (first, last))
+    db.execute("DELETE FROM passage_spans WHERE job_id=?", (job_id,))
+
+
 class JobStore(SpeakerStore, TaskHistory, WatchLedger):
     """Jobs, their stages and chunks, and what they produced (transcripts, summaries,
     translations, search passages). The task history is ``app.store.taskhistory``, the
@@ -254,6 +261,7 @@ class JobStore(SpeakerStore, TaskHistory, WatchLedger):
 
     def delete_job(self, job_id: str) -> None:
         with self.transaction() as db:
+            _drop_passages(db, job_id)
             db.execute("DELETE FROM task_events WHERE job_id=?", (job_id,))
             db.execute("DELETE FROM tasks WHERE job_id=?", (job_id,))
             db.execute("DELETE FROM jobs WHERE id=?", (job_id,))
@@ -415,7 +423,7 @@ class JobStore(SpeakerStore, TaskHistory, WatchLedger):
         return ", ".join(t["language"] for t in self.translation_languages(job_id)) or "-"
 
     def describe_passages(self, job_id: str) -> str:
-        n = self._q("SELECT COUNT(*) FROM passages WHERE job_id=?", (job_id,))[0][0]
+        n = self._q("SELECT COALESCE(SUM(last - first + 1), 0) FROM passage_spans WHERE job_id=?", (job_id,))[0][0]
         return f"{n} passages indexed"
 
     def set_options(self, job_id: str, options: dict) -> None:
@@ -541,13 +549,19 @@ class JobStore(SpeakerStore, TaskHistory, WatchLedger):
             db.execute("INSERT OR IGNORE INTO stages (job_id, name, state) VALUES (?,?,?)", (job_id, name, PENDING))
 
     def save_passages(self, job_id: str, result: dict) -> None:
-        """The search documents of one job, replaced as a whole (after an index task)."""
+        """The search documents of one job, replaced as a whole (after an index task): one
+        span of rowids after the index's last, kept in ``passage_spans``."""
         passages = result["passages"]
         with self.transaction() as db:
-            db.execute("DELETE FROM passages WHERE job_id=?", (job_id,))
-            db.executemany("INSERT INTO passages (text, job_id, idx, start, kind) VALUES (?,?,?,?,?)",
-                           [(p["text"], job_id, p["idx"], p["start"], p.get("kind", "transcript"))
-                            for p in passages])
+            _drop_passages(db, job_id)
+            last = db.execute("SELECT rowid FROM passages ORDER BY rowid DESC LIMIT 1").fetchone()
+            first = (last[0] if last else 0) + 1
+            db.executemany("INSERT INTO passages (rowid, text, job_id, idx, start, kind) VALUES (?,?,?,?,?,?)",
+                           [(first + n, p["text"], job_id, p["idx"], p["start"], p.get("kind", "transcript"))
+                            for n, p in enumerate(passages)])
+            if passages:
+                db.execute("INSERT INTO passage_spans (job_id, first, last) VALUES (?,?,?)",
+                           (job_id, first, first + len(passages) - 1))
 
     def search(self, query: str, limit: int = 50, order: str = "relevance", speaker: str | None = None) -> list[dict]:
         """Hits across every transcript, one per segment that holds the words: job, kind,

@@ -248,6 +248,27 @@ SCHEMA = [
     );
     CREATE INDEX watched_unfinished ON watched_files(finished);
     """,
+    # version 12: what a job holds is found without reading every row. The search index
+    # keeps its job id unindexed, so replacing one job's passages read all of them (0.3 s
+    # a job at 356,000 passages, growing with the library): each job's passages now have
+    # their rowid spans, one a job as written, found back for those written before. The
+    # task history is looked up by job too (a job's timeline, deleting a job), and the job
+    # list reads the newest jobs first (its whole read: 75 -> 43 ms of CPU at 10,000 jobs).
+    """
+    CREATE TABLE passage_spans (
+        job_id TEXT NOT NULL,
+        first INTEGER NOT NULL,
+        last INTEGER NOT NULL
+    );
+    CREATE INDEX passage_spans_job ON passage_spans(job_id);
+    INSERT INTO passage_spans (job_id, first, last)
+    SELECT job_id, MIN(rowid), MAX(rowid) FROM (
+        SELECT job_id, rowid, rowid - ROW_NUMBER() OVER (PARTITION BY job_id ORDER BY rowid) AS run FROM passages)
+    GROUP BY job_id, run;
+    CREATE INDEX task_events_job ON task_events(job_id);
+    CREATE INDEX tasks_job ON tasks(job_id);
+    CREATE INDEX jobs_created ON jobs(created_at);
+    """,
 ]
 
 
