@@ -7,6 +7,7 @@ A model is loaded once per process and kept for later tasks; loading is lazy
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -86,8 +87,12 @@ class SpeechEngine:
         self.cpu_threads = cpu_threads or thread_budget()
         # Two calls at once on CPU, one model in memory (CTranslate2 shares the weights). Each
         # call keeps every thread: a short file (one call) loses nothing, and two calls on 2
-        # cores ran within 4 % of two one-thread calls.
-        self.streams = 2 if self.device == "cpu" and self.cpu_threads >= 2 else 1
+        # cores ran within 4 % of two one-thread calls. A worker held to one thread (the
+        # window's and serve's, whose summary model keeps the other core) still runs a long
+        # stretch's two parts side by side when the machine has two cores: on its own thread
+        # it took 1.62x the time of a two-thread worker while the summary model sat idle; beside
+        # a summary the three threads share the two cores.
+        self.streams = 2 if self.device == "cpu" and (os.cpu_count() or 1) >= 2 else 1
         started = time.monotonic()
         try:
             self.model = WhisperModel(model_path, device=self.device,
