@@ -26,8 +26,9 @@ BATCHED_FROM_SECONDS = 60.0
 # at a silence into parts that run side by side, each on its share of the cores: on 2
 # cores two parts on one thread each did 1.24-1.35x the work of one part on two threads
 # (tiny.en, the corpus meetings: bench/bench_parts.py). The cut does not depend on the
-# machine: a worker with one thread runs the same parts one after the other, so a file
-# gives the same text whichever worker (the window's, the command's, a helper's) takes it.
+# machine or the worker's threads (a one-thread worker runs them side by side on a thread
+# each; a one-core machine one after the other), so a file gives the same text whichever
+# worker (the window's, the command's, a helper's) takes it.
 PARTS = 2
 PART_MIN_SECONDS = 30.0
 
