@@ -157,11 +157,10 @@ def quiet_multimedia_threads() -> None:
     log from their own threads (decoding, audio output). A message handler written in
     Python (the app's ``quiet_qt``, pytest-qt's log capture) must take Python's lock to
     run. If the GUI thread holds that lock while it waits for one of those threads, for
-    example while a player is stopped or deleted, both threads wait for ever. This was
-    seen once in the test suite: gdb showed the main thread waiting on a mutex in the
-    FFmpeg plugin, and the plugin's audio thread waiting for Python's lock. Rules are
-    checked in C++ before any handler is called, so a message turned off here never
-    needs Python's lock."""
+    example while a player is stopped or deleted, both threads wait for ever: the same
+    hazard as ``settle_virtuals``'s (the hang the suite met, first blamed on this, was
+    that one). Rules are checked in C++ before any handler is called, so a message turned
+    off here never needs Python's lock."""
     from PySide6.QtCore import QLoggingCategory
 
     QLoggingCategory.setFilterRules(MULTIMEDIA_QUIET)

@@ -478,13 +478,14 @@ def _segment_and_print(path: str, on_progress, duration):
                 # of the stage's time), and each print made once
                 long = [i for i, (a, *_) in enumerate(stretches) if len(a) >= STRONG_SECONDS * SAMPLE_RATE]
                 made = {i: _print_of(enc, stretches[i][0]) for i in long} if len(long) >= 2 else {}
-                if made and float(np.min(np.stack(list(made.values())) @ np.stack(list(made.values())).T)) < SAME_SPEAKER:
+                alike = np.stack(list(made.values())) if made else None
+                if made and float(np.min(alike @ alike.T)) < SAME_SPEAKER:
                     pieces = [(a, lo, hi, made.get(i)) for i, (a, lo, hi) in enumerate(stretches)]  # two voices the
                     # model took for one: a print each stretch
                 else:  # one voice: its print is the long stretches' (their mean) if they were made, else one made of
                     # the middle of all its speech (round 8: no print made and thrown away; same turns on the tuning part)
                     pieces = [(chunk.audio[sg.sample_mask(use)], 0, sg.FRAMES,
-                               voice_print(np.stack(list(made.values()))) if made else None)]
+                               voice_print(alike) if made else None)]
                 for samples, lo, hi, made_print in pieces:
                     if len(samples) >= LEAST_SECONDS * SAMPLE_RATE:
                         prints.append(_print_of(enc, samples) if made_print is None else made_print)
