@@ -512,8 +512,9 @@ def phrases(clause: str) -> set[str]:
         pronoun_aux = a > 1 and low_bare[a - 1] in AUXILIARY and low_bare[a - 2] in SUBJECT_PRONOUN
         if a and not (low_bare[a - 1] in FUNCTION - PREPOSITION - AUXILIARY or words[a - 1][-1] in ",;:"
                       or pronoun_aux) or \
-                a and (BOUND_BEFORE.match(bare[a - 1]) or NEGATION.match(bare[a - 1])):
-            continue
+                a and (BOUND_BEFORE.match(bare[a - 1]) or NEGATION.match(bare[a - 1])) or \
+                a > 1 and low_bare[a - 1] == "and" and number[a - 2] and number[a]:
+            continue  # nor inside a number: "forty tickets" of "one hundred and forty tickets" says 40
         for b in range(a + low - 1, min(len(words), a + high)):
             if not content[b] or any(n < a or n > b for n in negations) or any(w[-1] in ",;:" for w in words[a:b]):
                 continue
@@ -900,7 +901,8 @@ class Minutes:
         # a line needs two words that carry something ("Not any of that else" has none), one of them
         # more than a number, a name or a day ("Fourth of October." says of what)
         return sorted(o for o in options if not REFERS_BACK.search(OPENER.sub("", o)) and carries(o)
-                      and content_words(o) - markers(o) and not SKIP.match(o))
+                      and content_words(o) - markers(o)
+                      and not SKIP.match(re.sub(r"^\w+,\s+", "", o)))  # "Everyone, thanks for staying." is courtesy
 
     def cost(self, line: Line) -> int:
         return words_in(self.render(line))
