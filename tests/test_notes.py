@@ -738,3 +738,18 @@ def test_a_summary_fills_while_a_three_word_line_fits_and_a_courtesy_or_a_piece_
     assert sum(minutes.cost(line) for lines in notes.values() for line in lines) + 2 == minutes.budget  # + "None recorded."
     pieces = phrases("we have sold one hundred and forty tickets for the spring concert")
     assert "Sold one hundred and forty tickets." in pieces and not any(p.startswith("Forty") for p in pieces), pieces
+
+
+def test_a_task_asked_by_name_after_a_capitalised_lead_in_is_an_action():
+    """Round 7 (found on the unseen meetings after their one run): "Okay, Lena, could you …?"
+    starts with a capital, as every sentence does; the lead-in ("Okay,", "Good,") is matched
+    whatever its case, so the task is an action owned by the one asked."""
+    from workers.engines.minutes import Minutes, owner_in
+
+    minutes = Minutes(said("The minibus is free again after its repair last month.",
+                           "Okay, Lena, could you book the minibus for the trip on Saturday?",
+                           "Good, Tomas, will you collect the five euro deposit from each family?",
+                           "Yes, starting next week."))
+    assert minutes.kinds == {1: "actions", 2: "actions"}, minutes.kinds
+    assert owner_in(minutes.all[1]) == "Lena" and owner_in(minutes.all[2]) == "Tomas"
+    assert minutes.shorten(minutes.all[1], "actions") == "Lena, book minibus for trip on Saturday."
