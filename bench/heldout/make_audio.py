@@ -44,7 +44,10 @@ VOICES = {"Lena": ("en-us+f3", 165), "Omar": ("en-gb", 155), "Priya": ("en-gb-x-
           "Gus": ("en-us-nyc", 150),
           # meeting15_radio_station
           "Helga": ("en-gb-scotland+f4", 160), "Nnamdi": ("en-029", 150), "Carmen": ("en-us+f2", 165),
-          "Pete": ("en-gb-x-rp", 155)}
+          "Pete": ("en-gb-x-rp", 155),
+          # meeting16_makerspace
+          "Ingrid": ("en-gb-x-rp+f3", 160), "Kofi": ("en-029", 155), "Lars": ("en-gb-scotland", 150),
+          "Amara": ("en-us+f4", 165)}
 
 
 def main(name: str = "meeting5_volunteer_fair") -> None:
