@@ -128,6 +128,41 @@ def test_a_process_that_joins_while_the_owner_starts_after_a_kill_waits_for_the_
         owner.stop()
 
 
+def test_a_join_that_cannot_listen_leaves_no_listener_behind(data_dir):
+    """The stack's lock is held but its broker does not answer (it is being restarted): the
+    join fails with a sentence, and its listener does not stay behind, retrying on its own
+    and applying events for a stack nobody holds."""
+    data = DataDir.resolve(data_dir).ensure()
+    owner = Supervisor(data, Settings(data.settings), ("index",))
+    owner._take_lock()  # the process that runs the stack, its broker down for now
+    BrokerAddress(url=f"redis://:pw@127.0.0.1:{free_port()}/0").save(address_file(data))
+    before = event_threads()
+    try:
+        with pytest.raises(supervisor.StartError, match="listen"):
+            Stack(data, Settings(data.settings), roles=("index",)).open()
+        wait_until(lambda: event_threads() == before, 5, message="no listener left")
+    finally:
+        owner.stop()
+
+
+def test_a_start_whose_workers_never_answer_stops_what_it_started(data_dir, monkeypatch):
+    """open(wait_workers=True) gives up when the workers do not answer (120 s, cut short
+    here): nobody gets that stack, so its broker, workers, listener and lock must not run on
+    (the window said the start failed while the stack kept its lock and ran)."""
+    data = DataDir.resolve(data_dir)
+    started = []
+    start = Supervisor.start
+    monkeypatch.setattr(Supervisor, "start", lambda self, **kw: (started.append(self), start(self, **kw))[1])
+    monkeypatch.setattr(Supervisor, "wait_workers", lambda self, timeout_seconds=60.0, roles=None: False)
+    before = event_threads()
+    with pytest.raises(supervisor.StartError, match="did not start"):
+        Stack(data, Settings(data.settings), roles=("index",)).open(wait_workers=True)
+    kids = [c.proc.pid for c in started[0].children.values()]
+    assert kids
+    wait_until(lambda: not live_processes(kids), 30, message="the broker and workers to stop")
+    assert Supervisor.owner_gone(data) and event_threads() == before
+
+
 @pytest.mark.parametrize("victim", ["pool process", "worker process"])
 def test_sigkill_of_a_transcribe_worker_mid_job_still_completes_once(data_dir, corpus, victim):
     sequential(data_dir)
