@@ -753,3 +753,40 @@ def test_a_task_asked_by_name_after_a_capitalised_lead_in_is_an_action():
     assert minutes.kinds == {1: "actions", 2: "actions"}, minutes.kinds
     assert owner_in(minutes.all[1]) == "Lena" and owner_in(minutes.all[2]) == "Tomas"
     assert minutes.shorten(minutes.all[1], "actions") == "Lena, book minibus for trip on Saturday."
+
+
+def test_a_lead_in_alone_is_not_the_name_of_the_one_asked():
+    """"Great, could you order …?" asks whoever is listening: "Great" is the lead-in, not a
+    person (it was taken as the name, and the action's owner was "Great")."""
+    from workers.engines.minutes import Minutes, owner_in, owner_of
+
+    for lead_in in ("Great", "Okay", "Right", "Good"):
+        asked = f"{lead_in}, could you order a new element for the kiln by Monday?"
+        assert owner_of(asked) is None, lead_in
+        minutes = Minutes(said("The kiln in the barn stopped heating during the last firing.", asked))
+        assert all(owner_in(minutes.all[i]) != lead_in for i in minutes.kinds), (lead_in, minutes.kinds)
+    assert owner_of("Great, Ines, could you order a new element for the kiln?") == "Ines"
+
+
+def test_to_finish_with_what_it_acts_on_is_a_purpose_not_a_closing_marker():
+    """"To finish the roof tiles we need …" says why; only "To finish, …" closes the meeting.
+    Taken as a marker it was cut off, and the line said "The roof tiles we need …"."""
+    from workers.engines.minutes import Minutes
+
+    for purpose in ("To finish the roof tiles we need two more days of dry weather.",
+                    "To close the pottery accounts Ana needs every receipt by Friday."):
+        assert Minutes._tidy(purpose) == purpose
+    assert Minutes._tidy("To finish, the roof tiles need two more days of dry weather.") == \
+        "The roof tiles need two more days of dry weather."
+
+
+def test_a_function_word_with_its_clitic_neither_ends_nor_starts_a_phrase():
+    """"there's", "I'm", "we'll" carry no more than "there", "I", "we": a phrase that ended on
+    one said nothing ("Don't think there's."); after "we'll", as after "we will", the verb
+    may start it."""
+    from workers.engines.minutes import phrases
+
+    pieces = phrases("I don't think there's any glaze left for the pottery class")
+    assert not any(p.endswith("there's.") for p in pieces), pieces
+    assert not any(p.startswith("I'm") for p in phrases("I'm mostly thinking about the pottery class tonight"))
+    assert "Book the barn for Ana's birthday." in phrases("we'll book the barn for Ana's birthday")
