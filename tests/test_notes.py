@@ -321,6 +321,40 @@ def test_an_edit_and_a_rename_in_the_window_refresh_the_summary_tab_and_search(q
                     timeout=60_000)
 
 
+@pytest.mark.gui
+def test_revert_and_undo_are_offered_only_when_there_is_something_to_put_back(qtbot, tmp_path, corpus):
+    """A transcript just opened offered "Revert edit" and "Undo speaker edit", and pressing
+    them did nothing: each is offered once there is an edit it puts back (revert: on a
+    selected line that was edited)."""
+    from PySide6.QtCore import Qt
+
+    from app.gui.transcript_view import TEXT, TranscriptWidget
+    from app.store.jobstore import JobStore
+
+    store = JobStore(tmp_path / "earmark.db")
+    try:
+        view = TranscriptWidget(store)
+        qtbot.addWidget(view)
+        view.open_job(meeting_job(store, corpus))
+        model = view.model
+        view.table.selectRow(0)
+        assert not view.revert_button.isEnabled() and not view.undo_button.isEnabled()
+        assert not view.undo_speakers.isEnabled()
+        assert model.setData(model.index(0, TEXT), "Good morning all, and thanks for coming.", Qt.EditRole)
+        assert view.revert_button.isEnabled()
+        view.table.selectRow(1)
+        assert not view.revert_button.isEnabled()  # that line was not edited
+        view.table.selectRow(0)
+        qtbot.mouseClick(view.revert_button, Qt.LeftButton)
+        assert not model.segments[0].get("original_text") and not view.revert_button.isEnabled()
+        assert model.setData(model.index(0, model.speaker_column), "Maria", Qt.EditRole)
+        assert view.undo_button.isEnabled() and view.undo_speakers.isEnabled()
+        qtbot.mouseClick(view.undo_button, Qt.LeftButton)
+        assert model.segments[0]["speaker_label"] != "Maria" and not view.undo_button.isEnabled()
+    finally:
+        store.close()
+
+
 def said(*sentences: str) -> list[dict]:
     return [{"start": 4.0 * i, "end": 4.0 * i + 4, "text": s} for i, s in enumerate(sentences)]
 
