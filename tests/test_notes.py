@@ -321,6 +321,34 @@ def test_an_edit_and_a_rename_in_the_window_refresh_the_summary_tab_and_search(q
                     timeout=60_000)
 
 
+def test_a_hit_in_the_notes_is_its_whole_line_with_that_lines_time(tmp_path, corpus):
+    """Search shows a hit in the notes as the line that holds the words, with its own time:
+    the snippet used to start or end inside a time link ("…0) Maria: …", "… [0…") and took
+    the time of the line before it, or none."""
+    import json
+
+    from app.store.jobstore import JobStore
+    from workers.tasks import index
+
+    store = JobStore(tmp_path / "earmark.db")
+    try:
+        job_id = meeting_job(store, corpus)
+        [row] = store._q("SELECT result FROM summaries WHERE job_id=?", (job_id,))
+        markdown = json.loads(row["result"])["markdown"]
+        store.save_passages(job_id, index(job_id, [], summaries=[{"markdown": markdown}]))
+        lines = [line for line in markdown.splitlines() if "](#t=" in line]
+        assert len(lines) >= 3, markdown
+        for line in lines:
+            words = [w for w in re.findall(r"[a-z]{5,}", line.split("**")[-1].split("[")[0].lower())][-2:]
+            hits = [h for h in store.search(" ".join(words)) if h["kind"] == "summary"]
+            assert hits, (words, line)
+            at = float(re.search(r"#t=([\d.]+)", line)[1])
+            assert hits[0]["at"] == at, (words, line, hits[0])
+            assert "#t=" not in hits[0]["snippet"] and not re.search(r"…\S*\)|\[\d", hits[0]["snippet"]), hits[0]
+    finally:
+        store.close()
+
+
 @pytest.mark.gui
 def test_revert_and_undo_are_offered_only_when_there_is_something_to_put_back(qtbot, tmp_path, corpus):
     """A transcript just opened offered "Revert edit" and "Undo speaker edit", and pressing
