@@ -166,12 +166,9 @@ def test_a_real_voice_with_a_few_seconds_apart_is_not_a_speaker_of_its_own(corpu
     assert len(voices.diarize(str(corpus / "diarization" / "ami_trn05.wav"), SpeakerCount.parse("2")).prints) == 2
 
 
-@pytest.mark.parametrize("stranger_seconds", [0.0, 1.0])
-def test_a_small_speaker_like_no_one_does_not_stop_the_small_speaker_rule(corpus, monkeypatch, stranger_seconds):
-    """The small-speaker rule passes over a small speaker who can join no one and goes on to the next.
-    trn05's real state before the rule (FEE078 as 22 s + 2 s, 0.56 alike) is given a third speaker with
-    less speech still (none, or 1 s): a man of trn03 (tuning part), his real prints, like neither. Round 5's
-    loop stopped at him, the smallest, and left FEE078 in two; now she is one and he stays apart."""
+def before_the_small_speaker_rule(corpus, monkeypatch):
+    """trn05's real state as the small-speaker rule gets it (activity, prints, chosen: FEE078 as 22 s + 2 s),
+    and the real prints of trn03's man (MÉO069, the speaker with most speech there)."""
     states = []
     rule = voices._merge_small
 
@@ -182,12 +179,22 @@ def test_a_small_speaker_like_no_one_does_not_stop_the_small_speaker_rule(corpus
     monkeypatch.setattr(voices, "_merge_small", keep)
     ami(corpus, "ami_trn05")
     ami(corpus, "ami_trn03")
-    (activity, prints, chosen), (other_activity, other_prints, other_chosen) = states
+    monkeypatch.setattr(voices, "_merge_small", rule)
+    state, (other_activity, other_prints, other_chosen) = states
+    return state, other_prints[other_chosen == int(np.argmax(other_activity.sum(axis=0)))]
+
+
+@pytest.mark.parametrize("stranger_seconds", [0.0, 1.0])
+def test_a_small_speaker_like_no_one_does_not_stop_the_small_speaker_rule(corpus, monkeypatch, stranger_seconds):
+    """The small-speaker rule passes over a small speaker who can join no one and goes on to the next.
+    trn05's real state before the rule (FEE078 as 22 s + 2 s, 0.56 alike) is given a third speaker with
+    less speech still (none, or 1 s): a man of trn03 (tuning part), his real prints, like neither. Round 5's
+    loop stopped at him, the smallest, and left FEE078 in two; now she is one and he stays apart."""
+    rule = voices._merge_small
+    (activity, prints, chosen), his = before_the_small_speaker_rule(corpus, monkeypatch)
     step = segmentation.FRAME_STEP / voices.SAMPLE_RATE
     seconds = activity.sum(axis=0) * step
     assert activity.shape[1] == 2 and seconds.min() < voices.SMALL_SPEAKER_SECONDS  # FEE078 in two, as found
-    man = int(np.argmax(other_activity.sum(axis=0)))
-    his = other_prints[other_chosen == man]
     stranger = np.zeros((len(activity), 1), bool)
     stranger[:round(stranger_seconds / step), 0] = True
     centroids = [voices.voice_print(prints[chosen == s]) for s in range(2)]
@@ -223,22 +230,12 @@ def test_the_small_speaker_rule_never_joins_two_voices_heard_apart_in_one_chunk(
     real state before the rule (FEE078 as 22 s + 2 s, 0.56 alike: they join) with a man of trn03 (his
     real prints) as a third speaker: an apart pair between her 2 s part and him leaves the join to her
     long part as it was; an apart pair between her two parts keeps them two."""
-    states = []
     rule = voices._merge_small
-
-    def keep(activity, prints, chosen, apart=None):
-        states.append((activity.copy(), prints.copy(), chosen.copy()))
-        return rule(activity, prints, chosen, apart)
-
-    monkeypatch.setattr(voices, "_merge_small", keep)
-    ami(corpus, "ami_trn05")
-    ami(corpus, "ami_trn03")
-    (activity, prints, chosen), (other_activity, other_prints, other_chosen) = states
+    (activity, prints, chosen), his = before_the_small_speaker_rule(corpus, monkeypatch)
     seconds = activity.sum(axis=0)
     small, long = int(np.argmin(seconds)), int(np.argmax(seconds))
     assert activity.shape[1] == 2 and float(voices.voice_print(prints[chosen == small])
                                             @ voices.voice_print(prints[chosen == long])) >= voices.SMALL_JOINS_ABOVE
-    his = other_prints[other_chosen == int(np.argmax(other_activity.sum(axis=0)))]
     him = np.zeros((len(activity), 1), bool)
     him[:len(activity) // 2, 0] = True  # more than SMALL_SPEAKER_SECONDS: he never joins anyone
     all_activity, all_prints = np.concatenate([activity, him], axis=1), np.concatenate([prints, his])
