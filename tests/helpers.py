@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import socket
 import threading
 import time
 import uuid
@@ -99,3 +100,10 @@ def fresh_copy(source: Path, folder: Path, name: str | None = None) -> Path:
     target = folder / (name or source.name)
     target.write_bytes(source.read_bytes() + f"earmark-test-{uuid.uuid4().hex}".encode())
     return target
+
+
+def free_port(ip: str = "127.0.0.1") -> int:
+    """A TCP port free on *ip* now (the kernel's choice; a test binds it soon after)."""
+    with socket.socket() as s:
+        s.bind((ip, 0))
+        return s.getsockname()[1]

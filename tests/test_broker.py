@@ -1,7 +1,6 @@
 """The embedded broker as the supervisor runs it: private, persistent, stoppable."""
 
 import os
-import socket
 import stat
 
 import pytest
@@ -10,7 +9,7 @@ import redis
 from app.paths import DataDir
 from app.runtime.supervisor import AlreadyRunning, Supervisor
 from app.settings import Settings
-from tests.helpers import live_processes
+from tests.helpers import free_port, live_processes
 
 pytestmark = pytest.mark.stack
 
@@ -21,12 +20,6 @@ def bare_client(**kwargs) -> redis.Redis:
     from redis.retry import Retry
 
     return redis.Redis(retry=Retry(NoBackoff(), 0), **kwargs)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_unix_socket_broker_is_private_persistent_and_stops(data_dir):

@@ -31,15 +31,9 @@ from app.remote.access import (
 )
 from app.settings import Settings
 from app.store import jobstore as js
-from tests.helpers import wait_until
+from tests.helpers import free_port, wait_until
 
 pytestmark = pytest.mark.stack
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def open_gated_stack(data_dir: Path, **values) -> tuple[Stack, str]:

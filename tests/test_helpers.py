@@ -9,7 +9,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -22,7 +21,7 @@ from app.jobs.stack import Stack
 from app.paths import DataDir
 from app.settings import Settings
 from app.store import jobstore as js
-from tests.helpers import REPO, wait_until, wer
+from tests.helpers import REPO, free_port, wait_until, wer
 from tests.long_audio import long_file, long_reference
 from tests.test_long_files import chunk_starts
 
@@ -55,12 +54,6 @@ def network():
     finally:
         subprocess.run(["ip", "link", "del", here], capture_output=True)
         subprocess.run(["ip", "netns", "del", ns], capture_output=True)
-
-
-def free_port(ip: str) -> int:
-    with socket.socket() as s:
-        s.bind((ip, 0))
-        return s.getsockname()[1]
 
 
 def on_other_host(network, hidden, argv, core: int | None = None, **kwargs) -> subprocess.Popen:

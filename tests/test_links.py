@@ -82,30 +82,33 @@ def test_transcribe_a_direct_link_and_a_page_and_a_missing_link_fails_in_one_sen
 
 
 def test_the_window_adds_a_link_with_progress_from_its_menu_or_a_drop(qtbot, shared_window, site):
-    from PySide6.QtCore import QUrl
+    from PySide6.QtCore import QObject, QUrl
 
     from tests.test_gui import drop
 
     window = shared_window
     said = []
-    window.controller.status.connect(said.append)
-    url, dropped = f"{site}/speech.html", f"{site}/talk.flac"
-    action = next(a for a in window.menuBar().actions()[0].menu().actions() if a.text() == "Add link…")
-    action.trigger()
-    window.link_box.setTextValue(url)
-    window.link_box.accept()
-    drop(window, [QUrl(dropped)])  # a link dragged from a browser
+    listening = window.controller.status.connect(said.append)
+    try:
+        url, dropped = f"{site}/speech.html", f"{site}/talk.flac"
+        action = next(a for a in window.menuBar().actions()[0].menu().actions() if a.text() == "Add link…")
+        action.trigger()
+        window.link_box.setTextValue(url)
+        window.link_box.accept()
+        drop(window, [QUrl(dropped)])  # a link dragged from a browser
 
-    def row(link):
-        return next((r for r in window.model.rows if r.get("source") == link_source(link)), None)
-    for link in (url, dropped):
-        qtbot.waitUntil(lambda link=link: row(link) is not None and row(link)["state"] == js.DONE, timeout=180_000)
-    assert Path(row(url)["path"]).name == "The inaugural address.flac"
-    assert Path(row(dropped)["path"]).name == "talk.flac"
-    assert any(s.startswith("Downloading ") and "%" in s for s in said), said
-    came_from = next(i for i, c in enumerate(window.model.columns) if c.title == "From")
-    index = next(i for i, r in enumerate(window.model.rows) if r["id"] == row(url)["id"])
-    assert window.model.index(index, came_from).data() == f"link {url}"
+        def row(link):
+            return next((r for r in window.model.rows if r.get("source") == link_source(link)), None)
+        for link in (url, dropped):
+            qtbot.waitUntil(lambda link=link: row(link) is not None and row(link)["state"] == js.DONE, timeout=180_000)
+        assert Path(row(url)["path"]).name == "The inaugural address.flac"
+        assert Path(row(dropped)["path"]).name == "talk.flac"
+        assert any(s.startswith("Downloading ") and "%" in s for s in said), said
+        came_from = next(i for i, c in enumerate(window.model.columns) if c.title == "From")
+        index = next(i for i, r in enumerate(window.model.rows) if r["id"] == row(url)["id"])
+        assert window.model.index(index, came_from).data() == f"link {url}"
+    finally:
+        QObject.disconnect(listening)  # the module window outlives this test
 
 
 @pytest.mark.stack  # serve --api of its own (the API's module stack belongs to tests/test_api.py)

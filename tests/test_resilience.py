@@ -61,6 +61,26 @@ def assert_completed_once(store, job_id, starts):
     assert wer(reference(MEETING), store.transcript(job_id)["text"]) <= 0.15
 
 
+def test_the_owner_listens_to_events_before_it_starts_a_worker(data_dir, monkeypatch):
+    """A task the start sends (reconcile) can start the moment a worker is up: its
+    'started' event is lost unless the event receiver was subscribed before."""
+    data = DataDir.resolve(data_dir)
+    stack = Stack(data, Settings(data.settings), roles=("transcribe", "index"))
+    listening = []
+    role_child = Supervisor._role_child
+
+    def spawn_role(self, role):
+        listening.append((role, stack.monitor is not None and stack.monitor.connected.is_set()))
+        return role_child(self, role)
+
+    monkeypatch.setattr(Supervisor, "_role_child", spawn_role)
+    stack.open(wait_workers=True)
+    try:
+        assert listening == [("transcribe", True), ("index", True)], listening
+    finally:
+        stack.close()
+
+
 @pytest.mark.parametrize("victim", ["pool process", "worker process"])
 def test_sigkill_of_a_transcribe_worker_mid_job_still_completes_once(data_dir, corpus, victim):
     sequential(data_dir)

@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -80,9 +81,11 @@ def test_serve_watch_takes_a_file_only_once_copied_and_only_new_recordings_after
         with talk.open("wb") as copy:
             copy.write(data[:len(data) // 2])
             copy.flush()
+            half_written = time.monotonic()
             wait_until(lambda: f"Found {talk}" in serve.said(), 30, message="the watch to see the half file")
-            # the deliberate pause of a slow copy: the watch looks at the half file again meanwhile
-            threading.Event().wait(SETTLE / 2)
+            # the deliberate pause of a slow copy, counted from the write (however late this test saw
+            # "Found"), shorter than the settle time: the watch looks at the half file again meanwhile
+            threading.Event().wait(max(0.0, half_written + SETTLE / 2 - time.monotonic()))
             copy.write(data[len(data) // 2:])
         wait_until(lambda: (out / "sub" / "talk.srt").exists() and (out / "early.txt").exists(), 240,
                    message="both recordings transcribed and written, mirroring the subfolder")

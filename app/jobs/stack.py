@@ -75,23 +75,29 @@ class Stack:
         reconciled = {}
 
         def reconcile(celery_app):
-            service = self._service(celery_app)
-            reconciled.update(service.reconcile())
-            reconciled["sent"] = service.send_pending()
+            self.service = self._service(celery_app)
+            if not self._listen(celery_app):  # before any worker starts: no task's first event is missed
+                raise StartError(f"Could not listen to the workers' events; see the logs in {self.data.logs}")
+            reconciled.update(self.service.reconcile())
+            reconciled["sent"] = self.service.send_pending()
 
         deadline = time.monotonic() + STARTING_OR_STOPPING_SECONDS
         while True:
             supervisor = Supervisor(self.data, self.settings, self.roles)
             try:
                 supervisor.start(before_workers=reconcile)
+            except AlreadyRunning:
+                if not join:
+                    raise
+            except BaseException:
+                self._stop_listening()
+                raise
+            else:
                 self.supervisor, self.celery = supervisor, supervisor.celery
                 self.notices = list(supervisor.notices)  # the front end says them (app.jobs.desk)
                 if any(reconciled.values()):
                     log.info("reconciled with the broker: %s", reconciled)
                 break
-            except AlreadyRunning:
-                if not join:
-                    raise
             try:
                 self._join()
                 break
@@ -99,15 +105,26 @@ class Stack:
                 if time.monotonic() > deadline:
                     raise
                 threading.Event().wait(0.05)
-        self.service = self._service(self.celery)
-        self.monitor = EventMonitor(self.celery, self._on_event)
-        if not self.monitor.start() and not self.keep_alive():  # joined as its owner stopped: start again
-            raise StartError("Could not listen to the workers' events; see the logs in "
-                             f"{self.data.logs}")
+        if self.monitor is None:  # joined: its workers run already, and the poll finds what was missed
+            self.service = self._service(self.celery)
+            if not self._listen(self.celery) and not self.keep_alive():  # its owner stopped: start again
+                raise StartError("Could not listen to the workers' events; see the logs in "
+                                 f"{self.data.logs}")
         if wait_workers and self.owner:
             if not self.supervisor.wait_workers(120):
                 raise StartError(f"The workers did not start; see the logs in {self.data.logs}")
         return self
+
+    def _listen(self, celery_app) -> bool:
+        """Listen to the workers' events; True once the receiver is subscribed. The owner
+        listens before its workers start, so it sees every task's first event."""
+        self.monitor = EventMonitor(celery_app, self._on_event)
+        return self.monitor.start()
+
+    def _stop_listening(self) -> None:
+        if self.monitor:
+            self.monitor.stop()
+        self.monitor = None
 
     def _service(self, celery_app) -> JobService:
         return JobService(self.store, celery_app, self.data.root, on_summary_text=self.on_summary_text,
