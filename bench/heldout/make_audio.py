@@ -38,7 +38,16 @@ VOICES = {"Lena": ("en-us+f3", 165), "Omar": ("en-gb", 155), "Priya": ("en-gb-x-
           "Dan": ("en-gb-x-gbclan", 150),
           # meeting13_allotment_garden
           "Iris": ("en-gb-x-rp+f2", 160), "Victor": ("en-gb-scotland", 155), "Keiko": ("en-us+f4", 165),
-          "Oscar": ("en-029", 150)}
+          "Oscar": ("en-029", 150),
+          # meeting14_tenants_lift
+          "Beatrice": ("en-gb+f2", 160), "Tariq": ("en-gb-x-gbcwmd", 155), "Yuki": ("en-us+f3", 165),
+          "Gus": ("en-us-nyc", 150),
+          # meeting15_radio_station
+          "Helga": ("en-gb-scotland+f4", 160), "Nnamdi": ("en-029", 150), "Carmen": ("en-us+f2", 165),
+          "Pete": ("en-gb-x-rp", 155),
+          # meeting16_makerspace
+          "Ingrid": ("en-gb-x-rp+f3", 160), "Kofi": ("en-029", 155), "Lars": ("en-gb-scotland", 150),
+          "Amara": ("en-us+f4", 165)}
 
 
 def main(name: str = "meeting5_volunteer_fair") -> None:

@@ -89,7 +89,7 @@ OFFER = re.compile(r"(?:^|[,;]\s+|\b(?:so|and|then|okay|ok|yes|sure|right|well)\
                    r"(?!not\b|be\b|see\b|hear\b|say\b|tell\b|imagine\b|understand\b|only\b|still\b|already\b|"
                    r"remember\b|confirm that\b)[a-z]", re.I)
 # "Tilda, could you collect the keys?", "Nina, please book the hall": a task given to someone by name
-REQUEST = re.compile(r"^(?:(?:okay|ok|so|and|fine|good|great|right|then|agreed)[,.]?\s+)?([A-Z][a-z]+),\s+"
+REQUEST = re.compile(r"^(?:(?i:okay|ok|so|and|fine|good|great|right|then|agreed)[,.]?\s+)?([A-Z][a-z]+),\s+"
                      r"(?:(?:can|could|would|will) you(?: please)?|please)\s+(?!tell\b|remind\b|repeat\b|explain\b|"
                      r"say\b)[a-z]")
 # "Yes, I'll ask them", "Sure, I'll call the caretaker tomorrow": a reply that takes the task on
@@ -109,10 +109,17 @@ DELEGATED = re.compile(r"\b(?:i|we)\s+(?:have |'ve )?asked (?:them|him|her|[A-Z]
 NAMED_ITEM = re.compile(r"^(?i:and\s+)?(?i:first(?:ly)?|second(?:ly)?|third(?:ly)?|fourth|fifth|next|then|finally|"
                         r"lastly|last)\b,?\s+([A-Z][a-z]+)\s+(?!is\b|was\b|has\b|does\b|says\b|thinks\b|feels\b|"
                         r"wants\b|likes\b|knows\b|seems\b|means\b|agrees\b)[a-z]{2,}[^s\W]s\b")
+# Two closed families of English discourse markers, written out whole from grammar (not from
+# what a meeting happened to say): one that closes or sums up ("to wrap up", "in conclusion"),
+# and one that adds a last point ("one more thing", "another thing")
+CLOSING = r"to (?:sum up|wrap up|recap|conclude|finish|close|summari[sz]e)|in (?:summary|short|conclusion|closing)|" \
+          r"finally|lastly"
+ADDING = r"(?:just )?(?:one|a) (?:more|last|final|other) (?:thing|point)|(?:the )?(?:last|final) (?:thing|point)|" \
+         r"another thing"
 # "So, to finish, Bruno sends the rota by Friday": after a lead-in (a first word alone may be
 # capitalised only for starting the sentence: "Great news", "Both vans"), a person, a verb in
 # the present and (checked apart) a day it is due
-NAMED_PRESENT = re.compile(r"^(?:(?i:so|and|then|okay|ok|right|to finish|to sum up|to wrap up|finally)[,.]?\s+)+"
+NAMED_PRESENT = re.compile(rf"^(?:(?i:so|and|then|okay|ok|right|{CLOSING})[,.]?\s+)+"
                            r"([A-Z][a-z]+)\s+(?!is\b|was\b|has\b|does\b|says\b|thinks\b|feels\b|wants\b|likes\b|"
                            r"knows\b|seems\b|means\b|agrees\b)[a-z]{2,}[^s\W]s\b")
 ORDINAL = re.compile(r"^(?:and\s+)?(first(?:ly)?|second(?:ly)?|third(?:ly)?|fourth|fifth|next|then|finally|"
@@ -147,12 +154,12 @@ CLAUSE = re.compile(r",\s+(?=(?:and|but|so|which|because|although|though|since|w
                     r"\s+(?=(?:because|although|whereas|even if|so that)\s)", re.I)
 # a clause that can stand as a line alone: a main clause, or one joined by and/but/so/although
 STANDS_ALONE = re.compile(r"^(?:and|but|so|although|though|while|whereas)\s+(?!that\b)", re.I)
-OPENER = re.compile(r"^(?:(?:so|okay|ok|well|now|and|but|also|finally|however|unfortunately|basically|"
-                    r"actually|honestly|then|next|overall|in short|in total|for (?:now|context)|after that|"
-                    r"to recap|to sum up|to wrap up|in summary|to summari[sz]e)\b,?\s+|"
+OPENER = re.compile(rf"^(?:(?:so|okay|ok|well|now|and|but|also|however|unfortunately|basically|"
+                    rf"actually|honestly|then|next|overall|in total|for (?:now|context)|after that|"
+                    rf"{CLOSING})\b,?\s+|"
                     r"(?:first|second|third|fourth|fifth|last)(?:ly)?,\s+|"
                     r"(?:good|great|right|alright|all right|yes|yeah|sure),\s+|"
-                    r"(?:one more thing|one last thing|last thing|(?:the )?(?:good|great|bad) news(?: is(?: that)?)?|"
+                    rf"(?:{ADDING}|(?:the )?(?:good|great|bad) news(?: is(?: that)?)?|"
                     r"(?:just )?a reminder)[,:]?\s+|"
                     r"(?:on|for|as for|regarding|about|in) the [\w -]{1,30}?,\s+|"
                     r"i think\s+|i believe\s+|i feel\s+|i would like\s+(?=a |an )|"
@@ -505,8 +512,9 @@ def phrases(clause: str) -> set[str]:
         pronoun_aux = a > 1 and low_bare[a - 1] in AUXILIARY and low_bare[a - 2] in SUBJECT_PRONOUN
         if a and not (low_bare[a - 1] in FUNCTION - PREPOSITION - AUXILIARY or words[a - 1][-1] in ",;:"
                       or pronoun_aux) or \
-                a and (BOUND_BEFORE.match(bare[a - 1]) or NEGATION.match(bare[a - 1])):
-            continue
+                a and (BOUND_BEFORE.match(bare[a - 1]) or NEGATION.match(bare[a - 1])) or \
+                a > 1 and low_bare[a - 1] == "and" and number[a - 2] and number[a]:
+            continue  # nor inside a number: "forty tickets" of "one hundred and forty tickets" says 40
         for b in range(a + low - 1, min(len(words), a + high)):
             if not content[b] or any(n < a or n > b for n in negations) or any(w[-1] in ",;:" for w in words[a:b]):
                 continue
@@ -836,7 +844,7 @@ class Minutes:
             options = [(i, t, content_words(t) | markers(t), self.cost(Line(self.all[i], t, kind, 0.0)))
                        for i, texts in pool.items() for t in texts]
             marks = set().union(*(markers(o[1]) for o in options))
-            while options and budget - total >= 4:  # room for a short line still
+            while options and budget - total >= PHRASE_WORDS[0]:  # room for the shortest line still
                 def value(option) -> float:  # new meaning per word
                     new = sum(self.weight.get(w, 1.0 if w in marks else 0.0) * (1 + FACT_WEIGHT * (w in marks))
                               for w in option[2] - covered)
@@ -893,7 +901,8 @@ class Minutes:
         # a line needs two words that carry something ("Not any of that else" has none), one of them
         # more than a number, a name or a day ("Fourth of October." says of what)
         return sorted(o for o in options if not REFERS_BACK.search(OPENER.sub("", o)) and carries(o)
-                      and content_words(o) - markers(o))
+                      and content_words(o) - markers(o)
+                      and not SKIP.match(re.sub(r"^\w+,\s+", "", o)))  # "Everyone, thanks for staying." is courtesy
 
     def cost(self, line: Line) -> int:
         return words_in(self.render(line))
