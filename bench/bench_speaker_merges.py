@@ -61,8 +61,8 @@ def merge_apart(activity, prints, chosen, above: float):
 def rule(apart: float | None = None, eigengap: float | None = None, same: float | None = None):
     small, cluster, stop = voices._merge_small, voices.cluster, voices.SAME_SPEAKER
     if apart is not None:
-        def small_then_apart(activity, prints, chosen):
-            activity, chosen = small(activity, prints, chosen)
+        def small_then_apart(activity, prints, chosen, pairs=None):
+            activity, chosen = small(activity, prints, chosen, pairs)
             return merge_apart(activity, prints, chosen, apart)
         voices._merge_small = small_then_apart
     if eigengap is not None:

@@ -18,9 +18,9 @@ Each recording is transcribed once (Earmark's speech engine: bundled tiny.en, in
 beam 5, word timestamps, as the speaker stage gets it; model loaded before the clock; its
 wall and CPU time kept in --work's cache), then given to the speaker engines as the speaker
 stage does (path, auto count, the transcript's segments): OLD is workers/engines/voices.py as
-of --baseline (before issue 30), PREV the same file as of --previous (issue 30 round 4:
-pyannote's segmentation-3.0 chunks, a CAM++ print per local speaker, overlap kept), NEW the
-working tree's. Scored with ``voices.error_parts``: 10 ms frames, 0.25 s
+of --baseline (before issue 30), PREV the same file as of --previous (by default round 8's
+engine, main 03d79e0: segmentation-3.0 chunks, a CAM++ print per local speaker, overlap kept,
+int8 models), NEW the working tree's. Scored with ``voices.error_parts``: 10 ms frames, 0.25 s
 collar, overlapped speech counted, best one-to-one speaker map; missed, false alarm and
 confusion as fractions of reference speech; speakers found / in the reference (per part also against the people who
 speak 2 s or more in all, at least one: "of people >= 2 s"); per part
@@ -50,7 +50,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 CORPUS = REPO.parent / "shared" / "corpus"
 BASELINE = "ca55103"  # main before issue 30: the engine that took prints only where the transcript had words
-PREVIOUS = "3240e0e"  # issue 30 round 4: segmentation-3.0 chunks (round 3, CAM++ windows: f011e4d)
+PREVIOUS = "03d79e0"  # issue 30 round 8 (round 4, segmentation-3.0 chunks: 3240e0e; round 3, CAM++ windows: f011e4d)
 ENGINES = ("old", "prev", "new")
 TUNE_AMI = {f"ami_trn0{i}" for i in range(1, 6)}
 

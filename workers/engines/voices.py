@@ -415,7 +415,9 @@ def diarize(path: str, count: SpeakerCount = SpeakerCount(), on_progress=None,
     pause, each STRONG_SECONDS or more) sound like two people, a print of each stretch (the
     model can take two voices one after the other for one person);
     the prints are clustered over the whole recording (``cluster``), and two local speakers
-    who talk at once in a chunk are never given the same speaker.
+    who talk at once in a chunk are never given the same speaker; with the count auto, nor are two
+    who each have CLEAN_SECONDS alone in one chunk and whose prints differ (``_apart``): a short
+    voice the model hears beside a long one keeps a speaker of its own unless it matches a third.
     Then, frame by frame, the chunks covering it say how many talk and who (pyannote's
     reconstruction: the counts and activities averaged with a Hamming window across chunks).
     *segments* (the transcript) are not needed: speech is found by the audio."""
@@ -428,10 +430,12 @@ def diarize(path: str, count: SpeakerCount = SpeakerCount(), on_progress=None,
         labels = cluster(prints, count, weak=weak)
         speakers = int(labels.max()) + 1
         centroids = np.stack([voice_print(prints[labels == s]) for s in range(speakers)])
-        chosen = _tie_pieces(prints, owners, centroids, local)
+        apart = _apart(prints, owners, local) if count.low is None else None
+        chosen = _tie_pieces(prints, owners, centroids, local, apart)
+        speakers = max(speakers, int(chosen.max()) + 1)  # an apart pair may make a speaker
         activity = _reconstruct(local, owners, chosen, starts, speakers)
         if count.low is None:
-            activity, chosen = _merge_small(activity, prints, chosen)
+            activity, chosen = _merge_small(activity, prints, chosen, apart)
     result = _turns_of(activity)
     order = {speaker: i for i, speaker in enumerate(dict.fromkeys(t.speaker for t in result))}
     for t in result:
@@ -505,12 +509,16 @@ def _segment_and_print(path: str, on_progress, duration):
             np.asarray(weak, bool), np.asarray(starts, float))
 
 
-def _merge_small(activity: np.ndarray, prints: np.ndarray, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _merge_small(activity: np.ndarray, prints: np.ndarray, chosen: np.ndarray,
+                 apart: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Every speaker with less than SMALL_SPEAKER_SECONDS of speech joined to the most alike one, if at least
     SMALL_JOINS_ABOVE alike: the small ones in order of their seconds, fewest first; one that cannot join (no
-    prints, or like no one enough) is passed over, not the end of the rule; after each join all is recomputed."""
+    prints, or like no one enough) is passed over, not the end of the rule; after each join all is recomputed.
+    Never to a speaker that holds a print of an *apart* pair (``_apart``) whose other print is the small one's:
+    the segmentation heard them as two in one chunk; they may still join a third whose print they match."""
     from workers.engines import segmentation as sg
 
+    apart = np.zeros((0, 2), int) if apart is None else apart
     step = sg.FRAME_STEP / SAMPLE_RATE
     joined = True
     while SMALL_SPEAKER_SECONDS and joined and activity.shape[1] > 1:
@@ -525,6 +533,9 @@ def _merge_small(activity: np.ndarray, prints: np.ndarray, chosen: np.ndarray) -
                 continue
             sims = centroids @ centroids[j]
             sims[j] = -np.inf
+            for a, b in chosen[apart]:
+                if j in (a, b):
+                    sims[b if a == j else a] = -np.inf
             i = int(np.argmax(sims))
             if sims[i] >= SMALL_JOINS_ABOVE:
                 activity, chosen = join_speakers(activity, chosen, i, int(j))
@@ -549,16 +560,42 @@ def _print_of(enc, samples: np.ndarray) -> np.ndarray:
     return enc.embed(samples[None, :])[0]
 
 
-def _tie_pieces(prints: np.ndarray, owners: np.ndarray, centroids: np.ndarray, local: list) -> np.ndarray:
-    """The speaker of each stretch: the most alike, except that two local speakers who talk at
-    once in a chunk are two voices (the less sure of the two takes its next most alike)."""
+def _apart(prints: np.ndarray, owners: np.ndarray, local: list) -> np.ndarray:
+    """(pairs, 2) rows of prints that are two people by the segmentation's own evidence as well as the prints':
+    two local speakers of one chunk, each with CLEAN_SECONDS of speech alone in the stretch printed, whose prints
+    are less than SAME_SPEAKER alike (a short voice beside a long one: pyannote's cannot-link, made safe against
+    the model giving one voice two local speakers, where the prints are alike)."""
     from workers.engines import segmentation as sg
 
-    sims = prints @ centroids.T
+    least = CLEAN_SECONDS * SAMPLE_RATE / sg.FRAME_STEP
+    pairs = []
+    for c in np.unique(owners[:, 0]):
+        rows = np.flatnonzero(owners[:, 0] == c)
+        if len(np.unique(owners[rows, 1])) < 2:
+            continue
+        a = np.unpackbits(local[c], axis=0, count=sg.FRAMES).astype(bool)
+        alone = a & (a.sum(axis=1, keepdims=True) == 1)
+        clean = [i for i in rows if alone[owners[i, 2]:owners[i, 3], owners[i, 1]].sum() >= least]
+        pairs += [(i, j) for i in clean for j in clean
+                  if owners[i, 1] < owners[j, 1] and float(prints[i] @ prints[j]) < SAME_SPEAKER]
+    return np.asarray(pairs, int).reshape(-1, 2)
+
+
+def _tie_pieces(prints: np.ndarray, owners: np.ndarray, centroids: np.ndarray, local: list,
+                apart: np.ndarray | None = None) -> np.ndarray:
+    """The speaker of each stretch: the most alike, except that two local speakers who talk at
+    once in a chunk are two voices (the less sure of the two takes its next most alike), and so are
+    the *apart* pairs (``_apart``): there the less sure takes its next most alike only if that is at
+    least SAME_SPEAKER alike, else it is a speaker of its own (numbered after the others)."""
+    from workers.engines import segmentation as sg
+
+    apart = set(map(tuple, apart.tolist())) if apart is not None else set()
+    centroids = list(centroids)
+    sims = prints @ np.stack(centroids).T
     chosen = np.argmax(sims, axis=1)
     for c in np.unique(owners[:, 0]):
         rows = np.flatnonzero(owners[:, 0] == c)
-        if len(np.unique(owners[rows, 1])) < 2 or len(centroids) < 2:
+        if len(np.unique(owners[rows, 1])) < 2:
             continue
         a = np.unpackbits(local[c], axis=0, count=sg.FRAMES).astype(bool)
         for i in rows:
@@ -567,9 +604,17 @@ def _tie_pieces(prints: np.ndarray, owners: np.ndarray, centroids: np.ndarray, l
                 if ki >= kj or chosen[i] != chosen[j]:
                     continue
                 lo, hi = max(owners[i, 2], owners[j, 2]), min(owners[i, 3], owners[j, 3])
-                if hi > lo and (a[lo:hi, ki] & a[lo:hi, kj]).any():
-                    weaker = i if sims[i, chosen[i]] < sims[j, chosen[j]] else j
-                    chosen[weaker] = np.argsort(-sims[weaker])[1]
+                two = (i, j) in apart
+                if not two and not (len(centroids) > 1 and hi > lo and (a[lo:hi, ki] & a[lo:hi, kj]).any()):
+                    continue
+                sims = prints @ np.stack(centroids).T
+                weaker = i if sims[i, chosen[i]] < sims[j, chosen[j]] else j
+                order = np.argsort(-sims[weaker])
+                if not two or (len(order) > 1 and sims[weaker, order[1]] >= SAME_SPEAKER):
+                    chosen[weaker] = order[1]
+                else:
+                    centroids.append(prints[weaker])
+                    chosen[weaker] = len(centroids) - 1
     return chosen
 
 
