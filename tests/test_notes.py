@@ -321,6 +321,68 @@ def test_an_edit_and_a_rename_in_the_window_refresh_the_summary_tab_and_search(q
                     timeout=60_000)
 
 
+def test_a_hit_in_the_notes_is_its_whole_line_with_that_lines_time(tmp_path, corpus):
+    """Search shows a hit in the notes as the line that holds the words, with its own time:
+    the snippet used to start or end inside a time link ("…0) Maria: …", "… [0…") and took
+    the time of the line before it, or none."""
+    import json
+
+    from app.store.jobstore import JobStore
+    from workers.tasks import index
+
+    store = JobStore(tmp_path / "earmark.db")
+    try:
+        job_id = meeting_job(store, corpus)
+        [row] = store._q("SELECT result FROM summaries WHERE job_id=?", (job_id,))
+        markdown = json.loads(row["result"])["markdown"]
+        store.save_passages(job_id, index(job_id, [], summaries=[{"markdown": markdown}]))
+        lines = [line for line in markdown.splitlines() if "](#t=" in line]
+        assert len(lines) >= 3, markdown
+        for line in lines:
+            words = [w for w in re.findall(r"[a-z]{5,}", line.split("**")[-1].split("[")[0].lower())][-2:]
+            hits = [h for h in store.search(" ".join(words)) if h["kind"] == "summary"]
+            assert hits, (words, line)
+            at = float(re.search(r"#t=([\d.]+)", line)[1])
+            assert hits[0]["at"] == at, (words, line, hits[0])
+            assert "#t=" not in hits[0]["snippet"] and not re.search(r"…\S*\)|\[\d", hits[0]["snippet"]), hits[0]
+    finally:
+        store.close()
+
+
+@pytest.mark.gui
+def test_revert_and_undo_are_offered_only_when_there_is_something_to_put_back(qtbot, tmp_path, corpus):
+    """A transcript just opened offered "Revert edit" and "Undo speaker edit", and pressing
+    them did nothing: each is offered once there is an edit it puts back (revert: on a
+    selected line that was edited)."""
+    from PySide6.QtCore import Qt
+
+    from app.gui.transcript_view import TEXT, TranscriptWidget
+    from app.store.jobstore import JobStore
+
+    store = JobStore(tmp_path / "earmark.db")
+    try:
+        view = TranscriptWidget(store)
+        qtbot.addWidget(view)
+        view.open_job(meeting_job(store, corpus))
+        model = view.model
+        view.table.selectRow(0)
+        assert not view.revert_button.isEnabled() and not view.undo_button.isEnabled()
+        assert not view.undo_speakers.isEnabled()
+        assert model.setData(model.index(0, TEXT), "Good morning all, and thanks for coming.", Qt.EditRole)
+        assert view.revert_button.isEnabled()
+        view.table.selectRow(1)
+        assert not view.revert_button.isEnabled()  # that line was not edited
+        view.table.selectRow(0)
+        qtbot.mouseClick(view.revert_button, Qt.LeftButton)
+        assert not model.segments[0].get("original_text") and not view.revert_button.isEnabled()
+        assert model.setData(model.index(0, model.speaker_column), "Maria", Qt.EditRole)
+        assert view.undo_button.isEnabled() and view.undo_speakers.isEnabled()
+        qtbot.mouseClick(view.undo_button, Qt.LeftButton)
+        assert model.segments[0]["speaker_label"] != "Maria" and not view.undo_button.isEnabled()
+    finally:
+        store.close()
+
+
 def said(*sentences: str) -> list[dict]:
     return [{"start": 4.0 * i, "end": 4.0 * i + 4, "text": s} for i, s in enumerate(sentences)]
 
@@ -753,3 +815,40 @@ def test_a_task_asked_by_name_after_a_capitalised_lead_in_is_an_action():
     assert minutes.kinds == {1: "actions", 2: "actions"}, minutes.kinds
     assert owner_in(minutes.all[1]) == "Lena" and owner_in(minutes.all[2]) == "Tomas"
     assert minutes.shorten(minutes.all[1], "actions") == "Lena, book minibus for trip on Saturday."
+
+
+def test_a_lead_in_alone_is_not_the_name_of_the_one_asked():
+    """"Great, could you order …?" asks whoever is listening: "Great" is the lead-in, not a
+    person (it was taken as the name, and the action's owner was "Great")."""
+    from workers.engines.minutes import Minutes, owner_in, owner_of
+
+    for lead_in in ("Great", "Okay", "Right", "Good"):
+        asked = f"{lead_in}, could you order a new element for the kiln by Monday?"
+        assert owner_of(asked) is None, lead_in
+        minutes = Minutes(said("The kiln in the barn stopped heating during the last firing.", asked))
+        assert all(owner_in(minutes.all[i]) != lead_in for i in minutes.kinds), (lead_in, minutes.kinds)
+    assert owner_of("Great, Ines, could you order a new element for the kiln?") == "Ines"
+
+
+def test_to_finish_with_what_it_acts_on_is_a_purpose_not_a_closing_marker():
+    """"To finish the roof tiles we need …" says why; only "To finish, …" closes the meeting.
+    Taken as a marker it was cut off, and the line said "The roof tiles we need …"."""
+    from workers.engines.minutes import Minutes
+
+    for purpose in ("To finish the roof tiles we need two more days of dry weather.",
+                    "To close the pottery accounts Ana needs every receipt by Friday."):
+        assert Minutes._tidy(purpose) == purpose
+    assert Minutes._tidy("To finish, the roof tiles need two more days of dry weather.") == \
+        "The roof tiles need two more days of dry weather."
+
+
+def test_a_function_word_with_its_clitic_neither_ends_nor_starts_a_phrase():
+    """"there's", "I'm", "we'll" carry no more than "there", "I", "we": a phrase that ended on
+    one said nothing ("Don't think there's."); after "we'll", as after "we will", the verb
+    may start it."""
+    from workers.engines.minutes import phrases
+
+    pieces = phrases("I don't think there's any glaze left for the pottery class")
+    assert not any(p.endswith("there's.") for p in pieces), pieces
+    assert not any(p.startswith("I'm") for p in phrases("I'm mostly thinking about the pottery class tonight"))
+    assert "Book the barn for Ana's birthday." in phrases("we'll book the barn for Ana's birthday")
