@@ -190,6 +190,12 @@ def test_a_long_line_is_shown_whole_where_it_is_and_after_a_scroll(qtbot, window
     qtbot.waitUntil(lambda: in_view()[0] > 250 and all(whole(row) for row in in_view() if row % 3 == 0))
 
 
+def test_the_file_menu_lists_the_ways_in_first_and_quit_last(window):
+    titles = [a.text() for a in window.file_menu.actions() if not a.isSeparator()]
+    assert titles[:4] == ["Add files…", "Add folder…", "Add link…", "Record"], titles
+    assert titles[-1] == "Quit", titles
+
+
 def test_reopening_opens_the_transcript_and_the_folder_used_last(qtbot, data_dir, corpus, tmp_path):
     """Item 16: the list came back but not the open transcript; file dialogs began in the
     current folder, not in the last one used."""

@@ -317,7 +317,8 @@ class MainWindow(QMainWindow):
         self.record_dock, toggle = self._dock(self.record_panel, self.tr("Record"), "record-dock",
                                               Qt.RightDockWidgetArea, self.tr("Record panel"))
         view_menu.addAction(toggle)
-        self.act_record = self._action(self.tr("Record"), self.record, "Ctrl+Shift+R", self.file_menu)
+        self.act_record = self._action(self.tr("Record"), self.record, "Ctrl+Shift+R")
+        self.file_menu.insertAction(self.act_export, self.act_record)  # a way in, with the others; not after Quit
 
     def record(self) -> None:
         """Show the Record panel and start recording from its input, or stop."""
