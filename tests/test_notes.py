@@ -753,3 +753,66 @@ def test_a_task_asked_by_name_after_a_capitalised_lead_in_is_an_action():
     assert minutes.kinds == {1: "actions", 2: "actions"}, minutes.kinds
     assert owner_in(minutes.all[1]) == "Lena" and owner_in(minutes.all[2]) == "Tomas"
     assert minutes.shorten(minutes.all[1], "actions") == "Lena, book minibus for trip on Saturday."
+
+
+def test_a_question_a_short_yes_answers_is_not_open_and_a_proposal_agreed_to_is_a_decision():
+    """Round 8 (found on meetings 14-16): a reply of a few words ("Sure.", "Yes, let's.") is no
+    sentence to the picker, so the question before it looked unanswered. A short reply that
+    agrees answers it; when the question proposed something, it is agreed: a decision."""
+    from workers.engines.minutes import Minutes
+
+    minutes = Minutes(said("The back gate squeaks and wakes the neighbours at night.",
+                           "Could we oil the hinges before the summer fair?",
+                           "Yes, let's.",
+                           "Is the tool shed still locked after dark these days?",
+                           "Sure.",
+                           "Should we move the compost bins nearer the hedge?",
+                           "Hmm, I am not sure the hedge is the right spot for them."))
+    assert minutes.kinds == {1: "decisions", 3: "questions"}, minutes.kinds  # short replies are not in .all
+    assert minutes.shorten(minutes.all[1], "decisions") == "Oil hinges before summer fair."
+    sections = dict((h, text) for h, text, _ in minutes.sections(["Decisions", "Open questions"]))
+    assert "hinges" in sections["Decisions"] and "shed" not in sections["Open questions"], sections
+
+
+def test_a_matter_said_not_yet_settled_or_still_to_agree_is_an_open_question():
+    """Round 8: "One thing we haven't settled is whether …", "we still need to agree on …":
+    the verbs that close a matter (decide, settle, agree, resolve, sort out) said as not done
+    yet make an open question, not a summary line or an action ("settled on" stays decided)."""
+    from workers.engines.minutes import Minutes
+
+    minutes = Minutes(said("One point we have not settled yet is who keeps the spare key.",
+                           "We still need to agree on the colour of the new banner.",
+                           "The council hasn't resolved the parking question for the market.",
+                           "We settled on the blue tent at the last meeting."))
+    assert minutes.kinds == {0: "questions", 1: "questions", 2: "questions", 3: "decisions"}, minutes.kinds
+
+
+def test_looking_into_a_matter_decides_nothing():
+    """Round 8: "Okay, let's find out." became the decision "Find out."; finding out, thinking
+    it over, checking or asking around is no decision ("Let's hire the van" still is)."""
+    from workers.engines.minutes import Minutes
+
+    minutes = Minutes(said("Nobody knows if the van has a tow bar fitted.",
+                           "Alright, let's find out before the next meeting.",
+                           "Let's think it over and talk again in May.",
+                           "Let's check with the caretaker about the alarm code.",
+                           "Let's ask around at the pub quiz for more helpers.",
+                           "Then let's hire the bigger van for the whole weekend."))
+    assert minutes.kinds == {5: "decisions"}, minutes.kinds
+
+
+def test_a_proposal_confirmed_as_settled_is_the_decision_and_keeps_the_place_it_points_back_to():
+    """Round 8: "I'd say we pay it from there." … "Good, so that's settled.": "I say we" proposes,
+    "that's settled" confirms the proposal just before, which is the decision line (with the
+    clause "from there" points back to); the confirmation is no line of its own."""
+    from workers.engines.minutes import Minutes
+
+    minutes = Minutes(said("The hall's boiler failed again on Sunday morning.",
+                           "Our repair fund has six hundred pounds, so I'd say we pay the plumber from there.",
+                           "Fine with me.",
+                           "Good, so that's settled then."))
+    assert minutes.kinds == {1: "decisions"}, minutes.kinds
+    assert minutes.shorten(minutes.all[1], "decisions") == \
+        "Repair fund has six hundred pounds, so I'd say we pay plumber from there."
+    sections = dict((h, text) for h, text, _ in minutes.sections(["Summary", "Decisions"]))
+    assert "settled" not in sections["Summary"] + sections["Decisions"], sections
