@@ -816,3 +816,18 @@ def test_a_proposal_confirmed_as_settled_is_the_decision_and_keeps_the_place_it_
         "Repair fund has six hundred pounds, so I'd say we pay plumber from there."
     sections = dict((h, text) for h, text, _ in minutes.sections(["Summary", "Decisions"]))
     assert "settled" not in sections["Summary"] + sections["Decisions"], sections
+
+
+def test_saying_yes_going_ahead_or_sticking_with_something_is_a_decision_not_a_task():
+    """Round 8 (a heading error on meeting11): "Then we'll say yes to …" was listed as a task
+    ("we'll" + a verb); saying yes or no to an offer, going ahead with, sticking with, accepting
+    or turning something down is the group's choice: a decision, said without "we'll"."""
+    from workers.engines.minutes import Minutes
+
+    minutes = Minutes(said("The brewery offered us a free stall at their open day.",
+                           "Then we'll say yes to the brewery's offer.",
+                           "We'll stick with the old printer until it breaks.",
+                           "We're going ahead with the Saturday market after all.",
+                           "I'll phone the brewery on Monday to tell them."))
+    assert minutes.kinds == {1: "decisions", 2: "decisions", 3: "decisions", 4: "actions"}, minutes.kinds
+    assert minutes.shorten(minutes.all[1], "decisions") == "Say yes to brewery's offer."

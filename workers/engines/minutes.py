@@ -74,7 +74,8 @@ PENDING = re.compile(r"\b(?:a decision on|decide (?:on|whether|if|by|between)|ne
                      r"when|who)|unclear (?:whether|if|how|who)|we don't know (?:whether|if|yet|how)|tbd)\b", re.I)
 DECIDED = re.compile(r"\b(?:agreed|decided|settled on|signed off|approved|the decision (?:is|was)|"
                      r"(?:that's|that is|it's|it is) settled|"
-                     r"our recommendation|we recommend|(?:let's|we'll|we will|we're|we are) go(?:ing)? with|"
+                     r"our recommendation|we recommend|(?:let's|we'll|we will|we're|we are) (?:go(?:ing)? (?:with|"
+                     r"ahead with)|say(?:ing)? (?:yes|no) to|stick(?:ing)? with|accept(?:ing)?|turn(?:ing)? down)|"
                      r"the plan is|consensus)\b",
                      re.I)
 # "Let's find out", "let's think about it", "let's ask around": looking into a matter decides nothing
@@ -428,6 +429,7 @@ NOTE_START = {
     "decisions": re.compile(r"^(?:(?:i|we)\s+(?:have\s+|'ve\s+)?)?(?:agreed|decided)(?:\s+(?:last|this)\s+\w+)?"
                             r"\s+(?:to|that)\s+|^(?:i|we)\s+(?:would\s+|'d\s+)?(?=(?:suggest|propose|prefer|recommend)\b)|"
                             r"^i(?:'d|\s+would)?\s+say\s+(?=we\b)|"
+                            r"^we(?:'ll|\s+will)\s+(?=(?:go|say|stick|accept|turn)\b)|"
                             r"^(?:let's|let us)\s+(?!not\b)(?=\w)",
                             re.I),
 }
