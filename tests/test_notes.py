@@ -831,3 +831,17 @@ def test_saying_yes_going_ahead_or_sticking_with_something_is_a_decision_not_a_t
                            "I'll phone the brewery on Monday to tell them."))
     assert minutes.kinds == {1: "decisions", 2: "decisions", 3: "decisions", 4: "actions"}, minutes.kinds
     assert minutes.shorten(minutes.all[1], "decisions") == "Say yes to brewery's offer."
+
+
+def test_a_question_a_short_reply_does_not_know_stays_open():
+    """Round 8: "Nobody knows." is too short to be a sentence to the picker, so the sentence
+    after it was taken as the answer; a reply of any length that does not know leaves the
+    question open."""
+    from workers.engines.minutes import Minutes
+
+    minutes = Minutes(said("Where do we store the folding chairs after the fete?",
+                           "No idea.",
+                           "The church might have some room in the crypt.",
+                           "Who takes the raffle money to the bank?",
+                           "Rita does, on the Monday after."))
+    assert minutes.kinds == {0: "questions"}, minutes.kinds

@@ -716,6 +716,9 @@ class Minutes:
         asked = [c for c in CLAUSE.split(s.text) if c.strip()][-1]  # "…, so what went well?" asks the last clause
         if FLOOR.search(asked):
             return False
+        reply = self.next_said.get(id(s))  # however short: "Nobody knows.", "No idea yet."
+        if reply and not reply.text.endswith("?") and (UNKNOWN.search(reply.text) or PENDING.search(reply.text)):
+            return True
         if len(asked.split()) < 6:  # "So what went well?" is the agenda, unless a reply soon does not know
             if i + 1 < len(self.all) and self.all[i + 1].text.endswith("?"):
                 return False  # "What about the ferry? Does it …?": the lead of the question after it
