@@ -845,3 +845,17 @@ def test_a_question_a_short_reply_does_not_know_stays_open():
                            "Who takes the raffle money to the bank?",
                            "Rita does, on the Monday after."))
     assert minutes.kinds == {0: "questions"}, minutes.kinds
+
+
+def test_a_choice_confirmed_as_x_it_is_is_a_decision():
+    """Round 8: "Fine, sixty it is." names the choice the meeting made; "I think it is" or
+    "Yes it is" only answers."""
+    from workers.engines.minutes import Minutes
+
+    minutes = Minutes(said("For the raffle prize, a hamper or a voucher?",
+                           "Hmm, the hamper it is then.",
+                           "Is the raffle licence still valid this year?",
+                           "Yes, I think it is.",
+                           "Right, the twenty-second it is."))
+    assert minutes.kinds == {1: "decisions", 4: "decisions"}, minutes.kinds
+    assert minutes.shorten(minutes.all[1], "decisions") == "Hamper it is then."

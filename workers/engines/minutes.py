@@ -76,7 +76,11 @@ DECIDED = re.compile(r"\b(?:agreed|decided|settled on|signed off|approved|the de
                      r"(?:that's|that is|it's|it is) settled|"
                      r"our recommendation|we recommend|(?:let's|we'll|we will|we're|we are) (?:go(?:ing)? (?:with|"
                      r"ahead with)|say(?:ing)? (?:yes|no) to|stick(?:ing)? with|accept(?:ing)?|turn(?:ing)? down)|"
-                     r"the plan is|consensus)\b",
+                     r"the plan is|consensus)\b|"
+                     # "Fine, sixty it is.", "Saturday it is then.": the choice, confirmed
+                     r"(?:^|,\s+)(?!(?:that|this|what|which|there|here|so|as|how|who|where|when|whatever|i|we|you|"
+                     r"they|he|she|it|yes|yeah|no|well|maybe|perhaps|sure|if|because|whether|though)\b)"
+                     r"\w+(?:[ -]\w+){0,2} it is(?: then)?[.!]?$",
                      re.I)
 # "Let's find out", "let's think about it", "let's ask around": looking into a matter decides nothing
 INQUIRE = (r"find out|think|wait|check|look into|consider|sleep on|ask around|figure|work out|keep (?:thinking|"
