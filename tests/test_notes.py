@@ -859,3 +859,16 @@ def test_a_choice_confirmed_as_x_it_is_is_a_decision():
                            "Right, the twenty-second it is."))
     assert minutes.kinds == {1: "decisions", 4: "decisions"}, minutes.kinds
     assert minutes.shorten(minutes.all[1], "decisions") == "Hamper it is then."
+
+
+def test_a_question_put_off_to_a_later_meeting_by_its_noun_is_open_and_the_put_off_no_decision():
+    """Round 8: "Let's leave the fee for the annual meeting." puts the question before it off,
+    as "leave that for next time" does; keeping something until later is no put-off."""
+    from workers.engines.minutes import Minutes
+
+    minutes = Minutes(said("Should we charge for the car park during the fete?",
+                           "Let's leave the parking fee for the annual meeting.",
+                           "We also looked at the club's old logo on the shirts.",
+                           "Let's keep the old logo until the next season."))
+    assert minutes.kinds == {0: "questions", 3: "decisions"}, minutes.kinds
+    assert 1 in minutes.put_off

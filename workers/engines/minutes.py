@@ -164,11 +164,14 @@ ENUMERATED = re.compile(r"\bfirst\b.*,\s+(?:and\s+)?(?:then|next|second|after th
                         re.I)
 ANNOUNCED_LIST = re.compile(r"\b(?:follow[- ]?up actions?|next steps|action items?|to-?dos?|actions? (?:for|from) "
                             r"(?:this|the) meeting|(?:two|three|four|five|\d) actions|for next time)\b", re.I)
+# "the annual meeting", "the next session": a later meeting a matter is put off to
+MEETING = r"the (?:annual|general|yearly|monthly|next) (?:general )?(?:meeting|session|review)"
 UNKNOWN = re.compile(r"\b(?:(?:do not|don't|doesn't|does not|didn't) know|no idea|not sure|no answer|"
                      r"(?:nobody|no one|no-one) (?:yet|knows)|good question|can't say|cannot say|unclear|"
                      r"(?:come|get) back to (?:that|this|it|you)|not decide|think about it|leave (?:that|it|this) open|"
                      r"(?:vote|decide) on (?:that|it|this) later|later on that|"
-                     r"(?:leave|keep|save|park) (?:that|it|this) (?:for|until|till) (?:later|next time|the next \w+)|"
+                     rf"(?:leave|keep|save|park) (?:that|it|this) (?:for|until|till) (?:later|next time|the next \w+|"
+                     rf"{MEETING})|(?:leave|save|park) the \w+(?: \w+)? (?:for|until|till) (?:later|next time|{MEETING})|"
                      r"(?:decide|discuss|talk about|look at) (?:that|it|this) (?:later|next time|at the next \w+))\b",
                      re.I)
 SKIP = re.compile(r"^(?:thanks?|thank you|good (?:morning|afternoon|evening)|hello|hi|welcome|okay\.?$|ok\.?$)\b",
