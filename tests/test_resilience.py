@@ -17,12 +17,12 @@ from app.jobs.service import JobService
 from app.jobs.stack import Stack
 from app.paths import DataDir
 from app.runtime import supervisor
-from app.runtime.broker import address_file
+from app.runtime.broker import BrokerAddress, address_file
 from app.runtime.supervisor import Supervisor
 from app.settings import Settings
 from app.store import jobstore as js
 from app.store.jobstore import JobStore
-from tests.helpers import live_processes, reference, wait_until, wer
+from tests.helpers import free_port, live_processes, reference, wait_until, wer
 
 pytestmark = pytest.mark.stack
 MEETING = "meeting1_product_sync"  # 81 s of speech: several seconds of work to interrupt
@@ -79,6 +79,88 @@ def test_the_owner_listens_to_events_before_it_starts_a_worker(data_dir, monkeyp
         assert listening == [("transcribe", True), ("index", True)], listening
     finally:
         stack.close()
+
+
+def event_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "celery-events" and t.is_alive()]
+
+
+def test_a_process_that_joins_while_the_owner_starts_after_a_kill_waits_for_the_new_address(data_dir, monkeypatch):
+    """A run that was killed leaves its address behind (another port, another password). A
+    process that finds the lock held while the next owner starts must wait for the new
+    address: it used to join the dead one and give up ("Could not listen to the workers'
+    events") once its listener had tried for 10 s."""
+    data = DataDir.resolve(data_dir).ensure()
+    BrokerAddress(url=f"redis://:stale@127.0.0.1:{free_port()}/0", socket_path=str(data.socket_path())).save(
+        address_file(data))  # what SIGKILL leaves
+    owner = Supervisor(data, Settings(data.settings), ("index",))
+    starting, go_on = threading.Event(), threading.Event()
+    started = threading.Thread(target=owner.start, kwargs={"before_workers": lambda app: (starting.set(),
+                                                                                         go_on.wait(60))})
+    started.start()
+    tries, opened = [], {}
+    join = Stack._join
+    monkeypatch.setattr(Stack, "_join", lambda self: (tries.append(1), join(self))[1])
+
+    def second():
+        try:
+            opened["stack"] = Stack(data, Settings(data.settings), roles=("index",)).open()
+        except Exception as exc:
+            opened["error"] = exc
+    thread = threading.Thread(target=second)
+    try:
+        assert starting.wait(60), "the owner to start its broker"
+        thread.start()
+        wait_until(lambda: tries, 30, message="the second process to find the lock held")
+        go_on.set()
+        started.join(60)
+        thread.join(60)
+        assert "error" not in opened, opened
+        stack = opened["stack"]
+        try:
+            assert not stack.owner and stack.monitor.connected.is_set()
+            assert stack.address == owner.address
+        finally:
+            stack.close()
+    finally:
+        go_on.set()
+        started.join(60)
+        owner.stop()
+
+
+def test_a_join_that_cannot_listen_leaves_no_listener_behind(data_dir):
+    """The stack's lock is held but its broker does not answer (it is being restarted): the
+    join fails with a sentence, and its listener does not stay behind, retrying on its own
+    and applying events for a stack nobody holds."""
+    data = DataDir.resolve(data_dir).ensure()
+    owner = Supervisor(data, Settings(data.settings), ("index",))
+    owner._take_lock()  # the process that runs the stack, its broker down for now
+    BrokerAddress(url=f"redis://:pw@127.0.0.1:{free_port()}/0").save(address_file(data))
+    before = event_threads()
+    try:
+        with pytest.raises(supervisor.StartError, match="listen"):
+            Stack(data, Settings(data.settings), roles=("index",)).open()
+        wait_until(lambda: event_threads() == before, 5, message="no listener left")
+    finally:
+        owner.stop()
+
+
+def test_a_start_whose_workers_never_answer_stops_what_it_started(data_dir, monkeypatch):
+    """open(wait_workers=True) gives up when the workers do not answer (120 s, cut short
+    here): nobody gets that stack, so its broker, workers, listener and lock must not run on
+    (the window said the start failed while the stack kept its lock and ran)."""
+    data = DataDir.resolve(data_dir)
+    started = []
+    start = Supervisor.start
+    monkeypatch.setattr(Supervisor, "start", lambda self, **kw: (started.append(self), start(self, **kw))[1])
+    monkeypatch.setattr(Supervisor, "wait_workers", lambda self, timeout_seconds=60.0, roles=None: False)
+    before = event_threads()
+    with pytest.raises(supervisor.StartError, match="did not start"):
+        Stack(data, Settings(data.settings), roles=("index",)).open(wait_workers=True)
+    kids = [c.proc.pid for c in started[0].children.values()]
+    assert kids
+    wait_until(lambda: not live_processes(kids), 30, message="the broker and workers to stop")
+    assert Supervisor.owner_gone(data) and event_threads() == before
 
 
 @pytest.mark.parametrize("victim", ["pool process", "worker process"])

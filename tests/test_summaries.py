@@ -94,7 +94,9 @@ def test_a_new_transcription_is_never_stuck_behind_summaries_and_indexing(data_d
         intake = service.intake(str(corpus / "jfk.flac"), {"model": "bundled", "beam_size": 5, "vad_filter": True})
         stage = wait_until(lambda: (s := store.stage(intake.job_id, "transcribe"))["started_at"] and s, 60,
                            message="the transcription to start")
-        assert stage["started_at"] - stage["queued_at"] < 1.0  # at once, whatever waits on nlp
-        assert depths(stack.celery)["nlp"]["waiting"] >= 3  # the summaries queued before it still wait
+        # the claim: it started while summaries queued before it still waited (not behind them); the
+        # bound on how soon is loose: ten summaries load both cores, and 1 s could fail on a loaded machine
+        assert depths(stack.celery)["nlp"]["waiting"] >= 3
+        assert stage["started_at"] - stage["queued_at"] < 5.0
     finally:
         stack.close()

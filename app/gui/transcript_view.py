@@ -268,6 +268,9 @@ class TranscriptWidget(QWidget):
         self.title.setFont(QFont(self.title.font().family(), 12, QFont.Bold))
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.table.selectionModel().selectionChanged.connect(self._update_revert)
+        self.model.dataChanged.connect(self._update_revert)  # a line edited
+        self.model.modelReset.connect(self._update_edit_buttons)  # opened, or a speaker edit reloaded it
         self.table.setWordWrap(True)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeToContents)
@@ -359,8 +362,24 @@ class TranscriptWidget(QWidget):
 
     def _set_open(self, is_open: bool) -> None:
         self.pages.setCurrentWidget(self.table if is_open else self.empty)
-        for control in (self.find, self.play_button, self.seek, self.speed, self.revert_button):
+        for control in (self.find, self.play_button, self.seek, self.speed):
             control.setEnabled(is_open)
+        self._update_edit_buttons()
+
+    def _update_edit_buttons(self, *_) -> None:
+        """Revert and undo only when they have something to put back (a fresh transcript
+        offered both, and pressing them did nothing). Again at each (re)load."""
+        undo = bool(self.job_id) and self.store.speaker_edit_to_undo(self.job_id) is not None
+        self.undo_button.setEnabled(undo)
+        self.undo_speakers.setEnabled(undo)
+        self._update_revert()
+
+    def _update_revert(self, *_) -> None:
+        """Revert: when a selected line was edited (as the selection or a line changes)."""
+        shown = self.job_id is not None and self.pages.currentWidget() is self.table
+        rows = self.table.selectionModel().selectedRows() if shown else []
+        self.revert_button.setEnabled(any(self.model.segments[i.row()].get("original_text") for i in rows
+                                          if i.row() < len(self.model.segments)))
 
     # --- loading -----------------------------------------------------------------
     def open_job(self, job_id: str, segment: int | None = None) -> None:

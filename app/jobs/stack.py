@@ -108,10 +108,13 @@ class Stack:
         if self.monitor is None:  # joined: its workers run already, and the poll finds what was missed
             self.service = self._service(self.celery)
             if not self._listen(self.celery) and not self.keep_alive():  # its owner stopped: start again
+                self._stop_listening()  # a monitor left to retry would apply events for a stack nobody holds
+                self.celery.close()
                 raise StartError("Could not listen to the workers' events; see the logs in "
                                  f"{self.data.logs}")
         if wait_workers and self.owner:
             if not self.supervisor.wait_workers(120):
+                self.close()  # nobody gets this stack: its broker, workers and lock must not run on
                 raise StartError(f"The workers did not start; see the logs in {self.data.logs}")
         return self
 

@@ -223,6 +223,9 @@ class Supervisor:
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode())
         self._lock_fd = fd
+        # an address left by a run that was killed is stale (another port, another password):
+        # a process joining while this one starts must wait for the new one, not join the old
+        address_file(self.data).unlink(missing_ok=True)
 
     def _clean_stale(self) -> None:
         """Children of a run that was killed before it could stop them (no PDEATHSIG

@@ -82,6 +82,15 @@ def readable_hit(marked: str) -> str:
     return re.sub(r"(^|\s)(#+|\*\*|[-*])\s*|\*\*", r"\1", text).strip()
 
 
+def note_line_holding(paragraph: str, words: list[str]) -> str | None:
+    """Of a paragraph of notes (each line ends with its time link), the line that holds
+    most of *words* (the first of those), whole: a snippet cut its links ("…0) Alice: …",
+    "… links. [0…") and took the time of the line before, or none."""
+    lines = re.findall(r"\S.*?(?:\(#t=[\d.]+\)|\Z)", paragraph, re.S)
+    best = max(lines, key=lambda line: len(matched_words(line, words)), default=None)
+    return best if best is not None and matched_words(best, words) else None
+
+
 def mark_words(text: str, words: list[str]) -> str:
     """*text* with MARK_START/MARK_END around each word that matches the query's."""
     import re
@@ -583,7 +592,7 @@ class JobStore(SpeakerStore, TaskHistory, WatchLedger):
             (match, *(floor[0] if floor else ()), limit * (3 if not speaker else 20)))]
         # the snippets only of those (SQLite makes every candidate's before it sorts)
         found = {r["rowid"]: r for r in self._q(
-            "SELECT p.rowid, p.job_id, p.idx, p.start, p.kind, j.path, j.created_at,"
+            "SELECT p.rowid, p.job_id, p.idx, p.start, p.kind, p.text AS passage, j.path, j.created_at,"
             f" snippet(passages, 0, '{MARK_START}', '{MARK_END}', '…', 12) AS marked"
             " FROM passages p JOIN jobs j ON j.id = p.job_id"
             f" WHERE passages MATCH ? AND p.rowid IN ({','.join('?' * len(ranked))})", (match, *ranked))}
@@ -594,6 +603,7 @@ class JobStore(SpeakerStore, TaskHistory, WatchLedger):
                 break
             hit = dict(row)
             del hit["rowid"]
+            passage = hit.pop("passage")
             holding = self._segment_holding(hit, words)
             if holding:  # a passage is two segments: the hit is the one that holds the words
                 hit["idx"], hit["start"], text = holding
@@ -608,7 +618,10 @@ class JobStore(SpeakerStore, TaskHistory, WatchLedger):
                 continue
             seen.add(key)
             hit["at"] = hit["start"]  # where playing the hit starts (None: nowhere in particular)
-            if hit["kind"] == "summary":  # a paragraph of notes: the time it links to first, if any
+            if hit["kind"] == "summary":  # a paragraph of notes: the line that holds the words, and its time
+                line = note_line_holding(passage, words)
+                if line:
+                    hit["marked"] = mark_words(line, words)
                 link = re.search(r"#t=([\d.]+)", hit["marked"])
                 hit["at"] = float(link.group(1)) if link else None
                 hit["marked"] = readable_hit(hit["marked"])

@@ -178,6 +178,11 @@ class SpeakerStore:
         row = self._q("SELECT MAX(CAST(key AS INTEGER)) FROM speakers WHERE job_id=?", (job_id,))[0][0]
         return str((row or 0) + 1)
 
+    def speaker_edit_to_undo(self, job_id: str) -> str | None:
+        """What ``undo_speaker_edit`` would put back (the last edit), or None if nothing."""
+        last = self._one("SELECT what FROM speaker_edits WHERE job_id=? ORDER BY id DESC LIMIT 1", (job_id,))
+        return last["what"] if last else None
+
     def undo_speaker_edit(self, job_id: str) -> str | None:
         """Put back what the last speaker edit changed; what it was, or None if nothing."""
         with self.transaction() as db:

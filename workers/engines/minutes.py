@@ -116,7 +116,8 @@ OFFER = re.compile(r"(?:^|[,;]\s+|\b(?:so|and|then|okay|ok|yes|sure|right|well)\
                    r"(?!not\b|be\b|see\b|hear\b|say\b|tell\b|imagine\b|understand\b|only\b|still\b|already\b|"
                    r"remember\b|confirm that\b)[a-z]", re.I)
 # "Tilda, could you collect the keys?", "Nina, please book the hall": a task given to someone by name
-REQUEST = re.compile(r"^(?:(?i:okay|ok|so|and|fine|good|great|right|then|agreed)[,.]?\s+)?([A-Z][a-z]+),\s+"
+LEAD_IN = r"(?i:okay|ok|so|and|fine|good|great|right|then|agreed)"
+REQUEST = re.compile(rf"^(?:{LEAD_IN}[,.]?\s+)?(?!{LEAD_IN}\b)([A-Z][a-z]+),\s+"  # "Great, could you …?" asks no Great
                      r"(?:(?:can|could|would|will) you(?: please)?|please)\s+(?!tell\b|remind\b|repeat\b|explain\b|"
                      r"say\b)[a-z]")
 # "Yes, I'll ask them", "Sure, I'll call the caretaker tomorrow": a reply that takes the task on
@@ -139,7 +140,9 @@ NAMED_ITEM = re.compile(r"^(?i:and\s+)?(?i:first(?:ly)?|second(?:ly)?|third(?:ly
 # Two closed families of English discourse markers, written out whole from grammar (not from
 # what a meeting happened to say): one that closes or sums up ("to wrap up", "in conclusion"),
 # and one that adds a last point ("one more thing", "another thing")
-CLOSING = r"to (?:sum up|wrap up|recap|conclude|finish|close|summari[sz]e)|in (?:summary|short|conclusion|closing)|" \
+# (an infinitive followed by what it acts on is a purpose, no marker: "To finish the roof we need …")
+CLOSING = r"to (?:sum up|wrap up|recap|conclude|finish|close|summari[sz]e)(?!\s+(?:the|a|an|this|that|these|those|" \
+          r"it|them|our|my|your|their|his|her|its|every|each|all)\b)|in (?:summary|short|conclusion|closing)|" \
           r"finally|lastly"
 ADDING = r"(?:just )?(?:one|a) (?:more|last|final|other) (?:thing|point)|(?:the )?(?:last|final) (?:thing|point)|" \
          r"another thing"
@@ -517,6 +520,9 @@ QUALIFIER = re.compile(rf"^(?:almost|nearly|only|about|roughly|around|over|under
                        rf"many|every|each|no|\d[\d.,:%]*|{NUMBER_WORDS})$", re.I)
 
 
+CLITIC = re.compile(r"['’](?:s|re|m|ll|ve|d)$")  # not "n't": a negation carries
+
+
 def negations_in(text: str) -> int:
     return sum(1 for w in text.split() if NEGATION.match(re.sub(r"[^\w'’-]", "", w)))
 
@@ -537,7 +543,8 @@ def phrases(clause: str) -> set[str]:
     bare = [re.sub(r"[^\w'’-]", "", w) for w in words]
     low_bare = [b.lower() for b in bare]
     number = [bool(re.match(NUMBER, b, re.I)) for b in bare]
-    content = [(len(b) > 2 and b not in FUNCTION) or number[n] for n, b in enumerate(low_bare)]
+    content = [(len(b) > 2 and b not in FUNCTION and CLITIC.sub("", b) not in FUNCTION) or number[n]
+               for n, b in enumerate(low_bare)]  # "there's", "I'm", "we'll" carry no more than "there", "I", "we"
     negations = [n for n, b in enumerate(bare) if NEGATION.match(b)]
     out = set()
     low, high = PHRASE_WORDS
@@ -545,7 +552,8 @@ def phrases(clause: str) -> set[str]:
         if not (content[a] or QUALIFIER.match(bare[a])):
             continue
         # after "we have" the verb may start it: the pronoun and its helper say no fact ("sold 140 tickets")
-        pronoun_aux = a > 1 and low_bare[a - 1] in AUXILIARY and low_bare[a - 2] in SUBJECT_PRONOUN
+        pronoun_aux = a > 1 and low_bare[a - 1] in AUXILIARY and low_bare[a - 2] in SUBJECT_PRONOUN or \
+            a and CLITIC.search(low_bare[a - 1]) and CLITIC.sub("", low_bare[a - 1]) in SUBJECT_PRONOUN  # "we'll"
         if a and not (low_bare[a - 1] in FUNCTION - PREPOSITION - AUXILIARY or words[a - 1][-1] in ",;:"
                       or pronoun_aux) or \
                 a and (BOUND_BEFORE.match(bare[a - 1]) or NEGATION.match(bare[a - 1])) or \
