@@ -201,7 +201,8 @@ OPENER = re.compile(rf"^(?:(?:so|okay|ok|well|now|and|but|also|however|unfortuna
 # a clause that only adds a reason, purpose or example to the clause before it
 ASIDE = re.compile(r"^(?:so that|which|because|including|especially|often|mostly|like|when|although|though|since|"
                    r"while|whereas|even if)\b", re.I)
-NUMBER = (r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
+NUMBER = (r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+          r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
           r"hundred|thousand|million|billion|dozen|half|percent|per cent)\b")
 # fillers, hedges and discourse markers said on the way to the point: leaving them out
 # changes no fact ("I'm going to go ahead and ask" → "I'm going to ask"; "just" before a
