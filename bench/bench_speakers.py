@@ -31,6 +31,8 @@ on a busy machine), and the CPU-time ratio, PREV's and NEW's: the stage runs on 
 the transcription on every core, so on free cores the stage's share of the time lies between
 that ratio and the number of cores times it. Then the NEW engine's peak
 memory (fresh process, VmHWM) on the corpus meetings joined to each --memory-minutes.
+How many of these counts the segmentation model's local speakers allow at all (the ceiling of any
+pipeline built on them, pyannote 3.1's included): bench_speaker_ceiling.py, on the same recordings.
 """
 
 from __future__ import annotations

@@ -210,16 +210,35 @@ def test_a_small_speaker_like_no_one_does_not_stop_the_small_speaker_rule(corpus
     assert merged.sum() == (activity[:, 0] | activity[:, 1]).sum() + stranger.sum()
 
 
-def test_a_short_real_voice_the_segmentation_hears_beside_another_is_a_speaker_of_its_own(corpus):
+@pytest.mark.parametrize("models", ["shipped int8", "float"])
+def test_a_short_real_voice_the_segmentation_hears_beside_another_is_a_speaker_of_its_own(corpus, monkeypatch, models):
     """trn03 (tuning part): MÉO069 talks for 29 of its 30 s, MEE067 says 1.2 s at the start. The
-    segmentation gives her a local speaker of her own beside him in the first chunk (1.06 s alone, 1.08 s with
-    the float models: close above CLEAN_SECONDS; her print −0.03 alike to his); round 8's engine still put her print with his, the only speaker (one speaker,
-    DER 0.037). Two clean local speakers of one chunk whose prints differ are two people: she is her
-    own speaker, and he is still one."""
+    segmentation gives her a local speaker of her own beside him in the first chunk (1.06 s alone with the
+    shipped int8 models, 1.08 s with the float ones: close above CLEAN_SECONDS; her print −0.03 alike to
+    his); round 8's engine still put her print with his, the only speaker (one speaker, DER 0.037). Two
+    clean local speakers of one chunk whose prints differ are two people: she is her own speaker, and he
+    is still one. The margin is a few frames: int8 kernels of another CPU may round her under
+    CLEAN_SECONDS, so the float models (the same on every CPU) are tested too, and with the int8 ones
+    the test says so (xfail) if that is what this CPU reads, rather than fail on rounding."""
+    if models == "float":
+        encoder, segmenter = voices.CamppEncoder(voices.CAMPP_FLOAT), segmentation.Segmenter(segmentation.FLOAT_WEIGHTS)
+        monkeypatch.setattr(voices, "encoder", lambda: encoder)
+        monkeypatch.setattr(segmentation, "segmenter", lambda: segmenter)
     found, reference = ami(corpus, "ami_trn03")
     parts = voices.error_parts(reference, hypothesis(found))
     truth = va.who_is(hypothesis(found), reference)
-    print(f"ami_trn03: {len(found.prints)} speakers {truth}, {parts}")
+    local, prints, owners, _, _ = voices._segment_and_print(str(corpus / "diarization" / "ami_trn03.wav"), None, None)
+    pairs = [p for p in voices._apart(prints, owners, local) if owners[p[0], 0] == 0]  # the rule's evidence
+    a = np.unpackbits(local[0], axis=0, count=segmentation.FRAMES).astype(bool)
+    alone = sorted(round(float(x) * segmentation.FRAME_STEP / voices.SAMPLE_RATE, 2)
+                   for x in (a & (a.sum(axis=1, keepdims=True) == 1)).sum(axis=0))
+    print(f"ami_trn03 ({models}): first chunk's local speakers alone {alone} s, apart pairs {pairs}; "
+          f"{len(found.prints)} speakers {truth}, {parts}")
+    if models != "float" and not pairs:
+        pytest.xfail(f"this CPU's int8 models give the first chunk's local speakers {alone} s alone: no clean, "
+                     f"unlike pair (CLEAN_SECONDS {voices.CLEAN_SECONDS} s), rounding, not the rule (the float "
+                     f"case tests the rule)")
+    assert len(pairs) == 1, pairs  # her local speaker and his
     assert sorted(truth.values()) == ["MEE067", "MÉO069"], truth
     assert parts["der"] <= 0.025 and parts["confusion"] <= 0.01 * parts["speech"]
 

@@ -165,6 +165,31 @@ def test_a_long_segment_is_edited_in_a_box_that_shows_all_of_it(qtbot, window, c
     qtbot.waitUntil(lambda: window.controller.store.segments(job_id)[0]["text"] == "So " + long_text)
 
 
+def test_a_long_line_is_shown_whole_where_it_is_and_after_a_scroll(qtbot, window, corpus):
+    """The review's walk-through: a line longer than a row's two lines ended in '…'."""
+    long_text = " ".join(["the budget review moves to the second week of March, after the audit"] * 5)
+    segments = [{"start": float(i), "end": i + 1.0, "text": long_text if i % 3 == 0 else "Short."}
+                for i in range(300)]
+    view = window.transcript
+    window.open_job(add_transcribed(window.controller.store, corpus / "jfk.flac", segments))
+    table = view.table
+    least = table.verticalHeader().defaultSectionSize()
+
+    def whole(row):
+        return table.rowHeight(row) >= table.sizeHintForRow(row) > least
+
+    qtbot.waitUntil(lambda: whole(0) and whole(3))
+    assert table.rowHeight(1) == least  # a short line keeps the usual row
+    table.scrollToBottom()
+
+    def in_view():
+        top = table.rowAt(0)
+        bottom = table.rowAt(table.viewport().height() - 1)
+        return range(top, (bottom if bottom >= 0 else table.model().rowCount() - 1) + 1)
+
+    qtbot.waitUntil(lambda: in_view()[0] > 250 and all(whole(row) for row in in_view() if row % 3 == 0))
+
+
 def test_reopening_opens_the_transcript_and_the_folder_used_last(qtbot, data_dir, corpus, tmp_path):
     """Item 16: the list came back but not the open transcript; file dialogs began in the
     current folder, not in the last one used."""

@@ -284,6 +284,13 @@ class TranscriptWidget(QWidget):
         self.table.doubleClicked.connect(self._double_clicked)
         self._click_row: int | None = None
         self._click_timer = QTimer(self, singleShot=True, timeout=self._play_clicked)
+        # a long line is shown whole: the rows in view (only those: all of a long transcript's
+        # would take seconds) are fitted to their text whenever what is in view may have changed
+        self._fit_timer = QTimer(self, singleShot=True, interval=0, timeout=self._fit_rows_in_view)
+        for changed in (self.model.modelReset, self.model.dataChanged, self.model.layoutChanged,
+                        self.table.horizontalHeader().sectionResized, self.table.verticalScrollBar().valueChanged,
+                        self.table.verticalScrollBar().rangeChanged):
+            changed.connect(lambda *_: self._fit_timer.start())
 
         quiet_multimedia_threads()
         self.player = QMediaPlayer(self)
@@ -382,6 +389,14 @@ class TranscriptWidget(QWidget):
                                           if i.row() < len(self.model.segments)))
 
     # --- loading -----------------------------------------------------------------
+    def _fit_rows_in_view(self) -> None:
+        """Each row in view as tall as its text needs (never less than the usual row)."""
+        table, rows = self.table, self.model.rowCount()
+        row, least = max(0, table.rowAt(0)), table.verticalHeader().defaultSectionSize()
+        while row < rows and table.rowViewportPosition(row) < table.viewport().height():
+            table.setRowHeight(row, max(least, table.sizeHintForRow(row)))
+            row += 1
+
     def open_job(self, job_id: str, segment: int | None = None) -> None:
         job = self.store.job(job_id)
         self.job_id = job_id
