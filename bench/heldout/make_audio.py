@@ -47,7 +47,10 @@ VOICES = {"Lena": ("en-us+f3", 165), "Omar": ("en-gb", 155), "Priya": ("en-gb-x-
           "Pete": ("en-gb-x-rp", 155),
           # meeting16_makerspace
           "Ingrid": ("en-gb-x-rp+f3", 160), "Kofi": ("en-029", 155), "Lars": ("en-gb-scotland", 150),
-          "Amara": ("en-us+f4", 165)}
+          "Amara": ("en-us+f4", 165),
+          # meeting17_chess_club
+          "Wanda": ("en-gb-x-gbclan+f2", 160), "Ezra": ("en-gb+m3", 155), "Fatima": ("en-us-nyc+f4", 165),
+          "Bjorn": ("en-029+m2", 150)}
 
 
 def main(name: str = "meeting5_volunteer_fair") -> None:

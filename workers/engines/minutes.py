@@ -64,17 +64,44 @@ AGENDA = re.compile(r"^(?:so,?\s+)?(?:today|tonight|this (?:morning|afternoon|ev
                     r"discuss|hear|share|turn to|spend|cover|open the floor|go over|get back|get going)\b", re.I)
 FLOOR = re.compile(r"\b(?:anyone|anybody|anything else|any (?:other |more )?questions|who has (?:any )?questions|"
                    r"any comments|does that make sense|all good|ready)\b", re.I)
+# the verbs that say a matter is closed: "not decided", "haven't settled", "still need to agree on"
+SETTLE = r"(?:decide[d]?|settle[d]?|agree[d]?|resolve[d]?|(?:sort|sorted|work|worked|figure|figured) out)"
 PENDING = re.compile(r"\b(?:a decision on|decide (?:on|whether|if|by|between)|need(?:s)? to decide|"
                      r"(?:have|has)(?:n't| not)(?: yet)? decided|not (?:yet )?decided|undecided|to be decided|"
+                     rf"(?:have|has|had)(?:n't| not)(?: yet)? {SETTLE}(?! to\b)|not (?:yet )?{SETTLE} (?:yet|on)\b|"
+                     rf"still (?:need|needs|have|has) to {SETTLE}|"
                      r"open question|still open|what if|(?:i am|i'm|we are|we're) not sure (?:whether|if|how|what|"
                      r"when|who)|unclear (?:whether|if|how|who)|we don't know (?:whether|if|yet|how)|tbd)\b", re.I)
 DECIDED = re.compile(r"\b(?:agreed|decided|settled on|signed off|approved|the decision (?:is|was)|"
-                     r"our recommendation|we recommend|(?:let's|we'll|we will|we're|we are) go(?:ing)? with|"
-                     r"the plan is|consensus)\b",
+                     r"(?:that's|that is|it's|it is) settled|"
+                     r"our recommendation|we recommend|(?:let's|we'll|we will|we're|we are) (?:go(?:ing)? (?:with|"
+                     r"ahead with)|say(?:ing)? (?:yes|no) to|stick(?:ing)? with|accept(?:ing)?|turn(?:ing)? down)|"
+                     r"the plan is|consensus)\b|"
+                     # "Fine, sixty it is.", "Saturday it is then.": the choice, confirmed
+                     r"(?:^|,\s+)(?!(?:that|this|what|which|there|here|so|as|how|who|where|when|whatever|i|we|you|"
+                     r"they|he|she|it|yes|yeah|no|well|maybe|perhaps|sure|if|because|whether|though)\b)"
+                     r"\w+(?:[ -]\w+){0,2} it is(?: then)?[.!]?$",
                      re.I)
+# "Let's find out", "let's think about it", "let's ask around": looking into a matter decides nothing
+INQUIRE = (r"find out|think|wait|check|look into|consider|sleep on|ask around|figure|work out|keep (?:thinking|"
+           r"looking|asking)")
 PROPOSED = re.compile(r"\b(?:i|we)(?:'d)?(?: \w+)? (?:suggest|propose|prefer|recommend)\b|\btop priority\b|"
+                      r"\bi(?:'d| would)? say (?:we|let's)\b|"
                       r"\blet's (?!start|begin|get|wrap|move on|go through|look|talk|discuss|hear|turn|take a|"
-                      r"see|spend|have a)\w+", re.I)
+                      rf"see|spend|have a|{INQUIRE})\w+", re.I)
+# "Could we put up a sign …?", "Shall we move it to May?": a question that proposes
+PROPOSAL = re.compile(r"^(?:(?:okay|ok|so|and|well|then|now|maybe|also)[,.]?\s+)*(?:(?:could|can|should|shall) we|"
+                      r"why don't we|how about(?: we)?|what about we)\s+(?=[a-z])", re.I)
+# "Good idea.", "Sure.", "Yes, let's.": a short reply that agrees (a reply "but …" or "not …" does not)
+AGREES = re.compile(r"^(?:yes|yeah|yep|sure|okay|ok|fine|agreed|absolutely|definitely|of course|certainly|"
+                    r"(?:good|great|nice) (?:idea|plan|point)|sounds (?:good|great|fine|right)|makes sense|why not|"
+                    r"let's|go ahead|fine by me|works for me|i agree|no objections?|deal|done)\b", re.I)
+AGREES_WORDS = 5  # a reply this short, or shorter, that agrees, answers the question
+# "Good, so that's settled.", "Then it's agreed.": a confirmation of what was proposed just before
+CONFIRMED = re.compile(r"^(?:(?:good|great|right|okay|ok|fine|so|then|and|well|alright)[,.]?\s+)*"
+                       r"(?:that's|that is|it's|it is)\s+(?:settled|decided|agreed)\b", re.I)
+CONFIRM_BACK = 2  # sentences back (of four words or more) where the proposal may be
+CONFIRM_REST = 3  # content words a confirmation may say besides: more, and it is a line of its own
 # someone will do something: a pronoun or a name, then a future or an obligation, then not "be"
 COMMIT = re.compile(r"\b(?:i|we|they|he|she)\s*(?:will|'ll|’ll|shall|am going to|'m going to|are going to|"
                     r"'re going to|is going to|need to|have to|must|am looking into|are looking into|"
@@ -140,11 +167,14 @@ ENUMERATED = re.compile(r"\bfirst\b.*,\s+(?:and\s+)?(?:then|next|second|after th
                         re.I)
 ANNOUNCED_LIST = re.compile(r"\b(?:follow[- ]?up actions?|next steps|action items?|to-?dos?|actions? (?:for|from) "
                             r"(?:this|the) meeting|(?:two|three|four|five|\d) actions|for next time)\b", re.I)
+# "the annual meeting", "the next session": a later meeting a matter is put off to
+MEETING = r"the (?:annual|general|yearly|monthly|next) (?:general )?(?:meeting|session|review)"
 UNKNOWN = re.compile(r"\b(?:(?:do not|don't|doesn't|does not|didn't) know|no idea|not sure|no answer|"
                      r"(?:nobody|no one|no-one) (?:yet|knows)|good question|can't say|cannot say|unclear|"
                      r"(?:come|get) back to (?:that|this|it|you)|not decide|think about it|leave (?:that|it|this) open|"
                      r"(?:vote|decide) on (?:that|it|this) later|later on that|"
-                     r"(?:leave|keep|save|park) (?:that|it|this) (?:for|until|till) (?:later|next time|the next \w+)|"
+                     rf"(?:leave|keep|save|park) (?:that|it|this) (?:for|until|till) (?:later|next time|the next \w+|"
+                     rf"{MEETING})|(?:leave|save|park) the \w+(?: \w+)? (?:for|until|till) (?:later|next time|{MEETING})|"
                      r"(?:decide|discuss|talk about|look at) (?:that|it|this) (?:later|next time|at the next \w+))\b",
                      re.I)
 SKIP = re.compile(r"^(?:thanks?|thank you|good (?:morning|afternoon|evening)|hello|hi|welcome|okay\.?$|ok\.?$)\b",
@@ -171,7 +201,8 @@ OPENER = re.compile(rf"^(?:(?:so|okay|ok|well|now|and|but|also|however|unfortuna
 # a clause that only adds a reason, purpose or example to the clause before it
 ASIDE = re.compile(r"^(?:so that|which|because|including|especially|often|mostly|like|when|although|though|since|"
                    r"while|whereas|even if)\b", re.I)
-NUMBER = (r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
+NUMBER = (r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+          r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
           r"hundred|thousand|million|billion|dozen|half|percent|per cent)\b")
 # fillers, hedges and discourse markers said on the way to the point: leaving them out
 # changes no fact ("I'm going to go ahead and ask" → "I'm going to ask"; "just" before a
@@ -185,7 +216,8 @@ FILLER = re.compile(r"(?:,\s+|\s+|^)(?:um+|uh+|erm|er|hmm+|really|actually|basic
 # a word or two said twice on the way ("we we", "I- I think", "the, the plan"): said once
 RESTART = re.compile(r"\b(\w+(?:'\w+)?(?:\s+\w+(?:'\w+)?)?)(?:,|-|\s)\s*\1\b", re.I)
 REFERS_BACK = re.compile(r"^(?:so |and |but )?(?:that|this|those|these|it|they|them)\b|"
-                         r"\b(?:on|about|of|to) (?:that|this|it|those|them)\b|\b(?:that|those|this) \w+ to\b",
+                         r"\b(?:on|about|of|to) (?:that|this|it|those|them)\b|\b(?:that|those|this) \w+ to\b|"
+                         r"\b(?:from|out of|in) there\b",  # "take it from there": the place said before
                          re.I)
 
 # a line that leans on the sentence before for who or what it is about
@@ -407,6 +439,8 @@ NOTE_START = {
     # "Decided on Tuesday to rent …"); "I would suggest we …" → "Suggest we …"
     "decisions": re.compile(r"^(?:(?:i|we)\s+(?:have\s+|'ve\s+)?)?(?:agreed|decided)(?:\s+(?:last|this)\s+\w+)?"
                             r"\s+(?:to|that)\s+|^(?:i|we)\s+(?:would\s+|'d\s+)?(?=(?:suggest|propose|prefer|recommend)\b)|"
+                            r"^i(?:'d|\s+would)?\s+say\s+(?=we\b)|"
+                            r"^we(?:'ll|\s+will)\s+(?=(?:go|say|stick|accept|turn)\b)|"
                             r"^(?:let's|let us)\s+(?!not\b)(?=\w)",
                             re.I),
 }
@@ -426,6 +460,9 @@ def note_style(text: str, kind: str) -> str:
     asked = ASKED.match(body) if kind == "actions" else None
     if asked and asked.group(1).lower() not in NOT_NAMES:  # a task given by name, said as the note of it
         body, end = f"{asked.group(1)}, {body[asked.end():]}", "."
+    proposed = PROPOSAL.match(body) if kind == "decisions" and end == "?" else None
+    if proposed:  # "Could we put up a sign?", agreed: "Put up a sign."
+        body, end = body[proposed.end():], "."
     for key in ("any", kind):
         if key in NOTE_START:
             body = NOTE_START[key].sub("", body, count=0 if key == "actions" else 1)
@@ -560,6 +597,7 @@ class Minutes:
 
     def __init__(self, segments: list[dict]):
         said = sentences(segments)
+        self.next_said = {id(a): b for a, b in zip(said, said[1:])}  # the sentence said after, however short
         self.transcript_words = sum(words_in(s.text) for s in said)
         self.all = [s for s in said if not SKIP.match(s.text) and len(s.text.split()) >= 4]
         self.index = {id(s): i for i, s in enumerate(self.all)}
@@ -605,6 +643,19 @@ class Minutes:
                 self.accepted[i] = i + 1
                 kinds.pop(i + 1, None)
                 self.put_off.add(i + 1)
+        # "I say we take it from the reserve." … "Good, so that's settled.": the proposal is the
+        # decision, the confirmation says nothing more (when it says little else)
+        for i in range(1, len(self.all)):
+            confirmed = CONFIRMED.match(self.all[i].text)
+            if kinds.get(i) != "decisions" or not confirmed \
+                    or len(content_words(self.all[i].text[confirmed.end():])) > CONFIRM_REST:
+                continue
+            proposal = next((j for j in range(i - 1, max(-1, i - 1 - CONFIRM_BACK), -1)
+                             if PROPOSED.search(self.all[j].text) or PROPOSAL.match(self.all[j].text)), None)
+            if proposal is not None and kinds.get(proposal) in (None, "decisions", "questions"):
+                kinds[proposal] = "decisions"
+                kinds.pop(i)
+                self.put_off.add(i)
         # "Who runs the stand?" "That is not decided yet.": the reply says the question
         # is open, the question says what is open, so the question is the line
         # is the line ("Nobody yet, we'll get back to that" is no action of its own either)
@@ -631,6 +682,10 @@ class Minutes:
         if REQUEST.match(text) and REQUEST.match(text).group(1).lower() not in NOT_NAMES:
             return "actions"  # "Tilda, could you call …?" asks someone to do it: no open question
         if text.endswith("?"):
+            if self._agreed(i):  # "Could we put up a sign?" "Good idea.": answered, and agreed when proposed
+                asked = [c for c in CLAUSE.split(text) if c.strip()][-1]
+                return "decisions" if PROPOSAL.match(text) or PROPOSAL.match(asked) or PROPOSED.search(text) \
+                    else None
             return "questions" if self._open_question(i) else None
         if DECIDED.search(text):
             return "decisions"
@@ -643,6 +698,14 @@ class Minutes:
         if PROPOSED.search(text) and not UNKNOWN.search(text):  # "Let's decide it later" decides nothing
             return "decisions"
         return None
+
+    def _agreed(self, i: int) -> bool:
+        """The sentence said right after the *i*-th is a short reply that agrees ("Sure.",
+        "Good idea.", "Yes, let's."): not one that says "but" or "not", nor asks again."""
+        reply = self.next_said.get(id(self.all[i]))
+        return bool(reply and AGREES.match(reply.text) and words_in(reply.text) <= AGREES_WORDS
+                    and not reply.text.endswith("?") and not negations_in(reply.text)
+                    and not re.search(r"\bbut\b", reply.text, re.I))
 
     @staticmethod
     def _instruction(text: str) -> bool:
@@ -669,6 +732,9 @@ class Minutes:
         asked = [c for c in CLAUSE.split(s.text) if c.strip()][-1]  # "…, so what went well?" asks the last clause
         if FLOOR.search(asked):
             return False
+        reply = self.next_said.get(id(s))  # however short: "Nobody knows.", "No idea yet."
+        if reply and not reply.text.endswith("?") and (UNKNOWN.search(reply.text) or PENDING.search(reply.text)):
+            return True
         if len(asked.split()) < 6:  # "So what went well?" is the agenda, unless a reply soon does not know
             if i + 1 < len(self.all) and self.all[i + 1].text.endswith("?"):
                 return False  # "What about the ferry? Does it …?": the lead of the question after it
