@@ -639,3 +639,22 @@ def test_a_long_files_stream_sends_each_chunks_segments_before_the_job_ends(data
     assert "".join(e["delta"] for e in deltas).split() == done["text"].split()
     finished = max(c["finished_at"] for c in chunks)  # the last chunk stored: before it, only some were final
     assert arrivals[0][0] < finished, (arrivals[0][0], [c["finished_at"] for c in chunks])
+
+
+def test_a_failed_jobs_status_names_the_stage_that_failed(desk, tmp_path):
+    """A job that failed at its first stage keeps the later ones pending (they never run):
+    /status said it was at "index" with progress 0, as if it waited there."""
+    from fastapi.testclient import TestClient
+
+    from app.api.keys import api_key
+    from app.api.server import create_app
+
+    text = tmp_path / "talk.mp3"
+    text.write_text("minutes of the garden club, typed, not recorded\n")
+    [job_id] = desk.add([str(text)], source="api").job_ids  # refused at intake: failed with its sentence
+    assert {st["name"]: st["state"] for st in desk.store.stages(job_id)}["transcribe"] == "failed"
+    assert any(st["state"] == "pending" for st in desk.store.stages(job_id))  # what the bug showed
+    client = TestClient(create_app(desk), headers={"Authorization": f"Bearer {api_key(desk.data.root)}"})
+    status = client.get(f"/api/jobs/{job_id}/status").json()
+    assert status["status"] == "failed" and status["stage"] == "transcribe", status
+    assert status["error"] == f"This is a text file, not a recording: {text}"

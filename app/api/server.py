@@ -105,6 +105,15 @@ def model_for(asked: str | None, desk: Desk, *, translate: bool, status_unknown:
     return name
 
 
+def stage_now(job: dict, stages: list[dict], ended: dict | None = None) -> dict | None:
+    """The stage *job* is at: while it runs, the first of *stages* that has not ended; once it
+    failed, the stage that failed (the stages after it stay pending for ever: not where it is);
+    once it ended otherwise, *ended*."""
+    if job["state"] not in js.FINAL:
+        return next((st for st in stages if st["state"] not in js.FINAL), None)
+    return next((st for st in stages if st["state"] == js.FAILED), ended)
+
+
 def sweep_uploads(desk: Desk) -> int:
     """Remove the uploads no job names any more (removed in the window while the API was
     not running); how many went. Only before the server answers: no upload is under way."""
@@ -514,7 +523,7 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
         if found is not None:
             job = found[0]
         stages, place = (found[1], found[2]) if found is not None else ([], None)
-        current = next((s for s in stages if s["state"] not in js.FINAL), stages[-1] if stages else None)
+        current = stage_now(job, stages, ended=stages[-1] if stages else None)
         status = STATUS.get(job["state"], job["state"])
         result = None
         if status == "done":
@@ -589,7 +598,7 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
 
     def brief(job: dict) -> dict:
         """A job's state for the event stream (the result itself is asked for with /status)."""
-        current = next((st for st in desk.store.stages(job["id"]) if st["state"] not in js.FINAL), None)
+        current = stage_now(job, desk.store.stages(job["id"]))
         return {"job_id": job["id"], "status": STATUS.get(job["state"], job["state"]),
                 "stage": current["name"] if current else None,
                 "progress": round(current["progress"] or 0.0, 3) if current else None,
