@@ -1,11 +1,12 @@
 """The watch's parts that need no stack: a watched file is read for its hash once, and
-two recordings with one name in a folder get outputs of their own."""
+two recordings with one name in a folder get outputs of their own; a file that fails is
+said once."""
 
 import shutil
 
 from app.jobs import service
 from app.jobs.desk import Desk
-from app.jobs.watch import FolderWatch, output_stem, watched
+from app.jobs.watch import WATCH_JOB_FAILED, FolderWatch, output_stem, watched
 from app.paths import DataDir
 from workers import media
 
@@ -41,5 +42,33 @@ def test_a_watched_file_is_read_for_its_hash_once(data_dir, tmp_path, corpus, mo
         assert hashed == [str(folder / "jfk.flac")]
         job = desk.store.job(job_id)
         assert job["file_hash"] == real(str(folder / "jfk.flac")) and job["path"] == str(folder / "jfk.flac")
+    finally:
+        desk.shut()
+
+
+def test_an_empty_file_and_a_text_file_named_as_a_recording_fail_once_each_with_a_sentence(data_dir, tmp_path):
+    """An empty file was looked at for ever ("Found", then nothing: never taken, never said);
+    a file that failed was said nowhere on ``serve --watch``'s output (only "Took")."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "empty.mp3").write_bytes(b"")
+    (folder / "notes.mp3").write_text("what we said at the pottery meeting, typed up\n")
+    said = []
+    desk = Desk(DataDir(data_dir).ensure())  # no stack: both are refused at intake
+    try:
+        watch = FolderWatch(desk, watched([str(folder)], None, ["txt"]), settle_seconds=0, on_notice=said.append)
+        assert watch.scan() == []  # seen
+        taken = watch.scan()
+        assert len(taken) == 2 and watch.waiting() == []
+        assert {desk.store.job(j)["state"] for j in taken} == {"failed"}
+        watch.export()
+        failed = sorted(n.text for n in said if n.kind == WATCH_JOB_FAILED)
+        assert failed == [f"Failed {folder / 'empty.mp3'}: The file is empty (0 bytes): {folder / 'empty.mp3'}",
+                          f"Failed {folder / 'notes.mp3'}: This is a text file, not a recording: "
+                          f"{folder / 'notes.mp3'}"], said
+        watch.export()
+        watch.scan()
+        assert len([n for n in said if n.kind == WATCH_JOB_FAILED]) == 2  # once each, and not taken again
+        assert len(desk.store.jobs()) == 2
     finally:
         desk.shut()

@@ -46,6 +46,7 @@ WATCH_SEEN = "watch-seen"  # a new or changed recording, taken once it settles (
 WATCH_TAKEN = "watch-taken"  # a settled file became a job (values: path, job_id)
 WATCH_EXPORTED = "watch-exported"  # a watched file's output was written (values: path, written)
 WATCH_FAILED = "watch-failed"  # its output could not be written (values: path, why)
+WATCH_JOB_FAILED = "watch-job-failed"  # a taken file's job failed (values: path, why)
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,7 @@ class FolderWatch:
                 if known and (known["size_bytes"], known["mtime_ns"]) == now_is:
                     continue  # taken as it is
                 seen = self._seen.get(path)
-                if seen is None or seen[:2] != now_is or stat.st_size == 0:
+                if seen is None or seen[:2] != now_is:
                     if seen is None:
                         self._say(WATCH_SEEN, f"Found {path}; it is taken once it has not changed for "
                                               f"{self.settle_seconds:g} s.", path=path)
@@ -258,6 +259,9 @@ class FolderWatch:
                 done |= ready
                 written[row["path"]] = paths
                 self._say(WATCH_EXPORTED, f"Wrote {', '.join(paths)}", path=row["path"], written=paths)
+            if ended and job["state"] == js.FAILED:  # said once: the row is done with below
+                why = job["error"] or "the job failed."
+                self._say(WATCH_JOB_FAILED, f"Failed {row['path']}: {why}", path=row["path"], why=why)
             if ready or ended:
                 self.desk.store.note_watched_export(row["folder"], row["path"], done,
                                                     ended and done >= self.desk.ready_parts(row["job_id"]))

@@ -3,22 +3,22 @@
 <context>
     <name>AppController</name>
     <message>
-        <location filename="../../app/gui/controller.py" line="33" />
+        <location filename="../../app/gui/controller.py" line="34" />
         <source>Skipped 1 file in the folder that is not a recording ({0}).</source>
         <translation>Eine Datei im Ordner übersprungen, die keine Aufnahme ist ({0}).</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="36" />
+        <location filename="../../app/gui/controller.py" line="37" />
         <source>Skipped {1} files in the folder that are not recordings ({0}).</source>
         <translation>{1} Dateien im Ordner übersprungen, die keine Aufnahmen sind ({0}).</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="91" />
+        <location filename="../../app/gui/controller.py" line="92" />
         <source>Starting workers…</source>
         <translation>Worker werden gestartet…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="99" />
+        <location filename="../../app/gui/controller.py" line="100" />
         <source>{0}
 
 Check that the data folder {1} is writable, or choose another one with --data-dir.</source>
@@ -27,108 +27,113 @@ Check that the data folder {1} is writable, or choose another one with --data-di
 Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --data-dir einen anderen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="104" />
+        <location filename="../../app/gui/controller.py" line="105" />
         <source>Earmark could not start its workers: {0}. See the logs in {1}.</source>
         <translation>Earmark konnte seine Worker nicht starten: {0}. Siehe die Protokolle in {1}.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="113" />
+        <location filename="../../app/gui/controller.py" line="114" />
         <source>Starting the workers again with the new settings…</source>
         <translation>Die Worker starten mit den neuen Einstellungen neu…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="124" />
+        <location filename="../../app/gui/controller.py" line="125" />
         <source>Ready</source>
         <translation>Bereit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="183" />
+        <location filename="../../app/gui/controller.py" line="184" />
         <source>The API cannot listen on {0}: {1}</source>
         <translation>Die API kann nicht auf {0} lauschen: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="186" />
+        <location filename="../../app/gui/controller.py" line="187" />
         <source>The API did not start: {0}</source>
         <translation>Die API ist nicht gestartet: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="188" />
+        <location filename="../../app/gui/controller.py" line="189" />
         <source>The API listens on {0}</source>
         <translation>Die API lauscht auf {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="253" />
+        <location filename="../../app/gui/controller.py" line="254" />
         <source>Downloading {0}: {1} %</source>
         <translation>Lade {0} herunter: {1} %</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="255" />
+        <location filename="../../app/gui/controller.py" line="256" />
         <source>Downloading {0}: {1} MB</source>
         <translation>Lade {0} herunter: {1} MB</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="272" />
+        <location filename="../../app/gui/controller.py" line="273" />
         <source>{0} is a folder with no recordings in it.</source>
         <translation>{0} ist ein Ordner ohne Aufnahmen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="274" />
+        <location filename="../../app/gui/controller.py" line="275" />
         <source>Refused a helper at {0}: {1}</source>
         <translation>Einen Helfer unter {0} abgewiesen: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="270" />
+        <location filename="../../app/gui/controller.py" line="271" />
         <source>Could not add {0}: {1}</source>
         <translation>{0} konnte nicht hinzugefügt werden: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="268" />
+        <location filename="../../app/gui/controller.py" line="269" />
         <source>{0} is already in the list; it was not added twice.</source>
         <translation>{0} ist schon in der Liste; sie wurde nicht doppelt hinzugefügt.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="276" />
+        <location filename="../../app/gui/controller.py" line="277" />
         <source>Could not export to {0}: {1}</source>
         <translation>Konnte nicht nach {0} exportieren: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="278" />
+        <location filename="../../app/gui/controller.py" line="279" />
         <source>A recording was not finished (Earmark stopped while it recorded); its {0} s were kept as {1} and are transcribed now.</source>
         <translation>Eine Aufnahme wurde nicht beendet (Earmark wurde während der Aufnahme beendet); ihre {0} s wurden als {1} behalten und werden jetzt transkribiert.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="287" />
+        <location filename="../../app/gui/controller.py" line="288" />
         <source>Found {0} in a watched folder; it is taken once it has finished copying.</source>
         <translation>{0} in einem überwachten Ordner gefunden; die Datei wird übernommen, sobald sie fertig kopiert ist.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="290" />
+        <location filename="../../app/gui/controller.py" line="291" />
         <source>Took {0} from a watched folder.</source>
         <translation>{0} aus einem überwachten Ordner übernommen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="292" />
+        <location filename="../../app/gui/controller.py" line="293" />
         <source>Wrote {0}</source>
         <translation>Geschrieben: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="294" />
+        <location filename="../../app/gui/controller.py" line="295" />
         <source>Could not write the transcript of {0}: {1}</source>
         <translation>Das Transkript von {0} konnte nicht geschrieben werden: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="296" />
+        <location filename="../../app/gui/controller.py" line="297" />
+        <source>Failed {0}: {1}</source>
+        <translation>Fehlgeschlagen: {0}: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/controller.py" line="299" />
         <source>The watched folder {0} is not there; it is watched again as soon as it is.</source>
         <translation>Der überwachte Ordner {0} ist nicht vorhanden; er wird wieder überwacht, sobald er da ist.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="319" />
+        <location filename="../../app/gui/controller.py" line="322" />
         <source>Could not {0}: {1}</source>
         <translation>Fehlgeschlagen ({0}): {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="303" />
-        <location filename="../../app/gui/controller.py" line="329" />
+        <location filename="../../app/gui/controller.py" line="306" />
+        <location filename="../../app/gui/controller.py" line="332" />
         <source>The workers are still starting; try again in a moment.</source>
         <translation>Die Worker starten noch; versuchen Sie es gleich noch einmal.</translation>
     </message>
@@ -144,45 +149,45 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="115" />
+        <location filename="../../app/gui/jobs_model.py" line="120" />
         <location filename="../../app/gui/queue_panel/tasks_model.py" line="60" />
         <source>File</source>
         <translation>Datei</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="116" />
+        <location filename="../../app/gui/jobs_model.py" line="121" />
         <source>Progress</source>
         <translation>Fortschritt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="117" />
+        <location filename="../../app/gui/jobs_model.py" line="122" />
         <location filename="../../app/gui/queue_panel/tasks_model.py" line="56" />
         <location filename="../../app/gui/settings_dialog.py" line="518" />
         <source>State</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="118" />
+        <location filename="../../app/gui/jobs_model.py" line="123" />
         <source>Time left</source>
         <translation>Restzeit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="119" />
+        <location filename="../../app/gui/jobs_model.py" line="124" />
         <source>Note</source>
         <translation>Hinweis</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="120" />
+        <location filename="../../app/gui/jobs_model.py" line="125" />
         <source>Duration</source>
         <translation>Dauer</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="121" />
+        <location filename="../../app/gui/jobs_model.py" line="126" />
         <source>Language</source>
         <translation>Sprache</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="122" />
+        <location filename="../../app/gui/jobs_model.py" line="127" />
         <location filename="../../app/gui/queue_panel/tasks_model.py" line="62" />
         <source>From</source>
         <translation>Herkunft</translation>
@@ -475,7 +480,7 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
     <name>MainWindow</name>
     <message>
         <location filename="../../app/gui/main_window.py" line="113" />
-        <location filename="../../app/gui/main_window.py" line="389" />
+        <location filename="../../app/gui/main_window.py" line="390" />
         <source>Earmark</source>
         <translation>Earmark</translation>
     </message>
@@ -496,7 +501,7 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
     </message>
     <message>
         <location filename="../../app/gui/main_window.py" line="167" />
-        <location filename="../../app/gui/main_window.py" line="664" />
+        <location filename="../../app/gui/main_window.py" line="665" />
         <source>Anyone</source>
         <translation>Alle</translation>
     </message>
@@ -572,7 +577,7 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
     </message>
     <message>
         <location filename="../../app/gui/main_window.py" line="255" />
-        <location filename="../../app/gui/main_window.py" line="752" />
+        <location filename="../../app/gui/main_window.py" line="753" />
         <source>Open transcript</source>
         <translation>Transkript öffnen</translation>
     </message>
@@ -651,57 +656,57 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation>Aufnahme-Bereich</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="331" />
+        <location filename="../../app/gui/main_window.py" line="332" />
         <source>Jobs</source>
         <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="331" />
+        <location filename="../../app/gui/main_window.py" line="332" />
         <source>Search all transcripts</source>
         <translation>Alle Transkripte durchsuchen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="332" />
+        <location filename="../../app/gui/main_window.py" line="333" />
         <source>Order of search results</source>
         <translation>Reihenfolge der Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="333" />
+        <location filename="../../app/gui/main_window.py" line="334" />
         <source>Search results</source>
         <translation>Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="333" />
+        <location filename="../../app/gui/main_window.py" line="334" />
         <source>Overall progress</source>
         <translation>Gesamtfortschritt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="334" />
+        <location filename="../../app/gui/main_window.py" line="335" />
         <source>Transcript and summary</source>
         <translation>Transkript und Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="334" />
+        <location filename="../../app/gui/main_window.py" line="335" />
         <source>Drop zone</source>
         <translation>Ablagefläche</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="340" />
+        <location filename="../../app/gui/main_window.py" line="341" />
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="432" />
+        <location filename="../../app/gui/main_window.py" line="433" />
         <source>Add recordings</source>
         <translation>Aufnahmen hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="433" />
+        <location filename="../../app/gui/main_window.py" line="434" />
         <source>Audio and video ({0});;All files (*)</source>
         <translation>Audio und Video ({0});;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="439" />
+        <location filename="../../app/gui/main_window.py" line="440" />
         <source>Add a folder of recordings</source>
         <translation>Einen Ordner mit Aufnahmen hinzufügen</translation>
     </message>
@@ -740,137 +745,137 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation type="vanished">Wie viele Sprecher: auto, eine Zahl (z. B. 3) oder ein Bereich (z. B. 2-4):</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="521" />
+        <location filename="../../app/gui/main_window.py" line="522" />
         <source>Select the jobs to export first.</source>
         <translation>Wählen Sie zuerst die zu exportierenden Aufträge.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="558" />
+        <location filename="../../app/gui/main_window.py" line="559" />
         <source>notes</source>
         <translation>Notizen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="558" />
+        <location filename="../../app/gui/main_window.py" line="559" />
         <source>translation</source>
         <translation>Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="574" />
+        <location filename="../../app/gui/main_window.py" line="575" />
         <source>No transcript mentions “{0}”.</source>
         <translation>Kein Transkript erwähnt „{0}“.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="681" />
+        <location filename="../../app/gui/main_window.py" line="682" />
         <source>Working…</source>
         <translation>In Arbeit…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="698" />
+        <location filename="../../app/gui/main_window.py" line="699" />
         <source>A job failed</source>
         <translation>Ein Auftrag ist fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="705" />
+        <location filename="../../app/gui/main_window.py" line="706" />
         <source>{0} of {1} · %p%</source>
         <translation>{0} von {1} · %p%</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="708" />
+        <location filename="../../app/gui/main_window.py" line="709" />
         <source>Earmark: {0} job(s) left</source>
         <translation>Earmark: noch {0} Auftrag/Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="718" />
+        <location filename="../../app/gui/main_window.py" line="719" />
         <source>{0} done</source>
         <translation>{0} fertig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="718" />
+        <location filename="../../app/gui/main_window.py" line="719" />
         <source>{0} failed</source>
         <translation>{0} fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="719" />
+        <location filename="../../app/gui/main_window.py" line="720" />
         <source>{0} cancelled</source>
         <translation>{0} abgebrochen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="722" />
+        <location filename="../../app/gui/main_window.py" line="723" />
         <source>Batch finished</source>
         <translation>Stapel beendet</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="721" />
+        <location filename="../../app/gui/main_window.py" line="722" />
         <source>nothing left</source>
         <translation>nichts mehr offen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="453" />
+        <location filename="../../app/gui/main_window.py" line="454" />
         <source>Add link</source>
         <translation>Link hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="454" />
+        <location filename="../../app/gui/main_window.py" line="455" />
         <source>A link to a recording, or to a page that holds one (it is downloaded now):</source>
         <translation>Ein Link zu einer Aufnahme oder zu einer Seite, die eine enthält (sie wird jetzt heruntergeladen):</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="464" />
+        <location filename="../../app/gui/main_window.py" line="465" />
         <source>{0} is not a link (http:// or https://).</source>
         <translation>{0} ist kein Link (http:// oder https://).</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="497" />
+        <location filename="../../app/gui/main_window.py" line="498" />
         <source>Select the transcripts first.</source>
         <translation>Wählen Sie zuerst die Transkripte aus.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="728" />
+        <location filename="../../app/gui/main_window.py" line="729" />
         <source>API: {0}</source>
         <translation>API: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="729" />
+        <location filename="../../app/gui/main_window.py" line="730" />
         <source>Other programs reach Earmark here (Settings › API has the key)</source>
         <translation>Hier erreichen andere Programme Earmark (den Schlüssel finden Sie unter Einstellungen › API)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="743" />
+        <location filename="../../app/gui/main_window.py" line="744" />
         <source>Earmark could not start its workers</source>
         <translation>Earmark konnte seine Worker nicht starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="744" />
+        <location filename="../../app/gui/main_window.py" line="745" />
         <source>Earmark could not start</source>
         <translation>Earmark konnte nicht starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="749" />
+        <location filename="../../app/gui/main_window.py" line="750" />
         <source>Already transcribed</source>
         <translation>Schon transkribiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="750" />
+        <location filename="../../app/gui/main_window.py" line="751" />
         <source>{0} was already transcribed with these settings.</source>
         <translation>{0} wurde mit diesen Einstellungen schon transkribiert.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="753" />
+        <location filename="../../app/gui/main_window.py" line="754" />
         <source>Transcribe again</source>
         <translation>Noch einmal transkribieren</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="787" />
+        <location filename="../../app/gui/main_window.py" line="788" />
         <source>Earmark keeps running</source>
         <translation>Earmark läuft weiter</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="787" />
+        <location filename="../../app/gui/main_window.py" line="788" />
         <source>Jobs continue in the background.</source>
         <translation>Die Aufträge laufen im Hintergrund weiter.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="798" />
+        <location filename="../../app/gui/main_window.py" line="799" />
         <source>Stopping workers…</source>
         <translation>Worker werden beendet…</translation>
     </message>
@@ -1714,32 +1719,32 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>Source</name>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="64" />
+        <location filename="../../app/gui/jobs_model.py" line="69" />
         <source>window</source>
         <translation>Fenster</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="64" />
+        <location filename="../../app/gui/jobs_model.py" line="69" />
         <source>command line</source>
         <translation>Befehlszeile</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="65" />
+        <location filename="../../app/gui/jobs_model.py" line="70" />
         <source>api</source>
         <translation>API</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="65" />
+        <location filename="../../app/gui/jobs_model.py" line="70" />
         <source>watch folder</source>
         <translation>Überwachter Ordner</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="66" />
+        <location filename="../../app/gui/jobs_model.py" line="71" />
         <source>link</source>
         <translation>Link</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="66" />
+        <location filename="../../app/gui/jobs_model.py" line="71" />
         <source>live</source>
         <translation>Live-Aufnahme</translation>
     </message>
@@ -1774,62 +1779,62 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>State</name>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="51" />
+        <location filename="../../app/gui/jobs_model.py" line="56" />
         <source>queued</source>
         <translation>wartend</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="51" />
+        <location filename="../../app/gui/jobs_model.py" line="56" />
         <source>running</source>
         <translation>läuft</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="52" />
+        <location filename="../../app/gui/jobs_model.py" line="57" />
         <source>done</source>
         <translation>fertig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="52" />
+        <location filename="../../app/gui/jobs_model.py" line="57" />
         <source>failed</source>
         <translation>fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="53" />
+        <location filename="../../app/gui/jobs_model.py" line="58" />
         <source>cancelled</source>
         <translation>abgebrochen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="53" />
+        <location filename="../../app/gui/jobs_model.py" line="58" />
         <source>paused</source>
         <translation>angehalten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="54" />
+        <location filename="../../app/gui/jobs_model.py" line="59" />
         <source>pending</source>
         <translation>vorgemerkt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="55" />
+        <location filename="../../app/gui/jobs_model.py" line="60" />
         <source>next</source>
         <translation>als Nächstes</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="55" />
+        <location filename="../../app/gui/jobs_model.py" line="60" />
         <source>{0}st</source>
         <translation>{0}.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="55" />
+        <location filename="../../app/gui/jobs_model.py" line="60" />
         <source>{0}nd</source>
         <translation>{0}.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="56" />
+        <location filename="../../app/gui/jobs_model.py" line="61" />
         <source>{0}rd</source>
         <translation>{0}.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="56" />
+        <location filename="../../app/gui/jobs_model.py" line="61" />
         <source>{0}th</source>
         <translation>{0}.</translation>
     </message>
@@ -2156,49 +2161,49 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>TranscriptWidget</name>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="232" />
+        <location filename="../../app/gui/transcript_view.py" line="267" />
         <source>No transcript open</source>
         <translation>Kein Transkript geöffnet</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="260" />
-        <location filename="../../app/gui/transcript_view.py" line="460" />
+        <location filename="../../app/gui/transcript_view.py" line="307" />
+        <location filename="../../app/gui/transcript_view.py" line="531" />
         <source>Play</source>
         <translation>Abspielen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="265" />
+        <location filename="../../app/gui/transcript_view.py" line="312" />
         <source>0:00 / 0:00</source>
         <translation>0:00 / 0:00</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="266" />
+        <location filename="../../app/gui/transcript_view.py" line="313" />
         <source>No sound output found: playback is silent.</source>
         <translation>Keine Tonausgabe gefunden: die Wiedergabe ist stumm.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="275" />
+        <location filename="../../app/gui/transcript_view.py" line="322" />
         <source>Show a translation beside the original</source>
         <translation>Eine Übersetzung neben dem Original zeigen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="278" />
+        <location filename="../../app/gui/transcript_view.py" line="325" />
         <source>Revert edit</source>
         <translation>Bearbeitung zurücknehmen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="280" />
-        <location filename="../../app/gui/transcript_view.py" line="285" />
+        <location filename="../../app/gui/transcript_view.py" line="327" />
+        <location filename="../../app/gui/transcript_view.py" line="332" />
         <source>Undo speaker edit</source>
         <translation>Sprecheränderung rückgängig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="289" />
+        <location filename="../../app/gui/transcript_view.py" line="336" />
         <source>Find in transcript (Ctrl+F)</source>
         <translation>Im Transkript suchen (Strg+F)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="302" />
+        <location filename="../../app/gui/transcript_view.py" line="349" />
         <source>No transcript open.
 
 Double-click a finished job in the list, or press Return on it, to read, play and edit its transcript here.</source>
@@ -2207,62 +2212,62 @@ Double-click a finished job in the list, or press Return on it, to read, play an
 Doppelklicken Sie auf einen fertigen Auftrag in der Liste oder drücken Sie dort die Eingabetaste, um sein Transkript hier zu lesen, abzuspielen und zu bearbeiten.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="317" />
+        <location filename="../../app/gui/transcript_view.py" line="364" />
         <source>Transcript segments</source>
         <translation>Abschnitte des Transkripts</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="317" />
+        <location filename="../../app/gui/transcript_view.py" line="364" />
         <source>Playback position</source>
         <translation>Wiedergabeposition</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="318" />
+        <location filename="../../app/gui/transcript_view.py" line="365" />
         <source>Playback speed</source>
         <translation>Wiedergabegeschwindigkeit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="318" />
+        <location filename="../../app/gui/transcript_view.py" line="365" />
         <source>Translation shown</source>
         <translation>Gezeigte Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="319" />
+        <location filename="../../app/gui/transcript_view.py" line="366" />
         <source>Find in transcript</source>
         <translation>Im Transkript suchen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="319" />
+        <location filename="../../app/gui/transcript_view.py" line="366" />
         <source>Position</source>
         <translation>Position</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="366" />
+        <location filename="../../app/gui/transcript_view.py" line="437" />
         <source>No translation</source>
         <translation>Keine Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="460" />
+        <location filename="../../app/gui/transcript_view.py" line="531" />
         <source>Pause</source>
         <translation>Anhalten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="502" />
+        <location filename="../../app/gui/transcript_view.py" line="573" />
         <source>Rename {0}…</source>
         <translation>{0} umbenennen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="505" />
+        <location filename="../../app/gui/transcript_view.py" line="576" />
         <source>Merge {0} into</source>
         <translation>{0} zusammenführen mit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="506" />
+        <location filename="../../app/gui/transcript_view.py" line="577" />
         <source>Move this segment to</source>
         <translation>Dieses Segment zuordnen zu</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="512" />
+        <location filename="../../app/gui/transcript_view.py" line="583" />
         <source>A new speaker</source>
         <translation>Einem neuen Sprecher</translation>
     </message>
