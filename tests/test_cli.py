@@ -216,3 +216,15 @@ def test_a_command_joined_to_a_running_earmark_leaves_the_index_to_it(shared_sta
     [job] = [j for j in store.jobs(limit=500) if j["path"] == str(second)]
     assert store.job(job["id"])["state"] == js.DONE and store.stage(job["id"], "index")["state"] == js.DONE
     store.close()
+
+
+@pytest.mark.parametrize("command", [["status"], ["models", "list"]])
+def test_a_reader_that_leaves_the_pipe_gets_no_traceback(data_dir, command):
+    """`earmark status | head`: the reader closes the pipe before the command writes. It
+    ended in a BrokenPipeError traceback; now quietly (no stack needed for either)."""
+    run = subprocess.Popen([sys.executable, "-m", "app", "--data-dir", str(data_dir), *command],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    run.stdout.close()  # before Python has even started: the first write finds no reader
+    said = run.stderr.read().decode()
+    assert run.wait(60) == 1
+    assert "Traceback" not in said and "BrokenPipe" not in said, said

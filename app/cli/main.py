@@ -180,6 +180,17 @@ def gate_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        code = _main(argv)
+        if sys.stdout is not None:  # (none in a windowed bundle)
+            sys.stdout.flush()  # a reader that left is found here, not as a traceback at exit
+        return code
+    except BrokenPipeError:  # `earmark status | head`: the reader left; stop quietly, as other tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _main(argv: list[str] | None) -> int:
     # Recordings, transcripts, logs, scratch audio: whatever Earmark and its children
     # write is its user's alone, whatever umask the session had.
     os.umask(0o077)
