@@ -49,6 +49,8 @@ def test_the_speaker_settings_are_checked_before_they_are_saved():
     assert problem_with("speakers", "off") is None and problem_with("speakers", "3") is None
     assert "between 1 and 8" in problem_with("speakers", "12")
     assert "auto, a number or a range" in problem_with("speakers", "many")
+    # a range written backwards: it said "between 1 and 8 (got '5-2')", which both numbers are
+    assert "from the smaller number to the larger: 2-5, not '5-2'" in problem_with("speakers", "5-2")
     assert "between 0 and 1" in problem_with("speaker_match", 1.5)
 
 

@@ -88,6 +88,9 @@ class SpeakerCount:
                 low = high = int(raw)
         except ValueError:
             raise ValueError(f"Speakers must be auto, a number or a range such as 2-4, not {text!r}.") from None
+        if 1 <= high < low <= MAX_SPEAKERS:
+            raise ValueError(f"A range of speakers goes from the smaller number to the larger: {high}-{low}, "
+                             f"not {text!r}.")
         if not 1 <= low <= high <= MAX_SPEAKERS:
             raise ValueError(f"Speakers must be between 1 and {MAX_SPEAKERS} (got {text!r}).")
         return cls(low, high)
