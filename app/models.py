@@ -60,7 +60,12 @@ def offline() -> bool:
                for v in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"))
 
 
+BUNDLED_NAMES = ("tiny.en", "base", "bundled")  # come with Earmark (listing()): nothing to fetch or remove
+
+
 def model_named(name: str) -> Model:
+    if name in BUNDLED_NAMES:
+        raise DownloadError(f"{name} comes with Earmark: there is nothing to download or remove.")
     if name not in BY_NAME:
         raise DownloadError(f"No model named '{name}'; 'earmark models list' shows them.")
     return BY_NAME[name]

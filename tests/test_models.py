@@ -194,6 +194,10 @@ def test_a_broken_download_goes_on_in_the_next_run_and_a_cancel_keeps_nothing(hu
 def test_downloads_respect_the_offline_switch_and_name_unknown_models(hub, monkeypatch):
     with pytest.raises(manager.DownloadError, match="No model named 'tiny-pirate'"):
         manager.download("tiny-pirate")
+    for bundled in ("tiny.en", "base", "bundled"):  # listed: 'remove tiny.en' said "No model named 'tiny.en'"
+        assert any(row["name"] == bundled and row["state"] == "bundled" for row in manager.listing())
+        with pytest.raises(manager.DownloadError, match=f"^{bundled} comes with Earmark: there is nothing to"):
+            manager.remove(bundled)
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     with pytest.raises(manager.DownloadError, match="turned off"):
         manager.download("tiny")
