@@ -51,6 +51,21 @@ def test_the_speaker_settings_are_checked_before_they_are_saved():
     assert "auto, a number or a range" in problem_with("speakers", "many")
     # a range written backwards: it said "between 1 and 8 (got '5-2')", which both numbers are
     assert "from the smaller number to the larger: 2-5, not '5-2'" in problem_with("speakers", "5-2")
+
+
+def test_a_speech_language_is_a_code_whisper_knows():
+    """--language xx (or the API's language=xx) was taken and failed in the worker, as an
+    "Unexpected error (ValueError)" or as "tiny.en understands English only … for 'xx'"."""
+    from faster_whisper.tokenizer import _LANGUAGE_CODES
+
+    from app.settings import problem_with
+    from workers.options import SPEECH_LANGUAGES
+
+    assert SPEECH_LANGUAGES == set(_LANGUAGE_CODES)  # the engine's own list, kept in step
+    assert problem_with("language", "") is None and problem_with("language", "de") is None
+    assert problem_with("language", "yue") is None
+    assert "(empty: detect): a language code such as en, de or fr, not 'xx'." in problem_with("language", "xx")
+    assert "not 'German'" in problem_with("language", "German")
     assert "between 0 and 1" in problem_with("speaker_match", 1.5)
 
 

@@ -53,10 +53,27 @@ def speaker_count(value) -> str | None:
     return None
 
 
+# The languages Whisper knows, by the codes faster-whisper takes (its tokenizer's list:
+# tests/test_settings.py keeps them equal; importing it here would load the engine).
+SPEECH_LANGUAGES = frozenset(
+    "af am ar as az ba be bg bn bo br bs ca cs cy da de el en es et eu fa fi fo fr gl gu ha haw he hi hr ht hu hy "
+    "id is it ja jw ka kk km kn ko la lb ln lo lt lv mg mi mk ml mn mr ms mt my ne nl nn no oc pa pl ps pt ro ru "
+    "sa sd si sk sl sn so sq sr su sv sw ta te tg th tk tl tr tt uk ur uz vi yi yo zh yue".split())
+
+
+def speech_language(value) -> str | None:
+    """empty (detect) or a code Whisper knows: anything else failed in the worker as an
+    "Unexpected error (ValueError)", or as "tiny.en understands English only" for 'xx'."""
+    code = str(value).strip()
+    if not code or code in SPEECH_LANGUAGES:
+        return None
+    return f"a language code such as en, de or fr, not {code!r}."
+
+
 JOB_OPTIONS = (
     Setting("model", str, "bundled", "Speech model: bundled (tiny.en, English), base (bundled, multilingual), "
                                      "a model folder, or a name", group=SPEECH, pick="speech model"),
-    Setting("language", str, "", "Language of the speech (empty: detect)", group=SPEECH),
+    Setting("language", str, "", "Language of the speech (empty: detect)", group=SPEECH, check=speech_language),
     Setting("task", str, "transcribe", "Speech: transcribe as spoken, or translate to English "
                                        "(needs a multilingual model such as base)", ("transcribe", "translate"),
             group=SPEECH),
