@@ -658,3 +658,19 @@ def test_a_failed_jobs_status_names_the_stage_that_failed(desk, tmp_path):
     status = client.get(f"/api/jobs/{job_id}/status").json()
     assert status["status"] == "failed" and status["stage"] == "transcribe", status
     assert status["error"] == f"This is a text file, not a recording: {text}"
+
+
+def test_a_form_field_too_long_is_a_400_naming_that_field(desk, corpus):
+    from fastapi.testclient import TestClient
+
+    from app.api.keys import api_key
+    from app.api.server import create_app
+
+    client = TestClient(create_app(desk), headers={"Authorization": f"Bearer {api_key(desk.data.root)}"})
+    with open(corpus / "jfk.flac", "rb") as audio:
+        answer = client.post("/v1/audio/transcriptions", files={"file": ("jfk.flac", audio)},
+                             data={"model": "whisper-1", "prompt": "kiln glaze " * 200_000})
+    error = answer.json()["error"]
+    assert answer.status_code == 400 and error["message"] == "The form field prompt is too long.", answer.text
+    assert error["param"] == "prompt"  # it named "file"
+    assert desk.store.jobs() == []

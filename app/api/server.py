@@ -222,7 +222,7 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
         except TooLarge as exc:
             raise ApiError(413, str(exc), param="file", code="file_too_large") from None
         except UploadProblem as exc:
-            raise ApiError(400, str(exc), param="file") from None
+            raise ApiError(400, str(exc), param=exc.param) from None
 
     def check_queue() -> None:
         if desk.store.count_waiting() >= queue_limit:

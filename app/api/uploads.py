@@ -19,7 +19,12 @@ MAX_FIELD_BYTES = 64 << 10  # a form field that is not a file (a prompt, a langu
 
 
 class UploadProblem(Exception):
-    """A request body that is not a usable form (said to the client as a 400)."""
+    """A request body that is not a usable form (said to the client as a 400, naming the
+    form field at fault: *param*)."""
+
+    def __init__(self, text: str, param: str = "file"):
+        super().__init__(text)
+        self.param = param
 
 
 class TooLarge(UploadProblem):
@@ -103,7 +108,7 @@ class _Reader:
             self._file.write(data[start:end])
         else:
             if self._size > MAX_FIELD_BYTES:
-                raise UploadProblem(f"The form field {self._name} is too long.")
+                raise UploadProblem(f"The form field {self._name} is too long.", param=self._name)
             self._text += data[start:end]
 
     def on_part_end(self):
