@@ -72,3 +72,45 @@ def test_an_empty_file_and_a_text_file_named_as_a_recording_fail_once_each_with_
         assert len(desk.store.jobs()) == 2
     finally:
         desk.shut()
+
+
+UNREADABLE_PROBE = r"""
+import sys
+from pathlib import Path
+from app.jobs.desk import Desk
+from app.jobs.watch import FolderWatch, watched
+from app.paths import DataDir
+said = []
+desk = Desk(DataDir(Path(sys.argv[1])).ensure())  # no stack: the job is refused at intake
+try:
+    watch = FolderWatch(desk, watched([sys.argv[2]], None, ["txt"]), settle_seconds=0, on_notice=said.append)
+    for _ in range(6):
+        watch.scan()
+    watch.export()
+    print("JOBS", [(job["state"], job["error"]) for job in desk.store.jobs()])
+    print("SAID", [notice.kind for notice in said])
+finally:
+    desk.shut()
+"""
+
+
+def test_an_unreadable_file_fails_once_with_its_reason_not_found_again_for_ever(data_dir, tmp_path, corpus):
+    """A file Earmark may not read was dropped from the round and "Found" again the next,
+    for ever (a line every few seconds on serve --watch), with no job and no reason."""
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    locked = folder / "locked.flac"
+    shutil.copy(corpus / "jfk.flac", locked)
+    locked.chmod(0)
+    # root reads any file; without these capabilities it may not read this one either (as in test_cli)
+    drop = ["setpriv", "--bounding-set=-dac_override,-dac_read_search",
+            "--inh-caps=-dac_override,-dac_read_search", "--"] if os.getuid() == 0 else []
+    done = subprocess.run([*drop, sys.executable, "-c", UNREADABLE_PROBE, str(data_dir), str(folder)],
+                          capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
+    assert f"JOBS [('failed', 'Permission denied: cannot read {locked}')]" in done.stdout, done.stdout
+    assert "SAID ['watch-seen', 'watch-taken', 'watch-job-failed']" in done.stdout, done.stdout

@@ -210,19 +210,21 @@ class FolderWatch:
 
         try:
             digest = hash_file(path)
-        except OSError as exc:  # gone, or not readable: looked at again next round
-            log.info("cannot read %s: %s", path, exc)
+        except FileNotFoundError:  # gone between the look and the read
             return None
-        if known and known["file_hash"] == digest:  # touched, the same recording
+        except OSError as exc:  # not readable: the desk's failed job says why, once (it was "Found" for ever)
+            log.info("cannot read %s: %s", path, exc)
+            digest = None
+        if known and digest and known["file_hash"] == digest:  # touched, the same recording
             self.desk.store.touch_watched(watch.folder, path, size_bytes=stat.st_size, mtime_ns=stat.st_mtime_ns)
             return None
-        added = self.desk.add([path], source=watch_source(watch.folder), hashes={path: digest})
+        added = self.desk.add([path], source=watch_source(watch.folder), hashes={path: digest} if digest else None)
         for notice in added.notices:
             if notice.kind not in (ALREADY_DONE, ALREADY_QUEUED):  # the output is written all the same
                 self.on_notice(notice)
         job_id = added.jobs[0].job_id if added.jobs else None
         self.desk.store.remember_watched(watch.folder, path, size_bytes=stat.st_size, mtime_ns=stat.st_mtime_ns,
-                                         file_hash=digest, job_id=job_id, out=watch.output_folder(path))
+                                         file_hash=digest or "", job_id=job_id, out=watch.output_folder(path))
         if job_id:
             self._say(WATCH_TAKEN, f"Took {path} from the watched folder.", path=path, job_id=job_id)
         return job_id
