@@ -114,3 +114,35 @@ def test_an_unreadable_file_fails_once_with_its_reason_not_found_again_for_ever(
     assert done.returncode == 0, done.stderr
     assert f"JOBS [('failed', 'Permission denied: cannot read {locked}')]" in done.stdout, done.stdout
     assert "SAID ['watch-seen', 'watch-taken', 'watch-job-failed']" in done.stdout, done.stdout
+
+
+def test_a_named_pipe_named_as_a_recording_holds_up_neither_the_watch_nor_the_intake(data_dir, tmp_path, corpus):
+    """A FIFO called talk.mp3: opening it to hash it waits for a writer, for ever. The
+    intake (earmark transcribe, the door of a running Earmark) hung on it; the watch would."""
+    import os
+    import threading
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    os.mkfifo(folder / "talk.mp3")
+    shutil.copy(corpus / "jfk.flac", folder / "jfk.flac")
+    desk = Desk(DataDir(data_dir).ensure())  # no stack: the recording waits as pending
+    try:
+        results = {}
+
+        def look():
+            watch = FolderWatch(desk, watched([str(folder)], None, ["txt"]), settle_seconds=0)
+            results["taken"] = watch.scan() + watch.scan()
+            results["added"] = desk.add([str(folder / "talk.mp3")], keep_bad=True).jobs
+
+        looking = threading.Thread(target=look, daemon=True)
+        looking.start()
+        looking.join(60)
+        assert not looking.is_alive(), "held at the pipe"
+        [taken] = results["taken"]  # the recording, and not the pipe
+        assert desk.store.job(taken)["path"] == str(folder / "jfk.flac")
+        [pipe] = results["added"]
+        assert pipe.state == "failed"
+        assert desk.store.job(pipe.job_id)["error"] == f"Not a regular file (a device, pipe or socket): {folder / 'talk.mp3'}"
+    finally:
+        desk.shut()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -541,6 +542,18 @@ def _finished_at(meta: dict) -> float:
     return done.timestamp()
 
 
+def _not_a_pipe(path: str) -> bool:
+    """False for a named pipe, device or socket: opening one to hash it can wait for ever
+    (the intake hung on a FIFO called talk.mp3); the probe refuses it with its sentence."""
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:  # missing or unreadable: the probe says so
+        return True
+    return stat.S_ISREG(mode) or stat.S_ISDIR(mode)
+
+
 class _Hashing:
     """A file's content hash made on a thread of its own (hashlib lets go of the GIL)."""
 
@@ -548,7 +561,7 @@ class _Hashing:
         self._digest: str | None = known
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, args=(path,), name="hash", daemon=True)
-        if known is None:
+        if known is None and _not_a_pipe(path):
             self._thread.start()
 
     def _run(self, path: str) -> None:
@@ -558,7 +571,7 @@ class _Hashing:
             self._error = exc
 
     def wait(self) -> None:
-        if self._digest is None:
+        if self._digest is None and self._thread.ident is not None:
             self._thread.join()
 
     def result(self) -> str:

@@ -28,6 +28,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 from typing import Callable
 
 from app.jobs.desk import ALREADY_DONE, ALREADY_QUEUED, Desk, Notice, watch_source
@@ -161,9 +162,11 @@ class FolderWatch:
                     continue
                 path = os.path.join(root, name)
                 try:
-                    yield path, os.stat(path)
+                    found = os.stat(path)
                 except OSError:  # gone between the listing and the look
                     continue
+                if S_ISREG(found.st_mode):  # a named pipe would hold the watch at its read for ever
+                    yield path, found
 
     def scan(self) -> list[str]:
         """One look at every folder: take the files that settled. Returns the job ids added."""
