@@ -612,6 +612,8 @@ class Minutes:
         said = sentences(segments)
         self.next_said = {id(a): b for a, b in zip(said, said[1:])}  # the sentence said after, however short
         self.transcript_words = sum(words_in(s.text) for s in said)
+        # who said a line is worth its words only when more than one person speaks
+        self.voices = len({s.speaker for s in said if s.speaker})
         self.all = [s for s in said if not SKIP.match(s.text) and len(s.text.split()) >= 4]
         self.index = {id(s): i for i, s in enumerate(self.all)}
         counts = Counter(w for s in self.all for w in content_words(s.text))
@@ -1007,7 +1009,7 @@ class Minutes:
 
     def render(self, line: Line) -> str:
         s = line.sentence
-        who = f"**{s.speaker}:** " if s.speaker else ""
+        who = f"**{s.speaker}:** " if s.speaker and self.voices > 1 else ""
         if line.kind == "actions":  # the owner, when the line does not name them (the day is in it)
             owner = self.taken_on_by(s) or owner_in(s)
             tag = f" — **Owner:** {owner}" if owner and owner.lower() not in line.text.lower() else ""
