@@ -1,11 +1,14 @@
 """How good are the notes? For each meeting, BEFORE (the picker of commit ca55103, when
 the notes were half the meeting) and AFTER (today's) side by side: key-fact coverage,
 invented facts, length, and per heading the precision and recall of Decisions, Actions
-and Open questions against a labelled set; on the corpus meetings transcribed by the
-real tiny.en, and separately on a held-out meeting written after the picker's cues were
-fixed (bench/heldout/), which no cue or threshold was tuned on.
+and Open questions against a labelled set; on the corpus meetings and the meetings of
+bench/heldout/ (meeting5; meetings 6-17, read since: tuning; the rest unseen: written after
+the picker's cues were fixed, no cue or threshold tuned on them), as the bundled tiny.en
+heard them, and with --speech as the bundled multilingual base did or the reference text
+itself says (no recognition errors: what the picker alone gets wrong), side by side.
 
-    python bench/bench_notes.py [--engines grounded,grounded+llm,llm] [--gguf NAME=PATH ...] [--show] [--start COMMIT]
+    python bench/bench_notes.py [--engines grounded,grounded+llm,llm] [--gguf NAME=PATH ...] [--show]
+        [--start COMMIT] [--speech tiny.en,base,reference] [--groups corpus,meeting5,tuning,unseen] [--oracles]
 
 - Key facts (bench/key_facts.json) were written from the reference transcripts: a fact
   is covered when each of its phrase groups has a phrase in the notes, matched as whole
