@@ -950,6 +950,19 @@ def test_a_lead_in_alone_is_not_the_name_of_the_one_asked():
     assert owner_of("Great, Ines, could you order a new element for the kiln?") == "Ines"
 
 
+def test_a_place_named_before_will_is_not_the_one_who_will():
+    """"The bakery on Mill Lane will deliver …": Lane ends a place's name (it follows "on"),
+    so it owns nothing; a person who will do something still does."""
+    from workers.engines.minutes import owner_of
+
+    for place in ("The bakery on Mill Lane will deliver the cakes on Friday.",
+                  "The van from Harbour Road will bring the chairs at nine.",
+                  "The hall near Kingsley Park will need a deposit by June."):
+        assert owner_of(place) is None, place
+    assert owner_of("The bakery is fine, and Oskar will collect the cakes on Friday.") == "Oskar"
+    assert owner_of("After the match on Sunday Oskar will wash the shirts.") == "Oskar"
+
+
 def test_to_finish_with_what_it_acts_on_is_a_purpose_not_a_closing_marker():
     """"To finish the roof tiles we need …" says why; only "To finish, …" closes the meeting.
     Taken as a marker it was cut off, and the line said "The roof tiles we need …"."""

@@ -43,7 +43,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from workers.engines.grounding import content_words
+from workers.engines.grounding import CALENDAR, content_words
 from workers.timefmt import clock
 
 SENTENCE = re.compile(r"(?<=[.!?…])\s+(?=[A-Z0-9\"'])")
@@ -338,12 +338,23 @@ NOT_NAMES = {"we", "i", "they", "it", "this", "that", "there", "first", "second"
              "she", "you", "our", "if", "when", "once"}
 
 
+PLACE_BEFORE = re.compile(r"\b(?:on|at|in|into|from|near|to|of|by|off|along|behind|opposite)\s+(?:[A-Z][a-z]+\s+)*$")
+
+
+def _in_a_place(before: str) -> bool:
+    """The capitalised word ends a preposition's object ("the shop on Bridge Street will …"):
+    a place or a thing's name, not who will do it. A day or month ends that object ("on
+    Sunday Oskar will …")."""
+    place = PLACE_BEFORE.search(before)
+    return bool(place) and not any(w.lower() in CALENDAR for w in place.group(0).split()[1:])
+
+
 def owner_of(text: str) -> str | None:
     """A person or team named as doing something ("Maria is looking into …", "the data team will …")."""
     for match in NAMED_COMMIT.finditer(text):
         name = match.group(0).split()[0] if not match.group(0).lower().startswith("the ") \
             else " ".join(match.group(0).split()[1:3])
-        if name.lower() not in NOT_NAMES:
+        if name.lower() not in NOT_NAMES and not _in_a_place(text[:match.start()]):
             return name
     for said in (NAMED_ITEM.match(text), REQUEST.match(text), NAMED_PRESENT.match(text)):  # "First, Bruno paints …"
         if said and said.group(1).lower() not in NOT_NAMES:
