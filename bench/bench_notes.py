@@ -1,11 +1,14 @@
 """How good are the notes? For each meeting, BEFORE (the picker of commit ca55103, when
 the notes were half the meeting) and AFTER (today's) side by side: key-fact coverage,
 invented facts, length, and per heading the precision and recall of Decisions, Actions
-and Open questions against a labelled set; on the corpus meetings transcribed by the
-real tiny.en, and separately on a held-out meeting written after the picker's cues were
-fixed (bench/heldout/), which no cue or threshold was tuned on.
+and Open questions against a labelled set; on the corpus meetings and the meetings of
+bench/heldout/ (meeting5; meetings 6-17, read since: tuning; the rest unseen: written after
+the picker's cues were fixed, no cue or threshold tuned on them), as the bundled tiny.en
+heard them, and with --speech as the bundled multilingual base did or the reference text
+itself says (no recognition errors: what the picker alone gets wrong), side by side.
 
-    python bench/bench_notes.py [--engines grounded,grounded+llm,llm] [--gguf NAME=PATH ...] [--show] [--start COMMIT]
+    python bench/bench_notes.py [--engines grounded,grounded+llm,llm] [--gguf NAME=PATH ...] [--show]
+        [--start COMMIT] [--speech tiny.en,base,reference] [--groups corpus,meeting5,tuning,unseen] [--oracles]
 
 - Key facts (bench/key_facts.json) were written from the reference transcripts: a fact
   is covered when each of its phrase groups has a phrase in the notes, matched as whole
@@ -39,7 +42,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.helpers import CORPUS  # noqa: E402
+from tests.helpers import CORPUS, wer  # noqa: E402
 from workers.engines.grounding import content_words, source_index, unsupported  # noqa: E402
 from workers.engines.minutes import kind_of, words_in  # noqa: E402
 
@@ -56,11 +59,15 @@ HELDOUT_DIR = REPO / "bench" / "heldout"
 # 6-9 missed was read when planning round 5, so they are not unseen by it; nor are 10-15 after their
 # one run (a bug their notes showed was fixed after it, 45d5edd); meeting16: round 7, written after
 # the last picker change of that round, scored once on it, 45d5edd; meeting17: round 8, written before
-# any picker change of that round, scored once on its start, main 3dcb894, and once on its end).
+# any picker change of that round, scored once on its start, main 3dcb894, and once on its end;
+# meeting18: round 9, written before any picker change of that round, scored once on its start, main
+# e02e971, and once on its end).
 UNSEEN = ["meeting6_clinic_move", "meeting7_food_bank", "meeting8_school_trip", "meeting9_swim_club",
           "meeting10_choir_concert", "meeting11_repair_cafe", "meeting12_street_party",
           "meeting13_allotment_garden", "meeting14_tenants_lift", "meeting15_radio_station",
-          "meeting16_makerspace", "meeting17_chess_club"]
+          "meeting16_makerspace", "meeting17_chess_club", "meeting18_youth_football"]
+# read since their runs: tuning material (meetings 6-9 from round 5, 10-16 after their runs, 17 from round 9)
+TUNING = UNSEEN[:UNSEEN.index("meeting17_chess_club") + 1]
 # meeting5 was held out when written, but its figures were read while tuning (issue 31, rounds 1-2)
 HELD_OUT = sorted(p.stem for p in HELDOUT_DIR.glob("*.txt") if p.stem not in UNSEEN)
 FACTS = json.loads((REPO / "bench" / "key_facts.json").read_text())
@@ -76,27 +83,62 @@ def audio_of(name: str) -> Path:
     return next(p for p in HELDOUT_DIR.glob(f"{name}.*") if p.suffix not in (".txt", ".md"))
 
 
-def transcribe_all(cache: Path | None, names: list[str]) -> dict[str, list[dict]]:
-    """Each meeting of *names* transcribed (those the cache lacks), then the four corpus
-    meetings joined (about 6 minutes) and joined ten times over (about an hour)."""
+def transcribe_all(cache: Path | None, names: list[str], source: str = "tiny.en",
+                   threads: int = 2) -> dict[str, list[dict]]:
+    """Each meeting of *names* as *source* heard it: a Whisper model setting ("tiny.en", the
+    bundled one; "base", the bundled multilingual one, which detects the language of each
+    segment as the app does when none is set) transcribing those the cache lacks, or
+    "reference", the reference text itself; then the four corpus meetings joined (about 6
+    minutes) and joined ten times over (about an hour)."""
     out = json.loads(cache.read_text()) if cache and cache.exists() else {}
-    missing = [name for name in names if name not in out]
+    key = {name: name if source == "tiny.en" else f"{source}:{name}" for name in names}  # tiny.en: as cached before
+    missing = [name for name in names if key[name] not in out and source != "reference"]
     if missing:
         from faster_whisper import WhisperModel
 
-        from workers.engines.speech_models import bundled_model_path
+        from workers.engines.speech_models import resolve_model
 
-        model = WhisperModel(str(bundled_model_path()), device="cpu", compute_type="int8")
+        model = WhisperModel(resolve_model(source)[0], device="cpu", compute_type="int8", cpu_threads=threads)
+        multilingual = dict(multilingual=True, condition_on_previous_text=False) if model.model.is_multilingual \
+            else {}
         for name in missing:
-            out[name] = [{"start": s.start, "end": s.end, "text": s.text.strip()}
-                         for s in model.transcribe(str(audio_of(name)), beam_size=5)[0]]
+            out[key[name]] = [{"start": s.start, "end": s.end, "text": s.text.strip()}
+                              for s in model.transcribe(str(audio_of(name)), beam_size=5, **multilingual)[0]]
         if cache:
             cache.write_text(json.dumps(out))
-    out = {name: out[name] for name in names}
+    out = {name: reference_segments(name) if source == "reference" else out[key[name]] for name in names}
     if all(name in out for name in MEETINGS):
         out["all four joined"] = joined(MEETINGS, out, 1)
         out[HOUR] = joined(MEETINGS, out, 10)
     return out
+
+
+def reference_text(name: str) -> str:
+    """What was said in meeting *name*, as its reference text holds it (speaker names left out)."""
+    if name in MEETINGS:
+        return (CORPUS / f"{name}.txt").read_text(encoding="utf-8")
+    return "\n".join(line.split(":", 1)[1].strip() for line in
+                     (HELDOUT_DIR / f"{name}.txt").read_text(encoding="utf-8").splitlines() if line.strip())
+
+
+def reference_segments(name: str) -> list[dict]:
+    """The reference text as a transcript with no recognition errors: a segment a sentence,
+    timed at 2.5 words a second (the picker reads the times only for its links)."""
+    out, at = [], 0.0
+    for sentence in re.split(r"(?<=[.?!])\s+", reference_text(name).strip()):
+        seconds = len(sentence.split()) / 2.5
+        out.append({"start": at, "end": at + seconds, "text": sentence})
+        at += seconds + 0.5
+    return out
+
+
+def error_rate(names: list[str], transcripts: dict[str, list[dict]]) -> float | None:
+    """The word error rate of *names* together (tests/helpers.py's: case and punctuation
+    ignored; a number in digits counts against the same number in words)."""
+    if not all(name in MEETINGS or name in FACTS for name in names):  # a joined meeting: no reference of its own
+        return None
+    return wer("\n".join(reference_text(n) for n in names),
+               "\n".join(s["text"] for n in names for s in transcripts[n]))
 
 
 HOUR = "four joined x10 (1 hour)"
@@ -312,11 +354,19 @@ def main() -> int:
     parser.add_argument("--cache", type=Path, help="keep the transcripts in this JSON file (tuning runs)")
     parser.add_argument("--unseen", nargs="*", metavar="NAME",
                         help="score only the meetings kept out of all tuning (bench/heldout: UNSEEN; all, or NAME)")
+    parser.add_argument("--groups", default="corpus,meeting5,tuning,unseen",
+                        help="which groups of meetings (tuning: those of UNSEEN read since; unseen: the rest)")
+    parser.add_argument("--speech", default="tiny.en",
+                        help="whose transcripts, side by side: tiny.en, base (bundled models), reference (the text)")
+    parser.add_argument("--oracles", action="store_true", help="also the ceilings within the same budget")
     args = parser.parse_args()
 
     unseen = [n for n in UNSEEN if not args.unseen or n in args.unseen] if args.unseen is not None else []
-    groups = {n.split("_")[0]: [n] for n in unseen} if unseen else {"corpus": MEETINGS, "held out": HELD_OUT}
-    transcripts = transcribe_all(args.cache, [n for names in groups.values() for n in names])
+    groups = {n.split("_")[0]: [n] for n in unseen} if unseen else \
+        {g: names for g, names in {"corpus": MEETINGS, "meeting5": HELD_OUT, "tuning": TUNING,
+                                   "unseen": [n for n in UNSEEN if n not in TUNING]}.items()
+         if g in args.groups.split(",")}
+    sources = args.speech.split(",")
     wanted = args.engines.split(",")
     rows = [("BEFORE grounded", "-", None, before_minutes())] if "grounded" in wanted else []
     rows += [(f"START {args.start}", "-", None, before_minutes(args.start))] if args.start and "grounded" in wanted \
@@ -328,54 +378,67 @@ def main() -> int:
         for label, path in {"SmolLM2-135M": "bundled", **dict(g.split("=", 1) for g in args.gguf)}.items():
             engine = LLMEngine.get(path, 2048, args.threads)
             rows += [(name, label, engine, None) for name in ("grounded+llm", "llm") if name in wanted]
-    print(f"# Notes quality: meeting_minutes template, tiny.en transcripts, {args.threads} threads")
-    print("P/R: precision/recall of the lines under Decisions, Action items, Open questions (labelled set)")
-    print(f"{'engine':<16} {'model':<13} {'meeting':<27} {'facts':>5} {'invented':>8} {'length':>6} {'words':>5} "
-          f"{'decisions':>9} {'actions':>9} {'questions':>9} {'time s':>6}")
+    print(f"# Notes quality: meeting_minutes template, transcripts by {', '.join(sources)}, {args.threads} threads")
+    print("P/R: precision/recall of the lines under Decisions, Action items, Open questions (labelled set);"
+          " WER: the transcript's word error rate against the reference text")
+    print(f"{'engine':<16} {'model':<13} {'speech':<9} {'meeting':<27} {'facts':>5} {'invented':>8} {'length':>6} "
+          f"{'words':>5} {'decisions':>9} {'actions':>9} {'questions':>9} {'WER':>5} {'time s':>6}")
     totals: dict[tuple, dict] = {}
+    heard = {source: transcribe_all(args.cache, [n for names in groups.values() for n in names], source,
+                                    args.threads) for source in sources}
     for engine_name, label, engine, before in rows:
-        for name, segments in transcripts.items():
-            notes, seconds = run(engine_name, engine, segments, before)
-            s = score(notes, segments, name)
-            group = next((g for g, names in groups.items() if name in names), None)
-            if group:
-                t = totals.setdefault((engine_name, label, group), {"covered": 0.0, "facts": 0, "invented": 0,
-                                                                     "words": 0, "said": 0, "n": 0,
-                                                                     "heads": {h: [0, 0, 0, 0] for h in HEADS}})
-                t["covered"] += s["coverage"] * s["facts"]
-                t["facts"] += s["facts"]
-                t["invented"] += len(s["invented"])
-                t["words"] += s["words"]
-                t["said"] += s["said"]
-                t["n"] += 1
-                for h in HEADS:
-                    t["heads"][h] = [a + b for a, b in zip(t["heads"][h], s["heads"][h])]
-            print(f"{engine_name:<16} {label:<13} {name:<27} {s['coverage']:>5.0%} {len(s['invented']):>8} "
-                  f"{s['length']:>6.2f} {s['words']:>5} {pr(s['heads']['decisions']):>9} "
-                  f"{pr(s['heads']['actions']):>9} {pr(s['heads']['questions']):>9} {seconds:>6.2f}"
-                  + (f"   invented: {', '.join(s['invented'][:6])}" if s["invented"] else ""), flush=True)
-            if args.show:
-                print(notes)
-                print("missed:", s["missed"])
-    print("\n# in all: key facts covered, invented facts, notes words / transcript words, P/R per heading")
-    for (engine_name, label, group), t in sorted(totals.items(), key=lambda kv: (kv[0][2], kv[0][0])):
+        for source, transcripts in heard.items():
+            for name, segments in transcripts.items():
+                notes, seconds = run(engine_name, engine, segments, before)
+                s = score(notes, segments, name)
+                group = next((g for g, names in groups.items() if name in names), None)
+                if group:
+                    t = totals.setdefault((engine_name, label, group, source),
+                                          {"covered": 0.0, "facts": 0, "invented": 0, "words": 0, "said": 0,
+                                           "heads": {h: [0, 0, 0, 0] for h in HEADS}})
+                    t["covered"] += s["coverage"] * s["facts"]
+                    t["facts"] += s["facts"]
+                    t["invented"] += len(s["invented"])
+                    t["words"] += s["words"]
+                    t["said"] += s["said"]
+                    for h in HEADS:
+                        t["heads"][h] = [a + b for a, b in zip(t["heads"][h], s["heads"][h])]
+                wrong = error_rate([name], transcripts)
+                print(f"{engine_name:<16} {label:<13} {source:<9} {name:<27} {s['coverage']:>5.0%} "
+                      f"{len(s['invented']):>8} {s['length']:>6.2f} {s['words']:>5} {pr(s['heads']['decisions']):>9} "
+                      f"{pr(s['heads']['actions']):>9} {pr(s['heads']['questions']):>9} "
+                      f"{'' if wrong is None else f'{wrong:.1%}':>5} {seconds:>6.2f}"
+                      + (f"   invented: {', '.join(s['invented'][:6])}" if s["invented"] else ""), flush=True)
+                if args.show:
+                    print(notes)
+                    print("missed:", s["missed"])
+    print("\n# in all: key facts covered, invented facts, notes words / transcript words, P/R per heading,"
+          " the transcripts' word error rate")
+    order = list(groups)
+    for (engine_name, label, group, source), t in sorted(
+            totals.items(), key=lambda kv: (order.index(kv[0][2]), kv[0][0], sources.index(kv[0][3]))):
         heads = "  ".join(f"{h} {pr(t['heads'][h])}" for h in HEADS)
         length = t["words"] / t["said"] if t["said"] else 0.0
-        print(f"{group:<9} {engine_name:<16} {label:<13} coverage {t['covered'] / t['facts']:.0%} "
-              f"({t['covered']:.0f}/{t['facts']})  invented {t['invented']}  length {length:.2f}  {heads}")
+        print(f"{group:<9} {engine_name:<16} {label:<13} {source:<9} coverage {t['covered'] / t['facts']:.0%} "
+              f"({t['covered']:.0f}/{t['facts']})  invented {t['invented']}  length {length:.2f}  {heads}  "
+              f"WER {error_rate(groups[group], heard[source]):.1%}")
+    if not args.oracles:
+        return 0
     print("\n# the ceiling within the same budget, chosen by one who knows the facts: whole said clauses,"
           " the picker's own shorter readings (sub-clause), any run of said words in a sentence (span),"
           " and sub-clauses in the words the picker's decisions, actions and questions leave (listed kept),"
           " or leave once cut to keywords (listed cut)")
-    for group, names in groups.items():
-        for level in ("clause", "sub-clause", "span", "listed kept", "listed cut"):
-            if level.startswith("listed"):  # the picker's decisions/actions/questions, the rest sub-clauses
-                found = [oracle(transcripts[n], n, "sub-clause", run("grounded", None, transcripts[n])[0],
-                                cut=level == "listed cut") for n in names]
-            else:
-                found = [oracle(transcripts[n], n, level) for n in names]
-            print(f"{group:<9} {level} oracle: coverage {sum(a for a, _ in found) / sum(b for _, b in found):.0%} "
-                  f"({' '.join(f'{a}/{b}' for a, b in found)})")
+    for source, transcripts in heard.items():
+        for group, names in groups.items():
+            for level in ("clause", "sub-clause", "span", "listed kept", "listed cut"):
+                if level.startswith("listed"):  # the picker's decisions/actions/questions, the rest sub-clauses
+                    found = [oracle(transcripts[n], n, "sub-clause", run("grounded", None, transcripts[n])[0],
+                                    cut=level == "listed cut") for n in names]
+                else:
+                    found = [oracle(transcripts[n], n, level) for n in names]
+                print(f"{group:<9} {source:<9} {level} oracle: coverage "
+                      f"{sum(a for a, _ in found) / sum(b for _, b in found):.0%} "
+                      f"({' '.join(f'{a}/{b}' for a, b in found)})")
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     return 0
 

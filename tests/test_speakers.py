@@ -567,6 +567,26 @@ def test_rename_merge_and_move_speakers_in_the_window_survive_a_restart(qtbot, d
         close_window(qtbot, again)
 
 
+def test_notes_of_one_voice_name_no_speaker_on_each_line():
+    """The review's walk-through: one person speaking, and every line began "Speaker 1:"."""
+    from pathlib import Path
+
+    from workers.engines.llm import GroundedSummarizer, Template
+
+    template = Template.parse((Path(__file__).resolve().parents[1] / "resources" / "templates"
+                               / "meeting_minutes.md").read_text())
+    said = ["We decided to move the bake sale to the first Saturday of June.",
+            "I will ask the bakery for forty loaves by Wednesday.",
+            "The open question is whether the school hall is free that morning.",
+            "The bake sale last year raised money for the new library shelves."]
+    segments = [{"idx": i, "start": 4.0 * i, "end": 4.0 * i + 4, "speaker": "Speaker 1", "text": t}
+                for i, t in enumerate(said)]
+    markdown = GroundedSummarizer(template).summarize(segments)["markdown"]
+    lines = [line for line in markdown.splitlines() if line.startswith("- ") and "None recorded" not in line]
+    assert any("bake sale" in line for line in lines), markdown
+    assert not any("Speaker 1" in line.split("—")[0] for line in lines), markdown
+
+
 def test_the_notes_say_who_said_it_and_who_will_do_it():
     """Grounded minutes of a transcript with speakers: each line after its speaker's
     name, and "I will …" owned by whoever said it."""

@@ -50,7 +50,10 @@ VOICES = {"Lena": ("en-us+f3", 165), "Omar": ("en-gb", 155), "Priya": ("en-gb-x-
           "Amara": ("en-us+f4", 165),
           # meeting17_chess_club
           "Wanda": ("en-gb-x-gbclan+f2", 160), "Ezra": ("en-gb+m3", 155), "Fatima": ("en-us-nyc+f4", 165),
-          "Bjorn": ("en-029+m2", 150)}
+          "Bjorn": ("en-029+m2", 150),
+          # meeting18_youth_football
+          "Rhea": ("en-gb-x-gbcwmd+f3", 160), "Milo": ("en-us+m4", 155), "Tamsin": ("en-gb-scotland+f2", 165),
+          "Hector": ("en-gb-x-rp+m5", 150)}
 
 
 def main(name: str = "meeting5_volunteer_fair") -> None:

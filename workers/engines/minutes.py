@@ -43,7 +43,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from workers.engines.grounding import content_words
+from workers.engines.grounding import CALENDAR, content_words
 from workers.timefmt import clock
 
 SENTENCE = re.compile(r"(?<=[.!?…])\s+(?=[A-Z0-9\"'])")
@@ -72,19 +72,24 @@ PENDING = re.compile(r"\b(?:a decision on|decide (?:on|whether|if|by|between)|ne
                      rf"still (?:need|needs|have|has) to {SETTLE}|"
                      r"open question|still open|what if|(?:i am|i'm|we are|we're) not sure (?:whether|if|how|what|"
                      r"when|who)|unclear (?:whether|if|how|who)|we don't know (?:whether|if|yet|how)|tbd)\b", re.I)
+# "Let's find out", "let's think about it", "let's ask around": looking into a matter decides nothing
+INQUIRE = (r"find out|think|wait|check|look into|consider|sleep on|ask around|figure|work out|keep (?:thinking|"
+           r"looking|asking)")
 DECIDED = re.compile(r"\b(?:agreed|decided|settled on|signed off|approved|the decision (?:is|was)|"
                      r"(?:that's|that is|it's|it is) settled|"
                      r"our recommendation|we recommend|(?:let's|we'll|we will|we're|we are) (?:go(?:ing)? (?:with|"
                      r"ahead with)|say(?:ing)? (?:yes|no) to|stick(?:ing)? with|accept(?:ing)?|turn(?:ing)? down)|"
                      r"the plan is|consensus)\b|"
+                     # "Then we'll order two more.", "Okay, then we go for the blue one.": what the group
+                     # will do, said as the outcome of what was just said
+                     rf"^(?:(?:okay|ok|right|fine|good|all right|alright)[,.]?\s+)?then[,]?\s+"
+                     rf"we(?:'ll|’ll| will)?\s+(?!need\b|have to\b|be\b|see\b|talk\b|discuss\b|start\b|"
+                     rf"move on\b|come back\b|get back\b|{INQUIRE})(?:go (?:with|for)\b|(?<=ll\s)\w|(?<=will\s)\w)|"
                      # "Fine, sixty it is.", "Saturday it is then.": the choice, confirmed
                      r"(?:^|,\s+)(?!(?:that|this|what|which|there|here|so|as|how|who|where|when|whatever|i|we|you|"
                      r"they|he|she|it|yes|yeah|no|well|maybe|perhaps|sure|if|because|whether|though)\b)"
                      r"\w+(?:[ -]\w+){0,2} it is(?: then)?[.!]?$",
                      re.I)
-# "Let's find out", "let's think about it", "let's ask around": looking into a matter decides nothing
-INQUIRE = (r"find out|think|wait|check|look into|consider|sleep on|ask around|figure|work out|keep (?:thinking|"
-           r"looking|asking)")
 PROPOSED = re.compile(r"\b(?:i|we)(?:'d)?(?: \w+)? (?:suggest|propose|prefer|recommend)\b|\btop priority\b|"
                       r"\bi(?:'d| would)? say (?:we|let's)\b|"
                       r"\blet's (?!start|begin|get|wrap|move on|go through|look|talk|discuss|hear|turn|take a|"
@@ -96,6 +101,11 @@ PROPOSAL = re.compile(r"^(?:(?:okay|ok|so|and|well|then|now|maybe|also)[,.]?\s+)
 AGREES = re.compile(r"^(?:yes|yeah|yep|sure|okay|ok|fine|agreed|absolutely|definitely|of course|certainly|"
                     r"(?:good|great|nice) (?:idea|plan|point)|sounds (?:good|great|fine|right)|makes sense|why not|"
                     r"let's|go ahead|fine by me|works for me|i agree|no objections?|deal|done)\b", re.I)
+# "…, any objections?" "None from me." / "No objections.": a question that asks who is against, and a
+# reply that nobody is, agree too
+AGAINST = re.compile(r"\b(?:any|no) (?:objections?|concerns?)\??$|\b(?:anyone|anybody) (?:against|object)\??$", re.I)
+NOBODY_AGAINST = re.compile(r"^(?:none|no|nope|not (?:from )?me|no objections?|no concerns?|nobody|not at all)\b",
+                            re.I)
 AGREES_WORDS = 5  # a reply this short, or shorter, that agrees, answers the question
 # "Good, so that's settled.", "Then it's agreed.": a confirmation of what was proposed just before
 CONFIRMED = re.compile(r"^(?:(?:good|great|right|okay|ok|fine|so|then|and|well|alright)[,.]?\s+)*"
@@ -170,7 +180,9 @@ ANNOUNCED_LIST = re.compile(r"\b(?:follow[- ]?up actions?|next steps|action item
 # "the annual meeting", "the next session": a later meeting a matter is put off to
 MEETING = r"the (?:annual|general|yearly|monthly|next) (?:general )?(?:meeting|session|review)"
 UNKNOWN = re.compile(r"\b(?:(?:do not|don't|doesn't|does not|didn't) know|no idea|not sure|no answer|"
-                     r"(?:nobody|no one|no-one) (?:yet|knows)|good question|can't say|cannot say|unclear|"
+                     # "Nobody has offered yet.", "Not yet.": nobody has taken it on
+                     r"(?:nobody|no one|no-one) (?:yet|knows|(?:has|have) \w+ yet)|^(?:no,?\s+)?not yet|"
+                     r"good question|can't say|cannot say|unclear|"
                      r"(?:come|get) back to (?:that|this|it|you)|not decide|think about it|leave (?:that|it|this) open|"
                      r"(?:vote|decide) on (?:that|it|this) later|later on that|"
                      rf"(?:leave|keep|save|park) (?:that|it|this) (?:for|until|till) (?:later|next time|the next \w+|"
@@ -326,12 +338,23 @@ NOT_NAMES = {"we", "i", "they", "it", "this", "that", "there", "first", "second"
              "she", "you", "our", "if", "when", "once"}
 
 
+PLACE_BEFORE = re.compile(r"\b(?:on|at|in|into|from|near|to|of|by|off|along|behind|opposite)\s+(?:[A-Z][a-z]+\s+)*$")
+
+
+def _in_a_place(before: str) -> bool:
+    """The capitalised word ends a preposition's object ("the shop on Bridge Street will …"):
+    a place or a thing's name, not who will do it. A day or month ends that object ("on
+    Sunday Oskar will …")."""
+    place = PLACE_BEFORE.search(before)
+    return bool(place) and not any(w.lower() in CALENDAR for w in place.group(0).split()[1:])
+
+
 def owner_of(text: str) -> str | None:
     """A person or team named as doing something ("Maria is looking into …", "the data team will …")."""
     for match in NAMED_COMMIT.finditer(text):
         name = match.group(0).split()[0] if not match.group(0).lower().startswith("the ") \
             else " ".join(match.group(0).split()[1:3])
-        if name.lower() not in NOT_NAMES:
+        if name.lower() not in NOT_NAMES and not _in_a_place(text[:match.start()]):
             return name
     for said in (NAMED_ITEM.match(text), REQUEST.match(text), NAMED_PRESENT.match(text)):  # "First, Bruno paints …"
         if said and said.group(1).lower() not in NOT_NAMES:
@@ -440,7 +463,8 @@ NOTE_START = {
     "decisions": re.compile(r"^(?:(?:i|we)\s+(?:have\s+|'ve\s+)?)?(?:agreed|decided)(?:\s+(?:last|this)\s+\w+)?"
                             r"\s+(?:to|that)\s+|^(?:i|we)\s+(?:would\s+|'d\s+)?(?=(?:suggest|propose|prefer|recommend)\b)|"
                             r"^i(?:'d|\s+would)?\s+say\s+(?=we\b)|"
-                            r"^we(?:'ll|\s+will)\s+(?=(?:go|say|stick|accept|turn)\b)|"
+                            r"^we(?:'ll|’ll|\s+will)\s+(?!not\b|be\b|have\b|need\b)(?=\w)|"
+                            r"^we\s+(?=go (?:with|for)\b)|"
                             r"^(?:let's|let us)\s+(?!not\b)(?=\w)",
                             re.I),
 }
@@ -599,6 +623,8 @@ class Minutes:
         said = sentences(segments)
         self.next_said = {id(a): b for a, b in zip(said, said[1:])}  # the sentence said after, however short
         self.transcript_words = sum(words_in(s.text) for s in said)
+        # who said a line is worth its words only when more than one person speaks
+        self.voices = len({s.speaker for s in said if s.speaker})
         self.all = [s for s in said if not SKIP.match(s.text) and len(s.text.split()) >= 4]
         self.index = {id(s): i for i, s in enumerate(self.all)}
         counts = Counter(w for s in self.all for w in content_words(s.text))
@@ -703,9 +729,12 @@ class Minutes:
         """The sentence said right after the *i*-th is a short reply that agrees ("Sure.",
         "Good idea.", "Yes, let's."): not one that says "but" or "not", nor asks again."""
         reply = self.next_said.get(id(self.all[i]))
-        return bool(reply and AGREES.match(reply.text) and words_in(reply.text) <= AGREES_WORDS
-                    and not reply.text.endswith("?") and not negations_in(reply.text)
-                    and not re.search(r"\bbut\b", reply.text, re.I))
+        if not reply or words_in(reply.text) > AGREES_WORDS or reply.text.endswith("?") \
+                or re.search(r"\bbut\b", reply.text, re.I):
+            return False
+        if AGAINST.search(self.all[i].text):  # "Any objections?" "None from me.": nobody is against
+            return bool(NOBODY_AGAINST.match(reply.text))
+        return bool(AGREES.match(reply.text) and not negations_in(reply.text))
 
     @staticmethod
     def _instruction(text: str) -> bool:
@@ -991,7 +1020,7 @@ class Minutes:
 
     def render(self, line: Line) -> str:
         s = line.sentence
-        who = f"**{s.speaker}:** " if s.speaker else ""
+        who = f"**{s.speaker}:** " if s.speaker and self.voices > 1 else ""
         if line.kind == "actions":  # the owner, when the line does not name them (the day is in it)
             owner = self.taken_on_by(s) or owner_in(s)
             tag = f" — **Owner:** {owner}" if owner and owner.lower() not in line.text.lower() else ""
