@@ -1034,3 +1034,73 @@ def test_a_question_nobody_has_taken_on_yet_stays_open():
                            "Who is collecting the spare tables from the school?",
                            "Priya has that in hand, on Friday."))
     assert minutes.kinds == {0: "questions", 2: "questions"}, minutes.kinds
+
+
+# a notes line that ends on one of these has lost what it needs after it: a verb's object or
+# complement, a modal's verb, a preposition's object, a what-clause's verb ("Brakes need.",
+# "Ask not what country.")
+NEEDS_WHAT_FOLLOWS = {"need", "needs", "want", "wants", "ask", "asks", "see", "tell", "give", "make", "get", "bring",
+                      "take", "send", "order", "can", "could", "will", "would", "should", "must", "to", "of", "for",
+                      "with", "about", "from", "what", "which", "whether", "that", "is", "are", "have", "has"}
+
+
+CLAUSE_VERB = {"can", "could", "will", "would", "should", "must", "may", "might", "is", "are", "was", "were", "do",
+               "does", "did", "has", "have", "had"}
+
+
+def ends_open(line: str) -> bool:
+    """The line ends on a word that needs what follows, or inside a what/which/whether clause
+    that has no verb yet ("ask not what country")."""
+    words = re.findall(r"[\w'’-]+", LINK.sub("", line).lower())
+    wh = [n for n, w in enumerate(words) if w in ("what", "which", "whether")]
+    return bool(words) and (words[-1] in NEEDS_WHAT_FOLLOWS or
+                            any(not any(w in CLAUSE_VERB or w.endswith("ed") for w in words[n + 1:]) for n in wh))
+
+
+def test_a_phrase_never_ends_where_its_grammar_is_open_nor_drops_the_subject_of_a_present_verb():
+    """Round 10: a phrase is a run of said words, but a cut in the wrong place makes it say what
+    nobody said. It never ends on a verb whose object or complement follows ("Sails need" of
+    "the sails need a proper repair"), never ends inside a what/which clause ("Ask what kitchen"
+    without what it can offer), never starts after its subject on a present verb (which reads
+    as an instruction: "See occasional leaks"), and never starts on a preposition that does
+    not qualify a number ("Over summer holidays")."""
+    from workers.engines.minutes import phrases
+
+    sails = phrases("The boat's sails need a proper repair before the regatta in June")
+    assert sails and not [p for p in sails if ends_open(p)], sails
+    assert "Boat's sails need a proper repair." in sails
+    assert "Regatta in June." not in sails  # a preposition's object is no subject
+    kitchen = phrases("The trainees asked what the kitchen can offer them for lunch")
+    assert not [p for p in kitchen if "what" in p.lower() and not p.endswith("lunch.")], kitchen
+    leaks = phrases("we still see occasional leaks in the cellar after heavy rain")
+    assert not [p for p in leaks if p.startswith("See")], leaks
+    assert not [p for p in leaks if p.startswith("Cellar")], leaks  # nor on a preposition's object
+    assert "Sold over 200 loaves." in phrases("we sold over 200 loaves at the harvest fair")  # a past tense reports
+    holidays = phrases("Over the summer holidays the bakery ran out of bread before noon")
+    assert holidays and not [p for p in holidays if p.startswith("Over")], holidays
+
+
+def test_no_notes_line_of_a_meeting_or_of_the_jfk_speech_ends_on_a_word_that_needs_what_follows():
+    """Round 10: notes made of said words are still statements the speaker made. The jfk speech
+    (its reference text, with and without the punctuation a recogniser may leave out) and an
+    invented meeting full of verbs that take an object give no line ending on a verb, modal or
+    preposition that needs what follows, and every line is said words in order."""
+    from tests.helpers import CORPUS
+
+    speech = (CORPUS / "jfk.txt").read_text().strip()
+    unpunctuated = re.sub(r"[,.]", "", speech) + "."
+    meeting = said("The club bus needs a new battery before the away game on Saturday.",
+                   "We still see some mud on the pitch after heavy rain, so the groundsman wants a drain.",
+                   "Parents asked what the club can offer the under-tens for the winter months.",
+                   "Over the last few weeks the kit shop sold out of socks twice.",
+                   "Ines will ask the council whether the floodlights can stay on until nine.")
+    for segments in ([{"start": 0.0, "end": 11.0, "text": speech}], [{"start": 0.0, "end": 11.0, "text": unpunctuated}],
+                     meeting):
+        notes = GroundedSummarizer(minutes_template()).summarize(segments)["markdown"]
+        lines = [line for line in notes.splitlines() if line.startswith("- ")]
+        assert lines, notes
+        said_text = " ".join(s["text"] for s in segments)
+        for line in lines:
+            text = LINK.sub("", line).split(" — ")[0].lstrip("- ").strip()
+            assert not ends_open(text), notes
+            assert is_subsequence(re.sub(r"^\w+:\s+", "", text), said_text), (text, notes)

@@ -541,6 +541,31 @@ AUXILIARY = {"is", "are", "was", "were", "be", "been", "being", "has", "have", "
              "should", "shall", "may", "might", "must", "do", "does", "did", "get", "got"}
 SUBJECT_PRONOUN = {"i", "we", "they", "you"}
 OBJECT = {"him", "her", "them", "it", "us", "me", "you", "this", "that", "these", "those"}
+# a phrase says what the speaker said only if its grammar closes where it ends:
+# a verb that needs what follows ("brakes need" without "new pads", "plan" without "to …")
+NEEDS_MORE = {"need", "needs", "needed", "want", "wants", "wanted", "plan", "plans", "planned", "try", "tries",
+              "tried", "hope", "hopes", "hoped", "expect", "expects", "expected", "going", "able", "agree", "agreed",
+              "decide", "decided", "seem", "seems", "seemed", "used", "ought", "manage", "managed", "forgot",
+              "remember", "remembered", "intend", "intends", "mean", "means", "meant", "afford", "refuse", "refused",
+              "promise", "promised", "offer", "offered", "ask", "asks", "asked", "tell", "tells", "told", "let",
+              "lets", "help", "helps", "helped", "keep", "keeps", "kept", "start", "starts", "started", "stop",
+              "stops", "stopped", "begin", "began", "like", "love", "prefer", "wish", "allow", "allowed", "make",
+              "makes", "give", "gives", "gave", "put", "puts", "see", "sees", "saw", "find", "found", "know", "knows",
+              "say", "says", "said", "think", "thinks", "thought", "get", "gets", "got", "bring", "brings", "take",
+              "takes", "send", "sends", "buy", "buys", "order", "book", "check", "call", "ring", "email", "pay",
+              "cost", "costs", "cover", "covers", "include", "includes", "hold", "holds", "reach", "reached"}
+# nor before the start of a noun phrase: the word before it is a verb or preposition whose object it is
+OBJECT_START = {"a", "an", "the", "our", "your", "their", "its", "his", "my", "some", "any", "every", "each", "no",
+                "what", "which", "whether", "how", "who", "whom", "whose", "where", "why"}
+# a clause opened by one of these runs to its end ("ask not what country" has lost what it can do)
+WH = re.compile(r"^(?:what|which|who|whom|whose|whether|how|why|where)$", re.I)
+# a subject's adverbs ("we still see …"): a phrase that leaves out the subject starts with its
+# verb and reads as an instruction ("See occasional smoke")
+SUBJECT_ADVERB = {"still", "also", "just", "really", "often", "now", "then", "already", "always", "usually",
+                  "sometimes", "only", "even", "finally", "all", "both", "certainly", "probably"}
+# a past tense reads as a report without its subject ("Paid almost 300", "Sent draft yesterday")
+PAST_FORM = re.compile(r"^(?:\w+ed|sent|paid|won|lost|found|heard|spent|sold|bought|made|took|gave|got|came|went|"
+                       r"met|left|kept|held|built|brought|told|said|had|did|saw|ran|began|wrote|chose|fixed|set|put)$")
 QUALIFIER = re.compile(rf"^(?:almost|nearly|only|about|roughly|around|over|under|less|more|most|some|several|few|"
                        rf"many|every|each|no|\d[\d.,:%]*|{NUMBER_WORDS})$", re.I)
 
@@ -584,11 +609,26 @@ def phrases(clause: str) -> set[str]:
                 a and (BOUND_BEFORE.match(bare[a - 1]) or NEGATION.match(bare[a - 1])) or \
                 a > 1 and low_bare[a - 1] == "and" and number[a - 2] and number[a]:
             continue  # nor inside a number: "forty tickets" of "one hundred and forty tickets" says 40
+        if a > 1 and low_bare[a - 1] in OBJECT_START and low_bare[a - 2] in PREPOSITION | {"before", "after", "until"}:
+            continue  # "cellar after rain" of "leaks in the cellar after rain": a preposition's object
+        if low_bare[a] in PREPOSITION and not (a + 1 < len(words) and number[a + 1]):
+            continue  # "Over last few weeks" is no statement; "over 200 people" is a quantity
+        if a and not pronoun_aux and not PAST_FORM.match(low_bare[a]):
+            k = a - 1
+            while k > 0 and low_bare[k] in SUBJECT_ADVERB:
+                k -= 1
+            if low_bare[k] in {"i", "we", "they", "he", "she"}:  # not "you": "for you ask …"
+                continue  # "see slow queries" of "we still see slow queries" reads as an instruction
         for b in range(a + low - 1, min(len(words), a + high)):
             if not content[b] or any(n < a or n > b for n in negations) or any(w[-1] in ",;:" for w in words[a:b]):
                 continue
             if b + 1 < len(words) and not (low_bare[b + 1] in FUNCTION - OBJECT or words[b][-1] in ",;:"):
                 continue  # "Most guests bring" without "coats", "and ask" without "him": a phrase ends where one does
+            if b + 1 < len(words) and words[b][-1] not in ",;:" and \
+                    (low_bare[b] in NEEDS_MORE or low_bare[b + 1] in OBJECT_START):
+                continue  # "brakes need" without "new pads", "ask not" without "what": its object follows
+            if b + 1 < len(words) and any(WH.match(w) for w in bare[a:b + 1]):
+                continue  # "ask not what country" without "can do for you": a what-clause goes to its end
             if b + 1 < len(words) and (number[b] or MEASURE.match(bare[b])):
                 continue  # "three" without "chairs", "a week" without "of work"
             if sum(content[a:b + 1]) < 2 or (a == 0 and b == len(words) - 1):
