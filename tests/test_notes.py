@@ -850,6 +850,24 @@ def test_a_matter_said_not_yet_settled_or_still_to_agree_is_an_open_question():
     assert minutes.kinds == {0: "questions", 1: "questions", 2: "questions", 3: "decisions"}, minutes.kinds
 
 
+def test_happy_agrees_and_what_nobody_knows_yet_stays_open():
+    """Seen on meeting18's reference text after its runs: "Everyone happy with that?" answered
+    "Happy." was listed as an open question, and "one thing we still don't know is who …" was
+    not listed. "Happy" agrees ("happy if …" does not), and what we don't know yet is open."""
+    from workers.engines.minutes import Minutes
+
+    minutes = Minutes(said("The choir could sing on the church steps before the parade starts.",
+                           "Should we end the concert with the harbour song again this year?",
+                           "Happy with that.",
+                           "One thing we still don't know is who brings the keyboard to the hall.",
+                           "Could we borrow the folding stage from the rowing club?",
+                           "Happy if they say yes, but they used it last weekend.",
+                           "The rowing club only lends the stage to members, I think."))
+    # "Happy with that." is too short to be a line of its own: the question is 1, the unknown 2
+    assert minutes.kinds.get(1) == "decisions" and minutes.kinds.get(2) == "questions", minutes.kinds
+    assert minutes.kinds.get(3) != "decisions", minutes.kinds  # "happy if …, but …" agrees to nothing
+
+
 def test_looking_into_a_matter_decides_nothing():
     """Round 8: "Okay, let's find out." became the decision "Find out."; finding out, thinking
     it over, checking or asking around is no decision ("Let's hire the van" still is)."""

@@ -71,7 +71,9 @@ PENDING = re.compile(r"\b(?:a decision on|decide (?:on|whether|if|by|between)|ne
                      rf"(?:have|has|had)(?:n't| not)(?: yet)? {SETTLE}(?! to\b)|not (?:yet )?{SETTLE} (?:yet|on)\b|"
                      rf"still (?:need|needs|have|has) to {SETTLE}|"
                      r"open question|still open|what if|(?:i am|i'm|we are|we're) not sure (?:whether|if|how|what|"
-                     r"when|who)|unclear (?:whether|if|how|who)|we don't know (?:whether|if|yet|how)|tbd)\b", re.I)
+                     r"when|who)|unclear (?:whether|if|how|who)|"
+                     r"(?:we|nobody|no one) (?:still )?(?:don't|do not|doesn't|does not) (?:yet )?know (?:is |yet )?"
+                     r"(?:whether|if|yet|how|who|what|when|where|which)|tbd)\b", re.I)
 # "Let's find out", "let's think about it", "let's ask around": looking into a matter decides nothing
 INQUIRE = (r"find out|think|wait|check|look into|consider|sleep on|ask around|figure|work out|keep (?:thinking|"
            r"looking|asking)")
@@ -100,7 +102,8 @@ PROPOSAL = re.compile(r"^(?:(?:okay|ok|so|and|well|then|now|maybe|also)[,.]?\s+)
 # "Good idea.", "Sure.", "Yes, let's.": a short reply that agrees (a reply "but …" or "not …" does not)
 AGREES = re.compile(r"^(?:yes|yeah|yep|sure|okay|ok|fine|agreed|absolutely|definitely|of course|certainly|"
                     r"(?:good|great|nice) (?:idea|plan|point)|sounds (?:good|great|fine|right)|makes sense|why not|"
-                    r"let's|go ahead|fine by me|works for me|i agree|no objections?|deal|done)\b", re.I)
+                    r"let's|go ahead|fine by me|works for me|i agree|no objections?|deal|done|"
+                    r"(?:(?:i'm|i am|we're|we are|all) )?happy(?: with (?:that|it|this))?)\b(?! *(?:if|when|to|but)\b)", re.I)
 # "…, any objections?" "None from me." / "No objections.": a question that asks who is against, and a
 # reply that nobody is, agree too
 AGAINST = re.compile(r"\b(?:any|no) (?:objections?|concerns?)\??$|\b(?:anyone|anybody) (?:against|object)\??$", re.I)
@@ -730,7 +733,8 @@ class Minutes:
             # "Not decided yet.": a reply that says only that it is open is about the question
             about_it = REFERS_BACK.search(text) or re.search(r"\b(?:that|it|this)\b", text, re.I) \
                 and len(content_words(text)) <= 3
-            if self.all[i - 1].text.endswith("?") and not text.endswith("?") and (
+            replied = self.next_said.get(id(self.all[i - 1])) is self.all[i]  # not after a short reply
+            if replied and self.all[i - 1].text.endswith("?") and not text.endswith("?") and (
                     kinds.get(i) == "questions" and about_it or UNKNOWN.search(text)):
                 kinds.pop(i, None)
                 kinds[i - 1] = "questions"
