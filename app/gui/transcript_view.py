@@ -388,7 +388,6 @@ class TranscriptWidget(QWidget):
         self.revert_button.setEnabled(any(self.model.segments[i.row()].get("original_text") for i in rows
                                           if i.row() < len(self.model.segments)))
 
-    # --- loading -----------------------------------------------------------------
     def _fit_rows_in_view(self) -> None:
         """Each row in view as tall as its text needs (never less than the usual row)."""
         table, rows = self.table, self.model.rowCount()
@@ -397,6 +396,7 @@ class TranscriptWidget(QWidget):
             table.setRowHeight(row, max(least, table.sizeHintForRow(row)))
             row += 1
 
+    # --- loading -----------------------------------------------------------------
     def open_job(self, job_id: str, segment: int | None = None) -> None:
         job = self.store.job(job_id)
         self.job_id = job_id

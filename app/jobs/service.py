@@ -8,6 +8,7 @@ import hashlib
 import json
 import logging
 import os
+import stat
 import threading
 import time
 from dataclasses import dataclass
@@ -545,8 +546,6 @@ def _finished_at(meta: dict) -> float:
 def _not_a_pipe(path: str) -> bool:
     """False for a named pipe, device or socket: opening one to hash it can wait for ever
     (the intake hung on a FIFO called talk.mp3); the probe refuses it with its sentence."""
-    import stat
-
     try:
         mode = os.stat(path).st_mode
     except OSError:  # missing or unreadable: the probe says so

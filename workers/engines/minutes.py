@@ -352,6 +352,11 @@ def _in_a_place(before: str) -> bool:
     return bool(place) and not any(w.lower() in CALENDAR for w in place.group(0).split()[1:])
 
 
+def asked_clause(question: str) -> str:
+    """What a question asks: its last clause ("…, so what went well?" asks "so what went well?")."""
+    return [c for c in CLAUSE.split(question) if c.strip()][-1]
+
+
 def owner_of(text: str) -> str | None:
     """A person or team named as doing something ("Maria is looking into …", "the data team will …")."""
     for match in NAMED_COMMIT.finditer(text):
@@ -753,7 +758,7 @@ class Minutes:
             return "actions"  # "Tilda, could you call …?" asks someone to do it: no open question
         if text.endswith("?"):
             if self._agreed(i):  # "Could we put up a sign?" "Good idea.": answered, and agreed when proposed
-                asked = [c for c in CLAUSE.split(text) if c.strip()][-1]
+                asked = asked_clause(text)
                 return "decisions" if PROPOSAL.match(text) or PROPOSAL.match(asked) or PROPOSED.search(text) \
                     else None
             return "questions" if self._open_question(i) else None
@@ -802,7 +807,7 @@ class Minutes:
         a reply that says what is, or the asker's own answer) unless that reply does not know
         or puts the question off ("I don't know yet", "Nobody yet, we'll come back to it")."""
         s = self.all[i]
-        asked = [c for c in CLAUSE.split(s.text) if c.strip()][-1]  # "…, so what went well?" asks the last clause
+        asked = asked_clause(s.text)
         if FLOOR.search(asked):
             return False
         reply = self.next_said.get(id(s))  # however short: "Nobody knows.", "No idea yet."

@@ -610,14 +610,14 @@ def _tie_pieces(prints: np.ndarray, owners: np.ndarray, centroids: np.ndarray, l
                 two = (i, j) in apart
                 if not two and not (len(centroids) > 1 and hi > lo and (a[lo:hi, ki] & a[lo:hi, kj]).any()):
                     continue
-                sims = prints @ np.stack(centroids).T
                 weaker = i if sims[i, chosen[i]] < sims[j, chosen[j]] else j
                 order = np.argsort(-sims[weaker])
                 if not two or (len(order) > 1 and sims[weaker, order[1]] >= SAME_SPEAKER):
                     chosen[weaker] = order[1]
-                else:
+                else:  # a speaker of its own: every print is compared with it from now on
                     centroids.append(prints[weaker])
                     chosen[weaker] = len(centroids) - 1
+                    sims = prints @ np.stack(centroids).T
     return chosen
 
 
