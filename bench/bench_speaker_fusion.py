@@ -138,12 +138,7 @@ def second_opinion(item: dict, a: float, b: float):
                     if (s + g) / 2 < voices.SAME_SPEAKER:
                         sim[i, j] = sim[j, i] = -np.inf  # these two stay apart; the next pair is asked
                         continue
-            ni, nj = len(members[i]), len(members[j])
-            merged = (sim[i] * ni + sim[j] * nj) / (ni + nj)
-            sim[i], sim[:, i] = merged, merged
-            sim[i, i] = -np.inf
-            sim[j], sim[:, j] = -np.inf, -np.inf
-            members[i] += members.pop(j)
+            voices._join_groups(sim, members, i, j)
         return [np.array(m) for m in members.values()]
 
     return agglomerate

@@ -366,13 +366,19 @@ def _agglomerate(points: np.ndarray, low: int, high: int) -> list[np.ndarray]:
         i, j = np.unravel_index(np.argmax(sim), sim.shape)
         if len(members) <= high and sim[i, j] < SAME_SPEAKER:
             break
-        ni, nj = len(members[i]), len(members[j])
-        merged = (sim[i] * ni + sim[j] * nj) / (ni + nj)
-        sim[i], sim[:, i] = merged, merged
-        sim[i, i] = -np.inf
-        sim[j], sim[:, j] = -np.inf, -np.inf
-        members[i] += members.pop(j)
+        _join_groups(sim, members, i, j)
     return [np.array(m) for m in members.values()]
+
+
+def _join_groups(sim: np.ndarray, members: dict[int, list[int]], i: int, j: int) -> None:
+    """Group j merged into group i, in place: i's similarities become the size-weighted mean of both
+    (average linkage), j's row and column are no more."""
+    ni, nj = len(members[i]), len(members[j])
+    merged = (sim[i] * ni + sim[j] * nj) / (ni + nj)
+    sim[i], sim[:, i] = merged, merged
+    sim[i, i] = -np.inf
+    sim[j], sim[:, j] = -np.inf, -np.inf
+    members[i] += members.pop(j)
 
 
 def _refine(embeddings: np.ndarray, centroids: np.ndarray, rounds: int = 5) -> np.ndarray:
