@@ -208,8 +208,12 @@ def editor_for(setting, value, data_root=None) -> QWidget:
         editor = ValueCombo(choice_items(setting), str(value), editable=False)
     elif setting.key == "language":
         editor = ValueCombo(language_items(), str(value))
-    elif setting.key == "translate_to":
-        editor = ValueCombo(language_items(QCoreApplication.translate("SettingsDialog", "No translation")), str(value))
+    elif setting.key == "translate_to":  # a language of the list, not free text ("German" is shown as de's)
+        from workers.engines.llm import language_name
+
+        code = language_name(str(value))[0] if str(value).strip() else ""
+        editor = ValueCombo(language_items(QCoreApplication.translate("SettingsDialog", "No translation")), code,
+                            editable=False)
     elif setting.key == "speakers":
         editor = ValueCombo(speaker_items(), str(value))
     elif setting.pick == "speech model":

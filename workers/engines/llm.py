@@ -19,6 +19,7 @@ from typing import Callable
 
 from workers.engines.gguf import BUNDLED, DEFAULT_GGUF_PACKAGE, bundled_gguf  # noqa: F401 (their old home)
 from workers.errors import ModelError
+from workers.options import TRANSLATION_LANGUAGES
 from workers.timefmt import clock
 
 log = logging.getLogger(__name__)
@@ -286,13 +287,7 @@ class GroundedSummarizer:
         return "\n".join(lines), dropped
 
 
-LANGUAGES = {
-    "ar": "Arabic", "cs": "Czech", "da": "Danish", "de": "German", "el": "Greek", "en": "English",
-    "es": "Spanish", "fi": "Finnish", "fr": "French", "he": "Hebrew", "hi": "Hindi", "hu": "Hungarian",
-    "id": "Indonesian", "it": "Italian", "ja": "Japanese", "ko": "Korean", "nl": "Dutch", "no": "Norwegian",
-    "pl": "Polish", "pt": "Portuguese", "ro": "Romanian", "ru": "Russian", "sv": "Swedish", "th": "Thai",
-    "tr": "Turkish", "uk": "Ukrainian", "vi": "Vietnamese", "zh": "Chinese",
-}
+LANGUAGES = TRANSLATION_LANGUAGES  # the languages a translation may go into (workers.options)
 
 
 # How well each translation path did on the corpus (bench/bench_translation.py: chrF, 0-100,
