@@ -249,13 +249,15 @@ class SpeakerStore:
         return [r[0] for r in self._q(f"SELECT DISTINCT job_id FROM speakers WHERE person_id IN ({marks})",
                                       person_ids)]
 
-    def rename_person(self, person_id: int, name: str) -> None:
+    def rename_person(self, person_id: int, name: str) -> list[str]:
         """A new name for a person, in every transcript they speak in (and its notes). To
-        a name someone else has: the two are merged."""
+        a name someone else has: the two are merged. Returns those transcripts' jobs (their
+        notes changed: search must index them again)."""
         jobs = self._jobs_of(person_id)
         self._rename_person(person_id, name)
         for job_id in jobs:
             self.refresh_notes(job_id)
+        return jobs
 
     def _rename_person(self, person_id: int, name: str) -> None:
         with self.transaction() as db:
@@ -266,12 +268,15 @@ class SpeakerStore:
             db.execute("UPDATE people SET name=?, updated_at=? WHERE id=?", (name, time.time(), person_id))
             db.execute("UPDATE speakers SET name=? WHERE person_id=?", (name, person_id))
 
-    def merge_people(self, source: int, target: int) -> None:
+    def merge_people(self, source: int, target: int) -> list[str]:
+        """*source* is *target* (their voices joined, *source*'s transcripts named as
+        *target*); returns the jobs whose names, and so notes, changed."""
         jobs = self._jobs_of(source)
         with self.transaction() as db:
             self._merge_people(db, source, target)
         for job_id in jobs:
             self.refresh_notes(job_id)
+        return jobs
 
     def _merge_people(self, db, source: int, target: int) -> None:
         rows = {r["id"]: r for r in db.execute("SELECT * FROM people WHERE id IN (?,?)", (source, target))}
