@@ -146,3 +146,22 @@ def test_a_translation_goes_into_a_language_of_the_list(qtbot, tmp_path):
     assert box.text() == "de"
     offered = {box.itemData(i) for i in range(box.count())}
     assert {"de", "fr", "ja"} <= offered and all(problem_with("translate_to", code) is None for code in offered)
+
+
+@pytest.mark.gui
+def test_a_translation_warning_sends_no_one_to_a_path_that_scored_as_low(qtbot):
+    """The bundled model's warning (the command line's note, Settings, Jobs › Translate…)
+    said "For English from speech, transcribe with the speech model 'base' and the task
+    'translate'": a path that scored 37 too, below the same floor, and warned in turn. Both
+    warnings now say what was measured and that the larger models were not."""
+    from app.gui.settings_dialog import caution
+    from workers.engines.llm import TRANSLATION_CHRF, TRANSLATION_FLOOR, translation_warning
+
+    assert TRANSLATION_CHRF[("speech", "base")] < TRANSLATION_FLOOR  # what the pointer pointed to
+    shown = caution("translate_to", {"translate_to": "de", "llm_model": "bundled"})
+    for text in (translation_warning("text", "bundled"), shown):
+        assert "scored 37 of 100" in text and "transcribe with the speech model 'base'" not in text
+        assert "'base' turning speech into English scored no better (37)" in text and "Settings › Models" in text
+    for text in (translation_warning("speech", "base"),
+                 caution("task", {"task": "translate", "model": "base"})):
+        assert "none has been scored yet" in text and "translates better" not in text

@@ -311,11 +311,13 @@ def translation_warning(path: str, model: str) -> str | None:
     if path == "text":
         return (f"The bundled translation model (SmolLM2-135M) scored {score:.0f} of 100 on Earmark's test "
                 f"translation, below the {TRANSLATION_FLOOR:.0f} a usable translation needs: expect wrong and "
-                "untranslated sentences. For English from speech, transcribe with the speech model 'base' and the "
-                "task 'translate'; for other languages, choose a larger summary model in Settings › Models.")
+                f"untranslated sentences. Whisper 'base' turning speech into English scored no better "
+                f"({TRANSLATION_CHRF[('speech', 'base')]:.0f}); a larger summary model (Settings › Models) is the "
+                "way to a better translation, though none has been scored yet.")
     return (f"Whisper '{model}' scored {score:.0f} of 100 translating speech to English on Earmark's test "
             f"recording, below the {TRANSLATION_FLOOR:.0f} a usable translation needs: expect missing and wrong "
-            "sentences. A larger multilingual speech model (Settings › Models: small or medium) translates better.")
+            "sentences. A larger multilingual speech model (Settings › Models: small or medium) is the way to a "
+            "better translation, though none has been scored yet.")
 
 
 def language_name(code_or_name: str) -> tuple[str, str]:
