@@ -155,9 +155,10 @@ def test_a_translation_warning_sends_no_one_to_a_path_that_scored_as_low(qtbot):
     'translate'": a path that scored 37 too, below the same floor, and warned in turn. Both
     warnings now say what was measured and that the larger models were not."""
     from app.gui.settings_dialog import caution
-    from workers.engines.llm import TRANSLATION_CHRF, TRANSLATION_FLOOR, translation_warning
+    from workers.engines import llm
+    from workers.engines.llm import translation_warning
 
-    assert TRANSLATION_CHRF[("speech", "base")] < TRANSLATION_FLOOR  # what the pointer pointed to
+    assert llm.TRANSLATION_CHRF[("speech", "base")] < llm.TRANSLATION_FLOOR  # what the pointer pointed to
     shown = caution("translate_to", {"translate_to": "de", "llm_model": "bundled"})
     for text in (translation_warning("text", "bundled"), shown):
         assert "scored 37 of 100" in text and "transcribe with the speech model 'base'" not in text
