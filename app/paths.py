@@ -93,13 +93,13 @@ class DataDir:
             return path
         tag = hashlib.sha256(os.fsencode(self.root)).hexdigest()[:12]
         runtime = os.environ.get("XDG_RUNTIME_DIR")
-        if runtime and _private_dir(Path(runtime)):
+        if runtime and private_dir(Path(runtime)):
             short = Path(runtime) / f"earmark-{tag}"
             try:
                 short.mkdir(mode=0o700)
             except FileExistsError:
                 pass
-            if _private_dir(short) and len(os.fsencode(short / name)) <= MAX_SOCKET_PATH:
+            if private_dir(short) and len(os.fsencode(short / name)) <= MAX_SOCKET_PATH:
                 return short / name
         return Path(tempfile.mkdtemp(prefix=f"earmark-{tag}-")) / name
 
@@ -110,7 +110,7 @@ class DataDir:
         return self.run / f"{role}.pid"
 
 
-def _private_dir(path: Path) -> bool:
+def private_dir(path: Path) -> bool:
     """A real folder (not a link) of this user's that no one else may enter."""
     try:
         st = os.lstat(path)

@@ -7,6 +7,7 @@ bench/bench_live.py, not asserted here."""
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import subprocess
@@ -211,3 +212,13 @@ def test_the_window_records_with_live_text_and_makes_a_job(shared_window, qtbot,
     job = recorded()
     assert job["state"] == "done", job["error"]
     assert wer(reference("jfk"), store.transcript(job["id"])["text"]) < 0.3
+
+
+def test_listen_with_no_sound_server_says_so_and_does_not_blame_the_input(data_dir, tmp_path):
+    # no sound server at this address: the input's name is not what went wrong
+    env = {**os.environ, "EARMARK_DATA_DIR": str(data_dir), "PULSE_SERVER": f"unix:{tmp_path / 'no-server'}"}
+    done = subprocess.run([sys.executable, "-m", "app", "listen", "--device", "some-input"], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode != 0
+    assert "The sound server does not answer" in done.stderr, done.stderr
+    assert "Cannot record from some-input" not in done.stderr

@@ -1122,3 +1122,54 @@ def test_no_notes_line_of_a_meeting_or_of_the_jfk_speech_ends_on_a_word_that_nee
             text = LINK.sub("", line).split(" — ")[0].lstrip("- ").strip()
             assert not ends_open(text), notes
             assert is_subsequence(re.sub(r"^\w+:\s+", "", text), said_text), (text, notes)
+
+
+def test_an_open_question_and_a_decision_are_noted_without_the_words_that_only_say_what_the_heading_says():
+    """Round 11: the budget goes to what carries a fact. Under Open questions, "One thing we
+    haven't settled is whether …" is "Whether …", "Should we …?" is what is asked, "What do we
+    do if …?" is "What if …?"; under Decisions "We're agreed that …" and "We're going with …" lose
+    the words that say it was agreed. "Do we know …?" stays whole, and every note is the said
+    sentence with words left out, in order."""
+    from workers.engines.minutes import note_style
+
+    cases = {("One thing we still haven't settled is whether the bake sale moves indoors.", "questions"):
+             "Whether bake sale moves indoors.",
+             ("What we don't know yet is who drives the van to the depot.", "questions"):
+             "Who drives van to depot.",
+             ("Should we move the jumble sale to the church hall?", "questions"):
+             "Move jumble sale to church hall?",
+             ("So do we need to hire a second marquee for the fete?", "questions"):
+             "Hire second marquee for fete?",
+             ("What do we do if the ferry stops running that morning?", "questions"):
+             "What if ferry stops running that morning?",
+             ("What happens if the caterer pulls out?", "questions"): "What if caterer pulls out?",
+             ("Do we know whether the hall has a ramp?", "questions"): "Do we know whether hall has ramp?",
+             ("We're agreed that the raffle prizes stay under twenty pounds.", "decisions"):
+             "Raffle prizes stay under twenty pounds.",
+             ("We are going with the green tent for the fete.", "decisions"): "Going with green tent for fete."}
+    for (text, kind), note in cases.items():
+        assert note_style(text, kind) == note, (text, note_style(text, kind))
+        assert is_subsequence(note, text)
+
+
+def test_one_final_question_is_an_opener_a_reaction_says_nobody_them_is_and_thanks_to_a_cause_is_a_fact():
+    """Round 11: "One final question, who …?" is noted from "Who"; a short reaction before a line
+    that says "them" ("That is a lovely offer.") is not put before it as if it said who they are;
+    "Thanks to the new sponsor, children get in free …" says a fact and is a summary line, where
+    "Thanks to everyone for coming." is a courtesy."""
+    from workers.engines.minutes import Minutes
+
+    minutes = Minutes(said("Thanks to everyone for coming out in this weather tonight.",
+                           "Thanks to the new sponsor, children get into the summer fete for free this year.",
+                           "The scouts offered to run the tombola stall for us.",
+                           "That is a lovely offer.",
+                           "Priya, could you ask them to bring their own float?",
+                           "Sure, I'll ring their leader on Thursday.",
+                           "One final question, who is printing the posters for the fete?"))
+    texts = [s.text for s in minutes.all]
+    assert not [t for t in texts if t.startswith("Thanks to everyone")], texts
+    assert any(t.startswith("Thanks to the new sponsor") for t in texts), texts
+    notes = {h: md for h, md, _ in minutes.sections(["Summary", "Action items", "Open questions"])}
+    assert "- Children get into summer fete. [0:04]" in notes["Summary"], notes  # the sponsor's sentence
+    assert "lovely" not in notes["Action items"] and "Priya, ask them" in notes["Action items"], notes
+    assert "- Who is printing posters for fete? [0:24]" in notes["Open questions"], notes

@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 import uuid
+from pathlib import Path
 
 import psutil
 import pytest
@@ -265,6 +266,11 @@ def test_no_broker_or_worker_outlives_the_app(data_dir, how):
         kids = descendants(app.pid)
         names = " ".join(" ".join(psutil.Process(p).cmdline()) for p in kids)
         assert "valkey-server" in names and names.count(" worker ") >= 3 and " beat " in names
+        # the children's temp folder (their pools' pymp-* folders) is private to this run
+        temp = Path((data_dir / "run" / "children-temp").read_text())
+        assert temp.is_dir() and temp.stat().st_mode & 0o777 == 0o700
+        workers = [p for p in kids if " worker " in " ".join(psutil.Process(p).cmdline())]
+        assert {psutil.Process(p).environ().get("TMPDIR") for p in workers} == {str(temp)}
         app.send_signal(how)
         app.wait(timeout=60)
         wait_until(lambda: not live_processes(kids), 30, message="children to exit")
@@ -273,6 +279,13 @@ def test_no_broker_or_worker_outlives_the_app(data_dir, how):
             app.kill()
     if how == signal.SIGTERM:
         assert not list((data_dir / "run").glob("*.pid"))  # a clean stop leaves no pidfiles
+        assert not temp.exists()  # nor a temp folder
+    else:  # a killed run's temp folder goes at the next start
+        assert temp.exists()
+        sup = Supervisor(DataDir.resolve(data_dir), roles=())
+        sup.start()
+        sup.stop()
+        assert not temp.exists()
 
 
 def kill_app(cli: subprocess.Popen, workers_first: bool = False) -> None:

@@ -247,6 +247,15 @@ def level(pcm: bytes) -> float:
     return max(-90.0, 20 * math.log10(rms)) if rms > 0 else -90.0
 
 
+def _capture_failed(device: str, why: str) -> str:
+    """What went wrong when parec ended: the sound server (not the input) when parec could
+    not reach it at all."""
+    if "pa_context_connect" in why or why.startswith("Connection failure"):
+        return (f"The sound server does not answer ({why.split(':', 1)[-1].strip()}): live recording needs "
+                "PulseAudio or PipeWire's pulse server running for this user.")
+    return f"Cannot record from {device}: {why} ('earmark listen --list-devices' lists the inputs)"
+
+
 class Capture:
     """``parec`` from one input: blocks of ``BLOCK_SECONDS`` (16 kHz mono s16le) to
     *on_block* on a thread of its own, until ``stop`` or the input fails (``error``)."""
@@ -289,8 +298,7 @@ class Capture:
             code = self._proc.wait()
             if self.error is None and not self._stopping:
                 why = self._proc.stderr.read().decode(errors="replace").strip().splitlines()
-                self.error = (f"Cannot record from {self.device}: {why[-1] if why else f'parec ended ({code})'}"
-                              " ('earmark listen --list-devices' lists the inputs)")
+                self.error = _capture_failed(self.device, why[-1] if why else f"parec ended ({code})")
             self.ended.set()
 
     def stop(self) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -17,10 +18,11 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
 
 from app.errors import AppError
-from app.paths import DataDir, self_command
+from app.paths import DataDir, private_dir, self_command
 from app.runtime.broker import BrokerAddress, BrokerError, EmbeddedBroker, address_file
 from app.runtime.processes import (
     die_with_parent,
@@ -44,6 +46,8 @@ STABLE_AFTER_SECONDS = 60.0  # a child that ran this long starts its backoff afr
 BROKER_READY_SECONDS = 15.0
 # at stop: a worker that has not said it stopped consuming by then is stopped warm (an idle one answers in ms)
 IDLE_ANSWER_SECONDS = 2.0
+TEMP_PREFIX = "earmark-tmp-"  # the children's private TMPDIR (_children_temp)
+TEMP_RECORD = "children-temp"  # in run/: where it is, for the next start after a kill
 
 
 class AlreadyRunning(AppError):
@@ -145,6 +149,7 @@ class Supervisor:
         self.address: BrokerAddress | None = None
         self.celery = None
         self._lock_fd: int | None = None
+        self._temp: Path | None = None  # the children's TMPDIR, see _children_temp
         self._stopping = threading.Event()
         self._mutex = threading.RLock()
         self._watcher: threading.Thread | None = None
@@ -159,6 +164,7 @@ class Supervisor:
         self._take_lock()
         try:
             self._clean_stale()
+            self._children_temp()
             self._trust()
             external = self.settings["broker_url"]
             if external:
@@ -240,6 +246,18 @@ class Supervisor:
 
         for pidfile in self.data.run.glob("*.pid"):
             kill_stale(pidfile, ours)
+        _remove_children_temp(self.data)
+
+    def _children_temp(self) -> None:
+        """A private temp folder for the children, removed when they have stopped (and at the
+        next start after a kill). Their process pools make ``pymp-*`` folders that a pool
+        process killed at shutdown never removes: two in /tmp for every start before."""
+        import tempfile
+
+        self._temp = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))  # 0700; short, for socket paths
+        record = self.data.run / TEMP_RECORD
+        record.write_text(str(self._temp))
+        record.chmod(0o600)
 
     def _broker_child(self) -> Child:
         return Child("broker", self.broker.command(), dict(os.environ),
@@ -273,6 +291,8 @@ class Supervisor:
         if role == "beat":
             env[trust.KEY_ENV] = str(self.access.key_path)  # its hourly cleanup is sent signed
         env.pop(trust.HELPER_CERT_ENV, None)
+        if self._temp is not None:
+            env["TMPDIR"] = str(self._temp)
         common = ["--data-dir", str(self.data.root), "--parent-pid", str(os.getpid())]
         if role == "beat":
             argv = [*self_command(), "beat", *common]
@@ -496,6 +516,9 @@ class Supervisor:
             self.on_child_event(child.name, "stopped", {})
         address_file(self.data).unlink(missing_ok=True)
         (self.data.run / "gate.json").unlink(missing_ok=True)  # what the gate said is over with it
+        if self._temp is not None:
+            _remove_children_temp(self.data)
+            self._temp = None
         if self.celery is not None:
             self.celery.close()
         if self._lock_fd is not None:
@@ -562,6 +585,19 @@ def _status_of(child: Child) -> dict:
     return {"name": child.name, "pid": child.pid, "alive": alive, "restarts": child.restarts,
             "last_exit": child.last_exit if alive or child.proc is None else child.proc.returncode,
             "started_at": child.started_at}
+
+
+def _remove_children_temp(data: DataDir) -> None:
+    """Remove the children's temp folder that *data*'s run file names: only a private
+    folder of this user's that Earmark made (its name), whatever the file says."""
+    record = data.run / TEMP_RECORD
+    try:
+        folder = Path(record.read_text().strip())
+    except (OSError, ValueError):
+        return
+    if folder.name.startswith(TEMP_PREFIX) and private_dir(folder):
+        shutil.rmtree(folder, ignore_errors=True)
+    record.unlink(missing_ok=True)
 
 
 def _wait_all(children: list[Child], timeout_seconds: float) -> None:

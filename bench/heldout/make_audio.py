@@ -53,7 +53,10 @@ VOICES = {"Lena": ("en-us+f3", 165), "Omar": ("en-gb", 155), "Priya": ("en-gb-x-
           "Bjorn": ("en-029+m2", 150),
           # meeting18_youth_football
           "Rhea": ("en-gb-x-gbcwmd+f3", 160), "Milo": ("en-us+m4", 155), "Tamsin": ("en-gb-scotland+f2", 165),
-          "Hector": ("en-gb-x-rp+m5", 150)}
+          "Hector": ("en-gb-x-rp+m5", 150),
+          # meeting19_vet_practice
+          "Noor": ("en-us-nyc+f5", 160), "Ulrich": ("en-gb-x-gbclan+m6", 150), "Vera": ("en-029+f1", 165),
+          "Quentin": ("en-gb+m7", 155)}
 
 
 def main(name: str = "meeting5_volunteer_fair") -> None:

@@ -29,7 +29,8 @@ point (a framing opener, an aside after a comma, a reason or purpose clause that
 number, name or day dropped; fillers, hedges and restarts left out: ``condense``; a
 summary may take one main clause of a long sentence: ``main_clauses``, or two facts of
 one that share no word; "let's", "Name, could you", a subject before "need to" left out
-of a decision's or action's note), never reworded,
+of a decision's or action's note; "One thing we haven't settled is", "should we", "what do we do
+if" left out of an open question's: the heading says it is open), never reworded,
 and the weakest go first. A decisions, actions or questions heading with nothing says
 "None recorded.". A decision said again
 in a recap is one line; an action that says "them" keeps the short sentence before it
@@ -157,7 +158,8 @@ NAMED_ITEM = re.compile(r"^(?i:and\s+)?(?i:first(?:ly)?|second(?:ly)?|third(?:ly
 CLOSING = r"to (?:sum up|wrap up|recap|conclude|finish|close|summari[sz]e)(?!\s+(?:the|a|an|this|that|these|those|" \
           r"it|them|our|my|your|their|his|her|its|every|each|all)\b)|in (?:summary|short|conclusion|closing)|" \
           r"finally|lastly"
-ADDING = r"(?:just )?(?:one|a) (?:more|last|final|other) (?:thing|point)|(?:the )?(?:last|final) (?:thing|point)|" \
+ADDING = r"(?:just )?(?:one|a) (?:more|last|final|other) (?:thing|point|question)|" \
+         r"(?:the )?(?:last|final) (?:thing|point|question)|" \
          r"another thing"
 # "So, to finish, Bruno sends the rota by Friday": after a lead-in (a first word alone may be
 # capitalised only for starting the sentence: "Great news", "Both vans"), a person, a verb in
@@ -192,8 +194,10 @@ UNKNOWN = re.compile(r"\b(?:(?:do not|don't|doesn't|does not|didn't) know|no ide
                      rf"{MEETING})|(?:leave|save|park) the \w+(?: \w+)? (?:for|until|till) (?:later|next time|{MEETING})|"
                      r"(?:decide|discuss|talk about|look at) (?:that|it|this) (?:later|next time|at the next \w+))\b",
                      re.I)
-SKIP = re.compile(r"^(?:thanks?|thank you|good (?:morning|afternoon|evening)|hello|hi|welcome|okay\.?$|ok\.?$)\b",
-                  re.I)
+# a courtesy says no fact; "thanks to" a cause, with the clause it led to, does ("Thanks to the
+# new sponsor, entry is free this year"; "Thanks to everyone for coming" is a courtesy)
+SKIP = re.compile(r"^(?:thanks?(?!\s+to\s+[^,.!?]{1,60},\s+\S)|thank you|good (?:morning|afternoon|evening)|hello|hi|"
+                  r"welcome|okay\.?$|ok\.?$)\b", re.I)
 PAST = re.compile(r"\b(?:was|were|had|did)\b", re.I)
 
 # --- shortening within the grounding rule: whole clauses and openers dropped -------------
@@ -468,14 +472,30 @@ NOTE_START = {
                           r"are going to|can)|'ll|’ll|'m going to|'re going to)\s+(?!not\b|be\b|have\b)", re.I),
     # "We agreed to rent …" → "Rent …", "We decided that …" → "…" under Decisions (a day it was agreed on stays:
     # "Decided on Tuesday to rent …"); "I would suggest we …" → "Suggest we …"
-    "decisions": re.compile(r"^(?:(?:i|we)\s+(?:have\s+|'ve\s+)?)?(?:agreed|decided)(?:\s+(?:last|this)\s+\w+)?"
-                            r"\s+(?:to|that)\s+|^(?:i|we)\s+(?:would\s+|'d\s+)?(?=(?:suggest|propose|prefer|recommend)\b)|"
+    "decisions": re.compile(r"^(?:(?:i|we)(?:\s+have|['’]ve|\s+are|['’]re)?\s+)?(?:agreed|decided)"
+                            r"(?:\s+(?:last|this)\s+\w+)?\s+(?:to|that)\s+|^(?:i|we)\s+(?:would\s+|'d\s+)?(?=(?:suggest|propose|prefer|recommend)\b)|"
                             r"^i(?:'d|\s+would)?\s+say\s+(?=we\b)|"
                             r"^we(?:'ll|’ll|\s+will)\s+(?!not\b|be\b|have\b|need\b)(?=\w)|"
-                            r"^we\s+(?=go (?:with|for)\b)|"
+                            r"^we(?:\s+are\s+|['’]re\s+|\s+)(?=go(?:ing)? (?:with|for)\b)|"
                             r"^(?:let's|let us)\s+(?!not\b)(?=\w)",
                             re.I),
 }
+# "One thing we haven't settled is whether …", "What we still don't know is who …": under Open
+# questions the words that say the matter is open say what the heading says; the note starts at
+# what is open ("Whether …", "Who …")
+OPEN_FRAME = re.compile(r"^(?:(?:one|another|the (?:only |one |other |last )?)\s*(?:thing|question|point|matter)|what|"
+                        r"something)\s+(?:that\s+)?(?:we|i|they)\s+(?:still\s+)?(?:yet\s+)?"
+                        rf"(?:(?:have|has|do|does|did)(?:n't|n’t| not)\s+(?:yet\s+)?(?:{SETTLE}|know)|"
+                        rf"(?:can't|can’t|cannot) (?:yet\s+)?(?:{SETTLE}|say|tell))(?:\s+(?:on|yet))?\s+(?:is|was)\s+"
+                        r"(?=(?:whether|if|who|what|when|where|which|how|why)\b)", re.IGNORECASE)
+# "Should we raise the rent next year?" → "Raise rent next year?": an open question as a minute-taker
+# writes it, what is asked without "should we" ("Do we know …?", "Do we think …?" stay whole)
+ASKS_WE = re.compile(r"^(?:(?:so|and|then|also|now|okay|ok|well)[,.]?\s+)*(?:should|shall|do|can|could)\s+we\s+"
+                     r"(?:(?:want|need|have) to\s+)?(?!know\b|think\b|agree\b|really\b|all\b|both\b|even\b|still\b|"
+                     r"not\b|ever\b|also\b)(?=[a-z])", re.IGNORECASE)
+# "What do we do if it snows?", "What happens if they refuse?" → "What if …?": the same question
+WHAT_IF = re.compile(r"^(what)\s+(?:(?:do|shall|should|would|will|can)\s+we\s+do|happens|will happen|would happen)\s+"
+                     r"(?=(?:if|when)\b)", re.IGNORECASE)
 # "are printed", "has been booked": the participle says it
 PASSIVE = re.compile(r"\b(?:is|are|has been|have been)\s+(?=(?!not\b)[a-z]+ed\b|(?:done|made|sent|known|given|"
                      r"taken|built|set|found|shown|written|held|run|closed|booked)\b)", re.I)
@@ -495,6 +515,10 @@ def note_style(text: str, kind: str) -> str:
     proposed = PROPOSAL.match(body) if kind == "decisions" and end == "?" else None
     if proposed:  # "Could we put up a sign?", agreed: "Put up a sign."
         body, end = body[proposed.end():], "."
+    if kind == "questions":
+        body = OPEN_FRAME.sub("", body, count=1)
+        if end == "?":
+            body = WHAT_IF.sub(r"\1 ", ASKS_WE.sub("", body, count=1), count=1)
     for key in ("any", kind):
         if key in NOTE_START:
             body = NOTE_START[key].sub("", body, count=0 if key == "actions" else 1)
@@ -976,7 +1000,9 @@ class Minutes:
                         and (not self.all[i - 1].text.endswith("?") or line.kind == "questions"
                              and len(self.all[i - 1].text.split()) <= LEAD_QUESTION_WORDS):
                     before = note_style(self._tidy(self.all[i - 1].text), "summary")
-                    if total + words_in(before) <= budget:
+                    # a reaction ("That's a lovely idea.") points back itself: it says nobody "them" is
+                    reaction = re.match(r"(?:that|this|it)\b", before, re.IGNORECASE) and not markers(before)
+                    if total + words_in(before) <= budget and not reaction:
                         line.text = f"{before} {line.text}"
                         used.add(i - 1)
                         total += words_in(before)
