@@ -527,3 +527,51 @@ def test_a_double_click_only_edits_and_a_single_click_plays_after_the_double_cli
     assert clock.elapsed() >= 0.9 * interval
     qtbot.waitUntil(lambda: view.player.position() >= 3_900, timeout=10_000)  # from its segment, 0:04
     view.player.pause()
+
+
+def test_the_length_shown_is_the_open_recordings_from_the_moment_it_opens(qtbot, window, corpus, tmp_path):
+    """Round 6 (the README's speakers.png): a recording opened after another showed the
+    last one's length ("0:00 / 0:11" under a 45-second meeting) until the player had read
+    the new file, and for good when it could not read it."""
+    store, view = window.controller.store, window.transcript
+    window.open_job(add_transcribed(store, corpus / "jfk.flac", JFK))
+    qtbot.waitUntil(lambda: view.position_label.text() == "0:00 / 0:11", timeout=10_000)
+    meeting = add_transcribed(store, corpus / "meeting1_product_sync.mp3",
+                              [{"start": 0.0, "end": 81.0, "text": "Good morning everyone"}])
+    window.open_job(meeting)
+    assert view.position_label.text() == "0:00 / 1:21"  # before the player has read a byte of it
+    qtbot.waitUntil(lambda: view.player.duration() > 0, timeout=10_000)
+    assert view.position_label.text().endswith("/ 1:21")  # the file's own length: the same
+    gone = tmp_path / "moved_away.wav"  # a recording moved since: nothing for the player to read
+    window.open_job(add_transcribed(store, gone, [{"start": 0.0, "end": 42.0, "text": "Hello"}]))
+    assert view.position_label.text() == "0:00 / 0:42"
+
+
+def test_a_translation_shown_from_the_bundled_model_says_what_it_scored(qtbot, window, corpus):
+    """Round 6 (a new user's 37-translation-beside.png): the bundled model's translation sat
+    beside the original with no word about its quality; the warning was only in Settings and
+    the Translate dialog. The translation is stored as the translate stage stores it (its
+    model: the GGUF file's name)."""
+    import os
+
+    from workers.engines.gguf import bundled_gguf
+
+    store, view = window.controller.store, window.transcript
+    job_id = add_transcribed(store, corpus / "jfk.flac", JFK)
+    segments = [{"idx": 0, "start": 0.0, "end": 4.0, "text": "Und so, meine amerikanischen Mitbürger"},
+                {"idx": 1, "start": 4.0, "end": 11.0, "text": "fragt nicht, was euer Land für euch tun kann"}]
+    store.save_translation(job_id, {"language": "de", "language_name": "German", "segments": segments,
+                                    "model": os.path.basename(bundled_gguf())})
+    store.save_translation(job_id, {"language": "fr", "language_name": "French", "segments": segments,
+                                    "model": "a-larger-model.Q5_K_M.gguf"})
+    window.open_job(job_id)
+    view.languages.setCurrentIndex(view.languages.findData("de"))
+    assert view.model.columnCount() == 3 and view.translation_note.isVisibleTo(view)
+    note = view.translation_note.text()
+    assert "bundled model" in note and "scored 37 of 100" in note and "below the 60" in note
+    view.languages.setCurrentIndex(view.languages.findData("fr"))  # a model nobody scored: nothing to say
+    assert view.model.columnCount() == 3 and not view.translation_note.isVisibleTo(view)
+    view.languages.setCurrentIndex(view.languages.findData("de"))
+    assert view.translation_note.isVisibleTo(view)
+    view.languages.setCurrentIndex(view.languages.findData(None))  # no translation shown
+    assert view.model.columnCount() == 2 and not view.translation_note.isVisibleTo(view)

@@ -303,6 +303,8 @@ class TranscriptWidget(QWidget):
         self.player.playbackStateChanged.connect(self._state_changed)
         self.player.mediaStatusChanged.connect(self._media_status_changed)
         self._pending_ms: int | None = None  # a seek asked for before the new file was loaded
+        self._loaded_ms: int | None = None  # the open file's length, once the player has read it
+        self._known_ms = 0  # and as the job knows it, shown until then
 
         self.play_button = QPushButton(self.tr("Play"))
         self.play_button.clicked.connect(self.toggle_play)
@@ -332,6 +334,11 @@ class TranscriptWidget(QWidget):
         self.undo_button = QPushButton(self.tr("Undo speaker edit"))
         self.undo_button.clicked.connect(self.undo_speaker_edit)
 
+        # a translation from a model that scored below the floor says so where it is read
+        self.translation_note = QLabel()
+        self.translation_note.setWordWrap(True)
+        self.translation_note.setVisible(False)
+
         self.find = QLineEdit()
         self.find.setPlaceholderText(self.tr("Find in transcript (Ctrl+F)"))
         self.find.textChanged.connect(self._find)
@@ -356,6 +363,7 @@ class TranscriptWidget(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.find)
+        layout.addWidget(self.translation_note)
         layout.addWidget(self.pages, 1)
         layout.addLayout(controls)
         layout.addLayout(edits)
@@ -406,7 +414,11 @@ class TranscriptWidget(QWidget):
         self.refresh_translations()
         self.player.stop()
         self._pending_ms = None
+        # the length known from the job until the player has read the new file's own (the
+        # last file's stayed on show until then, or for good if this one cannot be read)
+        self._loaded_ms, self._known_ms = None, int((job.get("duration_seconds") or 0) * 1000)
         self.player.setSource(QUrl.fromLocalFile(job["path"]))
+        self._show_position(0)
         if segment is not None and 0 <= segment < len(self.model.segments):
             self.table.scrollTo(self.model.index(segment, TEXT))
 
@@ -450,10 +462,30 @@ class TranscriptWidget(QWidget):
         translation = self.store.translation(self.job_id, language) if language and self.job_id else None
         texts = {s["idx"]: s["text"] for s in translation["segments"]} if translation else {}
         self.model.set_translation(language or "", texts)
+        note = self._caution(translation["model"]) if translation else ""
+        self.translation_note.setText(note)
+        self.translation_note.setVisible(bool(note))
         header = self.table.horizontalHeader()
         for column in (TEXT, self.model.translation_column):
             if column is not None:
                 header.setSectionResizeMode(column, QHeaderView.Stretch)
+
+    def _caution(self, model: str | None) -> str:
+        """What to know about a translation *model* made (a file name, as stored), when it
+        scored below the floor on Earmark's test translation ("" otherwise)."""
+        from workers.engines import llm
+        from workers.engines.gguf import BUNDLED, bundled_gguf
+        from workers.errors import ModelError
+
+        try:
+            bundled = os.path.basename(bundled_gguf())
+        except ModelError:
+            bundled = None
+        if model not in (BUNDLED, bundled) or not llm.translation_warning("text", BUNDLED):
+            return ""
+        return self.tr("Translated by the bundled model (SmolLM2-135M), which scored {0} of 100 on Earmark's test "
+                       "translation, below the {1} a usable translation needs: expect wrong and untranslated "
+                       "sentences.").format(f"{llm.TRANSLATION_CHRF[('text', BUNDLED)]:.0f}", f"{llm.TRANSLATION_FLOOR:.0f}")
 
     def text(self) -> str:
         return " ".join(s["text"] for s in self.model.segments)
@@ -510,10 +542,11 @@ class TranscriptWidget(QWidget):
 
     def _duration_changed(self, ms: int) -> None:
         self.seek.setRange(0, ms)
+        self._loaded_ms = ms or None
         self._show_position(self.player.position())
 
     def _show_position(self, ms: int) -> None:
-        self.position_label.setText(f"{clock(ms / 1000)} / {clock(self.player.duration() / 1000)}")
+        self.position_label.setText(f"{clock(ms / 1000)} / {clock((self._loaded_ms or self._known_ms) / 1000)}")
 
     def _position_changed(self, ms: int) -> None:
         if not self.seek.isSliderDown():

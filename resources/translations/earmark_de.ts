@@ -2174,44 +2174,44 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation>Kein Transkript geöffnet</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="307" />
-        <location filename="../../app/gui/transcript_view.py" line="531" />
+        <location filename="../../app/gui/transcript_view.py" line="309" />
+        <location filename="../../app/gui/transcript_view.py" line="564" />
         <source>Play</source>
         <translation>Abspielen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="312" />
+        <location filename="../../app/gui/transcript_view.py" line="314" />
         <source>0:00 / 0:00</source>
         <translation>0:00 / 0:00</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="313" />
+        <location filename="../../app/gui/transcript_view.py" line="315" />
         <source>No sound output found: playback is silent.</source>
         <translation>Keine Tonausgabe gefunden: die Wiedergabe ist stumm.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="322" />
+        <location filename="../../app/gui/transcript_view.py" line="324" />
         <source>Show a translation beside the original</source>
         <translation>Eine Übersetzung neben dem Original zeigen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="325" />
+        <location filename="../../app/gui/transcript_view.py" line="327" />
         <source>Revert edit</source>
         <translation>Bearbeitung zurücknehmen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="327" />
-        <location filename="../../app/gui/transcript_view.py" line="332" />
+        <location filename="../../app/gui/transcript_view.py" line="329" />
+        <location filename="../../app/gui/transcript_view.py" line="334" />
         <source>Undo speaker edit</source>
         <translation>Sprecheränderung rückgängig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="336" />
+        <location filename="../../app/gui/transcript_view.py" line="343" />
         <source>Find in transcript (Ctrl+F)</source>
         <translation>Im Transkript suchen (Strg+F)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="349" />
+        <location filename="../../app/gui/transcript_view.py" line="356" />
         <source>No transcript open.
 
 Double-click a finished job in the list, or press Return on it, to read, play and edit its transcript here.</source>
@@ -2220,62 +2220,67 @@ Double-click a finished job in the list, or press Return on it, to read, play an
 Doppelklicken Sie auf einen fertigen Auftrag in der Liste oder drücken Sie dort die Eingabetaste, um sein Transkript hier zu lesen, abzuspielen und zu bearbeiten.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="364" />
+        <location filename="../../app/gui/transcript_view.py" line="372" />
         <source>Transcript segments</source>
         <translation>Abschnitte des Transkripts</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="364" />
+        <location filename="../../app/gui/transcript_view.py" line="372" />
         <source>Playback position</source>
         <translation>Wiedergabeposition</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="365" />
+        <location filename="../../app/gui/transcript_view.py" line="373" />
         <source>Playback speed</source>
         <translation>Wiedergabegeschwindigkeit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="365" />
+        <location filename="../../app/gui/transcript_view.py" line="373" />
         <source>Translation shown</source>
         <translation>Gezeigte Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="366" />
+        <location filename="../../app/gui/transcript_view.py" line="374" />
         <source>Find in transcript</source>
         <translation>Im Transkript suchen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="366" />
+        <location filename="../../app/gui/transcript_view.py" line="374" />
         <source>Position</source>
         <translation>Position</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="437" />
+        <location filename="../../app/gui/transcript_view.py" line="449" />
         <source>No translation</source>
         <translation>Keine Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="531" />
+        <location filename="../../app/gui/transcript_view.py" line="486" />
+        <source>Translated by the bundled model (SmolLM2-135M), which scored {0} of 100 on Earmark's test translation, below the {1} a usable translation needs: expect wrong and untranslated sentences.</source>
+        <translation>Übersetzt vom mitgelieferten Modell (SmolLM2-135M), das in Earmarks Testübersetzung {0} von 100 Punkten erreichte, weniger als die {1}, die eine brauchbare Übersetzung braucht: Rechnen Sie mit falschen und unübersetzten Sätzen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/transcript_view.py" line="564" />
         <source>Pause</source>
         <translation>Anhalten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="573" />
+        <location filename="../../app/gui/transcript_view.py" line="606" />
         <source>Rename {0}…</source>
         <translation>{0} umbenennen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="576" />
+        <location filename="../../app/gui/transcript_view.py" line="609" />
         <source>Merge {0} into</source>
         <translation>{0} zusammenführen mit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="577" />
+        <location filename="../../app/gui/transcript_view.py" line="610" />
         <source>Move this segment to</source>
         <translation>Dieses Segment zuordnen zu</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="583" />
+        <location filename="../../app/gui/transcript_view.py" line="616" />
         <source>A new speaker</source>
         <translation>Einem neuen Sprecher</translation>
     </message>
