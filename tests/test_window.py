@@ -575,3 +575,40 @@ def test_a_translation_shown_from_the_bundled_model_says_what_it_scored(qtbot, w
     assert view.translation_note.isVisibleTo(view)
     view.languages.setCurrentIndex(view.languages.findData(None))  # no translation shown
     assert view.model.columnCount() == 2 and not view.translation_note.isVisibleTo(view)
+
+
+def contrast(one, other) -> float:
+    """WCAG's contrast ratio of two QColors (4.5 is its least for text)."""
+    def luminance(colour):
+        parts = [c / 255 for c in (colour.red(), colour.green(), colour.blue())]
+        r, g, b = [p / 12.92 if p <= 0.03928 else ((p + 0.055) / 1.055) ** 2.4 for p in parts]
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    high, low = sorted((luminance(one), luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["Light", "Dark"])
+def test_the_notes_time_links_are_readable_in_either_theme(qtbot, qapp, window, corpus, scheme):
+    """Round 6 (the README's dark/summary.png): in the dark theme every time link of the
+    notes was Qt's default #0000ff on the near-black page (contrast 1.9)."""
+    from PySide6.QtGui import QPalette
+
+    from app.gui.app import follow_system_theme
+
+    light = qapp.palette()
+    follow_system_theme(qapp, force=getattr(Qt.ColorScheme, scheme))
+    try:
+        store = window.controller.store
+        job_id = add_transcribed(store, corpus / "jfk.flac", JFK)
+        store.save_summary(job_id, {"template": "Meeting minutes", "markdown":
+                                    "# Meeting minutes\n\n## Summary\n\n- Ask what you can do. [0:04](#t=4.0)"})
+        window.open_job(job_id)
+        window.tabs.setCurrentWidget(window.summary)
+        page = window.summary.text
+        qtbot.waitUntil(lambda: "0:04" in page.toPlainText())
+        link, base = page.palette().color(QPalette.Link), page.palette().color(QPalette.Base)
+        assert contrast(link, base) >= 4.5, (link.name(), base.name())
+        assert frame_pixels(page.viewport(), link) > 0  # the link is drawn in that colour
+    finally:
+        qapp.setStyleSheet("")
+        qapp.setPalette(light)

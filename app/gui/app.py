@@ -114,7 +114,8 @@ def follow_system_theme(qt_app, force=None) -> None:
                                  (QPalette.ButtonText, "#e8e8e8"), (QPalette.Highlight, "#2f6db5"),
                                  (QPalette.HighlightedText, "#ffffff"), (QPalette.ToolTipBase, "#333333"),
                                  (QPalette.ToolTipText, "#e8e8e8"), (QPalette.PlaceholderText, "#9a9a9a"),
-                                 (QPalette.Mid, "#8a8a8a")):
+                                 (QPalette.Mid, "#8a8a8a"),  # links: the notes' times, readable on Base
+                                 (QPalette.Link, "#8ab4f8"), (QPalette.LinkVisited, "#c58af9")):
                 dark.setColor(role, QColor(colour))
             for role in (QPalette.WindowText, QPalette.Text, QPalette.ButtonText):  # greyed out looks it
                 dark.setColor(QPalette.Disabled, role, QColor("#7a7a7a"))
