@@ -612,3 +612,26 @@ def test_the_notes_time_links_are_readable_in_either_theme(qtbot, qapp, window, 
     finally:
         qapp.setStyleSheet("")
         qapp.setPalette(light)
+
+
+def test_an_unnamed_speaker_reads_in_the_windows_language(qtbot, window, corpus):
+    """Round 6 (the README's de/speakers.png): the German window called the speaker nobody
+    had named "Speaker 3" beside "Maria" and "Tom"; so did its menus."""
+    from app.gui import i18n
+
+    app = QApplication.instance()
+    german = i18n.install(app, "de")
+    try:
+        store, view = window.controller.store, window.transcript
+        job_id = add_transcribed(store, corpus / "jfk.flac", JFK)
+        store.save_speakers(job_id, {
+            "segments": [dict(JFK[0], speaker="1", source=0), dict(JFK[1], speaker="2", source=1)],
+            "speakers": [{"key": "1", "seconds": 4.0}, {"key": "2", "seconds": 7.0}]})
+        store.rename_speaker(job_id, "1", "Maria")
+        window.open_job(job_id)
+        column = view.model.speaker_column
+        assert [view.model.index(r, column).data() for r in range(2)] == ["Maria", "Sprecher 2"]
+        assert [s["label"] for s in view.speakers] == ["Maria", "Sprecher 2"]  # what its menus offer
+        assert store.transcript(job_id)["segments"][1]["speaker"] == "Speaker 2"  # the exports keep theirs
+    finally:
+        i18n.remove(app, german)

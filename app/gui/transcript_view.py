@@ -426,9 +426,15 @@ class TranscriptWidget(QWidget):
         """The open job's segments (again, after a speaker edit: the row shown stays)."""
         segments = self.store.segments(self.job_id)
         self.speakers = self.store.speakers(self.job_id)
+        for speaker in self.speakers:  # one not named yet reads "Speaker N" in the window's language
+            if not speaker["name"]:
+                speaker["label"] = self.tr("Speaker {0}").format(speaker["key"])
         confidence = {s["key"]: s["confidence"] for s in self.speakers}
+        label = {s["key"]: s["label"] for s in self.speakers}
         for seg in segments:
             seg["speaker_confidence"] = confidence.get(seg.get("speaker"))
+            if seg.get("speaker") in label:
+                seg["speaker_label"] = label[seg["speaker"]]
         self.starts = [s["start"] for s in segments]
         top = self.table.rowAt(0)
         self.model.load(segments)
