@@ -5,12 +5,14 @@ in the light theme and the dark one:
     python scripts/screenshots.py [--out docs/screenshots] [--theme light|dark|both] [--language de] [--offscreen]
 
 empty.png (the drop zone), running.png (jobs under way), transcript.png (a transcript open),
-translation.png (a French translation beside the original), queue.png and tasks.png (the queue
-panel), speakers.png (a meeting of three espeak-ng voices with its speakers found and two of
-them named), helpers.png (Settings › Helpers with the line another machine types); with
---live only live.png (the Record panel's live text while a corpus meeting plays into a private
-PulseAudio null sink, tests/soundserver.py: needs pulseaudio and pulseaudio-utils); the
-dark theme's in dark/, a language's in its own folder (de/). Needs Xvfb and Qt's X11 libraries (the README lists them).
+summary.png (its notes in the Summary tab, each line linked to its time), translation.png (a
+French translation beside the original), queue.png and tasks.png (the queue panel), speakers.png
+(a meeting of three espeak-ng voices with its speakers found and two of them named), helpers.png
+(Settings › Helpers with the line another machine types), people.png (View › People: the voices
+named); with --live only live.png (the Record panel's live text while a corpus meeting plays
+into a private PulseAudio null sink, tests/soundserver.py: needs pulseaudio and
+pulseaudio-utils); the dark theme's in dark/, a language's in its own folder (de/). Each is
+saved in 256 colours. Needs Xvfb and Qt's X11 libraries (the README lists them).
 """
 
 from __future__ import annotations
@@ -106,11 +108,15 @@ def shoot(out: Path, theme: str, language: str | None = None, live: bool = False
 
     def save(widget, name: str) -> None:
         """What the X server shows of the widget (its pixels on the screen, not a render)."""
+        from PySide6.QtTest import QTest
+
+        if widget.isWindow():  # a dialog just shown: mapped and painted, or the grab is what lay beneath
+            QTest.qWaitForWindowExposed(widget, 10_000)
         app.processEvents()
         top_left = widget.mapToGlobal(widget.rect().topLeft())
         shot = widget.screen().grabWindow(0, top_left.x(), top_left.y(), widget.width(), widget.height())
-        (shot if not shot.isNull() and os.environ["QT_QPA_PLATFORM"] == "xcb" else widget.grab()).save(
-            str(out / name))
+        shot = shot if not shot.isNull() and os.environ["QT_QPA_PLATFORM"] == "xcb" else widget.grab()
+        small(shot.toImage()).save(str(out / name))
 
     if live:
         return shoot_live(app, window, save)
@@ -127,13 +133,17 @@ def shoot(out: Path, theme: str, language: str | None = None, live: bool = False
                 and any(r["state"] == js.DONE for r in rows):
             save(window, "running.png")
             taken.add("running")
-        if "running" in taken and "transcript" not in taken and rows and all(r["state"] in js.FINAL for r in rows):
-            meeting = next(r for r in rows if r["path"].endswith(names[0]))
+        meeting = next((r for r in rows if r["path"].endswith(names[0])), None)
+        if "running" in taken and "transcript" not in taken and rows and all(r["state"] in js.FINAL for r in rows) \
+                and controller.store.summaries(meeting["id"]):
             window.open_job(meeting["id"])
             window.transcript.find.setText("release")
             window.transcript.model.set_current(2)
             app.processEvents()
             save(window, "transcript.png")
+            window.tabs.setCurrentWidget(window.summary)  # its notes, each line linked to its time
+            save(window, "summary.png")
+            window.tabs.setCurrentWidget(window.transcript)
             taken.add("transcript")
             jfk = next(r for r in rows if r["path"].endswith("jfk.flac"))
             controller.run_stage([jfk["id"]], "translate", translate_to="fr")
@@ -175,6 +185,10 @@ def shoot(out: Path, theme: str, language: str | None = None, live: bool = False
                 taken.add("speakers")
                 timer.stop()
                 helpers_page()
+                window.people_dialog()  # View › People: the voices named just now (after Settings:
+                window.people_box.list.setCurrentRow(0)  # once it closed, the X server showed the
+                save(window.people_box, "people.png")  # window where the next dialog was)
+                window.people_box.reject()
                 window.close()
 
     def helpers_page():
@@ -193,6 +207,15 @@ def shoot(out: Path, theme: str, language: str | None = None, live: bool = False
     run_until_stopped(app, window, look)
     app.shutdown()
     print(f"screenshots written to {out}")
+
+
+def small(image):
+    """256 colours, no dither: a window's flat colours and text look the same, in a quarter
+    of the bytes (the repository carries every screenshot)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QImage
+
+    return image.convertToFormat(QImage.Format_Indexed8, Qt.AvoidDither | Qt.ThresholdDither)
 
 
 def run_until_stopped(app, window, look):
