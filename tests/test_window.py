@@ -565,6 +565,9 @@ def test_a_translation_shown_from_the_bundled_model_says_what_it_scored(qtbot, w
     store.save_translation(job_id, {"language": "fr", "language_name": "French", "segments": segments,
                                     "model": "a-larger-model.Q5_K_M.gguf"})
     window.open_job(job_id)
+    # each by its own name, as the Translate dialog offers it (this list said "French (fr)" where
+    # the dialog had offered "français (fr)")
+    assert [view.languages.itemText(i) for i in range(1, 3)] == ["Deutsch (de)", "français (fr)"]
     view.languages.setCurrentIndex(view.languages.findData("de"))
     assert view.model.columnCount() == 3 and view.translation_note.isVisibleTo(view)
     note = view.translation_note.text()

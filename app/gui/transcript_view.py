@@ -8,7 +8,7 @@ import bisect
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QAbstractTableModel, QEvent, QLocale, QModelIndex, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
 from PySide6.QtWidgets import (QAbstractItemDelegate, QApplication, QComboBox, QHBoxLayout, QHeaderView, QLabel,
@@ -453,8 +453,10 @@ class TranscriptWidget(QWidget):
         self.languages.blockSignals(True)
         self.languages.clear()
         self.languages.addItem(self.tr("No translation"), None)
-        for run in runs:
-            self.languages.addItem(f"{run['language_name'] or run['language']} ({run['language']})", run["language"])
+        for run in runs:  # by its own name, as the Translate dialog and Settings offer it ("français (fr)")
+            code = run["language"]
+            self.languages.addItem(f"{QLocale(code).nativeLanguageName() or run['language_name'] or code} ({code})",
+                                   code)
         found = self.languages.findData(keep) if keep else -1
         if found < 0 and runs and prefer is None and keep is None:
             found = self.languages.count() - 1  # the newest, when none was chosen
