@@ -2175,7 +2175,7 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
     </message>
     <message>
         <location filename="../../app/gui/transcript_view.py" line="309" />
-        <location filename="../../app/gui/transcript_view.py" line="570" />
+        <location filename="../../app/gui/transcript_view.py" line="572" />
         <source>Play</source>
         <translation>Abspielen</translation>
     </message>
@@ -2260,32 +2260,32 @@ Doppelklicken Sie auf einen fertigen Auftrag in der Liste oder drücken Sie dort
         <translation>Keine Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="492" />
+        <location filename="../../app/gui/transcript_view.py" line="494" />
         <source>Translated by the bundled model (SmolLM2-135M), which scored {0} of 100 on Earmark's test translation, below the {1} a usable translation needs: expect wrong and untranslated sentences.</source>
         <translation>Übersetzt vom mitgelieferten Modell (SmolLM2-135M), das in Earmarks Testübersetzung {0} von 100 Punkten erreichte, weniger als die {1}, die eine brauchbare Übersetzung braucht: Rechnen Sie mit falschen und unübersetzten Sätzen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="570" />
+        <location filename="../../app/gui/transcript_view.py" line="572" />
         <source>Pause</source>
         <translation>Anhalten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="612" />
+        <location filename="../../app/gui/transcript_view.py" line="614" />
         <source>Rename {0}…</source>
         <translation>{0} umbenennen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="615" />
+        <location filename="../../app/gui/transcript_view.py" line="617" />
         <source>Merge {0} into</source>
         <translation>{0} zusammenführen mit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="616" />
+        <location filename="../../app/gui/transcript_view.py" line="618" />
         <source>Move this segment to</source>
         <translation>Dieses Segment zuordnen zu</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="622" />
+        <location filename="../../app/gui/transcript_view.py" line="624" />
         <source>A new speaker</source>
         <translation>Einem neuen Sprecher</translation>
     </message>
