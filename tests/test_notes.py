@@ -1181,9 +1181,9 @@ def test_how_the_meeting_will_run_and_its_topics_counted_out_are_the_agenda_not_
     announcements are none of the headings)."""
     from workers.engines.minutes import Minutes
 
-    minutes = Minutes(said("Evening, everybody, let's keep it brief, the caretaker locks up at eight.",
-                           "Four items tonight: the bread oven, the market stall, the rota and the accounts.",
-                           "The bread oven repair came to ninety pounds in the end.",
+    agenda = ["Evening, everybody, let's keep it brief, the caretaker locks up at eight.",
+              "Four items tonight: the bread oven, the market stall, the rota and the accounts."]
+    minutes = Minutes(said(*agenda, "The bread oven repair came to ninety pounds in the end.",
                            "We agreed to open the market stall on Sundays from June.",
                            "Jonas will redo the rota for the summer by Friday."))
     assert minutes.kinds == {3: "decisions", 4: "actions"}, minutes.kinds

@@ -23,8 +23,8 @@ Each sentence gets at most one kind, from the general language of meetings:
 
 Past events, agenda announcements ("let's start with …", "two things tonight: …", "let's
 keep it brief") and rhetorical questions are none of these. A summary or key points take
-the most central clauses of the meeting, not yet used. The notes are held to a quarter of the transcript's words and about a
-page for an hour (``budget``): lines are shortened to the clauses that carry their
+the most central clauses of the meeting, not yet used. The notes are held to a quarter of
+the transcript's words and about a page for an hour (``budget``): lines are shortened to the clauses that carry their
 point (a framing opener, an aside after a comma, a reason or purpose clause that says no
 number, name or day dropped; fillers, hedges and restarts left out: ``condense``; a
 summary may take one main clause of a long sentence: ``main_clauses``, or two facts of
