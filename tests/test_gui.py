@@ -735,3 +735,36 @@ def test_time_left_appears_once_progress_gives_a_rate():
     assert time_left(row, 110.0) == 30.0
     assert time_left(dict(row, progress=0.01), 110.0) is None  # too early to say
     assert time_left(dict(row, stage_state=js.QUEUED), 110.0) is None
+
+
+def test_a_person_renamed_in_view_people_is_renamed_in_the_open_notes_and_in_search(qtbot, window, corpus):
+    """Issue 31, notes follow the transcript, and search uses the fresh notes: a person
+    renamed in View › People made the store's notes again, but nothing indexed those jobs
+    again, so search found the notes by the old name only (for ever). The Summary tab showed
+    the new name only when some job's change happened to refresh the window; it now
+    refreshes at once."""
+    from tests.test_notes import meeting_job
+
+    store = window.controller.store
+    job_id = meeting_job(store, corpus)
+    window.open_job(job_id)
+    window.tabs.setCurrentWidget(window.summary)
+    shown = window.summary.text.toPlainText
+    model = window.transcript.model
+    assert model.setData(model.index(0, model.speaker_column), "Wilhelmina", Qt.EditRole)
+    qtbot.waitUntil(lambda: "Wilhelmina:" in shown(), timeout=5_000)
+
+    def in_notes(name):
+        return any(h["kind"] == "summary" and h["job_id"] == job_id for h in store.search(name))
+
+    qtbot.waitUntil(lambda: in_notes("Wilhelmina"), timeout=60_000)  # the rename's own indexing is done
+    window.people_dialog()
+    people = window.people_box
+    people.list.setCurrentRow(next(i for i in range(people.list.count())
+                                    if (people.list.item(i).data(Qt.UserRole) or {}).get("name") == "Wilhelmina"))
+    people.rename_selected("Philippa")
+    assert "**Philippa:**" in store.summaries(job_id)[0]["markdown"]
+    qtbot.waitUntil(lambda: "Philippa:" in shown() and "Wilhelmina:" not in shown(), timeout=5_000)
+    qtbot.waitUntil(lambda: in_notes("Philippa"), timeout=60_000)
+    assert not in_notes("Wilhelmina")
+    people.close()

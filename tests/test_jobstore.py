@@ -223,3 +223,40 @@ def test_a_callback_is_kept_with_its_job_due_when_it_ends_and_leased_to_one_send
     assert reader.due_callbacks(now=10.0) == [] and len(reader.due_callbacks(now=20.0)) == 1  # a dead sender's lease ends
     writer.delete_job(job_id)
     assert reader.callback(job_id) is None
+
+
+def test_speaker_turns_follow_names_merges_and_undo_and_survive_a_restart(tmp_path):
+    """Who spoke when, by the audio, as the transcript (and so the JSON export) gives it:
+    each turn under its speaker's label; a merge joins the two speakers' turns (touching or
+    overlapping ones become one), undo puts them back, and a restart keeps them."""
+    path = tmp_path / "earmark.db"
+    store = JobStore(path)
+    job_id = store.create_job("/talk.wav", stages=["transcribe", "diarize"])
+    store.save_transcript(job_id, {"language": "en", "duration": 9.0, "segments": [
+        {"start": 0.5, "end": 3.0, "text": "Shall we start?"}, {"start": 6.0, "end": 8.0, "text": "Yes."}]})
+    store.save_speakers(job_id, {
+        "segments": [{"start": 0.5, "end": 3.0, "text": "Shall we start?", "speaker": "1", "source": 0},
+                     {"start": 6.0, "end": 8.0, "text": "Yes.", "speaker": "2", "source": 1}],
+        "speakers": [{"key": "1", "seconds": 4.0}, {"key": "2", "seconds": 4.5}],
+        # speaker 2 also talks at 3.5-5 s, where the transcript has no words, and over speaker 1 at 2-3 s
+        "turns": [[0.0, 3.0, "1"], [2.0, 3.0, "2"], [3.5, 5.0, "2"], [6.0, 8.0, "2"], [8.0, 9.0, "1"]]})
+
+    def turns():
+        return [(t["start"], t["end"], t["speaker"]) for t in store.transcript(job_id)["turns"]]
+
+    assert turns() == [(0.0, 3.0, "Speaker 1"), (2.0, 3.0, "Speaker 2"), (3.5, 5.0, "Speaker 2"),
+                       (6.0, 8.0, "Speaker 2"), (8.0, 9.0, "Speaker 1")]
+    store.rename_speaker(job_id, "2", "Ben")
+    assert [who for *_, who in turns()] == ["Speaker 1", "Ben", "Ben", "Ben", "Speaker 1"]
+    store.merge_speakers(job_id, "1", "2")
+    assert turns() == [(0.0, 3.0, "Ben"), (3.5, 5.0, "Ben"), (6.0, 9.0, "Ben")]
+    store.undo_speaker_edit(job_id)
+    assert turns() == [(0.0, 3.0, "Speaker 1"), (2.0, 3.0, "Ben"), (3.5, 5.0, "Ben"), (6.0, 8.0, "Ben"),
+                       (8.0, 9.0, "Speaker 1")]
+    store.close()
+    store = JobStore(path)
+    assert [who for *_, who in turns()] == ["Speaker 1", "Ben", "Ben", "Ben", "Speaker 1"]
+    plain = store.create_job("/other.wav", stages=["transcribe"])
+    store.save_transcript(plain, {"language": "en", "duration": 1.0, "segments": [{"start": 0, "end": 1, "text": "Hi."}]})
+    assert "turns" not in store.transcript(plain)  # no speakers asked: the JSON has no turns
+    store.close()

@@ -3,6 +3,8 @@ a version with upgrades, and only choices kept in the file."""
 
 import json
 
+import pytest
+
 from app.settings import APP_SETTINGS, SETTINGS, VERSION, Settings, problem_with
 from workers import options as job_options
 from workers.engines.speech import TranscribeOptions
@@ -118,3 +120,49 @@ def test_a_check_declared_on_a_setting_is_the_one_every_reader_asks(tmp_path):
         assert SETTINGS_NOTICE == "settings"
     finally:
         desk.shut()
+
+
+@pytest.mark.gui
+def test_a_translation_goes_into_a_language_of_the_list(qtbot, tmp_path):
+    """Issue 31: the Translate dialog offers languages from a list, not free text. Its box
+    took any text ("Klingon", "xx"), and so did `--translate` and the API: the model was then
+    asked to translate "into Xx". Now a code or English name of the list, nothing else, and
+    the box (Jobs › Translate…, Settings › Translate to) is a list; a name kept in the
+    settings file ("German") shows as its language."""
+    from app.gui.run_again import RunAgainDialog
+    from workers import stages
+
+    assert problem_with("translate_to", "") is None and problem_with("translate_to", "de") is None
+    assert problem_with("translate_to", "German") is None and problem_with("translate_to", " FR ") is None
+    assert "not 'Klingon'" in problem_with("translate_to", "Klingon")
+    assert "not 'xx'" in problem_with("translate_to", "xx")
+    settings = Settings(tmp_path / "settings.json")
+    settings.set("translate_to", "German")
+    dialog = RunAgainDialog(stages.stage("translate"), settings, tmp_path)
+    qtbot.addWidget(dialog)
+    box = dialog.editor
+    assert not box.isEditable() and box.text() == "de" and dialog.options() == {"translate_to": "de"}
+    box.setText("Klingon")  # what typing did: nothing now
+    assert box.text() == "de"
+    offered = {box.itemData(i) for i in range(box.count())}
+    assert {"de", "fr", "ja"} <= offered and all(problem_with("translate_to", code) is None for code in offered)
+
+
+@pytest.mark.gui
+def test_a_translation_warning_sends_no_one_to_a_path_that_scored_as_low(qtbot):
+    """The bundled model's warning (the command line's note, Settings, Jobs › Translate…)
+    said "For English from speech, transcribe with the speech model 'base' and the task
+    'translate'": a path that scored 37 too, below the same floor, and warned in turn. Both
+    warnings now say what was measured and that the larger models were not."""
+    from app.gui.settings_dialog import caution
+    from workers.engines import llm
+    from workers.engines.llm import translation_warning
+
+    assert llm.TRANSLATION_CHRF[("speech", "base")] < llm.TRANSLATION_FLOOR  # what the pointer pointed to
+    shown = caution("translate_to", {"translate_to": "de", "llm_model": "bundled"})
+    for text in (translation_warning("text", "bundled"), shown):
+        assert "scored 37 of 100" in text and "transcribe with the speech model 'base'" not in text
+        assert "'base' turning speech into English scored no better (37)" in text and "Settings › Models" in text
+    for text in (translation_warning("speech", "base"),
+                 caution("task", {"task": "translate", "model": "base"})):
+        assert "none has been scored yet" in text and "translates better" not in text

@@ -70,6 +70,26 @@ def speech_language(value) -> str | None:
     return f"a language code such as en, de or fr, not {code!r}."
 
 
+# The languages a translation goes into, by code and English name: the list the window offers
+# (Settings, Jobs › Translate…), and what the command line and the API accept.
+TRANSLATION_LANGUAGES = {
+    "ar": "Arabic", "cs": "Czech", "da": "Danish", "de": "German", "el": "Greek", "en": "English",
+    "es": "Spanish", "fi": "Finnish", "fr": "French", "he": "Hebrew", "hi": "Hindi", "hu": "Hungarian",
+    "id": "Indonesian", "it": "Italian", "ja": "Japanese", "ko": "Korean", "nl": "Dutch", "no": "Norwegian",
+    "pl": "Polish", "pt": "Portuguese", "ro": "Romanian", "ru": "Russian", "sv": "Swedish", "th": "Thai",
+    "tr": "Turkish", "uk": "Ukrainian", "vi": "Vietnamese", "zh": "Chinese",
+}
+
+
+def translation_language(value) -> str | None:
+    """empty (no translation) or a language of the list, by its code or English name:
+    anything else was asked of the model as written ("Translate this sentence into Xx")."""
+    text = str(value).strip().lower()
+    if not text or text in TRANSLATION_LANGUAGES or text in (n.lower() for n in TRANSLATION_LANGUAGES.values()):
+        return None
+    return f"a language such as de, fr or German ({', '.join(TRANSLATION_LANGUAGES)}), not {str(value).strip()!r}."
+
+
 JOB_OPTIONS = (
     Setting("model", str, "bundled", "Speech model: bundled (tiny.en, English), base (bundled, multilingual), "
                                      "a model folder, or a name", group=SPEECH, pick="speech model"),
@@ -105,7 +125,7 @@ JOB_OPTIONS = (
     Setting("summary_template", str, "meeting_minutes", "Summary template (a built-in name or one of yours)",
             group=SUMMARIES, pick="template"),
     Setting("translate_to", str, "", "Also translate each transcript into this language with the LLM "
-                                     "(e.g. fr, German; empty: no)", group=SUMMARIES),
+                                     "(e.g. fr, German; empty: no)", group=SUMMARIES, check=translation_language),
     Setting("llm_model", str, "bundled", "Summary model: bundled SmolLM2-135M, or a GGUF file (larger is better)",
             group=SUMMARIES, pick="summary model"),
     Setting("llm_context_tokens", int, 2048, "How much of a transcript the summary model reads at once "

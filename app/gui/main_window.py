@@ -506,10 +506,19 @@ class MainWindow(QMainWindow):
         from app.gui.people_dialog import PeopleDialog
 
         dialog = PeopleDialog(self.controller.store, self)
-        dialog.changed.connect(lambda: (self.transcript.job_id and self.transcript._load_segments(),
-                                        self.refresh_speaker_filter()))
+        dialog.changed.connect(self._people_changed)
         dialog.open()
         self.people_box = dialog
+
+    def _people_changed(self, jobs: list[str]) -> None:
+        """A person renamed or merged in View › People: the store made those transcripts'
+        notes again with the new name; show them, and index those jobs again for search."""
+        if self.transcript.job_id:
+            self.transcript._load_segments()
+        self.refresh_speaker_filter()
+        self.summary.refresh()
+        for job_id in jobs:
+            self.controller.reindex(job_id)
 
     def reveal_selected(self) -> None:
         for job_id in self._selected()[:5]:

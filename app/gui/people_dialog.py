@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QInputDia
 
 
 class PeopleDialog(QDialog):
-    changed = Signal()  # a person was renamed, merged or forgotten
+    changed = Signal(list)  # a person was renamed, merged or forgotten: the jobs whose names (and notes) changed
 
     def __init__(self, store, parent=None):
         super().__init__(parent)
@@ -71,8 +71,7 @@ class PeopleDialog(QDialog):
             if not ok:
                 return
         if name.strip():
-            self.store.rename_person(person["id"], name.strip())
-            self._done()
+            self._done(self.store.rename_person(person["id"], name.strip()))
 
     def merge_selected(self, into: str | None = None) -> None:
         person = self.selected()
@@ -85,8 +84,7 @@ class PeopleDialog(QDialog):
             if not ok:
                 return
         target = next(p for p in others if p["name"] == into)
-        self.store.merge_people(person["id"], target["id"])
-        self._done()
+        self._done(self.store.merge_people(person["id"], target["id"]))
 
     def forget_selected(self, confirmed: bool = False) -> None:
         person = self.selected()
@@ -97,8 +95,8 @@ class PeopleDialog(QDialog):
                                                  "transcripts stay.").format(person["name"])) != QMessageBox.Yes:
             return
         self.store.forget_person(person["id"])
-        self._done()
+        self._done([])  # the names in transcripts stay
 
-    def _done(self) -> None:
+    def _done(self, jobs: list[str]) -> None:
         self.reload()
-        self.changed.emit()
+        self.changed.emit(jobs)

@@ -208,8 +208,12 @@ def editor_for(setting, value, data_root=None) -> QWidget:
         editor = ValueCombo(choice_items(setting), str(value), editable=False)
     elif setting.key == "language":
         editor = ValueCombo(language_items(), str(value))
-    elif setting.key == "translate_to":
-        editor = ValueCombo(language_items(QCoreApplication.translate("SettingsDialog", "No translation")), str(value))
+    elif setting.key == "translate_to":  # a language of the list, not free text ("German" is shown as de's)
+        from workers.engines.llm import language_name
+
+        code = language_name(str(value))[0] if str(value).strip() else ""
+        editor = ValueCombo(language_items(QCoreApplication.translate("SettingsDialog", "No translation")), code,
+                            editable=False)
     elif setting.key == "speakers":
         editor = ValueCombo(speaker_items(), str(value))
     elif setting.pick == "speech model":
@@ -246,7 +250,8 @@ def caution(key: str, settings) -> str:
             return QCoreApplication.translate(
                 "MainWindow", "Whisper '{0}' scored {1} of 100 translating speech to English on Earmark's test "
                 "recording, below the {2} a usable translation needs: expect missing and wrong sentences. A "
-                "larger multilingual speech model (Settings › Models: small or medium) translates better.").format(
+                "larger multilingual speech model (Settings › Models: small or medium) is the way to a better "
+                "translation, though none has been scored yet.").format(
                 settings["model"], f"{TRANSLATION_CHRF[('speech', settings['model'])]:.0f}", f"{TRANSLATION_FLOOR:.0f}")
     if key == "translate_to":
         from workers.engines.llm import BUNDLED, TRANSLATION_CHRF, TRANSLATION_FLOOR, translation_warning
@@ -255,9 +260,10 @@ def caution(key: str, settings) -> str:
             return QCoreApplication.translate(
                 "MainWindow", "The bundled translation model (SmolLM2-135M) scored {0} of 100 on Earmark's test "
                 "translation, below the {1} a usable translation needs: expect wrong and untranslated "
-                "sentences. For English from speech, transcribe with the speech model 'base' and the "
-                "task 'translate'; for other languages, choose a larger summary model in Settings › "
-                "Models.").format(f"{TRANSLATION_CHRF[('text', BUNDLED)]:.0f}", f"{TRANSLATION_FLOOR:.0f}")
+                "sentences. Whisper 'base' turning speech into English scored no better ({2}); a larger "
+                "summary model (Settings › Models) is the way to a better translation, though none has been "
+                "scored yet.").format(f"{TRANSLATION_CHRF[('text', BUNDLED)]:.0f}", f"{TRANSLATION_FLOOR:.0f}",
+                                      f"{TRANSLATION_CHRF[('speech', 'base')]:.0f}")
     return ""
 
 

@@ -658,4 +658,7 @@ class JobStore(SpeakerStore, TaskHistory, WatchLedger):
              **({"speaker": s["speaker_label"]} if s["speaker_label"] else {}),
              **({"words": json.loads(s["words"])} if s["words"] else {})} for s in self.segments(job_id)]
         result["text"] = " ".join(s["text"] for s in result["segments"]).strip()
+        turns = self.speaker_turns(job_id)
+        if turns:
+            result["turns"] = turns
         return result

@@ -269,6 +269,12 @@ SCHEMA = [
     CREATE INDEX tasks_job ON tasks(job_id);
     CREATE INDEX jobs_created ON jobs(created_at);
     """,
+    # version 13: when each speaker talks, as the audio says (the speaker stage's turns, a
+    # JSON list of [start, end]): speech the transcript has no words for has a speaker too,
+    # and two at once overlap. NULL for speakers found before, and for one a person added.
+    """
+    ALTER TABLE speakers ADD COLUMN turns TEXT;
+    """,
 ]
 
 

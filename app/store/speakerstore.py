@@ -41,6 +41,20 @@ def _vector(blob: bytes | None):
     return np.frombuffer(blob, np.float32)
 
 
+def _turns_text(turns: list | None) -> str | None:
+    """One speaker's turns as stored: in time order, those that touch or overlap joined
+    (a merge of two speakers who talked at once is one stretch of that person)."""
+    if not turns:
+        return None
+    joined: list[list[float]] = []
+    for start, end in sorted(turns):
+        if joined and start <= joined[-1][1]:
+            joined[-1][1] = max(joined[-1][1], end)
+        else:
+            joined.append([start, end])
+    return json.dumps(joined)
+
+
 def _comparable(a, b) -> bool:
     """Two prints of the same speaker model (GE2E's had 256 numbers, CAM++'s have 192):
     a print kept before the model changed is never compared with or averaged into a new one."""
@@ -65,14 +79,18 @@ class SpeakerStore:
             people = [(r["id"], r["name"], _vector(r["print"]))
                       for r in db.execute("SELECT id, name, print FROM people WHERE print IS NOT NULL")]
             matches = _match(result["speakers"], people, threshold)
+            turns: dict = {}
+            for start, end, key in result.get("turns") or ():
+                turns.setdefault(str(key), []).append([round(start, 3), round(end, 3)])
             db.execute("DELETE FROM speakers WHERE job_id=?", (job_id,))
             db.execute("DELETE FROM speaker_edits WHERE job_id=?", (job_id,))
             for sp in result["speakers"]:
                 person = matches.get(sp["key"])
-                db.execute("INSERT INTO speakers (job_id, key, name, person_id, confidence, seconds, print) "
-                           "VALUES (?,?,?,?,?,?,?)",
+                db.execute("INSERT INTO speakers (job_id, key, name, person_id, confidence, seconds, print, turns) "
+                           "VALUES (?,?,?,?,?,?,?,?)",
                            (job_id, sp["key"], person and person[1], person and person[0],
-                            person and round(person[2], 3), sp.get("seconds"), _blob(sp.get("print"))))
+                            person and round(person[2], 3), sp.get("seconds"), _blob(sp.get("print")),
+                            _turns_text(turns.get(sp["key"]))))
             # a translation made before (speakers found later) follows its segments: each
             # translated segment stays with the first piece of its source segment
             first_piece: dict = {}
@@ -96,6 +114,16 @@ class SpeakerStore:
         found = self.speakers(job_id)
         return f"{len(found)} speaker{'s' if len(found) != 1 else ''}: " + ", ".join(s["label"] for s in found) \
             if found else "no speech"
+
+    def speaker_turns(self, job_id: str) -> list[dict]:
+        """When each speaker talks, as the audio says, in time order: start, end and the
+        speaker's label. Two at once overlap; speech with no words in the transcript is here
+        too. Empty for a job whose speakers were found before turns were kept."""
+        out = []
+        for row in self._q(f"SELECT sp.turns, {LABEL_SQL} AS label FROM speakers sp "
+                           "WHERE sp.job_id=? AND sp.turns IS NOT NULL", (job_id,)):
+            out += [{"start": start, "end": end, "speaker": row["label"]} for start, end in json.loads(row["turns"])]
+        return sorted(out, key=lambda t: (t["start"], t["end"]))
 
     def speakers(self, job_id: str) -> list[dict]:
         """A job's speakers in order of first speech: key, label, name, person, confidence
@@ -162,6 +190,10 @@ class SpeakerStore:
                 mixed = (_vector(a["print"]) * wa + _vector(b["print"]) * wb) / (wa + wb)
                 db.execute("UPDATE speakers SET print=?, seconds=? WHERE job_id=? AND key=?",
                            (_blob(mixed), wa + wb, job_id, target))
+            if a is not None and b is not None and (a["turns"] or b["turns"]):
+                both = json.loads(a["turns"] or "[]") + json.loads(b["turns"] or "[]")
+                db.execute("UPDATE speakers SET turns=? WHERE job_id=? AND key=?",
+                           (_turns_text(both), job_id, target))
             db.execute("UPDATE segments SET speaker=? WHERE job_id=? AND speaker=?", (target, job_id, source))
             db.execute("DELETE FROM speakers WHERE job_id=? AND key=?", (job_id, source))
         self.refresh_notes(job_id)
@@ -217,13 +249,15 @@ class SpeakerStore:
         return [r[0] for r in self._q(f"SELECT DISTINCT job_id FROM speakers WHERE person_id IN ({marks})",
                                       person_ids)]
 
-    def rename_person(self, person_id: int, name: str) -> None:
+    def rename_person(self, person_id: int, name: str) -> list[str]:
         """A new name for a person, in every transcript they speak in (and its notes). To
-        a name someone else has: the two are merged."""
+        a name someone else has: the two are merged. Returns those transcripts' jobs (their
+        notes changed: search must index them again)."""
         jobs = self._jobs_of(person_id)
         self._rename_person(person_id, name)
         for job_id in jobs:
             self.refresh_notes(job_id)
+        return jobs
 
     def _rename_person(self, person_id: int, name: str) -> None:
         with self.transaction() as db:
@@ -234,12 +268,15 @@ class SpeakerStore:
             db.execute("UPDATE people SET name=?, updated_at=? WHERE id=?", (name, time.time(), person_id))
             db.execute("UPDATE speakers SET name=? WHERE person_id=?", (name, person_id))
 
-    def merge_people(self, source: int, target: int) -> None:
+    def merge_people(self, source: int, target: int) -> list[str]:
+        """*source* is *target* (their voices joined, *source*'s transcripts named as
+        *target*); returns the jobs whose names, and so notes, changed."""
         jobs = self._jobs_of(source)
         with self.transaction() as db:
             self._merge_people(db, source, target)
         for job_id in jobs:
             self.refresh_notes(job_id)
+        return jobs
 
     def _merge_people(self, db, source: int, target: int) -> None:
         rows = {r["id"]: r for r in db.execute("SELECT * FROM people WHERE id IN (?,?)", (source, target))}

@@ -162,7 +162,7 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
     <message>
         <location filename="../../app/gui/jobs_model.py" line="122" />
         <location filename="../../app/gui/queue_panel/tasks_model.py" line="56" />
-        <location filename="../../app/gui/settings_dialog.py" line="518" />
+        <location filename="../../app/gui/settings_dialog.py" line="524" />
         <source>State</source>
         <translation>Status</translation>
     </message>
@@ -358,7 +358,7 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
     </message>
     <message>
         <location filename="../../app/gui/queue_panel/workers_tab.py" line="31" />
-        <location filename="../../app/gui/settings_dialog.py" line="517" />
+        <location filename="../../app/gui/settings_dialog.py" line="523" />
         <source>Model</source>
         <translation>Modell</translation>
     </message>
@@ -373,17 +373,17 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
         <translation>Letzte Änderung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="517" />
+        <location filename="../../app/gui/settings_dialog.py" line="523" />
         <source>Kind</source>
         <translation>Art</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="518" />
+        <location filename="../../app/gui/settings_dialog.py" line="524" />
         <source>Size</source>
         <translation>Größe</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="519" />
+        <location filename="../../app/gui/settings_dialog.py" line="525" />
         <source>About</source>
         <translation>Beschreibung</translation>
     </message>
@@ -501,7 +501,7 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
     </message>
     <message>
         <location filename="../../app/gui/main_window.py" line="167" />
-        <location filename="../../app/gui/main_window.py" line="665" />
+        <location filename="../../app/gui/main_window.py" line="674" />
         <source>Anyone</source>
         <translation>Alle</translation>
     </message>
@@ -577,7 +577,7 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
     </message>
     <message>
         <location filename="../../app/gui/main_window.py" line="255" />
-        <location filename="../../app/gui/main_window.py" line="753" />
+        <location filename="../../app/gui/main_window.py" line="762" />
         <source>Open transcript</source>
         <translation>Transkript öffnen</translation>
     </message>
@@ -723,14 +723,12 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation type="vanished">Übersetzen in:</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="246" />
         <source>Whisper '{0}' scored {1} of 100 translating speech to English on Earmark's test recording, below the {2} a usable translation needs: expect missing and wrong sentences. A larger multilingual speech model (Settings › Models: small or medium) translates better.</source>
-        <translation>Whisper „{0}“ erreichte {1} von 100 Punkten beim Übersetzen von Sprache ins Englische auf Earmarks Testaufnahme, weniger als die {2}, die eine brauchbare Übersetzung braucht: Rechnen Sie mit fehlenden und falschen Sätzen. Ein größeres mehrsprachiges Sprachmodell (Einstellungen › Modelle: small oder medium) übersetzt besser.</translation>
+        <translation type="vanished">Whisper „{0}“ erreichte {1} von 100 Punkten beim Übersetzen von Sprache ins Englische auf Earmarks Testaufnahme, weniger als die {2}, die eine brauchbare Übersetzung braucht: Rechnen Sie mit fehlenden und falschen Sätzen. Ein größeres mehrsprachiges Sprachmodell (Einstellungen › Modelle: small oder medium) übersetzt besser.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="255" />
         <source>The bundled translation model (SmolLM2-135M) scored {0} of 100 on Earmark's test translation, below the {1} a usable translation needs: expect wrong and untranslated sentences. For English from speech, transcribe with the speech model 'base' and the task 'translate'; for other languages, choose a larger summary model in Settings › Models.</source>
-        <translation>Das mitgelieferte Übersetzungsmodell (SmolLM2-135M) erreichte {0} von 100 Punkten in Earmarks Testübersetzung, weniger als die {1}, die eine brauchbare Übersetzung braucht: Rechnen Sie mit falschen und unübersetzten Sätzen. Für Englisch aus Sprache transkribieren Sie mit dem Sprachmodell „base“ und der Aufgabe „translate“; für andere Sprachen wählen Sie ein größeres Zusammenfassungsmodell unter Einstellungen › Modelle.</translation>
+        <translation type="vanished">Das mitgelieferte Übersetzungsmodell (SmolLM2-135M) erreichte {0} von 100 Punkten in Earmarks Testübersetzung, weniger als die {1}, die eine brauchbare Übersetzung braucht: Rechnen Sie mit falschen und unübersetzten Sätzen. Für Englisch aus Sprache transkribieren Sie mit dem Sprachmodell „base“ und der Aufgabe „translate“; für andere Sprachen wählen Sie ein größeres Zusammenfassungsmodell unter Einstellungen › Modelle.</translation>
     </message>
     <message>
         <source>Select the transcripts to find speakers in first.</source>
@@ -745,67 +743,67 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation type="vanished">Wie viele Sprecher: auto, eine Zahl (z. B. 3) oder ein Bereich (z. B. 2-4):</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="522" />
+        <location filename="../../app/gui/main_window.py" line="531" />
         <source>Select the jobs to export first.</source>
         <translation>Wählen Sie zuerst die zu exportierenden Aufträge.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="559" />
+        <location filename="../../app/gui/main_window.py" line="568" />
         <source>notes</source>
         <translation>Notizen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="559" />
+        <location filename="../../app/gui/main_window.py" line="568" />
         <source>translation</source>
         <translation>Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="575" />
+        <location filename="../../app/gui/main_window.py" line="584" />
         <source>No transcript mentions “{0}”.</source>
         <translation>Kein Transkript erwähnt „{0}“.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="682" />
+        <location filename="../../app/gui/main_window.py" line="691" />
         <source>Working…</source>
         <translation>In Arbeit…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="699" />
+        <location filename="../../app/gui/main_window.py" line="708" />
         <source>A job failed</source>
         <translation>Ein Auftrag ist fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="706" />
+        <location filename="../../app/gui/main_window.py" line="715" />
         <source>{0} of {1} · %p%</source>
         <translation>{0} von {1} · %p%</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="709" />
+        <location filename="../../app/gui/main_window.py" line="718" />
         <source>Earmark: {0} job(s) left</source>
         <translation>Earmark: noch {0} Auftrag/Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="719" />
+        <location filename="../../app/gui/main_window.py" line="728" />
         <source>{0} done</source>
         <translation>{0} fertig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="719" />
+        <location filename="../../app/gui/main_window.py" line="728" />
         <source>{0} failed</source>
         <translation>{0} fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="720" />
+        <location filename="../../app/gui/main_window.py" line="729" />
         <source>{0} cancelled</source>
         <translation>{0} abgebrochen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="723" />
+        <location filename="../../app/gui/main_window.py" line="732" />
         <source>Batch finished</source>
         <translation>Stapel beendet</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="722" />
+        <location filename="../../app/gui/main_window.py" line="731" />
         <source>nothing left</source>
         <translation>nichts mehr offen</translation>
     </message>
@@ -830,90 +828,100 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation>Wählen Sie zuerst die Transkripte aus.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="729" />
+        <location filename="../../app/gui/main_window.py" line="738" />
         <source>API: {0}</source>
         <translation>API: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="730" />
+        <location filename="../../app/gui/main_window.py" line="739" />
         <source>Other programs reach Earmark here (Settings › API has the key)</source>
         <translation>Hier erreichen andere Programme Earmark (den Schlüssel finden Sie unter Einstellungen › API)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="744" />
+        <location filename="../../app/gui/main_window.py" line="753" />
         <source>Earmark could not start its workers</source>
         <translation>Earmark konnte seine Worker nicht starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="745" />
+        <location filename="../../app/gui/main_window.py" line="754" />
         <source>Earmark could not start</source>
         <translation>Earmark konnte nicht starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="750" />
+        <location filename="../../app/gui/main_window.py" line="759" />
         <source>Already transcribed</source>
         <translation>Schon transkribiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="751" />
+        <location filename="../../app/gui/main_window.py" line="760" />
         <source>{0} was already transcribed with these settings.</source>
         <translation>{0} wurde mit diesen Einstellungen schon transkribiert.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="754" />
+        <location filename="../../app/gui/main_window.py" line="763" />
         <source>Transcribe again</source>
         <translation>Noch einmal transkribieren</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="788" />
+        <location filename="../../app/gui/main_window.py" line="797" />
         <source>Earmark keeps running</source>
         <translation>Earmark läuft weiter</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="788" />
+        <location filename="../../app/gui/main_window.py" line="797" />
         <source>Jobs continue in the background.</source>
         <translation>Die Aufträge laufen im Hintergrund weiter.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="799" />
+        <location filename="../../app/gui/main_window.py" line="808" />
         <source>Stopping workers…</source>
         <translation>Worker werden beendet…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="250" />
+        <source>Whisper '{0}' scored {1} of 100 translating speech to English on Earmark's test recording, below the {2} a usable translation needs: expect missing and wrong sentences. A larger multilingual speech model (Settings › Models: small or medium) is the way to a better translation, though none has been scored yet.</source>
+        <translation>Whisper „{0}“ erreichte {1} von 100 Punkten beim Übersetzen von Sprache ins Englische auf Earmarks Testaufnahme, weniger als die {2}, die eine brauchbare Übersetzung braucht: Rechnen Sie mit fehlenden und falschen Sätzen. Besser übersetzen kann ein größeres mehrsprachiges Sprachmodell (Einstellungen › Modelle: small oder medium), auch wenn noch keines gemessen wurde.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="260" />
+        <source>The bundled translation model (SmolLM2-135M) scored {0} of 100 on Earmark's test translation, below the {1} a usable translation needs: expect wrong and untranslated sentences. Whisper 'base' turning speech into English scored no better ({2}); a larger summary model (Settings › Models) is the way to a better translation, though none has been scored yet.</source>
+        <translation>Das mitgelieferte Übersetzungsmodell (SmolLM2-135M) erreichte {0} von 100 Punkten in Earmarks Testübersetzung, weniger als die {1}, die eine brauchbare Übersetzung braucht: Rechnen Sie mit falschen und unübersetzten Sätzen. Whisper „base“ erreichte beim Übersetzen von Sprache ins Englische nicht mehr ({2}); besser übersetzen kann ein größeres Zusammenfassungsmodell (Einstellungen › Modelle), auch wenn noch keines gemessen wurde.</translation>
     </message>
 </context>
 <context>
     <name>Model</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="521" />
+        <location filename="../../app/gui/settings_dialog.py" line="527" />
         <source>speech</source>
         <translation>Sprache</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="521" />
+        <location filename="../../app/gui/settings_dialog.py" line="527" />
         <source>summary</source>
         <translation>Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="522" />
+        <location filename="../../app/gui/settings_dialog.py" line="528" />
         <source>bundled</source>
         <translation>mitgeliefert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="522" />
+        <location filename="../../app/gui/settings_dialog.py" line="528" />
         <source>installed</source>
         <translation>installiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="523" />
+        <location filename="../../app/gui/settings_dialog.py" line="529" />
         <source>partial</source>
         <translation>unvollständig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="523" />
+        <location filename="../../app/gui/settings_dialog.py" line="529" />
         <source>not downloaded</source>
         <translation>nicht heruntergeladen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="524" />
+        <location filename="../../app/gui/settings_dialog.py" line="530" />
         <source>Downloads are turned off (HF_HUB_OFFLINE is set); unset it to download models.</source>
         <translation>Downloads sind ausgeschaltet (HF_HUB_OFFLINE ist gesetzt); entfernen Sie es, um Modelle herunterzuladen.</translation>
     </message>
@@ -1002,72 +1010,72 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>ModelsWidget</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="537" />
+        <location filename="../../app/gui/settings_dialog.py" line="543" />
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="538" />
+        <location filename="../../app/gui/settings_dialog.py" line="544" />
         <source>Download</source>
         <translation>Herunterladen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="539" />
+        <location filename="../../app/gui/settings_dialog.py" line="545" />
         <source>Cancel download</source>
         <translation>Download abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="540" />
+        <location filename="../../app/gui/settings_dialog.py" line="546" />
         <source>Delete</source>
         <translation>Löschen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="541" />
+        <location filename="../../app/gui/settings_dialog.py" line="547" />
         <source>Use</source>
         <translation>Verwenden</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="544" />
+        <location filename="../../app/gui/settings_dialog.py" line="550" />
         <source>Models are downloaded only when you ask; everything else works offline.</source>
         <translation>Modelle werden nur auf Ihren Wunsch heruntergeladen; alles andere funktioniert offline.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="609" />
+        <location filename="../../app/gui/settings_dialog.py" line="615" />
         <source>Downloading {0}…</source>
         <translation>{0} wird heruntergeladen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="621" />
+        <location filename="../../app/gui/settings_dialog.py" line="627" />
         <source>The download failed: {0}</source>
         <translation>Der Download ist fehlgeschlagen: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="639" />
+        <location filename="../../app/gui/settings_dialog.py" line="645" />
         <source>Downloading {0}… {1:.0f} of {2:.0f} MB</source>
         <translation>{0} wird heruntergeladen… {1:.0f} von {2:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="649" />
+        <location filename="../../app/gui/settings_dialog.py" line="655" />
         <source>Download without a checksum?</source>
         <translation>Ohne Prüfsumme herunterladen?</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="650" />
+        <location filename="../../app/gui/settings_dialog.py" line="656" />
         <source>Download it anyway, trusting this server?</source>
         <translation>Trotzdem herunterladen und diesem Server vertrauen?</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="655" />
+        <location filename="../../app/gui/settings_dialog.py" line="661" />
         <source>{0} is downloaded. Press Use to transcribe or summarize with it.</source>
         <translation>{0} ist heruntergeladen. Mit „Verwenden“ transkribieren oder fassen Sie damit zusammen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="663" />
+        <location filename="../../app/gui/settings_dialog.py" line="669" />
         <source>{0} was deleted.</source>
         <translation>{0} wurde gelöscht.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="674" />
+        <location filename="../../app/gui/settings_dialog.py" line="680" />
         <source>{0} will be used from the next job (press OK to keep it).</source>
         <translation>{0} wird ab dem nächsten Auftrag verwendet (mit OK übernehmen).</translation>
     </message>
@@ -1114,7 +1122,7 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
     </message>
     <message>
         <location filename="../../app/gui/people_dialog.py" line="24" />
-        <location filename="../../app/gui/people_dialog.py" line="96" />
+        <location filename="../../app/gui/people_dialog.py" line="94" />
         <source>Forget</source>
         <translation>Vergessen</translation>
     </message>
@@ -1144,17 +1152,17 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation>Neuer Name:</translation>
     </message>
     <message>
-        <location filename="../../app/gui/people_dialog.py" line="83" />
+        <location filename="../../app/gui/people_dialog.py" line="82" />
         <source>Merge</source>
         <translation>Zusammenführen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/people_dialog.py" line="83" />
+        <location filename="../../app/gui/people_dialog.py" line="82" />
         <source>{0} is the same person as:</source>
         <translation>{0} ist dieselbe Person wie:</translation>
     </message>
     <message>
-        <location filename="../../app/gui/people_dialog.py" line="96" />
+        <location filename="../../app/gui/people_dialog.py" line="94" />
         <source>Forget {0}? Their voice data is deleted; the names in your transcripts stay.</source>
         <translation>{0} vergessen? Die Stimmdaten werden gelöscht; die Namen in Ihren Transkripten bleiben.</translation>
     </message>
@@ -1610,108 +1618,108 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation>Vom Zusammenfassungsmodell geschrieben</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="212" />
+        <location filename="../../app/gui/settings_dialog.py" line="215" />
         <source>No translation</source>
         <translation>Keine Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="229" />
+        <location filename="../../app/gui/settings_dialog.py" line="233" />
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF-Modelle (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="312" />
+        <location filename="../../app/gui/settings_dialog.py" line="318" />
         <source>Earmark settings</source>
         <translation>Earmark-Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="322" />
+        <location filename="../../app/gui/settings_dialog.py" line="328" />
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="344" />
+        <location filename="../../app/gui/settings_dialog.py" line="350" />
         <source>the platform's folder</source>
         <translation>der Ordner des Systems</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="345" />
+        <location filename="../../app/gui/settings_dialog.py" line="351" />
         <source>Data folder</source>
         <translation>Datenordner</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="346" />
+        <location filename="../../app/gui/settings_dialog.py" line="352" />
         <source>Data folder (used from the next start)</source>
         <translation>Datenordner (ab dem nächsten Start)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="350" />
+        <location filename="../../app/gui/settings_dialog.py" line="356" />
         <source>Join line</source>
         <translation>Beitrittszeile</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="352" />
-        <location filename="../../app/gui/settings_dialog.py" line="475" />
+        <location filename="../../app/gui/settings_dialog.py" line="358" />
+        <location filename="../../app/gui/settings_dialog.py" line="481" />
         <source>Copy</source>
         <translation>Kopieren</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="367" />
+        <location filename="../../app/gui/settings_dialog.py" line="373" />
         <source>Another helper</source>
         <translation>Weiterer Helfer</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="367" />
+        <location filename="../../app/gui/settings_dialog.py" line="373" />
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="376" />
+        <location filename="../../app/gui/settings_dialog.py" line="382" />
         <source>Helper</source>
         <translation>Helfer</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="377" />
+        <location filename="../../app/gui/settings_dialog.py" line="383" />
         <source>On the other machine, type</source>
         <translation>Auf dem anderen Rechner eingeben</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="463" />
+        <location filename="../../app/gui/settings_dialog.py" line="469" />
         <source>Install Earmark on the other machine and type this line there: it carries this machine's address, a secret and the fingerprint of its certificate, so the helper talks to this Earmark alone, encrypted. Audio travels through the queue; nothing needs to be shared.</source>
         <translation>Installieren Sie Earmark auf dem anderen Rechner und geben Sie dort diese Zeile ein: Sie enthält die Adresse dieses Rechners, ein Geheimnis und den Fingerabdruck seines Zertifikats, sodass der Helfer nur mit diesem Earmark spricht, verschlüsselt. Der Ton reist durch die Warteschlange; nichts muss geteilt werden.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="466" />
+        <location filename="../../app/gui/settings_dialog.py" line="472" />
         <source>Type an address above (such as 0.0.0.0:6380) to let other machines help; empty keeps the queue on this machine alone.</source>
         <translation>Geben Sie oben eine Adresse ein (etwa 0.0.0.0:6380), damit andere Rechner helfen können; leer bleibt die Warteschlange auf diesem Rechner allein.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="474" />
+        <location filename="../../app/gui/settings_dialog.py" line="480" />
         <source>API key</source>
         <translation>API-Schlüssel</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="477" />
+        <location filename="../../app/gui/settings_dialog.py" line="483" />
         <source>Regenerate</source>
         <translation>Neu erzeugen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="478" />
+        <location filename="../../app/gui/settings_dialog.py" line="484" />
         <source>A new key, in force at once: programs using the old one are refused</source>
         <translation>Ein neuer Schlüssel, sofort gültig: Programme mit dem alten werden abgewiesen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="486" />
+        <location filename="../../app/gui/settings_dialog.py" line="492" />
         <source>Key (programs send it as 'Authorization: Bearer KEY')</source>
         <translation>Schlüssel (Programme senden ihn als 'Authorization: Bearer SCHLÜSSEL')</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="501" />
+        <location filename="../../app/gui/settings_dialog.py" line="507" />
         <source>The API listens on {0} (its documentation: {0}/docs).</source>
         <translation>Die API lauscht auf {0} (ihre Dokumentation: {0}/docs).</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="503" />
+        <location filename="../../app/gui/settings_dialog.py" line="509" />
         <source>The API is off: turn it on above and press OK.</source>
         <translation>Die API ist aus: schalten Sie sie oben ein und drücken Sie OK.</translation>
     </message>

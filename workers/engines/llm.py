@@ -19,6 +19,7 @@ from typing import Callable
 
 from workers.engines.gguf import BUNDLED, DEFAULT_GGUF_PACKAGE, bundled_gguf  # noqa: F401 (their old home)
 from workers.errors import ModelError
+from workers.options import TRANSLATION_LANGUAGES
 from workers.timefmt import clock
 
 log = logging.getLogger(__name__)
@@ -286,13 +287,7 @@ class GroundedSummarizer:
         return "\n".join(lines), dropped
 
 
-LANGUAGES = {
-    "ar": "Arabic", "cs": "Czech", "da": "Danish", "de": "German", "el": "Greek", "en": "English",
-    "es": "Spanish", "fi": "Finnish", "fr": "French", "he": "Hebrew", "hi": "Hindi", "hu": "Hungarian",
-    "id": "Indonesian", "it": "Italian", "ja": "Japanese", "ko": "Korean", "nl": "Dutch", "no": "Norwegian",
-    "pl": "Polish", "pt": "Portuguese", "ro": "Romanian", "ru": "Russian", "sv": "Swedish", "th": "Thai",
-    "tr": "Turkish", "uk": "Ukrainian", "vi": "Vietnamese", "zh": "Chinese",
-}
+LANGUAGES = TRANSLATION_LANGUAGES  # the languages a translation may go into (workers.options)
 
 
 # How well each translation path did on the corpus (bench/bench_translation.py: chrF, 0-100,
@@ -316,11 +311,13 @@ def translation_warning(path: str, model: str) -> str | None:
     if path == "text":
         return (f"The bundled translation model (SmolLM2-135M) scored {score:.0f} of 100 on Earmark's test "
                 f"translation, below the {TRANSLATION_FLOOR:.0f} a usable translation needs: expect wrong and "
-                "untranslated sentences. For English from speech, transcribe with the speech model 'base' and the "
-                "task 'translate'; for other languages, choose a larger summary model in Settings › Models.")
+                f"untranslated sentences. Whisper 'base' turning speech into English scored no better "
+                f"({TRANSLATION_CHRF[('speech', 'base')]:.0f}); a larger summary model (Settings › Models) is the "
+                "way to a better translation, though none has been scored yet.")
     return (f"Whisper '{model}' scored {score:.0f} of 100 translating speech to English on Earmark's test "
             f"recording, below the {TRANSLATION_FLOOR:.0f} a usable translation needs: expect missing and wrong "
-            "sentences. A larger multilingual speech model (Settings › Models: small or medium) translates better.")
+            "sentences. A larger multilingual speech model (Settings › Models: small or medium) is the way to a "
+            "better translation, though none has been scored yet.")
 
 
 def language_name(code_or_name: str) -> tuple[str, str]:

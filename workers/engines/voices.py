@@ -366,13 +366,19 @@ def _agglomerate(points: np.ndarray, low: int, high: int) -> list[np.ndarray]:
         i, j = np.unravel_index(np.argmax(sim), sim.shape)
         if len(members) <= high and sim[i, j] < SAME_SPEAKER:
             break
-        ni, nj = len(members[i]), len(members[j])
-        merged = (sim[i] * ni + sim[j] * nj) / (ni + nj)
-        sim[i], sim[:, i] = merged, merged
-        sim[i, i] = -np.inf
-        sim[j], sim[:, j] = -np.inf, -np.inf
-        members[i] += members.pop(j)
+        _join_groups(sim, members, i, j)
     return [np.array(m) for m in members.values()]
+
+
+def _join_groups(sim: np.ndarray, members: dict[int, list[int]], i: int, j: int) -> None:
+    """Group j merged into group i, in place: i's similarities become the size-weighted mean of both
+    (average linkage), j's row and column are no more."""
+    ni, nj = len(members[i]), len(members[j])
+    merged = (sim[i] * ni + sim[j] * nj) / (ni + nj)
+    sim[i], sim[:, i] = merged, merged
+    sim[i, i] = -np.inf
+    sim[j], sim[:, j] = -np.inf, -np.inf
+    members[i] += members.pop(j)
 
 
 def _refine(embeddings: np.ndarray, centroids: np.ndarray, rounds: int = 5) -> np.ndarray:
@@ -430,15 +436,7 @@ def diarize(path: str, count: SpeakerCount = SpeakerCount(), on_progress=None,
         local, prints, owners, weak, starts = _segment_and_print(path, on_progress, duration)
         if not len(prints):
             return Diarization([], {}, {})
-        labels = cluster(prints, count, weak=weak)
-        speakers = int(labels.max()) + 1
-        centroids = np.stack([voice_print(prints[labels == s]) for s in range(speakers)])
-        apart = _apart(prints, owners, local) if count.low is None else None
-        chosen = _tie_pieces(prints, owners, centroids, local, apart)
-        speakers = max(speakers, int(chosen.max()) + 1)  # an apart pair may make a speaker
-        activity = _reconstruct(local, owners, chosen, starts, speakers)
-        if count.low is None:
-            activity, chosen = _merge_small(activity, prints, chosen, apart)
+        activity, chosen = _speakers_of(local, prints, owners, weak, starts, count)
     result = _turns_of(activity)
     order = {speaker: i for i, speaker in enumerate(dict.fromkeys(t.speaker for t in result))}
     for t in result:
@@ -449,6 +447,32 @@ def diarize(path: str, count: SpeakerCount = SpeakerCount(), on_progress=None,
         seconds[t.speaker] = round(seconds.get(t.speaker, 0.0) + t.end - t.start, 2)
     return Diarization([t for t in result if t.speaker in found], found,
                        {s: v for s, v in seconds.items() if s in found})
+
+
+def _speakers_of(local: list, prints: np.ndarray, owners: np.ndarray, weak: np.ndarray, starts: np.ndarray,
+                 count: SpeakerCount) -> tuple[np.ndarray, np.ndarray]:
+    """(frames, speakers) activity over the recording and each print's speaker, from ``_segment_and_print``'s
+    output: the prints clustered, tied to the chunks' local speakers, the frames reconstructed, small speakers
+    joined (auto count)."""
+    labels = cluster(prints, count, weak=weak)
+    speakers = int(labels.max()) + 1
+    centroids = np.stack([voice_print(prints[labels == s]) for s in range(speakers)])
+    apart = _apart(prints, owners, local) if count.low is None else None
+    chosen = _tie_pieces(prints, owners, centroids, local, apart)
+    speakers = max(speakers, int(chosen.max()) + 1)  # an apart pair may make a speaker
+    activity = _reconstruct(local, owners, chosen, starts, speakers)
+    if count.low is None:
+        activity, chosen = _merge_small(activity, prints, chosen, apart)
+    return activity, chosen
+
+
+def _speech_to_print(talk: np.ndarray, alone: np.ndarray) -> np.ndarray:
+    """The frames of a local speaker's speech (*talk*) that its print is made of: those where it talks alone,
+    if there are CLEAN_SECONDS of them, else all."""
+    from workers.engines import segmentation as sg
+
+    clean = talk & alone
+    return clean if clean.sum() * sg.FRAME_STEP >= CLEAN_SECONDS * SAMPLE_RATE else talk
 
 
 def _segment_and_print(path: str, on_progress, duration):
@@ -472,8 +496,7 @@ def _segment_and_print(path: str, on_progress, duration):
                 talk = a[:, k]
                 if talk.sum() * sg.FRAME_STEP < LEAST_SECONDS * SAMPLE_RATE:
                     continue
-                clean = talk & alone
-                use = clean if clean.sum() * sg.FRAME_STEP >= CLEAN_SECONDS * SAMPLE_RATE else talk
+                use = _speech_to_print(talk, alone)
                 froms, tos = _runs(_close(use, int(PAUSE_SECONDS * SAMPLE_RATE / sg.FRAME_STEP)))
                 edges = [0, *((tos[:-1] + froms[1:]) // 2), sg.FRAMES]
                 stretches = []
@@ -557,10 +580,13 @@ def join_speakers(activity: np.ndarray, chosen: np.ndarray, i: int, j: int) -> t
 
 def _print_of(enc, samples: np.ndarray) -> np.ndarray:
     """A CAM++ print of the middle PRINT_SECONDS of *samples* (its cost grows with the length)."""
+    return enc.embed(_middle(samples)[None, :])[0]
+
+
+def _middle(samples: np.ndarray) -> np.ndarray:
+    """The middle PRINT_SECONDS of *samples* (all of them if shorter)."""
     most = int(PRINT_SECONDS * SAMPLE_RATE)
-    if len(samples) > most:
-        samples = samples[(len(samples) - most) // 2:][:most]
-    return enc.embed(samples[None, :])[0]
+    return samples[(len(samples) - most) // 2:][:most] if len(samples) > most else samples
 
 
 def _apart(prints: np.ndarray, owners: np.ndarray, local: list) -> np.ndarray:
