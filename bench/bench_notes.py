@@ -101,13 +101,14 @@ def transcribe_all(cache: Path | None, names: list[str], source: str = "tiny.en"
     if missing:
         from faster_whisper import WhisperModel
 
+        from workers.engines.speech import confidence
         from workers.engines.speech_models import resolve_model
 
         model = WhisperModel(resolve_model(source)[0], device="cpu", compute_type="int8", cpu_threads=threads)
         multilingual = dict(multilingual=True, condition_on_previous_text=False) if model.model.is_multilingual \
             else {}
         for name in missing:
-            out[key[name]] = [{"start": s.start, "end": s.end, "text": s.text.strip()}
+            out[key[name]] = [{"start": s.start, "end": s.end, "text": s.text.strip(), **confidence(s)}
                               for s in model.transcribe(str(audio_of(name)), beam_size=5, **multilingual)[0]]
         if cache:
             cache.write_text(json.dumps(out))
