@@ -149,7 +149,8 @@ def shoot(out: Path, theme: str, language: str | None = None, live: bool = False
             controller.run_stage([jfk["id"]], "translate", translate_to="fr")
             window.transcript.find.clear()
             window.open_job(jfk["id"])
-        if "transcript" in taken and "translation" not in taken and window.transcript.model.columnCount() == 3:
+        if "transcript" in taken and "translation" not in taken and window.transcript.model.columnCount() == 3 \
+                and all(r["state"] in js.FINAL for r in rows):  # its search index too: no "working…" left
             save(window, "translation.png")
             taken.add("translation")
             window.queue_dock.setFloating(True)
