@@ -145,7 +145,8 @@ def to_vtt(t: dict, limits: CueLimits | None = CueLimits()) -> str:
 
 
 def to_json(t: dict) -> str:
-    keys = ("language", "duration", "model", "task", "text", "segments", "turns")  # turns: who spoke when, by the audio
+    # turns: who spoke when, by the audio; notes: what the transcription (or the speaker stage) said of it
+    keys = ("language", "duration", "model", "task", "text", "segments", "turns", "notes")
     return json.dumps({k: t[k] for k in keys if k in t}, indent=2, ensure_ascii=False) + "\n"
 
 
