@@ -503,6 +503,35 @@ def test_a_far_voice_with_no_words_still_gets_its_turns_and_silence_still_has_no
 
 # --- the real window ----------------------------------------------------------------------
 
+@pytest.mark.gui
+@pytest.mark.stack
+def test_the_window_says_why_a_transcript_with_a_voice_but_no_words_is_empty(qtbot, data_dir, corpus):
+    """AMI trn02 added in the window with speakers on: the job is done (not failed), its row's
+    note and, once opened, the status line say that no words were recognised, how long the
+    speaker was heard and what may help; the transcript has no lines and one speaker."""
+    from tests.test_gui import close_window, open_window, row_of, wait_states
+
+    (data_dir / "settings.json").write_text('{"version": 2, "speakers": "auto", "summarize": false}')
+    far = corpus / "diarization" / "ami_trn02.wav"
+    window = open_window(qtbot, data_dir)
+    try:
+        window.add_paths([str(far)])
+        wait_states(qtbot, window, [far.name])
+        row = row_of(window, far.name)
+        assert row["state"] == js.DONE, row
+        index = next(i for i, r in enumerate(window.model.rows) if r["id"] == row["id"])
+        note = window.model.index(index, 4).data()  # the Note column
+        assert note.startswith("No words were recognised in this recording, but 1 speaker could be heard"), note
+        window.open_job(row["id"])
+        assert window.transcript.model.rowCount() == 0
+        assert window.status_label.text() == f"{far.name}: {note}"
+        assert "Settings › Models" in note
+        [speaker] = window.controller.store.speakers(row["id"])
+        assert speaker["label"] == "Speaker 1" and speaker["seconds"] > 0
+    finally:
+        close_window(qtbot, window)
+
+
 @needs_espeak
 @pytest.mark.gui
 @pytest.mark.stack
