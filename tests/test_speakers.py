@@ -466,36 +466,47 @@ def test_a_far_voice_with_no_words_still_gets_its_turns_and_silence_still_has_no
     """Issue 30, item 2, through the product: in AMI trn02 one woman says a few far, quiet words
     that tiny.en does not hear at all. With speakers asked the job ends done with an empty
     transcript, her turns and a notice that says so (before: failed as "No speech was
-    found", though the speaker stage finds her), and the notes say there is nothing to note.
-    Silence with speakers asked still fails with that sentence, and nothing runs after."""
-    import wave
+    found", though the speaker stage finds her), and the notes say there is nothing to note;
+    the same with 30 s of silence after her, long enough here to go in chunks. A minute of
+    silence (chunked) with speakers asked still fails with that sentence, no chunk is made of
+    it, and nothing runs after."""
+    from faster_whisper.audio import decode_audio
 
-    silence = tmp_path / "quiet room.wav"
-    with wave.open(str(silence), "wb") as w:
-        w.setnchannels(1), w.setsampwidth(2), w.setframerate(16000)
-        w.writeframes(np.zeros(16000 * 20, np.int16).tobytes())
-    out = data_dir / "out"
     far = corpus / "diarization" / "ami_trn02.wav"
-    done = cli(data_dir, "transcribe", far, silence, "--speakers", "auto", "--summary", "--format", "json",
+    her = decode_audio(str(far))
+    longer = va.write_wav(tmp_path / "far then quiet.wav", np.concatenate([her, np.zeros(16000 * 30, np.float32)]))
+    silence = va.write_wav(tmp_path / "quiet room.wav", np.zeros(16000 * 60, np.float32))
+    (data_dir / "settings.json").write_text('{"version": 2, "chunk_from_minutes": 0.75}')  # 45 s
+    out = data_dir / "out"
+    done = cli(data_dir, "transcribe", far, longer, silence, "--speakers", "auto", "--summary", "--format", "json",
                "--out", out)
     assert done.returncode == 1, done.stderr  # the silent file failed
     assert f"{silence}: No speech was found in this recording." in done.stderr
-    assert f"{far}: note: No words were recognised in this recording, but 1 speaker could be heard" in done.stderr
-    assert f"{far}: No speech" not in done.stderr and f"{far}: transcribed, but" not in done.stderr
-    data = json.loads((out / "ami_trn02.json").read_text())
-    assert data["segments"] == [] and data["text"] == ""
-    turns = [(t["start"], t["end"], t["speaker"]) for t in data["turns"]]
-    assert {who for *_, who in turns} == {"Speaker 1"}
-    assert diarization_error(AMI["ami_trn02"], turns) <= 0.2, turns
-    assert any("Settings › Models" in note for note in data["notes"]), data
-    summary = (out / "ami_trn02.summary.md").read_text()
-    assert "No words were recognised" in summary and "None recorded" not in summary, summary
-
     store = JobStore(data_dir / "earmark.db")
     jobs = {j["path"]: j for j in store.jobs()}
-    assert jobs[str(far)]["state"] == js.DONE and [s["seconds"] > 0 for s in store.speakers(jobs[str(far)]["id"])] == [True]
+    for path in (far, longer):
+        assert f"{path}: note: No words were recognised in this recording, but 1 speaker could be heard" \
+            in done.stderr
+        assert f"{path}: No speech" not in done.stderr and f"{path}: transcribed, but" not in done.stderr
+        data = json.loads((out / f"{path.stem}.json").read_text())
+        assert data["segments"] == [] and data["text"] == ""
+        turns = [(t["start"], t["end"], t["speaker"]) for t in data["turns"]]
+        assert {who for *_, who in turns} == {"Speaker 1"}
+        assert diarization_error(AMI["ami_trn02"], turns) <= 0.2, turns
+        assert any("Settings › Models" in note for note in data["notes"]), data
+        summary = (out / f"{path.stem}.summary.md").read_text()
+        assert "No words were recognised" in summary and "None recorded" not in summary, summary
+        job = jobs[str(path)]
+        assert job["state"] == js.DONE and [s["seconds"] > 0 for s in store.speakers(job["id"])] == [True]
+    def task_names(job):
+        return {t["name"] for t in store.task_rows() if t["job_id"] == job["id"]}
+
+    assert "earmark.transcribe" in task_names(jobs[str(far)])  # whole
+    assert "earmark.plan_chunks" in task_names(jobs[str(longer)]) and not store.chunks(jobs[str(longer)]["id"])
+    # (planned, with no speech the transcription hears to cut into chunks)
     quiet = jobs[str(silence)]
     assert quiet["state"] == js.FAILED and quiet["error"] == "No speech was found in this recording.", quiet
+    assert not store.chunks(quiet["id"])  # no chunk made (nor transcribed) of silence
     states = {s["name"]: s["state"] for s in store.stages(quiet["id"])}
     assert states == {"transcribe": js.FAILED, "diarize": js.FAILED, "summarize": js.CANCELLED,
                       "index": js.CANCELLED}, states

@@ -130,7 +130,11 @@ def plan_chunks(self, job_id: str, path: str, options: dict) -> dict:
     regions = chunks.speech_regions(audio, probs=probs)
     timings["vad"] = time.monotonic() - clock
     if not regions:  # silence, a tone: said now, not after transcribing every chunk of nothing
-        raise NoSpeechError()
+        if not stages.wanted(stages.DIARIZE, options):
+            raise NoSpeechError()
+        # speakers asked: no chunk to transcribe, and the speaker stage hears whether anyone spoke
+        return {"job_id": job_id, "duration": round(duration, 3), "speech_regions": [], "chunks": [],
+                "timings": {k: round(v, 3) for k, v in timings.items()}}
     target = value(options, "chunk_minutes") * 60 or config.chunk_seconds()
     cuts = chunks.plan(regions, duration, target)
     chunks.store_audio(scratch_dir(), job_id, audio)
