@@ -167,6 +167,8 @@ def to_md(t: dict, title: str = "Transcript") -> str:
     lines = [f"# {title}", ""]
     if t.get("language") or t.get("duration"):
         lines += [f"*Language: {t.get('language', '?')} · Duration: {clock(t.get('duration') or 0)}*", ""]
+    for note in t.get("notes") or ():  # what the transcription said of it (no words heard, another language)
+        lines += [f"*{note}*", ""]
     lines += [f"**[{clock(s['start'])}]** {said(s)}  " for s in t["segments"]]
     return "\n".join(lines) + "\n"
 
