@@ -38,6 +38,7 @@ def test_json_txt_and_markdown(tmp_path):
     assert md.startswith("# meeting\n") and "**[1:01:01]** General Kenobi." in md
     written = export.write(TRANSCRIPT, "srt", tmp_path / "out", "meeting")
     assert written.name == "meeting.srt" and parse_srt(written.read_text())
+    assert not list((tmp_path / "out").glob("*.part"))
 
 
 def test_a_transcript_with_no_words_exports_its_turns_and_its_note():
@@ -50,7 +51,6 @@ def test_a_transcript_with_no_words_exports_its_turns_and_its_note():
     data = json.loads(export.to_json(empty))
     assert data["turns"] == empty["turns"] and data["notes"] == [note] and data["segments"] == []
     assert f"*{note}*" in export.to_md(empty, "far") and "**[" not in export.to_md(empty, "far")
-    assert not list((tmp_path / "out").glob("*.part"))
 
 
 def test_a_format_declared_once_is_offered_everywhere(tmp_path):
