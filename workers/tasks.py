@@ -344,9 +344,9 @@ def no_words_note(seconds: dict) -> str:
     """The job's notice when the speakers were heard but no words: how long, and what may help."""
     people = f"{len(seconds)} speaker{'s' if len(seconds) != 1 else ''}"
     return (f"No words were recognised in this recording, but {people} could be heard for "
-            f"{sum(seconds.values()):.1f} s in all (see the speakers' turns). A larger speech model may hear "
-            "the words: download one in Settings › Models (or with 'earmark models'), such as small.en or "
-            "distil-small.en, choose it as the speech model and transcribe the recording again.")
+            f"{sum(seconds.values()):.1f} s in all (their turns are in the JSON export). A larger speech model "
+            "may hear the words: download one in Settings › Models (or with 'earmark models'), such as small.en "
+            "or distil-small.en, choose it as the speech model and transcribe the recording again.")
 
 
 def scratch_dir() -> Path:
