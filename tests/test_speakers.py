@@ -506,7 +506,8 @@ def test_a_far_voice_with_no_words_still_gets_its_turns_and_silence_still_has_no
     # (planned, with no speech the transcription hears to cut into chunks)
     quiet = jobs[str(silence)]
     assert quiet["state"] == js.FAILED and quiet["error"] == "No speech was found in this recording.", quiet
-    assert not store.chunks(quiet["id"])  # no chunk made (nor transcribed) of silence
+    assert not store.chunks(quiet["id"]) and store.transcript(quiet["id"]) is None  # no chunk made of
+    # silence (nor transcribed), and no empty transcript left behind
     states = {s["name"]: s["state"] for s in store.stages(quiet["id"])}
     assert states == {"transcribe": js.FAILED, "diarize": js.FAILED, "summarize": js.CANCELLED,
                       "index": js.CANCELLED}, states

@@ -426,6 +426,7 @@ class JobService:
         for, hears no one either): the job fails as the transcription would have without
         speakers, with its sentence, and the stages after do not run."""
         self.store.update_stage(job_id, TRANSCRIBE, state=js.FAILED, error=why, finished_at=time.time())
+        self.store.drop_transcript(job_id)
         later = [s["name"] for s in self.store.stages(job_id) if s["state"] in (js.PENDING, js.PAUSED)]
         self.store.update_stages(job_id, later, state=js.CANCELLED, finished_at=time.time())
 
