@@ -1173,3 +1173,22 @@ def test_one_final_question_is_an_opener_a_reaction_says_nobody_them_is_and_than
     assert "- Children get into summer fete. [0:04]" in notes["Summary"], notes  # the sponsor's sentence
     assert "lovely" not in notes["Action items"] and "Priya, ask them" in notes["Action items"], notes
     assert "- Who is printing posters for fete? [0:24]" in notes["Open questions"], notes
+
+
+def test_how_the_meeting_will_run_and_its_topics_counted_out_are_the_agenda_not_a_decision_or_a_summary():
+    """Round 12: "…, let's keep it brief, …" says how the meeting will go, no decision; "Four
+    items tonight: …" counts the agenda out and is no summary line (the issue: agenda
+    announcements are none of the headings)."""
+    from workers.engines.minutes import Minutes
+
+    agenda = ["Evening, everybody, let's keep it brief, the caretaker locks up at eight.",
+              "Four items tonight: the bread oven, the market stall, the rota and the accounts."]
+    minutes = Minutes(said(*agenda, "The bread oven repair came to ninety pounds in the end.",
+                           "We agreed to open the market stall on Sundays from June.",
+                           "Jonas will redo the rota for the summer by Friday."))
+    assert minutes.kinds == {3: "decisions", 4: "actions"}, minutes.kinds
+    notes = {h: md for h, md, _ in minutes.sections(["Summary", "Decisions", "Action items"])}
+    assert notes["Decisions"].startswith("- Open market stall on Sundays from June. [0:12]"), notes
+    assert notes["Decisions"].count("\n") == 0, notes
+    assert "items" not in notes["Summary"].lower() and "brief" not in notes["Summary"].lower(), notes
+    assert "ninety pounds" in notes["Summary"], notes

@@ -56,7 +56,10 @@ VOICES = {"Lena": ("en-us+f3", 165), "Omar": ("en-gb", 155), "Priya": ("en-gb-x-
           "Hector": ("en-gb-x-rp+m5", 150),
           # meeting19_vet_practice
           "Noor": ("en-us-nyc+f5", 160), "Ulrich": ("en-gb-x-gbclan+m6", 150), "Vera": ("en-029+f1", 165),
-          "Quentin": ("en-gb+m7", 155)}
+          "Quentin": ("en-gb+m7", 155),
+          # meeting20_research_group
+          "Adaeze": ("en-gb-x-gbcwmd+Annie", 160), "Teodor": ("en-us-nyc+Michael", 150),
+          "Signe": ("en-gb-scotland+Linda", 165), "Rafael": ("en-029+Ed", 155)}
 
 
 def main(name: str = "meeting5_volunteer_fair") -> None:

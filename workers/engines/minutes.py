@@ -21,10 +21,10 @@ Each sentence gets at most one kind, from the general language of meetings:
   that does not know or puts it off ("I'm not sure", "let's keep that for
   later") leaves the question open, and the question is the line.
 
-Past events, agenda announcements ("let's start with …") and rhetorical questions are
-none of these. A summary or key points take the most central clauses of the meeting,
-not yet used. The notes are held to a quarter of the transcript's words and about a
-page for an hour (``budget``): lines are shortened to the clauses that carry their
+Past events, agenda announcements ("let's start with …", "two things tonight: …", "let's
+keep it brief") and rhetorical questions are none of these. A summary or key points take
+the most central clauses of the meeting, not yet used. The notes are held to a quarter of
+the transcript's words and about a page for an hour (``budget``): lines are shortened to the clauses that carry their
 point (a framing opener, an aside after a comma, a reason or purpose clause that says no
 number, name or day dropped; fillers, hedges and restarts left out: ``condense``; a
 summary may take one main clause of a long sentence: ``main_clauses``, or two facts of
@@ -62,7 +62,12 @@ AGENDA = re.compile(r"^(?:so,?\s+)?(?:today|tonight|this (?:morning|afternoon|ev
                     r"(?:let's|let us|we'll|we will|"
                     r"i want to|i'd like to|i would like to|we can|we are going to|we're going to|today we)\s+"
                     r"(?:start|begin|get started|kick off|wrap up|finish|move on|go through|look at|talk about|"
-                    r"discuss|hear|share|turn to|spend|cover|open the floor|go over|get back|get going)\b", re.I)
+                    r"discuss|hear|share|turn to|spend|cover|open the floor|go over|get back|get going|"
+                    # "Let's keep this short", "We'll keep it brief": how the meeting will go, no decision
+                    r"keep (?:this|it|today|things) (?:short|brief|quick|tight))\b|"
+                    # "Three things today: …", "Four items on the agenda:": the agenda counted out
+                    r"^(?:\w+[,.]?\s+)?(?:(?:two|three|four|five|a few|a couple of) (?:things|items|points|topics)"
+                    r"(?: (?:today|tonight|this (?:morning|evening|week)|on the agenda|to cover))?)[:.,]", re.I)
 FLOOR = re.compile(r"\b(?:anyone|anybody|anything else|any (?:other |more )?questions|who has (?:any )?questions|"
                    r"any comments|does that make sense|all good|ready)\b", re.I)
 # the verbs that say a matter is closed: "not decided", "haven't settled", "still need to agree on"
