@@ -120,6 +120,13 @@ def test_openai_client_verbose_json_with_words_and_segments(api, corpus):
     assert segments and segments[0].start == 0.0 and segments[-1].end <= 11.1
     assert [s.id for s in segments] == list(range(len(segments)))
     assert wer(reference("jfk"), " ".join(s.text for s in segments)) <= 0.05
+    # how sure the recogniser was, as the job store keeps it: real values, not OpenAI's placeholders
+    store = JobStore(api.data / "earmark.db")
+    stored = next(t["segments"] for j in store.jobs(limit=100) if (t := store.transcript(j["id"]))
+                  and [x["text"] for x in t["segments"]] == [s.text for s in segments])
+    assert [(s.avg_logprob, s.no_speech_prob, s.compression_ratio, s.temperature) for s in segments] == \
+        [(s["avg_logprob"], s["no_speech_prob"], s["compression_ratio"], s["temperature"]) for s in stored]
+    assert all(-20 <= s.avg_logprob < 0 and 0 <= s.no_speech_prob <= 1 and s.compression_ratio > 0 for s in segments)
     # only segments asked for: no words, as OpenAI answers
     with open(corpus / "jfk.flac", "rb") as audio:
         only = client.audio.transcriptions.create(model="whisper-1", file=audio, response_format="verbose_json")

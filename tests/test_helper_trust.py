@@ -258,7 +258,13 @@ def test_a_result_that_does_not_fit_its_task_is_refused(corpus):
     wordy = dict(real, segments=[{"start": 0.0, "end": 10.0, "text": "word " * 1000}])
     other_job = dict(real, job_id="other")
     odd_timings = dict(real, timings={"transcribe": "fast"})
-    for forged in (flood, outside, unknown, strange, wordy, other_job, odd_timings, "text", None):
+    # the recogniser's confidence per segment is declared, but only within what Whisper can say
+    assert all(-20 <= s["avg_logprob"] < 0 and 0 <= s["no_speech_prob"] <= 1 for s in real["segments"])
+    first = real["segments"][0]
+    unsure = [dict(real, segments=[dict(first, **{name: value})]) for name, value in (
+        ("avg_logprob", 0.4), ("avg_logprob", -1e9), ("no_speech_prob", 1.5), ("compression_ratio", -2.0),
+        ("compression_ratio", float("nan")), ("temperature", 3.0), ("no_speech_prob", "low"))]
+    for forged in (flood, outside, unknown, strange, wordy, other_job, odd_timings, "text", None, *unsure):
         with pytest.raises(RefusedResult) as caught:
             check_transcript(forged, 0.0, 11.0, job_id="j")
         assert "refused" in str(caught.value)

@@ -260,3 +260,55 @@ def test_speaker_turns_follow_names_merges_and_undo_and_survive_a_restart(tmp_pa
     store.save_transcript(plain, {"language": "en", "duration": 1.0, "segments": [{"start": 0, "end": 1, "text": "Hi."}]})
     assert "turns" not in store.transcript(plain)  # no speakers asked: the JSON has no turns
     store.close()
+
+
+def test_the_recognisers_confidence_survives_the_store_until_a_person_edits_the_segment(tmp_path, corpus):
+    """Whisper's own confidence per segment (the real bundled model on jfk) is kept with the
+    transcript, through a restart, the speaker stage's cut and OpenAI's verbose_json; a
+    segment a person edited carries none (its text is no longer the recogniser's), a revert
+    brings it back, and a transcript stored before it was kept says null, not a made-up 0."""
+    from app.api.openai_shapes import verbose
+    from workers.engines.speech import CONFIDENCE, SpeechEngine, TranscribeOptions
+    from workers.media import probe
+
+    heard = SpeechEngine.get(TranscribeOptions()).transcribe(probe(str(corpus / "jfk.flac")), TranscribeOptions())
+    sure = [{name: s[name] for name in CONFIDENCE} for s in heard["segments"]]
+    assert len(sure) >= 2 and all(-20 <= c["avg_logprob"] < 0 and 0 <= c["no_speech_prob"] <= 1
+                                  and c["compression_ratio"] > 0 and c["temperature"] == 0.0 for c in sure)
+    path = tmp_path / "earmark.db"
+    store = JobStore(path)
+    job_id = store.create_job("/jfk.flac", stages=["transcribe", "diarize"])
+    store.save_transcript(job_id, heard)
+    store.close()
+    store = JobStore(path)
+
+    def kept() -> list[dict]:
+        return [{name: s.get(name) for name in CONFIDENCE} for s in store.transcript(job_id)["segments"]]
+
+    def answered() -> list[dict]:
+        return [{name: s[name] for name in CONFIDENCE} for s in verbose(store.transcript(job_id), "transcribe",
+                                                                        [])["segments"]]
+
+    assert kept() == answered() == sure
+    assert [{name: s.get(name) for name in CONFIDENCE} for s in store.note_segments(job_id)] == sure
+    store.edit_segment(job_id, 0, "And so, my fellow citizens, ask not.")
+    blank = dict.fromkeys(CONFIDENCE)
+    assert kept() == answered() == [blank, *sure[1:]]
+    assert not set(CONFIDENCE) & set(store.note_segments(job_id)[0])
+    store.revert_segment(job_id, 0)
+    assert kept() == sure
+    # the speaker stage cuts the second segment in two: both pieces are as sure as it was
+    first, second = ({"start": s["start"], "end": s["end"], "text": s["text"]} for s in heard["segments"][:2])
+    middle = round((second["start"] + second["end"]) / 2, 3)
+    store.save_speakers(job_id, {
+        "segments": [dict(first, speaker="1", source=0), dict(second, end=middle, text="ask what", speaker="1",
+                                                               source=1),
+                     dict(second, start=middle, text="you can do.", speaker="2", source=1)],
+        "speakers": [{"key": "1", "seconds": 6.0}, {"key": "2", "seconds": 3.0}]})
+    assert kept() == [sure[0], sure[1], sure[1]]
+    older = store.create_job("/old.wav", stages=["transcribe"])
+    store.save_transcript(older, {"language": "en", "duration": 1.0, "segments": [{"start": 0, "end": 1,
+                                                                                   "text": "Hi."}]})
+    assert [{name: s[name] for name in CONFIDENCE} for s in verbose(store.transcript(older), "transcribe",
+                                                                    [])["segments"]] == [blank]
+    store.close()

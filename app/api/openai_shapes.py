@@ -22,13 +22,16 @@ def language_name(code: str | None) -> str:
 
 
 def segments_of(transcript: dict) -> list[dict]:
-    """OpenAI's segment objects; a speaker (the ``speakers`` extension) when one was found."""
+    """OpenAI's segment objects; a speaker (the ``speakers`` extension) when one was found.
+    Whisper's confidence (``avg_logprob``, ``compression_ratio``, ``no_speech_prob``,
+    ``temperature``) is the recogniser's own; where the transcript has none (a segment a
+    person edited, one transcribed before it was kept, a gap's marker) it is null, never a
+    made-up value: OpenAI's 0.0 would say the recogniser was sure."""
     out = []
     for n, seg in enumerate(transcript["segments"]):
-        item = {"id": n, "seek": 0, "start": seg["start"], "end": seg["end"], "text": seg["text"],
-                "tokens": [], "temperature": 0.0, "avg_logprob": seg.get("avg_logprob", 0.0),
-                "compression_ratio": seg.get("compression_ratio", 0.0),
-                "no_speech_prob": seg.get("no_speech_prob", 0.0)}
+        item = {"id": n, "seek": 0, "start": seg["start"], "end": seg["end"], "text": seg["text"], "tokens": [],
+                **{name: seg.get(name) for name in ("temperature", "avg_logprob", "compression_ratio",
+                                                    "no_speech_prob")}}
         if seg.get("speaker"):
             item["speaker"] = seg["speaker"]
         out.append(item)

@@ -19,7 +19,13 @@ TRANSCRIPT_FIELDS = {"language", "language_probability", "duration", "model", "d
                      "segments", "rerun", "gaps", "notes", "job_id", "index", "start", "end", "elapsed_seconds",
                      "worker_pid", "peak_rss_mb", "hostname", "audio_travel", "timings"}
 TIMING_PARTS = {"audio", "model", "transcribe", "coverage"}  # a chunk's seconds, for bench_long
-SEGMENT_FIELDS = {"start", "end", "text", "words", "gap", "speaker"}
+# the recogniser's confidence in a segment (workers.engines.speech.CONFIDENCE), each within
+# what Whisper can say: a log-probability is at most 0 (a mean below -20 is no recognition
+# at all), a probability and a decoding temperature lie in 0-1, and text compresses by at
+# most its length (a 30 s window's 224 tokens)
+CONFIDENCE_BOUNDS = {"avg_logprob": (-20.0, 0.0), "no_speech_prob": (0.0, 1.0), "compression_ratio": (0.0, 1000.0),
+                     "temperature": (0.0, 1.0)}
+SEGMENT_FIELDS = {"start", "end", "text", "words", "gap", "speaker", *CONFIDENCE_BOUNDS}
 WORD_FIELDS = {"start", "end", "word", "probability"}
 SLACK_SECONDS = 30.0  # the batched pipeline may date a last sentence past its audio (seen: 4.5 s); one window at most
 CHARS_PER_SECOND = 60  # fast speech is ~20 characters a second; Whisper writes at most ~35 (224 tokens a 30 s window)
@@ -37,7 +43,7 @@ def _refuse(what: str) -> RefusedResult:
 
 def _number(value, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise _refuse(f"{what} is not a time")
+        raise _refuse(f"{what} is not a number")
     return float(value)
 
 
@@ -66,6 +72,9 @@ def check_transcript(result, start: float, end: float, *, job_id: str | None = N
         a, b = _number(seg.get("start"), "a segment's start"), _number(seg.get("end"), "a segment's end")
         if not low <= a <= b <= high:
             raise _refuse(f"a segment at {a:.1f}-{b:.1f} s outside its audio ({start:.1f}-{end:.1f} s)")
+        for name, (least, most) in CONFIDENCE_BOUNDS.items():
+            if name in seg and not least <= _number(seg[name], f"a segment's {name}") <= most:
+                raise _refuse(f"a segment's {name} of {seg[name]} outside {least:g} to {most:g}")
         chars += len(seg["text"])
         for word in seg.get("words") or ():
             if not isinstance(word, dict) or set(word) - WORD_FIELDS or not isinstance(word.get("word"), str):

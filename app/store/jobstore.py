@@ -9,6 +9,7 @@ import re
 import time
 import uuid
 
+from app.store.schema import confidence_text, recogniser_confidence
 from app.store.speakerstore import LABEL_SQL, SpeakerStore
 from app.store.taskhistory import TaskHistory
 from app.store.watchledger import WatchLedger
@@ -449,9 +450,10 @@ class JobStore(SpeakerStore, TaskHistory, WatchLedger):
                        (job_id, result.get("language"), result.get("duration"), result.get("model"),
                         result.get("text", ""), json.dumps(without_segments(result)), time.time()))
             db.execute("DELETE FROM segments WHERE job_id=?", (job_id,))
-            db.executemany("INSERT INTO segments (job_id, idx, start, end, text, words) VALUES (?,?,?,?,?,?)",
+            db.executemany("INSERT INTO segments (job_id, idx, start, end, text, words, confidence) "
+                           "VALUES (?,?,?,?,?,?,?)",
                            [(job_id, i, s["start"], s["end"], s["text"],
-                             json.dumps(s["words"]) if s.get("words") else None)
+                             json.dumps(s["words"]) if s.get("words") else None, confidence_text(s))
                             for i, s in enumerate(segments)])
             db.execute("UPDATE jobs SET language=?, duration_seconds=COALESCE(?, duration_seconds), updated_at=?"
                        " WHERE id=?", (result.get("language"), result.get("duration"), time.time(), job_id))
@@ -480,7 +482,8 @@ class JobStore(SpeakerStore, TaskHistory, WatchLedger):
     def note_segments(self, job_id: str) -> list[dict]:
         """The transcript as notes are made from it: each segment's words and its speaker's label."""
         return [{"idx": s["idx"], "start": s["start"], "end": s["end"], "text": s["text"],
-                 **({"speaker": s["speaker_label"]} if s["speaker_label"] else {})} for s in self.segments(job_id)]
+                 **({"speaker": s["speaker_label"]} if s["speaker_label"] else {}), **recogniser_confidence(s)}
+                for s in self.segments(job_id)]
 
     def refresh_notes(self, job_id: str) -> int:
         """Grounded notes follow the transcript: made again from its words and speakers as
@@ -663,7 +666,8 @@ class JobStore(SpeakerStore, TaskHistory, WatchLedger):
         result["segments"] = [
             {"start": s["start"], "end": s["end"], "text": s["text"],
              **({"speaker": s["speaker_label"]} if s["speaker_label"] else {}),
-             **({"words": json.loads(s["words"])} if s["words"] else {})} for s in self.segments(job_id)]
+             **({"words": json.loads(s["words"])} if s["words"] else {}), **recogniser_confidence(s)}
+            for s in self.segments(job_id)]
         result["text"] = " ".join(s["text"] for s in result["segments"]).strip()
         turns = self.speaker_turns(job_id)
         if turns:

@@ -88,7 +88,7 @@ class SpeakerStore:
         """The segments cut at turns, each with its speaker; the speakers with their voice
         prints, named when a remembered person's voice is theirs."""
         threshold = threshold if threshold is not None else result.get("threshold", default("speaker_match"))
-        old = {r["idx"]: dict(r) for r in self._q("SELECT idx, original_text FROM segments WHERE job_id=?",
+        old = {r["idx"]: dict(r) for r in self._q("SELECT idx, original_text, confidence FROM segments WHERE job_id=?",
                                                    (job_id,))}
         pieces: dict = {}
         for seg in result["segments"]:
@@ -121,11 +121,12 @@ class SpeakerStore:
             _note_on_transcript(db, job_id, result.get("notes") or [])
             db.execute("DELETE FROM segments WHERE job_id=?", (job_id,))
             db.executemany(
-                "INSERT INTO segments (job_id, idx, start, end, text, original_text, words, speaker) "
-                "VALUES (?,?,?,?,?,?,?,?)",
+                "INSERT INTO segments (job_id, idx, start, end, text, original_text, words, speaker, confidence) "
+                "VALUES (?,?,?,?,?,?,?,?,?)",
                 [(job_id, i, s["start"], s["end"], s["text"],
                   (old.get(s.get("source")) or {}).get("original_text") if pieces.get(s.get("source")) == 1 else None,
-                  json.dumps(s["words"]) if s.get("words") else None, s.get("speaker"))
+                  json.dumps(s["words"]) if s.get("words") else None, s.get("speaker"),
+                  (old.get(s.get("source")) or {}).get("confidence"))  # a piece is as sure as its segment was
                  for i, s in enumerate(result["segments"])])
         self.refresh_notes(job_id)
 

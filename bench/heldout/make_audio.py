@@ -59,7 +59,10 @@ VOICES = {"Lena": ("en-us+f3", 165), "Omar": ("en-gb", 155), "Priya": ("en-gb-x-
           "Quentin": ("en-gb+m7", 155),
           # meeting20_research_group
           "Adaeze": ("en-gb-x-gbcwmd+Annie", 160), "Teodor": ("en-us-nyc+Michael", 150),
-          "Signe": ("en-gb-scotland+Linda", 165), "Rafael": ("en-029+Ed", 155)}
+          "Signe": ("en-gb-scotland+Linda", 165), "Rafael": ("en-029+Ed", 155),
+          # meeting21_bakery_staff
+          "Orla": ("en-us+Alicia", 160), "Desmond": ("en-gb-x-rp+Andy", 150),
+          "Agnes": ("en-gb-x-gbclan+belinda", 165), "Femi": ("en-029+john", 155)}
 
 
 def main(name: str = "meeting5_volunteer_fair") -> None:

@@ -31,6 +31,11 @@ BATCHED_FROM_SECONDS = 60.0
 # worker (the window's, the command's, a helper's) takes it.
 PARTS = 2
 PART_MIN_SECONDS = 30.0
+# How sure the recogniser was of a segment, as Whisper says it (OpenAI's verbose_json names):
+# the mean log-probability of its tokens, the chance its window held no speech, how well its
+# text compresses (a repeating loop compresses well) and the temperature it was decoded at (a
+# fallback above 0 follows a failed first try). The sentences of one window share its values.
+CONFIDENCE = ("avg_logprob", "no_speech_prob", "compression_ratio", "temperature")
 
 
 @dataclass(frozen=True)
@@ -259,6 +264,7 @@ class SpeechEngine:
         for seg in segments:
             if stop is not None and stop.is_set():
                 raise PartStopped()
+            sure = confidence(seg)
             words = [{"start": round(float(w.start) + offset, 3), "end": round(float(w.end) + offset, 3),
                       "word": w.word, "probability": round(float(w.probability), 3)} for w in seg.words or ()]
             if batched and words:
@@ -271,7 +277,7 @@ class SpeechEngine:
             for item in pieces:
                 if not options.word_timestamps or not item["words"]:
                     item.pop("words")
-                out.append(item)
+                out.append({**item, **sure})
             if on_progress:
                 on_progress(min(seg.end, total), total)
         out = in_time_order(out)  # the batched pipeline yields batch by batch; times can overlap
@@ -471,3 +477,9 @@ def auto_batch_size() -> int:
     import psutil
 
     return 8 if psutil.virtual_memory().available > 4 * 1024 ** 3 else 4
+
+
+def confidence(segment) -> dict:
+    """A faster-whisper segment's own confidence (``CONFIDENCE``), rounded; the fields it lacks left out."""
+    values = {name: getattr(segment, name, None) for name in CONFIDENCE}
+    return {name: round(float(value), 3) for name, value in values.items() if value is not None}
