@@ -145,7 +145,8 @@ def to_vtt(t: dict, limits: CueLimits | None = CueLimits()) -> str:
 
 
 def to_json(t: dict) -> str:
-    keys = ("language", "duration", "model", "task", "text", "segments", "turns")  # turns: who spoke when, by the audio
+    # turns: who spoke when, by the audio; notes: what the transcription (or the speaker stage) said of it
+    keys = ("language", "duration", "model", "task", "text", "segments", "turns", "notes")
     return json.dumps({k: t[k] for k in keys if k in t}, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -166,6 +167,8 @@ def to_md(t: dict, title: str = "Transcript") -> str:
     lines = [f"# {title}", ""]
     if t.get("language") or t.get("duration"):
         lines += [f"*Language: {t.get('language', '?')} · Duration: {clock(t.get('duration') or 0)}*", ""]
+    for note in t.get("notes") or ():  # what the transcription said of it (no words heard, another language)
+        lines += [f"*{note}*", ""]
     lines += [f"**[{clock(s['start'])}]** {said(s)}  " for s in t["segments"]]
     return "\n".join(lines) + "\n"
 

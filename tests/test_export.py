@@ -41,6 +41,18 @@ def test_json_txt_and_markdown(tmp_path):
     assert not list((tmp_path / "out").glob("*.part"))
 
 
+def test_a_transcript_with_no_words_exports_its_turns_and_its_note():
+    """A voice was heard but no words (issue 30: a far speaker): the subtitles and the text
+    are empty, not broken; the JSON has the turns and the note, the Markdown the note."""
+    note = "No words were recognised in this recording, but 1 speaker could be heard for 0.4 s in all."
+    empty = {"language": "en", "duration": 30.0, "text": "", "segments": [], "notes": [note],
+             "turns": [{"start": 6.1, "end": 6.5, "speaker": "Speaker 1"}]}
+    assert export.to_txt(empty) == "\n" and export.to_srt(empty) == "" and export.to_vtt(empty) == "WEBVTT\n\n"
+    data = json.loads(export.to_json(empty))
+    assert data["turns"] == empty["turns"] and data["notes"] == [note] and data["segments"] == []
+    assert f"*{note}*" in export.to_md(empty, "far") and "**[" not in export.to_md(empty, "far")
+
+
 def test_a_format_declared_once_is_offered_everywhere(tmp_path):
     """TSV is one entry of export.RENDERERS: the command line, the settings and the
     export dialog's choices follow (CONTRIBUTING.md: a new export format)."""

@@ -111,7 +111,10 @@ class Stage:
     *wanted_if*: the job option that asks for the stage (None: every job has it).
     *reindex_after*: it may finish after the search index was made, which is then made
     again. *optional*: when it fails, the stages after it run all the same (speaker
-    labels that could not be found never hold back the notes or the index). Stages run
+    labels that could not be found never hold back the notes or the index), unless it found
+    no speech (``NoSpeechError``: the speaker stage on a transcript with no words, which a
+    recording gets only with speakers asked): then the job fails as the transcription would
+    have, and the stages after it do not run (``JobService._no_speech``). Stages run
     in the order of ``STAGES``; each waits for the ones before it. *kept*: what a failure
     of the stage leaves, said after the sentence a crash ends with. *again*: how a person
     runs it again (None: it only runs as part of a job)."""

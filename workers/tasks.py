@@ -98,8 +98,8 @@ def transcribe(self, job_id: str, path: str, options: dict) -> dict:
         info = probe(path)
         engine = SpeechEngine.get(opts)
         result = engine.transcribe(info, opts, on_progress=ProgressReporter(self, model=engine.model_name))
-        if not result["text"] and not result.get("gaps"):
-            raise NoSpeechError()
+        if not result["text"] and not result.get("gaps") and not stages.wanted(stages.DIARIZE, options):
+            raise NoSpeechError()  # with speakers asked, the speaker stage hears whether anyone spoke
     except SoftTimeLimitExceeded:
         raise EarmarkError("Transcription took longer than the time limit and was stopped.") from None
     result.update(job_id=job_id, elapsed_seconds=round(time.monotonic() - started, 3), worker_pid=os.getpid(),
@@ -130,7 +130,11 @@ def plan_chunks(self, job_id: str, path: str, options: dict) -> dict:
     regions = chunks.speech_regions(audio, probs=probs)
     timings["vad"] = time.monotonic() - clock
     if not regions:  # silence, a tone: said now, not after transcribing every chunk of nothing
-        raise NoSpeechError()
+        if not stages.wanted(stages.DIARIZE, options):
+            raise NoSpeechError()
+        # speakers asked: no chunk to transcribe, and the speaker stage hears whether anyone spoke
+        return {"job_id": job_id, "duration": round(duration, 3), "speech_regions": [], "chunks": [],
+                "timings": {k: round(v, 3) for k, v in timings.items()}}
     target = value(options, "chunk_minutes") * 60 or config.chunk_seconds()
     cuts = chunks.plan(regions, duration, target)
     chunks.store_audio(scratch_dir(), job_id, audio)
@@ -249,6 +253,7 @@ def translate(self, job_id: str, segments: list[dict], language: str, options: d
 
 
 SUMMARY_EVENT = "task-summary-text"
+NOTHING_TO_NOTE = "No words were recognised in this recording, so there is nothing to note."
 
 
 @app.task(bind=True, **stages.SUMMARIZE_TASK.celery_options(), **RETRY)
@@ -257,10 +262,17 @@ def summarize(self, job_id: str, segments: list[dict], template_text: str, optio
     and the text as it is generated (events), for the window to stream."""
     from workers.engines.llm import SUMMARY_ENGINES, GroundedSummarizer, Summarizer, Template
 
+    from workers.engines.minutes import transcript_digest
+
     template = Template.parse(template_text)
     mode = value(options, "summary_engine")
     if mode not in SUMMARY_ENGINES:
         raise EarmarkError(f"Unknown summary engine '{mode}' (choose {', '.join(SUMMARY_ENGINES)}).")
+    if not any(s["text"].strip() for s in segments):  # no words (the speakers were heard): one sentence,
+        # not "None recorded." under every heading, and no model asked to condense nothing
+        return {"job_id": job_id, "template": template.title, "engine": mode, "model": None, "sections": [],
+                "headings": [heading for heading, _ in template.sections], "pieces": 0, "dropped": [],
+                "markdown": f"# {template.title}\n\n{NOTHING_TO_NOTE}\n", "transcript_digest": transcript_digest([])}
     engine = _llm(options) if mode != "grounded" else None
     buffer = {"text": "", "last": 0.0}
 
@@ -292,8 +304,6 @@ def summarize(self, job_id: str, segments: list[dict], template_text: str, optio
     except SoftTimeLimitExceeded:
         raise EarmarkError("The summary took longer than the time limit and was stopped.") from None
     flush()
-    from workers.engines.minutes import transcript_digest
-
     result["job_id"] = job_id
     result["transcript_digest"] = transcript_digest(segments)  # the window says when the transcript is newer
     return result
@@ -321,8 +331,22 @@ def diarize(self, job_id: str, path: str, segments: list[dict], options: dict) -
                            on_progress=lambda fraction: report(fraction * total, total))
     except SoftTimeLimitExceeded:
         raise EarmarkError("Finding the speakers took longer than the time limit and was stopped.") from None
-    return {"job_id": job_id, **stage_result(found, segments), "threshold": value(options, "speaker_match"),
-            "elapsed_seconds": round(time.monotonic() - started, 3), "peak_rss_mb": peak_rss_mb()}
+    result = {"job_id": job_id, **stage_result(found, segments), "threshold": value(options, "speaker_match"),
+              "elapsed_seconds": round(time.monotonic() - started, 3), "peak_rss_mb": peak_rss_mb()}
+    if not any(s["text"].strip() for s in segments):  # the transcription heard no words: this stage says
+        if not found.turns:  # whether anyone spoke (the app fails the job as the transcription would have)
+            raise NoSpeechError()
+        result["notes"] = [no_words_note(found.seconds)]
+    return result
+
+
+def no_words_note(seconds: dict) -> str:
+    """The job's notice when the speakers were heard but no words: how long, and what may help."""
+    people = f"{len(seconds)} speaker{'s' if len(seconds) != 1 else ''}"
+    return (f"No words were recognised in this recording, but {people} could be heard for "
+            f"{sum(seconds.values()):.1f} s in all (their turns are in the JSON export). A larger speech model "
+            "may hear the words: download one in Settings › Models (or with 'earmark models'), such as small.en "
+            "or distil-small.en, choose it as the speech model and transcribe the recording again.")
 
 
 def scratch_dir() -> Path:

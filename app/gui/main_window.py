@@ -478,6 +478,10 @@ class MainWindow(QMainWindow):
         if transcribed:  # readable while later stages (search indexing, …) still run
             self.transcript.open_job(job_id, segment)
             self.summary.open_job(job_id)
+            notes = () if self.transcript.model.segments else (self.controller.store.transcript(job_id) or {}).get(
+                "notes")
+            if notes:  # no words (the speakers were heard): why the transcript is empty
+                self.status_label.setText(f"{Path(job['path']).name}: {' '.join(notes)}")
         elif job:
             self.status_label.setText(f"{Path(job['path']).name}: {job['error'] or self.tr('not transcribed yet')}")
 

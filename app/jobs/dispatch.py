@@ -16,7 +16,7 @@ import uuid
 
 from app.store import jobstore as js
 from app.store.jobstore import JobStore
-from workers.errors import BROKER_ERRORS, EarmarkError
+from workers.errors import BROKER_ERRORS, EarmarkError, NoSpeechError
 from workers.stages import TaskSpec
 
 log = logging.getLogger(__name__)
@@ -56,6 +56,11 @@ def failure_message(exc) -> str:
     if isinstance(exc, EarmarkError) or type(exc).__name__ in _earmark_error_names():
         return str(exc.args[0]) if exc.args else str(exc)
     return f"Unexpected error ({type(exc).__name__}): {exc}"
+
+
+def no_speech(exc) -> bool:
+    """Whether a failed task found no speech in the recording (``NoSpeechError``, by name as above)."""
+    return isinstance(exc, NoSpeechError) or type(exc).__name__ == NoSpeechError.__name__
 
 
 class Dispatcher:

@@ -19,6 +19,7 @@ from app.jobs.dispatch import (
     Dispatcher,
     failure_message,
     locked,
+    no_speech,
     settle,
     with_file_hash,
 )
@@ -404,7 +405,9 @@ class JobService:
                                              traceback=meta.get("traceback"), finished_at=_finished_at(meta))
             if failed:
                 self._ended(stage, "failed", meta, {"exception": failure_message(meta.get("result"))})
-            if failed and stages.stage(name).optional:
+            if failed and name != TRANSCRIBE and no_speech(meta.get("result")):
+                self._no_speech(job_id, failure_message(meta.get("result")))
+            elif failed and stages.stage(name).optional:
                 self._next_stage(job_id, name)  # e.g. no speakers: the notes and the index all the same
             return js.FAILED
         if status in ("STARTED", "PROGRESS"):
@@ -417,6 +420,15 @@ class JobService:
             self.store.update_stage(job_id, name, only_if_active=True, state=js.CANCELLED)
             return js.CANCELLED
         return None
+
+    def _no_speech(self, job_id: str, why: str) -> None:
+        """A later stage found no speech in a transcript with no words (the speaker stage, asked
+        for, hears no one either): the job fails as the transcription would have without
+        speakers, with its sentence, and the stages after do not run."""
+        self.store.update_stage(job_id, TRANSCRIBE, state=js.FAILED, error=why, finished_at=time.time())
+        self.store.drop_transcript(job_id)
+        later = [s["name"] for s in self.store.stages(job_id) if s["state"] in (js.PENDING, js.PAUSED)]
+        self.store.update_stages(job_id, later, state=js.CANCELLED, finished_at=time.time())
 
     def _ended(self, stage: dict, kind: str, meta: dict, detail: dict | None = None) -> None:
         """The task's end in its timeline, from its result: the worker's own event may come

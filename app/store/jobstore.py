@@ -458,6 +458,13 @@ class JobStore(SpeakerStore, TaskHistory, WatchLedger):
             db.execute("UPDATE jobs SET language=?, duration_seconds=COALESCE(?, duration_seconds), updated_at=?"
                        " WHERE id=?", (result.get("language"), result.get("duration"), time.time(), job_id))
 
+    def drop_transcript(self, job_id: str) -> None:
+        """A transcript that turned out to hold no speech (``JobService._no_speech``): gone, as
+        if the transcription had said so itself."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM segments WHERE job_id=?", (job_id,))
+            db.execute("DELETE FROM transcripts WHERE job_id=?", (job_id,))
+
     def edit_segment(self, job_id: str, idx: int, text: str) -> None:
         """Save a person's edit at once; the model's words stay in original_text. The
         grounded notes follow it."""

@@ -55,6 +55,24 @@ def _turns_text(turns: list | None) -> str | None:
     return json.dumps(joined)
 
 
+def _note_on_transcript(db, job_id: str, notes: list[str]) -> None:
+    """What the speaker stage says of the transcript (voices heard where no words were) goes with
+    the transcript's own notes, which the job's row and the command line show; the stage's
+    earlier notes (found again) are replaced."""
+    row = db.execute("SELECT result FROM transcripts WHERE job_id=?", (job_id,)).fetchone()
+    if row is None:
+        return
+    result = json.loads(row["result"])
+    earlier = result.pop("speaker_notes", [])
+    if not notes and not earlier:
+        return
+    result["notes"] = [n for n in result.get("notes") or [] if n not in earlier] + notes
+    result.update({"speaker_notes": notes} if notes else {})
+    if not result["notes"]:
+        del result["notes"]
+    db.execute("UPDATE transcripts SET result=? WHERE job_id=?", (json.dumps(result), job_id))
+
+
 def _comparable(a, b) -> bool:
     """Two prints of the same speaker model (GE2E's had 256 numbers, CAM++'s have 192):
     a print kept before the model changed is never compared with or averaged into a new one."""
@@ -100,6 +118,7 @@ class SpeakerStore:
             db.executemany("UPDATE translations SET idx=? WHERE job_id=? AND idx=?",
                            [(new, job_id, -1 - old_idx) for old_idx, new in first_piece.items() if old_idx is not None])
             db.execute("DELETE FROM translations WHERE job_id=? AND idx < 0", (job_id,))
+            _note_on_transcript(db, job_id, result.get("notes") or [])
             db.execute("DELETE FROM segments WHERE job_id=?", (job_id,))
             db.executemany(
                 "INSERT INTO segments (job_id, idx, start, end, text, original_text, words, speaker, confidence) "
