@@ -513,6 +513,49 @@ def test_a_far_voice_with_no_words_still_gets_its_turns_and_silence_still_has_no
                       "index": js.CANCELLED}, states
 
 
+@pytest.mark.stack
+def test_find_speakers_on_lines_a_person_emptied_keeps_the_transcript(data_dir, corpus, tmp_path):
+    """A person empties every line of a transcript (words they did not want, as Whisper's
+    'Thank you.' on a quiet room) and then asks for the speakers. Where the speaker stage hears
+    no one, that stage fails and nothing else: the transcript and the edit stay, the
+    transcription stays done (before: it was failed as 'No speech was found' and the transcript
+    deleted, the edit with it). Where it hears someone, no note says the recogniser heard no
+    words. The quiet room's transcript is planted as the recogniser's (tiny.en does not say
+    'Thank you.' there every time); the workers, the speaker stage and the store are real."""
+    from app.jobs.stack import Stack
+    from app.paths import DataDir
+    from app.settings import Settings
+
+    quiet = va.write_wav(tmp_path / "quiet room.wav", np.zeros(16000 * 10, np.float32))
+    data = DataDir.resolve(data_dir).ensure()
+    stack = Stack(data, Settings(data.settings), roles=("transcribe", "index")).open(wait_workers=True)
+    try:
+        store, service = stack.store, stack.service
+        planted = store.create_job(str(quiet), stages=["transcribe"])
+        store.save_transcript(planted, {"language": "en", "duration": 10.0, "text": "Thank you.",
+                                        "segments": [{"start": 0.0, "end": 2.0, "text": "Thank you."}]})
+        store.update_stage(planted, "transcribe", state=js.DONE, progress=1.0)
+        spoken = service.intake(str(corpus / "jfk.flac"), Settings(data.settings).speech_options(summarize=False))
+        wait_until(lambda: store.job(spoken.job_id)["state"] == js.DONE, 180, message="jfk transcribed")
+        for job_id in (planted, spoken.job_id):
+            for seg in store.segments(job_id):
+                store.edit_segment(job_id, seg["idx"], "")
+            service.run_stage(job_id, "diarize", speakers="auto")
+        for job_id in (planted, spoken.job_id):
+            wait_until(lambda job_id=job_id: store.stage(job_id, "diarize")["state"] in js.FINAL, 180,
+                       message="speakers")
+        assert store.stage(planted, "diarize")["state"] == js.FAILED
+        assert store.stage(planted, "transcribe")["state"] == js.DONE
+        [seg] = store.segments(planted)
+        assert (seg["text"], seg["original_text"]) == ("", "Thank you.")
+        assert store.stage(spoken.job_id, "diarize")["state"] == js.DONE, store.stage(spoken.job_id, "diarize")
+        assert store.speakers(spoken.job_id)
+        notes = store.transcript(spoken.job_id).get("notes") or []
+        assert not any("No words were recognised" in note for note in notes), notes
+    finally:
+        stack.close()
+
+
 # --- the real window ----------------------------------------------------------------------
 
 @pytest.mark.gui

@@ -405,7 +405,8 @@ class JobService:
                                              traceback=meta.get("traceback"), finished_at=_finished_at(meta))
             if failed:
                 self._ended(stage, "failed", meta, {"exception": failure_message(meta.get("result"))})
-            if failed and name != TRANSCRIBE and no_speech(meta.get("result")):
+            if failed and name != TRANSCRIBE and no_speech(meta.get("result")) and not self.store.heard_words(job_id):
+                # (a transcript whose every line a person emptied is kept: the stage failed, no more)
                 self._no_speech(job_id, failure_message(meta.get("result")))
             elif failed and stages.stage(name).optional:
                 self._next_stage(job_id, name)  # e.g. no speakers: the notes and the index all the same

@@ -458,6 +458,12 @@ class JobStore(SpeakerStore, TaskHistory, WatchLedger):
             db.execute("UPDATE jobs SET language=?, duration_seconds=COALESCE(?, duration_seconds), updated_at=?"
                        " WHERE id=?", (result.get("language"), result.get("duration"), time.time(), job_id))
 
+    def heard_words(self, job_id: str) -> bool:
+        """Whether the recogniser wrote any words in the job's transcript (what a person has
+        since emptied counts: those words were heard)."""
+        return self._one("SELECT 1 FROM segments WHERE job_id=? AND TRIM(COALESCE(original_text, text)) != '' "
+                         "LIMIT 1", (job_id,)) is not None
+
     def drop_transcript(self, job_id: str) -> None:
         """A transcript that turned out to hold no speech (``JobService._no_speech``): gone, as
         if the transcription had said so itself."""

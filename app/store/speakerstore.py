@@ -88,8 +88,10 @@ class SpeakerStore:
         """The segments cut at turns, each with its speaker; the speakers with their voice
         prints, named when a remembered person's voice is theirs."""
         threshold = threshold if threshold is not None else result.get("threshold", default("speaker_match"))
-        old = {r["idx"]: dict(r) for r in self._q("SELECT idx, original_text, confidence FROM segments WHERE job_id=?",
-                                                   (job_id,))}
+        old = {r["idx"]: dict(r) for r in self._q("SELECT idx, text, original_text, confidence FROM segments "
+                                                   "WHERE job_id=?", (job_id,))}
+        # the stage's notes say the recogniser heard no words: not so of lines a person emptied
+        heard = any((r["original_text"] or r["text"] or "").strip() for r in old.values())
         pieces: dict = {}
         for seg in result["segments"]:
             pieces[seg.get("source")] = pieces.get(seg.get("source"), 0) + 1
@@ -118,7 +120,7 @@ class SpeakerStore:
             db.executemany("UPDATE translations SET idx=? WHERE job_id=? AND idx=?",
                            [(new, job_id, -1 - old_idx) for old_idx, new in first_piece.items() if old_idx is not None])
             db.execute("DELETE FROM translations WHERE job_id=? AND idx < 0", (job_id,))
-            _note_on_transcript(db, job_id, result.get("notes") or [])
+            _note_on_transcript(db, job_id, [] if heard else result.get("notes") or [])
             db.execute("DELETE FROM segments WHERE job_id=?", (job_id,))
             db.executemany(
                 "INSERT INTO segments (job_id, idx, start, end, text, original_text, words, speaker, confidence) "
