@@ -520,7 +520,7 @@ def test_find_speakers_on_lines_a_person_emptied_keeps_the_transcript(data_dir, 
     no one, that stage fails and nothing else: the transcript and the edit stay, the
     transcription stays done (before: it was failed as 'No speech was found' and the transcript
     deleted, the edit with it). Where it hears someone, no note says the recogniser heard no
-    words. The quiet room's transcript is planted as the recogniser's (tiny.en does not say
+    words; notes asked for then are not older than the transcript. The quiet room's transcript is planted as the recogniser's (tiny.en does not say
     'Thank you.' there every time); the workers, the speaker stage and the store are real."""
     from app.jobs.stack import Stack
     from app.paths import DataDir
@@ -528,7 +528,7 @@ def test_find_speakers_on_lines_a_person_emptied_keeps_the_transcript(data_dir, 
 
     quiet = va.write_wav(tmp_path / "quiet room.wav", np.zeros(16000 * 10, np.float32))
     data = DataDir.resolve(data_dir).ensure()
-    stack = Stack(data, Settings(data.settings), roles=("transcribe", "index")).open(wait_workers=True)
+    stack = Stack(data, Settings(data.settings), roles=("transcribe", "nlp", "index")).open(wait_workers=True)
     try:
         store, service = stack.store, stack.service
         planted = store.create_job(str(quiet), stages=["transcribe"])
@@ -548,6 +548,11 @@ def test_find_speakers_on_lines_a_person_emptied_keeps_the_transcript(data_dir, 
         assert store.stage(planted, "transcribe")["state"] == js.DONE
         [seg] = store.segments(planted)
         assert (seg["text"], seg["original_text"]) == ("", "Thank you.")
+        # its notes asked for now are made from the emptied lines, not older than the transcript
+        service.run_stage(planted, "summarize", summary_template="meeting_minutes")
+        wait_until(lambda: store.stage(planted, "summarize")["state"] in js.FINAL, 120, message="notes")
+        assert store.stage(planted, "summarize")["state"] == js.DONE and store.summaries(planted)
+        assert store.outdated_notes(planted) == []
         assert store.stage(spoken.job_id, "diarize")["state"] == js.DONE, store.stage(spoken.job_id, "diarize")
         assert store.speakers(spoken.job_id)
         notes = store.transcript(spoken.job_id).get("notes") or []

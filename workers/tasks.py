@@ -272,7 +272,8 @@ def summarize(self, job_id: str, segments: list[dict], template_text: str, optio
         # not "None recorded." under every heading, and no model asked to condense nothing
         return {"job_id": job_id, "template": template.title, "engine": mode, "model": None, "sections": [],
                 "headings": [heading for heading, _ in template.sections], "pieces": 0, "dropped": [],
-                "markdown": f"# {template.title}\n\n{NOTHING_TO_NOTE}\n", "transcript_digest": transcript_digest([])}
+                "markdown": f"# {template.title}\n\n{NOTHING_TO_NOTE}\n",
+                "transcript_digest": transcript_digest(segments)}  # lines a person emptied are lines
     engine = _llm(options) if mode != "grounded" else None
     buffer = {"text": "", "last": 0.0}
 
