@@ -271,3 +271,33 @@ def test_a_result_that_does_not_fit_its_task_is_refused(corpus):
     check_stage_result({"job_id": "j", "markdown": "## Notes\n- fine"}, 2000, job_id="j")
     with pytest.raises(RefusedResult):
         check_stage_result({"job_id": "j", "markdown": "x" * 5_000_000}, 2000, job_id="j")
+
+
+def test_a_speaker_result_whose_turns_or_notes_do_not_fit_is_refused(tmp_path, corpus):
+    """The speaker stage's turns and notes (round 7): a real result passes the app's gate; a
+    helper's turn of another shape, outside the audio, or notes that are not a few sentences
+    are refused there (the store read them as they came: a TypeError mid-save, the stage left
+    running, and the safety net's poll stopped at it for every job after)."""
+    from app.jobs.service import JobService
+    from app.store.jobstore import JobStore
+    from workers.engines import voices
+    from workers.errors import RefusedResult
+
+    store = JobStore(tmp_path / "earmark.db")
+    job_id = store.create_job(str(corpus / "jfk.flac"), stages=["transcribe", "diarize"], duration_seconds=11.0)
+    segments = [{"idx": 0, "start": 0.0, "end": 4.0, "text": "And so, my fellow Americans,"},
+                {"idx": 1, "start": 4.0, "end": 11.0, "text": "ask not what your country can do for you"}]
+    store.save_transcript(job_id, {"language": "en", "duration": 11.0, "text": "", "segments": segments})
+    service = JobService(store, None)  # no broker: only its check of a result is asked here
+    real = dict(voices.stage_result(voices.diarize(str(corpus / "jfk.flac")), segments), job_id=job_id,
+                notes=["One sentence of the stage's."])
+    assert real["turns"]
+    service._check_result(job_id, "diarize", real)
+    first = real["turns"][0]
+    for turns, notes in (([["0", "1", "1"]], []), ([[first[0], first[1]]], []), ([[5.0, 2.0, "1"]], []),
+                         ([[0.0, 600.0, "1"]], []), ([[0.0, 1.0, 1]], []), ("0-1", []),
+                         (real["turns"], "a note"), (real["turns"], [{"html": "<b>"}]), (real["turns"], ["x" * 5000]),
+                         (real["turns"], ["one"] * 50)):
+        with pytest.raises(RefusedResult) as caught:
+            service._check_result(job_id, "diarize", dict(real, turns=turns, notes=notes))
+        assert "refused" in str(caught.value)

@@ -27,6 +27,7 @@ CONFIDENCE_BOUNDS = {"avg_logprob": (-20.0, 0.0), "no_speech_prob": (0.0, 1.0), 
                      "temperature": (0.0, 1.0)}
 SEGMENT_FIELDS = {"start", "end", "text", "words", "gap", "speaker", *CONFIDENCE_BOUNDS}
 WORD_FIELDS = {"start", "end", "word", "probability"}
+MAX_NOTES, NOTE_CHARS = 4, 1000  # what a stage says of a transcript: a sentence or two
 SLACK_SECONDS = 30.0  # the batched pipeline may date a last sentence past its audio (seen: 4.5 s); one window at most
 CHARS_PER_SECOND = 60  # fast speech is ~20 characters a second; Whisper writes at most ~35 (224 tokens a 30 s window)
 SEGMENTS_PER_SECOND = 3
@@ -100,6 +101,24 @@ def check_stage_result(result, source_bytes: int, *, job_id: str | None = None) 
     size = len(json.dumps(result))
     if size > STAGE_GROWTH * source_bytes + STAGE_ALLOWANCE_BYTES:
         raise _refuse(f"{size // 1024} KB from a {source_bytes // 1024} KB transcript")
+
+
+def check_speakers(result, duration: float) -> None:
+    """The speaker stage's turns and notes, which the store reads as they come: each turn a
+    start and an end within the audio and a speaker's key; the notes a few sentences. (A
+    helper's turn of another shape stopped the store mid-save, and the job with it.)"""
+    turns, notes = result.get("turns") or [], result.get("notes") or []
+    if not isinstance(turns, list) or not isinstance(notes, list):
+        raise _refuse("turns or notes of unknown shape")
+    high = (duration or math.inf) + SLACK_SECONDS
+    for turn in turns:
+        if not isinstance(turn, (list, tuple)) or len(turn) != 3 or not isinstance(turn[2], str):
+            raise _refuse("a turn of unknown shape")
+        a, b = _number(turn[0], "a turn's start"), _number(turn[1], "a turn's end")
+        if not 0.0 <= a <= b <= high:
+            raise _refuse(f"a turn at {a:.1f}-{b:.1f} s outside the audio")
+    if len(notes) > MAX_NOTES or not all(isinstance(n, str) and len(n) <= NOTE_CHARS for n in notes):
+        raise _refuse("notes of unknown shape")
 
 
 def _check_timings_and_job(result: dict, job_id: str | None) -> None:

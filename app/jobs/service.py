@@ -440,15 +440,17 @@ class JobService:
 
     def _check_result(self, job_id: str, name: str, result) -> None:
         """What a worker (perhaps a helper) sent fits its task (``app.jobs.result_checks``)."""
-        from app.jobs.result_checks import check_stage_result, check_transcript
+        from app.jobs.result_checks import check_speakers, check_stage_result, check_transcript
 
+        job = self.store.job(job_id)
         if name == TRANSCRIBE:
-            job = self.store.job(job_id)
             duration = (job or {}).get("duration_seconds") or (result or {}).get("duration") or 0.0
             check_transcript(result, 0.0, float(duration), job_id=job_id)
         else:
             transcript = self.store.transcript(job_id) or {}
             check_stage_result(result, len(json.dumps(transcript.get("segments") or [])), job_id=job_id)
+            if name == stages.DIARIZE.name:
+                check_speakers(result, float((job or {}).get("duration_seconds") or 0.0))
 
     def _next_stage(self, job_id: str, done: str) -> None:
         """The next pending stage in table order; a stage made after indexing is indexed too."""
