@@ -561,6 +561,17 @@ def test_find_speakers_on_lines_a_person_emptied_keeps_the_transcript(data_dir, 
         stack.close()
 
 
+def test_the_no_words_note_suggests_a_larger_model_of_the_kind_in_use():
+    """A recording in German (say) transcribed with the multilingual base model: the note sent
+    its reader to small.en, which hears English only; an English-only model still gets those."""
+    from workers.tasks import no_words_note
+
+    assert "such as small or medium," in no_words_note({0: 2.0}, "base")
+    assert "small.en" not in no_words_note({0: 2.0}, "/models/whisper-large-v3")
+    for english in ("bundled", "tiny.en", "base.en"):
+        assert "such as small.en or distil-small.en," in no_words_note({0: 2.0, 1: 1.5}, english)
+
+
 # --- the real window ----------------------------------------------------------------------
 
 @pytest.mark.gui

@@ -337,17 +337,19 @@ def diarize(self, job_id: str, path: str, segments: list[dict], options: dict) -
     if not any(s["text"].strip() for s in segments):  # the transcription heard no words: this stage says
         if not found.turns:  # whether anyone spoke (the app fails the job as the transcription would have)
             raise NoSpeechError()
-        result["notes"] = [no_words_note(found.seconds)]
+        result["notes"] = [no_words_note(found.seconds, str(value(options, "model")))]
     return result
 
 
-def no_words_note(seconds: dict) -> str:
-    """The job's notice when the speakers were heard but no words: how long, and what may help."""
+def no_words_note(seconds: dict, model: str) -> str:
+    """The job's notice when the speakers were heard but no words: how long, and what may help
+    (a larger model of the kind *model* is: English-only ones for English, else multilingual)."""
     people = f"{len(seconds)} speaker{'s' if len(seconds) != 1 else ''}"
+    larger = "small.en or distil-small.en" if model == "bundled" or model.endswith(".en") else "small or medium"
     return (f"No words were recognised in this recording, but {people} could be heard for "
             f"{sum(seconds.values()):.1f} s in all (their turns are in the JSON export). A larger speech model "
-            "may hear the words: download one in Settings › Models (or with 'earmark models'), such as small.en "
-            "or distil-small.en, choose it as the speech model and transcribe the recording again.")
+            f"may hear the words: download one in Settings › Models (or with 'earmark models'), such as {larger}, "
+            "choose it as the speech model and transcribe the recording again.")
 
 
 def scratch_dir() -> Path:
