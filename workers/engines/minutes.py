@@ -619,8 +619,8 @@ ADVERBIAL_LEAD = {"late", "early", "later", "earlier", "soon", "sooner", "once",
                   "far", "away", "straight", "there", "here", "sometime", "meanwhile"}
 TIME_NOUN = {"morning", "mornings", "afternoon", "afternoons", "evening", "evenings", "night", "nights", "day",
              "days", "week", "weeks", "weekend", "weekends", "month", "months", "year", "years", "season", "term",
-             "hour", "hours", "minute", "minutes", "time", "moment", "last", "next", "this", "that", "every",
-             "the", "a", "each", "same", "following", "previous"}
+             "spring", "summer", "autumn", "winter", "hour", "hours", "minute", "minutes", "time", "moment", "last",
+             "next", "this", "that", "every", "the", "a", "each", "same", "following", "previous"}
 
 
 def adverbial(line: str) -> bool:
@@ -634,7 +634,7 @@ def adverbial(line: str) -> bool:
     rest = words[k:]
     if markers(line) or FINITE.search(line) or any(PAST_FORM.match(w) for w in words):
         return False
-    return not rest or rest[0] in PREPOSITION or (k > 0 and all(w in TIME_NOUN for w in rest))
+    return not rest or rest[0] in PREPOSITION - {"to"} or (k > 0 and all(w in TIME_NOUN for w in rest))
 
 
 def negations_in(text: str) -> int:
