@@ -1192,3 +1192,26 @@ def test_how_the_meeting_will_run_and_its_topics_counted_out_are_the_agenda_not_
     assert notes["Decisions"].count("\n") == 0, notes
     assert "items" not in notes["Summary"].lower() and "brief" not in notes["Summary"].lower(), notes
     assert "ninety pounds" in notes["Summary"], notes
+
+
+def test_a_line_that_only_says_when_or_where_is_no_line():
+    """Round 14: a piece cut out of a sentence that is only a time or place phrase ("Early in
+    morning." of "… some drifting ice as early in the morning, when …") has no subject, no
+    verb and no fact: it is not a line, in the summary or as a shortened task. A phrase that
+    names a thing, a number, a name or a day stays a line."""
+    from workers.engines.minutes import Minutes, adverbial
+
+    minutes = Minutes(said("The ferry kept to its timetable, although the crew still notice some drifting ice "
+                           "as early in the morning, when the tide turns.",
+                           "Should we ask the council for a second mooring?"))
+    options = minutes.clauses(minutes.all[0], "summary")
+    assert "Crew still notice some drifting ice." in options and not [o for o in options if o.startswith("Early")], \
+        options
+    notes = minutes.notes(["Summary", "Decisions", "Action items", "Open questions"])
+    summary = [line.text for line in notes["Summary"]]
+    assert summary == ["Crew still notice some drifting ice.", "Ferry kept to its timetable."], summary
+    for fragment in ("Early in morning.", "Somewhere behind boathouse.", "Late last winter.", "Still out on jetty."):
+        assert adverbial(fragment), fragment
+    for line in ("Spare oars for junior crew.", "Early on Saturday.", "Over 40 sailors.", "Moored late in evening.",
+                 "Late fees from marina.", "To paint the hull."):
+        assert not adverbial(line), line

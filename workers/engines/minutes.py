@@ -608,6 +608,33 @@ QUALIFIER = re.compile(rf"^(?:almost|nearly|only|about|roughly|around|over|under
 
 
 CLITIC = re.compile(r"['’](?:s|re|m|ll|ve|d)$")  # not "n't": a negation carries
+# a line that says only when or where ("Early in the season.", "Somewhere near the car park.",
+# "Late last night.") has no subject, no verb and no fact of its own: an adverbial, not a line.
+# Closed classes from grammar: adverbs of time, place and frequency that open such a phrase,
+# and the time nouns a bare time phrase is made of.
+ADVERBIAL_LEAD = {"late", "early", "later", "earlier", "soon", "sooner", "once", "twice", "again", "sometimes",
+                  "mostly", "mainly", "usually", "often", "always", "already", "still", "even", "ever", "just",
+                  "then", "now", "today", "tonight", "yesterday", "tomorrow", "somewhere", "anywhere", "everywhere",
+                  "elsewhere", "outside", "inside", "abroad", "nearby", "upstairs", "downstairs", "overnight",
+                  "far", "away", "straight", "there", "here", "sometime", "meanwhile"}
+TIME_NOUN = {"morning", "mornings", "afternoon", "afternoons", "evening", "evenings", "night", "nights", "day",
+             "days", "week", "weeks", "weekend", "weekends", "month", "months", "year", "years", "season", "term",
+             "spring", "summer", "autumn", "winter", "hour", "hours", "minute", "minutes", "time", "moment", "last",
+             "next", "this", "that", "every", "the", "a", "each", "same", "following", "previous"}
+
+
+def adverbial(line: str) -> bool:
+    """Only a time or place phrase: adverbs of time or place, then a preposition's phrase or
+    a bare time phrase, with no verb and no number, name or day."""
+    words = [re.sub(r"[^\w'’-]", "", w).lower() for w in line.split()]
+    words = [w for w in words if w]
+    k = 0
+    while k < len(words) and words[k] in ADVERBIAL_LEAD:
+        k += 1
+    rest = words[k:]
+    if markers(line) or FINITE.search(line) or any(PAST_FORM.match(w) for w in words):
+        return False
+    return not rest or rest[0] in PREPOSITION - {"to"} or (k > 0 and all(w in TIME_NOUN for w in rest))
 
 
 def negations_in(text: str) -> int:
@@ -1059,7 +1086,7 @@ class Minutes:
         clauses = re.split(r"(?<=\.) |, ", text.rstrip("."))
         for clause in clauses:
             for option in phrases(clause) | ({clause[0].upper() + clause[1:] + "."} if len(clauses) > 1 else set()):
-                if words_in(option) < words_in(best) and marks <= markers(option) \
+                if words_in(option) < words_in(best) and marks <= markers(option) and not adverbial(option) \
                         and all(d in option.lower() for d in days) and weight(option) >= need \
                         and negations_in(option) >= negations:
                     best = option
@@ -1084,7 +1111,7 @@ class Minutes:
         # a line needs two words that carry something ("Not any of that else" has none), one of them
         # more than a number, a name or a day ("Fourth of October." says of what)
         return sorted(o for o in options if not REFERS_BACK.search(OPENER.sub("", o)) and carries(o)
-                      and content_words(o) - markers(o)
+                      and content_words(o) - markers(o) and not adverbial(o)
                       and not SKIP.match(re.sub(r"^\w+,\s+", "", o)))  # "Everyone, thanks for staying." is courtesy
 
     def cost(self, line: Line) -> int:
