@@ -440,7 +440,11 @@ class JobService:
 
     def _check_result(self, job_id: str, name: str, result) -> None:
         """What a worker (perhaps a helper) sent fits its task (``app.jobs.result_checks``)."""
-        from app.jobs.result_checks import check_speakers, check_stage_result, check_transcript
+        from app.jobs.result_checks import (
+            check_speakers,
+            check_stage_result,
+            check_transcript,
+        )
 
         job = self.store.job(job_id)
         if name == TRANSCRIBE:
