@@ -64,10 +64,10 @@ AGENDA = re.compile(r"^(?:so,?\s+)?(?:today|tonight|this (?:morning|afternoon|ev
                     r"(?:start|begin|get started|kick off|wrap up|finish|move on|go through|look at|talk about|"
                     r"discuss|hear|share|turn to|spend|cover|open the floor|go over|get back|get going|"
                     # "Let's keep this short", "We'll keep it brief": how the meeting will go, no decision
-                    r"keep (?:this|it|today|things) (?:short|brief|quick|tight))\b|"
-                    # "Three things today: …", "Four items on the agenda:": the agenda counted out
-                    r"^(?:\w+[,.]?\s+)?(?:(?:two|three|four|five|a few|a couple of) (?:things|items|points|topics)"
-                    r"(?: (?:today|tonight|this (?:morning|evening|week)|on the agenda|to cover))?)[:.,]", re.I)
+                    r"keep (?:this|it|today|things) (?:short|brief|quick|tight))\b", re.I)
+# "Three things today: …", "Four items on the agenda:": the agenda counted out
+COUNTED = re.compile(r"^(?:\w+[,.]?\s+)?(?:(?:two|three|four|five|a few|a couple of) (?:things|items|points|topics)"
+                     r"(?: (?:today|tonight|this (?:morning|evening|week)|on the agenda|to cover))?)[:.,]", re.I)
 FLOOR = re.compile(r"\b(?:anyone|anybody|anything else|any (?:other |more )?questions|who has (?:any )?questions|"
                    r"any comments|does that make sense|all good|ready)\b", re.I)
 # the verbs that say a matter is closed: "not decided", "haven't settled", "still need to agree on"
@@ -410,6 +410,14 @@ def markers(text: str) -> set[str]:
     said = re.finditer(rf"\d[\d.,:%]*|{NUMBER[3:]}|\b{WEEKDAY}\b|\b{MONTH}\b", text, re.I)
     found = {m.group(0).lower() for m in said}
     return found | {m.group(0).lower() for m in re.finditer(r"(?<=[a-z,] )[A-Z][a-z]+", text)}
+
+
+def agenda(text: str) -> bool:
+    """How the meeting will go, not what it said. A counted opening ("Two points: …") is the
+    agenda only when the sentence ends there or what follows names no number, name or day;
+    "Two things: the rent goes up to 900 euros" states a fact."""
+    counted = COUNTED.search(text)
+    return bool(AGENDA.search(text) or counted and not markers(text[counted.end():]))
 
 
 # a clause has a verb that says it happened, happens or will: an auxiliary or a past tense
@@ -806,7 +814,7 @@ class Minutes:
     def kind_of_sentence(self, i: int) -> str | None:
         s = self.all[i]
         text = s.text
-        if AGENDA.search(text):
+        if agenda(text):
             return None
         if PENDING.search(text):
             return "questions"
@@ -1045,7 +1053,7 @@ class Minutes:
                 out[heading] = [Line(s, self.shorten(s, kind), kind, 0.0) for s in self.chapters(8)]
                 continue
             pool = {i: self.clauses(self.all[i], kind) for i, s in enumerate(self.all)
-                    if i not in used and i not in self.put_off and not AGENDA.search(s.text)
+                    if i not in used and i not in self.put_off and not agenda(s.text)
                     and not s.text.endswith("?")
                     and not ANNOUNCED_LIST.search(s.text)}  # "We have three follow-up actions." says none of them
             pool = {i: options for i, options in pool.items() if options}
