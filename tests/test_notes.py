@@ -1215,3 +1215,26 @@ def test_a_line_that_only_says_when_or_where_is_no_line():
     for line in ("Spare oars for junior crew.", "Early on Saturday.", "Over 40 sailors.", "Moored late in evening.",
                  "Late fees from marina.", "To paint the hull."):
         assert not adverbial(line), line
+
+
+def test_a_counted_opening_that_goes_on_to_state_facts_keeps_them():
+    """Round 15: "A couple of things: …" is the agenda counted out only when the sentence ends
+    there or what follows names no number, name or day; when the topics come with a figure,
+    a person or a day, the sentence states facts and stays in the notes."""
+    from workers.engines.minutes import agenda
+
+    segments = said("Morning, all, thanks for dialling in.",
+                    "A couple of things: the boiler service costs 240 pounds and Priya takes over the keys in June.",
+                    "Three items, the gutters and the bike shed, are due on Thursday.",
+                    "Two topics today: the noticeboard and the recycling bins.",
+                    "The noticeboard glass cracked again over the weekend.",
+                    "We agreed to move the bins behind the gate.")
+    notes = sections_of(GroundedSummarizer(minutes_template()).summarize(segments)["markdown"])
+    everything = " ".join(notes.values())
+    assert "240 pounds" in everything and "Priya" in everything, notes
+    assert "Thursday" in everything, notes
+    assert "topics" not in everything.lower(), notes
+    for opening in ("Two topics today: the noticeboard and the recycling bins.", "Three things."):
+        assert agenda(opening), opening
+    for line in ("Two points, Marek joins the board in March.", "Two things: the lease ends on the 31st."):
+        assert not agenda(line), line

@@ -67,7 +67,7 @@ AGENDA = re.compile(r"^(?:so,?\s+)?(?:today|tonight|this (?:morning|afternoon|ev
                     r"keep (?:this|it|today|things) (?:short|brief|quick|tight))\b", re.I)
 # "Three things today: …", "Four items on the agenda:": the agenda counted out
 COUNTED = re.compile(r"^(?:\w+[,.]?\s+)?(?:(?:two|three|four|five|a few|a couple of) (?:things|items|points|topics)"
-                     r"(?: (?:today|tonight|this (?:morning|evening|week)|on the agenda|to cover))?)[:.,]", re.I)
+                     r"(?: (?:today|tonight|this (?:morning|evening|week)|on the agenda|to cover))?)[:.,]", re.IGNORECASE)
 FLOOR = re.compile(r"\b(?:anyone|anybody|anything else|any (?:other |more )?questions|who has (?:any )?questions|"
                    r"any comments|does that make sense|all good|ready)\b", re.I)
 # the verbs that say a matter is closed: "not decided", "haven't settled", "still need to agree on"
