@@ -253,7 +253,7 @@ def translate(self, job_id: str, segments: list[dict], language: str, options: d
 
 
 SUMMARY_EVENT = "task-summary-text"
-NOTHING_TO_NOTE = "No words were recognised in this recording, so there is nothing to note."
+NOTHING_TO_NOTE = "This transcript has no words, so there is nothing to note."  # none heard, or a person emptied them
 
 
 @app.task(bind=True, **stages.SUMMARIZE_TASK.celery_options(), **RETRY)
