@@ -144,10 +144,14 @@ def to_vtt(t: dict, limits: CueLimits | None = CueLimits()) -> str:
     return "WEBVTT\n\n" + "\n".join(blocks)
 
 
+# what a transcript shows its reader (the JSON export, the local API); the rest of the stored
+# result is bookkeeping (the worker's pid, timings, the speaker stage's own notes)
+TRANSCRIPT_KEYS = ("language", "duration", "model", "task", "text", "segments", "turns")
+
+
 def to_json(t: dict) -> str:
     # turns: who spoke when, by the audio; notes: what the transcription (or the speaker stage) said of it
-    keys = ("language", "duration", "model", "task", "text", "segments", "turns", "notes")
-    return json.dumps({k: t[k] for k in keys if k in t}, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps({k: t[k] for k in (*TRANSCRIPT_KEYS, "notes") if k in t}, indent=2, ensure_ascii=False) + "\n"
 
 
 def to_tsv(t: dict) -> str:

@@ -681,3 +681,37 @@ def test_a_form_field_too_long_is_a_400_naming_that_field(desk, corpus):
     assert answer.status_code == 400 and error["message"] == "The form field prompt is too long.", answer.text
     assert error["param"] == "prompt"  # it named "file"
     assert desk.store.jobs() == []
+
+
+def test_the_transcript_shows_its_own_notes_and_no_bookkeeping_and_a_weak_translation_is_warned(desk, corpus):
+    """Review round 8. A transcript with a voice but no words: /api/transcripts/{id} showed the
+    store's ``speaker_notes`` (and the worker's pid and timings) while the notice itself was
+    hidden, ``notes`` being the summary's place. Now it is under ``transcript_notes``. And a
+    job asked to be translated by a model that scored below the floor is answered with the
+    warning the command line prints (no workers here: the job waits, nothing is translated)."""
+    from fastapi.testclient import TestClient
+
+    from app.api.keys import api_key
+    from app.api.server import create_app
+    from app.store import jobstore as js
+    from workers.engines.llm import translation_warning
+
+    notice = "No words were recognised in this recording, but 1 speaker could be heard (4 s)."
+    job_id = desk.store.create_job(str(corpus / "jfk.flac"), stages=[], state=js.DONE)
+    desk.store.save_transcript(job_id, {"language": "en", "duration": 11.0, "text": "", "segments": [],
+                                        "worker_pid": 4242, "elapsed_seconds": 1.5, "job_id": job_id})
+    desk.store.save_speakers(job_id, {"segments": [], "speakers": [{"key": "1", "seconds": 4.0}],
+                                      "turns": [(1.0, 5.0, "1")], "notes": [notice]})
+    client = TestClient(create_app(desk), headers={"Authorization": f"Bearer {api_key(desk.data.root)}"})
+    shown = client.get(f"/api/transcripts/{job_id}").json()
+    assert shown["transcript_notes"] == [notice] and shown["notes"] is None, shown
+    assert shown["segments"] == [] and shown["turns"] and shown["language"] == "en"
+    assert not {"speaker_notes", "worker_pid", "elapsed_seconds", "job_id"} & set(shown), shown
+
+    with open(corpus / "jfk.flac", "rb") as audio:
+        answer = client.post("/api/transcripts/upload", files={"file": ("jfk.flac", audio)}, data={"translate": "fr"})
+    assert answer.status_code == 202, answer.text
+    assert answer.json()["warnings"] == [translation_warning("text", desk.settings["llm_model"])], answer.json()
+    with open(corpus / "jfk.flac", "rb") as audio:  # nothing to warn of: an empty list
+        plain = client.post("/api/transcripts/upload", files={"file": ("jfk.flac", audio)}, data={"language": "en"})
+    assert plain.json()["warnings"] == [], plain.json()

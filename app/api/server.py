@@ -36,6 +36,7 @@ from app.api.openai_shapes import FORMATS, GRANULARITIES, verbose
 from app.api.uploads import DEFAULT_MAX_UPLOAD_BYTES, UPLOADS, Form, TooLarge, UploadProblem, read_form
 from app.errors import OptionsProblem
 from app.jobs.desk import API, COULD_NOT_ADD, REFUSED, TRANSCRIPT, Desk
+from app.jobs.follow import cautions
 from app.store import jobstore as js
 
 log = logging.getLogger(__name__)
@@ -504,7 +505,8 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
         if callback_url:  # kept with the job: sent when it ends, even after a restart of the API
             desk.store.add_callback(intake.job_id, callback_url)
         return {"transcript_id": intake.job_id, "job_id": intake.job_id,
-                "status": STATUS.get(intake.state, intake.state)}
+                "status": STATUS.get(intake.state, intake.state),
+                "warnings": cautions(desk, opts)}  # a translation that scored below the floor, as the CLI says
 
     @app.get("/api/jobs/{job_id}/status", dependencies=guarded, tags=["jobs"])
     async def job_status(job_id: str, wait: float = Query(0, ge=0, le=MAX_LONG_POLL_SECONDS, description=(
@@ -646,13 +648,20 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
 
     @app.get("/api/transcripts/{transcript_id}", dependencies=guarded, tags=["jobs"])
     def transcript(transcript_id: str):
-        """The transcript: segments (with speakers and words when found), and its notes when written."""
+        """The transcript: segments (with speakers and words when found), what the transcription
+        said of it (``transcript_notes``: no words heard, another language) and its notes (the
+        summary) when written. The store's own bookkeeping is not shown."""
+        from app.export import TRANSCRIPT_KEYS
+
         job_or_404(transcript_id)
         found = desk.store.transcript(transcript_id)
         if found is None:
             raise ApiError(404, f"Job {transcript_id} has no transcript yet.", code="not_ready")
         summaries = desk.store.summaries(transcript_id)
-        return {"transcript_id": transcript_id, **found, "notes": summaries[0]["markdown"] if summaries else None}
+        shown = (*TRANSCRIPT_KEYS, "language_probability")
+        return {"transcript_id": transcript_id, **{k: found[k] for k in shown if k in found},
+                "transcript_notes": found.get("notes") or [],
+                "notes": summaries[0]["markdown"] if summaries else None}
 
     @app.get("/api/transcripts/{transcript_id}/export", dependencies=guarded, tags=["jobs"])
     def export_file(transcript_id: str, format: str = Query("srt", description="txt, srt, vtt, json, md or tsv")):

@@ -43,13 +43,19 @@ def command_options(desk: Desk, asked: dict) -> dict:
                             translate_to=translate or "", speakers=asked.get("speakers") or "off")
 
 
-def notes_on(desk: Desk, options: dict, translate: str | None) -> list[str]:
-    """Before anything is relied on: a translation path that scored below the floor says so."""
+def cautions(desk: Desk, options: dict) -> list[str]:
+    """Before anything is relied on: a translation path that scored below the floor says so
+    (the command line, the window's Translate and the local API say the same sentences)."""
     from workers.engines.llm import translation_warning
 
-    found = (translate and translation_warning("text", desk.settings["llm_model"]),
+    found = (options.get("translate_to") and translation_warning("text", desk.settings["llm_model"]),
              options.get("task") == "translate" and translation_warning("speech", options.get("model")))
-    return [f"note: {warning}" for warning in found if warning]
+    return [warning for warning in found if warning]
+
+
+def notes_on(desk: Desk, options: dict, translate: str | None) -> list[str]:
+    """``cautions`` as the command line prints them."""
+    return [f"note: {warning}" for warning in cautions(desk, {**options, "translate_to": translate or ""})]
 
 
 def take(desk: Desk, paths: Iterable[str], options: dict, *, force: bool, source: str,
