@@ -184,3 +184,43 @@ def test_a_multilingual_model_keeps_both_languages_of_a_mixed_recording(corpus):
         second = " ".join(s["text"] for s in segments if s["start"] >= 29.5)
         assert wer(english, first) <= 0.10, first
         assert wer(german, second) <= 0.30, second  # measured 0.16-0.18
+
+
+@pytest.mark.gui
+def test_a_transcript_with_no_words_translates_to_nothing_without_a_model(qtbot, data_dir, corpus, tmp_path):
+    """Review round 8. A job with a voice but no words, asked for a translation: the stage
+    loaded the translation model to translate no lines, and failed when its file was missing.
+    Now it is done with an empty translation and no model named; the result checks take it
+    and the transcript view shows it (no lines, the language offered, no caution about a
+    model that made nothing). The no-words transcript is planted as the recogniser's; the
+    workers, the stage, the store and the view are real."""
+    from app.gui.transcript_view import TranscriptWidget
+    from app.jobs.stack import Stack
+    from app.paths import DataDir
+    from app.settings import Settings
+    from tests.helpers import wait_until
+
+    missing = tmp_path / "gone.gguf"  # the translation model's file is not there
+    data = DataDir.resolve(data_dir).ensure()
+    stack = Stack(data, Settings(data.settings), roles=("nlp",)).open(wait_workers=True)
+    try:
+        store = stack.store
+        job_id = store.create_job(str(corpus / "jfk.flac"), stages=["transcribe"],
+                                  options={"llm_model": str(missing)})
+        store.save_transcript(job_id, {"language": "en", "duration": 11.0, "text": "", "segments": [],
+                                       "notes": ["No words were recognised in this recording."]})
+        store.update_stage(job_id, "transcribe", state=js.DONE, progress=1.0)
+        stack.service.run_stage(job_id, "translate", translate_to="fr")
+        wait_until(lambda: store.stage(job_id, "translate")["state"] in js.FINAL, 120, message="translation")
+        assert store.stage(job_id, "translate")["state"] == js.DONE, store.stage(job_id, "translate")
+        [run] = store.translation_languages(job_id)
+        assert (run["language"], run["model"]) == ("fr", None)
+        assert store.translation(job_id, "fr")["segments"] == []
+        view = TranscriptWidget(store)
+        qtbot.addWidget(view)
+        view.open_job(job_id)
+        assert view.model.rowCount() == 0 and view.languages.findData("fr") >= 0
+        view.languages.setCurrentIndex(view.languages.findData("fr"))
+        assert not view.translation_note.isVisibleTo(view) and view.translation_note.text() == ""
+    finally:
+        stack.close()

@@ -234,9 +234,15 @@ def _llm(options: dict):
 
 @app.task(bind=True, **stages.TRANSLATE_TASK.celery_options(), **RETRY)
 def translate(self, job_id: str, segments: list[dict], language: str, options: dict) -> dict:
-    """A transcript into *language* by the LLM, segment by segment (timestamps kept)."""
-    from workers.engines.llm import Translator
+    """A transcript into *language* by the LLM, segment by segment (timestamps kept). A
+    transcript with no words (none heard, or a person emptied them) translates to nothing
+    without a model (none is loaded, nor needed: a missing one is no failure)."""
+    from workers.engines.llm import Translator, language_name
 
+    if not any(seg["text"].strip() for seg in segments):
+        code, name = language_name(language)
+        return {"language": code, "language_name": name, "model": None, "job_id": job_id,
+                "segments": [{"idx": s["idx"], "start": s["start"], "end": s["end"], "text": ""} for s in segments]}
     engine = _llm(options)
 
     def on_progress(done: int, total: int) -> None:
