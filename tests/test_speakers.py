@@ -562,6 +562,48 @@ def test_find_speakers_on_lines_a_person_emptied_keeps_the_transcript(data_dir, 
         stack.close()
 
 
+@pytest.mark.stack
+def test_find_speakers_again_on_a_finished_no_words_job_that_now_hears_no_one_keeps_its_results(data_dir, tmp_path):
+    """Review round 8. A finished job with a voice but no words (its speakers, the notice,
+    notes and search passages kept) whose Find speakers, run again, hears no one (say after a
+    speaker-model change): the job was failed as 'No speech', its transcript dropped and its
+    notes and index left behind. Now only the speaker stage fails, with its sentence; the
+    transcript, notice, speakers, notes and index stay. The finished job is planted (on a
+    recording of silence, so the real speaker stage hears no one); the workers and the stage
+    are real."""
+    from app.jobs.stack import Stack
+    from app.paths import DataDir
+    from app.settings import Settings
+
+    quiet = va.write_wav(tmp_path / "quiet hall.wav", np.zeros(16000 * 10, np.float32))
+    notice = "No words were recognised in this recording, but 1 speaker could be heard (4 s)."
+    data = DataDir.resolve(data_dir).ensure()
+    stack = Stack(data, Settings(data.settings), roles=("transcribe",)).open(wait_workers=True)
+    try:
+        store, service = stack.store, stack.service
+        job_id = store.create_job(str(quiet), stages=["transcribe", "diarize", "summarize", "index"],
+                                  options={"speakers": "auto"})
+        store.save_transcript(job_id, {"language": "en", "duration": 10.0, "text": "", "segments": []})
+        store.save_speakers(job_id, {"segments": [], "speakers": [{"key": "1", "seconds": 4.0}],
+                                     "turns": [(2.0, 6.0, "1")], "notes": [notice]})
+        store.save_summary(job_id, {"template": "meeting_minutes", "markdown": "# Minutes\n\nThe hall was booked."})
+        store.save_passages(job_id, {"passages": [{"text": "The hall was booked.", "idx": 0, "start": 0.0,
+                                                   "kind": "summary"}]})
+        for name in ("transcribe", "diarize", "summarize", "index"):
+            store.update_stage(job_id, name, state=js.DONE, progress=1.0)
+        assert store.job(job_id)["state"] == js.DONE
+        service.run_stage(job_id, "diarize", speakers="auto")
+        wait_until(lambda: store.stage(job_id, "diarize")["state"] in js.FINAL, 180, message="speakers")
+        speakers = store.stage(job_id, "diarize")
+        assert speakers["state"] == js.FAILED and "No speech" in speakers["error"], speakers
+        assert store.stage(job_id, "transcribe")["state"] == js.DONE
+        assert store.transcript(job_id)["notes"] == [notice]
+        assert [s["seconds"] for s in store.speakers(job_id)] == [4.0]
+        assert store.summaries(job_id) and store.search("booked")
+    finally:
+        stack.close()
+
+
 def test_the_no_words_note_suggests_a_larger_model_of_the_kind_in_use():
     """A recording in German (say) transcribed with the multilingual base model: the note sent
     its reader to small.en, which hears English only; an English-only model still gets those."""

@@ -405,8 +405,10 @@ class JobService:
                                              traceback=meta.get("traceback"), finished_at=_finished_at(meta))
             if failed:
                 self._ended(stage, "failed", meta, {"exception": failure_message(meta.get("result"))})
-            if failed and name != TRANSCRIBE and no_speech(meta.get("result")) and not self.store.heard_words(job_id):
-                # (a transcript whose every line a person emptied is kept: the stage failed, no more)
+            if (failed and name != TRANSCRIBE and no_speech(meta.get("result")) and not self.store.heard_words(job_id)
+                    and self._first_pass(job_id, name)):
+                # (a transcript whose every line a person emptied is kept, and so are a finished
+                # job's results when a stage run again hears no one: that stage failed, no more)
                 self._no_speech(job_id, failure_message(meta.get("result")))
             elif failed and stages.stage(name).optional:
                 self._next_stage(job_id, name)  # e.g. no speakers: the notes and the index all the same
@@ -421,6 +423,14 @@ class JobService:
             self.store.update_stage(job_id, name, only_if_active=True, state=js.CANCELLED)
             return js.CANCELLED
         return None
+
+    def _first_pass(self, job_id: str, name: str) -> bool:
+        """Whether *name* runs in the job's first pass, its results not yet made: no speakers
+        saved and every stage after it still waiting. (A stage run again on a finished job
+        finds the later ones ended, and the speakers of its first run.)"""
+        later = [s for s in self.store.stages(job_id)
+                 if s["name"] in stages.stage_names() and stages.order(s["name"]) > stages.order(name)]
+        return not self.store.speakers(job_id) and all(s["state"] in (js.PENDING, js.PAUSED) for s in later)
 
     def _no_speech(self, job_id: str, why: str) -> None:
         """A later stage found no speech in a transcript with no words (the speaker stage, asked
