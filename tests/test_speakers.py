@@ -636,6 +636,10 @@ def test_the_window_says_why_a_transcript_with_a_voice_but_no_words_is_empty(qtb
         index = next(i for i, r in enumerate(window.model.rows) if r["id"] == row["id"])
         note = window.model.index(index, 4).data()  # the Note column
         assert note.startswith("No words were recognised in this recording, but 1 speaker could be heard"), note
+        # the window opened it by itself (none was open): the batch's end keeps its notice in sight
+        qtbot.waitUntil(lambda: "Batch finished" in window.status_label.text(), timeout=30_000)
+        assert window.transcript.job_id == row["id"]
+        assert window.status_label.text().endswith(f"{far.name}: {note}"), window.status_label.text()
         window.open_job(row["id"])
         assert window.transcript.model.rowCount() == 0
         assert window.status_label.text() == f"{far.name}: {note}"

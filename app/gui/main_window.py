@@ -121,6 +121,8 @@ class MainWindow(QMainWindow):
         self._batch: dict[str, str] = {}  # job id → state, for the jobs of the batch under way
         self._quiet: set[str] = set()  # jobs of the batch that are only indexed again
         self._skipped: list[str] = []  # what the batch's folders held that is not a recording
+        self._notices: list[str] = []  # what transcripts the batch opened by itself say of themselves
+        self._notice = ""  # what the transcript open_job opened last says of itself (no words)
         self._followed = False  # the list was read once: jobs new after that were added here
         self.prefs = QSettings(str(controller.data.root / "window.ini"), QSettings.IniFormat)
 
@@ -480,8 +482,9 @@ class MainWindow(QMainWindow):
             self.summary.open_job(job_id)
             notes = () if self.transcript.model.segments else (self.controller.store.transcript(job_id) or {}).get(
                 "notes")
+            self._notice = f"{Path(job['path']).name}: {' '.join(notes)}" if notes else ""
             if notes:  # no words (the speakers were heard): why the transcript is empty
-                self.status_label.setText(f"{Path(job['path']).name}: {' '.join(notes)}")
+                self.status_label.setText(self._notice)
         elif job:
             self.status_label.setText(f"{Path(job['path']).name}: {job['error'] or self.tr('not transcribed yet')}")
 
@@ -708,6 +711,7 @@ class MainWindow(QMainWindow):
                 continue
             if now == js.DONE and self.transcript.job_id is None:
                 self.open_job(row["id"])
+                self._notices += [self._notice] if self._notice else []
             elif now == js.FAILED:
                 self.notify(self.tr("A job failed"), f"{Path(row['path']).name}: {row['error']}")
         self._followed = True
@@ -735,8 +739,11 @@ class MainWindow(QMainWindow):
                 said = said or self.tr("nothing left")
                 self.notify(self.tr("Batch finished"), ". ".join([said, " ".join(self._skipped)]) if self._skipped
                             else said)
+                if self._notices:  # a transcript opened by itself says why it is empty: still in sight
+                    self.status_label.setText(" ".join([f"{self.status_label.text()}.", *self._notices]))
                 self._batch = {}
                 self._skipped = []
+                self._notices = []
 
     def _show_api(self, url: str, problem: str) -> None:
         self.api_label.setText(self.tr("API: {0}").format(url))
