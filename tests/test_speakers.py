@@ -596,6 +596,7 @@ def test_find_speakers_again_on_a_finished_no_words_job_that_now_hears_no_one_ke
         wait_until(lambda: store.stage(job_id, "diarize")["state"] in js.FINAL, 180, message="speakers")
         speakers = store.stage(job_id, "diarize")
         assert speakers["state"] == js.FAILED and "No speech" in speakers["error"], speakers
+        assert store.job(job_id)["error"] == speakers["error"]  # its row says why, as for any Find speakers
         assert store.stage(job_id, "transcribe")["state"] == js.DONE
         assert store.transcript(job_id)["notes"] == [notice]
         assert [s["seconds"] for s in store.speakers(job_id)] == [4.0]
