@@ -232,6 +232,11 @@ def _llm(options: dict):
                          value(options, "llm_threads") or config.thread_budget())
 
 
+def no_words(segments: list[dict]) -> bool:
+    """A transcript with no words: none heard (the speakers were), or a person emptied them."""
+    return not any(seg["text"].strip() for seg in segments)
+
+
 @app.task(bind=True, **stages.TRANSLATE_TASK.celery_options(), **RETRY)
 def translate(self, job_id: str, segments: list[dict], language: str, options: dict) -> dict:
     """A transcript into *language* by the LLM, segment by segment (timestamps kept). A
@@ -239,7 +244,7 @@ def translate(self, job_id: str, segments: list[dict], language: str, options: d
     without a model (none is loaded, nor needed: a missing one is no failure)."""
     from workers.engines.llm import Translator, language_name
 
-    if not any(seg["text"].strip() for seg in segments):
+    if no_words(segments):
         code, name = language_name(language)
         return {"language": code, "language_name": name, "model": None, "job_id": job_id,
                 "segments": [{"idx": s["idx"], "start": s["start"], "end": s["end"], "text": ""} for s in segments]}
@@ -274,7 +279,7 @@ def summarize(self, job_id: str, segments: list[dict], template_text: str, optio
     mode = value(options, "summary_engine")
     if mode not in SUMMARY_ENGINES:
         raise EarmarkError(f"Unknown summary engine '{mode}' (choose {', '.join(SUMMARY_ENGINES)}).")
-    if not any(s["text"].strip() for s in segments):  # no words (the speakers were heard): one sentence,
+    if no_words(segments):  # no words (the speakers were heard): one sentence,
         # not "None recorded." under every heading, and no model asked to condense nothing
         return {"job_id": job_id, "template": template.title, "engine": mode, "model": None, "sections": [],
                 "headings": [heading for heading, _ in template.sections], "pieces": 0, "dropped": [],
@@ -340,7 +345,7 @@ def diarize(self, job_id: str, path: str, segments: list[dict], options: dict) -
         raise EarmarkError("Finding the speakers took longer than the time limit and was stopped.") from None
     result = {"job_id": job_id, **stage_result(found, segments), "threshold": value(options, "speaker_match"),
               "elapsed_seconds": round(time.monotonic() - started, 3), "peak_rss_mb": peak_rss_mb()}
-    if not any(s["text"].strip() for s in segments):  # the transcription heard no words: this stage says
+    if no_words(segments):  # the transcription heard no words: this stage says
         if not found.turns:  # whether anyone spoke (the app fails the job as the transcription would have)
             raise NoSpeechError()
         result["notes"] = [no_words_note(found.seconds, str(value(options, "model")))]

@@ -9,7 +9,6 @@ import re
 import time
 import uuid
 
-from app.store.schema import confidence_text, recogniser_confidence
 from app.store.speakerstore import LABEL_SQL, SpeakerStore
 from app.store.taskhistory import TaskHistory
 from app.store.watchledger import WatchLedger
@@ -90,6 +89,22 @@ def note_line_holding(paragraph: str, words: list[str]) -> str | None:
     lines = re.findall(r"\S.*?(?:\(#t=[\d.]+\)|\Z)", paragraph, re.S)
     best = max(lines, key=lambda line: len(matched_words(line, words)), default=None)
     return best if best is not None and matched_words(best, words) else None
+
+
+def confidence_text(segment: dict) -> str | None:
+    """The segments table's ``confidence``: the recogniser's own values the segment came with."""
+    from workers.engines.speech import CONFIDENCE
+
+    values = {name: segment[name] for name in CONFIDENCE if segment.get(name) is not None}
+    return json.dumps(values) if values else None
+
+
+def recogniser_confidence(row) -> dict:
+    """A stored segment's confidence fields, while its text is still the recogniser's: a
+    person's edit is sure of what it says, so an edited segment carries none."""
+    if row["original_text"] is not None or not row["confidence"]:
+        return {}
+    return json.loads(row["confidence"])
 
 
 def mark_words(text: str, words: list[str]) -> str:

@@ -3,13 +3,10 @@ and its migrations. A migration is history: it is appended, never edited."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-
-from workers.engines.speech import CONFIDENCE
 
 SCHEMA = [
     # version 1
@@ -337,17 +334,3 @@ class Database:
     def close(self) -> None:
         with self._lock:
             self._db.close()
-
-
-def confidence_text(segment: dict) -> str | None:
-    """The segments table's ``confidence``: the recogniser's own values the segment came with."""
-    values = {name: segment[name] for name in CONFIDENCE if segment.get(name) is not None}
-    return json.dumps(values) if values else None
-
-
-def recogniser_confidence(row) -> dict:
-    """A stored segment's confidence fields, while its text is still the recogniser's: a
-    person's edit is sure of what it says, so an edited segment carries none."""
-    if row["original_text"] is not None or not row["confidence"]:
-        return {}
-    return json.loads(row["confidence"])

@@ -88,10 +88,9 @@ class SpeakerStore:
         """The segments cut at turns, each with its speaker; the speakers with their voice
         prints, named when a remembered person's voice is theirs."""
         threshold = threshold if threshold is not None else result.get("threshold", default("speaker_match"))
-        old = {r["idx"]: dict(r) for r in self._q("SELECT idx, text, original_text, confidence FROM segments "
+        old = {r["idx"]: dict(r) for r in self._q("SELECT idx, original_text, confidence FROM segments "
                                                    "WHERE job_id=?", (job_id,))}
-        # the stage's notes say the recogniser heard no words: not so of lines a person emptied
-        heard = any((r["original_text"] or r["text"] or "").strip() for r in old.values())
+        heard = self.heard_words(job_id)  # the stage's notes say no words were heard: not of lines a person emptied
         pieces: dict = {}
         for seg in result["segments"]:
             pieces[seg.get("source")] = pieces.get(seg.get("source"), 0) + 1
