@@ -741,8 +741,9 @@ def test_a_translation_says_who_said_what_as_the_original_does_after_a_rename_an
                                       "turns": [(a, b, key) for a, b, key, _ in spoken]})
     french = ["Merci d'être venus aujourd'hui à la revue de la recherche client, tout le monde.",
               "Ravie d'être là.", "Commençons-nous par les résultats de l'enquête ?"]
-    desk.store.save_translation(job_id, {"language": "fr", "language_name": "French", "model": "m.gguf", "segments": [
-        {"idx": i, "start": a, "end": b, "text": text} for i, ((a, b, _, _), text) in enumerate(zip(spoken, french))]})
+    desk.store.save_translation(job_id, {"language": "fr", "language_name": "French", "model": "m.gguf",
+                                         "segments": [{"idx": i, "start": a, "end": b, "text": text}
+                                                      for i, ((a, b, _, _), text) in enumerate(zip(spoken, french))]})
     desk.store.update_stages(job_id, names, state=js.DONE)
     long_name = "Dr. Maria-Theresa von Hohenzollern-Sigmaringen"
     desk.store.rename_speaker(job_id, "1", long_name)
