@@ -242,9 +242,11 @@ def test_the_model_column_shows_what_the_running_task_uses(qtbot, data_dir, corp
     """Review: the Model column showed the last model a worker had loaded: "campplus" on the
     idle transcribe worker after Find speakers. Now it shows what its running task uses, the
     speech model while it transcribes, the speaker models while it finds the speakers, and
-    nothing once it is idle. Its own stack: the settings ask for speakers."""
+    nothing once it is idle; the nlp worker the GGUF while it translates. Its own stack: the
+    settings ask for speakers."""
     from tests.test_gui import row_of as job_row
     from tests.test_gui import wait_states
+    from workers.engines.gguf import bundled_gguf
     from workers.engines.voices import SPEAKER_MODELS
 
     (data_dir / "settings.json").write_text('{"version": 2, "speakers": "auto", "summarize": false}')
@@ -262,5 +264,12 @@ def test_the_model_column_shows_what_the_running_task_uses(qtbot, data_dir, corp
         # and still nothing once a heartbeat has counted both tasks done
         qtbot.waitUntil(lambda: shown_model(panel, "transcribe") == "" and row_of(panel, "transcribe")["processed"]
                         >= 2, timeout=10_000)
+        assert shown_model(panel, "nlp") == ""
+        job_id = job_row(window, recording.name)["id"]
+        window.controller.run_stage([job_id], "translate", translate_to="de")
+        qtbot.waitUntil(lambda: shown_model(panel, "nlp") == os.path.basename(bundled_gguf()), timeout=120_000)
+        qtbot.waitUntil(lambda: window.controller.store.stage(job_id, "translate")["state"] in js.FINAL,
+                        timeout=300_000)
+        qtbot.waitUntil(lambda: shown_model(panel, "nlp") == "", timeout=10_000)
     finally:
         close_window(qtbot, window)
