@@ -375,18 +375,16 @@ def test_speakers_from_the_command_line_everywhere_the_text_goes(data_dir, three
     first = {s["key"]: s for s in store.speakers(job["id"])}
     store.rename_speaker(job["id"], "1", "Maria")
     store.rename_speaker(job["id"], "2", "Tom")
-    for fmt in ("txt", "vtt", "srt", "md", "tsv", "json"):
+    for fmt in ("txt", "vtt", "srt", "md", "tsv"):
         again = cli(data_dir, "transcribe", path, "--speakers", "auto", "--translate", "fr", "--format", fmt,
                     "--out", out)
         assert again.returncode == 0 and "already done" in again.stderr
     # the names reach the translation too, each within the subtitle line the original keeps to
-    translated = json.loads((out / "meeting.fr.json").read_text())["segments"]
-    named = [s["speaker"] for s in json.loads((out / "meeting.json").read_text())["segments"]]
-    assert [s["speaker"] for s in translated] == named and {"Maria", "Tom", "Speaker 3"} == set(named), named
     assert (out / "meeting.fr.txt").read_text().startswith("Maria: ")
     assert "<v Tom>" in (out / "meeting.fr.vtt").read_text()
     cues = [block.split("\n")[2:] for block in (out / "meeting.fr.srt").read_text().strip().split("\n\n")]
-    assert cues and all(cue[0].startswith(("Maria: ", "Tom: ", "Speaker 3: ")) for cue in cues), cues
+    said_by = {cue[0].split(": ")[0] for cue in cues}
+    assert said_by == {"Maria", "Tom", "Speaker 3"}, cues  # each cue starts with its speaker's name
     assert all(len(line) <= 42 for cue in cues for line in cue), cues
     assert (out / "meeting.txt").read_text().startswith("Maria: Good morning")
     assert "\nTom: Thanks" in (out / "meeting.txt").read_text()
