@@ -1261,3 +1261,30 @@ def test_a_plan_said_in_the_plain_present_as_the_outcome_or_with_a_bound_is_a_de
     assert minutes.shorten(minutes.all[1], "decisions") == "Order two new shelves from supplier in Leeds."
     assert minutes.shorten(minutes.all[2], "decisions") == "Fire only small pieces until shelves arrive."
 
+
+
+def test_a_decision_or_action_on_a_bare_pronoun_carries_the_sentence_that_names_it():
+    """Round 17: "Replace it." says nothing when the heater was named three sentences before.
+    A decision or action whose verb acts on a bare "it" or "them" takes, in front, the latest
+    sentence (a statement rather than a question) that names what the last sentences kept
+    naming; said in fewer words over the budget, such a line keeps the clause that names it."""
+    from workers.engines.minutes import Minutes
+
+    minutes = Minutes(said("The rowing club's boat trailer has a cracked axle since the regatta.",
+                           "How old is that trailer anyway?",
+                           "Nobody remembers, it came with the boathouse.",
+                           "Could a welder patch the crack for the autumn races?",
+                           "The welder in town says a patch would not hold a loaded eight.",
+                           "Then we scrap it and hire one for the races.",
+                           "The spare oars are stacked behind the kayak rack.",
+                           "The club owns six oars in all.",
+                           "Okay, Marta, could you sell them on the club noticeboard?"))
+    notes = minutes.notes(["Summary", "Decisions", "Action items"])
+    [decision] = [line.text for line in notes["Decisions"]]
+    assert decision == "Rowing club's boat trailer has cracked axle since regatta. Scrap it and hire one for races.", \
+        decision
+    [action] = [line.text for line in notes["Action items"]]
+    assert "oars" in action.lower() and action.endswith("Marta, sell them on club noticeboard."), action
+    # the shortest reading of "The key is in the drawer, I'll bring it on Friday" is not "Bring it on Friday"
+    short = minutes.compact("Key to boathouse is in drawer, bring it on Friday.")
+    assert "key" in short.lower(), short
