@@ -1288,3 +1288,22 @@ def test_a_decision_or_action_on_a_bare_pronoun_carries_the_sentence_that_names_
     # the shortest reading of "The key is in the drawer, I'll bring it on Friday" is not "Bring it on Friday"
     short = minutes.compact("Key to boathouse is in drawer, bring it on Friday.")
     assert "key" in short.lower(), short
+
+
+def test_a_task_given_by_name_as_an_order_with_its_day_is_an_action():
+    """Round 17: "Kwame, chase them on Thursday." is a task as surely as "Kwame, could you …?".
+    A name, then a verb in its plain form, then a day it is due, said as an order, is an action
+    owned by that name; a capitalised opener ("Lovely,", "Great, the …", "Finally, we …"), a
+    verb in "-ing" or "-s" and an order without a day are not."""
+    from workers.engines.minutes import Minutes, owner_of
+
+    minutes = Minutes(said("Okay, Dmitri, email the printer about the banner by Friday.",
+                           "Lovely, see you all at the harbour next Tuesday.",
+                           "Great, the caterer confirmed the tables on Monday.",
+                           "Finally, we meet at the boathouse on Saturday.",
+                           "Priya, thanks for the photos from Sunday.",
+                           "Honestly, starting the sale on Monday is too late.",
+                           "Tomasz, keep an eye on the weather."))
+    assert [minutes.kinds.get(i) for i in range(7)] == ["actions", None, None, None, None, None, None], minutes.kinds
+    assert owner_of(minutes.all[0].text) == "Dmitri"
+    assert minutes.shorten(minutes.all[0], "actions") == "Dmitri, email printer about banner by Friday."

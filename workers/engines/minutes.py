@@ -12,7 +12,7 @@ Each sentence gets at most one kind, from the general language of meetings:
   the old price until …", "If they say no, we buy …");
 - an **action** is a future commitment: someone will do something ("I will", "we're
   going to", "Maria is looking into", "please send", "I have asked them for", "I can
-  order …", "Tilda, could you call …?"), or an item of a list of tasks ("Next steps.
+  order …", "Tilda, could you call …?", "Kwame, chase the council on Thursday."), or an item of a list of tasks ("Next steps.
   First, …", "First, Bruno paints …", "So, to finish, Bruno sends … by Friday"), with its
   owner and due day when they are said; a task asked by name and the reply that takes it
   on ("Mira, will you …?" "Yes, I'll …") are one line, owned by who said yes;
@@ -143,6 +143,9 @@ LEAD_IN = r"(?i:okay|ok|so|and|fine|good|great|right|then|agreed)"
 REQUEST = re.compile(rf"^(?:{LEAD_IN}[,.]?\s+)?(?!{LEAD_IN}\b)([A-Z][a-z]+),\s+"  # "Great, could you …?" asks no Great
                      r"(?:(?:can|could|would|will) you(?: please)?|please)\s+(?!tell\b|remind\b|repeat\b|explain\b|"
                      r"say\b)[a-z]")
+# "Kwame, chase the council on Thursday.": a task given by name as an order, without "could you":
+# a name, a verb in its plain form (``named_task``) and a day it is due
+NAMED_TASK = re.compile(rf"^(?:{LEAD_IN}[,.]?\s+)?(?!{LEAD_IN}\b)([A-Z][a-z]+),\s+([a-z]+)\b(?!['’])")
 # "Yes, I'll ask them", "Sure, I'll call the caretaker tomorrow": a reply that takes the task on
 ACCEPT = re.compile(r"^(?:yes|yeah|yep|sure|okay|ok|of course|certainly|will do|no problem|fine|absolutely|"
                     r"i'll|i will|i can)\b(?![’']t)(?!\s+not\b)", re.I)
@@ -398,7 +401,8 @@ def owner_of(text: str) -> str | None:
             else " ".join(match.group(0).split()[1:3])
         if name.lower() not in NOT_NAMES and not _in_a_place(text[:match.start()]):
             return name
-    for said in (NAMED_ITEM.match(text), REQUEST.match(text), NAMED_PRESENT.match(text)):  # "First, Bruno paints …"
+    for said in (NAMED_ITEM.match(text), REQUEST.match(text), NAMED_PRESENT.match(text),  # "First, Bruno paints …"
+                 NAMED_TASK.match(text) if named_task(text) else None):
         if said and said.group(1).lower() not in NOT_NAMES:
             return said.group(1)
     asked = re.search(r"\basked ([A-Z][a-z]+|the \w+ team)\s+(?:to|for)\b", text)
@@ -689,6 +693,18 @@ def plan(text: str) -> bool:
     return bool(match.group(1) or PLAN_BOUND.search(text) or DUE.search(text))
 
 
+def named_task(text: str) -> bool:
+    """ "Kwame, chase the council on Thursday.": a name (not an adverb or a lead-in: "Lovely, …",
+    "Finally, …"), a verb in its plain form (no article, pronoun, preposition, past, "-s" or
+    "-ing": "Great, the landlord …", "Yes, starting next week"), said as an order with a day."""
+    match = NAMED_TASK.match(text)
+    if not match or text.endswith("?") or not DUE.search(text):
+        return False
+    name, verb = match.group(1).lower(), match.group(2)
+    return (name not in NOT_NAMES and not name.endswith("ly") and verb not in FUNCTION | AUXILIARY | NOT_A_VERB
+            and not PAST_FORM.match(verb) and not verb.endswith(("s", "ed", "ing", "ly")))
+
+
 def singular(word: str) -> tuple[str, bool]:
     """A noun without its plural "s", and whether it had one ("pods" → pod; "glass", "bus" stay)."""
     plural = word.endswith("s") and not word.endswith(("ss", "us", "is"))
@@ -884,6 +900,8 @@ class Minutes:
         if NAMED_PRESENT.match(text) and NAMED_PRESENT.match(text).group(1).lower() not in NOT_NAMES \
                 and DUE.search(text):
             return "actions"  # "Bruno sends the rota by Friday": someone's task with its day
+        if named_task(text):
+            return "actions"
         if PROPOSED.search(text) and not UNKNOWN.search(text):  # "Let's decide it later" decides nothing
             return "decisions"
         if plan(text):
