@@ -1307,3 +1307,20 @@ def test_a_task_given_by_name_as_an_order_with_its_day_is_an_action():
     assert [minutes.kinds.get(i) for i in range(7)] == ["actions", None, None, None, None, None, None], minutes.kinds
     assert owner_of(minutes.all[0].text) == "Dmitri"
     assert minutes.shorten(minutes.all[0], "actions") == "Dmitri, email printer about banner by Friday."
+
+
+def test_a_question_that_a_reply_a_sentence_later_does_not_know_is_open():
+    """Round 17: "Who covers reception at weekends?" "Megan left in January." "I honestly don't
+    know." leaves the question open: a short reply that does not know, said one sentence after
+    the first reply, keeps the question under Open questions; a long one that says more answers."""
+    from workers.engines.minutes import Minutes
+
+    minutes = Minutes(said("Who looks after the bar at the summer fete this year?",
+                           "Dave moved to Leeds in the spring.",
+                           "Honestly, I don't know yet.",
+                           "Who brings the gazebo for the cake stall this year?",
+                           "The scouts lent us theirs last time.",
+                           "I don't know if they can again, but their leader said yes on the phone yesterday."))
+    assert minutes.kinds.get(0) == "questions" and minutes.kinds.get(3) is None, minutes.kinds
+    open_ = [line.text for line in minutes.notes(["Open questions"])["Open questions"]]
+    assert open_ == ["Who looks after bar at summer fete this year?"], open_

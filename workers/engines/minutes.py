@@ -21,7 +21,8 @@ Each sentence gets at most one kind, from the general language of meetings:
   reply soon after does not know), or explicitly left to
   decide ("a decision on that by Thursday", "what if", "we haven't decided"); a reply
   that does not know or puts it off ("I'm not sure", "let's keep that for
-  later") leaves the question open, and the question is the line.
+  later"; a short one also a sentence after the first reply) leaves the question open, and
+  the question is the line.
 
 Past events, agenda announcements ("let's start with …", "two things tonight: …", "let's
 keep it brief") and rhetorical questions are none of these. A summary or key points take
@@ -939,7 +940,8 @@ class Minutes:
         """Asked and left open: long enough to ask something (not "So what went well?"),
         not an invitation to the floor, and not answered by the sentence after it (by anyone:
         a reply that says what is, or the asker's own answer) unless that reply does not know
-        or puts the question off ("I don't know yet", "Nobody yet, we'll come back to it")."""
+        or puts the question off ("I don't know yet", "Nobody yet, we'll come back to it"), or a
+        short reply a sentence later does not know."""
         s = self.all[i]
         asked = asked_clause(s.text)
         if FLOOR.search(asked):
@@ -954,8 +956,12 @@ class Minutes:
         following = self.all[i + 1] if i + 1 < len(self.all) else None
         if following is None or following.text.endswith("?"):
             return True
-        # a reply that says something answers it; one that does not know or puts it off leaves it open
-        return bool(UNKNOWN.search(following.text) or PENDING.search(following.text))
+        # a reply that says something answers it; one that does not know or puts it off leaves it open,
+        # also said a sentence later ("Who covers the desk?" "Megan left." "I honestly don't know.")
+        later = self.next_said.get(id(reply)) if reply and not reply.text.endswith("?") else None
+        return bool(UNKNOWN.search(following.text) or PENDING.search(following.text)
+                    or later and not later.text.endswith("?") and words_in(later.text) <= AGREES_WORDS
+                    and UNKNOWN.search(later.text))
 
     # --- shortening ----------------------------------------------------------------------
     def shorten(self, s: Sentence, kind: str) -> str:
