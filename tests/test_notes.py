@@ -1292,8 +1292,8 @@ def test_a_decision_or_action_on_a_bare_pronoun_carries_the_sentence_that_names_
 
 def test_a_task_given_by_name_as_an_order_with_its_day_is_an_action():
     """Round 17: "Kwame, chase them on Thursday." is a task as surely as "Kwame, could you …?".
-    A name, then a verb in its plain form, then a day it is due, said as an order, is an action
-    owned by that name; a capitalised opener ("Lovely,", "Great, the …", "Finally, we …"), a
+    A name, then a verb in its plain form, then a day it is due, said as an order (or asked as
+    settled: "Name, you'll … on Sunday?"), is an action owned by that name; a capitalised opener ("Lovely,", "Great, the …", "Finally, we …"), a
     verb in "-ing" or "-s" and an order without a day are not."""
     from workers.engines.minutes import Minutes, owner_of
 
@@ -1303,10 +1303,14 @@ def test_a_task_given_by_name_as_an_order_with_its_day_is_an_action():
                            "Finally, we meet at the boathouse on Saturday.",
                            "Priya, thanks for the photos from Sunday.",
                            "Honestly, starting the sale on Monday is too late.",
-                           "Tomasz, keep an eye on the weather."))
-    assert [minutes.kinds.get(i) for i in range(7)] == ["actions", None, None, None, None, None, None], minutes.kinds
-    assert owner_of(minutes.all[0].text) == "Dmitri"
+                           "Tomasz, keep an eye on the weather.",
+                           "Ines, you'll bring the spare lifejackets on Sunday?",
+                           "Tomasz, the lifejackets from Sunday?"))
+    assert [minutes.kinds.get(i) for i in range(9)] == ["actions", None, None, None, None, None, None, "actions",
+                                                        None], minutes.kinds
+    assert owner_of(minutes.all[0].text) == "Dmitri" and owner_of(minutes.all[7].text) == "Ines"
     assert minutes.shorten(minutes.all[0], "actions") == "Dmitri, email printer about banner by Friday."
+    assert minutes.shorten(minutes.all[7], "actions") == "Ines, bring spare lifejackets on Sunday."
 
 
 def test_a_question_that_a_reply_a_sentence_later_does_not_know_is_open():

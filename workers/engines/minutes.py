@@ -144,9 +144,11 @@ LEAD_IN = r"(?i:okay|ok|so|and|fine|good|great|right|then|agreed)"
 REQUEST = re.compile(rf"^(?:{LEAD_IN}[,.]?\s+)?(?!{LEAD_IN}\b)([A-Z][a-z]+),\s+"  # "Great, could you …?" asks no Great
                      r"(?:(?:can|could|would|will) you(?: please)?|please)\s+(?!tell\b|remind\b|repeat\b|explain\b|"
                      r"say\b)[a-z]")
-# "Kwame, chase the council on Thursday.": a task given by name as an order, without "could you":
-# a name, a verb in its plain form (``named_task``) and a day it is due
-NAMED_TASK = re.compile(rf"^(?:{LEAD_IN}[,.]?\s+)?(?!{LEAD_IN}\b)([A-Z][a-z]+),\s+([a-z]+)\b(?!['’])")
+# "Kwame, chase the council on Thursday.", "Kwame, you'll change the prices this week?": a task given
+# by name as an order or said as settled, without "could you": a name, ("you('ll)",) a verb in its
+# plain form (``named_task``) and a day it is due
+NAMED_TASK = re.compile(rf"^(?:{LEAD_IN}[,.]?\s+)?(?!{LEAD_IN}\b)([A-Z][a-z]+),\s+(you(?:['’]ll| will)?\s+)?([a-z]+)\b"
+                        r"(?!['’])")
 # "Yes, I'll ask them", "Sure, I'll call the caretaker tomorrow": a reply that takes the task on
 ACCEPT = re.compile(r"^(?:yes|yeah|yep|sure|okay|ok|of course|certainly|will do|no problem|fine|absolutely|"
                     r"i'll|i will|i can)\b(?![’']t)(?!\s+not\b)", re.I)
@@ -157,7 +159,8 @@ SAYS_YES = re.compile(r"^(?:(?:yes|yeah|sure|okay|ok|of course|fine|no problem)[
                       r"(?:i can do (?:that|it)|i'll do (?:that|it)|i will do (?:that|it)|happy to|can do|will do)"
                       r"[,.!]?\s+(?=\S)", re.I)
 # "Tilda, could you collect …?" as a note: "Tilda, collect …."
-ASKED = re.compile(r"^([A-Z][a-z]+),\s+(?:(?:can|could|would|will) you(?: please)?|please)\s+(?=[a-z])")
+ASKED = re.compile(r"^([A-Z][a-z]+),\s+(?:(?:can|could|would|will) you(?: please)?|please|you(?:['’]ll| will)?)\s+"
+                   r"(?=[a-z])")
 DELEGATED = re.compile(r"\b(?:i|we)\s+(?:have |'ve )?asked (?:them|him|her|[A-Z][a-z]+|the \w+ team)\s+"
                        r"(?:to|for)\b|\bplease\s+(?!note\b)\w+", re.I)
 # "First, Bruno paints the fence.": an item of a list of tasks said with its owner ("Then Tom says …" is none)
@@ -697,13 +700,15 @@ def plan(text: str) -> bool:
 def named_task(text: str) -> bool:
     """ "Kwame, chase the council on Thursday.": a name (not an adverb or a lead-in: "Lovely, …",
     "Finally, …"), a verb in its plain form (no article, pronoun, preposition, past, "-s" or
-    "-ing": "Great, the landlord …", "Yes, starting next week"), said as an order with a day."""
+    "-ing": "Great, the landlord …", "Yes, starting next week"), said as an order with a day; asked
+    as settled ("Kwame, you'll … this week?") also as a question."""
     match = NAMED_TASK.match(text)
-    if not match or text.endswith("?") or not DUE.search(text):
+    if not match or text.endswith("?") and not match.group(2) or not DUE.search(text):
         return False
-    name, verb = match.group(1).lower(), match.group(2)
+    name, verb = match.group(1).lower(), match.group(3)
     return (name not in NOT_NAMES and not name.endswith("ly") and verb not in FUNCTION | AUXILIARY | NOT_A_VERB
-            and not PAST_FORM.match(verb) and not verb.endswith(("s", "ed", "ing", "ly")))
+            and not PAST_FORM.match(verb) and not verb.endswith(("s", "ed", "ly"))
+            and not (verb.endswith("ing") and len(verb) > 5))  # "starting", not "bring"
 
 
 def singular(word: str) -> tuple[str, bool]:
@@ -887,6 +892,8 @@ class Minutes:
             return "questions"
         if REQUEST.match(text) and REQUEST.match(text).group(1).lower() not in NOT_NAMES:
             return "actions"  # "Tilda, could you call …?" asks someone to do it: no open question
+        if named_task(text):  # "Kwame, chase them on Thursday.", "Kwame, you'll change it this week?"
+            return "actions"
         if text.endswith("?"):
             if self._agreed(i):  # "Could we put up a sign?" "Good idea.": answered, and agreed when proposed
                 asked = asked_clause(text)
@@ -901,8 +908,6 @@ class Minutes:
         if NAMED_PRESENT.match(text) and NAMED_PRESENT.match(text).group(1).lower() not in NOT_NAMES \
                 and DUE.search(text):
             return "actions"  # "Bruno sends the rota by Friday": someone's task with its day
-        if named_task(text):
-            return "actions"
         if PROPOSED.search(text) and not UNKNOWN.search(text):  # "Let's decide it later" decides nothing
             return "decisions"
         if plan(text):
