@@ -480,7 +480,7 @@ class MainWindow(QMainWindow):
         if transcribed:  # readable while later stages (search indexing, …) still run
             self.transcript.open_job(job_id, segment)
             self.summary.open_job(job_id)
-            notes = () if self.transcript.model.segments else (self.controller.store.transcript(job_id) or {}).get(
+            notes = () if self.transcript.has_lines() else (self.controller.store.transcript(job_id) or {}).get(
                 "notes")
             self._notice = f"{Path(job['path']).name}: {' '.join(notes)}" if notes else ""
             if notes:  # no words (the speakers were heard): why the transcript is empty

@@ -480,134 +480,134 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
     <name>MainWindow</name>
     <message>
         <location filename="../../app/gui/main_window.py" line="113" />
-        <location filename="../../app/gui/main_window.py" line="390" />
+        <location filename="../../app/gui/main_window.py" line="392" />
         <source>Earmark</source>
         <translation>Earmark</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="152" />
+        <location filename="../../app/gui/main_window.py" line="154" />
         <source>Search all transcripts (Ctrl+K)</source>
         <translation>Alle Transkripte durchsuchen (Strg+K)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="156" />
+        <location filename="../../app/gui/main_window.py" line="158" />
         <source>Most relevant</source>
         <translation>Relevanteste zuerst</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="157" />
+        <location filename="../../app/gui/main_window.py" line="159" />
         <source>Newest first</source>
         <translation>Neueste zuerst</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="167" />
-        <location filename="../../app/gui/main_window.py" line="674" />
+        <location filename="../../app/gui/main_window.py" line="169" />
+        <location filename="../../app/gui/main_window.py" line="681" />
         <source>Anyone</source>
         <translation>Alle</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="168" />
+        <location filename="../../app/gui/main_window.py" line="170" />
         <source>Only what this person said</source>
         <translation>Nur was diese Person gesagt hat</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="169" />
+        <location filename="../../app/gui/main_window.py" line="171" />
         <source>Speaker of search results</source>
         <translation>Sprecher der Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="186" />
+        <location filename="../../app/gui/main_window.py" line="188" />
         <source>Transcript</source>
         <translation>Transkript</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="187" />
+        <location filename="../../app/gui/main_window.py" line="189" />
         <source>Summary</source>
         <translation>Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="221" />
+        <location filename="../../app/gui/main_window.py" line="223" />
         <source>Exported {0} file(s) to {1}</source>
         <translation>{0} Datei(en) nach {1} exportiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="222" />
+        <location filename="../../app/gui/main_window.py" line="224" />
         <source>Nothing was exported: the selection has no transcript yet.</source>
         <translation>Nichts exportiert: die Auswahl hat noch kein Transkript.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="246" />
+        <location filename="../../app/gui/main_window.py" line="248" />
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="247" />
+        <location filename="../../app/gui/main_window.py" line="249" />
         <source>Add files…</source>
         <translation>Dateien hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="248" />
+        <location filename="../../app/gui/main_window.py" line="250" />
         <source>Add folder…</source>
         <translation>Ordner hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="249" />
+        <location filename="../../app/gui/main_window.py" line="251" />
         <source>Add link…</source>
         <translation>Link hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="250" />
+        <location filename="../../app/gui/main_window.py" line="252" />
         <source>Export selected…</source>
         <translation>Auswahl exportieren…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="252" />
+        <location filename="../../app/gui/main_window.py" line="254" />
         <source>Settings…</source>
         <translation>Einstellungen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="253" />
+        <location filename="../../app/gui/main_window.py" line="255" />
         <source>Quit</source>
         <translation>Beenden</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="254" />
+        <location filename="../../app/gui/main_window.py" line="256" />
         <source>&amp;Jobs</source>
         <translation>&amp;Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="255" />
-        <location filename="../../app/gui/main_window.py" line="762" />
+        <location filename="../../app/gui/main_window.py" line="257" />
+        <location filename="../../app/gui/main_window.py" line="773" />
         <source>Open transcript</source>
         <translation>Transkript öffnen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="258" />
+        <location filename="../../app/gui/main_window.py" line="260" />
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="260" />
+        <location filename="../../app/gui/main_window.py" line="262" />
         <source>Retry</source>
         <translation>Wiederholen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="262" />
+        <location filename="../../app/gui/main_window.py" line="264" />
         <source>Move to top</source>
         <translation>Nach oben</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="264" />
+        <location filename="../../app/gui/main_window.py" line="266" />
         <source>Remove from list</source>
         <translation>Aus der Liste entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="266" />
+        <location filename="../../app/gui/main_window.py" line="268" />
         <source>Pause</source>
         <translation>Anhalten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="268" />
+        <location filename="../../app/gui/main_window.py" line="270" />
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
@@ -620,93 +620,93 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation type="vanished">Sprecher finden…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="276" />
+        <location filename="../../app/gui/main_window.py" line="278" />
         <source>Show in file manager</source>
         <translation>Im Dateimanager zeigen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="290" />
+        <location filename="../../app/gui/main_window.py" line="292" />
         <source>Queue</source>
         <translation>Warteschlange</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="291" />
+        <location filename="../../app/gui/main_window.py" line="293" />
         <source>Queue panel</source>
         <translation>Warteschlangen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="295" />
+        <location filename="../../app/gui/main_window.py" line="297" />
         <source>&amp;View</source>
         <translation>An&amp;sicht</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="297" />
+        <location filename="../../app/gui/main_window.py" line="299" />
         <source>People…</source>
         <translation>Personen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="317" />
-        <location filename="../../app/gui/main_window.py" line="320" />
+        <location filename="../../app/gui/main_window.py" line="319" />
+        <location filename="../../app/gui/main_window.py" line="322" />
         <source>Record</source>
         <translation>Aufnehmen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="318" />
+        <location filename="../../app/gui/main_window.py" line="320" />
         <source>Record panel</source>
         <translation>Aufnahme-Bereich</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="332" />
+        <location filename="../../app/gui/main_window.py" line="334" />
         <source>Jobs</source>
         <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="332" />
+        <location filename="../../app/gui/main_window.py" line="334" />
         <source>Search all transcripts</source>
         <translation>Alle Transkripte durchsuchen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="333" />
+        <location filename="../../app/gui/main_window.py" line="335" />
         <source>Order of search results</source>
         <translation>Reihenfolge der Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="334" />
+        <location filename="../../app/gui/main_window.py" line="336" />
         <source>Search results</source>
         <translation>Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="334" />
+        <location filename="../../app/gui/main_window.py" line="336" />
         <source>Overall progress</source>
         <translation>Gesamtfortschritt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="335" />
+        <location filename="../../app/gui/main_window.py" line="337" />
         <source>Transcript and summary</source>
         <translation>Transkript und Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="335" />
+        <location filename="../../app/gui/main_window.py" line="337" />
         <source>Drop zone</source>
         <translation>Ablagefläche</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="341" />
+        <location filename="../../app/gui/main_window.py" line="343" />
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="433" />
+        <location filename="../../app/gui/main_window.py" line="435" />
         <source>Add recordings</source>
         <translation>Aufnahmen hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="434" />
+        <location filename="../../app/gui/main_window.py" line="436" />
         <source>Audio and video ({0});;All files (*)</source>
         <translation>Audio und Video ({0});;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="440" />
+        <location filename="../../app/gui/main_window.py" line="442" />
         <source>Add a folder of recordings</source>
         <translation>Einen Ordner mit Aufnahmen hinzufügen</translation>
     </message>
@@ -743,137 +743,137 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation type="vanished">Wie viele Sprecher: auto, eine Zahl (z. B. 3) oder ein Bereich (z. B. 2-4):</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="531" />
+        <location filename="../../app/gui/main_window.py" line="538" />
         <source>Select the jobs to export first.</source>
         <translation>Wählen Sie zuerst die zu exportierenden Aufträge.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="568" />
+        <location filename="../../app/gui/main_window.py" line="575" />
         <source>notes</source>
         <translation>Notizen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="568" />
+        <location filename="../../app/gui/main_window.py" line="575" />
         <source>translation</source>
         <translation>Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="584" />
+        <location filename="../../app/gui/main_window.py" line="591" />
         <source>No transcript mentions “{0}”.</source>
         <translation>Kein Transkript erwähnt „{0}“.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="691" />
+        <location filename="../../app/gui/main_window.py" line="698" />
         <source>Working…</source>
         <translation>In Arbeit…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="708" />
+        <location filename="../../app/gui/main_window.py" line="716" />
         <source>A job failed</source>
         <translation>Ein Auftrag ist fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="715" />
+        <location filename="../../app/gui/main_window.py" line="723" />
         <source>{0} of {1} · %p%</source>
         <translation>{0} von {1} · %p%</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="718" />
+        <location filename="../../app/gui/main_window.py" line="726" />
         <source>Earmark: {0} job(s) left</source>
         <translation>Earmark: noch {0} Auftrag/Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="728" />
+        <location filename="../../app/gui/main_window.py" line="736" />
         <source>{0} done</source>
         <translation>{0} fertig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="728" />
+        <location filename="../../app/gui/main_window.py" line="736" />
         <source>{0} failed</source>
         <translation>{0} fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="729" />
+        <location filename="../../app/gui/main_window.py" line="737" />
         <source>{0} cancelled</source>
         <translation>{0} abgebrochen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="732" />
+        <location filename="../../app/gui/main_window.py" line="740" />
         <source>Batch finished</source>
         <translation>Stapel beendet</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="731" />
+        <location filename="../../app/gui/main_window.py" line="739" />
         <source>nothing left</source>
         <translation>nichts mehr offen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="454" />
+        <location filename="../../app/gui/main_window.py" line="456" />
         <source>Add link</source>
         <translation>Link hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="455" />
+        <location filename="../../app/gui/main_window.py" line="457" />
         <source>A link to a recording, or to a page that holds one (it is downloaded now):</source>
         <translation>Ein Link zu einer Aufnahme oder zu einer Seite, die eine enthält (sie wird jetzt heruntergeladen):</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="465" />
+        <location filename="../../app/gui/main_window.py" line="467" />
         <source>{0} is not a link (http:// or https://).</source>
         <translation>{0} ist kein Link (http:// oder https://).</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="498" />
+        <location filename="../../app/gui/main_window.py" line="505" />
         <source>Select the transcripts first.</source>
         <translation>Wählen Sie zuerst die Transkripte aus.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="738" />
+        <location filename="../../app/gui/main_window.py" line="749" />
         <source>API: {0}</source>
         <translation>API: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="739" />
+        <location filename="../../app/gui/main_window.py" line="750" />
         <source>Other programs reach Earmark here (Settings › API has the key)</source>
         <translation>Hier erreichen andere Programme Earmark (den Schlüssel finden Sie unter Einstellungen › API)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="753" />
+        <location filename="../../app/gui/main_window.py" line="764" />
         <source>Earmark could not start its workers</source>
         <translation>Earmark konnte seine Worker nicht starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="754" />
+        <location filename="../../app/gui/main_window.py" line="765" />
         <source>Earmark could not start</source>
         <translation>Earmark konnte nicht starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="759" />
+        <location filename="../../app/gui/main_window.py" line="770" />
         <source>Already transcribed</source>
         <translation>Schon transkribiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="760" />
+        <location filename="../../app/gui/main_window.py" line="771" />
         <source>{0} was already transcribed with these settings.</source>
         <translation>{0} wurde mit diesen Einstellungen schon transkribiert.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="763" />
+        <location filename="../../app/gui/main_window.py" line="774" />
         <source>Transcribe again</source>
         <translation>Noch einmal transkribieren</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="797" />
+        <location filename="../../app/gui/main_window.py" line="808" />
         <source>Earmark keeps running</source>
         <translation>Earmark läuft weiter</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="797" />
+        <location filename="../../app/gui/main_window.py" line="808" />
         <source>Jobs continue in the background.</source>
         <translation>Die Aufträge laufen im Hintergrund weiter.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="808" />
+        <location filename="../../app/gui/main_window.py" line="819" />
         <source>Stopping workers…</source>
         <translation>Worker werden beendet…</translation>
     </message>
@@ -1343,37 +1343,47 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>SegmentModel</name>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="74" />
+        <location filename="../../app/gui/transcript_view.py" line="75" />
         <source>Time</source>
         <translation>Zeit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="74" />
+        <location filename="../../app/gui/transcript_view.py" line="75" />
         <source>Text</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="73" />
+        <location filename="../../app/gui/transcript_view.py" line="74" />
         <source>Translation ({0})</source>
         <translation>Übersetzung ({0})</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="71" />
+        <location filename="../../app/gui/transcript_view.py" line="72" />
         <source>Speaker</source>
         <translation>Sprecher</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="103" />
+        <location filename="../../app/gui/transcript_view.py" line="87" />
+        <source>{0} could be heard from {1} to {2}, but no words were recognised. Click to play it.</source>
+        <translation>{0} war von {1} bis {2} zu hören, aber es wurden keine Wörter erkannt. Zum Abspielen klicken.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/transcript_view.py" line="113" />
         <source>Edited. Original: {0}</source>
         <translation>Bearbeitet. Original: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="116" />
+        <location filename="../../app/gui/transcript_view.py" line="120" />
+        <source>(no words recognised)</source>
+        <translation>(keine Wörter erkannt)</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/transcript_view.py" line="140" />
         <source>Recognised by voice (similarity {0:.2f}). Type a name to correct it.</source>
         <translation>An der Stimme erkannt (Ähnlichkeit {0:.2f}). Tippen Sie einen Namen, um ihn zu korrigieren.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="119" />
+        <location filename="../../app/gui/transcript_view.py" line="143" />
         <source>Type a name: it names this speaker in the whole transcript</source>
         <translation>Tippen Sie einen Namen: Er gilt für diesen Sprecher im ganzen Transkript</translation>
     </message>
@@ -2169,49 +2179,49 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>TranscriptWidget</name>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="267" />
+        <location filename="../../app/gui/transcript_view.py" line="291" />
         <source>No transcript open</source>
         <translation>Kein Transkript geöffnet</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="309" />
-        <location filename="../../app/gui/transcript_view.py" line="572" />
+        <location filename="../../app/gui/transcript_view.py" line="333" />
+        <location filename="../../app/gui/transcript_view.py" line="603" />
         <source>Play</source>
         <translation>Abspielen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="314" />
+        <location filename="../../app/gui/transcript_view.py" line="338" />
         <source>0:00 / 0:00</source>
         <translation>0:00 / 0:00</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="315" />
+        <location filename="../../app/gui/transcript_view.py" line="339" />
         <source>No sound output found: playback is silent.</source>
         <translation>Keine Tonausgabe gefunden: die Wiedergabe ist stumm.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="324" />
+        <location filename="../../app/gui/transcript_view.py" line="348" />
         <source>Show a translation beside the original</source>
         <translation>Eine Übersetzung neben dem Original zeigen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="327" />
+        <location filename="../../app/gui/transcript_view.py" line="351" />
         <source>Revert edit</source>
         <translation>Bearbeitung zurücknehmen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="329" />
-        <location filename="../../app/gui/transcript_view.py" line="334" />
+        <location filename="../../app/gui/transcript_view.py" line="353" />
+        <location filename="../../app/gui/transcript_view.py" line="358" />
         <source>Undo speaker edit</source>
         <translation>Sprecheränderung rückgängig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="343" />
+        <location filename="../../app/gui/transcript_view.py" line="367" />
         <source>Find in transcript (Ctrl+F)</source>
         <translation>Im Transkript suchen (Strg+F)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="356" />
+        <location filename="../../app/gui/transcript_view.py" line="380" />
         <source>No transcript open.
 
 Double-click a finished job in the list, or press Return on it, to read, play and edit its transcript here.</source>
@@ -2220,72 +2230,72 @@ Double-click a finished job in the list, or press Return on it, to read, play an
 Doppelklicken Sie auf einen fertigen Auftrag in der Liste oder drücken Sie dort die Eingabetaste, um sein Transkript hier zu lesen, abzuspielen und zu bearbeiten.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="372" />
+        <location filename="../../app/gui/transcript_view.py" line="396" />
         <source>Transcript segments</source>
         <translation>Abschnitte des Transkripts</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="372" />
+        <location filename="../../app/gui/transcript_view.py" line="396" />
         <source>Playback position</source>
         <translation>Wiedergabeposition</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="373" />
+        <location filename="../../app/gui/transcript_view.py" line="397" />
         <source>Playback speed</source>
         <translation>Wiedergabegeschwindigkeit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="373" />
+        <location filename="../../app/gui/transcript_view.py" line="397" />
         <source>Translation shown</source>
         <translation>Gezeigte Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="374" />
+        <location filename="../../app/gui/transcript_view.py" line="398" />
         <source>Find in transcript</source>
         <translation>Im Transkript suchen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="374" />
+        <location filename="../../app/gui/transcript_view.py" line="398" />
         <source>Position</source>
         <translation>Position</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="431" />
+        <location filename="../../app/gui/transcript_view.py" line="458" />
         <source>Speaker {0}</source>
         <translation>Sprecher {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="455" />
+        <location filename="../../app/gui/transcript_view.py" line="482" />
         <source>No translation</source>
         <translation>Keine Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="494" />
+        <location filename="../../app/gui/transcript_view.py" line="521" />
         <source>Translated by the bundled model (SmolLM2-135M), which scored {0} of 100 on Earmark's test translation, below the {1} a usable translation needs: expect wrong and untranslated sentences.</source>
         <translation>Übersetzt vom mitgelieferten Modell (SmolLM2-135M), das in Earmarks Testübersetzung {0} von 100 Punkten erreichte, weniger als die {1}, die eine brauchbare Übersetzung braucht: Rechnen Sie mit falschen und unübersetzten Sätzen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="572" />
+        <location filename="../../app/gui/transcript_view.py" line="603" />
         <source>Pause</source>
         <translation>Anhalten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="614" />
+        <location filename="../../app/gui/transcript_view.py" line="645" />
         <source>Rename {0}…</source>
         <translation>{0} umbenennen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="617" />
+        <location filename="../../app/gui/transcript_view.py" line="648" />
         <source>Merge {0} into</source>
         <translation>{0} zusammenführen mit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="618" />
+        <location filename="../../app/gui/transcript_view.py" line="649" />
         <source>Move this segment to</source>
         <translation>Dieses Segment zuordnen zu</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="624" />
+        <location filename="../../app/gui/transcript_view.py" line="655" />
         <source>A new speaker</source>
         <translation>Einem neuen Sprecher</translation>
     </message>
