@@ -346,10 +346,9 @@ def test_a_transaction_whose_commit_failed_leaves_the_next_writes_their_own(tmp_
     its error, and the store's next writes are committed as ever, not taken into the open
     transaction (never committed, and the file locked for every other process meanwhile)."""
     store = JobStore(tmp_path / "earmark.db")
-    with pytest.raises(sqlite3.IntegrityError):
-        with store.transaction() as db:
-            db.execute("PRAGMA defer_foreign_keys=ON")
-            db.execute("INSERT INTO stages (job_id, name, state) VALUES ('no such job', 'transcribe', 'pending')")
+    with pytest.raises(sqlite3.IntegrityError), store.transaction() as db:
+        db.execute("PRAGMA defer_foreign_keys=ON")
+        db.execute("INSERT INTO stages (job_id, name, state) VALUES ('no such job', 'transcribe', 'pending')")
     job_id = store.create_job("/c.mp3", stages=["transcribe"])
     other = sqlite3.connect(tmp_path / "earmark.db", timeout=0.5)  # another process's view
     try:
