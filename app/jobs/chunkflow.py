@@ -174,8 +174,9 @@ class ChunkFlow:
             self._transcribed(job_id, {"duration": plan.get("duration"), "text": "", "segments": []})
             return
         regions = [tuple(r) for r in plan["speech_regions"]]
-        self.store.save_chunk_plan(job_id, [dict(c, regions=within(regions, c["start"], c["end"]))
-                                            for c in plan["chunks"]])
+        if not self.store.save_chunk_plan(job_id, [dict(c, regions=within(regions, c["start"], c["end"]))
+                                                   for c in plan["chunks"]]):
+            return  # every process joined to the stack collects the plan: the one that saved it sends the chunks
         self.store.update_stage(job_id, STAGE, only_if_active=True, state=js.RUNNING, progress=0.0)
         if self.store.stage(job_id, STAGE)["state"] == js.RUNNING:  # not paused meanwhile
             self.send_chunks(job_id)
