@@ -166,13 +166,13 @@ def refuse_unless_sent_by_app(task, args, kwargs) -> None:
     in a queue fails here, before it opens a file or loads a model."""
     from workers import trust
     from workers.errors import UntrustedTask
+    from workers.messages import say
 
     try:
         trust.verify(task.name, task.request.id, args, kwargs, getattr(task.request, trust.HEADER, None))
     except trust.NotSentByApp as exc:
         log.warning("refused %s[%s]: %s (not sent by this worker's Earmark)", task.name, task.request.id, exc)
-        raise UntrustedTask("This task was not sent by the Earmark this worker serves, so it was refused "
-                            "and nothing was run.") from None
+        raise UntrustedTask(say("untrusted-task")) from None
 
 
 def crash_if_asked(what: str) -> None:

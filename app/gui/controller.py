@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from app.errors import SENTENCE_ERRORS, AppError
+from app.gui.messages import words
 from app.jobs import desk as front
 from app.jobs.desk import Desk
 from app.jobs.door import CommandDoor
@@ -315,8 +316,8 @@ class AppController(QObject):
         def run():
             try:
                 fn()
-            except SENTENCE_ERRORS as exc:  # a sentence for a person, said as it is
-                self.status.emit(str(exc))
+            except SENTENCE_ERRORS as exc:  # a sentence for a person, said as it is (in the window's language)
+                self.status.emit(words(getattr(exc, "said", None) or str(exc)))
             except Exception as exc:
                 log.exception("%s failed", what)
                 self.status.emit(self.tr("Could not {0}: {1}").format(what, exc))

@@ -19,6 +19,7 @@ from typing import Callable
 
 from workers.engines.gguf import BUNDLED, DEFAULT_GGUF_PACKAGE, bundled_gguf  # noqa: F401 (their old home)
 from workers.errors import ModelError
+from workers.messages import say
 from workers.options import TRANSLATION_LANGUAGES
 from workers.timefmt import clock
 
@@ -36,12 +37,11 @@ def resolve_gguf(spec: str) -> str:
     if spec in BY_NAME:  # a model from the model manager
         found = installed_path(spec)
         if not found:
-            raise ModelError(f"The summary model '{spec}' is not downloaded: download it in Settings › Models "
-                             f"or with 'earmark models download {spec}'.")
+            raise ModelError(say("summary-model-not-downloaded", name=spec))
         return found
     path = os.path.expanduser(spec)
     if not os.path.isfile(path):
-        raise ModelError(f"Summary model file not found: {spec}")
+        raise ModelError(say("summary-model-not-found", path=spec))
     return path
 
 
@@ -58,8 +58,7 @@ class Template:
         sections = tuple((parts[i].strip(), " ".join(parts[i + 1].split()))
                          for i in range(1, len(parts) - 1, 2) if parts[i + 1].strip())
         if not sections:
-            raise ModelError("This summary template has no sections: give each one a "
-                             "'## Heading' line followed by its instruction.")
+            raise ModelError(say("template-no-sections"))
         return cls(title, sections)
 
 
@@ -92,7 +91,7 @@ class LLMEngine:
             self.llm = Llama(model_path=path, n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads,
                              n_gpu_layers=-1 if self.gpu else 0, verbose=False)
         except (ValueError, RuntimeError, OSError) as exc:
-            raise ModelError(f"The summary model {path} could not be loaded: {exc}") from None
+            raise ModelError(say("summary-model-unloadable", path=path, why=str(exc))) from None
         log.info("loaded %s (context %d, %d threads, %s)", path, n_ctx, threads, "GPU" if self.gpu else "CPU")
 
     @classmethod
@@ -324,7 +323,7 @@ def language_name(code_or_name: str) -> tuple[str, str]:
     """('fr', 'French') from 'fr', 'FR' or 'french'; an unknown name is used as written."""
     text = (code_or_name or "").strip()
     if not text:
-        raise ModelError("Choose a language to translate into.")
+        raise ModelError(say("no-language"))
     if text.lower() in LANGUAGES:
         return text.lower(), LANGUAGES[text.lower()]
     for code, name in LANGUAGES.items():
