@@ -153,3 +153,27 @@ def test_the_german_window_says_a_jobs_error_and_notice_in_german(qtbot, data_di
     finally:
         close_window(qtbot, window)
         i18n.remove(QApplication.instance(), translators)
+
+
+@pytest.mark.gui
+def test_a_weak_translation_is_cautioned_in_german_in_the_window_and_in_english_elsewhere(qtbot):
+    """The translation-quality caution is one sentence of the catalogue: Settings and the
+    Translate dialog say it in the window's language, the command line and the API in English."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.gui import i18n
+    from app.gui.settings_dialog import caution
+    from workers.engines.llm import translation_warning
+
+    assert translation_warning("text", "bundled").startswith("The bundled translation model (SmolLM2-135M) scored 37")
+    assert translation_warning("speech", "base").startswith("Whisper 'base' scored 37 of 100")
+    translators = i18n.install(QApplication.instance(), "de")
+    try:
+        assert caution("translate_to", {"translate_to": "fr", "llm_model": "bundled"}).startswith(
+            "Das mitgelieferte Übersetzungsmodell (SmolLM2-135M) erreichte 37 von 100 Punkten")
+        assert caution("task", {"task": "translate", "model": "base"}).startswith(
+            "Whisper „base“ erreichte 37 von 100 Punkten")
+    finally:
+        i18n.remove(QApplication.instance(), translators)
+    assert caution("translate_to", {"translate_to": "fr", "llm_model": "bundled"}) == translation_warning(
+        "text", "bundled")

@@ -89,6 +89,23 @@ TEMPLATES: dict[str, str] = {
                              "its instruction."),
     "unknown-summary-engine": "Unknown summary engine '{name}' (choose {choices}).",
     "no-language": "Choose a language to translate into.",
+    "no-template": "No summary template named '{name}' (have: {have})",
+    # a link (app.jobs.links)
+    "link-failed": "Could not download {url}: {why}.",
+    "link-empty": "Could not download {url}: there is no recording there.",
+    "link-nothing-saved": "Could not download {url}: nothing was saved.",
+    "link-cancelled": "The download of {url} was cancelled.",
+    "link-cut-off": "The download of {url} stopped when Earmark did; add the link again.",
+    # before a translation is relied on (workers.engines.llm.translation_caution)
+    "weak-text-translation": ("The bundled translation model (SmolLM2-135M) scored {score} of 100 on Earmark's test "
+                              "translation, below the {floor} a usable translation needs: expect wrong and "
+                              "untranslated sentences. Whisper 'base' turning speech into English scored no better "
+                              "({base_score}); a larger summary model (Settings › Models) is the way to a better "
+                              "translation, though none has been scored yet."),
+    "weak-speech-translation": ("Whisper '{model}' scored {score} of 100 translating speech to English on Earmark's "
+                                "test recording, below the {floor} a usable translation needs: expect missing and "
+                                "wrong sentences. A larger multilingual speech model (Settings › Models: small or "
+                                "medium) is the way to a better translation, though none has been scored yet."),
     # the queue, the workers, helpers
     "untrusted-task": ("This task was not sent by the Earmark this worker serves, so it was refused and nothing "
                        "was run."),

@@ -23,6 +23,7 @@ from app.jobs.door import CommandDoor
 from app.paths import DataDir
 from app.settings import Settings
 from app.store.jobstore import JobStore
+from workers.messages import said_from
 
 log = logging.getLogger(__name__)
 
@@ -276,6 +277,8 @@ class AppController(QObject):
             return self.tr("Refused a helper at {0}: {1}").format(values["peer"], values["why"])
         if notice.kind == front.EXPORT_FAILED:
             return self.tr("Could not export to {0}: {1}").format(values["folder"], values["why"])
+        if notice.kind == front.LINK_FAILED and said_from(values.get("said")):
+            return words(said_from(values["said"]))
         if notice.kind == front.RECOVERED:
             return self.tr("A recording was not finished (Earmark stopped while it recorded); its {0} s were kept "
                            "as {1} and are transcribed now.").format(round(values["seconds"]), Path(values["path"]).name)

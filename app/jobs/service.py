@@ -131,7 +131,7 @@ class JobService:
         return self.store.create_job(path, stages=[], options=options, options_key=options_key(options),
                                      source=source, state=js.RUNNING)
 
-    def fail(self, job_id: str, why: str, state: str = js.FAILED) -> None:
+    def fail(self, job_id: str, why: Said | str, state: str = js.FAILED) -> None:
         """A job made with ``placeholder`` whose recording never came: failed (or
         cancelled), with *why*. Nothing for a job removed meanwhile."""
         job = self.store.job(job_id)

@@ -3,22 +3,22 @@
 <context>
     <name>AppController</name>
     <message>
-        <location filename="../../app/gui/controller.py" line="35" />
+        <location filename="../../app/gui/controller.py" line="36" />
         <source>Skipped 1 file in the folder that is not a recording ({0}).</source>
         <translation>Eine Datei im Ordner übersprungen, die keine Aufnahme ist ({0}).</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="38" />
+        <location filename="../../app/gui/controller.py" line="39" />
         <source>Skipped {1} files in the folder that are not recordings ({0}).</source>
         <translation>{1} Dateien im Ordner übersprungen, die keine Aufnahmen sind ({0}).</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="93" />
+        <location filename="../../app/gui/controller.py" line="94" />
         <source>Starting workers…</source>
         <translation>Worker werden gestartet…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="101" />
+        <location filename="../../app/gui/controller.py" line="102" />
         <source>{0}
 
 Check that the data folder {1} is writable, or choose another one with --data-dir.</source>
@@ -27,113 +27,113 @@ Check that the data folder {1} is writable, or choose another one with --data-di
 Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --data-dir einen anderen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="106" />
+        <location filename="../../app/gui/controller.py" line="107" />
         <source>Earmark could not start its workers: {0}. See the logs in {1}.</source>
         <translation>Earmark konnte seine Worker nicht starten: {0}. Siehe die Protokolle in {1}.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="115" />
+        <location filename="../../app/gui/controller.py" line="116" />
         <source>Starting the workers again with the new settings…</source>
         <translation>Die Worker starten mit den neuen Einstellungen neu…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="126" />
+        <location filename="../../app/gui/controller.py" line="127" />
         <source>Ready</source>
         <translation>Bereit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="185" />
+        <location filename="../../app/gui/controller.py" line="186" />
         <source>The API cannot listen on {0}: {1}</source>
         <translation>Die API kann nicht auf {0} lauschen: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="188" />
+        <location filename="../../app/gui/controller.py" line="189" />
         <source>The API did not start: {0}</source>
         <translation>Die API ist nicht gestartet: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="190" />
+        <location filename="../../app/gui/controller.py" line="191" />
         <source>The API listens on {0}</source>
         <translation>Die API lauscht auf {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="255" />
+        <location filename="../../app/gui/controller.py" line="256" />
         <source>Downloading {0}: {1} %</source>
         <translation>Lade {0} herunter: {1} %</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="257" />
+        <location filename="../../app/gui/controller.py" line="258" />
         <source>Downloading {0}: {1} MB</source>
         <translation>Lade {0} herunter: {1} MB</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="274" />
+        <location filename="../../app/gui/controller.py" line="275" />
         <source>{0} is a folder with no recordings in it.</source>
         <translation>{0} ist ein Ordner ohne Aufnahmen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="276" />
+        <location filename="../../app/gui/controller.py" line="277" />
         <source>Refused a helper at {0}: {1}</source>
         <translation>Einen Helfer unter {0} abgewiesen: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="272" />
+        <location filename="../../app/gui/controller.py" line="273" />
         <source>Could not add {0}: {1}</source>
         <translation>{0} konnte nicht hinzugefügt werden: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="270" />
+        <location filename="../../app/gui/controller.py" line="271" />
         <source>{0} is already in the list; it was not added twice.</source>
         <translation>{0} ist schon in der Liste; sie wurde nicht doppelt hinzugefügt.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="278" />
+        <location filename="../../app/gui/controller.py" line="279" />
         <source>Could not export to {0}: {1}</source>
         <translation>Konnte nicht nach {0} exportieren: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="280" />
+        <location filename="../../app/gui/controller.py" line="283" />
         <source>A recording was not finished (Earmark stopped while it recorded); its {0} s were kept as {1} and are transcribed now.</source>
         <translation>Eine Aufnahme wurde nicht beendet (Earmark wurde während der Aufnahme beendet); ihre {0} s wurden als {1} behalten und werden jetzt transkribiert.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="289" />
+        <location filename="../../app/gui/controller.py" line="292" />
         <source>Found {0} in a watched folder; it is taken once it has finished copying.</source>
         <translation>{0} in einem überwachten Ordner gefunden; die Datei wird übernommen, sobald sie fertig kopiert ist.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="292" />
+        <location filename="../../app/gui/controller.py" line="295" />
         <source>Took {0} from a watched folder.</source>
         <translation>{0} aus einem überwachten Ordner übernommen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="294" />
+        <location filename="../../app/gui/controller.py" line="297" />
         <source>Wrote {0}</source>
         <translation>Geschrieben: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="296" />
+        <location filename="../../app/gui/controller.py" line="299" />
         <source>Could not write the transcript of {0}: {1}</source>
         <translation>Das Transkript von {0} konnte nicht geschrieben werden: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="298" />
+        <location filename="../../app/gui/controller.py" line="301" />
         <source>Failed {0}: {1}</source>
         <translation>Fehlgeschlagen: {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="300" />
+        <location filename="../../app/gui/controller.py" line="303" />
         <source>The watched folder {0} is not there; it is watched again as soon as it is.</source>
         <translation>Der überwachte Ordner {0} ist nicht vorhanden; er wird wieder überwacht, sobald er da ist.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="323" />
+        <location filename="../../app/gui/controller.py" line="326" />
         <source>Could not {0}: {1}</source>
         <translation>Fehlgeschlagen ({0}): {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="307" />
-        <location filename="../../app/gui/controller.py" line="333" />
+        <location filename="../../app/gui/controller.py" line="310" />
+        <location filename="../../app/gui/controller.py" line="336" />
         <source>The workers are still starting; try again in a moment.</source>
         <translation>Die Worker starten noch; versuchen Sie es gleich noch einmal.</translation>
     </message>
@@ -162,7 +162,7 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
     <message>
         <location filename="../../app/gui/jobs_model.py" line="129" />
         <location filename="../../app/gui/queue_panel/tasks_model.py" line="56" />
-        <location filename="../../app/gui/settings_dialog.py" line="524" />
+        <location filename="../../app/gui/settings_dialog.py" line="510" />
         <source>State</source>
         <translation>Status</translation>
     </message>
@@ -358,7 +358,7 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
     </message>
     <message>
         <location filename="../../app/gui/queue_panel/workers_tab.py" line="31" />
-        <location filename="../../app/gui/settings_dialog.py" line="523" />
+        <location filename="../../app/gui/settings_dialog.py" line="509" />
         <source>Model</source>
         <translation>Modell</translation>
     </message>
@@ -373,17 +373,17 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
         <translation>Letzte Änderung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="523" />
+        <location filename="../../app/gui/settings_dialog.py" line="509" />
         <source>Kind</source>
         <translation>Art</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="524" />
+        <location filename="../../app/gui/settings_dialog.py" line="510" />
         <source>Size</source>
         <translation>Größe</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="525" />
+        <location filename="../../app/gui/settings_dialog.py" line="511" />
         <source>About</source>
         <translation>Beschreibung</translation>
     </message>
@@ -878,14 +878,12 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation>Worker werden beendet…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="250" />
         <source>Whisper '{0}' scored {1} of 100 translating speech to English on Earmark's test recording, below the {2} a usable translation needs: expect missing and wrong sentences. A larger multilingual speech model (Settings › Models: small or medium) is the way to a better translation, though none has been scored yet.</source>
-        <translation>Whisper „{0}“ erreichte {1} von 100 Punkten beim Übersetzen von Sprache ins Englische auf Earmarks Testaufnahme, weniger als die {2}, die eine brauchbare Übersetzung braucht: Rechnen Sie mit fehlenden und falschen Sätzen. Besser übersetzen kann ein größeres mehrsprachiges Sprachmodell (Einstellungen › Modelle: small oder medium), auch wenn noch keines gemessen wurde.</translation>
+        <translation type="vanished">Whisper „{0}“ erreichte {1} von 100 Punkten beim Übersetzen von Sprache ins Englische auf Earmarks Testaufnahme, weniger als die {2}, die eine brauchbare Übersetzung braucht: Rechnen Sie mit fehlenden und falschen Sätzen. Besser übersetzen kann ein größeres mehrsprachiges Sprachmodell (Einstellungen › Modelle: small oder medium), auch wenn noch keines gemessen wurde.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="260" />
         <source>The bundled translation model (SmolLM2-135M) scored {0} of 100 on Earmark's test translation, below the {1} a usable translation needs: expect wrong and untranslated sentences. Whisper 'base' turning speech into English scored no better ({2}); a larger summary model (Settings › Models) is the way to a better translation, though none has been scored yet.</source>
-        <translation>Das mitgelieferte Übersetzungsmodell (SmolLM2-135M) erreichte {0} von 100 Punkten in Earmarks Testübersetzung, weniger als die {1}, die eine brauchbare Übersetzung braucht: Rechnen Sie mit falschen und unübersetzten Sätzen. Whisper „base“ erreichte beim Übersetzen von Sprache ins Englische nicht mehr ({2}); besser übersetzen kann ein größeres Zusammenfassungsmodell (Einstellungen › Modelle), auch wenn noch keines gemessen wurde.</translation>
+        <translation type="vanished">Das mitgelieferte Übersetzungsmodell (SmolLM2-135M) erreichte {0} von 100 Punkten in Earmarks Testübersetzung, weniger als die {1}, die eine brauchbare Übersetzung braucht: Rechnen Sie mit falschen und unübersetzten Sätzen. Whisper „base“ erreichte beim Übersetzen von Sprache ins Englische nicht mehr ({2}); besser übersetzen kann ein größeres Zusammenfassungsmodell (Einstellungen › Modelle), auch wenn noch keines gemessen wurde.</translation>
     </message>
 </context>
 <context>
@@ -1106,41 +1104,73 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <source>{stages} cancelled; the transcript is done.</source>
         <translation>Abgebrochen: {stages}; das Transkript ist fertig.</translation>
     </message>
+    <message>
+        <source>The bundled translation model (SmolLM2-135M) scored {score} of 100 on Earmark's test translation, below the {floor} a usable translation needs: expect wrong and untranslated sentences. Whisper 'base' turning speech into English scored no better ({base_score}); a larger summary model (Settings › Models) is the way to a better translation, though none has been scored yet.</source>
+        <translation>Das mitgelieferte Übersetzungsmodell (SmolLM2-135M) erreichte {score} von 100 Punkten in Earmarks Testübersetzung, weniger als die {floor}, die eine brauchbare Übersetzung braucht: Rechnen Sie mit falschen und unübersetzten Sätzen. Whisper „base“ erreichte beim Übersetzen von Sprache ins Englische nicht mehr ({base_score}); besser übersetzen kann ein größeres Zusammenfassungsmodell (Einstellungen › Modelle), auch wenn noch keines gemessen wurde.</translation>
+    </message>
+    <message>
+        <source>Whisper '{model}' scored {score} of 100 translating speech to English on Earmark's test recording, below the {floor} a usable translation needs: expect missing and wrong sentences. A larger multilingual speech model (Settings › Models: small or medium) is the way to a better translation, though none has been scored yet.</source>
+        <translation>Whisper „{model}“ erreichte {score} von 100 Punkten beim Übersetzen von Sprache ins Englische auf Earmarks Testaufnahme, weniger als die {floor}, die eine brauchbare Übersetzung braucht: Rechnen Sie mit fehlenden und falschen Sätzen. Besser übersetzen kann ein größeres mehrsprachiges Sprachmodell (Einstellungen › Modelle: small oder medium), auch wenn noch keines gemessen wurde.</translation>
+    </message>
+    <message>
+        <source>No summary template named '{name}' (have: {have})</source>
+        <translation>Keine Zusammenfassungsvorlage namens „{name}“ (vorhanden: {have})</translation>
+    </message>
+    <message>
+        <source>Could not download {url}: {why}.</source>
+        <translation>{url} konnte nicht heruntergeladen werden: {why}.</translation>
+    </message>
+    <message>
+        <source>Could not download {url}: there is no recording there.</source>
+        <translation>{url} konnte nicht heruntergeladen werden: Dort ist keine Aufnahme.</translation>
+    </message>
+    <message>
+        <source>Could not download {url}: nothing was saved.</source>
+        <translation>{url} konnte nicht heruntergeladen werden: Es wurde nichts gespeichert.</translation>
+    </message>
+    <message>
+        <source>The download of {url} was cancelled.</source>
+        <translation>Der Download von {url} wurde abgebrochen.</translation>
+    </message>
+    <message>
+        <source>The download of {url} stopped when Earmark did; add the link again.</source>
+        <translation>Der Download von {url} brach ab, als Earmark beendet wurde; fügen Sie den Link erneut hinzu.</translation>
+    </message>
 </context>
 <context>
     <name>Model</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="527" />
+        <location filename="../../app/gui/settings_dialog.py" line="513" />
         <source>speech</source>
         <translation>Sprache</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="527" />
+        <location filename="../../app/gui/settings_dialog.py" line="513" />
         <source>summary</source>
         <translation>Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="528" />
+        <location filename="../../app/gui/settings_dialog.py" line="514" />
         <source>bundled</source>
         <translation>mitgeliefert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="528" />
+        <location filename="../../app/gui/settings_dialog.py" line="514" />
         <source>installed</source>
         <translation>installiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="529" />
+        <location filename="../../app/gui/settings_dialog.py" line="515" />
         <source>partial</source>
         <translation>unvollständig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="529" />
+        <location filename="../../app/gui/settings_dialog.py" line="515" />
         <source>not downloaded</source>
         <translation>nicht heruntergeladen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="530" />
+        <location filename="../../app/gui/settings_dialog.py" line="516" />
         <source>Downloads are turned off (HF_HUB_OFFLINE is set); unset it to download models.</source>
         <translation>Downloads sind ausgeschaltet (HF_HUB_OFFLINE ist gesetzt); entfernen Sie es, um Modelle herunterzuladen.</translation>
     </message>
@@ -1208,12 +1238,12 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>ModelField</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="142" />
+        <location filename="../../app/gui/settings_dialog.py" line="143" />
         <source>bundled</source>
         <translation>mitgeliefert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="143" />
+        <location filename="../../app/gui/settings_dialog.py" line="144" />
         <source>downloaded</source>
         <translation>heruntergeladen</translation>
     </message>
@@ -1229,72 +1259,72 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>ModelsWidget</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="543" />
+        <location filename="../../app/gui/settings_dialog.py" line="529" />
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="544" />
+        <location filename="../../app/gui/settings_dialog.py" line="530" />
         <source>Download</source>
         <translation>Herunterladen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="545" />
+        <location filename="../../app/gui/settings_dialog.py" line="531" />
         <source>Cancel download</source>
         <translation>Download abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="546" />
+        <location filename="../../app/gui/settings_dialog.py" line="532" />
         <source>Delete</source>
         <translation>Löschen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="547" />
+        <location filename="../../app/gui/settings_dialog.py" line="533" />
         <source>Use</source>
         <translation>Verwenden</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="550" />
+        <location filename="../../app/gui/settings_dialog.py" line="536" />
         <source>Models are downloaded only when you ask; everything else works offline.</source>
         <translation>Modelle werden nur auf Ihren Wunsch heruntergeladen; alles andere funktioniert offline.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="615" />
+        <location filename="../../app/gui/settings_dialog.py" line="601" />
         <source>Downloading {0}…</source>
         <translation>{0} wird heruntergeladen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="627" />
+        <location filename="../../app/gui/settings_dialog.py" line="613" />
         <source>The download failed: {0}</source>
         <translation>Der Download ist fehlgeschlagen: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="645" />
+        <location filename="../../app/gui/settings_dialog.py" line="631" />
         <source>Downloading {0}… {1:.0f} of {2:.0f} MB</source>
         <translation>{0} wird heruntergeladen… {1:.0f} von {2:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="655" />
+        <location filename="../../app/gui/settings_dialog.py" line="641" />
         <source>Download without a checksum?</source>
         <translation>Ohne Prüfsumme herunterladen?</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="656" />
+        <location filename="../../app/gui/settings_dialog.py" line="642" />
         <source>Download it anyway, trusting this server?</source>
         <translation>Trotzdem herunterladen und diesem Server vertrauen?</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="661" />
+        <location filename="../../app/gui/settings_dialog.py" line="647" />
         <source>{0} is downloaded. Press Use to transcribe or summarize with it.</source>
         <translation>{0} ist heruntergeladen. Mit „Verwenden“ transkribieren oder fassen Sie damit zusammen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="669" />
+        <location filename="../../app/gui/settings_dialog.py" line="655" />
         <source>{0} was deleted.</source>
         <translation>{0} wurde gelöscht.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="680" />
+        <location filename="../../app/gui/settings_dialog.py" line="666" />
         <source>{0} will be used from the next job (press OK to keep it).</source>
         <translation>{0} wird ab dem nächsten Auftrag verwendet (mit OK übernehmen).</translation>
     </message>
@@ -1302,17 +1332,17 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>PathField</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="58" />
+        <location filename="../../app/gui/settings_dialog.py" line="59" />
         <source>Choose…</source>
         <translation>Auswählen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="79" />
+        <location filename="../../app/gui/settings_dialog.py" line="80" />
         <source>Choose a folder</source>
         <translation>Einen Ordner wählen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="81" />
+        <location filename="../../app/gui/settings_dialog.py" line="82" />
         <source>Choose a file</source>
         <translation>Eine Datei wählen</translation>
     </message>
@@ -1787,158 +1817,158 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="157" />
+        <location filename="../../app/gui/settings_dialog.py" line="158" />
         <source>Detect automatically</source>
         <translation>Automatisch erkennen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="163" />
+        <location filename="../../app/gui/settings_dialog.py" line="164" />
         <source>Off</source>
         <translation>Aus</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="163" />
+        <location filename="../../app/gui/settings_dialog.py" line="164" />
         <source>Find them (any number)</source>
         <translation>Erkennen (beliebig viele)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="164" />
+        <location filename="../../app/gui/settings_dialog.py" line="165" />
         <source>{0} speakers</source>
         <translation>{0} Sprecher</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="165" />
+        <location filename="../../app/gui/settings_dialog.py" line="166" />
         <source>2 to 4 speakers</source>
         <translation>2 bis 4 Sprecher</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="171" />
+        <location filename="../../app/gui/settings_dialog.py" line="172" />
         <source>Transcribe as spoken</source>
         <translation>Transkribieren wie gesprochen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="172" />
+        <location filename="../../app/gui/settings_dialog.py" line="173" />
         <source>Translate to English</source>
         <translation>Ins Englische übersetzen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="173" />
+        <location filename="../../app/gui/settings_dialog.py" line="174" />
         <source>Grounded: the sentences said</source>
         <translation>Belegt: die gesagten Sätze</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="174" />
+        <location filename="../../app/gui/settings_dialog.py" line="175" />
         <source>Grounded, condensed by the summary model</source>
         <translation>Belegt, vom Zusammenfassungsmodell gekürzt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="176" />
+        <location filename="../../app/gui/settings_dialog.py" line="177" />
         <source>Written by the summary model</source>
         <translation>Vom Zusammenfassungsmodell geschrieben</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="215" />
+        <location filename="../../app/gui/settings_dialog.py" line="216" />
         <source>No translation</source>
         <translation>Keine Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="233" />
+        <location filename="../../app/gui/settings_dialog.py" line="234" />
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF-Modelle (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="318" />
+        <location filename="../../app/gui/settings_dialog.py" line="304" />
         <source>Earmark settings</source>
         <translation>Earmark-Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="328" />
+        <location filename="../../app/gui/settings_dialog.py" line="314" />
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="350" />
+        <location filename="../../app/gui/settings_dialog.py" line="336" />
         <source>the platform's folder</source>
         <translation>der Ordner des Systems</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="351" />
+        <location filename="../../app/gui/settings_dialog.py" line="337" />
         <source>Data folder</source>
         <translation>Datenordner</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="352" />
+        <location filename="../../app/gui/settings_dialog.py" line="338" />
         <source>Data folder (used from the next start)</source>
         <translation>Datenordner (ab dem nächsten Start)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="356" />
+        <location filename="../../app/gui/settings_dialog.py" line="342" />
         <source>Join line</source>
         <translation>Beitrittszeile</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="358" />
-        <location filename="../../app/gui/settings_dialog.py" line="481" />
+        <location filename="../../app/gui/settings_dialog.py" line="344" />
+        <location filename="../../app/gui/settings_dialog.py" line="467" />
         <source>Copy</source>
         <translation>Kopieren</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="373" />
+        <location filename="../../app/gui/settings_dialog.py" line="359" />
         <source>Another helper</source>
         <translation>Weiterer Helfer</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="373" />
+        <location filename="../../app/gui/settings_dialog.py" line="359" />
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="382" />
+        <location filename="../../app/gui/settings_dialog.py" line="368" />
         <source>Helper</source>
         <translation>Helfer</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="383" />
+        <location filename="../../app/gui/settings_dialog.py" line="369" />
         <source>On the other machine, type</source>
         <translation>Auf dem anderen Rechner eingeben</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="469" />
+        <location filename="../../app/gui/settings_dialog.py" line="455" />
         <source>Install Earmark on the other machine and type this line there: it carries this machine's address, a secret and the fingerprint of its certificate, so the helper talks to this Earmark alone, encrypted. Audio travels through the queue; nothing needs to be shared.</source>
         <translation>Installieren Sie Earmark auf dem anderen Rechner und geben Sie dort diese Zeile ein: Sie enthält die Adresse dieses Rechners, ein Geheimnis und den Fingerabdruck seines Zertifikats, sodass der Helfer nur mit diesem Earmark spricht, verschlüsselt. Der Ton reist durch die Warteschlange; nichts muss geteilt werden.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="472" />
+        <location filename="../../app/gui/settings_dialog.py" line="458" />
         <source>Type an address above (such as 0.0.0.0:6380) to let other machines help; empty keeps the queue on this machine alone.</source>
         <translation>Geben Sie oben eine Adresse ein (etwa 0.0.0.0:6380), damit andere Rechner helfen können; leer bleibt die Warteschlange auf diesem Rechner allein.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="480" />
+        <location filename="../../app/gui/settings_dialog.py" line="466" />
         <source>API key</source>
         <translation>API-Schlüssel</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="483" />
+        <location filename="../../app/gui/settings_dialog.py" line="469" />
         <source>Regenerate</source>
         <translation>Neu erzeugen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="484" />
+        <location filename="../../app/gui/settings_dialog.py" line="470" />
         <source>A new key, in force at once: programs using the old one are refused</source>
         <translation>Ein neuer Schlüssel, sofort gültig: Programme mit dem alten werden abgewiesen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="492" />
+        <location filename="../../app/gui/settings_dialog.py" line="478" />
         <source>Key (programs send it as 'Authorization: Bearer KEY')</source>
         <translation>Schlüssel (Programme senden ihn als 'Authorization: Bearer SCHLÜSSEL')</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="507" />
+        <location filename="../../app/gui/settings_dialog.py" line="493" />
         <source>The API listens on {0} (its documentation: {0}/docs).</source>
         <translation>Die API lauscht auf {0} (ihre Dokumentation: {0}/docs).</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="509" />
+        <location filename="../../app/gui/settings_dialog.py" line="495" />
         <source>The API is off: turn it on above and press OK.</source>
         <translation>Die API ist aus: schalten Sie sie oben ein und drücken Sie OK.</translation>
     </message>

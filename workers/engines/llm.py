@@ -19,7 +19,7 @@ from typing import Callable
 
 from workers.engines.gguf import BUNDLED, DEFAULT_GGUF_PACKAGE, bundled_gguf  # noqa: F401 (their old home)
 from workers.errors import ModelError
-from workers.messages import say
+from workers.messages import Said, say
 from workers.options import TRANSLATION_LANGUAGES
 from workers.timefmt import clock
 
@@ -300,7 +300,7 @@ TRANSLATION_CHRF = {("text", BUNDLED): 36.7,  # SmolLM2-135M, English → German
 TRANSLATION_FLOOR = 60.0
 
 
-def translation_warning(path: str, model: str) -> str | None:
+def translation_caution(path: str, model: str) -> Said | None:
     """One sentence, before a translation is relied on, when *model* scored below the floor
     on the corpus (*path*: "text" for the LLM, "speech" for Whisper's translate task);
     None when it scored above it or was not measured."""
@@ -308,15 +308,15 @@ def translation_warning(path: str, model: str) -> str | None:
     if score is None or score >= TRANSLATION_FLOOR:
         return None
     if path == "text":
-        return (f"The bundled translation model (SmolLM2-135M) scored {score:.0f} of 100 on Earmark's test "
-                f"translation, below the {TRANSLATION_FLOOR:.0f} a usable translation needs: expect wrong and "
-                f"untranslated sentences. Whisper 'base' turning speech into English scored no better "
-                f"({TRANSLATION_CHRF[('speech', 'base')]:.0f}); a larger summary model (Settings › Models) is the "
-                "way to a better translation, though none has been scored yet.")
-    return (f"Whisper '{model}' scored {score:.0f} of 100 translating speech to English on Earmark's test "
-            f"recording, below the {TRANSLATION_FLOOR:.0f} a usable translation needs: expect missing and wrong "
-            "sentences. A larger multilingual speech model (Settings › Models: small or medium) is the way to a "
-            "better translation, though none has been scored yet.")
+        return say("weak-text-translation", score=f"{score:.0f}", floor=f"{TRANSLATION_FLOOR:.0f}",
+                   base_score=f"{TRANSLATION_CHRF[('speech', 'base')]:.0f}")
+    return say("weak-speech-translation", model=model, score=f"{score:.0f}", floor=f"{TRANSLATION_FLOOR:.0f}")
+
+
+def translation_warning(path: str, model: str) -> str | None:
+    """``translation_caution`` in English (the command line and the local API say it)."""
+    said = translation_caution(path, model)
+    return said and said.text
 
 
 def language_name(code_or_name: str) -> tuple[str, str]:
