@@ -177,3 +177,39 @@ def test_a_weak_translation_is_cautioned_in_german_in_the_window_and_in_english_
         i18n.remove(QApplication.instance(), translators)
     assert caution("translate_to", {"translate_to": "fr", "llm_model": "bundled"}) == translation_warning(
         "text", "bundled")
+
+
+@pytest.mark.gui
+def test_a_cancelled_stage_and_a_parts_failure_are_said_in_german_with_their_english_kept(qtbot, tmp_path):
+    """Two sentences the app makes of others: "Summary cancelled; the transcript is done." names
+    its stages as the job list does (in German: the State context's words), and a part of a
+    long file that failed says the part's own sentence inside "the part at …", both German."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication
+
+    from app.gui import i18n
+    from app.gui.messages import job_error
+    from app.jobs.chunkflow import ChunkFlow
+
+    store = JobStore(tmp_path / "earmark.db")
+    done = store.create_job("/in/talk.mp3", stages=["transcribe", "summarize"])
+    store.update_stage(done, "transcribe", state=js.DONE)
+    store.update_stage(done, "summarize", state=js.CANCELLED)
+    assert store.job(done)["error"] == "Summary cancelled; the transcript is done."
+    long = store.create_job("/in/long.mp3", stages=["transcribe"])
+    store.save_chunk_plan(long, [{"index": 0, "start": 600.0, "end": 1200.0, "regions": []}])
+    flow = ChunkFlow(store, dispatch=None, data_root=tmp_path)
+    flow._failed(store.chunk(long, 0), BadMediaError(messages.say("audio-corrupt", path="/in/long.mp3")).said, None)
+    assert store.job(long)["error"] == ("The audio in this file is corrupt and cannot be decoded: /in/long.mp3 "
+                                        "(the part at 10:00–20:00; the other parts are kept)")
+    translators = i18n.install(QApplication.instance(), "de")
+    try:
+        summary = QCoreApplication.translate("State", "Summary")
+        assert summary != "Summary"
+        assert job_error(store.job(done)) == f"Abgebrochen: {summary}; das Transkript ist fertig."
+        assert job_error(store.job(long)) == ("Der Ton in dieser Datei ist beschädigt und kann nicht dekodiert "
+                                              "werden: /in/long.mp3 (der Teil bei 10:00–20:00; die anderen Teile "
+                                              "bleiben erhalten)")
+    finally:
+        i18n.remove(QApplication.instance(), translators)
+    assert job_error(store.job(done)) == "Summary cancelled; the transcript is done."
