@@ -3,7 +3,9 @@
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
+from pathlib import Path
 
 import psutil
 import pytest
@@ -91,3 +93,50 @@ def test_a_child_that_died_says_its_exit_before_the_watch_has_seen_it(data_dir):
         assert sup.children["short"].restart_at is None  # nobody else had looked at it
     finally:
         sup.stop()
+
+
+def test_a_worker_started_by_hand_keeps_its_temp_files_private_and_takes_them_when_it_goes(data_dir, tmp_path):
+    """A helper's worker (``earmark worker --broker/--join``, no supervisor above it) gets a
+    private TMPDIR for its pool's ``pymp-*`` folders: gone when it stops, and a killed
+    one's at the next start of such a worker."""
+    data = DataDir.resolve(data_dir)
+    sup = Supervisor(data, roles=())  # only the broker: the worker below is the helper
+    address = sup.start()
+
+    def worker(name: str) -> tuple[subprocess.Popen, Path]:
+        proc = subprocess.Popen([sys.executable, "-m", "app", "worker", "--broker", address.url, "--queues", "index",
+                                 "--data-dir", str(tmp_path / name), "--hostname", f"{name}@elsewhere"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        temp = wait_until(lambda: _pool_temp(proc.pid), 120, interval=0.2, message="the worker's pool to start")
+        return proc, temp
+
+    try:
+        stopped, temp = worker("one")
+        assert temp.stat().st_mode & 0o777 == 0o700
+        stopped.send_signal(signal.SIGTERM)  # Celery's warm shutdown
+        assert stopped.wait(timeout=60) == 0
+        assert not temp.exists()
+
+        killed, temp = worker("two")
+        killed.kill()
+        killed.wait(timeout=30)
+        wait_until(lambda: not psutil.pid_exists(killed.pid), 30, message="the killed worker's pool to go")
+        assert temp.exists()
+        other, _ = worker("three")  # the next one clears what the killed one left
+        try:
+            assert not temp.exists()
+        finally:
+            other.terminate()
+            other.wait(timeout=60)
+    finally:
+        sup.stop()
+
+
+def _pool_temp(pid: int) -> Path | None:
+    """The private TMPDIR of worker *pid*, once its pool has made a folder there."""
+    from app.cli.main import OWN_TEMP_PREFIX
+
+    for folder in Path(tempfile.gettempdir()).glob(f"{OWN_TEMP_PREFIX}{pid}-*"):
+        if any(folder.glob("pymp-*")):
+            return folder
+    return None

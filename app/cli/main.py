@@ -332,6 +332,40 @@ def _join(args) -> int:
     return 0
 
 
+OWN_TEMP_PREFIX = "earmark-tmp-worker"  # + pid + "-": a worker started by hand (_own_temp)
+
+
+def _own_temp() -> None:
+    """A worker started by hand (a helper on another machine, ``--join`` or ``--broker``)
+    gets a private TMPDIR, as the app's own workers get one from their supervisor: its
+    pool's ``pymp-*`` folders go with it when it stops, and a killed worker's at the next
+    start of one (its pid is in the name)."""
+    import shutil
+    import tempfile
+    from multiprocessing import util
+    from pathlib import Path
+
+    import psutil
+
+    from app.paths import private_dir
+
+    for folder in Path(tempfile.gettempdir()).glob(f"{OWN_TEMP_PREFIX}*-*"):
+        pid = folder.name.removeprefix(OWN_TEMP_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not psutil.pid_exists(int(pid)) and private_dir(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+    owner = os.getpid()
+    temp = tempfile.mkdtemp(prefix=f"{OWN_TEMP_PREFIX}{owner}-")  # 0700
+    os.environ["TMPDIR"] = tempfile.tempdir = temp
+
+    def remove() -> None:
+        if os.getpid() == owner:  # not a forked pool process
+            shutil.rmtree(temp, ignore_errors=True)
+    # at exit, after multiprocessing's own finalizer has removed its pymp-* folder in there
+    # (exit priority -100; the pool's billiard uses the same): a plain atexit handler would
+    # run first, and that finalizer would then fail on a folder already gone
+    util.Finalize(None, remove, exitpriority=-1000)
+
+
 def _run_role(command: str, args) -> int:
     from app.paths import DataDir
 
@@ -358,6 +392,8 @@ def _run_role(command: str, args) -> int:
     from workers import main as roles
 
     if command == "worker":
+        if not args.parent_pid:
+            _own_temp()
         queues = [q.strip() for q in args.queues.split(",") if q.strip()]
         log_name = "worker-" + "+".join(queues)
         roles.run_worker(queues, hostname=args.hostname, concurrency=args.concurrency, pool=args.pool,
