@@ -40,12 +40,12 @@ TEMPLATES: dict[str, str] = {
     "no-speech": "No speech was found in this recording.",
     "no-words-one": ("No words were recognised in this recording, but 1 speaker could be heard for {seconds} s "
                      "in all (their turns are in the JSON export). A larger speech model may hear the words: "
-                     "download one in Settings › Models (or with 'earmark models'), such as {first} or {second}, choose it "
-                     "as the speech model and transcribe the recording again."),
+                     "download one in Settings › Models (or with 'earmark models'), such as {first} or {second}, "
+                     "choose it as the speech model and transcribe the recording again."),
     "no-words": ("No words were recognised in this recording, but {count} speakers could be heard for {seconds} s "
                  "in all (their turns are in the JSON export). A larger speech model may hear the words: "
-                 "download one in Settings › Models (or with 'earmark models'), such as {first} or {second}, choose it "
-                 "as the speech model and transcribe the recording again."),
+                 "download one in Settings › Models (or with 'earmark models'), such as {first} or {second}, "
+                 "choose it as the speech model and transcribe the recording again."),
     "other-language": ("{seconds} s of speech sounds like {language}, which {model} (English only) cannot "
                        "transcribe; choose the speech model '{multilingual}' (multilingual, bundled) to transcribe "
                        "it."),

@@ -429,8 +429,9 @@ class Desk:
             said = (exc.said or str(exc)) if isinstance(exc, AppError) else say("link-failed", url=url, why=str(exc))
             self.service.fail(job_id, said)
             added.jobs.append(Intake(job_id, url, js.FAILED))
-            added.notices.append(Notice(LINK_FAILED, str(said), {"url": url, "job_id": job_id, "why": str(said),
-                                                                **({"said": said.plain()} if isinstance(said, Said) else {})}))
+            values = {"url": url, "job_id": job_id, "why": str(said)}
+            added.notices.append(Notice(LINK_FAILED, str(said), {**values, "said": said.plain()}
+                                        if isinstance(said, Said) else values))
         finally:
             self._fetching.pop(job_id, None)
         return added

@@ -17,7 +17,8 @@ from workers.errors import RefusedResult
 from workers.messages import say
 
 TRANSCRIPT_FIELDS = {"language", "language_probability", "duration", "model", "device", "task", "batched", "text",
-                     "segments", "rerun", "gaps", "notes", "noted", "job_id", "index", "start", "end", "elapsed_seconds",
+                     "segments", "rerun", "gaps", "notes", "noted", "job_id", "index", "start", "end",
+                     "elapsed_seconds",
                      "worker_pid", "peak_rss_mb", "hostname", "audio_travel", "timings"}
 TIMING_PARTS = {"audio", "model", "transcribe", "coverage"}  # a chunk's seconds, for bench_long
 # the recogniser's confidence in a segment (workers.engines.speech.CONFIDENCE), each within

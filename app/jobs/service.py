@@ -166,7 +166,8 @@ class JobService:
             if not keep_bad:
                 raise
             job_id = self._new_job(into, path, options, key, source)
-            self.store.update_stage(job_id, TRANSCRIBE, state=js.FAILED, error=failure_said(exc), finished_at=time.time())
+            self.store.update_stage(job_id, TRANSCRIBE, state=js.FAILED, error=failure_said(exc),
+                                    finished_at=time.time())
             return Intake(job_id, path, js.FAILED)
         digest = hashing.result()
         # The same content with the same settings queued or running already (named twice,
@@ -300,7 +301,8 @@ class JobService:
             try:
                 args = [job_id, *(ARGUMENTS[need](self, job, options) for need in spec.needs)]
             except EarmarkError as exc:
-                self.store.update_stage(job_id, stage, state=js.FAILED, error=failure_said(exc), finished_at=time.time())
+                self.store.update_stage(job_id, stage, state=js.FAILED, error=failure_said(exc),
+                                        finished_at=time.time())
                 return None
             return self.dispatch.publish(spec.task, job_id, stage, args, priority=priority)
 
