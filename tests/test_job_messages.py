@@ -34,12 +34,14 @@ def test_every_message_fills_its_template_and_its_german_asks_only_for_its_value
     [context] = [c for c in ts.iter("context") if c.findtext("name") == "Message"]
     german = {m.findtext("source"): m.findtext("translation") for m in context.iter("message")}
     for key, template in messages.TEMPLATES.items():
-        said = messages.say(key, **dict.fromkeys(names(template), "x"))
+        said = messages.say(key, **dict.fromkeys(messages.value_names(key), "x"))
         assert "{" not in said.text, key
         assert german.get(template), f"{key} has no German"
-        assert names(german[template]) <= names(template), key
+        assert names(german[template]) <= messages.value_names(key), key
     with pytest.raises(KeyError):
         messages.say("no-such-message")
+    with pytest.raises(KeyError):  # a sentence short of a value it always has
+        messages.say("file-not-found")
 
 
 def test_an_error_keeps_its_key_and_values_through_celery_and_a_look_alike():
@@ -213,3 +215,34 @@ def test_a_cancelled_stage_and_a_parts_failure_are_said_in_german_with_their_eng
     finally:
         i18n.remove(QApplication.instance(), translators)
     assert job_error(store.job(done)) == "Summary cancelled; the transcript is done."
+
+
+@pytest.mark.gui
+def test_a_crash_is_said_in_german_with_the_parts_its_stage_declares(qtbot):
+    """A task that crashed its process every time fails with a sentence made of its stage's
+    declarations (its engine, what it works on, what its failure keeps) and the cause's hint:
+    in the German window each part is German too (context "Crash"), in English as before."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.gui import i18n
+    from app.gui.messages import words
+    from app.jobs.dispatch import failure_said
+    from workers.celery_app import app
+    from workers.delivery import crash_said
+    from workers.errors import EngineCrashed
+
+    said = crash_said("earmark.diarize", "killed", 3)
+    back = app.backend.exception_to_python(app.backend.prepare_exception(EngineCrashed(said), "json"))
+    assert failure_said(back) == said
+    assert said.text.startswith("The speaker engine crashed (killed) 3 times on this recording, so Earmark")
+    translators = i18n.install(QApplication.instance(), "de")
+    try:
+        assert words(said) == (
+            "Die Sprechererkennung ist 3-mal abgestürzt (von außen beendet) bei dieser Aufnahme; Earmark hat es "
+            "deshalb aufgegeben. Das Transkript bleibt ohne Sprecher erhalten. Der Prozess wurde von außen beendet, "
+            "meist weil dem Rechner der Speicher ausging. Die anderen Dateien sind nicht betroffen.")
+        assert words(crash_said("earmark.summarize", "exit code 3", 2)).startswith(
+            "Das Zusammenfassungsmodul ist 2-mal abgestürzt (exit code 3) bei diesem Transkript; Earmark hat es "
+            "deshalb aufgegeben. Die anderen")
+    finally:
+        i18n.remove(QApplication.instance(), translators)

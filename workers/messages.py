@@ -9,6 +9,7 @@ another ``Said`` (a part's failure inside "the part at …"). Plain data: no Qt,
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass, field
 
 _SPEAKER_MODEL_MISSING = ("The speaker model is missing from this installation ({path}). Reinstalling Earmark "
@@ -107,6 +108,8 @@ TEMPLATES: dict[str, str] = {
                                 "wrong sentences. A larger multilingual speech model (Settings › Models: small or "
                                 "medium) is the way to a better translation, though none has been scored yet."),
     # the queue, the workers, helpers
+    "engine-crashed": ("{engine} crashed ({cause}) {times} on {works_on}, so Earmark stopped trying.{kept}{hint} "
+                       "The other files are not affected."),
     "untrusted-task": ("This task was not sent by the Earmark this worker serves, so it was refused and nothing "
                        "was run."),
     "refused-result": ("The result for this part does not fit what was asked ({what}), so it was refused and "
@@ -115,6 +118,15 @@ TEMPLATES: dict[str, str] = {
     "unexpected": "Unexpected error ({kind}): {why}",
     "stages-cancelled": "{stages} cancelled; the transcript is done.",
 }
+
+# Values a sentence always carries besides those its English names, for a language that words
+# it otherwise ("3-mal" where English says "3 times").
+ALSO: dict[str, tuple[str, ...]] = {"engine-crashed": ("count",), "stages-cancelled": ("names",)}
+
+
+def value_names(key: str) -> set[str]:
+    """The values a sentence of *key* always has (its template's, and ``ALSO``'s)."""
+    return {name for _, name, _, _ in string.Formatter().parse(TEMPLATES[key]) if name} | set(ALSO.get(key, ()))
 
 
 @dataclass(frozen=True)
@@ -140,6 +152,9 @@ class Said:
 def say(key: str, **values) -> Said:
     if key not in TEMPLATES:
         raise KeyError(f"no message {key!r} in workers.messages.TEMPLATES")
+    missing = value_names(key) - set(values)
+    if missing:
+        raise KeyError(f"the message {key!r} needs {', '.join(sorted(missing))}")
     return Said(key, values)
 
 

@@ -14,6 +14,8 @@ from app.store.jobstore import said_error, stage_label
 from workers.messages import TEMPLATES, Said
 
 CONTEXT = "Message"
+# values a sentence takes from declarations elsewhere, said as declared (workers.delivery.crash_words)
+DECLARED = {"engine-crashed": ("Crash", ("engine", "cause", "works_on", "kept", "hint"))}
 
 
 def words(said: Said | str | None) -> str:
@@ -24,6 +26,11 @@ def words(said: Said | str | None) -> str:
     if said.key == "stages-cancelled":  # the stages by the names the job list gives them
         values["stages"] = ", ".join(QCoreApplication.translate("State", stage_label(name))
                                      for name in str(values.get("names", "")).split(",") if name)
+    context, names = DECLARED.get(said.key, ("", ()))
+    for name in names:
+        text = str(values.get(name, ""))
+        if text.strip():  # (a part the sentence joins to the one before keeps its space)
+            values[name] = text[:len(text) - len(text.lstrip())] + QCoreApplication.translate(context, text.strip())
     try:
         return QCoreApplication.translate(CONTEXT, TEMPLATES[said.key]).format(**values)
     except (KeyError, IndexError, ValueError):  # a translation that asks for a value this sentence lacks

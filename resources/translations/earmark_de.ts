@@ -389,6 +389,97 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
     </message>
 </context>
 <context>
+    <name>Crash</name>
+    <message>
+        <source>The worker process</source>
+        <translation>Der Worker-Prozess</translation>
+    </message>
+    <message>
+        <source>this file</source>
+        <translation>dieser Datei</translation>
+    </message>
+    <message>
+        <source>The speech engine</source>
+        <translation>Die Spracherkennung</translation>
+    </message>
+    <message>
+        <source>The audio decoder</source>
+        <translation>Der Audio-Decoder</translation>
+    </message>
+    <message>
+        <source>The speaker engine</source>
+        <translation>Die Sprechererkennung</translation>
+    </message>
+    <message>
+        <source>this recording</source>
+        <translation>dieser Aufnahme</translation>
+    </message>
+    <message>
+        <source>The summary engine</source>
+        <translation>Das Zusammenfassungsmodul</translation>
+    </message>
+    <message>
+        <source>this transcript</source>
+        <translation>diesem Transkript</translation>
+    </message>
+    <message>
+        <source>The translation engine</source>
+        <translation>Das Übersetzungsmodul</translation>
+    </message>
+    <message>
+        <source>The search indexer</source>
+        <translation>Die Suchindizierung</translation>
+    </message>
+    <message>
+        <source>The transcript is kept without speakers.</source>
+        <translation>Das Transkript bleibt ohne Sprecher erhalten.</translation>
+    </message>
+    <message>
+        <source>illegal instruction</source>
+        <translation>unzulässiger Befehl</translation>
+    </message>
+    <message>
+        <source>segmentation fault</source>
+        <translation>Speicherzugriffsfehler</translation>
+    </message>
+    <message>
+        <source>bus error</source>
+        <translation>Busfehler</translation>
+    </message>
+    <message>
+        <source>aborted</source>
+        <translation>abgebrochen</translation>
+    </message>
+    <message>
+        <source>arithmetic fault</source>
+        <translation>Rechenfehler</translation>
+    </message>
+    <message>
+        <source>killed</source>
+        <translation>von außen beendet</translation>
+    </message>
+    <message>
+        <source>terminated</source>
+        <translation>beendet</translation>
+    </message>
+    <message>
+        <source>This build of the engine uses CPU instructions this machine does not allow; reinstalling Earmark builds a portable engine.</source>
+        <translation>Diese Fassung des Moduls nutzt CPU-Befehle, die dieser Rechner nicht erlaubt; eine Neuinstallation von Earmark baut eine portable Fassung.</translation>
+    </message>
+    <message>
+        <source>It was killed from outside, most often because the machine ran out of memory.</source>
+        <translation>Der Prozess wurde von außen beendet, meist weil dem Rechner der Speicher ausging.</translation>
+    </message>
+    <message>
+        <source>the process ended unexpectedly</source>
+        <translation>der Prozess endete unerwartet</translation>
+    </message>
+    <message>
+        <source>the worker process ended</source>
+        <translation>der Worker-Prozess endete</translation>
+    </message>
+</context>
+<context>
     <name>DropZone</name>
     <message>
         <location filename="../../app/gui/main_window.py" line="104" />
@@ -1135,6 +1226,10 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
     <message>
         <source>The download of {url} stopped when Earmark did; add the link again.</source>
         <translation>Der Download von {url} brach ab, als Earmark beendet wurde; fügen Sie den Link erneut hinzu.</translation>
+    </message>
+    <message>
+        <source>{engine} crashed ({cause}) {times} on {works_on}, so Earmark stopped trying.{kept}{hint} The other files are not affected.</source>
+        <translation>{engine} ist {count}-mal abgestürzt ({cause}) bei {works_on}; Earmark hat es deshalb aufgegeben.{kept}{hint} Die anderen Dateien sind nicht betroffen.</translation>
     </message>
 </context>
 <context>
