@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import string
+import time
 
 import numpy as np
 import pytest
@@ -149,7 +150,7 @@ def test_the_german_window_says_a_jobs_error_and_notice_in_german(qtbot, data_di
         # a row as Earmark kept it before the key (schema 14): its English, as it was shown
         with store.transaction() as db:  # (its stage too: the job's row is made again from its stages)
             db.execute("UPDATE stages SET error_said=NULL WHERE job_id=?", (refused["id"],))
-            db.execute("UPDATE jobs SET error_said=NULL, updated_at=updated_at+1 WHERE id=?", (refused["id"],))
+            db.execute("UPDATE jobs SET error_said=NULL, updated_at=? WHERE id=?", (time.time(), refused["id"]))
         shown = note(text.name)
         assert shown == f"This is a text file, not a recording: {text}", shown
     finally:
