@@ -298,7 +298,8 @@ class AppController(QObject):
         if notice.kind == watch.WATCH_FAILED:
             return self.tr("Could not write the transcript of {0}: {1}").format(values["path"], values["why"])
         if notice.kind == watch.WATCH_JOB_FAILED:
-            return self.tr("Failed {0}: {1}").format(Path(values["path"]).name, values["why"])
+            return self.tr("Failed {0}: {1}").format(Path(values["path"]).name,
+                                                     words(said_from(values.get("said"))) or values["why"])
         if notice.kind == watch.WATCH_MISSING:
             return self.tr("The watched folder {0} is not there; it is watched again as soon as it is.").format(
                 values["folder"])

@@ -122,18 +122,18 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
         <translation>Fehlgeschlagen: {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="303" />
+        <location filename="../../app/gui/controller.py" line="304" />
         <source>The watched folder {0} is not there; it is watched again as soon as it is.</source>
         <translation>Der überwachte Ordner {0} ist nicht vorhanden; er wird wieder überwacht, sobald er da ist.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="326" />
+        <location filename="../../app/gui/controller.py" line="327" />
         <source>Could not {0}: {1}</source>
         <translation>Fehlgeschlagen ({0}): {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="310" />
-        <location filename="../../app/gui/controller.py" line="336" />
+        <location filename="../../app/gui/controller.py" line="311" />
+        <location filename="../../app/gui/controller.py" line="337" />
         <source>The workers are still starting; try again in a moment.</source>
         <translation>Die Worker starten noch; versuchen Sie es gleich noch einmal.</translation>
     </message>
