@@ -312,3 +312,27 @@ def test_the_recognisers_confidence_survives_the_store_until_a_person_edits_the_
     assert [{name: s[name] for name in CONFIDENCE} for s in verbose(store.transcript(older), "transcribe",
                                                                     [])["segments"]] == [blank]
     store.close()
+
+
+def test_store_calls_inside_one_transaction_commit_or_roll_back_together(tmp_path):
+    """What ``JobService.collect`` relies on: a stage's end and what it implies (its result; a
+    transcript with no speech dropped and the later stages cancelled) are one write, so a
+    crash between them leaves none of it."""
+    store = JobStore(tmp_path / "earmark.db")
+    job_id = store.create_job("/c.mp3", stages=["transcribe", "diarize", "index"])
+    store.update_stage(job_id, "transcribe", state=js.DONE)
+    store.save_transcript(job_id, {"language": "en", "duration": 2.0, "text": "", "segments": []})
+    try:
+        with store.transaction():
+            assert store.update_stage(job_id, "diarize", only_if_active=True, state=js.FAILED, error="No speech")
+            store.drop_transcript(job_id)
+            raise OSError("the disk went away")  # as a crash would, before the later stages are cancelled
+    except OSError:
+        pass
+    assert store.stage(job_id, "diarize")["state"] == js.PENDING and store.transcript(job_id) is not None
+    with store.transaction():
+        store.update_stage(job_id, "diarize", only_if_active=True, state=js.FAILED, error="No speech")
+        store.drop_transcript(job_id)
+        store.update_stages(job_id, ["index"], state=js.CANCELLED)
+    assert [s["state"] for s in store.stages(job_id)] == [js.DONE, js.FAILED, js.CANCELLED]
+    assert store.transcript(job_id) is None and store.job(job_id)["state"] == js.FAILED

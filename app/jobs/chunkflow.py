@@ -173,9 +173,13 @@ class ChunkFlow:
         if self.planned_already(job_id):
             return
         if not plan["chunks"]:  # no speech for the transcription (speakers asked: their stage listens next)
-            self.store.save_transcript(job_id, {"duration": plan.get("duration"), "text": "", "segments": []})
-            if self.store.update_stage(job_id, STAGE, only_if_active=True, state=js.DONE, progress=1.0, error=None,
-                                       finished_at=time.time()):
+            with self.store.transaction():  # once: a second process joined to the stack saves nothing
+                done = self.store.update_stage(job_id, STAGE, only_if_active=True, state=js.DONE, progress=1.0,
+                                               error=None, finished_at=time.time())
+                if done:
+                    self.store.save_transcript(job_id, {"duration": plan.get("duration"), "text": "",
+                                                        "segments": []})
+            if done:
                 self.drop_scratch(job_id)
                 self.on_transcribed(job_id)
             return

@@ -321,7 +321,12 @@ class Database:
 
     @contextmanager
     def transaction(self):
+        """One write transaction; one opened inside it (by this thread: the lock is held) is part
+        of it, so several store calls commit or roll back together (``JobService.collect``)."""
         with self._lock:
+            if self._db.in_transaction:
+                yield self._db
+                return
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db

@@ -62,7 +62,10 @@ VOICES = {"Lena": ("en-us+f3", 165), "Omar": ("en-gb", 155), "Priya": ("en-gb-x-
           "Signe": ("en-gb-scotland+Linda", 165), "Rafael": ("en-029+Ed", 155),
           # meeting21_bakery_staff
           "Orla": ("en-us+Alicia", 160), "Desmond": ("en-gb-x-rp+Andy", 150),
-          "Agnes": ("en-gb-x-gbclan+belinda", 165), "Femi": ("en-029+john", 155)}
+          "Agnes": ("en-gb-x-gbclan+belinda", 165), "Femi": ("en-029+john", 155),
+          # meeting22_campsite_season
+          "Yvonne": ("en-gb-x-rp+steph", 160), "Bartek": ("en-us+rob", 150),
+          "Solveig": ("en-gb-scotland+Andrea", 165), "Kwame": ("en-gb-x-gbcwmd+adam", 155)}
 
 
 def main(name: str = "meeting5_volunteer_fair") -> None:

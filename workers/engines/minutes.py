@@ -6,8 +6,10 @@ writes is checked against the transcript: ``workers.engines.grounding``).
 Each sentence gets at most one kind, from the general language of meetings:
 
 - a **decision** is something agreed or decided ("we agreed", "decided", "approved",
-  "our recommendation", "let's go with"), or a proposal the speaker puts as the plan
-  ("I would suggest", "I'd prefer", "top priority");
+  "our recommendation", "let's go with"), a proposal the speaker puts as the plan
+  ("I would suggest", "I'd prefer", "top priority"), or what the group does from now on said
+  in the plain present, as the outcome or with a bound ("Then we order two more.", "We keep
+  the old price until …", "If they say no, we buy …");
 - an **action** is a future commitment: someone will do something ("I will", "we're
   going to", "Maria is looking into", "please send", "I have asked them for", "I can
   order …", "Tilda, could you call …?"), or an item of a list of tasks ("Next steps.
@@ -172,6 +174,18 @@ ADDING = r"(?:just )?(?:one|a) (?:more|last|final|other) (?:thing|point|question
 NAMED_PRESENT = re.compile(rf"^(?:(?i:so|and|then|okay|ok|right|{CLOSING})[,.]?\s+)+"
                            r"([A-Z][a-z]+)\s+(?!is\b|was\b|has\b|does\b|says\b|thinks\b|feels\b|wants\b|likes\b|"
                            r"knows\b|seems\b|means\b|agrees\b)[a-z]{2,}[^s\W]s\b")
+# "Then we order it today.", "We keep the price until the accountant has seen it.", "If he says no, we
+# buy pallets.": what the group does from now on, said in the plain present, as the outcome (after
+# "then") or with a bound in time or a condition (``plan``); not a state ("we have", "we need", "we
+# think"), a helper ("we can", "we will": other cues) or a habit ("we usually")
+STATIVE = (r"have|has|had|need|want|think|know|see|feel|like|mean|hope|guess|believe|expect|get|got|are|were|was|"
+           r"is|be|can|could|will|would|should|shall|must|might|may|did|do|does|won")
+PLAN = re.compile(r"^(?:(?:okay|ok|right|fine|good|all right|alright|so|and)[,.]?\s+)*(then[,]?\s+)?"
+                  r"(?:if [^,]{1,60},\s+)?we\s+(?:(?:just|only|then|also|now)\s+)?(?:don't\s+|do not\s+)?"
+                  rf"(?!(?:{STATIVE}|usually|always|often|never|sometimes|still|all|both|really|probably|already)\b)"
+                  r"([a-z]{2,})\b(?!['’])", re.IGNORECASE)
+PLAN_BOUND = re.compile(r"\b(?:now|until|till|unless|only if|from now on|for now|first)\b|^(?:\w+,\s+)?if\b",
+                        re.IGNORECASE)
 ORDINAL = re.compile(r"^(?:and\s+)?(first(?:ly)?|second(?:ly)?|third(?:ly)?|fourth|fifth|next|then|finally|"
                      r"lastly|last)\b,?\s*", re.I)
 # the word after "First," that makes an item an instruction ("First, call …"), not a report
@@ -490,7 +504,11 @@ NOTE_START = {
                             r"^i(?:'d|\s+would)?\s+say\s+(?=we\b)|"
                             r"^we(?:'ll|’ll|\s+will)\s+(?!not\b|be\b|have\b|need\b)(?=\w)|"
                             r"^we(?:\s+are\s+|['’]re\s+|\s+)(?=go(?:ing)? (?:with|for)\b)|"
-                            r"^(?:let's|let us)\s+(?!not\b)(?=\w)",
+                            r"^(?:let's|let us)\s+(?!not\b)(?=\w)|"
+                            # "Then we order it today." → "Order it today." (not "we have", "we can", nor a
+                            # past: "we decided")
+                            rf"^(?:(?:then|so)[,]?\s+)?we\s+(?!(?:{STATIVE})\b|[a-z]+ed\b)"
+                            r"(?=(?:don't\s+)?[a-z]+\b(?!['’]))",
                             re.I),
 }
 # "One thing we haven't settled is whether …", "What we still don't know is who …": under Open
@@ -643,6 +661,21 @@ def adverbial(line: str) -> bool:
     if markers(line) or FINITE.search(line) or any(PAST_FORM.match(w) for w in words):
         return False
     return not rest or rest[0] in PREPOSITION - {"to"} or (k > 0 and all(w in TIME_NOUN for w in rest))
+
+
+def plan(text: str) -> bool:
+    """What the group does from now, said in the plain present: after "then", or with a bound in
+    time or a condition ("until …", "now", "only if …", a day)."""
+    match = PLAN.match(text)
+    if not match or text.endswith("?"):
+        return False
+    verb = match.group(2).lower()
+    if PAST_FORM.match(verb) or verb.endswith(("ing", "ed")) or verb.endswith("s") and not verb.endswith("ss"):
+        return False
+    after = re.findall(r"[\w'’-]+", text[match.end():])
+    if not after or after[0].lower() in PREPOSITION:  # it acts on something: "we go from there" reports a route
+        return False
+    return bool(match.group(1) or PLAN_BOUND.search(text) or DUE.search(text))
 
 
 def negations_in(text: str) -> int:
@@ -835,6 +868,8 @@ class Minutes:
                 and DUE.search(text):
             return "actions"  # "Bruno sends the rota by Friday": someone's task with its day
         if PROPOSED.search(text) and not UNKNOWN.search(text):  # "Let's decide it later" decides nothing
+            return "decisions"
+        if plan(text):
             return "decisions"
         return None
 
