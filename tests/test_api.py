@@ -157,10 +157,25 @@ def test_openai_client_srt_vtt_and_text(api, corpus):
     assert len(same) == 1 and store.transcript(same[0]["id"]) is not None
 
 
-def test_translation_with_the_multilingual_model(api, corpus):
+def test_translation_with_the_multilingual_model_says_what_it_scored_in_a_header(api, corpus):
+    """whisper-1 translates with the bundled base model, which scored below the floor: the job
+    contract says so in ``warnings``, and OpenAI's answer (whose schema has no place for it)
+    in the header ``x-earmark-warning``, the same sentence, percent-encoded where not ASCII."""
+    from urllib.parse import unquote
+
+    from workers.engines.llm import translation_warning
+
     with open(corpus / "jfk.flac", "rb") as audio:
-        english = api.openai().audio.translations.create(model="whisper-1", file=audio, response_format="verbose_json")
+        answer = api.openai().audio.translations.with_raw_response.create(model="whisper-1", file=audio,
+                                                                          response_format="verbose_json")
+    english = answer.parse()
     assert english.task == "translate" and wer(reference("jfk"), english.text) <= 0.2
+    [warning] = answer.headers.get_list("x-earmark-warning")
+    assert warning.isascii() and "%E2%80%BA" in warning  # "Settings › Models"
+    assert unquote(warning) == translation_warning("speech", "base")
+    with open(corpus / "jfk.flac", "rb") as audio:  # a transcription with tiny.en: nothing to warn of
+        plain = api.openai().audio.transcriptions.with_raw_response.create(model="whisper-1", file=audio)
+    assert plain.headers["x-earmark-job-id"] and "x-earmark-warning" not in plain.headers
     [job] = [j for j in JobStore(api.data / "earmark.db").jobs(limit=100) if '"translate"' in j["options"]]
     assert '"model": "base"' in job["options"]  # whisper-1 translates with the bundled multilingual model
     with open(corpus / "jfk.flac", "rb") as audio, pytest.raises(openai.BadRequestError, match="English-only"):

@@ -1261,3 +1261,70 @@ def test_a_plan_said_in_the_plain_present_as_the_outcome_or_with_a_bound_is_a_de
     assert minutes.shorten(minutes.all[1], "decisions") == "Order two new shelves from supplier in Leeds."
     assert minutes.shorten(minutes.all[2], "decisions") == "Fire only small pieces until shelves arrive."
 
+
+
+def test_a_decision_or_action_on_a_bare_pronoun_carries_the_sentence_that_names_it():
+    """Round 17: "Replace it." says nothing when the heater was named three sentences before.
+    A decision or action whose verb acts on a bare "it" or "them" takes, in front, the latest
+    sentence (a statement rather than a question) that names what the last sentences kept
+    naming; said in fewer words over the budget, such a line keeps the clause that names it."""
+    from workers.engines.minutes import Minutes
+
+    minutes = Minutes(said("The rowing club's boat trailer has a cracked axle since the regatta.",
+                           "How old is that trailer anyway?",
+                           "Nobody remembers, it came with the boathouse.",
+                           "Could a welder patch the crack for the autumn races?",
+                           "The welder in town says a patch would not hold a loaded eight.",
+                           "Then we scrap it and hire one for the races.",
+                           "The spare oars are stacked behind the kayak rack.",
+                           "The club owns six oars in all.",
+                           "Okay, Marta, could you sell them on the club noticeboard?"))
+    notes = minutes.notes(["Summary", "Decisions", "Action items"])
+    [decision] = [line.text for line in notes["Decisions"]]
+    assert decision == "Rowing club's boat trailer has cracked axle since regatta. Scrap it and hire one for races.", \
+        decision
+    [action] = [line.text for line in notes["Action items"]]
+    assert "oars" in action.lower() and action.endswith("Marta, sell them on club noticeboard."), action
+    # the shortest reading of "The key is in the drawer, I'll bring it on Friday" is not "Bring it on Friday"
+    short = minutes.compact("Key to boathouse is in drawer, bring it on Friday.")
+    assert "key" in short.lower(), short
+
+
+def test_a_task_given_by_name_as_an_order_with_its_day_is_an_action():
+    """Round 17: "Kwame, chase them on Thursday." is a task as surely as "Kwame, could you …?".
+    A name, then a verb in its plain form, then a day it is due, said as an order (or asked as
+    settled: "Name, you'll … on Sunday?"), is an action owned by that name; a capitalised opener ("Lovely,", "Great, the …", "Finally, we …"), a
+    verb in "-ing" or "-s" and an order without a day are not."""
+    from workers.engines.minutes import Minutes, owner_of
+
+    minutes = Minutes(said("Okay, Dmitri, email the printer about the banner by Friday.",
+                           "Lovely, see you all at the harbour next Tuesday.",
+                           "Great, the caterer confirmed the tables on Monday.",
+                           "Finally, we meet at the boathouse on Saturday.",
+                           "Priya, thanks for the photos from Sunday.",
+                           "Honestly, starting the sale on Monday is too late.",
+                           "Tomasz, keep an eye on the weather.",
+                           "Ines, you'll bring the spare lifejackets on Sunday?",
+                           "Tomasz, the lifejackets from Sunday?"))
+    assert [minutes.kinds.get(i) for i in range(9)] == ["actions", None, None, None, None, None, None, "actions",
+                                                        None], minutes.kinds
+    assert owner_of(minutes.all[0].text) == "Dmitri" and owner_of(minutes.all[7].text) == "Ines"
+    assert minutes.shorten(minutes.all[0], "actions") == "Dmitri, email printer about banner by Friday."
+    assert minutes.shorten(minutes.all[7], "actions") == "Ines, bring spare lifejackets on Sunday."
+
+
+def test_a_question_that_a_reply_a_sentence_later_does_not_know_is_open():
+    """Round 17: "Who covers reception at weekends?" "Megan left in January." "I honestly don't
+    know." leaves the question open: a short reply that does not know, said one sentence after
+    the first reply, keeps the question under Open questions; a long one that says more answers."""
+    from workers.engines.minutes import Minutes
+
+    minutes = Minutes(said("Who looks after the bar at the summer fete this year?",
+                           "Dave moved to Leeds in the spring.",
+                           "Honestly, I don't know yet.",
+                           "Who brings the gazebo for the cake stall this year?",
+                           "The scouts lent us theirs last time.",
+                           "I don't know if they can again, but their leader said yes on the phone yesterday."))
+    assert minutes.kinds.get(0) == "questions" and minutes.kinds.get(3) is None, minutes.kinds
+    open_ = [line.text for line in minutes.notes(["Open questions"])["Open questions"]]
+    assert open_ == ["Who looks after bar at summer fete this year?"], open_

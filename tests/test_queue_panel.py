@@ -37,6 +37,15 @@ def shown_status(panel, role) -> str:
     return ""
 
 
+def shown_model(panel, role) -> str:
+    """The Model cell of *role*'s row as the panel shows it now (refreshed first: the timer's
+    0.5 s could miss a short task)."""
+    panel.refresh_workers()
+    model = next(c for c in range(panel.workers.columnCount()) if panel.workers.horizontalHeaderItem(c).text() == "Model")
+    return next((panel.workers.item(i, model).text() for i in range(panel.workers.rowCount())
+                 if panel.workers.item(i, 1).text() == role and shown_status(panel, role) == "online"), "?")
+
+
 def last_change(panel, role) -> str:
     return panel.workers.item(next(i for i in range(panel.workers.rowCount())
                                    if panel.workers.item(i, 1).text() == role), 13).text()
@@ -227,3 +236,40 @@ def test_history_survives_closing_and_reopening(qtbot, data_dir, corpus):
         assert [panel.stats.item(row, c).text() for c in range(1, 5)] == ["1", "1", "0", "100% of 1 finished"]
     finally:
         close_window(qtbot, again)
+
+
+def test_the_model_column_shows_what_the_running_task_uses(qtbot, data_dir, corpus):
+    """Review: the Model column showed the last model a worker had loaded: "campplus" on the
+    idle transcribe worker after Find speakers. Now it shows what its running task uses, the
+    speech model while it transcribes, the speaker models while it finds the speakers, and
+    nothing once it is idle; the nlp worker the GGUF while it translates. Its own stack: the
+    settings ask for speakers."""
+    from tests.test_gui import row_of as job_row
+    from tests.test_gui import wait_states
+    from workers.engines.gguf import bundled_gguf
+    from workers.engines.voices import SPEAKER_MODELS
+
+    (data_dir / "settings.json").write_text('{"version": 2, "speakers": "auto", "summarize": false}')
+    recording = corpus / "meeting1_product_sync.mp3"  # 81 s: seconds of each stage to see
+    window = open_window(qtbot, data_dir)
+    try:
+        panel = panel_of(window)
+        qtbot.waitUntil(lambda: shown_model(panel, "transcribe") == "", timeout=60_000)  # online, idle
+        window.add_paths([str(recording)])
+        qtbot.waitUntil(lambda: shown_model(panel, "transcribe") == "tiny.en", timeout=120_000)
+        qtbot.waitUntil(lambda: shown_model(panel, "transcribe") == SPEAKER_MODELS, timeout=120_000)
+        wait_states(qtbot, window, [recording.name])
+        assert job_row(window, recording.name)["state"] == js.DONE
+        qtbot.waitUntil(lambda: shown_model(panel, "transcribe") == "", timeout=10_000)  # idle: nothing
+        # and still nothing once a heartbeat has counted both tasks done
+        qtbot.waitUntil(lambda: shown_model(panel, "transcribe") == "" and row_of(panel, "transcribe")["processed"]
+                        >= 2, timeout=10_000)
+        assert shown_model(panel, "nlp") == ""
+        job_id = job_row(window, recording.name)["id"]
+        window.controller.run_stage([job_id], "translate", translate_to="de")
+        qtbot.waitUntil(lambda: shown_model(panel, "nlp") == os.path.basename(bundled_gguf()), timeout=120_000)
+        qtbot.waitUntil(lambda: window.controller.store.stage(job_id, "translate")["state"] in js.FINAL,
+                        timeout=300_000)
+        qtbot.waitUntil(lambda: shown_model(panel, "nlp") == "", timeout=10_000)
+    finally:
+        close_window(qtbot, window)

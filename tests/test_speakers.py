@@ -623,8 +623,14 @@ def test_the_no_words_note_suggests_a_larger_model_of_the_kind_in_use():
 def test_the_window_says_why_a_transcript_with_a_voice_but_no_words_is_empty(qtbot, data_dir, corpus):
     """AMI trn02 added in the window with speakers on: the job is done (not failed), its row's
     note and, once opened, the status line say that no words were recognised, how long the
-    speaker was heard and what may help; the transcript has no lines and one speaker."""
+    speaker was heard and what may help; the transcript has no lines and one speaker. Review:
+    the view showed nothing; now each of the speaker stage's turns is a row (who, when,
+    "(no words recognised)") that a click plays, read-only, and never exported as a line."""
+    from PySide6.QtCore import Qt
+
+    from app import export
     from tests.test_gui import close_window, open_window, row_of, wait_states
+    from workers.timefmt import clock
 
     (data_dir / "settings.json").write_text('{"version": 2, "speakers": "auto", "summarize": false}')
     far = corpus / "diarization" / "ami_trn02.wav"
@@ -642,11 +648,31 @@ def test_the_window_says_why_a_transcript_with_a_voice_but_no_words_is_empty(qtb
         assert window.transcript.job_id == row["id"]
         assert window.status_label.text().endswith(f"{far.name}: {note}"), window.status_label.text()
         window.open_job(row["id"])
-        assert window.transcript.model.rowCount() == 0
         assert window.status_label.text() == f"{far.name}: {note}"
         assert "Settings › Models" in note
-        [speaker] = window.controller.store.speakers(row["id"])
+        store = window.controller.store
+        [speaker] = store.speakers(row["id"])
         assert speaker["label"] == "Speaker 1" and speaker["seconds"] > 0
+        assert store.segments(row["id"]) == []  # no lines
+        view, turns = window.transcript, store.speaker_turns(row["id"])
+        model = view.model
+        assert turns and model.rowCount() == len(turns), (turns, model.segments)
+        assert model.speaker_column is not None
+        for r, turn in enumerate(turns):
+            assert model.index(r, 0).data() == f"{clock(turn['start'])} – {clock(turn['end'])}"
+            assert model.index(r, model.speaker_column).data() == "Speaker 1"
+            assert model.index(r, 1).data() == "(no words recognised)"
+            assert not any(model.flags(model.index(r, c)) & Qt.ItemIsEditable for c in range(model.columnCount()))
+        # a click on the last turn plays from its start, and playing marks it
+        last = turns[-1]
+        rect = view.table.visualRect(model.index(len(turns) - 1, 1))
+        qtbot.mouseClick(view.table.viewport(), Qt.LeftButton, pos=rect.center())
+        qtbot.waitUntil(lambda: view.player.position() > last["start"] * 1000 + 100, timeout=15_000)
+        qtbot.waitUntil(lambda: model.current == len(turns) - 1, timeout=5_000)
+        view.pause()
+        # the rows are no lines of the transcript: the text export has none, the JSON the turns as before
+        exported = store.transcript(row["id"])
+        assert export.to_txt(exported) == "\n" and exported["segments"] == [] and exported["turns"] == turns
     finally:
         close_window(qtbot, window)
 

@@ -224,3 +224,27 @@ def test_a_transcript_with_no_words_translates_to_nothing_without_a_model(qtbot,
         assert not view.translation_note.isVisibleTo(view) and view.translation_note.text() == ""
     finally:
         stack.close()
+
+
+def test_an_emptied_line_translates_to_an_empty_line_without_asking_the_model():
+    """Review: a transcript with words and some lines a person emptied translated each empty
+    line to "[untranslated] " (the marker of a line the model gave no answer for). An empty
+    or blank line is an empty line in the translation, asked of no model; the lines with words
+    are translated by the real bundled GGUF (this test only counts what it is asked)."""
+    from workers.engines.llm import LLMEngine, Translator
+
+    asked = []
+
+    class CountingTranslator(Translator):
+        def translate_text(self, text: str) -> str:
+            asked.append(text)
+            return super().translate_text(text)
+
+    lines = ["Good morning, everyone.", "", "   ", "The meeting starts at ten."]
+    segments = [{"idx": i, "start": i * 3.0, "end": i * 3.0 + 2.5, "text": t} for i, t in enumerate(lines)]
+    result = CountingTranslator(LLMEngine.get("bundled", 2048, 2), "fr").translate(segments)
+    assert asked == ["Good morning, everyone.", "The meeting starts at ten."]
+    texts = [s["text"] for s in result["segments"]]
+    assert texts[1] == texts[2] == ""
+    assert texts[0].strip() and texts[3].strip()  # a translation, or the marker with the words
+    assert [(s["start"], s["end"]) for s in result["segments"]] == [(s["start"], s["end"]) for s in segments]

@@ -247,6 +247,35 @@ def test_a_helper_turned_off_leaves_the_workers_tab(qtbot, window):
     assert tab.table.item(0, 2).text() == "online" and tab.table.item(0, 3).text().endswith("s ago")
 
 
+def test_the_worker_tracker_names_a_model_only_while_its_task_runs():
+    """The queue panel's Model column (review: it kept the last model a worker had loaded).
+    Events as Celery orders them: the worker's own (started, heartbeats, the end) in the order
+    it sent them, the pool process's progress whenever it comes, even before the start."""
+    from app.runtime import fleet
+
+    tracker = fleet.WorkerTracker()
+
+    def shown() -> str | None:
+        return tracker.snapshot()["transcribe@vm"].model
+
+    def heartbeat(active: int) -> None:
+        tracker.on_event({"type": "worker-heartbeat", "hostname": "transcribe@vm", "active": active})
+
+    tracker.on_event({"type": "worker-online", "hostname": "transcribe@vm", "pid": 7, "freq": 2.0})
+    tracker.on_event({"type": "task-progress", "hostname": "transcribe@vm", "uuid": "a", "model": "tiny.en"})
+    heartbeat(0)  # sent before the worker took the task in: its progress stays
+    assert shown() == "tiny.en"
+    tracker.on_event({"type": "task-started", "hostname": "transcribe@vm", "uuid": "a"})
+    heartbeat(1)
+    tracker.on_event({"type": "task-succeeded", "hostname": "transcribe@vm", "uuid": "a"})
+    assert shown() is None
+    tracker.on_event({"type": "task-started", "hostname": "transcribe@vm", "uuid": "b"})
+    tracker.on_event({"type": "task-progress", "hostname": "transcribe@vm", "uuid": "b", "model": "CAM++"})
+    assert shown() == "CAM++"
+    heartbeat(0)  # its end was missed: the next heartbeat says it runs nothing
+    assert shown() is None
+
+
 class Tracing(QTranslator):
     """German, with a mark (a zero-width space) on every string that went through a
     translation and has a German text: a visible string without the mark is English."""

@@ -98,7 +98,9 @@ def transcribe(self, job_id: str, path: str, options: dict) -> dict:
         check_unchanged(path, options.get("file_hash"))
         info = probe(path)
         engine = SpeechEngine.get(opts)
-        result = engine.transcribe(info, opts, on_progress=ProgressReporter(self, model=engine.model_name))
+        report = ProgressReporter(self, model=engine.model_name)
+        report(0.0, info.duration_seconds or 0.0)  # the model it works with, from the start (the queue panel)
+        result = engine.transcribe(info, opts, on_progress=report)
         if not result["text"] and not result.get("gaps") and not stages.wanted(stages.DIARIZE, options):
             raise NoSpeechError()  # with speakers asked, the speaker stage hears whether anyone spoke
     except SoftTimeLimitExceeded:
@@ -192,8 +194,10 @@ def transcribe_chunk(self, job_id: str, path: str, index: int, start: float, end
         engine = SpeechEngine.get(opts)
         timings["model"] = time.monotonic() - started - sum(timings.values())
         speech = [tuple(r) for r in regions]
+        report = ProgressReporter(self, model=engine.model_name)
+        report(0.0, end - start)  # the model it works with, from the start (the queue panel)
         result = engine.transcribe_samples(audio, opts, offset=start, regions=speech, speech_probs=probs,
-                                           on_progress=ProgressReporter(self, model=engine.model_name))
+                                           on_progress=report)
         timings["transcribe"] = time.monotonic() - started - sum(timings.values())
         engine.check_coverage(audio, result, opts, regions=speech, offset=start)
         timings["coverage"] = time.monotonic() - started - sum(timings.values())
@@ -326,7 +330,7 @@ def diarize(self, job_id: str, path: str, segments: list[dict], options: dict) -
     """Who spoke when: the transcript's segments, each with one speaker (split where a
     turn changes inside one), and a voice print per speaker for the app to match
     against the people it knows."""
-    from workers.engines.voices import SpeakerCount, diarize as find_turns, stage_result
+    from workers.engines.voices import SPEAKER_MODELS, SpeakerCount, diarize as find_turns, stage_result
     from workers.media import check_unchanged, probe
 
     try:
@@ -337,8 +341,9 @@ def diarize(self, job_id: str, path: str, segments: list[dict], options: dict) -
     try:
         check_unchanged(path, options.get("file_hash"))
         info = probe(path)
-        report = ProgressReporter(self, model="campplus")
+        report = ProgressReporter(self, model=SPEAKER_MODELS)
         total = info.duration_seconds or 0.0
+        report(0.0, total)  # the models it works with, from the start (the queue panel)
         found = find_turns(path, count, duration=total or None, segments=segments,
                            on_progress=lambda fraction: report(fraction * total, total))
     except SoftTimeLimitExceeded:

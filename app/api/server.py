@@ -19,7 +19,7 @@ import threading
 import time
 from contextlib import asynccontextmanager
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -56,6 +56,17 @@ CALLBACK_TRIES = 4  # a callback's POST, tried again after 2, 4 and 8 s while th
 CALLBACK_BACKOFF_SECONDS = 2.0
 CALLBACK_TIMEOUT = 10.0
 WAIT_SECONDS = 1.0  # a waiting request looks at its job at least this often (events wake it sooner)
+
+
+WARNING_HEADER = "x-earmark-warning"
+# what a header may hold as it is: printable US-ASCII (RFC 9110 5.5), less the escape itself
+HEADER_SAFE = "".join(chr(c) for c in range(0x20, 0x7f) if chr(c) != "%")
+
+
+def header_text(sentence: str) -> str:
+    """*sentence* for a header: as written, its other characters percent-encoded as UTF-8
+    ("Settings %E2%80%BA Models"; ``urllib.parse.unquote`` gives the sentence back)."""
+    return quote(sentence, safe=HEADER_SAFE)
 
 
 class ApiError(Exception):
@@ -360,10 +371,10 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
                 form.discard()
         job_id = intake.job_id
         if stream:
-            return StreamingResponse(streamed(request, job_id, intake.path, form.files["file"][0]),
-                                     media_type="text/event-stream", headers={
-                                         "Cache-Control": "no-cache", "X-Accel-Buffering": "no",
-                                         "x-earmark-job-id": job_id})
+            return marked(StreamingResponse(streamed(request, job_id, intake.path, form.files["file"][0]),
+                                            media_type="text/event-stream",
+                                            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}),
+                          job_id, opts)
         while True:  # the job is in the queue: a client that leaves does not take it away
             job = desk.store.job(job_id)
             if TRANSCRIPT in desk.ready_parts(job_id):
@@ -378,15 +389,22 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
                 return PlainTextResponse("", status_code=499)
             await changes.wait(WAIT_SECONDS)
         transcript = desk.store.transcript(job_id)
-        headers = {"x-earmark-job-id": job_id}
         if fmt == "json":
-            return JSONResponse({"text": transcript["text"]}, headers=headers)
+            return marked(JSONResponse({"text": transcript["text"]}), job_id, opts)
         if fmt == "verbose_json":
-            return JSONResponse(verbose(transcript, task, granularities), headers=headers)
+            return marked(JSONResponse(verbose(transcript, task, granularities)), job_id, opts)
         if fmt == "text":
-            return PlainTextResponse(transcript["text"] + "\n", headers=headers)
-        return PlainTextResponse(await run_in_threadpool(render, job_id, fmt), headers=headers,
-                                 media_type="text/vtt" if fmt == "vtt" else "text/plain")
+            return marked(PlainTextResponse(transcript["text"] + "\n"), job_id, opts)
+        return marked(PlainTextResponse(await run_in_threadpool(render, job_id, fmt),
+                                        media_type="text/vtt" if fmt == "vtt" else "text/plain"), job_id, opts)
+
+    def marked(response, job_id: str, opts: dict):
+        """OpenAI's answer with Earmark's headers: the job, and a warning per sentence the
+        job contract gives in ``warnings`` (OpenAI's schema has no place for them)."""
+        response.headers["x-earmark-job-id"] = job_id
+        for warning in cautions(desk, opts):
+            response.headers.append(WARNING_HEADER, header_text(warning))
+        return response
 
     def final_segments(job_id: str, whole: bool) -> list[str]:
         """The texts of the job's segments that are final now: the transcript's once it is

@@ -482,7 +482,7 @@ class MainWindow(QMainWindow):
         if transcribed:  # readable while later stages (search indexing, …) still run
             self.transcript.open_job(job_id, segment)
             self.summary.open_job(job_id)
-            notes = () if self.transcript.model.segments else notes_of(self.controller.store.transcript(job_id) or {})
+            notes = () if self.transcript.has_lines() else notes_of(self.controller.store.transcript(job_id) or {})
             self._notice = f"{Path(job['path']).name}: {notes_words(notes)}" if notes else ""
             if notes:  # no words (the speakers were heard): why the transcript is empty
                 self.status_label.setText(self._notice)

@@ -19,7 +19,7 @@ from app.gui import palette
 from workers.timefmt import clock
 
 HIGHLIGHT, FOUND, EDITED = QColor(palette.HIGHLIGHT), QColor(palette.FOUND), QColor(palette.EDITED)
-INK = QColor(palette.INK)
+INK, GREY = QColor(palette.INK), QColor(palette.GREY)
 
 
 TIME, TEXT = 0, 1  # logical columns; the speaker and translation columns follow when there
@@ -28,7 +28,8 @@ TIME, TEXT = 0, 1  # logical columns; the speaker and translation columns follow
 class SegmentModel(QAbstractTableModel):
     """Time and text of each segment (the text column is editable), its speaker when
     speakers were found (editable: a new name renames that speaker everywhere), and a
-    translation when one is chosen."""
+    translation when one is chosen. A transcript with no words whose speakers were heard
+    has their turns as rows instead ("turn": read-only, no line of the transcript)."""
 
     edited = Signal(int, str)  # segment index, new text
     speaker_named = Signal(str, str)  # speaker key, new name
@@ -76,12 +77,21 @@ class SegmentModel(QAbstractTableModel):
 
     def flags(self, index):
         base = super().flags(index)
+        if self.segments[index.row()].get("turn"):
+            return base
         return base | Qt.ItemIsEditable if index.column() in (TEXT, self.speaker_column) else base
 
     def data(self, index, role=Qt.DisplayRole):
         seg = self.segments[index.row()]
+        if seg.get("turn") and role == Qt.ToolTipRole:
+            return self.tr("{0} could be heard from {1} to {2}, but no words were recognised. Click to play it.").format(
+                seg.get("speaker_label") or "", clock(seg["start"]), clock(seg["end"]))
         if index.column() == self.speaker_column:
             return self._speaker_data(seg, role)
+        if seg.get("turn") and index.column() in (TIME, TEXT):
+            shown = self._turn_data(seg, index.column(), role, index.row() == self.current)
+            if shown is not None:
+                return shown
         if role in (Qt.DisplayRole, Qt.EditRole):
             if index.column() == self.translation_column:
                 return self.translation.get(seg["idx"], "")
@@ -101,6 +111,20 @@ class SegmentModel(QAbstractTableModel):
             return QBrush(INK)  # dark on the light highlight, in the dark theme too
         if role == Qt.ToolTipRole and seg.get("original_text"):
             return self.tr("Edited. Original: {0}").format(seg["original_text"])
+        return None
+
+    def _turn_data(self, seg: dict, column: int, role, current: bool):
+        """A speaker's turn: its time span, and in place of words a muted "(no words recognised)"."""
+        if role == Qt.DisplayRole:
+            return f"{clock(seg['start'])} – {clock(seg['end'])}" if column == TIME \
+                else self.tr("(no words recognised)")
+        if column == TEXT and role == Qt.FontRole:
+            font = QFont()
+            font.setItalic(True)
+            font.setBold(current)
+            return font
+        if column == TEXT and role == Qt.ForegroundRole and not current:
+            return QBrush(GREY)
         return None
 
     def _speaker_data(self, seg: dict, role):
@@ -425,6 +449,9 @@ class TranscriptWidget(QWidget):
     def _load_segments(self) -> None:
         """The open job's segments (again, after a speaker edit: the row shown stays)."""
         segments = self.store.segments(self.job_id)
+        if not segments:  # no words recognised, the speakers heard: their turns, to see and play
+            segments = [{"idx": None, "start": t["start"], "end": t["end"], "text": "", "speaker": t["key"],
+                         "turn": True} for t in self.store.speaker_turns(self.job_id, keys=True)]
         self.speakers = self.store.speakers(self.job_id)
         for speaker in self.speakers:  # one not named yet reads "Speaker N" in the window's language
             if not speaker["name"]:
@@ -497,6 +524,10 @@ class TranscriptWidget(QWidget):
 
     def text(self) -> str:
         return " ".join(s["text"] for s in self.model.segments)
+
+    def has_lines(self) -> bool:
+        """Whether the open transcript has lines (rows that are only speakers' turns are none)."""
+        return any(not s.get("turn") for s in self.model.segments)
 
     # --- playback ----------------------------------------------------------------
     def toggle_play(self) -> None:
@@ -606,7 +637,7 @@ class TranscriptWidget(QWidget):
 
     def _speaker_menu(self, pos) -> None:
         index = self.table.indexAt(pos)
-        if not index.isValid() or self.model.speaker_column is None:
+        if not index.isValid() or self.model.speaker_column is None or self.model.segments[index.row()].get("turn"):
             return
         seg = self.model.segments[index.row()]
         menu = QMenu(self)

@@ -173,19 +173,12 @@ class ChunkFlow:
         if self.planned_already(job_id):
             return
         if not plan["chunks"]:  # no speech for the transcription (speakers asked: their stage listens next)
-            with self.store.transaction():  # once: a second process joined to the stack saves nothing
-                done = self.store.update_stage(job_id, STAGE, only_if_active=True, state=js.DONE, progress=1.0,
-                                               error=None, finished_at=time.time())
-                if done:
-                    self.store.save_transcript(job_id, {"duration": plan.get("duration"), "text": "",
-                                                        "segments": []})
-            if done:
-                self.drop_scratch(job_id)
-                self.on_transcribed(job_id)
+            self._transcribed(job_id, {"duration": plan.get("duration"), "text": "", "segments": []})
             return
         regions = [tuple(r) for r in plan["speech_regions"]]
-        self.store.save_chunk_plan(job_id, [dict(c, regions=within(regions, c["start"], c["end"]))
-                                            for c in plan["chunks"]])
+        if not self.store.save_chunk_plan(job_id, [dict(c, regions=within(regions, c["start"], c["end"]))
+                                                   for c in plan["chunks"]]):
+            return  # every process joined to the stack collects the plan: the one that saved it sends the chunks
         self.store.update_stage(job_id, STAGE, only_if_active=True, state=js.RUNNING, progress=0.0)
         if self.store.stage(job_id, STAGE)["state"] == js.RUNNING:  # not paused meanwhile
             self.send_chunks(job_id)
@@ -263,12 +256,21 @@ class ChunkFlow:
         chunks = self.store.chunks(job_id)
         if not chunks or any(c["state"] != js.DONE for c in chunks):
             return
-        if self.store.stage(job_id, STAGE)["state"] in js.FINAL:
-            return
-        self.store.save_transcript(job_id, join(chunks))
-        self.store.update_stage(job_id, STAGE, state=js.DONE, progress=1.0, error=None, finished_at=time.time())
-        self.drop_scratch(job_id)
-        self.on_transcribed(job_id)
+        if self.store.stage(job_id, STAGE)["state"] not in js.FINAL:
+            self._transcribed(job_id, join(chunks))
+
+    def _transcribed(self, job_id: str, transcript: dict) -> None:
+        """The stage's transcript and its DONE in one write, and only once: every process joined
+        to the stack collects the last chunk, and a second one must neither save over what the
+        next stage has added nor send the next stage again (it would send the one after it)."""
+        with self.store.transaction():
+            done = self.store.update_stage(job_id, STAGE, only_if_active=True, state=js.DONE, progress=1.0,
+                                           error=None, finished_at=time.time())
+            if done:
+                self.store.save_transcript(job_id, transcript)
+        if done:
+            self.drop_scratch(job_id)
+            self.on_transcribed(job_id)
 
     def drop_scratch(self, job_id: str) -> None:
         """The decoded audio (and Silero's probabilities) the plan task kept for the chunk tasks here."""

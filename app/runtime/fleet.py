@@ -1,5 +1,5 @@
 """What the queue panel shows about workers and queues, gathered off the GUI thread:
-Celery's worker events (heartbeats, the model a task reports), ``inspect`` replies,
+Celery's worker events (heartbeats, the model each running task reports), ``inspect`` replies,
 the broker's lists (every priority bucket) and, for the workers this app supervises,
 their processes. No Qt here."""
 
@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 log = logging.getLogger(__name__)
 
 HEARTBEAT_GRACE = 1.5  # seconds beyond two missed heartbeats before a worker is offline
+TASK_ENDED = ("task-succeeded", "task-failed", "task-retried", "task-revoked", "task-rejected")
 
 
 @dataclass
@@ -25,13 +26,19 @@ class WorkerInfo:
     active: int = 0
     processed: int = 0
     loadavg: tuple = ()
-    model: str | None = None  # what its last task said it had loaded
+    running: dict = field(default_factory=dict)  # task id -> {"model": what it said it uses, "started": bool}
     working_mb: float | None = None  # its working process's memory, from its last progress report
     stats: dict = field(default_factory=dict)  # from inspect stats()
     queues: list[str] | None = None  # from inspect active_queues(); None: not asked yet
 
     def seen_recently(self, now: float) -> bool:
         return not self.offline and now - self.last_seen <= 2 * self.freq + HEARTBEAT_GRACE
+
+    @property
+    def model(self) -> str | None:
+        """The models its running tasks use (a model it loaded for a task that has ended is
+        not what it works with now); None when idle."""
+        return ", ".join(dict.fromkeys(t["model"] for t in self.running.values() if t["model"])) or None
 
 
 class WorkerTracker:
@@ -61,14 +68,25 @@ class WorkerTracker:
                 info.active = int(event.get("active") or 0)
                 info.processed = int(event.get("processed") or info.processed)
                 info.loadavg = tuple(event.get("loadavg") or ())
-                if kind == "worker-online":
-                    info.model = None  # a new process holds no model yet
+                if kind == "worker-online":  # a new process runs nothing yet
+                    info.running.clear()
+                elif not info.active:  # an end event missed is not shown for ever: the worker sent
+                    # this after the start of each task it had started, and runs none now
+                    info.running = {k: t for k, t in info.running.items() if not t["started"]}
             elif kind == "worker-offline":
                 self._get(hostname).offline = True
-            elif kind == "task-progress":
+                self._get(hostname).running.clear()
+            elif kind in ("task-started", "task-progress") and event.get("uuid"):
+                # the worker says a task started, its pool process what it uses: either may come first
                 info = self._get(hostname)
-                info.model = event.get("model") or info.model
-                info.working_mb = event.get("rss_mb") or info.working_mb
+                task = info.running.setdefault(event["uuid"], {"model": None, "started": False})
+                if kind == "task-started":
+                    task["started"] = True
+                else:
+                    task["model"] = event.get("model") or task["model"]
+                    info.working_mb = event.get("rss_mb") or info.working_mb
+            elif kind in TASK_ENDED:
+                self._get(hostname).running.pop(event.get("uuid"), None)
 
     def merge_inspect(self, stats: dict, active_queues: dict) -> None:
         with self._lock:
@@ -81,7 +99,8 @@ class WorkerTracker:
 
     def snapshot(self) -> dict[str, WorkerInfo]:
         with self._lock:
-            return {h: WorkerInfo(**vars(w)) for h, w in self.workers.items()}
+            return {h: WorkerInfo(**{**vars(w), "running": {k: dict(t) for k, t in w.running.items()}})
+                    for h, w in self.workers.items()}
 
 
 def role_of(hostname: str) -> str:

@@ -415,15 +415,17 @@ class JobStore(SpeakerStore, TaskHistory, WatchLedger):
                    "WHERE id=?", (state, error, said, now, state, now, job_id))
 
     # --- chunks of long files ---------------------------------------------------
-    def save_chunk_plan(self, job_id: str, chunks: list[dict]) -> None:
+    def save_chunk_plan(self, job_id: str, chunks: list[dict]) -> bool:
         """Chunks once planned are kept: a resume reuses the plan and what is done.
-        Each chunk: index, start, end and the speech regions within it."""
+        Each chunk: index, start, end and the speech regions within it. False when the job
+        had a plan already (another process joined to the stack saved it first)."""
         with self.transaction() as db:
             if db.execute("SELECT 1 FROM chunks WHERE job_id=? LIMIT 1", (job_id,)).fetchone():
-                return
+                return False
             db.executemany("INSERT INTO chunks (job_id, idx, start, end, regions, state) VALUES (?,?,?,?,?,?)",
                            [(job_id, c["index"], c["start"], c["end"], json.dumps(c["regions"]), PENDING)
                             for c in chunks])
+        return True
 
     def chunks(self, job_id: str) -> list[dict]:
         return [dict(r) for r in self._q("SELECT * FROM chunks WHERE job_id=? ORDER BY idx", (job_id,))]

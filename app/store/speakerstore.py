@@ -140,14 +140,16 @@ class SpeakerStore:
         return f"{len(found)} speaker{'s' if len(found) != 1 else ''}: " + ", ".join(s["label"] for s in found) \
             if found else "no speech"
 
-    def speaker_turns(self, job_id: str) -> list[dict]:
+    def speaker_turns(self, job_id: str, keys: bool = False) -> list[dict]:
         """When each speaker talks, as the audio says, in time order: start, end and the
-        speaker's label. Two at once overlap; speech with no words in the transcript is here
-        too. Empty for a job whose speakers were found before turns were kept."""
+        speaker's label (and, with *keys*, its key: the window's colour and language). Two at
+        once overlap; speech with no words in the transcript is here too. Empty for a job
+        whose speakers were found before turns were kept."""
         out = []
-        for row in self._q(f"SELECT sp.turns, {LABEL_SQL} AS label FROM speakers sp "
+        for row in self._q(f"SELECT sp.key, sp.turns, {LABEL_SQL} AS label FROM speakers sp "
                            "WHERE sp.job_id=? AND sp.turns IS NOT NULL", (job_id,)):
-            out += [{"start": start, "end": end, "speaker": row["label"]} for start, end in json.loads(row["turns"])]
+            out += [{"start": start, "end": end, "speaker": row["label"], **({"key": row["key"]} if keys else {})}
+                    for start, end in json.loads(row["turns"])]
         return sorted(out, key=lambda t: (t["start"], t["end"]))
 
     def speakers(self, job_id: str) -> list[dict]:

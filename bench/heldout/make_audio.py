@@ -65,7 +65,10 @@ VOICES = {"Lena": ("en-us+f3", 165), "Omar": ("en-gb", 155), "Priya": ("en-gb-x-
           "Agnes": ("en-gb-x-gbclan+belinda", 165), "Femi": ("en-029+john", 155),
           # meeting22_campsite_season
           "Yvonne": ("en-gb-x-rp+steph", 160), "Bartek": ("en-us+rob", 150),
-          "Solveig": ("en-gb-scotland+Andrea", 165), "Kwame": ("en-gb-x-gbcwmd+adam", 155)}
+          "Solveig": ("en-gb-scotland+Andrea", 165), "Kwame": ("en-gb-x-gbcwmd+adam", 155),
+          # meeting23_kitchen_refit
+          "Dominic": ("en-gb+benjamin", 155), "Petra": ("en-us+anika", 165),
+          "Callum": ("en-gb-scotland+edward", 150), "Ifeoma": ("en-029+shelby", 160)}
 
 
 def main(name: str = "meeting5_volunteer_fair") -> None:

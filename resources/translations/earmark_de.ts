@@ -1176,34 +1176,6 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation>Wählen Sie eine Sprache, in die übersetzt werden soll.</translation>
     </message>
     <message>
-        <source>This task was not sent by the Earmark this worker serves, so it was refused and nothing was run.</source>
-        <translation>Diese Aufgabe wurde nicht von dem Earmark gesendet, dem dieser Worker dient; sie wurde deshalb abgewiesen und nichts wurde ausgeführt.</translation>
-    </message>
-    <message>
-        <source>The result for this part does not fit what was asked ({what}), so it was refused and nothing of it was kept. Retry the job; if a helper sent it, remove that helper.</source>
-        <translation>Das Ergebnis für diesen Teil passt nicht zu dem, was verlangt war ({what}); es wurde deshalb abgewiesen und nichts davon behalten. Wiederholen Sie den Auftrag; wenn ein Helfer es geschickt hat, entfernen Sie diesen Helfer.</translation>
-    </message>
-    <message>
-        <source>{why} (the part at {where}; the other parts are kept)</source>
-        <translation>{why} (der Teil bei {where}; die anderen Teile bleiben erhalten)</translation>
-    </message>
-    <message>
-        <source>Unexpected error ({kind}): {why}</source>
-        <translation>Unerwarteter Fehler ({kind}): {why}</translation>
-    </message>
-    <message>
-        <source>{stages} cancelled; the transcript is done.</source>
-        <translation>Abgebrochen: {stages}; das Transkript ist fertig.</translation>
-    </message>
-    <message>
-        <source>The bundled translation model (SmolLM2-135M) scored {score} of 100 on Earmark's test translation, below the {floor} a usable translation needs: expect wrong and untranslated sentences. Whisper 'base' turning speech into English scored no better ({base_score}); a larger summary model (Settings › Models) is the way to a better translation, though none has been scored yet.</source>
-        <translation>Das mitgelieferte Übersetzungsmodell (SmolLM2-135M) erreichte {score} von 100 Punkten in Earmarks Testübersetzung, weniger als die {floor}, die eine brauchbare Übersetzung braucht: Rechnen Sie mit falschen und unübersetzten Sätzen. Whisper „base“ erreichte beim Übersetzen von Sprache ins Englische nicht mehr ({base_score}); besser übersetzen kann ein größeres Zusammenfassungsmodell (Einstellungen › Modelle), auch wenn noch keines gemessen wurde.</translation>
-    </message>
-    <message>
-        <source>Whisper '{model}' scored {score} of 100 translating speech to English on Earmark's test recording, below the {floor} a usable translation needs: expect missing and wrong sentences. A larger multilingual speech model (Settings › Models: small or medium) is the way to a better translation, though none has been scored yet.</source>
-        <translation>Whisper „{model}“ erreichte {score} von 100 Punkten beim Übersetzen von Sprache ins Englische auf Earmarks Testaufnahme, weniger als die {floor}, die eine brauchbare Übersetzung braucht: Rechnen Sie mit fehlenden und falschen Sätzen. Besser übersetzen kann ein größeres mehrsprachiges Sprachmodell (Einstellungen › Modelle: small oder medium), auch wenn noch keines gemessen wurde.</translation>
-    </message>
-    <message>
         <source>No summary template named '{name}' (have: {have})</source>
         <translation>Keine Zusammenfassungsvorlage namens „{name}“ (vorhanden: {have})</translation>
     </message>
@@ -1228,8 +1200,36 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation>Der Download von {url} brach ab, als Earmark beendet wurde; fügen Sie den Link erneut hinzu.</translation>
     </message>
     <message>
+        <source>The bundled translation model (SmolLM2-135M) scored {score} of 100 on Earmark's test translation, below the {floor} a usable translation needs: expect wrong and untranslated sentences. Whisper 'base' turning speech into English scored no better ({base_score}); a larger summary model (Settings › Models) is the way to a better translation, though none has been scored yet.</source>
+        <translation>Das mitgelieferte Übersetzungsmodell (SmolLM2-135M) erreichte {score} von 100 Punkten in Earmarks Testübersetzung, weniger als die {floor}, die eine brauchbare Übersetzung braucht: Rechnen Sie mit falschen und unübersetzten Sätzen. Whisper „base“ erreichte beim Übersetzen von Sprache ins Englische nicht mehr ({base_score}); besser übersetzen kann ein größeres Zusammenfassungsmodell (Einstellungen › Modelle), auch wenn noch keines gemessen wurde.</translation>
+    </message>
+    <message>
+        <source>Whisper '{model}' scored {score} of 100 translating speech to English on Earmark's test recording, below the {floor} a usable translation needs: expect missing and wrong sentences. A larger multilingual speech model (Settings › Models: small or medium) is the way to a better translation, though none has been scored yet.</source>
+        <translation>Whisper „{model}“ erreichte {score} von 100 Punkten beim Übersetzen von Sprache ins Englische auf Earmarks Testaufnahme, weniger als die {floor}, die eine brauchbare Übersetzung braucht: Rechnen Sie mit fehlenden und falschen Sätzen. Besser übersetzen kann ein größeres mehrsprachiges Sprachmodell (Einstellungen › Modelle: small oder medium), auch wenn noch keines gemessen wurde.</translation>
+    </message>
+    <message>
         <source>{engine} crashed ({cause}) {times} on {works_on}, so Earmark stopped trying.{kept}{hint} The other files are not affected.</source>
         <translation>{engine} ist {count}-mal abgestürzt ({cause}) bei {works_on}; Earmark hat es deshalb aufgegeben.{kept}{hint} Die anderen Dateien sind nicht betroffen.</translation>
+    </message>
+    <message>
+        <source>This task was not sent by the Earmark this worker serves, so it was refused and nothing was run.</source>
+        <translation>Diese Aufgabe wurde nicht von dem Earmark gesendet, dem dieser Worker dient; sie wurde deshalb abgewiesen und nichts wurde ausgeführt.</translation>
+    </message>
+    <message>
+        <source>The result for this part does not fit what was asked ({what}), so it was refused and nothing of it was kept. Retry the job; if a helper sent it, remove that helper.</source>
+        <translation>Das Ergebnis für diesen Teil passt nicht zu dem, was verlangt war ({what}); es wurde deshalb abgewiesen und nichts davon behalten. Wiederholen Sie den Auftrag; wenn ein Helfer es geschickt hat, entfernen Sie diesen Helfer.</translation>
+    </message>
+    <message>
+        <source>{why} (the part at {where}; the other parts are kept)</source>
+        <translation>{why} (der Teil bei {where}; die anderen Teile bleiben erhalten)</translation>
+    </message>
+    <message>
+        <source>Unexpected error ({kind}): {why}</source>
+        <translation>Unerwarteter Fehler ({kind}): {why}</translation>
+    </message>
+    <message>
+        <source>{stages} cancelled; the transcript is done.</source>
+        <translation>Abgebrochen: {stages}; das Transkript ist fertig.</translation>
     </message>
 </context>
 <context>
@@ -1687,37 +1687,47 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>SegmentModel</name>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="74" />
+        <location filename="../../app/gui/transcript_view.py" line="75" />
         <source>Time</source>
         <translation>Zeit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="74" />
+        <location filename="../../app/gui/transcript_view.py" line="75" />
         <source>Text</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="73" />
+        <location filename="../../app/gui/transcript_view.py" line="74" />
         <source>Translation ({0})</source>
         <translation>Übersetzung ({0})</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="71" />
+        <location filename="../../app/gui/transcript_view.py" line="72" />
         <source>Speaker</source>
         <translation>Sprecher</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="103" />
+        <location filename="../../app/gui/transcript_view.py" line="87" />
+        <source>{0} could be heard from {1} to {2}, but no words were recognised. Click to play it.</source>
+        <translation>{0} war von {1} bis {2} zu hören, aber es wurden keine Wörter erkannt. Zum Abspielen klicken.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/transcript_view.py" line="113" />
         <source>Edited. Original: {0}</source>
         <translation>Bearbeitet. Original: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="116" />
+        <location filename="../../app/gui/transcript_view.py" line="120" />
+        <source>(no words recognised)</source>
+        <translation>(keine Wörter erkannt)</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/transcript_view.py" line="140" />
         <source>Recognised by voice (similarity {0:.2f}). Type a name to correct it.</source>
         <translation>An der Stimme erkannt (Ähnlichkeit {0:.2f}). Tippen Sie einen Namen, um ihn zu korrigieren.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="119" />
+        <location filename="../../app/gui/transcript_view.py" line="143" />
         <source>Type a name: it names this speaker in the whole transcript</source>
         <translation>Tippen Sie einen Namen: Er gilt für diesen Sprecher im ganzen Transkript</translation>
     </message>
@@ -2513,49 +2523,49 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>TranscriptWidget</name>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="267" />
+        <location filename="../../app/gui/transcript_view.py" line="291" />
         <source>No transcript open</source>
         <translation>Kein Transkript geöffnet</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="309" />
-        <location filename="../../app/gui/transcript_view.py" line="572" />
+        <location filename="../../app/gui/transcript_view.py" line="333" />
+        <location filename="../../app/gui/transcript_view.py" line="603" />
         <source>Play</source>
         <translation>Abspielen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="314" />
+        <location filename="../../app/gui/transcript_view.py" line="338" />
         <source>0:00 / 0:00</source>
         <translation>0:00 / 0:00</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="315" />
+        <location filename="../../app/gui/transcript_view.py" line="339" />
         <source>No sound output found: playback is silent.</source>
         <translation>Keine Tonausgabe gefunden: die Wiedergabe ist stumm.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="324" />
+        <location filename="../../app/gui/transcript_view.py" line="348" />
         <source>Show a translation beside the original</source>
         <translation>Eine Übersetzung neben dem Original zeigen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="327" />
+        <location filename="../../app/gui/transcript_view.py" line="351" />
         <source>Revert edit</source>
         <translation>Bearbeitung zurücknehmen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="329" />
-        <location filename="../../app/gui/transcript_view.py" line="334" />
+        <location filename="../../app/gui/transcript_view.py" line="353" />
+        <location filename="../../app/gui/transcript_view.py" line="358" />
         <source>Undo speaker edit</source>
         <translation>Sprecheränderung rückgängig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="343" />
+        <location filename="../../app/gui/transcript_view.py" line="367" />
         <source>Find in transcript (Ctrl+F)</source>
         <translation>Im Transkript suchen (Strg+F)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="356" />
+        <location filename="../../app/gui/transcript_view.py" line="380" />
         <source>No transcript open.
 
 Double-click a finished job in the list, or press Return on it, to read, play and edit its transcript here.</source>
@@ -2564,72 +2574,72 @@ Double-click a finished job in the list, or press Return on it, to read, play an
 Doppelklicken Sie auf einen fertigen Auftrag in der Liste oder drücken Sie dort die Eingabetaste, um sein Transkript hier zu lesen, abzuspielen und zu bearbeiten.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="372" />
+        <location filename="../../app/gui/transcript_view.py" line="396" />
         <source>Transcript segments</source>
         <translation>Abschnitte des Transkripts</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="372" />
+        <location filename="../../app/gui/transcript_view.py" line="396" />
         <source>Playback position</source>
         <translation>Wiedergabeposition</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="373" />
+        <location filename="../../app/gui/transcript_view.py" line="397" />
         <source>Playback speed</source>
         <translation>Wiedergabegeschwindigkeit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="373" />
+        <location filename="../../app/gui/transcript_view.py" line="397" />
         <source>Translation shown</source>
         <translation>Gezeigte Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="374" />
+        <location filename="../../app/gui/transcript_view.py" line="398" />
         <source>Find in transcript</source>
         <translation>Im Transkript suchen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="374" />
+        <location filename="../../app/gui/transcript_view.py" line="398" />
         <source>Position</source>
         <translation>Position</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="431" />
+        <location filename="../../app/gui/transcript_view.py" line="458" />
         <source>Speaker {0}</source>
         <translation>Sprecher {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="455" />
+        <location filename="../../app/gui/transcript_view.py" line="482" />
         <source>No translation</source>
         <translation>Keine Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="494" />
+        <location filename="../../app/gui/transcript_view.py" line="521" />
         <source>Translated by the bundled model (SmolLM2-135M), which scored {0} of 100 on Earmark's test translation, below the {1} a usable translation needs: expect wrong and untranslated sentences.</source>
         <translation>Übersetzt vom mitgelieferten Modell (SmolLM2-135M), das in Earmarks Testübersetzung {0} von 100 Punkten erreichte, weniger als die {1}, die eine brauchbare Übersetzung braucht: Rechnen Sie mit falschen und unübersetzten Sätzen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="572" />
+        <location filename="../../app/gui/transcript_view.py" line="603" />
         <source>Pause</source>
         <translation>Anhalten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="614" />
+        <location filename="../../app/gui/transcript_view.py" line="645" />
         <source>Rename {0}…</source>
         <translation>{0} umbenennen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="617" />
+        <location filename="../../app/gui/transcript_view.py" line="648" />
         <source>Merge {0} into</source>
         <translation>{0} zusammenführen mit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="618" />
+        <location filename="../../app/gui/transcript_view.py" line="649" />
         <source>Move this segment to</source>
         <translation>Dieses Segment zuordnen zu</translation>
     </message>
     <message>
-        <location filename="../../app/gui/transcript_view.py" line="624" />
+        <location filename="../../app/gui/transcript_view.py" line="655" />
         <source>A new speaker</source>
         <translation>Einem neuen Sprecher</translation>
     </message>

@@ -365,10 +365,10 @@ class Translator:
         for n, seg in enumerate(segments):
             self.on_progress(n, total)
             source = seg["text"].strip()
-            text = self.translate_text(source) if source else ""
-            # an empty answer keeps the segment (and its time) and says so
-            out.append({"idx": seg["idx"], "start": seg["start"], "end": seg["end"],
-                        "text": text or f"[untranslated] {source}"})
+            # an empty line (a person emptied it) is an empty line, asked of no model; an empty
+            # answer to a line with words keeps the segment (and its time) and says so
+            text = (self.translate_text(source) or f"[untranslated] {source}") if source else ""
+            out.append({"idx": seg["idx"], "start": seg["start"], "end": seg["end"], "text": text})
         self.on_progress(total, total)
         return {"language": code, "language_name": name, "segments": out,
                 "model": os.path.basename(self.engine.path)}

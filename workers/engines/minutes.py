@@ -12,7 +12,7 @@ Each sentence gets at most one kind, from the general language of meetings:
   the old price until …", "If they say no, we buy …");
 - an **action** is a future commitment: someone will do something ("I will", "we're
   going to", "Maria is looking into", "please send", "I have asked them for", "I can
-  order …", "Tilda, could you call …?"), or an item of a list of tasks ("Next steps.
+  order …", "Tilda, could you call …?", "Kwame, chase the council on Thursday."), or an item of a list of tasks ("Next steps.
   First, …", "First, Bruno paints …", "So, to finish, Bruno sends … by Friday"), with its
   owner and due day when they are said; a task asked by name and the reply that takes it
   on ("Mira, will you …?" "Yes, I'll …") are one line, owned by who said yes;
@@ -21,7 +21,8 @@ Each sentence gets at most one kind, from the general language of meetings:
   reply soon after does not know), or explicitly left to
   decide ("a decision on that by Thursday", "what if", "we haven't decided"); a reply
   that does not know or puts it off ("I'm not sure", "let's keep that for
-  later") leaves the question open, and the question is the line.
+  later"; a short one also a sentence after the first reply) leaves the question open, and
+  the question is the line.
 
 Past events, agenda announcements ("let's start with …", "two things tonight: …", "let's
 keep it brief") and rhetorical questions are none of these. A summary or key points take
@@ -36,7 +37,9 @@ if" left out of an open question's: the heading says it is open), never reworded
 and the weakest go first. A decisions, actions or questions heading with nothing says
 "None recorded.". A decision said again
 in a recap is one line; an action that says "them" keeps the short sentence before it
-when there is room; the summary values numbers, names and days over other words.
+when there is room, and a decision or action done to a bare "it" or "them" ("Replace it.") the
+sentence that names what the talk kept naming ("Water heater keeps tripping fuse. Replace it.");
+the summary values numbers, names and days over other words.
 """
 
 from __future__ import annotations
@@ -141,6 +144,11 @@ LEAD_IN = r"(?i:okay|ok|so|and|fine|good|great|right|then|agreed)"
 REQUEST = re.compile(rf"^(?:{LEAD_IN}[,.]?\s+)?(?!{LEAD_IN}\b)([A-Z][a-z]+),\s+"  # "Great, could you …?" asks no Great
                      r"(?:(?:can|could|would|will) you(?: please)?|please)\s+(?!tell\b|remind\b|repeat\b|explain\b|"
                      r"say\b)[a-z]")
+# "Kwame, chase the council on Thursday.", "Kwame, you'll change the prices this week?": a task given
+# by name as an order or said as settled, without "could you": a name, ("you('ll)",) a verb in its
+# plain form (``named_task``) and a day it is due
+NAMED_TASK = re.compile(rf"^(?:{LEAD_IN}[,.]?\s+)?(?!{LEAD_IN}\b)([A-Z][a-z]+),\s+(you(?:['’]ll| will)?\s+)?([a-z]+)\b"
+                        r"(?!['’])")
 # "Yes, I'll ask them", "Sure, I'll call the caretaker tomorrow": a reply that takes the task on
 ACCEPT = re.compile(r"^(?:yes|yeah|yep|sure|okay|ok|of course|certainly|will do|no problem|fine|absolutely|"
                     r"i'll|i will|i can)\b(?![’']t)(?!\s+not\b)", re.I)
@@ -151,7 +159,8 @@ SAYS_YES = re.compile(r"^(?:(?:yes|yeah|sure|okay|ok|of course|fine|no problem)[
                       r"(?:i can do (?:that|it)|i'll do (?:that|it)|i will do (?:that|it)|happy to|can do|will do)"
                       r"[,.!]?\s+(?=\S)", re.I)
 # "Tilda, could you collect …?" as a note: "Tilda, collect …."
-ASKED = re.compile(r"^([A-Z][a-z]+),\s+(?:(?:can|could|would|will) you(?: please)?|please)\s+(?=[a-z])")
+ASKED = re.compile(r"^([A-Z][a-z]+),\s+(?:(?:can|could|would|will) you(?: please)?|please|you(?:['’]ll| will)?)\s+"
+                   r"(?=[a-z])")
 DELEGATED = re.compile(r"\b(?:i|we)\s+(?:have |'ve )?asked (?:them|him|her|[A-Z][a-z]+|the \w+ team)\s+"
                        r"(?:to|for)\b|\bplease\s+(?!note\b)\w+", re.I)
 # "First, Bruno paints the fence.": an item of a list of tasks said with its owner ("Then Tom says …" is none)
@@ -265,6 +274,15 @@ PRONOUN = re.compile(r"^(?:it|they|this|that)\b(?! (?:is|was) (?:a|an|the)\b)|"
 # "What about the ferry? Does it still run …?": a short question before says who "they" are
 LEAD_QUESTION_WORDS = 5
 ANTECEDENT_WORDS = 14  # the sentence before is short enough to say it
+# "Replace it.", "Nina, order them today.": a decision or action whose verb acts on a bare pronoun
+# says nothing alone; the thing it stands for is the thing the last sentences kept naming
+BARE_OBJECT = re.compile(r"^(?:[A-Z][a-z]+,\s+)?(?:(?:don't|do not)\s+)?[A-Za-z]+\s+(it|them|him|her)\b"
+                         r"(?!\s+(?:is|are|was|were)\b)")
+DETERMINER = re.compile(r"(?:\b(?:the|that|this|these|those|our|your|their|its|his|her|my|a|an|some|any|more|many|"
+                        rf"few|several|other)\b|{NUMBER})\s+([a-z]+)(?:\s+([a-z]+))?", re.IGNORECASE)
+REFERENT_BACK = 5  # sentences back where the thing a pronoun stands for is named
+UNIT = {"pound", "euro", "dollar", "cent", "penny", "pence", "kilo", "gram", "litre", "liter", "metre", "meter", "mile",
+        "percent", "people", "person", "times"}  # what counts or measures, not a thing done to
 
 KINDS = (("summary", ("summary", "overview", "tl;dr", "abstract", "gist")),
          ("decisions", ("decision",)),
@@ -387,7 +405,8 @@ def owner_of(text: str) -> str | None:
             else " ".join(match.group(0).split()[1:3])
         if name.lower() not in NOT_NAMES and not _in_a_place(text[:match.start()]):
             return name
-    for said in (NAMED_ITEM.match(text), REQUEST.match(text), NAMED_PRESENT.match(text)):  # "First, Bruno paints …"
+    for said in (NAMED_ITEM.match(text), REQUEST.match(text), NAMED_PRESENT.match(text),  # "First, Bruno paints …"
+                 NAMED_TASK.match(text) if named_task(text) else None):
         if said and said.group(1).lower() not in NOT_NAMES:
             return said.group(1)
     asked = re.search(r"\basked ([A-Z][a-z]+|the \w+ team)\s+(?:to|for)\b", text)
@@ -678,6 +697,26 @@ def plan(text: str) -> bool:
     return bool(match.group(1) or PLAN_BOUND.search(text) or DUE.search(text))
 
 
+def named_task(text: str) -> bool:
+    """ "Kwame, chase the council on Thursday.": a name (not an adverb or a lead-in: "Lovely, …",
+    "Finally, …"), a verb in its plain form (no article, pronoun, preposition, past, "-s" or
+    "-ing": "Great, the landlord …", "Yes, starting next week"), said as an order with a day; asked
+    as settled ("Kwame, you'll … this week?") also as a question."""
+    match = NAMED_TASK.match(text)
+    if not match or text.endswith("?") and not match.group(2) or not DUE.search(text):
+        return False
+    name, verb = match.group(1).lower(), match.group(3)
+    return (name not in NOT_NAMES and not name.endswith("ly") and verb not in FUNCTION | AUXILIARY | NOT_A_VERB
+            and not PAST_FORM.match(verb) and not verb.endswith(("s", "ed", "ly"))
+            and not (verb.endswith("ing") and len(verb) > 5))  # "starting", not "bring"
+
+
+def singular(word: str) -> tuple[str, bool]:
+    """A noun without its plural "s", and whether it had one ("pods" → pod; "glass", "bus" stay)."""
+    plural = word.endswith("s") and not word.endswith(("ss", "us", "is"))
+    return (word[:-1] if plural else word), plural
+
+
 def negations_in(text: str) -> int:
     return sum(1 for w in text.split() if NEGATION.match(re.sub(r"[^\w'’-]", "", w)))
 
@@ -853,6 +892,8 @@ class Minutes:
             return "questions"
         if REQUEST.match(text) and REQUEST.match(text).group(1).lower() not in NOT_NAMES:
             return "actions"  # "Tilda, could you call …?" asks someone to do it: no open question
+        if named_task(text):  # "Kwame, chase them on Thursday.", "Kwame, you'll change it this week?"
+            return "actions"
         if text.endswith("?"):
             if self._agreed(i):  # "Could we put up a sign?" "Good idea.": answered, and agreed when proposed
                 asked = asked_clause(text)
@@ -904,7 +945,8 @@ class Minutes:
         """Asked and left open: long enough to ask something (not "So what went well?"),
         not an invitation to the floor, and not answered by the sentence after it (by anyone:
         a reply that says what is, or the asker's own answer) unless that reply does not know
-        or puts the question off ("I don't know yet", "Nobody yet, we'll come back to it")."""
+        or puts the question off ("I don't know yet", "Nobody yet, we'll come back to it"), or a
+        short reply a sentence later does not know."""
         s = self.all[i]
         asked = asked_clause(s.text)
         if FLOOR.search(asked):
@@ -919,8 +961,12 @@ class Minutes:
         following = self.all[i + 1] if i + 1 < len(self.all) else None
         if following is None or following.text.endswith("?"):
             return True
-        # a reply that says something answers it; one that does not know or puts it off leaves it open
-        return bool(UNKNOWN.search(following.text) or PENDING.search(following.text))
+        # a reply that says something answers it; one that does not know or puts it off leaves it open,
+        # also said a sentence later ("Who covers the desk?" "Megan left." "I honestly don't know.")
+        later = self.next_said.get(id(reply)) if reply and not reply.text.endswith("?") else None
+        return bool(UNKNOWN.search(following.text) or PENDING.search(following.text)
+                    or later and not later.text.endswith("?") and words_in(later.text) <= AGREES_WORDS
+                    and UNKNOWN.search(later.text))
 
     # --- shortening ----------------------------------------------------------------------
     def shorten(self, s: Sentence, kind: str) -> str:
@@ -959,8 +1005,10 @@ class Minutes:
             if kind in LISTED_KINDS and not s.text.endswith("?"):  # "…, so that more people are comfortable …"
                 keep -= {n for n in keep if n > 0 and ASIDE.match(clauses[n]) and not self.informative(clauses[n])}
             for n in sorted(keep):  # a clause that points back ("so we will move that link") needs its antecedent
-                if n > 0 and REFERS_BACK.search(clauses[n]) and n - 1 not in keep:
-                    keep.add(n - 1)
+                if n > 0 and n - 1 not in keep and (REFERS_BACK.search(clauses[n]) or kind in LISTED_KINDS
+                                                    and BARE_OBJECT.match(note_style(self._tidy(clauses[n]), kind))
+                                                    and DETERMINER.search(clauses[n - 1])):
+                    keep.add(n - 1)  # "The policy is in the cupboard, I'll bring it": it is the policy
             # clauses side by side keep what was said between them; a gap becomes a comma
             runs: list[list[int]] = []
             for n in sorted(keep):
@@ -1081,6 +1129,15 @@ class Minutes:
                         line.text = f"{before} {line.text}"
                         used.add(i - 1)
                         total += words_in(before)
+        for heading in listed:  # "Replace it.": the sentence that names "it" goes before, when it fits
+            for line in out[heading]:
+                j = self.referent(line, used)
+                if j is not None:
+                    before = self.naming(self.all[j], self.referent_word(line))
+                    if total + words_in(before) <= budget:
+                        line.text = f"{before} {line.text}"
+                        used.add(j)
+                        total += words_in(before)
         covered: set[str] = set().union(*(content_words(line.text) for h in listed for line in out[h]))
         for heading in (h for h in headings if h not in listed):
             kind = kinds[heading]
@@ -1115,6 +1172,59 @@ class Minutes:
             out[heading] = sorted(chosen, key=lambda line: line.sentence.start)
         return out
 
+    def referent_word(self, line: Line) -> str | None:
+        """What a decision's or action's bare pronoun object stands for ("Then we replace it." after
+        "… the water heater keeps tripping …", "How old is that heater?": heater): the noun, said
+        after a determiner, that the last ``REFERENT_BACK`` sentences name most (twice at least; on a
+        tie the one named first, the matter the talk began with), singular for "it", plural for
+        "them", not already in the line."""
+        bare = BARE_OBJECT.match(line.text) if line.kind in ("decisions", "actions") else None
+        i = self.index.get(id(line.sentence))
+        if not bare or i is None or bare.group(1).lower() in ("him", "her"):  # a person: not a thing named
+            return None
+        plural = bare.group(1).lower() == "them"
+        named: Counter = Counter()
+        first: dict[str, int] = {}
+        for j in range(max(0, i - REFERENT_BACK), i):
+            # a noun is the word after a determiner, or after it and one more ("the water heater")
+            for pair in DETERMINER.findall(self.all[j].text):
+                for noun in (w.lower() for w in pair if w):
+                    if noun in FUNCTION or noun in AUXILIARY or re.match(NUMBER, noun) or noun.endswith("ly") \
+                            or noun in TIME_NOUN or MEASURE.match(noun) or noun.rstrip("s") in UNIT:
+                        break  # "five weeks", "ninety pounds": no thing
+                    stem, is_plural = singular(noun)
+                    if is_plural == plural:
+                        first.setdefault(stem, j)
+                    named[stem] += 0  # counted below, in either number
+        for j in range(max(0, i - REFERENT_BACK), i):  # each time it is said, with a determiner or not
+            for w in re.findall(r"[a-z]+", self.all[j].text.lower()):
+                if singular(w)[0] in named:
+                    named[singular(w)[0]] += 1
+        said = content_words(line.sentence.text)
+        options = [(n, -first[stem], stem) for stem, n in named.items()
+                   if n >= 2 and stem in first and not {stem, stem + "s"} & said]
+        return max(options)[2] if options else None
+
+    def referent(self, line: Line, used: set[int]) -> int | None:
+        """The latest sentence before *line* not in the notes yet (a statement rather than a question)
+        that names what its bare pronoun object stands for (``referent_word``)."""
+        stem = self.referent_word(line)
+        if stem is None:
+            return None
+        i = self.index[id(line.sentence)]
+        naming = [j for j in range(i - 1, max(-1, i - 1 - REFERENT_BACK), -1)
+                  if j not in used and re.search(rf"\b{stem}s?\b", self.all[j].text, re.IGNORECASE)]
+        return next((j for j in naming if not self.all[j].text.endswith("?")), naming[0] if naming else None)
+
+    def naming(self, s: Sentence, stem: str | None) -> str:
+        """*s* shortened as a summary line, or, when that leaves out the noun, its clause that says it."""
+        short = self.shorten_one(s, "summary")
+        if stem and not re.search(rf"\b{stem}s?\b", short, re.IGNORECASE):
+            parts = [c.strip() for c in CLAUSE.split(s.text.rstrip(".!…")) if c.strip()]
+            part = next((c for c in parts if re.search(rf"\b{stem}s?\b", c, re.IGNORECASE)), s.text)
+            short = note_style(self._tidy(part), "summary")
+        return short
+
     def compact(self, text: str) -> str:
         """A decision or action in fewer words, when the notes are over their budget: the
         shortest phrase of one of its clauses that keeps every number, name, day and
@@ -1131,7 +1241,8 @@ class Minutes:
             for option in phrases(clause) | ({clause[0].upper() + clause[1:] + "."} if len(clauses) > 1 else set()):
                 if words_in(option) < words_in(best) and marks <= markers(option) and not adverbial(option) \
                         and all(d in option.lower() for d in days) and weight(option) >= need \
-                        and negations_in(option) >= negations:
+                        and negations_in(option) >= negations \
+                        and not (BARE_OBJECT.match(option) and not BARE_OBJECT.match(text)):  # "Bring it." of what
                     best = option
         return best
 

@@ -38,6 +38,7 @@ WEIGHTS = Path(__file__).resolve().parent / "voice" / "ge2e.npz"
 CAMPP_FLOAT = Path(__file__).resolve().parent / "voice" / "campplus.onnx"  # as converted (scripts/campplus_onnx.py)
 CAMPP_WEIGHTS = CAMPP_FLOAT.with_name("campplus_int8.onnx")  # what the stage runs: 7-bit weights, made from
 # the float one by scripts/speaker_int8.py (round 8: the same turns on the tuning part, the stage 0.66x the CPU)
+SPEAKER_MODELS = "segmentation-3.0 + CAM++"  # what the stage runs, as the queue panel names it
 WINDOW_SECONDS = 1.6  # GE2E's window (its encoder, kept for the bench and its agreement test)
 TARGET_DBFS = -30  # the speech level GE2E was trained on (CAM++'s filterbank is mean-normalised: level-free)
 EMBED_BATCH = 128  # GE2E windows through the encoder at once
