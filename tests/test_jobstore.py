@@ -1,5 +1,7 @@
 import sqlite3
 
+import pytest
+
 from app.store import jobstore as js
 from app.store.jobstore import JobStore
 from app.store.schema import SCHEMA
@@ -336,3 +338,24 @@ def test_store_calls_inside_one_transaction_commit_or_roll_back_together(tmp_pat
         store.update_stages(job_id, ["index"], state=js.CANCELLED)
     assert [s["state"] for s in store.stages(job_id)] == [js.DONE, js.FAILED, js.CANCELLED]
     assert store.transcript(job_id) is None and store.job(job_id)["state"] == js.FAILED
+
+
+def test_a_transaction_whose_commit_failed_leaves_the_next_writes_their_own(tmp_path):
+    """A COMMIT can fail and leave SQLite's transaction open (a full disk; here a deferred
+    foreign key, which SQLite checks only at COMMIT, stands in for it): that write fails with
+    its error, and the store's next writes are committed as ever, not taken into the open
+    transaction (never committed, and the file locked for every other process meanwhile)."""
+    store = JobStore(tmp_path / "earmark.db")
+    with pytest.raises(sqlite3.IntegrityError), store.transaction() as db:
+        db.execute("PRAGMA defer_foreign_keys=ON")
+        db.execute("INSERT INTO stages (job_id, name, state) VALUES ('no such job', 'transcribe', 'pending')")
+    job_id = store.create_job("/c.mp3", stages=["transcribe"])
+    other = sqlite3.connect(tmp_path / "earmark.db", timeout=0.5)  # another process's view
+    try:
+        assert other.execute("SELECT COUNT(*) FROM jobs WHERE id=?", (job_id,)).fetchone()[0] == 1
+        assert other.execute("SELECT COUNT(*) FROM stages WHERE job_id='no such job'").fetchone()[0] == 0
+        other.execute("BEGIN IMMEDIATE")  # the file is not held
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+        store.close()

@@ -170,3 +170,92 @@ def test_chunks_planned_but_never_sent_before_a_crash_are_sent_at_the_next_start
         assert wer(reference("jfk"), stack.store.transcript(job_id)["text"]) <= 0.15
     finally:
         stack.close()
+
+
+def test_two_processes_joined_to_the_stack_finish_a_chunked_transcription_once(tmp_path):
+    """Every process joined to the stack (the window beside ``earmark serve``) collects the last
+    chunk; only one saves the joined transcript and sends the next stage. (A second one sent
+    the stage after it, while the speakers were still being found: the notes without them.)
+    Two store connections stand for the two processes (SQLite locks them alike); a third
+    holds the write lock until both have read that the transcription is still running."""
+    import sqlite3
+    import threading
+
+    from app.jobs.chunkflow import ChunkFlow
+
+    path = tmp_path / "earmark.db"
+    stores = [JobStore(path), JobStore(path)]
+    job_id = stores[0].create_job("/long.wav", stages=["transcribe", "diarize", "summarize"], duration_seconds=20.0)
+    stores[0].update_stage(job_id, "transcribe", state=js.RUNNING)
+    stores[0].save_chunk_plan(job_id, [{"index": i, "start": 10.0 * i, "end": 10.0 * (i + 1), "regions": []}
+                                       for i in range(2)])
+    for i in range(2):
+        said = {"start": 10.0 * i + 1, "end": 10.0 * i + 4, "text": f"part {i}"}
+        stores[0].update_chunk(job_id, i, state=js.DONE, result=json.dumps(
+            {"language": "en", "model": "tiny.en", "text": said["text"], "segments": [said]}))
+    transcribed = []
+    flows = [ChunkFlow(store, None, on_transcribed=transcribed.append) for store in stores]
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    threads = [threading.Thread(target=flow.maybe_join, args=(job_id,)) for flow in flows]
+    for thread in threads:
+        thread.start()
+
+    try:
+        wait_until(lambda: all(waiting_to_write(t) for t in threads), 20, message="both to wait to write")
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert transcribed == [job_id]
+    assert stores[1].stage(job_id, "transcribe")["state"] == js.DONE
+    assert stores[1].transcript(job_id)["text"] == "part 0 part 1"
+    for store in stores:
+        store.close()
+
+
+def waiting_to_write(thread) -> bool:
+    """*thread* waits for SQLite's write lock (in ``Database.transaction``)."""
+    frame = sys._current_frames().get(thread.ident)
+    return frame is not None and frame.f_code.co_name == "transaction"
+
+
+def test_two_processes_joined_to_the_stack_send_a_plans_chunks_once(tmp_path):
+    """Every process joined to the stack collects the plan task's result. One that read "no
+    plan yet" and then found the other's plan saved went on to send the chunks as well: each
+    chunk was transcribed twice whenever both read the chunks before either had sent them. The
+    chunks are now sent by the one that saved the plan only. Two store connections stand for
+    the two processes: the first takes the write lock and saves the plan once the second waits
+    for it, then sends the chunks as its ``planned`` does. Tasks go to kombu's in-memory broker
+    (what is counted is the sends, each recorded in the task history)."""
+    import threading
+
+    from celery import Celery
+
+    from app.jobs.chunkflow import ChunkFlow
+    from app.jobs.dispatch import Dispatcher
+
+    path = tmp_path / "earmark.db"
+    stores = [JobStore(path), JobStore(path)]
+    job_id = stores[0].create_job("/long.wav", stages=["transcribe", "index"], duration_seconds=30.0)
+    stores[0].update_stage(job_id, "transcribe", state=js.QUEUED)
+    plan = {"duration": 30.0, "speech_regions": [[0.5, 29.5]],
+            "chunks": [{"index": i, "start": 10.0 * i, "end": 10.0 * (i + 1)} for i in range(3)]}
+    broker = Celery("two-processes", broker="memory://")
+    first, second = (ChunkFlow(store, Dispatcher(store, broker)) for store in stores)
+
+    def sent() -> list[dict]:
+        return [t for t in stores[1].task_rows() if t["job_id"] == job_id]
+    with stores[0].transaction():
+        late = threading.Thread(target=second.planned, args=(job_id, plan))
+        late.start()
+        wait_until(lambda: waiting_to_write(late), 20, message="the second to wait to write")
+        stores[0].save_chunk_plan(job_id, [dict(c, regions=[]) for c in plan["chunks"]])
+        stores[0].update_stage(job_id, "transcribe", only_if_active=True, state=js.RUNNING, progress=0.0)
+    late.join(timeout=30)
+    assert sent() == [] and {c["state"] for c in stores[1].chunks(job_id)} == {js.PENDING}
+    assert first.send_chunks(job_id) == 3
+    assert len(sent()) == 3 and {c["state"] for c in stores[1].chunks(job_id)} == {js.QUEUED}
+    for store in stores:
+        store.close()

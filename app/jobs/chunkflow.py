@@ -14,11 +14,12 @@ import time
 from collections import Counter
 from typing import Callable
 
-from app.jobs.dispatch import Dispatcher, failure_message, settle, with_file_hash
+from app.jobs.dispatch import Dispatcher, failure_said, settle, with_file_hash
 from app.jobs.result_checks import check_transcript
 from app.store import jobstore as js
 from app.store.jobstore import JobStore
 from workers.errors import RefusedResult
+from workers.messages import Said, say
 from workers.options import value
 from workers.stages import CHUNK_TASK, PLAN_TASK, PRIORITY_TOP, TRANSCRIBE
 
@@ -61,6 +62,7 @@ def join(chunks: list[dict]) -> dict:
         "reruns": sum(len(r.get("rerun") or []) for r in results),
         "gaps": [g for r in results for g in r.get("gaps") or []],
         "notes": list(dict.fromkeys(n for r in results for n in r.get("notes") or [])),
+        "noted": {text: said for r in results for text, said in (r.get("noted") or {}).items()},
     }
 
 
@@ -171,19 +173,12 @@ class ChunkFlow:
         if self.planned_already(job_id):
             return
         if not plan["chunks"]:  # no speech for the transcription (speakers asked: their stage listens next)
-            with self.store.transaction():  # once: a second process joined to the stack saves nothing
-                done = self.store.update_stage(job_id, STAGE, only_if_active=True, state=js.DONE, progress=1.0,
-                                               error=None, finished_at=time.time())
-                if done:
-                    self.store.save_transcript(job_id, {"duration": plan.get("duration"), "text": "",
-                                                        "segments": []})
-            if done:
-                self.drop_scratch(job_id)
-                self.on_transcribed(job_id)
+            self._transcribed(job_id, {"duration": plan.get("duration"), "text": "", "segments": []})
             return
         regions = [tuple(r) for r in plan["speech_regions"]]
-        self.store.save_chunk_plan(job_id, [dict(c, regions=within(regions, c["start"], c["end"]))
-                                            for c in plan["chunks"]])
+        if not self.store.save_chunk_plan(job_id, [dict(c, regions=within(regions, c["start"], c["end"]))
+                                                   for c in plan["chunks"]]):
+            return  # every process joined to the stack collects the plan: the one that saved it sends the chunks
         self.store.update_stage(job_id, STAGE, only_if_active=True, state=js.RUNNING, progress=0.0)
         if self.store.stage(job_id, STAGE)["state"] == js.RUNNING:  # not paused meanwhile
             self.send_chunks(job_id)
@@ -230,7 +225,7 @@ class ChunkFlow:
                 check_transcript(meta["result"], chunk["start"], chunk["end"], job_id=job_id, index=idx)
             except RefusedResult as exc:
                 log.warning("job %s chunk %d: result refused: %s", job_id, idx, exc)
-                return self._failed(chunk, str(exc), None)
+                return self._failed(chunk, failure_said(exc), None)
             if current["state"] != js.DONE:
                 self.store.update_chunk(job_id, idx, state=js.DONE, progress=1.0, finished_at=time.time(),
                                         result=json.dumps(meta["result"]), error=None)
@@ -238,13 +233,13 @@ class ChunkFlow:
                 self.maybe_join(job_id)
             return js.DONE
         if status == "FAILURE":
-            return self._failed(chunk, failure_message(meta.get("result")), meta.get("traceback"))
+            return self._failed(chunk, failure_said(meta.get("result")), meta.get("traceback"))
         if status in ("STARTED", "PROGRESS"):
             self.store.update_chunk(job_id, idx, only_if_active=True, state=js.RUNNING)
             return js.RUNNING
         return None
 
-    def _failed(self, chunk: dict, message: str, traceback: str | None) -> str:
+    def _failed(self, chunk: dict, message: Said | str, traceback: str | None) -> str:
         from workers.timefmt import clock
 
         job_id, idx = chunk["job_id"], chunk["idx"]
@@ -252,7 +247,7 @@ class ChunkFlow:
                                 finished_at=time.time())
         where = f"{clock(chunk['start'])}–{clock(chunk['end'])}"
         self.store.update_stage(job_id, STAGE, only_if_active=True, state=js.FAILED,
-                                error=f"{message} (the part at {where}; the other parts are kept)",
+                                error=say("part-failed", why=message, where=where),
                                 traceback=traceback, finished_at=time.time())
         self.drop_scratch(job_id)
         return js.FAILED
@@ -261,12 +256,21 @@ class ChunkFlow:
         chunks = self.store.chunks(job_id)
         if not chunks or any(c["state"] != js.DONE for c in chunks):
             return
-        if self.store.stage(job_id, STAGE)["state"] in js.FINAL:
-            return
-        self.store.save_transcript(job_id, join(chunks))
-        self.store.update_stage(job_id, STAGE, state=js.DONE, progress=1.0, error=None, finished_at=time.time())
-        self.drop_scratch(job_id)
-        self.on_transcribed(job_id)
+        if self.store.stage(job_id, STAGE)["state"] not in js.FINAL:
+            self._transcribed(job_id, join(chunks))
+
+    def _transcribed(self, job_id: str, transcript: dict) -> None:
+        """The stage's transcript and its DONE in one write, and only once: every process joined
+        to the stack collects the last chunk, and a second one must neither save over what the
+        next stage has added nor send the next stage again (it would send the one after it)."""
+        with self.store.transaction():
+            done = self.store.update_stage(job_id, STAGE, only_if_active=True, state=js.DONE, progress=1.0,
+                                           error=None, finished_at=time.time())
+            if done:
+                self.store.save_transcript(job_id, transcript)
+        if done:
+            self.drop_scratch(job_id)
+            self.on_transcribed(job_id)
 
     def drop_scratch(self, job_id: str) -> None:
         """The decoded audio (and Silero's probabilities) the plan task kept for the chunk tasks here."""

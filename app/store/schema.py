@@ -282,6 +282,13 @@ SCHEMA = [
     """
     ALTER TABLE segments ADD COLUMN confidence TEXT;
     """,
+    # version 15: a failure's sentence as the catalogue has it (workers.messages: a JSON object of its
+    # key and values), beside its English in ``error``, so the window says it in its own language.
+    # NULL for the failures before, and for a sentence not in the catalogue: their English is shown.
+    """
+    ALTER TABLE stages ADD COLUMN error_said TEXT;
+    ALTER TABLE jobs ADD COLUMN error_said TEXT;
+    """,
 ]
 
 
@@ -292,6 +299,7 @@ class Database:
     def __init__(self, path: Path | str):
         self.path = str(path)
         self._lock = threading.RLock()
+        self._writing = False  # a transaction is open (read and set only with the lock held)
         self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=30,
                                    isolation_level=None)
         self._db.row_factory = sqlite3.Row
@@ -317,16 +325,20 @@ class Database:
         """One write transaction; one opened inside it (by this thread: the lock is held) is part
         of it, so several store calls commit or roll back together (``JobService.collect``)."""
         with self._lock:
-            if self._db.in_transaction:
+            if self._writing:  # not in_transaction: a failed COMMIT left that set, and every write after joined it
                 yield self._db
                 return
             self._db.execute("BEGIN IMMEDIATE")
+            self._writing = True
             try:
                 yield self._db
+                self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                if self._db.in_transaction:  # a failed COMMIT (a full disk) leaves it open; some errors end it
+                    self._db.execute("ROLLBACK")
                 raise
-            self._db.execute("COMMIT")
+            finally:
+                self._writing = False
 
     def _q(self, sql: str, params=()) -> list[sqlite3.Row]:
         with self._lock:
