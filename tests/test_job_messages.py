@@ -219,6 +219,27 @@ def test_a_cancelled_stage_and_a_parts_failure_are_said_in_german_with_their_eng
 
 
 @pytest.mark.gui
+def test_a_number_in_a_sentence_is_written_as_the_windows_language_writes_it(qtbot):
+    """The German walk (round 2): the no-words notice said "1 Sprecher war insgesamt 0.4 s lang zu
+    hören", an English decimal point in a German sentence. The German window writes "0,4 s";
+    English and the store keep "0.4"; a value that is no number keeps its points."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.gui import i18n
+    from app.gui.messages import words
+
+    heard = messages.say("no-words-one", seconds="0.4", first="small.en", second="distil-small.en")
+    assert "for 0.4 s in all" in words(heard) and "0.4 s" in heard.text
+    translators = i18n.install(QApplication.instance(), "de")
+    try:
+        assert "insgesamt 0,4 s lang zu hören" in words(heard), words(heard)
+        assert "etwa small.en oder distil-small.en" in words(heard)  # names keep their points
+    finally:
+        i18n.remove(QApplication.instance(), translators)
+    assert "for 0.4 s in all" in words(heard)
+
+
+@pytest.mark.gui
 def test_a_crash_is_said_in_german_with_the_parts_its_stage_declares(qtbot):
     """A task that crashed its process every time fails with a sentence made of its stage's
     declarations (its engine, what it works on, what its failure keeps) and the cause's hint:

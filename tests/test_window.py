@@ -314,6 +314,7 @@ def shown_strings(root, word_columns=()) -> list[tuple[str, str]]:
         QGroupBox,
         QLabel,
         QLineEdit,
+        QListWidget,
         QMenu,
         QTabWidget,
         QWidget,
@@ -349,6 +350,11 @@ def shown_strings(root, word_columns=()) -> list[tuple[str, str]]:
                 add(widget, action.toolTip())
         if widget.toolTip():
             add(widget, widget.toolTip())
+        if widget.accessibleName():  # what a screen reader says of it
+            add(widget, widget.accessibleName())
+        if isinstance(widget, QListWidget):  # its model is Qt's private one (read below it is skipped)
+            for i in range(widget.count()):
+                add(widget, widget.item(i).text())
         if isinstance(widget, QAbstractItemView) and not isinstance(widget.parent(), QComboBox):
             model = widget.model()
             if model is None:
@@ -378,7 +384,8 @@ def test_german_is_complete_in_the_window_the_queue_panel_the_settings_and_the_d
     """Switched to German, every string a person can read in the main window, the queue
     panel (each tab), the settings (each page) and the dialogs went through a translation
     that has a German text: walked widget by widget, so a string that never went through
-    tr() is found too, not only an entry left unfinished in the .ts."""
+    tr() is found too, not only an entry left unfinished in the .ts. A count is said in the
+    singular or the plural, not both at once ("1 Aufnahme(n)")."""
     from app.gui import i18n
     from app.gui.controller import skipped_sentence
     from app.gui.export_dialog import ExportDialog
@@ -408,6 +415,11 @@ def test_german_is_complete_in_the_window_the_queue_panel_the_settings_and_the_d
         store.update_stages(cancelled, ["transcribe", "index"], state=js.CANCELLED)
         silent = store.create_job(str(corpus / "hotwords.mp3"), stages=["transcribe"], options={"beam_size": 1})
         store.update_stage(silent, "transcribe", state=js.FAILED, error=say("no-speech"))  # what a job says
+        named = store.create_job("/in/named.wav", stages=["transcribe", "diarize"])  # a person in View › People
+        store.save_transcript(named, {"segments": [{"start": 0.0, "end": 1.0, "text": "Hi."}]})
+        store.save_speakers(named, {"segments": [{"start": 0.0, "end": 1.0, "text": "Hi.", "speaker": "1"}],
+                                    "speakers": [{"key": "1", "seconds": 1.0, "print": None}]})
+        store.rename_speaker(named, "1", "Maria")
         now = time.time()
         store.add_event("task-1", "queued", now - 5, job_id=jfk, stage="transcribe")
         store.add_event("task-1", "succeeded", now, job_id=jfk, stage="transcribe", detail={"runtime": 3.0})
@@ -445,7 +457,9 @@ def test_german_is_complete_in_the_window_the_queue_panel_the_settings_and_the_d
         strings += shown_strings(export)
         people = PeopleDialog(store, window)
         qtbot.addWidget(people)
-        strings += shown_strings(people)
+        listed = shown_strings(people)
+        assert any(text.startswith(f"{Tracing.MARK}Maria") for _, text in listed), listed  # counted
+        strings += listed
         window.table.selectRow(0)
         for name in window.again_actions:  # every stage a person may run again: one dialog shape
             window.run_again_dialog(name)
@@ -458,6 +472,8 @@ def test_german_is_complete_in_the_window_the_queue_panel_the_settings_and_the_d
 
         missing = untranslated(strings)
         assert not missing, "not in German:\n" + "\n".join(missing)
+        hedged = sorted({text for _, text in strings if re.search(r"\w\((s|n|en|e)\)", text)})
+        assert not hedged, "a count in the singular and the plural at once:\n" + "\n".join(hedged)
     finally:
         app.removeTranslator(tracing)
         if window is not None:
@@ -481,6 +497,32 @@ def test_the_note_column_says_what_the_transcription_noted(qtbot, window, corpus
     qtbot.waitUntil(lambda: window.model.rowCount() == 1 and window.model.rows[0]["state"] == js.DONE)
     assert window.model.index(0, note).data() == said
     assert window.model.index(0, note).data(Qt.ToolTipRole) == said
+
+
+def test_a_note_is_cut_at_its_end_where_a_file_name_is_cut_in_its_middle(qtbot, window, corpus):
+    """The German walk (round 2): the job list cuts a file name in its middle ("meeting…sync.mp3"),
+    and cut a long Note the same way, in the middle of its wrapped second line ("… erkannt, a…
+    1 Sprecher war …"). The Note column's cells are cut at their end; the file names still in their middle."""
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    from app.gui.jobs_model import COLUMNS
+
+    store = window.controller.store
+    job_id = store.create_job(str(corpus / "hotwords.mp3"), stages=["transcribe"])
+    store.update_stage(job_id, "transcribe", state=js.FAILED, error="A long sentence " * 20)
+    window._mark_dirty()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1 and window.model.rows[0]["state"] == js.FAILED)
+    titles = [c.title for c in COLUMNS]
+
+    def elide(column: str):
+        index = window.model.index(0, titles.index(column))
+        option = QStyleOptionViewItem()
+        option.textElideMode = window.table.textElideMode()  # what the table gives each cell
+        window.table.itemDelegateForIndex(index).initStyleOption(option, index)
+        return option.textElideMode
+
+    assert elide("Note") == Qt.ElideRight
+    assert elide("File") == Qt.ElideMiddle
 
 
 def frame_pixels(widget, colour) -> int:

@@ -65,7 +65,7 @@ class ExportDialog(QDialog):
             short = setting_text(setting.title).split(": ", 1)[-1]  # "Subtitles:" is the group's title
             limits.addRow(short[:1].upper() + short[1:], editor)  # German nouns keep their capitals
         self.folder = QLineEdit(settings["export_folder"] or default_folder)
-        self.folder.setAccessibleName("Export folder")
+        self.folder.setAccessibleName(self.tr("Export folder"))
         self.folder.setMinimumWidth(360)
         choose = QPushButton(self.tr("Choose…"))
         choose.clicked.connect(self._choose)

@@ -137,6 +137,7 @@ WHOLE_READ_SECONDS = 30.0  # every job read again now and then: what changed wit
 CHANGED_MARGIN_SECONDS = 5.0  # another process's change may commit a little after the time it carries
 PROGRESS_COLUMN = 1
 STATE_COLUMN = 2
+NOTE_COLUMN = 4
 STATE_COLORS = {state: QColor(colour) for state, colour in palette.JOB_STATE_COLOURS.items()}
 STATE_ICONS: dict = {}  # made once a QApplication exists (see JobTableModel)
 

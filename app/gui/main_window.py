@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from app.gui.controller import AppController
 from app.gui.jobs_model import (
     COLUMNS,
+    NOTE_COLUMN,
     PROGRESS_COLUMN,
     STATE_COLORS,
     JobIdRole,
@@ -90,6 +91,15 @@ class ProgressDelegate(QStyledItemDelegate):
         QApplication.style().drawControl(QStyle.CE_ProgressBar, bar, painter)
 
 
+class SentenceDelegate(QStyledItemDelegate):
+    """A sentence (the Note column) is cut at its end: the table cuts file names in their
+    middle ("meeting…sync.mp3"), which cut a wrapped sentence in the middle of its second line."""
+
+    def initStyleOption(self, option, index) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.ElideRight
+
+
 def faint_text(palette) -> str:
     """Secondary text that stays readable: two thirds of the way from the background to
     the text colour (palette(mid) was too pale on white)."""
@@ -134,6 +144,7 @@ class MainWindow(QMainWindow):
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.ExtendedSelection)
         self.table.setItemDelegateForColumn(PROGRESS_COLUMN, ProgressDelegate(self.table))
+        self.table.setItemDelegateForColumn(NOTE_COLUMN, SentenceDelegate(self.table))
         self.table.verticalHeader().hide()
         self.table.setTextElideMode(Qt.ElideMiddle)  # "meeting…sync.mp3": the ending stays readable
         self.table.horizontalHeader().setStretchLastSection(True)
@@ -222,7 +233,8 @@ class MainWindow(QMainWindow):
         controller.start_failed.connect(self._start_failed)
         controller.duplicate.connect(self._duplicate)
         controller.exported.connect(lambda paths: self.status_label.setText(
-            self.tr("Exported {0} file(s) to {1}").format(len(paths), Path(paths[0]).parent) if paths
+            (self.tr("Exported 1 file to {0}").format(Path(paths[0]).parent) if len(paths) == 1 else
+             self.tr("Exported {0} files to {1}").format(len(paths), Path(paths[0]).parent)) if paths
             else self.tr("Nothing was exported: the selection has no transcript yet.")))
         controller.stopped.connect(self._stopped)
         self.refresh_timer = QTimer(self, interval=REFRESH_MS, timeout=self._refresh_if_dirty)
@@ -724,7 +736,8 @@ class MainWindow(QMainWindow):
             self.overall.setFormat(self.tr("{0} of {1} · %p%").format(
                 sum(r["state"] in js.FINAL for r in rows.values()), len(rows)))
             if self.tray:
-                self.tray.setToolTip(self.tr("Earmark: {0} job(s) left").format(len(active)))
+                self.tray.setToolTip(self.tr("Earmark: 1 job left") if len(active) == 1
+                                     else self.tr("Earmark: {0} jobs left").format(len(active)))
         else:
             self.overall.hide()
             for job_id in self._quiet:  # re-indexed only: said if it failed, else nothing

@@ -8,12 +8,15 @@ are shown in English, as they were kept."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+import re
+
+from PySide6.QtCore import QCoreApplication, QLocale
 
 from app.store.jobstore import said_error, stage_label
 from workers.messages import TEMPLATES, Said
 
 CONTEXT = "Message"
+DECIMAL = re.compile(r"\d+\.\d+")  # a value such as seconds="0.4": written as the language writes it ("0,4")
 # values a sentence takes from declarations elsewhere, said as declared (workers.delivery.crash_words)
 DECLARED = {"engine-crashed": ("Crash", ("engine", "cause", "works_on", "kept", "hint"))}
 
@@ -22,7 +25,10 @@ def words(said: Said | str | None) -> str:
     """*said* in the window's language ("" for None; text without a key as it is)."""
     if not isinstance(said, Said):
         return said or ""
-    values = {name: words(value) if isinstance(value, Said) else value for name, value in said.values.items()}
+    point = QLocale().decimalPoint()  # the window's language's (i18n.install makes it the default locale)
+    values = {name: words(value) if isinstance(value, Said) else
+              value.replace(".", point) if isinstance(value, str) and DECIMAL.fullmatch(value) else value
+              for name, value in said.values.items()}
     if said.key == "stages-cancelled":  # the stages by the names the job list gives them
         values["stages"] = ", ".join(QCoreApplication.translate("State", stage_label(name))
                                      for name in str(values.get("names", "")).split(",") if name)

@@ -45,7 +45,8 @@ class PeopleDialog(QDialog):
     def reload(self) -> None:
         self.list.clear()
         for person in self.store.people():
-            item = QListWidgetItem(self.tr("{0} — {1} recording(s)").format(person["name"], person["jobs"]))
+            item = QListWidgetItem(self.tr("{0} — 1 recording").format(person["name"]) if person["jobs"] == 1
+                                   else self.tr("{0} — {1} recordings").format(person["name"], person["jobs"]))
             item.setData(Qt.UserRole, person)
             self.list.addItem(item)
         if not self.list.count():

@@ -355,7 +355,7 @@ class SettingsDialog(QDialog):
         # restart) while the others keep their lines.
         self._data_root = Path(data_root or settings.path.parent)
         self.helper_choice = QComboBox()
-        self.helper_choice.setAccessibleName("Helper")
+        self.helper_choice.setAccessibleName(self.tr("Helper"))
         add_helper, self.remove_helper = QPushButton(self.tr("Another helper")), QPushButton(self.tr("Remove"))
         add_helper.clicked.connect(self._add_helper)
         self.remove_helper.clicked.connect(self._remove_helper)

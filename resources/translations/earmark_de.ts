@@ -482,7 +482,7 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
 <context>
     <name>DropZone</name>
     <message>
-        <location filename="../../app/gui/main_window.py" line="104" />
+        <location filename="../../app/gui/main_window.py" line="114" />
         <source>Drop recordings or folders here
 
 or use File › Add files (Ctrl+O)</source>
@@ -542,6 +542,11 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation>Untertitel</translation>
     </message>
     <message>
+        <location filename="../../app/gui/export_dialog.py" line="68" />
+        <source>Export folder</source>
+        <translation>Exportordner</translation>
+    </message>
+    <message>
         <location filename="../../app/gui/export_dialog.py" line="70" />
         <source>Choose…</source>
         <translation>Auswählen…</translation>
@@ -570,135 +575,134 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/gui/main_window.py" line="115" />
-        <location filename="../../app/gui/main_window.py" line="394" />
+        <location filename="../../app/gui/main_window.py" line="125" />
+        <location filename="../../app/gui/main_window.py" line="406" />
         <source>Earmark</source>
         <translation>Earmark</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="156" />
+        <location filename="../../app/gui/main_window.py" line="167" />
         <source>Search all transcripts (Ctrl+K)</source>
         <translation>Alle Transkripte durchsuchen (Strg+K)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="160" />
+        <location filename="../../app/gui/main_window.py" line="171" />
         <source>Most relevant</source>
         <translation>Relevanteste zuerst</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="161" />
+        <location filename="../../app/gui/main_window.py" line="172" />
         <source>Newest first</source>
         <translation>Neueste zuerst</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="171" />
-        <location filename="../../app/gui/main_window.py" line="682" />
+        <location filename="../../app/gui/main_window.py" line="182" />
+        <location filename="../../app/gui/main_window.py" line="694" />
         <source>Anyone</source>
         <translation>Alle</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="172" />
+        <location filename="../../app/gui/main_window.py" line="183" />
         <source>Only what this person said</source>
         <translation>Nur was diese Person gesagt hat</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="173" />
+        <location filename="../../app/gui/main_window.py" line="184" />
         <source>Speaker of search results</source>
         <translation>Sprecher der Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="190" />
+        <location filename="../../app/gui/main_window.py" line="201" />
         <source>Transcript</source>
         <translation>Transkript</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="191" />
+        <location filename="../../app/gui/main_window.py" line="202" />
         <source>Summary</source>
         <translation>Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="225" />
         <source>Exported {0} file(s) to {1}</source>
-        <translation>{0} Datei(en) nach {1} exportiert</translation>
+        <translation type="vanished">{0} Datei(en) nach {1} exportiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="226" />
+        <location filename="../../app/gui/main_window.py" line="238" />
         <source>Nothing was exported: the selection has no transcript yet.</source>
         <translation>Nichts exportiert: die Auswahl hat noch kein Transkript.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="250" />
+        <location filename="../../app/gui/main_window.py" line="262" />
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="251" />
+        <location filename="../../app/gui/main_window.py" line="263" />
         <source>Add files…</source>
         <translation>Dateien hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="252" />
+        <location filename="../../app/gui/main_window.py" line="264" />
         <source>Add folder…</source>
         <translation>Ordner hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="253" />
+        <location filename="../../app/gui/main_window.py" line="265" />
         <source>Add link…</source>
         <translation>Link hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="254" />
+        <location filename="../../app/gui/main_window.py" line="266" />
         <source>Export selected…</source>
         <translation>Auswahl exportieren…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="256" />
+        <location filename="../../app/gui/main_window.py" line="268" />
         <source>Settings…</source>
         <translation>Einstellungen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="257" />
+        <location filename="../../app/gui/main_window.py" line="269" />
         <source>Quit</source>
         <translation>Beenden</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="258" />
+        <location filename="../../app/gui/main_window.py" line="270" />
         <source>&amp;Jobs</source>
         <translation>&amp;Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="259" />
-        <location filename="../../app/gui/main_window.py" line="774" />
+        <location filename="../../app/gui/main_window.py" line="271" />
+        <location filename="../../app/gui/main_window.py" line="787" />
         <source>Open transcript</source>
         <translation>Transkript öffnen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="262" />
+        <location filename="../../app/gui/main_window.py" line="274" />
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="264" />
+        <location filename="../../app/gui/main_window.py" line="276" />
         <source>Retry</source>
         <translation>Wiederholen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="266" />
+        <location filename="../../app/gui/main_window.py" line="278" />
         <source>Move to top</source>
         <translation>Nach oben</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="268" />
+        <location filename="../../app/gui/main_window.py" line="280" />
         <source>Remove from list</source>
         <translation>Aus der Liste entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="270" />
+        <location filename="../../app/gui/main_window.py" line="282" />
         <source>Pause</source>
         <translation>Anhalten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="272" />
+        <location filename="../../app/gui/main_window.py" line="284" />
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
@@ -711,93 +715,93 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation type="vanished">Sprecher finden…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="280" />
+        <location filename="../../app/gui/main_window.py" line="292" />
         <source>Show in file manager</source>
         <translation>Im Dateimanager zeigen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="294" />
+        <location filename="../../app/gui/main_window.py" line="306" />
         <source>Queue</source>
         <translation>Warteschlange</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="295" />
+        <location filename="../../app/gui/main_window.py" line="307" />
         <source>Queue panel</source>
         <translation>Warteschlangen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="299" />
+        <location filename="../../app/gui/main_window.py" line="311" />
         <source>&amp;View</source>
         <translation>An&amp;sicht</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="301" />
+        <location filename="../../app/gui/main_window.py" line="313" />
         <source>People…</source>
         <translation>Personen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="321" />
-        <location filename="../../app/gui/main_window.py" line="324" />
+        <location filename="../../app/gui/main_window.py" line="333" />
+        <location filename="../../app/gui/main_window.py" line="336" />
         <source>Record</source>
         <translation>Aufnehmen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="322" />
+        <location filename="../../app/gui/main_window.py" line="334" />
         <source>Record panel</source>
         <translation>Aufnahme-Bereich</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="336" />
+        <location filename="../../app/gui/main_window.py" line="348" />
         <source>Jobs</source>
         <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="336" />
+        <location filename="../../app/gui/main_window.py" line="348" />
         <source>Search all transcripts</source>
         <translation>Alle Transkripte durchsuchen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="337" />
+        <location filename="../../app/gui/main_window.py" line="349" />
         <source>Order of search results</source>
         <translation>Reihenfolge der Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="338" />
+        <location filename="../../app/gui/main_window.py" line="350" />
         <source>Search results</source>
         <translation>Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="338" />
+        <location filename="../../app/gui/main_window.py" line="350" />
         <source>Overall progress</source>
         <translation>Gesamtfortschritt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="339" />
+        <location filename="../../app/gui/main_window.py" line="351" />
         <source>Transcript and summary</source>
         <translation>Transkript und Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="339" />
+        <location filename="../../app/gui/main_window.py" line="351" />
         <source>Drop zone</source>
         <translation>Ablagefläche</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="345" />
+        <location filename="../../app/gui/main_window.py" line="357" />
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="437" />
+        <location filename="../../app/gui/main_window.py" line="449" />
         <source>Add recordings</source>
         <translation>Aufnahmen hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="438" />
+        <location filename="../../app/gui/main_window.py" line="450" />
         <source>Audio and video ({0});;All files (*)</source>
         <translation>Audio und Video ({0});;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="444" />
+        <location filename="../../app/gui/main_window.py" line="456" />
         <source>Add a folder of recordings</source>
         <translation>Einen Ordner mit Aufnahmen hinzufügen</translation>
     </message>
@@ -834,137 +838,156 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation type="vanished">Wie viele Sprecher: auto, eine Zahl (z. B. 3) oder ein Bereich (z. B. 2-4):</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="539" />
+        <location filename="../../app/gui/main_window.py" line="551" />
         <source>Select the jobs to export first.</source>
         <translation>Wählen Sie zuerst die zu exportierenden Aufträge.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="576" />
+        <location filename="../../app/gui/main_window.py" line="588" />
         <source>notes</source>
         <translation>Notizen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="576" />
+        <location filename="../../app/gui/main_window.py" line="588" />
         <source>translation</source>
         <translation>Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="592" />
+        <location filename="../../app/gui/main_window.py" line="604" />
         <source>No transcript mentions “{0}”.</source>
         <translation>Kein Transkript erwähnt „{0}“.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="699" />
+        <location filename="../../app/gui/main_window.py" line="711" />
         <source>Working…</source>
         <translation>In Arbeit…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="717" />
+        <location filename="../../app/gui/main_window.py" line="729" />
         <source>A job failed</source>
         <translation>Ein Auftrag ist fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="724" />
+        <location filename="../../app/gui/main_window.py" line="736" />
         <source>{0} of {1} · %p%</source>
         <translation>{0} von {1} · %p%</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="727" />
         <source>Earmark: {0} job(s) left</source>
-        <translation>Earmark: noch {0} Auftrag/Aufträge</translation>
+        <translation type="vanished">Earmark: noch {0} Auftrag/Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="737" />
+        <location filename="../../app/gui/main_window.py" line="750" />
         <source>{0} done</source>
         <translation>{0} fertig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="737" />
+        <location filename="../../app/gui/main_window.py" line="750" />
         <source>{0} failed</source>
         <translation>{0} fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="738" />
+        <location filename="../../app/gui/main_window.py" line="751" />
         <source>{0} cancelled</source>
         <translation>{0} abgebrochen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="741" />
+        <location filename="../../app/gui/main_window.py" line="754" />
         <source>Batch finished</source>
         <translation>Stapel beendet</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="740" />
+        <location filename="../../app/gui/main_window.py" line="753" />
         <source>nothing left</source>
         <translation>nichts mehr offen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="458" />
+        <location filename="../../app/gui/main_window.py" line="236" />
+        <source>Exported 1 file to {0}</source>
+        <translation>1 Datei nach {0} exportiert</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="237" />
+        <source>Exported {0} files to {1}</source>
+        <translation>{0} Dateien nach {1} exportiert</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="470" />
         <source>Add link</source>
         <translation>Link hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="459" />
+        <location filename="../../app/gui/main_window.py" line="471" />
         <source>A link to a recording, or to a page that holds one (it is downloaded now):</source>
         <translation>Ein Link zu einer Aufnahme oder zu einer Seite, die eine enthält (sie wird jetzt heruntergeladen):</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="469" />
+        <location filename="../../app/gui/main_window.py" line="481" />
         <source>{0} is not a link (http:// or https://).</source>
         <translation>{0} ist kein Link (http:// oder https://).</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="506" />
+        <location filename="../../app/gui/main_window.py" line="518" />
         <source>Select the transcripts first.</source>
         <translation>Wählen Sie zuerst die Transkripte aus.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="750" />
+        <location filename="../../app/gui/main_window.py" line="739" />
+        <source>Earmark: 1 job left</source>
+        <translation>Earmark: noch 1 Auftrag</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="740" />
+        <source>Earmark: {0} jobs left</source>
+        <translation>Earmark: noch {0} Aufträge</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="763" />
         <source>API: {0}</source>
         <translation>API: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="751" />
+        <location filename="../../app/gui/main_window.py" line="764" />
         <source>Other programs reach Earmark here (Settings › API has the key)</source>
         <translation>Hier erreichen andere Programme Earmark (den Schlüssel finden Sie unter Einstellungen › API)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="765" />
+        <location filename="../../app/gui/main_window.py" line="778" />
         <source>Earmark could not start its workers</source>
         <translation>Earmark konnte seine Worker nicht starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="766" />
+        <location filename="../../app/gui/main_window.py" line="779" />
         <source>Earmark could not start</source>
         <translation>Earmark konnte nicht starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="771" />
+        <location filename="../../app/gui/main_window.py" line="784" />
         <source>Already transcribed</source>
         <translation>Schon transkribiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="772" />
+        <location filename="../../app/gui/main_window.py" line="785" />
         <source>{0} was already transcribed with these settings.</source>
         <translation>{0} wurde mit diesen Einstellungen schon transkribiert.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="775" />
+        <location filename="../../app/gui/main_window.py" line="788" />
         <source>Transcribe again</source>
         <translation>Noch einmal transkribieren</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="809" />
+        <location filename="../../app/gui/main_window.py" line="822" />
         <source>Earmark keeps running</source>
         <translation>Earmark läuft weiter</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="809" />
+        <location filename="../../app/gui/main_window.py" line="822" />
         <source>Jobs continue in the background.</source>
         <translation>Die Aufträge laufen im Hintergrund weiter.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="820" />
+        <location filename="../../app/gui/main_window.py" line="833" />
         <source>Stopping workers…</source>
         <translation>Worker werden beendet…</translation>
     </message>
@@ -1466,7 +1489,7 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
     </message>
     <message>
         <location filename="../../app/gui/people_dialog.py" line="24" />
-        <location filename="../../app/gui/people_dialog.py" line="94" />
+        <location filename="../../app/gui/people_dialog.py" line="95" />
         <source>Forget</source>
         <translation>Vergessen</translation>
     </message>
@@ -1477,36 +1500,45 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
     </message>
     <message>
         <location filename="../../app/gui/people_dialog.py" line="48" />
-        <source>{0} — {1} recording(s)</source>
-        <translation>{0} — {1} Aufnahme(n)</translation>
+        <source>{0} — 1 recording</source>
+        <translation>{0} — 1 Aufnahme</translation>
     </message>
     <message>
-        <location filename="../../app/gui/people_dialog.py" line="52" />
+        <location filename="../../app/gui/people_dialog.py" line="49" />
+        <source>{0} — {1} recordings</source>
+        <translation>{0} — {1} Aufnahmen</translation>
+    </message>
+    <message>
+        <source>{0} — {1} recording(s)</source>
+        <translation type="vanished">{0} — {1} Aufnahme(n)</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/people_dialog.py" line="53" />
         <source>No one yet: name a speaker in a transcript.</source>
         <translation>Noch niemand: Geben Sie einem Sprecher in einem Transkript einen Namen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/people_dialog.py" line="70" />
+        <location filename="../../app/gui/people_dialog.py" line="71" />
         <source>Rename</source>
         <translation>Umbenennen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/people_dialog.py" line="70" />
+        <location filename="../../app/gui/people_dialog.py" line="71" />
         <source>New name:</source>
         <translation>Neuer Name:</translation>
     </message>
     <message>
-        <location filename="../../app/gui/people_dialog.py" line="82" />
+        <location filename="../../app/gui/people_dialog.py" line="83" />
         <source>Merge</source>
         <translation>Zusammenführen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/people_dialog.py" line="82" />
+        <location filename="../../app/gui/people_dialog.py" line="83" />
         <source>{0} is the same person as:</source>
         <translation>{0} ist dieselbe Person wie:</translation>
     </message>
     <message>
-        <location filename="../../app/gui/people_dialog.py" line="94" />
+        <location filename="../../app/gui/people_dialog.py" line="95" />
         <source>Forget {0}? Their voice data is deleted; the names in your transcripts stay.</source>
         <translation>{0} vergessen? Die Stimmdaten werden gelöscht; die Namen in Ihren Transkripten bleiben.</translation>
     </message>
@@ -1514,12 +1546,12 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>ProgressDelegate</name>
     <message>
-        <location filename="../../app/gui/main_window.py" line="69" />
+        <location filename="../../app/gui/main_window.py" line="70" />
         <source>working…</source>
         <translation>in Arbeit…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="71" />
+        <location filename="../../app/gui/main_window.py" line="72" />
         <source>paused at {0}</source>
         <translation>angehalten bei {0}</translation>
     </message>
@@ -2028,6 +2060,7 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation>Entfernen</translation>
     </message>
     <message>
+        <location filename="../../app/gui/settings_dialog.py" line="358" />
         <location filename="../../app/gui/settings_dialog.py" line="368" />
         <source>Helper</source>
         <translation>Helfer</translation>
