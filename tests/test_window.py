@@ -451,6 +451,10 @@ def test_german_is_complete_in_the_window_the_queue_panel_the_settings_and_the_d
         settings.show()
         assert settings.api_key_line.text() and settings.api_state.text()
         settings.models.table.selectRow(0)
+        models = settings.models.table  # each word whole in the columns before About ("nicht heruntergela…")
+        cut = [models.item(r, c).text() for r in range(models.rowCount()) for c in range(models.columnCount() - 1)
+               if models.fontMetrics().horizontalAdvance(models.item(r, c).text()) > models.columnWidth(c)]
+        assert not cut, cut
         strings += shown_strings(settings, word_columns)
         export = ExportDialog(window.controller.settings, 1, str(corpus), window)
         qtbot.addWidget(export)

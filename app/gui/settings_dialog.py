@@ -568,6 +568,8 @@ class ModelsWidget(QWidget):
                 self.table.setItem(r, c, QTableWidgetItem(text))
             if row["name"] == selected:
                 self.table.selectRow(r)
+        for column in range(len(self.COLUMNS) - 1):  # whole words ("nicht heruntergeladen"); About takes the rest
+            self.table.resizeColumnToContents(column)
         self._enable()
 
     def selected(self) -> str | None:

@@ -1407,42 +1407,42 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation>Modelle werden nur auf Ihren Wunsch heruntergeladen; alles andere funktioniert offline.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="601" />
+        <location filename="../../app/gui/settings_dialog.py" line="603" />
         <source>Downloading {0}…</source>
         <translation>{0} wird heruntergeladen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="613" />
+        <location filename="../../app/gui/settings_dialog.py" line="615" />
         <source>The download failed: {0}</source>
         <translation>Der Download ist fehlgeschlagen: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="631" />
+        <location filename="../../app/gui/settings_dialog.py" line="633" />
         <source>Downloading {0}… {1:.0f} of {2:.0f} MB</source>
         <translation>{0} wird heruntergeladen… {1:.0f} von {2:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="641" />
+        <location filename="../../app/gui/settings_dialog.py" line="643" />
         <source>Download without a checksum?</source>
         <translation>Ohne Prüfsumme herunterladen?</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="642" />
+        <location filename="../../app/gui/settings_dialog.py" line="644" />
         <source>Download it anyway, trusting this server?</source>
         <translation>Trotzdem herunterladen und diesem Server vertrauen?</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="647" />
+        <location filename="../../app/gui/settings_dialog.py" line="649" />
         <source>{0} is downloaded. Press Use to transcribe or summarize with it.</source>
         <translation>{0} ist heruntergeladen. Mit „Verwenden“ transkribieren oder fassen Sie damit zusammen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="655" />
+        <location filename="../../app/gui/settings_dialog.py" line="657" />
         <source>{0} was deleted.</source>
         <translation>{0} wurde gelöscht.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="666" />
+        <location filename="../../app/gui/settings_dialog.py" line="668" />
         <source>{0} will be used from the next job (press OK to keep it).</source>
         <translation>{0} wird ab dem nächsten Auftrag verwendet (mit OK übernehmen).</translation>
     </message>
@@ -1944,11 +1944,11 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
     </message>
     <message>
         <source>Write their transcripts to this folder, mirroring the subfolders (empty: next to each recording)</source>
-        <translation>Ihre Transkripte in diesen Ordner schreiben, mit denselben Unterordnern (leer: neben jede Aufnahme)</translation>
+        <translation>Die Transkripte in diesen Ordner schreiben, mit denselben Unterordnern (leer: neben jeder Aufnahme)</translation>
     </message>
     <message>
         <source>Their formats</source>
-        <translation>Ihre Formate</translation>
+        <translation>Formate der Transkripte</translation>
     </message>
 </context>
 <context>
