@@ -221,12 +221,14 @@ def test_a_cancelled_stage_and_a_parts_failure_are_said_in_german_with_their_eng
 @pytest.mark.gui
 def test_a_number_in_a_sentence_is_written_as_the_windows_language_writes_it(qtbot):
     """The German walk (round 2): the no-words notice said "1 Sprecher war insgesamt 0.4 s lang zu
-    hören", an English decimal point in a German sentence. The German window writes "0,4 s";
-    English and the store keep "0.4"; a value that is no number keeps its points."""
+    hören", an English decimal point in a German sentence, and the queue panel's run times "7.9 s".
+    The German window writes "0,4 s" and "7,9 s"; English and the store keep "0.4"; a value that
+    is no number keeps its points."""
     from PySide6.QtWidgets import QApplication
 
     from app.gui import i18n
     from app.gui.messages import words
+    from app.gui.queue_panel.tasks_model import secs
 
     heard = messages.say("no-words-one", seconds="0.4", first="small.en", second="distil-small.en")
     assert "for 0.4 s in all" in words(heard) and "0.4 s" in heard.text
@@ -234,9 +236,10 @@ def test_a_number_in_a_sentence_is_written_as_the_windows_language_writes_it(qtb
     try:
         assert "insgesamt 0,4 s lang zu hören" in words(heard), words(heard)
         assert "etwa small.en oder distil-small.en" in words(heard)  # names keep their points
+        assert secs(7.94) == "7,9 s" and secs(0.25) == "250 ms"
     finally:
         i18n.remove(QApplication.instance(), translators)
-    assert "for 0.4 s in all" in words(heard)
+    assert "for 0.4 s in all" in words(heard) and secs(7.94) == "7.9 s"
 
 
 @pytest.mark.gui

@@ -298,7 +298,7 @@ class Tracing(QTranslator):
 # times, the queue, task and model names, languages by their own names.
 DATA = re.compile("|".join((
     r"^[\W\d_]*$", r"^(txt|srt|vtt|json|md|tsv)$", r"^[\w.\- ()]+\.(flac|mp3|wav|md|txt)$", r"@", r"^earmark\.",
-    r"^(transcribe|nlp|index|cleanup|helper|diarize|summarize|translate)$", r"^\d+(\.\d+)?\s*(×|MB|ms|s)$",
+    r"^(transcribe|nlp|index|cleanup|helper|diarize|summarize|translate)$", r"^\d+([.,]\d+)?\s*(×|MB|ms|s)$",
     r"\(\w\w\)$", r"^(tiny|base|small|medium|large|distil|qwen|llama|gemma)[\w.\-]*$", r"^(prefork|solo)")))
 
 

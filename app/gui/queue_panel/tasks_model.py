@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QModelIndex, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QLocale, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from app.gui.jobs_model import source_text, word
@@ -31,7 +31,7 @@ def when(ts: float | None) -> str:
 def secs(value: float | None) -> str:
     if value is None:
         return ""
-    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.1f} s"
+    return f"{value * 1000:.0f} ms" if value < 1 else f"{QLocale().toString(float(value), 'f', 1)} s"  # "7,9 s" in German
 
 
 def _wait(r: dict) -> float | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from typing import Callable
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -113,7 +113,7 @@ class WorkersTab(QWidget):
                       else self.tr("never"),
                       ", ".join(w["queues"] or []) if w["queues"] is not None else "?",
                       f"{w['pool'] or '?'} ×{w['concurrency'] or '?'}", str(w["active"]), str(w["processed"]),
-                      str(w["failed"]), " ".join(f"{x:.2f}" for x in w["load"]) if w["load"] else "",
+                      str(w["failed"]), " ".join(QLocale().toString(float(x), "f", 2) for x in w["load"]) if w["load"] else "",
                       f"{w['memory_mb']:.0f} MB" if w["memory_mb"] else "", w["model"] or "",
                       "" if w["restarts"] is None else str(w["restarts"]), self._last_change(w["hostname"]))
             for j, value in enumerate(values):
