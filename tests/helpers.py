@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import socket
+import sys
 import threading
 import time
 import uuid
@@ -26,6 +27,12 @@ def wait_until(predicate, timeout: float = 60.0, interval: float = 0.05, message
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:.0f} s waiting for {message}")
         tick.wait(interval)
+
+
+def waiting_to_write(thread) -> bool:
+    """*thread* waits for SQLite's write lock (in ``Database.transaction``)."""
+    frame = sys._current_frames().get(thread.ident)
+    return frame is not None and frame.f_code.co_name == "transaction"
 
 
 def normalize(text: str) -> str:

@@ -11,7 +11,7 @@ import pytest
 from app.runtime.queues import depths
 from app.store import jobstore as js
 from app.store.jobstore import JobStore
-from tests.helpers import wait_until, wer
+from tests.helpers import wait_until, waiting_to_write, wer
 from tests.long_audio import MEETINGS, long_file, long_reference
 from tests.test_resilience import kill_app, open_stack
 
@@ -213,12 +213,6 @@ def test_two_processes_joined_to_the_stack_finish_a_chunked_transcription_once(t
     assert stores[1].transcript(job_id)["text"] == "part 0 part 1"
     for store in stores:
         store.close()
-
-
-def waiting_to_write(thread) -> bool:
-    """*thread* waits for SQLite's write lock (in ``Database.transaction``)."""
-    frame = sys._current_frames().get(thread.ident)
-    return frame is not None and frame.f_code.co_name == "transaction"
 
 
 def test_two_processes_joined_to_the_stack_send_a_plans_chunks_once(tmp_path):

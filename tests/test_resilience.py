@@ -365,6 +365,59 @@ def test_reconcile_takes_finished_results_and_requeues_lost_tasks(data_dir, corp
         sup.stop()
 
 
+@pytest.mark.parametrize("chunk", [None, 0], ids=["stage", "chunk"])
+def test_two_processes_joined_to_the_stack_send_a_lost_task_again_once(data_dir, tmp_path, monkeypatch, chunk):
+    """Every process joined to the stack (the window beside ``earmark serve``) looks for lost
+    tasks at each poll. Two that found the same task lost in the same moment both sent it
+    again: it ran twice, and the later task id won. Now one of them does
+    (``JobStore.take_lost``). Two services on two store connections to one file stand for the
+    two processes, on one real broker with no workers (nothing takes the task sent again,
+    so the broker shows every send); a third connection holds SQLite's write lock until both
+    have found the task lost and wait to record it."""
+    import sqlite3
+
+    from app.runtime.queues import task_ids_in_broker
+    from tests.helpers import waiting_to_write
+
+    monkeypatch.setattr("app.jobs.service.LOST_AFTER_SECONDS", 0.0)  # lost at the first look: not the grace time under test
+    data = DataDir.resolve(data_dir)
+    sup = Supervisor(data, roles=())
+    sup.start()
+    stores = [JobStore(data.database), JobStore(data.database)]
+    try:
+        recording = tmp_path / "talk.wav"  # no worker runs: never read
+        job_id = stores[0].create_job(str(recording), stages=["transcribe", "index"], options={})
+        lost = uuid.uuid4().hex  # recorded as sent; the broker never held it (killed before its AOF had it)
+        if chunk is None:
+            stores[0].update_stage(job_id, "transcribe", state=js.QUEUED, task_id=lost, queued_at=time.time())
+        else:  # a long file's chunk
+            stores[0].update_stage(job_id, "transcribe", state=js.RUNNING, task_id=uuid.uuid4().hex,
+                                   queued_at=time.time())
+            stores[0].save_chunk_plan(job_id, [{"index": 0, "start": 0.0, "end": 600.0, "regions": []}])
+            stores[0].update_chunk(job_id, 0, state=js.QUEUED, task_id=lost)
+        services = [JobService(store, sup.celery) for store in stores]
+        writer = sqlite3.connect(data.database, isolation_level=None)
+        writer.execute("BEGIN IMMEDIATE")
+        polls = [threading.Thread(target=service.poll) for service in services]
+        for poll in polls:
+            poll.start()
+        try:
+            wait_until(lambda: all(waiting_to_write(poll) for poll in polls), 30,
+                       message="both processes to find the task lost")
+        finally:
+            writer.execute("ROLLBACK")
+            writer.close()
+        for poll in polls:
+            poll.join(timeout=60)
+        now = stores[1].stage(job_id, "transcribe") if chunk is None else stores[1].chunk(job_id, 0)
+        assert task_ids_in_broker(sup.celery) == {now["task_id"]} and now["task_id"] != lost  # sent again, once
+        assert [e["kind"] for e in stores[1].events(task_id=lost)].count("lost") == 1
+    finally:
+        for store in stores:
+            store.close()
+        sup.stop()
+
+
 def test_a_next_stage_not_sent_before_the_app_stopped_is_sent_at_start(data_dir, corpus):
     data = DataDir.resolve(data_dir).ensure()
     store = JobStore(data.database)

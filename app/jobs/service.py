@@ -512,7 +512,8 @@ class JobService:
         """A task the store has as queued or running that the broker does not hold and
         that has no result, for LOST_AFTER_SECONDS in a row, was lost (a broker killed
         before its append-only file had it): it is recorded as lost and sent again, so no
-        one waits for it for ever. (A message on its way from a queue to a worker is in
+        one waits for it for ever; by one process only of those joined to the stack
+        (``JobStore.take_lost``: both see it lost, and it ran twice). (A message on its way from a queue to a worker is in
         neither place for a moment: hence the grace time.)"""
         from app.runtime.queues import task_ids_in_broker
 
@@ -531,10 +532,11 @@ class JobService:
             if now - since < LOST_AFTER_SECONDS:
                 continue
             job_id, stage, detail, resend = candidates[task_id]
+            del self._missing[task_id]
+            if not self.store.take_lost(task_id, job_id, stage, (detail or {}).get("chunk")):
+                continue  # another process joined to the stack sends it again (or it has moved on)
             log.warning("task %s of job %s (%s) is neither in the broker nor done; sending it again",
                         task_id, job_id, stage)
-            self.store.add_event(task_id, "lost", time.time(), job_id=job_id, stage=stage, detail=detail)
-            del self._missing[task_id]
             resend()
             resent += 1
         return resent

@@ -428,6 +428,21 @@ class JobStore(SpeakerStore, TaskHistory, WatchLedger):
             sql += " AND state NOT IN ('done')"
         with self.transaction() as db:
             return db.execute(sql, params).rowcount > 0
+
+    def take_lost(self, task_id: str, job_id: str, stage: str, chunk: int | None = None) -> bool:
+        """Record a lost task (``JobService._resend_lost``) once: True for the one process joined
+        to the stack that is to send it again. In the same write the stage (or chunk) gets a
+        new task id that no task has yet: the other process finds its lost task replaced and
+        sends nothing, and should this one stop before its resend, the new id is found lost in
+        its turn. False when the stage or chunk has moved on (replaced, ended, cancelled)."""
+        table, key, where = ("stages", "name", stage) if chunk is None else ("chunks", "idx", chunk)
+        with self.transaction() as db:
+            taken = db.execute(f"UPDATE {table} SET task_id=? WHERE job_id=? AND {key}=? AND task_id=? "
+                               "AND state IN (?,?)", (uuid.uuid4().hex, job_id, where, task_id, *ACTIVE)).rowcount
+            if taken:
+                self.add_event(task_id, "lost", time.time(), job_id=job_id, stage=stage,
+                               detail=None if chunk is None else {"chunk": chunk})
+        return bool(taken)
     # --- what stages produce ----------------------------------------------------
     # Each stage's result kind (``workers.stages.Stage.stores``) has save_<kind>(job_id,
     # result) and describe_<kind>(job_id) (one line for the queue panel's task detail).
