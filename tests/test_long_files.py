@@ -253,3 +253,50 @@ def test_two_processes_joined_to_the_stack_send_a_plans_chunks_once(tmp_path):
     assert len(sent()) == 3 and {c["state"] for c in stores[1].chunks(job_id)} == {js.QUEUED}
     for store in stores:
         store.close()
+
+
+def test_two_processes_joined_to_the_stack_send_a_pending_chunk_once(tmp_path):
+    """Every process joined to the stack sends, at each poll, the chunks that wait to be sent
+    (``JobService.send_pending``: a plan's chunks while the process that saved it is still
+    sending them, chunks whose audio waited for room in the broker). Two that read the same
+    chunk waiting both sent it, and it was transcribed twice (the later task id won). A chunk
+    is now recorded as sent only while it still has the task id it was read with, and only
+    the process whose write took sends it. Two store connections stand for the two
+    processes, the planner sending its chunks and the other's poll; a third holds SQLite's
+    write lock until both have read the chunks and wait to record them. Tasks go to kombu's
+    in-memory broker (what is counted is the sends, each recorded in the task history)."""
+    import sqlite3
+    import threading
+
+    from celery import Celery
+
+    from app.jobs.chunkflow import ChunkFlow
+    from app.jobs.dispatch import Dispatcher
+
+    path = tmp_path / "earmark.db"
+    stores = [JobStore(path), JobStore(path)]
+    job_id = stores[0].create_job("/long.wav", stages=["transcribe", "index"], duration_seconds=30.0)
+    stores[0].update_stage(job_id, "transcribe", state=js.RUNNING)
+    stores[0].save_chunk_plan(job_id, [{"index": i, "start": 10.0 * i, "end": 10.0 * (i + 1), "regions": []}
+                                       for i in range(3)])
+    broker = Celery("two-processes", broker="memory://")
+    planner, other = (ChunkFlow(store, Dispatcher(store, broker)) for store in stores)
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    senders = [threading.Thread(target=planner.send_chunks, args=(job_id,)),
+               threading.Thread(target=other.send_chunks, args=(job_id,), kwargs={"only": (js.PENDING,)})]
+    for sender in senders:
+        sender.start()
+    try:
+        wait_until(lambda: all(waiting_to_write(s) for s in senders), 20, message="both to wait to write")
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    for sender in senders:
+        sender.join(timeout=30)
+    sent = {t["task_id"] for t in stores[1].task_rows() if t["job_id"] == job_id}
+    assert len(sent) == 3
+    assert {c["task_id"] for c in stores[1].chunks(job_id)} == sent
+    assert {c["state"] for c in stores[1].chunks(job_id)} == {js.QUEUED}
+    for store in stores:
+        store.close()

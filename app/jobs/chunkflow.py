@@ -114,7 +114,7 @@ class ChunkFlow:
         self.dispatch.publish(CHUNK_TASK, job["id"], STAGE,
                               [job["id"], job["path"], chunk["idx"], chunk["start"], chunk["end"],
                                json.loads(chunk["regions"]), options],
-                              chunk=chunk["idx"], priority=priority)
+                              chunk=chunk["idx"], replaces=chunk["task_id"], priority=priority)
         return True
 
     # --- audio through the broker (helpers) --------------------------------------------
@@ -327,5 +327,6 @@ class ChunkFlow:
     def in_flight(self) -> dict:
         """Task id → (job id, stage, detail, how to send it again), for the lost-task check."""
         return {chunk["task_id"]: (chunk["job_id"], STAGE, {"chunk": chunk["idx"]},
-                                   lambda c=chunk: self.send_chunk(self.store.job(c["job_id"]), c))
+                                   lambda c=chunk: self.send_chunk(self.store.job(c["job_id"]),
+                                                                   self.store.chunk(c["job_id"], c["idx"])))
                 for chunk in self.store.active_chunks() if chunk["task_id"]}

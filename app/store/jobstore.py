@@ -18,6 +18,7 @@ from workers.stages import stage as _stage
 PENDING, QUEUED, RUNNING, DONE, FAILED, CANCELLED, PAUSED = (
     "pending", "queued", "running", "done", "failed", "cancelled", "paused")
 ACTIVE = (QUEUED, RUNNING)
+ANY_TASK = object()  # update_chunk's if_task: whatever task id the chunk has
 FINAL = (DONE, FAILED, CANCELLED)
 # When more passages than this hold the words of a search (a word in most of them: "the",
 # "and", "we"), it ranks the newest this many of them: ranking all 348,000 that hold "the"
@@ -420,12 +421,19 @@ class JobStore(SpeakerStore, TaskHistory, WatchLedger):
     def active_chunks(self) -> list[dict]:
         return [dict(r) for r in self._q("SELECT * FROM chunks WHERE state IN (?,?) ORDER BY job_id, idx", ACTIVE)]
 
-    def update_chunk(self, job_id: str, idx: int, *, only_if_active: bool = False, **fields) -> bool:
+    def update_chunk(self, job_id: str, idx: int, *, only_if_active: bool = False, if_task=ANY_TASK,
+                     **fields) -> bool:
+        """False if nothing changed. *if_task*: only while the chunk still has that task id
+        (None: none), as it was read: of two processes joined to the stack that send it at
+        once, one records it (``Dispatcher.publish``)."""
         cols = ", ".join(f"{k}=?" for k in fields)
         sql = f"UPDATE chunks SET {cols} WHERE job_id=? AND idx=?"
         params = [*fields.values(), job_id, idx]
         if only_if_active:
             sql += " AND state NOT IN ('done')"
+        if if_task is not ANY_TASK:
+            sql += " AND task_id IS ?"
+            params.append(if_task)
         with self.transaction() as db:
             return db.execute(sql, params).rowcount > 0
 
