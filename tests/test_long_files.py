@@ -2,6 +2,7 @@
 on the four corpus meetings joined into one 342 s file (cut into ~90 s chunks here;
 a real install chunks from 15 minutes, in 5-minute chunks)."""
 
+import functools
 import json
 import subprocess
 import sys
@@ -11,7 +12,7 @@ import pytest
 from app.runtime.queues import depths
 from app.store import jobstore as js
 from app.store.jobstore import JobStore
-from tests.helpers import wait_until, waiting_to_write, wer
+from tests.helpers import wait_until, waiting_to_write, wer, write_at_once
 from tests.long_audio import MEETINGS, long_file, long_reference
 from tests.test_resilience import kill_app, open_stack
 
@@ -178,9 +179,6 @@ def test_two_processes_joined_to_the_stack_finish_a_chunked_transcription_once(t
     the stage after it, while the speakers were still being found: the notes without them.)
     Two store connections stand for the two processes (SQLite locks them alike); a third
     holds the write lock until both have read that the transcription is still running."""
-    import sqlite3
-    import threading
-
     from app.jobs.chunkflow import ChunkFlow
 
     path = tmp_path / "earmark.db"
@@ -195,19 +193,7 @@ def test_two_processes_joined_to_the_stack_finish_a_chunked_transcription_once(t
             {"language": "en", "model": "tiny.en", "text": said["text"], "segments": [said]}))
     transcribed = []
     flows = [ChunkFlow(store, None, on_transcribed=transcribed.append) for store in stores]
-    writer = sqlite3.connect(path, isolation_level=None)
-    writer.execute("BEGIN IMMEDIATE")
-    threads = [threading.Thread(target=flow.maybe_join, args=(job_id,)) for flow in flows]
-    for thread in threads:
-        thread.start()
-
-    try:
-        wait_until(lambda: all(waiting_to_write(t) for t in threads), 20, message="both to wait to write")
-    finally:
-        writer.execute("ROLLBACK")
-        writer.close()
-    for thread in threads:
-        thread.join(timeout=30)
+    write_at_once(path, [functools.partial(flow.maybe_join, job_id) for flow in flows])
     assert transcribed == [job_id]
     assert stores[1].stage(job_id, "transcribe")["state"] == js.DONE
     assert stores[1].transcript(job_id)["text"] == "part 0 part 1"
@@ -265,9 +251,6 @@ def test_two_processes_joined_to_the_stack_send_a_pending_chunk_once(tmp_path):
     processes, the planner sending its chunks and the other's poll; a third holds SQLite's
     write lock until both have read the chunks and wait to record them. Tasks go to kombu's
     in-memory broker (what is counted is the sends, each recorded in the task history)."""
-    import sqlite3
-    import threading
-
     from celery import Celery
 
     from app.jobs.chunkflow import ChunkFlow
@@ -281,19 +264,8 @@ def test_two_processes_joined_to_the_stack_send_a_pending_chunk_once(tmp_path):
                                        for i in range(3)])
     broker = Celery("two-processes", broker="memory://")
     planner, other = (ChunkFlow(store, Dispatcher(store, broker)) for store in stores)
-    writer = sqlite3.connect(path, isolation_level=None)
-    writer.execute("BEGIN IMMEDIATE")
-    senders = [threading.Thread(target=planner.send_chunks, args=(job_id,)),
-               threading.Thread(target=other.send_chunks, args=(job_id,), kwargs={"only": (js.PENDING,)})]
-    for sender in senders:
-        sender.start()
-    try:
-        wait_until(lambda: all(waiting_to_write(s) for s in senders), 20, message="both to wait to write")
-    finally:
-        writer.execute("ROLLBACK")
-        writer.close()
-    for sender in senders:
-        sender.join(timeout=30)
+    write_at_once(path, [functools.partial(planner.send_chunks, job_id),
+                         functools.partial(other.send_chunks, job_id, only=(js.PENDING,))])
     sent = {t["task_id"] for t in stores[1].task_rows() if t["job_id"] == job_id}
     assert len(sent) == 3
     assert {c["task_id"] for c in stores[1].chunks(job_id)} == sent

@@ -374,10 +374,8 @@ def test_two_processes_joined_to_the_stack_send_a_lost_task_again_once(data_dir,
     two processes, on one real broker with no workers (nothing takes the task sent again,
     so the broker shows every send); a third connection holds SQLite's write lock until both
     have found the task lost and wait to record it."""
-    import sqlite3
-
     from app.runtime.queues import task_ids_in_broker
-    from tests.helpers import waiting_to_write
+    from tests.helpers import write_at_once
 
     monkeypatch.setattr("app.jobs.service.LOST_AFTER_SECONDS", 0.0)  # lost at the first look: not the grace time under test
     data = DataDir.resolve(data_dir)
@@ -395,20 +393,7 @@ def test_two_processes_joined_to_the_stack_send_a_lost_task_again_once(data_dir,
                                    queued_at=time.time())
             stores[0].save_chunk_plan(job_id, [{"index": 0, "start": 0.0, "end": 600.0, "regions": []}])
             stores[0].update_chunk(job_id, 0, state=js.QUEUED, task_id=lost)
-        services = [JobService(store, sup.celery) for store in stores]
-        writer = sqlite3.connect(data.database, isolation_level=None)
-        writer.execute("BEGIN IMMEDIATE")
-        polls = [threading.Thread(target=service.poll) for service in services]
-        for poll in polls:
-            poll.start()
-        try:
-            wait_until(lambda: all(waiting_to_write(poll) for poll in polls), 30,
-                       message="both processes to find the task lost")
-        finally:
-            writer.execute("ROLLBACK")
-            writer.close()
-        for poll in polls:
-            poll.join(timeout=60)
+        write_at_once(data.database, [JobService(store, sup.celery).poll for store in stores])
         now = stores[1].stage(job_id, "transcribe") if chunk is None else stores[1].chunk(job_id, 0)
         assert task_ids_in_broker(sup.celery) == {now["task_id"]} and now["task_id"] != lost  # sent again, once
         assert [e["kind"] for e in stores[1].events(task_id=lost)].count("lost") == 1
