@@ -1328,3 +1328,61 @@ def test_a_question_that_a_reply_a_sentence_later_does_not_know_is_open():
     assert minutes.kinds.get(0) == "questions" and minutes.kinds.get(3) is None, minutes.kinds
     open_ = [line.text for line in minutes.notes(["Open questions"])["Open questions"]]
     assert open_ == ["Who looks after bar at summer fete this year?"], open_
+
+
+def test_taking_one_of_the_things_just_weighed_is_a_decision_not_a_task():
+    """Round 18: "We'll take the quartz." after the quartz and the oak were weighed is a choice,
+    so a decision; "we'll take" something somewhere, or something nobody weighed, stays a task."""
+    from workers.engines.minutes import Minutes
+
+    minutes = Minutes(said("The small marquee holds sixty guests and costs four hundred pounds.",
+                           "The big one holds a hundred but costs twice as much.",
+                           "We'll take the small marquee.",
+                           "We'll take the folding chairs to the church hall on Friday.",
+                           "We'll take the spare keys."))
+    assert [minutes.kinds.get(i) for i in range(3, 5)] == ["actions", "actions"], minutes.kinds
+    assert minutes.kinds.get(2) == "decisions", minutes.kinds
+    assert minutes.shorten(minutes.all[2], "decisions") == "Take small marquee."
+
+
+def test_leave_to_go_ahead_and_a_thing_put_off_to_a_later_time_are_decisions():
+    """Round 18: "…, so go ahead." gives leave to go on, and "The noticeboard can wait until the
+    autumn." puts a thing off: both decisions. A go-ahead keeps what it goes ahead with; a person
+    who can wait, or a matter put off to the next meeting, decides nothing."""
+    from workers.engines.minutes import Minutes
+
+    minutes = Minutes(said("The boathouse roof leaks over the canoe racks again.",
+                           "It has to be fixed before the season starts, so go ahead.",
+                           "The new noticeboard can wait until the autumn.",
+                           "We can wait until Friday for the second quote.",
+                           "The rota question can wait until the next meeting."))
+    assert [minutes.kinds.get(i) for i in range(5)] == [None, "decisions", "decisions", None, None], minutes.kinds
+    assert minutes.shorten(minutes.all[1], "decisions") == "It has to be fixed before season starts, so go ahead."
+    summary = {o for s in minutes.all for o in minutes.clauses(s, "summary")}
+    assert "Go ahead." not in summary and "So go ahead." not in summary, summary
+
+
+def test_a_choice_nobody_has_made_is_open_and_a_last_point_from_me_is_an_opener():
+    """Round 18: "nobody has picked a caterer" leaves a choice to make, without "yet" too, and the
+    line drops "One more thing from me:"; nobody complaining is no question."""
+    from workers.engines.minutes import Minutes
+
+    minutes = Minutes(said("The open day is on the ninth of May in the main hall.",
+                           "One more thing from me: nobody has picked a caterer for the open day.",
+                           "Nobody has complained about the parking this year."))
+    assert [minutes.kinds.get(i) for i in range(3)] == [None, "questions", None], minutes.kinds
+    assert minutes.shorten(minutes.all[1], "questions") == "Nobody has picked caterer for open day."
+
+
+def test_thanks_said_after_a_greeting_and_the_people_greeted_is_a_courtesy():
+    """Round 18: "Evening, all of you, and thanks, Marek, for hosting us again." says no fact:
+    the courtesy filter looks past every greeting and name said in front of the thanks, and a
+    line that starts "Thanks, Marek," is a courtesy too."""
+    from workers.engines.minutes import Minutes
+
+    minutes = Minutes(said("Evening, all of you, and thanks, Marek, for hosting us again.",
+                           "The ferry timetable changes on the first of June.",
+                           "The last crossing will leave at nine instead of ten."))
+    assert minutes.clauses(minutes.all[0], "summary") == []
+    summary = minutes.notes(["Summary"])["Summary"]
+    assert summary and not any("thanks" in line.text.lower() for line in summary), summary

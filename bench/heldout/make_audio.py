@@ -68,7 +68,10 @@ VOICES = {"Lena": ("en-us+f3", 165), "Omar": ("en-gb", 155), "Priya": ("en-gb-x-
           "Solveig": ("en-gb-scotland+Andrea", 165), "Kwame": ("en-gb-x-gbcwmd+adam", 155),
           # meeting23_kitchen_refit
           "Dominic": ("en-gb+benjamin", 155), "Petra": ("en-us+anika", 165),
-          "Callum": ("en-gb-scotland+edward", 150), "Ifeoma": ("en-029+shelby", 160)}
+          "Callum": ("en-gb-scotland+edward", 150), "Ifeoma": ("en-029+shelby", 160),
+          # meeting24_hospital_discharge
+          "Hattie": ("en-gb-x-rp+aunty", 160), "Rowan": ("en-us+travis", 150),
+          "Delphine": ("en-gb-x-gbclan+f5", 165), "Iain": ("en-gb-scotland+michel", 155)}
 
 
 def main(name: str = "meeting5_volunteer_fair") -> None:

@@ -81,10 +81,17 @@ PENDING = re.compile(r"\b(?:a decision on|decide (?:on|whether|if|by|between)|ne
                      r"(?:have|has)(?:n't| not)(?: yet)? decided|not (?:yet )?decided|undecided|to be decided|"
                      rf"(?:have|has|had)(?:n't| not)(?: yet)? {SETTLE}(?! to\b)|not (?:yet )?{SETTLE} (?:yet|on)\b|"
                      rf"still (?:need|needs|have|has) to {SETTLE}|"
+                     # "Nobody has picked the paint.": a choice nobody has made yet is still to make
+                     rf"(?:nobody|no one|no-one) (?:has|have)(?: yet)? (?:{SETTLE}|chosen|picked|made (?:a|the) "
+                     r"(?:choice|decision)|made up (?:their|our) minds?)(?! to\b)|"
                      r"open question|still open|what if|(?:i am|i'm|we are|we're) not sure (?:whether|if|how|what|"
                      r"when|who)|unclear (?:whether|if|how|who)|"
                      r"(?:we|nobody|no one) (?:still )?(?:don't|do not|doesn't|does not) (?:yet )?know (?:is |yet )?"
                      r"(?:whether|if|yet|how|who|what|when|where|which)|tbd)\b", re.I)
+# "so go ahead", "then you can go ahead": leave to go on, the last words of a sentence
+GO_AHEAD = r"(?:(?:so|then|okay|ok|yes|right)[,]?\s+)?(?:(?:you|we) can\s+)?go ahead[.!]?$"
+# "the annual meeting", "the next session": a later meeting a matter is put off to
+MEETING = r"the (?:annual|general|yearly|monthly|next) (?:general )?(?:meeting|session|review)"
 # "Let's find out", "let's think about it", "let's ask around": looking into a matter decides nothing
 INQUIRE = (r"find out|think|wait|check|look into|consider|sleep on|ask around|figure|work out|keep (?:thinking|"
            r"looking|asking)")
@@ -101,7 +108,14 @@ DECIDED = re.compile(r"\b(?:agreed|decided|settled on|signed off|approved|the de
                      # "Fine, sixty it is.", "Saturday it is then.": the choice, confirmed
                      r"(?:^|,\s+)(?!(?:that|this|what|which|there|here|so|as|how|who|where|when|whatever|i|we|you|"
                      r"they|he|she|it|yes|yeah|no|well|maybe|perhaps|sure|if|because|whether|though)\b)"
-                     r"\w+(?:[ -]\w+){0,2} it is(?: then)?[.!]?$",
+                     r"\w+(?:[ -]\w+){0,2} it is(?: then)?[.!]?$|"
+                     # "The rail has to be fixed, so go ahead.": leave to go on, given as the sentence's end
+                     rf"(?:^|,\s+){GO_AHEAD}|"
+                     # "The porch can wait until the summer.": a thing (not a person) put off to a later time
+                     r"^(?:(?:okay|ok|so|then|well|right|and|but)[,.]?\s+)*"
+                     r"(?!(?:i|we|you|they|he|she|everyone|everybody)\b)(?:[\w'-]+\s+){1,4}"
+                     r"(?:can|could|will have to|has to|must|should)\s+wait\s+(?:until|till|for|after)\s+"
+                     rf"(?!later\b|next time\b|{MEETING})",
                      re.I)
 PROPOSED = re.compile(r"\b(?:i|we)(?:'d)?(?: \w+)? (?:suggest|propose|prefer|recommend)\b|\btop priority\b|"
                       r"\bi(?:'d| would)? say (?:we|let's)\b|"
@@ -195,6 +209,12 @@ PLAN = re.compile(r"^(?:(?:okay|ok|right|fine|good|all right|alright|so|and)[,.]
                   r"([a-z]{2,})\b(?!['’])", re.IGNORECASE)
 PLAN_BOUND = re.compile(r"\b(?:now|until|till|unless|only if|from now on|for now|first)\b|^(?:\w+,\s+)?if\b",
                         re.IGNORECASE)
+# "We'll take the quartz.", "Let's go for the pale tiles.": a choice said as what the group takes, with
+# nothing after what it takes; a decision when what it takes was named just before (``chosen``)
+CHOICE = re.compile(r"^(?:(?:okay|ok|right|fine|good|so|then|well|all right|alright)[,.]?\s+)*"
+                    r"(?:we(?:'ll|’ll| will)?|let's)\s+(?:take|choose|pick|go for|opt for|settle for)\s+"
+                    r"(?:the|that|those|these)\s+((?:[\w'-]+\s+){0,2}[\w'-]+)(?:,?\s+then)?[.!]?$", re.I)
+CHOICE_BACK = 3  # sentences back where what is chosen was named
 ORDINAL = re.compile(r"^(?:and\s+)?(first(?:ly)?|second(?:ly)?|third(?:ly)?|fourth|fifth|next|then|finally|"
                      r"lastly|last)\b,?\s*", re.I)
 # the word after "First," that makes an item an instruction ("First, call …"), not a report
@@ -210,8 +230,6 @@ ENUMERATED = re.compile(r"\bfirst\b.*,\s+(?:and\s+)?(?:then|next|second|after th
                         re.I)
 ANNOUNCED_LIST = re.compile(r"\b(?:follow[- ]?up actions?|next steps|action items?|to-?dos?|actions? (?:for|from) "
                             r"(?:this|the) meeting|(?:two|three|four|five|\d) actions|for next time)\b", re.I)
-# "the annual meeting", "the next session": a later meeting a matter is put off to
-MEETING = r"the (?:annual|general|yearly|monthly|next) (?:general )?(?:meeting|session|review)"
 UNKNOWN = re.compile(r"\b(?:(?:do not|don't|doesn't|does not|didn't) know|no idea|not sure|no answer|"
                      # "Nobody has offered yet.", "Not yet.": nobody has taken it on
                      r"(?:nobody|no one|no-one) (?:yet|knows|(?:has|have) \w+ yet)|^(?:no,?\s+)?not yet|"
@@ -227,6 +245,9 @@ UNKNOWN = re.compile(r"\b(?:(?:do not|don't|doesn't|does not|didn't) know|no ide
 SKIP = re.compile(r"^(?:thanks?(?!\s+to\s+[^,.!?]{1,60},\s+\S)|thank you|good (?:morning|afternoon|evening)|hello|hi|"
                   r"welcome|okay\.?$|ok\.?$)\b", re.I)
 PAST = re.compile(r"\b(?:was|were|had|did)\b", re.I)
+# "Morning, ", "both of you, ", "and ": a greeting or an address said before what a sentence says
+ADDRESS = re.compile(r"^(?:and\s+)?[^,.!?:;]{1,20},\s+(?:and\s+)?")
+ADDRESSES = 3  # of them, at most, before a courtesy
 
 # --- shortening within the grounding rule: whole clauses and openers dropped -------------
 CLAUSE = re.compile(r",\s+(?=(?:and|but|so|which|because|although|though|since|while|whereas|even if|"
@@ -239,8 +260,8 @@ OPENER = re.compile(rf"^(?:(?:so|okay|ok|well|now|and|but|also|however|unfortuna
                     rf"{CLOSING})\b,?\s+|"
                     r"(?:first|second|third|fourth|fifth|last)(?:ly)?,\s+|"
                     r"(?:good|great|right|alright|all right|yes|yeah|sure),\s+|"
-                    rf"(?:{ADDING}|(?:the )?(?:good|great|bad) news(?: is(?: that)?)?|"
-                    r"(?:just )?a reminder)[,:]?\s+|"
+                    rf"(?:(?:{ADDING})(?: (?:from|for) (?:me|us|my side|our side|today|now))?|"
+                    r"(?:the )?(?:good|great|bad) news(?: is(?: that)?)?|(?:just )?a reminder)[,:]?\s+|"
                     r"(?:on|for|as for|regarding|about|in) the [\w -]{1,30}?,\s+|"
                     r"i think\s+|i believe\s+|i feel\s+|i would like\s+(?=a |an )|"
                     r"(?:a )?reminder that\s+|"
@@ -264,7 +285,9 @@ FILLER = re.compile(r"(?:,\s+|\s+|^)(?:um+|uh+|erm|er|hmm+|really|actually|basic
 RESTART = re.compile(r"\b(\w+(?:'\w+)?(?:\s+\w+(?:'\w+)?)?)(?:,|-|\s)\s*\1\b", re.I)
 REFERS_BACK = re.compile(r"^(?:so |and |but )?(?:that|this|those|these|it|they|them)\b|"
                          r"\b(?:on|about|of|to) (?:that|this|it|those|them)\b|\b(?:that|those|this) \w+ to\b|"
-                         r"\b(?:from|out of|in) there\b",  # "take it from there": the place said before
+                         r"\b(?:from|out of|in) there\b|"  # "take it from there": the place said before
+                         # "…, so go ahead": leave to go on with what was said before
+                         rf"^{GO_AHEAD}",
                          re.I)
 
 # a line that leans on the sentence before for who or what it is about
@@ -443,6 +466,20 @@ def markers(text: str) -> set[str]:
     said = re.finditer(rf"\d[\d.,:%]*|{NUMBER[3:]}|\b{WEEKDAY}\b|\b{MONTH}\b", text, re.I)
     found = {m.group(0).lower() for m in said}
     return found | {m.group(0).lower() for m in re.finditer(r"(?<=[a-z,] )[A-Z][a-z]+", text)}
+
+
+def courtesy(text: str) -> bool:
+    """Thanks, a greeting or a welcome, which say no fact: also after the greetings and names said
+    in front of it ("Morning, both of you, and thanks, Ifeoma, for coming over.")."""
+    rest = text
+    for _ in range(ADDRESSES + 1):
+        if SKIP.match(rest):
+            return True
+        address = ADDRESS.match(rest)
+        if not address:
+            return False
+        rest = rest[address.end():]
+    return False
 
 
 def agenda(text: str) -> bool:
@@ -900,7 +937,7 @@ class Minutes:
                 return "decisions" if PROPOSAL.match(text) or PROPOSAL.match(asked) or PROPOSED.search(text) \
                     else None
             return "questions" if self._open_question(i) else None
-        if DECIDED.search(text):
+        if DECIDED.search(text) or self._chosen(i):
             return "decisions"
         if COMMIT.search(text) or OFFER.search(text) or NAMED_COMMIT.search(text) and owner_of(text) \
                 or DELEGATED.search(text) or self._instruction(text):
@@ -924,6 +961,16 @@ class Minutes:
         if AGAINST.search(self.all[i].text):  # "Any objections?" "None from me.": nobody is against
             return bool(NOBODY_AGAINST.match(reply.text))
         return bool(AGREES.match(reply.text) and not negations_in(reply.text))
+
+    def _chosen(self, i: int) -> bool:
+        """ "We'll take the quartz." after "The quartz takes three weeks.": the group takes one of
+        the things just weighed, a choice and so a decision (not a task that takes something
+        somewhere: nothing may follow what is taken)."""
+        match = CHOICE.match(self.all[i].text)
+        if not match:
+            return False
+        taken = content_words(match.group(1))
+        return bool(taken) and any(taken & content_words(s.text) for s in self.all[max(0, i - CHOICE_BACK):i])
 
     @staticmethod
     def _instruction(text: str) -> bool:
@@ -1266,7 +1313,7 @@ class Minutes:
         # more than a number, a name or a day ("Fourth of October." says of what)
         return sorted(o for o in options if not REFERS_BACK.search(OPENER.sub("", o)) and carries(o)
                       and content_words(o) - markers(o) and not adverbial(o)
-                      and not SKIP.match(re.sub(r"^\w+,\s+", "", o)))  # "Everyone, thanks for staying." is courtesy
+                      and not courtesy(o))  # "Everyone, thanks for staying." is courtesy
 
     def cost(self, line: Line) -> int:
         return words_in(self.render(line))
