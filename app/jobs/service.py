@@ -517,8 +517,8 @@ class JobService:
         that has no result, for LOST_AFTER_SECONDS in a row, was lost (a broker killed
         before its append-only file had it): it is recorded as lost and sent again, so no
         one waits for it for ever; by one process only of those joined to the stack
-        (``JobStore.take_lost``: both see it lost, and it ran twice). (A message on its way from a queue to a worker is in
-        neither place for a moment: hence the grace time.)"""
+        (``JobStore.take_lost``: both see it lost, and it ran twice). (A message on its way
+        from a queue to a worker is in neither place for a moment: hence the grace time.)"""
         from app.runtime.queues import task_ids_in_broker
 
         in_broker = task_ids_in_broker(self.celery)
