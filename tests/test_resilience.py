@@ -377,7 +377,8 @@ def test_two_processes_joined_to_the_stack_send_a_lost_task_again_once(data_dir,
     from app.runtime.queues import task_ids_in_broker
     from tests.helpers import write_at_once
 
-    monkeypatch.setattr("app.jobs.service.LOST_AFTER_SECONDS", 0.0)  # lost at the first look: not the grace time under test
+    # lost at the first look: the grace time is not what is tested
+    monkeypatch.setattr("app.jobs.service.LOST_AFTER_SECONDS", 0.0)
     data = DataDir.resolve(data_dir)
     sup = Supervisor(data, roles=())
     sup.start()
