@@ -365,20 +365,23 @@ def test_reconcile_takes_finished_results_and_requeues_lost_tasks(data_dir, corp
         sup.stop()
 
 
-@pytest.mark.parametrize("chunk", [None, 0], ids=["stage", "chunk"])
-def test_two_processes_joined_to_the_stack_send_a_lost_task_again_once(data_dir, tmp_path, monkeypatch, chunk):
-    """Every process joined to the stack (the window beside ``earmark serve``) looks for lost
-    tasks at each poll. Two that found the same task lost in the same moment both sent it
-    again: it ran twice, and the later task id won. Now one of them does
-    (``JobStore.take_lost``). Two services on two store connections to one file stand for the
-    two processes, on one real broker with no workers (nothing takes the task sent again,
-    so the broker shows every send); a third connection holds SQLite's write lock until both
-    have found the task lost and wait to record it."""
+@pytest.mark.parametrize("what", ["lost stage", "lost chunk", "waiting stage"])
+def test_two_processes_joined_to_the_stack_send_a_task_once(data_dir, tmp_path, monkeypatch, what):
+    """Every process joined to the stack (the window beside ``earmark serve``) looks at each
+    poll for lost tasks and for stages that wait with nothing in the broker (added while the
+    workers started, a send the broker refused). Two that found the same one in the same
+    moment both sent it: it ran twice, and the later task id won. Now one of them does
+    (``JobStore.take_lost``; a send recorded only while the stage has the task id it was read
+    with). Two services on two store connections to one file stand for the two processes, on
+    one real broker with no workers (nothing takes what is sent, so the broker shows every
+    send); a third connection holds SQLite's write lock until both wait to record theirs."""
     from app.runtime.queues import task_ids_in_broker
     from tests.helpers import write_at_once
 
-    # lost at the first look: the grace time is not what is tested
-    monkeypatch.setattr("app.jobs.service.LOST_AFTER_SECONDS", 0.0)
+    # lost, or waited long enough, at the first look: the grace times are not what is tested (a
+    # task the other process sends meanwhile must not look lost: that grace time stays for it)
+    monkeypatch.setattr(f"app.jobs.service.{'PENDING_SETTLED' if what == 'waiting stage' else 'LOST_AFTER'}_SECONDS",
+                        0.0)
     data = DataDir.resolve(data_dir)
     sup = Supervisor(data, roles=())
     sup.start()
@@ -387,17 +390,20 @@ def test_two_processes_joined_to_the_stack_send_a_lost_task_again_once(data_dir,
         recording = tmp_path / "talk.wav"  # no worker runs: never read
         job_id = stores[0].create_job(str(recording), stages=["transcribe", "index"], options={})
         lost = uuid.uuid4().hex  # recorded as sent; the broker never held it (killed before its AOF had it)
-        if chunk is None:
+        if what == "lost stage":
             stores[0].update_stage(job_id, "transcribe", state=js.QUEUED, task_id=lost, queued_at=time.time())
-        else:  # a long file's chunk
+        elif what == "lost chunk":  # a long file's
             stores[0].update_stage(job_id, "transcribe", state=js.RUNNING, task_id=uuid.uuid4().hex,
                                    queued_at=time.time())
             stores[0].save_chunk_plan(job_id, [{"index": 0, "start": 0.0, "end": 600.0, "regions": []}])
             stores[0].update_chunk(job_id, 0, state=js.QUEUED, task_id=lost)
+        assert stores[1].stage(job_id, "transcribe")["state"] == (js.PENDING if what == "waiting stage" else
+                                                                  js.QUEUED if what == "lost stage" else js.RUNNING)
         write_at_once(data.database, [JobService(store, sup.celery).poll for store in stores])
-        now = stores[1].stage(job_id, "transcribe") if chunk is None else stores[1].chunk(job_id, 0)
-        assert task_ids_in_broker(sup.celery) == {now["task_id"]} and now["task_id"] != lost  # sent again, once
-        assert [e["kind"] for e in stores[1].events(task_id=lost)].count("lost") == 1
+        now = stores[1].chunk(job_id, 0) if what == "lost chunk" else stores[1].stage(job_id, "transcribe")
+        assert task_ids_in_broker(sup.celery) == {now["task_id"]} and now["task_id"] != lost  # sent, once
+        if what != "waiting stage":
+            assert [e["kind"] for e in stores[1].events(task_id=lost)].count("lost") == 1
     finally:
         for store in stores:
             store.close()

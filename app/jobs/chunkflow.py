@@ -78,16 +78,16 @@ class ChunkFlow:
     def planned_already(self, job_id: str) -> bool:
         return bool(self.store.chunks(job_id))
 
-    def send(self, job: dict, options: dict, priority: int | None = None) -> str | None:
+    def send(self, job: dict, options: dict, priority: int | None = None, replaces=js.ANY_TASK) -> str | None:
         """The transcribe stage of a long file: plan it, or (planned before) send what
-        is not done yet."""
+        is not done yet (*replaces*: ``Dispatcher.publish``'s, for the plan)."""
         job_id = job["id"]
         if self.planned_already(job_id):
             self.store.update_stage(job_id, STAGE, state=js.RUNNING, error=None, finished_at=None)
             self.send_chunks(job_id, options)
             return self.store.stage(job_id, STAGE)["task_id"]
         return self.dispatch.publish(PLAN_TASK, job_id, STAGE, [job_id, job["path"], with_file_hash(options, job)],
-                                     priority=priority)
+                                     replaces=replaces, priority=priority)
 
     def send_chunks(self, job_id: str, options: dict | None = None, priority: int | None = None,
                     only=(js.PENDING, js.FAILED, js.CANCELLED)) -> int:

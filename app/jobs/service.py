@@ -204,8 +204,8 @@ class JobService:
             pending = [j for j in self.store.job_rows() if j["stage_state"] == js.PENDING
                        and j["state"] in js.ACTIVE and j["stage"] in stages.stage_names()
                        and j["updated_at"] <= settled]
-            for job in reversed(pending):  # oldest first
-                self.send(job["id"], job["stage"])
+            for job in reversed(pending):  # oldest first; once, though every process joined to the stack sends
+                self.send(job["id"], job["stage"], replaces=job["task_id"])
             chunks = sum(self.chunks.send_chunks(s["job_id"], only=(js.PENDING,)) for s in self.store.active_stages()
                          if s["name"] == TRANSCRIBE and s["state"] == js.RUNNING)
             return len(pending) + chunks
@@ -287,8 +287,9 @@ class JobService:
             self.cancel(job_id)  # which also drops its scratch audio
         self.store.delete_job(job_id)
 
-    def send(self, job_id: str, stage: str, priority: int | None = None) -> str | None:
-        """Queue one stage of a job (``app.jobs.dispatch``: recorded, then published).
+    def send(self, job_id: str, stage: str, priority: int | None = None, replaces=js.ANY_TASK) -> str | None:
+        """Queue one stage of a job (``app.jobs.dispatch``: recorded, then published; with
+        *replaces*, only while the stage still has that task id, as ``Dispatcher.publish``).
 
         A stage whose arguments cannot be made (a summary template that is not there)
         fails at once with its sentence."""
@@ -296,7 +297,7 @@ class JobService:
             job = self.store.job(job_id)
             options = json.loads(job["options"])
             if stage == TRANSCRIBE and (self.chunks.sharing or chunked(job, options)):
-                return self.chunks.send(job, options, priority)
+                return self.chunks.send(job, options, priority, replaces)
             spec = stages.stage(stage)
             try:
                 args = [job_id, *(ARGUMENTS[need](self, job, options) for need in spec.needs)]
@@ -304,7 +305,7 @@ class JobService:
                 self.store.update_stage(job_id, stage, state=js.FAILED, error=failure_said(exc),
                                         finished_at=time.time())
                 return None
-            return self.dispatch.publish(spec.task, job_id, stage, args, priority=priority)
+            return self.dispatch.publish(spec.task, job_id, stage, args, replaces=replaces, priority=priority)
 
     @locked
     def run_stage(self, job_id: str, name: str, **options) -> None:

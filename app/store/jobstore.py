@@ -373,10 +373,12 @@ class JobStore(SpeakerStore, TaskHistory, WatchLedger):
                                 "WHERE s.state IN (?,?) ORDER BY s.queued_at", ACTIVE)
         return [dict(r) for r in rows]
 
-    def update_stage(self, job_id: str, name: str, *, only_if_active: bool = False, **fields) -> bool:
+    def update_stage(self, job_id: str, name: str, *, only_if_active: bool = False, if_task=ANY_TASK,
+                     **fields) -> bool:
         """Set fields of a stage and refresh the job's derived state; False if nothing changed.
 
-        *only_if_active* keeps late or repeated events from undoing a final state."""
+        *only_if_active* keeps late or repeated events from undoing a final state; *if_task*
+        as ``update_chunk``'s."""
         if not fields:
             return False
         fields = with_said(fields)
@@ -386,6 +388,9 @@ class JobStore(SpeakerStore, TaskHistory, WatchLedger):
         if only_if_active:
             sql += f" AND state NOT IN ({','.join('?' * len(FINAL))})"
             params += FINAL
+        if if_task is not ANY_TASK:
+            sql += " AND task_id IS ?"
+            params.append(if_task)
         with self.transaction() as db:
             changed = db.execute(sql, params).rowcount > 0
             if changed:
