@@ -9,14 +9,16 @@ a bug, logged with its traceback. The workers' twin is ``workers.errors.EarmarkE
 from __future__ import annotations
 
 from workers.errors import EarmarkError
+from workers.messages import Said
 
 
 class AppError(Exception):
-    """Base class: ``str(error)`` is the sentence shown to a person."""
+    """Base class: ``str(error)`` is the sentence shown to a person, in English; ``said`` the
+    same from the catalogue (``workers.messages``; None for a sentence not in it)."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str | Said):
+        super().__init__(str(message))
+        self.message, self.said = str(message), message if isinstance(message, Said) else None
 
     def __str__(self) -> str:
         return self.message

@@ -6,6 +6,8 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
+from workers.messages import say
+
 
 def builtin_folder() -> Path:
     return Path(str(files("resources") / "templates"))
@@ -33,5 +35,5 @@ def available(data_root: Path) -> dict[str, Path]:
 def text_of(data_root: Path, name: str) -> str:
     templates = available(data_root)
     if name not in templates:
-        raise KeyError(f"No summary template named '{name}' (have: {', '.join(sorted(templates))})")
+        raise KeyError(say("no-template", name=name, have=", ".join(sorted(templates))))  # the job's sentence
     return templates[name].read_text(encoding="utf-8")

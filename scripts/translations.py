@@ -8,7 +8,9 @@
 2. the strings declared where Qt is not allowed (workers/options.py and app/settings.py:
    the settings' titles and pages; app/models.py: what each model is good for; the
    built-in templates' names; workers/stages.py: the stages' labels and how each is run
-   again) are added under the contexts "Setting", "Model", "Template", "State", "Stage";
+   again; workers/messages.py: what a job says, its errors and notices; workers/delivery.py:
+   the parts of a crash's sentence) are added under the contexts "Setting", "Model",
+   "Template", "State", "Stage", "Message", "Crash";
 3. pyside6-lrelease compiles each .ts into the .qm the window loads (app/gui/i18n.py).
 
 A translator opens the .ts in Linguist (pyside6-linguist), translates, and runs this
@@ -30,19 +32,24 @@ FOLDER = REPO / "resources" / "translations"
 def declared() -> dict[str, list[str]]:
     """Context → the strings declared where Qt is not allowed: the settings' titles and
     pages ("Setting"), what Settings › Models says of each model ("Model"), the built-in
-    templates' names ("Template"), the stages' labels in the job list ("State") and how a
-    stage is run again ("Stage")."""
+    templates' names ("Template"), the stages' labels in the job list ("State"), how a
+    stage is run again ("Stage"), what a job says, its errors and notices ("Message"), and
+    the parts of a crash's sentence that come from the stages' declarations ("Crash")."""
     from app.models import listing
     from app.settings import SETTINGS
     from app.templates import builtin_folder, title
     from workers import stages
+    from workers.delivery import crash_words
+    from workers.messages import TEMPLATES
     from workers.options import GROUPS
 
     return {"Setting": list(dict.fromkeys([*GROUPS, *(s.title for s in SETTINGS)])),
             "Model": list(dict.fromkeys(row["hint"] for row in listing())),
             "Template": [title(p.stem) for p in sorted(builtin_folder().glob("*.md"))],
             "State": [s.label for s in stages.STAGES],
-            "Stage": [text for s in stages.run_again() for text in (s.again.action, s.again.prompt)]}
+            "Stage": [text for s in stages.run_again() for text in (s.again.action, s.again.prompt)],
+            "Message": list(dict.fromkeys(TEMPLATES.values())),
+            "Crash": crash_words()}
 
 
 def add_declared(ts: Path) -> int:

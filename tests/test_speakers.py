@@ -610,10 +610,10 @@ def test_the_no_words_note_suggests_a_larger_model_of_the_kind_in_use():
     its reader to small.en, which hears English only; an English-only model still gets those."""
     from workers.tasks import no_words_note
 
-    assert "such as small or medium," in no_words_note({0: 2.0}, "base")
-    assert "small.en" not in no_words_note({0: 2.0}, "/models/whisper-large-v3")
+    assert "such as small or medium," in no_words_note({0: 2.0}, "base").text
+    assert "small.en" not in no_words_note({0: 2.0}, "/models/whisper-large-v3").text
     for english in ("bundled", "tiny.en", "base.en"):
-        assert "such as small.en or distil-small.en," in no_words_note({0: 2.0, 1: 1.5}, english)
+        assert "such as small.en or distil-small.en," in no_words_note({0: 2.0, 1: 1.5}, english).text
 
 
 # --- the real window ----------------------------------------------------------------------

@@ -66,6 +66,8 @@ def test_an_empty_file_and_a_text_file_named_as_a_recording_fail_once_each_with_
         assert failed == [f"Failed {folder / 'empty.mp3'}: The file is empty (0 bytes): {folder / 'empty.mp3'}",
                           (f"Failed {folder / 'notes.mp3'}: This is a text file, not a recording: "
                            f"{folder / 'notes.mp3'}")], said
+        # with the catalogue's key beside the English, for the window to word
+        assert sorted(n.values["said"]["key"] for n in said if n.kind == WATCH_JOB_FAILED) == ["empty-file", "text-file"]
         watch.export()
         watch.scan()
         assert len([n for n in said if n.kind == WATCH_JOB_FAILED]) == 2  # once each, and not taken again

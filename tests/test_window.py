@@ -382,10 +382,12 @@ def test_german_is_complete_in_the_window_the_queue_panel_the_settings_and_the_d
     from app.gui import i18n
     from app.gui.controller import skipped_sentence
     from app.gui.export_dialog import ExportDialog
+    from app.gui.jobs_model import note_text
     from app.gui.main_window import ProgressDelegate
     from app.gui.people_dialog import PeopleDialog
     from app.gui.settings_dialog import SettingsDialog
     from app.runtime import fleet
+    from workers.messages import say
 
     app = QApplication.instance()
     german = i18n.install(app, "de")
@@ -404,6 +406,8 @@ def test_german_is_complete_in_the_window_the_queue_panel_the_settings_and_the_d
         jfk = add_transcribed(store, corpus / "jfk.flac", JFK)
         cancelled = store.create_job(str(corpus / "hotwords.mp3"), stages=["transcribe", "index"])
         store.update_stages(cancelled, ["transcribe", "index"], state=js.CANCELLED)
+        silent = store.create_job(str(corpus / "hotwords.mp3"), stages=["transcribe"], options={"beam_size": 1})
+        store.update_stage(silent, "transcribe", state=js.FAILED, error=say("no-speech"))  # what a job says
         now = time.time()
         store.add_event("task-1", "queued", now - 5, job_id=jfk, stage="transcribe")
         store.add_event("task-1", "succeeded", now, job_id=jfk, stage="transcribe", detail={"runtime": 3.0})
@@ -421,7 +425,10 @@ def test_german_is_complete_in_the_window_the_queue_panel_the_settings_and_the_d
         panel.task_table.selectRow(0)
         window._note_skipped(skipped_sentence(["/tmp/notes.txt"]))
         strings = shown_strings(window, word_columns)
+        window.model.refresh()
+        assert {silent, cancelled} <= {row["id"] for row in window.model.rows}
         strings += [("job list, Progress", ProgressDelegate.text(row, "100%")) for row in window.model.rows]
+        strings += [("job list, Note", note_text(row)) for row in window.model.rows if row["error"]]
         strings += [("status bar", window.status_label.text())]
 
         from app.api.local import LocalApi

@@ -22,6 +22,8 @@ import signal
 from celery import Task
 from celery.worker.request import Request
 
+from workers.messages import Said, say
+
 log = logging.getLogger(__name__)
 
 MAX_CRASHES = 3  # starts that ended with the process dying, before the task fails
@@ -35,6 +37,7 @@ _SIGNALS = {getattr(signal, name): words for name, words in (  # Windows lacks s
     ("SIGILL", "illegal instruction"), ("SIGSEGV", "segmentation fault"), ("SIGBUS", "bus error"),
     ("SIGABRT", "aborted"), ("SIGFPE", "arithmetic fault"), ("SIGKILL", "killed"), ("SIGTERM", "terminated"))
     if hasattr(signal, name)}
+UNEXPECTED_END, WORKER_ENDED = "the process ended unexpectedly", "the worker process ended"
 _HINTS = {
     "illegal instruction": " This build of the engine uses CPU instructions this machine does not allow;"
                            " reinstalling Earmark builds a portable engine.",
@@ -54,7 +57,7 @@ def cause_of(exc: BaseException) -> str:
         except ValueError:
             return f"signal {number}"
     match = re.search(r"exitcode (-?\d+)", text)
-    return f"exit code {match[1]}" if match else "the process ended unexpectedly"
+    return f"exit code {match[1]}" if match else UNEXPECTED_END
 
 
 def exit_words(code: int | None) -> str:
@@ -64,10 +67,10 @@ def exit_words(code: int | None) -> str:
     return cause_of(f"exitcode {code}")
 
 
-def crash_sentence(task_name: str, cause: str, crashes: int) -> str:
+def crash_said(task_name: str, cause: str, crashes: int) -> Said:
     """The sentence a task that crashed its process MAX_CRASHES times fails with: the
     engine and what it worked on from its ``TaskSpec``, what the failure leaves from its
-    ``Stage`` (``workers.stages``)."""
+    ``Stage`` (``workers.stages``). The window says these parts as ``crash_words`` declares them."""
     from workers import stages
 
     try:
@@ -76,8 +79,26 @@ def crash_sentence(task_name: str, cause: str, crashes: int) -> str:
         spec = stages.TaskSpec(task_name, stages.TRANSCRIBE_Q, 0, task_name)  # not ours: the defaults
     kept = next((f" {s.kept}" for s in stages.STAGES if s.task.name == task_name and s.kept), "")
     times = "once" if crashes == 1 else "twice" if crashes == 2 else f"{crashes} times"
-    return (f"{spec.engine} crashed ({cause}) {times} on {spec.works_on}, so Earmark stopped trying.{kept}"
-            f"{_HINTS.get(cause, '')} The other files are not affected.")
+    return say("engine-crashed", engine=spec.engine, cause=cause, times=times, count=crashes,
+               works_on=spec.works_on, kept=kept, hint=_HINTS.get(cause, ""))
+
+
+def crash_sentence(task_name: str, cause: str, crashes: int) -> str:
+    """``crash_said`` in English."""
+    return crash_said(task_name, cause, crashes).text
+
+
+def crash_words() -> list[str]:
+    """The parts of a crash's sentence that come from declarations (each stage's engine, what
+    it works on and what its failure keeps; the causes and their hints), for the window's
+    translation (context "Crash", scripts/translations.py)."""
+    from workers import stages
+
+    default = stages.TaskSpec("", stages.TRANSCRIBE_Q, 0, "")
+    return list(dict.fromkeys([
+        *(text for spec in (default, *stages.TASKS) for text in (spec.engine, spec.works_on)),
+        *(s.kept for s in stages.STAGES if s.kept), *_SIGNALS.values(), *(h.strip() for h in _HINTS.values()),
+        UNEXPECTED_END, WORKER_ENDED]))
 
 
 def count_crash(payload: dict, cause: str) -> None:
@@ -131,7 +152,7 @@ class CrashBoundRequest(Request):
     def _fail(self, crashes: int, cause: str, exc_info) -> None:
         from workers.errors import EngineCrashed
 
-        error = EngineCrashed(crash_sentence(self.task_name, cause, crashes))
+        error = EngineCrashed(crash_said(self.task_name, cause, crashes))
         log.error("%s[%s] failed: %s", self.task_name, self.id, error)
         self.task.backend.mark_as_failure(self.id, error, request=self._context, store_result=True)
         self.acknowledge()
@@ -155,8 +176,8 @@ class EarmarkTask(Task):
         if crashes >= MAX_CRASHES:  # its whole worker died under it each time (counted at restore)
             from workers.errors import EngineCrashed
 
-            raise EngineCrashed(crash_sentence(self.name, getattr(self.request, CAUSE_HEADER, None)
-                                               or "the worker process ended", crashes))
+            raise EngineCrashed(crash_said(self.name, getattr(self.request, CAUSE_HEADER, None)
+                                           or WORKER_ENDED, crashes))
         crash_if_asked(self.name)
         return super().__call__(*args, **kwargs)
 
@@ -171,8 +192,7 @@ def refuse_unless_sent_by_app(task, args, kwargs) -> None:
         trust.verify(task.name, task.request.id, args, kwargs, getattr(task.request, trust.HEADER, None))
     except trust.NotSentByApp as exc:
         log.warning("refused %s[%s]: %s (not sent by this worker's Earmark)", task.name, task.request.id, exc)
-        raise UntrustedTask("This task was not sent by the Earmark this worker serves, so it was refused "
-                            "and nothing was run.") from None
+        raise UntrustedTask(say("untrusted-task")) from None
 
 
 def crash_if_asked(what: str) -> None:

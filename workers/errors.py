@@ -1,10 +1,13 @@
 """Errors that carry a message meant for a person, and whether a retry can help.
 
-Celery ships exceptions to the app as JSON (type, module, message), so every
-class here takes a single message string and lives in an importable module.
+Celery ships exceptions to the app as JSON (type, module, arguments), so every class
+here takes the sentence, and for one of the catalogue (``workers.messages``) its key and
+values, as plain arguments, and lives in an importable module.
 """
 
+from workers.messages import Said, said_from, say
 
+NO_SPEECH = say("no-speech")
 
 
 def __getattr__(name: str):
@@ -26,13 +29,18 @@ def __getattr__(name: str):
 
 
 class EarmarkError(Exception):
-    """Base class: ``str(error)`` is the sentence shown on the job."""
+    """Base class: ``str(error)`` is the sentence shown on the job, in English; ``said`` the
+    same from the catalogue (None for a sentence not in it), which the window translates.
+    Raised with a ``Said`` (``workers.messages.say``); its arguments are then (English,
+    key, values), as Celery sends them and rebuilds the error with."""
 
     permanent = True
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: "str | Said", key: str | None = None, values: dict | None = None):
+        said = message if isinstance(message, Said) else said_from({"key": key, "values": values})
+        text = str(message)  # as sent: a rebuilt error keeps its sentence, whatever its values fill in
+        super().__init__(*((text, said.key, said.plain()["values"]) if said else (text,)))
+        self.message, self.said = text, said
 
     def __str__(self) -> str:
         return self.message
@@ -45,8 +53,9 @@ class BadMediaError(EarmarkError):
 class NoSpeechError(BadMediaError):
     """The recording holds no speech (silence, a tone): nothing to transcribe."""
 
-    def __init__(self, message: str = "No speech was found in this recording."):
-        super().__init__(message)
+    def __init__(self, message: "str | Said" = NO_SPEECH, key: str | None = None,
+                 values: dict | None = None):
+        super().__init__(message, key, values)
 
 
 class ModelError(EarmarkError):

@@ -12,6 +12,7 @@ import stat
 from dataclasses import dataclass
 
 from workers.errors import BadMediaError, TransientError
+from workers.messages import say
 
 SAMPLE_RATE = 16000
 # Decoded audio shorter than this share of the header's duration means the file
@@ -33,22 +34,22 @@ def check_file(path: str) -> int:
     try:
         st = os.stat(path)
     except FileNotFoundError:
-        raise BadMediaError(f"File not found: {path}") from None
+        raise BadMediaError(say("file-not-found", path=path)) from None
     except PermissionError:
-        raise BadMediaError(f"Permission denied: cannot open {path}") from None
+        raise BadMediaError(say("cannot-open", path=path)) from None
     except OSError as exc:
         raise _os_error(path, exc) from None
     if stat.S_ISDIR(st.st_mode):
-        raise BadMediaError(f"This is a folder, not a file: {path}")
+        raise BadMediaError(say("folder-not-file", path=path))
     if not stat.S_ISREG(st.st_mode):
-        raise BadMediaError(f"Not a regular file (a device, pipe or socket): {path}")
+        raise BadMediaError(say("not-regular-file", path=path))
     if st.st_size == 0:
-        raise BadMediaError(f"The file is empty (0 bytes): {path}")
+        raise BadMediaError(say("empty-file", path=path))
     try:
         with open(path, "rb") as fh:
             fh.read(1)
     except PermissionError:
-        raise BadMediaError(f"Permission denied: cannot read {path}") from None
+        raise BadMediaError(say("cannot-read", path=path)) from None
     except OSError as exc:
         raise _os_error(path, exc) from None
     return st.st_size
@@ -57,8 +58,8 @@ def check_file(path: str) -> int:
 def _os_error(path: str, exc: OSError) -> Exception:
     # A stalled network share or a busy disk may come back; anything else will not.
     if exc.errno in (errno.EAGAIN, errno.EBUSY, errno.ETIMEDOUT, errno.EINTR):
-        return TransientError(f"The file could not be read right now ({exc.strerror}): {path}")
-    return BadMediaError(f"The file could not be read ({exc.strerror}): {path}")
+        return TransientError(say("read-failed-now", why=str(exc.strerror), path=path))
+    return BadMediaError(say("read-failed", why=str(exc.strerror), path=path))
 
 
 # What a folder's files are taken as recordings by (a file named on its own is always tried).
@@ -95,8 +96,7 @@ def check_unchanged(path: str, expected_hash: str | None) -> None:
         return
     check_file(path)
     if hash_file(path) != expected_hash:
-        raise BadMediaError("This file changed after it was added (its content is no longer what was queued), "
-                            f"so it was not transcribed. Add it again to transcribe what it holds now: {path}")
+        raise BadMediaError(say("file-changed", path=path))
 
 
 def _looks_like_text(path: str, sample_bytes: int = 4096) -> bool:
@@ -123,14 +123,14 @@ def probe(path: str) -> MediaInfo:
             if audio is None:
                 codecs = {s.codec_context.name for s in container.streams if s.codec_context}
                 if (container.format.name == "tty" and _looks_like_text(path)) or (codecs and codecs <= TEXT_CODECS):
-                    raise BadMediaError(f"This is a text file, not a recording: {path}")
+                    raise BadMediaError(say("text-file", path=path))
                 if container.format.name == "tty":  # FFmpeg's last resort for bytes it cannot place
-                    raise BadMediaError(f"Not a recognised audio or video file, or it is corrupt: {path}")
+                    raise BadMediaError(say("not-media", path=path))
                 if container.format.name.endswith("_pipe") or container.format.name in IMAGE_FORMATS:
-                    raise BadMediaError(f"This is an image, not a recording: {path}")
+                    raise BadMediaError(say("image-file", path=path))
                 if any(s.type == "video" for s in container.streams):
-                    raise BadMediaError(f"This video has no audio to transcribe: {path}")
-                raise BadMediaError(f"No audio in this file: {path}")
+                    raise BadMediaError(say("video-no-audio", path=path))
+                raise BadMediaError(say("no-audio", path=path))
             duration = None
             if audio.duration is not None and audio.time_base is not None:
                 duration = float(audio.duration * audio.time_base)
@@ -141,15 +141,14 @@ def probe(path: str) -> MediaInfo:
     except BadMediaError:
         raise
     except av.error.PermissionError:
-        raise BadMediaError(f"Permission denied: cannot read {path}") from None
+        raise BadMediaError(say("cannot-read", path=path)) from None
     except (av.error.InvalidDataError, av.error.EOFError, av.error.DecoderNotFoundError,
             ValueError, UnicodeDecodeError):
         if _looks_like_text(path):  # FFmpeg found no format at all in it: notes, a list, a subtitle
-            raise BadMediaError(f"This is a text file, not a recording: {path}") from None
-        raise BadMediaError(
-            f"Not a recognised audio or video file, or it is corrupt: {path}") from None
+            raise BadMediaError(say("text-file", path=path)) from None
+        raise BadMediaError(say("not-media", path=path)) from None
     except av.error.FFmpegError as exc:
-        raise BadMediaError(f"The file could not be opened ({exc.strerror}): {path}") from None
+        raise BadMediaError(say("open-failed", why=str(exc.strerror), path=path)) from None
 
 
 def decode(path: str, info: MediaInfo):
@@ -160,14 +159,13 @@ def decode(path: str, info: MediaInfo):
     try:
         audio = decode_audio(path, sampling_rate=SAMPLE_RATE)
     except (av.error.InvalidDataError, av.error.EOFError, ValueError):
-        raise BadMediaError(f"The audio in this file is corrupt and cannot be decoded: {path}") from None
+        raise BadMediaError(say("audio-corrupt", path=path)) from None
     except av.error.FFmpegError as exc:
-        raise BadMediaError(f"The audio could not be decoded ({exc.strerror}): {path}") from None
+        raise BadMediaError(say("decode-failed", why=str(exc.strerror), path=path)) from None
     decoded = len(audio) / SAMPLE_RATE
     if decoded == 0:
-        raise BadMediaError(f"The file holds no decodable audio: {path}")
+        raise BadMediaError(say("no-decodable-audio", path=path))
     if info.duration_seconds and decoded < TRUNCATED_BELOW * info.duration_seconds:
-        raise BadMediaError(
-            f"The file is truncated: it should last {info.duration_seconds:.1f} s "
-            f"but only {decoded:.1f} s could be read: {path}")
+        raise BadMediaError(say("truncated", expected=f"{info.duration_seconds:.1f}", decoded=f"{decoded:.1f}",
+                                  path=path))
     return audio

@@ -17,6 +17,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from workers import config, stages
 from workers.celery_app import app
 from workers.errors import EarmarkError, NoSpeechError, TransientError
+from workers.messages import Said, note, say
 from workers.options import value
 
 log = get_task_logger(__name__)
@@ -103,7 +104,7 @@ def transcribe(self, job_id: str, path: str, options: dict) -> dict:
         if not result["text"] and not result.get("gaps") and not stages.wanted(stages.DIARIZE, options):
             raise NoSpeechError()  # with speakers asked, the speaker stage hears whether anyone spoke
     except SoftTimeLimitExceeded:
-        raise EarmarkError("Transcription took longer than the time limit and was stopped.") from None
+        raise EarmarkError(say("transcribe-time-limit")) from None
     result.update(job_id=job_id, elapsed_seconds=round(time.monotonic() - started, 3), worker_pid=os.getpid(),
                   peak_rss_mb=peak_rss_mb())
     log.info("job %s: %d segments in %.2f s", job_id, len(result["segments"]), result["elapsed_seconds"])
@@ -165,8 +166,7 @@ def fetch_audio(task, key: str):
     with task.app.connection_for_read() as conn:
         fetched = transfer.fetch(conn.default_channel.client, key)
     if fetched is None:
-        raise EarmarkError("The audio of this part is no longer in the queue (it waited more than a day); "
-                           "retry the job to send it again.")
+        raise EarmarkError(say("part-audio-gone"))
     return fetched
 
 
@@ -202,7 +202,7 @@ def transcribe_chunk(self, job_id: str, path: str, index: int, start: float, end
         engine.check_coverage(audio, result, opts, regions=speech, offset=start)
         timings["coverage"] = time.monotonic() - started - sum(timings.values())
     except SoftTimeLimitExceeded:
-        raise EarmarkError("Transcription took longer than the time limit and was stopped.") from None
+        raise EarmarkError(say("transcribe-time-limit")) from None
     result.update(job_id=job_id, index=index, start=start, end=end,
                   elapsed_seconds=round(time.monotonic() - started, 3), worker_pid=os.getpid(),
                   peak_rss_mb=peak_rss_mb(), hostname=self.request.hostname, audio_travel=travel,
@@ -262,7 +262,7 @@ def translate(self, job_id: str, segments: list[dict], language: str, options: d
     try:
         result = Translator(engine, language, on_progress=on_progress).translate(segments)
     except SoftTimeLimitExceeded:
-        raise EarmarkError("The translation took longer than the time limit and was stopped.") from None
+        raise EarmarkError(say("translate-time-limit")) from None
     result["job_id"] = job_id
     return result
 
@@ -282,7 +282,7 @@ def summarize(self, job_id: str, segments: list[dict], template_text: str, optio
     template = Template.parse(template_text)
     mode = value(options, "summary_engine")
     if mode not in SUMMARY_ENGINES:
-        raise EarmarkError(f"Unknown summary engine '{mode}' (choose {', '.join(SUMMARY_ENGINES)}).")
+        raise EarmarkError(say("unknown-summary-engine", name=mode, choices=", ".join(SUMMARY_ENGINES)))
     if no_words(segments):  # no words (the speakers were heard): one sentence,
         # not "None recorded." under every heading, and no model asked to condense nothing
         return {"job_id": job_id, "template": template.title, "engine": mode, "model": None, "sections": [],
@@ -318,7 +318,7 @@ def summarize(self, job_id: str, segments: list[dict], template_text: str, optio
             result = GroundedSummarizer(template, engine, on_progress=on_progress, on_text=on_text).summarize(
                 segments)
     except SoftTimeLimitExceeded:
-        raise EarmarkError("The summary took longer than the time limit and was stopped.") from None
+        raise EarmarkError(say("summary-time-limit")) from None
     flush()
     result["job_id"] = job_id
     result["transcript_digest"] = transcript_digest(segments)  # the window says when the transcript is newer
@@ -347,25 +347,23 @@ def diarize(self, job_id: str, path: str, segments: list[dict], options: dict) -
         found = find_turns(path, count, duration=total or None, segments=segments,
                            on_progress=lambda fraction: report(fraction * total, total))
     except SoftTimeLimitExceeded:
-        raise EarmarkError("Finding the speakers took longer than the time limit and was stopped.") from None
+        raise EarmarkError(say("speakers-time-limit")) from None
     result = {"job_id": job_id, **stage_result(found, segments), "threshold": value(options, "speaker_match"),
               "elapsed_seconds": round(time.monotonic() - started, 3), "peak_rss_mb": peak_rss_mb()}
     if no_words(segments):  # the transcription heard no words: this stage says
         if not found.turns:  # whether anyone spoke (the app fails the job as the transcription would have)
             raise NoSpeechError()
-        result["notes"] = [no_words_note(found.seconds, str(value(options, "model")))]
+        note(result, no_words_note(found.seconds, str(value(options, "model"))))
     return result
 
 
-def no_words_note(seconds: dict, model: str) -> str:
+def no_words_note(seconds: dict, model: str) -> Said:
     """The job's notice when the speakers were heard but no words: how long, and what may help
     (a larger model of the kind *model* is: English-only ones for English, else multilingual)."""
-    people = f"{len(seconds)} speaker{'s' if len(seconds) != 1 else ''}"
-    larger = "small.en or distil-small.en" if model == "bundled" or model.endswith(".en") else "small or medium"
-    return (f"No words were recognised in this recording, but {people} could be heard for "
-            f"{sum(seconds.values()):.1f} s in all (their turns are in the JSON export). A larger speech model "
-            f"may hear the words: download one in Settings › Models (or with 'earmark models'), such as {larger}, "
-            "choose it as the speech model and transcribe the recording again.")
+    first, second = ("small.en", "distil-small.en") if model == "bundled" or model.endswith(".en") else ("small",
+                                                                                                       "medium")
+    return say("no-words-one" if len(seconds) == 1 else "no-words", count=len(seconds),
+               seconds=f"{sum(seconds.values()):.1f}", first=first, second=second)
 
 
 def scratch_dir() -> Path:

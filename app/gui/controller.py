@@ -16,12 +16,14 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from app.errors import SENTENCE_ERRORS, AppError
+from app.gui.messages import words
 from app.jobs import desk as front
 from app.jobs.desk import Desk
 from app.jobs.door import CommandDoor
 from app.paths import DataDir
 from app.settings import Settings
 from app.store.jobstore import JobStore
+from workers.messages import said_from
 
 log = logging.getLogger(__name__)
 
@@ -275,6 +277,8 @@ class AppController(QObject):
             return self.tr("Refused a helper at {0}: {1}").format(values["peer"], values["why"])
         if notice.kind == front.EXPORT_FAILED:
             return self.tr("Could not export to {0}: {1}").format(values["folder"], values["why"])
+        if notice.kind == front.LINK_FAILED and said_from(values.get("said")):
+            return words(said_from(values["said"]))
         if notice.kind == front.RECOVERED:
             return self.tr("A recording was not finished (Earmark stopped while it recorded); its {0} s were kept "
                            "as {1} and are transcribed now.").format(round(values["seconds"]), Path(values["path"]).name)
@@ -294,7 +298,8 @@ class AppController(QObject):
         if notice.kind == watch.WATCH_FAILED:
             return self.tr("Could not write the transcript of {0}: {1}").format(values["path"], values["why"])
         if notice.kind == watch.WATCH_JOB_FAILED:
-            return self.tr("Failed {0}: {1}").format(Path(values["path"]).name, values["why"])
+            return self.tr("Failed {0}: {1}").format(Path(values["path"]).name,
+                                                     words(said_from(values.get("said"))) or values["why"])
         if notice.kind == watch.WATCH_MISSING:
             return self.tr("The watched folder {0} is not there; it is watched again as soon as it is.").format(
                 values["folder"])
@@ -315,8 +320,8 @@ class AppController(QObject):
         def run():
             try:
                 fn()
-            except SENTENCE_ERRORS as exc:  # a sentence for a person, said as it is
-                self.status.emit(str(exc))
+            except SENTENCE_ERRORS as exc:  # a sentence for a person, said as it is (in the window's language)
+                self.status.emit(words(getattr(exc, "said", None) or str(exc)))
             except Exception as exc:
                 log.exception("%s failed", what)
                 self.status.emit(self.tr("Could not {0}: {1}").format(what, exc))

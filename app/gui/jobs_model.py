@@ -11,6 +11,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QColor
 
 from app.gui import palette
+from app.gui.messages import job_error, notes_words
 from app.gui.table import ColumnsModel
 from app.store import jobstore as js
 from workers.timefmt import clock
@@ -80,6 +81,12 @@ def source_text(row: dict) -> str:
     return f"{kind} {place}".strip()
 
 
+def note_text(row: dict) -> str:
+    """The Note column: why a job failed (or what was cancelled), else what its transcription
+    noted, in the window's language."""
+    return job_error(row) or notes_words(row.get("note"))
+
+
 def ordinal(n: int) -> str:
     if n == 1:
         return word("next")
@@ -121,7 +128,7 @@ COLUMNS = (
     Column(QT_TRANSLATE_NOOP("Columns", "Progress"), lambda r, now: r.get("progress") or 0.0, 110),
     Column(QT_TRANSLATE_NOOP("Columns", "State"), lambda r, now: state_text(r), 150),
     Column(QT_TRANSLATE_NOOP("Columns", "Time left"), lambda r, now: clock(time_left(r, now)), 65),
-    Column(QT_TRANSLATE_NOOP("Columns", "Note"), lambda r, now: r["error"] or r.get("note") or "", 240),
+    Column(QT_TRANSLATE_NOOP("Columns", "Note"), lambda r, now: note_text(r), 240),
     Column(QT_TRANSLATE_NOOP("Columns", "Duration"), lambda r, now: clock(r["duration_seconds"]), 65),
     Column(QT_TRANSLATE_NOOP("Columns", "Language"), lambda r, now: languages(r), 90),
     Column(QT_TRANSLATE_NOOP("Columns", "From"), lambda r, now: source_text(r), 140),
@@ -158,7 +165,7 @@ class JobTableModel(ColumnsModel):
         super().__init__(parent)
         self.store = store
         self.now = time.time()
-        self.notes: dict[tuple, str] = {}  # (job id, finished at) → its transcript's notes ("" when none)
+        self.notes: dict[tuple, list] = {}  # (job id, finished at) → its transcript's notes ([] when none)
         self._count = -1  # jobs in the store at the last whole read
         self._read_at = 0.0  # when the last whole read was
         self._changed_until = 0.0  # the newest change read so far (the writers' clock)
@@ -195,9 +202,9 @@ class JobTableModel(ColumnsModel):
                                                                         or r["stage"] != "transcribe")}
         if unread:
             noted = self.store.transcript_notes(list(unread))
-            self.notes.update({key: noted.get(job_id, "") for job_id, key in unread.items()})
+            self.notes.update({key: noted.get(job_id, []) for job_id, key in unread.items()})
         for row in read:
-            row["note"] = self.notes.get((row["id"], row["finished_at"]), "")
+            row["note"] = self.notes.get((row["id"], row["finished_at"]), [])
         self.now = time.time()
         if not reset:
             self.rows = rows
@@ -223,7 +230,7 @@ class JobTableModel(ColumnsModel):
         if role == TOOLTIP:
             if COLUMNS[at].title == "From":
                 return source_text(row) or None
-            return row["error"] or row.get("note") or row["path"]
+            return note_text(row) or row["path"]
         if at == STATE_COLUMN and row["state"] in STATE_ICONS:  # DECORATION
             return STATE_ICONS[row["state"]]  # a coloured mark, readable on the selection's colour too
         return None

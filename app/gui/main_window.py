@@ -45,11 +45,13 @@ from app.gui.jobs_model import (
     ProgressRole,
     word,
 )
+from app.gui.messages import job_error, notes_words
 from app.gui.settings_dialog import SettingsDialog
 from app.gui.summary_view import SummaryWidget
 from app.gui.table import fit_titles
 from app.gui.transcript_view import TranscriptWidget
 from app.store import jobstore as js
+from workers.messages import notes_of
 
 REFRESH_MS = 100  # ~10 repaints a second at most, whatever the event rate
 TICK_MS = 1000  # "time left" moves even when no event arrives
@@ -62,7 +64,7 @@ class ProgressDelegate(QStyledItemDelegate):
     def text(row: dict, shown: str) -> str:
         """What the cell says: the reason a job failed or was cancelled, else the bar's text."""
         if row["state"] in (js.FAILED, js.CANCELLED):
-            return row["error"] or word(row["state"])
+            return job_error(row) or word(row["state"])
         if row["state"] == js.RUNNING and not row.get("progress"):
             return QCoreApplication.translate("ProgressDelegate", "working…")  # a batch at a time
         if row["state"] == js.PAUSED:
@@ -480,13 +482,12 @@ class MainWindow(QMainWindow):
         if transcribed:  # readable while later stages (search indexing, …) still run
             self.transcript.open_job(job_id, segment)
             self.summary.open_job(job_id)
-            notes = () if self.transcript.has_lines() else (self.controller.store.transcript(job_id) or {}).get(
-                "notes")
-            self._notice = f"{Path(job['path']).name}: {' '.join(notes)}" if notes else ""
+            notes = () if self.transcript.has_lines() else notes_of(self.controller.store.transcript(job_id) or {})
+            self._notice = f"{Path(job['path']).name}: {notes_words(notes)}" if notes else ""
             if notes:  # no words (the speakers were heard): why the transcript is empty
                 self.status_label.setText(self._notice)
         elif job:
-            self.status_label.setText(f"{Path(job['path']).name}: {job['error'] or self.tr('not transcribed yet')}")
+            self.status_label.setText(f"{Path(job['path']).name}: {job_error(job) or self.tr('not transcribed yet')}")
 
     def _play_note(self, seconds: float) -> None:
         self.tabs.setCurrentWidget(self.transcript)
@@ -713,7 +714,7 @@ class MainWindow(QMainWindow):
                 self.open_job(row["id"])
                 self._notices += [self._notice] if self._notice else []
             elif now == js.FAILED:
-                self.notify(self.tr("A job failed"), f"{Path(row['path']).name}: {row['error']}")
+                self.notify(self.tr("A job failed"), f"{Path(row['path']).name}: {job_error(row)}")
         self._followed = True
         if active:
             rows = {r["id"]: r for r in self.model.rows if r["id"] in self._batch}

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui import palette
+from app.gui.messages import words
 from app.gui.table import column_title
 from app.paths import choose_data_dir, chosen_data_dir
 from app.settings import ADVANCED, BY_KEY, SETTINGS, Settings, problem_with
@@ -243,27 +244,12 @@ def caution(key: str, settings) -> str:
     """What a person should know before relying on what this option makes ("" if nothing):
     the Translate dialog and Settings › "Translate to" (the summary model's text translation),
     Settings › the speech task "translate" (Whisper's, with the speech model chosen)."""
+    from workers.engines.llm import translation_caution
+
     if key == "task" and settings["task"] == "translate":
-        from workers.engines.llm import TRANSLATION_CHRF, TRANSLATION_FLOOR, translation_warning
-
-        if translation_warning("speech", settings["model"]):
-            return QCoreApplication.translate(
-                "MainWindow", "Whisper '{0}' scored {1} of 100 translating speech to English on Earmark's test "
-                "recording, below the {2} a usable translation needs: expect missing and wrong sentences. A "
-                "larger multilingual speech model (Settings › Models: small or medium) is the way to a better "
-                "translation, though none has been scored yet.").format(
-                settings["model"], f"{TRANSLATION_CHRF[('speech', settings['model'])]:.0f}", f"{TRANSLATION_FLOOR:.0f}")
+        return words(translation_caution("speech", settings["model"]))
     if key == "translate_to":
-        from workers.engines.llm import BUNDLED, TRANSLATION_CHRF, TRANSLATION_FLOOR, translation_warning
-
-        if translation_warning("text", settings["llm_model"]):
-            return QCoreApplication.translate(
-                "MainWindow", "The bundled translation model (SmolLM2-135M) scored {0} of 100 on Earmark's test "
-                "translation, below the {1} a usable translation needs: expect wrong and untranslated "
-                "sentences. Whisper 'base' turning speech into English scored no better ({2}); a larger "
-                "summary model (Settings › Models) is the way to a better translation, though none has been "
-                "scored yet.").format(f"{TRANSLATION_CHRF[('text', BUNDLED)]:.0f}", f"{TRANSLATION_FLOOR:.0f}",
-                                      f"{TRANSLATION_CHRF[('speech', 'base')]:.0f}")
+        return words(translation_caution("text", settings["llm_model"]))
     return ""
 
 

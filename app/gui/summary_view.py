@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
+from app.gui.messages import job_error
 from app.templates import available, title
 
 
@@ -82,7 +83,7 @@ class SummaryWidget(QWidget):
                 self._show(self.streaming)
                 return
         elif stage and stage["state"] == "failed":
-            self.state.setText(self.tr("The summary failed: {0}").format(stage["error"]))
+            self.state.setText(self.tr("The summary failed: {0}").format(job_error(stage)))
         elif self.outdated():
             self.state.setText(self.tr("These notes are older than the transcript: it was edited or its speakers "
                                        "changed after they were written."))

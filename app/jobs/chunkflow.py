@@ -14,11 +14,12 @@ import time
 from collections import Counter
 from typing import Callable
 
-from app.jobs.dispatch import Dispatcher, failure_message, settle, with_file_hash
+from app.jobs.dispatch import Dispatcher, failure_said, settle, with_file_hash
 from app.jobs.result_checks import check_transcript
 from app.store import jobstore as js
 from app.store.jobstore import JobStore
 from workers.errors import RefusedResult
+from workers.messages import Said, say
 from workers.options import value
 from workers.stages import CHUNK_TASK, PLAN_TASK, PRIORITY_TOP, TRANSCRIBE
 
@@ -61,6 +62,7 @@ def join(chunks: list[dict]) -> dict:
         "reruns": sum(len(r.get("rerun") or []) for r in results),
         "gaps": [g for r in results for g in r.get("gaps") or []],
         "notes": list(dict.fromkeys(n for r in results for n in r.get("notes") or [])),
+        "noted": {text: said for r in results for text, said in (r.get("noted") or {}).items()},
     }
 
 
@@ -223,7 +225,7 @@ class ChunkFlow:
                 check_transcript(meta["result"], chunk["start"], chunk["end"], job_id=job_id, index=idx)
             except RefusedResult as exc:
                 log.warning("job %s chunk %d: result refused: %s", job_id, idx, exc)
-                return self._failed(chunk, str(exc), None)
+                return self._failed(chunk, failure_said(exc), None)
             if current["state"] != js.DONE:
                 self.store.update_chunk(job_id, idx, state=js.DONE, progress=1.0, finished_at=time.time(),
                                         result=json.dumps(meta["result"]), error=None)
@@ -231,13 +233,13 @@ class ChunkFlow:
                 self.maybe_join(job_id)
             return js.DONE
         if status == "FAILURE":
-            return self._failed(chunk, failure_message(meta.get("result")), meta.get("traceback"))
+            return self._failed(chunk, failure_said(meta.get("result")), meta.get("traceback"))
         if status in ("STARTED", "PROGRESS"):
             self.store.update_chunk(job_id, idx, only_if_active=True, state=js.RUNNING)
             return js.RUNNING
         return None
 
-    def _failed(self, chunk: dict, message: str, traceback: str | None) -> str:
+    def _failed(self, chunk: dict, message: Said | str, traceback: str | None) -> str:
         from workers.timefmt import clock
 
         job_id, idx = chunk["job_id"], chunk["idx"]
@@ -245,7 +247,7 @@ class ChunkFlow:
                                 finished_at=time.time())
         where = f"{clock(chunk['start'])}–{clock(chunk['end'])}"
         self.store.update_stage(job_id, STAGE, only_if_active=True, state=js.FAILED,
-                                error=f"{message} (the part at {where}; the other parts are kept)",
+                                error=say("part-failed", why=message, where=where),
                                 traceback=traceback, finished_at=time.time())
         self.drop_scratch(job_id)
         return js.FAILED

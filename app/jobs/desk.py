@@ -32,6 +32,7 @@ from app.settings import Settings
 from app.store import jobstore as js
 from app.store.jobstore import JobStore
 from workers.errors import BadMediaError
+from workers.messages import Said, say
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ STACK = "stack"  # what a person should know about this start (a repaired broker
 SETTINGS = "settings"  # a value in the settings file that could not be used (its default applies)
 EXPORT_FAILED = "export-failed"  # an automatic export could not be written (values: job_id, why)
 RECOVERED = "recovered"  # a live recording that was never finished became a job (values: path, seconds, job_id)
-LINK_FAILED = "link-failed"  # a link could not be downloaded; its job failed (values: url, job_id, why)
+LINK_FAILED = "link-failed"  # a link could not be downloaded; its job failed (values: url, job_id, why, said)
 
 # Where a job came from (``Desk.add(..., source=)``), kept on the job in plain words that
 # the job list and ``earmark status`` show: one of these, or a way in with its place
@@ -221,8 +222,7 @@ class Desk:
         self._open_door()
         if stack.owner:  # this process starts the stack: a link download no process runs now was cut off
             for job in (j for j in self.store.unfilled_jobs() if j["created_at"] < self._born):
-                self.service.fail(job["id"], f"The download of {job['path']} stopped when Earmark did; add the "
-                                             "link again.")
+                self.service.fail(job["id"], say("link-cut-off", url=job["path"]))
         return ([Notice(SETTINGS, text) for text in self.settings.problems]
                 + [Notice(STACK, text) for text in stack.notices] + self.recover())
 
@@ -417,7 +417,7 @@ class Desk:
             added.jobs.append(self.service.intake(str(path), json.loads(job["options"]), into=job_id,
                                                   send=self.ready and self.stack is not None))
         except (Cancelled, KeyboardInterrupt) as exc:  # Cancel on its row, or Ctrl-C
-            self.service.fail(job_id, f"The download of {url} was cancelled.", state=js.CANCELLED)
+            self.service.fail(job_id, say("link-cancelled", url=url), state=js.CANCELLED)
             if isinstance(exc, KeyboardInterrupt):
                 raise
             added.jobs.append(Intake(job_id, url, js.CANCELLED))
@@ -426,10 +426,12 @@ class Desk:
 
             if not isinstance(exc, AppError):
                 log.exception("fetching %s failed", url)
-            why = str(exc) if isinstance(exc, AppError) else f"Could not download {url}: {exc}."
-            self.service.fail(job_id, why)
+            said = (exc.said or str(exc)) if isinstance(exc, AppError) else say("link-failed", url=url, why=str(exc))
+            self.service.fail(job_id, said)
             added.jobs.append(Intake(job_id, url, js.FAILED))
-            added.notices.append(Notice(LINK_FAILED, why, {"url": url, "job_id": job_id, "why": why}))
+            values = {"url": url, "job_id": job_id, "why": str(said)}
+            added.notices.append(Notice(LINK_FAILED, str(said), {**values, "said": said.plain()}
+                                        if isinstance(said, Said) else values))
         finally:
             self._fetching.pop(job_id, None)
         return added

@@ -17,6 +17,7 @@ import uuid
 from app.store import jobstore as js
 from app.store.jobstore import JobStore
 from workers.errors import BROKER_ERRORS, EarmarkError, NoSpeechError
+from workers.messages import Said, said_from, say
 from workers.stages import TaskSpec
 
 log = logging.getLogger(__name__)
@@ -45,17 +46,26 @@ def _earmark_error_names() -> set[str]:
             if isinstance(value, type) and issubclass(value, errors.EarmarkError)}
 
 
-def failure_message(exc) -> str:
-    """The sentence for a person from a failed task's exception.
+def failure_said(exc) -> Said | str:
+    """The sentence for a person from a failed task's exception, as the catalogue has it
+    (``workers.messages``) where it does, else in English.
 
-    Celery rebuilds exceptions from JSON as look-alike classes of the same name (not
-    our own classes), so ours are recognised by name: their text is already the
-    sentence; anything else is an unexpected error and says what it was."""
+    Celery rebuilds exceptions from JSON (ours as themselves when ``workers.errors`` is
+    loaded, else as look-alike classes of the same name), so ours are recognised by name:
+    their arguments are the sentence, then its key and values; anything else is an
+    unexpected error and says what it was."""
     if not isinstance(exc, BaseException):
         return str(exc)
     if isinstance(exc, EarmarkError) or type(exc).__name__ in _earmark_error_names():
-        return str(exc.args[0]) if exc.args else str(exc)
-    return f"Unexpected error ({type(exc).__name__}): {exc}"
+        args = exc.args
+        said = said_from({"key": args[1], "values": args[2]}) if len(args) == 3 else None
+        return said or (str(args[0]) if args else str(exc))
+    return say("unexpected", kind=type(exc).__name__, why=str(exc))
+
+
+def failure_message(exc) -> str:
+    """``failure_said`` in English."""
+    return str(failure_said(exc))
 
 
 def no_speech(exc) -> bool:

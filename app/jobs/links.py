@@ -16,6 +16,7 @@ from typing import Callable
 from urllib.parse import urlsplit
 
 from app.errors import AppError
+from workers.messages import Said, say
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ def is_link(text: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
-def _sentence(url: str, exc: Exception) -> str:
+def _sentence(url: str, exc: Exception) -> Said:
     """yt-dlp's message as one sentence: its "ERROR: [generic] id:" prefix, colour codes
     and any second line taken away."""
     text = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip().splitlines()[0] if str(exc).strip() else ""
@@ -45,7 +46,7 @@ def _sentence(url: str, exc: Exception) -> str:
     text = re.sub(r";\s*please report this issue.*$", "", text, flags=re.I)
     text = re.sub(r"\s*\(caused by .*\)$", "", text)  # the same error again, as Python names it
     text = re.sub(r"^Unable to download [\w ]+?:\s*", "", text)  # "webpage", "video data": said already
-    return f"Could not download {url}: {text or type(exc).__name__}."
+    return say("link-failed", url=url, why=text or type(exc).__name__)
 
 
 class _Quiet:
@@ -104,12 +105,12 @@ def fetch(url: str, root: Path, on_progress: Callable[[int, int], None] | None =
                 entries = [e for e in info.get("entries") or [] if e]
                 info = entries[0] if entries else None
             if not info:
-                raise LinkError(f"Could not download {url}: there is no recording there.")
+                raise LinkError(say("link-empty", url=url))
             path = Path(info.get("filepath") or ydl.prepare_filename(info))
             if not path.is_file():  # a format merged or renamed by yt-dlp: the one file in the folder
                 found = [p for p in folder.iterdir() if p.is_file() and not p.name.endswith(".part")]
                 if not found:
-                    raise LinkError(f"Could not download {url}: nothing was saved.")
+                    raise LinkError(say("link-nothing-saved", url=url))
                 path = found[0]
     except (LinkError, KeyboardInterrupt):
         shutil.rmtree(folder, ignore_errors=True)

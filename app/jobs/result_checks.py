@@ -14,9 +14,11 @@ import json
 import math
 
 from workers.errors import RefusedResult
+from workers.messages import say
 
 TRANSCRIPT_FIELDS = {"language", "language_probability", "duration", "model", "device", "task", "batched", "text",
-                     "segments", "rerun", "gaps", "notes", "job_id", "index", "start", "end", "elapsed_seconds",
+                     "segments", "rerun", "gaps", "notes", "noted", "job_id", "index", "start", "end",
+                     "elapsed_seconds",
                      "worker_pid", "peak_rss_mb", "hostname", "audio_travel", "timings"}
 TIMING_PARTS = {"audio", "model", "transcribe", "coverage"}  # a chunk's seconds, for bench_long
 # the recogniser's confidence in a segment (workers.engines.speech.CONFIDENCE), each within
@@ -38,8 +40,17 @@ STAGE_ALLOWANCE_BYTES = 256 * 1024
 
 
 def _refuse(what: str) -> RefusedResult:
-    return RefusedResult(f"The result for this part does not fit what was asked ({what}), so it was refused "
-                         "and nothing of it was kept. Retry the job; if a helper sent it, remove that helper.")
+    return RefusedResult(say("refused-result", what=what))
+
+
+def _check_noted(result: dict) -> None:
+    """A result's ``noted`` (``workers.messages.note``): the catalogue's key and values of a
+    few of its notes, each as short as a note."""
+    noted = result.get("noted") or {}
+    if not isinstance(noted, dict) or len(noted) > MAX_NOTES or not all(
+            isinstance(text, str) and len(text) <= NOTE_CHARS and len(json.dumps(said)) <= NOTE_CHARS
+            for text, said in noted.items()):
+        raise _refuse("noted of unknown shape")
 
 
 def _number(value, what: str) -> float:
@@ -57,6 +68,7 @@ def check_transcript(result, start: float, end: float, *, job_id: str | None = N
     if extra:
         raise _refuse(f"unknown fields {', '.join(sorted(extra)[:3])}")
     _check_timings_and_job(result, job_id)
+    _check_noted(result)
     if index is not None and result.get("index") not in (None, index):
         raise _refuse("another part's result")
     segments = result.get("segments")
@@ -119,6 +131,7 @@ def check_speakers(result, duration: float) -> None:
             raise _refuse(f"a turn at {a:.1f}-{b:.1f} s outside the audio")
     if len(notes) > MAX_NOTES or not all(isinstance(n, str) and len(n) <= NOTE_CHARS for n in notes):
         raise _refuse("notes of unknown shape")
+    _check_noted(result)
 
 
 def _check_timings_and_job(result: dict, job_id: str | None) -> None:

@@ -18,6 +18,7 @@ from app.jobs.chunkflow import ChunkFlow, chunked
 from app.jobs.dispatch import (
     Dispatcher,
     failure_message,
+    failure_said,
     locked,
     no_speech,
     settle,
@@ -28,6 +29,7 @@ from app.store.jobstore import JobStore
 from workers import stages
 from workers.errors import BROKER_ERRORS, BadMediaError, EarmarkError, RefusedResult
 from workers.media import hash_file
+from workers.messages import Said
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +131,7 @@ class JobService:
         return self.store.create_job(path, stages=[], options=options, options_key=options_key(options),
                                      source=source, state=js.RUNNING)
 
-    def fail(self, job_id: str, why: str, state: str = js.FAILED) -> None:
+    def fail(self, job_id: str, why: Said | str, state: str = js.FAILED) -> None:
         """A job made with ``placeholder`` whose recording never came: failed (or
         cancelled), with *why*. Nothing for a job removed meanwhile."""
         job = self.store.job(job_id)
@@ -164,7 +166,8 @@ class JobService:
             if not keep_bad:
                 raise
             job_id = self._new_job(into, path, options, key, source)
-            self.store.update_stage(job_id, TRANSCRIBE, state=js.FAILED, error=str(exc), finished_at=time.time())
+            self.store.update_stage(job_id, TRANSCRIBE, state=js.FAILED, error=failure_said(exc),
+                                    finished_at=time.time())
             return Intake(job_id, path, js.FAILED)
         digest = hashing.result()
         # The same content with the same settings queued or running already (named twice,
@@ -298,7 +301,8 @@ class JobService:
             try:
                 args = [job_id, *(ARGUMENTS[need](self, job, options) for need in spec.needs)]
             except EarmarkError as exc:
-                self.store.update_stage(job_id, stage, state=js.FAILED, error=str(exc), finished_at=time.time())
+                self.store.update_stage(job_id, stage, state=js.FAILED, error=failure_said(exc),
+                                        finished_at=time.time())
                 return None
             return self.dispatch.publish(spec.task, job_id, stage, args, priority=priority)
 
@@ -389,7 +393,7 @@ class JobService:
                 self._check_result(job_id, name, meta["result"])
             except RefusedResult as exc:
                 log.warning("job %s: the %s result was refused: %s", job_id, name, exc)
-                self.store.update_stage(job_id, name, only_if_active=True, state=js.FAILED, error=str(exc),
+                self.store.update_stage(job_id, name, only_if_active=True, state=js.FAILED, error=failure_said(exc),
                                         finished_at=time.time())
                 return js.FAILED
             with self.store.transaction():  # the result and its stage's end together, and only once (a
@@ -406,14 +410,14 @@ class JobService:
         if status == "FAILURE":
             with self.store.transaction():  # a crash between these writes would leave the later stages to run on nothing
                 failed = self.store.update_stage(job_id, name, only_if_active=True, state=js.FAILED,
-                                                 error=failure_message(meta.get("result")),
+                                                 error=failure_said(meta.get("result")),
                                                  traceback=meta.get("traceback"), finished_at=_finished_at(meta))
                 nothing_heard = (failed and name != TRANSCRIBE and no_speech(meta.get("result"))
                                  and not self.store.heard_words(job_id) and self._first_pass(job_id, name))
                 if nothing_heard:
                     # (a transcript whose every line a person emptied is kept, and so are a finished
                     # job's results when a stage run again hears no one: that stage failed, no more)
-                    self._no_speech(job_id, failure_message(meta.get("result")))
+                    self._no_speech(job_id, failure_said(meta.get("result")))
             if failed:
                 self._ended(stage, "failed", meta, {"exception": failure_message(meta.get("result"))})
             if failed and not nothing_heard and stages.stage(name).optional:
@@ -438,7 +442,7 @@ class JobService:
                  if s["name"] in stages.stage_names() and stages.order(s["name"]) > stages.order(name)]
         return not self.store.speakers(job_id) and all(s["state"] in (js.PENDING, js.PAUSED) for s in later)
 
-    def _no_speech(self, job_id: str, why: str) -> None:
+    def _no_speech(self, job_id: str, why: Said | str) -> None:
         """A later stage found no speech in a transcript with no words (the speaker stage, asked
         for, hears no one either): the job fails as the transcription would have without
         speakers, with its sentence, and the stages after do not run."""

@@ -22,6 +22,7 @@ follow the settings, like any job's (``Desk.job_options``)."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
@@ -47,7 +48,7 @@ WATCH_SEEN = "watch-seen"  # a new or changed recording, taken once it settles (
 WATCH_TAKEN = "watch-taken"  # a settled file became a job (values: path, job_id)
 WATCH_EXPORTED = "watch-exported"  # a watched file's output was written (values: path, written)
 WATCH_FAILED = "watch-failed"  # its output could not be written (values: path, why)
-WATCH_JOB_FAILED = "watch-job-failed"  # a taken file's job failed (values: path, why)
+WATCH_JOB_FAILED = "watch-job-failed"  # a taken file's job failed (values: path, why, said)
 
 
 @dataclass(frozen=True)
@@ -266,7 +267,8 @@ class FolderWatch:
                 self._say(WATCH_EXPORTED, f"Wrote {', '.join(paths)}", path=row["path"], written=paths)
             if ended and job["state"] == js.FAILED:  # said once: the row is done with below
                 why = job["error"] or "the job failed."
-                self._say(WATCH_JOB_FAILED, f"Failed {row['path']}: {why}", path=row["path"], why=why)
+                said = {"said": json.loads(job["error_said"])} if job.get("error_said") else {}  # the window words it
+                self._say(WATCH_JOB_FAILED, f"Failed {row['path']}: {why}", path=row["path"], why=why, **said)
             if ready or ended:
                 self.desk.store.note_watched_export(row["folder"], row["path"], done,
                                                     ended and done >= self.desk.ready_parts(row["job_id"]))

@@ -12,6 +12,7 @@ import uuid
 from app.store.speakerstore import LABEL_SQL, SpeakerStore
 from app.store.taskhistory import TaskHistory
 from app.store.watchledger import WatchLedger
+from workers.messages import Said, notes_of, said_from, say
 from workers.stages import stage as _stage
 
 # Stage states; a job's own state is derived from its stages.
@@ -113,6 +114,24 @@ def mark_words(text: str, words: list[str]) -> str:
 
     found = matched_words(text, words)
     return re.sub(r"\w+", lambda m: f"{MARK_START}{m[0]}{MARK_END}" if m[0].lower() in found else m[0], text)
+
+
+def with_said(fields: dict) -> dict:
+    """A stage's fields as stored: an ``error`` given as a ``Said`` (``workers.messages``) is
+    kept as its English and, in ``error_said``, its key and values; one given as text has none."""
+    if "error" not in fields:
+        return fields
+    error = fields["error"]
+    said = json.dumps(error.plain()) if isinstance(error, Said) else None
+    return {**fields, "error": None if error is None else str(error), "error_said": said}
+
+
+def said_error(row: dict) -> Said | str | None:
+    """A job's or stage's error as the window words it: its ``Said`` when the row keeps one
+    (its key and values), else its English (a row from before, a sentence not in the catalogue)."""
+    if not row.get("error"):
+        return row.get("error")
+    return (said_from(json.loads(row["error_said"])) if row.get("error_said") else None) or row["error"]
 
 
 def job_state(stage_states: list[str], optional: list[bool] | None = None) -> str:
@@ -272,16 +291,19 @@ class JobStore(SpeakerStore, TaskHistory, WatchLedger):
     def job_count(self) -> int:
         return self._q("SELECT COUNT(*) FROM jobs")[0][0]
 
-    def transcript_notes(self, job_ids: list[str]) -> dict[str, str]:
-        """{job id: what its transcription noted} ("12 s of speech sounds like German…"),
-        for the jobs that noted something; the transcripts' JSON is read only where it has notes."""
+    def transcript_notes(self, job_ids: list[str]) -> dict[str, list[Said | str]]:
+        """{job id: what its transcription noted} ("12 s of speech sounds like German…"), each
+        note as its ``Said`` where the catalogue has it, for the jobs that noted something; the
+        transcripts' JSON is read only where it has notes."""
         found = {}
         for start in range(0, len(job_ids), 500):
             part = job_ids[start:start + 500]
-            rows = self._q("SELECT job_id, json_extract(result, '$.notes') AS notes FROM transcripts"
-                           f" WHERE job_id IN ({','.join('?' * len(part))}) AND instr(result, '\"notes\"') > 0",
-                           part)
-            found.update({r["job_id"]: " ".join(json.loads(r["notes"])) for r in rows if r["notes"]})
+            rows = self._q("SELECT job_id, json_extract(result, '$.notes') AS notes, json_extract(result, '$.noted')"
+                           f" AS noted FROM transcripts WHERE job_id IN ({','.join('?' * len(part))})"
+                           " AND instr(result, '\"notes\"') > 0", part)
+            found.update({r["job_id"]: notes_of({"notes": json.loads(r["notes"]),
+                                                 "noted": json.loads(r["noted"] or "{}")})
+                          for r in rows if r["notes"]})
         return found
 
     def delete_job(self, job_id: str) -> None:
@@ -350,6 +372,7 @@ class JobStore(SpeakerStore, TaskHistory, WatchLedger):
         *only_if_active* keeps late or repeated events from undoing a final state."""
         if not fields:
             return False
+        fields = with_said(fields)
         cols = ", ".join(f"{k}=?" for k in fields)
         sql = f"UPDATE stages SET {cols} WHERE job_id=? AND name=?"
         params = [*fields.values(), job_id, name]
@@ -367,6 +390,7 @@ class JobStore(SpeakerStore, TaskHistory, WatchLedger):
         cancel never shows the job cancelled on its way to done)."""
         if not names or not fields:
             return
+        fields = with_said(fields)
         cols = ", ".join(f"{k}=?" for k in fields)
         with self.transaction() as db:
             db.executemany(f"UPDATE stages SET {cols} WHERE job_id=? AND name=?",
@@ -374,18 +398,21 @@ class JobStore(SpeakerStore, TaskHistory, WatchLedger):
             self._refresh_job(db, job_id)
 
     def _refresh_job(self, db, job_id: str) -> None:
-        rows = db.execute("SELECT name, state, error FROM stages WHERE job_id=? ORDER BY rowid",
+        rows = db.execute("SELECT name, state, error, error_said FROM stages WHERE job_id=? ORDER BY rowid",
                           (job_id,)).fetchall()
         state = job_state([r["state"] for r in rows], [_stage(r["name"]).optional for r in rows])
-        error = next((r["error"] for r in rows if r["state"] == FAILED), None)
-        cancelled = [stage_label(r["name"]) for r in rows if r["state"] == CANCELLED]
+        failed = next((r for r in rows if r["state"] == FAILED), None)
+        error, said = (failed["error"], failed["error_said"]) if failed else (None, None)
+        cancelled = [r["name"] for r in rows if r["state"] == CANCELLED]
         if state == DONE and cancelled:  # said on the job's row: the transcript is there
-            said = " and ".join([cancelled[0], *(label.lower() for label in cancelled[1:])])
-            error = f"{said} cancelled; the transcript is done."
+            labels = [stage_label(name) for name in cancelled]
+            stages = " and ".join([labels[0], *(label.lower() for label in labels[1:])])
+            cancel = say("stages-cancelled", stages=stages, names=",".join(cancelled))
+            error, said = cancel.text, json.dumps(cancel.plain())
         now = time.time()
-        db.execute("UPDATE jobs SET state=?, error=?, updated_at=?, "
+        db.execute("UPDATE jobs SET state=?, error=?, error_said=?, updated_at=?, "
                    "finished_at=CASE WHEN ? IN ('done','failed','cancelled') THEN ? ELSE NULL END "
-                   "WHERE id=?", (state, error, now, state, now, job_id))
+                   "WHERE id=?", (state, error, said, now, state, now, job_id))
 
     # --- chunks of long files ---------------------------------------------------
     def save_chunk_plan(self, job_id: str, chunks: list[dict]) -> bool:
@@ -421,6 +448,8 @@ class JobStore(SpeakerStore, TaskHistory, WatchLedger):
         return [dict(r) for r in self._q("SELECT * FROM chunks WHERE state IN (?,?) ORDER BY job_id, idx", ACTIVE)]
 
     def update_chunk(self, job_id: str, idx: int, *, only_if_active: bool = False, **fields) -> bool:
+        if isinstance(fields.get("error"), Said):  # a part's failure: its stage keeps the catalogue's words
+            fields["error"] = str(fields["error"])
         cols = ", ".join(f"{k}=?" for k in fields)
         sql = f"UPDATE chunks SET {cols} WHERE job_id=? AND idx=?"
         params = [*fields.values(), job_id, idx]

@@ -282,6 +282,13 @@ SCHEMA = [
     """
     ALTER TABLE segments ADD COLUMN confidence TEXT;
     """,
+    # version 15: a failure's sentence as the catalogue has it (workers.messages: a JSON object of its
+    # key and values), beside its English in ``error``, so the window says it in its own language.
+    # NULL for the failures before, and for a sentence not in the catalogue: their English is shown.
+    """
+    ALTER TABLE stages ADD COLUMN error_said TEXT;
+    ALTER TABLE jobs ADD COLUMN error_said TEXT;
+    """,
 ]
 
 

@@ -55,10 +55,11 @@ def _turns_text(turns: list | None) -> str | None:
     return json.dumps(joined)
 
 
-def _note_on_transcript(db, job_id: str, notes: list[str]) -> None:
+def _note_on_transcript(db, job_id: str, notes: list[str], noted: dict) -> None:
     """What the speaker stage says of the transcript (voices heard where no words were) goes with
-    the transcript's own notes, which the job's row and the command line show; the stage's
-    earlier notes (found again) are replaced."""
+    the transcript's own notes, which the job's row and the command line show (and its ``noted``,
+    the catalogue's key and values of each, with theirs); the stage's earlier notes (found
+    again) are replaced."""
     row = db.execute("SELECT result FROM transcripts WHERE job_id=?", (job_id,)).fetchone()
     if row is None:
         return
@@ -68,8 +69,11 @@ def _note_on_transcript(db, job_id: str, notes: list[str]) -> None:
         return
     result["notes"] = [n for n in result.get("notes") or [] if n not in earlier] + notes
     result.update({"speaker_notes": notes} if notes else {})
-    if not result["notes"]:
-        del result["notes"]
+    kept = {text: said for text, said in (result.get("noted") or {}).items() if text not in earlier}
+    result["noted"] = {**kept, **{text: said for text, said in noted.items() if text in notes}}
+    for key in ("notes", "noted"):
+        if not result[key]:
+            del result[key]
     db.execute("UPDATE transcripts SET result=? WHERE job_id=?", (json.dumps(result), job_id))
 
 
@@ -119,7 +123,7 @@ class SpeakerStore:
             db.executemany("UPDATE translations SET idx=? WHERE job_id=? AND idx=?",
                            [(new, job_id, -1 - old_idx) for old_idx, new in first_piece.items() if old_idx is not None])
             db.execute("DELETE FROM translations WHERE job_id=? AND idx < 0", (job_id,))
-            _note_on_transcript(db, job_id, [] if heard else result.get("notes") or [])
+            _note_on_transcript(db, job_id, [] if heard else result.get("notes") or [], result.get("noted") or {})
             db.execute("DELETE FROM segments WHERE job_id=?", (job_id,))
             db.executemany(
                 "INSERT INTO segments (job_id, idx, start, end, text, original_text, words, speaker, confidence) "

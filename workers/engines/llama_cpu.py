@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 
 from workers.errors import ModelError
+from workers.messages import Said, say
 
 log = logging.getLogger(__name__)
 
@@ -168,10 +169,8 @@ def choose() -> dict:
         return result
 
 
-def unavailable_sentence(choice: dict) -> str:
-    tried = "; ".join(f"{name}: {what}" for name, what in choice["tried"].items())
-    return ("The summary engine cannot run on this computer: every build of its CPU code stopped with an error "
-            f"({tried}). Reinstall Earmark with the README's install command, which builds a portable engine.")
+def unavailable_sentence(choice: dict) -> Said:
+    return say("cpu-code-unavailable", tried="; ".join(f"{name}: {what}" for name, what in choice["tried"].items()))
 
 
 def load(variant: str) -> None:
@@ -187,7 +186,7 @@ def load(variant: str) -> None:
     ggml.ggml_backend_load.argtypes = [ctypes.c_char_p]
     path = next(p for p in variants(folder) if variant_name(p) == variant)
     if not ggml.ggml_backend_load(os.fsencode(path)):
-        raise ModelError(f"The summary engine's CPU code {path.name} could not be loaded.")
+        raise ModelError(say("cpu-code-unloadable", name=path.name))
     _loaded = variant
 
 

@@ -19,6 +19,7 @@ from typing import Callable
 
 from workers.engines.gguf import BUNDLED, DEFAULT_GGUF_PACKAGE, bundled_gguf  # noqa: F401 (their old home)
 from workers.errors import ModelError
+from workers.messages import Said, say
 from workers.options import TRANSLATION_LANGUAGES
 from workers.timefmt import clock
 
@@ -36,12 +37,11 @@ def resolve_gguf(spec: str) -> str:
     if spec in BY_NAME:  # a model from the model manager
         found = installed_path(spec)
         if not found:
-            raise ModelError(f"The summary model '{spec}' is not downloaded: download it in Settings › Models "
-                             f"or with 'earmark models download {spec}'.")
+            raise ModelError(say("summary-model-not-downloaded", name=spec))
         return found
     path = os.path.expanduser(spec)
     if not os.path.isfile(path):
-        raise ModelError(f"Summary model file not found: {spec}")
+        raise ModelError(say("summary-model-not-found", path=spec))
     return path
 
 
@@ -58,8 +58,7 @@ class Template:
         sections = tuple((parts[i].strip(), " ".join(parts[i + 1].split()))
                          for i in range(1, len(parts) - 1, 2) if parts[i + 1].strip())
         if not sections:
-            raise ModelError("This summary template has no sections: give each one a "
-                             "'## Heading' line followed by its instruction.")
+            raise ModelError(say("template-no-sections"))
         return cls(title, sections)
 
 
@@ -92,7 +91,7 @@ class LLMEngine:
             self.llm = Llama(model_path=path, n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads,
                              n_gpu_layers=-1 if self.gpu else 0, verbose=False)
         except (ValueError, RuntimeError, OSError) as exc:
-            raise ModelError(f"The summary model {path} could not be loaded: {exc}") from None
+            raise ModelError(say("summary-model-unloadable", path=path, why=str(exc))) from None
         log.info("loaded %s (context %d, %d threads, %s)", path, n_ctx, threads, "GPU" if self.gpu else "CPU")
 
     @classmethod
@@ -301,7 +300,7 @@ TRANSLATION_CHRF = {("text", BUNDLED): 36.7,  # SmolLM2-135M, English → German
 TRANSLATION_FLOOR = 60.0
 
 
-def translation_warning(path: str, model: str) -> str | None:
+def translation_caution(path: str, model: str) -> Said | None:
     """One sentence, before a translation is relied on, when *model* scored below the floor
     on the corpus (*path*: "text" for the LLM, "speech" for Whisper's translate task);
     None when it scored above it or was not measured."""
@@ -309,22 +308,22 @@ def translation_warning(path: str, model: str) -> str | None:
     if score is None or score >= TRANSLATION_FLOOR:
         return None
     if path == "text":
-        return (f"The bundled translation model (SmolLM2-135M) scored {score:.0f} of 100 on Earmark's test "
-                f"translation, below the {TRANSLATION_FLOOR:.0f} a usable translation needs: expect wrong and "
-                f"untranslated sentences. Whisper 'base' turning speech into English scored no better "
-                f"({TRANSLATION_CHRF[('speech', 'base')]:.0f}); a larger summary model (Settings › Models) is the "
-                "way to a better translation, though none has been scored yet.")
-    return (f"Whisper '{model}' scored {score:.0f} of 100 translating speech to English on Earmark's test "
-            f"recording, below the {TRANSLATION_FLOOR:.0f} a usable translation needs: expect missing and wrong "
-            "sentences. A larger multilingual speech model (Settings › Models: small or medium) is the way to a "
-            "better translation, though none has been scored yet.")
+        return say("weak-text-translation", score=f"{score:.0f}", floor=f"{TRANSLATION_FLOOR:.0f}",
+                   base_score=f"{TRANSLATION_CHRF[('speech', 'base')]:.0f}")
+    return say("weak-speech-translation", model=model, score=f"{score:.0f}", floor=f"{TRANSLATION_FLOOR:.0f}")
+
+
+def translation_warning(path: str, model: str) -> str | None:
+    """``translation_caution`` in English (the command line and the local API say it)."""
+    said = translation_caution(path, model)
+    return said and said.text
 
 
 def language_name(code_or_name: str) -> tuple[str, str]:
     """('fr', 'French') from 'fr', 'FR' or 'french'; an unknown name is used as written."""
     text = (code_or_name or "").strip()
     if not text:
-        raise ModelError("Choose a language to translate into.")
+        raise ModelError(say("no-language"))
     if text.lower() in LANGUAGES:
         return text.lower(), LANGUAGES[text.lower()]
     for code, name in LANGUAGES.items():

@@ -52,9 +52,9 @@ class Segmenter:
     def __init__(self, weights: Path = WEIGHTS):
         if not weights.is_file():
             from workers.errors import EarmarkError
+            from workers.messages import say
 
-            raise EarmarkError(f"The speaker model is missing from this installation ({weights}). "
-                               "Reinstalling Earmark puts it back.")
+            raise EarmarkError(say("speaker-model-missing", path=str(weights)))
         import onnxruntime as ort
 
         options = ort.SessionOptions()

@@ -17,6 +17,7 @@ from workers.engines.sentences import in_time_order, place_sentences, sentences
 from workers.engines.speech_models import MULTILINGUAL, resolve_model
 from workers.errors import ModelError
 from workers.media import SAMPLE_RATE, MediaInfo, decode
+from workers.messages import note, say
 from workers.options import default
 
 log = logging.getLogger(__name__)
@@ -106,7 +107,7 @@ class SpeechEngine:
                                       cpu_threads=self.cpu_threads,
                                       num_workers=self.streams)
         except (RuntimeError, ValueError, OSError) as exc:
-            raise ModelError(f"The speech model at {model_path} could not be loaded: {exc}") from None
+            raise ModelError(say("speech-model-unloadable", path=str(model_path), why=str(exc))) from None
         self.load_seconds = time.monotonic() - started
         self._batched = threading.local()  # one pipeline a thread: it keeps state between windows
         log.info("loaded %s on %s/%s with %d threads in %.2f s", model_name, self.device,
@@ -183,20 +184,17 @@ class SpeechEngine:
         result.update(rerun=rerun, gaps=gaps)
         if foreign and gaps:
             seconds = sum(b - a for a, b in gaps)
-            result.setdefault("notes", []).append(
-                f"{seconds:.0f} s of speech sounds like {foreign}, which {self.model_name} (English only) cannot "
-                f"transcribe; choose the speech model '{MULTILINGUAL}' (multilingual, bundled) to transcribe it.")
+            note(result, say("other-language", seconds=f"{seconds:.0f}", language=foreign, model=self.model_name,
+                             multilingual=MULTILINGUAL))
 
     def _check(self, options: TranscribeOptions) -> bool:
         """Refuse what this model cannot do; return whether it is multilingual."""
         language = options.language
         multilingual = self.model.model.is_multilingual
         if language and not multilingual and language != "en":
-            raise ModelError(f"The model {self.model_name} understands English only; "
-                             f"choose a multilingual model (such as 'base') for '{language}'.")
+            raise ModelError(say("english-only-language", model=self.model_name, language=language))
         if options.task == "translate" and not multilingual:
-            raise ModelError(f"Translating speech to English needs a multilingual speech model; "
-                             f"{self.model_name} is English-only. Choose 'base' in the settings.")
+            raise ModelError(say("english-only-translate", model=self.model_name))
         return multilingual
 
     def use_batched(self, options: TranscribeOptions, seconds: float) -> bool:

