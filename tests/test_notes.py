@@ -1286,12 +1286,15 @@ def test_the_agenda_a_consequence_or_a_view_said_in_the_plain_present_is_no_deci
                    "If I'm honest, we undercharge for the parking.",
                    "If you think about it, we pay the caterer twice.",
                    "If only thirty people come, we break even at best.", "Then we close the meeting.",
-                   "Then we check the lease.", "So we wait until the insurer rings back."]
+                   "Then we check the lease.", "So we wait until the insurer rings back.",
+                   "Then we continue after the break.", "If we book late, we pay double.",
+                   "Then we find the leak under the sink."]
     for text in no_decision:
         minutes = Minutes(said("The choir's spring concert is in the town hall this year.", text))
         assert minutes.kinds.get(1) != "decisions", text
     decided = ["If the ferry runs late, we book rooms at the harbour inn.",
-               "We review the volunteer rota again on Monday.", "Then we order the programmes today."]
+               "We review the volunteer rota again on Monday.", "Then we order the programmes today.",
+               "If the hall is booked, we use the school gym.", "Then we split the cost with the youth club."]
     for text in decided:
         minutes = Minutes(said("The choir's spring concert is in the town hall this year.", text))
         assert minutes.kinds.get(1) == "decisions", text

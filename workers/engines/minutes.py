@@ -216,16 +216,19 @@ PLAN_BOUND = re.compile(r"\b(?:now|until|till|unless|only if|from now on|for now
 HELD = re.compile(r"\b(?:until|till|unless|only if|from now on|for now)\b", re.IGNORECASE)
 # "Then we discuss the budget.", "Then we take a short break.": what the meeting itself does next
 # is its agenda, not a decision, unless it is put to a later day ("We review the rota on Monday")
-MEETING_NEXT = re.compile(rf"(?:{MEETING_TALK}|review|recap|summari[sz]e|debate|address|tackle|go round)\b|"
+MEETING_NEXT = re.compile(rf"(?:{MEETING_TALK}|review|recap|summari[sz]e|debate|address|tackle|go round|continue|"
+                          r"carry on|resume)\b|"
                           r"take (?:a |an )?(?:[\w-]+ )?(?:break|pause|breather|vote|show of hands|questions|look)\b|"
                           # "Then we close the meeting.", "Then we skip the next item.": the meeting itself
                           r"\w+ (?:the |this |today's )?(?:next |last |first |other )?(?:meeting|call|session|item|"
                           r"point|topic|agenda)(?=\s*(?:[.,;!]|$|and\b|now\b|here\b))",
                           re.IGNORECASE)
-# "we lose the stall", "we miss the ferry", "we hit the traffic", "we break even": what happens to
-# the group, the outcome of a condition or of events; no act it decides on
+# "we lose the stall", "we miss the ferry", "we hit the traffic", "we break even", "we pay double",
+# "we find the leak": what happens to the group or what it comes to know, the outcome of a
+# condition or of events; no act it decides on
 UNDERGONE = re.compile(r"(?:lose|miss|risk|face|suffer|fail|hit|win|gain|owe|waste|incur|struggle|break even|"
-                       r"go (?:bust|under)|make (?:a |an )?(?:loss|profit))\b", re.IGNORECASE)
+                       r"go (?:bust|under)|make (?:a |an )?(?:loss|profit)|pay (?:twice|double|triple|more|less|extra)|"
+                       r"find|discover|notice|realise|realize|learn)\b", re.IGNORECASE)
 # "If you ask me, …", "If I'm honest, …", "If you think about it, …": a condition on the talk
 # itself (the speaker's view, the listener's asking), so what follows is an opinion, not a plan
 ON_THE_TALK = re.compile(r"^(?:you|i)(?:['’]m| am| are| were)?(?: being)?\s+(?:ask|asked|want (?:my|an)|think|"
