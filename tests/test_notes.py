@@ -1290,13 +1290,13 @@ def test_the_agenda_a_consequence_or_a_view_said_in_the_plain_present_is_no_deci
                    "Then we continue after the break.", "If we book late, we pay double.",
                    "Then we find the leak under the sink."]
     for text in no_decision:
-        minutes = Minutes(said("The choir's spring concert is in the town hall this year.", text))
+        minutes = Minutes(said("The puppet theatre owns thirty puppets and two trunks of costumes.", text))
         assert minutes.kinds.get(1) != "decisions", text
     decided = ["If the ferry runs late, we book rooms at the harbour inn.",
                "We review the volunteer rota again on Monday.", "Then we order the programmes today.",
                "If the hall is booked, we use the school gym.", "Then we split the cost with the youth club."]
     for text in decided:
-        minutes = Minutes(said("The choir's spring concert is in the town hall this year.", text))
+        minutes = Minutes(said("The puppet theatre owns thirty puppets and two trunks of costumes.", text))
         assert minutes.kinds.get(1) == "decisions", text
     # the same words, told on from a past or planned from a future
     told = Minutes(said("The lorry with the stage came an hour late.", "Then we cut the ribbon in the rain."))
