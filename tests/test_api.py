@@ -730,3 +730,76 @@ def test_the_transcript_shows_its_own_notes_and_no_bookkeeping_and_a_weak_transl
     with open(corpus / "jfk.flac", "rb") as audio:  # nothing to warn of: an empty list
         plain = client.post("/api/transcripts/upload", files={"file": ("jfk.flac", audio)}, data={"language": "en"})
     assert plain.json()["warnings"] == [], plain.json()
+
+
+def test_a_translation_says_who_said_what_as_the_original_does_after_a_rename_and_a_merge(desk, corpus):
+    """Issue 30 round 14. A translation's segments carry the speakers of the segments they
+    translate, by their labels now: a rename and a merge made after the translation reach it.
+    The API's transcript answer and its export of the translation (SRT, VTT, TXT, JSON) show
+    the names as the original's do, a long name within the 42 characters an SRT line may hold
+    (no workers here: the stages' results are stored as they would be)."""
+    from fastapi.testclient import TestClient
+
+    from app.api.keys import api_key
+    from app.api.server import create_app
+    from app.store import jobstore as js
+
+    names = ["transcribe", "diarize", "translate"]
+    job_id = desk.store.create_job(str(corpus / "jfk.flac"), stages=names)
+    spoken = [(0.0, 4.0, "1", "Thanks for coming to the customer research review today, everyone."),
+              (4.5, 8.0, "2", "Glad to be here."), (8.5, 13.0, "3", "Shall we start with the survey results?")]
+    segments = [{"start": a, "end": b, "text": text} for a, b, _, text in spoken]
+    desk.store.save_transcript(job_id, {"language": "en", "duration": 13.0, "segments": segments})
+    desk.store.save_speakers(job_id, {"segments": [dict(s, speaker=key, source=i)
+                                                   for i, (s, (_, _, key, _)) in enumerate(zip(segments, spoken))],
+                                      "speakers": [{"key": k, "seconds": 4.0} for k in ("1", "2", "3")],
+                                      "turns": [(a, b, key) for a, b, key, _ in spoken]})
+    french = ["Merci d'être venus aujourd'hui à la revue de la recherche client, tout le monde.",
+              "Ravie d'être là.", "Commençons-nous par les résultats de l'enquête ?"]
+    desk.store.save_translation(job_id, {"language": "fr", "language_name": "French", "model": "m.gguf",
+                                         "segments": [{"idx": i, "start": a, "end": b, "text": text}
+                                                      for i, ((a, b, _, _), text) in enumerate(zip(spoken, french))]})
+    desk.store.update_stages(job_id, names, state=js.DONE)
+    long_name = "Dr. Maria-Theresa von Hohenzollern-Sigmaringen"
+    desk.store.rename_speaker(job_id, "1", long_name)
+    desk.store.merge_speakers(job_id, "3", "2")
+    desk.store.rename_speaker(job_id, "2", "Tom")
+
+    client = TestClient(create_app(desk), headers={"Authorization": f"Bearer {api_key(desk.data.root)}"})
+    shown = client.get(f"/api/transcripts/{job_id}").json()
+    who = [long_name, "Tom", "Tom"]
+    assert [s["speaker"] for s in shown["segments"]] == who, shown
+    [fr] = shown["translations"]
+    assert (fr["language"], fr["language_name"]) == ("fr", "French")
+    assert [(s["speaker"], s["text"]) for s in fr["segments"]] == list(zip(who, french)), fr
+
+    def export(fmt: str, **query) -> str:
+        answer = client.get(f"/api/transcripts/{job_id}/export", params={"format": fmt, **query})
+        assert answer.status_code == 200, answer.text
+        return answer.text
+
+    def cue_lines(srt: str) -> list[list[str]]:  # each cue's lines (parse_srt checks the rest)
+        parse_srt(srt)
+        return [block.split("\n")[2:] for block in srt.strip().split("\n\n")]
+
+    cues = cue_lines(export("srt", language="fr"))
+    lines = [line for cue in cues for line in cue]
+    assert max(map(len, lines)) <= 42, [line for line in lines if len(line) > 42]
+    assert [cue for cue in cues if cue[0].startswith("Tom: ")] == [
+        ["Tom: Ravie d'être là."], ["Tom: Commençons-nous par les résultats de", "l'enquête ?"]], cues
+    # the long name on a line of its own, shortened to the limit, over each of its cues' French words
+    firsts = [cue for cue in cues if not cue[0].startswith("Tom: ")]
+    assert len(firsts) >= 2 and all(name.startswith("Dr. Maria-Theresa") and name.endswith("…:") and len(rest) == 1
+                                    for name, *rest in firsts), firsts
+    assert " ".join(cue[1] for cue in firsts) == french[0]
+    original = [line for cue in cue_lines(export("srt")) for line in cue]
+    assert max(map(len, original)) <= 42 and "Tom: Glad to be here." in original  # the original, the same way
+    assert "<v Tom>Ravie d'être là." in export("vtt", language="fr")
+    assert export("txt", language="fr").splitlines() == [f"{name}: {text}" for name, text in zip(who, french)]
+    import json
+
+    saved = json.loads(export("json", language="fr"))
+    assert [s["speaker"] for s in saved["segments"]] == who
+    assert {t["speaker"] for t in saved["turns"]} == {long_name, "Tom"}
+    missing = client.get(f"/api/transcripts/{job_id}/export", params={"format": "srt", "language": "de"})
+    assert missing.status_code == 404 and missing.json()["error"]["param"] == "language", missing.text

@@ -352,9 +352,13 @@ def cli(data_dir, *args, timeout=600, env=None):
 def test_speakers_from_the_command_line_everywhere_the_text_goes(data_dir, three_voices):
     path, reference = three_voices
     out = data_dir / "out"
-    done = cli(data_dir, "transcribe", path, "--speakers", "auto", "--format", "json", "--out", out)
+    # with a translation (the bundled LLM): who said what in both languages (issue 30 round 14)
+    done = cli(data_dir, "transcribe", path, "--speakers", "auto", "--translate", "fr", "--format", "json",
+               "--out", out)
     assert done.returncode == 0, done.stderr
     segments = json.loads((out / "meeting.json").read_text())["segments"]
+    translated = json.loads((out / "meeting.fr.json").read_text())["segments"]
+    assert [(s["start"], s["speaker"]) for s in translated] == [(s["start"], s["speaker"]) for s in segments]
     assert all(s.get("speaker") for s in segments), segments
     assert len({s["speaker"] for s in segments}) == 3
     # each segment's speaker is the one the reference has at its middle
@@ -367,13 +371,21 @@ def test_speakers_from_the_command_line_everywhere_the_text_goes(data_dir, three
 
     store = JobStore(data_dir / "earmark.db")
     [job] = store.jobs()
-    assert [s["name"] for s in store.stages(job["id"])] == ["transcribe", "diarize", "index"]
+    assert [s["name"] for s in store.stages(job["id"])] == ["transcribe", "diarize", "translate", "index"]
     first = {s["key"]: s for s in store.speakers(job["id"])}
     store.rename_speaker(job["id"], "1", "Maria")
     store.rename_speaker(job["id"], "2", "Tom")
     for fmt in ("txt", "vtt", "srt", "md", "tsv"):
-        again = cli(data_dir, "transcribe", path, "--speakers", "auto", "--format", fmt, "--out", out)
+        again = cli(data_dir, "transcribe", path, "--speakers", "auto", "--translate", "fr", "--format", fmt,
+                    "--out", out)
         assert again.returncode == 0 and "already done" in again.stderr
+    # the names reach the translation too, each within the subtitle line the original keeps to
+    assert (out / "meeting.fr.txt").read_text().startswith("Maria: ")
+    assert "<v Tom>" in (out / "meeting.fr.vtt").read_text()
+    cues = [block.split("\n")[2:] for block in (out / "meeting.fr.srt").read_text().strip().split("\n\n")]
+    said_by = {cue[0].split(": ")[0] for cue in cues}
+    assert said_by == {"Maria", "Tom", "Speaker 3"}, cues  # each cue starts with its speaker's name
+    assert all(len(line) <= 42 for cue in cues for line in cue), cues
     assert (out / "meeting.txt").read_text().startswith("Maria: Good morning")
     assert "\nTom: Thanks" in (out / "meeting.txt").read_text()
     assert "<v Maria>Good morning" in (out / "meeting.vtt").read_text()

@@ -35,7 +35,7 @@ from app.api import keys
 from app.api.openai_shapes import FORMATS, GRANULARITIES, verbose
 from app.api.uploads import DEFAULT_MAX_UPLOAD_BYTES, UPLOADS, Form, TooLarge, UploadProblem, read_form
 from app.errors import OptionsProblem
-from app.jobs.desk import API, COULD_NOT_ADD, REFUSED, TRANSCRIPT, Desk
+from app.jobs.desk import API, COULD_NOT_ADD, REFUSED, TRANSCRIPT, TRANSLATIONS, Desk
 from app.jobs.follow import cautions
 from app.store import jobstore as js
 
@@ -667,8 +667,9 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
     @app.get("/api/transcripts/{transcript_id}", dependencies=guarded, tags=["jobs"])
     def transcript(transcript_id: str):
         """The transcript: segments (with speakers and words when found), what the transcription
-        said of it (``transcript_notes``: no words heard, another language) and its notes (the
-        summary) when written. The store's own bookkeeping is not shown."""
+        said of it (``transcript_notes``: no words heard, another language), its notes (the
+        summary) when written and its translations (each segment with the original's speaker).
+        The store's own bookkeeping is not shown."""
         from app.export import TRANSCRIPT_KEYS
 
         job_or_404(transcript_id)
@@ -679,22 +680,40 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
         shown = (*TRANSCRIPT_KEYS, "language_probability")
         return {"transcript_id": transcript_id, **{k: found[k] for k in shown if k in found},
                 "transcript_notes": found.get("notes") or [],
-                "notes": summaries[0]["markdown"] if summaries else None}
+                "notes": summaries[0]["markdown"] if summaries else None,
+                "translations": translations_of(transcript_id)}
+
+    def translations_of(job_id: str) -> list[dict]:
+        """Each translation: its language and model, and its segments with the original's speakers."""
+        out = []
+        for run in desk.store.translation_languages(job_id):
+            segments = desk.store.translation(job_id, run["language"])["segments"]
+            out.append({"language": run["language"], "language_name": run["language_name"], "model": run["model"],
+                        "segments": [{k: s[k] for k in ("start", "end", "text", "speaker") if k in s}
+                                     for s in segments]})
+        return out
 
     @app.get("/api/transcripts/{transcript_id}/export", dependencies=guarded, tags=["jobs"])
-    def export_file(transcript_id: str, format: str = Query("srt", description="txt, srt, vtt, json, md or tsv")):
-        """The transcript in one of the export formats, written by the desk."""
+    def export_file(transcript_id: str, format: str = Query("srt", description="txt, srt, vtt, json, md or tsv"),
+                    language: str | None = Query(None, description="its translation into this language (e.g. fr)")):
+        """The transcript, or its translation into *language*, in one of the export formats,
+        written by the desk (speaker names in both)."""
         from app.export import FORMATS as EXPORTS
 
         if format not in EXPORTS:
             raise ApiError(400, f"format must be one of {', '.join(EXPORTS)}.", param="format")
         job_or_404(transcript_id)
-        if TRANSCRIPT not in desk.ready_parts(transcript_id):
-            raise ApiError(404, f"Job {transcript_id} has no transcript yet.", code="not_ready")
+        part = TRANSLATIONS if language else TRANSCRIPT
+        if part not in desk.ready_parts(transcript_id):
+            raise ApiError(404, f"Job {transcript_id} has no {'translation' if language else 'transcript'} yet.",
+                           code="not_ready")
+        if language and language not in {t["language"] for t in desk.store.translation_languages(transcript_id)}:
+            raise ApiError(404, f"Job {transcript_id} has no translation into {language}.", param="language",
+                           code="not_ready")
         uploads.mkdir(mode=0o700, parents=True, exist_ok=True)
         folder = tempfile.TemporaryDirectory(dir=uploads, prefix="export-")
         stem = Path(desk.store.job(transcript_id)["path"]).stem
-        [written] = desk.export(transcript_id, [format], folder.name, stem=stem, parts=[TRANSCRIPT])
+        [written] = desk.export(transcript_id, [format], folder.name, stem=stem, parts=[part], language=language)
         return FileResponse(written, filename=Path(written).name, background=BackgroundTask(folder.cleanup))
 
     @app.get("/api/search", dependencies=guarded, tags=["jobs"])

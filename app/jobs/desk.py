@@ -561,11 +561,13 @@ class Desk:
         return ready
 
     def export(self, job_id: str, formats: Iterable[str], folder: str, *, stem: str | None = None,
-               parts: Iterable[str] = (TRANSCRIPT, TRANSLATIONS), limits: export.CueLimits | None = None) -> list[str]:
+               parts: Iterable[str] = (TRANSCRIPT, TRANSLATIONS), limits: export.CueLimits | None = None,
+               language: str | None = None) -> list[str]:
         """Write a job's *parts* into *folder*: the transcript in each format (speaker names
-        in it), each translation beside it (``STEM.fr.srt``), the notes as ``STEM.summary.md``.
-        Returns the paths written; nothing for a job with no transcript. An export that
-        cannot be written raises OSError (that job's problem alone)."""
+        in it), each translation beside it (``STEM.fr.srt``, with the same names; only the one
+        into *language* when given), the notes as ``STEM.summary.md``. Returns the paths
+        written; nothing for a job with no transcript. An export that cannot be written
+        raises OSError (that job's problem alone)."""
         limits = limits or export.CueLimits.from_settings(self.settings)
         job, transcript = self.store.job(job_id), self.store.transcript(job_id)
         if job is None or transcript is None:
@@ -577,6 +579,8 @@ class Desk:
                 written.append(str(export.write(transcript, fmt, folder, stem, limits)))
             if TRANSLATIONS in parts:
                 for run in self.store.translation_languages(job_id):
+                    if language and run["language"] != language:
+                        continue
                     translation = self.store.translation(job_id, run["language"])
                     written.append(str(export.write(translation, fmt, folder, f"{stem}.{run['language']}", limits)))
         summaries = self.store.summaries(job_id) if NOTES in parts else []

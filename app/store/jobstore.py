@@ -100,6 +100,12 @@ def confidence_text(segment: dict) -> str | None:
     return json.dumps(values) if values else None
 
 
+def said_by(label: str | None) -> dict:
+    """A segment's ``speaker`` (its speaker's label) once speakers were found, else nothing:
+    the transcript, its translations and the notes' input alike."""
+    return {"speaker": label} if label else {}
+
+
 def recogniser_confidence(row) -> dict:
     """A stored segment's confidence fields, while its text is still the recogniser's: a
     person's edit is sure of what it says, so an edited segment carries none."""
@@ -534,7 +540,7 @@ class JobStore(SpeakerStore, TaskHistory, WatchLedger):
     def note_segments(self, job_id: str) -> list[dict]:
         """The transcript as notes are made from it: each segment's words and its speaker's label."""
         return [{"idx": s["idx"], "start": s["start"], "end": s["end"], "text": s["text"],
-                 **({"speaker": s["speaker_label"]} if s["speaker_label"] else {}), **recogniser_confidence(s)}
+                 **said_by(s["speaker_label"]), **recogniser_confidence(s)}
                 for s in self.segments(job_id)]
 
     def refresh_notes(self, job_id: str) -> int:
@@ -602,17 +608,27 @@ class JobStore(SpeakerStore, TaskHistory, WatchLedger):
                                          (job_id,))]
 
     def translation(self, job_id: str, language: str) -> dict | None:
-        """A translated transcript, shaped like ``transcript()`` so it exports the same way."""
+        """A translated transcript, shaped like ``transcript()`` so it exports the same way:
+        each segment with the speaker of the segment it translates (its label now: renames
+        and merges follow), and the speakers' turns."""
         run = self._one("SELECT * FROM translation_runs WHERE job_id=? AND language=?", (job_id, language))
         if not run:
             return None
         rows = self._q("SELECT idx, start, end, text FROM translations WHERE job_id=? AND language=? "
                        "ORDER BY idx", (job_id, language))
-        segments = [dict(r) for r in rows]
+        label = {s["idx"]: s["speaker_label"] for s in self.segments(job_id)}
+        segments = [{**dict(r), **said_by(label.get(r["idx"]))} for r in rows]
         job = self.job(job_id) or {}
-        return {"language": language, "duration": job.get("duration_seconds"), "model": run["model"],
-                "task": "translate", "segments": segments,
-                "text": " ".join(s["text"] for s in segments).strip()}
+        return self._with_turns(job_id, {
+            "language": language, "duration": job.get("duration_seconds"), "model": run["model"],
+            "task": "translate", "segments": segments, "text": " ".join(s["text"] for s in segments).strip()})
+
+    def _with_turns(self, job_id: str, result: dict) -> dict:
+        """*result* with who spoke when (``turns``), once speakers were found."""
+        turns = self.speaker_turns(job_id)
+        if turns:
+            result["turns"] = turns
+        return result
 
     def add_stage(self, job_id: str, name: str) -> None:
         """A stage asked for later (a summary re-run on a finished transcript)."""
@@ -717,11 +733,8 @@ class JobStore(SpeakerStore, TaskHistory, WatchLedger):
         result = json.loads(row["result"])
         result["segments"] = [
             {"start": s["start"], "end": s["end"], "text": s["text"],
-             **({"speaker": s["speaker_label"]} if s["speaker_label"] else {}),
+             **said_by(s["speaker_label"]),
              **({"words": json.loads(s["words"])} if s["words"] else {}), **recogniser_confidence(s)}
             for s in self.segments(job_id)]
         result["text"] = " ".join(s["text"] for s in result["segments"]).strip()
-        turns = self.speaker_turns(job_id)
-        if turns:
-            result["turns"] = turns
-        return result
+        return self._with_turns(job_id, result)
