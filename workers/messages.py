@@ -40,11 +40,13 @@ TEMPLATES: dict[str, str] = {
     # what was heard
     "no-speech": "No speech was found in this recording.",
     "no-words-one": ("No words were recognised in this recording, but 1 speaker could be heard for {seconds} s "
-                     "in all (their turns are in the JSON export). A larger speech model may hear the words: "
+                     "in all (their turns are listed in the transcript and in the JSON export). A larger speech model may "
+                     "hear the words: "
                      "download one in Settings › Models (or with 'earmark models'), such as {first} or {second}, "
                      "choose it as the speech model and transcribe the recording again."),
     "no-words": ("No words were recognised in this recording, but {count} speakers could be heard for {seconds} s "
-                 "in all (their turns are in the JSON export). A larger speech model may hear the words: "
+                 "in all (their turns are listed in the transcript and in the JSON export). A larger speech model may "
+                 "hear the words: "
                  "download one in Settings › Models (or with 'earmark models'), such as {first} or {second}, "
                  "choose it as the speech model and transcribe the recording again."),
     "other-language": ("{seconds} s of speech sounds like {language}, which {model} (English only) cannot "
