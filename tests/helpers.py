@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import socket
+import sys
 import threading
 import time
 import uuid
@@ -26,6 +27,32 @@ def wait_until(predicate, timeout: float = 60.0, interval: float = 0.05, message
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:.0f} s waiting for {message}")
         tick.wait(interval)
+
+
+def waiting_to_write(thread) -> bool:
+    """*thread* waits for SQLite's write lock (in ``Database.transaction``)."""
+    frame = sys._current_frames().get(thread.ident)
+    return frame is not None and frame.f_code.co_name == "transaction"
+
+
+def write_at_once(database, targets, timeout: float = 30.0) -> None:
+    """Run each of *targets* in a thread of its own, as processes joined to one stack run,
+    and make their writes meet: a connection of the test's holds SQLite's write lock on
+    *database* until every thread waits for it, then lets go; returns once all are done."""
+    import sqlite3
+
+    writer = sqlite3.connect(database, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    threads = [threading.Thread(target=target) for target in targets]
+    for thread in threads:
+        thread.start()
+    try:
+        wait_until(lambda: all(waiting_to_write(t) for t in threads), timeout, message="every thread to wait to write")
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    for thread in threads:
+        thread.join(timeout=timeout)
 
 
 def normalize(text: str) -> str:

@@ -2,6 +2,7 @@
 on the four corpus meetings joined into one 342 s file (cut into ~90 s chunks here;
 a real install chunks from 15 minutes, in 5-minute chunks)."""
 
+import functools
 import json
 import subprocess
 import sys
@@ -11,7 +12,7 @@ import pytest
 from app.runtime.queues import depths
 from app.store import jobstore as js
 from app.store.jobstore import JobStore
-from tests.helpers import wait_until, wer
+from tests.helpers import wait_until, waiting_to_write, wer, write_at_once
 from tests.long_audio import MEETINGS, long_file, long_reference
 from tests.test_resilience import kill_app, open_stack
 
@@ -178,9 +179,6 @@ def test_two_processes_joined_to_the_stack_finish_a_chunked_transcription_once(t
     the stage after it, while the speakers were still being found: the notes without them.)
     Two store connections stand for the two processes (SQLite locks them alike); a third
     holds the write lock until both have read that the transcription is still running."""
-    import sqlite3
-    import threading
-
     from app.jobs.chunkflow import ChunkFlow
 
     path = tmp_path / "earmark.db"
@@ -195,30 +193,12 @@ def test_two_processes_joined_to_the_stack_finish_a_chunked_transcription_once(t
             {"language": "en", "model": "tiny.en", "text": said["text"], "segments": [said]}))
     transcribed = []
     flows = [ChunkFlow(store, None, on_transcribed=transcribed.append) for store in stores]
-    writer = sqlite3.connect(path, isolation_level=None)
-    writer.execute("BEGIN IMMEDIATE")
-    threads = [threading.Thread(target=flow.maybe_join, args=(job_id,)) for flow in flows]
-    for thread in threads:
-        thread.start()
-
-    try:
-        wait_until(lambda: all(waiting_to_write(t) for t in threads), 20, message="both to wait to write")
-    finally:
-        writer.execute("ROLLBACK")
-        writer.close()
-    for thread in threads:
-        thread.join(timeout=30)
+    write_at_once(path, [functools.partial(flow.maybe_join, job_id) for flow in flows])
     assert transcribed == [job_id]
     assert stores[1].stage(job_id, "transcribe")["state"] == js.DONE
     assert stores[1].transcript(job_id)["text"] == "part 0 part 1"
     for store in stores:
         store.close()
-
-
-def waiting_to_write(thread) -> bool:
-    """*thread* waits for SQLite's write lock (in ``Database.transaction``)."""
-    frame = sys._current_frames().get(thread.ident)
-    return frame is not None and frame.f_code.co_name == "transaction"
 
 
 def test_two_processes_joined_to_the_stack_send_a_plans_chunks_once(tmp_path):
@@ -257,5 +237,38 @@ def test_two_processes_joined_to_the_stack_send_a_plans_chunks_once(tmp_path):
     assert sent() == [] and {c["state"] for c in stores[1].chunks(job_id)} == {js.PENDING}
     assert first.send_chunks(job_id) == 3
     assert len(sent()) == 3 and {c["state"] for c in stores[1].chunks(job_id)} == {js.QUEUED}
+    for store in stores:
+        store.close()
+
+
+def test_two_processes_joined_to_the_stack_send_a_pending_chunk_once(tmp_path):
+    """Every process joined to the stack sends, at each poll, the chunks that wait to be sent
+    (``JobService.send_pending``: a plan's chunks while the process that saved it is still
+    sending them, chunks whose audio waited for room in the broker). Two that read the same
+    chunk waiting both sent it, and it was transcribed twice (the later task id won). A chunk
+    is now recorded as sent only while it still has the task id it was read with, and only
+    the process whose write took sends it. Two store connections stand for the two
+    processes, the planner sending its chunks and the other's poll; a third holds SQLite's
+    write lock until both have read the chunks and wait to record them. Tasks go to kombu's
+    in-memory broker (what is counted is the sends, each recorded in the task history)."""
+    from celery import Celery
+
+    from app.jobs.chunkflow import ChunkFlow
+    from app.jobs.dispatch import Dispatcher
+
+    path = tmp_path / "earmark.db"
+    stores = [JobStore(path), JobStore(path)]
+    job_id = stores[0].create_job("/long.wav", stages=["transcribe", "index"], duration_seconds=30.0)
+    stores[0].update_stage(job_id, "transcribe", state=js.RUNNING)
+    stores[0].save_chunk_plan(job_id, [{"index": i, "start": 10.0 * i, "end": 10.0 * (i + 1), "regions": []}
+                                       for i in range(3)])
+    broker = Celery("two-processes", broker="memory://")
+    planner, other = (ChunkFlow(store, Dispatcher(store, broker)) for store in stores)
+    write_at_once(path, [functools.partial(planner.send_chunks, job_id),
+                         functools.partial(other.send_chunks, job_id, only=(js.PENDING,))])
+    sent = {t["task_id"] for t in stores[1].task_rows() if t["job_id"] == job_id}
+    assert len(sent) == 3
+    assert {c["task_id"] for c in stores[1].chunks(job_id)} == sent
+    assert {c["state"] for c in stores[1].chunks(job_id)} == {js.QUEUED}
     for store in stores:
         store.close()

@@ -365,6 +365,51 @@ def test_reconcile_takes_finished_results_and_requeues_lost_tasks(data_dir, corp
         sup.stop()
 
 
+@pytest.mark.parametrize("what", ["lost stage", "lost chunk", "waiting stage"])
+def test_two_processes_joined_to_the_stack_send_a_task_once(data_dir, tmp_path, monkeypatch, what):
+    """Every process joined to the stack (the window beside ``earmark serve``) looks at each
+    poll for lost tasks and for stages that wait with nothing in the broker (added while the
+    workers started, a send the broker refused). Two that found the same one in the same
+    moment both sent it: it ran twice, and the later task id won. Now one of them does
+    (``JobStore.take_lost``; a send recorded only while the stage has the task id it was read
+    with). Two services on two store connections to one file stand for the two processes, on
+    one real broker with no workers (nothing takes what is sent, so the broker shows every
+    send); a third connection holds SQLite's write lock until both wait to record theirs."""
+    from app.runtime.queues import task_ids_in_broker
+    from tests.helpers import write_at_once
+
+    # lost, or waited long enough, at the first look: the grace times are not what is tested (a
+    # task the other process sends meanwhile must not look lost: that grace time stays for it)
+    monkeypatch.setattr(f"app.jobs.service.{'PENDING_SETTLED' if what == 'waiting stage' else 'LOST_AFTER'}_SECONDS",
+                        0.0)
+    data = DataDir.resolve(data_dir)
+    sup = Supervisor(data, roles=())
+    sup.start()
+    stores = [JobStore(data.database), JobStore(data.database)]
+    try:
+        recording = tmp_path / "talk.wav"  # no worker runs: never read
+        job_id = stores[0].create_job(str(recording), stages=["transcribe", "index"], options={})
+        lost = uuid.uuid4().hex  # recorded as sent; the broker never held it (killed before its AOF had it)
+        if what == "lost stage":
+            stores[0].update_stage(job_id, "transcribe", state=js.QUEUED, task_id=lost, queued_at=time.time())
+        elif what == "lost chunk":  # a long file's
+            stores[0].update_stage(job_id, "transcribe", state=js.RUNNING, task_id=uuid.uuid4().hex,
+                                   queued_at=time.time())
+            stores[0].save_chunk_plan(job_id, [{"index": 0, "start": 0.0, "end": 600.0, "regions": []}])
+            stores[0].update_chunk(job_id, 0, state=js.QUEUED, task_id=lost)
+        assert stores[1].stage(job_id, "transcribe")["state"] == (js.PENDING if what == "waiting stage" else
+                                                                  js.QUEUED if what == "lost stage" else js.RUNNING)
+        write_at_once(data.database, [JobService(store, sup.celery).poll for store in stores])
+        now = stores[1].chunk(job_id, 0) if what == "lost chunk" else stores[1].stage(job_id, "transcribe")
+        assert task_ids_in_broker(sup.celery) == {now["task_id"]} and now["task_id"] != lost  # sent, once
+        if what != "waiting stage":
+            assert [e["kind"] for e in stores[1].events(task_id=lost)].count("lost") == 1
+    finally:
+        for store in stores:
+            store.close()
+        sup.stop()
+
+
 def test_a_next_stage_not_sent_before_the_app_stopped_is_sent_at_start(data_dir, corpus):
     data = DataDir.resolve(data_dir).ensure()
     store = JobStore(data.database)

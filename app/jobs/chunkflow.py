@@ -78,16 +78,16 @@ class ChunkFlow:
     def planned_already(self, job_id: str) -> bool:
         return bool(self.store.chunks(job_id))
 
-    def send(self, job: dict, options: dict, priority: int | None = None) -> str | None:
+    def send(self, job: dict, options: dict, priority: int | None = None, replaces=js.ANY_TASK) -> str | None:
         """The transcribe stage of a long file: plan it, or (planned before) send what
-        is not done yet."""
+        is not done yet (*replaces*: ``Dispatcher.publish``'s, for the plan)."""
         job_id = job["id"]
         if self.planned_already(job_id):
             self.store.update_stage(job_id, STAGE, state=js.RUNNING, error=None, finished_at=None)
             self.send_chunks(job_id, options)
             return self.store.stage(job_id, STAGE)["task_id"]
         return self.dispatch.publish(PLAN_TASK, job_id, STAGE, [job_id, job["path"], with_file_hash(options, job)],
-                                     priority=priority)
+                                     replaces=replaces, priority=priority)
 
     def send_chunks(self, job_id: str, options: dict | None = None, priority: int | None = None,
                     only=(js.PENDING, js.FAILED, js.CANCELLED)) -> int:
@@ -116,7 +116,7 @@ class ChunkFlow:
         self.dispatch.publish(CHUNK_TASK, job["id"], STAGE,
                               [job["id"], job["path"], chunk["idx"], chunk["start"], chunk["end"],
                                json.loads(chunk["regions"]), options],
-                              chunk=chunk["idx"], priority=priority)
+                              chunk=chunk["idx"], replaces=chunk["task_id"], priority=priority)
         return True
 
     # --- audio through the broker (helpers) --------------------------------------------
@@ -329,5 +329,6 @@ class ChunkFlow:
     def in_flight(self) -> dict:
         """Task id → (job id, stage, detail, how to send it again), for the lost-task check."""
         return {chunk["task_id"]: (chunk["job_id"], STAGE, {"chunk": chunk["idx"]},
-                                   lambda c=chunk: self.send_chunk(self.store.job(c["job_id"]), c))
+                                   lambda c=chunk: self.send_chunk(self.store.job(c["job_id"]),
+                                                                   self.store.chunk(c["job_id"], c["idx"])))
                 for chunk in self.store.active_chunks() if chunk["task_id"]}

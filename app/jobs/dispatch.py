@@ -88,17 +88,22 @@ class Dispatcher:
         return FILES if self.sharing and task.reads_file else task.queue.name
 
     def publish(self, task: TaskSpec, job_id: str, stage: str, args: list, *, chunk: int | None = None,
-                priority: int | None = None) -> str | None:
+                replaces=js.ANY_TASK, priority: int | None = None) -> str | None:
         """Queue *task* for a stage (or one chunk of it); its task id, or None when the
-        broker did not take it (the stage or chunk is pending again)."""
+        broker did not take it (the stage or chunk is pending again). With *replaces*, it
+        is sent only while the stage or chunk still has the task id it was read with (None:
+        none): every process joined to the stack sends what waits (chunks, stages left
+        pending), and the one whose record took sends it (None returned to the other)."""
         task_id = uuid.uuid4().hex
         now = time.time()
         fields = dict(state=js.QUEUED, task_id=task_id, progress=0.0, error=None, started_at=None, finished_at=None)
         if chunk is None:
-            self.store.update_stage(job_id, stage, queued_at=now, priority=task.priority if priority is None
-                                    else priority, **fields)
+            recorded = self.store.update_stage(job_id, stage, if_task=replaces, queued_at=now,
+                                               priority=task.priority if priority is None else priority, **fields)
         else:
-            self.store.update_chunk(job_id, chunk, **fields)
+            recorded = self.store.update_chunk(job_id, chunk, if_task=replaces, **fields)
+        if not recorded:
+            return None
         self.store.add_event(task_id, "queued", now, job_id=job_id, stage=stage, name=task.name,
                              detail={"chunk": chunk} if chunk is not None else None)
         try:

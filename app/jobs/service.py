@@ -204,8 +204,8 @@ class JobService:
             pending = [j for j in self.store.job_rows() if j["stage_state"] == js.PENDING
                        and j["state"] in js.ACTIVE and j["stage"] in stages.stage_names()
                        and j["updated_at"] <= settled]
-            for job in reversed(pending):  # oldest first
-                self.send(job["id"], job["stage"])
+            for job in reversed(pending):  # oldest first; once, though every process joined to the stack sends
+                self.send(job["id"], job["stage"], replaces=job["task_id"])
             chunks = sum(self.chunks.send_chunks(s["job_id"], only=(js.PENDING,)) for s in self.store.active_stages()
                          if s["name"] == TRANSCRIBE and s["state"] == js.RUNNING)
             return len(pending) + chunks
@@ -287,8 +287,9 @@ class JobService:
             self.cancel(job_id)  # which also drops its scratch audio
         self.store.delete_job(job_id)
 
-    def send(self, job_id: str, stage: str, priority: int | None = None) -> str | None:
-        """Queue one stage of a job (``app.jobs.dispatch``: recorded, then published).
+    def send(self, job_id: str, stage: str, priority: int | None = None, replaces=js.ANY_TASK) -> str | None:
+        """Queue one stage of a job (``app.jobs.dispatch``: recorded, then published; with
+        *replaces*, only while the stage still has that task id, as ``Dispatcher.publish``).
 
         A stage whose arguments cannot be made (a summary template that is not there)
         fails at once with its sentence."""
@@ -296,7 +297,7 @@ class JobService:
             job = self.store.job(job_id)
             options = json.loads(job["options"])
             if stage == TRANSCRIBE and (self.chunks.sharing or chunked(job, options)):
-                return self.chunks.send(job, options, priority)
+                return self.chunks.send(job, options, priority, replaces)
             spec = stages.stage(stage)
             try:
                 args = [job_id, *(ARGUMENTS[need](self, job, options) for need in spec.needs)]
@@ -304,7 +305,7 @@ class JobService:
                 self.store.update_stage(job_id, stage, state=js.FAILED, error=failure_said(exc),
                                         finished_at=time.time())
                 return None
-            return self.dispatch.publish(spec.task, job_id, stage, args, priority=priority)
+            return self.dispatch.publish(spec.task, job_id, stage, args, replaces=replaces, priority=priority)
 
     @locked
     def run_stage(self, job_id: str, name: str, **options) -> None:
@@ -516,8 +517,9 @@ class JobService:
         """A task the store has as queued or running that the broker does not hold and
         that has no result, for LOST_AFTER_SECONDS in a row, was lost (a broker killed
         before its append-only file had it): it is recorded as lost and sent again, so no
-        one waits for it for ever. (A message on its way from a queue to a worker is in
-        neither place for a moment: hence the grace time.)"""
+        one waits for it for ever; by one process only of those joined to the stack
+        (``JobStore.take_lost``: both see it lost, and it ran twice). (A message on its way
+        from a queue to a worker is in neither place for a moment: hence the grace time.)"""
         from app.runtime.queues import task_ids_in_broker
 
         in_broker = task_ids_in_broker(self.celery)
@@ -535,10 +537,11 @@ class JobService:
             if now - since < LOST_AFTER_SECONDS:
                 continue
             job_id, stage, detail, resend = candidates[task_id]
+            del self._missing[task_id]
+            if not self.store.take_lost(task_id, job_id, stage, (detail or {}).get("chunk")):
+                continue  # another process joined to the stack sends it again (or it has moved on)
             log.warning("task %s of job %s (%s) is neither in the broker nor done; sending it again",
                         task_id, job_id, stage)
-            self.store.add_event(task_id, "lost", time.time(), job_id=job_id, stage=stage, detail=detail)
-            del self._missing[task_id]
             resend()
             resent += 1
         return resent

@@ -19,6 +19,7 @@ from workers.stages import stage as _stage
 PENDING, QUEUED, RUNNING, DONE, FAILED, CANCELLED, PAUSED = (
     "pending", "queued", "running", "done", "failed", "cancelled", "paused")
 ACTIVE = (QUEUED, RUNNING)
+ANY_TASK = object()  # update_chunk's if_task: whatever task id the chunk has
 FINAL = (DONE, FAILED, CANCELLED)
 # When more passages than this hold the words of a search (a word in most of them: "the",
 # "and", "we"), it ranks the newest this many of them: ranking all 348,000 that hold "the"
@@ -372,10 +373,12 @@ class JobStore(SpeakerStore, TaskHistory, WatchLedger):
                                 "WHERE s.state IN (?,?) ORDER BY s.queued_at", ACTIVE)
         return [dict(r) for r in rows]
 
-    def update_stage(self, job_id: str, name: str, *, only_if_active: bool = False, **fields) -> bool:
+    def update_stage(self, job_id: str, name: str, *, only_if_active: bool = False, if_task=ANY_TASK,
+                     **fields) -> bool:
         """Set fields of a stage and refresh the job's derived state; False if nothing changed.
 
-        *only_if_active* keeps late or repeated events from undoing a final state."""
+        *only_if_active* keeps late or repeated events from undoing a final state; *if_task*
+        as ``update_chunk``'s."""
         if not fields:
             return False
         fields = with_said(fields)
@@ -385,6 +388,9 @@ class JobStore(SpeakerStore, TaskHistory, WatchLedger):
         if only_if_active:
             sql += f" AND state NOT IN ({','.join('?' * len(FINAL))})"
             params += FINAL
+        if if_task is not ANY_TASK:
+            sql += " AND task_id IS ?"
+            params.append(if_task)
         with self.transaction() as db:
             changed = db.execute(sql, params).rowcount > 0
             if changed:
@@ -453,7 +459,11 @@ class JobStore(SpeakerStore, TaskHistory, WatchLedger):
     def active_chunks(self) -> list[dict]:
         return [dict(r) for r in self._q("SELECT * FROM chunks WHERE state IN (?,?) ORDER BY job_id, idx", ACTIVE)]
 
-    def update_chunk(self, job_id: str, idx: int, *, only_if_active: bool = False, **fields) -> bool:
+    def update_chunk(self, job_id: str, idx: int, *, only_if_active: bool = False, if_task=ANY_TASK,
+                     **fields) -> bool:
+        """False if nothing changed. *if_task*: only while the chunk still has that task id
+        (None: none), as it was read: of two processes joined to the stack that send it at
+        once, one records it (``Dispatcher.publish``)."""
         if isinstance(fields.get("error"), Said):  # a part's failure: its stage keeps the catalogue's words
             fields["error"] = str(fields["error"])
         cols = ", ".join(f"{k}=?" for k in fields)
@@ -461,8 +471,26 @@ class JobStore(SpeakerStore, TaskHistory, WatchLedger):
         params = [*fields.values(), job_id, idx]
         if only_if_active:
             sql += " AND state NOT IN ('done')"
+        if if_task is not ANY_TASK:
+            sql += " AND task_id IS ?"
+            params.append(if_task)
         with self.transaction() as db:
             return db.execute(sql, params).rowcount > 0
+
+    def take_lost(self, task_id: str, job_id: str, stage: str, chunk: int | None = None) -> bool:
+        """Record a lost task (``JobService._resend_lost``) once: True for the one process joined
+        to the stack that is to send it again. In the same write the stage (or chunk) gets a
+        new task id that no task has yet: the other process finds its lost task replaced and
+        sends nothing, and should this one stop before its resend, the new id is found lost in
+        its turn. False when the stage or chunk has moved on (replaced, ended, cancelled)."""
+        table, key, where = ("stages", "name", stage) if chunk is None else ("chunks", "idx", chunk)
+        with self.transaction() as db:
+            taken = db.execute(f"UPDATE {table} SET task_id=? WHERE job_id=? AND {key}=? AND task_id=? "
+                               "AND state IN (?,?)", (uuid.uuid4().hex, job_id, where, task_id, *ACTIVE)).rowcount
+            if taken:
+                self.add_event(task_id, "lost", time.time(), job_id=job_id, stage=stage,
+                               detail=None if chunk is None else {"chunk": chunk})
+        return bool(taken)
     # --- what stages produce ----------------------------------------------------
     # Each stage's result kind (``workers.stages.Stage.stores``) has save_<kind>(job_id,
     # result) and describe_<kind>(job_id) (one line for the queue panel's task detail).

@@ -71,7 +71,10 @@ VOICES = {"Lena": ("en-us+f3", 165), "Omar": ("en-gb", 155), "Priya": ("en-gb-x-
           "Callum": ("en-gb-scotland+edward", 150), "Ifeoma": ("en-029+shelby", 160),
           # meeting24_hospital_discharge
           "Hattie": ("en-gb-x-rp+aunty", 160), "Rowan": ("en-us+travis", 150),
-          "Delphine": ("en-gb-x-gbclan+f5", 165), "Iain": ("en-gb-scotland+michel", 155)}
+          "Delphine": ("en-gb-x-gbclan+f5", 165), "Iain": ("en-gb-scotland+michel", 155),
+          # meeting25_wedding_venue
+          "Esther": ("en-gb-x-rp+steph2", 160), "Lucia": ("en-us-nyc+steph3", 165),
+          "Niall": ("en-gb+max", 155), "Bernard": ("en-us+zac", 150)}
 
 
 def main(name: str = "meeting5_volunteer_fair") -> None:

@@ -62,12 +62,14 @@ WHEN = (rf"(?:(?:next |this )?{WEEKDAY}(?: (?:morning|afternoon|evening))?|{MONT
 DUE = re.compile(rf"\b(?:by|before|until|no later than|on|at)\s+{WHEN}\b|\b{WHEN}\b", re.I)
 
 # --- what a sentence is -------------------------------------------------------------
+# what a meeting does with its own items: talks them through ("go through", "cover", "move on to")
+MEETING_TALK = r"move on|go through|look at|talk about|discuss|hear|turn to|cover|go over"
 AGENDA = re.compile(r"^(?:so,?\s+)?(?:today|tonight|this (?:morning|afternoon|evening)),?\s+(?:we|i)\b|"
                     r"(?:^|[,;]\s+)(?:so,?\s+|okay,?\s+|ok,?\s+|now,?\s+|and\s+|first,?\s+|if not,?\s+)?(?:then\s+)?"
                     r"(?:let's|let us|we'll|we will|"
                     r"i want to|i'd like to|i would like to|we can|we are going to|we're going to|today we)\s+"
-                    r"(?:start|begin|get started|kick off|wrap up|finish|move on|go through|look at|talk about|"
-                    r"discuss|hear|share|turn to|spend|cover|open the floor|go over|get back|get going|"
+                    rf"(?:start|begin|get started|kick off|wrap up|finish|{MEETING_TALK}|share|spend|open the floor|"
+                    r"get back|get going|"
                     # "Let's keep this short", "We'll keep it brief": how the meeting will go, no decision
                     r"keep (?:this|it|today|things) (?:short|brief|quick|tight))\b", re.I)
 # "Three things today: …", "Four items on the agenda:": the agenda counted out
@@ -203,12 +205,37 @@ NAMED_PRESENT = re.compile(rf"^(?:(?i:so|and|then|okay|ok|right|{CLOSING})[,.]?\
 # think"), a helper ("we can", "we will": other cues) or a habit ("we usually")
 STATIVE = (r"have|has|had|need|want|think|know|see|feel|like|mean|hope|guess|believe|expect|get|got|are|were|was|"
            r"is|be|can|could|will|would|should|shall|must|might|may|did|do|does|won")
-PLAN = re.compile(r"^(?:(?:okay|ok|right|fine|good|all right|alright|so|and)[,.]?\s+)*(then[,]?\s+)?"
-                  r"(?:if [^,]{1,60},\s+)?we\s+(?:(?:just|only|then|also|now)\s+)?(?:don't\s+|do not\s+)?"
+PLAN = re.compile(r"^(?:(?:okay|ok|right|fine|good|all right|alright|so|and)[,.]?\s+)*(?P<then>then[,]?\s+)?"
+                  r"(?:(?:if|unless) (?P<condition>[^,]{1,60}),\s+)?we\s+(?:(?:just|only|then|also|now)\s+)?"
+                  r"(?:don't\s+|do not\s+)?"
                   rf"(?!(?:{STATIVE}|usually|always|often|never|sometimes|still|all|both|really|probably|already)\b)"
-                  r"([a-z]{2,})\b(?!['’])", re.IGNORECASE)
+                  r"(?P<verb>[a-z]{2,})\b(?!['’])", re.IGNORECASE)
 PLAN_BOUND = re.compile(r"\b(?:now|until|till|unless|only if|from now on|for now|first)\b|^(?:\w+,\s+)?if\b",
                         re.IGNORECASE)
+# "We meet in the hall until the roof is fixed": an arrangement held for a time; its verb needs no object
+HELD = re.compile(r"\b(?:until|till|unless|only if|from now on|for now)\b", re.IGNORECASE)
+# "Then we discuss the budget.", "Then we take a short break.": what the meeting itself does next
+# is its agenda, not a decision, unless it is put to a later day ("We review the rota on Monday")
+MEETING_NEXT = re.compile(rf"(?:{MEETING_TALK}|review|recap|summari[sz]e|debate|address|tackle|go round|continue|"
+                          r"carry on|resume)\b|"
+                          r"take (?:a |an )?(?:[\w-]+ )?(?:break|pause|breather|vote|show of hands|questions|look)\b|"
+                          # "Then we close the meeting.", "Then we skip the next item.": the meeting itself
+                          r"\w+ (?:the |this |today's )?(?:next |last |first |other )?(?:meeting|call|session|item|"
+                          r"point|topic|agenda)(?=\s*(?:[.,;!]|$|and\b|now\b|here\b))",
+                          re.IGNORECASE)
+# "we lose the stall", "we miss the ferry", "we hit the traffic", "we break even", "we pay double",
+# "we find the leak": what happens to the group or what it comes to know, the outcome of a
+# condition or of events; no act it decides on
+UNDERGONE = re.compile(r"(?:lose|miss|risk|face|suffer|fail|hit|win|gain|owe|waste|incur|struggle|break even|"
+                       r"go (?:bust|under)|make (?:a |an )?(?:loss|profit)|pay (?:twice|double|triple|more|less|extra)|"
+                       r"find|discover|notice|realise|realize|learn)\b", re.IGNORECASE)
+# "If you ask me, …", "If I'm honest, …", "If you think about it, …": a condition on the talk
+# itself (the speaker's view, the listener's asking), so what follows is an opinion, not a plan
+ON_THE_TALK = re.compile(r"^(?:you|i)(?:['’]m| am| are| were)?(?: being)?\s+(?:ask|asked|want (?:my|an)|think|"
+                         r"thought|remember|recall|honest|frank|mind|may|put it|look at it|like)\b", re.IGNORECASE)
+# "hit", "cut", "put": a verb whose past is its present reads as past after a sentence in the past
+SAME_PAST = {"hit", "cut", "put", "set", "let", "shut", "spread", "cost", "hurt", "quit", "split", "read", "beat",
+             "bet", "burst"}
 # "We'll take the quartz.", "Let's go for the pale tiles.": a choice said as what the group takes, with
 # nothing after what it takes; a decision when what it takes was named just before (``chosen``)
 CHOICE = re.compile(r"^(?:(?:okay|ok|right|fine|good|so|then|well|all right|alright)[,.]?\s+)*"
@@ -719,19 +746,40 @@ def adverbial(line: str) -> bool:
     return not rest or rest[0] in PREPOSITION - {"to"} or (k > 0 and all(w in TIME_NOUN for w in rest))
 
 
-def plan(text: str) -> bool:
+def told_in_past(text: str) -> bool:
+    """A sentence that says what happened: a past auxiliary or a past form ("The storm came in the night.",
+    "We arrived at six."; not "need", "speed" or "hundred", which only end like one)."""
+    return bool(PAST.search(text) or any(PAST_FORM.match(w) and not w.endswith(("eed", "dred"))
+                                         for w in re.findall(r"[a-z]{4,}", text.lower())))
+
+
+def plan(text: str, before: str = "") -> bool:
     """What the group does from now, said in the plain present: after "then", or with a bound in
-    time or a condition ("until …", "now", "only if …", a day)."""
+    time or a condition ("until …", "now", "only if …", "unless …", a day). Not what the meeting
+    does next (its agenda), not what happens to the group (a consequence: "we lose …"), not a
+    view said under a condition on the talk ("If you ask me, we …"), and not a story told on
+    from the sentence *before* in a verb whose past is its present ("Then we hit …")."""
     match = PLAN.match(text)
     if not match or text.endswith("?"):
         return False
-    verb = match.group(2).lower()
+    verb = match.group("verb").lower()
     if PAST_FORM.match(verb) or verb.endswith(("ing", "ed")) or verb.endswith("s") and not verb.endswith("ss"):
         return False
-    after = re.findall(r"[\w'’-]+", text[match.end():])
-    if not after or after[0].lower() in PREPOSITION:  # it acts on something: "we go from there" reports a route
+    said = text[match.start("verb"):]
+    # what happens to the group; looking into a matter ("we check …", "we wait …") decides nothing
+    if UNDERGONE.match(said) or re.match(rf"(?:{INQUIRE})\b", said, re.IGNORECASE) \
+            or match.group("condition") and ON_THE_TALK.match(match.group("condition")):
         return False
-    return bool(match.group(1) or PLAN_BOUND.search(text) or DUE.search(text))
+    if verb in SAME_PAST and told_in_past(before):
+        return False
+    later = [due for due in DUE.finditer(text) if not re.search(r"today|tonight", due.group(0), re.IGNORECASE)]
+    if MEETING_NEXT.match(said) and not later:
+        return False
+    after = re.findall(r"[\w'’-]+", text[match.end():])
+    # it acts on something ("we go from there" reports a route), or it is held for a time
+    if not after or after[0].lower() in PREPOSITION and not HELD.search(text):
+        return False
+    return bool(match.group("then") or PLAN_BOUND.search(text) or DUE.search(text))
 
 
 def named_task(text: str) -> bool:
@@ -947,7 +995,7 @@ class Minutes:
             return "actions"  # "Bruno sends the rota by Friday": someone's task with its day
         if PROPOSED.search(text) and not UNKNOWN.search(text):  # "Let's decide it later" decides nothing
             return "decisions"
-        if plan(text):
+        if plan(text, self.all[i - 1].text if i else ""):
             return "decisions"
         return None
 
