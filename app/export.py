@@ -81,7 +81,7 @@ def cues(segments: list[dict], limits: CueLimits | None = CueLimits(), head=None
             if len(before) > limits.line_chars // 2:
                 own_line = limits.lines > 1  # else a shortened name keeps half the only line
                 width = limits.line_chars if own_line else limits.line_chars // 2
-                before = head(_shorten(name, width - len(head("")))).rstrip()
+                before = head(_fit_names(seg, width - len(head("")))).rstrip()
                 before += "\n" if own_line else " "
                 lines -= own_line
             room = limits.line_chars if "\n" in before else limits.line_chars - len(before)
@@ -112,6 +112,24 @@ def _cue(words: list[tuple[str, float, float]], limits: CueLimits, first: int, b
 
 def _shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def together(names: list[str]) -> str:
+    """One label for a line several people said (a translation older than the speakers
+    holds the words of every piece its segment was cut into): "Ana / Ben"."""
+    return " / ".join(names)
+
+
+def _fit_names(segment: dict, width: int) -> str:
+    """A segment's speaker in *width* characters: of a line several people said, the
+    longest name is shortened first, so that every name still shows a beginning."""
+    names = list(segment.get("speakers") or [segment["speaker"]])
+    while len(together(names)) > width:
+        longest = max(range(len(names)), key=lambda n: len(names[n]))
+        if len(names[longest]) <= 2:  # "A…" each, and still too many: the label as a whole
+            return _shorten(together(names), width)
+        names[longest] = _shorten(names[longest], len(names[longest]) - 1)
+    return together(names)
 
 
 def said(segment: dict) -> str:

@@ -63,6 +63,16 @@ def test_an_error_keeps_its_key_and_values_through_celery_and_a_look_alike():
     odd = create_exception_cls("ModelError", "celery.exceptions")("A helper's own words.", "file-not-found", {})
     assert failure_said(odd) == "A helper's own words."
     assert failure_said(BadMediaError("Words of no key.")) == "Words of no key."
+    # a sentence in a sentence comes back whole; one nested past reason (a helper's) keeps its English
+    inner = messages.say("file-not-found", path="/in/talk.mp3")
+    part = messages.say("part-failed", why=inner, where="0:30")
+    assert messages.said_from(part.plain()) == part
+    deep = part.plain()
+    for _ in range(10_000):
+        deep = {"key": "part-failed", "values": {"why": deep, "where": "0:30"}}
+    assert messages.said_from(deep) is None
+    assert failure_said(create_exception_cls("ModelError", "celery.exceptions")("Deep.", "part-failed",
+                                                                                  deep["values"])) == "Deep."
 
 
 def test_a_failure_stored_before_keys_shows_its_english(tmp_path):

@@ -844,6 +844,82 @@ def test_the_notes_say_who_said_it_and_who_will_do_it():
     assert any(line.startswith("- **Tom:** Move launch") for line in markdown.splitlines()), markdown
 
 
+def test_a_translation_older_than_the_speakers_names_everyone_who_said_its_line(tmp_path):
+    """Find speakers on a translated job cuts a segment two people said: its translation
+    (one text, kept on the first piece) names both of them, never the first alone, in
+    every export, and its subtitles keep to the line limits with both names shortened
+    alike when they are long. A line one person said names that person; a line partly
+    said by no known speaker names nobody."""
+    from app import export
+    from app.export import CueLimits
+
+    store = JobStore(tmp_path / "earmark.db")
+    try:
+        job = store.create_job("/x.wav", stages=["transcribe", "diarize"])
+        words = [{"word": w, "start": a, "end": b} for w, a, b in (
+            (" Did", 0.0, 0.3), (" you", 0.3, 0.5), (" get", 0.5, 0.8), (" it?", 0.8, 1.2),
+            (" Yes,", 1.6, 2.0), (" on", 2.0, 2.2), (" Monday.", 2.2, 2.8))]
+        store.save_transcript(job, {"segments": [
+            {"start": 0.0, "end": 2.8, "text": "Did you get it? Yes, on Monday.", "words": words},
+            {"start": 3.2, "end": 4.4, "text": "Thanks."}]})
+        store.save_translation(job, {"language": "fr", "segments": [
+            {"idx": 0, "start": 0.0, "end": 2.8, "text": "Tu l'as reçu ? Oui, lundi."},
+            {"idx": 1, "start": 3.2, "end": 4.4, "text": "Merci."}]})
+
+        pieces = ({"start": 0.0, "end": 1.2, "text": "Did you get it?", "words": words[:4]},
+                  {"start": 1.6, "end": 2.8, "text": "Yes, on Monday.", "words": words[4:]},
+                  {"start": 3.2, "end": 4.4, "text": "Thanks."})
+
+        def find_speakers(sources, who) -> None:  # as the speaker stage stores its result
+            store.save_speakers(job, {
+                "segments": [dict(piece, source=source, speaker=speaker)
+                             for piece, source, speaker in zip(pieces, sources, who)],
+                "speakers": [{"key": "1", "seconds": 9.0}, {"key": "2", "seconds": 9.0}]})
+            store.rename_speaker(job, "1", "Ana")
+            store.rename_speaker(job, "2", "Ben")
+
+        def said_in_french() -> list:
+            return [(s["text"], s.get("speaker")) for s in store.translation(job, "fr")["segments"]]
+
+        find_speakers((0, 0, 1), ("1", "2", "1"))
+        assert "Ana: Did you get it?" in export.to_srt(store.transcript(job))
+        assert said_in_french() == [("Tu l'as reçu ? Oui, lundi.", "Ana / Ben"), ("Merci.", "Ana")]
+        fr = store.translation(job, "fr")
+        assert fr["segments"][0]["speakers"] == ["Ana", "Ben"] and "speakers" not in fr["segments"][1]
+        srt = export.to_srt(fr)
+        assert "Ana / Ben: Tu l'as reçu ? Oui, lundi." in srt and "\nAna: Tu" not in srt, srt
+        assert export.to_txt(fr).splitlines() == ["Ana / Ben: Tu l'as reçu ? Oui, lundi.", "Ana: Merci."]
+        assert "<v Ana / Ben>Tu l'as reçu" in export.to_vtt(fr)
+        assert json.loads(export.to_json(fr))["segments"][0]["speakers"] == ["Ana", "Ben"]
+
+        # long names: every subtitle line within its limit, and both names still there
+        store.rename_speaker(job, "1", "Alexandra Konstantinopoulou-Whitfield")
+        store.rename_speaker(job, "2", "Bartholomew Featherstonehaugh")
+        fr = store.translation(job, "fr")
+        for limits in (CueLimits(), CueLimits(lines=1), CueLimits(line_chars=32), CueLimits(line_chars=16)):
+            for render in (export.to_srt, export.to_vtt):
+                text = render(fr, limits)
+                cue = export.cues(fr["segments"], limits, head=export._said_head)[0]["text"]
+                assert cue.startswith("Alex") and " / Bart" in cue, (limits, cue)  # both names, shortened
+                for block in text.split("\n\n")[1 if render is export.to_vtt else 0:]:
+                    lines = block.splitlines()[1 if render is export.to_vtt else 2:]  # after the times
+                    assert len(lines) <= limits.lines and all(len(line) <= limits.line_chars for line in lines), \
+                        (limits, block)
+
+        # the speaker stage run again (its sources are now the pieces): still both
+        find_speakers((0, 1, 2), ("1", "2", "2"))
+        assert said_in_french() == [("Tu l'as reçu ? Oui, lundi.", "Ana / Ben"), ("Merci.", "Ben")]
+        # a person says Ana said both pieces: her line alone
+        store.assign_segment(job, 1, "1")
+        assert said_in_french() == [("Tu l'as reçu ? Oui, lundi.", "Ana"), ("Merci.", "Ben")]
+        # a piece no speaker was found for: who else spoke is not known, so no name
+        find_speakers((0, 1, 2), ("1", None, "2"))
+        assert said_in_french() == [("Tu l'as reçu ? Oui, lundi.", None), ("Merci.", "Ben")]
+        assert export.to_txt(store.translation(job, "fr")).startswith("Tu l'as reçu ? Oui, lundi.\n")
+    finally:
+        store.close()
+
+
 def test_speakers_found_later_keep_edits_and_translations_with_their_segments(tmp_path):
     """Jobs › Find speakers… on a transcript that was edited and translated: a segment
     cut in two keeps its translation on its first piece; an edit of a segment that is
@@ -875,7 +951,8 @@ def test_speakers_found_later_keep_edits_and_translations_with_their_segments(tm
             ("Hello there.", "Speaker 1"), ("Hi back.", "Speaker 2"), ("Goodbye.", "Speaker 2")]
         assert segs[2]["original_text"] == "Bye."
         fr = store.translation(job, "fr")["segments"]
-        assert [(t["idx"], t["text"]) for t in fr] == [(0, "Bonjour. Salut."), (2, "Au revoir.")]
+        assert [(t["idx"], t["text"], t.get("speaker")) for t in fr] == [
+            (0, "Bonjour. Salut.", "Speaker 1 / Speaker 2"), (2, "Au revoir.", "Speaker 2")]
 
         store.rename_speaker(job, "1", "Ana")
         store.assign_segment(job, 1, "1")

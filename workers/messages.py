@@ -160,15 +160,20 @@ def say(key: str, **values) -> Said:
     return Said(key, values)
 
 
-def said_from(plain) -> Said | None:
+NESTING = 3  # a sentence inside a sentence ("the part at … failed: <its own>"), and room to spare
+
+
+def said_from(plain, depth: int = 0) -> Said | None:
     """A ``Said`` from what JSON kept (``Said.plain``), or None for anything else (an
-    unknown key, a value of another shape: a row from an older Earmark, a helper's)."""
-    if not isinstance(plain, dict) or plain.get("key") not in TEMPLATES or not isinstance(plain.get("values"), dict):
+    unknown key, a value of another shape, sentences nested deeper than ``NESTING``: a row
+    from an older Earmark, a helper's)."""
+    if (depth > NESTING or not isinstance(plain, dict) or plain.get("key") not in TEMPLATES
+            or not isinstance(plain.get("values"), dict)):
         return None
     values = {}
     for name, value in plain["values"].items():
         if isinstance(value, dict):
-            value = said_from(value)
+            value = said_from(value, depth + 1)
             if value is None:
                 return None
         elif not isinstance(value, (str, int, float)) or isinstance(value, bool):

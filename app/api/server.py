@@ -689,7 +689,7 @@ def create_app(desk: Desk, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
         for run in desk.store.translation_languages(job_id):
             segments = desk.store.translation(job_id, run["language"])["segments"]
             out.append({"language": run["language"], "language_name": run["language_name"], "model": run["model"],
-                        "segments": [{k: s[k] for k in ("start", "end", "text", "speaker") if k in s}
+                        "segments": [{k: s[k] for k in ("start", "end", "text", "speaker", "speakers") if k in s}
                                      for s in segments]})
         return out
 

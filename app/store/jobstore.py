@@ -4,11 +4,13 @@ can run on machines that never see this file."""
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import time
 import uuid
 
+from app.export import together
 from app.store.speakerstore import LABEL_SQL, SpeakerStore
 from app.store.taskhistory import TaskHistory
 from app.store.watchledger import WatchLedger
@@ -105,6 +107,17 @@ def said_by(label: str | None) -> dict:
     """A segment's ``speaker`` (its speaker's label) once speakers were found, else nothing:
     the transcript, its translations and the notes' input alike."""
     return {"speaker": label} if label else {}
+
+
+def said_by_all(labels: list[str | None]) -> dict:
+    """The ``speaker`` of a translated segment that holds the words of these segments
+    (pieces of the segment it translates, when speakers were found after it): the one
+    speaker, or every one ("Ana / Ben", and ``speakers``), never the first alone; nothing
+    when a piece has no speaker (who else spoke is not known)."""
+    if not labels or None in labels:
+        return {}
+    names = list(dict.fromkeys(labels))
+    return said_by(names[0]) if len(names) == 1 else {"speaker": together(names), "speakers": names}
 
 
 def recogniser_confidence(row) -> dict:
@@ -638,14 +651,20 @@ class JobStore(SpeakerStore, TaskHistory, WatchLedger):
     def translation(self, job_id: str, language: str) -> dict | None:
         """A translated transcript, shaped like ``transcript()`` so it exports the same way:
         each segment with the speaker of the segment it translates (its label now: renames
-        and merges follow), and the speakers' turns."""
+        and merges follow), and the speakers' turns. A translation made before the speakers
+        were found sits on the first piece of each segment they cut (``save_speakers``) and
+        holds every piece's words: it names every piece's speaker (``said_by_all``)."""
         run = self._one("SELECT * FROM translation_runs WHERE job_id=? AND language=?", (job_id, language))
         if not run:
             return None
-        rows = self._q("SELECT idx, start, end, text FROM translations WHERE job_id=? AND language=? "
-                       "ORDER BY idx", (job_id, language))
-        label = {s["idx"]: s["speaker_label"] for s in self.segments(job_id)}
-        segments = [{**dict(r), **said_by(label.get(r["idx"]))} for r in rows]
+        rows = [dict(r) for r in self._q("SELECT idx, start, end, text FROM translations WHERE job_id=? "
+                                         "AND language=? ORDER BY idx", (job_id, language))]
+        firsts, labels = [r["idx"] for r in rows], [[] for _ in rows]
+        for s in self.segments(job_id):  # the pieces: from a translated segment's own up to the next one's
+            at = bisect.bisect_right(firsts, s["idx"]) - 1
+            if at >= 0 and (s["idx"] == firsts[at] or s["start"] < rows[at]["end"]):  # within its time
+                labels[at].append(s["speaker_label"])
+        segments = [{**r, **said_by_all(said)} for r, said in zip(rows, labels)]
         job = self.job(job_id) or {}
         return self._with_turns(job_id, {
             "language": language, "duration": job.get("duration_seconds"), "model": run["model"],
