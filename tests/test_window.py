@@ -720,3 +720,30 @@ def test_an_unnamed_speaker_reads_in_the_windows_language(qtbot, window, corpus)
         assert store.transcript(job_id)["segments"][1]["speaker"] == "Speaker 2"  # the exports keep theirs
     finally:
         i18n.remove(app, german)
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_opening_a_job_with_nothing_to_say_clears_the_last_jobs_words(qtbot, window, corpus, language):
+    """Polish: the status line kept "a.mp3: not transcribed yet" (or the last job's no-words
+    notice) after a job that says nothing of itself was opened; a batch's summary stays."""
+    from app.gui import i18n
+
+    app = QApplication.instance()
+    translators = i18n.install(app, language)
+    try:
+        store = window.controller.store
+        jfk = add_transcribed(store, corpus / "jfk.flac", JFK)
+        waiting = store.create_job(str(corpus / "hotwords.mp3"), stages=["transcribe"])
+        heard = store.create_job("/in/far.wav", stages=["transcribe"])
+        store.save_transcript(heard, {"segments": [], "notes": ["No words were recognised in this recording."]})
+        store.update_stage(heard, "transcribe", state=js.DONE)
+        for earlier in (waiting, heard):
+            window.open_job(earlier)
+            assert window.status_label.text().startswith(("hotwords.mp3: ", "far.wav: ")), window.status_label.text()
+            window.open_job(jfk)
+            assert window.status_label.text() == ""
+        window.status_label.setText("Batch finished: 1 done")  # not a job's own words: it stays
+        window.open_job(jfk)
+        assert window.status_label.text() == "Batch finished: 1 done"
+    finally:
+        i18n.remove(app, translators)

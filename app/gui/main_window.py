@@ -135,6 +135,7 @@ class MainWindow(QMainWindow):
         self._skipped: list[str] = []  # what the batch's folders held that is not a recording
         self._notices: list[str] = []  # what transcripts the batch opened by itself say of themselves
         self._notice = ""  # what the transcript open_job opened last says of itself (no words)
+        self._said = ""  # what open_job last put in the status line (a job's notice, error or state)
         self._followed = False  # the list was read once: jobs new after that were added here
         self.prefs = QSettings(str(controller.data.root / "window.ini"), QSettings.IniFormat)
 
@@ -497,9 +498,16 @@ class MainWindow(QMainWindow):
             notes = () if self.transcript.has_lines() else notes_of(self.controller.store.transcript(job_id) or {})
             self._notice = f"{Path(job['path']).name}: {notes_words(notes)}" if notes else ""
             if notes:  # no words (the speakers were heard): why the transcript is empty
-                self.status_label.setText(self._notice)
+                self._say_of_job(self._notice)
+            elif self._said and self.status_label.text() == self._said:
+                self._say_of_job("")  # the last job's words are not this job's (a batch's summary stays)
         elif job:
-            self.status_label.setText(f"{Path(job['path']).name}: {job_error(job) or self.tr('not transcribed yet')}")
+            self._say_of_job(f"{Path(job['path']).name}: {job_error(job) or self.tr('not transcribed yet')}")
+
+    def _say_of_job(self, sentence: str) -> None:
+        """The status line says what the job just opened says of itself (nothing: cleared)."""
+        self._said = sentence
+        self.status_label.setText(sentence)
 
     def _play_note(self, seconds: float) -> None:
         self.tabs.setCurrentWidget(self.transcript)
