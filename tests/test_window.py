@@ -747,3 +747,38 @@ def test_opening_a_job_with_nothing_to_say_clears_the_last_jobs_words(qtbot, win
         assert window.status_label.text() == "Batch finished: 1 done"
     finally:
         i18n.remove(app, translators)
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_speech_settings_labels_say_the_values_as_their_boxes_do(qtbot, window, language):
+    """Polish: Settings › Speech labelled the speakers box "off, auto, …" (the command line's
+    values) while the box offered "Off" / "Find them (any number)" ("Aus" / "Erkennen (beliebig
+    viele)"), and the speech model's "bundled" (German: "bundled" amid German words)."""
+    from PySide6.QtWidgets import QLabel
+
+    from app.gui import i18n
+    from app.gui.settings_dialog import SettingsDialog
+
+    app = QApplication.instance()
+    translators = i18n.install(app, language)
+    try:
+        dialog = SettingsDialog(window.controller.settings, window)
+        qtbot.addWidget(dialog)
+
+        def label(key):
+            editor = dialog.editors[key]
+            [found] = [w.text() for w in dialog.findChildren(QLabel) if w.buddy() is editor]
+            return found
+
+        speakers, box = label("speakers"), dialog.editors["speakers"]
+        assert "auto" not in re.findall(r"\w+", speakers), speakers
+        for value in ("off", "auto"):  # each named in the label as its box names it
+            assert box.itemText(box.findData(value)).casefold() in speakers.casefold(), speakers
+        model = label("model")
+        box = dialog.editors["model"].box
+        named = [box.itemText(i) for i in range(box.count()) if box.itemData(i) == "bundled"]
+        assert named and named[0].split(" (")[0] in model, (named, model)  # tiny.en, as the box shows it
+        where = named[0].split(" (")[1].rstrip(")")  # "bundled", "mitgeliefert"
+        assert where in model and ("bundled" not in model or language == "en"), model
+    finally:
+        i18n.remove(app, translators)

@@ -183,6 +183,20 @@ def model_word(text: str) -> str:
     return QCoreApplication.translate("Model", text)
 
 
+def window_title(setting) -> str:
+    """A setting's title in the window: the declaration's, save where it lists the command
+    line's values ("off, auto", "bundled") and the box shows them by other names: then in
+    the box's words."""
+    translate = QCoreApplication.translate
+    if setting.key == "speakers":
+        return translate("SettingsDialog", "Who spoke when: off, find them (any number), a number of speakers, "
+                                           "or a range such as 2-4")
+    if setting.key == "model":
+        return translate("SettingsDialog", "Speech model: tiny.en (English) or base (multilingual), both bundled; "
+                                           "a downloaded one, a model folder, or a name")
+    return setting_text(setting.title)
+
+
 def setting_text(text: str) -> str:
     """A setting's title or page name in the person's language. The declarations are
     Qt-free (workers read them), so scripts/translations.py adds them to the .ts files."""
@@ -235,8 +249,8 @@ def editor_for(setting, value, data_root=None) -> QWidget:
                            suggestions=suggestions, many=setting.pick == "folders")
     else:
         editor = QLineEdit(str(value))
-    editor.setToolTip(setting_text(setting.title))
-    editor.setAccessibleName(setting_text(setting.title))
+    editor.setToolTip(window_title(setting))
+    editor.setAccessibleName(window_title(setting))
     return editor
 
 
@@ -318,7 +332,7 @@ class SettingsDialog(QDialog):
         for setting in SETTINGS:
             editor = editor_for(setting, settings[setting.key], data_root or settings.path.parent)
             self.editors[setting.key] = editor
-            forms[setting.group].addRow(form_label(setting_text(setting.title), editor), editor)
+            forms[setting.group].addRow(form_label(window_title(setting), editor), editor)
         # A translation that scored below the floor says so under its setting, as it is chosen
         self.cautions = {}
         for key in ("task", "translate_to"):

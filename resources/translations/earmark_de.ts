@@ -162,7 +162,7 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
     <message>
         <location filename="../../app/gui/jobs_model.py" line="129" />
         <location filename="../../app/gui/queue_panel/tasks_model.py" line="56" />
-        <location filename="../../app/gui/settings_dialog.py" line="510" />
+        <location filename="../../app/gui/settings_dialog.py" line="524" />
         <source>State</source>
         <translation>Status</translation>
     </message>
@@ -358,7 +358,7 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
     </message>
     <message>
         <location filename="../../app/gui/queue_panel/workers_tab.py" line="31" />
-        <location filename="../../app/gui/settings_dialog.py" line="509" />
+        <location filename="../../app/gui/settings_dialog.py" line="523" />
         <source>Model</source>
         <translation>Modell</translation>
     </message>
@@ -373,17 +373,17 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
         <translation>Letzte Änderung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="509" />
+        <location filename="../../app/gui/settings_dialog.py" line="523" />
         <source>Kind</source>
         <translation>Art</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="510" />
+        <location filename="../../app/gui/settings_dialog.py" line="524" />
         <source>Size</source>
         <translation>Größe</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="511" />
+        <location filename="../../app/gui/settings_dialog.py" line="525" />
         <source>About</source>
         <translation>Beschreibung</translation>
     </message>
@@ -576,48 +576,48 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
     <name>MainWindow</name>
     <message>
         <location filename="../../app/gui/main_window.py" line="125" />
-        <location filename="../../app/gui/main_window.py" line="406" />
+        <location filename="../../app/gui/main_window.py" line="407" />
         <source>Earmark</source>
         <translation>Earmark</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="167" />
+        <location filename="../../app/gui/main_window.py" line="168" />
         <source>Search all transcripts (Ctrl+K)</source>
         <translation>Alle Transkripte durchsuchen (Strg+K)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="171" />
+        <location filename="../../app/gui/main_window.py" line="172" />
         <source>Most relevant</source>
         <translation>Relevanteste zuerst</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="172" />
+        <location filename="../../app/gui/main_window.py" line="173" />
         <source>Newest first</source>
         <translation>Neueste zuerst</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="182" />
-        <location filename="../../app/gui/main_window.py" line="694" />
+        <location filename="../../app/gui/main_window.py" line="183" />
+        <location filename="../../app/gui/main_window.py" line="702" />
         <source>Anyone</source>
         <translation>Alle</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="183" />
+        <location filename="../../app/gui/main_window.py" line="184" />
         <source>Only what this person said</source>
         <translation>Nur was diese Person gesagt hat</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="184" />
+        <location filename="../../app/gui/main_window.py" line="185" />
         <source>Speaker of search results</source>
         <translation>Sprecher der Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="201" />
+        <location filename="../../app/gui/main_window.py" line="202" />
         <source>Transcript</source>
         <translation>Transkript</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="202" />
+        <location filename="../../app/gui/main_window.py" line="203" />
         <source>Summary</source>
         <translation>Zusammenfassung</translation>
     </message>
@@ -626,83 +626,83 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation type="vanished">{0} Datei(en) nach {1} exportiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="238" />
+        <location filename="../../app/gui/main_window.py" line="239" />
         <source>Nothing was exported: the selection has no transcript yet.</source>
         <translation>Nichts exportiert: die Auswahl hat noch kein Transkript.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="262" />
+        <location filename="../../app/gui/main_window.py" line="263" />
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="263" />
+        <location filename="../../app/gui/main_window.py" line="264" />
         <source>Add files…</source>
         <translation>Dateien hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="264" />
+        <location filename="../../app/gui/main_window.py" line="265" />
         <source>Add folder…</source>
         <translation>Ordner hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="265" />
+        <location filename="../../app/gui/main_window.py" line="266" />
         <source>Add link…</source>
         <translation>Link hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="266" />
+        <location filename="../../app/gui/main_window.py" line="267" />
         <source>Export selected…</source>
         <translation>Auswahl exportieren…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="268" />
+        <location filename="../../app/gui/main_window.py" line="269" />
         <source>Settings…</source>
         <translation>Einstellungen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="269" />
+        <location filename="../../app/gui/main_window.py" line="270" />
         <source>Quit</source>
         <translation>Beenden</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="270" />
+        <location filename="../../app/gui/main_window.py" line="271" />
         <source>&amp;Jobs</source>
         <translation>&amp;Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="271" />
-        <location filename="../../app/gui/main_window.py" line="787" />
+        <location filename="../../app/gui/main_window.py" line="272" />
+        <location filename="../../app/gui/main_window.py" line="795" />
         <source>Open transcript</source>
         <translation>Transkript öffnen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="274" />
+        <location filename="../../app/gui/main_window.py" line="275" />
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="276" />
+        <location filename="../../app/gui/main_window.py" line="277" />
         <source>Retry</source>
         <translation>Wiederholen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="278" />
+        <location filename="../../app/gui/main_window.py" line="279" />
         <source>Move to top</source>
         <translation>Nach oben</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="280" />
+        <location filename="../../app/gui/main_window.py" line="281" />
         <source>Remove from list</source>
         <translation>Aus der Liste entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="282" />
+        <location filename="../../app/gui/main_window.py" line="283" />
         <source>Pause</source>
         <translation>Anhalten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="284" />
+        <location filename="../../app/gui/main_window.py" line="285" />
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
@@ -715,93 +715,93 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation type="vanished">Sprecher finden…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="292" />
+        <location filename="../../app/gui/main_window.py" line="293" />
         <source>Show in file manager</source>
         <translation>Im Dateimanager zeigen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="306" />
+        <location filename="../../app/gui/main_window.py" line="307" />
         <source>Queue</source>
         <translation>Warteschlange</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="307" />
+        <location filename="../../app/gui/main_window.py" line="308" />
         <source>Queue panel</source>
         <translation>Warteschlangen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="311" />
+        <location filename="../../app/gui/main_window.py" line="312" />
         <source>&amp;View</source>
         <translation>An&amp;sicht</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="313" />
+        <location filename="../../app/gui/main_window.py" line="314" />
         <source>People…</source>
         <translation>Personen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="333" />
-        <location filename="../../app/gui/main_window.py" line="336" />
+        <location filename="../../app/gui/main_window.py" line="334" />
+        <location filename="../../app/gui/main_window.py" line="337" />
         <source>Record</source>
         <translation>Aufnehmen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="334" />
+        <location filename="../../app/gui/main_window.py" line="335" />
         <source>Record panel</source>
         <translation>Aufnahme-Bereich</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="348" />
+        <location filename="../../app/gui/main_window.py" line="349" />
         <source>Jobs</source>
         <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="348" />
+        <location filename="../../app/gui/main_window.py" line="349" />
         <source>Search all transcripts</source>
         <translation>Alle Transkripte durchsuchen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="349" />
+        <location filename="../../app/gui/main_window.py" line="350" />
         <source>Order of search results</source>
         <translation>Reihenfolge der Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="350" />
+        <location filename="../../app/gui/main_window.py" line="351" />
         <source>Search results</source>
         <translation>Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="350" />
+        <location filename="../../app/gui/main_window.py" line="351" />
         <source>Overall progress</source>
         <translation>Gesamtfortschritt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="351" />
+        <location filename="../../app/gui/main_window.py" line="352" />
         <source>Transcript and summary</source>
         <translation>Transkript und Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="351" />
+        <location filename="../../app/gui/main_window.py" line="352" />
         <source>Drop zone</source>
         <translation>Ablagefläche</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="357" />
+        <location filename="../../app/gui/main_window.py" line="358" />
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="449" />
+        <location filename="../../app/gui/main_window.py" line="450" />
         <source>Add recordings</source>
         <translation>Aufnahmen hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="450" />
+        <location filename="../../app/gui/main_window.py" line="451" />
         <source>Audio and video ({0});;All files (*)</source>
         <translation>Audio und Video ({0});;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="456" />
+        <location filename="../../app/gui/main_window.py" line="457" />
         <source>Add a folder of recordings</source>
         <translation>Einen Ordner mit Aufnahmen hinzufügen</translation>
     </message>
@@ -838,37 +838,37 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation type="vanished">Wie viele Sprecher: auto, eine Zahl (z. B. 3) oder ein Bereich (z. B. 2-4):</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="551" />
+        <location filename="../../app/gui/main_window.py" line="559" />
         <source>Select the jobs to export first.</source>
         <translation>Wählen Sie zuerst die zu exportierenden Aufträge.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="588" />
+        <location filename="../../app/gui/main_window.py" line="596" />
         <source>notes</source>
         <translation>Notizen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="588" />
+        <location filename="../../app/gui/main_window.py" line="596" />
         <source>translation</source>
         <translation>Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="604" />
+        <location filename="../../app/gui/main_window.py" line="612" />
         <source>No transcript mentions “{0}”.</source>
         <translation>Kein Transkript erwähnt „{0}“.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="711" />
+        <location filename="../../app/gui/main_window.py" line="719" />
         <source>Working…</source>
         <translation>In Arbeit…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="729" />
+        <location filename="../../app/gui/main_window.py" line="737" />
         <source>A job failed</source>
         <translation>Ein Auftrag ist fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="736" />
+        <location filename="../../app/gui/main_window.py" line="744" />
         <source>{0} of {1} · %p%</source>
         <translation>{0} von {1} · %p%</translation>
     </message>
@@ -877,117 +877,117 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation type="vanished">Earmark: noch {0} Auftrag/Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="750" />
+        <location filename="../../app/gui/main_window.py" line="758" />
         <source>{0} done</source>
         <translation>{0} fertig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="750" />
+        <location filename="../../app/gui/main_window.py" line="758" />
         <source>{0} failed</source>
         <translation>{0} fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="751" />
+        <location filename="../../app/gui/main_window.py" line="759" />
         <source>{0} cancelled</source>
         <translation>{0} abgebrochen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="754" />
+        <location filename="../../app/gui/main_window.py" line="762" />
         <source>Batch finished</source>
         <translation>Stapel beendet</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="753" />
+        <location filename="../../app/gui/main_window.py" line="761" />
         <source>nothing left</source>
         <translation>nichts mehr offen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="236" />
+        <location filename="../../app/gui/main_window.py" line="237" />
         <source>Exported 1 file to {0}</source>
         <translation>1 Datei nach {0} exportiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="237" />
+        <location filename="../../app/gui/main_window.py" line="238" />
         <source>Exported {0} files to {1}</source>
         <translation>{0} Dateien nach {1} exportiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="470" />
+        <location filename="../../app/gui/main_window.py" line="471" />
         <source>Add link</source>
         <translation>Link hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="471" />
+        <location filename="../../app/gui/main_window.py" line="472" />
         <source>A link to a recording, or to a page that holds one (it is downloaded now):</source>
         <translation>Ein Link zu einer Aufnahme oder zu einer Seite, die eine enthält (sie wird jetzt heruntergeladen):</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="481" />
+        <location filename="../../app/gui/main_window.py" line="482" />
         <source>{0} is not a link (http:// or https://).</source>
         <translation>{0} ist kein Link (http:// oder https://).</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="518" />
+        <location filename="../../app/gui/main_window.py" line="526" />
         <source>Select the transcripts first.</source>
         <translation>Wählen Sie zuerst die Transkripte aus.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="739" />
+        <location filename="../../app/gui/main_window.py" line="747" />
         <source>Earmark: 1 job left</source>
         <translation>Earmark: noch 1 Auftrag</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="740" />
+        <location filename="../../app/gui/main_window.py" line="748" />
         <source>Earmark: {0} jobs left</source>
         <translation>Earmark: noch {0} Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="763" />
+        <location filename="../../app/gui/main_window.py" line="771" />
         <source>API: {0}</source>
         <translation>API: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="764" />
+        <location filename="../../app/gui/main_window.py" line="772" />
         <source>Other programs reach Earmark here (Settings › API has the key)</source>
         <translation>Hier erreichen andere Programme Earmark (den Schlüssel finden Sie unter Einstellungen › API)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="778" />
+        <location filename="../../app/gui/main_window.py" line="786" />
         <source>Earmark could not start its workers</source>
         <translation>Earmark konnte seine Worker nicht starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="779" />
+        <location filename="../../app/gui/main_window.py" line="787" />
         <source>Earmark could not start</source>
         <translation>Earmark konnte nicht starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="784" />
+        <location filename="../../app/gui/main_window.py" line="792" />
         <source>Already transcribed</source>
         <translation>Schon transkribiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="785" />
+        <location filename="../../app/gui/main_window.py" line="793" />
         <source>{0} was already transcribed with these settings.</source>
         <translation>{0} wurde mit diesen Einstellungen schon transkribiert.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="788" />
+        <location filename="../../app/gui/main_window.py" line="796" />
         <source>Transcribe again</source>
         <translation>Noch einmal transkribieren</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="822" />
+        <location filename="../../app/gui/main_window.py" line="830" />
         <source>Earmark keeps running</source>
         <translation>Earmark läuft weiter</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="822" />
+        <location filename="../../app/gui/main_window.py" line="830" />
         <source>Jobs continue in the background.</source>
         <translation>Die Aufträge laufen im Hintergrund weiter.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="833" />
+        <location filename="../../app/gui/main_window.py" line="841" />
         <source>Stopping workers…</source>
         <translation>Worker werden beendet…</translation>
     </message>
@@ -1258,37 +1258,37 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>Model</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="513" />
+        <location filename="../../app/gui/settings_dialog.py" line="527" />
         <source>speech</source>
         <translation>Sprache</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="513" />
+        <location filename="../../app/gui/settings_dialog.py" line="527" />
         <source>summary</source>
         <translation>Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="514" />
+        <location filename="../../app/gui/settings_dialog.py" line="528" />
         <source>bundled</source>
         <translation>mitgeliefert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="514" />
+        <location filename="../../app/gui/settings_dialog.py" line="528" />
         <source>installed</source>
         <translation>installiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="515" />
+        <location filename="../../app/gui/settings_dialog.py" line="529" />
         <source>partial</source>
         <translation>unvollständig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="515" />
+        <location filename="../../app/gui/settings_dialog.py" line="529" />
         <source>not downloaded</source>
         <translation>nicht heruntergeladen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="516" />
+        <location filename="../../app/gui/settings_dialog.py" line="530" />
         <source>Downloads are turned off (HF_HUB_OFFLINE is set); unset it to download models.</source>
         <translation>Downloads sind ausgeschaltet (HF_HUB_OFFLINE ist gesetzt); entfernen Sie es, um Modelle herunterzuladen.</translation>
     </message>
@@ -1377,72 +1377,72 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>ModelsWidget</name>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="529" />
+        <location filename="../../app/gui/settings_dialog.py" line="543" />
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="530" />
+        <location filename="../../app/gui/settings_dialog.py" line="544" />
         <source>Download</source>
         <translation>Herunterladen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="531" />
+        <location filename="../../app/gui/settings_dialog.py" line="545" />
         <source>Cancel download</source>
         <translation>Download abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="532" />
+        <location filename="../../app/gui/settings_dialog.py" line="546" />
         <source>Delete</source>
         <translation>Löschen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="533" />
+        <location filename="../../app/gui/settings_dialog.py" line="547" />
         <source>Use</source>
         <translation>Verwenden</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="536" />
+        <location filename="../../app/gui/settings_dialog.py" line="550" />
         <source>Models are downloaded only when you ask; everything else works offline.</source>
         <translation>Modelle werden nur auf Ihren Wunsch heruntergeladen; alles andere funktioniert offline.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="603" />
+        <location filename="../../app/gui/settings_dialog.py" line="617" />
         <source>Downloading {0}…</source>
         <translation>{0} wird heruntergeladen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="615" />
+        <location filename="../../app/gui/settings_dialog.py" line="629" />
         <source>The download failed: {0}</source>
         <translation>Der Download ist fehlgeschlagen: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="633" />
+        <location filename="../../app/gui/settings_dialog.py" line="647" />
         <source>Downloading {0}… {1:.0f} of {2:.0f} MB</source>
         <translation>{0} wird heruntergeladen… {1:.0f} von {2:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="643" />
+        <location filename="../../app/gui/settings_dialog.py" line="657" />
         <source>Download without a checksum?</source>
         <translation>Ohne Prüfsumme herunterladen?</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="644" />
+        <location filename="../../app/gui/settings_dialog.py" line="658" />
         <source>Download it anyway, trusting this server?</source>
         <translation>Trotzdem herunterladen und diesem Server vertrauen?</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="649" />
+        <location filename="../../app/gui/settings_dialog.py" line="663" />
         <source>{0} is downloaded. Press Use to transcribe or summarize with it.</source>
         <translation>{0} ist heruntergeladen. Mit „Verwenden“ transkribieren oder fassen Sie damit zusammen.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="657" />
+        <location filename="../../app/gui/settings_dialog.py" line="671" />
         <source>{0} was deleted.</source>
         <translation>{0} wurde gelöscht.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="668" />
+        <location filename="../../app/gui/settings_dialog.py" line="682" />
         <source>{0} will be used from the next job (press OK to keep it).</source>
         <translation>{0} wird ab dem nächsten Auftrag verwendet (mit OK übernehmen).</translation>
     </message>
@@ -2004,109 +2004,119 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation>Vom Zusammenfassungsmodell geschrieben</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="216" />
+        <location filename="../../app/gui/settings_dialog.py" line="192" />
+        <source>Who spoke when: off, find them (any number), a number of speakers, or a range such as 2-4</source>
+        <translation>Wer wann spricht: aus, erkennen (beliebig viele), eine Anzahl Sprecher oder ein Bereich wie 2-4</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="195" />
+        <source>Speech model: tiny.en (English) or base (multilingual), both bundled; a downloaded one, a model folder, or a name</source>
+        <translation>Sprachmodell: tiny.en (Englisch) oder base (mehrsprachig), beide mitgeliefert; ein heruntergeladenes, ein Modellordner oder ein Name</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="230" />
         <source>No translation</source>
         <translation>Keine Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="234" />
+        <location filename="../../app/gui/settings_dialog.py" line="248" />
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF-Modelle (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="304" />
+        <location filename="../../app/gui/settings_dialog.py" line="318" />
         <source>Earmark settings</source>
         <translation>Earmark-Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="314" />
+        <location filename="../../app/gui/settings_dialog.py" line="328" />
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="336" />
+        <location filename="../../app/gui/settings_dialog.py" line="350" />
         <source>the platform's folder</source>
         <translation>der Ordner des Systems</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="337" />
+        <location filename="../../app/gui/settings_dialog.py" line="351" />
         <source>Data folder</source>
         <translation>Datenordner</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="338" />
+        <location filename="../../app/gui/settings_dialog.py" line="352" />
         <source>Data folder (used from the next start)</source>
         <translation>Datenordner (ab dem nächsten Start)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="342" />
+        <location filename="../../app/gui/settings_dialog.py" line="356" />
         <source>Join line</source>
         <translation>Beitrittszeile</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="344" />
-        <location filename="../../app/gui/settings_dialog.py" line="467" />
+        <location filename="../../app/gui/settings_dialog.py" line="358" />
+        <location filename="../../app/gui/settings_dialog.py" line="481" />
         <source>Copy</source>
         <translation>Kopieren</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="359" />
+        <location filename="../../app/gui/settings_dialog.py" line="373" />
         <source>Another helper</source>
         <translation>Weiterer Helfer</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="359" />
+        <location filename="../../app/gui/settings_dialog.py" line="373" />
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="358" />
-        <location filename="../../app/gui/settings_dialog.py" line="368" />
+        <location filename="../../app/gui/settings_dialog.py" line="372" />
+        <location filename="../../app/gui/settings_dialog.py" line="382" />
         <source>Helper</source>
         <translation>Helfer</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="369" />
+        <location filename="../../app/gui/settings_dialog.py" line="383" />
         <source>On the other machine, type</source>
         <translation>Auf dem anderen Rechner eingeben</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="455" />
+        <location filename="../../app/gui/settings_dialog.py" line="469" />
         <source>Install Earmark on the other machine and type this line there: it carries this machine's address, a secret and the fingerprint of its certificate, so the helper talks to this Earmark alone, encrypted. Audio travels through the queue; nothing needs to be shared.</source>
         <translation>Installieren Sie Earmark auf dem anderen Rechner und geben Sie dort diese Zeile ein: Sie enthält die Adresse dieses Rechners, ein Geheimnis und den Fingerabdruck seines Zertifikats, sodass der Helfer nur mit diesem Earmark spricht, verschlüsselt. Der Ton reist durch die Warteschlange; nichts muss geteilt werden.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="458" />
+        <location filename="../../app/gui/settings_dialog.py" line="472" />
         <source>Type an address above (such as 0.0.0.0:6380) to let other machines help; empty keeps the queue on this machine alone.</source>
         <translation>Geben Sie oben eine Adresse ein (etwa 0.0.0.0:6380), damit andere Rechner helfen können; leer bleibt die Warteschlange auf diesem Rechner allein.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="466" />
+        <location filename="../../app/gui/settings_dialog.py" line="480" />
         <source>API key</source>
         <translation>API-Schlüssel</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="469" />
+        <location filename="../../app/gui/settings_dialog.py" line="483" />
         <source>Regenerate</source>
         <translation>Neu erzeugen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="470" />
+        <location filename="../../app/gui/settings_dialog.py" line="484" />
         <source>A new key, in force at once: programs using the old one are refused</source>
         <translation>Ein neuer Schlüssel, sofort gültig: Programme mit dem alten werden abgewiesen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="478" />
+        <location filename="../../app/gui/settings_dialog.py" line="492" />
         <source>Key (programs send it as 'Authorization: Bearer KEY')</source>
         <translation>Schlüssel (Programme senden ihn als 'Authorization: Bearer SCHLÜSSEL')</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="493" />
+        <location filename="../../app/gui/settings_dialog.py" line="507" />
         <source>The API listens on {0} (its documentation: {0}/docs).</source>
         <translation>Die API lauscht auf {0} (ihre Dokumentation: {0}/docs).</translation>
     </message>
     <message>
-        <location filename="../../app/gui/settings_dialog.py" line="495" />
+        <location filename="../../app/gui/settings_dialog.py" line="509" />
         <source>The API is off: turn it on above and press OK.</source>
         <translation>Die API ist aus: schalten Sie sie oben ein und drücken Sie OK.</translation>
     </message>
