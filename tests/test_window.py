@@ -782,3 +782,24 @@ def test_the_speech_settings_labels_say_the_values_as_their_boxes_do(qtbot, wind
         assert where in model and ("bundled" not in model or language == "en"), model
     finally:
         i18n.remove(app, translators)
+
+
+@pytest.mark.parametrize(("language", "said"), [("en", "25%"), ("de", "25 %")])
+def test_progress_reads_as_the_windows_language_writes_a_percentage(qtbot, window, corpus, language, said):
+    """Polish: the German window wrote "25%" where German typesetting writes "25 %" (the job
+    list's cell and the overall bar)."""
+    from app.gui import i18n
+    from app.gui.jobs_model import PROGRESS_COLUMN
+
+    app = QApplication.instance()
+    translators = i18n.install(app, language)
+    try:
+        store = window.controller.store
+        job_id = store.create_job(str(corpus / "jfk.flac"), stages=["transcribe"])
+        store.update_stage(job_id, "transcribe", state=js.RUNNING, progress=0.25, started_at=time.time())
+        window._mark_dirty()
+        qtbot.waitUntil(lambda: bool(window.model.rows) and window.model.rows[0]["state"] == js.RUNNING)
+        assert window.model.index(0, PROGRESS_COLUMN).data() == said
+        assert window.overall.text().endswith(f"· {said}"), window.overall.text()
+    finally:
+        i18n.remove(app, translators)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale, Qt
 from PySide6.QtGui import QColor
 
 from app.gui import palette
@@ -223,7 +223,9 @@ class JobTableModel(ColumnsModel):
         at = index.column()
         if role == DISPLAY:
             value = COLUMNS[at].value(row, self.now)
-            return f"{value * 100:.0f}%" if at == PROGRESS_COLUMN else value
+            # "25 %" in German: the number as the locale writes it, the sign's spacing the translation's
+            return (QCoreApplication.translate("JobTableModel", "{0}%").format(QLocale().toString(round(value * 100)))
+                    if at == PROGRESS_COLUMN else value)
         if role == ProgressRole:
             return 1.0 if row["state"] == js.DONE else (row.get("progress") or 0.0)
         if role == JobIdRole:

@@ -573,6 +573,14 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
     </message>
 </context>
 <context>
+    <name>JobTableModel</name>
+    <message>
+        <location filename="../../app/gui/jobs_model.py" line="227" />
+        <source>{0}%</source>
+        <translation>{0} %</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../../app/gui/main_window.py" line="125" />
@@ -870,7 +878,7 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
     <message>
         <location filename="../../app/gui/main_window.py" line="744" />
         <source>{0} of {1} · %p%</source>
-        <translation>{0} von {1} · %p%</translation>
+        <translation>{0} von {1} · %p %</translation>
     </message>
     <message>
         <source>Earmark: {0} job(s) left</source>
