@@ -260,15 +260,9 @@ class ChunkFlow:
             self._transcribed(job_id, join(chunks))
 
     def _transcribed(self, job_id: str, transcript: dict) -> None:
-        """The stage's transcript and its DONE in one write, and only once: every process joined
-        to the stack collects the last chunk, and a second one must neither save over what the
-        next stage has added nor send the next stage again (it would send the one after it)."""
-        with self.store.transaction():
-            done = self.store.update_stage(job_id, STAGE, only_if_active=True, state=js.DONE, progress=1.0,
-                                           error=None, finished_at=time.time())
-            if done:
-                self.store.save_transcript(job_id, transcript)
-        if done:
+        """The stage's transcript and its DONE, once (``JobStore.finish_stage``: every process
+        joined to the stack collects the last chunk); the one that finished it goes on."""
+        if self.store.finish_stage(job_id, STAGE, "transcript", transcript, time.time()):
             self.drop_scratch(job_id)
             self.on_transcribed(job_id)
 

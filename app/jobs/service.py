@@ -17,7 +17,6 @@ from pathlib import Path
 from app.jobs.chunkflow import ChunkFlow, chunked
 from app.jobs.dispatch import (
     Dispatcher,
-    failure_message,
     failure_said,
     locked,
     no_speech,
@@ -397,30 +396,24 @@ class JobService:
                 self.store.update_stage(job_id, name, only_if_active=True, state=js.FAILED, error=failure_said(exc),
                                         finished_at=time.time())
                 return js.FAILED
-            with self.store.transaction():  # the result and its stage's end together, and only once (a
-                # second process joined to the stack collects the same result, maybe after the
-                # next stage has added to it)
-                done = self.store.update_stage(job_id, name, only_if_active=True, state=js.DONE, progress=1.0,
-                                               error=None, finished_at=_finished_at(meta))
-                if done:
-                    self.store.save_result(stages.stage(name).stores, job_id, meta["result"])
+            done = self.store.finish_stage(job_id, name, stages.stage(name).stores, meta["result"], _finished_at(meta))
             if done:  # every process joined to the stack collects the same result; one sends what is next
                 self._ended(stage, "succeeded", meta)
                 self._next_stage(job_id, name)
             return js.DONE
         if status == "FAILURE":
+            why = failure_said(meta.get("result"))
             with self.store.transaction():  # a crash between these writes would leave the later stages to run on nothing
-                failed = self.store.update_stage(job_id, name, only_if_active=True, state=js.FAILED,
-                                                 error=failure_said(meta.get("result")),
+                failed = self.store.update_stage(job_id, name, only_if_active=True, state=js.FAILED, error=why,
                                                  traceback=meta.get("traceback"), finished_at=_finished_at(meta))
                 nothing_heard = (failed and name != TRANSCRIBE and no_speech(meta.get("result"))
                                  and not self.store.heard_words(job_id) and self._first_pass(job_id, name))
                 if nothing_heard:
                     # (a transcript whose every line a person emptied is kept, and so are a finished
                     # job's results when a stage run again hears no one: that stage failed, no more)
-                    self._no_speech(job_id, failure_said(meta.get("result")))
+                    self._no_speech(job_id, why)
             if failed:
-                self._ended(stage, "failed", meta, {"exception": failure_message(meta.get("result"))})
+                self._ended(stage, "failed", meta, {"exception": str(why)})
             if failed and not nothing_heard and stages.stage(name).optional:
                 self._next_stage(job_id, name)  # e.g. no speakers: the notes and the index all the same
             return js.FAILED

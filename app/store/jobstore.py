@@ -510,6 +510,18 @@ class JobStore(SpeakerStore, TaskHistory, WatchLedger):
     def save_result(self, kind: str, job_id: str, result: dict) -> None:
         getattr(self, f"save_{kind}")(job_id, result)
 
+    def finish_stage(self, job_id: str, name: str, kind: str, result: dict, finished_at: float | None) -> bool:
+        """A stage's result (saved as *kind*) and its DONE in one write, and only while the stage
+        is active: every process joined to the stack collects the same result, and a second one
+        must neither save it over what the next stage has added nor send the next stage again.
+        True for the one process that finished it."""
+        with self.transaction():
+            done = self.update_stage(job_id, name, only_if_active=True, state=DONE, progress=1.0, error=None,
+                                     finished_at=finished_at)
+            if done:
+                self.save_result(kind, job_id, result)
+        return done
+
     def describe_result(self, kind: str, job_id: str) -> str:
         describe = getattr(self, f"describe_{kind}", None)
         return describe(job_id) if describe else "done"
