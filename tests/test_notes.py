@@ -427,6 +427,24 @@ def test_a_listed_line_leaves_out_fillers_and_an_aside_that_says_no_number_name_
     assert minutes.shorten(plain, "actions") == "Order chairs."
 
 
+def test_a_listed_line_whose_only_cue_is_an_aside_keeps_it_and_the_notes_are_made():
+    """Review round 11 (the walk): a sentence whose only cue ("will") sits in an aside ("because
+    they will …") lost that clause too, left nothing, and the whole summary stage failed with an
+    IndexError (no notes, and the job's index never ran). Said in our own words."""
+    from workers.engines.minutes import Minutes, note_style
+
+    minutes = Minutes(said("Hardly any, and someone who knows ovens, because they will always bring ovens."))
+    [sentence] = minutes.all
+    line = minutes.shorten(sentence, "actions")
+    assert re.search(r"\w", line) and "ovens" in line, line
+    notes = GroundedSummarizer(minutes_template()).summarize(
+        said("We met in the hall to plan the fair.",
+             "Hardly any, and someone who knows ovens, because they will always bring ovens."))
+    assert notes["markdown"].startswith("# ") and not re.search(r"^- [.?!]?\s", notes["markdown"], re.M)
+    for kind in ("actions", "decisions", "questions", "summary"):  # a clause that is all left out
+        assert note_style(".", kind) == "."
+
+
 def test_an_action_that_says_them_keeps_the_short_sentence_before_that_says_who_when_it_fits():
     from workers.engines.minutes import Minutes
 

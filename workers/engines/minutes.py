@@ -649,7 +649,7 @@ def note_style(text: str, kind: str) -> str:
             continue
         out.append(w.group(0))
     body = " ".join(out) or body
-    body = body[0].upper() + body[1:]
+    body = body[:1].upper() + body[1:]  # (nothing left: the caller's to drop, never an IndexError)
     return body + end
 
 
@@ -1098,7 +1098,9 @@ class Minutes:
             if not keep:
                 keep = set(range(len(clauses)))
             if kind in LISTED_KINDS and not s.text.endswith("?"):  # "…, so that more people are comfortable …"
-                keep -= {n for n in keep if n > 0 and ASIDE.match(clauses[n]) and not self.informative(clauses[n])}
+                # (not every kept clause: "Hardly any, and …, because they will bring ovens" kept nothing)
+                keep -= {n for n in keep if n > 0 and ASIDE.match(clauses[n]) and not self.informative(clauses[n])} \
+                    if keep - {n for n in keep if ASIDE.match(clauses[n])} else set()
             for n in sorted(keep):  # a clause that points back ("so we will move that link") needs its antecedent
                 if n > 0 and n - 1 not in keep and (REFERS_BACK.search(clauses[n]) or kind in LISTED_KINDS
                                                     and BARE_OBJECT.match(note_style(self._tidy(clauses[n]), kind))
