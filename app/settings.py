@@ -59,6 +59,7 @@ APP_SETTINGS = (  # the window's and the stack's own; the job options are worker
     Setting("export_folder", str, "", "Default export folder (empty: beside each recording)", group=EXPORT,
             pick="folder"),
     Setting("export_when_done", bool, False, "Export automatically when a job is done", group=EXPORT),
+    Setting("export_notes", bool, True, "Export the notes too, as Markdown (NAME.summary.md)", group=EXPORT),
     Setting("subtitle_line_chars", int, 42, "Subtitles: at most this many characters a line", group=EXPORT),
     Setting("subtitle_lines", int, 2, "Subtitles: at most this many lines a cue", group=EXPORT),
     Setting("subtitle_min_seconds", float, 1.0, "Subtitles: each cue shows at least this long, seconds",

@@ -4,6 +4,7 @@ kept only when the recording holds it. Real workers and tiny.en for the end-to-e
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -321,6 +322,58 @@ def test_an_edit_and_a_rename_in_the_window_refresh_the_summary_tab_and_search(q
                     timeout=60_000)
 
 
+def test_the_windows_export_writes_the_fresh_notes_beside_the_transcript(qtbot, data_dir, tmp_path, corpus):
+    """Review round 11 (the walk): File › Export wrote the transcript (Markdown, TXT) but never
+    the notes, so a person could not hand out the minutes the Summary tab shows. The dialog
+    offers them (on by default, remembered), and they are the notes after the person's edit.
+    (The job is written to the real store: what is tested is the window's export.)"""
+    from PySide6.QtCore import Qt
+
+    from app.gui.export_dialog import ExportDialog
+    from app.settings import Settings
+    from tests.test_gui import close_window, open_window
+
+    window = open_window(qtbot, data_dir, start=False)
+    try:
+        store = window.controller.store
+        job_id = meeting_job(store, corpus)
+        window._dirty = True
+        window._refresh_if_dirty()
+        window.open_job(job_id)
+        model = window.transcript.model
+        row = next(r for r, s in enumerate(model.segments) if "Maria" in s["text"])
+        assert model.setData(model.index(row, 1), "Priya is looking into moving the nightly reports to a replica.",
+                             Qt.EditRole)
+        window.table.selectRow(0)
+
+        def export(formats: tuple[str, ...], notes: bool, folder: str) -> list[str]:
+            window.export_dialog()
+            dialog = window.export_box
+            assert isinstance(dialog, ExportDialog)
+            for fmt, box in dialog.checks.items():
+                box.setChecked(fmt in formats)
+            dialog.notes.setChecked(notes)
+            dialog.folder.setText(str(tmp_path / folder))
+            with qtbot.waitSignal(window.controller.exported, timeout=10_000) as written:
+                dialog.accept()
+            return sorted(Path(p).name for p in written.args[0])
+
+        window.export_dialog()  # on by default
+        assert window.export_box.notes.isChecked()
+        window.export_box.reject()
+        assert export(("md", "txt"), True, "both") == ["sync.md", "sync.summary.md", "sync.txt"]
+        notes = (tmp_path / "both" / "sync.summary.md").read_text()
+        assert notes == store.summaries(job_id)[0]["markdown"] and "Priya is looking into" in notes
+        assert notes.startswith("# ") and "## Action items" in notes
+        desk = window.controller.desk  # the automatic export (export_when_done) writes them too
+        desk._auto_write([job_id], ["txt"], str(tmp_path / "auto"))
+        assert sorted(Path(p).name for p in desk._exported[job_id]) == ["sync.summary.md", "sync.txt"]
+        assert export(("md",), False, "md") == ["sync.md"]  # asked not to
+        assert not Settings(data_dir / "settings.json")["export_notes"]  # remembered, as the formats are
+    finally:
+        close_window(qtbot, window)
+
+
 def test_a_hit_in_the_notes_is_its_whole_line_with_that_lines_time(tmp_path, corpus):
     """Search shows a hit in the notes as the line that holds the words, with its own time:
     the snippet used to start or end inside a time link ("…0) Maria: …", "… [0…") and took
@@ -440,7 +493,7 @@ def test_a_listed_line_whose_only_cue_is_an_aside_keeps_it_and_the_notes_are_mad
     notes = GroundedSummarizer(minutes_template()).summarize(
         said("We met in the hall to plan the fair.",
              "Hardly any, and someone who knows ovens, because they will always bring ovens."))
-    assert notes["markdown"].startswith("# ") and not re.search(r"^- [.?!]?\s", notes["markdown"], re.M)
+    assert notes["markdown"].startswith("# ") and not re.search(r"^- [.?!]?\s", notes["markdown"], re.MULTILINE)
     for kind in ("actions", "decisions", "questions", "summary"):  # a clause that is all left out
         assert note_style(".", kind) == "."
 

@@ -358,11 +358,13 @@ class AppController(QObject):
         else:
             self._act("remove", job_ids)
 
-    def export(self, job_ids: list[str], formats: list[str], folder: str) -> None:
+    def export(self, job_ids: list[str], formats: list[str], folder: str, notes: bool | None = None) -> None:
+        """Each job in *formats* into *folder*, with its notes (``NAME.summary.md``) unless
+        *notes* (default: the settings') says not."""
         def run():
             written = []
             for job_id in job_ids:
-                written += self.desk.export(job_id, formats, folder)
+                written += self.desk.export(job_id, formats, folder, parts=self.desk.export_parts(notes))
             self.exported.emit(written)
 
         self.run_action("export", run)

@@ -52,6 +52,11 @@ class ExportDialog(QDialog):
             box.toggled.connect(self._changed)
             self.checks[fmt] = box
             rows.addWidget(box)
+        # the notes are Markdown whatever the transcript's formats (a file of their own)
+        self.notes = QCheckBox(self.tr("Notes (Markdown, .summary.md)"))
+        self.notes.setChecked(settings["export_notes"])
+        self.notes.toggled.connect(self._changed)
+        rows.addWidget(self.notes)
         self.subtitles = QGroupBox(self.tr("Subtitles"))
         limits = QFormLayout(self.subtitles)
         self.limits = {}
@@ -90,7 +95,7 @@ class ExportDialog(QDialog):
 
     def _changed(self, *_) -> None:
         self.subtitles.setEnabled(any(fmt in SUBTITLES for fmt in self.chosen_formats()))
-        self.buttons.button(QDialogButtonBox.Ok).setEnabled(bool(self.chosen_formats()))
+        self.buttons.button(QDialogButtonBox.Ok).setEnabled(bool(self.chosen_formats()) or self.notes.isChecked())
 
     def _choose(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, self.tr("Export to"), self.folder.text() or str(Path.home()))
@@ -99,7 +104,9 @@ class ExportDialog(QDialog):
 
     def accept(self) -> None:
         """The choices are remembered for next time (the settings' Export page)."""
-        self.settings.set("export_formats", ",".join(self.chosen_formats()))
+        if self.chosen_formats():  # (notes alone: the formats stay as they were)
+            self.settings.set("export_formats", ",".join(self.chosen_formats()))
+        self.settings.set("export_notes", self.notes.isChecked())
         for key, editor in self.limits.items():
             self.settings.set(key, editor.value())
         self.settings.save()

@@ -562,8 +562,8 @@ class MainWindow(QMainWindow):
 
         first = self.controller.store.job(ids[0])
         dialog = ExportDialog(self.controller.settings, len(ids), str(Path(first["path"]).parent), self)
-        dialog.accepted.connect(lambda: self.controller.export(ids, dialog.chosen_formats(),
-                                                               dialog.folder.text().strip()))
+        dialog.accepted.connect(lambda: self.controller.export(ids, dialog.chosen_formats(), dialog.folder.text().strip(),
+                                                               notes=dialog.notes.isChecked()))
         self.export_box = dialog
         dialog.open()
 

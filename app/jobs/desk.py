@@ -495,7 +495,7 @@ class Desk:
         """AutoExport's writer: each finished job in the chosen formats (under the tick's lock)."""
         for job_id in job_ids:
             try:
-                self._exported[job_id] = self.export(job_id, formats, folder)
+                self._exported[job_id] = self.export(job_id, formats, folder, parts=self.export_parts())
             except OSError as exc:
                 why = exc.strerror or str(exc)
                 log.warning("automatic export of job %s to %s failed: %s", job_id, folder, why)
@@ -544,6 +544,11 @@ class Desk:
         return stack
 
     # --- export --------------------------------------------------------------------
+    def export_parts(self, notes: bool | None = None) -> tuple[str, ...]:
+        """What an export a person asks for writes: the transcript and its translations, and
+        the notes unless *notes* (default: the ``export_notes`` setting) says not."""
+        return PARTS if (self.settings["export_notes"] if notes is None else notes) else (TRANSCRIPT, TRANSLATIONS)
+
     def ready_parts(self, job_id: str) -> set[str]:
         """What of a job can be exported now: the transcript once it is transcribed and its
         speakers are found (or that failed: it never waits for ever), translations and

@@ -537,37 +537,42 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation>Formate</translation>
     </message>
     <message>
-        <location filename="../../app/gui/export_dialog.py" line="55" />
+        <location filename="../../app/gui/export_dialog.py" line="56" />
+        <source>Notes (Markdown, .summary.md)</source>
+        <translation>Notizen (Markdown, .summary.md)</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/export_dialog.py" line="60" />
         <source>Subtitles</source>
         <translation>Untertitel</translation>
     </message>
     <message>
-        <location filename="../../app/gui/export_dialog.py" line="68" />
+        <location filename="../../app/gui/export_dialog.py" line="73" />
         <source>Export folder</source>
         <translation>Exportordner</translation>
     </message>
     <message>
-        <location filename="../../app/gui/export_dialog.py" line="70" />
+        <location filename="../../app/gui/export_dialog.py" line="75" />
         <source>Choose…</source>
         <translation>Auswählen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/export_dialog.py" line="76" />
+        <location filename="../../app/gui/export_dialog.py" line="81" />
         <source>Export 1 transcript</source>
         <translation>1 Transkript exportieren</translation>
     </message>
     <message>
-        <location filename="../../app/gui/export_dialog.py" line="77" />
+        <location filename="../../app/gui/export_dialog.py" line="82" />
         <source>Export {0} transcripts</source>
         <translation>{0} Transkripte exportieren</translation>
     </message>
     <message>
-        <location filename="../../app/gui/export_dialog.py" line="83" />
+        <location filename="../../app/gui/export_dialog.py" line="88" />
         <source>To the folder:</source>
         <translation>In den Ordner:</translation>
     </message>
     <message>
-        <location filename="../../app/gui/export_dialog.py" line="96" />
+        <location filename="../../app/gui/export_dialog.py" line="101" />
         <source>Export to</source>
         <translation>Exportieren nach</translation>
     </message>
@@ -1957,6 +1962,10 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
     <message>
         <source>Their formats</source>
         <translation>Formate der Transkripte</translation>
+    </message>
+    <message>
+        <source>Export the notes too, as Markdown (NAME.summary.md)</source>
+        <translation>Auch die Notizen exportieren, als Markdown (NAME.summary.md)</translation>
     </message>
 </context>
 <context>
