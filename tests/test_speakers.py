@@ -979,6 +979,42 @@ def test_speakers_found_later_keep_edits_and_translations_with_their_segments(tm
         store.close()
 
 
+def test_a_line_edited_while_the_speakers_are_found_keeps_the_persons_words(tmp_path):
+    """Review round 11 (the walk): the transcript is on screen and editable as soon as it is
+    transcribed, while the speaker stage runs on the words it was sent. Its result replaced
+    every segment, so a line the person fixed meanwhile went back to the recogniser's words
+    (and still looked edited: Revert offered, the notes made from the old words). A line
+    edited meanwhile stays whole with the person's words; the others are cut as found."""
+    from app.store.jobstore import JobStore
+
+    store = JobStore(tmp_path / "earmark.db")
+    try:
+        job = store.create_job("/x.wav", stages=["transcribe", "diarize"])
+        words = [{"word": " Hello", "start": 0.0, "end": 0.6}, {"word": " there.", "start": 0.6, "end": 1.2},
+                 {"word": " Hi", "start": 1.5, "end": 2.0}, {"word": " back.", "start": 2.0, "end": 2.6}]
+        later = [{"word": " See", "start": 3.0, "end": 3.4}, {"word": " you.", "start": 3.4, "end": 4.0},
+                 {"word": " Bye", "start": 4.2, "end": 4.6}, {"word": " now.", "start": 4.6, "end": 5.2}]
+        store.save_transcript(job, {"segments": [
+            {"start": 0.0, "end": 2.6, "text": "Hello there. Hi back.", "words": words},
+            {"start": 3.0, "end": 5.2, "text": "See you. Bye now.", "words": later},
+            {"start": 5.5, "end": 6.5, "text": "Thanks."}]})
+        sent = [dict(s, words=json.loads(s["words"]) if s["words"] else None) for s in store.segments(job)]
+        store.edit_segment(job, 0, "Hello there. Hi, Bart.")  # while the stage runs
+        store.edit_segment(job, 2, "Thanks, all.")
+        pieces = label_segments(sent, [Turn(0.0, 1.3, 0), Turn(1.4, 4.1, 1), Turn(4.1, 7.0, 0)])
+        store.save_speakers(job, {"segments": [dict(p, speaker=str(p["speaker"] + 1)) for p in pieces],
+                                  "speakers": [{"key": "1", "seconds": 3.0}, {"key": "2", "seconds": 3.0}]})
+        segs = store.segments(job)
+        assert [(s["text"], s["speaker_label"], s["start"], s["end"]) for s in segs] == [
+            ("Hello there. Hi, Bart.", "Speaker 1", 0.0, 2.6),  # whole: its pieces' words are not what it says
+            ("See you.", "Speaker 2", 3.0, 4.0), ("Bye now.", "Speaker 1", 4.2, 5.2),  # cut as found
+            ("Thanks, all.", "Speaker 1", 5.5, 6.5)]
+        assert [s["original_text"] for s in segs] == ["Hello there. Hi back.", None, None, "Thanks."]
+        assert json.loads(segs[0]["words"]) == words  # the recogniser's, as an edit keeps them
+    finally:
+        store.close()
+
+
 def test_a_voice_remembered_with_the_old_model_is_never_compared_with_a_new_print(tmp_path):
     """People named before CAM++ keep a GE2E print (256 numbers); a new speaker's print
     (192) is not matched against it (the two models' numbers mean different things), and

@@ -77,6 +77,31 @@ def _note_on_transcript(db, job_id: str, notes: list[str], noted: dict) -> None:
     db.execute("UPDATE transcripts SET result=? WHERE job_id=?", (json.dumps(result), job_id))
 
 
+def _words_of(text: str) -> str:
+    return " ".join((text or "").split())
+
+
+def kept_edits(pieces: list[dict], now: dict) -> list[dict]:
+    """The speaker stage's segments, save where a person edited a line while the stage ran
+    (it was sent the words as they were): that line stays whole, with the person's words
+    and the speaker who holds most of it (its pieces' words are no longer what it says).
+    *now*: each segment's index → its row as stored now (text, and the recogniser's words)."""
+    sources: dict = {}
+    for piece in pieces:
+        sources.setdefault(piece.get("source"), []).append(piece)
+    out = []
+    for piece in pieces:
+        source, same = piece.get("source"), sources.get(piece.get("source"))
+        if source not in now or _words_of(" ".join(p["text"] for p in same)) == _words_of(now[source]["text"]):
+            out.append(piece)
+        elif piece is same[0]:
+            longest = max(same, key=lambda p: p["end"] - p["start"])
+            words = json.loads(now[source]["words"]) if now[source].get("words") else None  # as an edit keeps them
+            out.append({**piece, "end": same[-1]["end"], "text": now[source]["text"], "words": words,
+                        "speaker": longest.get("speaker")})
+    return out
+
+
 def _comparable(a, b) -> bool:
     """Two prints of the same speaker model (GE2E's had 256 numbers, CAM++'s have 192):
     a print kept before the model changed is never compared with or averaged into a new one."""
@@ -92,13 +117,14 @@ class SpeakerStore:
         """The segments cut at turns, each with its speaker; the speakers with their voice
         prints, named when a remembered person's voice is theirs."""
         threshold = threshold if threshold is not None else result.get("threshold", default("speaker_match"))
-        old = {r["idx"]: dict(r) for r in self._q("SELECT idx, original_text, confidence FROM segments "
-                                                   "WHERE job_id=?", (job_id,))}
-        heard = self.heard_words(job_id)  # the stage's notes say no words were heard: not of lines a person emptied
-        pieces: dict = {}
-        for seg in result["segments"]:
-            pieces[seg.get("source")] = pieces.get(seg.get("source"), 0) + 1
-        with self.transaction() as db:
+        with self.transaction() as db:  # (read inside: an edit saved meanwhile is seen, or waits)
+            old = {r["idx"]: dict(r) for r in db.execute("SELECT idx, text, original_text, words, confidence "
+                                                          "FROM segments WHERE job_id=?", (job_id,))}
+            heard = self.heard_words(job_id)  # the stage's notes say no words were heard: not of lines a person emptied
+            result = {**result, "segments": kept_edits(result["segments"], old)}
+            pieces: dict = {}
+            for seg in result["segments"]:
+                pieces[seg.get("source")] = pieces.get(seg.get("source"), 0) + 1
             people = [(r["id"], r["name"], _vector(r["print"]))
                       for r in db.execute("SELECT id, name, print FROM people WHERE print IS NOT NULL")]
             matches = _match(result["speakers"], people, threshold)
