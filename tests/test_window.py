@@ -701,7 +701,8 @@ def test_the_notes_time_links_are_readable_in_either_theme(qtbot, qapp, window, 
 
 def test_an_unnamed_speaker_reads_in_the_windows_language(qtbot, window, corpus):
     """Round 6 (the README's de/speakers.png): the German window called the speaker nobody
-    had named "Speaker 3" beside "Maria" and "Tom"; so did its menus."""
+    had named "Speaker 3" beside "Maria" and "Tom"; so did its menus. Review round 11: and
+    so did a search hit's line ("jfk.flac · 0:04 · Speaker 2")."""
     from app.gui import i18n
 
     app = QApplication.instance()
@@ -718,7 +719,15 @@ def test_an_unnamed_speaker_reads_in_the_windows_language(qtbot, window, corpus)
         assert [view.model.index(r, column).data() for r in range(2)] == ["Maria", "Sprecher 2"]
         assert [s["label"] for s in view.speakers] == ["Maria", "Sprecher 2"]  # what its menus offer
         assert store.transcript(job_id)["segments"][1]["speaker"] == "Speaker 2"  # the exports keep theirs
+        said = []
+        for words in ("Americans", "country"):  # a line of each
+            window.search_box.setText(words)
+            window.run_search()
+            said += [window.results.item(i).data(Qt.AccessibleTextRole) for i in range(window.results.count())]
+        assert any("· Sprecher 2:" in hit for hit in said) and any("· Maria:" in hit for hit in said), said
+        assert not any("Speaker" in hit for hit in said), said
     finally:
+        window.search_box.clear()
         i18n.remove(app, german)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
@@ -98,6 +99,16 @@ class SentenceDelegate(QStyledItemDelegate):
     def initStyleOption(self, option, index) -> None:
         super().initStyleOption(option, index)
         option.textElideMode = Qt.ElideRight
+
+
+UNNAMED = re.compile(r"Speaker (\d+)")  # the store's label of a speaker nobody named (jobstore.LABEL_SQL)
+
+
+def unnamed_in_language(label: str | None) -> str | None:
+    """A speaker's label as the transcript shows it: one nobody named reads "Speaker N" in
+    the window's language ("Sprecher 2"), as in the transcript's speaker column."""
+    found = UNNAMED.fullmatch(label or "")
+    return QCoreApplication.translate("TranscriptWidget", "Speaker {0}").format(found.group(1)) if found else label
 
 
 def faint_text(palette) -> str:
@@ -595,7 +606,7 @@ class MainWindow(QMainWindow):
             words, at = hit["marked"], hit["at"]
             kind = {"summary": self.tr("notes"), "translation": self.tr("translation")}.get(hit["kind"])
             where = " · ".join(part for part in (Path(hit["path"]).name, clock(at) if at is not None else None,
-                                                 kind, hit.get("speaker")) if part)
+                                                 kind, unnamed_in_language(hit.get("speaker"))) if part)
             item = QListWidgetItem()
             item.setData(Qt.UserRole, (hit["job_id"], hit["idx"], hit["kind"], at))
             item.setData(Qt.AccessibleTextRole, f"{where}: {words.replace(MARK_START, '').replace(MARK_END, '')}")
