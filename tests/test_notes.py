@@ -264,6 +264,37 @@ def test_an_edit_a_name_a_merge_and_an_undo_refresh_the_grounded_notes(tmp_path,
         store.close()
 
 
+def test_grounded_notes_of_words_edited_while_they_were_made_follow_the_edit(tmp_path, corpus):
+    """Review round 11: the notes stage is sent the transcript as it is; a line edited while it
+    ran came back as grounded notes of the old words, saved as they were and marked older than
+    the transcript (Refresh offered), though grounded notes follow every edit at once."""
+    import time
+
+    from app.store.jobstore import JobStore
+    from workers.engines.minutes import transcript_digest
+
+    store = JobStore(tmp_path / "earmark.db")
+    try:
+        job_id = meeting_job(store, corpus)
+        store._db.execute("DELETE FROM summaries WHERE job_id=?", (job_id,))  # the stage runs again …
+        sent = store.note_segments(job_id)
+        row = next(s["idx"] for s in sent if "Maria" in s["text"])
+        store.edit_segment(job_id, row, "Priya is looking into moving the nightly reports to a replica.")  # … an edit
+        result = dict(GroundedSummarizer(minutes_template()).summarize(sent), transcript_digest=transcript_digest(sent))
+        store.update_stage(job_id, "summarize", state="running")
+        assert store.finish_stage(job_id, "summarize", "summary", result, time.time())
+        [notes] = store.summaries(job_id)
+        assert "Priya is looking into" in notes["markdown"] and "Maria is looking into" not in notes["markdown"]
+        assert store.outdated_notes(job_id) == []
+        # notes an LLM condensed are kept as they came, and said to be older
+        store.edit_segment(job_id, row, "Omar is looking into moving the nightly reports to a replica.")
+        store.save_summary(job_id, dict(result, engine="grounded+llm"))
+        assert "Maria is looking into" in store.summaries(job_id)[0]["markdown"]  # as the LLM wrote them
+        assert store.outdated_notes(job_id) == [result["template"]]
+    finally:
+        store.close()
+
+
 def test_notes_an_llm_condensed_say_when_the_transcript_is_newer(tmp_path, corpus):
     import json
 

@@ -636,10 +636,14 @@ class JobStore(SpeakerStore, TaskHistory, WatchLedger):
             "WHERE s.job_id=? ORDER BY s.idx", (job_id,))]
 
     def save_summary(self, job_id: str, result: dict) -> None:
+        """Notes as made; grounded notes made from words a person has since edited (the stage
+        was sent the transcript before the edit) are made again from the words as they are."""
         with self.transaction() as db:
             db.execute("INSERT OR REPLACE INTO summaries (job_id, template, markdown, result, created_at) "
                        "VALUES (?,?,?,?,?)",
                        (job_id, result["template"], result["markdown"], json.dumps(result), time.time()))
+            if result.get("engine") == "grounded" and result["template"] in self.outdated_notes(job_id):
+                self.refresh_notes(job_id)
 
     def summaries(self, job_id: str) -> list[dict]:
         return [dict(r) for r in self._q("SELECT job_id, template, markdown, created_at FROM summaries "
