@@ -410,6 +410,58 @@ def test_two_processes_joined_to_the_stack_send_a_task_once(data_dir, tmp_path, 
         sup.stop()
 
 
+def test_a_result_that_cannot_be_read_fails_its_stage_and_the_safety_net_goes_on(data_dir, tmp_path):
+    """Review round 11: a result the backend holds but that cannot be read (a helper's,
+    nested past what JSON decodes: a DecodeError in ``get_task_meta``) raised out of the
+    poll, every two seconds, for as long as its stage was active: every stage after it in
+    the list was never collected, nothing pending was sent and no lost task resent, for
+    every job. Now that stage fails once with a sentence and the poll goes on. A real broker
+    and result backend with no workers: the results are written into it as a worker would."""
+    from workers.engines.search import passages
+
+    data = DataDir.resolve(data_dir)
+    sup = Supervisor(data, roles=())
+    sup.start()
+    store = JobStore(data.database)
+    try:
+        backend = sup.celery.backend
+        jobs = []
+        for name in ("bad.wav", "good.wav"):  # queued in this order: the poll looks at the bad one first
+            job_id = store.create_job(str(tmp_path / name), stages=["transcribe", "index"], options={})
+            segments = [{"start": 0.0, "end": 2.0, "text": "the roof needs new tiles"}]
+            store.save_transcript(job_id, {"language": "en", "duration": 2.0, "segments": segments})
+            store.update_stage(job_id, "transcribe", state=js.DONE)
+            task_id = uuid.uuid4().hex
+            store.update_stage(job_id, "index", state=js.QUEUED, task_id=task_id, queued_at=time.time())
+            jobs.append((job_id, task_id, segments))
+        (bad, bad_task, _), (good, good_task, segments) = jobs
+        deep = "1"
+        for _ in range(5000):
+            deep = f"[{deep}]"
+        backend.client.set(backend.get_key_for_task(bad_task),
+                           f'{{"status": "SUCCESS", "result": {deep}, "traceback": null, "children": [], '
+                           f'"date_done": null, "task_id": "{bad_task}"}}')
+        backend.store_result(good_task, {"job_id": good, "passages": passages([dict(s, idx=0) for s in segments])},
+                             "SUCCESS")
+        long = store.create_job(str(tmp_path / "long.wav"), stages=["transcribe", "index"], options={})
+        store.update_stage(long, "transcribe", state=js.RUNNING, task_id=uuid.uuid4().hex, queued_at=time.time())
+        store.save_chunk_plan(long, [{"index": 0, "start": 0.0, "end": 600.0, "regions": []}])
+        chunk_task = uuid.uuid4().hex  # a chunk of a long file, its result as unreadable
+        store.update_chunk(long, 0, state=js.QUEUED, task_id=chunk_task)
+        backend.client.set(backend.get_key_for_task(chunk_task), backend.client.get(backend.get_key_for_task(bad_task))
+                           .replace(bad_task.encode(), chunk_task.encode()))
+        service = JobService(store, sup.celery)
+        assert service.poll() is True
+        assert store.stage(good, "index")["state"] == js.DONE and store.search("tiles")[0]["job_id"] == good
+        assert store.chunk(long, 0)["state"] == js.FAILED and store.stage(long, "transcribe")["state"] == js.FAILED
+        failed = store.stage(bad, "index")
+        assert failed["state"] == js.FAILED and failed["error"].startswith("Unexpected error (DecodeError)")
+        assert service.poll() is True and store.stage(bad, "index")["state"] == js.FAILED  # once
+    finally:
+        store.close()
+        sup.stop()
+
+
 def test_a_next_stage_not_sent_before_the_app_stopped_is_sent_at_start(data_dir, corpus):
     data = DataDir.resolve(data_dir).ensure()
     store = JobStore(data.database)

@@ -225,7 +225,7 @@ class ChunkFlow:
                 check_transcript(meta["result"], chunk["start"], chunk["end"], job_id=job_id, index=idx)
             except RefusedResult as exc:
                 log.warning("job %s chunk %d: result refused: %s", job_id, idx, exc)
-                return self._failed(chunk, failure_said(exc), None)
+                return self.failed(chunk, failure_said(exc), None)
             if current["state"] != js.DONE:
                 self.store.update_chunk(job_id, idx, state=js.DONE, progress=1.0, finished_at=time.time(),
                                         result=json.dumps(meta["result"]), error=None)
@@ -233,13 +233,13 @@ class ChunkFlow:
                 self.maybe_join(job_id)
             return js.DONE
         if status == "FAILURE":
-            return self._failed(chunk, failure_said(meta.get("result")), meta.get("traceback"))
+            return self.failed(chunk, failure_said(meta.get("result")), meta.get("traceback"))
         if status in ("STARTED", "PROGRESS"):
             self.store.update_chunk(job_id, idx, only_if_active=True, state=js.RUNNING)
             return js.RUNNING
         return None
 
-    def _failed(self, chunk: dict, message: Said | str, traceback: str | None) -> str:
+    def failed(self, chunk: dict, message: Said | str, traceback: str | None) -> str:
         from workers.timefmt import clock
 
         job_id, idx = chunk["job_id"], chunk["idx"]

@@ -8,6 +8,7 @@ import hashlib
 import json
 import logging
 import os
+import sqlite3
 import stat
 import threading
 import time
@@ -28,7 +29,7 @@ from app.store.jobstore import JobStore
 from workers import stages
 from workers.errors import BROKER_ERRORS, BadMediaError, EarmarkError, RefusedResult
 from workers.media import hash_file
-from workers.messages import Said
+from workers.messages import Said, say
 
 log = logging.getLogger(__name__)
 
@@ -490,10 +491,10 @@ class JobService:
             with self.lock:
                 for stage in self.store.active_stages():
                     if job_ids is None or stage["job_id"] in job_ids:
-                        self.collect(stage)
+                        self._unreadable(stage, lambda s=stage: self.collect(s))
                 for chunk in self.store.active_chunks():
                     if job_ids is None or chunk["job_id"] in job_ids:
-                        self.chunks.collect(chunk)
+                        self._unreadable(chunk, lambda c=chunk: self.chunks.collect(c))
                 # a stage made pending a moment ago is being sent by the process that made
                 # it (the window joined to 'earmark serve'): sent from here too, it ran twice
                 self.send_pending(settled_seconds=PENDING_SETTLED_SECONDS)
@@ -505,6 +506,25 @@ class JobService:
             return False
         finally:
             self._notify()
+
+    def _unreadable(self, item: dict, collect) -> None:
+        """*collect* one stage or chunk for the poll. An outcome that cannot be read or kept
+        (a helper's result nested past what JSON decodes) fails it, once, with a sentence:
+        raised out of the poll, it stopped the safety net for every job at every poll. A
+        broker away, or the store busy, still ends this poll (the next one tries again)."""
+        try:
+            collect()
+        except (*BROKER_ERRORS, sqlite3.OperationalError):
+            raise
+        except Exception as exc:
+            log.exception("job %s: the outcome of task %s cannot be read or kept", item["job_id"], item["task_id"])
+            why = say("unexpected", kind=type(exc).__name__, why=str(exc)[:300])
+            if "idx" in item:  # a chunk of a long file
+                self.chunks.failed(item, why, None)
+            elif self.store.update_stage(item["job_id"], item["name"], only_if_active=True, if_task=item["task_id"],
+                                         state=js.FAILED, error=why, finished_at=time.time()) \
+                    and stages.stage(item["name"]).optional:
+                self._next_stage(item["job_id"], item["name"])  # as a failed task of that stage would
 
     def _resend_lost(self) -> int:
         """A task the store has as queued or running that the broker does not hold and
