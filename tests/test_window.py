@@ -719,6 +719,8 @@ def test_an_unnamed_speaker_reads_in_the_windows_language(qtbot, window, corpus)
         assert [view.model.index(r, column).data() for r in range(2)] == ["Maria", "Sprecher 2"]
         assert [s["label"] for s in view.speakers] == ["Maria", "Sprecher 2"]  # what its menus offer
         assert store.transcript(job_id)["segments"][1]["speaker"] == "Speaker 2"  # the exports keep theirs
+        view.model.segments[0]["speaker_confidence"] = 0.834  # as a remembered voice gives it
+        assert "(Ähnlichkeit 0,83)" in view.model.index(0, column).data(Qt.ToolTipRole)  # a decimal comma
         said = []
         for words in ("Americans", "country"):  # a line of each
             window.search_box.setText(words)

@@ -13,7 +13,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QLocale, QObject, Signal
 
 from app.errors import SENTENCE_ERRORS, AppError
 from app.gui.messages import words
@@ -255,7 +255,7 @@ class AppController(QObject):
             if total:
                 self.status.emit(self.tr("Downloading {0}: {1} %").format(url, int(100 * done / total)))
             else:
-                self.status.emit(self.tr("Downloading {0}: {1} MB").format(url, f"{done / 1e6:.1f}"))
+                self.status.emit(self.tr("Downloading {0}: {1} MB").format(url, QLocale().toString(done / 1e6, "f", 1)))
         added = self.desk.fetch(job_id, on_progress=progress)
         for notice in added.notices:
             self.status.emit(self.sentence(notice))

@@ -137,8 +137,8 @@ class SegmentModel(QAbstractTableModel):
             font.setBold(True)
             return font
         if role == Qt.ToolTipRole and seg.get("speaker_confidence") is not None:
-            return self.tr("Recognised by voice (similarity {0:.2f}). Type a name to correct it.").format(
-                seg["speaker_confidence"])
+            return self.tr("Recognised by voice (similarity {0}). Type a name to correct it.").format(
+                QLocale().toString(float(seg["speaker_confidence"]), "f", 2))  # "0,83" in German
         if role == Qt.ToolTipRole:
             return self.tr("Type a name: it names this speaker in the whole transcript")
         return None

@@ -482,7 +482,7 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
 <context>
     <name>DropZone</name>
     <message>
-        <location filename="../../app/gui/main_window.py" line="114" />
+        <location filename="../../app/gui/main_window.py" line="125" />
         <source>Drop recordings or folders here
 
 or use File › Add files (Ctrl+O)</source>
@@ -588,49 +588,49 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/gui/main_window.py" line="125" />
-        <location filename="../../app/gui/main_window.py" line="407" />
+        <location filename="../../app/gui/main_window.py" line="136" />
+        <location filename="../../app/gui/main_window.py" line="418" />
         <source>Earmark</source>
         <translation>Earmark</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="168" />
+        <location filename="../../app/gui/main_window.py" line="179" />
         <source>Search all transcripts (Ctrl+K)</source>
         <translation>Alle Transkripte durchsuchen (Strg+K)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="172" />
+        <location filename="../../app/gui/main_window.py" line="183" />
         <source>Most relevant</source>
         <translation>Relevanteste zuerst</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="173" />
+        <location filename="../../app/gui/main_window.py" line="184" />
         <source>Newest first</source>
         <translation>Neueste zuerst</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="183" />
-        <location filename="../../app/gui/main_window.py" line="702" />
+        <location filename="../../app/gui/main_window.py" line="194" />
+        <location filename="../../app/gui/main_window.py" line="713" />
         <source>Anyone</source>
         <translation>Alle</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="184" />
+        <location filename="../../app/gui/main_window.py" line="195" />
         <source>Only what this person said</source>
         <translation>Nur was diese Person gesagt hat</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="185" />
+        <location filename="../../app/gui/main_window.py" line="196" />
         <source>Speaker of search results</source>
         <translation>Sprecher der Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="202" />
+        <location filename="../../app/gui/main_window.py" line="213" />
         <source>Transcript</source>
         <translation>Transkript</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="203" />
+        <location filename="../../app/gui/main_window.py" line="214" />
         <source>Summary</source>
         <translation>Zusammenfassung</translation>
     </message>
@@ -639,83 +639,83 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation type="vanished">{0} Datei(en) nach {1} exportiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="239" />
+        <location filename="../../app/gui/main_window.py" line="250" />
         <source>Nothing was exported: the selection has no transcript yet.</source>
         <translation>Nichts exportiert: die Auswahl hat noch kein Transkript.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="263" />
+        <location filename="../../app/gui/main_window.py" line="274" />
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="264" />
+        <location filename="../../app/gui/main_window.py" line="275" />
         <source>Add files…</source>
         <translation>Dateien hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="265" />
+        <location filename="../../app/gui/main_window.py" line="276" />
         <source>Add folder…</source>
         <translation>Ordner hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="266" />
+        <location filename="../../app/gui/main_window.py" line="277" />
         <source>Add link…</source>
         <translation>Link hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="267" />
+        <location filename="../../app/gui/main_window.py" line="278" />
         <source>Export selected…</source>
         <translation>Auswahl exportieren…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="269" />
+        <location filename="../../app/gui/main_window.py" line="280" />
         <source>Settings…</source>
         <translation>Einstellungen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="270" />
+        <location filename="../../app/gui/main_window.py" line="281" />
         <source>Quit</source>
         <translation>Beenden</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="271" />
+        <location filename="../../app/gui/main_window.py" line="282" />
         <source>&amp;Jobs</source>
         <translation>&amp;Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="272" />
-        <location filename="../../app/gui/main_window.py" line="795" />
+        <location filename="../../app/gui/main_window.py" line="283" />
+        <location filename="../../app/gui/main_window.py" line="806" />
         <source>Open transcript</source>
         <translation>Transkript öffnen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="275" />
+        <location filename="../../app/gui/main_window.py" line="286" />
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="277" />
+        <location filename="../../app/gui/main_window.py" line="288" />
         <source>Retry</source>
         <translation>Wiederholen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="279" />
+        <location filename="../../app/gui/main_window.py" line="290" />
         <source>Move to top</source>
         <translation>Nach oben</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="281" />
+        <location filename="../../app/gui/main_window.py" line="292" />
         <source>Remove from list</source>
         <translation>Aus der Liste entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="283" />
+        <location filename="../../app/gui/main_window.py" line="294" />
         <source>Pause</source>
         <translation>Anhalten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="285" />
+        <location filename="../../app/gui/main_window.py" line="296" />
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
@@ -728,93 +728,93 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation type="vanished">Sprecher finden…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="293" />
+        <location filename="../../app/gui/main_window.py" line="304" />
         <source>Show in file manager</source>
         <translation>Im Dateimanager zeigen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="307" />
+        <location filename="../../app/gui/main_window.py" line="318" />
         <source>Queue</source>
         <translation>Warteschlange</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="308" />
+        <location filename="../../app/gui/main_window.py" line="319" />
         <source>Queue panel</source>
         <translation>Warteschlangen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="312" />
+        <location filename="../../app/gui/main_window.py" line="323" />
         <source>&amp;View</source>
         <translation>An&amp;sicht</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="314" />
+        <location filename="../../app/gui/main_window.py" line="325" />
         <source>People…</source>
         <translation>Personen…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="334" />
-        <location filename="../../app/gui/main_window.py" line="337" />
+        <location filename="../../app/gui/main_window.py" line="345" />
+        <location filename="../../app/gui/main_window.py" line="348" />
         <source>Record</source>
         <translation>Aufnehmen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="335" />
+        <location filename="../../app/gui/main_window.py" line="346" />
         <source>Record panel</source>
         <translation>Aufnahme-Bereich</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="349" />
+        <location filename="../../app/gui/main_window.py" line="360" />
         <source>Jobs</source>
         <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="349" />
+        <location filename="../../app/gui/main_window.py" line="360" />
         <source>Search all transcripts</source>
         <translation>Alle Transkripte durchsuchen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="350" />
+        <location filename="../../app/gui/main_window.py" line="361" />
         <source>Order of search results</source>
         <translation>Reihenfolge der Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="351" />
+        <location filename="../../app/gui/main_window.py" line="362" />
         <source>Search results</source>
         <translation>Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="351" />
+        <location filename="../../app/gui/main_window.py" line="362" />
         <source>Overall progress</source>
         <translation>Gesamtfortschritt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="352" />
+        <location filename="../../app/gui/main_window.py" line="363" />
         <source>Transcript and summary</source>
         <translation>Transkript und Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="352" />
+        <location filename="../../app/gui/main_window.py" line="363" />
         <source>Drop zone</source>
         <translation>Ablagefläche</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="358" />
+        <location filename="../../app/gui/main_window.py" line="369" />
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="450" />
+        <location filename="../../app/gui/main_window.py" line="461" />
         <source>Add recordings</source>
         <translation>Aufnahmen hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="451" />
+        <location filename="../../app/gui/main_window.py" line="462" />
         <source>Audio and video ({0});;All files (*)</source>
         <translation>Audio und Video ({0});;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="457" />
+        <location filename="../../app/gui/main_window.py" line="468" />
         <source>Add a folder of recordings</source>
         <translation>Einen Ordner mit Aufnahmen hinzufügen</translation>
     </message>
@@ -851,37 +851,37 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation type="vanished">Wie viele Sprecher: auto, eine Zahl (z. B. 3) oder ein Bereich (z. B. 2-4):</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="559" />
+        <location filename="../../app/gui/main_window.py" line="570" />
         <source>Select the jobs to export first.</source>
         <translation>Wählen Sie zuerst die zu exportierenden Aufträge.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="596" />
+        <location filename="../../app/gui/main_window.py" line="607" />
         <source>notes</source>
         <translation>Notizen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="596" />
+        <location filename="../../app/gui/main_window.py" line="607" />
         <source>translation</source>
         <translation>Übersetzung</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="612" />
+        <location filename="../../app/gui/main_window.py" line="623" />
         <source>No transcript mentions “{0}”.</source>
         <translation>Kein Transkript erwähnt „{0}“.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="719" />
+        <location filename="../../app/gui/main_window.py" line="730" />
         <source>Working…</source>
         <translation>In Arbeit…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="737" />
+        <location filename="../../app/gui/main_window.py" line="748" />
         <source>A job failed</source>
         <translation>Ein Auftrag ist fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="744" />
+        <location filename="../../app/gui/main_window.py" line="755" />
         <source>{0} of {1} · %p%</source>
         <translation>{0} von {1} · %p %</translation>
     </message>
@@ -890,117 +890,117 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation type="vanished">Earmark: noch {0} Auftrag/Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="758" />
+        <location filename="../../app/gui/main_window.py" line="769" />
         <source>{0} done</source>
         <translation>{0} fertig</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="758" />
+        <location filename="../../app/gui/main_window.py" line="769" />
         <source>{0} failed</source>
         <translation>{0} fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="759" />
+        <location filename="../../app/gui/main_window.py" line="770" />
         <source>{0} cancelled</source>
         <translation>{0} abgebrochen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="762" />
+        <location filename="../../app/gui/main_window.py" line="773" />
         <source>Batch finished</source>
         <translation>Stapel beendet</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="761" />
+        <location filename="../../app/gui/main_window.py" line="772" />
         <source>nothing left</source>
         <translation>nichts mehr offen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="237" />
+        <location filename="../../app/gui/main_window.py" line="248" />
         <source>Exported 1 file to {0}</source>
         <translation>1 Datei nach {0} exportiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="238" />
+        <location filename="../../app/gui/main_window.py" line="249" />
         <source>Exported {0} files to {1}</source>
         <translation>{0} Dateien nach {1} exportiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="471" />
+        <location filename="../../app/gui/main_window.py" line="482" />
         <source>Add link</source>
         <translation>Link hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="472" />
+        <location filename="../../app/gui/main_window.py" line="483" />
         <source>A link to a recording, or to a page that holds one (it is downloaded now):</source>
         <translation>Ein Link zu einer Aufnahme oder zu einer Seite, die eine enthält (sie wird jetzt heruntergeladen):</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="482" />
+        <location filename="../../app/gui/main_window.py" line="493" />
         <source>{0} is not a link (http:// or https://).</source>
         <translation>{0} ist kein Link (http:// oder https://).</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="526" />
+        <location filename="../../app/gui/main_window.py" line="537" />
         <source>Select the transcripts first.</source>
         <translation>Wählen Sie zuerst die Transkripte aus.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="747" />
+        <location filename="../../app/gui/main_window.py" line="758" />
         <source>Earmark: 1 job left</source>
         <translation>Earmark: noch 1 Auftrag</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="748" />
+        <location filename="../../app/gui/main_window.py" line="759" />
         <source>Earmark: {0} jobs left</source>
         <translation>Earmark: noch {0} Aufträge</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="771" />
+        <location filename="../../app/gui/main_window.py" line="782" />
         <source>API: {0}</source>
         <translation>API: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="772" />
+        <location filename="../../app/gui/main_window.py" line="783" />
         <source>Other programs reach Earmark here (Settings › API has the key)</source>
         <translation>Hier erreichen andere Programme Earmark (den Schlüssel finden Sie unter Einstellungen › API)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="786" />
+        <location filename="../../app/gui/main_window.py" line="797" />
         <source>Earmark could not start its workers</source>
         <translation>Earmark konnte seine Worker nicht starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="787" />
+        <location filename="../../app/gui/main_window.py" line="798" />
         <source>Earmark could not start</source>
         <translation>Earmark konnte nicht starten</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="792" />
+        <location filename="../../app/gui/main_window.py" line="803" />
         <source>Already transcribed</source>
         <translation>Schon transkribiert</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="793" />
+        <location filename="../../app/gui/main_window.py" line="804" />
         <source>{0} was already transcribed with these settings.</source>
         <translation>{0} wurde mit diesen Einstellungen schon transkribiert.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="796" />
+        <location filename="../../app/gui/main_window.py" line="807" />
         <source>Transcribe again</source>
         <translation>Noch einmal transkribieren</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="830" />
+        <location filename="../../app/gui/main_window.py" line="841" />
         <source>Earmark keeps running</source>
         <translation>Earmark läuft weiter</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="830" />
+        <location filename="../../app/gui/main_window.py" line="841" />
         <source>Jobs continue in the background.</source>
         <translation>Die Aufträge laufen im Hintergrund weiter.</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="841" />
+        <location filename="../../app/gui/main_window.py" line="852" />
         <source>Stopping workers…</source>
         <translation>Worker werden beendet…</translation>
     </message>
@@ -1559,12 +1559,12 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
 <context>
     <name>ProgressDelegate</name>
     <message>
-        <location filename="../../app/gui/main_window.py" line="70" />
+        <location filename="../../app/gui/main_window.py" line="71" />
         <source>working…</source>
         <translation>in Arbeit…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="72" />
+        <location filename="../../app/gui/main_window.py" line="73" />
         <source>paused at {0}</source>
         <translation>angehalten bei {0}</translation>
     </message>
@@ -1768,8 +1768,12 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
     </message>
     <message>
         <location filename="../../app/gui/transcript_view.py" line="140" />
+        <source>Recognised by voice (similarity {0}). Type a name to correct it.</source>
+        <translation>An der Stimme erkannt (Ähnlichkeit {0}). Tippen Sie einen Namen, um ihn zu korrigieren.</translation>
+    </message>
+    <message>
         <source>Recognised by voice (similarity {0:.2f}). Type a name to correct it.</source>
-        <translation>An der Stimme erkannt (Ähnlichkeit {0:.2f}). Tippen Sie einen Namen, um ihn zu korrigieren.</translation>
+        <translation type="vanished">An der Stimme erkannt (Ähnlichkeit {0:.2f}). Tippen Sie einen Namen, um ihn zu korrigieren.</translation>
     </message>
     <message>
         <location filename="../../app/gui/transcript_view.py" line="143" />
@@ -2664,6 +2668,7 @@ Doppelklicken Sie auf einen fertigen Auftrag in der Liste oder drücken Sie dort
         <translation>Position</translation>
     </message>
     <message>
+        <location filename="../../app/gui/main_window.py" line="111" />
         <location filename="../../app/gui/transcript_view.py" line="458" />
         <source>Speaker {0}</source>
         <translation>Sprecher {0}</translation>
