@@ -373,7 +373,13 @@ def main() -> int:
     parser.add_argument("--speech", default="tiny.en",
                         help="whose transcripts, side by side: tiny.en, base (bundled models), reference (the text)")
     parser.add_argument("--oracles", action="store_true", help="also the ceilings within the same budget")
+    parser.add_argument("--condense", metavar="VARIANT[:MODE]",
+                        help="AFTER's lines condensed by a dependency parse (bench/parse_condense.py; needs spaCy)")
     args = parser.parse_args()
+    if args.condense:
+        import parse_condense
+
+        parse_condense.install(*args.condense.split(":"))
 
     unseen = [n for n in UNSEEN if not args.unseen or n in args.unseen] if args.unseen is not None else []
     groups = {n.split("_")[0]: [n] for n in unseen} if unseen else \
