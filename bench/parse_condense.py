@@ -65,8 +65,8 @@ def _dropped(doc) -> set[int]:
         head = t.head
         if t.dep_ == "intj" and any(v.pos_ in ("VERB", "AUX") for v in doc[:t.i]):
             continue  # "Say yes.", "If he says no, …": an answer said in the clause, not a lead-in
-        if t.dep_ == "advmod" and t.i == head.i + 1:
-            continue  # "gone out", "come back to it": a particle the tagger read as an adverb
+        if t.dep_ == "advmod" and t.i > head.i:
+            continue  # "gone out", "come back to it", "still up in the air", "yet": after the verb, part of what is said
         if t.dep_ == "advmod":  # only an adverb of the clause: "not only", "only if", "too big" stay
             if head.pos_ not in ("VERB", "AUX") or t.tag_ in ("WRB",) or t.dep_ == "neg":
                 continue
@@ -81,6 +81,14 @@ def _dropped(doc) -> set[int]:
         if _protected(sub):
             continue
         drop |= {s.i for s in sub}
+        a, b = sub[0].i, sub[-1].i  # the commas round a parenthesis go with it: "the shop, which is new, opens"
+        left = a > 0 and doc[a - 1].text == ","
+        right = b + 1 < len(doc) and doc[b + 1].text == ","
+        last = all(d.is_punct for d in doc[b + 1:])
+        if left and (right or last):
+            drop.add(a - 1)
+        if right and (left or a == 0):
+            drop.add(b + 1)
     if HEDGE_UP:
         root = next((t for t in doc if t.dep_ == "ROOT"), None)
         said = next((c for c in root.children if c.dep_ == "ccomp"), None) if root is not None else None
@@ -88,7 +96,11 @@ def _dropped(doc) -> set[int]:
         if said is not None and subject and subject[0].lower_ in ("i", "we") \
                 and not any(c.dep_ == "neg" for c in root.children) \
                 and not any(c.dep_ in ("dobj", "dative") for c in root.children) \
-                and said.i > root.i and not any(c.dep_ == "mark" and c.lower_ != "that" for c in said.children):
+                and said.i > root.i and not any(c.dep_ == "mark" and c.lower_ != "that" for c in said.children) \
+                and any(c.dep_ in ("nsubj", "nsubjpass") for c in said.children) \
+                and (said.tag_ in ("VBD", "VBZ", "VBP", "MD") or any(c.dep_ == "aux" for c in said.children)):
+            # a finite clause said under the frame ("I think we should …"), not a small clause ("I'll let
+            # our driver know": "Driver know.")
             inside = {s.i for s in said.subtree}
             frame = [t for t in doc if t.i not in inside and not t.is_punct]
             if not _protected(frame):
@@ -98,7 +110,11 @@ def _dropped(doc) -> set[int]:
 
 
 def _rebuild(doc, drop: set[int]) -> str:
-    out = "".join(t.text_with_ws for t in doc if t.i not in drop)
+    kept = [t for t in doc if t.i not in drop]
+    out = ""
+    for t, after in zip(kept, kept[1:] + [None]):  # a gap keeps a space where any word of it had one
+        out += t.text + ("" if after is None else t.whitespace_ if after.i == t.i + 1
+                         else " " if any(doc[k].whitespace_ for k in range(t.i, after.i)) else "")
     out = re.sub(r"\s+([,.;:?!])", r"\1", out)
     out = re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", out)
     out = re.sub(r"^[\s,;:.-]+", "", out)
