@@ -375,7 +375,7 @@ def main() -> int:
     parser.add_argument("--speech", default="tiny.en",
                         help="whose transcripts, side by side: tiny.en, base (bundled models), reference (the text)")
     parser.add_argument("--oracles", action="store_true", help="also the ceilings within the same budget")
-    parser.add_argument("--condense", metavar="VARIANT[:MODE]",
+    parser.add_argument("--condense", metavar="VARIANT[:MODE[:whole]]",
                         help="AFTER's lines condensed by a dependency parse (bench/parse_condense.py; needs spaCy)")
     args = parser.parse_args()
     if args.condense:

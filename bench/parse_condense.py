@@ -153,11 +153,12 @@ _plain = {}  # the picker's own methods, before install
 _on = [False]
 
 
-def install(name: str, mode: str = "replace") -> None:
+def install(name: str, mode: str = "replace", whole: str = "") -> None:
     """Condense the picker's lines (every said text its ``Minutes._tidy`` tidies, before it does):
     *name* is a variant letter; *mode* "replace" (every line condensed), "union" (a summary line may
     be the said or the condensed reading, whichever says more per word) or "listed" (decisions,
-    actions and questions only). The picker's module is not changed on disk: this is the bench's switch."""
+    actions and questions only); *whole* "whole": summary lines only that read as a sentence
+    (``install_whole_summary``). The picker's module is not changed on disk: this is the bench's switch."""
     global variant
     from workers.engines.minutes import Minutes
 
@@ -170,6 +171,8 @@ def install(name: str, mode: str = "replace") -> None:
     Minutes._tidy = staticmethod(lambda text: tidy(condense(text) if _on[0] else text))
     if mode == "replace":
         Minutes.clauses = _plain["clauses"]
+        if whole:
+            install_whole_summary()
         return
 
     def clauses(self, s, kind):
@@ -181,6 +184,8 @@ def install(name: str, mode: str = "replace") -> None:
         return sorted(set(plain) | set(_plain["clauses"](self, s, kind))) if mode == "union" else plain
 
     Minutes.clauses = clauses
+    if whole:
+        install_whole_summary()
 
 
 NAMED = {"DATE", "TIME", "MONEY", "QUANTITY", "CARDINAL", "PERCENT", "ORDINAL", "PERSON", "ORG", "GPE", "LOC", "FAC",
@@ -201,3 +206,28 @@ def install_markers() -> None:
 
     _plain_markers = _plain_markers or minutes.markers
     minutes.markers = lambda text: _plain_markers(text) | entity_markers(text)
+
+
+def sentence_like(text: str) -> bool:
+    """A clause with its subject ("Response times improved."), not a fragment ("Spent on travel.",
+    "Communication with support team."): the root is a verb with a subject."""
+    doc = nlp()(text)
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    return root is not None and root.pos_ in ("VERB", "AUX") \
+        and any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in root.children)
+
+
+def install_whole_summary() -> None:
+    """Summary lines only from options that read as a sentence (``sentence_like``), when a sentence
+    has one; the decisions, actions and questions stay as the picker writes them."""
+    from workers.engines.minutes import LISTED_KINDS, Minutes
+
+    inner = Minutes.clauses
+
+    def clauses(self, s, kind):
+        options = inner(self, s, kind)
+        if kind in LISTED_KINDS:
+            return options
+        return [o for o in options if sentence_like(o)]
+
+    Minutes.clauses = clauses
