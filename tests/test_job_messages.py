@@ -212,7 +212,7 @@ def test_a_cancelled_stage_and_a_parts_failure_are_said_in_german_with_their_eng
     long = store.create_job("/in/long.mp3", stages=["transcribe"])
     store.save_chunk_plan(long, [{"index": 0, "start": 600.0, "end": 1200.0, "regions": []}])
     flow = ChunkFlow(store, dispatch=None, data_root=tmp_path)
-    flow._failed(store.chunk(long, 0), BadMediaError(messages.say("audio-corrupt", path="/in/long.mp3")).said, None)
+    flow.failed(store.chunk(long, 0), BadMediaError(messages.say("audio-corrupt", path="/in/long.mp3")).said, None)
     assert store.job(long)["error"] == ("The audio in this file is corrupt and cannot be decoded: /in/long.mp3 "
                                         "(the part at 10:00–20:00; the other parts are kept)")
     translators = i18n.install(QApplication.instance(), "de")

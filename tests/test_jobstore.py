@@ -302,10 +302,11 @@ def test_the_recognisers_confidence_survives_the_store_until_a_person_edits_the_
     # the speaker stage cuts the second segment in two: both pieces are as sure as it was
     first, second = ({"start": s["start"], "end": s["end"], "text": s["text"]} for s in heard["segments"][:2])
     middle = round((second["start"] + second["end"]) / 2, 3)
+    said = second["text"].split()  # cut between its words, as the stage cuts (words it was not sent: an edit)
     store.save_speakers(job_id, {
-        "segments": [dict(first, speaker="1", source=0), dict(second, end=middle, text="ask what", speaker="1",
-                                                               source=1),
-                     dict(second, start=middle, text="you can do.", speaker="2", source=1)],
+        "segments": [dict(first, speaker="1", source=0),
+                     dict(second, end=middle, text=" ".join(said[:3]), speaker="1", source=1),
+                     dict(second, start=middle, text=" ".join(said[3:]), speaker="2", source=1)],
         "speakers": [{"key": "1", "seconds": 6.0}, {"key": "2", "seconds": 3.0}]})
     assert kept() == [sure[0], sure[1], sure[1]]
     older = store.create_job("/old.wav", stages=["transcribe"])

@@ -78,7 +78,9 @@ def _note_on_transcript(db, job_id: str, notes: list[str], noted: dict) -> None:
 
 
 def _words_of(text: str) -> str:
-    return " ".join((text or "").split())
+    """Text without its spaces: pieces cut between words join back to their segment's text
+    whichever side of a cut a space fell ("what" + "'s")."""
+    return "".join((text or "").split())
 
 
 def kept_edits(pieces: list[dict], now: dict) -> list[dict]:
