@@ -39,7 +39,8 @@ def kinds(store, job_id, stage):
 
 def test_a_task_that_crashes_its_worker_every_time_fails_once_with_a_sentence(data_dir, corpus):
     """The summary engine dies with SIGILL on every start: three starts, one failure that
-    says so, the transcript kept and written, the CLI ends (exit 1), no process left."""
+    says so and what it keeps, the transcript kept, written and still indexed (the notes
+    are optional: they never hold back search), the CLI ends (exit 1), no process left."""
     out = data_dir / "out"
     done = cli(data_dir, "transcribe", corpus / "jfk.flac", "--summary", "--out", out,
                env={"EARMARK_TEST_CRASH": "earmark.summarize:SIGILL"})
@@ -52,7 +53,10 @@ def test_a_task_that_crashes_its_worker_every_time_fails_once_with_a_sentence(da
     [job] = store.jobs()
     summary = store.stage(job["id"], "summarize")
     assert summary["state"] == js.FAILED and "summary engine crashed" in summary["error"]
+    assert "The transcript is kept without notes." in summary["error"]
     assert store.stage(job["id"], "transcribe")["state"] == js.DONE
+    assert store.stage(job["id"], "index")["state"] == js.DONE and store.search("country")
+    assert job["state"] == js.FAILED  # what the person asked for did not all happen, and the job says so
     steps = kinds(store, job["id"], "summarize")
     assert steps.count("started") == 3 and steps.count("retried") == 2 and steps.count("failed") == 1, steps
     [task] = [t for t in store.task_rows() if t["name"] == "earmark.summarize"]

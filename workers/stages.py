@@ -110,8 +110,9 @@ class Stage:
     translations). *stores*: the kind of result, kept by ``JobStore.save_<stores>``.
     *wanted_if*: the job option that asks for the stage (None: every job has it).
     *reindex_after*: it may finish after the search index was made, which is then made
-    again. *optional*: when it fails, the stages after it run all the same (speaker
-    labels that could not be found never hold back the notes or the index), unless it found
+    again. *optional*: when it fails, the stages after it run all the same (speakers
+    that could not be found, notes or a translation that failed never hold back the
+    search index: the transcript is what a person came for), unless it found
     no speech (``NoSpeechError``: the speaker stage on a transcript with no words, which a
     recording gets only with speakers asked): then the job fails as the transcription would
     have, and the stages after it do not run (``JobService._no_speech``). Stages run
@@ -141,11 +142,13 @@ DIARIZE = Stage("diarize", DIARIZE_TASK, ("path", "timed_segments", "options"), 
                 again=Again("Find speakers…", "speakers",
                             "How many speakers: auto, a number (e.g. 3) or a range (e.g. 2-4):", fallback="auto"))
 SUMMARIZE = Stage("summarize", SUMMARIZE_TASK, ("segments", "template", "options"), "summary",
-                  wanted_if="summarize", reindex_after=True,
+                  wanted_if="summarize", reindex_after=True, optional=True,
+                  kept="The transcript is kept without notes.",
                   again=Again("Summarize…", "summary_template", "Summarize with the template:",
                               fallback="meeting_minutes"))
 TRANSLATE = Stage("translate", TRANSLATE_TASK, ("segments", "language", "options"), "translation",
-                  wanted_if="translate_to", reindex_after=True,
+                  wanted_if="translate_to", reindex_after=True, optional=True,
+                  kept="The transcript is kept without the translation.",
                   again=Again("Translate…", "translate_to", "Translate into:", fallback="fr"))
 INDEX = Stage("index", INDEX_TASK, ("segments", "summaries", "translations"), "passages")
 STAGES: tuple[Stage, ...] = (TRANSCRIBE, DIARIZE, SUMMARIZE, TRANSLATE, INDEX)  # the order they run in

@@ -478,6 +478,14 @@ Prüfen Sie, ob der Datenordner {1} beschreibbar ist, oder wählen Sie mit --dat
         <source>the worker process ended</source>
         <translation>der Worker-Prozess endete</translation>
     </message>
+    <message>
+        <source>The transcript is kept without notes.</source>
+        <translation>Das Transkript bleibt ohne Notizen erhalten.</translation>
+    </message>
+    <message>
+        <source>The transcript is kept without the translation.</source>
+        <translation>Das Transkript bleibt ohne die Übersetzung erhalten.</translation>
+    </message>
 </context>
 <context>
     <name>DropZone</name>
@@ -1346,24 +1354,24 @@ oder Datei › Dateien hinzufügen (Strg+O)</translation>
         <translation>Englisch; schnell und genau auf der CPU</translation>
     </message>
     <message>
-        <source>small and quick; better notes than the bundled 135M model</source>
-        <translation>klein und schnell; bessere Notizen als das mitgelieferte 135M-Modell</translation>
+        <source>0.5B parameters (the bundled model: 135M), multilingual; quick</source>
+        <translation>0,5 Mrd. Parameter (das mitgelieferte Modell: 135 Mio.), mehrsprachig; schnell</translation>
     </message>
     <message>
-        <source>good notes at a moderate speed</source>
-        <translation>gute Notizen bei mittlerer Geschwindigkeit</translation>
+        <source>1.5B parameters, multilingual; moderate speed</source>
+        <translation>1,5 Mrd. Parameter, mehrsprachig; mittlere Geschwindigkeit</translation>
     </message>
     <message>
-        <source>quick, follows instructions well</source>
-        <translation>schnell, folgt Anweisungen gut</translation>
+        <source>1B parameters; quick</source>
+        <translation>1 Mrd. Parameter; schnell</translation>
     </message>
     <message>
-        <source>the best notes here; slow on 2 cores</source>
-        <translation>die besten Notizen hier; langsam auf 2 Kernen</translation>
+        <source>3B parameters, the largest here; slow on 2 cores</source>
+        <translation>3 Mrd. Parameter, das größte hier; langsam auf 2 Kernen</translation>
     </message>
     <message>
-        <source>good notes, multilingual</source>
-        <translation>gute Notizen, mehrsprachig</translation>
+        <source>2B parameters, multilingual</source>
+        <translation>2 Mrd. Parameter, mehrsprachig</translation>
     </message>
 </context>
 <context>

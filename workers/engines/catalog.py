@@ -33,6 +33,8 @@ class Model:
 
 WHISPER_FILES = ("config.json", "model.bin", "tokenizer.json", "vocabulary.txt?", "vocabulary.json?",
                  "preprocessor_config.json?")
+# what each model is: its size and languages; how good its notes or translations are
+# is said only where bench/ measured it (none of these could be fetched here to measure)
 CATALOG = (
     Model("tiny", SPEECH, "Systran/faster-whisper-tiny", WHISPER_FILES, 75,
           "multilingual; fastest, least accurate"),
@@ -49,15 +51,15 @@ CATALOG = (
     Model("distil-small.en", SPEECH, "Systran/faster-distil-whisper-small.en", WHISPER_FILES, 333,
           "English; fast and accurate on CPU"),
     Model("qwen2.5-0.5b", SUMMARY, "Qwen/Qwen2.5-0.5B-Instruct-GGUF", ("qwen2.5-0.5b-instruct-q4_k_m.gguf",),
-          491, "small and quick; better notes than the bundled 135M model"),
+          491, "0.5B parameters (the bundled model: 135M), multilingual; quick"),
     Model("qwen2.5-1.5b", SUMMARY, "Qwen/Qwen2.5-1.5B-Instruct-GGUF", ("qwen2.5-1.5b-instruct-q4_k_m.gguf",),
-          1120, "good notes at a moderate speed"),
+          1120, "1.5B parameters, multilingual; moderate speed"),
     Model("llama-3.2-1b", SUMMARY, "bartowski/Llama-3.2-1B-Instruct-GGUF", ("Llama-3.2-1B-Instruct-Q4_K_M.gguf",),
-          808, "quick, follows instructions well"),
+          808, "1B parameters; quick"),
     Model("llama-3.2-3b", SUMMARY, "bartowski/Llama-3.2-3B-Instruct-GGUF", ("Llama-3.2-3B-Instruct-Q4_K_M.gguf",),
-          2020, "the best notes here; slow on 2 cores"),
+          2020, "3B parameters, the largest here; slow on 2 cores"),
     Model("gemma-2-2b", SUMMARY, "bartowski/gemma-2-2b-it-GGUF", ("gemma-2-2b-it-Q4_K_M.gguf",), 1710,
-          "good notes, multilingual"),
+          "2B parameters, multilingual"),
 )
 BY_NAME = {m.name: m for m in CATALOG}
 
