@@ -462,6 +462,38 @@ def test_a_result_that_cannot_be_read_fails_its_stage_and_the_safety_net_goes_on
         sup.stop()
 
 
+def test_a_next_stage_the_other_process_sent_meanwhile_is_not_sent_again(data_dir, tmp_path):
+    """Review round 11 (Low): the process that collects a stage's end sends the next one
+    (``_next_stage``); the other process joined to the stack sends a stage left pending
+    past its settling time (``send_pending``). When the first stalls between reading the
+    stage and sending it, both sent it and it ran twice. Now it is sent only while it has
+    the task id it was read with. A real broker with no workers; the stall is made by
+    handing the first process the stages as it read them before the other one sent."""
+    data = DataDir.resolve(data_dir)
+    sup = Supervisor(data, roles=())
+    sup.start()
+    stores = [JobStore(data.database) for _ in range(2)]
+    try:
+        window, serve = (JobService(store, sup.celery) for store in stores)
+        job_id = stores[0].create_job(str(tmp_path / "a.wav"), stages=["transcribe", "index"], options={})
+        stores[0].save_transcript(job_id, {"language": "en", "duration": 2.0,
+                                           "segments": [{"start": 0.0, "end": 2.0, "text": "the roof needs tiles"}]})
+        stores[0].update_stage(job_id, "transcribe", state=js.DONE)
+        read = stores[0].stages(job_id)  # what the window read as the transcription ended
+        assert serve.send_pending() == 1  # the other process, the stage pending past its settling time
+        sent = stores[1].stage(job_id, "index")["task_id"]
+        assert sent
+        window.store.stages = lambda _job_id: read  # the window goes on from what it read before the stall
+        window._next_stage(job_id, "transcribe")
+        assert stores[0].stage(job_id, "index")["task_id"] == sent
+        queued = [e for e in stores[0].events(job_id=job_id) if e["kind"] == "queued" and e["stage"] == "index"]
+        assert len(queued) == 1, queued
+    finally:
+        for store in stores:
+            store.close()
+        sup.stop()
+
+
 def test_a_next_stage_not_sent_before_the_app_stopped_is_sent_at_start(data_dir, corpus):
     data = DataDir.resolve(data_dir).ensure()
     store = JobStore(data.database)

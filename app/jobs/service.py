@@ -472,12 +472,15 @@ class JobService:
                 check_speakers(result, float((job or {}).get("duration_seconds") or 0.0))
 
     def _next_stage(self, job_id: str, done: str) -> None:
-        """The next pending stage in table order; a stage made after indexing is indexed too."""
+        """The next pending stage in table order; a stage made after indexing is indexed too.
+        Sent only while it still has the task id it was read with: the other process joined
+        to the stack may have sent it meanwhile from ``send_pending`` (this one stalled past
+        its settling time), and sent again it ran twice."""
         later = [s for s in self.store.stages(job_id)
                  if s["name"] in stages.stage_names() and stages.order(s["name"]) > stages.order(done)]
         for stage in sorted(later, key=lambda s: stages.order(s["name"])):
             if stage["state"] == js.PENDING:
-                self.send(job_id, stage["name"])
+                self.send(job_id, stage["name"], replaces=stage["task_id"])
                 return
         if stages.stage(done).reindex_after:
             self.reindex(job_id)
