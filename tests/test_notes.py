@@ -1468,3 +1468,20 @@ def test_a_summary_takes_the_rare_words_a_fact_is_made_of_over_common_talk():
     for fact in ("Kiln cracked", "cobalt blue", "wobbles"):
         assert fact in summary, summary
     assert "People want more time" not in summary, summary
+
+
+def test_who_a_speaker_says_they_are_is_no_summary_line():
+    """Round 21: "Right, I'm Dana, from the front desk." and "My name is Dana …" say who is
+    speaking, not what the meeting said: the name is no fact for the summary ("I'm sure the
+    lift …" and "I'm Dana's replacement" are no introductions)."""
+    from workers.engines.minutes import INTRODUCTION, Minutes
+
+    assert INTRODUCTION.match("My name is Tomasz, and I run the bike shed.")
+    assert not INTRODUCTION.match("I'm sure the lift will be fixed.")
+    assert not INTRODUCTION.match("I'm Dana's replacement until June.")
+    for intro in ("Right, I'm Dana, from the front desk.", "My name is Dana and I run the front desk."):
+        minutes = Minutes(said(intro, "The east lift stays broken until Thursday.",
+                               "Parcels now go to the back office.", "The new printer arrives on the ninth."))
+        summary = [line.text for line in minutes.notes(["Summary"])["Summary"]]
+        assert summary and not any("Dana" in line for line in summary), summary
+        assert any("Thursday" in line for line in summary), summary

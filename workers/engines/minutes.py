@@ -277,6 +277,8 @@ PAST = re.compile(r"\b(?:was|were|had|did)\b", re.I)
 # "Morning, ", "both of you, ", "and ": a greeting or an address said before what a sentence says
 ADDRESS = re.compile(r"^(?:and\s+)?[^,.!?:;]{1,20},\s+(?:and\s+)?")
 ADDRESSES = 3  # of them, at most, before a courtesy
+# "I'm Dana, from the front desk.", "Hi, my name is Tom.": who is speaking, not what the meeting said
+INTRODUCTION = re.compile(r"^(?:\w+, )?(?i:i'm|i am|my name is) [A-Z][a-z]+\b(?!')")
 
 # --- shortening within the grounding rule: whole clauses and openers dropped -------------
 CLAUSE = re.compile(r",\s+(?=(?:and|but|so|which|because|although|though|since|while|whereas|even if|"
@@ -1276,7 +1278,7 @@ class Minutes:
                 continue
             pool = {i: self.clauses(self.all[i], kind) for i, s in enumerate(self.all)
                     if i not in used and i not in self.put_off and not agenda(s.text)
-                    and not s.text.endswith("?")
+                    and not s.text.endswith("?") and not INTRODUCTION.match(s.text)
                     and not ANNOUNCED_LIST.search(s.text)}  # "We have three follow-up actions." says none of them
             pool = {i: options for i, options in pool.items() if options}
             chosen: list[Line] = []
