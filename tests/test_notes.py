@@ -1547,3 +1547,43 @@ def test_thanks_said_after_a_greeting_and_the_people_greeted_is_a_courtesy():
     assert minutes.clauses(minutes.all[0], "summary") == []
     summary = minutes.notes(["Summary"])["Summary"]
     assert summary and not any("thanks" in line.text.lower() for line in summary), summary
+
+
+def test_a_summary_takes_the_rare_words_a_fact_is_made_of_over_common_talk():
+    """Round 21: within the summary's words, a line of words rare in English ("the kiln cracked
+    along its rim") says more than one of common talk ("people want more time"): a word weighs
+    its rarity, read from the rank of its token in the bundled English speech model's
+    vocabulary (learned most frequent first; a word without a token of its own is the rarest)."""
+    from workers.engines.minutes import Minutes, rarity
+
+    assert rarity("people") < rarity("phone") < rarity("kiln") == 1.0
+    minutes = Minutes(said("Good morning and thanks for coming in early.",
+                           "People want more time to think about things.",
+                           "The kiln cracked along the rim of its lid.",
+                           "Everyone agrees it would be good to talk more often.",
+                           "The glaze supplier stopped selling cobalt blue.",
+                           "It is really important that we keep going like this.",
+                           "The potter's wheel in the back room wobbles.",
+                           "We should all try to be a bit more careful."))
+    assert minutes.budget == 30
+    summary = " ".join(line.text for line in minutes.notes(["Summary"])["Summary"])
+    for fact in ("Kiln cracked", "cobalt blue", "wobbles"):
+        assert fact in summary, summary
+    assert "People want more time" not in summary, summary
+
+
+def test_who_a_speaker_says_they_are_is_no_summary_line():
+    """Round 21: "Right, I'm Dana, from the front desk." and "My name is Dana …" say who is
+    speaking, not what the meeting said: the name is no fact for the summary ("I'm sure the
+    lift …" and "I'm Dana's replacement" are no introductions)."""
+    from workers.engines.minutes import INTRODUCTION, Minutes
+
+    assert INTRODUCTION.match("My name is Tomasz, and I run the bike shed.")
+    assert not INTRODUCTION.match("I'm sure the lift will be fixed.")
+    assert not INTRODUCTION.match("I'm Dana's replacement until June.")
+    for intro in ("Right, I'm Dana, from the front desk.", "My name is Dana and I run the front desk."):
+        minutes = Minutes(said(intro, "The east lift stays broken until Thursday.",
+                               "Parcels now go to the back office.", "The new printer arrives on the ninth."))
+        summary = [line.text for line in minutes.notes(["Summary"])["Summary"]]
+        assert summary and not any("Dana" in line for line in summary), summary
+        assert any("Thursday" in line for line in summary), summary

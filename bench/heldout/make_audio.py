@@ -74,7 +74,10 @@ VOICES = {"Lena": ("en-us+f3", 165), "Omar": ("en-gb", 155), "Priya": ("en-gb-x-
           "Delphine": ("en-gb-x-gbclan+f5", 165), "Iain": ("en-gb-scotland+michel", 155),
           # meeting25_wedding_venue
           "Esther": ("en-gb-x-rp+steph2", 160), "Lucia": ("en-us-nyc+steph3", 165),
-          "Niall": ("en-gb+max", 155), "Bernard": ("en-us+zac", 150)}
+          "Niall": ("en-gb+max", 155), "Bernard": ("en-us+zac", 150),
+          # meeting26_courier_coop
+          "Marisol": ("en-us-nyc+m8", 160), "Thabo": ("en-gb+david", 150),
+          "Greta": ("en-us+paul", 165), "Yusuf": ("en-us+Mike", 155)}
 
 
 def main(name: str = "meeting5_volunteer_fair") -> None:

@@ -39,11 +39,13 @@ and the weakest go first. A decisions, actions or questions heading with nothing
 in a recap is one line; an action that says "them" keeps the short sentence before it
 when there is room, and a decision or action done to a bare "it" or "them" ("Replace it.") the
 sentence that names what the talk kept naming ("Water heater keeps tripping fuse. Replace it.");
-the summary values numbers, names and days over other words.
+the summary values numbers, names and days over other words, and a word rare in English over a
+common one.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -275,6 +277,8 @@ PAST = re.compile(r"\b(?:was|were|had|did)\b", re.I)
 # "Morning, ", "both of you, ", "and ": a greeting or an address said before what a sentence says
 ADDRESS = re.compile(r"^(?:and\s+)?[^,.!?:;]{1,20},\s+(?:and\s+)?")
 ADDRESSES = 3  # of them, at most, before a courtesy
+# "I'm Dana, from the front desk.", "Hi, my name is Tom.": who is speaking, not what the meeting said
+INTRODUCTION = re.compile(r"^(?:\w+, )?(?i:i'm|i am|my name is) [A-Z][a-z]+\b(?!')")
 
 # --- shortening within the grounding rule: whole clauses and openers dropped -------------
 CLAUSE = re.compile(r",\s+(?=(?:and|but|so|which|because|although|though|since|while|whereas|even if|"
@@ -350,6 +354,8 @@ REPEAT = 0.7  # share of the shorter line's content words that makes two lines o
 FACT_WEIGHT = 3.0  # extra value of a number, name or day in a summary line, over another word
 KEEP = 0.5  # of a decision's or action's weighted words that it keeps when said in fewer
 DENSITY = 0.7  # a summary clause's value: its new meaning over its length to this power (1: per word)
+RARITY = 2.0  # a summary word's weight times its rarity in English to this power (0: every word alike)
+RARE_RANK = 60000  # where a word without a token of its own ranks: past all that have one (50,257)
 
 
 @dataclass
@@ -493,6 +499,37 @@ def markers(text: str) -> set[str]:
     said = re.finditer(rf"\d[\d.,:%]*|{NUMBER[3:]}|\b{WEEKDAY}\b|\b{MONTH}\b", text, re.I)
     found = {m.group(0).lower() for m in said}
     return found | {m.group(0).lower() for m in re.finditer(r"(?<=[a-z,] )[A-Z][a-z]+", text)}
+
+
+@functools.cache
+def word_ranks() -> dict[str, int]:
+    """Each whole word's rank in the bundled English speech model's vocabulary (Whisper tiny.en's
+    byte-pair tokens, merged most frequent first): a common word ("people", "need") is an early
+    token, a rare one ("autoclave") has none of its own. Empty when the model is not installed."""
+    from workers.engines.speech_models import bundled_model_path
+    from workers.errors import ModelError
+
+    try:
+        tokens = (bundled_model_path() / "vocabulary.txt").read_text(encoding="utf-8").splitlines()
+    except (ModelError, OSError):
+        return {}
+    ranks: dict[str, int] = {}
+    for rank, token in enumerate(tokens):
+        if token.startswith("\u0120") and token[1:].isalpha():  # "Ġ": the word starts after a space
+            ranks.setdefault(token[1:].lower(), rank)
+    return ranks
+
+
+def rarity(word: str) -> float:
+    """How rare *word* is in English: the log of its rank (``word_ranks``) over the log of
+    ``RARE_RANK``, from about 0.5 for the commonest ("the"; "people" 0.59, "phone" 0.73) to 1 for a
+    word without a token of its own ("kiln"); 1 for every word when no vocabulary is installed.
+    What a meeting's facts are made of ("the autoclave failed") is rarer than its talk ("people
+    need more time")."""
+    ranks = word_ranks()
+    if not ranks:
+        return 1.0
+    return math.log(min(ranks.get(word, RARE_RANK), RARE_RANK) + 2) / math.log(RARE_RANK + 2)
 
 
 def courtesy(text: str) -> bool:
@@ -1243,7 +1280,7 @@ class Minutes:
                 continue
             pool = {i: self.clauses(self.all[i], kind) for i, s in enumerate(self.all)
                     if i not in used and i not in self.put_off and not agenda(s.text)
-                    and not s.text.endswith("?")
+                    and not s.text.endswith("?") and not INTRODUCTION.match(s.text)
                     and not ANNOUNCED_LIST.search(s.text)}  # "We have three follow-up actions." says none of them
             pool = {i: options for i, options in pool.items() if options}
             chosen: list[Line] = []
@@ -1252,9 +1289,9 @@ class Minutes:
                        for i, texts in pool.items() for t in texts]
             marks = set().union(*(markers(o[1]) for o in options))
             while options and budget - total >= PHRASE_WORDS[0]:  # room for the shortest line still
-                def value(option) -> float:  # new meaning per word
-                    new = sum(self.weight.get(w, 1.0 if w in marks else 0.0) * (1 + FACT_WEIGHT * (w in marks))
-                              for w in option[2] - covered)
+                def value(option) -> float:  # new meaning per word: a number, name or day, or a rare word
+                    new = sum(self.weight.get(w, 1.0) * (1 + FACT_WEIGHT) if w in marks
+                              else self.weight.get(w, 0.0) * rarity(w) ** RARITY for w in option[2] - covered)
                     return new / max(1, option[3]) ** DENSITY
                 fits = [o for o in options if total + o[3] <= budget]
                 best = max(fits, key=value, default=None)
