@@ -77,7 +77,10 @@ VOICES = {"Lena": ("en-us+f3", 165), "Omar": ("en-gb", 155), "Priya": ("en-gb-x-
           "Niall": ("en-gb+max", 155), "Bernard": ("en-us+zac", 150),
           # meeting26_courier_coop
           "Marisol": ("en-us-nyc+m8", 160), "Thabo": ("en-gb+david", 150),
-          "Greta": ("en-us+paul", 165), "Yusuf": ("en-us+Mike", 155)}
+          "Greta": ("en-us+paul", 165), "Yusuf": ("en-us+Mike", 155),
+          # meeting27_village_cinema
+          "Odile": ("en-gb-x-rp+victor", 160), "Casper": ("en-us-nyc+gustave", 155),
+          "Winifred": ("en-gb-x-gbcwmd+robert", 165), "Rajesh": ("en-gb-scotland+quincy", 150)}
 
 
 def main(name: str = "meeting5_volunteer_fair") -> None:
