@@ -92,6 +92,12 @@ PENDING = re.compile(r"\b(?:a decision on|decide (?:on|whether|if|by|between)|ne
                      r"when|who)|unclear (?:whether|if|how|who)|"
                      r"(?:we|nobody|no one) (?:still )?(?:don't|do not|doesn't|does not) (?:yet )?know (?:is |yet )?"
                      r"(?:whether|if|yet|how|who|what|when|where|which)|tbd)\b", re.I)
+# "I don't know yet whether the landlord lets us.", "The council hasn't told us whether …", "Nobody can
+# tell us if …", "… is still up in the air": what is not known yet, said as a statement, is left open
+UNSURE = re.compile(r"\b(?:i|we|nobody|no one|no-one)\s+(?:still\s+)?(?:don't|do not|can't|cannot|can)\s+(?:yet\s+)?"
+                    r"(?:know|say|tell)(?:\s+(?:us|me|you|them))?\s+(?:yet\s+)?(?:whether|if)\b|"
+                    r"\b(?:hasn't|has not|haven't|have not)\s+(?:yet\s+)?(?:said|told (?:us|me|them)|confirmed|"
+                    r"answered|let (?:us|me) know)\s+(?:yet\s+)?(?:whether|if)\b|\bup in the air\b", re.I)
 # "so go ahead", "then you can go ahead": leave to go on, the last words of a sentence
 GO_AHEAD = r"(?:(?:so|then|okay|ok|yes|right)[,]?\s+)?(?:(?:you|we) can\s+)?go ahead[.!]?$"
 # "the annual meeting", "the next session": a later meeting a matter is put off to
@@ -243,6 +249,10 @@ SAME_PAST = {"hit", "cut", "put", "set", "let", "shut", "spread", "cost", "hurt"
 CHOICE = re.compile(r"^(?:(?:okay|ok|right|fine|good|so|then|well|all right|alright)[,.]?\s+)*"
                     r"(?:we(?:'ll|’ll| will)?|let's)\s+(?:take|choose|pick|go for|opt for|settle for)\s+"
                     r"(?:the|that|those|these)\s+((?:[\w'-]+\s+){0,2}[\w'-]+)(?:,?\s+then)?[.!]?$", re.I)
+# "We'll put in a keypad lock.", "Then we'll buy a new grill.": the group getting a thing it does not
+# have yet, said as what it will do: the choice the talk came to, a decision (who fits it is the task)
+ACQUIRE = re.compile(r"^(?:(?:okay|ok|right|fine|good|so|then|well|all right|alright|in that case)[,.]?\s+)*"
+                     r"we(?:'ll|’ll| will)\s+(?P<verb>[a-z]+)\s+(?:(?:in|up|on|out)\s+)?(?:a|an)\s+[\w'-]+", re.I)
 CHOICE_BACK = 3  # sentences back where what is chosen was named
 ORDINAL = re.compile(r"^(?:and\s+)?(first(?:ly)?|second(?:ly)?|third(?:ly)?|fourth|fifth|next|then|finally|"
                      r"lastly|last)\b,?\s*", re.I)
@@ -278,6 +288,13 @@ PAST = re.compile(r"\b(?:was|were|had|did)\b", re.I)
 ADDRESS = re.compile(r"^(?:and\s+)?[^,.!?:;]{1,20},\s+(?:and\s+)?")
 ADDRESSES = 3  # of them, at most, before a courtesy
 # "I'm Dana, from the front desk.", "Hi, my name is Tom.": who is speaking, not what the meeting said
+# "We meet again next Tuesday.", "Next meeting is the ninth.", "Same time on Friday.": when the group
+# meets next; minutes say it, but it is no decision and no task (the summary's line)
+NEXT_MEETING = re.compile(r"\b(?:meet|reconvene|see each other)\s+again\b|"
+                          r"^(?:\w+[,.]?\s+)?(?:(?:the |our )?next (?:meeting|session|call)\b(?!\s+(?:we|i)\b)|"
+                          r"same time\b)", re.I)
+ORDINAL_DAY = re.compile(r"\b(?:first|second|third|(?:four|fif|six|seven|eigh|nin|ten|eleven|twelf|thirteen|fourteen|"
+                         r"fifteen|sixteen|seventeen|eighteen|nineteen|twentie|thirtie)th|\d{1,2}(?:st|nd|rd|th))\b", re.I)
 INTRODUCTION = re.compile(r"^(?:\w+, )?(?i:i'm|i am|my name is) [A-Z][a-z]+\b(?!')")
 
 # --- shortening within the grounding rule: whole clauses and openers dropped -------------
@@ -530,6 +547,18 @@ def rarity(word: str) -> float:
     if not ranks:
         return 1.0
     return math.log(min(ranks.get(word, RARE_RANK), RARE_RANK) + 2) / math.log(RARE_RANK + 2)
+
+
+def unsure(text: str) -> bool:
+    """Says that something is not known yet (``UNSURE``), and not what is known after all ("I don't
+    know if they can, but their leader said yes.")."""
+    match = UNSURE.search(text)
+    return bool(match) and not re.search(r"\bbut\b", text[match.end():], re.I)
+
+
+def when_said(text: str) -> bool:
+    """Says a day or a date: "next Tuesday", "the ninth of May", "on the 3rd"."""
+    return bool(DUE.search(text) or ORDINAL_DAY.search(text) or re.search(rf"\b{WEEKDAY}\b", text, re.I))
 
 
 def courtesy(text: str) -> bool:
@@ -950,8 +979,12 @@ class Minutes:
     def _classify(self) -> dict[int, str]:
         kinds: dict[int, str] = {}
         listing = False  # after "We have three follow-up actions.", its ordinal items are actions
+        self.meets_next: set[int] = set()  # "We meet again on Friday.", said as a decision or a task would be
         for i, s in enumerate(self.all):
             kind = self.kind_of_sentence(i)
+            if not kind and NEXT_MEETING.search(s.text) \
+                    and self.kind_of_sentence(i, whole=True) in ("decisions", "actions"):
+                self.meets_next.add(i)
             ordinal = ORDINAL.match(s.text)
             if listing and ordinal and not kind:
                 kind = "actions"
@@ -997,7 +1030,8 @@ class Minutes:
             about_it = REFERS_BACK.search(text) or re.search(r"\b(?:that|it|this)\b", text, re.I) \
                 and len(content_words(text)) <= 3
             replied = self.next_said.get(id(self.all[i - 1])) is self.all[i]  # not after a short reply
-            if replied and self.all[i - 1].text.endswith("?") and not text.endswith("?") and (
+            says_what = unsure(text)  # "It is, but nobody knows whether …" says itself what is open
+            if replied and self.all[i - 1].text.endswith("?") and not text.endswith("?") and not says_what and (
                     kinds.get(i) == "questions" and about_it or UNKNOWN.search(text)):
                 kinds.pop(i, None)
                 kinds[i - 1] = "questions"
@@ -1005,12 +1039,18 @@ class Minutes:
                 self.put_off.add(i)
         return kinds
 
-    def kind_of_sentence(self, i: int) -> str | None:
+    def kind_of_sentence(self, i: int, whole: bool = False) -> str | None:
+        """Decisions, actions, questions or None; a clause that says when the group meets next
+        is none of them: what the rest of the sentence says, if anything (unless *whole*)."""
         s = self.all[i]
         text = s.text
         if agenda(text):
             return None
-        if PENDING.search(text):
+        if not whole and NEXT_MEETING.search(text):
+            text = ", ".join(c for c in (text[a:b] for a, b in clause_spans(text)) if not NEXT_MEETING.search(c))
+            if not text:
+                return None
+        if PENDING.search(text) or unsure(text) and not text.endswith("?"):
             return "questions"
         if REQUEST.match(text) and REQUEST.match(text).group(1).lower() not in NOT_NAMES:
             return "actions"  # "Tilda, could you call …?" asks someone to do it: no open question
@@ -1022,7 +1062,7 @@ class Minutes:
                 return "decisions" if PROPOSAL.match(text) or PROPOSAL.match(asked) or PROPOSED.search(text) \
                     else None
             return "questions" if self._open_question(i) else None
-        if DECIDED.search(text) or self._chosen(i):
+        if DECIDED.search(text) or self._chosen(i) or self._acquired(text):
             return "decisions"
         if COMMIT.search(text) or OFFER.search(text) or NAMED_COMMIT.search(text) and owner_of(text) \
                 or DELEGATED.search(text) or self._instruction(text):
@@ -1046,6 +1086,14 @@ class Minutes:
         if AGAINST.search(self.all[i].text):  # "Any objections?" "None from me.": nobody is against
             return bool(NOBODY_AGAINST.match(reply.text))
         return bool(AGREES.match(reply.text) and not negations_in(reply.text))
+
+    @staticmethod
+    def _acquired(text: str) -> bool:
+        """ "We'll put in a new lock.": the group will get something (not "we'll have a break",
+        "we'll need a van", "we'll take a vote": a state, or the meeting itself)."""
+        match = ACQUIRE.match(text)
+        return bool(match) and not re.fullmatch(STATIVE, match.group("verb"), re.I) \
+            and not MEETING_NEXT.match(text[match.start("verb"):]) and not text.endswith("?")
 
     def _chosen(self, i: int) -> bool:
         """ "We'll take the quartz." after "The quartz takes three weeks.": the group takes one of
@@ -1123,7 +1171,7 @@ class Minutes:
         if len(clauses) > 1:
             if kind in LISTED_KINDS:
                 cue = {"decisions": (DECIDED, PROPOSED, COMMIT), "actions": (COMMIT, OFFER, NAMED_COMMIT, DELEGATED),
-                       "questions": (PENDING,)}[kind]
+                       "questions": (PENDING, UNSURE)}[kind]
                 keep = {n for n, c in enumerate(clauses) if any(p.search(c) for p in cue) or DUE.search(c)}
                 if kind == "actions" and ORDINAL.match(s.text) or ENUMERATED.search(s.text):
                     keep = set(range(len(clauses)))  # an enumerated item, or a list said in one sentence, stays whole
@@ -1139,6 +1187,8 @@ class Minutes:
                 keep -= {n for n in keep if n > 0 and ASIDE.match(clauses[n]) and not self.informative(clauses[n])} \
                     if keep - {n for n in keep if ASIDE.match(clauses[n])} else set()
             for n in sorted(keep):  # a clause that points back ("so we will move that link") needs its antecedent
+                if kind == "questions" and unsure(clauses[n]):
+                    continue  # "…, and nobody knows whether the hall is free" says itself what is open
                 if n > 0 and n - 1 not in keep and (REFERS_BACK.search(clauses[n]) or kind in LISTED_KINDS
                                                     and BARE_OBJECT.match(note_style(self._tidy(clauses[n]), kind))
                                                     and DETERMINER.search(clauses[n - 1])):
@@ -1230,7 +1280,9 @@ class Minutes:
         total = sum(self.cost(line) for h in listed for line in out[h])
         # a decisions, actions or questions heading with nothing to say says so in two words
         empty = EMPTY_WORDS * sum(1 for h in listed if not out[h])
-        room = min(LISTED_SHARE * budget, budget - empty)
+        # when the group meets next, said as a decision or a task would be: the summary's first line
+        nxt = self.next_meeting() if len(headings) > len(listed) else None
+        room = min(LISTED_SHARE * budget, budget - empty - (self.cost(nxt) if nxt else 0))
         # over the budget: the longest lines first said in fewer words, then the weakest left out
         for line in sorted((line for h in listed for line in out[h]), key=lambda line: -self.cost(line)):
             if total <= room:
@@ -1288,6 +1340,15 @@ class Minutes:
             options = [(i, t, content_words(t) | markers(t), self.cost(Line(self.all[i], t, kind, 0.0)))
                        for i, texts in pool.items() for t in texts]
             marks = set().union(*(markers(o[1]) for o in options))
+            if nxt is not None and total + self.cost(nxt) <= budget:  # its room was kept
+                chosen.append(nxt)
+                used.add(self.index[id(nxt.sentence)])
+                # another clause of its sentence may still be a line of its own
+                options = [o for o in options if o[0] != self.index[id(nxt.sentence)]
+                           or not content_words(o[1]) & content_words(nxt.text)]
+                covered |= content_words(nxt.text) | markers(nxt.text)
+                total += self.cost(nxt)
+                nxt = None
             while options and budget - total >= PHRASE_WORDS[0]:  # room for the shortest line still
                 def value(option) -> float:  # new meaning per word: a number, name or day, or a rare word
                     new = sum(self.weight.get(w, 1.0) * (1 + FACT_WEIGHT) if w in marks
@@ -1305,6 +1366,24 @@ class Minutes:
                 total += best[3]
             out[heading] = sorted(chosen, key=lambda line: line.sentence.start)
         return out
+
+    def next_meeting(self) -> Line | None:
+        """When the group meets next, from the last sentence that said it as a decision or a task
+        would be said ("Thanks, all, we meet again on the ninth."): that clause on, without the
+        thanks after it, as a decision is written; None when none says a day."""
+        for i in sorted(self.meets_next, reverse=True):
+            parts = [re.sub(r"^and\s+", "", p) for p in re.split(r",\s+|\s+and\s+(?=thank)",
+                                                                 self.all[i].text.rstrip(".!…")) if p]
+            k = next((n for n, p in enumerate(parts) if NEXT_MEETING.search(p)), None)
+            if k is None:
+                continue
+            kept = parts[k:]
+            while len(kept) > 1 and (SKIP.match(kept[-1]) or courtesy(kept[-1])):
+                kept.pop()
+            text = note_style(self._tidy(", ".join(kept)), "decisions")
+            if when_said(text):
+                return Line(self.all[i], text, "summary", 0.0)
+        return None
 
     def referent_word(self, line: Line) -> str | None:
         """What a decision's or action's bare pronoun object stands for ("Then we replace it." after
