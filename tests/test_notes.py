@@ -1587,3 +1587,52 @@ def test_who_a_speaker_says_they_are_is_no_summary_line():
         summary = [line.text for line in minutes.notes(["Summary"])["Summary"]]
         assert summary and not any("Dana" in line for line in summary), summary
         assert any("Thursday" in line for line in summary), summary
+
+
+def test_what_nobody_knows_yet_said_as_a_statement_is_an_open_question():
+    """Round 22: "I don't know yet whether …", "The office hasn't told us if …", "… is still up in
+    the air" leave a matter open though nothing is asked; the line is the clause that says what is
+    open (no antecedent before it). A reply that says what is open itself keeps its own line, and
+    "I don't know if …, but … says yes" knows after all."""
+    from workers.engines.minutes import Minutes
+
+    minutes = Minutes(said("The boat club wants to keep two canoes in our shed over the winter.",
+                           "The shed roof leaks at the back, and I don't know yet whether the insurance "
+                           "covers their canoes.",
+                           "The parish office hasn't told us if we can put a second padlock on the door.",
+                           "Where the spare keys live is still up in the air.",
+                           "I don't know if the van is free, but Hamid says he can borrow his brother's.",
+                           "Is the yard free on the fifth?",
+                           "It is, but the caretaker hasn't said whether we can use the kitchen."))
+    assert [minutes.kinds.get(i) for i in range(7)] == \
+        [None, "questions", "questions", "questions", None, None, "questions"], minutes.kinds
+    assert minutes.shorten(minutes.all[1], "questions") == "I don't know yet whether insurance covers canoes."
+
+
+def test_the_group_getting_a_new_thing_is_a_decision():
+    """Round 22: "We'll put up a camera over the gate." after a problem is the choice the talk came
+    to, a decision (who fits it is the task); "we'll have a break", "we'll need a ladder" and "we'll
+    take a vote" are no decisions."""
+    from workers.engines.minutes import Minutes
+
+    minutes = Minutes(said("The side gate was left open twice this month and a bike went missing.",
+                           "We'll put up a camera over the gate.", "We'll have a short break now.",
+                           "We'll need a ladder for that.", "We'll take a vote on the colour.",
+                           "Kemal, can you fit it on Saturday?"))
+    assert minutes.kinds.get(1) == "decisions", minutes.kinds
+    assert all(minutes.kinds.get(i) != "decisions" for i in (2, 3, 4)), minutes.kinds
+
+
+def test_when_the_group_meets_next_is_a_summary_line_not_a_decision():
+    """Round 22: "Right, we meet again on the fourth of June, same room." says when the next
+    meeting is: no decision and no task, but a line of the summary (its room kept before the
+    decisions and tasks are cut to the budget)."""
+    from workers.engines.minutes import Minutes
+
+    minutes = Minutes(said("The new urn is in the kitchen cupboard.", "Ravi will email the rota to everyone by Thursday.",
+                           "The hall fee goes up to thirty pounds in March.", "The choir wants the hall on Wednesdays too.",
+                           "Right, we meet again on the fourth of June, same room."))
+    notes = minutes.notes(["Summary", "Decisions", "Action items"])
+    assert minutes.kinds.get(4) is None and not notes["Decisions"], notes
+    assert [line.text for line in notes["Action items"]] == ["Ravi will email rota to everyone by Thursday."], notes
+    assert any("fourth of June" in line.text for line in notes["Summary"]), notes
