@@ -1636,3 +1636,16 @@ def test_when_the_group_meets_next_is_a_summary_line_not_a_decision():
     assert minutes.kinds.get(4) is None and not notes["Decisions"], notes
     assert [line.text for line in notes["Action items"]] == ["Ravi will email rota to everyone by Thursday."], notes
     assert any("fourth of June" in line.text for line in notes["Summary"]), notes
+
+
+def test_the_agenda_s_next_item_and_making_a_start_are_no_decisions_or_tasks():
+    """Round 22: "First item is the boiler." and "Second item, the garden rota." name what the
+    meeting turns to, and "Let's make a start, we have the room till six." opens it: none of them is
+    a task or a decision; "Next point: the rent goes up to 900 euros." still says a fact."""
+    from workers.engines.minutes import Minutes, agenda
+
+    minutes = Minutes(said("Let's make a start, we have the room till six.", "First item is the boiler.",
+                           "The engineer says the pump is worn out.", "Second item, the garden rota.",
+                           "Pita will draw up the new rota by Friday."))
+    assert [minutes.kinds.get(i) for i in range(5)] == [None, None, None, None, "actions"], minutes.kinds
+    assert not agenda("Next point: the rent goes up to 900 euros.")

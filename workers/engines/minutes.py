@@ -71,7 +71,7 @@ AGENDA = re.compile(r"^(?:so,?\s+)?(?:today|tonight|this (?:morning|afternoon|ev
                     r"(?:let's|let us|we'll|we will|"
                     r"i want to|i'd like to|i would like to|we can|we are going to|we're going to|today we)\s+"
                     rf"(?:start|begin|get started|kick off|wrap up|finish|{MEETING_TALK}|share|spend|open the floor|"
-                    r"get back|get going|"
+                    r"get back|get going|make (?:a )?start|"
                     # "Let's keep this short", "We'll keep it brief": how the meeting will go, no decision
                     r"keep (?:this|it|today|things) (?:short|brief|quick|tight))\b", re.I)
 # "Three things today: …", "Four items on the agenda:": the agenda counted out
@@ -575,11 +575,18 @@ def courtesy(text: str) -> bool:
     return False
 
 
+# "First item is the projector.", "Second item, the budget.": the agenda's next item named
+AGENDA_ITEM = re.compile(r"^(?:(?:so|okay|ok|right|now|and|then)[,.]?\s+)*(?:the\s+)?(?:first|second|third|fourth|"
+                         r"fifth|next|last|final|another)\s+(?:item|point|topic|matter)\b(?:\s+(?:is|on the agenda))?"
+                         r"[,:]?\s*", re.I)
+
+
 def agenda(text: str) -> bool:
-    """How the meeting will go, not what it said. A counted opening ("Two points: …") is the
-    agenda only when the sentence ends there or what follows names no number, name or day;
-    "Two things: the rent goes up to 900 euros" states a fact."""
-    counted = COUNTED.search(text)
+    """How the meeting will go, not what it said ("Let's make a start."). A counted opening
+    ("Two points: …") or the next item named ("Second item, the budget.") is the agenda only
+    when the sentence ends there or what follows names no number, name or day; "Two things:
+    the rent goes up to 900 euros" states a fact."""
+    counted = COUNTED.search(text) or AGENDA_ITEM.match(text)
     return bool(AGENDA.search(text) or counted and not markers(text[counted.end():]))
 
 
