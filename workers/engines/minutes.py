@@ -97,7 +97,7 @@ PENDING = re.compile(r"\b(?:a decision on|decide (?:on|whether|if|by|between)|ne
 UNSURE = re.compile(r"\b(?:i|we|nobody|no one|no-one)\s+(?:still\s+)?(?:don't|do not|can't|cannot|can)\s+(?:yet\s+)?"
                     r"(?:know|say|tell)(?:\s+(?:us|me|you|them))?\s+(?:yet\s+)?(?:whether|if)\b|"
                     r"\b(?:hasn't|has not|haven't|have not)\s+(?:yet\s+)?(?:said|told (?:us|me|them)|confirmed|"
-                    r"answered|let (?:us|me) know)\s+(?:yet\s+)?(?:whether|if)\b|\bup in the air\b", re.I)
+                    r"answered|let (?:us|me) know)\s+(?:yet\s+)?(?:whether|if)\b|\bup in the air\b", re.IGNORECASE)
 # "so go ahead", "then you can go ahead": leave to go on, the last words of a sentence
 GO_AHEAD = r"(?:(?:so|then|okay|ok|yes|right)[,]?\s+)?(?:(?:you|we) can\s+)?go ahead[.!]?$"
 # "the annual meeting", "the next session": a later meeting a matter is put off to
@@ -252,7 +252,7 @@ CHOICE = re.compile(r"^(?:(?:okay|ok|right|fine|good|so|then|well|all right|alri
 # "We'll put in a keypad lock.", "Then we'll buy a new grill.": the group getting a thing it does not
 # have yet, said as what it will do: the choice the talk came to, a decision (who fits it is the task)
 ACQUIRE = re.compile(r"^(?:(?:okay|ok|right|fine|good|so|then|well|all right|alright|in that case)[,.]?\s+)*"
-                     r"we(?:'ll|’ll| will)\s+(?P<verb>[a-z]+)\s+(?:(?:in|up|on|out)\s+)?(?:a|an)\s+[\w'-]+", re.I)
+                     r"we(?:'ll|’ll| will)\s+(?P<verb>[a-z]+)\s+(?:(?:in|up|on|out)\s+)?(?:a|an)\s+[\w'-]+", re.IGNORECASE)
 CHOICE_BACK = 3  # sentences back where what is chosen was named
 ORDINAL = re.compile(r"^(?:and\s+)?(first(?:ly)?|second(?:ly)?|third(?:ly)?|fourth|fifth|next|then|finally|"
                      r"lastly|last)\b,?\s*", re.I)
@@ -292,9 +292,9 @@ ADDRESSES = 3  # of them, at most, before a courtesy
 # meets next; minutes say it, but it is no decision and no task (the summary's line)
 NEXT_MEETING = re.compile(r"\b(?:meet|reconvene|see each other)\s+again\b|"
                           r"^(?:\w+[,.]?\s+)?(?:(?:the |our )?next (?:meeting|session|call)\b(?!\s+(?:we|i)\b)|"
-                          r"same time\b)", re.I)
+                          r"same time\b)", re.IGNORECASE)
 ORDINAL_DAY = re.compile(r"\b(?:first|second|third|(?:four|fif|six|seven|eigh|nin|ten|eleven|twelf|thirteen|fourteen|"
-                         r"fifteen|sixteen|seventeen|eighteen|nineteen|twentie|thirtie)th|\d{1,2}(?:st|nd|rd|th))\b", re.I)
+                         r"fifteen|sixteen|seventeen|eighteen|nineteen|twentie|thirtie)th|\d{1,2}(?:st|nd|rd|th))\b", re.IGNORECASE)
 INTRODUCTION = re.compile(r"^(?:\w+, )?(?i:i'm|i am|my name is) [A-Z][a-z]+\b(?!')")
 
 # --- shortening within the grounding rule: whole clauses and openers dropped -------------
@@ -553,12 +553,12 @@ def unsure(text: str) -> bool:
     """Says that something is not known yet (``UNSURE``), and not what is known after all ("I don't
     know if they can, but their leader said yes.")."""
     match = UNSURE.search(text)
-    return bool(match) and not re.search(r"\bbut\b", text[match.end():], re.I)
+    return bool(match) and not re.search(r"\bbut\b", text[match.end():], re.IGNORECASE)
 
 
 def when_said(text: str) -> bool:
     """Says a day or a date: "next Tuesday", "the ninth of May", "on the 3rd"."""
-    return bool(DUE.search(text) or ORDINAL_DAY.search(text) or re.search(rf"\b{WEEKDAY}\b", text, re.I))
+    return bool(DUE.search(text) or ORDINAL_DAY.search(text) or re.search(rf"\b{WEEKDAY}\b", text, re.IGNORECASE))
 
 
 def courtesy(text: str) -> bool:
@@ -578,7 +578,7 @@ def courtesy(text: str) -> bool:
 # "First item is the projector.", "Second item, the budget.": the agenda's next item named
 AGENDA_ITEM = re.compile(r"^(?:(?:so|okay|ok|right|now|and|then)[,.]?\s+)*(?:the\s+)?(?:first|second|third|fourth|"
                          r"fifth|next|last|final|another)\s+(?:item|point|topic|matter)\b(?:\s+(?:is|on the agenda))?"
-                         r"[,:]?\s*", re.I)
+                         r"[,:]?\s*", re.IGNORECASE)
 
 
 def agenda(text: str) -> bool:
@@ -1099,7 +1099,7 @@ class Minutes:
         """ "We'll put in a new lock.": the group will get something (not "we'll have a break",
         "we'll need a van", "we'll take a vote": a state, or the meeting itself)."""
         match = ACQUIRE.match(text)
-        return bool(match) and not re.fullmatch(STATIVE, match.group("verb"), re.I) \
+        return bool(match) and not re.fullmatch(STATIVE, match.group("verb"), re.IGNORECASE) \
             and not MEETING_NEXT.match(text[match.start("verb"):]) and not text.endswith("?")
 
     def _chosen(self, i: int) -> bool:
