@@ -80,7 +80,10 @@ VOICES = {"Lena": ("en-us+f3", 165), "Omar": ("en-gb", 155), "Priya": ("en-gb-x-
           "Greta": ("en-us+paul", 165), "Yusuf": ("en-us+Mike", 155),
           # meeting27_village_cinema
           "Odile": ("en-gb-x-rp+victor", 160), "Casper": ("en-us-nyc+gustave", 155),
-          "Winifred": ("en-gb-x-gbcwmd+robert", 165), "Rajesh": ("en-gb-scotland+quincy", 150)}
+          "Winifred": ("en-gb-x-gbcwmd+robert", 165), "Rajesh": ("en-gb-scotland+quincy", 150),
+          # meeting28_climbing_gym
+          "Mabel": ("en-gb-x-gbclan+Alicia", 160), "Stefan": ("en-gb+caleb", 155),
+          "Leonie": ("en-us-nyc+linda", 165), "Jerome": ("en-029+antonio", 150)}
 
 
 def main(name: str = "meeting5_volunteer_fair") -> None:
