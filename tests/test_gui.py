@@ -207,7 +207,8 @@ def test_export_writes_valid_srt_and_vtt(qtbot, window, tmp_path, corpus):
     window.add_paths([str(fresh_copy(corpus / "jfk.flac", tmp_path))])
     wait_states(qtbot, window, ["jfk.flac"])
     with qtbot.waitSignal(window.controller.exported, timeout=30_000) as written:
-        window.controller.export([row_of(window, "jfk.flac")["id"]], ["srt", "vtt"], str(tmp_path / "out"))
+        # without the notes (Export's "Notes" box, on by default: tests/test_notes.py)
+        window.controller.export([row_of(window, "jfk.flac")["id"]], ["srt", "vtt"], str(tmp_path / "out"), notes=False)
     assert sorted(Path(p).name for p in written.args[0]) == ["jfk.srt", "jfk.vtt"]
     cues = parse_srt((tmp_path / "out" / "jfk.srt").read_text())
     assert wer(reference("jfk"), " ".join(c[2] for c in cues)) <= 0.05
