@@ -1357,10 +1357,8 @@ class Minutes:
                 total += self.cost(nxt)
                 nxt = None
             while options and budget - total >= PHRASE_WORDS[0]:  # room for the shortest line still
-                def value(option) -> float:  # new meaning per word: a number, name or day, or a rare word
-                    new = sum(self.weight.get(w, 1.0) * (1 + FACT_WEIGHT) if w in marks
-                              else self.weight.get(w, 0.0) * rarity(w) ** RARITY for w in option[2] - covered)
-                    return new / max(1, option[3]) ** DENSITY
+                def value(option) -> float:
+                    return self.summary_value(option, covered, marks, used)
                 fits = [o for o in options if total + o[3] <= budget]
                 best = max(fits, key=value, default=None)
                 if best is None or value(best) <= 0:
@@ -1373,6 +1371,13 @@ class Minutes:
                 total += best[3]
             out[heading] = sorted(chosen, key=lambda line: line.sentence.start)
         return out
+
+    def summary_value(self, option: tuple, covered: set[str], marks: set[str], used: set[int]) -> float:
+        """What a summary option (sentence index, text, its words, its cost) adds, per word: a
+        number, name or day, or a word rare in English, that the notes do not say yet."""
+        new = sum(self.weight.get(w, 1.0) * (1 + FACT_WEIGHT) if w in marks
+                  else self.weight.get(w, 0.0) * rarity(w) ** RARITY for w in option[2] - covered)
+        return new / max(1, option[3]) ** DENSITY
 
     def next_meeting(self) -> Line | None:
         """When the group meets next, from the last sentence that said it as a decision or a task
