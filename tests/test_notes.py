@@ -1649,3 +1649,41 @@ def test_the_agenda_s_next_item_and_making_a_start_are_no_decisions_or_tasks():
                            "Pita will draw up the new rota by Friday."))
     assert [minutes.kinds.get(i) for i in range(5)] == [None, None, None, None, "actions"], minutes.kinds
     assert not agenda("Next point: the rent goes up to 900 euros.")
+
+
+def test_a_prediction_or_a_matter_put_off_is_no_task_and_a_conclusion_after_so_is_a_decision():
+    """Round 24: "We'll miss the spring deadline." and "Members will complain, …" say what will
+    happen, not what someone will do; "Sleep on it and we'll get back to it." puts a matter off; "…,
+    so we patch the hull and keep the boat." is the plan the talk came to, a decision, as it is
+    after "then". "I'll email the harbour master tomorrow." stays a task."""
+    from workers.engines.minutes import Minutes
+
+    minutes = Minutes(said("The hull is cracked near the keel and the yard quotes nine hundred to patch it.",
+                           "A new boat would be about six thousand.",
+                           "The boat is only three years old, so we patch the hull and keep the boat.",
+                           "We'll miss the spring regatta either way.",
+                           "Members will complain, but there is nothing to be done.",
+                           "Sleep on it and we'll get back to it next week.",
+                           "I'll email the harbour master tomorrow."))
+    assert [minutes.kinds.get(i) for i in range(7)] == [None, None, "decisions", None, None, None, "actions"], \
+        minutes.kinds
+
+
+def test_a_summary_line_keeps_a_rate_whole_and_never_cuts_a_number_or_a_degree_word_short():
+    """Round 24: "eighty pounds a night" is a rate: its "a" stays ("eighty pounds night" says
+    something else), while "twelve euros, a new lock" keeps no article; no phrase starts inside
+    "three and a half thousand" ("half thousand" is 500) nor ends on "too" before "much"; and
+    a Summary line never starts at the verb of "we'll …" ("Lose the deposit." reads as an order)."""
+    from workers.engines.minutes import Minutes, note_style, phrases
+
+    assert note_style("The cabins cost eighty pounds a night in August.", "summary") == \
+        "Cabins cost eighty pounds a night in August."
+    assert note_style("The cable was twelve euros, a new lock is about forty.", "summary") == \
+        "Cable was twelve euros, new lock is about forty."
+    assert not phrases("The grant was three and a half thousand for the whole hall")  # "Half thousand for …"
+    assert phrases("A rise of ten euros in one go is too much for students") == {"Rise of ten euros."}  # "… is too."
+    minutes = Minutes(said("The campsite in Brora wants the full fee by the first of May.",
+                           "If we cancel after that, we'll lose the deposit of two hundred pounds.",
+                           "Maria will book the minibus for the trip on Friday."))
+    summary = [line.text for line in minutes.notes(["Summary", "Action items"])["Summary"]]
+    assert summary and not any(line.startswith("Lose") for line in summary), summary

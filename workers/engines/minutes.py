@@ -237,6 +237,12 @@ MEETING_NEXT = re.compile(rf"(?:{MEETING_TALK}|review|recap|summari[sz]e|debate|
 UNDERGONE = re.compile(r"(?:lose|miss|risk|face|suffer|fail|hit|win|gain|owe|waste|incur|struggle|break even|"
                        r"go (?:bust|under)|make (?:a |an )?(?:loss|profit)|pay (?:twice|double|triple|more|less|extra)|"
                        r"find|discover|notice|realise|realize|learn)\b", re.IGNORECASE)
+# what befalls the one who says it, said with "will": a prediction ("we'll lose half the students")
+BEFALLS = re.compile(r"(?:lose|miss|risk|face|suffer|fail|owe|waste|incur|struggle|go (?:bust|under)|"
+                     r"make (?:a |an )?loss|run out|end up|regret|grumble|complain|hate|love)\b", re.IGNORECASE)
+PUT_OFF = re.compile(r"(?:come|get) back to (?:that|this|it|them)\b|"
+                     r"(?:sleep on|think about|think over) (?:that|this|it)\b|"
+                     r"(?:leave|park) (?:that|this|it)\b", re.IGNORECASE)
 # "If you ask me, …", "If I'm honest, …", "If you think about it, …": a condition on the talk
 # itself (the speaker's view, the listener's asking), so what follows is an opinion, not a plan
 ON_THE_TALK = re.compile(r"^(?:you|i)(?:['’]m| am| are| were)?(?: being)?\s+(?:ask|asked|want (?:my|an)|think|"
@@ -452,7 +458,7 @@ def time_link(seconds: float) -> str:
 
 NOT_NAMES = {"we", "i", "they", "it", "this", "that", "there", "first", "second", "third", "please", "then", "finally",
              "the", "so", "and", "but", "now", "next", "also", "everyone", "nobody", "someone", "who", "what", "he",
-             "she", "you", "our", "if", "when", "once"}
+             "she", "you", "our", "if", "when", "once", "people"}  # "People will grumble": no one named
 
 
 PLACE_BEFORE = re.compile(r"\b(?:on|at|in|into|from|near|to|of|by|off|along|behind|opposite)\s+(?:[A-Z][a-z]+\s+)*$")
@@ -717,8 +723,10 @@ def note_style(text: str, kind: str) -> str:
         bare = w.group(0).lower().strip(",;:")
         nxt = words[n + 1].group(0) if n + 1 < len(words) else ""
         in_day = any(a <= w.start() < b for a, b in kept_days)
+        before = words[n - 1].group(0).lower() if n else ""  # "twelve pounds, a new mic": no rate
         if bare in NOTE_DROP and w.group(0)[-1] not in ",;:" and nxt and not in_day \
-                and not (bare in ("a", "an") and MEASURE.match(nxt)):
+                and not (bare in ("a", "an") and (MEASURE.match(nxt) or re.match(NUMBER, before, re.I)
+                                                  or before.rstrip("s") in UNIT)):  # "six pounds a ticket": per
             continue
         out.append(w.group(0))
     body = " ".join(out) or body
@@ -772,7 +780,9 @@ NEEDS_MORE = {"need", "needs", "needed", "want", "wants", "wanted", "plan", "pla
               "makes", "give", "gives", "gave", "put", "puts", "see", "sees", "saw", "find", "found", "know", "knows",
               "say", "says", "said", "think", "thinks", "thought", "get", "gets", "got", "bring", "brings", "take",
               "takes", "send", "sends", "buy", "buys", "order", "book", "check", "call", "ring", "email", "pay",
-              "cost", "costs", "cover", "covers", "include", "includes", "hold", "holds", "reach", "reached"}
+              "cost", "costs", "cover", "covers", "include", "includes", "hold", "holds", "reach", "reached",
+              # a degree word says how much of what follows ("is too" without "much", "quite" without "far")
+              "too", "quite", "rather", "pretty", "fairly", "extremely", "incredibly", "terribly", "awfully"}
 # nor before the start of a noun phrase: the word before it is a verb or preposition whose object it is
 OBJECT_START = {"a", "an", "the", "our", "your", "their", "its", "his", "my", "some", "any", "every", "each", "no",
                 "what", "which", "whether", "how", "who", "whom", "whose", "where", "why"}
@@ -855,6 +865,13 @@ def plan(text: str, before: str = "") -> bool:
     return bool(match.group("then") or PLAN_BOUND.search(text) or DUE.search(text))
 
 
+def committed(text: str) -> bool:
+    """Someone says they will do something (``COMMIT``): not what will befall them ("We'll lose half
+    the students.", "We'll miss the deadline."), a prediction, nor a matter put off ("… and we'll come back to
+    it."), no task."""
+    return any(not BEFALLS.match(text[m.end():]) and not PUT_OFF.match(text[m.end():]) for m in COMMIT.finditer(text))
+
+
 def named_task(text: str) -> bool:
     """ "Kwame, chase the council on Thursday.": a name (not an adverb or a lead-in: "Lovely, …",
     "Finally, …"), a verb in its plain form (no article, pronoun, preposition, past, "-s" or
@@ -909,8 +926,10 @@ def phrases(clause: str) -> set[str]:
         if a and not (low_bare[a - 1] in FUNCTION - PREPOSITION - AUXILIARY or words[a - 1][-1] in ",;:"
                       or pronoun_aux) or \
                 a and (BOUND_BEFORE.match(bare[a - 1]) or NEGATION.match(bare[a - 1])) or \
-                a > 1 and low_bare[a - 1] == "and" and number[a - 2] and number[a]:
-            continue  # nor inside a number: "forty tickets" of "one hundred and forty tickets" says 40
+                a > 1 and low_bare[a - 1] == "and" and number[a - 2] and number[a] or \
+                a > 2 and low_bare[a - 1] in ("a", "an") and low_bare[a - 2] == "and" and number[a - 3]:
+            continue  # nor inside a number: "forty tickets" of "one hundred and forty tickets" says 40,
+            # "half thousand" of "two and a half thousand" says 500
         if a > 1 and low_bare[a - 1] in OBJECT_START and low_bare[a - 2] in PREPOSITION | {"before", "after", "until"}:
             continue  # "cellar after rain" of "leaks in the cellar after rain": a preposition's object
         if low_bare[a] in PREPOSITION and not (a + 1 < len(words) and number[a + 1]):
@@ -1071,7 +1090,8 @@ class Minutes:
             return "questions" if self._open_question(i) else None
         if DECIDED.search(text) or self._chosen(i) or self._acquired(text):
             return "decisions"
-        if COMMIT.search(text) or OFFER.search(text) or NAMED_COMMIT.search(text) and owner_of(text) \
+        named = NAMED_COMMIT.search(text)  # "Members will complain": what befalls them, no task of theirs
+        if committed(text) or OFFER.search(text) or named and owner_of(text) and not BEFALLS.match(text[named.end():]) \
                 or DELEGATED.search(text) or self._instruction(text):
             return "actions"
         if NAMED_PRESENT.match(text) and NAMED_PRESENT.match(text).group(1).lower() not in NOT_NAMES \
@@ -1080,6 +1100,11 @@ class Minutes:
         if PROPOSED.search(text) and not UNKNOWN.search(text):  # "Let's decide it later" decides nothing
             return "decisions"
         if plan(text, self.all[i - 1].text if i else ""):
+            return "decisions"
+        # "The units are only four years old, so we replace the cables.": a plan said as what follows
+        # from what was just said is the group's conclusion, as one said after "then" is
+        concluded = re.search(r",\s+so\s+(?=we\b)", text, re.IGNORECASE)
+        if concluded and plan(f"Then {text[concluded.end():]}", text[:concluded.start()]):
             return "decisions"
         return None
 
@@ -1491,7 +1516,16 @@ class Minutes:
         # more than a number, a name or a day ("Fourth of October." says of what)
         return sorted(o for o in options if not REFERS_BACK.search(OPENER.sub("", o)) and carries(o)
                       and content_words(o) - markers(o) and not adverbial(o)
-                      and not courtesy(o))  # "Everyone, thanks for staying." is courtesy
+                      and not courtesy(o)  # "Everyone, thanks for staying." is courtesy
+                      and not (kind not in LISTED_KINDS and self._ordered(o, s.text)))
+
+    @staticmethod
+    def _ordered(option: str, said: str) -> bool:
+        """A summary line that starts at the verb of "we'll …", "I can …", "you should …" reads as an order
+        ("Lose half students." of "We'll lose half the students."): what was said is no task."""
+        first = re.match(r"[A-Za-z]+", option)
+        helper = r"(?:['’]ll|\b(?:will|shall|can|could|should|must|would))"
+        return bool(first) and re.search(rf"{helper}\s+{first.group(0)}\b", said, re.IGNORECASE) is not None
 
     def cost(self, line: Line) -> int:
         return words_in(self.render(line))
