@@ -75,7 +75,8 @@ HELDOUT_DIR = REPO / "bench" / "heldout"
 # read; meeting27: written after round 21 and before round 22 opened minutes.py or the cue lists, scored
 # once on main fcbfca7, once on round 22's frozen picker 7575910, and only then read; meeting28: written
 # after round 22 and before round 23 opened minutes.py or the cue lists, scored once on main 4c65a3e (round
-# 23 kept no picker change, so its end scores the same), and only then read).
+# 23 kept no picker change, so its end scores the same), and only then read; meeting29: written after round 24
+# and before round 25 opened minutes.py or the cue lists).
 UNSEEN = ["meeting6_clinic_move", "meeting7_food_bank", "meeting8_school_trip", "meeting9_swim_club",
           "meeting10_choir_concert", "meeting11_repair_cafe", "meeting12_street_party",
           "meeting13_allotment_garden", "meeting14_tenants_lift", "meeting15_radio_station",
@@ -83,7 +84,7 @@ UNSEEN = ["meeting6_clinic_move", "meeting7_food_bank", "meeting8_school_trip", 
           "meeting19_vet_practice", "meeting20_research_group", "meeting21_bakery_staff",
           "meeting22_campsite_season", "meeting23_kitchen_refit", "meeting24_hospital_discharge",
           "meeting25_wedding_venue", "meeting26_courier_coop", "meeting27_village_cinema",
-          "meeting28_climbing_gym"]
+          "meeting28_climbing_gym", "meeting29_small_press"]
 # read since their runs: tuning material (meetings 6-9 from round 5, 10-16 after their runs, 17 from round 9,
 # 18 and 19 from round 12, 20 from round 13, 21 from round 16, 22 from round 17, 23 from round 18, 24 from
 # round 19: its notes were read after its second run, 25 from round 20 and 26 from round 21: read after their

@@ -83,7 +83,10 @@ VOICES = {"Lena": ("en-us+f3", 165), "Omar": ("en-gb", 155), "Priya": ("en-gb-x-
           "Winifred": ("en-gb-x-gbcwmd+robert", 165), "Rajesh": ("en-gb-scotland+quincy", 150),
           # meeting28_climbing_gym
           "Mabel": ("en-gb-x-gbclan+Alicia", 160), "Stefan": ("en-gb+caleb", 155),
-          "Leonie": ("en-us-nyc+linda", 165), "Jerome": ("en-029+antonio", 150)}
+          "Leonie": ("en-us-nyc+linda", 165), "Jerome": ("en-029+antonio", 150),
+          # meeting29_small_press
+          "Gwen": ("en-gb-x-rp+f5", 160), "Arjun": ("en-us+m3", 155),
+          "Fiona": ("en-gb+f1", 165), "Malcolm": ("en-gb-x-rp+m1", 150)}
 
 
 def main(name: str = "meeting5_volunteer_fair") -> None:
