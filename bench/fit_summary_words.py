@@ -8,8 +8,8 @@ tuning meetings' sentences, as tiny.en heard them and as their reference texts s
 is a fact's when a phrase of one of the meeting's key facts (bench/key_facts.json) holds it, as the
 benchmark matches them (whole words, a plural or -ed/-ing ending allowed).
 
-Only the team's own tuning meetings (bench_notes.TUNING: meetings 6-27) are read: the corpus, meeting5
-and the held-out meetings are never fitted on. ``--folds 2`` fits on half of them and scores the
+Only the team's own tuning meetings (bench_notes.TUNING: meetings 6-27 in round 23, 6-28 since) are read:
+the corpus, meeting5 and the held-out meetings are never fitted on. ``--folds 2`` fits on half of them and scores the
 notes (key facts covered) on the other half, main's hand weights against the fitted model: whether
 it generalises before it is tried anywhere else.
 
@@ -139,7 +139,7 @@ def main() -> int:
     x, y = rows(names, heard)
     theta = fit(x, y, args.l2)
     print(f"# {len(y)} words of {len(names)} tuning meetings x 2 sources, {int(y.sum())} of facts; L2 {args.l2}")
-    for label, c in zip(LABELS, theta):
+    for label, c in zip(LABELS, theta, strict=True):
         print(f"{label:<22} {c:+.3f}")
     for k in range(args.folds):
         test = names[k::args.folds]

@@ -237,12 +237,23 @@ MEETING_NEXT = re.compile(rf"(?:{MEETING_TALK}|review|recap|summari[sz]e|debate|
 UNDERGONE = re.compile(r"(?:lose|miss|risk|face|suffer|fail|hit|win|gain|owe|waste|incur|struggle|break even|"
                        r"go (?:bust|under)|make (?:a |an )?(?:loss|profit)|pay (?:twice|double|triple|more|less|extra)|"
                        r"find|discover|notice|realise|realize|learn)\b", re.IGNORECASE)
-# what befalls the one who says it, said with "will": a prediction ("we'll lose half the students")
-BEFALLS = re.compile(r"(?:lose|miss|risk|face|suffer|fail|owe|waste|incur|struggle|go (?:bust|under)|"
-                     r"make (?:a |an )?loss|run out|end up|regret|grumble|complain|hate|love)\b", re.IGNORECASE)
-PUT_OFF = re.compile(r"(?:come|get) back to (?:that|this|it|them)\b|"
-                     r"(?:sleep on|think about|think over) (?:that|this|it)\b|"
-                     r"(?:leave|park) (?:that|this|it)\b", re.IGNORECASE)
+# after "will" ("we'll", "Members will", "is going to"): what will befall them, a prediction, no task
+# ("we'll lose half the students", "they'll probably grumble"); after "need to", "must" it is a task
+BEFALLS = re.compile(r"(?:(?:probably|likely|certainly|definitely|surely|just|all|both|still|then|only)\s+)?"
+                     r"(?:lose|miss|risk|suffer|fail|owe|waste|incur|struggle|go (?:bust|under)|"
+                     r"make (?:a |an )?loss|end up|regret|grumble|complain(?!\s+to\b)|hate|love)\b", re.IGNORECASE)
+# after "will": a matter put off, no task ("… and we'll come back to it", "we'll sleep on it.", "we'll
+# leave it for now"), not "I'll leave it on your desk" nor "I'll think about it and send a draft"
+PUT_OFF = re.compile(r"(?:come|get) back to (?:that|this|it)\b|"
+                     r"(?:sleep on|think about|think over|mull over) (?:that|this|it)(?=\s*(?:[.!?;]|$|for now\b))|"
+                     r"(?:leave|park) (?:that|this|it)(?=\s*(?:[.!?;]|$|for (?:now|today|later|next time)\b|"
+                     r"until|till))", re.IGNORECASE)
+HABIT = re.compile(r"\b(?:every|each|always|usually|normally|often|whenever|sometimes|never|at (?:rehearsals|"
+                   r"practice|training|weekends))\b", re.IGNORECASE)
+# the helper a verb follows when someone says what they will, can or should do
+HELPER_BEFORE = re.compile(r"(?:['’]ll|['’]d|\b(?:will|shall|can|could|should|must|would|won['’]t|can['’]t|going to|"
+                           r"need to|needs to|have to|has to))\s+$", re.IGNORECASE)
+WILL = re.compile(r"will|['’]ll|shall|going to", re.IGNORECASE)
 # "If you ask me, …", "If I'm honest, …", "If you think about it, …": a condition on the talk
 # itself (the speaker's view, the listener's asking), so what follows is an opinion, not a plan
 ON_THE_TALK = re.compile(r"^(?:you|i)(?:['’]m| am| are| were)?(?: being)?\s+(?:ask|asked|want (?:my|an)|think|"
@@ -258,7 +269,8 @@ CHOICE = re.compile(r"^(?:(?:okay|ok|right|fine|good|so|then|well|all right|alri
 # "We'll put in a keypad lock.", "Then we'll buy a new grill.": the group getting a thing it does not
 # have yet, said as what it will do: the choice the talk came to, a decision (who fits it is the task)
 ACQUIRE = re.compile(r"^(?:(?:okay|ok|right|fine|good|so|then|well|all right|alright|in that case)[,.]?\s+)*"
-                     r"we(?:'ll|’ll| will)\s+(?P<verb>[a-z]+)\s+(?:(?:in|up|on|out)\s+)?(?:a|an)\s+[\w'-]+", re.IGNORECASE)
+                     r"we(?:'ll|’ll| will)\s+(?P<verb>[a-z]+)\s+(?:(?:in|up|on|out)\s+)?(?:a|an)\s+[\w'-]+",
+                     re.IGNORECASE)
 CHOICE_BACK = 3  # sentences back where what is chosen was named
 ORDINAL = re.compile(r"^(?:and\s+)?(first(?:ly)?|second(?:ly)?|third(?:ly)?|fourth|fifth|next|then|finally|"
                      r"lastly|last)\b,?\s*", re.I)
@@ -300,7 +312,8 @@ NEXT_MEETING = re.compile(r"\b(?:meet|reconvene|see each other)\s+again\b|"
                           r"^(?:\w+[,.]?\s+)?(?:(?:the |our )?next (?:meeting|session|call)\b(?!\s+(?:we|i)\b)|"
                           r"same time\b)", re.IGNORECASE)
 ORDINAL_DAY = re.compile(r"\b(?:first|second|third|(?:four|fif|six|seven|eigh|nin|ten|eleven|twelf|thirteen|fourteen|"
-                         r"fifteen|sixteen|seventeen|eighteen|nineteen|twentie|thirtie)th|\d{1,2}(?:st|nd|rd|th))\b", re.IGNORECASE)
+                         r"fifteen|sixteen|seventeen|eighteen|nineteen|twentie|thirtie)th|\d{1,2}(?:st|nd|rd|th))\b",
+                         re.IGNORECASE)
 INTRODUCTION = re.compile(r"^(?:\w+, )?(?i:i'm|i am|my name is) [A-Z][a-z]+\b(?!')")
 
 # --- shortening within the grounding rule: whole clauses and openers dropped -------------
@@ -695,6 +708,13 @@ PASSIVE = re.compile(r"\b(?:is|are|has been|have been)\s+(?=(?!not\b)[a-z]+ed\b|
 QUITE_A_BIT = re.compile(r"\s+quite a (?:bit|lot)\b", re.I)
 
 
+def fraction(word: str, after: str) -> bool:
+    """ "a fifth", "a third of the budget": a share, whose article says how much (not "a third person")."""
+    return bool(re.match(r"(?:third|quarter|fifth|sixth|tenth)s?\b", word, re.I)) \
+        and (word[-1] in ".,;:!?" or not after
+             or after.lower() in ("of", "off", "more", "less", "this", "last", "since", "in", "on", "from", "than"))
+
+
 def note_style(text: str, kind: str) -> str:
     """*text* as a minute-taker writes it: articles, degree words, possessives, a leading
     "there is" and, for an action or a decision, the subject pronoun ("I will", "we") left
@@ -723,10 +743,13 @@ def note_style(text: str, kind: str) -> str:
         bare = w.group(0).lower().strip(",;:")
         nxt = words[n + 1].group(0) if n + 1 < len(words) else ""
         in_day = any(a <= w.start() < b for a, b in kept_days)
-        before = words[n - 1].group(0).lower() if n else ""  # "twelve pounds, a new mic": no rate
+        before = words[n - 1].group(0).lower() if n else ""
+        rate = bare in ("a", "an") and not before.endswith((",", ";", ":")) and (  # "twelve, a new mic": no rate
+            re.match(NUMBER, before.lstrip("£$€"), re.I) or before.rstrip("s") in UNIT
+            or before in ("times", "quid", "grand")  # "six pounds a ticket", "£6 a head", "three times a week"
+            or re.match(NUMBER, nxt, re.I) or fraction(nxt, words[n + 2].group(0) if n + 2 < len(words) else ""))
         if bare in NOTE_DROP and w.group(0)[-1] not in ",;:" and nxt and not in_day \
-                and not (bare in ("a", "an") and (MEASURE.match(nxt) or re.match(NUMBER, before, re.I)
-                                                  or before.rstrip("s") in UNIT)):  # "six pounds a ticket": per
+                and not (bare in ("a", "an") and MEASURE.match(nxt) or rate):
             continue
         out.append(w.group(0))
     body = " ".join(out) or body
@@ -866,10 +889,26 @@ def plan(text: str, before: str = "") -> bool:
 
 
 def committed(text: str) -> bool:
-    """Someone says they will do something (``COMMIT``): not what will befall them ("We'll lose half
-    the students.", "We'll miss the deadline."), a prediction, nor a matter put off ("… and we'll come back to
-    it."), no task."""
-    return any(not BEFALLS.match(text[m.end():]) and not PUT_OFF.match(text[m.end():]) for m in COMMIT.finditer(text))
+    """Someone says they will do something (``COMMIT``): not, said with "will", what will befall them
+    ("We'll lose half the students.", "We'll miss the deadline."), a prediction, nor a matter put off
+    ("… and we'll come back to it."), no task ("We need to complain to the supplier" is one)."""
+    return any(not (WILL.search(m.group(0)) and (BEFALLS.match(text[m.end():]) or PUT_OFF.match(text[m.end():])))
+               for m in COMMIT.finditer(text))
+
+
+def named_commitment(text: str) -> bool:
+    """Someone named will do something (``NAMED_COMMIT``, ``owner_of``): not what will befall them
+    ("Members will complain", a prediction), though another named may commit in the same sentence."""
+    return bool(owner_of(text)) and any(not (WILL.search(m.group(0)) and BEFALLS.match(text[m.end():]))
+                                        for m in NAMED_COMMIT.finditer(text))
+
+
+class _Committed:
+    """``committed`` where a pattern is expected: a clause that says a task (``shorten_one``'s cues)."""
+
+    @staticmethod
+    def search(text: str) -> bool:
+        return committed(text)
 
 
 def named_task(text: str) -> bool:
@@ -1090,8 +1129,7 @@ class Minutes:
             return "questions" if self._open_question(i) else None
         if DECIDED.search(text) or self._chosen(i) or self._acquired(text):
             return "decisions"
-        named = NAMED_COMMIT.search(text)  # "Members will complain": what befalls them, no task of theirs
-        if committed(text) or OFFER.search(text) or named and owner_of(text) and not BEFALLS.match(text[named.end():]) \
+        if committed(text) or OFFER.search(text) or named_commitment(text) \
                 or DELEGATED.search(text) or self._instruction(text):
             return "actions"
         if NAMED_PRESENT.match(text) and NAMED_PRESENT.match(text).group(1).lower() not in NOT_NAMES \
@@ -1104,7 +1142,8 @@ class Minutes:
         # "The units are only four years old, so we replace the cables.": a plan said as what follows
         # from what was just said is the group's conclusion, as one said after "then" is
         concluded = re.search(r",\s+so\s+(?=we\b)", text, re.IGNORECASE)
-        if concluded and plan(f"Then {text[concluded.end():]}", text[:concluded.start()]):
+        if concluded and plan(f"Then {text[concluded.end():]}", text[:concluded.start()]) \
+                and not HABIT.search(text[concluded.end():]):  # "…, so we wear coats at rehearsals" is a habit
             return "decisions"
         return None
 
@@ -1202,7 +1241,8 @@ class Minutes:
         clauses = [text[a:b] for a, b in spans]
         if len(clauses) > 1:
             if kind in LISTED_KINDS:
-                cue = {"decisions": (DECIDED, PROPOSED, COMMIT), "actions": (COMMIT, OFFER, NAMED_COMMIT, DELEGATED),
+                cue = {"decisions": (DECIDED, PROPOSED, _Committed), "actions": (_Committed, OFFER, NAMED_COMMIT,
+                                                                                    DELEGATED),
                        "questions": (PENDING, UNSURE)}[kind]
                 keep = {n for n, c in enumerate(clauses) if any(p.search(c) for p in cue) or DUE.search(c)}
                 if kind == "actions" and ORDINAL.match(s.text) or ENUMERATED.search(s.text):
@@ -1521,11 +1561,17 @@ class Minutes:
 
     @staticmethod
     def _ordered(option: str, said: str) -> bool:
-        """A summary line that starts at the verb of "we'll …", "I can …", "you should …" reads as an order
-        ("Lose half students." of "We'll lose half the students."): what was said is no task."""
-        first = re.match(r"[A-Za-z]+", option)
-        helper = r"(?:['’]ll|\b(?:will|shall|can|could|should|must|would))"
-        return bool(first) and re.search(rf"{helper}\s+{first.group(0)}\b", said, re.IGNORECASE) is not None
+        """A summary line that starts at the verb of "we'll …", "I can …", "you should …", "we're going to
+        …" reads as an order ("Lose half students." of "We'll lose half the students."): what was said is
+        no task. Where the option's first two words are said (up to two left out between them) each time
+        after such a helper."""
+        words = re.findall(r"[A-Za-z'’]+", option)
+        if not words:
+            return False
+        said_as = rf"\b{re.escape(words[0])}\b" + (rf"(?:\s+[\w'’-]+){{0,2}}?\s+{re.escape(words[1])}\b"
+                                                   if len(words) > 1 else "")
+        starts = [m.start() for m in re.finditer(said_as, said, re.IGNORECASE)]
+        return bool(starts) and all(HELPER_BEFORE.search(said[:at]) for at in starts)
 
     def cost(self, line: Line) -> int:
         return words_in(self.render(line))
