@@ -68,7 +68,7 @@ def install(theta, value: str = "p"):
     picker's DENSITY. Returns what undoes it."""
     hand = M.Minutes.summary_value
 
-    def summary_value(self, option, covered, marks, used):
+    def summary_value(self, option, covered, marks):
         if not hasattr(self, "_fact_words"):
             self._fact_stats, self._fact_words = said_as(self), {}
         for w in option[2] - covered - self._fact_words.keys():

@@ -234,22 +234,21 @@ MEETING_NEXT = re.compile(rf"(?:{MEETING_TALK}|review|recap|summari[sz]e|debate|
 # "we lose the stall", "we miss the ferry", "we hit the traffic", "we break even", "we pay double",
 # "we find the leak": what happens to the group or what it comes to know, the outcome of a
 # condition or of events; no act it decides on
-UNDERGONE = re.compile(r"(?:lose|miss|risk|face|suffer|fail|hit|win|gain|owe|waste|incur|struggle|break even|"
-                       r"go (?:bust|under)|make (?:a |an )?(?:loss|profit)|pay (?:twice|double|triple|more|less|extra)|"
-                       r"find|discover|notice|realise|realize|learn)\b", re.IGNORECASE)
+LOSS = r"lose|miss|risk|suffer|fail|owe|waste|incur|struggle|go (?:bust|under)|make (?:a |an )?loss"
+UNDERGONE = re.compile(rf"(?:{LOSS}|face|hit|win|gain|break even|make (?:a |an )?profit|"
+                       r"pay (?:twice|double|triple|more|less|extra)|find|discover|notice|realise|realize|learn)\b",
+                       re.IGNORECASE)
 # after "will" ("we'll", "Members will", "is going to"): what will befall them, a prediction, no task
 # ("we'll lose half the students", "they'll probably grumble"); after "need to", "must" it is a task
 BEFALLS = re.compile(r"(?:(?:probably|likely|certainly|definitely|surely|just|all|both|still|then|only)\s+)?"
-                     r"(?:lose|miss|risk|suffer|fail|owe|waste|incur|struggle|go (?:bust|under)|"
-                     r"make (?:a |an )?loss|end up|regret|grumble|complain(?!\s+to\b)|hate|love)\b", re.IGNORECASE)
+                     rf"(?:{LOSS}|end up|regret|grumble|complain(?!\s+to\b)|hate|love)\b", re.IGNORECASE)
 # after "will": a matter put off, no task ("… and we'll come back to it", "we'll sleep on it.", "we'll
 # leave it for now"), not "I'll leave it on your desk" nor "I'll think about it and send a draft"
 PUT_OFF = re.compile(r"(?:come|get) back to (?:that|this|it)\b|"
                      r"(?:sleep on|think about|think over|mull over) (?:that|this|it)(?=\s*(?:[.!?;]|$|for now\b))|"
                      r"(?:leave|park) (?:that|this|it)(?=\s*(?:[.!?;]|$|for (?:now|today|later|next time)\b|"
                      r"until|till))", re.IGNORECASE)
-HABIT = re.compile(r"\b(?:every|each|always|usually|normally|often|whenever|sometimes|never|at (?:rehearsals|"
-                   r"practice|training|weekends))\b", re.IGNORECASE)
+HABIT = re.compile(r"\b(?:every|each|always|usually|normally|often|whenever|sometimes|never)\b", re.IGNORECASE)
 # the helper a verb follows when someone says what they will, can or should do
 HELPER_BEFORE = re.compile(r"(?:['’]ll|['’]d|\b(?:will|shall|can|could|should|must|would|won['’]t|can['’]t|going to|"
                            r"need to|needs to|have to|has to))\s+$", re.IGNORECASE)
@@ -903,14 +902,6 @@ def named_commitment(text: str) -> bool:
                                         for m in NAMED_COMMIT.finditer(text))
 
 
-class _Committed:
-    """``committed`` where a pattern is expected: a clause that says a task (``shorten_one``'s cues)."""
-
-    @staticmethod
-    def search(text: str) -> bool:
-        return committed(text)
-
-
 def named_task(text: str) -> bool:
     """ "Kwame, chase the council on Thursday.": a name (not an adverb or a lead-in: "Lovely, …",
     "Finally, …"), a verb in its plain form (no article, pronoun, preposition, past, "-s" or
@@ -1241,10 +1232,10 @@ class Minutes:
         clauses = [text[a:b] for a, b in spans]
         if len(clauses) > 1:
             if kind in LISTED_KINDS:
-                cue = {"decisions": (DECIDED, PROPOSED, _Committed), "actions": (_Committed, OFFER, NAMED_COMMIT,
-                                                                                    DELEGATED),
+                cue = {"decisions": (DECIDED, PROPOSED), "actions": (OFFER, NAMED_COMMIT, DELEGATED),
                        "questions": (PENDING, UNSURE)}[kind]
-                keep = {n for n, c in enumerate(clauses) if any(p.search(c) for p in cue) or DUE.search(c)}
+                keep = {n for n, c in enumerate(clauses) if any(p.search(c) for p in cue) or DUE.search(c)
+                        or kind != "questions" and committed(c)}  # a commitment, not a prediction
                 if kind == "actions" and ORDINAL.match(s.text) or ENUMERATED.search(s.text):
                     keep = set(range(len(clauses)))  # an enumerated item, or a list said in one sentence, stays whole
                 if kind == "questions" and s.text.endswith("?"):
@@ -1423,7 +1414,7 @@ class Minutes:
                 nxt = None
             while options and budget - total >= PHRASE_WORDS[0]:  # room for the shortest line still
                 def value(option) -> float:
-                    return self.summary_value(option, covered, marks, used)
+                    return self.summary_value(option, covered, marks)
                 fits = [o for o in options if total + o[3] <= budget]
                 best = max(fits, key=value, default=None)
                 if best is None or value(best) <= 0:
@@ -1437,7 +1428,7 @@ class Minutes:
             out[heading] = sorted(chosen, key=lambda line: line.sentence.start)
         return out
 
-    def summary_value(self, option: tuple, covered: set[str], marks: set[str], used: set[int]) -> float:
+    def summary_value(self, option: tuple, covered: set[str], marks: set[str]) -> float:
         """What a summary option (sentence index, text, its words, its cost) adds, per word: a
         number, name or day, or a word rare in English, that the notes do not say yet."""
         new = sum(self.weight.get(w, 1.0) * (1 + FACT_WEIGHT) if w in marks
